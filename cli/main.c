@@ -1,0 +1,148 @@
+/*
+ * main.c — the vigil command: finds the subcommand in the table and runs it.
+ * Adding a command is one cmd_NAME.c file and one row here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"sbom", cmd_sbom, "write a software bill of materials of a directory, root filesystem or image"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: vigil COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+    for (const struct command *c = commands; c->name; c++)
+        fprintf(out, "  %-12s %s\n", c->name, c->summary);
+    fprintf(out, "\n'vigil COMMAND --help' describes a command; 'man vigil' the exit statuses.\n");
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("vigil: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_print_warnings(const vg_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->nwarnings; i++) {
+        const vg_warning *w = &ctx->warnings[i];
+        if (w->path)
+            fprintf(stderr, "vigil: warning: %s: %s\n", w->path, w->message);
+        else
+            fprintf(stderr, "vigil: warning: %s\n", w->message);
+    }
+    if (ctx->warnings_dropped)
+        fprintf(stderr, "vigil: warning: %zu more warnings not shown\n", ctx->warnings_dropped);
+}
+
+int cli_exit_status(int status)
+{
+    return status == VG_ERR_USAGE ? EXIT_USAGE : EXIT_FAILURE_;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int cli_write_output(const char *path, const void *data, size_t len)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+            cli_error("cannot write to standard output: %s", strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp) {
+        cli_error("%s: out of memory", path);
+        return -1;
+    }
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        cli_error("%s: cannot create a temporary file beside it: %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    /* mkstemp makes 0600; outputs are ordinary documents. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    if (close(fd) != 0 || rename(tmp, path) != 0) {
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("vigil %s\n", vg_version());
+        return EXIT_OK;
+    }
+    for (const struct command *c = commands; c->name; c++) {
+        if (strcmp(c->name, name) == 0) {
+            int rc = c->run(argc - 1, argv + 1);
+            /* A full disk must not pass as success (git's common-main.c). */
+            if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+                cli_error("cannot write to standard output: %s", strerror(errno));
+                return EXIT_FAILURE_;
+            }
+            return rc;
+        }
+    }
+    cli_error("'%s' is not a vigil command; see 'vigil --help'", name);
+    return EXIT_USAGE;
+}

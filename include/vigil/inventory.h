@@ -1,0 +1,107 @@
+/*
+ * inventory.h — what a scan found: the target, its OS, its layers and its
+ * components.  All strings and arrays live in inv->arena.
+ *
+ * Catalogers add components with vg_inventory_add(); vg_inventory_finalize()
+ * sorts them, drops exact duplicates and assigns stable bom-refs, so that
+ * every writer sees the same deterministic order.
+ */
+#ifndef VIGIL_INVENTORY_H
+#define VIGIL_INVENTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "vigil/arena.h"
+#include "vigil/error.h"
+
+typedef enum vg_target_kind {
+    VG_TARGET_DIRECTORY = 1,     /* a directory or mounted root filesystem */
+    VG_TARGET_ROOTFS_ARCHIVE,    /* a tarball of a root filesystem */
+    VG_TARGET_DOCKER_ARCHIVE,    /* `docker save` output */
+    VG_TARGET_OCI_LAYOUT,        /* OCI image layout, directory or tar */
+} vg_target_kind;
+
+typedef struct vg_layer {
+    const char *digest;      /* compressed blob digest "sha256:..." or NULL */
+    const char *diff_id;     /* digest of the uncompressed tar "sha256:..." */
+    const char *media_type;  /* may be NULL */
+    const char *created_by;  /* history entry from the image config, or NULL */
+    uint64_t size;           /* blob size in bytes */
+} vg_layer;
+
+typedef struct vg_target {
+    vg_target_kind kind;
+    const char *path;         /* as given by the user */
+    const char *name;         /* display name: image tag, or the path */
+    const char *digest;       /* image manifest digest, or sha256 of an archive; may be NULL */
+    const char *image_id;     /* config digest of an image, or NULL */
+    const char **tags;        /* repo tags of an image */
+    size_t ntags;
+    const char *architecture; /* from the image config, or NULL */
+    const char *os;           /* from the image config, or NULL */
+    vg_layer *layers;         /* in order of application */
+    size_t nlayers;
+} vg_target;
+
+/* Operating system from os-release (freedesktop.org os-release(5)). */
+typedef struct vg_os {
+    const char *id;               /* ID, e.g. "debian", "alpine", "rhel" */
+    const char *id_like;          /* ID_LIKE, space separated */
+    const char *version_id;       /* VERSION_ID, e.g. "12", "3.10.9" */
+    const char *version_codename; /* VERSION_CODENAME, e.g. "bookworm" */
+    const char *name;             /* NAME */
+    const char *pretty_name;      /* PRETTY_NAME */
+    const char *cpe_name;         /* CPE_NAME as given */
+    const char *home_url;         /* HOME_URL */
+} vg_os;
+
+typedef struct vg_property {
+    const char *name;  /* "vigil:..." namespaced; see docs/vigil-sbom.1 */
+    const char *value;
+    struct vg_property *next;
+} vg_property;
+
+typedef struct vg_component {
+    const char *type;        /* purl type and ecosystem: "deb", "apk", "rpm", ... */
+    const char *name;
+    const char *version;     /* full version as the package manager shows it */
+    const char *arch;        /* may be NULL */
+    const char *purl;        /* package URL, set by the cataloger */
+    const char *cpe;         /* CPE 2.3 formatted string, or NULL */
+    const char *license;     /* declared licence, as found (SPDX or not) */
+    const char *supplier;    /* maintainer, vendor or packager, or NULL */
+    const char *description; /* one-line summary, or NULL */
+    const char *homepage;    /* URL, or NULL */
+    const char *source_name; /* source package (deb Source, rpm SOURCERPM, apk origin) */
+    const char *source_version;
+    const char *location;    /* path of the file it was found in, relative to the root */
+    const char *cataloger;   /* name of the cataloger that found it */
+    const char **files;      /* files the package owns, absolute paths in the target */
+    size_t nfiles;
+    vg_property *properties; /* extra facts, any order; writers sort them */
+    int layer;               /* index into target.layers of the layer that introduced it, or -1 */
+    const char *bom_ref;     /* assigned by vg_inventory_finalize() */
+} vg_component;
+
+typedef struct vg_inventory {
+    vg_arena arena;
+    vg_target target;
+    vg_os os;
+    int has_os;
+    vg_component **components;
+    size_t ncomponents;
+    size_t components_cap;
+    int incomplete; /* set when warnings were recorded while building it */
+} vg_inventory;
+
+void vg_inventory_init(vg_inventory *inv);
+void vg_inventory_free(vg_inventory *inv);
+/* A new zeroed component (layer = -1) appended to inv; NULL on OOM. */
+vg_component *vg_inventory_add(vg_inventory *inv);
+/* Adds property name=value to c (value copied into the arena).  VG_OK or VG_ERR_NOMEM. */
+int vg_component_set_property(vg_inventory *inv, vg_component *c, const char *name, const char *value);
+/* Sorts components by (type, name, version, arch, location), removes exact
+ * duplicates and assigns bom_ref.  Call once, after all catalogers. */
+int vg_inventory_finalize(vg_ctx *ctx, vg_inventory *inv);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * source.h — reading a target: a directory or mounted root filesystem, a
+ * root filesystem tarball, a `docker save` archive or an OCI image layout
+ * (directory or tar).  Each is read in one walk; the wanted files are handed
+ * to the catalogers (catalog.h) and the result lands in an inventory.
+ *
+ * Directories are walked without following symlinks; a symlink the
+ * catalogers want (etc/os-release -> ../usr/lib/os-release) is resolved
+ * inside the root, never outside it.  Pseudo file systems (proc, sysfs,
+ * devtmpfs, ...) mounted below the root are not entered.
+ *
+ * Images are applied layer by layer, whiteouts honoured (OCI image spec,
+ * layer.md "Whiteouts"), and each component is attributed to the first
+ * layer from which it is present, unchanged, up to the last.
+ */
+#ifndef VIGIL_SOURCE_H
+#define VIGIL_SOURCE_H
+
+#include <stdint.h>
+#include "vigil/error.h"
+#include "vigil/inventory.h"
+
+typedef struct vg_scan_options {
+    const char *platform;    /* "os/arch[/variant]" to pick from a multi-platform
+                                image index; NULL picks linux and the host arch */
+    uint64_t max_file_size;  /* largest single file read, 0 = default (512 MiB) */
+    uint64_t max_total_size; /* largest total of uncompressed bytes read from an
+                                archive, 0 = default (64 GiB); guards against bombs */
+} vg_scan_options;
+
+/* Scans target (a path) into inv, which the caller has initialised.
+ * Returns VG_OK, or an error with ctx->message set.  Warnings recorded in
+ * ctx mark the inventory incomplete (inv->incomplete). */
+int vg_scan(vg_ctx *ctx, const char *target, const vg_scan_options *opts, vg_inventory *inv);
+
+#endif
