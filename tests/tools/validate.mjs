@@ -1,0 +1,94 @@
+// validate.mjs — validates a document vigil wrote against the official JSON
+// schema of its format, so that no test can pass on a malformed document.
+//
+// Formats: CycloneDX 1.6 (bom-1.6.schema.json with the spdx.schema.json and
+// jsf-0.82.schema.json it references) and SPDX 2.3 (spdx-2.3-schema.json).
+// All of them are JSON Schema draft-07; ajv's draft-07 validator is used,
+// with ajv-formats for "format" (date-time, uri, iri-reference, email, ...).
+// It checks the schema only: rules a schema cannot express (bom-ref
+// uniqueness, SPDXID references in relationships) are left to the tests.
+//
+// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3 FILE
+// The schemas come from $VIGIL_SHARED/schemas, or ../shared/schemas beside
+// the repository.  Exit status: 0 valid, 1 invalid (errors on stderr),
+// 2 usage or unreadable input.
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import { fullFormats } from "ajv-formats/dist/formats.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const shared = process.env.VIGIL_SHARED || resolve(here, "../../../shared");
+const schemaDir = join(shared, "schemas");
+
+const formats = {
+  "cyclonedx-1.6": {
+    main: "cyclonedx/bom-1.6.schema.json",
+    refs: ["cyclonedx/spdx.schema.json", "cyclonedx/jsf-0.82.schema.json"],
+  },
+  "spdx-2.3": { main: "spdx/spdx-2.3-schema.json", refs: [] },
+};
+
+function die(code, msg) {
+  process.stderr.write(`validate.mjs: ${msg}\n`);
+  process.exit(code);
+}
+
+function readJson(path, what) {
+  let text;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    die(2, `cannot read ${what} ${path}: ${e.message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // A document that is not JSON at all is invalid, not a usage error.
+    die(what === "document" ? 1 : 2, `${path} is not JSON: ${e.message}`);
+  }
+}
+
+const [format, file] = process.argv.slice(2);
+if (!format || !file || !formats[format])
+  die(2, `usage: node validate.mjs ${Object.keys(formats).join("|")} FILE`);
+
+// strict: false because the official schemas use annotation keywords ajv
+// does not know ("meta:enum", "deprecated" in draft-07); they do not affect
+// validation.  allErrors so that one run shows every problem.
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+addFormats(ajv);
+// ajv-formats has no RFC 3987 / RFC 6531 formats, which CycloneDX uses.  An
+// IRI reference is a URI reference that may also hold non-ASCII characters
+// (ucschar) wherever it may hold unreserved ones: percent-encode those and
+// check the result as a URI reference.  An idn-email likewise is an email
+// address whose labels may hold non-ASCII characters.  (The ucschar ranges
+// that exclude private-use code points are not checked.)
+const nonAscii = /[^\x00-\x7f]/gu;
+ajv.addFormat("iri-reference", (s) => fullFormats["uri-reference"].test(s.replace(nonAscii, "%C2")));
+ajv.addFormat("iri", (s) => fullFormats.uri(s.replace(nonAscii, "%C2")));
+ajv.addFormat("idn-email", (s) => fullFormats.email.test(s.replace(nonAscii, "a")));
+const spec = formats[format];
+for (const ref of spec.refs) ajv.addSchema(readJson(join(schemaDir, ref), "schema"));
+const main = readJson(join(schemaDir, spec.main), "schema");
+let validate;
+try {
+  validate = ajv.compile(main);
+} catch (e) {
+  die(2, `cannot compile ${spec.main}: ${e.message}`);
+}
+
+const doc = readJson(file, "document");
+if (validate(doc)) {
+  process.stdout.write(`${file}: valid ${format}\n`);
+  process.exit(0);
+}
+for (const err of validate.errors.slice(0, 50)) {
+  const params = JSON.stringify(err.params);
+  process.stderr.write(`${file}: ${err.instancePath || "/"}: ${err.message} ${params}\n`);
+}
+if (validate.errors.length > 50)
+  process.stderr.write(`${file}: ${validate.errors.length - 50} more errors\n`);
+process.exit(1);
