@@ -50,15 +50,18 @@ typedef struct vg_cataloger {
     void *(*begin)(vg_catalog_run *run);
     int (*collect)(vg_catalog_run *run, void *state, const vg_file *file);
     int (*finish)(vg_catalog_run *run, void *state);
+    /* Optional: releases what the state holds outside the arena (maps,
+     * malloc'd buffers) when a run is abandoned; finish() must release it too. */
+    void (*discard)(void *state);
 } vg_cataloger;
 
-/* The table, in finish() order, terminated by a NULL name. */
-extern const vg_cataloger vg_catalogers[];
+/* The table, in finish() order, terminated by NULL. */
+extern const vg_cataloger *const vg_catalogers[];
 
 /* One run of every cataloger over one view of a target. */
 typedef struct vg_catalog vg_catalog;
 
-typedef uint32_t vg_catalog_mask; /* bit i set: vg_catalogers[i] wants the file */
+typedef uint32_t vg_catalog_mask; /* bit i set: vg_catalogers[i] wants the file (at most 32) */
 
 int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, vg_catalog **out);
 /* Which catalogers want path; 0 if none.  base = offset of the base name. */

@@ -1,0 +1,214 @@
+/*
+ * cmd_sbom.c — `vigil sbom`: scan a target and write its SBOM in one or more
+ * formats.  Documented in docs/vigil-sbom.1; keep the two in step.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define SBOM_MAX_OUTPUTS 8
+#define SBOM_MAX_DOCUMENT ((size_t)4 << 30)
+
+static const char sbom_usage[] =
+    "usage: vigil sbom [OPTIONS] TARGET\n"
+    "\n"
+    "Writes a software bill of materials of TARGET: a directory or mounted root\n"
+    "filesystem, a root filesystem tarball (.tar, .tar.gz, .tar.zst, .tar.xz),\n"
+    "a `docker save` archive, or an OCI image layout (directory or tar).\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FORMAT[=FILE]  write FORMAT to FILE (default: standard output);\n"
+    "                              may be given several times. FORMAT is one of\n"
+    "                              cyclonedx-json (default), spdx-json, table\n"
+    "      --platform OS/ARCH[/VARIANT]\n"
+    "                              image to pick from a multi-platform OCI index\n"
+    "                              (default: linux and this machine's architecture)\n"
+    "      --max-file-size SIZE    largest package database file read (default 512M)\n"
+    "      --max-total-size SIZE   largest uncompressed total read from an archive\n"
+    "                              (default 64G; guards against archive bombs)\n"
+    "  -q, --quiet                 do not print warnings\n"
+    "  -h, --help                  show this help\n"
+    "\n"
+    "SIZE takes a K, M or G suffix. SOURCE_DATE_EPOCH, when set, is the timestamp\n"
+    "written into the documents, which are otherwise byte-for-byte reproducible.\n"
+    "\n"
+    "exit status: 0 complete; 1 failed, nothing written; 2 usage error;\n"
+    "3 written, but parts of the target could not be read (see the warnings).\n";
+
+struct output {
+    vg_format format;
+    const char *path; /* NULL: standard output */
+};
+
+/* Parses "123", "64K", "512M", "2G" into bytes; 0 on error. */
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(s, &end, 10);
+    if (errno || end == s || n == 0)
+        return 0;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'K': case 'k': shift = 10; end++; break;
+    case 'M': case 'm': shift = 20; end++; break;
+    case 'G': case 'g': shift = 30; end++; break;
+    default: return 0;
+    }
+    if (*end || n > (UINT64_MAX >> shift))
+        return 0;
+    return (uint64_t)n << shift;
+}
+
+/* SOURCE_DATE_EPOCH (reproducible-builds.org) or the current time. */
+static int document_time(int64_t *out)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!sde || !*sde) {
+        *out = (int64_t)time(NULL);
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long long t = strtoll(sde, &end, 10);
+    if (errno || *end || t < 0 || t > 253402300799LL) {
+        cli_error("SOURCE_DATE_EPOCH=%s is not a number of seconds since 1970 before year 10000", sde);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+int cmd_sbom(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"platform", required_argument, NULL, 'P'},
+        {"max-file-size", required_argument, NULL, 'F'},
+        {"max-total-size", required_argument, NULL, 'T'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct output outputs[SBOM_MAX_OUTPUTS];
+    size_t noutputs = 0;
+    vg_scan_options opts = {0};
+    int quiet = 0, c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': {
+            if (noutputs == SBOM_MAX_OUTPUTS) {
+                cli_error("at most %d outputs", SBOM_MAX_OUTPUTS);
+                return EXIT_USAGE;
+            }
+            char *eq = strchr(optarg, '=');
+            if (eq)
+                *eq = '\0';
+            vg_format f = vg_format_from_name(optarg);
+            if (!f) {
+                cli_error("unknown output format '%s' (cyclonedx-json, spdx-json, table)", optarg);
+                return EXIT_USAGE;
+            }
+            const char *path = eq && eq[1] && strcmp(eq + 1, "-") != 0 ? eq + 1 : NULL;
+            if (eq && !eq[1]) {
+                cli_error("-o %s=: missing file name", optarg);
+                return EXIT_USAGE;
+            }
+            for (size_t i = 0; i < noutputs; i++) {
+                if ((!path && !outputs[i].path) || (path && outputs[i].path && strcmp(path, outputs[i].path) == 0)) {
+                    cli_error("two outputs to %s", path ? path : "standard output");
+                    return EXIT_USAGE;
+                }
+            }
+            outputs[noutputs++] = (struct output){f, path};
+            break;
+        }
+        case 'P':
+            opts.platform = optarg;
+            break;
+        case 'F':
+        case 'T': {
+            uint64_t n = parse_size(optarg);
+            if (!n) {
+                cli_error("--%s %s: not a size", c == 'F' ? "max-file-size" : "max-total-size", optarg);
+                return EXIT_USAGE;
+            }
+            *(c == 'F' ? &opts.max_file_size : &opts.max_total_size) = n;
+            break;
+        }
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(sbom_usage, stdout);
+            return EXIT_OK;
+        default:
+            fputs(sbom_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        cli_error(optind == argc ? "sbom: no target given" : "sbom: only one target at a time");
+        fputs(sbom_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (noutputs == 0)
+        outputs[noutputs++] = (struct output){VG_FORMAT_CYCLONEDX_JSON, NULL};
+
+    vg_format_options fopts = {.tool_version = vg_version()};
+    if (document_time(&fopts.timestamp) != 0)
+        return EXIT_USAGE;
+
+    const char *target = argv[optind];
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    vg_inventory inv;
+    vg_inventory_init(&inv);
+    vg_buf docs[SBOM_MAX_OUTPUTS];
+    for (size_t i = 0; i < noutputs; i++)
+        vg_buf_init(&docs[i], SBOM_MAX_DOCUMENT);
+
+    int status = EXIT_OK;
+    int rc = vg_scan(&ctx, target, &opts, &inv);
+    if (!quiet)
+        cli_print_warnings(&ctx);
+    if (rc) {
+        cli_error("%s", ctx.message);
+        status = cli_exit_status(rc);
+        goto out;
+    }
+    /* Every document is made before any is written: all or nothing. */
+    for (size_t i = 0; i < noutputs; i++) {
+        rc = vg_format_write(&ctx, outputs[i].format, &inv, &fopts, &docs[i]);
+        if (rc) {
+            cli_error("%s: %s", vg_format_name(outputs[i].format), ctx.message);
+            status = EXIT_FAILURE_;
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < noutputs; i++) {
+        if (cli_write_output(outputs[i].path, docs[i].data ? docs[i].data : "", docs[i].len) != 0) {
+            status = EXIT_FAILURE_;
+            goto out;
+        }
+    }
+    if (inv.incomplete) {
+        size_t n = vg_warning_count(&ctx);
+        cli_error("the SBOM is incomplete: %zu warning%s%s", n, n == 1 ? "" : "s",
+                  quiet ? " (run without -q to see them)" : " above");
+        status = EXIT_INCOMPLETE;
+    }
+out:
+    for (size_t i = 0; i < noutputs; i++)
+        vg_buf_free(&docs[i]);
+    vg_inventory_free(&inv);
+    vg_ctx_free(&ctx);
+    return status;
+}

@@ -1,0 +1,102 @@
+/*
+ * catalog.c — the table of catalogers and one run of them over a file view
+ * (catalog.h).  Adding an ecosystem is one file in src/catalog/ and one row
+ * in this table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigil/catalog.h"
+
+const vg_cataloger *const vg_catalogers[] = {
+    NULL,
+};
+
+struct vg_catalog {
+    vg_catalog_run run;
+    size_t count;     /* catalogers in the table */
+    void *states[32]; /* one per cataloger, from begin() */
+};
+
+_Static_assert(sizeof(vg_catalog_mask) * 8 == 32, "one mask bit per state slot");
+
+int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, vg_catalog **out)
+{
+    *out = NULL;
+    vg_catalog *cat = calloc(1, sizeof *cat);
+    if (!cat)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    cat->run.ctx = ctx;
+    cat->run.inv = inv;
+    cat->run.arena = &inv->arena;
+    while (vg_catalogers[cat->count])
+        cat->count++;
+    for (size_t i = 0; i < cat->count; i++) {
+        cat->states[i] = vg_catalogers[i]->begin(&cat->run);
+        if (!cat->states[i]) {
+            vg_catalog_abort(cat);
+            return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        }
+    }
+    *out = cat;
+    return VG_OK;
+}
+
+vg_catalog_mask vg_catalog_wants(const vg_catalog *cat, const char *path, size_t len, size_t base)
+{
+    vg_catalog_mask mask = 0;
+    for (size_t i = 0; i < cat->count; i++)
+        if (vg_catalogers[i]->wants(path, len, base))
+            mask |= (vg_catalog_mask)1 << i;
+    return mask;
+}
+
+size_t vg_catalog_max_size(const vg_catalog *cat, vg_catalog_mask mask)
+{
+    size_t max = 0;
+    for (size_t i = 0; i < cat->count; i++)
+        if ((mask >> i & 1) && vg_catalogers[i]->max_size > max)
+            max = vg_catalogers[i]->max_size;
+    return max;
+}
+
+int vg_catalog_feed(vg_catalog *cat, vg_catalog_mask mask, const vg_file *file)
+{
+    for (size_t i = 0; i < cat->count; i++) {
+        if (!(mask >> i & 1))
+            continue;
+        if (file->size > vg_catalogers[i]->max_size) {
+            vg_warn(cat->run.ctx, file->path, "skipped: %zu bytes is more than the %zu the %s cataloger reads",
+                    file->size, vg_catalogers[i]->max_size, vg_catalogers[i]->name);
+            continue;
+        }
+        int rc = vg_catalogers[i]->collect(&cat->run, cat->states[i], file);
+        if (rc)
+            return rc;
+    }
+    return VG_OK;
+}
+
+int vg_catalog_finish(vg_catalog *cat)
+{
+    int rc = VG_OK;
+    size_t i = 0;
+    for (; i < cat->count && rc == VG_OK; i++)
+        rc = vg_catalogers[i]->finish(&cat->run, cat->states[i]);
+    /* Catalogers whose finish() did not run after a failure still release. */
+    for (; i < cat->count; i++)
+        if (vg_catalogers[i]->discard)
+            vg_catalogers[i]->discard(cat->states[i]);
+    free(cat);
+    return rc;
+}
+
+void vg_catalog_abort(vg_catalog *cat)
+{
+    if (!cat)
+        return;
+    for (size_t i = 0; i < cat->count; i++)
+        if (vg_catalogers[i]->discard && cat->states[i])
+            vg_catalogers[i]->discard(cat->states[i]);
+    free(cat);
+}
