@@ -1,0 +1,99 @@
+/*
+ * pkgdb_text.c — UTF-8 validation and repair for strings taken from package
+ * databases (pkgdb_text.h).  Implements the UTF-8 well-formedness rules of
+ * RFC 3629 section 4 (the same as Unicode 15, Table 3-7).  Leaves out any
+ * other character-set guessing: a Latin-1 maintainer name becomes U+FFFD
+ * where its bytes are not UTF-8.
+ */
+#include <string.h>
+
+#include "catalog/pkgdb_text.h"
+
+size_t vg_text_utf8_seq(const unsigned char *s, size_t len)
+{
+    if (!len)
+        return 0;
+    unsigned char c = s[0];
+    if (c >= 0x01 && c < 0x80)
+        return 1;
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0)
+            lo = 0xA0; /* no overlongs */
+        else if (c == 0xED)
+            hi = 0x9F; /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F; /* nothing above U+10FFFF */
+    } else {
+        return 0; /* NUL, continuation byte, C0, C1, F5..FF */
+    }
+    if (len < need || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < need; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return need;
+}
+
+char *vg_text_utf8_copy(vg_arena *arena, const char *s, size_t len, int *changed)
+{
+    const unsigned char *in = (const unsigned char *)s;
+    size_t bad = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = vg_text_utf8_seq(in + i, len - i);
+        if (n) {
+            i += n;
+        } else {
+            bad++;
+            i++;
+        }
+    }
+    if (!bad)
+        return vg_arena_strndup(arena, s, len);
+    if (changed)
+        *changed = 1;
+    /* each bad byte (1) becomes 3 bytes: len + 2 * bad, checked for overflow */
+    if (bad > (((size_t)-1) - len - 1) / 2)
+        return NULL;
+    char *out = vg_arena_alloc(arena, len + 2 * bad + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = vg_text_utf8_seq(in + i, len - i);
+        if (n) {
+            memcpy(out + o, s + i, n);
+            o += n;
+            i += n;
+        } else {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+int vg_text_next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *linelen)
+{
+    if (*pos >= len)
+        return 0;
+    const char *start = text + *pos;
+    const char *nl = memchr(start, '\n', len - *pos);
+    size_t n = nl ? (size_t)(nl - start) : len - *pos;
+    *pos += n + (nl != NULL);
+    if (n && start[n - 1] == '\r')
+        n--;
+    *line = start;
+    *linelen = n;
+    return 1;
+}
