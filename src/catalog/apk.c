@@ -164,6 +164,10 @@ static int apk_collect(vg_catalog_run *run, void *state, const vg_file *file)
         return VG_OK;
     }
     apk_parse ap = {.run = run, .st = state, .file = file, .dir = ""};
+    /* file->path is borrowed for this call; records keep a copy */
+    const char *location = vg_arena_strdup(run->arena, file->path);
+    if (!location)
+        return vg_error(run->ctx, VG_ERR_NOMEM, "%s: out of memory", file->path);
     size_t lineno = 0, bad = 0, bad_first = 0, too_long = 0;
     const char *line;
     size_t linelen, pos = 0;
@@ -185,7 +189,7 @@ static int apk_collect(vg_catalog_run *run, void *state, const vg_file *file)
                 rc = VG_ERR_NOMEM;
                 break;
             }
-            ap.cur->location = file->path;
+            ap.cur->location = location;
             ap.cur->layer = file->layer;
             ap.cur->line = lineno;
         }

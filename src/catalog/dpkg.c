@@ -191,6 +191,7 @@ typedef struct stanza_parse {
     vg_catalog_run *run;
     dpkg_state *st;
     const vg_file *file;
+    const char *location; /* copy of file->path in the arena */
     int from_status_d;
     size_t paragraph; /* 1-based number of the current paragraph */
     dpkg_record cur;  /* fields of the current paragraph */
@@ -295,7 +296,7 @@ static int stanza_end(stanza_parse *sp)
         goto next;
     }
     *keep = *r;
-    keep->location = sp->file->path;
+    keep->location = sp->location;
     keep->layer = sp->file->layer;
     keep->next = NULL;
     *sp->st->records_tail = keep;
@@ -357,6 +358,10 @@ static int collect_status(vg_catalog_run *run, dpkg_state *st, const vg_file *fi
 {
     stanza_parse sp = {.run = run, .st = st, .file = file, .from_status_d = from_status_d, .paragraph = 1};
     vg_ctx *ctx = run->ctx;
+    /* file->path is borrowed for this call; records keep a copy */
+    sp.location = vg_arena_strdup(run->arena, file->path);
+    if (!sp.location)
+        return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", file->path);
     int rc = vg_parse_stanzas(ctx, file->path, (const char *)file->data, file->size, stanza_field, &sp);
     if (rc == VG_ERR_NOMEM)
         return vg_error(ctx, rc, "%s: out of memory", file->path);
