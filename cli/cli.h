@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include "vigil/vigil.h"
+#include "vigil/attest.h"
 
 enum {
     EXIT_OK = 0,         /* done, complete */
@@ -21,6 +22,20 @@ enum {
 
 /* Subcommands.  argv[0] is the subcommand name. */
 int cmd_sbom(int argc, char **argv);
+int cmd_key(int argc, char **argv);         /* cmd_key.c */
+int cmd_attest(int argc, char **argv);      /* cmd_attest.c */
+int cmd_verify(int argc, char **argv);      /* cmd_verify.c */
+int cmd_provenance(int argc, char **argv);  /* cmd_provenance.c */
+int cmd_sign_blob(int argc, char **argv);   /* cmd_blob.c */
+int cmd_verify_blob(int argc, char **argv); /* cmd_blob.c */
+
+/* Attestation helpers (cmd_key.c).  attest_cli_load_private_key() loads a
+ * signing key, taking the passphrase of an encrypted key from VIGIL_PASSWORD
+ * or a no-echo prompt on /dev/tty (never from the command line); use it for
+ * `--attest KEY`.  attest_cli_read_file() reads a whole file (or "-" for
+ * stdin) of at most max bytes into out (initialised by the call). */
+int attest_cli_load_private_key(vg_ctx *ctx, const char *path, vg_key **out);
+int attest_cli_read_file(vg_ctx *ctx, const char *path, size_t max, vg_buf *out);
 
 /* Prints "vigil: MESSAGE\n" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

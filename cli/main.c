@@ -21,6 +21,12 @@ struct command {
 
 static const struct command commands[] = {
     {"sbom", cmd_sbom, "write a software bill of materials of a directory, root filesystem or image"},
+    {"key", cmd_key, "generate a signing key pair for attestations"},
+    {"attest", cmd_attest, "sign an in-toto attestation (Sigstore bundle or DSSE envelope)"},
+    {"verify", cmd_verify, "verify an attestation bundle or DSSE envelope with a public key"},
+    {"provenance", cmd_provenance, "write a SLSA v1 provenance predicate"},
+    {"sign-blob", cmd_sign_blob, "write a detached signature of a file"},
+    {"verify-blob", cmd_verify_blob, "verify a detached signature of a file"},
     {NULL, NULL, NULL},
 };
 

@@ -1,0 +1,127 @@
+/*
+ * cmd_verify.c — `vigil verify --key PUB --bundle FILE [--subject ARTIFACT]
+ * [--type TYPE]`: verifies a Sigstore bundle or a bare DSSE envelope holding
+ * an in-toto statement, prints the statement on success (stdout), and on
+ * failure names the check that failed (exit status 4).
+ * Formats: include/vigil/attest.h.  Leaves out: keyless (certificate)
+ * verification, transparency-log and timestamp checks.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "vigil/attest.h"
+
+static const char *check_name(vg_verify_check check)
+{
+    switch (check) {
+    case VG_CHECK_NONE: return "none";
+    case VG_CHECK_DOCUMENT: return "document";
+    case VG_CHECK_MEDIA_TYPE: return "media type";
+    case VG_CHECK_SIGNATURE_COUNT: return "signature count";
+    case VG_CHECK_SIGNATURE_FORMAT: return "signature format";
+    case VG_CHECK_SIGNATURE: return "signature";
+    case VG_CHECK_PAYLOAD_TYPE: return "payload type";
+    case VG_CHECK_STATEMENT: return "statement";
+    case VG_CHECK_PREDICATE_TYPE: return "predicate type";
+    case VG_CHECK_SUBJECT: return "subject";
+    }
+    return "unknown";
+}
+
+static void verify_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: vigil verify --key PUB --bundle FILE [--subject ARTIFACT] [--type TYPE]\n"
+            "\n"
+            "Verifies a Sigstore bundle or DSSE envelope with the public key PUB:\n"
+            "the signature, the predicate type (--type) and that ARTIFACT's digest is\n"
+            "a subject.  Prints the in-toto statement on success; on failure names the\n"
+            "check that failed and exits with status 4.\n");
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"key", required_argument, NULL, 'k'},
+        {"bundle", required_argument, NULL, 'b'},
+        {"subject", required_argument, NULL, 's'},
+        {"type", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *key_path = NULL, *bundle_path = NULL;
+    vg_verify_options opts = {0};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "k:b:s:t:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'k': key_path = optarg; break;
+        case 'b': bundle_path = optarg; break;
+        case 's': opts.subject_path = optarg; break;
+        case 't': opts.predicate_type = optarg; break;
+        case 'h': verify_usage(stdout); return EXIT_OK;
+        default: verify_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (!bundle_path && optind == argc - 1)
+        bundle_path = argv[optind++];
+    if (!key_path || !bundle_path || optind != argc) {
+        cli_error("verify: --key and --bundle are required");
+        verify_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (opts.predicate_type && !vg_predicate_type_uri(opts.predicate_type)) {
+        cli_error("verify: unknown predicate type '%s'", opts.predicate_type);
+        return EXIT_USAGE;
+    }
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    vg_key *key = NULL;
+    vg_buf doc;
+    vg_verify_result result;
+    memset(&result, 0, sizeof result);
+    vg_buf_init(&doc, 0);
+    int status = EXIT_OK;
+    int rc = vg_key_load_public(&ctx, key_path, &key);
+    if (rc == VG_OK)
+        rc = attest_cli_read_file(&ctx, bundle_path, VG_ATTEST_MAX_DOCUMENT, &doc);
+    if (rc) {
+        cli_error("verify: %s", ctx.message);
+        status = cli_exit_status(rc);
+        goto done;
+    }
+    opts.key = key;
+    rc = vg_attest_verify(&ctx, doc.data, doc.len, &opts, &result);
+    if (rc) {
+        /* An artifact that cannot be read is an error of the command line,
+         * not a failed verification. */
+        if (result.failed == VG_CHECK_SUBJECT && rc != VG_ERR_DIGEST) {
+            cli_error("verify: %s", ctx.message);
+            status = cli_exit_status(rc);
+        } else if (rc == VG_ERR_USAGE) {
+            cli_error("verify: %s", ctx.message);
+            status = EXIT_USAGE;
+        } else {
+            cli_error("verification FAILED (%s check): %s: %s", check_name(result.failed), bundle_path, ctx.message);
+            status = EXIT_VERIFY;
+        }
+        goto done;
+    }
+    if (fwrite(result.statement.data, 1, result.statement.len, stdout) != result.statement.len ||
+        fputc('\n', stdout) == EOF) {
+        status = EXIT_FAILURE_;
+        goto done;
+    }
+    fprintf(stderr, "vigil: verified %s: %s signed by key %s (%s)%s%s%s%s\n", bundle_path,
+            result.is_bundle ? "Sigstore bundle" : "DSSE envelope", vg_key_id(key), vg_key_type_name(vg_key_get_type(key)),
+            opts.predicate_type ? ", predicate type " : "", opts.predicate_type ? vg_predicate_type_uri(opts.predicate_type) : "",
+            opts.subject_path ? ", subject " : "", opts.subject_path ? opts.subject_path : "");
+done:
+    vg_buf_free(&result.statement);
+    vg_buf_free(&doc);
+    vg_key_free(key);
+    vg_ctx_free(&ctx);
+    return status;
+}
