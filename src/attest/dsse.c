@@ -158,9 +158,11 @@ int attest_dsse_verify(vg_ctx *ctx, json_t *env, const vg_key *key, int exactly_
         vg_buf_free(&raw);
         if (rc == VG_OK) {
             verified = 1;
-        } else if (rc == VG_ERR_FORMAT && !(keyid && *keyid && strcmp(keyid, vg_key_id(key)) != 0)) {
-            /* Malformed for this key's type, and not made by another key. */
-            format_errors++;
+        } else if (rc == VG_ERR_FORMAT) {
+            /* Malformed for this key's type: a format problem unless the
+             * signature says it was made by another key. */
+            if (!(keyid && *keyid && strcmp(keyid, vg_key_id(key)) != 0))
+                format_errors++;
             if (!first_problem[0])
                 snprintf(first_problem, sizeof first_problem, "signature %zu: %.400s", i + 1, ctx->message);
         } else if (rc != VG_ERR_DIGEST) {
