@@ -1,0 +1,1457 @@
+/*
+ * image.c — archives as targets: root filesystem tarballs, `docker save`
+ * archives and OCI image layouts (directory or tar).
+ *
+ * Formats: tar in any compression libarchive reads (gzip, zstd, xz, bzip2,
+ * ...); Docker image archive ("docker save": manifest.json with Config,
+ * RepoTags, Layers; the config digest is the image id); OCI Image Layout
+ * and Image Manifest/Index/Config, OCI image spec v1.1 (layout.md,
+ * image-index.md, manifest.md, config.md, layer.md incl. "Whiteouts").
+ *
+ * One pass over a file decides what it is by its member names (manifest.json
+ * at the top: docker archive; oci-layout and index.json: OCI layout in a
+ * tar; else a root filesystem) and, for a root filesystem, builds the file
+ * view in that same pass, so a compressed rootfs is decompressed once.  For
+ * an image, each blob is read by re-opening the outer archive and skipping
+ * to its member (a seek on an uncompressed tar); a layer goes through two
+ * nested libarchive readers: "raw" with every filter (the decompressed
+ * stream, hashed into the diff_id) feeding "tar".  Every descriptor digest
+ * (manifests, config, layer blobs) and every diff_id is verified;
+ * a mismatch is VG_ERR_DIGEST naming the layer.
+ *
+ * target.digest: the OCI manifest digest for an OCI layout; for a docker
+ * archive, which has no manifest digest, the config digest (= the image id,
+ * what `docker images --no-trunc` shows); for a rootfs tarball, the sha256
+ * of the file.
+ *
+ * Attribution: after every layer that adds, changes or removes a file the
+ * catalogers want, the catalogers run over the view as it is then (into a
+ * scratch inventory); a component of the final inventory belongs to the
+ * first layer from which it is present in every snapshot up to the last.
+ *
+ * Leaves out: docker archives holding several images (the first is scanned,
+ * with a warning), foreign/non-distributable layers not present in the
+ * archive, signatures, and digest algorithms other than sha256.  A wanted
+ * symlink whose target file is not itself wanted cannot be read (its content
+ * was not kept): warning.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "source/source_internal.h"
+#include "source/tree.h"
+#include "vigil/buf.h"
+
+#define IMAGE_MAX_ENTRIES ((size_t)10 * 1000 * 1000) /* tar entries, all layers together */
+#define IMAGE_MAX_JSON ((size_t)16 << 20)            /* manifest, index, config */
+#define IMAGE_MAX_LAYERS 1000
+#define IMAGE_MAX_INDEX_DEPTH 4
+#define IMAGE_IO_BLOCK 65536
+
+#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+
+typedef struct scan {
+    vg_ctx *ctx;
+    const char *path;     /* the target, as given */
+    vg_inventory *inv;
+    uint64_t max_file;
+    uint64_t max_total;
+    uint64_t total;       /* uncompressed bytes read so far */
+    size_t entries;
+    vg_tree tree;
+    vg_catalog *cat;      /* the final run; also answers wants() */
+    int image;            /* whiteouts apply */
+    const char *platform;
+} scan;
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static void hex_digest(const unsigned char *md, char out[72])
+{
+    static const char hex[] = "0123456789abcdef";
+    memcpy(out, "sha256:", 7);
+    for (int i = 0; i < 32; i++) {
+        out[7 + 2 * i] = hex[md[i] >> 4];
+        out[8 + 2 * i] = hex[md[i] & 15];
+    }
+    out[71] = '\0';
+}
+
+static int sha256_final(EVP_MD_CTX *md, char out[72])
+{
+    unsigned char raw[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_DigestFinal_ex(md, raw, &n) != 1 || n != 32)
+        return VG_ERR_NOMEM;
+    hex_digest(raw, out);
+    return VG_OK;
+}
+
+/* Nonzero if d is "sha256:" and 64 lowercase hex digits. */
+static int valid_sha256(const char *d)
+{
+    if (!d || strncmp(d, "sha256:", 7) != 0 || strlen(d) != 71)
+        return 0;
+    for (const char *p = d + 7; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return 0;
+    return 1;
+}
+
+static int nomem(scan *s)
+{
+    return vg_error(s->ctx, VG_ERR_NOMEM, "%s: out of memory", s->path);
+}
+
+static int over_total(scan *s)
+{
+    return vg_error(s->ctx, VG_ERR_LIMIT,
+                    "%s: more than %llu bytes uncompressed (an archive bomb?); see --max-total-size",
+                    s->path, (unsigned long long)s->max_total);
+}
+
+/* ---- applying tar entries to the view --------------------------------- */
+
+/* Reads the data of the current entry of a into node's content, unless it
+ * is bigger than what one file may be (then node->too_big). */
+static int read_content(scan *s, struct archive *a, vg_node *n, const char *where)
+{
+    uint64_t max = vg_catalog_max_size(s->cat, n->mask);
+    if (s->max_file < max)
+        max = s->max_file;
+    if (n->size > max) {
+        n->too_big = 1;
+        return VG_OK;
+    }
+    vg_blob *blob = vg_blob_new((size_t)n->size);
+    if (!blob)
+        return nomem(s);
+    size_t got = 0;
+    while (got < blob->size) {
+        la_ssize_t r = archive_read_data(a, blob->data + got, blob->size - got);
+        if (r < 0) {
+            vg_blob_release(blob);
+            return vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s: %s", where, n->path, archive_error_string(a));
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    blob->size = got;
+    blob->data[got] = '\0';
+    vg_tree_set_content(n, blob);
+    vg_blob_release(blob);
+    return VG_OK;
+}
+
+/* Applies entry e (data still unread in a) of layer to the view.  where
+ * names the archive (and layer) in messages.  *changed is set when a wanted
+ * file was added, changed or removed. */
+static int apply_entry(scan *s, struct archive *a, struct archive_entry *e, int layer,
+                       const char *where, int *changed)
+{
+    const char *name = archive_entry_pathname(e);
+    if (!name) {
+        vg_warn(s->ctx, where, "skipped an entry whose name cannot be decoded");
+        return VG_OK;
+    }
+    if (++s->entries > IMAGE_MAX_ENTRIES)
+        return vg_error(s->ctx, VG_ERR_LIMIT, "%s: more than %zu entries", where, IMAGE_MAX_ENTRIES);
+    char path[VG_MAX_PATH + 1];
+    size_t len;
+    int norm = vg_tree_normalize(name, path, sizeof path, &len);
+    if (norm & VG_PATH_DOTDOT) {
+        vg_warn(s->ctx, where, "skipped entry \"%.200s\": a \"..\" component would leave the root", name);
+        return VG_OK;
+    }
+    if (norm & VG_PATH_TOO_LONG) {
+        vg_warn(s->ctx, where, "skipped entry \"%.200s...\": path longer than %d bytes", name, VG_MAX_PATH);
+        return VG_OK;
+    }
+    if (norm & VG_PATH_ABSOLUTE)
+        vg_warn(s->ctx, where, "entry \"%.200s\" has an absolute path; read as /%s inside the root", name, path);
+    if (len == 0)
+        return VG_OK; /* the root itself */
+    size_t base = len;
+    while (base > 0 && path[base - 1] != '/')
+        base--;
+    size_t removed = 0;
+
+    if (s->image && strncmp(path + base, ".wh.", 4) == 0) {
+        if (strcmp(path + base, ".wh..wh..opq") == 0) {
+            vg_node *dir = vg_tree_get(&s->tree, path, base ? base - 1 : 0);
+            if (!dir || dir->kind != VG_NODE_DIR) {
+                if (base == 0)
+                    dir = s->tree.root;
+                else if (vg_tree_put(&s->tree, path, base - 1, VG_NODE_DIR, layer, &dir, &removed))
+                    return nomem(s);
+            }
+            removed += vg_tree_opaque(&s->tree, dir, layer);
+        } else if (strncmp(path + base, ".wh..wh.", 8) != 0) {
+            /* ".wh.NAME" hides parent/NAME; other ".wh..wh." names are aufs bookkeeping. */
+            char target[VG_MAX_PATH + 1];
+            memcpy(target, path, base);
+            size_t tlen = len - 4;
+            memcpy(target + base, path + base + 4, len - base - 4);
+            target[tlen] = '\0';
+            const char *victim = target + base;
+            if (!*victim || strcmp(victim, ".") == 0 || strcmp(victim, "..") == 0)
+                vg_warn(s->ctx, where, "ignored whiteout \"%.200s\": it names no file", name);
+            else
+                removed += vg_tree_whiteout(&s->tree, target, tlen, layer);
+        }
+        if (removed)
+            *changed = 1;
+        return VG_OK;
+    }
+
+    const char *hardlink = archive_entry_hardlink(e);
+    vg_node_kind kind;
+    switch (archive_entry_filetype(e)) {
+    case AE_IFDIR: kind = VG_NODE_DIR; break;
+    case AE_IFLNK: kind = VG_NODE_SYMLINK; break;
+    case AE_IFREG: kind = VG_NODE_FILE; break;
+    default: kind = hardlink ? VG_NODE_FILE : VG_NODE_OTHER; break;
+    }
+    vg_blob *shared = NULL;
+    vg_node *linked = NULL;
+    char linkpath[VG_MAX_PATH + 1];
+    size_t linklen = 0;
+    if (hardlink && kind != VG_NODE_DIR) {
+        int lnorm = vg_tree_normalize(hardlink, linkpath, sizeof linkpath, &linklen);
+        if ((lnorm & (VG_PATH_DOTDOT | VG_PATH_TOO_LONG)) || linklen == 0) {
+            vg_warn(s->ctx, where, "skipped hardlink \"%.200s\" -> \"%.200s\": target outside the root", name, hardlink);
+            return VG_OK;
+        }
+        linked = vg_tree_get(&s->tree, linkpath, linklen);
+        kind = VG_NODE_HARDLINK;
+        if (linked && linked->kind == VG_NODE_SYMLINK)
+            kind = VG_NODE_SYMLINK;
+        else if (linked && linked->kind == VG_NODE_DIR)
+            linked = NULL;
+    }
+    /* Keep what the link target holds before put() may replace it. */
+    const char *symlink_target = kind == VG_NODE_SYMLINK ? (linked ? linked->link : archive_entry_symlink(e)) : NULL;
+    char *link_copy = NULL;
+    if (symlink_target && !(link_copy = vg_arena_strdup(&s->tree.arena, symlink_target)))
+        return nomem(s);
+    uint64_t linked_size = linked ? linked->size : 0;
+    unsigned linked_too_big = linked ? linked->too_big : 0;
+    if (linked && linked->content) {
+        shared = linked->content;
+        shared->refs++;
+    }
+
+    vg_node *n;
+    if (vg_tree_put(&s->tree, path, len, kind, layer, &n, &removed)) {
+        vg_blob_release(shared);
+        return nomem(s);
+    }
+    if (removed)
+        *changed = 1;
+    n->size = archive_entry_size_is_set(e) && archive_entry_size(e) > 0 ? (uint64_t)archive_entry_size(e) : 0;
+    if (kind == VG_NODE_SYMLINK) {
+        n->link = link_copy;
+    } else if (kind == VG_NODE_HARDLINK) {
+        n->link = vg_arena_strndup(&s->tree.arena, linkpath, linklen);
+        if (!n->link) {
+            vg_blob_release(shared);
+            return nomem(s);
+        }
+        n->size = linked_size;
+        n->too_big = linked_too_big;
+    }
+    if (kind == VG_NODE_FILE || kind == VG_NODE_HARDLINK || kind == VG_NODE_SYMLINK)
+        n->mask = vg_catalog_wants(s->cat, path, len, base);
+    if (n->mask)
+        *changed = 1;
+    int rc = VG_OK;
+    if (kind == VG_NODE_HARDLINK) {
+        if (n->mask && !shared && !n->too_big)
+            vg_warn(s->ctx, where, "%s: hardlink to %s, whose content was not kept", path, n->link);
+        vg_tree_set_content(n, shared);
+    } else if (kind == VG_NODE_FILE && n->mask) {
+        rc = read_content(s, a, n, where);
+    }
+    vg_blob_release(shared);
+    return rc;
+}
+
+/* ---- handing the view to the catalogers -------------------------------- */
+
+/* Feeds every wanted file of the view to cat.  warnings: nonzero for the
+ * final run, whose problems are the user's; snapshot runs stay quiet. */
+static int feed_view(scan *s, vg_catalog *cat, int warnings)
+{
+    for (vg_node *n = s->tree.root; n; n = vg_tree_next(n)) {
+        if (!n->mask)
+            continue;
+        const vg_node *file = n;
+        if (n->kind == VG_NODE_SYMLINK) {
+            vg_node *target;
+            int flags;
+            int rc = vg_tree_resolve(&s->tree, n->path, n->pathlen, &target, &flags);
+            if (rc) {
+                if (warnings)
+                    vg_warn(s->ctx, n->path, "cannot resolve symlink -> %s: %s", n->link ? n->link : "",
+                            rc == VG_ERR_UNSAFE ? "symlink loop" : rc == VG_ERR_LIMIT ? "path too long" : "no such file");
+                continue;
+            }
+            if (warnings && (flags & VG_RESOLVE_ESCAPED))
+                vg_warn(s->ctx, n->path, "symlink points outside the root; resolved inside it, as the system would");
+            if (target->kind != VG_NODE_FILE && target->kind != VG_NODE_HARDLINK) {
+                if (warnings)
+                    vg_warn(s->ctx, n->path, "symlink -> %s does not lead to a regular file", n->link ? n->link : "");
+                continue;
+            }
+            if (!target->content && !target->too_big) {
+                if (warnings)
+                    vg_warn(s->ctx, n->path, "symlink -> %s: the target's content was not kept (not a file vigil reads)",
+                            target->path);
+                continue;
+            }
+            file = target;
+        }
+        if (file->too_big) {
+            if (warnings)
+                vg_warn(s->ctx, n->path, "skipped: %llu bytes is more than the size read from one file",
+                        (unsigned long long)file->size);
+            continue;
+        }
+        if (!file->content)
+            continue;
+        vg_file f = {.path = n->path,
+                     .data = file->content->data,
+                     .size = file->content->size,
+                     .layer = s->image ? file->layer : -1};
+        int rc = vg_catalog_feed(cat, n->mask, &f);
+        if (rc)
+            return rc;
+    }
+    return VG_OK;
+}
+
+/* Identity of a component across snapshots. */
+static const char *component_identity(vg_arena *arena, const vg_component *c)
+{
+    return vg_arena_printf(arena, "%s|%s|%s|%s|%s|%s", c->type ? c->type : "", c->name ? c->name : "",
+                           c->version ? c->version : "", c->arch ? c->arch : "",
+                           c->location ? c->location : "", c->purl ? c->purl : "");
+}
+
+typedef struct attribution {
+    vg_arena arena;  /* identities */
+    vg_map *sets;    /* one per layer that changed wanted files */
+    int *set_of;     /* layer -> index into sets, -1 = empty set */
+    size_t nlayers, nsets;
+} attribution;
+
+static void attribution_free(attribution *at)
+{
+    for (size_t i = 0; i < at->nsets; i++)
+        vg_map_free(&at->sets[i]);
+    free(at->sets);
+    free(at->set_of);
+    vg_arena_free(&at->arena);
+}
+
+/* Records the components of inv as the snapshot of layer. */
+static int attribution_record(attribution *at, size_t layer, const vg_inventory *inv)
+{
+    vg_map *set = &at->sets[at->nsets];
+    vg_map_init(set);
+    at->nsets++;
+    at->set_of[layer] = (int)(at->nsets - 1);
+    for (size_t i = 0; i < inv->ncomponents; i++) {
+        const char *id = component_identity(&at->arena, inv->components[i]);
+        if (!id || vg_map_put(set, id, strlen(id), (void *)id) != VG_OK)
+            return VG_ERR_NOMEM;
+    }
+    return VG_OK;
+}
+
+/* Runs the catalogers over the view as it is after layer, into a scratch
+ * inventory, and records what they found. */
+static int snapshot_layer(scan *s, attribution *at, size_t layer)
+{
+    vg_ctx sctx;
+    vg_ctx_init(&sctx);
+    vg_inventory sinv;
+    vg_inventory_init(&sinv);
+    vg_catalog *cat;
+    int rc = vg_catalog_begin(&sctx, &sinv, &cat);
+    if (rc == VG_OK) {
+        rc = feed_view(s, cat, 0);
+        if (rc)
+            vg_catalog_abort(cat);
+        else
+            rc = vg_catalog_finish(cat);
+    }
+    if (rc == VG_OK)
+        rc = attribution_record(at, layer, &sinv);
+    if (rc)
+        vg_error(s->ctx, rc, "%s: cataloging layer %zu: %s", s->path, layer,
+                 sctx.message[0] ? sctx.message : vg_strerror(rc));
+    vg_inventory_free(&sinv);
+    vg_ctx_free(&sctx);
+    return rc;
+}
+
+/* Sets layer, vigil:layer:index and vigil:layer:diffID of every component. */
+static int attribute_components(scan *s, attribution *at)
+{
+    vg_inventory *inv = s->inv;
+    size_t n = at->nlayers;
+    if (n == 0)
+        return VG_OK;
+    if (attribution_record(at, n - 1, inv) != VG_OK)
+        return nomem(s);
+    for (size_t i = 0; i < inv->ncomponents; i++) {
+        vg_component *c = inv->components[i];
+        const char *id = component_identity(&at->arena, c);
+        if (!id)
+            return nomem(s);
+        size_t idlen = strlen(id), layer = n - 1;
+        while (layer > 0) {
+            int set = at->set_of[layer - 1];
+            if (set < 0 || !vg_map_get(&at->sets[set], id, idlen))
+                break;
+            layer--;
+        }
+        c->layer = (int)layer;
+        char index[32];
+        snprintf(index, sizeof index, "%zu", layer);
+        if (vg_component_set_property(inv, c, "vigil:layer:index", index) != VG_OK ||
+            vg_component_set_property(inv, c, "vigil:layer:diffID", inv->target.layers[layer].diff_id) != VG_OK)
+            return nomem(s);
+    }
+    return VG_OK;
+}
+
+/* ---- root filesystem tarballs and kind detection ------------------------ */
+
+enum archive_kind { KIND_ROOTFS, KIND_DOCKER, KIND_OCI };
+
+static struct archive *open_outer(scan *s)
+{
+    struct archive *a = archive_read_new();
+    if (!a)
+        return NULL;
+    archive_read_support_filter_all(a);
+    archive_read_support_format_tar(a);
+    if (archive_read_open_filename(a, s->path, IMAGE_IO_BLOCK) != ARCHIVE_OK) {
+        vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", s->path, archive_error_string(a));
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* One pass over the file: what kind of archive it is, and for a root
+ * filesystem, the view. */
+static int scan_outer(scan *s, enum archive_kind *kind)
+{
+    *kind = KIND_ROOTFS;
+    struct archive *a = open_outer(s);
+    if (!a)
+        return s->ctx->message[0] ? VG_ERR_FORMAT : nomem(s);
+    int has_manifest = 0, has_index = 0, has_layout = 0, image_like = 0, rc = VG_OK, changed = 0;
+    struct archive_entry *e;
+    for (;;) {
+        int r = archive_read_next_header(a, &e);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r < ARCHIVE_WARN) {
+            rc = vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", s->path, archive_error_string(a));
+            break;
+        }
+        uint64_t size = archive_entry_size(e) > 0 ? (uint64_t)archive_entry_size(e) : 0;
+        uint64_t pos = (uint64_t)archive_filter_bytes(a, 0);
+        if (pos > s->max_total || size > s->max_total - pos) {
+            rc = over_total(s);
+            break;
+        }
+        const char *name = archive_entry_pathname(e);
+        char path[VG_MAX_PATH + 1];
+        size_t len;
+        if (name && !(vg_tree_normalize(name, path, sizeof path, &len) & ~VG_PATH_ABSOLUTE)) {
+            has_manifest |= strcmp(path, "manifest.json") == 0;
+            has_index |= strcmp(path, "index.json") == 0;
+            has_layout |= strcmp(path, "oci-layout") == 0;
+        }
+        if (has_layout && has_index)
+            break;
+        if (has_manifest || has_index || has_layout)
+            image_like = 1;
+        if (!image_like && (rc = apply_entry(s, a, e, 0, s->path, &changed)) != VG_OK)
+            break;
+    }
+    s->total = (uint64_t)archive_filter_bytes(a, 0);
+    archive_read_free(a);
+    if (rc)
+        return rc;
+    if (has_layout && has_index)
+        *kind = KIND_OCI;
+    else if (has_manifest)
+        *kind = KIND_DOCKER;
+    return VG_OK;
+}
+
+static int sha256_file(scan *s, char out[72])
+{
+    int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return vg_error(s->ctx, VG_ERR_IO, "%s: %s", s->path, strerror(errno));
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char *buf = malloc(IMAGE_IO_BLOCK);
+    int rc = VG_OK;
+    if (!md || !buf || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+        rc = nomem(s);
+        goto out;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf, IMAGE_IO_BLOCK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = vg_error(s->ctx, VG_ERR_IO, "%s: %s", s->path, strerror(errno));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        EVP_DigestUpdate(md, buf, (size_t)n);
+    }
+    rc = sha256_final(md, out) ? nomem(s) : VG_OK;
+out:
+    EVP_MD_CTX_free(md);
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+/* ---- blobs of an image: members of the tar, or files of the layout ------ */
+
+typedef struct store {
+    scan *s;
+    int dirfd; /* OCI layout directory, or -1: members of the archive s->path */
+} store;
+
+typedef struct stream {
+    struct archive *outer;
+    int fd;
+    const char *name;
+} stream;
+
+/* Opens member or file name (normalised by the caller) for reading. */
+static int stream_open(store *st, const char *name, stream *out)
+{
+    scan *s = st->s;
+    out->outer = NULL;
+    out->fd = -1;
+    out->name = name;
+    if (st->dirfd >= 0) {
+        int fd = openat(st->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0)
+            return vg_error(s->ctx, errno == ENOENT ? VG_ERR_NOT_FOUND : VG_ERR_IO, "%s: %s: %s", s->path, name,
+                            strerror(errno));
+        struct stat sb;
+        if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            close(fd);
+            return vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s is not a regular file", s->path, name);
+        }
+        out->fd = fd;
+        return VG_OK;
+    }
+    struct archive *a = open_outer(s);
+    if (!a)
+        return s->ctx->message[0] ? VG_ERR_FORMAT : nomem(s);
+    struct archive_entry *e;
+    for (;;) {
+        int r = archive_read_next_header(a, &e);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r < ARCHIVE_WARN) {
+            vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", s->path, archive_error_string(a));
+            archive_read_free(a);
+            return VG_ERR_FORMAT;
+        }
+        const char *mname = archive_entry_pathname(e);
+        char path[VG_MAX_PATH + 1];
+        size_t len;
+        if (mname && !(vg_tree_normalize(mname, path, sizeof path, &len) & ~VG_PATH_ABSOLUTE) &&
+            strcmp(path, name) == 0 && archive_entry_filetype(e) == AE_IFREG) {
+            out->outer = a;
+            return VG_OK;
+        }
+    }
+    archive_read_free(a);
+    return vg_error(s->ctx, VG_ERR_NOT_FOUND, "%s: the image names %s, which is not in the archive", s->path, name);
+}
+
+/* Reads up to n bytes; 0 at the end, -1 on error (ctx message set). */
+static ssize_t stream_read(store *st, stream *in, void *buf, size_t n)
+{
+    if (in->outer) {
+        la_ssize_t r = archive_read_data(in->outer, buf, n);
+        if (r < 0)
+            vg_error(st->s->ctx, VG_ERR_FORMAT, "%s: %s: %s", st->s->path, in->name, archive_error_string(in->outer));
+        return r < 0 ? -1 : (ssize_t)r;
+    }
+    for (;;) {
+        ssize_t r = read(in->fd, buf, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            vg_error(st->s->ctx, VG_ERR_IO, "%s: %s: %s", st->s->path, in->name, strerror(errno));
+        return r;
+    }
+}
+
+static void stream_close(stream *in)
+{
+    if (in->outer)
+        archive_read_free(in->outer);
+    if (in->fd >= 0)
+        close(in->fd);
+    in->outer = NULL;
+    in->fd = -1;
+}
+
+/* Reads a whole small blob (at most IMAGE_MAX_JSON bytes) into out and its
+ * digest into digest. */
+static int read_small(store *st, const char *name, vg_buf *out, char digest[72])
+{
+    scan *s = st->s;
+    stream in;
+    int rc = stream_open(st, name, &in);
+    if (rc)
+        return rc;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        stream_close(&in);
+        return nomem(s);
+    }
+    vg_buf_init(out, IMAGE_MAX_JSON);
+    char block[8192];
+    for (;;) {
+        ssize_t n = stream_read(st, &in, block, sizeof block);
+        if (n < 0) {
+            rc = VG_ERR_FORMAT;
+            break;
+        }
+        if (n == 0)
+            break;
+        EVP_DigestUpdate(md, block, (size_t)n);
+        rc = vg_buf_add(out, block, (size_t)n);
+        if (rc) {
+            rc = rc == VG_ERR_LIMIT ? vg_error(s->ctx, VG_ERR_LIMIT, "%s: %s is larger than %zu bytes", s->path, name,
+                                               IMAGE_MAX_JSON)
+                                    : nomem(s);
+            break;
+        }
+    }
+    if (rc == VG_OK && sha256_final(md, digest) != VG_OK)
+        rc = nomem(s);
+    if (rc == VG_OK && !out->data && vg_buf_add(out, "", 0) != VG_OK)
+        rc = nomem(s);
+    if (rc)
+        vg_buf_free(out);
+    EVP_MD_CTX_free(md);
+    stream_close(&in);
+    return rc;
+}
+
+static json_t *parse_json(scan *s, const char *name, const vg_buf *text)
+{
+    json_error_t err;
+    json_t *j = json_loadb(text->data, text->len, JSON_REJECT_DUPLICATES, &err);
+    if (!j)
+        vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s is not valid JSON: %s (line %d)", s->path, name, err.text, err.line);
+    return j;
+}
+
+/* Reads and parses blob name, checking it against digest (may be NULL) and
+ * size (negative: unknown).  Returns NULL with the ctx message set. */
+static json_t *read_json_blob(store *st, const char *name, const char *digest, json_int_t size, int *rc,
+                              char actual[72])
+{
+    scan *s = st->s;
+    vg_buf text;
+    char computed[72];
+    *rc = read_small(st, name, &text, computed);
+    if (*rc)
+        return NULL;
+    if (actual)
+        memcpy(actual, computed, 72);
+    if (digest && strcmp(digest, computed) != 0) {
+        *rc = vg_error(s->ctx, VG_ERR_DIGEST, "%s: %s has digest %s, not %s as recorded", s->path, name, computed,
+                       digest);
+        vg_buf_free(&text);
+        return NULL;
+    }
+    if (size >= 0 && (uint64_t)size != text.len) {
+        *rc = vg_error(s->ctx, VG_ERR_DIGEST, "%s: %s is %zu bytes, not %lld as recorded", s->path, name, text.len,
+                       (long long)size);
+        vg_buf_free(&text);
+        return NULL;
+    }
+    json_t *j = parse_json(s, name, &text);
+    vg_buf_free(&text);
+    if (!j)
+        *rc = VG_ERR_FORMAT;
+    return j;
+}
+
+/* ---- layers ------------------------------------------------------------- */
+
+typedef struct layer_pipe {
+    scan *s;
+    store *st;
+    stream *src;
+    EVP_MD_CTX *blob_md, *diff_md;
+    uint64_t blob_bytes;
+    struct archive *raw;
+    int over_limit;
+    int src_failed;
+    unsigned char inbuf[IMAGE_IO_BLOCK];
+    unsigned char midbuf[IMAGE_IO_BLOCK];
+} layer_pipe;
+
+/* The blob as stored: hashed into the blob digest. */
+static la_ssize_t pipe_read_blob(struct archive *a, void *client, const void **buf)
+{
+    layer_pipe *p = client;
+    ssize_t n = stream_read(p->st, p->src, p->inbuf, sizeof p->inbuf);
+    if (n < 0) {
+        p->src_failed = 1;
+        archive_set_error(a, EIO, "%s", p->s->ctx->message);
+        return -1;
+    }
+    EVP_DigestUpdate(p->blob_md, p->inbuf, (size_t)n);
+    p->blob_bytes += (uint64_t)n;
+    *buf = p->inbuf;
+    return n;
+}
+
+/* Decompressed bytes: hashed into the diff_id, counted against the total cap. */
+static la_ssize_t pipe_pull(layer_pipe *p)
+{
+    la_ssize_t n = archive_read_data(p->raw, p->midbuf, sizeof p->midbuf);
+    if (n > 0) {
+        EVP_DigestUpdate(p->diff_md, p->midbuf, (size_t)n);
+        p->s->total += (uint64_t)n;
+        if (p->s->total > p->s->max_total) {
+            p->over_limit = 1;
+            return -1;
+        }
+    }
+    return n;
+}
+
+static la_ssize_t pipe_read_tar(struct archive *a, void *client, const void **buf)
+{
+    layer_pipe *p = client;
+    la_ssize_t n = pipe_pull(p);
+    if (n < 0) {
+        archive_set_error(a, -1 /* ARCHIVE_ERRNO_MISC */, "%s",
+                          p->over_limit ? "uncompressed size limit reached" : archive_error_string(p->raw));
+        return -1;
+    }
+    *buf = p->midbuf;
+    return n;
+}
+
+typedef struct layer_plan {
+    const char *member;     /* normalised member or file name of the blob */
+    const char *digest;     /* expected blob digest, or NULL */
+    json_int_t size;        /* expected blob size, or -1 */
+    const char *media_type; /* may be NULL */
+} layer_plan;
+
+/* Reads layer index of the image into the view and fills out (digest,
+ * diff_id, size); checks the blob against plan and the diff_id against
+ * diff_id.  *changed: a wanted file was added, changed or removed. */
+static int read_layer(scan *s, store *st, size_t index, const layer_plan *plan, const char *diff_id,
+                      vg_layer *out, int *changed)
+{
+    char where[VG_MAX_PATH + 128];
+    snprintf(where, sizeof where, "%s: layer %zu (%s)", s->path, index, plan->member);
+    stream src;
+    int rc = stream_open(st, plan->member, &src);
+    if (rc)
+        return rc;
+    layer_pipe *p = calloc(1, sizeof *p);
+    struct archive *tar = NULL;
+    if (!p) {
+        stream_close(&src);
+        return nomem(s);
+    }
+    p->s = s;
+    p->st = st;
+    p->src = &src;
+    p->blob_md = EVP_MD_CTX_new();
+    p->diff_md = EVP_MD_CTX_new();
+    p->raw = archive_read_new();
+    tar = archive_read_new();
+    if (!p->blob_md || !p->diff_md || !p->raw || !tar || EVP_DigestInit_ex(p->blob_md, EVP_sha256(), NULL) != 1 ||
+        EVP_DigestInit_ex(p->diff_md, EVP_sha256(), NULL) != 1) {
+        rc = nomem(s);
+        goto out;
+    }
+    archive_read_support_filter_all(p->raw);
+    archive_read_support_format_raw(p->raw);
+    archive_read_support_format_tar(tar);
+    struct archive_entry *e;
+    if (archive_read_open(p->raw, p, NULL, pipe_read_blob, NULL) != ARCHIVE_OK ||
+        archive_read_next_header(p->raw, &e) != ARCHIVE_OK) {
+        rc = p->src_failed ? VG_ERR_FORMAT
+                           : vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", where, archive_error_string(p->raw));
+        goto out;
+    }
+    if (archive_read_open(tar, p, NULL, pipe_read_tar, NULL) != ARCHIVE_OK) {
+        rc = p->over_limit ? over_total(s)
+                           : vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", where, archive_error_string(tar));
+        goto out;
+    }
+    for (;;) {
+        int r = archive_read_next_header(tar, &e);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r < ARCHIVE_WARN) {
+            rc = p->over_limit ? over_total(s)
+                 : p->src_failed ? VG_ERR_FORMAT
+                                 : vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", where, archive_error_string(tar));
+            goto out;
+        }
+        rc = apply_entry(s, tar, e, (int)index, where, changed);
+        if (rc) {
+            if (p->over_limit)
+                rc = over_total(s);
+            goto out;
+        }
+    }
+    /* The tar reader stops at its end marker: the rest still counts for the digests. */
+    for (;;) {
+        la_ssize_t n = pipe_pull(p);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            rc = p->over_limit ? over_total(s)
+                 : p->src_failed ? VG_ERR_FORMAT
+                                 : vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", where, archive_error_string(p->raw));
+            goto out;
+        }
+    }
+    for (;;) {
+        ssize_t n = stream_read(st, &src, p->inbuf, sizeof p->inbuf);
+        if (n < 0) {
+            rc = VG_ERR_FORMAT;
+            goto out;
+        }
+        if (n == 0)
+            break;
+        EVP_DigestUpdate(p->blob_md, p->inbuf, (size_t)n);
+        p->blob_bytes += (uint64_t)n;
+    }
+    char blob_digest[72], computed_diff[72];
+    if (sha256_final(p->blob_md, blob_digest) || sha256_final(p->diff_md, computed_diff)) {
+        rc = nomem(s);
+        goto out;
+    }
+    if (plan->digest && strcmp(plan->digest, blob_digest) != 0) {
+        rc = vg_error(s->ctx, VG_ERR_DIGEST, "%s: blob has digest %s, the manifest says %s", where, blob_digest,
+                      plan->digest);
+        goto out;
+    }
+    if (plan->size >= 0 && (uint64_t)plan->size != p->blob_bytes) {
+        rc = vg_error(s->ctx, VG_ERR_DIGEST, "%s: blob is %llu bytes, the manifest says %lld", where,
+                      (unsigned long long)p->blob_bytes, (long long)plan->size);
+        goto out;
+    }
+    if (strcmp(diff_id, computed_diff) != 0) {
+        rc = vg_error(s->ctx, VG_ERR_DIGEST, "%s: uncompressed content has digest %s, the image config says %s",
+                      where, computed_diff, diff_id);
+        goto out;
+    }
+    out->digest = vg_arena_strdup(&s->inv->arena, blob_digest);
+    out->diff_id = vg_arena_strdup(&s->inv->arena, diff_id);
+    out->media_type = plan->media_type ? vg_arena_strdup(&s->inv->arena, plan->media_type) : NULL;
+    out->size = p->blob_bytes;
+    if (!out->digest || !out->diff_id || (plan->media_type && !out->media_type))
+        rc = nomem(s);
+out:
+    if (tar)
+        archive_read_free(tar);
+    if (p->raw)
+        archive_read_free(p->raw);
+    EVP_MD_CTX_free(p->blob_md);
+    EVP_MD_CTX_free(p->diff_md);
+    free(p);
+    stream_close(&src);
+    return rc;
+}
+
+/* ---- image descriptions ------------------------------------------------- */
+
+typedef struct image_plan {
+    vg_target_kind kind;
+    const char *manifest_digest; /* OCI */
+    const char *config_member;
+    const char *config_digest;   /* expected, or NULL (docker: computed) */
+    json_int_t config_size;
+    const char **tags;
+    size_t ntags;
+    layer_plan *layers;
+    size_t nlayers;
+} image_plan;
+
+static const char *arena_str(scan *s, const char *v)
+{
+    return v ? vg_arena_strdup(&s->inv->arena, v) : NULL;
+}
+
+/* The normalised member name of blob digest in an OCI layout. */
+static const char *blob_member(scan *s, const char *digest)
+{
+    if (!digest || strncmp(digest, "sha256:", 7) != 0) {
+        vg_error(s->ctx, VG_ERR_UNSUPPORTED, "%s: digest \"%.100s\" is not sha256, which is all vigil checks", s->path,
+                 digest ? digest : "");
+        return NULL;
+    }
+    if (!valid_sha256(digest)) {
+        vg_error(s->ctx, VG_ERR_FORMAT, "%s: malformed digest \"%.100s\"", s->path, digest);
+        return NULL;
+    }
+    const char *m = vg_arena_printf(&s->inv->arena, "blobs/sha256/%s", digest + 7);
+    if (!m)
+        nomem(s);
+    return m;
+}
+
+/* An OCI content descriptor (image-spec descriptor.md): the blob it names
+ * in the layout, its digest, size (-1 if absent) and media type. */
+static int descriptor_plan(scan *s, json_t *d, layer_plan *out)
+{
+    out->digest = arena_str(s, json_string_value(json_object_get(d, "digest")));
+    if (!(out->member = blob_member(s, out->digest)))
+        return s->ctx->message[0] ? VG_ERR_FORMAT : VG_ERR_NOMEM;
+    json_t *size = json_object_get(d, "size");
+    out->size = json_is_integer(size) ? json_integer_value(size) : -1;
+    out->media_type = arena_str(s, json_string_value(json_object_get(d, "mediaType")));
+    return VG_OK;
+}
+
+/* A member name from manifest.json, normalised; NULL (error set) if it leaves the archive. */
+static const char *member_name(scan *s, const char *name)
+{
+    char path[VG_MAX_PATH + 1];
+    size_t len;
+    if (!name || (vg_tree_normalize(name, path, sizeof path, &len) & ~VG_PATH_ABSOLUTE) || len == 0) {
+        vg_error(s->ctx, VG_ERR_UNSAFE, "%s: manifest.json names \"%.200s\", which is not a member path", s->path,
+                 name ? name : "(null)");
+        return NULL;
+    }
+    const char *m = vg_arena_strndup(&s->inv->arena, path, len);
+    if (!m)
+        nomem(s);
+    return m;
+}
+
+/* The sha256 digest a docker archive member name carries ("<hex>.json",
+ * "blobs/sha256/<hex>"), or NULL. */
+static const char *digest_in_name(scan *s, const char *member)
+{
+    const char *base = strrchr(member, '/');
+    base = base ? base + 1 : member;
+    size_t n = strlen(base);
+    if (n == 69 && strcmp(base + 64, ".json") == 0)
+        n = 64;
+    else if (!(n == 64 && strncmp(member, "blobs/sha256/", 13) == 0))
+        return NULL;
+    char d[72];
+    memcpy(d, "sha256:", 7);
+    memcpy(d + 7, base, 64);
+    d[71] = '\0';
+    return valid_sha256(d) ? vg_arena_strdup(&s->inv->arena, d) : NULL;
+}
+
+static int plan_docker(scan *s, store *st, image_plan *plan)
+{
+    vg_buf text;
+    char digest[72];
+    int rc = read_small(st, "manifest.json", &text, digest);
+    if (rc)
+        return rc;
+    json_t *root = parse_json(s, "manifest.json", &text);
+    vg_buf_free(&text);
+    if (!root)
+        return VG_ERR_FORMAT;
+    rc = VG_ERR_FORMAT;
+    json_t *img = json_is_array(root) ? json_array_get(root, 0) : NULL;
+    json_t *config = json_object_get(img, "Config");
+    json_t *layers = json_object_get(img, "Layers");
+    json_t *tags = json_object_get(img, "RepoTags");
+    json_t *sources = json_object_get(img, "LayerSources");
+    if (!json_is_object(img) || !json_is_string(config) || !json_is_array(layers)) {
+        vg_error(s->ctx, VG_ERR_FORMAT, "%s: manifest.json is not a docker image manifest (an array of objects "
+                                        "with Config and Layers)", s->path);
+        goto out;
+    }
+    if (json_array_size(root) > 1)
+        vg_warn(s->ctx, s->path, "the archive holds %zu images; only the first is scanned", json_array_size(root));
+    plan->kind = VG_TARGET_DOCKER_ARCHIVE;
+    if (!(plan->config_member = member_name(s, json_string_value(config)))) {
+        rc = s->ctx->message[0] ? VG_ERR_UNSAFE : VG_ERR_NOMEM;
+        goto out;
+    }
+    plan->config_digest = digest_in_name(s, plan->config_member);
+    plan->config_size = -1;
+    size_t n = json_array_size(layers);
+    if (n > IMAGE_MAX_LAYERS) {
+        rc = vg_error(s->ctx, VG_ERR_LIMIT, "%s: more than %d layers", s->path, IMAGE_MAX_LAYERS);
+        goto out;
+    }
+    plan->layers = vg_arena_calloc(&s->inv->arena, n ? n : 1, sizeof *plan->layers);
+    plan->tags = vg_arena_calloc(&s->inv->arena, json_array_size(tags) + 1, sizeof *plan->tags);
+    if (!plan->layers || !plan->tags) {
+        rc = nomem(s);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        layer_plan *lp = &plan->layers[i];
+        if (!(lp->member = member_name(s, json_string_value(json_array_get(layers, i))))) {
+            rc = VG_ERR_UNSAFE;
+            goto out;
+        }
+        /* "<v1 id>/layer.tar": the id is not a content digest; "blobs/sha256/<hex>" is. */
+        lp->digest = strncmp(lp->member, "blobs/sha256/", 13) == 0 ? digest_in_name(s, lp->member) : NULL;
+        lp->size = -1;
+        if (lp->digest) {
+            json_t *src = json_object_get(sources, lp->digest);
+            lp->media_type = arena_str(s, json_string_value(json_object_get(src, "mediaType")));
+        }
+    }
+    plan->nlayers = n;
+    for (size_t i = 0; i < json_array_size(tags); i++) {
+        const char *t = json_string_value(json_array_get(tags, i));
+        if (t && !(plan->tags[plan->ntags++] = arena_str(s, t))) {
+            rc = nomem(s);
+            goto out;
+        }
+    }
+    rc = VG_OK;
+out:
+    json_decref(root);
+    return rc;
+}
+
+/* "os/arch[/variant]" of this machine, as in the OCI image index. */
+static void host_platform(char *out, size_t size)
+{
+    struct utsname u;
+    const char *arch = "amd64", *variant = NULL;
+    if (uname(&u) == 0) {
+        const char *m = u.machine;
+        if (!strcmp(m, "x86_64")) arch = "amd64";
+        else if (!strcmp(m, "aarch64") || !strcmp(m, "arm64")) arch = "arm64";
+        else if (!strncmp(m, "armv7", 5)) { arch = "arm"; variant = "v7"; }
+        else if (!strncmp(m, "armv6", 5)) { arch = "arm"; variant = "v6"; }
+        else if (m[0] == 'i' && !strcmp(m + 2, "86")) arch = "386";
+        else arch = m; /* ppc64le, s390x, riscv64, mips64le: same names */
+    }
+    snprintf(out, size, "linux/%s%s%s", arch, variant ? "/" : "", variant ? variant : "");
+}
+
+/* Does descriptor platform p match want ("os/arch[/variant]")? */
+static int platform_matches(json_t *p, const char *want)
+{
+    const char *os = json_string_value(json_object_get(p, "os"));
+    const char *arch = json_string_value(json_object_get(p, "architecture"));
+    const char *variant = json_string_value(json_object_get(p, "variant"));
+    if (!os || !arch)
+        return 0;
+    char w[256];
+    snprintf(w, sizeof w, "%s", want);
+    char *wos = w, *warch = strchr(w, '/'), *wvar = NULL;
+    if (!warch)
+        return 0;
+    *warch++ = '\0';
+    if ((wvar = strchr(warch, '/')) != NULL)
+        *wvar++ = '\0';
+    if (strcmp(os, wos) != 0 || strcmp(arch, warch) != 0)
+        return 0;
+    return !wvar || (variant && strcmp(variant, wvar) == 0);
+}
+
+typedef struct candidate {
+    json_t *desc;        /* borrowed from an index kept in candidates.roots */
+    json_t *annotations; /* of the top-level index entry */
+} candidate;
+
+typedef struct candidates {
+    candidate items[64];
+    size_t n;
+    json_t *roots[16];   /* parsed indexes, freed at the end */
+    size_t nroots;
+} candidates;
+
+static int is_index_type(const char *mt)
+{
+    return mt && (!strcmp(mt, MT_OCI_INDEX) || !strcmp(mt, MT_DOCKER_LIST));
+}
+
+/* Collects the manifests an index refers to, reading nested indexes. */
+static int collect_manifests(scan *s, store *st, json_t *index, json_t *annotations, int depth, candidates *c)
+{
+    json_t *manifests = json_object_get(index, "manifests");
+    if (!json_is_array(manifests))
+        return vg_error(s->ctx, VG_ERR_FORMAT, "%s: an image index without a \"manifests\" array", s->path);
+    for (size_t i = 0; i < json_array_size(manifests); i++) {
+        json_t *d = json_array_get(manifests, i);
+        const char *mt = json_string_value(json_object_get(d, "mediaType"));
+        json_t *ann = depth == 0 ? json_object_get(d, "annotations") : annotations;
+        if (!is_index_type(mt)) {
+            if (c->n == sizeof c->items / sizeof c->items[0])
+                return vg_error(s->ctx, VG_ERR_LIMIT, "%s: more than %zu manifests in the index", s->path,
+                                sizeof c->items / sizeof c->items[0]);
+            c->items[c->n++] = (candidate){d, ann};
+            continue;
+        }
+        if (depth >= IMAGE_MAX_INDEX_DEPTH || c->nroots == sizeof c->roots / sizeof c->roots[0])
+            return vg_error(s->ctx, VG_ERR_LIMIT, "%s: image indexes nested too deep or too many", s->path);
+        layer_plan nd;
+        int rc = descriptor_plan(s, d, &nd);
+        if (rc)
+            return rc;
+        json_t *nested = read_json_blob(st, nd.member, nd.digest, nd.size, &rc, NULL);
+        if (!nested)
+            return rc;
+        c->roots[c->nroots++] = nested;
+        rc = collect_manifests(s, st, nested, ann, depth + 1, c);
+        if (rc)
+            return rc;
+    }
+    return VG_OK;
+}
+
+static int add_tag(scan *s, image_plan *plan, const char *tag)
+{
+    if (!tag || !*tag)
+        return VG_OK;
+    for (size_t i = 0; i < plan->ntags; i++)
+        if (!strcmp(plan->tags[i], tag))
+            return VG_OK;
+    if (plan->ntags >= 2)
+        return VG_OK;
+    plan->tags[plan->ntags] = arena_str(s, tag);
+    return plan->tags[plan->ntags++] ? VG_OK : nomem(s);
+}
+
+static int plan_oci(scan *s, store *st, image_plan *plan)
+{
+    int rc;
+    json_t *layout = read_json_blob(st, "oci-layout", NULL, -1, &rc, NULL);
+    if (!layout)
+        return rc;
+    int ok = json_is_string(json_object_get(layout, "imageLayoutVersion"));
+    json_decref(layout);
+    if (!ok)
+        return vg_error(s->ctx, VG_ERR_FORMAT, "%s: oci-layout has no imageLayoutVersion", s->path);
+    json_t *index = read_json_blob(st, "index.json", NULL, -1, &rc, NULL);
+    if (!index)
+        return rc;
+    candidates c;
+    memset(&c, 0, sizeof c);
+    json_t *manifest = NULL;
+    rc = collect_manifests(s, st, index, NULL, 0, &c);
+    if (rc)
+        goto out;
+    plan->kind = VG_TARGET_OCI_LAYOUT;
+    char want[256];
+    if (s->platform)
+        snprintf(want, sizeof want, "%s", s->platform);
+    else
+        host_platform(want, sizeof want);
+    /* Attestation manifests (platform unknown/unknown) are not images. */
+    size_t images = 0, pick = SIZE_MAX;
+    for (size_t i = 0; i < c.n; i++) {
+        json_t *p = json_object_get(c.items[i].desc, "platform");
+        if (platform_matches(p, "unknown/unknown"))
+            continue;
+        images++;
+        if (pick == SIZE_MAX && (p ? platform_matches(p, want) : !s->platform))
+            pick = i;
+    }
+    if (pick == SIZE_MAX && images == 1 && !s->platform) {
+        for (size_t i = 0; i < c.n; i++)
+            if (!platform_matches(json_object_get(c.items[i].desc, "platform"), "unknown/unknown"))
+                pick = i;
+    }
+    if (pick == SIZE_MAX) {
+        vg_buf list;
+        vg_buf_init(&list, 4096);
+        for (size_t i = 0; i < c.n; i++) {
+            json_t *p = json_object_get(c.items[i].desc, "platform");
+            const char *v = json_string_value(json_object_get(p, "variant"));
+            vg_buf_addf(&list, "%s%s/%s%s%s", list.len ? ", " : "",
+                        json_string_value(json_object_get(p, "os")) ? json_string_value(json_object_get(p, "os")) : "?",
+                        json_string_value(json_object_get(p, "architecture"))
+                            ? json_string_value(json_object_get(p, "architecture"))
+                            : "?",
+                        v ? "/" : "", v ? v : "");
+        }
+        rc = vg_error(s->ctx, VG_ERR_NOT_FOUND, "%s: no image for platform %s; the index has: %s", s->path, want,
+                      list.data ? list.data : "nothing");
+        vg_buf_free(&list);
+        goto out;
+    }
+    layer_plan md;
+    if ((rc = descriptor_plan(s, c.items[pick].desc, &md)) != VG_OK)
+        goto out;
+    const char *mdigest = md.digest;
+    manifest = read_json_blob(st, md.member, md.digest, md.size, &rc, NULL);
+    if (!manifest)
+        goto out;
+    plan->manifest_digest = arena_str(s, mdigest);
+    plan->tags = vg_arena_calloc(&s->inv->arena, 2, sizeof *plan->tags);
+    if (!plan->manifest_digest || !plan->tags) {
+        rc = nomem(s);
+        goto out;
+    }
+    json_t *ann = c.items[pick].annotations;
+    /* The full name containerd/docker record, else the layout's ref name (often just a tag). */
+    if ((rc = add_tag(s, plan, json_string_value(json_object_get(ann, "io.containerd.image.name")))) ||
+        (!plan->ntags &&
+         (rc = add_tag(s, plan, json_string_value(json_object_get(ann, "org.opencontainers.image.ref.name"))))))
+        goto out;
+
+    json_t *config = json_object_get(manifest, "config");
+    json_t *layers = json_object_get(manifest, "layers");
+    if (!json_is_object(config) || !json_is_array(layers)) {
+        rc = vg_error(s->ctx, VG_ERR_FORMAT, "%s: manifest %s has no config or no layers", s->path, mdigest);
+        goto out;
+    }
+    layer_plan cd;
+    if ((rc = descriptor_plan(s, config, &cd)) != VG_OK)
+        goto out;
+    plan->config_digest = cd.digest;
+    plan->config_member = cd.member;
+    plan->config_size = cd.size;
+    size_t n = json_array_size(layers);
+    if (n > IMAGE_MAX_LAYERS) {
+        rc = vg_error(s->ctx, VG_ERR_LIMIT, "%s: more than %d layers", s->path, IMAGE_MAX_LAYERS);
+        goto out;
+    }
+    plan->layers = vg_arena_calloc(&s->inv->arena, n ? n : 1, sizeof *plan->layers);
+    if (!plan->layers) {
+        rc = nomem(s);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((rc = descriptor_plan(s, json_array_get(layers, i), &plan->layers[i])) != VG_OK)
+            goto out;
+    plan->nlayers = n;
+    rc = VG_OK;
+out:
+    json_decref(manifest);
+    for (size_t i = 0; i < c.nroots; i++)
+        json_decref(c.roots[i]);
+    json_decref(index);
+    return rc;
+}
+
+/* Reads the config, then every layer in order, snapshotting for attribution. */
+static int scan_image(scan *s, store *st, image_plan *plan)
+{
+    vg_target *t = &s->inv->target;
+    int rc;
+    char config_digest[72];
+    json_t *config = read_json_blob(st, plan->config_member, plan->config_digest, plan->config_size, &rc,
+                                    config_digest);
+    if (!config)
+        return rc;
+    attribution at;
+    memset(&at, 0, sizeof at);
+    vg_arena_init(&at.arena);
+    json_t *diff_ids = json_object_get(json_object_get(config, "rootfs"), "diff_ids");
+    json_t *history = json_object_get(config, "history");
+    if (!json_is_array(diff_ids) || json_array_size(diff_ids) != plan->nlayers) {
+        rc = vg_error(s->ctx, VG_ERR_FORMAT, "%s: the image config lists %zu diff_ids for %zu layers", s->path,
+                      json_array_size(diff_ids), plan->nlayers);
+        goto out;
+    }
+    t->kind = plan->kind;
+    t->image_id = arena_str(s, config_digest);
+    t->digest = plan->kind == VG_TARGET_OCI_LAYOUT ? plan->manifest_digest : t->image_id;
+    t->tags = plan->tags;
+    t->ntags = plan->ntags;
+    t->name = plan->ntags ? plan->tags[0] : t->path;
+    t->architecture = arena_str(s, json_string_value(json_object_get(config, "architecture")));
+    t->os = arena_str(s, json_string_value(json_object_get(config, "os")));
+    t->layers = vg_arena_calloc(&s->inv->arena, plan->nlayers ? plan->nlayers : 1, sizeof *t->layers);
+    at.nlayers = plan->nlayers;
+    at.sets = calloc(plan->nlayers + 1, sizeof *at.sets);
+    at.set_of = calloc(plan->nlayers + 1, sizeof *at.set_of);
+    if (!t->image_id || !t->layers || !at.sets || !at.set_of) {
+        rc = nomem(s);
+        goto out;
+    }
+    /* created_by: history entries that made a layer (not empty_layer), in order. */
+    size_t h = 0;
+    for (size_t i = 0; i < plan->nlayers; i++) {
+        const char *diff_id = json_string_value(json_array_get(diff_ids, i));
+        if (!valid_sha256(diff_id)) {
+            rc = vg_error(s->ctx, VG_ERR_FORMAT, "%s: diff_id %zu of the image config is not a sha256 digest", s->path, i);
+            goto out;
+        }
+        for (; h < json_array_size(history); h++) {
+            json_t *entry = json_array_get(history, h);
+            if (json_is_true(json_object_get(entry, "empty_layer")))
+                continue;
+            t->layers[i].created_by = arena_str(s, json_string_value(json_object_get(entry, "created_by")));
+            h++;
+            break;
+        }
+        int changed = 0;
+        rc = read_layer(s, st, i, &plan->layers[i], diff_id, &t->layers[i], &changed);
+        if (rc)
+            goto out;
+        t->nlayers = i + 1;
+        if (i + 1 == plan->nlayers)
+            break; /* the last snapshot is the final inventory itself */
+        if (changed)
+            rc = snapshot_layer(s, &at, i);
+        else
+            at.set_of[i] = i ? at.set_of[i - 1] : -1;
+        if (rc)
+            goto out;
+    }
+    rc = feed_view(s, s->cat, 1);
+    if (rc == VG_OK) {
+        vg_catalog *cat = s->cat;
+        s->cat = NULL;
+        rc = vg_catalog_finish(cat);
+    }
+    if (rc == VG_OK)
+        rc = attribute_components(s, &at);
+out:
+    attribution_free(&at);
+    json_decref(config);
+    return rc;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+static int scan_init(scan *s, vg_ctx *ctx, const char *path, const vg_scan_options *opts, vg_inventory *inv)
+{
+    memset(s, 0, sizeof *s);
+    s->ctx = ctx;
+    s->path = path;
+    s->inv = inv;
+    s->max_file = opts && opts->max_file_size ? opts->max_file_size : VG_DEFAULT_MAX_FILE_SIZE;
+    s->max_total = opts && opts->max_total_size ? opts->max_total_size : VG_DEFAULT_MAX_TOTAL_SIZE;
+    s->platform = opts ? opts->platform : NULL;
+    ctx->message[0] = '\0';
+    if (vg_tree_init(&s->tree) != VG_OK) {
+        vg_tree_free(&s->tree);
+        return nomem(s);
+    }
+    inv->target.path = vg_arena_strdup(&inv->arena, path);
+    inv->target.name = inv->target.path;
+    if (!inv->target.path) {
+        vg_tree_free(&s->tree);
+        return nomem(s);
+    }
+    int rc = vg_catalog_begin(ctx, inv, &s->cat);
+    if (rc)
+        vg_tree_free(&s->tree);
+    return rc;
+}
+
+static int scan_done(scan *s, int rc)
+{
+    if (s->cat)
+        vg_catalog_abort(s->cat);
+    vg_tree_free(&s->tree);
+    return rc;
+}
+
+/* Starts over with an empty view, for an image found after the detection pass. */
+static int reset_view(scan *s)
+{
+    vg_tree_free(&s->tree);
+    if (vg_tree_init(&s->tree) != VG_OK)
+        return nomem(s);
+    s->entries = 0;
+    s->image = 1;
+    return VG_OK;
+}
+
+int vg_scan_archive(vg_ctx *ctx, const char *path, const vg_scan_options *opts, vg_inventory *inv)
+{
+    scan s;
+    int rc = scan_init(&s, ctx, path, opts, inv);
+    if (rc)
+        return rc;
+    enum archive_kind kind;
+    rc = scan_outer(&s, &kind);
+    if (rc)
+        return scan_done(&s, rc);
+    if (kind == KIND_ROOTFS) {
+        char digest[72];
+        inv->target.kind = VG_TARGET_ROOTFS_ARCHIVE;
+        rc = sha256_file(&s, digest);
+        if (rc == VG_OK && !(inv->target.digest = vg_arena_strdup(&inv->arena, digest)))
+            rc = nomem(&s);
+        if (rc == VG_OK)
+            rc = feed_view(&s, s.cat, 1);
+        if (rc == VG_OK) {
+            vg_catalog *cat = s.cat;
+            s.cat = NULL;
+            rc = vg_catalog_finish(cat);
+        }
+        return scan_done(&s, rc);
+    }
+    if ((rc = reset_view(&s)) != VG_OK)
+        return scan_done(&s, rc);
+    store st = {.s = &s, .dirfd = -1};
+    image_plan plan;
+    memset(&plan, 0, sizeof plan);
+    rc = kind == KIND_OCI ? plan_oci(&s, &st, &plan) : plan_docker(&s, &st, &plan);
+    if (rc == VG_OK)
+        rc = scan_image(&s, &st, &plan);
+    return scan_done(&s, rc);
+}
+
+int vg_scan_oci_directory(vg_ctx *ctx, const char *path, const vg_scan_options *opts, vg_inventory *inv)
+{
+    scan s;
+    int rc = scan_init(&s, ctx, path, opts, inv);
+    if (rc)
+        return rc;
+    s.image = 1;
+    store st = {.s = &s, .dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    if (st.dirfd < 0)
+        return scan_done(&s, vg_error(ctx, errno == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO, "%s: %s", path,
+                                      strerror(errno)));
+    image_plan plan;
+    memset(&plan, 0, sizeof plan);
+    rc = plan_oci(&s, &st, &plan);
+    if (rc == VG_OK)
+        rc = scan_image(&s, &st, &plan);
+    close(st.dirfd);
+    return scan_done(&s, rc);
+}
