@@ -1,0 +1,329 @@
+/*
+ * cyclonedx.c — writes an inventory as a CycloneDX 1.6 JSON BOM
+ * (ECMA-424 / cyclonedx.org/docs/1.6/json, bom-1.6.schema.json).
+ *
+ * Document: bomFormat, specVersion, serialNumber (a UUID with version-5
+ * bits over the inventory identity hash, so the same input gives the same
+ * serial), version 1, metadata (timestamp, tools.components = vigil, the
+ * target as metadata.component with its vigil:* properties), components
+ * (the operating system, then every package as type "library", as syft
+ * and trivy write OS packages), dependencies (the target depends on every
+ * component; real edges come later) and compositions (aggregate
+ * "incomplete" when the scan recorded warnings).  docs/formats.md
+ * describes every field.  Not written: hashes of packages, evidence,
+ * services, vulnerabilities, signatures.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "format/format_internal.h"
+#include "vigil/cpe.h"
+#include "vigil/format.h"
+
+typedef struct cdx_writer {
+    vg_arena arena; /* scratch strings, freed at the end */
+    const vg_inventory *inv;
+    int bad;        /* a jansson call failed (out of memory) */
+    const char *root_ref;
+    const char *os_ref;
+} cdx_writer;
+
+/* candidate, or candidate-2, -3 ... if a component already has it as
+ * bom-ref: bom-refs are unique within a BOM. */
+static const char *unique_ref(cdx_writer *w, const char *candidate)
+{
+    const char *ref = candidate;
+    for (unsigned n = 2; ref; n++) {
+        int taken = 0;
+        for (size_t i = 0; i < w->inv->ncomponents && !taken; i++)
+            taken = w->inv->components[i]->bom_ref && strcmp(w->inv->components[i]->bom_ref, ref) == 0;
+        if (!taken)
+            return ref;
+        ref = vg_arena_printf(&w->arena, "%s-%u", candidate, n);
+    }
+    return NULL;
+}
+
+static json_t *property(cdx_writer *w, const char *name, const char *value)
+{
+    json_t *p = json_object();
+    if (!p) {
+        w->bad = 1;
+        return NULL;
+    }
+    fmt_set_str(p, "name", name, &w->bad);
+    fmt_set(p, "value", fmt_str(value ? value : ""), &w->bad);
+    return p;
+}
+
+static void add_property(cdx_writer *w, json_t *props, const char *name, const char *value)
+{
+    if (value && *value)
+        fmt_append(props, property(w, name, value), &w->bad);
+}
+
+/* A website reference when url is one the schema accepts as iri-reference. */
+static void add_website(cdx_writer *w, json_t *obj, const char *url)
+{
+    if (!fmt_url_ok(url))
+        return;
+    json_t *refs = json_array(), *ref = json_object();
+    if (ref) {
+        fmt_set_str(ref, "url", url, &w->bad);
+        fmt_set(ref, "type", json_string("website"), &w->bad);
+    }
+    fmt_append(refs, ref, &w->bad);
+    fmt_set(obj, "externalReferences", refs, &w->bad);
+}
+
+/* "sha256:HEX" as a CycloneDX hash, when it is one. */
+static void add_sha256(cdx_writer *w, json_t *obj, const char *digest)
+{
+    if (!digest || strncmp(digest, "sha256:", 7) != 0 || strlen(digest + 7) != 64 ||
+        strspn(digest + 7, "0123456789abcdef") != 64)
+        return;
+    json_t *hashes = json_array(), *h = json_object();
+    if (h) {
+        fmt_set(h, "alg", json_string("SHA-256"), &w->bad);
+        fmt_set(h, "content", json_string(digest + 7), &w->bad);
+    }
+    fmt_append(hashes, h, &w->bad);
+    fmt_set(obj, "hashes", hashes, &w->bad);
+}
+
+static json_t *target_component(cdx_writer *w)
+{
+    const vg_target *t = &w->inv->target;
+    int image = t->kind == VG_TARGET_DOCKER_ARCHIVE || t->kind == VG_TARGET_OCI_LAYOUT;
+    json_t *c = json_object();
+    if (!c) {
+        w->bad = 1;
+        return NULL;
+    }
+    /* CycloneDX has no "directory" type; like syft, a directory and a
+     * root filesystem archive are a "file". */
+    fmt_set(c, "type", json_string(image ? "container" : "file"), &w->bad);
+    fmt_set_str(c, "bom-ref", w->root_ref, &w->bad);
+    fmt_set_str(c, "name", t->name ? t->name : t->path ? t->path : "unknown", &w->bad);
+    if (image)
+        fmt_set_str(c, "version", t->digest, &w->bad);
+    else
+        add_sha256(w, c, t->digest);
+
+    json_t *props = json_array();
+    add_property(w, props, "vigil:target:kind", fmt_target_kind(t->kind));
+    add_property(w, props, "vigil:target:path", t->path);
+    add_property(w, props, "vigil:image:id", t->image_id);
+    add_property(w, props, "vigil:image:architecture", t->architecture);
+    add_property(w, props, "vigil:image:os", t->os);
+    for (size_t i = 0; i < t->ntags; i++)
+        add_property(w, props, "vigil:image:tag", t->tags[i]);
+    for (size_t i = 0; i < t->nlayers; i++) {
+        const vg_layer *l = &t->layers[i];
+        char name[64];
+        snprintf(name, sizeof name, "vigil:image:layer:%zu:digest", i);
+        add_property(w, props, name, l->digest);
+        snprintf(name, sizeof name, "vigil:image:layer:%zu:diffID", i);
+        add_property(w, props, name, l->diff_id);
+        snprintf(name, sizeof name, "vigil:image:layer:%zu:mediaType", i);
+        add_property(w, props, name, l->media_type);
+        snprintf(name, sizeof name, "vigil:image:layer:%zu:size", i);
+        add_property(w, props, name, vg_arena_printf(&w->arena, "%llu", (unsigned long long)l->size));
+        snprintf(name, sizeof name, "vigil:image:layer:%zu:createdBy", i);
+        add_property(w, props, name, l->created_by);
+    }
+    if (props && json_array_size(props))
+        fmt_set(c, "properties", props, &w->bad);
+    else
+        json_decref(props);
+    return c;
+}
+
+static json_t *os_component(cdx_writer *w)
+{
+    const vg_os *os = &w->inv->os;
+    json_t *c = json_object();
+    if (!c) {
+        w->bad = 1;
+        return NULL;
+    }
+    fmt_set(c, "type", json_string("operating-system"), &w->bad);
+    fmt_set_str(c, "bom-ref", w->os_ref, &w->bad);
+    fmt_set_str(c, "name", os->id ? os->id : os->name ? os->name : "unknown", &w->bad);
+    fmt_set_str(c, "version", os->version_id, &w->bad);
+    fmt_set_str(c, "description", os->pretty_name, &w->bad);
+    char *cpe = NULL;
+    if (os->cpe_name && vg_cpe_from_uri(&w->arena, os->cpe_name, &cpe) == VG_OK)
+        fmt_set_str(c, "cpe", cpe, &w->bad);
+    add_website(w, c, os->home_url);
+    json_t *props = json_array();
+    add_property(w, props, "vigil:os:id-like", os->id_like);
+    add_property(w, props, "vigil:os:name", os->name);
+    add_property(w, props, "vigil:os:version-codename", os->version_codename);
+    if (os->cpe_name && !cpe)
+        add_property(w, props, "vigil:os:cpe-name", os->cpe_name); /* not a valid CPE: kept as given */
+    if (props && json_array_size(props))
+        fmt_set(c, "properties", props, &w->bad);
+    else
+        json_decref(props);
+    return c;
+}
+
+static json_t *licenses(cdx_writer *w, const vg_component *pkg)
+{
+    const char *spdx;
+    int single;
+    fmt_component_license(&w->arena, pkg, &spdx, &single);
+    if (!pkg->license || !pkg->license[strspn(pkg->license, " \t\r\n")])
+        return NULL;
+    json_t *list = json_array(), *entry = json_object();
+    if (spdx && !single) {
+        fmt_set_str(entry, "expression", spdx, &w->bad);
+        fmt_set(entry, "acknowledgement", json_string("declared"), &w->bad);
+    } else {
+        json_t *lic = json_object();
+        if (spdx)
+            fmt_set_str(lic, "id", spdx, &w->bad);
+        else
+            fmt_set_str(lic, "name", pkg->license, &w->bad);
+        fmt_set(lic, "acknowledgement", json_string("declared"), &w->bad);
+        fmt_set(entry, "license", lic, &w->bad);
+    }
+    fmt_append(list, entry, &w->bad);
+    return list;
+}
+
+static json_t *package_component(cdx_writer *w, const vg_component *pkg)
+{
+    json_t *c = json_object();
+    if (!c) {
+        w->bad = 1;
+        return NULL;
+    }
+    fmt_set(c, "type", json_string("library"), &w->bad);
+    fmt_set_str(c, "bom-ref", pkg->bom_ref, &w->bad);
+    if (pkg->supplier && *pkg->supplier) {
+        const char *name, *email;
+        fmt_split_contact(&w->arena, pkg->supplier, &name, &email);
+        json_t *supplier = json_object();
+        fmt_set_str(supplier, "name", name ? name : pkg->supplier, &w->bad);
+        fmt_set(c, "supplier", supplier, &w->bad);
+    }
+    fmt_set_str(c, "name", pkg->name && *pkg->name ? pkg->name : "unknown", &w->bad);
+    fmt_set_str(c, "version", pkg->version, &w->bad);
+    fmt_set_str(c, "description", pkg->description, &w->bad);
+    json_t *lic = licenses(w, pkg);
+    if (lic)
+        fmt_set(c, "licenses", lic, &w->bad);
+    fmt_set_str(c, "cpe", pkg->cpe, &w->bad);
+    fmt_set_str(c, "purl", pkg->purl, &w->bad);
+    add_website(w, c, pkg->homepage);
+
+    fmt_property *props;
+    size_t n;
+    if (fmt_component_properties(&w->arena, w->inv, pkg, &props, &n) != VG_OK) {
+        w->bad = 1;
+        return c;
+    }
+    if (n) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < n; i++)
+            fmt_append(list, property(w, props[i].name, props[i].value), &w->bad);
+        fmt_set(c, "properties", list, &w->bad);
+    }
+    return c;
+}
+
+static json_t *metadata(cdx_writer *w, const vg_format_options *opts, const char *timestamp)
+{
+    json_t *m = json_object(), *tools = json_object(), *list = json_array(), *vigil = json_object();
+    if (!m || !vigil) {
+        json_decref(m);
+        json_decref(tools);
+        json_decref(list);
+        json_decref(vigil);
+        w->bad = 1;
+        return NULL;
+    }
+    fmt_set_str(m, "timestamp", timestamp, &w->bad);
+    fmt_set(vigil, "type", json_string("application"), &w->bad);
+    fmt_set(vigil, "name", json_string("vigil"), &w->bad);
+    fmt_set_str(vigil, "version", opts->tool_version, &w->bad);
+    fmt_append(list, vigil, &w->bad);
+    fmt_set(tools, "components", list, &w->bad);
+    fmt_set(m, "tools", tools, &w->bad);
+    fmt_set(m, "component", target_component(w), &w->bad);
+    return m;
+}
+
+int vg_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options *opts, vg_buf *out)
+{
+    char timestamp[32];
+    if (fmt_timestamp(opts->timestamp, timestamp) != 0)
+        return vg_error(ctx, VG_ERR_USAGE, "timestamp %lld is outside the years 0000-9999",
+                        (long long)opts->timestamp);
+    unsigned char id[32];
+    if (fmt_identity_hash(inv, "cyclonedx-1.6 serialNumber", id) != VG_OK)
+        return vg_error(ctx, VG_ERR_NOMEM, "cannot hash the inventory");
+    /* RFC 4122 layout: version 5 (name-based, SHA-1 there; SHA-256 here,
+     * truncated) and the RFC 4122 variant. */
+    id[6] = (unsigned char)((id[6] & 0x0F) | 0x50);
+    id[8] = (unsigned char)((id[8] & 0x3F) | 0x80);
+    char hex[33], serial[64];
+    fmt_hex(hex, id, 16);
+    snprintf(serial, sizeof serial, "urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+             hex + 20);
+
+    cdx_writer w = {.inv = inv};
+    vg_arena_init(&w.arena);
+    w.root_ref = unique_ref(&w, "vigil:target");
+    w.os_ref = inv->has_os ? unique_ref(&w, vg_arena_printf(&w.arena, "vigil:os:%s@%s",
+                                                              inv->os.id ? inv->os.id : "unknown",
+                                                              inv->os.version_id ? inv->os.version_id : ""))
+                           : NULL;
+    if (!w.root_ref || (inv->has_os && !w.os_ref))
+        w.bad = 1;
+
+    json_t *doc = json_object();
+    if (!doc)
+        w.bad = 1;
+    else {
+        fmt_set(doc, "$schema", json_string("http://cyclonedx.org/schema/bom-1.6.schema.json"), &w.bad);
+        fmt_set(doc, "bomFormat", json_string("CycloneDX"), &w.bad);
+        fmt_set(doc, "specVersion", json_string("1.6"), &w.bad);
+        fmt_set(doc, "serialNumber", json_string(serial), &w.bad);
+        fmt_set(doc, "version", json_integer(1), &w.bad);
+        fmt_set(doc, "metadata", metadata(&w, opts, timestamp), &w.bad);
+
+        json_t *components = json_array(), *depends = json_array();
+        if (inv->has_os) {
+            fmt_append(components, os_component(&w), &w.bad);
+            fmt_append(depends, fmt_str(w.os_ref), &w.bad);
+        }
+        for (size_t i = 0; i < inv->ncomponents && !w.bad; i++) {
+            fmt_append(components, package_component(&w, inv->components[i]), &w.bad);
+            fmt_append(depends, fmt_str(inv->components[i]->bom_ref), &w.bad);
+        }
+        fmt_set(doc, "components", components, &w.bad);
+
+        json_t *deps = json_array(), *root = json_object();
+        fmt_set_str(root, "ref", w.root_ref, &w.bad);
+        fmt_set(root, "dependsOn", depends, &w.bad);
+        fmt_append(deps, root, &w.bad);
+        fmt_set(doc, "dependencies", deps, &w.bad);
+
+        if (inv->incomplete) {
+            json_t *comps = json_array(), *comp = json_object(), *assemblies = json_array();
+            fmt_set(comp, "aggregate", json_string("incomplete"), &w.bad);
+            fmt_append(assemblies, fmt_str(w.root_ref), &w.bad);
+            fmt_set(comp, "assemblies", assemblies, &w.bad);
+            fmt_append(comps, comp, &w.bad);
+            fmt_set(doc, "compositions", comps, &w.bad);
+        }
+    }
+    int rc = w.bad ? vg_error(ctx, VG_ERR_NOMEM, "out of memory building the CycloneDX document")
+                   : fmt_dump(ctx, doc, out);
+    json_decref(doc);
+    vg_arena_free(&w.arena);
+    return rc;
+}

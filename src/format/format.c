@@ -1,0 +1,356 @@
+/*
+ * format.c — the format table (names, dispatch to the writers) and the
+ * helpers the writers share (format_internal.h): UTF-8 repair, jansson
+ * setters, document dump, RFC 3339 timestamps, the inventory identity hash
+ * (SHA-256 through OpenSSL 3 EVP) and the component facts all formats show.
+ * The documents themselves are in cyclonedx.c, spdx.c and table.c.
+ */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "format/format_internal.h"
+#include "vigil/format.h"
+#include "vigil/license.h"
+
+/* ---- the format table ---------------------------------------------------- */
+
+static const struct format_name {
+    const char *name;
+    vg_format format;
+} format_names[] = {
+    {"cyclonedx-json", VG_FORMAT_CYCLONEDX_JSON}, /* first name = canonical name */
+    {"cyclonedx", VG_FORMAT_CYCLONEDX_JSON},
+    {"cdx", VG_FORMAT_CYCLONEDX_JSON},
+    {"spdx-json", VG_FORMAT_SPDX_JSON},
+    {"spdx", VG_FORMAT_SPDX_JSON},
+    {"table", VG_FORMAT_TABLE},
+};
+
+vg_format vg_format_from_name(const char *name)
+{
+    if (!name)
+        return 0;
+    for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+        if (strcmp(name, format_names[i].name) == 0)
+            return format_names[i].format;
+    return 0;
+}
+
+const char *vg_format_name(vg_format format)
+{
+    for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+        if (format_names[i].format == format)
+            return format_names[i].name;
+    return "unknown";
+}
+
+int vg_format_write(vg_ctx *ctx, vg_format format, const vg_inventory *inv,
+                    const vg_format_options *opts, vg_buf *out)
+{
+    if (!inv || !opts || !out)
+        return vg_error(ctx, VG_ERR_USAGE, "vg_format_write: missing argument");
+    switch (format) {
+    case VG_FORMAT_CYCLONEDX_JSON:
+        return vg_cyclonedx_write(ctx, inv, opts, out);
+    case VG_FORMAT_SPDX_JSON:
+        return vg_spdx_write(ctx, inv, opts, out);
+    case VG_FORMAT_TABLE:
+        return vg_table_write(ctx, inv, opts, out);
+    }
+    return vg_error(ctx, VG_ERR_USAGE, "unknown output format %d", (int)format);
+}
+
+/* ---- UTF-8 and JSON ---------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629 Table 3-7 ranges), or
+ * 0 when s starts an invalid one.  Stops at a NUL: it is never a
+ * continuation byte. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    if (c < 0xC2 || c > 0xF4)
+        return 0;
+    size_t n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+const char *fmt_utf8(vg_arena *arena, const char *s)
+{
+    if (!s)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, bad = 0, n;
+    for (; p[i]; i += n ? n : 1)
+        if ((n = utf8_sequence(p + i)) == 0)
+            bad++;
+    if (bad == 0)
+        return s;
+    if (i > (SIZE_MAX - 1) / 3)
+        return NULL;
+    char *out = vg_arena_alloc(arena, i + 2 * bad + 1); /* each bad byte: 3 bytes */
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t j = 0; p[j]; j += n ? n : 1) {
+        n = utf8_sequence(p + j);
+        if (n) {
+            memcpy(out + o, p + j, n);
+            o += n;
+        } else {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+
+json_t *fmt_str(const char *s)
+{
+    if (!s)
+        return NULL;
+    vg_arena scratch;
+    vg_arena_init(&scratch);
+    const char *clean = fmt_utf8(&scratch, s);
+    json_t *v = clean ? json_string(clean) : NULL;
+    vg_arena_free(&scratch);
+    return v;
+}
+
+void fmt_set(json_t *obj, const char *key, json_t *value, int *bad)
+{
+    if (!value || json_object_set_new(obj, key, value) != 0)
+        *bad = 1;
+}
+
+void fmt_set_str(json_t *obj, const char *key, const char *s, int *bad)
+{
+    if (s && *s)
+        fmt_set(obj, key, fmt_str(s), bad);
+}
+
+void fmt_append(json_t *arr, json_t *value, int *bad)
+{
+    if (!value || json_array_append_new(arr, value) != 0)
+        *bad = 1;
+}
+
+static int dump_callback(const char *buffer, size_t size, void *data)
+{
+    return vg_buf_add(data, buffer, size) == VG_OK ? 0 : -1;
+}
+
+int fmt_dump(vg_ctx *ctx, json_t *doc, vg_buf *out)
+{
+    vg_buf_reset(out);
+    if (json_dump_callback(doc, dump_callback, out, JSON_PRESERVE_ORDER | JSON_INDENT(2)) != 0 ||
+        vg_buf_addc(out, '\n') != VG_OK) {
+        int limit = out->max && out->len + 4096 >= out->max;
+        return vg_error(ctx, limit ? VG_ERR_LIMIT : VG_ERR_NOMEM,
+                        limit ? "the document is larger than %zu bytes" : "out of memory writing a %zu-byte document",
+                        out->max);
+    }
+    return VG_OK;
+}
+
+int fmt_timestamp(int64_t t, char out[32])
+{
+    /* 0000-01-01 .. 9999-12-31T23:59:59Z */
+    if (t < -62167219200LL || t > 253402300799LL)
+        return -1;
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm))
+        return -1;
+    return strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) ? 0 : -1;
+}
+
+void fmt_hex(char *hex, const unsigned char *bytes, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        hex[2 * i] = digits[bytes[i] >> 4];
+        hex[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    hex[2 * len] = 0;
+}
+
+static int hash_field(EVP_MD_CTX *md, const char *s)
+{
+    if (!s)
+        s = "";
+    return EVP_DigestUpdate(md, s, strlen(s) + 1); /* with the NUL: fields never run together */
+}
+
+int fmt_identity_hash(const vg_inventory *inv, const char *salt, unsigned char out[32])
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!md)
+        return VG_ERR_NOMEM;
+    const vg_target *t = &inv->target;
+    int ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) && hash_field(md, salt) &&
+             hash_field(md, fmt_target_kind(t->kind)) && hash_field(md, t->name ? t->name : t->path) &&
+             hash_field(md, t->digest) && hash_field(md, t->image_id) &&
+             hash_field(md, inv->has_os ? inv->os.id : NULL) &&
+             hash_field(md, inv->has_os ? inv->os.version_id : NULL);
+    for (size_t i = 0; ok && i < inv->ncomponents; i++) {
+        const vg_component *c = inv->components[i];
+        ok = hash_field(md, c->bom_ref) && hash_field(md, c->purl) && hash_field(md, c->name) &&
+             hash_field(md, c->version);
+    }
+    unsigned int len = 0;
+    ok = ok && EVP_DigestFinal_ex(md, out, &len) && len == 32;
+    EVP_MD_CTX_free(md);
+    return ok ? VG_OK : VG_ERR_NOMEM;
+}
+
+static int is_hex_digit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+int fmt_url_ok(const char *s)
+{
+    if (!s)
+        return 0;
+    static const char *const schemes[] = {"http://", "https://", "ftp://"};
+    size_t skip = 0;
+    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0] && !skip; i++)
+        if (strncmp(s, schemes[i], strlen(schemes[i])) == 0)
+            skip = strlen(schemes[i]);
+    if (!skip || !s[skip] || s[skip] == '/')
+        return 0;
+    /* RFC 3986 unreserved, gen-delims, sub-delims and "%"; bytes >= 0x80
+     * as an IRI's ucschar (the writer repairs the UTF-8). */
+    static const char allowed[] = "-._~:/?#[]@!$&'()*+,;=";
+    for (const char *p = s + skip; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            (c && strchr(allowed, c)))
+            continue;
+        if (c == '%' && is_hex_digit(p[1]) && is_hex_digit(p[2])) {
+            p += 2;
+            continue;
+        }
+        return 0;
+    }
+    return 1;
+}
+
+const char *fmt_target_kind(vg_target_kind kind)
+{
+    switch (kind) {
+    case VG_TARGET_DIRECTORY:
+        return "directory";
+    case VG_TARGET_ROOTFS_ARCHIVE:
+        return "rootfs-archive";
+    case VG_TARGET_DOCKER_ARCHIVE:
+        return "docker-archive";
+    case VG_TARGET_OCI_LAYOUT:
+        return "oci-layout";
+    }
+    return "unknown";
+}
+
+/* ---- component facts --------------------------------------------------- */
+
+static int property_cmp(const void *pa, const void *pb)
+{
+    const fmt_property *a = pa, *b = pb;
+    int r = strcmp(a->name, b->name);
+    return r ? r : strcmp(a->value, b->value);
+}
+
+void fmt_component_license(vg_arena *arena, const vg_component *c, const char **spdx, int *single)
+{
+    *spdx = NULL;
+    *single = 0;
+    if (!c->license || !c->license[strspn(c->license, " \t\r\n")])
+        return;
+    vg_license_shape shape = 0;
+    *spdx = vg_license_to_spdx(arena, c->license, &shape);
+    *single = *spdx && shape == VG_LICENSE_SINGLE;
+}
+
+int fmt_component_properties(vg_arena *arena, const vg_inventory *inv, const vg_component *c,
+                             fmt_property **out, size_t *n)
+{
+    size_t count = 11;
+    for (const vg_property *p = c->properties; p; p = p->next)
+        count++;
+    fmt_property *props = vg_arena_calloc(arena, count, sizeof *props);
+    if (!props)
+        return VG_ERR_NOMEM;
+    size_t k = 0;
+#define ADD(NAME, VALUE)                              \
+    do {                                              \
+        const char *v_ = (VALUE);                     \
+        if (v_ && *v_ && k < count)                   \
+            props[k++] = (fmt_property){(NAME), v_};  \
+    } while (0)
+    ADD("vigil:package:type", c->type);
+    ADD("vigil:package:arch", c->arch);
+    ADD("vigil:package:source-name", c->source_name);
+    ADD("vigil:package:source-version", c->source_version);
+    if (c->nfiles)
+        ADD("vigil:package:file-count", vg_arena_printf(arena, "%zu", c->nfiles));
+    ADD("vigil:location", c->location);
+    ADD("vigil:cataloger", c->cataloger);
+    if (c->layer >= 0 && (size_t)c->layer < inv->target.nlayers) {
+        const vg_layer *l = &inv->target.layers[c->layer];
+        ADD("vigil:layer:index", vg_arena_printf(arena, "%d", c->layer));
+        ADD("vigil:layer:digest", l->digest);
+        ADD("vigil:layer:diffID", l->diff_id);
+    }
+    const char *spdx;
+    int single;
+    fmt_component_license(arena, c, &spdx, &single);
+    if (spdx && strcmp(spdx, c->license) != 0)
+        ADD("vigil:license:declared", c->license);
+    for (const vg_property *p = c->properties; p; p = p->next)
+        if (p->name && p->value)
+            ADD(p->name, p->value);
+#undef ADD
+    qsort(props, k, sizeof *props, property_cmp);
+    *out = props;
+    *n = k;
+    return VG_OK;
+}
+
+void fmt_split_contact(vg_arena *arena, const char *s, const char **name, const char **email)
+{
+    *name = *email = NULL;
+    if (!s)
+        return;
+    const char *lt = strchr(s, '<');
+    const char *gt = lt ? strchr(lt, '>') : NULL;
+    if (!lt || !gt || gt == lt + 1 || memchr(lt + 1, '@', (size_t)(gt - lt - 1)) == NULL) {
+        *name = s;
+        return;
+    }
+    const char *end = lt;
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    if (end > s)
+        *name = vg_arena_strndup(arena, s, (size_t)(end - s));
+    *email = vg_arena_strndup(arena, lt + 1, (size_t)(gt - lt - 1));
+}

@@ -1,0 +1,90 @@
+/*
+ * format_internal.h — helpers shared by the document writers in
+ * src/format/ (CycloneDX 1.6, SPDX 2.3, table): building jansson values
+ * from inventory strings that may hold invalid UTF-8, dumping a document
+ * into a vg_buf, timestamps, the stable identity hash of an inventory, and
+ * the facts about a component that every format shows.  Not public API.
+ */
+#ifndef VIGIL_FORMAT_INTERNAL_H
+#define VIGIL_FORMAT_INTERNAL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigil/arena.h"
+#include "vigil/buf.h"
+#include "vigil/error.h"
+#include "vigil/inventory.h"
+
+/* s with every byte that is not part of a valid UTF-8 sequence (RFC 3629:
+ * no overlong forms, surrogates or code points past U+10FFFF) replaced by
+ * U+FFFD.  Returns s itself when it is valid, else a copy in arena; NULL
+ * for NULL or on OOM. */
+const char *fmt_utf8(vg_arena *arena, const char *s);
+
+/* A JSON string of fmt_utf8(s), or NULL (s NULL, OOM).  The one way the
+ * writers make strings, so that jansson never sees invalid UTF-8. */
+json_t *fmt_str(const char *s);
+
+/* Sets obj[key] = value (reference stolen); a NULL value or a failed set
+ * sets *bad.  fmt_set_str skips NULL and empty strings. */
+void fmt_set(json_t *obj, const char *key, json_t *value, int *bad);
+void fmt_set_str(json_t *obj, const char *key, const char *s, int *bad);
+/* Appends value (reference stolen) to arr; NULL value or failure sets *bad. */
+void fmt_append(json_t *arr, json_t *value, int *bad);
+
+/* Writes doc (JSON_PRESERVE_ORDER | JSON_INDENT(2)) and a newline into
+ * out.  Returns VG_OK, VG_ERR_NOMEM or VG_ERR_LIMIT (document larger than
+ * out->max), with ctx->message set. */
+int fmt_dump(vg_ctx *ctx, json_t *doc, vg_buf *out);
+
+/* RFC 3339 UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" of t seconds since the
+ * epoch into out (at least 32 bytes).  Returns 0, or -1 when t is outside
+ * years 0000..9999. */
+int fmt_timestamp(int64_t t, char out[32]);
+
+/* SHA-256 over salt and the identity of the inventory: target kind, name,
+ * digest and image id, the OS id and version, and each component's
+ * bom-ref, purl, name and version, each followed by a NUL.  Timestamps
+ * are not part of it, so the same input always gives the same hash. */
+int fmt_identity_hash(const vg_inventory *inv, const char *salt, unsigned char out[32]);
+
+/* Lowercase hex of len bytes into hex (2 * len + 1 bytes). */
+void fmt_hex(char *hex, const unsigned char *bytes, size_t len);
+
+/* Nonzero when s is an absolute http, https or ftp URL made of characters
+ * a URI (RFC 3986) may hold unescaped (or UTF-8, as an IRI may), with
+ * valid %-escapes: safe to write where the schemas want a URI or IRI. */
+int fmt_url_ok(const char *s);
+
+/* Name of a target kind as the vigil:target:kind property shows it:
+ * "directory", "rootfs-archive", "docker-archive", "oci-layout". */
+const char *fmt_target_kind(vg_target_kind kind);
+
+/* One name/value fact about a component. */
+typedef struct fmt_property {
+    const char *name;
+    const char *value;
+} fmt_property;
+
+/* The properties vigil shows for c, sorted by name then value:
+ * vigil:package:type, vigil:package:arch, vigil:package:source-name,
+ * vigil:package:source-version, vigil:package:file-count,
+ * vigil:location, vigil:cataloger, vigil:layer:index, vigil:layer:digest,
+ * vigil:layer:diffID, vigil:license:declared (when the declared licence
+ * was rewritten) and c->properties.  Strings live in arena.  Returns
+ * VG_OK or VG_ERR_NOMEM. */
+int fmt_component_properties(vg_arena *arena, const vg_inventory *inv, const vg_component *c,
+                             fmt_property **out, size_t *n);
+
+/* The licence of c in SPDX form: *spdx = canonical expression of listed
+ * ids (NULL when the declared text has no exact SPDX equivalent),
+ * *single = 1 when it is one licence id.  Declared NULL or blank: both NULL. */
+void fmt_component_license(vg_arena *arena, const vg_component *c, const char **spdx, int *single);
+
+/* "Name <mail>" split into the name and the address (either may be NULL);
+ * strings in arena. */
+void fmt_split_contact(vg_arena *arena, const char *s, const char **name, const char **email);
+
+#endif

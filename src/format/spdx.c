@@ -1,0 +1,378 @@
+/*
+ * spdx.c — writes an inventory as an SPDX 2.3 JSON document (SPDX
+ * specification 2.3, clauses 6 document creation, 7 packages, 10 other
+ * licensing information, 11 relationships; spdx-2.3-schema.json).
+ *
+ * Document: SPDXRef-DOCUMENT with a deterministic documentNamespace under
+ * https://vigil.invalid/spdxdocs/ (the inventory identity hash, so the same
+ * input names the same document), one package for the target (DESCRIBES),
+ * one for the operating system (primaryPackagePurpose OPERATING_SYSTEM),
+ * one per component; relationships "target CONTAINS x", sorted.  Licences
+ * that are no valid SPDX expression become LicenseRef-... with their text
+ * in hasExtractedLicensingInfos.  docs/formats.md describes every field.
+ * Not written: files, snippets, checksums of packages, annotations.
+ */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format/format_internal.h"
+#include "vigil/cpe.h"
+#include "vigil/format.h"
+#include "vigil/map.h"
+
+#define SPDX_ID_MAX 200 /* longer names are cut before the hash suffix */
+
+typedef struct relationship {
+    const char *element, *type, *related;
+} relationship;
+
+typedef struct spdx_writer {
+    vg_arena arena;
+    const vg_inventory *inv;
+    int bad;
+    vg_map ids;      /* SPDXIDs given out, for uniqueness */
+    vg_map refs;     /* LicenseRef id -> original licence text */
+    relationship *rels;
+    size_t nrels, relcap;
+} spdx_writer;
+
+/* s with every character outside [A-Za-z0-9.-] turned into "-", at most
+ * SPDX_ID_MAX bytes, and a hash suffix of the original when anything was
+ * changed or cut (so that different strings stay different).  In arena. */
+static char *idstring(spdx_writer *w, const char *s, int *changed_out)
+{
+    size_t len = strlen(s), n = len > SPDX_ID_MAX ? SPDX_ID_MAX : len;
+    char *out = vg_arena_alloc(&w->arena, n + 1);
+    if (!out)
+        return NULL;
+    int changed = n != len || n == 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+        out[i] = ok ? c : '-';
+        changed |= !ok;
+    }
+    out[n] = 0;
+    if (changed_out)
+        *changed_out = changed;
+    return out;
+}
+
+static char *hash8(spdx_writer *w, const char *s)
+{
+    unsigned char md[32];
+    unsigned int len = 0;
+    char hex[65];
+    if (!EVP_Digest(s, strlen(s), md, &len, EVP_sha256(), NULL))
+        return NULL;
+    fmt_hex(hex, md, 4);
+    return vg_arena_strdup(&w->arena, hex);
+}
+
+/* "SPDXRef-Package-" + idstring(bom_ref); if another package already has
+ * that id (bom-refs that differ only in replaced characters), the first
+ * 8 hex digits of SHA-256(bom_ref) are appended. */
+static const char *package_id(spdx_writer *w, const char *bom_ref)
+{
+    char *base = idstring(w, bom_ref, NULL);
+    char *id = base ? vg_arena_printf(&w->arena, "SPDXRef-Package-%s", base) : NULL;
+    if (id && vg_map_get(&w->ids, id, strlen(id))) {
+        char *h = hash8(w, bom_ref);
+        id = h ? vg_arena_printf(&w->arena, "SPDXRef-Package-%s-%s", base, h) : NULL;
+        for (unsigned n = 2; id && vg_map_get(&w->ids, id, strlen(id)); n++)
+            id = vg_arena_printf(&w->arena, "SPDXRef-Package-%s-%s-%u", base, h, n);
+    }
+    if (!id || vg_map_put(&w->ids, id, strlen(id), id) != VG_OK) {
+        w->bad = 1;
+        return NULL;
+    }
+    return id;
+}
+
+static void relate(spdx_writer *w, const char *element, const char *type, const char *related)
+{
+    if (!element || !related) {
+        w->bad = 1;
+        return;
+    }
+    if (w->nrels == w->relcap) {
+        size_t cap = w->relcap ? 2 * w->relcap : 64;
+        relationship *r = realloc(w->rels, cap * sizeof *r);
+        if (!r) {
+            w->bad = 1;
+            return;
+        }
+        w->rels = r;
+        w->relcap = cap;
+    }
+    w->rels[w->nrels++] = (relationship){element, type, related};
+}
+
+static int relationship_cmp(const void *pa, const void *pb)
+{
+    const relationship *a = pa, *b = pb;
+    int r = strcmp(a->element, b->element);
+    if (!r)
+        r = strcmp(a->type, b->type);
+    return r ? r : strcmp(a->related, b->related);
+}
+
+/* licenseDeclared: the SPDX expression, or a LicenseRef- for the text
+ * (recorded for hasExtractedLicensingInfos), or NOASSERTION. */
+static const char *declared_license(spdx_writer *w, const vg_component *c)
+{
+    const char *spdx;
+    int single;
+    fmt_component_license(&w->arena, c, &spdx, &single);
+    if (spdx)
+        return spdx;
+    if (!c->license || !c->license[strspn(c->license, " \t\r\n")])
+        return "NOASSERTION";
+    int changed;
+    char *base = idstring(w, c->license, &changed);
+    char *h = changed ? hash8(w, c->license) : NULL;
+    char *ref = !base || (changed && !h) ? NULL
+                : changed ? vg_arena_printf(&w->arena, "LicenseRef-%s-%s", base, h)
+                          : vg_arena_printf(&w->arena, "LicenseRef-%s", base);
+    if (!ref || vg_map_put(&w->refs, ref, strlen(ref), (void *)c->license) != VG_OK) {
+        w->bad = 1;
+        return "NOASSERTION";
+    }
+    return ref;
+}
+
+static void external_ref(spdx_writer *w, json_t *refs, const char *category, const char *type, const char *locator)
+{
+    json_t *r = json_object();
+    fmt_set(r, "referenceCategory", json_string(category), &w->bad);
+    fmt_set(r, "referenceType", json_string(type), &w->bad);
+    fmt_set_str(r, "referenceLocator", locator, &w->bad);
+    fmt_append(refs, r, &w->bad);
+}
+
+/* The fields every package has, in the order of SPDX 2.3 clause 7. */
+static json_t *package_head(spdx_writer *w, const char *id, const char *name, const char *version,
+                            const char *supplier)
+{
+    json_t *p = json_object();
+    if (!p) {
+        w->bad = 1;
+        return NULL;
+    }
+    fmt_set_str(p, "name", name && *name ? name : "unknown", &w->bad);
+    fmt_set_str(p, "SPDXID", id, &w->bad);
+    fmt_set_str(p, "versionInfo", version, &w->bad);
+    fmt_set_str(p, "supplier", supplier ? supplier : "NOASSERTION", &w->bad);
+    fmt_set(p, "downloadLocation", json_string("NOASSERTION"), &w->bad);
+    fmt_set(p, "filesAnalyzed", json_false(), &w->bad);
+    return p;
+}
+
+static void package_licences(spdx_writer *w, json_t *p, const char *declared)
+{
+    fmt_set(p, "licenseConcluded", json_string("NOASSERTION"), &w->bad);
+    fmt_set_str(p, "licenseDeclared", declared, &w->bad);
+    fmt_set(p, "copyrightText", json_string("NOASSERTION"), &w->bad);
+}
+
+static json_t *root_package(spdx_writer *w, const char *id)
+{
+    const vg_target *t = &w->inv->target;
+    int image = t->kind == VG_TARGET_DOCKER_ARCHIVE || t->kind == VG_TARGET_OCI_LAYOUT;
+    json_t *p = package_head(w, id, t->name ? t->name : t->path, image ? t->digest : NULL, NULL);
+    if (!p)
+        return NULL;
+    if (t->digest && strncmp(t->digest, "sha256:", 7) == 0 && strlen(t->digest) == 71) {
+        json_t *sums = json_array(), *sum = json_object();
+        fmt_set(sum, "algorithm", json_string("SHA256"), &w->bad);
+        fmt_set_str(sum, "checksumValue", t->digest + 7, &w->bad);
+        fmt_append(sums, sum, &w->bad);
+        fmt_set(p, "checksums", sums, &w->bad);
+    }
+    fmt_set_str(p, "sourceInfo", vg_arena_printf(&w->arena, "target of kind %s scanned by vigil", fmt_target_kind(t->kind)),
+                &w->bad);
+    package_licences(w, p, "NOASSERTION");
+    fmt_set(p, "primaryPackagePurpose",
+            json_string(image ? "CONTAINER" : t->kind == VG_TARGET_ROOTFS_ARCHIVE ? "ARCHIVE" : "FILE"), &w->bad);
+    return p;
+}
+
+static json_t *os_package(spdx_writer *w, const char *id)
+{
+    const vg_os *os = &w->inv->os;
+    json_t *p = package_head(w, id, os->id ? os->id : os->name, os->version_id, NULL);
+    if (!p)
+        return NULL;
+    if (fmt_url_ok(os->home_url))
+        fmt_set_str(p, "homepage", os->home_url, &w->bad);
+    fmt_set(p, "sourceInfo", json_string("os-release file"), &w->bad);
+    package_licences(w, p, "NOASSERTION");
+    fmt_set_str(p, "description", os->pretty_name, &w->bad);
+    char *cpe = NULL;
+    if (os->cpe_name && vg_cpe_from_uri(&w->arena, os->cpe_name, &cpe) == VG_OK) {
+        json_t *refs = json_array();
+        external_ref(w, refs, "SECURITY", "cpe23Type", cpe);
+        fmt_set(p, "externalRefs", refs, &w->bad);
+    }
+    fmt_set(p, "primaryPackagePurpose", json_string("OPERATING_SYSTEM"), &w->bad);
+    return p;
+}
+
+static json_t *component_package(spdx_writer *w, const vg_component *c, const char *id)
+{
+    const char *supplier = NULL;
+    if (c->supplier && *c->supplier) {
+        const char *name, *email;
+        fmt_split_contact(&w->arena, c->supplier, &name, &email);
+        supplier = email ? vg_arena_printf(&w->arena, "Organization: %s (%s)", name ? name : "", email)
+                         : vg_arena_printf(&w->arena, "Organization: %s", c->supplier);
+    }
+    json_t *p = package_head(w, id, c->name, c->version, supplier);
+    if (!p)
+        return NULL;
+    if (fmt_url_ok(c->homepage))
+        fmt_set_str(p, "homepage", c->homepage, &w->bad);
+    vg_buf info;
+    vg_buf_init(&info, 8192);
+    int rc = vg_buf_addf(&info, "%s package found by vigil", c->type ? c->type : "a");
+    if (c->cataloger)
+        rc |= vg_buf_addf(&info, " (%s cataloger)", c->cataloger);
+    if (c->location)
+        rc |= vg_buf_addf(&info, " in %s", c->location);
+    if (c->source_name)
+        rc |= vg_buf_addf(&info, "; source package %s%s%s", c->source_name, c->source_version ? " " : "",
+                          c->source_version ? c->source_version : "");
+    if (c->layer >= 0 && (size_t)c->layer < w->inv->target.nlayers && w->inv->target.layers[c->layer].diff_id)
+        rc |= vg_buf_addf(&info, "; image layer %d (%s)", c->layer, w->inv->target.layers[c->layer].diff_id);
+    if (rc == VG_OK)
+        fmt_set_str(p, "sourceInfo", info.data, &w->bad);
+    vg_buf_free(&info);
+    package_licences(w, p, declared_license(w, c));
+    fmt_set_str(p, "description", c->description, &w->bad);
+    json_t *refs = json_array();
+    if (c->cpe)
+        external_ref(w, refs, "SECURITY", "cpe23Type", c->cpe);
+    if (c->purl)
+        external_ref(w, refs, "PACKAGE-MANAGER", "purl", c->purl);
+    if (json_array_size(refs))
+        fmt_set(p, "externalRefs", refs, &w->bad);
+    else
+        json_decref(refs);
+    fmt_set(p, "primaryPackagePurpose", json_string("LIBRARY"), &w->bad);
+    return p;
+}
+
+static int key_cmp(const void *pa, const void *pb)
+{
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+static json_t *extracted_licences(spdx_writer *w)
+{
+    size_t n = 0;
+    const char **keys = vg_arena_calloc(&w->arena, w->refs.count ? w->refs.count : 1, sizeof *keys);
+    if (!keys) {
+        w->bad = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < w->refs.cap; i++) {
+        const vg_map_slot *s = vg_map_slot_at(&w->refs, i);
+        if (s && n < w->refs.count)
+            keys[n++] = s->key;
+    }
+    qsort(keys, n, sizeof *keys, key_cmp);
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const char *text = vg_map_get(&w->refs, keys[i], strlen(keys[i]));
+        json_t *e = json_object();
+        fmt_set_str(e, "licenseId", keys[i], &w->bad);
+        fmt_set_str(e, "name", text, &w->bad);
+        fmt_set_str(e, "extractedText", text, &w->bad);
+        fmt_set(e, "comment", json_string("licence as declared in the package metadata; no exact SPDX License List equivalent"),
+                &w->bad);
+        fmt_append(list, e, &w->bad);
+    }
+    return list;
+}
+
+int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options *opts, vg_buf *out)
+{
+    char created[32];
+    if (fmt_timestamp(opts->timestamp, created) != 0)
+        return vg_error(ctx, VG_ERR_USAGE, "timestamp %lld is outside the years 0000-9999",
+                        (long long)opts->timestamp);
+    unsigned char hash[32];
+    char hex[65];
+    if (fmt_identity_hash(inv, "spdx-2.3 documentNamespace", hash) != VG_OK)
+        return vg_error(ctx, VG_ERR_NOMEM, "cannot hash the inventory");
+    fmt_hex(hex, hash, 32);
+
+    spdx_writer w = {.inv = inv};
+    vg_arena_init(&w.arena);
+    vg_map_init(&w.ids);
+    vg_map_init(&w.refs);
+    const vg_target *t = &inv->target;
+    const char *name = t->name ? t->name : t->path ? t->path : "unknown";
+    char *name_id = idstring(&w, name, NULL);
+    const char *root_id = "SPDXRef-DocumentRoot";
+    const char *os_id = "SPDXRef-OperatingSystem";
+    vg_map_put(&w.ids, root_id, strlen(root_id), (void *)root_id);
+    vg_map_put(&w.ids, os_id, strlen(os_id), (void *)os_id);
+
+    json_t *doc = json_object();
+    if (!doc || !name_id)
+        w.bad = 1;
+    fmt_set(doc, "spdxVersion", json_string("SPDX-2.3"), &w.bad);
+    fmt_set(doc, "dataLicense", json_string("CC0-1.0"), &w.bad);
+    fmt_set(doc, "SPDXID", json_string("SPDXRef-DOCUMENT"), &w.bad);
+    fmt_set_str(doc, "name", name, &w.bad);
+    fmt_set_str(doc, "documentNamespace",
+                vg_arena_printf(&w.arena, "https://vigil.invalid/spdxdocs/%s-%s", name_id ? name_id : "", hex),
+                &w.bad);
+    json_t *info = json_object(), *creators = json_array();
+    fmt_set(info, "created", json_string(created), &w.bad);
+    fmt_append(creators, fmt_str(vg_arena_printf(&w.arena, "Tool: vigil-%s", opts->tool_version ? opts->tool_version : "unknown")),
+               &w.bad);
+    fmt_set(info, "creators", creators, &w.bad);
+    fmt_set(doc, "creationInfo", info, &w.bad);
+
+    json_t *packages = json_array();
+    fmt_append(packages, root_package(&w, root_id), &w.bad);
+    relate(&w, "SPDXRef-DOCUMENT", "DESCRIBES", root_id);
+    if (inv->has_os) {
+        fmt_append(packages, os_package(&w, os_id), &w.bad);
+        relate(&w, root_id, "CONTAINS", os_id);
+    }
+    for (size_t i = 0; i < inv->ncomponents && !w.bad; i++) {
+        const vg_component *c = inv->components[i];
+        const char *id = package_id(&w, c->bom_ref ? c->bom_ref : "component");
+        fmt_append(packages, component_package(&w, c, id), &w.bad);
+        relate(&w, root_id, "CONTAINS", id);
+    }
+    if (w.refs.count)
+        fmt_set(doc, "hasExtractedLicensingInfos", extracted_licences(&w), &w.bad);
+    fmt_set(doc, "packages", packages, &w.bad);
+
+    if (w.nrels > 1)
+        qsort(w.rels, w.nrels, sizeof *w.rels, relationship_cmp);
+    json_t *rels = json_array();
+    for (size_t i = 0; i < w.nrels && !w.bad; i++) {
+        json_t *r = json_object();
+        fmt_set_str(r, "spdxElementId", w.rels[i].element, &w.bad);
+        fmt_set_str(r, "relatedSpdxElement", w.rels[i].related, &w.bad);
+        fmt_set_str(r, "relationshipType", w.rels[i].type, &w.bad);
+        fmt_append(rels, r, &w.bad);
+    }
+    fmt_set(doc, "relationships", rels, &w.bad);
+
+    int rc = w.bad ? vg_error(ctx, VG_ERR_NOMEM, "out of memory building the SPDX document")
+                   : fmt_dump(ctx, doc, out);
+    json_decref(doc);
+    free(w.rels);
+    vg_map_free(&w.ids);
+    vg_map_free(&w.refs);
+    vg_arena_free(&w.arena);
+    return rc;
+}
