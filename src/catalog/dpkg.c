@@ -45,7 +45,9 @@
  * first appearance, joined with " AND " (a name with spaces, like
  * "GPL-2+ or Artistic", is parenthesised).  These are Debian short names,
  * not SPDX identifiers; mapping them is the licence module's job.
- * Non-machine-readable copyright files give no licence.
+ * Non-machine-readable copyright files give no licence.  The same raw
+ * expression is kept in the property vigil:dpkg:copyright-licenses, so the
+ * evidence survives whatever mapping a writer applies to the licence.
  *
  * Left out: the dependency graph (Depends and Pre-Depends are kept as
  * properties), conffiles, md5sums checking, diversions and alternatives,
@@ -679,6 +681,7 @@ static int add_component(vg_catalog_run *run, const dpkg_record *r, const vg_map
         vg_component_set_property(inv, c, "vigil:dpkg:pre-depends", r->pre_depends) ||
         vg_component_set_property(inv, c, "vigil:dpkg:multi-arch", r->multi_arch) ||
         vg_component_set_property(inv, c, "vigil:file-count", list ? count : NULL) ||
+        vg_component_set_property(inv, c, "vigil:dpkg:copyright-licenses", license) ||
         vg_component_set_property(inv, c, "vigil:dpkg:status",
                                   strcmp(r->state, "installed") == 0 ? NULL : r->state))
         return VG_ERR_NOMEM;
