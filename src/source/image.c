@@ -409,7 +409,7 @@ static int snapshot_layer(scan *s, attribution *at, size_t layer)
     return rc;
 }
 
-/* Sets layer, vigil:layer:index and vigil:layer:diffID of every component. */
+/* Sets the layer of every component of the final inventory. */
 static int attribute_components(scan *s, attribution *at)
 {
     vg_inventory *inv = s->inv;
@@ -430,12 +430,8 @@ static int attribute_components(scan *s, attribution *at)
                 break;
             layer--;
         }
+        /* The writers turn this into vigil:layer:index, :digest and :diffID (format.c). */
         c->layer = (int)layer;
-        char index[32];
-        snprintf(index, sizeof index, "%zu", layer);
-        if (vg_component_set_property(inv, c, "vigil:layer:index", index) != VG_OK ||
-            vg_component_set_property(inv, c, "vigil:layer:diffID", inv->target.layers[layer].diff_id) != VG_OK)
-            return nomem(s);
     }
     return VG_OK;
 }
@@ -473,10 +469,12 @@ static int scan_outer(scan *s, enum archive_kind *kind)
         int r = archive_read_next_header(a, &e);
         if (r == ARCHIVE_EOF)
             break;
-        if (r < ARCHIVE_WARN) {
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) { /* ARCHIVE_RETRY is a damaged header skipped */
             rc = vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", s->path, archive_error_string(a));
             break;
         }
+        if (r == ARCHIVE_WARN)
+            vg_warn(s->ctx, s->path, "%s", archive_error_string(a));
         uint64_t size = archive_entry_size(e) > 0 ? (uint64_t)archive_entry_size(e) : 0;
         uint64_t pos = (uint64_t)archive_filter_bytes(a, 0);
         if (pos > s->max_total || size > s->max_total - pos) {
@@ -582,7 +580,7 @@ static int stream_open(store *st, const char *name, stream *out)
         int r = archive_read_next_header(a, &e);
         if (r == ARCHIVE_EOF)
             break;
-        if (r < ARCHIVE_WARN) {
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", s->path, archive_error_string(a));
             archive_read_free(a);
             return VG_ERR_FORMAT;
@@ -830,7 +828,9 @@ static int read_layer(scan *s, store *st, size_t index, const layer_plan *plan, 
         int r = archive_read_next_header(tar, &e);
         if (r == ARCHIVE_EOF)
             break;
-        if (r < ARCHIVE_WARN) {
+        if (r == ARCHIVE_WARN)
+            vg_warn(s->ctx, where, "%s", archive_error_string(tar));
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             rc = p->over_limit ? over_total(s)
                  : p->src_failed ? VG_ERR_FORMAT
                                  : vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", where, archive_error_string(tar));
