@@ -10,7 +10,7 @@ cd "$TMP"
 unset VIGIL_PASSWORD
 mkdir rootfs
 tar -xzf "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz" -C rootfs 2>/dev/null || fail "untar"
-"$VIGIL" sbom rootfs -o sbom.json >/dev/null 2>sbom.err || [ -s sbom.json ] || { cat sbom.err; skip "vigil sbom cannot write an SBOM yet"; }
+"$VIGIL" sbom -o cyclonedx-json=sbom.json rootfs >/dev/null 2>sbom.err || [ -s sbom.json ] || { cat sbom.err; skip "vigil sbom cannot write an SBOM yet"; }
 setsid -w "$VIGIL" key generate --type ecdsa-p256 k 2>/dev/null || fail "keygen"
 expect_status 0 "$VIGIL" attest --key k.key --type cyclonedx --predicate sbom.json --subject sbom.json -o sbom.bundle
 expect_status 0 "$VIGIL" verify --key k.pub --bundle sbom.bundle --subject sbom.json --type cyclonedx
