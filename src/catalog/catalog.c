@@ -8,7 +8,16 @@
 
 #include "vigil/catalog.h"
 
+extern const vg_cataloger vg_cataloger_osrelease;
+extern const vg_cataloger vg_cataloger_dpkg;
+extern const vg_cataloger vg_cataloger_apk;
+extern const vg_cataloger vg_cataloger_rpm;
+
 const vg_cataloger *const vg_catalogers[] = {
+    &vg_cataloger_osrelease, /* first: the others read inv->os */
+    &vg_cataloger_dpkg,
+    &vg_cataloger_apk,
+    &vg_cataloger_rpm,
     NULL,
 };
 
