@@ -27,7 +27,6 @@
  * dependency graph (D and p are kept as properties), scripts, triggers,
  * CPEs.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "catalog/pkgdb_text.h"
@@ -239,15 +238,12 @@ static int add_component(vg_catalog_run *run, const apk_record *r, const char *v
     c->purl = vg_purl_format(run->arena, "apk", vendor, r->name, r->version, q, sizeof q / sizeof q[0]);
     if (!c->purl)
         return VG_ERR_NOMEM;
-    char count[32];
-    snprintf(count, sizeof count, "%zu", r->nfiles);
     if (vg_component_set_property(inv, c, "vigil:apk:commit", r->commit) ||
         vg_component_set_property(inv, c, "vigil:apk:build-time", r->build_time) ||
         vg_component_set_property(inv, c, "vigil:apk:size", r->size) ||
         vg_component_set_property(inv, c, "vigil:apk:installed-size", r->installed_size) ||
         vg_component_set_property(inv, c, "vigil:apk:depends", r->depends) ||
-        vg_component_set_property(inv, c, "vigil:apk:provides", r->provides) ||
-        vg_component_set_property(inv, c, "vigil:file-count", count))
+        vg_component_set_property(inv, c, "vigil:apk:provides", r->provides))
         return VG_ERR_NOMEM;
     return VG_OK;
 }

@@ -53,7 +53,6 @@
  * properties), conffiles, md5sums checking, diversions and alternatives,
  * CPEs (none can be derived honestly from dpkg data).
  */
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -113,6 +112,8 @@ static int dpkg_wants(const char *path, size_t len, size_t base)
 {
     const char *name = path + base;
     size_t namelen = len - base;
+    if (base == sizeof status_d_dir - 1 && memcmp(path, status_d_dir, base) == 0)
+        return namelen > 0 && !ends_with(name, namelen, ".md5sums");
     if (namelen == 6 && memcmp(name, "status", 6) == 0)
         return len == sizeof status_path - 1 && memcmp(path, status_path, len) == 0;
     if (namelen > 5 && ends_with(name, namelen, ".list"))
@@ -124,8 +125,6 @@ static int dpkg_wants(const char *path, size_t len, size_t base)
             return 0;
         return memchr(path + pre, '/', base - pre - 1) == NULL;
     }
-    if (base == sizeof status_d_dir - 1 && memcmp(path, status_d_dir, base) == 0)
-        return namelen > 0 && !ends_with(name, namelen, ".md5sums");
     return 0;
 }
 
@@ -571,10 +570,10 @@ static int dpkg_collect(vg_catalog_run *run, void *state, const vg_file *file)
     const char *slash = strrchr(path, '/');
     size_t base = slash ? (size_t)(slash - path) + 1 : 0;
     int rc;
-    if (len == sizeof status_path - 1 && memcmp(path, status_path, len) == 0)
-        rc = collect_status(run, st, file, 0);
-    else if (base == sizeof status_d_dir - 1 && memcmp(path, status_d_dir, base) == 0)
+    if (base == sizeof status_d_dir - 1 && memcmp(path, status_d_dir, base) == 0)
         rc = collect_status(run, st, file, 1);
+    else if (len == sizeof status_path - 1 && memcmp(path, status_path, len) == 0)
+        rc = collect_status(run, st, file, 0);
     else if (ends_with(path, len, ".list"))
         rc = collect_list(run, st, file, base);
     else
@@ -674,13 +673,10 @@ static int add_component(vg_catalog_run *run, const dpkg_record *r, const vg_map
     if (!c->purl)
         return VG_ERR_NOMEM;
 
-    char count[32];
-    snprintf(count, sizeof count, "%zu", c->nfiles);
     if (vg_component_set_property(inv, c, "vigil:dpkg:installed-size", r->installed_size) ||
         vg_component_set_property(inv, c, "vigil:dpkg:depends", r->depends) ||
         vg_component_set_property(inv, c, "vigil:dpkg:pre-depends", r->pre_depends) ||
         vg_component_set_property(inv, c, "vigil:dpkg:multi-arch", r->multi_arch) ||
-        vg_component_set_property(inv, c, "vigil:file-count", list ? count : NULL) ||
         vg_component_set_property(inv, c, "vigil:dpkg:copyright-licenses", license) ||
         vg_component_set_property(inv, c, "vigil:dpkg:status",
                                   strcmp(r->state, "installed") == 0 ? NULL : r->state))

@@ -50,7 +50,7 @@ import json, sys
 for c in json.load(open(sys.argv[1])).get("components", []):
     if c.get("purl", "").startswith("pkg:apk/"):
         props = {p["name"]: p.get("value") for p in c.get("properties", [])}
-        print(f"{c['name']}\t{c['purl']}\t{props.get('vigil:file-count', '0')}")
+        print(f"{c['name']}\t{c['purl']}\t{props.get('vigil:package:file-count', '0')}")
 PY
     same_lines "$TMP/$version.got" "$TMP/$version.want" "apk purls and file counts of Alpine $version"
     echo "ok: Alpine $version, $(wc -l <"$TMP/$version.vigil") apk packages"

@@ -5,7 +5,7 @@
 #  - binary garbage;
 #  - a paragraph without Version between good ones;
 #  - a status file larger than the dpkg cataloger reads (sparse, 300 MiB);
-#  - an unreadable status file (skipped when running as root);
+#  - an unreadable status file (as root: vigil run as nobody);
 #  - invalid UTF-8 in a Maintainer field (kept, with U+FFFD, and valid JSON).
 # The good packages each case keeps are checked against dpkg-query run on a
 # status file made of only the intact paragraphs.
@@ -86,16 +86,25 @@ truncate -s 300M "$s"
 run_incomplete huge
 [ ! -s "$TMP/huge.tsv" ] || fail "components found in the oversized status"
 
-# 5. unreadable
-if [ "$(id -u)" = 0 ]; then
-    echo "note: running as root, chmod 000 does not stop reads; unreadable-status case skipped"
-else
-    s=$(new_root unreadable)
-    cp "$STATUS" "$s"
-    chmod 000 "$s"
+# 5. unreadable.  As root, chmod 000 does not stop reads: run vigil as
+#    nobody instead when runuser is there, otherwise skip this case.
+s=$(new_root unreadable)
+cp "$STATUS" "$s"
+chmod 000 "$s"
+if [ "$(id -u)" != 0 ]; then
     run_incomplete unreadable
-    chmod 644 "$s"
+elif command -v runuser >/dev/null 2>&1 && id nobody >/dev/null 2>&1 && chmod 755 "$TMP" &&
+     runuser -u nobody -- test -x "$VIGIL" -a -r "$TMP/unreadable/etc/os-release" 2>/dev/null; then
+    chmod -R a+rX "$TMP/unreadable/etc" "$TMP/unreadable/var"
+    chmod 000 "$s"
+    mkdir "$TMP/out-nobody" && chmod 777 "$TMP/out-nobody"
+    expect_status 3 runuser -u nobody -- "$VIGIL" sbom "$TMP/unreadable" -o "cyclonedx-json=$TMP/out-nobody/o.json"
+    expect_stderr 'var/lib/dpkg/status'
+    [ -s "$TMP/out-nobody/o.json" ] || fail "unreadable: no SBOM written"
+else
+    echo "note: running as root and cannot run vigil as nobody; unreadable-status case skipped"
 fi
+chmod 644 "$s"
 
 # 6. invalid UTF-8 in a Maintainer field: the package stays, the text is repaired
 s=$(new_root utf8)

@@ -55,7 +55,7 @@ for c in doc.get("components", []):
     namespace = head[len("pkg:deb/"):].split("/")[0]
     up = q.get("upstream", "")
     src, _, srcver = up.partition("@")
-    print("\t".join([c["name"], props.get("vigil:file-count", "0"), src or c["name"],
+    print("\t".join([c["name"], props.get("vigil:package:file-count", "0"), src or c["name"],
                      srcver or c["version"], props.get("vigil:dpkg:copyright-licenses", ""),
                      namespace, q.get("distro", "")]))
 PY
