@@ -19,7 +19,8 @@ enum { COL_NAME, COL_VERSION, COL_TYPE, COL_ARCH, COL_LAYER, NCOLS };
 
 static const char *const col_titles[NCOLS] = {"NAME", "VERSION", "TYPE", "ARCH", "LAYER"};
 
-/* fmt_utf8(s) with C0 controls and DEL replaced by '?', in arena. */
+/* fmt_utf8(s) with C0 controls and DEL replaced by '?': s itself when it
+ * needs no change (so s must outlive the table), else a copy in arena. */
 static const char *cell(vg_arena *arena, const char *s)
 {
     const char *clean = fmt_utf8(arena, s && *s ? s : "-");
@@ -70,9 +71,8 @@ int vg_table_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options
     for (size_t i = 0; i < n && rc == VG_OK; i++) {
         const vg_component *c = inv->components[i];
         const char **row = cells + (i + 1) * NCOLS;
-        char layer[24] = "";
-        if (c->layer >= 0)
-            snprintf(layer, sizeof layer, "%d", c->layer);
+        /* in the arena: cell() may return its argument itself */
+        const char *layer = c->layer >= 0 ? vg_arena_printf(&arena, "%d", c->layer) : "";
         show[COL_ARCH] |= c->arch && *c->arch;
         show[COL_LAYER] |= c->layer >= 0;
         row[COL_NAME] = cell(&arena, c->name);
