@@ -123,6 +123,22 @@ static int add_note(vg_arena *arena, rpm_db *db, const char *message)
     return VG_OK;
 }
 
+/* Reads file as a database of db->kind, handing each blob to the reader. */
+static int read_db(vg_ctx *scratch, const rpm_db *db, const vg_file *file, rpm_reader *reader)
+{
+    /* rpm takes an empty file for a new, empty database: so does vigil. */
+    if (file->size == 0)
+        return VG_OK;
+    switch (db->kind) {
+    case RPM_DB_SQLITE:
+        return vg_rpmdb_read_sqlite(scratch, db->path, file->data, file->size, rpm_on_blob, reader);
+    case RPM_DB_NDB:
+        return vg_rpmdb_read_ndb(scratch, db->path, file->data, file->size, rpm_on_blob, reader);
+    default:
+        return vg_rpmdb_read_bdb(scratch, db->path, file->data, file->size, rpm_on_blob, reader);
+    }
+}
+
 static int rpm_collect(vg_catalog_run *run, void *state_, const vg_file *file)
 {
     rpm_state *state = state_;
@@ -145,18 +161,7 @@ static int rpm_collect(vg_catalog_run *run, void *state_, const vg_file *file)
     vg_ctx scratch;
     vg_ctx_init(&scratch);
     rpm_reader reader = {&scratch, run->arena, db};
-    int rc;
-    switch (db->kind) {
-    case RPM_DB_SQLITE:
-        rc = vg_rpmdb_read_sqlite(&scratch, db->path, file->data, file->size, rpm_on_blob, &reader);
-        break;
-    case RPM_DB_NDB:
-        rc = vg_rpmdb_read_ndb(&scratch, db->path, file->data, file->size, rpm_on_blob, &reader);
-        break;
-    default:
-        rc = vg_rpmdb_read_bdb(&scratch, db->path, file->data, file->size, rpm_on_blob, &reader);
-        break;
-    }
+    int rc = read_db(&scratch, db, file, &reader);
     db->valid = rc == VG_OK;
     if (rc == VG_ERR_NOMEM) {
         vg_error(run->ctx, rc, "%s: %s", db->path, scratch.message);
