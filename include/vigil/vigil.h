@@ -13,6 +13,9 @@
 #include "vigil/catalog.h"
 #include "vigil/source.h"
 #include "vigil/format.h"
+#include "vigil/digest.h"
+#include "vigil/base64.h"
+#include "vigil/attest.h"
 
 /* Library version, e.g. "0.1.0". */
 const char *vg_version(void);
