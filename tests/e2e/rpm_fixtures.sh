@@ -10,11 +10,11 @@
 # lists that.  The number of headers must also equal the number of used
 # slots in the ndb slot table.
 #
-# Also checked: package URLs
-# (decoded, against rpm's NAME/VERSION/RELEASE/ARCH/EPOCH/SOURCERPM and the
-# os-release of the root), the usr/lib/sysimage/rpm location, a big-endian
-# Berkeley DB, and that a directory holding both rpmdb.sqlite and an old
-# Packages is counted once, from rpmdb.sqlite.
+# Also checked: package URLs (decoded, against rpm's NAME, VERSION,
+# RELEASE, ARCH, EPOCH, SOURCERPM and the os-release of the root), the
+# usr/lib/sysimage/rpm location, big-endian Berkeley DB files and ones with
+# many packages made by db5.3_load, and that a directory holding both
+# rpmdb.sqlite and an old Packages is counted once, from rpmdb.sqlite.
 . "$(dirname "$0")/lib.sh"
 
 need_shared fixtures/rpmdb/cbl-mariner-2.0/rpmdb.sqlite
@@ -135,6 +135,37 @@ if [ -f "$SEED" ]; then
     vigil_list "$TMP/bdbbe/root" bdbbe
     rpm_list "$TMP/bdbbe/ref" --define '_db_backend bdb_ro' >"$TMP/bdbbe.rpm"
     compare bdbbe
+fi
+
+# Berkeley DB files with many packages, made by Berkeley DB itself:
+# db5.3_load (Debian db5.3-util) loads the 129 CBL-Mariner headers into a
+# hash database, little- and big-endian (bucket splits, overflow chains and
+# all), and rpm's bdb_ro reader is the reference for both.
+if command -v db5.3_load >/dev/null 2>&1; then
+    python3 - "$TMP/sqlite/ref/rpmdb.sqlite" >"$TMP/bdb.dump" <<'PY'
+# db_dump "bytevalue" format: key = hnum (4 bytes, little-endian), data = header blob
+import sqlite3, struct, sys
+con = sqlite3.connect(sys.argv[1])
+rows = con.execute("SELECT hnum, blob FROM Packages ORDER BY hnum").fetchall()
+print("VERSION=3\nformat=bytevalue\ntype=hash\nHEADER=END")
+print(" " + struct.pack("<I", 0).hex())  # rpm's record 0: the next package number
+print(" " + struct.pack("<I", max(h for h, _ in rows) + 1).hex())
+for hnum, blob in rows:
+    print(" " + struct.pack("<I", hnum).hex())
+    print(" " + bytes(blob).hex())
+print("DATA=END")
+PY
+    for order in 1234 4321; do
+        mkdir -p "$TMP/bdb$order/root/var/lib/rpm" "$TMP/bdb$order/ref"
+        db5.3_load -c db_lorder=$order -f "$TMP/bdb.dump" "$TMP/bdb$order/ref/Packages" ||
+            fail "db5.3_load"
+        cp "$TMP/bdb$order/ref/Packages" "$TMP/bdb$order/root/var/lib/rpm/"
+        vigil_list "$TMP/bdb$order/root" "bdb$order"
+        rpm_list "$TMP/bdb$order/ref" --define '_db_backend bdb_ro' >"$TMP/bdb$order.rpm"
+        compare "bdb$order"
+    done
+else
+    echo "note: db5.3_load (db5.3-util) is not installed: Berkeley DB with many packages not checked"
 fi
 
 # --- one directory, two back ends: rpmdb.sqlite wins, nothing twice ----------
