@@ -31,12 +31,33 @@ typedef struct vg_catalog_run {
     vg_arena *arena;   /* == &inv->arena: allocate collected data here */
 } vg_catalog_run;
 
-typedef struct vg_file {
+typedef struct vg_file vg_file;
+
+struct vg_file {
     const char *path;          /* relative to the root of the target */
-    const unsigned char *data; /* whole content; NUL-terminated for convenience */
+    const unsigned char *data; /* whole content, NUL-terminated for convenience;
+                                  NULL for a VG_CATALOG_RANDOM_ACCESS cataloger
+                                  unless another cataloger had it loaded */
     size_t size;
     int layer;                 /* index of the layer the file comes from, or -1 */
-} vg_file;
+    unsigned mode;             /* permission bits (0777) when known, else 0 */
+    /* Random access to the content, always set: copies up to len bytes from
+     * offset into buf and returns how many (0 at the end), or -1 on a read
+     * error.  Valid, like data, only during collect(). */
+    long (*read_at)(const vg_file *file, uint64_t offset, void *buf, size_t len);
+    void *handle;              /* the source's, for read_at */
+};
+
+/* vg_cataloger.flags */
+enum {
+    /* Do not load files whole: collect() reads them through read_at, so
+     * max_size may be large (binaries, archives). */
+    VG_CATALOG_RANDOM_ACCESS = 1u << 0,
+    /* Also offered every regular file with an executable bit, whatever
+     * wants() says (binaries carrying build information); collect() checks
+     * the magic bytes itself. */
+    VG_CATALOG_EXECUTABLES = 1u << 1,
+};
 
 typedef struct vg_cataloger {
     const char *name;
@@ -46,6 +67,7 @@ typedef struct vg_cataloger {
     int (*wants)(const char *path, size_t len, size_t base);
     /* Largest file accepted, in bytes; a bigger one is skipped with a warning. */
     size_t max_size;
+    unsigned flags; /* VG_CATALOG_* */
     /* Allocates the cataloger's state for one run (in run->arena). */
     void *(*begin)(vg_catalog_run *run);
     int (*collect)(vg_catalog_run *run, void *state, const vg_file *file);
@@ -68,6 +90,10 @@ int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, vg_catalog **out);
 vg_catalog_mask vg_catalog_wants(const vg_catalog *cat, const char *path, size_t len, size_t base);
 /* Largest size any of the catalogers in mask accepts. */
 size_t vg_catalog_max_size(const vg_catalog *cat, vg_catalog_mask mask);
+/* The catalogers with a given flag (VG_CATALOG_EXECUTABLES, ...). */
+vg_catalog_mask vg_catalog_flagged(const vg_catalog *cat, unsigned flag);
+/* A read_at for files whose whole content is in file->data. */
+long vg_file_read_memory(const vg_file *file, uint64_t offset, void *buf, size_t len);
 /* Hands file to the catalogers in mask. */
 int vg_catalog_feed(vg_catalog *cat, vg_catalog_mask mask, const vg_file *file);
 /* Runs every finish() in table order and frees the run; cat is gone after it. */

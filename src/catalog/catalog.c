@@ -3,6 +3,7 @@
  * (catalog.h).  Adding an ecosystem is one file in src/catalog/ and one row
  * in this table.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,28 @@ size_t vg_catalog_max_size(const vg_catalog *cat, vg_catalog_mask mask)
     return max;
 }
 
+vg_catalog_mask vg_catalog_flagged(const vg_catalog *cat, unsigned flag)
+{
+    vg_catalog_mask mask = 0;
+    for (size_t i = 0; i < cat->count; i++)
+        if (vg_catalogers[i]->flags & flag)
+            mask |= (vg_catalog_mask)1 << i;
+    return mask;
+}
+
+long vg_file_read_memory(const vg_file *file, uint64_t offset, void *buf, size_t len)
+{
+    if (!file->data || offset >= file->size)
+        return 0;
+    size_t n = file->size - (size_t)offset;
+    if (n > len)
+        n = len;
+    if (n > LONG_MAX)
+        n = LONG_MAX;
+    memcpy(buf, file->data + offset, n);
+    return (long)n;
+}
+
 int vg_catalog_feed(vg_catalog *cat, vg_catalog_mask mask, const vg_file *file)
 {
     for (size_t i = 0; i < cat->count; i++) {
@@ -79,6 +102,8 @@ int vg_catalog_feed(vg_catalog *cat, vg_catalog_mask mask, const vg_file *file)
                     file->size, vg_catalogers[i]->max_size, vg_catalogers[i]->name);
             continue;
         }
+        if (!file->data && !(vg_catalogers[i]->flags & VG_CATALOG_RANDOM_ACCESS))
+            continue; /* the source did not load it: it was over this cataloger's max_size */
         int rc = vg_catalogers[i]->collect(&cat->run, cat->states[i], file);
         if (rc)
             return rc;

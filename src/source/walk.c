@@ -13,6 +13,7 @@
  * nested deeper than WALK_MAX_DEPTH (a warning).
  */
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -37,6 +38,8 @@ typedef struct walk {
     char **links;               /* wanted symlinks, resolved after the walk */
     vg_catalog_mask *link_masks;
     size_t nlinks, links_cap;
+    vg_catalog_mask random_access; /* catalogers that read through read_at */
+    vg_catalog_mask executables;   /* catalogers offered every executable */
     size_t unreadable_dirs;
     char first_unreadable[VG_MAX_PATH + 1];
 } walk;
@@ -66,18 +69,13 @@ static int pseudo_filesystem(long type)
     return 0;
 }
 
-/* Reads all of fd (at most max bytes) into a malloc'd NUL-terminated buffer.
+/* Reads all of fd, a regular file of size bytes (at most max bytes) into a malloc'd NUL-terminated buffer.
  * Returns 0, or an errno value; EFBIG when the file is bigger than max. */
-static int read_fd(int fd, size_t max, unsigned char **out, size_t *outlen)
+static int read_fd(int fd, uint64_t size, size_t max, unsigned char **out, size_t *outlen)
 {
-    struct stat st;
-    if (fstat(fd, &st) != 0)
-        return errno;
-    if (!S_ISREG(st.st_mode))
-        return EINVAL;
-    if ((uint64_t)st.st_size > max)
+    if (size > max)
         return EFBIG;
-    size_t cap = (size_t)st.st_size + 1, len = 0;
+    size_t cap = (size_t)size + 1, len = 0;
     unsigned char *buf = malloc(cap + 1);
     if (!buf)
         return ENOMEM;
@@ -118,27 +116,56 @@ static int read_fd(int fd, size_t max, unsigned char **out, size_t *outlen)
     return 0;
 }
 
+static long read_at_fd(const vg_file *file, uint64_t offset, void *buf, size_t len)
+{
+    int fd = *(const int *)file->handle;
+    if (offset > (uint64_t)INT64_MAX)
+        return 0;
+    for (;;) {
+        ssize_t n = pread(fd, buf, len > LONG_MAX ? LONG_MAX : len, (off_t)offset);
+        if (n >= 0 || errno != EINTR)
+            return (long)n;
+    }
+}
+
 /* Reads the file open as fd and hands it to the catalogers in mask, under
- * the name path.  Problems with the file are warnings. */
+ * the name path: loaded whole for the catalogers that need that, through
+ * read_at for the VG_CATALOG_RANDOM_ACCESS ones.  Problems with the file
+ * are warnings. */
 static int feed_fd(walk *w, int fd, const char *path, vg_catalog_mask mask)
 {
-    size_t max = vg_catalog_max_size(w->cat, mask);
-    if (w->opts->max_file_size && w->opts->max_file_size < max)
-        max = (size_t)w->opts->max_file_size;
+    vg_catalog_mask load = mask & ~w->random_access;
     unsigned char *data = NULL;
     size_t len = 0;
-    int e = read_fd(fd, max, &data, &len);
-    if (e == EFBIG) {
-        vg_warn(w->ctx, path, "skipped: larger than the %zu bytes read from one file", max);
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        vg_warn(w->ctx, path, "cannot read: %s", strerror(errno));
         return VG_OK;
     }
-    if (e == ENOMEM)
-        return vg_error(w->ctx, VG_ERR_NOMEM, "%s: out of memory", path);
-    if (e) {
-        vg_warn(w->ctx, path, "cannot read: %s", e == EINVAL ? "not a regular file" : strerror(e));
+    if (!S_ISREG(st.st_mode)) {
+        vg_warn(w->ctx, path, "cannot read: not a regular file");
         return VG_OK;
     }
-    vg_file file = {.path = path, .data = data, .size = len, .layer = -1};
+    if (load) {
+        size_t max = vg_catalog_max_size(w->cat, load);
+        if (w->opts->max_file_size && w->opts->max_file_size < max)
+            max = (size_t)w->opts->max_file_size;
+        int e = read_fd(fd, (uint64_t)st.st_size, max, &data, &len);
+        if (e == ENOMEM)
+            return vg_error(w->ctx, VG_ERR_NOMEM, "%s: out of memory", path);
+        if (e) {
+            if (e == EFBIG)
+                vg_warn(w->ctx, path, "skipped: larger than the %zu bytes read from one file", max);
+            else
+                vg_warn(w->ctx, path, "cannot read: %s", strerror(e));
+            mask &= w->random_access;
+            if (!mask)
+                return VG_OK;
+        }
+    }
+    vg_file file = {.path = path, .data = data, .size = data ? len : (size_t)st.st_size, .layer = -1,
+                    .mode = st.st_mode & 0777, .read_at = data ? vg_file_read_memory : read_at_fd,
+                    .handle = &fd};
     int rc = vg_catalog_feed(w->cat, mask, &file);
     free(data);
     return rc;
@@ -226,6 +253,13 @@ static int walk_dir(walk *w, int dirfd, size_t len, dev_t dev, int depth)
             rc = walk_dir(w, fd, plen, child_dev, depth + 1);
         } else if (type == DT_REG || type == DT_LNK) {
             vg_catalog_mask mask = vg_catalog_wants(w->cat, w->path, plen, base);
+            if (type == DT_REG && (w->executables & ~mask)) {
+                /* Only here does the walk stat files it was not asked for. */
+                struct stat st;
+                if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+                    (st.st_mode & 0111))
+                    mask |= w->executables;
+            }
             if (!mask)
                 continue;
             if (type == DT_LNK) {
@@ -368,6 +402,8 @@ int vg_scan_directory(vg_ctx *ctx, const char *path, const vg_scan_options *opts
         close(w.rootfd);
         return rc;
     }
+    w.random_access = vg_catalog_flagged(w.cat, VG_CATALOG_RANDOM_ACCESS);
+    w.executables = vg_catalog_flagged(w.cat, VG_CATALOG_EXECUTABLES);
     int fd = dup(w.rootfd);
     rc = fd < 0 ? vg_error(ctx, VG_ERR_IO, "%s: %s", path, strerror(errno))
                 : walk_dir(&w, fd, 0, st.st_dev, 0);
