@@ -40,7 +40,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -552,6 +554,22 @@ typedef struct stream {
     const char *name;
 } stream;
 
+/* Opens name (normalised: no "..", not absolute) below dirfd; symlinks on
+ * the way may not lead out of dirfd (openat2 RESOLVE_BENEATH, EXDEV if they
+ * do) and the file itself must not be one (O_NOFOLLOW).  On kernels without
+ * openat2 only the last component is protected. */
+static int open_beneath(int dirfd, const char *name)
+{
+#ifdef SYS_openat2
+    struct open_how how = {.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+    long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof how);
+    if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+        return (int)fd;
+#endif
+    return openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+}
+
 /* Opens member or file name (normalised by the caller) for reading. */
 static int stream_open(store *st, const char *name, stream *out)
 {
@@ -560,7 +578,9 @@ static int stream_open(store *st, const char *name, stream *out)
     out->fd = -1;
     out->name = name;
     if (st->dirfd >= 0) {
-        int fd = openat(st->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        int fd = open_beneath(st->dirfd, name);
+        if (fd < 0 && errno == EXDEV)
+            return vg_error(s->ctx, VG_ERR_UNSAFE, "%s: %s: a symlink leads outside the layout", s->path, name);
         if (fd < 0)
             return vg_error(s->ctx, errno == ENOENT ? VG_ERR_NOT_FOUND : VG_ERR_IO, "%s: %s: %s", s->path, name,
                             strerror(errno));

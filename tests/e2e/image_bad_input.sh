@@ -1,7 +1,8 @@
 # image_bad_input.sh — broken and hostile images: a layer whose blob does not
 # match the digest in the OCI manifest, a docker archive layer whose content
 # does not match the config's diff_id, a manifest.json that is not JSON, a
-# manifest naming a member that is absent or outside the archive, a config
+# manifest naming a member that is absent or outside the archive, an OCI
+# layout whose blobs/ symlink leads outside it, a config
 # that does not match the digest in its name, and a layer that decompresses
 # past --max-total-size.  Each must exit 1 with a message naming the archive
 # (and the layer), write no output file, and not crash.
@@ -72,3 +73,9 @@ mkdir -p "$TMP/bomb/var"
 truncate -s 256M "$TMP/bomb/var/zeros"
 python3 "$MKIMAGE" -f oci-dir -o "$TMP/bomb-oci" "$TMP/l1" "$TMP/bomb"
 expect_error "$TMP/bomb-oci" "bomb-oci: more than 67108864 bytes uncompressed" --max-total-size 64M
+
+# An OCI layout directory whose blobs/ is a symlink to a directory outside it.
+mkdir "$TMP/escape-oci"
+cp "$TMP/good-oci/index.json" "$TMP/good-oci/oci-layout" "$TMP/escape-oci/"
+ln -s "$TMP/good-oci/blobs" "$TMP/escape-oci/blobs"
+expect_error "$TMP/escape-oci" "escape-oci: blobs/sha256/[0-9a-f]{64}: a symlink leads outside the layout"
