@@ -61,6 +61,14 @@ typedef struct vg_property {
     struct vg_property *next;
 } vg_property;
 
+/* How a component is used, where its metadata says (lock files, manifests). */
+typedef enum vg_scope {
+    VG_SCOPE_UNKNOWN = 0,  /* not recorded: installed packages */
+    VG_SCOPE_REQUIRED,     /* a runtime dependency */
+    VG_SCOPE_OPTIONAL,     /* optional / peer dependency */
+    VG_SCOPE_DEV,          /* development or test only: not shipped */
+} vg_scope;
+
 typedef struct vg_component {
     const char *type;        /* purl type and ecosystem: "deb", "apk", "rpm", ... */
     const char *name;
@@ -80,8 +88,23 @@ typedef struct vg_component {
     size_t nfiles;
     vg_property *properties; /* extra facts, any order; writers sort them */
     int layer;               /* index into target.layers of the layer that introduced it, or -1 */
+    vg_scope scope;
+    int application;         /* 1: an application root (the project a lock file or
+                                manifest describes, a Go main module), not a library */
     const char *bom_ref;     /* assigned by vg_inventory_finalize() */
 } vg_component;
+
+typedef enum vg_edge_kind {
+    VG_EDGE_DEPENDS_ON = 1, /* from needs to (lock files, installed metadata) */
+    VG_EDGE_CONTAINS,       /* from owns the files of to (an OS package that
+                               installed a Python distribution; an application
+                               root and its locked dependencies) */
+} vg_edge_kind;
+
+typedef struct vg_edge {
+    vg_component *from, *to;
+    vg_edge_kind kind;
+} vg_edge;
 
 typedef struct vg_inventory {
     vg_arena arena;
@@ -91,6 +114,9 @@ typedef struct vg_inventory {
     vg_component **components;
     size_t ncomponents;
     size_t components_cap;
+    vg_edge *edges;   /* sorted and unique after vg_inventory_finalize() */
+    size_t nedges;
+    size_t edges_cap;
     int incomplete; /* set when warnings were recorded while building it */
 } vg_inventory;
 
@@ -100,8 +126,14 @@ void vg_inventory_free(vg_inventory *inv);
 vg_component *vg_inventory_add(vg_inventory *inv);
 /* Adds property name=value to c (value copied into the arena).  VG_OK or VG_ERR_NOMEM. */
 int vg_component_set_property(vg_inventory *inv, vg_component *c, const char *name, const char *value);
+/* Records that from relates to to.  VG_OK or VG_ERR_NOMEM. */
+int vg_inventory_add_edge(vg_inventory *inv, vg_component *from, vg_component *to, vg_edge_kind kind);
 /* Sorts components by (type, name, version, arch, location), removes exact
- * duplicates and assigns bom_ref.  Call once, after all catalogers. */
+ * duplicates (their edges move to the one kept) and assigns bom_ref; adds a
+ * CONTAINS edge from every OS package (deb, apk, rpm) to each component whose
+ * location is a file that package owns; sorts the edges by (from, kind, to)
+ * in component order and removes repeated ones.  Call once, after all
+ * catalogers. */
 int vg_inventory_finalize(vg_ctx *ctx, vg_inventory *inv);
 
 #endif

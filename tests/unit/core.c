@@ -132,8 +132,40 @@ static void test_inventory(void)
     vg_ctx_free(&ctx);
 }
 
+static void test_edges(void)
+{
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    vg_inventory inv;
+    vg_inventory_init(&inv);
+    static const char *files[] = {"/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA", "/usr/bin/x"};
+    vg_component *deb = vg_inventory_add(&inv);
+    *deb = (vg_component){.type = "deb", .name = "python3-yaml", .version = "6.0-3", .purl = "pkg:deb/debian/python3-yaml@6.0-3",
+                          .files = files, .nfiles = 2, .layer = -1};
+    vg_component *py = vg_inventory_add(&inv);
+    *py = (vg_component){.type = "pypi", .name = "PyYAML", .version = "6.0", .purl = "pkg:pypi/pyyaml@6.0",
+                         .location = "usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA", .layer = -1};
+    vg_component *app = vg_inventory_add(&inv);
+    *app = (vg_component){.type = "npm", .name = "app", .version = "1", .purl = "pkg:npm/app@1", .location = "srv/package-lock.json", .layer = -1};
+    vg_component *lib = vg_inventory_add(&inv);
+    *lib = (vg_component){.type = "npm", .name = "lib", .version = "2", .purl = "pkg:npm/lib@2", .location = "srv/package-lock.json", .layer = -1};
+    vg_component *lib2 = vg_inventory_add(&inv); /* the same package again: its edge moves to lib */
+    *lib2 = *lib;
+    CHECK(vg_inventory_add_edge(&inv, app, lib2, VG_EDGE_DEPENDS_ON) == VG_OK);
+    CHECK(vg_inventory_add_edge(&inv, app, lib, VG_EDGE_DEPENDS_ON) == VG_OK);
+    CHECK(vg_inventory_add_edge(&inv, app, app, VG_EDGE_DEPENDS_ON) == VG_OK); /* ignored */
+    CHECK(vg_inventory_finalize(&ctx, &inv) == VG_OK);
+    CHECK(inv.ncomponents == 4);
+    CHECK(inv.nedges == 2);
+    CHECK(inv.edges[0].from == deb && inv.edges[0].to == py && inv.edges[0].kind == VG_EDGE_CONTAINS);
+    CHECK(inv.edges[1].from == app && inv.edges[1].to == lib && inv.edges[1].kind == VG_EDGE_DEPENDS_ON);
+    vg_inventory_free(&inv);
+    vg_ctx_free(&ctx);
+}
+
 int main(void)
 {
+    test_edges();
     test_buf();
     test_arena();
     test_map();
