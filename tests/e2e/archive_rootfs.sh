@@ -4,6 +4,7 @@
 # give exactly the P:/V:/A: records of lib/apk/db/installed (read with awk
 # from the tarball by GNU tar), the OS from etc/os-release (distro= in the
 # purls), and the target's SHA-256 hash must be sha256sum of the file.
+# A tarball whose etc/os-release is a hardlink must still give the OS.
 # The Debian package-database tarball (etc/os-release is a symlink to
 # ../usr/lib/os-release inside the archive) must give dpkg-query's list.
 . "$(dirname "$0")/lib.sh"
@@ -75,3 +76,22 @@ if command -v dpkg-query >/dev/null 2>&1; then
     grep -q 'distro=debian-12' "$TMP/deb.json" || fail "etc/os-release -> ../usr/lib/os-release not followed inside the archive"
     echo "ok: debian tarball, $(wc -l <"$TMP/deb.got") deb packages, os-release via its symlink"
 fi
+
+# Hardlinks: etc/os-release as a hardlink to usr/lib/os-release (tar stores
+# only the link name); the OS must still be read.
+python3 - "$src" "$TMP/hardlink.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1]) as s, tarfile.open(sys.argv[2], "w", format=tarfile.PAX_FORMAT) as d:
+    os_release = s.extractfile("./etc/os-release").read()
+    for m in s:
+        if m.name != "./etc/os-release":
+            d.addfile(m, s.extractfile(m) if m.isreg() else None)
+    info = tarfile.TarInfo("usr/lib/os-release")
+    info.size = len(os_release)
+    d.addfile(info, io.BytesIO(os_release))
+    link = tarfile.TarInfo("etc/os-release")
+    link.type = tarfile.LNKTYPE
+    link.linkname = "usr/lib/os-release"
+    d.addfile(link)
+PY
+check_rootfs "$TMP/hardlink.tar" "$TMP/installed-3.10.9" "hardlinked-os-release.tar"

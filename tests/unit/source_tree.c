@@ -2,7 +2,7 @@
  * source_tree.c — unit test of the archive file view (src/source/tree.c):
  * path normalisation, replacing entries, whiteouts and opaque directories
  * per the OCI image spec v1.1 layer.md (same-layer entries survive in any
- * order), hardlink-free symlink resolution inside the view with loops and
+ * order), symlink resolution inside the view with loops and
  * escapes, and removal of a large directory in linear time (no quadratic
  * prefix scans: 200 000 entries removed by one whiteout).
  */
