@@ -29,6 +29,11 @@
  * scratch inventory); a component of the final inventory belongs to the
  * first layer from which it is present in every snapshot up to the last.
  *
+ * Content kept: files a cataloger wants are held in memory; files only
+ * catalogers with VG_CATALOG_RANDOM_ACCESS want (binaries, jars; with
+ * VG_CATALOG_EXECUTABLES every file with an x bit) go to an unlinked spool
+ * file in $TMPDIR and are read back with pread() through vg_file.read_at.
+ *
  * Leaves out: docker archives holding several images (the first is scanned,
  * with a warning), foreign/non-distributable layers not present in the
  * archive, signatures, and digest algorithms other than sha256.  A wanted
@@ -37,6 +42,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +80,10 @@ typedef struct scan {
     size_t entries;
     vg_tree tree;
     vg_catalog *cat;      /* the final run; also answers wants() */
+    vg_catalog_mask random_access; /* catalogers that read through read_at */
+    vg_catalog_mask executables;   /* catalogers offered every executable file */
+    int spool_fd;         /* unlinked temporary file for read_at-only content, or -1 */
+    uint64_t spool_len;
     int image;            /* whiteouts apply */
     const char *platform;
 } scan;
@@ -126,11 +136,85 @@ static int over_total(scan *s)
 
 /* ---- applying tar entries to the view --------------------------------- */
 
+/* Copies the data of the current entry of a to the end of the spool file,
+ * for catalogers that only read through read_at (binaries, archives): they
+ * may be large, and are not kept in memory. */
+static int spool_content(scan *s, struct archive *a, vg_node *n, const char *where)
+{
+    uint64_t max = vg_catalog_max_size(s->cat, n->mask & s->random_access);
+    if (s->max_file < max)
+        max = s->max_file;
+    if (n->size > max) {
+        n->too_big = 1;
+        return VG_OK;
+    }
+    if (s->spool_fd < 0) {
+        const char *dir = getenv("TMPDIR");
+        char tmpl[VG_MAX_PATH];
+        snprintf(tmpl, sizeof tmpl, "%s/vigil-spool-XXXXXX", dir && *dir ? dir : "/tmp");
+        s->spool_fd = mkostemp(tmpl, O_CLOEXEC);
+        if (s->spool_fd < 0)
+            return vg_error(s->ctx, VG_ERR_IO, "%s: cannot create a spool file in %s: %s", s->path,
+                            dir && *dir ? dir : "/tmp", strerror(errno));
+        unlink(tmpl);
+    }
+    n->spool_offset = s->spool_len;
+    uint64_t got = 0;
+    unsigned char block[IMAGE_IO_BLOCK];
+    while (got < n->size) {
+        la_ssize_t r = archive_read_data(a, block, sizeof block);
+        if (r < 0)
+            return vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s: %s", where, n->path, archive_error_string(a));
+        if (r == 0)
+            break;
+        if ((uint64_t)r > n->size - got)
+            r = (la_ssize_t)(n->size - got);
+        for (la_ssize_t done = 0; done < r;) {
+            ssize_t w = pwrite(s->spool_fd, block + done, (size_t)(r - done), (off_t)(s->spool_len + got + done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return vg_error(s->ctx, VG_ERR_IO, "%s: writing the spool file: %s", s->path, strerror(errno));
+            done += w;
+        }
+        got += (uint64_t)r;
+    }
+    n->size = got;
+    n->spooled = 1;
+    s->spool_len += got;
+    return VG_OK;
+}
+
+/* read_at of a spooled file: handle is the node, file->path its name. */
+typedef struct spool_handle {
+    int fd;
+    const vg_node *node;
+} spool_handle;
+
+static long read_spool(const vg_file *file, uint64_t offset, void *buf, size_t len)
+{
+    const spool_handle *h = file->handle;
+    if (offset >= h->node->size)
+        return 0;
+    if (len > h->node->size - offset)
+        len = (size_t)(h->node->size - offset);
+    if (len > LONG_MAX)
+        len = LONG_MAX;
+    for (;;) {
+        ssize_t r = pread(h->fd, buf, len, (off_t)(h->node->spool_offset + offset));
+        if (r < 0 && errno == EINTR)
+            continue;
+        return r < 0 ? -1 : (long)r;
+    }
+}
+
 /* Reads the data of the current entry of a into node's content, unless it
  * is bigger than what one file may be (then node->too_big). */
 static int read_content(scan *s, struct archive *a, vg_node *n, const char *where)
 {
-    uint64_t max = vg_catalog_max_size(s->cat, n->mask);
+    if (!(n->mask & ~s->random_access))
+        return spool_content(s, a, n, where);
+    uint64_t max = vg_catalog_max_size(s->cat, n->mask & ~s->random_access);
     if (s->max_file < max)
         max = s->max_file;
     if (n->size > max) {
@@ -249,8 +333,9 @@ static int apply_entry(scan *s, struct archive *a, struct archive_entry *e, int 
     char *link_copy = NULL;
     if (symlink_target && !(link_copy = vg_arena_strdup(&s->tree.arena, symlink_target)))
         return nomem(s);
-    uint64_t linked_size = linked ? linked->size : 0;
-    unsigned linked_too_big = linked ? linked->too_big : 0;
+    vg_node linked_copy;
+    if (linked)
+        linked_copy = *linked;
     if (linked && linked->content) {
         shared = linked->content;
         shared->refs++;
@@ -272,16 +357,25 @@ static int apply_entry(scan *s, struct archive *a, struct archive_entry *e, int 
             vg_blob_release(shared);
             return nomem(s);
         }
-        n->size = linked_size;
-        n->too_big = linked_too_big;
+        if (linked) {
+            n->size = linked_copy.size;
+            n->too_big = linked_copy.too_big;
+            n->mode = linked_copy.mode;
+            n->spooled = linked_copy.spooled;
+            n->spool_offset = linked_copy.spool_offset;
+        }
     }
+    if (kind == VG_NODE_FILE)
+        n->mode = archive_entry_perm(e) & 0777;
     if (kind == VG_NODE_FILE || kind == VG_NODE_HARDLINK || kind == VG_NODE_SYMLINK)
         n->mask = vg_catalog_wants(s->cat, path, len, base);
+    if ((kind == VG_NODE_FILE || kind == VG_NODE_HARDLINK) && (n->mode & 0111))
+        n->mask |= s->executables;
     if (n->mask)
         *changed = 1;
     int rc = VG_OK;
     if (kind == VG_NODE_HARDLINK) {
-        if (n->mask && !shared && !n->too_big)
+        if (n->mask && !shared && !n->spooled && !n->too_big)
             vg_warn(s->ctx, where, "%s: hardlink to %s, whose content was not kept", path, n->link);
         vg_tree_set_content(n, shared);
     } else if (kind == VG_NODE_FILE && n->mask) {
@@ -318,7 +412,7 @@ static int feed_view(scan *s, vg_catalog *cat, int warnings)
                     vg_warn(s->ctx, n->path, "symlink -> %s does not lead to a regular file", n->link ? n->link : "");
                 continue;
             }
-            if (!target->content && !target->too_big) {
+            if (!target->content && !target->spooled && !target->too_big) {
                 if (warnings)
                     vg_warn(s->ctx, n->path, "symlink -> %s: the target's content was not kept (not a file vigil reads)",
                             target->path);
@@ -332,12 +426,16 @@ static int feed_view(scan *s, vg_catalog *cat, int warnings)
                         (unsigned long long)file->size);
             continue;
         }
-        if (!file->content)
+        if (!file->content && !file->spooled)
             continue;
+        spool_handle handle = {.fd = s->spool_fd, .node = file};
         vg_file f = {.path = n->path,
-                     .data = file->content->data,
-                     .size = file->content->size,
-                     .layer = s->image ? file->layer : -1};
+                     .data = file->content ? file->content->data : NULL,
+                     .size = file->content ? file->content->size : (size_t)file->size,
+                     .layer = s->image ? file->layer : -1,
+                     .mode = file->mode,
+                     .read_at = file->content ? vg_file_read_memory : read_spool,
+                     .handle = &handle};
         int rc = vg_catalog_feed(cat, n->mask, &f);
         if (rc)
             return rc;
@@ -1395,10 +1493,15 @@ static int scan_init(scan *s, vg_ctx *ctx, const char *path, const vg_scan_optio
         vg_tree_free(&s->tree);
         return nomem(s);
     }
+    s->spool_fd = -1;
     int rc = vg_catalog_begin(ctx, inv, &s->cat);
-    if (rc)
+    if (rc) {
         vg_tree_free(&s->tree);
-    return rc;
+        return rc;
+    }
+    s->random_access = vg_catalog_flagged(s->cat, VG_CATALOG_RANDOM_ACCESS);
+    s->executables = vg_catalog_flagged(s->cat, VG_CATALOG_EXECUTABLES);
+    return VG_OK;
 }
 
 static int scan_done(scan *s, int rc)
@@ -1406,6 +1509,8 @@ static int scan_done(scan *s, int rc)
     if (s->cat)
         vg_catalog_abort(s->cat);
     vg_tree_free(&s->tree);
+    if (s->spool_fd >= 0)
+        close(s->spool_fd);
     return rc;
 }
 

@@ -57,6 +57,9 @@ typedef struct vg_node {
     vg_blob *content;    /* wanted file content, or NULL */
     vg_catalog_mask mask;/* catalogers that want this path (files, links) */
     unsigned too_big;    /* wanted, but larger than the size read from one file */
+    unsigned mode;       /* permission bits (0777) from the archive */
+    int spooled;         /* content is in the scan's spool file at spool_offset */
+    uint64_t spool_offset;
     struct vg_node *parent, *first, *last, *prev, *next;
 } vg_node;
 
