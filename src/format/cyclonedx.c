@@ -200,7 +200,7 @@ static json_t *package_component(cdx_writer *w, const vg_component *pkg)
         w->bad = 1;
         return NULL;
     }
-    fmt_set(c, "type", json_string("library"), &w->bad);
+    fmt_set(c, "type", json_string(pkg->application ? "application" : "library"), &w->bad);
     fmt_set_str(c, "bom-ref", pkg->bom_ref, &w->bad);
     if (pkg->supplier && *pkg->supplier) {
         const char *name, *email;
@@ -212,6 +212,11 @@ static json_t *package_component(cdx_writer *w, const vg_component *pkg)
     fmt_set_str(c, "name", pkg->name && *pkg->name ? pkg->name : "unknown", &w->bad);
     fmt_set_str(c, "version", pkg->version, &w->bad);
     fmt_set_str(c, "description", pkg->description, &w->bad);
+    /* Development-only dependencies are not part of what is shipped. */
+    static const char *const scopes[] = {[VG_SCOPE_REQUIRED] = "required", [VG_SCOPE_OPTIONAL] = "optional",
+                                         [VG_SCOPE_DEV] = "excluded"};
+    if (pkg->scope > VG_SCOPE_UNKNOWN && pkg->scope <= VG_SCOPE_DEV)
+        fmt_set(c, "scope", json_string(scopes[pkg->scope]), &w->bad);
     json_t *lic = licenses(w, pkg);
     if (lic)
         fmt_set(c, "licenses", lic, &w->bad);
@@ -232,6 +237,11 @@ static json_t *package_component(cdx_writer *w, const vg_component *pkg)
         fmt_set(c, "properties", list, &w->bad);
     }
     return c;
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static json_t *metadata(cdx_writer *w, const vg_format_options *opts, const char *timestamp)
@@ -310,6 +320,33 @@ int vg_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_opt
         fmt_set_str(root, "ref", w.root_ref, &w.bad);
         fmt_set(root, "dependsOn", depends, &w.bad);
         fmt_append(deps, root, &w.bad);
+        /* The graph: edges are sorted by (from, kind, to), so each
+         * component's edges are adjacent.  CONTAINS (an OS package that
+         * installed a library, an application and what it locks) is written
+         * as dependsOn too, as CycloneDX has no other flat relation for it;
+         * SPDX keeps the distinction. */
+        for (size_t i = 0; i < inv->nedges && !w.bad;) {
+            const vg_component *from = inv->edges[i].from;
+            size_t end = i;
+            while (end < inv->nedges && inv->edges[end].from == from)
+                end++;
+            const char **refs = vg_arena_calloc(&w.arena, end - i, sizeof *refs);
+            if (!refs) {
+                w.bad = 1;
+                break;
+            }
+            size_t n = 0;
+            for (; i < end; i++)
+                refs[n++] = inv->edges[i].to->bom_ref;
+            qsort(refs, n, sizeof *refs, ref_cmp);
+            json_t *entry = json_object(), *on = json_array();
+            fmt_set_str(entry, "ref", from->bom_ref, &w.bad);
+            for (size_t k = 0; k < n; k++)
+                if (k == 0 || strcmp(refs[k - 1], refs[k]) != 0) /* both kinds to one component */
+                    fmt_append(on, fmt_str(refs[k]), &w.bad);
+            fmt_set(entry, "dependsOn", on, &w.bad);
+            fmt_append(deps, entry, &w.bad);
+        }
         fmt_set(doc, "dependencies", deps, &w.bad);
 
         if (inv->incomplete) {

@@ -315,6 +315,8 @@ int fmt_component_properties(vg_arena *arena, const vg_inventory *inv, const vg_
         ADD("vigil:package:file-count", vg_arena_printf(arena, "%zu", c->nfiles));
     ADD("vigil:location", c->location);
     ADD("vigil:cataloger", c->cataloger);
+    if (c->scope == VG_SCOPE_DEV)
+        ADD("vigil:dev", "true");
     if (c->layer >= 0 && (size_t)c->layer < inv->target.nlayers) {
         const vg_layer *l = &inv->target.layers[c->layer];
         ADD("vigil:layer:index", vg_arena_printf(arena, "%d", c->layer));

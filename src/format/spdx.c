@@ -260,7 +260,7 @@ static json_t *component_package(spdx_writer *w, const vg_component *c, const ch
         fmt_set(p, "externalRefs", refs, &w->bad);
     else
         json_decref(refs);
-    fmt_set(p, "primaryPackagePurpose", json_string("LIBRARY"), &w->bad);
+    fmt_set(p, "primaryPackagePurpose", json_string(c->application ? "APPLICATION" : "LIBRARY"), &w->bad);
     return p;
 }
 
@@ -345,12 +345,24 @@ int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options 
         fmt_append(packages, os_package(&w, os_id), &w.bad);
         relate(&w, root_id, "CONTAINS", os_id);
     }
+    vg_map ids_of; /* component -> its SPDXID, for the edges */
+    vg_map_init(&ids_of);
     for (size_t i = 0; i < inv->ncomponents && !w.bad; i++) {
         const vg_component *c = inv->components[i];
         const char *id = package_id(&w, c->bom_ref ? c->bom_ref : "component");
         fmt_append(packages, component_package(&w, c, id), &w.bad);
         relate(&w, root_id, "CONTAINS", id);
+        if (!id || vg_map_put(&ids_of, (const char *)&inv->components[i], sizeof(vg_component *), (void *)id))
+            w.bad = 1;
     }
+    for (size_t i = 0; i < inv->nedges && !w.bad; i++) {
+        const vg_edge *e = &inv->edges[i];
+        const char *from = vg_map_get(&ids_of, (const char *)&e->from, sizeof(vg_component *));
+        const char *to = vg_map_get(&ids_of, (const char *)&e->to, sizeof(vg_component *));
+        if (from && to)
+            relate(&w, from, e->kind == VG_EDGE_CONTAINS ? "CONTAINS" : "DEPENDS_ON", to);
+    }
+    vg_map_free(&ids_of);
     if (w.refs.count)
         fmt_set(doc, "hasExtractedLicensingInfos", extracted_licences(&w), &w.bad);
     fmt_set(doc, "packages", packages, &w.bad);
