@@ -1,0 +1,995 @@
+/*
+ * schema.c — the SQLite schema of the vulnerability database (version
+ * VG_VULNDB_SCHEMA_VERSION in PRAGMA user_version; docs/vulndb.md), the
+ * bulk writer the importers use, and the read-only queries the matcher and
+ * `vigil db status` use.
+ *
+ * Writing: one new file, one transaction, prepared statements, secondary
+ * indexes created after the bulk insert.  The file is never changed after
+ * it has been renamed into place.  Reading: prepared statements kept on the
+ * handle, results copied into the caller's arena.
+ *
+ * Leaves out: migrations (a database of another schema version is rebuilt
+ * by `vigil db update`, never converted).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vulndb/vulndb_internal.h"
+
+static const char *const schema_tables =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE source(name TEXT PRIMARY KEY, kind TEXT NOT NULL, location TEXT,"
+    " etag TEXT, last_modified TEXT, fetched_at INTEGER NOT NULL, newest TEXT,"
+    " records_read INTEGER NOT NULL, records_imported INTEGER NOT NULL,"
+    " records_skipped INTEGER NOT NULL, records_duplicate INTEGER NOT NULL);"
+    "CREATE TABLE advisory(adv INTEGER PRIMARY KEY, scope TEXT NOT NULL, id TEXT NOT NULL,"
+    " source TEXT NOT NULL, modified TEXT, published TEXT, withdrawn TEXT,"
+    " summary TEXT, details TEXT, severity TEXT, UNIQUE(scope, id));"
+    "CREATE TABLE advisory_alias(adv INTEGER NOT NULL, alias TEXT NOT NULL);"
+    "CREATE TABLE reference(adv INTEGER NOT NULL, type TEXT NOT NULL, url TEXT NOT NULL);"
+    "CREATE TABLE severity(adv INTEGER NOT NULL, type TEXT NOT NULL, score TEXT NOT NULL);"
+    "CREATE TABLE affected(aff INTEGER PRIMARY KEY, adv INTEGER NOT NULL,"
+    " ecosystem TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,"
+    " is_source INTEGER NOT NULL, status TEXT, severity TEXT, note TEXT);"
+    "CREATE TABLE affected_range(rng INTEGER PRIMARY KEY, aff INTEGER NOT NULL,"
+    " type TEXT NOT NULL, repo TEXT);"
+    "CREATE TABLE range_event(rng INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL CHECK(kind IN ('introduced','fixed','last_affected','limit')),"
+    " version TEXT NOT NULL);"
+    "CREATE TABLE affected_version(aff INTEGER NOT NULL, version TEXT NOT NULL);"
+    "CREATE TABLE kev(cve TEXT PRIMARY KEY, vendor TEXT, product TEXT, name TEXT,"
+    " date_added TEXT, due_date TEXT, ransomware TEXT, short_description TEXT,"
+    " required_action TEXT, notes TEXT);";
+
+/* Created after the bulk insert: building them once is faster than
+ * maintaining them row by row. */
+static const char *const schema_indexes =
+    "CREATE INDEX advisory_by_id ON advisory(id);"
+    "CREATE INDEX advisory_alias_by_adv ON advisory_alias(adv);"
+    "CREATE INDEX advisory_alias_by_alias ON advisory_alias(alias);"
+    "CREATE INDEX reference_by_adv ON reference(adv);"
+    "CREATE INDEX severity_by_adv ON severity(adv);"
+    "CREATE INDEX affected_by_package ON affected(ecosystem, name_key);"
+    "CREATE INDEX affected_by_adv ON affected(adv);"
+    "CREATE INDEX affected_range_by_aff ON affected_range(aff);"
+    "CREATE INDEX range_event_by_rng ON range_event(rng, seq);"
+    "CREATE INDEX affected_version_by_aff ON affected_version(aff);"
+    /* Aliases in both directions, for merging CVE/GHSA/GO/PYSEC/RUSTSEC/DSA ids. */
+    "CREATE VIEW alias(id, alias) AS"
+    " SELECT a.id, x.alias FROM advisory_alias x JOIN advisory a ON a.adv = x.adv"
+    " UNION SELECT x.alias, a.id FROM advisory_alias x JOIN advisory a ON a.adv = x.adv;";
+
+/* ------------------------------------------------------------------------ */
+/* writer                                                                   */
+
+static int db_fail(vdb_writer *w, const char *what)
+{
+    return vg_error(w->ctx, VG_ERR_IO, "vulnerability database: %s: %s", what,
+                    w->db ? sqlite3_errmsg(w->db) : "not open");
+}
+
+static int prepare(vdb_writer *w, sqlite3_stmt **stmt, const char *sql)
+{
+    if (sqlite3_prepare_v3(w->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+        return db_fail(w, "prepare");
+    return VG_OK;
+}
+
+static void finalize_all(vdb_writer *w)
+{
+    sqlite3_stmt **all[] = {&w->ins_advisory, &w->find_advisory, &w->ins_alias, &w->ins_reference,
+                            &w->ins_severity, &w->ins_affected, &w->ins_range, &w->ins_event,
+                            &w->ins_version, &w->ins_kev};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        sqlite3_finalize(*all[i]);
+        *all[i] = NULL;
+    }
+}
+
+int vdb_writer_open(vg_ctx *ctx, vdb_writer *w, const char *path, vg_vulndb_report *report)
+{
+    memset(w, 0, sizeof *w);
+    w->ctx = ctx;
+    w->report = report;
+    int rc = sqlite3_open_v2(path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        int st = vg_error(ctx, VG_ERR_IO, "%s: cannot create the database: %s", path,
+                          w->db ? sqlite3_errmsg(w->db) : sqlite3_errstr(rc));
+        sqlite3_close(w->db);
+        w->db = NULL;
+        return st;
+    }
+    /* The file is private until it is renamed into place, and a crash
+     * leaves only a temporary file: no journal is needed. */
+    char pragmas[256];
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
+             "PRAGMA cache_size=-65536; PRAGMA page_size=8192; PRAGMA user_version=%d;",
+             VG_VULNDB_SCHEMA_VERSION);
+    if (sqlite3_exec(w->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(w->db, schema_tables, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        int st = db_fail(w, "create schema");
+        sqlite3_close(w->db);
+        w->db = NULL;
+        return st;
+    }
+    int st = VG_OK;
+    if ((st = prepare(w, &w->ins_advisory,
+                      "INSERT INTO advisory(scope,id,source,modified,published,withdrawn,summary,"
+                      "details,severity) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(scope,id) DO NOTHING")) ||
+        (st = prepare(w, &w->find_advisory, "SELECT adv FROM advisory WHERE scope=? AND id=?")) ||
+        (st = prepare(w, &w->ins_alias, "INSERT INTO advisory_alias(adv,alias) VALUES(?,?)")) ||
+        (st = prepare(w, &w->ins_reference, "INSERT INTO reference(adv,type,url) VALUES(?,?,?)")) ||
+        (st = prepare(w, &w->ins_severity, "INSERT INTO severity(adv,type,score) VALUES(?,?,?)")) ||
+        (st = prepare(w, &w->ins_affected,
+                      "INSERT INTO affected(adv,ecosystem,name,name_key,is_source,status,severity,note)"
+                      " VALUES(?,?,?,?,?,?,?,?)")) ||
+        (st = prepare(w, &w->ins_range, "INSERT INTO affected_range(aff,type,repo) VALUES(?,?,?)")) ||
+        (st = prepare(w, &w->ins_event,
+                      "INSERT INTO range_event(rng,seq,kind,version) VALUES(?,?,?,?)")) ||
+        (st = prepare(w, &w->ins_version, "INSERT INTO affected_version(aff,version) VALUES(?,?)")) ||
+        (st = prepare(w, &w->ins_kev,
+                      "INSERT INTO kev(cve,vendor,product,name,date_added,due_date,ransomware,"
+                      "short_description,required_action,notes) VALUES(?,?,?,?,?,?,?,?,?,?)"
+                      " ON CONFLICT(cve) DO NOTHING"))) {
+        vdb_writer_abort(w);
+        return st;
+    }
+    return VG_OK;
+}
+
+void vdb_writer_abort(vdb_writer *w)
+{
+    finalize_all(w);
+    if (w->db) {
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(w->db);
+        w->db = NULL;
+    }
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+/* Runs an insert statement whose parameters are bound; resets it. */
+static int step_done(vdb_writer *w, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    int st = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? VG_OK : db_fail(w, what);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return st;
+}
+
+int vdb_writer_finish(vdb_writer *w)
+{
+    int st = VG_OK;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(w->db,
+                           "INSERT INTO source(name,kind,location,etag,last_modified,fetched_at,newest,"
+                           "records_read,records_imported,records_skipped,records_duplicate)"
+                           " VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &s, NULL) != SQLITE_OK) {
+        st = db_fail(w, "prepare");
+        goto out;
+    }
+    for (size_t i = 0; i < w->report->nsources && st == VG_OK; i++) {
+        const vg_vulndb_source_report *r = &w->report->sources[i];
+        bind_text(s, 1, r->name);
+        bind_text(s, 2, r->kind);
+        bind_text(s, 3, r->location);
+        bind_text(s, 4, r->etag);
+        bind_text(s, 5, r->last_modified);
+        sqlite3_bind_int64(s, 6, r->fetched_at);
+        bind_text(s, 7, r->newest[0] ? r->newest : NULL);
+        sqlite3_bind_int64(s, 8, r->records_read);
+        sqlite3_bind_int64(s, 9, r->records_imported);
+        sqlite3_bind_int64(s, 10, r->records_skipped);
+        sqlite3_bind_int64(s, 11, r->records_duplicate);
+        st = step_done(w, s, "write sources");
+    }
+    sqlite3_finalize(s);
+    if (st != VG_OK)
+        goto out;
+    char meta[256];
+    snprintf(meta, sizeof meta,
+             "INSERT INTO meta VALUES('schema_version','%d');"
+             "INSERT INTO meta VALUES('generator','vigil');",
+             VG_VULNDB_SCHEMA_VERSION);
+    if (sqlite3_exec(w->db, meta, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(w->db, schema_indexes, NULL, NULL, NULL) != SQLITE_OK) {
+        st = db_fail(w, "create indexes");
+        goto out;
+    }
+    finalize_all(w);
+    if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        st = db_fail(w, "commit");
+        goto out;
+    }
+    if (sqlite3_exec(w->db, "ANALYZE", NULL, NULL, NULL) != SQLITE_OK) {
+        st = db_fail(w, "analyze");
+        goto out;
+    }
+    if (sqlite3_close(w->db) != SQLITE_OK) {
+        st = db_fail(w, "close");
+        w->db = NULL;
+        return st;
+    }
+    w->db = NULL;
+    return VG_OK;
+out:
+    vdb_writer_abort(w);
+    return st;
+}
+
+vg_vulndb_source_report *vdb_source(vdb_writer *w, const char *name, const char *kind,
+                                    const char *location)
+{
+    vg_vulndb_report *r = w->report;
+    for (size_t i = 0; i < r->nsources; i++)
+        if (strcmp(r->sources[i].name, name) == 0)
+            return &r->sources[i];
+    if (!r->sources) {
+        r->sources = vg_arena_calloc(&r->arena, VDB_SOURCES_MAX, sizeof *r->sources);
+        if (!r->sources)
+            return NULL;
+    }
+    if (r->nsources >= VDB_SOURCES_MAX)
+        return NULL;
+    vg_vulndb_source_report *s = &r->sources[r->nsources];
+    s->name = vg_arena_strdup(&r->arena, name);
+    s->kind = vg_arena_strdup(&r->arena, kind);
+    s->location = location ? vg_arena_strdup(&r->arena, location) : NULL;
+    if (!s->name || !s->kind || (location && !s->location))
+        return NULL;
+    s->fetched_at = (int64_t)time(NULL);
+    r->nsources++;
+    return s;
+}
+
+void vdb_skip(vdb_writer *w, vg_vulndb_source_report *src, const char *file, const char *fmt, ...)
+{
+    src->records_skipped++;
+    w->report->total_skipped++;
+    if (src->nreasons >= VG_VULNDB_REASONS_MAX)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char *reason = vg_arena_printf(&w->report->arena, "%s: %s", file ? file : src->name, msg);
+    if (reason)
+        src->reasons[src->nreasons++] = reason;
+}
+
+void vdb_seen_date(vg_vulndb_source_report *src, const char *date)
+{
+    /* RFC 3339 and YYYY-MM-DD order as strings; ignore anything else and
+     * the zero date the Go database uses for "unknown". */
+    if (!date || strlen(date) < 10 || !isdigit((unsigned char)date[0]) ||
+        strncmp(date, "0001-", 5) == 0)
+        return;
+    if (strcmp(date, src->newest) > 0)
+        snprintf(src->newest, sizeof src->newest, "%s", date);
+}
+
+void vdb_unrecognised(vdb_writer *w, const char *path)
+{
+    vg_vulndb_report *r = w->report;
+    if (!r->unrecognised)
+        r->unrecognised = vg_arena_calloc(&r->arena, VDB_UNRECOGNISED_MAX, sizeof(char *));
+    if (r->unrecognised && r->nunrecognised < VDB_UNRECOGNISED_MAX)
+        r->unrecognised[r->nunrecognised] = vg_arena_strdup(&r->arena, path);
+    r->nunrecognised++;
+}
+
+int vdb_add_advisory(vdb_writer *w, const vdb_advisory_row *row, int64_t *adv, int *inserted)
+{
+    sqlite3_stmt *s = w->ins_advisory;
+    bind_text(s, 1, row->scope);
+    bind_text(s, 2, row->id);
+    bind_text(s, 3, row->source);
+    bind_text(s, 4, row->modified);
+    bind_text(s, 5, row->published);
+    bind_text(s, 6, row->withdrawn);
+    bind_text(s, 7, row->summary);
+    bind_text(s, 8, row->details);
+    bind_text(s, 9, row->severity);
+    int st = step_done(w, s, "insert advisory");
+    if (st != VG_OK)
+        return st;
+    if (sqlite3_changes(w->db) > 0) {
+        *adv = sqlite3_last_insert_rowid(w->db);
+        *inserted = 1;
+        return VG_OK;
+    }
+    *inserted = 0;
+    s = w->find_advisory;
+    bind_text(s, 1, row->scope);
+    bind_text(s, 2, row->id);
+    int rc = sqlite3_step(s);
+    *adv = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_ROW ? VG_OK : db_fail(w, "find advisory");
+}
+
+int vdb_add_alias(vdb_writer *w, int64_t adv, const char *alias)
+{
+    sqlite3_bind_int64(w->ins_alias, 1, adv);
+    bind_text(w->ins_alias, 2, alias);
+    return step_done(w, w->ins_alias, "insert alias");
+}
+
+int vdb_add_reference(vdb_writer *w, int64_t adv, const char *type, const char *url)
+{
+    sqlite3_bind_int64(w->ins_reference, 1, adv);
+    bind_text(w->ins_reference, 2, type ? type : "WEB");
+    bind_text(w->ins_reference, 3, url);
+    return step_done(w, w->ins_reference, "insert reference");
+}
+
+int vdb_add_severity(vdb_writer *w, int64_t adv, const char *type, const char *score)
+{
+    sqlite3_bind_int64(w->ins_severity, 1, adv);
+    bind_text(w->ins_severity, 2, type);
+    bind_text(w->ins_severity, 3, score);
+    return step_done(w, w->ins_severity, "insert severity");
+}
+
+void vdb_name_key(const char *ecosystem, const char *name, char *out, size_t outsz)
+{
+    if (outsz == 0)
+        return;
+    if (strcmp(ecosystem, "PyPI") != 0) {
+        snprintf(out, outsz, "%s", name);
+        return;
+    }
+    /* PEP 503: lower case, runs of "-", "_" and "." become one "-". */
+    size_t o = 0;
+    int in_sep = 0;
+    for (const char *p = name; *p && o + 1 < outsz; p++) {
+        if (*p == '-' || *p == '_' || *p == '.') {
+            if (!in_sep)
+                out[o++] = '-';
+            in_sep = 1;
+        } else {
+            out[o++] = (char)tolower((unsigned char)*p);
+            in_sep = 0;
+        }
+    }
+    out[o] = '\0';
+}
+
+int vdb_add_affected(vdb_writer *w, const vdb_affected_row *row, int64_t *aff)
+{
+    char key[1024];
+    vdb_name_key(row->ecosystem, row->name, key, sizeof key);
+    sqlite3_stmt *s = w->ins_affected;
+    sqlite3_bind_int64(s, 1, row->adv);
+    bind_text(s, 2, row->ecosystem);
+    bind_text(s, 3, row->name);
+    bind_text(s, 4, key);
+    sqlite3_bind_int(s, 5, row->is_source ? 1 : 0);
+    bind_text(s, 6, row->status);
+    bind_text(s, 7, row->severity);
+    bind_text(s, 8, row->note);
+    int st = step_done(w, s, "insert affected");
+    *aff = sqlite3_last_insert_rowid(w->db);
+    return st;
+}
+
+int vdb_add_range(vdb_writer *w, int64_t aff, const char *type, const char *repo, int64_t *rng)
+{
+    sqlite3_bind_int64(w->ins_range, 1, aff);
+    bind_text(w->ins_range, 2, type);
+    bind_text(w->ins_range, 3, repo);
+    int st = step_done(w, w->ins_range, "insert range");
+    *rng = sqlite3_last_insert_rowid(w->db);
+    return st;
+}
+
+int vdb_add_event(vdb_writer *w, int64_t rng, int seq, const char *kind, const char *version)
+{
+    sqlite3_bind_int64(w->ins_event, 1, rng);
+    sqlite3_bind_int(w->ins_event, 2, seq);
+    bind_text(w->ins_event, 3, kind);
+    bind_text(w->ins_event, 4, version);
+    return step_done(w, w->ins_event, "insert range event");
+}
+
+int vdb_add_version(vdb_writer *w, int64_t aff, const char *version)
+{
+    sqlite3_bind_int64(w->ins_version, 1, aff);
+    bind_text(w->ins_version, 2, version);
+    return step_done(w, w->ins_version, "insert version");
+}
+
+int vdb_add_fixed_range(vdb_writer *w, int64_t aff, const char *fixed)
+{
+    int64_t rng;
+    int st = vdb_add_range(w, aff, "ECOSYSTEM", NULL, &rng);
+    if (st == VG_OK)
+        st = vdb_add_event(w, rng, 0, "introduced", "0");
+    if (st == VG_OK && fixed)
+        st = vdb_add_event(w, rng, 1, "fixed", fixed);
+    return st;
+}
+
+int vdb_add_kev(vdb_writer *w, const vdb_kev_row *row)
+{
+    sqlite3_stmt *s = w->ins_kev;
+    const char *v[] = {row->cve,        row->vendor,    row->product,
+                       row->name,       row->date_added, row->due_date,
+                       row->ransomware, row->short_description, row->required_action,
+                       row->notes};
+    for (int i = 0; i < 10; i++)
+        bind_text(s, i + 1, v[i]);
+    int st = step_done(w, s, "insert KEV entry");
+    if (st != VG_OK)
+        return -1;
+    return sqlite3_changes(w->db) > 0 ? 1 : 0;
+}
+
+const char *vdb_json_str(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+int vdb_read_file(vg_ctx *ctx, const char *path, size_t max, vg_buf *out)
+{
+    vg_buf_init(out, max);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return vg_error(ctx, errno == ENOENT ? VG_ERR_NOT_FOUND
+                             : errno == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO,
+                        "%s: %s", path, strerror(errno));
+    char chunk[65536];
+    size_t n;
+    int st = VG_OK;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if ((st = vg_buf_add(out, chunk, n)) != VG_OK) {
+            st = vg_error(ctx, st, "%s: larger than %zu bytes", path, max);
+            break;
+        }
+    }
+    if (st == VG_OK && ferror(f))
+        st = vg_error(ctx, VG_ERR_IO, "%s: %s", path, strerror(errno));
+    fclose(f);
+    if (st != VG_OK)
+        vg_buf_free(out);
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* report                                                                   */
+
+void vg_vulndb_report_init(vg_vulndb_report *report)
+{
+    memset(report, 0, sizeof *report);
+    vg_arena_init(&report->arena);
+}
+
+void vg_vulndb_report_free(vg_vulndb_report *report)
+{
+    vg_arena_free(&report->arena);
+    memset(report, 0, sizeof *report);
+}
+
+/* ------------------------------------------------------------------------ */
+/* reader                                                                   */
+
+struct vg_vulndb {
+    sqlite3 *db;
+    sqlite3_stmt *q_affected, *q_ranges, *q_events, *q_versions;
+    sqlite3_stmt *q_advisories, *q_adv_aliases, *q_adv_severity, *q_adv_refs;
+    sqlite3_stmt *q_aliases, *q_kev, *q_sources, *q_age;
+};
+
+int vg_vulndb_default_path(vg_ctx *ctx, vg_buf *out)
+{
+    vg_buf_init(out, 4096);
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    int st;
+    if (xdg && xdg[0] == '/')
+        st = vg_buf_addf(out, "%s/vigil/vulndb.sqlite", xdg);
+    else if (home && home[0])
+        st = vg_buf_addf(out, "%s/.cache/vigil/vulndb.sqlite", home);
+    else
+        return vg_error(ctx, VG_ERR_NOT_FOUND,
+                        "neither XDG_CACHE_HOME nor HOME is set: give the database with --db PATH");
+    if (st != VG_OK)
+        return vg_error(ctx, st, "database path too long");
+    return VG_OK;
+}
+
+void vg_vulndb_close(vg_vulndb *db)
+{
+    if (!db)
+        return;
+    sqlite3_stmt *all[] = {db->q_affected,  db->q_ranges,    db->q_events,     db->q_versions,
+                           db->q_advisories, db->q_adv_aliases, db->q_adv_severity, db->q_adv_refs,
+                           db->q_aliases,   db->q_kev,       db->q_sources,    db->q_age};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        sqlite3_finalize(all[i]);
+    sqlite3_close(db->db);
+    free(db);
+}
+
+/* The first 16 bytes of every SQLite 3 database file. */
+static const char sqlite_magic[16] = "SQLite format 3";
+
+int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT)
+            return vg_error(ctx, VG_ERR_NOT_FOUND,
+                            "%s: no vulnerability database: run vigil db update (or vigil db build --from DIR)",
+                            path);
+        return vg_error(ctx, errno == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO, "%s: %s", path,
+                        strerror(errno));
+    }
+    char head[16] = {0};
+    size_t got = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if (got != sizeof head || memcmp(head, sqlite_magic, sizeof head) != 0)
+        return vg_error(ctx, VG_ERR_FORMAT,
+                        "%s: not a vigil vulnerability database (not an SQLite file): "
+                        "remove it and run vigil db update",
+                        path);
+    vg_vulndb *db = calloc(1, sizeof *db);
+    if (!db)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        int st = vg_error(ctx, VG_ERR_IO, "%s: cannot open: %s", path,
+                          db->db ? sqlite3_errmsg(db->db) : "out of memory");
+        vg_vulndb_close(db);
+        return st;
+    }
+    sqlite3_stmt *s = NULL;
+    int version = -1, have_meta = 0;
+    if (sqlite3_prepare_v2(db->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    s = NULL;
+    if (sqlite3_prepare_v2(db->db, "SELECT value FROM meta WHERE key='generator'", -1, &s, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        have_meta = 1;
+    sqlite3_finalize(s);
+    if (version < 0) {
+        int st = vg_error(ctx, VG_ERR_FORMAT, "%s: damaged database (%s): run vigil db update", path,
+                          sqlite3_errmsg(db->db));
+        vg_vulndb_close(db);
+        return st;
+    }
+    if (!have_meta) {
+        vg_vulndb_close(db);
+        return vg_error(ctx, VG_ERR_FORMAT,
+                        "%s: an SQLite file, but not a vigil vulnerability database", path);
+    }
+    if (version != VG_VULNDB_SCHEMA_VERSION) {
+        vg_vulndb_close(db);
+        return vg_error(ctx, VG_ERR_UNSUPPORTED,
+                        "%s: database schema version %d is %s than this vigil's (%d): run vigil db update",
+                        path, version, version > VG_VULNDB_SCHEMA_VERSION ? "newer" : "older",
+                        VG_VULNDB_SCHEMA_VERSION);
+    }
+    struct {
+        sqlite3_stmt **stmt;
+        const char *sql;
+    } queries[] = {
+        {&db->q_affected,
+         "SELECT f.aff, a.id, a.source, f.ecosystem, f.name, f.is_source, f.status, f.severity, f.note"
+         " FROM affected f JOIN advisory a ON a.adv = f.adv"
+         " WHERE f.ecosystem = ? AND f.name_key = ? AND (f.status IS NULL OR f.status <> 'not-affected')"
+         " ORDER BY a.id, f.aff"},
+        {&db->q_ranges, "SELECT rng, type, repo FROM affected_range WHERE aff = ? ORDER BY rng"},
+        {&db->q_events, "SELECT kind, version FROM range_event WHERE rng = ? ORDER BY seq"},
+        {&db->q_versions, "SELECT version FROM affected_version WHERE aff = ? ORDER BY rowid"},
+        {&db->q_advisories,
+         "SELECT adv, id, source, modified, published, withdrawn, summary, details, severity"
+         " FROM advisory WHERE id = ? ORDER BY source"},
+        {&db->q_adv_aliases, "SELECT alias FROM advisory_alias WHERE adv = ? ORDER BY alias"},
+        {&db->q_adv_severity, "SELECT type, score FROM severity WHERE adv = ? ORDER BY rowid"},
+        {&db->q_adv_refs, "SELECT type, url FROM reference WHERE adv = ? ORDER BY rowid"},
+        {&db->q_aliases, "SELECT alias FROM alias WHERE id = ?1 AND alias <> ?1 ORDER BY alias"},
+        {&db->q_kev,
+         "SELECT cve, vendor, product, name, date_added, due_date, ransomware, short_description,"
+         " required_action FROM kev WHERE cve = ?"},
+        {&db->q_sources,
+         "SELECT name, kind, location, newest, fetched_at, records_read, records_imported,"
+         " records_skipped FROM source ORDER BY name"},
+        {&db->q_age, "SELECT count(*), min(fetched_at) FROM source"},
+    };
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        if (sqlite3_prepare_v3(db->db, queries[i].sql, -1, SQLITE_PREPARE_PERSISTENT,
+                               queries[i].stmt, NULL) != SQLITE_OK) {
+            int st = vg_error(ctx, VG_ERR_FORMAT, "%s: not a usable vulnerability database (%s): run vigil db update",
+                              path, sqlite3_errmsg(db->db));
+            vg_vulndb_close(db);
+            return st;
+        }
+    }
+    *out = db;
+    return VG_OK;
+}
+
+static int query_fail(vg_ctx *ctx, vg_vulndb *db)
+{
+    return vg_error(ctx, VG_ERR_IO, "vulnerability database: %s", sqlite3_errmsg(db->db));
+}
+
+/* Copies column i as an arena string (NULL stays NULL).  *oom set on failure. */
+static const char *col(vg_arena *arena, sqlite3_stmt *s, int i, int *oom)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    if (!t)
+        return NULL;
+    char *c = vg_arena_strndup(arena, (const char *)t, (size_t)sqlite3_column_bytes(s, i));
+    if (!c)
+        *oom = 1;
+    return c;
+}
+
+/* A growable arena array: doubles by copying (the old block stays in the
+ * arena until it is freed, at most twice the final size). */
+static void *grow(vg_arena *arena, void *items, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return items;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    void *p = vg_arena_calloc(arena, ncap, size);
+    if (!p)
+        return NULL;
+    if (items)
+        memcpy(p, items, n * size);
+    *cap = ncap;
+    return p;
+}
+
+static int event_kind(const char *k)
+{
+    if (!k)
+        return VG_VULN_INTRODUCED;
+    if (strcmp(k, "fixed") == 0)
+        return VG_VULN_FIXED;
+    if (strcmp(k, "last_affected") == 0)
+        return VG_VULN_LAST_AFFECTED;
+    if (strcmp(k, "limit") == 0)
+        return VG_VULN_LIMIT;
+    return VG_VULN_INTRODUCED;
+}
+
+static int load_ranges(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, int64_t aff, vg_vuln_affected *a)
+{
+    int oom = 0, rc;
+    size_t cap = 0;
+    int64_t rngs[64];
+    size_t nr = 0;
+    sqlite3_stmt *s = db->q_ranges;
+    sqlite3_bind_int64(s, 1, aff);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && !oom) {
+        vg_vuln_range *r = grow(arena, a->ranges, a->nranges, &cap, sizeof *r);
+        if (!r || nr >= sizeof rngs / sizeof rngs[0]) {
+            oom = !r;
+            break;
+        }
+        a->ranges = r;
+        r = &a->ranges[a->nranges++];
+        rngs[nr++] = sqlite3_column_int64(s, 0);
+        r->type = col(arena, s, 1, &oom);
+        r->repo = col(arena, s, 2, &oom);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return query_fail(ctx, db);
+    for (size_t i = 0; i < nr && !oom; i++) {
+        vg_vuln_range *r = &a->ranges[i];
+        size_t ecap = 0;
+        s = db->q_events;
+        sqlite3_bind_int64(s, 1, rngs[i]);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            vg_vuln_event *e = grow(arena, r->events, r->nevents, &ecap, sizeof *e);
+            if (!e) {
+                oom = 1;
+                break;
+            }
+            r->events = e;
+            e = &r->events[r->nevents++];
+            e->kind = (vg_vuln_event_kind)event_kind((const char *)sqlite3_column_text(s, 0));
+            e->version = col(arena, s, 1, &oom);
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return query_fail(ctx, db);
+    }
+    size_t vcap = 0;
+    s = db->q_versions;
+    sqlite3_bind_int64(s, 1, aff);
+    while (!oom && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char **v = grow(arena, (void *)a->versions, a->nversions, &vcap, sizeof *v);
+        if (!v) {
+            oom = 1;
+            break;
+        }
+        a->versions = v;
+        a->versions[a->nversions++] = col(arena, s, 0, &oom);
+    }
+    sqlite3_reset(s);
+    return oom ? vg_error(ctx, VG_ERR_NOMEM, "out of memory") : VG_OK;
+}
+
+int vg_vulndb_affected(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *ecosystem,
+                       const char *name, vg_vuln_affected **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    char key[1024];
+    vdb_name_key(ecosystem, name, key, sizeof key);
+    sqlite3_stmt *s = db->q_affected;
+    sqlite3_bind_text(s, 1, ecosystem, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+    vg_vuln_affected *items = NULL;
+    int64_t *affs = NULL;
+    size_t cap = 0, acap = 0, count = 0;
+    int oom = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        vg_vuln_affected *it = grow(arena, items, count, &cap, sizeof *it);
+        int64_t *ai = grow(arena, affs, count, &acap, sizeof *ai);
+        if (!it || !ai) {
+            oom = 1;
+            break;
+        }
+        items = it;
+        affs = ai;
+        vg_vuln_affected *a = &items[count];
+        affs[count] = sqlite3_column_int64(s, 0);
+        count++;
+        a->advisory_id = col(arena, s, 1, &oom);
+        a->source = col(arena, s, 2, &oom);
+        a->ecosystem = col(arena, s, 3, &oom);
+        a->name = col(arena, s, 4, &oom);
+        a->is_source_package = sqlite3_column_int(s, 5);
+        a->status = col(arena, s, 6, &oom);
+        a->severity = col(arena, s, 7, &oom);
+        a->note = col(arena, s, 8, &oom);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (oom)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    if (rc != SQLITE_DONE)
+        return query_fail(ctx, db);
+    for (size_t i = 0; i < count; i++) {
+        int st = load_ranges(ctx, db, arena, affs[i], &items[i]);
+        if (st != VG_OK)
+            return st;
+    }
+    *out = items;
+    *n = count;
+    return VG_OK;
+}
+
+/* Runs a one-text-column statement (parameter 1 bound already) into a list. */
+static int text_list(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, sqlite3_stmt *s,
+                     const char ***out, size_t *n)
+{
+    const char **items = NULL;
+    size_t cap = 0, count = 0;
+    int oom = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char **it = grow(arena, (void *)items, count, &cap, sizeof *it);
+        if (!it) {
+            oom = 1;
+            break;
+        }
+        items = it;
+        items[count++] = col(arena, s, 0, &oom);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (oom)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    if (rc != SQLITE_DONE)
+        return query_fail(ctx, db);
+    *out = items;
+    *n = count;
+    return VG_OK;
+}
+
+int vg_vulndb_advisories(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *id,
+                         vg_vuln_advisory **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = db->q_advisories;
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+    vg_vuln_advisory *items = NULL;
+    int64_t advs[64];
+    size_t cap = 0, count = 0;
+    int oom = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && count < sizeof advs / sizeof advs[0]) {
+        vg_vuln_advisory *it = grow(arena, items, count, &cap, sizeof *it);
+        if (!it) {
+            oom = 1;
+            break;
+        }
+        items = it;
+        vg_vuln_advisory *a = &items[count];
+        advs[count++] = sqlite3_column_int64(s, 0);
+        a->id = col(arena, s, 1, &oom);
+        a->source = col(arena, s, 2, &oom);
+        a->modified = col(arena, s, 3, &oom);
+        a->published = col(arena, s, 4, &oom);
+        a->withdrawn = col(arena, s, 5, &oom);
+        a->summary = col(arena, s, 6, &oom);
+        a->details = col(arena, s, 7, &oom);
+        a->severity = col(arena, s, 8, &oom);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (oom)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return query_fail(ctx, db);
+    for (size_t i = 0; i < count; i++) {
+        vg_vuln_advisory *a = &items[i];
+        int st;
+        sqlite3_bind_int64(db->q_adv_aliases, 1, advs[i]);
+        if ((st = text_list(ctx, db, arena, db->q_adv_aliases, &a->aliases, &a->naliases)))
+            return st;
+        const sqlite3_stmt *pairs[2] = {db->q_adv_severity, db->q_adv_refs};
+        for (int k = 0; k < 2; k++) {
+            sqlite3_stmt *q = (sqlite3_stmt *)pairs[k];
+            sqlite3_bind_int64(q, 1, advs[i]);
+            size_t pcap = 0, pn = 0;
+            void *arr = NULL;
+            while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+                /* vg_vuln_severity and vg_vuln_reference are both two strings. */
+                vg_vuln_severity *p = grow(arena, arr, pn, &pcap, sizeof *p);
+                if (!p) {
+                    oom = 1;
+                    break;
+                }
+                arr = p;
+                p[pn].type = col(arena, q, 0, &oom);
+                p[pn].score = col(arena, q, 1, &oom);
+                pn++;
+            }
+            sqlite3_reset(q);
+            if (oom)
+                return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+            if (rc != SQLITE_DONE)
+                return query_fail(ctx, db);
+            if (k == 0) {
+                a->severities = arr;
+                a->nseverities = pn;
+            } else {
+                vg_vuln_severity *p = arr;
+                a->references = vg_arena_calloc(arena, pn ? pn : 1, sizeof *a->references);
+                if (!a->references)
+                    return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+                for (size_t j = 0; j < pn; j++) {
+                    a->references[j].type = p[j].type;
+                    a->references[j].url = p[j].score;
+                }
+                a->nreferences = pn;
+            }
+        }
+    }
+    *out = items;
+    *n = count;
+    return VG_OK;
+}
+
+int vg_vulndb_aliases(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *id,
+                      const char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_bind_text(db->q_aliases, 1, id, -1, SQLITE_TRANSIENT);
+    return text_list(ctx, db, arena, db->q_aliases, out, n);
+}
+
+int vg_vulndb_kev(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *cve, vg_kev_entry **out)
+{
+    *out = NULL;
+    sqlite3_stmt *s = db->q_kev;
+    sqlite3_bind_text(s, 1, cve, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(s), oom = 0;
+    if (rc == SQLITE_ROW) {
+        vg_kev_entry *k = vg_arena_calloc(arena, 1, sizeof *k);
+        if (!k) {
+            oom = 1;
+        } else {
+            k->cve = col(arena, s, 0, &oom);
+            k->vendor = col(arena, s, 1, &oom);
+            k->product = col(arena, s, 2, &oom);
+            k->name = col(arena, s, 3, &oom);
+            k->date_added = col(arena, s, 4, &oom);
+            k->due_date = col(arena, s, 5, &oom);
+            k->ransomware = col(arena, s, 6, &oom);
+            k->short_description = col(arena, s, 7, &oom);
+            k->required_action = col(arena, s, 8, &oom);
+            *out = k;
+        }
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (oom)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return query_fail(ctx, db);
+    return VG_OK;
+}
+
+int vg_vulndb_sources(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, vg_vulndb_source_info **out,
+                      size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = db->q_sources;
+    vg_vulndb_source_info *items = NULL;
+    size_t cap = 0, count = 0;
+    int oom = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        vg_vulndb_source_info *it = grow(arena, items, count, &cap, sizeof *it);
+        if (!it) {
+            oom = 1;
+            break;
+        }
+        items = it;
+        vg_vulndb_source_info *i = &items[count++];
+        i->name = col(arena, s, 0, &oom);
+        i->kind = col(arena, s, 1, &oom);
+        i->location = col(arena, s, 2, &oom);
+        i->newest = col(arena, s, 3, &oom);
+        i->fetched_at = sqlite3_column_int64(s, 4);
+        i->records_read = sqlite3_column_int64(s, 5);
+        i->records_imported = sqlite3_column_int64(s, 6);
+        i->records_skipped = sqlite3_column_int64(s, 7);
+    }
+    sqlite3_reset(s);
+    if (oom)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    if (rc != SQLITE_DONE)
+        return query_fail(ctx, db);
+    *out = items;
+    *n = count;
+    return VG_OK;
+}
+
+int vg_vulndb_age(vg_ctx *ctx, vg_vulndb *db, time_t now, int64_t *age_seconds)
+{
+    *age_seconds = 0;
+    sqlite3_stmt *s = db->q_age;
+    int rc = sqlite3_step(s);
+    int64_t count = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    int64_t oldest = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW)
+        return query_fail(ctx, db);
+    if (count == 0)
+        return vg_error(ctx, VG_ERR_FORMAT, "the vulnerability database has no sources: run vigil db update");
+    *age_seconds = (int64_t)now - oldest;
+    return VG_OK;
+}
