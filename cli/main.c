@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "vigil/io.h"
 
 struct command {
     const char *name;
@@ -66,21 +67,6 @@ int cli_exit_status(int status)
     return status == VG_ERR_USAGE ? EXIT_USAGE : EXIT_FAILURE_;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int cli_write_output(const char *path, const void *data, size_t len)
 {
     if (!path || strcmp(path, "-") == 0) {
@@ -106,7 +92,7 @@ int cli_write_output(const char *path, const void *data, size_t len)
     /* mkstemp makes 0600; outputs are ordinary documents. */
     mode_t mask = umask(0);
     umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (fchmod(fd, 0666 & ~mask) != 0 || vg_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         cli_error("%s: cannot write: %s", path, strerror(errno));
         close(fd);
         unlink(tmp);

@@ -31,6 +31,7 @@
 #include "vigil/attest.h"
 #include "vigil/base64.h"
 #include "vigil/digest.h"
+#include "vigil/io.h"
 
 #define KEY_FILE_MAX (64u * 1024u) /* a PEM key is a few hundred bytes */
 #define ED25519_SIGNATURE_LEN 64
@@ -247,27 +248,12 @@ int vg_key_load_public(vg_ctx *ctx, const char *path, vg_key **out)
     return wrap_key(ctx, path, pkey, out);
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* Writes the contents of a memory BIO to fd, then wipes the BIO's memory. */
 static int write_bio(BIO *bio, int fd)
 {
     char *data = NULL;
     long n = BIO_get_mem_data(bio, &data);
-    int rc = n > 0 && data ? write_all(fd, data, (size_t)n) : -1;
+    int rc = n > 0 && data ? vg_write_all(fd, data, (size_t)n) : -1;
     if (n > 0 && data)
         OPENSSL_cleanse(data, (size_t)n);
     return rc;
