@@ -20,7 +20,7 @@ esac
 
 # Build dependencies, then what the tests compare against or validate with.
 build_pkgs="gcc make cmake pkg-config libarchive-dev libjansson-dev libsqlite3-dev libssl-dev"
-test_pkgs="clang libclang-rt-14-dev python3 rpm dpkg zstd xz-utils gzip tar openssl jq util-linux db5.3-util skopeo umoci"
+test_pkgs="clang libclang-rt-14-dev python3 rpm dpkg zstd xz-utils bzip2 gzip tar openssl jq util-linux db5.3-util skopeo umoci"
 
 missing=""
 pkgs="$build_pkgs"

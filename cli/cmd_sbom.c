@@ -30,6 +30,10 @@ static const char sbom_usage[] =
     "      --max-file-size SIZE    largest package database file read (default 512M)\n"
     "      --max-total-size SIZE   largest uncompressed total read from an archive\n"
     "                              (default 64G; guards against archive bombs)\n"
+    "      --attest KEY            also sign each JSON document written to a file\n"
+    "                              into FILE.sigstore.json: an in-toto statement\n"
+    "                              about the image or archive digest, in a\n"
+    "                              Sigstore bundle (see vigil-attest(1))\n"
     "  -q, --quiet                 do not print warnings\n"
     "  -h, --help                  show this help\n"
     "\n"
@@ -84,6 +88,34 @@ static int document_time(int64_t *out)
     return 0;
 }
 
+/* Signs each JSON document into bundles[i]: an in-toto statement whose
+ * subject is the scanned image (manifest digest) or archive (its sha256),
+ * with the document as predicate.  A directory has no digest to attest. */
+static int attest_documents(vg_ctx *ctx, const vg_key *key, const vg_inventory *inv,
+                            const struct output *outputs, const vg_buf *docs, vg_buf *bundles, size_t n)
+{
+    const char *digest = inv->target.digest;
+    if (!digest || strncmp(digest, "sha256:", 7) != 0 || strlen(digest) != 7 + 64)
+        return vg_error(ctx, VG_ERR_USAGE,
+                        "%s has no sha256 digest to name as the subject (a directory has none); "
+                        "sign the SBOM with 'vigil attest --subject' instead",
+                        inv->target.path ? inv->target.path : "the target");
+    vg_attest_subject subject = {.name = inv->target.name ? inv->target.name : inv->target.path,
+                                 .sha256 = digest + 7};
+    for (size_t i = 0; i < n; i++) {
+        const char *type = outputs[i].format == VG_FORMAT_CYCLONEDX_JSON ? "cyclonedx"
+                           : outputs[i].format == VG_FORMAT_SPDX_JSON    ? "spdx"
+                                                                         : NULL;
+        if (!type)
+            continue;
+        int rc = vg_attest_bundle(ctx, key, type, docs[i].data, docs[i].len, &subject, 1, VG_ATTEST_BUNDLE,
+                                  &bundles[i]);
+        if (rc)
+            return rc;
+    }
+    return VG_OK;
+}
+
 int cmd_sbom(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -91,6 +123,7 @@ int cmd_sbom(int argc, char **argv)
         {"platform", required_argument, NULL, 'P'},
         {"max-file-size", required_argument, NULL, 'F'},
         {"max-total-size", required_argument, NULL, 'T'},
+        {"attest", required_argument, NULL, 'A'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -98,6 +131,7 @@ int cmd_sbom(int argc, char **argv)
     struct output outputs[SBOM_MAX_OUTPUTS];
     size_t noutputs = 0;
     vg_scan_options opts = {0};
+    const char *attest_key = NULL;
     int quiet = 0, c;
 
     optind = 1;
@@ -143,6 +177,9 @@ int cmd_sbom(int argc, char **argv)
             *(c == 'F' ? &opts.max_file_size : &opts.max_total_size) = n;
             break;
         }
+        case 'A':
+            attest_key = optarg;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -162,6 +199,16 @@ int cmd_sbom(int argc, char **argv)
     if (noutputs == 0)
         outputs[noutputs++] = (struct output){VG_FORMAT_CYCLONEDX_JSON, NULL};
 
+    if (attest_key) {
+        for (size_t i = 0; i < noutputs; i++) {
+            if (outputs[i].format != VG_FORMAT_TABLE && !outputs[i].path) {
+                cli_error("--attest: write the %s document to a file (-o %s=FILE); its attestation goes beside it",
+                          vg_format_name(outputs[i].format), vg_format_name(outputs[i].format));
+                return EXIT_USAGE;
+            }
+        }
+    }
+
     vg_format_options fopts = {.tool_version = vg_version()};
     if (document_time(&fopts.timestamp) != 0)
         return EXIT_USAGE;
@@ -171,11 +218,20 @@ int cmd_sbom(int argc, char **argv)
     vg_ctx_init(&ctx);
     vg_inventory inv;
     vg_inventory_init(&inv);
-    vg_buf docs[SBOM_MAX_OUTPUTS];
-    for (size_t i = 0; i < noutputs; i++)
+    vg_buf docs[SBOM_MAX_OUTPUTS], bundles[SBOM_MAX_OUTPUTS];
+    for (size_t i = 0; i < noutputs; i++) {
         vg_buf_init(&docs[i], SBOM_MAX_DOCUMENT);
+        vg_buf_init(&bundles[i], VG_ATTEST_MAX_DOCUMENT);
+    }
+    vg_key *key = NULL;
 
     int status = EXIT_OK;
+    /* Load the key first: a wrong passphrase must not cost a scan. */
+    if (attest_key && attest_cli_load_private_key(&ctx, attest_key, &key) != VG_OK) {
+        cli_error("%s", ctx.message);
+        status = EXIT_FAILURE_;
+        goto out;
+    }
     int rc = vg_scan(&ctx, target, &opts, &inv);
     if (!quiet)
         cli_print_warnings(&ctx);
@@ -193,10 +249,24 @@ int cmd_sbom(int argc, char **argv)
             goto out;
         }
     }
+    if (key && attest_documents(&ctx, key, &inv, outputs, docs, bundles, noutputs) != VG_OK) {
+        cli_error("--attest: %s", ctx.message);
+        status = EXIT_FAILURE_;
+        goto out;
+    }
     for (size_t i = 0; i < noutputs; i++) {
         if (cli_write_output(outputs[i].path, docs[i].data ? docs[i].data : "", docs[i].len) != 0) {
             status = EXIT_FAILURE_;
             goto out;
+        }
+        if (bundles[i].len) {
+            char bundle_path[4096];
+            if ((size_t)snprintf(bundle_path, sizeof bundle_path, "%s.sigstore.json", outputs[i].path) >=
+                    sizeof bundle_path ||
+                cli_write_output(bundle_path, bundles[i].data, bundles[i].len) != 0) {
+                status = EXIT_FAILURE_;
+                goto out;
+            }
         }
     }
     if (inv.incomplete) {
@@ -206,8 +276,11 @@ int cmd_sbom(int argc, char **argv)
         status = EXIT_INCOMPLETE;
     }
 out:
-    for (size_t i = 0; i < noutputs; i++)
+    for (size_t i = 0; i < noutputs; i++) {
         vg_buf_free(&docs[i]);
+        vg_buf_free(&bundles[i]);
+    }
+    vg_key_free(key);
     vg_inventory_free(&inv);
     vg_ctx_free(&ctx);
     return status;
