@@ -91,7 +91,7 @@ typedef struct vg_vuln_affected {
 } vg_vuln_affected;
 
 /* Every affected entry for (ecosystem, name), ordered by advisory id.
- * Entries whose status is "not-affected" are not returned.  The ecosystem is
+ * Entries whose status is "not-affected" or "unknown" are not returned.  The ecosystem is
  * compared exactly ("Debian:12"); names are compared exactly, except for
  * "PyPI" where the comparison uses the PEP 503 normalised name.
  * *out is an arena array of *n entries (NULL, 0 when there are none). */

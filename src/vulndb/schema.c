@@ -600,7 +600,7 @@ int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
         {&db->q_affected,
          "SELECT f.aff, a.id, a.source, f.ecosystem, f.name, f.is_source, f.status, f.severity, f.note"
          " FROM affected f JOIN advisory a ON a.adv = f.adv"
-         " WHERE f.ecosystem = ? AND f.name_key = ? AND (f.status IS NULL OR f.status <> 'not-affected')"
+         " WHERE f.ecosystem = ? AND f.name_key = ? AND (f.status IS NULL OR f.status NOT IN ('not-affected', 'unknown'))"
          " ORDER BY a.id, f.aff"},
         {&db->q_ranges, "SELECT rng, type, repo FROM affected_range WHERE aff = ? ORDER BY rng"},
         {&db->q_events, "SELECT kind, version FROM range_event WHERE rng = ? ORDER BY seq"},

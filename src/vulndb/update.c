@@ -1,0 +1,1201 @@
+/*
+ * update.c — builds the vulnerability database: from local files
+ * recognised by their content (vg_vulndb_build, `vigil db build --from`),
+ * or from the public feeds / a mirror / a local mirror directory
+ * (vg_vulndb_update, `vigil db update`), downloaded with libcurl.
+ *
+ * Both write a NEW database file beside the old one (DB.new-XXXXXX),
+ * fsync it and rename it over the old one: a failed or killed build leaves
+ * the previous database as it was.  DB.lock (flock) keeps two builds apart;
+ * the one holding it removes temporary files that killed builds left.
+ *
+ * Downloads: conditional requests (If-None-Match / If-Modified-Since with the
+ * validators stored in the current database's source table), retries with
+ * exponential backoff on transient failures (connection, timeouts, HTTP 5xx
+ * and 429), proxies from the environment (libcurl's http_proxy,
+ * https_proxy, no_proxy), redirects followed (at most 5), http and https
+ * only.  A download lands in a temporary directory; once the new database is
+ * built the downloads move to DB.feeds/, where a later 304 answer finds them.
+ * What is verified: HTTP status, complete transfer (length), zip CRCs
+ * (libarchive), JSON syntax; the feeds carry no signatures to check.
+ *
+ * Source names, default URLs, the mirror layout and the recognition rules
+ * for --from are documented in docs/vulndb.md.
+ */
+#include <ctype.h>
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vulndb/vulndb_internal.h"
+
+#ifndef VIGIL_VERSION
+#define VIGIL_VERSION "0"
+#endif
+
+#define PEEK_MAX 65536
+#define FULL_CLASSIFY_MAX ((size_t)4 << 20)
+#define PLAN_MAX 100000
+#define DOWNLOAD_MAX ((curl_off_t)4 << 30)
+
+enum item_kind { ITEM_OSV_DIR, ITEM_OSV_ZIP, ITEM_OSV_FILE, ITEM_SECDB, ITEM_DEBIAN_LIST,
+                 ITEM_DEBIAN_JSON, ITEM_KEV };
+
+static const char *const kind_names[] = {"osv", "osv", "osv", "secdb", "debian-list", "debian-json", "kev"};
+
+typedef struct plan_item {
+    char *source;   /* source name */
+    char *path;     /* file or directory to import */
+    char *location; /* what the source table records (path or URL) */
+    enum item_kind kind;
+    /* update only */
+    char *etag, *last_modified;
+    int not_modified;
+} plan_item;
+
+typedef struct plan {
+    vg_arena arena;
+    plan_item *items;
+    size_t n, cap;
+} plan;
+
+static int plan_add(vg_ctx *ctx, plan *p, const char *source, const char *path, enum item_kind kind)
+{
+    if (p->n >= PLAN_MAX)
+        return vg_error(ctx, VG_ERR_LIMIT, "more than %d feed files", PLAN_MAX);
+    if (p->n == p->cap) {
+        size_t ncap = p->cap ? p->cap * 2 : 64;
+        plan_item *items = vg_arena_calloc(&p->arena, ncap, sizeof *items);
+        if (!items)
+            return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        if (p->items)
+            memcpy(items, p->items, p->n * sizeof *items);
+        p->items = items;
+        p->cap = ncap;
+    }
+    plan_item *it = &p->items[p->n];
+    it->source = vg_arena_strdup(&p->arena, source);
+    it->path = vg_arena_strdup(&p->arena, path);
+    it->location = it->path;
+    it->kind = kind;
+    if (!it->source || !it->path)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    p->n++;
+    return VG_OK;
+}
+
+static int plan_cmp(const void *a, const void *b)
+{
+    const plan_item *x = a, *y = b;
+    int c = strcmp(x->source, y->source);
+    return c ? c : strcmp(x->path, y->path);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* Name of the directory that holds path ("" when none). */
+static void parent_name(const char *path, char *out, size_t outsz)
+{
+    const char *end = strrchr(path, '/');
+    if (!end) {
+        snprintf(out, outsz, "%s", "");
+        return;
+    }
+    const char *start = end;
+    while (start > path && start[-1] != '/')
+        start--;
+    snprintf(out, outsz, "%.*s", (int)(end - start), start);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* "v3.10"-like directory names of the Alpine secdb layout. */
+static int is_alpine_release(const char *s)
+{
+    if (s[0] != 'v' || !isdigit((unsigned char)s[1]))
+        return 0;
+    const char *dot = strchr(s, '.');
+    if (!dot || !isdigit((unsigned char)dot[1]))
+        return 0;
+    for (const char *p = s + 1; *p; p++)
+        if (!isdigit((unsigned char)*p) && *p != '.')
+            return 0;
+    return 1;
+}
+
+/* ---- recognition of --from inputs ---- */
+
+typedef enum { JSON_UNKNOWN, JSON_OSV, JSON_SECDB, JSON_KEV, JSON_DEBIAN, JSON_SCHEMA } json_class;
+
+static json_class classify_json(json_t *root)
+{
+    if (!json_is_object(root))
+        return JSON_UNKNOWN;
+    if (json_object_get(root, "$schema"))
+        return JSON_SCHEMA;
+    if (json_is_array(json_object_get(root, "vulnerabilities")) &&
+        (json_object_get(root, "catalogVersion") || json_object_get(root, "dateReleased")))
+        return JSON_KEV;
+    if (json_is_array(json_object_get(root, "packages")) &&
+        (json_object_get(root, "distroversion") || json_object_get(root, "reponame") ||
+         json_object_get(root, "urlprefix")))
+        return JSON_SECDB;
+    if (json_is_string(json_object_get(root, "id")) &&
+        (json_object_get(root, "modified") || json_object_get(root, "affected")))
+        return JSON_OSV;
+    /* Tracker JSON: package -> {CVE-... | TEMP-...: {...}}. */
+    void *iter = json_object_iter(root);
+    if (iter) {
+        json_t *v = json_object_iter_value(iter);
+        void *inner = json_is_object(v) ? json_object_iter(v) : NULL;
+        const char *k = inner ? json_object_iter_key(inner) : NULL;
+        if (k && (strncmp(k, "CVE-", 4) == 0 || strncmp(k, "TEMP-", 5) == 0))
+            return JSON_DEBIAN;
+    }
+    return JSON_UNKNOWN;
+}
+
+/* Classifies a large JSON file from its first bytes (key names). */
+static json_class classify_json_peek(const char *head, size_t len)
+{
+    char *h = strndup(head, len);
+    if (!h)
+        return JSON_UNKNOWN;
+    json_class c = JSON_UNKNOWN;
+    if (strstr(h, "\"$schema\""))
+        c = JSON_SCHEMA;
+    else if (strstr(h, "\"catalogVersion\"") && strstr(h, "\"vulnerabilities\""))
+        c = JSON_KEV;
+    else if (strstr(h, "\"packages\"") && (strstr(h, "\"distroversion\"") || strstr(h, "\"reponame\"")))
+        c = JSON_SECDB;
+    else if (strstr(h, "\"releases\"") && (strstr(h, "\"CVE-") || strstr(h, "\"TEMP-")))
+        c = JSON_DEBIAN;
+    else if (strstr(h, "\"id\"") && (strstr(h, "\"modified\"") || strstr(h, "\"affected\"")))
+        c = JSON_OSV;
+    free(h);
+    return c;
+}
+
+static json_class classify_json_file(const char *path, int *parsed_ok)
+{
+    *parsed_ok = 0;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return JSON_UNKNOWN;
+    if ((size_t)st.st_size > FULL_CLASSIFY_MAX) {
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            return JSON_UNKNOWN;
+        char *head = malloc(PEEK_MAX);
+        size_t n = head ? fread(head, 1, PEEK_MAX, f) : 0;
+        fclose(f);
+        json_class c = head ? classify_json_peek(head, n) : JSON_UNKNOWN;
+        free(head);
+        *parsed_ok = c != JSON_UNKNOWN;
+        return c;
+    }
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    vg_buf data;
+    json_class c = JSON_UNKNOWN;
+    if (vdb_read_file(&ctx, path, FULL_CLASSIFY_MAX, &data) == VG_OK) {
+        json_t *root = data.data ? json_loadb(data.data, data.len, 0, NULL) : NULL;
+        if (root) {
+            *parsed_ok = 1;
+            c = classify_json(root);
+            json_decref(root);
+        }
+        vg_buf_free(&data);
+    }
+    vg_ctx_free(&ctx);
+    return c;
+}
+
+/* Does the file start (within its first lines) with a tracker header?
+ * Writes the advisory prefix (DSA, DLA, DTSA) into prefix. */
+static int looks_like_tracker_list(const char *path, char *prefix, size_t prefixsz)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char line[512];
+    int found = 0;
+    for (int i = 0; i < 20 && !found && fgets(line, sizeof line, f); i++) {
+        if (line[0] != '[')
+            continue;
+        const char *close = strchr(line, ']');
+        if (!close)
+            continue;
+        const char *id = close + 1;
+        while (*id == ' ')
+            id++;
+        static const char *const prefixes[] = {"DSA-", "DLA-", "DTSA-"};
+        for (size_t k = 0; k < 3; k++)
+            if (strncmp(id, prefixes[k], strlen(prefixes[k])) == 0) {
+                snprintf(prefix, prefixsz, "%.*s", (int)strlen(prefixes[k]) - 1, prefixes[k]);
+                found = 1;
+            }
+    }
+    fclose(f);
+    return found;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lists the entries of dir (without . and ..), sorted. */
+static int list_dir(vg_ctx *ctx, const char *dir, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return vg_error(ctx, errno == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO, "%s: %s", dir,
+                        strerror(errno));
+    char **names = NULL;
+    size_t cap = 0, count = 0;
+    struct dirent *e;
+    int st = VG_OK;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (count == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            char **p = realloc(names, ncap * sizeof *p);
+            if (!p) {
+                st = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+                break;
+            }
+            names = p;
+            cap = ncap;
+        }
+        if (!(names[count] = strdup(e->d_name))) {
+            st = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+            break;
+        }
+        count++;
+    }
+    closedir(d);
+    if (count)
+        qsort(names, count, sizeof *names, name_cmp);
+    *out = names;
+    *n = count;
+    return st;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+static int plan_input(vg_ctx *ctx, vdb_writer *w, plan *p, const char *path, int depth);
+
+static int plan_file(vg_ctx *ctx, vdb_writer *w, plan *p, const char *path)
+{
+    const char *base = base_name(path);
+    char parent[256], source[600], prefix[8];
+    parent_name(path, parent, sizeof parent);
+    if (ends_with(base, ".zip")) {
+        if (strcmp(base, "all.zip") == 0 && parent[0])
+            snprintf(source, sizeof source, "osv:%s", parent);
+        else
+            snprintf(source, sizeof source, "osv:%.*s", (int)(strlen(base) - 4), base);
+        return plan_add(ctx, p, source, path, ITEM_OSV_ZIP);
+    }
+    if (strcmp(base, "list") == 0 &&
+        (!strcmp(parent, "DSA") || !strcmp(parent, "DLA") || !strcmp(parent, "DTSA"))) {
+        snprintf(source, sizeof source, "debian:%s", parent);
+        return plan_add(ctx, p, source, path, ITEM_DEBIAN_LIST);
+    }
+    if (ends_with(base, ".json")) {
+        int parsed;
+        json_class c = classify_json_file(path, &parsed);
+        char stem[256];
+        snprintf(stem, sizeof stem, "%.*s", (int)(strlen(base) - 5), base);
+        switch (c) {
+        case JSON_SCHEMA:
+            return VG_OK;
+        case JSON_KEV:
+            return plan_add(ctx, p, "kev", path, ITEM_KEV);
+        case JSON_DEBIAN:
+            return plan_add(ctx, p, "debian:json", path, ITEM_DEBIAN_JSON);
+        case JSON_OSV:
+            snprintf(source, sizeof source, "osv:%s", parent[0] ? parent : stem);
+            return plan_add(ctx, p, source, path, ITEM_OSV_FILE);
+        case JSON_SECDB:
+        case JSON_UNKNOWN:
+            break;
+        }
+        if (is_alpine_release(parent) && (c == JSON_SECDB || !parsed)) {
+            snprintf(source, sizeof source, "alpine:%s/%s", parent, stem);
+            return plan_add(ctx, p, source, path, ITEM_SECDB);
+        }
+        if (c == JSON_SECDB) {
+            /* Wolfi's and Chainguard's security.json have no distroversion. */
+            const char *name = strstr(path, "chainguard") ? "chainguard" : "wolfi";
+            return plan_add(ctx, p, name, path, ITEM_SECDB);
+        }
+        vdb_unrecognised(w, path);
+        return VG_OK;
+    }
+    if (looks_like_tracker_list(path, prefix, sizeof prefix)) {
+        snprintf(source, sizeof source, "debian:%s", prefix);
+        return plan_add(ctx, p, source, path, ITEM_DEBIAN_LIST);
+    }
+    return VG_OK; /* not a feed file (README, checksums...): ignored */
+}
+
+static int plan_dir(vg_ctx *ctx, vdb_writer *w, plan *p, const char *dir, int depth)
+{
+    char **names;
+    size_t n;
+    int st = list_dir(ctx, dir, &names, &n);
+    if (st != VG_OK)
+        return st;
+    vg_buf path;
+    vg_buf_init(&path, 8192);
+    /* An OSV folder: its first JSON file (in name order) is an OSV record. */
+    int osv_dir = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!ends_with(names[i], ".json"))
+            continue;
+        vg_buf_reset(&path);
+        if (vg_buf_addf(&path, "%s/%s", dir, names[i]) != VG_OK)
+            break;
+        int parsed;
+        osv_dir = classify_json_file(path.data, &parsed) == JSON_OSV;
+        break;
+    }
+    if (osv_dir) {
+        char source[512];
+        snprintf(source, sizeof source, "osv:%s", base_name(dir));
+        st = plan_add(ctx, p, source, dir, ITEM_OSV_DIR);
+    }
+    for (size_t i = 0; i < n && st == VG_OK; i++) {
+        if (osv_dir && ends_with(names[i], ".json"))
+            continue;
+        vg_buf_reset(&path);
+        if (vg_buf_addf(&path, "%s/%s", dir, names[i]) != VG_OK) {
+            st = vg_error(ctx, VG_ERR_LIMIT, "%s/%s: path too long", dir, names[i]);
+            break;
+        }
+        /* plan_input recurses: give it its own copy of the path. */
+        char *child = strdup(path.data);
+        if (!child) {
+            st = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+            break;
+        }
+        st = plan_input(ctx, w, p, child, depth + 1);
+        free(child);
+    }
+    vg_buf_free(&path);
+    free_names(names, n);
+    return st;
+}
+
+static int plan_input(vg_ctx *ctx, vdb_writer *w, plan *p, const char *path, int depth)
+{
+    if (depth > 16)
+        return vg_error(ctx, VG_ERR_LIMIT, "%s: directories nested too deep", path);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return vg_error(ctx, errno == ENOENT ? VG_ERR_NOT_FOUND : VG_ERR_IO, "%s: %s", path,
+                        strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return plan_dir(ctx, w, p, path, depth);
+    if (S_ISREG(st.st_mode))
+        return plan_file(ctx, w, p, path);
+    return VG_OK;
+}
+
+/* ---- importing one plan item ---- */
+
+static int import_json_file(vdb_writer *w, vg_vulndb_source_report *src, const plan_item *it)
+{
+    vg_buf data;
+    vg_ctx rctx;
+    vg_ctx_init(&rctx);
+    if (vdb_read_file(&rctx, it->path, VDB_JSON_MAX, &data) != VG_OK) {
+        src->records_read++;
+        vdb_skip(w, src, it->path, "%s", rctx.message);
+        vg_ctx_free(&rctx);
+        return VG_OK;
+    }
+    vg_ctx_free(&rctx);
+    const char *d = data.data ? data.data : "";
+    int st;
+    switch (it->kind) {
+    case ITEM_SECDB:
+        st = vdb_secdb_buffer(w, src, it->path, d, data.len);
+        break;
+    case ITEM_KEV:
+        st = vdb_kev_buffer(w, src, it->path, d, data.len);
+        break;
+    case ITEM_OSV_FILE:
+        st = vdb_osv_buffer(w, src, it->path, d, data.len);
+        break;
+    default: {
+        json_error_t jerr;
+        json_t *root = json_loadb(d, data.len, 0, &jerr);
+        vg_buf_free(&data); /* the tracker JSON is large: keep one copy only */
+        if (!root) {
+            src->records_read++;
+            vdb_skip(w, src, it->path, "invalid JSON: %s (line %d)", jerr.text, jerr.line);
+            return VG_OK;
+        }
+        st = vdb_debian_json(w, src, it->path, root);
+        json_decref(root);
+        return st;
+    }
+    }
+    vg_buf_free(&data);
+    return st;
+}
+
+static int import_item(vdb_writer *w, const plan_item *it, int64_t fetched_at)
+{
+    vg_vulndb_source_report *src = vdb_source(w, it->source, kind_names[it->kind], it->location);
+    if (!src)
+        return vg_error(w->ctx, VG_ERR_LIMIT, "%s: too many sources (at most %d)", it->source,
+                        VDB_SOURCES_MAX);
+    if (fetched_at)
+        src->fetched_at = fetched_at;
+    src->not_modified = it->not_modified;
+    if (it->etag && !src->etag)
+        src->etag = vg_arena_strdup(&w->report->arena, it->etag);
+    if (it->last_modified && !src->last_modified)
+        src->last_modified = vg_arena_strdup(&w->report->arena, it->last_modified);
+    switch (it->kind) {
+    case ITEM_OSV_DIR:
+        return vdb_osv_dir(w, src, it->path);
+    case ITEM_OSV_ZIP:
+        return vdb_osv_zip(w, src, it->path);
+    case ITEM_DEBIAN_LIST:
+        return vdb_debian_list_file(w, src, it->path);
+    default:
+        return import_json_file(w, src, it);
+    }
+}
+
+/* ---- the new file beside the old one ---- */
+
+typedef struct target {
+    char *path;     /* the database */
+    char *dir;      /* its directory */
+    char *tmp;      /* DB.new-XXXXXX while building */
+    int lock_fd;
+} target;
+
+static void target_release(target *t)
+{
+    if (t->tmp) {
+        unlink(t->tmp);
+        free(t->tmp);
+    }
+    if (t->lock_fd >= 0)
+        close(t->lock_fd);
+    free(t->dir);
+    free(t->path);
+    memset(t, 0, sizeof *t);
+    t->lock_fd = -1;
+}
+
+static int mkdir_parents(const char *dir)
+{
+    char *p = strdup(dir);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+/* Refuses to replace a file that is not a vigil vulnerability database. */
+static int check_replaceable(vg_ctx *ctx, const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? VG_OK : vg_error(ctx, VG_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return vg_error(ctx, VG_ERR_USAGE, "%s: not a regular file; refusing to replace it", path);
+    if (st.st_size == 0)
+        return VG_OK;
+    vg_vulndb *db;
+    vg_ctx octx;
+    vg_ctx_init(&octx);
+    int rc = vg_vulndb_open(&octx, path, &db);
+    int st2 = VG_OK;
+    if (rc == VG_OK)
+        vg_vulndb_close(db);
+    else if (rc == VG_ERR_FORMAT)
+        st2 = vg_error(ctx, VG_ERR_FORMAT,
+                       "%s: exists and is not a vigil vulnerability database; refusing to replace "
+                       "it (remove it or choose another --db)",
+                       path);
+    else if (rc == VG_ERR_PERMISSION)
+        st2 = vg_error(ctx, rc, "%s", octx.message);
+    vg_ctx_free(&octx);
+    return st2;
+}
+
+/* Removes DB.new-* and DB.fetch-* left by killed builds (we hold the lock). */
+static void remove_stale(const target *t)
+{
+    DIR *d = opendir(t->dir);
+    if (!d)
+        return;
+    const char *base = base_name(t->path);
+    size_t blen = strlen(base);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, base, blen) != 0)
+            continue;
+        const char *rest = e->d_name + blen;
+        if (strncmp(rest, ".new-", 5) != 0 && strncmp(rest, ".fetch-", 7) != 0)
+            continue;
+        char p[8192];
+        if ((size_t)snprintf(p, sizeof p, "%s/%s", t->dir, e->d_name) >= sizeof p)
+            continue;
+        if (strncmp(rest, ".new-", 5) == 0) {
+            unlink(p);
+        } else {
+            char **names;
+            size_t n;
+            vg_ctx c;
+            vg_ctx_init(&c);
+            if (list_dir(&c, p, &names, &n) == VG_OK) {
+                for (size_t i = 0; i < n; i++) {
+                    char f[8192];
+                    if ((size_t)snprintf(f, sizeof f, "%s/%s", p, names[i]) < sizeof f)
+                        unlink(f);
+                }
+                free_names(names, n);
+            }
+            vg_ctx_free(&c);
+            rmdir(p);
+        }
+    }
+    closedir(d);
+}
+
+static int target_prepare(vg_ctx *ctx, target *t, const char *db_path)
+{
+    memset(t, 0, sizeof *t);
+    t->lock_fd = -1;
+    if (!db_path || !db_path[0])
+        return vg_error(ctx, VG_ERR_USAGE, "no database path");
+    t->path = strdup(db_path);
+    const char *slash = strrchr(db_path, '/');
+    t->dir = slash ? (slash == db_path ? strdup("/") : strndup(db_path, (size_t)(slash - db_path)))
+                   : strdup(".");
+    if (!t->path || !t->dir)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    int st = check_replaceable(ctx, db_path);
+    if (st != VG_OK)
+        return st;
+    if (mkdir_parents(t->dir) != 0)
+        return vg_error(ctx, errno == EACCES || errno == EROFS ? VG_ERR_PERMISSION : VG_ERR_IO,
+                        "%s: cannot create the database directory: %s", t->dir, strerror(errno));
+    char lock[8192];
+    if ((size_t)snprintf(lock, sizeof lock, "%s.lock", db_path) >= sizeof lock)
+        return vg_error(ctx, VG_ERR_LIMIT, "%s: path too long", db_path);
+    t->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (t->lock_fd < 0)
+        return vg_error(ctx, errno == EACCES || errno == EROFS ? VG_ERR_PERMISSION : VG_ERR_IO,
+                        "%s: cannot write in the database directory: %s", t->dir, strerror(errno));
+    if (flock(t->lock_fd, LOCK_EX | LOCK_NB) != 0)
+        return vg_error(ctx, VG_ERR_IO, "%s: another vigil db build or update is running (%s is locked)",
+                        db_path, lock);
+    remove_stale(t);
+    size_t n = strlen(db_path) + 16;
+    t->tmp = malloc(n);
+    if (!t->tmp)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    snprintf(t->tmp, n, "%s.new-XXXXXX", db_path);
+    int fd = mkstemp(t->tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(t->tmp);
+        t->tmp = NULL;
+        return vg_error(ctx, e == EACCES || e == EROFS ? VG_ERR_PERMISSION : VG_ERR_IO,
+                        "%s: cannot create a new database file: %s", t->dir, strerror(e));
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0644 & ~mask);
+    close(fd);
+    return VG_OK;
+}
+
+/* fsyncs the new file, renames it over the database and fsyncs the directory. */
+static int target_commit(vg_ctx *ctx, target *t)
+{
+    int fd = open(t->tmp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return vg_error(ctx, VG_ERR_IO, "%s: %s", t->tmp, strerror(e));
+    }
+    close(fd);
+    if (rename(t->tmp, t->path) != 0)
+        return vg_error(ctx, VG_ERR_IO, "%s: cannot rename into place: %s", t->path, strerror(errno));
+    free(t->tmp);
+    t->tmp = NULL;
+    int dfd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return VG_OK;
+}
+
+static int build_plan(vg_ctx *ctx, target *t, plan *p, vg_vulndb_report *report, int update_times)
+{
+    vdb_writer w;
+    int st = vdb_writer_open(ctx, &w, t->tmp, report);
+    if (st != VG_OK)
+        return st;
+    int64_t now = (int64_t)time(NULL);
+    for (size_t i = 0; i < p->n && st == VG_OK; i++)
+        st = import_item(&w, &p->items[i], update_times ? now : 0);
+    if (st != VG_OK) {
+        vdb_writer_abort(&w);
+        return st;
+    }
+    return vdb_writer_finish(&w);
+}
+
+int vg_vulndb_build(vg_ctx *ctx, const char *db_path, const char *const *inputs, size_t ninputs,
+                    vg_vulndb_report *report)
+{
+    if (ninputs == 0)
+        return vg_error(ctx, VG_ERR_USAGE, "no input directory or file");
+    target t;
+    int st = target_prepare(ctx, &t, db_path);
+    if (st != VG_OK) {
+        target_release(&t);
+        return st;
+    }
+    plan p = {0};
+    vg_arena_init(&p.arena);
+    /* The writer is only needed to record unrecognised inputs while planning. */
+    vdb_writer rec = {.ctx = ctx, .report = report};
+    for (size_t i = 0; i < ninputs && st == VG_OK; i++) {
+        char *in = strdup(inputs[i]);
+        if (!in) {
+            st = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+            break;
+        }
+        size_t len = strlen(in);
+        while (len > 1 && in[len - 1] == '/')
+            in[--len] = '\0';
+        st = plan_input(ctx, &rec, &p, in, 0);
+        free(in);
+    }
+    if (st == VG_OK && p.n == 0)
+        st = vg_error(ctx, VG_ERR_NOT_FOUND,
+                      "no vulnerability feed found in the input (see docs/vulndb.md for what is recognised)");
+    if (st == VG_OK) {
+        qsort(p.items, p.n, sizeof *p.items, plan_cmp);
+        st = build_plan(ctx, &t, &p, report, 0);
+    }
+    if (st == VG_OK)
+        st = target_commit(ctx, &t);
+    vg_arena_free(&p.arena);
+    target_release(&t);
+    return st;
+}
+
+/* ---- update: sources, URLs, downloads ---- */
+
+static const char *const default_sources[] = {
+    "osv:Debian:12", "osv:Alpine:v3.20", "osv:Ubuntu:22.04:LTS", "osv:Rocky Linux:9",
+    "osv:AlmaLinux:9", "osv:Red Hat", "osv:SUSE", "osv:Wolfi", "osv:Chainguard", "osv:Go",
+    "osv:PyPI", "osv:npm", "osv:Maven", "osv:crates.io", "osv:RubyGems", "osv:NuGet",
+    "osv:Packagist", "alpine:v3.20/main", "alpine:v3.20/community", "alpine:v3.21/main",
+    "alpine:v3.21/community", "alpine:v3.22/main", "alpine:v3.22/community", "wolfi",
+    "debian:json", "kev", NULL,
+};
+
+const char *const *vg_vulndb_default_sources(void)
+{
+    return default_sources;
+}
+
+#define OSV_BASE "https://osv-vulnerabilities.storage.googleapis.com/"
+
+/* Where a source lives: its kind, its path below a mirror base, and its
+ * public URL.  0 when the name is no known source. */
+static int source_paths(const char *name, enum item_kind *kind, char *rel, size_t relsz, char *pub,
+                        size_t pubsz)
+{
+    if (strncmp(name, "osv:", 4) == 0 && name[4] && !strchr(name + 4, '/') && strcmp(name + 4, "..") &&
+        strcmp(name + 4, ".")) {
+        /* Path segment: percent-encode everything outside the unreserved set and ':'. */
+        char seg[512];
+        size_t o = 0;
+        for (const unsigned char *c = (const unsigned char *)name + 4; *c && o + 4 < sizeof seg; c++) {
+            if (isalnum(*c) || strchr("-._~:", *c))
+                seg[o++] = (char)*c;
+            else
+                o += (size_t)snprintf(seg + o, sizeof seg - o, "%%%02X", *c);
+        }
+        seg[o] = '\0';
+        *kind = ITEM_OSV_ZIP;
+        snprintf(rel, relsz, "%s/all.zip", seg);
+        snprintf(pub, pubsz, OSV_BASE "%s/all.zip", seg);
+        return 1;
+    }
+    if (strncmp(name, "alpine:", 7) == 0) {
+        char rel_release[64], repo[64];
+        const char *slash = strchr(name + 7, '/');
+        if (!slash || (size_t)(slash - name - 7) >= sizeof rel_release || strlen(slash + 1) >= sizeof repo)
+            return 0;
+        snprintf(rel_release, sizeof rel_release, "%.*s", (int)(slash - name - 7), name + 7);
+        snprintf(repo, sizeof repo, "%s", slash + 1);
+        if (!is_alpine_release(rel_release) || !repo[0])
+            return 0;
+        for (const char *c = repo; *c; c++)
+            if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
+                return 0;
+        *kind = ITEM_SECDB;
+        snprintf(rel, relsz, "alpine/%s/%s.json", rel_release, repo);
+        snprintf(pub, pubsz, "https://secdb.alpinelinux.org/%s/%s.json", rel_release, repo);
+        return 1;
+    }
+    if (strcmp(name, "wolfi") == 0) {
+        *kind = ITEM_SECDB;
+        snprintf(rel, relsz, "wolfi/security.json");
+        snprintf(pub, pubsz, "https://packages.wolfi.dev/os/security.json");
+        return 1;
+    }
+    if (strcmp(name, "chainguard") == 0) {
+        *kind = ITEM_SECDB;
+        snprintf(rel, relsz, "chainguard/security.json");
+        snprintf(pub, pubsz, "https://packages.cgr.dev/chainguard/security.json");
+        return 1;
+    }
+    if (!strcmp(name, "debian:DSA") || !strcmp(name, "debian:DLA") || !strcmp(name, "debian:DTSA")) {
+        *kind = ITEM_DEBIAN_LIST;
+        snprintf(rel, relsz, "debian/%s/list", name + 7);
+        snprintf(pub, pubsz,
+                 "https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/data/%s/list",
+                 name + 7);
+        return 1;
+    }
+    if (strcmp(name, "debian:json") == 0) {
+        *kind = ITEM_DEBIAN_JSON;
+        snprintf(rel, relsz, "debian/json");
+        snprintf(pub, pubsz, "https://security-tracker.debian.org/tracker/data/json");
+        return 1;
+    }
+    if (strcmp(name, "kev") == 0) {
+        *kind = ITEM_KEV;
+        snprintf(rel, relsz, "kev/known_exploited_vulnerabilities.json");
+        snprintf(pub, pubsz,
+                 "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json");
+        return 1;
+    }
+    return 0;
+}
+
+/* File name for a source in DB.feeds/ and the download directory. */
+static void feed_file_name(const char *source, char *out, size_t outsz)
+{
+    size_t o = 0;
+    for (const unsigned char *c = (const unsigned char *)source; *c && o + 4 < outsz; c++) {
+        if (isalnum(*c) || *c == '.' || *c == '-' || *c == '_')
+            out[o++] = (char)*c;
+        else
+            o += (size_t)snprintf(out + o, outsz - o, "%%%02X", *c);
+    }
+    out[o] = '\0';
+}
+
+typedef struct download {
+    FILE *out;
+    char etag[512];
+    char last_modified[128];
+} download;
+
+static size_t write_cb(char *data, size_t size, size_t n, void *user)
+{
+    download *d = user;
+    return fwrite(data, size, n, d->out);
+}
+
+/* Copies a header value (after "Name:") without surrounding blanks. */
+static void header_value(const char *h, size_t len, size_t namelen, char *out, size_t outsz)
+{
+    const char *v = h + namelen;
+    size_t vl = len - namelen;
+    while (vl > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        vl--;
+    }
+    while (vl > 0 && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
+        vl--;
+    if (vl < outsz)
+        snprintf(out, outsz, "%.*s", (int)vl, v);
+}
+
+static size_t header_cb(char *h, size_t size, size_t n, void *user)
+{
+    download *d = user;
+    size_t len = size * n;
+    /* A new response (after a redirect) starts with its status line. */
+    if (len >= 5 && strncmp(h, "HTTP/", 5) == 0) {
+        d->etag[0] = '\0';
+        d->last_modified[0] = '\0';
+    } else if (len > 5 && strncasecmp(h, "ETag:", 5) == 0) {
+        header_value(h, len, 5, d->etag, sizeof d->etag);
+    } else if (len > 14 && strncasecmp(h, "Last-Modified:", 14) == 0) {
+        header_value(h, len, 14, d->last_modified, sizeof d->last_modified);
+    }
+    return len;
+}
+
+typedef struct fetch_opts {
+    unsigned retries;
+    long connect_timeout, stall_timeout;
+} fetch_opts;
+
+/* GETs url into file out_path.  With etag/last_modified (either may be
+ * NULL) the request is conditional; *not_modified is set on a 304 answer
+ * (out_path is then left empty).  Transient failures are retried. */
+static int fetch(vg_ctx *ctx, const char *url, const char *out_path, const char *etag,
+                 const char *last_modified, const fetch_opts *o, int *not_modified, download *d)
+{
+    *not_modified = 0;
+    unsigned delay = 1;
+    int st = VG_ERR_IO;
+    for (unsigned attempt = 0; attempt <= o->retries; attempt++) {
+        if (attempt > 0) {
+            sleep(delay);
+            delay *= 2;
+        }
+        memset(d, 0, sizeof *d);
+        d->out = fopen(out_path, "wb");
+        if (!d->out)
+            return vg_error(ctx, VG_ERR_IO, "%s: %s", out_path, strerror(errno));
+        CURL *c = curl_easy_init();
+        if (!c) {
+            fclose(d->out);
+            return vg_error(ctx, VG_ERR_NOMEM, "cannot start libcurl");
+        }
+        struct curl_slist *hdrs = NULL;
+        char line[700];
+        if (etag && etag[0]) {
+            snprintf(line, sizeof line, "If-None-Match: %s", etag);
+            hdrs = curl_slist_append(hdrs, line);
+        }
+        if (last_modified && last_modified[0]) {
+            snprintf(line, sizeof line, "If-Modified-Since: %s", last_modified);
+            hdrs = curl_slist_append(hdrs, line);
+        }
+        char errbuf[CURL_ERROR_SIZE] = "";
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, d);
+        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+        curl_easy_setopt(c, CURLOPT_HEADERDATA, d);
+        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+        curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->stall_timeout);
+        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, DOWNLOAD_MAX);
+        curl_easy_setopt(c, CURLOPT_USERAGENT, "vigil/" VIGIL_VERSION);
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        CURLcode rc = curl_easy_perform(c);
+        long code = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+        curl_easy_cleanup(c);
+        curl_slist_free_all(hdrs);
+        int werr = fclose(d->out) != 0;
+        d->out = NULL;
+        if (rc == CURLE_OK && !werr && (code == 200 || code == 304)) {
+            *not_modified = code == 304;
+            return VG_OK;
+        }
+        if (werr || rc == CURLE_WRITE_ERROR)
+            return vg_error(ctx, VG_ERR_IO, "%s: cannot write the download: %s", out_path,
+                            strerror(errno));
+        int transient;
+        if (rc != CURLE_OK) {
+            transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT ||
+                        rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+                        rc == CURLE_GOT_NOTHING || rc == CURLE_COULDNT_RESOLVE_HOST;
+            st = vg_error(ctx, VG_ERR_IO, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        } else {
+            transient = code >= 500 || code == 429 || code == 408;
+            st = vg_error(ctx, code == 404 ? VG_ERR_NOT_FOUND : VG_ERR_IO, "%s: HTTP status %ld", url, code);
+        }
+        if (!transient)
+            break;
+    }
+    return st;
+}
+
+/* Validators and fetch times of the sources of the current database. */
+typedef struct previous {
+    sqlite3 *db;
+    sqlite3_stmt *q;
+} previous;
+
+static void previous_open(previous *p, const char *path)
+{
+    memset(p, 0, sizeof *p);
+    vg_vulndb *check;
+    vg_ctx c;
+    vg_ctx_init(&c);
+    int ok = vg_vulndb_open(&c, path, &check) == VG_OK;
+    vg_ctx_free(&c);
+    if (!ok)
+        return;
+    vg_vulndb_close(check);
+    if (sqlite3_open_v2(path, &p->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(p->db, "SELECT etag, last_modified FROM source WHERE name = ?", -1, &p->q,
+                           NULL) != SQLITE_OK) {
+        sqlite3_close(p->db);
+        p->db = NULL;
+    }
+}
+
+static void previous_close(previous *p)
+{
+    sqlite3_finalize(p->q);
+    sqlite3_close(p->db);
+    memset(p, 0, sizeof *p);
+}
+
+/* The stored validators of source (arena copies, NULL when none). */
+static void previous_validators(previous *p, vg_arena *arena, const char *source, char **etag,
+                                char **last_modified)
+{
+    *etag = *last_modified = NULL;
+    if (!p->db)
+        return;
+    sqlite3_bind_text(p->q, 1, source, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(p->q) == SQLITE_ROW) {
+        const char *e = (const char *)sqlite3_column_text(p->q, 0);
+        const char *l = (const char *)sqlite3_column_text(p->q, 1);
+        if (e)
+            *etag = vg_arena_strdup(arena, e);
+        if (l)
+            *last_modified = vg_arena_strdup(arena, l);
+    }
+    sqlite3_reset(p->q);
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int vg_vulndb_update(vg_ctx *ctx, const char *db_path, const vg_vulndb_update_opts *opts,
+                     vg_vulndb_report *report)
+{
+    static const vg_vulndb_update_opts defaults = {0};
+    if (!opts)
+        opts = &defaults;
+    if (opts->mirror && opts->from_dir)
+        return vg_error(ctx, VG_ERR_USAGE, "--mirror and --from exclude each other");
+    const char *const *names = opts->sources ? opts->sources : default_sources;
+    size_t nnames = 0;
+    if (opts->sources)
+        nnames = opts->nsources;
+    else
+        while (default_sources[nnames])
+            nnames++;
+    if (nnames == 0)
+        return vg_error(ctx, VG_ERR_USAGE, "no source to update");
+    /* Check every name before touching anything. */
+    for (size_t i = 0; i < nnames; i++) {
+        enum item_kind k;
+        char rel[1024], pub[2048];
+        if (!source_paths(names[i], &k, rel, sizeof rel, pub, sizeof pub))
+            return vg_error(ctx, VG_ERR_USAGE,
+                            "unknown source '%s' (osv:ECOSYSTEM, alpine:vX.Y/REPO, wolfi, chainguard, "
+                            "debian:DSA, debian:DLA, debian:DTSA, debian:json, kev)",
+                            names[i]);
+    }
+    if (opts->mirror && strncmp(opts->mirror, "http://", 7) && strncmp(opts->mirror, "https://", 8))
+        return vg_error(ctx, VG_ERR_USAGE, "--mirror %s: not an http:// or https:// URL", opts->mirror);
+
+    target t;
+    int st = target_prepare(ctx, &t, db_path);
+    if (st != VG_OK) {
+        target_release(&t);
+        return st;
+    }
+    plan p = {0};
+    vg_arena_init(&p.arena);
+    previous prev;
+    previous_open(&prev, db_path);
+    fetch_opts fo = {.retries = opts->retries ? opts->retries : 3,
+                     .connect_timeout = opts->connect_timeout > 0 ? opts->connect_timeout : 30,
+                     .stall_timeout = opts->stall_timeout > 0 ? opts->stall_timeout : 60};
+    char *fetch_dir = NULL, *feeds_dir = NULL;
+    size_t plen = strlen(db_path) + 32;
+    int remote = opts->from_dir == NULL;
+    if (remote) {
+        fetch_dir = malloc(plen);
+        feeds_dir = malloc(plen);
+        if (!fetch_dir || !feeds_dir) {
+            st = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        snprintf(fetch_dir, plen, "%s.fetch-XXXXXX", db_path);
+        snprintf(feeds_dir, plen, "%s.feeds", db_path);
+        if (!mkdtemp(fetch_dir)) {
+            st = vg_error(ctx, VG_ERR_IO, "%s: cannot create a download directory: %s", t.dir,
+                          strerror(errno));
+            free(fetch_dir);
+            fetch_dir = NULL;
+            goto out;
+        }
+        if (mkdir(feeds_dir, 0755) != 0 && errno != EEXIST) {
+            st = vg_error(ctx, VG_ERR_IO, "%s: %s", feeds_dir, strerror(errno));
+            goto out;
+        }
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+    }
+    int64_t now = (int64_t)time(NULL);
+    for (size_t i = 0; i < nnames && st == VG_OK; i++) {
+        enum item_kind kind;
+        char rel[1024], pub[2048], url[4096], file[600], local[8192];
+        source_paths(names[i], &kind, rel, sizeof rel, pub, sizeof pub);
+        if (!remote) {
+            snprintf(local, sizeof local, "%s/%s", opts->from_dir, rel);
+            /* Local files are named as on disk, not percent-encoded. */
+            if (kind == ITEM_OSV_ZIP)
+                snprintf(local, sizeof local, "%s/%s/all.zip", opts->from_dir, names[i] + 4);
+            if (!file_exists(local)) {
+                st = vg_error(ctx, VG_ERR_NOT_FOUND, "source %s: %s does not exist", names[i], local);
+                break;
+            }
+            st = plan_add(ctx, &p, names[i], local, kind);
+            continue;
+        }
+        if (opts->mirror) {
+            size_t ml = strlen(opts->mirror);
+            snprintf(url, sizeof url, "%s%s%s", opts->mirror, ml && opts->mirror[ml - 1] == '/' ? "" : "/", rel);
+        } else {
+            snprintf(url, sizeof url, "%s", pub);
+        }
+        feed_file_name(names[i], file, sizeof file);
+        char cached[8192], fresh[8192];
+        snprintf(cached, sizeof cached, "%s/%s", feeds_dir, file);
+        snprintf(fresh, sizeof fresh, "%s/%s", fetch_dir, file);
+        char *etag = NULL, *lm = NULL;
+        if (file_exists(cached))
+            previous_validators(&prev, &p.arena, names[i], &etag, &lm);
+        int not_modified;
+        download d;
+        if ((st = fetch(ctx, url, fresh, etag, lm, &fo, &not_modified, &d)) != VG_OK)
+            break;
+        if ((st = plan_add(ctx, &p, names[i], not_modified ? cached : fresh, kind)) != VG_OK)
+            break;
+        plan_item *it = &p.items[p.n - 1];
+        it->location = vg_arena_strdup(&p.arena, url);
+        it->not_modified = not_modified;
+        if (not_modified) {
+            unlink(fresh);
+            it->etag = etag;
+            it->last_modified = lm;
+        } else {
+            it->etag = d.etag[0] ? vg_arena_strdup(&p.arena, d.etag) : NULL;
+            it->last_modified = d.last_modified[0] ? vg_arena_strdup(&p.arena, d.last_modified) : NULL;
+        }
+        if (!it->location)
+            st = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
+    previous_close(&prev);
+    if (st == VG_OK) {
+        qsort(p.items, p.n, sizeof *p.items, plan_cmp);
+        vdb_writer w;
+        st = vdb_writer_open(ctx, &w, t.tmp, report);
+        for (size_t i = 0; i < p.n && st == VG_OK; i++)
+            st = import_item(&w, &p.items[i], now);
+        if (st == VG_OK)
+            st = vdb_writer_finish(&w);
+        else if (w.db)
+            vdb_writer_abort(&w);
+    }
+    /* Downloads join the cache before the database that names their
+     * validators is renamed into place (see the file comment). */
+    if (st == VG_OK && remote) {
+        for (size_t i = 0; i < p.n && st == VG_OK; i++) {
+            plan_item *it = &p.items[i];
+            if (it->not_modified)
+                continue;
+            char file[600], cached[8192];
+            feed_file_name(it->source, file, sizeof file);
+            snprintf(cached, sizeof cached, "%s/%s", feeds_dir, file);
+            if (rename(it->path, cached) != 0)
+                st = vg_error(ctx, VG_ERR_IO, "%s: %s", cached, strerror(errno));
+        }
+    }
+    if (st == VG_OK)
+        st = target_commit(ctx, &t);
+out:
+    if (fetch_dir) {
+        char **left;
+        size_t n;
+        vg_ctx c;
+        vg_ctx_init(&c);
+        if (list_dir(&c, fetch_dir, &left, &n) == VG_OK) {
+            for (size_t i = 0; i < n; i++) {
+                char f[8192];
+                if ((size_t)snprintf(f, sizeof f, "%s/%s", fetch_dir, left[i]) < sizeof f)
+                    unlink(f);
+            }
+            free_names(left, n);
+        }
+        vg_ctx_free(&c);
+        rmdir(fetch_dir);
+        free(fetch_dir);
+    }
+    free(feeds_dir);
+    if (remote)
+        curl_global_cleanup();
+    vg_arena_free(&p.arena);
+    target_release(&t);
+    return st;
+}
