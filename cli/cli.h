@@ -28,6 +28,7 @@ int cmd_verify(int argc, char **argv);      /* cmd_verify.c */
 int cmd_provenance(int argc, char **argv);  /* cmd_provenance.c */
 int cmd_sign_blob(int argc, char **argv);   /* cmd_blob.c */
 int cmd_verify_blob(int argc, char **argv); /* cmd_blob.c */
+int cmd_db(int argc, char **argv);          /* cmd_db.c */
 
 /* Attestation helpers (cmd_key.c).  attest_cli_load_private_key() loads a
  * signing key, taking the passphrase of an encrypted key from VIGIL_PASSWORD

@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"provenance", cmd_provenance, "write a SLSA v1 provenance predicate"},
     {"sign-blob", cmd_sign_blob, "write a detached signature of a file"},
     {"verify-blob", cmd_verify_blob, "verify a detached signature of a file"},
+    {"db", cmd_db, "build, update or show the vulnerability database"},
     {NULL, NULL, NULL},
 };
 

@@ -12,7 +12,8 @@
  * ecosystem "Alpine:vX.Y" (or "Wolfi") whose range is ECOSYSTEM
  * introduced 0, fixed VERSION; names are origin (source) packages.  The
  * version "0" marks ids that never affected the package: status
- * "not-affected", no range.  One package is one record: a package with a
+ * "not-affected", no range.  "packages": null (a release without fixes)
+ * is an empty document.  One package is one record: a package with a
  * wrong type anywhere is skipped whole.
  *
  * Leaves out: archs, urlprefix and apkurl (not needed for matching).
@@ -95,7 +96,7 @@ static int add_fix(vdb_writer *w, vg_vulndb_source_report *src, const char *ecos
 int vdb_secdb_json(vdb_writer *w, vg_vulndb_source_report *src, const char *file, json_t *root)
 {
     json_t *packages = json_object_get(root, "packages");
-    if (!json_is_object(root) || !json_is_array(packages)) {
+    if (!json_is_object(root) || !(json_is_array(packages) || json_is_null(packages))) {
         src->records_read++;
         vdb_skip(w, src, file, "not a secdb document (no \"packages\" array)");
         return VG_OK;

@@ -151,7 +151,8 @@ static json_class classify_json(json_t *root)
     if (json_is_array(json_object_get(root, "vulnerabilities")) &&
         (json_object_get(root, "catalogVersion") || json_object_get(root, "dateReleased")))
         return JSON_KEV;
-    if (json_is_array(json_object_get(root, "packages")) &&
+    json_t *packages = json_object_get(root, "packages");
+    if ((json_is_array(packages) || json_is_null(packages)) &&
         (json_object_get(root, "distroversion") || json_object_get(root, "reponame") ||
          json_object_get(root, "urlprefix")))
         return JSON_SECDB;
