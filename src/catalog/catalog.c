@@ -15,6 +15,7 @@ extern const vg_cataloger vg_cataloger_apk;
 extern const vg_cataloger vg_cataloger_rpm;
 extern const vg_cataloger vg_cataloger_golang;
 extern const vg_cataloger vg_cataloger_npm;
+extern const vg_cataloger vg_cataloger_python;
 
 const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_osrelease, /* first: the others read inv->os */
@@ -23,6 +24,7 @@ const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_rpm,
     &vg_cataloger_golang,
     &vg_cataloger_npm,
+    &vg_cataloger_python,
     NULL,
 };
 
