@@ -13,7 +13,6 @@ extern const vg_cataloger vg_cataloger_osrelease;
 extern const vg_cataloger vg_cataloger_dpkg;
 extern const vg_cataloger vg_cataloger_apk;
 extern const vg_cataloger vg_cataloger_rpm;
-extern const vg_cataloger vg_cataloger_golang;
 extern const vg_cataloger vg_cataloger_java;
 extern const vg_cataloger vg_cataloger_golang;
 extern const vg_cataloger vg_cataloger_npm;
@@ -24,7 +23,6 @@ const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_dpkg,
     &vg_cataloger_apk,
     &vg_cataloger_rpm,
-    &vg_cataloger_golang,
     &vg_cataloger_java,
     &vg_cataloger_golang,
     &vg_cataloger_npm,
