@@ -16,6 +16,8 @@ extern const vg_cataloger vg_cataloger_rpm;
 extern const vg_cataloger vg_cataloger_java;
 extern const vg_cataloger vg_cataloger_golang;
 extern const vg_cataloger vg_cataloger_npm;
+extern const vg_cataloger vg_cataloger_yarn;
+extern const vg_cataloger vg_cataloger_pnpm;
 extern const vg_cataloger vg_cataloger_python;
 
 const vg_cataloger *const vg_catalogers[] = {
@@ -26,6 +28,8 @@ const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_java,
     &vg_cataloger_golang,
     &vg_cataloger_npm,
+    &vg_cataloger_yarn,
+    &vg_cataloger_pnpm,
     &vg_cataloger_python,
     NULL,
 };
