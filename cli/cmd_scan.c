@@ -1,0 +1,388 @@
+/*
+ * cmd_scan.c — `vigil scan`: inventory a target as `vigil sbom` does,
+ * match it against the local vulnerability database and write the findings
+ * as a table, JSON (docs/scan-json.md), SARIF 2.1.0 or a CycloneDX 1.6 VDR.
+ * Documented in docs/vigil-scan.1; keep the two in step.
+ *
+ * Not yet here: --vex, --ignore and SBOM files as targets (their readers
+ * are separate modules; the options are refused until they are wired in).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "vigil/match.h"
+#include "vigil/vulndb.h"
+
+#define SCAN_MAX_OUTPUTS 8
+#define SCAN_MAX_DOCUMENT ((size_t)4 << 30)
+
+static const char scan_usage[] =
+    "usage: vigil scan [OPTIONS] TARGET\n"
+    "\n"
+    "Lists the known vulnerabilities of the packages in TARGET (anything\n"
+    "'vigil sbom' accepts) from the local vulnerability database.\n"
+    "\n"
+    "options:\n"
+    "      --db PATH               vulnerability database (default:\n"
+    "                              $XDG_CACHE_HOME/vigil/vulndb.sqlite)\n"
+    "  -o, --output FORMAT[=FILE]  write FORMAT to FILE (default: standard output);\n"
+    "                              may be given several times. FORMAT is one of\n"
+    "                              table (default), json, sarif, cyclonedx-json\n"
+    "      --fail-on LEVEL         exit with status 5 when a finding is at or above\n"
+    "                              LEVEL: low, medium, high, critical, or kev (any\n"
+    "                              finding in the CISA KEV catalog)\n"
+    "      --show-suppressed       list suppressed findings in the table too\n"
+    "      --max-db-age DURATION   warn when the database is older (default 3d;\n"
+    "                              DURATION is N with s, m, h or d)\n"
+    "      --platform OS/ARCH[/VARIANT]\n"
+    "                              image to pick from a multi-platform OCI index\n"
+    "      --attest KEY            also sign each cyclonedx-json report written to a\n"
+    "                              file into FILE.sigstore.json (see vigil-attest(1))\n"
+    "  -q, --quiet                 do not print warnings\n"
+    "  -h, --help                  show this help\n"
+    "\n"
+    "exit status: 0 no gate failed; 1 failed, nothing written; 2 usage error;\n"
+    "3 written, but parts of the target could not be read; 5 --fail-on met.\n";
+
+struct scan_output {
+    vg_report_format format;
+    const char *path; /* NULL: standard output */
+};
+
+/* "90", "90s", "15m", "72h", "3d" in seconds; -1 on error. */
+static int64_t parse_duration(const char *s)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (errno || end == s || n < 0)
+        return -1;
+    long long unit = 1;
+    switch (*end) {
+    case '\0': break;
+    case 's': unit = 1; end++; break;
+    case 'm': unit = 60; end++; break;
+    case 'h': unit = 3600; end++; break;
+    case 'd': unit = 86400; end++; break;
+    default: return -1;
+    }
+    if (*end || n > INT64_MAX / unit)
+        return -1;
+    return (int64_t)(n * unit);
+}
+
+static int scan_document_time(int64_t *out)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!sde || !*sde) {
+        *out = (int64_t)time(NULL);
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long long t = strtoll(sde, &end, 10);
+    if (errno || *end || t < 0 || t > 253402300799LL) {
+        cli_error("SOURCE_DATE_EPOCH=%s is not a number of seconds since 1970 before year 10000", sde);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+/* The gate: -1 none; a vg_severity; or VG_SEVERITY_CRITICAL + 1 for kev. */
+#define FAIL_ON_KEV (VG_SEVERITY_CRITICAL + 1)
+
+static int parse_fail_on(const char *s)
+{
+    if (strcmp(s, "kev") == 0)
+        return FAIL_ON_KEV;
+    static const char *const levels[] = {"low", "medium", "high", "critical"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, levels[i]) == 0)
+            return VG_SEVERITY_LOW + i;
+    return -1;
+}
+
+/* Number of findings (not suppressed) that meet the gate. */
+static size_t gate_hits(const vg_findings *f, int gate)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const vg_finding *x = &f->items[i];
+        if (x->suppressed)
+            continue;
+        if (gate == FAIL_ON_KEV ? x->kev != NULL : (int)x->severity >= gate)
+            n++;
+    }
+    return n;
+}
+
+static void age_text(int64_t s, char *out, size_t n)
+{
+    if (s >= 86400)
+        snprintf(out, n, "%lld days", (long long)(s / 86400));
+    else if (s >= 3600)
+        snprintf(out, n, "%lld hours", (long long)(s / 3600));
+    else
+        snprintf(out, n, "%lld minutes", (long long)(s / 60));
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'D'},
+        {"output", required_argument, NULL, 'o'},
+        {"fail-on", required_argument, NULL, 'F'},
+        {"vex", required_argument, NULL, 'V'},
+        {"show-suppressed", no_argument, NULL, 'S'},
+        {"ignore", required_argument, NULL, 'I'},
+        {"max-db-age", required_argument, NULL, 'M'},
+        {"platform", required_argument, NULL, 'P'},
+        {"attest", required_argument, NULL, 'A'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct scan_output outputs[SCAN_MAX_OUTPUTS];
+    size_t noutputs = 0;
+    const char *db_path = NULL, *attest_key = NULL;
+    int gate = -1, quiet = 0, show_suppressed = 0, c;
+    int64_t max_age = VG_VULNDB_MAX_AGE_DEFAULT;
+    vg_scan_options sopts = {0};
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'D':
+            db_path = optarg;
+            break;
+        case 'o': {
+            if (noutputs == SCAN_MAX_OUTPUTS) {
+                cli_error("at most %d outputs", SCAN_MAX_OUTPUTS);
+                return EXIT_USAGE;
+            }
+            char *eq = strchr(optarg, '=');
+            if (eq)
+                *eq = '\0';
+            vg_report_format f = vg_report_format_from_name(optarg);
+            if (!f) {
+                cli_error("unknown output format '%s' (table, json, sarif, cyclonedx-json)", optarg);
+                return EXIT_USAGE;
+            }
+            if (eq && !eq[1]) {
+                cli_error("-o %s=: missing file name", optarg);
+                return EXIT_USAGE;
+            }
+            const char *path = eq && strcmp(eq + 1, "-") != 0 ? eq + 1 : NULL;
+            for (size_t i = 0; i < noutputs; i++) {
+                if ((!path && !outputs[i].path) || (path && outputs[i].path && strcmp(path, outputs[i].path) == 0)) {
+                    cli_error("two outputs to %s", path ? path : "standard output");
+                    return EXIT_USAGE;
+                }
+            }
+            outputs[noutputs++] = (struct scan_output){f, path};
+            break;
+        }
+        case 'F':
+            gate = parse_fail_on(optarg);
+            if (gate < 0) {
+                cli_error("--fail-on %s: expected low, medium, high, critical or kev", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'V':
+        case 'I':
+            cli_error("--%s is not available in this build yet", c == 'V' ? "vex" : "ignore");
+            return EXIT_USAGE;
+        case 'S':
+            show_suppressed = 1;
+            break;
+        case 'M':
+            max_age = parse_duration(optarg);
+            if (max_age < 0) {
+                cli_error("--max-db-age %s: not a duration (e.g. 36h, 3d)", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'P':
+            sopts.platform = optarg;
+            break;
+        case 'A':
+            attest_key = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(scan_usage, stdout);
+            return EXIT_OK;
+        default:
+            fputs(scan_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        cli_error(optind == argc ? "scan: no target given" : "scan: only one target at a time");
+        fputs(scan_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (noutputs == 0)
+        outputs[noutputs++] = (struct scan_output){VG_REPORT_TABLE, NULL};
+    if (attest_key) {
+        int any = 0;
+        for (size_t i = 0; i < noutputs; i++)
+            any |= outputs[i].format == VG_REPORT_CYCLONEDX_JSON && outputs[i].path;
+        if (!any) {
+            cli_error("--attest: write a cyclonedx-json report to a file (-o cyclonedx-json=FILE); "
+                      "its attestation goes beside it");
+            return EXIT_USAGE;
+        }
+    }
+    vg_report_options ropts = {.tool_version = vg_version(), .show_suppressed = show_suppressed};
+    if (scan_document_time(&ropts.timestamp) != 0)
+        return EXIT_USAGE;
+
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    vg_buf default_db;
+    vg_buf_init(&default_db, 4096);
+    vg_inventory inv;
+    vg_inventory_init(&inv);
+    vg_findings findings;
+    vg_findings_init(&findings);
+    vg_vulndb *db = NULL;
+    vg_key *key = NULL;
+    vg_buf docs[SCAN_MAX_OUTPUTS], bundles[SCAN_MAX_OUTPUTS];
+    for (size_t i = 0; i < noutputs; i++) {
+        vg_buf_init(&docs[i], SCAN_MAX_DOCUMENT);
+        vg_buf_init(&bundles[i], VG_ATTEST_MAX_DOCUMENT);
+    }
+    int status = EXIT_OK, rc;
+
+    if (!db_path) {
+        if (vg_vulndb_default_path(&ctx, &default_db) != VG_OK) {
+            cli_error("%s; give the database with --db PATH", ctx.message);
+            status = EXIT_FAILURE_;
+            goto out;
+        }
+        db_path = default_db.data;
+    }
+    /* The database and the key first: a missing database must not cost a scan. */
+    if ((rc = vg_vulndb_open(&ctx, db_path, &db)) != VG_OK) {
+        cli_error("%s", ctx.message);
+        status = EXIT_FAILURE_;
+        goto out;
+    }
+    if (attest_key && attest_cli_load_private_key(&ctx, attest_key, &key) != VG_OK) {
+        cli_error("%s", ctx.message);
+        status = EXIT_FAILURE_;
+        goto out;
+    }
+    int64_t age = 0;
+    if (vg_vulndb_age(&ctx, db, time(NULL), &age) != VG_OK) {
+        cli_error("%s", ctx.message);
+        status = EXIT_FAILURE_;
+        goto out;
+    }
+    ropts.db_fetched_at = (int64_t)time(NULL) - age;
+    if (age > max_age && !quiet) {
+        char a[64], m[64];
+        age_text(age, a, sizeof a);
+        age_text(max_age, m, sizeof m);
+        fprintf(stderr, "vigil: warning: %s: the vulnerability data is %s old (limit %s): run vigil db update\n",
+                db_path, a, m);
+    }
+
+    rc = vg_scan(&ctx, argv[optind], &sopts, &inv);
+    if (rc) {
+        if (!quiet)
+            cli_print_warnings(&ctx);
+        cli_error("%s", ctx.message);
+        status = cli_exit_status(rc);
+        goto out;
+    }
+    rc = vg_match(&ctx, db, &inv, &findings);
+    if (!quiet)
+        cli_print_warnings(&ctx);
+    if (rc) {
+        cli_error("%s", ctx.message);
+        status = EXIT_FAILURE_;
+        goto out;
+    }
+    /* Every document is made before any is written: all or nothing. */
+    for (size_t i = 0; i < noutputs; i++) {
+        rc = vg_report_write(&ctx, outputs[i].format, &inv, &findings, &ropts, &docs[i]);
+        if (rc) {
+            cli_error("%s: %s", vg_report_format_name(outputs[i].format), ctx.message);
+            status = EXIT_FAILURE_;
+            goto out;
+        }
+    }
+    if (key) {
+        const char *digest = inv.target.digest;
+        if (!digest || strncmp(digest, "sha256:", 7) != 0 || strlen(digest) != 7 + 64) {
+            cli_error("--attest: %s has no sha256 digest to name as the subject (a directory has none)",
+                      inv.target.path ? inv.target.path : "the target");
+            status = EXIT_FAILURE_;
+            goto out;
+        }
+        vg_attest_subject subject = {.name = inv.target.name ? inv.target.name : inv.target.path,
+                                     .sha256 = digest + 7};
+        for (size_t i = 0; i < noutputs; i++) {
+            if (outputs[i].format != VG_REPORT_CYCLONEDX_JSON || !outputs[i].path)
+                continue;
+            if (vg_attest_bundle(&ctx, key, "cyclonedx", docs[i].data, docs[i].len, &subject, 1, VG_ATTEST_BUNDLE,
+                                 &bundles[i]) != VG_OK) {
+                cli_error("--attest: %s", ctx.message);
+                status = EXIT_FAILURE_;
+                goto out;
+            }
+        }
+    }
+    for (size_t i = 0; i < noutputs; i++) {
+        if (cli_write_output(outputs[i].path, docs[i].data ? docs[i].data : "", docs[i].len) != 0) {
+            status = EXIT_FAILURE_;
+            goto out;
+        }
+        if (bundles[i].len) {
+            char bundle_path[4096];
+            if ((size_t)snprintf(bundle_path, sizeof bundle_path, "%s.sigstore.json", outputs[i].path) >=
+                    sizeof bundle_path ||
+                cli_write_output(bundle_path, bundles[i].data, bundles[i].len) != 0) {
+                status = EXIT_FAILURE_;
+                goto out;
+            }
+        }
+    }
+    if (inv.incomplete) {
+        size_t n = vg_warning_count(&ctx);
+        cli_error("the scan is incomplete: %zu warning%s%s", n, n == 1 ? "" : "s",
+                  quiet ? " (run without -q to see them)" : " above");
+        status = EXIT_INCOMPLETE;
+    }
+    /* A failed gate outranks incompleteness: CI must stop either way. */
+    if (gate >= 0) {
+        size_t hits = gate_hits(&findings, gate);
+        if (hits) {
+            cli_error("--fail-on %s: %zu finding%s at or above the threshold",
+                      gate == FAIL_ON_KEV ? "kev" : vg_severity_name((vg_severity)gate), hits, hits == 1 ? "" : "s");
+            status = EXIT_POLICY;
+        }
+    }
+out:
+    for (size_t i = 0; i < noutputs; i++) {
+        vg_buf_free(&docs[i]);
+        vg_buf_free(&bundles[i]);
+    }
+    vg_key_free(key);
+    vg_vulndb_close(db);
+    vg_findings_free(&findings);
+    vg_inventory_free(&inv);
+    vg_buf_free(&default_db);
+    vg_ctx_free(&ctx);
+    return status;
+}

@@ -1,0 +1,941 @@
+/*
+ * match.c — inventory x vulnerability database -> findings.
+ *
+ * Implements the OSV schema 1.6 "Evaluation" algorithm (IsVulnerable,
+ * IncludedInVersions, IncludedInRanges with sorted events, BeforeLimits)
+ * for SEMVER and ECOSYSTEM ranges, with each ecosystem's own ordering from
+ * vigil/version.h; distribution feeds are stored as OSV-shaped ranges
+ * (docs/vulndb.md) and go through the same code.  Then merges identifiers
+ * through the alias table and enriches each finding (severity, KEV, links).
+ * The rules are documented in docs/scan-json.md ("Matching").
+ *
+ * Leaves out: GIT ranges (no commits in an inventory), CPE matching, CVSS
+ * arithmetic (the severity is the feed's text until cvss.h is used), VEX.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "match/match_internal.h"
+#include "vigil/map.h"
+#include "vigil/version.h"
+
+#define MATCH_MAX_EVENTS 4096      /* events of one range evaluated; more: unevaluable */
+#define MATCH_MAX_URLS 64          /* links kept per finding */
+#define MATCH_MAX_WARNINGS 20      /* unevaluable entries warned about one by one */
+
+/* ---- small helpers ------------------------------------------------------ */
+
+const char *vg_severity_name(vg_severity severity)
+{
+    switch (severity) {
+    case VG_SEVERITY_NONE: return "none";
+    case VG_SEVERITY_LOW: return "low";
+    case VG_SEVERITY_MEDIUM: return "medium";
+    case VG_SEVERITY_HIGH: return "high";
+    case VG_SEVERITY_CRITICAL: return "critical";
+    default: return "unknown";
+    }
+}
+
+vg_severity vg_severity_from_text(const char *text)
+{
+    static const struct {
+        const char *word;
+        vg_severity level;
+    } words[] = {
+        {"critical", VG_SEVERITY_CRITICAL}, {"high", VG_SEVERITY_HIGH},
+        {"important", VG_SEVERITY_HIGH},    {"medium", VG_SEVERITY_MEDIUM},
+        {"moderate", VG_SEVERITY_MEDIUM},   {"low", VG_SEVERITY_LOW},
+        {"negligible", VG_SEVERITY_LOW},    {"unimportant", VG_SEVERITY_LOW},
+        {"none", VG_SEVERITY_NONE},
+    };
+    if (!text)
+        return VG_SEVERITY_UNKNOWN;
+    size_t len = strlen(text);
+    while (len && text[len - 1] == '*')
+        len--;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i].word) == len && strncasecmp(words[i].word, text, len) == 0)
+            return words[i].level;
+    return VG_SEVERITY_UNKNOWN;
+}
+
+void vg_findings_init(vg_findings *findings)
+{
+    memset(findings, 0, sizeof *findings);
+    vg_arena_init(&findings->arena);
+}
+
+void vg_findings_free(vg_findings *findings)
+{
+    vg_arena_free(&findings->arena);
+    memset(findings, 0, sizeof *findings);
+}
+
+/* A growable list of strings in an arena. */
+typedef struct strlist {
+    const char **items;
+    size_t n, cap;
+} strlist;
+
+static int strlist_has(const strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* Appends s (borrowed) unless present.  VG_OK or VG_ERR_NOMEM. */
+static int strlist_add(vg_arena *arena, strlist *l, const char *s)
+{
+    if (!s || strlist_has(l, s))
+        return VG_OK;
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 8;
+        const char **p = vg_arena_calloc(arena, ncap, sizeof *p);
+        if (!p)
+            return VG_ERR_NOMEM;
+        if (l->n)
+            memcpy(p, l->items, l->n * sizeof *p);
+        l->items = p;
+        l->cap = ncap;
+    }
+    l->items[l->n++] = s;
+    return VG_OK;
+}
+
+static int is_cve(const char *id)
+{
+    return strncmp(id, "CVE-", 4) == 0;
+}
+
+/* Orders identifiers: CVE ids by year then number (CVE-2019-9999 before
+ * CVE-2019-10000), then everything else by bytes. */
+static int id_cmp(const char *a, const char *b)
+{
+    if (is_cve(a) && is_cve(b)) {
+        const char *na = strchr(a + 4, '-'), *nb = strchr(b + 4, '-');
+        if (na && nb) {
+            int c = strncmp(a + 4, b + 4, 4);
+            if (c)
+                return c;
+            size_t la = strspn(na + 1, "0123456789"), lb = strspn(nb + 1, "0123456789");
+            if (la != lb)
+                return la < lb ? -1 : 1;
+            c = strncmp(na + 1, nb + 1, la);
+            if (c)
+                return c;
+        }
+    }
+    return strcmp(a, b);
+}
+
+static int id_qsort(const void *a, const void *b)
+{
+    return id_cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* ---- the matcher's state ------------------------------------------------ */
+
+/* Cached facts about one identifier. */
+typedef struct id_info {
+    vg_vuln_advisory *records; /* advisory records stored under the id */
+    size_t nrecords;
+    const char **aliases;      /* one alias step, both directions */
+    size_t naliases;
+    const vg_kev_entry *kev;   /* CVE ids only */
+    int kev_done;
+} id_info;
+
+typedef struct matcher {
+    vg_ctx *ctx;
+    vg_vulndb *db;
+    vg_findings *out;
+    vg_arena *arena;   /* = &out->arena: everything that outlives the call */
+    vg_map ids;        /* id -> id_info */
+    size_t nitems, cap;
+} matcher;
+
+static int oom(matcher *m)
+{
+    return vg_error(m->ctx, VG_ERR_NOMEM, "out of memory");
+}
+
+/* The cached id_info of id (loaded on first use; id copied into the arena). */
+static int info_of(matcher *m, const char *id, id_info **out)
+{
+    size_t len = strlen(id);
+    id_info *info = vg_map_get(&m->ids, id, len);
+    if (info) {
+        *out = info;
+        return VG_OK;
+    }
+    info = vg_arena_calloc(m->arena, 1, sizeof *info);
+    char *key = vg_arena_strndup(m->arena, id, len);
+    if (!info || !key)
+        return oom(m);
+    int st = vg_vulndb_advisories(m->ctx, m->db, m->arena, key, &info->records, &info->nrecords);
+    if (st == VG_OK)
+        st = vg_vulndb_aliases(m->ctx, m->db, m->arena, key, &info->aliases, &info->naliases);
+    if (st != VG_OK)
+        return st;
+    if (vg_map_put(&m->ids, key, len, info) != VG_OK)
+        return oom(m);
+    *out = info;
+    return VG_OK;
+}
+
+static int kev_of(matcher *m, id_info *info, const char *cve, const vg_kev_entry **out)
+{
+    if (!info->kev_done) {
+        vg_kev_entry *k = NULL;
+        int st = vg_vulndb_kev(m->ctx, m->db, m->arena, cve, &k);
+        if (st != VG_OK)
+            return st;
+        info->kev = k;
+        info->kev_done = 1;
+    }
+    *out = info->kev;
+    return VG_OK;
+}
+
+/* ---- OSV range evaluation ----------------------------------------------- */
+
+typedef struct eval_ctx {
+    matcher *m;
+    vg_version_scheme scheme;
+    const vg_component *component;
+    const vg_vuln_affected *entry;
+    int bad; /* a version could not be compared */
+} eval_ctx;
+
+static void unevaluable(eval_ctx *e, const char *version, int status)
+{
+    e->bad = 1;
+    vg_findings *f = e->m->out;
+    if (f->unevaluable++ < MATCH_MAX_WARNINGS)
+        vg_warn(e->m->ctx, NULL, "%s (%s %s): cannot compare version '%s' as %s: %s; entry not evaluated",
+                e->entry->advisory_id, e->entry->ecosystem, e->entry->name, version,
+                vg_version_scheme_name(e->scheme), vg_strerror(status));
+}
+
+/* Compares a with b; on failure marks the entry unevaluable and returns 0
+ * with *ok = 0. */
+static int cmp(eval_ctx *e, const char *a, const char *b, int *ok)
+{
+    int r = 0;
+    int st = vg_version_compare_scheme(e->scheme, a, b, &r);
+    if (st != VG_OK) {
+        unevaluable(e, vg_version_valid_scheme(e->scheme, a) == VG_OK ? b : a, st);
+        *ok = 0;
+        return 0;
+    }
+    return r;
+}
+
+/* Position of an event in the OSV order: introduced "0" sorts before every
+ * version, a limit holding '*' after every version. */
+static int event_rank(const vg_vuln_event *ev)
+{
+    if (ev->kind == VG_VULN_INTRODUCED && strcmp(ev->version, "0") == 0)
+        return -1;
+    if (ev->kind == VG_VULN_LIMIT && strchr(ev->version, '*'))
+        return 1;
+    return 0;
+}
+
+static int event_cmp(eval_ctx *e, const vg_vuln_event *a, const vg_vuln_event *b, int *ok)
+{
+    int ra = event_rank(a), rb = event_rank(b);
+    if (ra || rb)
+        return ra - rb;
+    return cmp(e, a->version, b->version, ok);
+}
+
+/* BeforeLimits(v, range) of the OSV schema. */
+static int before_limits(eval_ctx *e, const char *v, const vg_vuln_range *r, int *ok)
+{
+    int any = 0;
+    for (size_t i = 0; i < r->nevents && *ok; i++) {
+        const vg_vuln_event *ev = &r->events[i];
+        if (ev->kind != VG_VULN_LIMIT)
+            continue;
+        any = 1;
+        if (strchr(ev->version, '*') || cmp(e, v, ev->version, ok) < 0)
+            return *ok;
+    }
+    return !any;
+}
+
+/* IncludedInRanges for one range.  *affected = 1 when v is in it; *fixed
+ * = the first fixed event after v in the sorted events, if any. */
+static int range_includes(eval_ctx *e, const char *v, const vg_vuln_range *r, int *affected,
+                          const char **fixed)
+{
+    *affected = 0;
+    *fixed = NULL;
+    int ok = 1;
+    if (r->nevents == 0 || r->nevents > MATCH_MAX_EVENTS) {
+        if (r->nevents)
+            unevaluable(e, "(too many events)", VG_ERR_LIMIT);
+        return VG_OK;
+    }
+    if (!before_limits(e, v, r, &ok) || !ok)
+        return VG_OK;
+    /* sorted(range.events): a stable insertion sort, so that events of
+     * equal versions keep the feed's order. */
+    const vg_vuln_event **ev = malloc(r->nevents * sizeof *ev);
+    if (!ev)
+        return oom(e->m);
+    for (size_t i = 0; i < r->nevents && ok; i++) {
+        size_t j = i;
+        const vg_vuln_event *x = &r->events[i];
+        while (j > 0 && ok && event_cmp(e, ev[j - 1], x, &ok) > 0) {
+            ev[j] = ev[j - 1];
+            j--;
+        }
+        ev[j] = x;
+    }
+    int vulnerable = 0;
+    for (size_t i = 0; i < r->nevents && ok; i++) {
+        const vg_vuln_event *x = ev[i];
+        int rank = event_rank(x);
+        switch (x->kind) {
+        case VG_VULN_INTRODUCED:
+            if (rank < 0 || cmp(e, v, x->version, &ok) >= 0)
+                vulnerable = 1;
+            break;
+        case VG_VULN_FIXED:
+            if (cmp(e, v, x->version, &ok) >= 0)
+                vulnerable = 0;
+            else if (ok && vulnerable && !*fixed)
+                *fixed = x->version;
+            break;
+        case VG_VULN_LAST_AFFECTED:
+            if (cmp(e, v, x->version, &ok) > 0)
+                vulnerable = 0;
+            break;
+        case VG_VULN_LIMIT:
+            break;
+        }
+    }
+    free(ev);
+    *affected = ok && vulnerable;
+    if (!*affected)
+        *fixed = NULL;
+    return VG_OK;
+}
+
+/* ---- one component ------------------------------------------------------ */
+
+/* One affected entry that matched a component. */
+typedef struct hit {
+    const char *advisory_id;
+    const char *source;
+    const char *ecosystem;
+    const char *package;
+    strlist fixed;
+    const char *status;   /* distro status, or NULL */
+    const char *severity; /* distro urgency, or NULL */
+} hit;
+
+/* A vulnerability unit: one hit, or one CVE of a bundle hit. */
+typedef struct unit {
+    size_t hit;       /* index into hits */
+    strlist keys;     /* identifiers two units merge on */
+    strlist ids;      /* identifiers shown */
+    size_t group;     /* union-find parent */
+} unit;
+
+static size_t find_group(unit *u, size_t i)
+{
+    while (u[i].group != i) {
+        u[i].group = u[u[i].group].group;
+        i = u[i].group;
+    }
+    return i;
+}
+
+static void join(unit *u, size_t a, size_t b)
+{
+    a = find_group(u, a);
+    b = find_group(u, b);
+    if (a != b)
+        u[a > b ? a : b].group = a < b ? a : b;
+}
+
+static int lists_meet(const strlist *a, const strlist *b)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (strlist_has(b, a->items[i]))
+            return 1;
+    return 0;
+}
+
+/* The matching record of an advisory id: the one from source, else the first. */
+static const vg_vuln_advisory *record_of(const id_info *info, const char *source)
+{
+    for (size_t i = 0; i < info->nrecords; i++)
+        if (source && info->records[i].source && strcmp(info->records[i].source, source) == 0)
+            return &info->records[i];
+    return info->nrecords ? &info->records[0] : NULL;
+}
+
+/* The purl namespace and name of c joined as the ecosystem names packages
+ * ("group:artifact" for Maven, "@scope/name" for npm, "vendor/name" for
+ * Composer, the module path for Go), or c->name. */
+static const char *language_name(vg_arena *arena, const vg_component *c)
+{
+    const char *purl = c->purl;
+    if (!purl || strncmp(purl, "pkg:", 4) != 0)
+        return c->name;
+    const char *p = strchr(purl + 4, '/');
+    if (!p)
+        return c->name;
+    p++;
+    size_t len = strcspn(p, "@?#");
+    const char *slash = NULL;
+    for (size_t i = 0; i < len; i++)
+        if (p[i] == '/')
+            slash = p + i;
+    if (!slash)
+        return c->name;
+    /* Percent-decode the namespace (npm "%40scope"). */
+    char *ns = vg_arena_alloc(arena, (size_t)(slash - p) + 1);
+    if (!ns)
+        return NULL;
+    size_t n = 0;
+    for (const char *q = p; q < slash; q++) {
+        if (*q == '%' && q + 2 < slash && isxdigit((unsigned char)q[1]) && isxdigit((unsigned char)q[2])) {
+            char hex[3] = {q[1], q[2], 0};
+            ns[n++] = (char)strtol(hex, NULL, 16);
+            q += 2;
+        } else {
+            ns[n++] = *q;
+        }
+    }
+    ns[n] = '\0';
+    const char *sep = strcmp(c->type, "maven") == 0 ? ":" : "/";
+    return vg_arena_printf(arena, "%s%s%s", ns, sep, c->name);
+}
+
+/* Adds the entries of (ecosystem, name) that v falls in to hits. */
+static int match_entries(matcher *m, const vg_component *c, const char *ecosystem, const char *name,
+                         int source_query, const char *v, hit **hits, size_t *nhits, size_t *hcap)
+{
+    vg_arena scratch;
+    vg_arena_init(&scratch);
+    vg_vuln_affected *entries = NULL;
+    size_t n = 0;
+    int st = vg_vulndb_affected(m->ctx, m->db, &scratch, ecosystem, name, &entries, &n);
+    vg_version_scheme scheme = vg_version_scheme_for(ecosystem);
+    for (size_t i = 0; st == VG_OK && i < n; i++) {
+        const vg_vuln_affected *a = &entries[i];
+        /* A source-keyed entry names a source package: only the source
+         * name query may find it. */
+        if (a->is_source_package && !source_query)
+            continue;
+        eval_ctx e = {.m = m, .scheme = scheme, .component = c, .entry = a};
+        int affected = 0;
+        strlist fixed = {0};
+        for (size_t k = 0; k < a->nversions && !affected; k++) {
+            int ok = 1;
+            if (a->versions[k] && cmp(&e, v, a->versions[k], &ok) == 0 && ok)
+                affected = 1;
+        }
+        for (size_t k = 0; k < a->nranges && st == VG_OK; k++) {
+            const vg_vuln_range *r = &a->ranges[k];
+            if (!r->type || strcmp(r->type, "GIT") == 0)
+                continue;
+            vg_version_scheme saved = e.scheme;
+            if (e.scheme == VG_VERSION_UNKNOWN && strcmp(r->type, "SEMVER") == 0)
+                e.scheme = VG_VERSION_SEMVER;
+            if (e.scheme == VG_VERSION_UNKNOWN) {
+                unevaluable(&e, v, VG_ERR_UNSUPPORTED);
+                continue;
+            }
+            int in = 0;
+            const char *fix = NULL;
+            st = range_includes(&e, v, r, &in, &fix);
+            e.scheme = saved;
+            if (in) {
+                affected = 1;
+                if (fix) {
+                    const char *copy = vg_arena_strdup(m->arena, fix);
+                    if (!copy || strlist_add(m->arena, &fixed, copy) != VG_OK)
+                        st = oom(m);
+                }
+            }
+        }
+        if (st != VG_OK || !affected)
+            continue;
+        /* One hit per advisory: the same advisory found through another
+         * name or ecosystem adds its fixed versions. */
+        hit *h = NULL;
+        for (size_t k = 0; k < *nhits; k++)
+            if (strcmp((*hits)[k].advisory_id, a->advisory_id) == 0)
+                h = &(*hits)[k];
+        if (!h) {
+            if (*nhits == *hcap) {
+                size_t ncap = *hcap ? *hcap * 2 : 16;
+                hit *p = realloc(*hits, ncap * sizeof *p);
+                if (!p) {
+                    st = oom(m);
+                    break;
+                }
+                *hits = p;
+                *hcap = ncap;
+            }
+            h = &(*hits)[(*nhits)++];
+            memset(h, 0, sizeof *h);
+            h->advisory_id = vg_arena_strdup(m->arena, a->advisory_id);
+            h->source = a->source ? vg_arena_strdup(m->arena, a->source) : NULL;
+            h->ecosystem = vg_arena_strdup(m->arena, ecosystem);
+            h->package = vg_arena_strdup(m->arena, name);
+            h->status = a->status ? vg_arena_strdup(m->arena, a->status) : NULL;
+            h->severity = a->severity ? vg_arena_strdup(m->arena, a->severity) : NULL;
+            if (!h->advisory_id || !h->ecosystem || !h->package) {
+                st = oom(m);
+                break;
+            }
+        }
+        for (size_t k = 0; k < fixed.n && st == VG_OK; k++)
+            if (strlist_add(m->arena, &h->fixed, fixed.items[k]) != VG_OK)
+                st = oom(m);
+    }
+    vg_arena_free(&scratch);
+    return st;
+}
+
+static vg_finding *new_finding(matcher *m)
+{
+    vg_findings *f = m->out;
+    if (f->n == m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 64;
+        vg_finding *p = vg_arena_calloc(m->arena, ncap, sizeof *p);
+        if (!p)
+            return NULL;
+        if (f->n)
+            memcpy(p, f->items, f->n * sizeof *p);
+        f->items = p;
+        m->cap = ncap;
+    }
+    vg_finding *x = &f->items[f->n++];
+    memset(x, 0, sizeof *x);
+    x->score = -1;
+    return x;
+}
+
+/* Rank of a CVSS type for choosing the vector shown: v4, then v3, then v2. */
+static int cvss_rank(const char *type)
+{
+    if (!type)
+        return 0;
+    if (strcmp(type, "CVSS_V4") == 0)
+        return 3;
+    if (strcmp(type, "CVSS_V3") == 0)
+        return 2;
+    if (strcmp(type, "CVSS_V2") == 0)
+        return 1;
+    return 0;
+}
+
+static int sort_versions(matcher *m, const char *ecosystem, strlist *l)
+{
+    vg_version_scheme scheme = vg_version_scheme_for(ecosystem);
+    for (size_t i = 1; i < l->n; i++) {
+        const char *x = l->items[i];
+        size_t j = i;
+        while (j > 0) {
+            int r = 0;
+            if (vg_version_compare_scheme(scheme, l->items[j - 1], x, &r) != VG_OK)
+                r = strcmp(l->items[j - 1], x);
+            if (r <= 0)
+                break;
+            l->items[j] = l->items[j - 1];
+            j--;
+        }
+        l->items[j] = x;
+    }
+    return VG_OK;
+}
+
+/* Builds the finding of one group of units. */
+static int emit_group(matcher *m, const vg_component *c, const char *installed, const char *compared,
+                      hit *hits, unit *units, size_t nunits, size_t root)
+{
+    strlist ids = {0}, keys = {0}, advisories = {0}, fixed = {0}, urls = {0};
+    const char *status = NULL, *eco = NULL, *package = NULL;
+    vg_severity severity = VG_SEVERITY_UNKNOWN;
+    const char *vector = NULL, *vtype = NULL, *summary = NULL, *published = NULL, *modified = NULL;
+    int any_fixed = 0;
+    for (size_t i = 0; i < nunits; i++) {
+        if (find_group(units, i) != root)
+            continue;
+        hit *h = &hits[units[i].hit];
+        for (size_t k = 0; k < units[i].ids.n; k++)
+            if (strlist_add(m->arena, &ids, units[i].ids.items[k]))
+                return oom(m);
+        for (size_t k = 0; k < units[i].keys.n; k++)
+            if (strlist_add(m->arena, &keys, units[i].keys.items[k]))
+                return oom(m);
+        if (strlist_add(m->arena, &advisories, h->advisory_id))
+            return oom(m);
+        for (size_t k = 0; k < h->fixed.n; k++)
+            if (strlist_add(m->arena, &fixed, h->fixed.items[k]))
+                return oom(m);
+        if (h->fixed.n)
+            any_fixed = 1;
+        else if (h->status && !status)
+            status = h->status;
+        if (!eco) {
+            eco = h->ecosystem;
+            package = h->package;
+        }
+        vg_severity s = vg_severity_from_text(h->severity);
+        if (s > severity)
+            severity = s;
+    }
+    qsort(advisories.items, advisories.n, sizeof *advisories.items, id_qsort);
+    qsort(ids.items, ids.n, sizeof *ids.items, id_qsort);
+    sort_versions(m, eco, &fixed);
+
+    /* Primary id: the lowest CVE, else the lowest advisory that matched. */
+    const char *primary = NULL;
+    for (size_t i = 0; i < ids.n && !primary; i++)
+        if (is_cve(ids.items[i]) && strlist_has(&keys, ids.items[i]))
+            primary = ids.items[i];
+    for (size_t i = 0; i < ids.n && !primary; i++)
+        if (is_cve(ids.items[i]))
+            primary = ids.items[i];
+    if (!primary)
+        primary = advisories.items[0];
+
+    /* Enrichment: the matched records first, then the records of the
+     * other identifiers (a GHSA record gives a GO finding its CVSS). */
+    const vg_kev_entry *kev = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        const strlist *l = pass == 0 ? &advisories : &ids;
+        for (size_t i = 0; i < l->n; i++) {
+            if (pass == 1 && strlist_has(&advisories, l->items[i]))
+                continue;
+            id_info *info;
+            int st = info_of(m, l->items[i], &info);
+            if (st)
+                return st;
+            for (size_t r = 0; r < info->nrecords; r++) {
+                const vg_vuln_advisory *a = &info->records[r];
+                if (a->withdrawn)
+                    continue;
+                vg_severity s = vg_severity_from_text(a->severity);
+                if (s > severity)
+                    severity = s;
+                for (size_t k = 0; k < a->nseverities; k++)
+                    if (cvss_rank(a->severities[k].type) > cvss_rank(vtype)) {
+                        vtype = a->severities[k].type;
+                        vector = a->severities[k].score;
+                    }
+                if (pass == 0 && !summary && a->summary && *a->summary)
+                    summary = a->summary;
+                if (pass == 0 && !published)
+                    published = a->published;
+                if (pass == 0 && !modified)
+                    modified = a->modified;
+                for (size_t k = 0; k < a->nreferences && urls.n < MATCH_MAX_URLS; k++)
+                    if (a->references[k].url && strlist_add(m->arena, &urls, a->references[k].url))
+                        return oom(m);
+            }
+            if (!kev && is_cve(l->items[i]) && strlist_has(&ids, l->items[i])) {
+                st = kev_of(m, info, l->items[i], &kev);
+                if (st)
+                    return st;
+            }
+        }
+    }
+    for (size_t i = 0; i < ids.n && !kev; i++) {
+        if (!is_cve(ids.items[i]))
+            continue;
+        id_info *info;
+        int st = info_of(m, ids.items[i], &info);
+        if (st == VG_OK)
+            st = kev_of(m, info, ids.items[i], &kev);
+        if (st)
+            return st;
+    }
+
+    vg_finding *f = new_finding(m);
+    if (!f)
+        return oom(m);
+    f->component = c;
+    f->id = primary;
+    f->ids = ids.items;
+    f->nids = ids.n;
+    f->advisories = advisories.items;
+    f->nadvisories = advisories.n;
+    f->ecosystem = eco;
+    f->package = package;
+    f->installed_version = installed;
+    f->compared_version = compared;
+    f->fixed_versions = fixed.items;
+    f->nfixed = fixed.n;
+    f->fix_state = any_fixed ? "fixed" : status ? status : "unfixed";
+    f->severity = severity;
+    f->severity_source = severity != VG_SEVERITY_UNKNOWN ? "feed" : NULL;
+    f->cvss_vector = vector;
+    f->cvss_type = vtype;
+    f->summary = summary;
+    f->published = published;
+    f->modified = modified;
+    f->kev = kev;
+    f->urls = urls.items;
+    f->nurls = urls.n;
+    return VG_OK;
+}
+
+/* Turns the hits of one component into findings: withdrawn advisories
+ * dropped, bundles split per CVE, units merged on shared identifiers. */
+static int emit_findings(matcher *m, const vg_component *c, const char *installed, const char *compared,
+                         hit *hits, size_t nhits)
+{
+    unit *units = NULL;
+    size_t nunits = 0, ucap = 0;
+    int st = VG_OK;
+    for (size_t i = 0; i < nhits && st == VG_OK; i++) {
+        hit *h = &hits[i];
+        id_info *info;
+        if ((st = info_of(m, h->advisory_id, &info)))
+            break;
+        const vg_vuln_advisory *rec = record_of(info, h->source);
+        if (rec && rec->withdrawn)
+            continue;
+        strlist all = {0};
+        size_t ncve = 0;
+        if (strlist_add(m->arena, &all, h->advisory_id))
+            st = oom(m);
+        for (size_t k = 0; k < info->naliases && st == VG_OK; k++)
+            if (strlist_add(m->arena, &all, info->aliases[k]))
+                st = oom(m);
+        for (size_t k = 0; rec && k < rec->naliases && st == VG_OK; k++)
+            if (strlist_add(m->arena, &all, rec->aliases[k]))
+                st = oom(m);
+        for (size_t k = 0; k < all.n; k++)
+            ncve += is_cve(all.items[k]);
+        size_t want = ncve >= 2 ? ncve : 1;
+        if (nunits + want > ucap) {
+            size_t ncap = (ucap ? ucap * 2 : 16) + want;
+            unit *p = realloc(units, ncap * sizeof *p);
+            if (!p) {
+                st = oom(m);
+                break;
+            }
+            units = p;
+            ucap = ncap;
+        }
+        if (ncve >= 2) {
+            /* A bundle: one unit per CVE, shown with the bundle's id and
+             * the CVE's own aliases. */
+            for (size_t k = 0; k < all.n && st == VG_OK; k++) {
+                if (!is_cve(all.items[k]))
+                    continue;
+                unit *u = &units[nunits];
+                memset(u, 0, sizeof *u);
+                u->hit = i;
+                u->group = nunits++;
+                id_info *ci;
+                if ((st = info_of(m, all.items[k], &ci)))
+                    break;
+                if (strlist_add(m->arena, &u->keys, all.items[k]) ||
+                    strlist_add(m->arena, &u->ids, all.items[k]) ||
+                    strlist_add(m->arena, &u->ids, h->advisory_id))
+                    st = oom(m);
+                for (size_t j = 0; j < ci->naliases && st == VG_OK; j++) {
+                    /* Another bundle naming this CVE is not an id of it alone. */
+                    id_info *ai;
+                    if ((st = info_of(m, ci->aliases[j], &ai)))
+                        break;
+                    size_t acve = 0;
+                    for (size_t q = 0; q < ai->naliases; q++)
+                        acve += is_cve(ai->aliases[q]);
+                    if (acve <= 1 && strlist_add(m->arena, &u->ids, ci->aliases[j]))
+                        st = oom(m);
+                }
+            }
+        } else {
+            unit *u = &units[nunits];
+            memset(u, 0, sizeof *u);
+            u->hit = i;
+            u->group = nunits++;
+            for (size_t k = 0; k < all.n && st == VG_OK; k++) {
+                if (strlist_add(m->arena, &u->ids, all.items[k]) ||
+                    ((ncve == 0 || is_cve(all.items[k])) && strlist_add(m->arena, &u->keys, all.items[k])))
+                    st = oom(m);
+            }
+        }
+    }
+    /* Units merge when their keys meet; a unit without a CVE also joins
+     * the one CVE group whose identifiers hold one of its keys. */
+    for (size_t i = 0; i < nunits && st == VG_OK; i++)
+        for (size_t j = i + 1; j < nunits; j++)
+            if (lists_meet(&units[i].keys, &units[j].keys))
+                join(units, i, j);
+    for (size_t i = 0; i < nunits && st == VG_OK; i++) {
+        int has_cve = 0;
+        for (size_t k = 0; k < units[i].keys.n; k++)
+            has_cve |= is_cve(units[i].keys.items[k]);
+        if (has_cve)
+            continue;
+        size_t target = (size_t)-1;
+        int several = 0;
+        for (size_t j = 0; j < nunits; j++) {
+            if (j == i || !lists_meet(&units[i].keys, &units[j].ids))
+                continue;
+            int jcve = 0;
+            for (size_t k = 0; k < units[j].keys.n; k++)
+                jcve |= is_cve(units[j].keys.items[k]);
+            if (!jcve)
+                continue;
+            size_t g = find_group(units, j);
+            if (target != (size_t)-1 && target != g)
+                several = 1;
+            target = g;
+        }
+        if (target != (size_t)-1 && !several)
+            join(units, i, target);
+    }
+    for (size_t i = 0; i < nunits && st == VG_OK; i++)
+        if (find_group(units, i) == i)
+            st = emit_group(m, c, installed, compared, hits, units, nunits, i);
+    free(units);
+    return st;
+}
+
+/* The ecosystems, names and version a component is matched with.  Returns
+ * 0 when the component has no feed ecosystem. */
+typedef struct match_keys {
+    const char *ecosystems[4];
+    size_t necosystems;
+    const char *names[2];
+    int source_query[2]; /* names[i] is a source package name */
+    size_t nnames;
+    const char *version;
+} match_keys;
+
+static int component_keys(matcher *m, const vg_inventory *inv, const char **os_ecos, size_t nos,
+                          const vg_component *c, match_keys *k)
+{
+    memset(k, 0, sizeof *k);
+    if (!c->type || !c->name || !c->version)
+        return 0;
+    if (match_is_os_type(c->type)) {
+        if (!nos)
+            return 0;
+        for (size_t i = 0; i < nos; i++)
+            k->ecosystems[k->necosystems++] = os_ecos[i];
+        const char *src = c->source_name && *c->source_name ? c->source_name : c->name;
+        k->names[0] = src;
+        k->source_query[0] = 1;
+        k->nnames = 1;
+        if (strcmp(c->type, "rpm") == 0 && strcmp(src, c->name) != 0) {
+            /* RPM feeds name binary packages (AlmaLinux, Red Hat) or
+             * source packages (Rocky, SUSE): ask for both. */
+            k->names[1] = c->name;
+            k->nnames = 2;
+        }
+        k->version = c->version;
+        /* Debian's fixed versions are source versions: a binNMU'd binary
+         * (1.2-3+b1) is compared as its source (1.2-3). */
+        if (strcmp(c->type, "deb") == 0 && c->source_version && *c->source_version)
+            k->version = c->source_version;
+        (void)inv;
+        return 1;
+    }
+    const char *eco = vg_match_language_ecosystem(c->type);
+    if (!eco)
+        return 0;
+    k->ecosystems[0] = eco;
+    k->necosystems = 1;
+    k->names[0] = language_name(m->arena, c);
+    k->nnames = k->names[0] ? 1 : 0;
+    k->version = c->version;
+    /* The Go toolchain: OSV names it "stdlib" with versions without "go". */
+    if (strcmp(c->type, "golang") == 0 && (strcmp(c->name, "stdlib") == 0 || strcmp(c->name, "toolchain") == 0) &&
+        strncmp(c->version, "go", 2) == 0)
+        k->version = c->version + 2;
+    return k->nnames != 0;
+}
+
+int vg_match(vg_ctx *ctx, vg_vulndb *db, const vg_inventory *inv, vg_findings *findings)
+{
+    matcher m = {.ctx = ctx, .db = db, .out = findings, .arena = &findings->arena};
+    vg_map_init(&m.ids);
+    const char *os_ecos[4];
+    size_t nos = inv->has_os ? match_os_ecosystems(m.arena, &inv->os, os_ecos, 4) : 0;
+    findings->os_ecosystem = nos ? os_ecos[0] : NULL;
+    hit *hits = NULL;
+    size_t hcap = 0;
+    int st = VG_OK;
+    for (size_t i = 0; i < inv->ncomponents && st == VG_OK; i++) {
+        const vg_component *c = inv->components[i];
+        match_keys k;
+        if (!component_keys(&m, inv, os_ecos, nos, c, &k)) {
+            findings->components_skipped++;
+            continue;
+        }
+        findings->components_checked++;
+        vg_version_scheme scheme = vg_version_scheme_for(k.ecosystems[0]);
+        int vst = vg_version_valid_scheme(scheme, k.version);
+        if (vst != VG_OK) {
+            vg_warn(ctx, c->location, "%s %s: version '%s' is not a valid %s version (%s); not matched",
+                    c->type, c->name, k.version, vg_version_scheme_name(scheme), vg_strerror(vst));
+            continue;
+        }
+        size_t nhits = 0;
+        for (size_t e = 0; e < k.necosystems && st == VG_OK; e++)
+            for (size_t n = 0; n < k.nnames && st == VG_OK; n++)
+                st = match_entries(&m, c, k.ecosystems[e], k.names[n], k.source_query[n], k.version, &hits,
+                                   &nhits, &hcap);
+        if (st == VG_OK && nhits)
+            st = emit_findings(&m, c, c->version, k.version, hits, nhits);
+    }
+    free(hits);
+    vg_map_free(&m.ids);
+    if (st == VG_OK && findings->unevaluable > MATCH_MAX_WARNINGS)
+        vg_warn(ctx, NULL, "%zu more affected entries could not be evaluated",
+                findings->unevaluable - MATCH_MAX_WARNINGS);
+    if (st == VG_OK)
+        vg_findings_sort(findings);
+    return st;
+}
+
+/* ---- order -------------------------------------------------------------- */
+
+static int str0cmp(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int finding_cmp(const void *pa, const void *pb)
+{
+    const vg_finding *a = pa, *b = pb;
+    if (!a->kev != !b->kev)
+        return a->kev ? -1 : 1;
+    if (a->severity != b->severity)
+        return a->severity > b->severity ? -1 : 1;
+    int c = id_cmp(a->id, b->id);
+    if (c)
+        return c;
+    if ((c = str0cmp(a->component->name, b->component->name)))
+        return c;
+    if ((c = str0cmp(a->component->version, b->component->version)))
+        return c;
+    return str0cmp(a->component->bom_ref, b->component->bom_ref);
+}
+
+void vg_findings_sort(vg_findings *findings)
+{
+    if (findings->n > 1)
+        qsort(findings->items, findings->n, sizeof *findings->items, finding_cmp);
+}
