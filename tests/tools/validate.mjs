@@ -8,7 +8,11 @@
 // It checks the schema only: rules a schema cannot express (bom-ref
 // uniqueness, SPDXID references in relationships) are left to the tests.
 //
-// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3 FILE
+// SARIF 2.1.0: the OASIS schema (sarif-2.1.0-rtm.5, draft-04) as shipped in
+// the npm package @microsoft/jest-sarif, checked with ajv-draft-04 (with
+// unicodeRegExp off: one pattern of that schema is not a valid /u regexp).
+//
+// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3|sarif-2.1.0 FILE
 // The schemas come from $VIGIL_SHARED/schemas, or ../shared/schemas beside
 // the repository.  Exit status: 0 valid, 1 invalid (errors on stderr),
 // 2 usage or unreadable input.
@@ -17,6 +21,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
+import AjvDraft04 from "ajv-draft-04";
 import { fullFormats } from "ajv-formats/dist/formats.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,6 +34,11 @@ const formats = {
     refs: ["cyclonedx/spdx.schema.json", "cyclonedx/jsf-0.82.schema.json"],
   },
   "spdx-2.3": { main: "spdx/spdx-2.3-schema.json", refs: [] },
+  "sarif-2.1.0": {
+    main: join(here, "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"),
+    refs: [],
+    draft04: true,
+  },
 };
 
 function die(code, msg) {
@@ -58,7 +68,10 @@ if (!format || !file || !formats[format])
 // strict: false because the official schemas use annotation keywords ajv
 // does not know ("meta:enum", "deprecated" in draft-07); they do not affect
 // validation.  allErrors so that one run shows every problem.
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+const spec0 = formats[format];
+const ajv = spec0.draft04
+  ? new AjvDraft04({ strict: false, allErrors: true, validateFormats: true, unicodeRegExp: false })
+  : new Ajv({ strict: false, allErrors: true, validateFormats: true });
 addFormats(ajv);
 // ajv-formats has no RFC 3987 / RFC 6531 formats, which CycloneDX uses.  An
 // IRI reference is a URI reference that may also hold non-ASCII characters
@@ -72,7 +85,7 @@ ajv.addFormat("iri", (s) => fullFormats.uri(s.replace(nonAscii, "%C2")));
 ajv.addFormat("idn-email", (s) => fullFormats.email.test(s.replace(nonAscii, "a")));
 const spec = formats[format];
 for (const ref of spec.refs) ajv.addSchema(readJson(join(schemaDir, ref), "schema"));
-const main = readJson(join(schemaDir, spec.main), "schema");
+const main = readJson(spec.main.startsWith("/") ? spec.main : join(schemaDir, spec.main), "schema");
 let validate;
 try {
   validate = ajv.compile(main);
