@@ -15,6 +15,7 @@ extern const vg_cataloger vg_cataloger_apk;
 extern const vg_cataloger vg_cataloger_rpm;
 extern const vg_cataloger vg_cataloger_java;
 extern const vg_cataloger vg_cataloger_golang;
+extern const vg_cataloger vg_cataloger_cargo;
 extern const vg_cataloger vg_cataloger_npm;
 extern const vg_cataloger vg_cataloger_yarn;
 extern const vg_cataloger vg_cataloger_pnpm;
@@ -27,6 +28,7 @@ const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_rpm,
     &vg_cataloger_java,
     &vg_cataloger_golang,
+    &vg_cataloger_cargo,
     &vg_cataloger_npm,
     &vg_cataloger_yarn,
     &vg_cataloger_pnpm,
