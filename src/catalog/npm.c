@@ -71,20 +71,6 @@ static size_t component_start(const char *path, size_t end)
     return i;
 }
 
-/* path[0..len) has "node_modules" as one of its directory components. */
-static int under_node_modules(const char *path, size_t len)
-{
-    static const char nm[] = "node_modules/";
-    for (size_t i = 0; i + sizeof nm - 1 <= len; i++) {
-        i += strcspn(path + i, "n");
-        if (i + sizeof nm - 1 > len)
-            return 0;
-        if ((i == 0 || path[i - 1] == '/') && memcmp(path + i, nm, sizeof nm - 1) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /* Directory dir[0..len) is node_modules/NAME or node_modules/@SCOPE/NAME
  * (NAME not starting with '.' or '@'), at any depth. */
 static int is_package_dir(const char *dir, size_t len)
@@ -111,7 +97,7 @@ static int npm_wants(const char *path, size_t len, size_t base)
         return base > 0 && is_package_dir(path, base - 1);
     if ((n == sizeof lock_json - 1 && memcmp(b, lock_json, n) == 0) ||
         (n == sizeof shrinkwrap_json - 1 && memcmp(b, shrinkwrap_json, n) == 0))
-        return !under_node_modules(path, base);
+        return !npm_under_node_modules(path, base);
     return 0;
 }
 

@@ -61,6 +61,20 @@ char *npm_git_commit(vg_arena *arena, const char *spec)
     return len ? vg_arena_strndup(arena, commit, len) : NULL;
 }
 
+int npm_under_node_modules(const char *path, size_t len)
+{
+    static const char nm[] = "node_modules/";
+    for (size_t i = 0; i + sizeof nm - 1 <= len; i++) {
+        const char *n = memchr(path + i, 'n', len - i);
+        if (!n)
+            return 0;
+        i = (size_t)(n - path);
+        if (i + sizeof nm - 1 <= len && (i == 0 || path[i - 1] == '/') && memcmp(n, nm, sizeof nm - 1) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 size_t npm_descriptor_name_len(const char *descriptor)
 {
     const char *at = descriptor[0] ? strchr(descriptor + 1, '@') : NULL;

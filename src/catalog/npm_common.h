@@ -49,6 +49,10 @@ npm_origin npm_origin_of(const char *spec);
  * allocated in arena. */
 char *npm_git_commit(vg_arena *arena, const char *spec);
 
+/* path[0..len) has a directory component "node_modules" (lock files there
+ * belong to an installed dependency, not to a project). */
+int npm_under_node_modules(const char *path, size_t len);
+
 /* Splits "NAME@RANGE" at the first '@' after the first character (so a
  * scoped "@s/n@1" splits after "@s/n").  Returns the length of NAME, or 0
  * when there is no such '@'. */

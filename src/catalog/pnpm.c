@@ -42,10 +42,7 @@ static int pnpm_wants(const char *path, size_t len, size_t base)
 {
     if (len - base != 14 || memcmp(path + base, "pnpm-lock.yaml", 14) != 0)
         return 0;
-    for (size_t i = 0; i + 13 <= base; i++)
-        if ((i == 0 || path[i - 1] == '/') && memcmp(path + i, "node_modules/", 13) == 0)
-            return 0;
-    return 1;
+    return !npm_under_node_modules(path, base);
 }
 
 static void *pnpm_begin(vg_catalog_run *run)
