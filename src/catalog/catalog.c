@@ -16,10 +16,12 @@ extern const vg_cataloger vg_cataloger_rpm;
 extern const vg_cataloger vg_cataloger_java;
 extern const vg_cataloger vg_cataloger_golang;
 extern const vg_cataloger vg_cataloger_cargo;
+extern const vg_cataloger vg_cataloger_dotnet;
 extern const vg_cataloger vg_cataloger_npm;
 extern const vg_cataloger vg_cataloger_yarn;
 extern const vg_cataloger vg_cataloger_pnpm;
 extern const vg_cataloger vg_cataloger_python;
+extern const vg_cataloger vg_cataloger_ruby;
 
 const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_osrelease, /* first: the others read inv->os */
@@ -29,10 +31,12 @@ const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_java,
     &vg_cataloger_golang,
     &vg_cataloger_cargo,
+    &vg_cataloger_dotnet,
     &vg_cataloger_npm,
     &vg_cataloger_yarn,
     &vg_cataloger_pnpm,
     &vg_cataloger_python,
+    &vg_cataloger_ruby,
     NULL,
 };
 
