@@ -21,7 +21,6 @@ extern const vg_cataloger vg_cataloger_npm;
 extern const vg_cataloger vg_cataloger_yarn;
 extern const vg_cataloger vg_cataloger_pnpm;
 extern const vg_cataloger vg_cataloger_python;
-extern const vg_cataloger vg_cataloger_ruby;
 
 const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_osrelease, /* first: the others read inv->os */
@@ -36,7 +35,6 @@ const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_yarn,
     &vg_cataloger_pnpm,
     &vg_cataloger_python,
-    &vg_cataloger_ruby,
     NULL,
 };
 
