@@ -116,8 +116,8 @@ static const char *java_archive_ext(const char *name, size_t len)
 
 static int java_wants(const char *path, size_t len, size_t base)
 {
-    if (len - base >= 5 && path[len - 4] == '.')
-        return java_archive_ext(path + base, len - base) != NULL;
+    if (len - base >= 5 && path[len - 4] == '.' && java_archive_ext(path + base, len - base))
+        return 1;
     return vg_java_is_pom_name(path, len, base) || vg_java_is_gradle_lockfile(path, len, base);
 }
 
@@ -904,6 +904,10 @@ typedef struct java_out {
     vg_catalog_run *run;
     const char *location;
     int layer;
+    /* "name\nversion" -> component: the inventory keeps one component per
+     * (name, version, location), so a second copy inside the same file
+     * becomes one more vigil:java:path of the first. */
+    vg_map seen;
 } java_out;
 
 static vg_component *new_component(java_out *o, const char *display)
@@ -918,6 +922,32 @@ static vg_component *new_component(java_out *o, const char *display)
     if (vg_component_set_property(o->run->inv, c, "vigil:java:path", display))
         return NULL;
     return c;
+}
+
+/* The component already made in this file for c's name and version, after
+ * adding display to its paths; NULL if none.  *nomem is set on allocation
+ * failure. */
+static vg_component *already_made(java_out *o, vg_component *c, const char *display, int *nomem)
+{
+    char *key = vg_arena_printf(o->run->arena, "%s\n%s", c->name ? c->name : "", c->version ? c->version : "");
+    if (!key) {
+        *nomem = 1;
+        return NULL;
+    }
+    vg_component *prev = vg_map_get(&o->seen, key, strlen(key));
+    if (prev) {
+        if (vg_component_set_property(o->run->inv, prev, "vigil:java:path", display))
+            *nomem = 1;
+        return prev;
+    }
+    return NULL;
+}
+
+/* Remembers c (name and version set) for already_made(). */
+static int remember(java_out *o, vg_component *c)
+{
+    char *key = vg_arena_printf(o->run->arena, "%s\n%s", c->name ? c->name : "", c->version ? c->version : "");
+    return key ? vg_map_put(&o->seen, key, strlen(key), c) : VG_ERR_NOMEM;
 }
 
 static int add_archive_component(java_out *o, java_archive *arc)
@@ -940,15 +970,40 @@ static int add_archive_component(java_out *o, java_archive *arc)
 
     const vg_java_manifest *m = &arc->manifest;
     const java_pom *own = own_pom(arc, fname, stemlen);
+    const char *name, *version;
+    if (own) {
+        name = own->artifact;
+        version = own->version;
+    } else {
+        version = m->implementation_version ? m->implementation_version
+                  : m->bundle_version       ? m->bundle_version
+                                            : m->specification_version;
+        if (!(name = vg_arena_strndup(arena, fname, derived_name_len(fname, stemlen))))
+            return VG_ERR_NOMEM;
+    }
+    vg_component probe = {.name = name, .version = version};
+    int nomem = 0;
+    vg_component *prev = already_made(o, &probe, display, &nomem);
+    if (nomem)
+        return VG_ERR_NOMEM;
+    if (prev) {
+        arc->component = prev;
+        if (arc->parent && arc->parent->component && arc->parent->component != prev &&
+            vg_inventory_add_edge(inv, arc->parent->component, prev, VG_EDGE_CONTAINS))
+            return VG_ERR_NOMEM;
+        return VG_OK; /* its embedded copies were counted with the first */
+    }
     vg_component *c = new_component(o, display);
     if (!c)
         return VG_ERR_NOMEM;
     arc->component = c;
+    c->name = name;
+    c->version = version;
+    if (remember(o, c))
+        return VG_ERR_NOMEM;
     const char *identity;
     if (own) {
         identity = "pom.properties";
-        c->name = own->artifact;
-        c->version = own->version;
         const char *type = arc->ext && strcmp(arc->ext, "jar") != 0
                                ? (strcmp(arc->ext, "jpi") == 0 ? "hpi" : arc->ext) : NULL;
         vg_purl_qualifier q[] = {{"type", type}};
@@ -958,11 +1013,6 @@ static int add_archive_component(java_out *o, java_archive *arc)
             return VG_ERR_NOMEM;
     } else {
         identity = arc->has_manifest ? "manifest" : "file-name";
-        c->version = m->implementation_version   ? m->implementation_version
-                     : m->bundle_version         ? m->bundle_version
-                                                 : m->specification_version;
-        if (!(c->name = vg_arena_strndup(arena, fname, derived_name_len(fname, stemlen))))
-            return VG_ERR_NOMEM;
     }
     c->supplier = m->implementation_vendor ? m->implementation_vendor
                   : m->bundle_vendor       ? m->bundle_vendor
@@ -982,15 +1032,24 @@ static int add_archive_component(java_out *o, java_archive *arc)
     for (const java_pom *p = arc->poms; p; p = p->next) {
         if (p == own)
             continue;
+        vg_component eprobe = {.name = p->artifact, .version = p->version};
+        vg_component *eprev = already_made(o, &eprobe, display, &nomem);
+        if (nomem || (eprev && eprev != c && vg_inventory_add_edge(inv, c, eprev, VG_EDGE_CONTAINS)))
+            return VG_ERR_NOMEM;
+        if (eprev)
+            continue;
         vg_component *e = new_component(o, display);
         if (!e)
             return VG_ERR_NOMEM;
         e->name = p->artifact;
         e->version = p->version;
+        if (remember(o, e))
+            return VG_ERR_NOMEM;
         if (!(e->purl = vg_purl_format(arena, "maven", p->group, p->artifact, p->version, NULL, 0)) ||
             vg_component_set_property(inv, e, "vigil:java:group", p->group) ||
             vg_component_set_property(inv, e, "vigil:java:pom-properties", p->entry) ||
             vg_component_set_property(inv, e, "vigil:java:identity", "pom.properties") ||
+            vg_component_set_property(inv, e, "vigil:java:embedded", "true") ||
             vg_inventory_add_edge(inv, c, e, VG_EDGE_CONTAINS))
             return VG_ERR_NOMEM;
     }
@@ -1029,8 +1088,10 @@ static int java_finish(vg_catalog_run *run, void *state)
             if (seen)
                 continue;
             java_out o = {.run = run, .location = loc->path, .layer = loc->layer};
+            vg_map_init(&o.seen);
             for (java_archive *arc = jf->archives; arc && rc == VG_OK; arc = arc->next)
                 rc = add_archive_component(&o, arc);
+            vg_map_free(&o.seen);
             for (const java_path *p = loc->next; p && rc == VG_OK; p = p->next)
                 if (same_top_name(jf->archives, p->path, loc->path))
                     rc = vg_component_set_property(run->inv, jf->archives->component, "vigil:java:also-at",
