@@ -21,6 +21,7 @@ extern const vg_cataloger vg_cataloger_npm;
 extern const vg_cataloger vg_cataloger_yarn;
 extern const vg_cataloger vg_cataloger_pnpm;
 extern const vg_cataloger vg_cataloger_python;
+extern const vg_cataloger vg_cataloger_ruby;
 
 const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_osrelease, /* first: the others read inv->os */
@@ -35,6 +36,7 @@ const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_yarn,
     &vg_cataloger_pnpm,
     &vg_cataloger_python,
+    &vg_cataloger_ruby,
     NULL,
 };
 
