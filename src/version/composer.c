@@ -1,6 +1,6 @@
 /*
  * composer.c — Packagist (Composer) version ordering, as composer/semver
- * 3.3 defines it: VersionParser::normalize() (trim, " as " aliases and
+ * 3.3.2 (Debian 12) defines it: VersionParser::normalize() (trim, " as " aliases and
  * "@stability" flags stripped, build metadata dropped, optional "v",
  * classical 1-4 part versions padded to four parts, date versions, the
  * modifiers stable/patch|pl|p/RC/beta|b/alpha|a with a number and "-dev",
@@ -110,6 +110,42 @@ static int modifier(const char *s, size_t len, size_t pos, out_buf *b)
     return 0;
 }
 
+/* Backtracking match of the date form after its first four digits, in
+ * the regex's order of preference (more groups first, a separator before
+ * none, longer digit runs first); at each possible end the modifier must
+ * match the rest.  On success b holds the date with every non-digit
+ * replaced by '.', then the modifier. */
+static int date_match(const char *s, size_t len, size_t start, size_t pos, int twos, int tails,
+                      out_buf *b)
+{
+    for (int with_sep = 1; with_sep >= 0; with_sep--) {
+        size_t p = pos;
+        if (with_sep) {
+            if (p >= len || (s[p] != '.' && s[p] != ':' && s[p] != '-'))
+                continue;
+            p++;
+        }
+        size_t digits = version_digits_span(s + p, len - p);
+        if (tails == 0 && twos < 6 && digits >= 2 &&
+            date_match(s, len, start, p + 2, twos + 1, 0, b))
+            return 1;
+        if (twos >= 1 && tails < 1) {
+            for (size_t k = digits < 3 ? digits : 3; k >= 1; k--)
+                if (date_match(s, len, start, p + k, twos, tails + 1, b))
+                    return 1;
+        }
+    }
+    if (twos < 1)
+        return 0;
+    out_buf tmp = {.n = 0};
+    for (size_t k = start; k < pos; k++)
+        put(&tmp, version_is_digit((unsigned char)s[k]) ? s + k : ".", 1);
+    if (!modifier(s, len, pos, &tmp))
+        return 0;
+    *b = tmp;
+    return 1;
+}
+
 /* VersionParser::normalize() into b; VG_ERR_FORMAT for what it rejects and
  * for named branches. */
 static int composer_normalize(const char *v, out_buf *b)
@@ -174,44 +210,17 @@ static int composer_normalize(const char *v, out_buf *b)
             return VG_OK;
         }
     }
-    /* Date: \d{4}([.:-]?\d{2}){1,6}([.:-]?\d{1,3}){0,2} then the modifier;
-     * every non-digit becomes '.'. */
-    if (d >= 4) {
-        size_t p = pos;
-        out_buf tmp = {.n = 0};
-        /* Accept only the plain all-digit date (e.g. 20230101) or dotted
-         * dates whose groups all have two digits after the first four. */
-        size_t q = pos + 4;
-        int ok = 1, ngroups = 0;
-        while (q < len && ngroups < 8) {
-            size_t sep = (s[q] == '.' || s[q] == ':' || s[q] == '-') ? 1 : 0;
-            size_t k = version_digits_span(s + q + sep, len - q - sep);
-            if (k == 0)
-                break;
-            if (k < 2) {
-                ok = 0;
-                break;
-            }
-            size_t take = ngroups < 6 ? 2 : (k < 3 ? k : 3);
-            if (ngroups >= 6 && take > k)
-                take = k;
-            q += sep + take;
-            ngroups++;
-        }
-        if (ok && ngroups >= 1) {
-            for (size_t k = pos; k < q; k++)
-                put(&tmp, version_is_digit((unsigned char)s[k]) ? s + k : ".", 1);
-            p = q;
-            if (modifier(s, len, p, &tmp)) {
-                *b = tmp;
-                return VG_OK;
-            }
-        }
-    }
+    /* Date: \d{4}([.:-]?\d{2}){1,6}([.:-]?\d{1,3})? then the modifier. */
+    if (d >= 4 && date_match(s, len, pos, pos + 4, 0, 0, b))
+        return VG_OK;
     /* Numeric branches: "(.*?)[.-]?dev$" with a numeric/x name. */
     if (len >= 3 && ieq(s + len - 3, 3, "dev")) {
         size_t n = len - 3;
         if (n > 0 && (s[n - 1] == '.' || s[n - 1] == '-'))
+            n--;
+        /* normalizeBranch() trims the name. */
+        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
+                         s[n - 1] == '\r' || s[n - 1] == '\v'))
             n--;
         size_t p = (n > 0 && (s[0] == 'v' || s[0] == 'V')) ? 1 : 0;
         size_t k = version_digits_span(s + p, n - p);

@@ -4,7 +4,9 @@
  * maven-artifact.jar; the rules of the Maven "Version Order
  * Specification").  The version is lower-cased and split into a chain of
  * lists: '.' separates items, '-' and every switch between digits and
- * letters start a nested list; an empty item is 0.  Numbers compare by
+ * letters start a nested list, and so does a qualifier followed by digits
+ * or ending the version when the current list is not empty ("1.0.X1 <
+ * 1.0-X2"); an empty item is 0.  Numbers compare by
  * value; qualifiers alpha < beta < milestone < rc = cr < snapshot < "" =
  * ga = final = release < sp < other qualifiers (lexically); a1/b1/m1 are
  * alpha-1/beta-1/milestone-1.  Trailing "null" items (0, "", empty lists)
@@ -111,6 +113,10 @@ static int mvn_parse(const char *v, mvn_version *out)
                 depth++;
         } else if (version_is_digit((unsigned char)c)) {
             if (!is_digit && i > start) {
+                /* "1.0.X1 < 1.0-X2": a qualifier followed by digits starts
+                 * a list of its own unless it opens the current one. */
+                if (out->nitems > 0 && out->items[out->nitems - 1].depth == depth)
+                    depth++;
                 mvn_add(out, depth, s + start, i - start, 0, 1);
                 start = i;
                 depth++;
@@ -125,8 +131,11 @@ static int mvn_parse(const char *v, mvn_version *out)
             is_digit = 0;
         }
     }
-    if (len > start)
+    if (len > start) {
+        if (!is_digit && out->nitems > 0 && out->items[out->nitems - 1].depth == depth)
+            depth++;
         mvn_add(out, depth, s + start, len - start, is_digit, 0);
+    }
     out->depth = depth;
     /* Lists are a chain: list d holds its items, then list d+1 (if any).
      * Normalise from the deepest list up, as Maven does. */
@@ -165,20 +174,29 @@ static int string_cmp(const mvn_item *a, const mvn_item *b)
 
 static int list_cmp(const mvn_version *a, int da, const mvn_version *b, int db);
 
-/* An element against a missing one (Item.compareTo(null)); a list
- * compares its first element, an empty list is null. */
-static int vs_null(const mvn_version *v, int kind, const mvn_item *it, int d)
+static int item_vs_null(const mvn_item *it)
 {
-    if (kind == EL_LIST) {
-        while (v->count[d] == 0 && v->child[d])
-            d++;
-        if (v->count[d] == 0)
-            return 0;
-        it = &v->items[v->first[d]];
-    }
     if (it->kind == MVN_INT)
         return item_is_null(it) ? 0 : 1;
     return version_sign(qualifier_rank(it->s, it->len) - MVN_RELEASE_RANK);
+}
+
+/* An element against a missing one (Item.compareTo(null)); a list
+ * compares each of its elements against null in turn (MNG-6964), and the
+ * nested list is the last element of each list. */
+static int vs_null(const mvn_version *v, int kind, const mvn_item *it, int d)
+{
+    if (kind == EL_ITEM)
+        return item_vs_null(it);
+    for (;; d++) {
+        for (size_t i = 0; i < v->count[d]; i++) {
+            int r = item_vs_null(&v->items[v->first[d] + i]);
+            if (r)
+                return r;
+        }
+        if (!v->child[d])
+            return 0;
+    }
 }
 
 static int element_cmp(const mvn_version *a, int ka, const mvn_item *ia, int da,

@@ -472,7 +472,9 @@ static int npm_xrange_comparator(npm_set *set, const char *op, size_t oplen, con
 static int npm_token(npm_set *set, const char *s, size_t len)
 {
     npm_xrange x;
-    if (len > 0 && s[0] == '^') {
+    if (len == 0)
+        return VG_OK; /* npm's ANY comparator */
+    if (s[0] == '^') {
         if (npm_parse_xrange(s + 1, len - 1, &x) != VG_OK)
             return VG_ERR_FORMAT;
         return npm_caret(set, &x);
