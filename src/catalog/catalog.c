@@ -22,6 +22,7 @@ extern const vg_cataloger vg_cataloger_yarn;
 extern const vg_cataloger vg_cataloger_pnpm;
 extern const vg_cataloger vg_cataloger_python;
 extern const vg_cataloger vg_cataloger_ruby;
+extern const vg_cataloger vg_cataloger_php;
 
 const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_osrelease, /* first: the others read inv->os */
@@ -37,6 +38,7 @@ const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_pnpm,
     &vg_cataloger_python,
     &vg_cataloger_ruby,
+    &vg_cataloger_php,
     NULL,
 };
 
