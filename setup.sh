@@ -19,8 +19,9 @@ case "${1:-}" in
 esac
 
 # Build dependencies, then what the tests compare against or validate with.
-build_pkgs="gcc make cmake pkg-config libarchive-dev libjansson-dev libsqlite3-dev libssl-dev"
-test_pkgs="clang libclang-rt-14-dev python3 rpm dpkg zstd xz-utils bzip2 gzip tar openssl jq util-linux db5.3-util skopeo umoci"
+build_pkgs="gcc make cmake pkg-config libarchive-dev libjansson-dev libsqlite3-dev libssl-dev libyaml-dev libcurl4-openssl-dev zlib1g-dev"
+test_pkgs="clang libclang-rt-14-dev python3 rpm dpkg zstd xz-utils bzip2 gzip tar openssl jq util-linux db5.3-util skopeo umoci
+    unzip zip openjdk-17-jdk-headless libcommons-lang3-java libcommons-io-java libguava-java"
 
 missing=""
 pkgs="$build_pkgs"
@@ -46,9 +47,12 @@ cmake --build build -j"$jobs"
 
 [ "$test_mode" = 1 ] || exit 0
 
-# Node tools used by the tests (JSON-schema validation, sigstore-js).
-for dir in tests/tools tests/interop; do
-    if [ -f "$dir/package-lock.json" ] && ! [ -d "$dir/node_modules" ]; then
+# Node tools used by the tests (schema validators, sigstore-js, reference
+# implementations), each pinned by its package-lock.json; installed again
+# when the lock file is newer than what is installed.
+for lock in $(find tests -name package-lock.json -not -path '*/node_modules/*' | sort); do
+    dir=$(dirname "$lock")
+    if ! [ "$dir/node_modules/.package-lock.json" -nt "$lock" ]; then
         npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
     fi
 done
