@@ -61,10 +61,12 @@ static const char *const schema_indexes =
     "CREATE INDEX affected_range_by_aff ON affected_range(aff);"
     "CREATE INDEX range_event_by_rng ON range_event(rng, seq);"
     "CREATE INDEX affected_version_by_aff ON affected_version(aff);"
-    /* Aliases in both directions, for merging CVE/GHSA/GO/PYSEC/RUSTSEC/DSA ids. */
+    /* Aliases in both directions, for merging CVE/GHSA/GO/PYSEC/RUSTSEC/DSA
+     * ids.  UNION ALL (not UNION) so that SQLite pushes "WHERE id = ?" into
+     * both halves and uses the indexes; a pair may therefore repeat. */
     "CREATE VIEW alias(id, alias) AS"
     " SELECT a.id, x.alias FROM advisory_alias x JOIN advisory a ON a.adv = x.adv"
-    " UNION SELECT x.alias, a.id FROM advisory_alias x JOIN advisory a ON a.adv = x.adv;";
+    " UNION ALL SELECT x.alias, a.id FROM advisory_alias x JOIN advisory a ON a.adv = x.adv;";
 
 /* ------------------------------------------------------------------------ */
 /* writer                                                                   */
@@ -611,7 +613,7 @@ int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
         {&db->q_adv_aliases, "SELECT alias FROM advisory_alias WHERE adv = ? ORDER BY alias"},
         {&db->q_adv_severity, "SELECT type, score FROM severity WHERE adv = ? ORDER BY rowid"},
         {&db->q_adv_refs, "SELECT type, url FROM reference WHERE adv = ? ORDER BY rowid"},
-        {&db->q_aliases, "SELECT alias FROM alias WHERE id = ?1 AND alias <> ?1 ORDER BY alias"},
+        {&db->q_aliases, "SELECT DISTINCT alias FROM alias WHERE id = ?1 AND alias <> ?1 ORDER BY alias"},
         {&db->q_kev,
          "SELECT cve, vendor, product, name, date_added, due_date, ransomware, short_description,"
          " required_action FROM kev WHERE cve = ?"},
