@@ -374,17 +374,23 @@ static int plan_dir(vg_ctx *ctx, vdb_writer *w, plan *p, const char *dir, int de
         return st;
     vg_buf path;
     vg_buf_init(&path, 8192);
-    /* An OSV folder: its first JSON file (in name order) is an OSV record. */
-    int osv_dir = 0;
-    for (size_t i = 0; i < n; i++) {
+    /* An OSV folder: the first of its JSON files (in name order) that
+     * parses is an OSV record; up to 5 are tried, so a broken record at the
+     * front does not hide the folder. */
+    int osv_dir = 0, tried = 0;
+    for (size_t i = 0; i < n && tried < 5; i++) {
         if (!ends_with(names[i], ".json"))
             continue;
         vg_buf_reset(&path);
         if (vg_buf_addf(&path, "%s/%s", dir, names[i]) != VG_OK)
             break;
         int parsed;
-        osv_dir = classify_json_file(path.data, &parsed) == JSON_OSV;
-        break;
+        tried++;
+        json_class c = classify_json_file(path.data, &parsed);
+        if (parsed) {
+            osv_dir = c == JSON_OSV;
+            break;
+        }
     }
     if (osv_dir) {
         char source[512];
