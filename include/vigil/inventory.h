@@ -19,6 +19,7 @@ typedef enum vg_target_kind {
     VG_TARGET_ROOTFS_ARCHIVE,    /* a tarball of a root filesystem */
     VG_TARGET_DOCKER_ARCHIVE,    /* `docker save` output */
     VG_TARGET_OCI_LAYOUT,        /* OCI image layout, directory or tar */
+    VG_TARGET_SBOM,              /* an existing SBOM file read by sbomread.h */
 } vg_target_kind;
 
 typedef struct vg_layer {

@@ -28,4 +28,33 @@ char *vg_purl_format(vg_arena *arena, const char *type, const char *namespace_,
 struct vg_os;
 char *vg_purl_distro(vg_arena *arena, const struct vg_os *os);
 
+/* A package URL taken apart by vg_purl_parse() (src/model/purl_parse.c). */
+typedef struct vg_purl {
+    const char *type;          /* lower-cased */
+    const char *namespace_;    /* decoded, segments joined by '/'; NULL when absent */
+    const char *name;          /* decoded */
+    const char *version;       /* decoded; NULL when absent */
+    vg_purl_qualifier *qualifiers; /* decoded, keys lower-cased, sorted by key */
+    size_t nqualifiers;
+    const char *subpath;       /* decoded segments joined by '/'; NULL when absent */
+} vg_purl;
+
+#define VG_PURL_MAX_LENGTH 8192 /* longer purls are refused */
+
+/* Parses the package URL s[0..len) into out, strings in arena, following
+ * the "How to parse a purl string" steps of PURL-SPECIFICATION.rst: scheme
+ * "pkg" (case-insensitive, "pkg://" accepted), type lower-cased,
+ * percent-decoding of each segment, empty namespace segments dropped,
+ * qualifier keys lower-cased, empty values dropped, subpath "." ".."
+ * segments dropped, and the type rules the spec's test suite checks
+ * (namespace/name lower-cased for deb, apk, alpm, bitbucket, github,
+ * golang namespace, hex, pypi name with '_' -> '-'; a namespace required
+ * for maven, and refused for types that have none...).
+ * Returns 0, or -1 when s is not a valid purl (then *why, if non-NULL, is
+ * a static message), or -2 on OOM. */
+int vg_purl_parse(vg_arena *arena, const char *s, size_t len, vg_purl *out, const char **why);
+
+/* The value of qualifier key of p, or NULL. */
+const char *vg_purl_qualifier_get(const vg_purl *p, const char *key);
+
 #endif

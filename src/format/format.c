@@ -267,6 +267,8 @@ const char *fmt_target_kind(vg_target_kind kind)
         return "docker-archive";
     case VG_TARGET_OCI_LAYOUT:
         return "oci-layout";
+    case VG_TARGET_SBOM:
+        return "sbom";
     }
     return "unknown";
 }
