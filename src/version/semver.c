@@ -207,6 +207,7 @@ typedef struct npm_set {
     const npm_version *version;
     int all_pass;      /* every comparator so far is satisfied */
     int pre_allowed;   /* a comparator names a prerelease of version's M.m.p */
+    int comparators;   /* comparators other than npm's ANY ("", "*") */
 } npm_set;
 
 static uint64_t digits_value(const char *s, size_t n)
@@ -249,6 +250,7 @@ static int npm_emit(npm_set *set, enum npm_op op, uint64_t major, uint64_t minor
     if (prelen > NPM_MAX_LEN)
         return VG_ERR_FORMAT;
     npm_version c = {{major, minor, patch}, pre, prelen};
+    set->comparators++;
     int r = npm_version_cmp(set->version, &c);
     int ok = op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0
            : op == OP_GE ? r >= 0 : r == 0;
@@ -526,10 +528,13 @@ static int starts_operand(const char *s, size_t len)
                        s[i] == '*');
 }
 
-/* Evaluates one "||" alternative (trimmed, single spaces). */
-static int npm_comparator_set(const npm_version *version, const char *s, size_t len, int *out)
+/* Evaluates one "||" alternative (trimmed, single spaces); *only_any is
+ * set when all its comparators are npm's ANY. */
+static int npm_comparator_set(const npm_version *version, const char *s, size_t len, int *out,
+                              int *only_any)
 {
-    npm_set set = {version, 1, 0};
+    npm_set set = {version, 1, 0, 0};
+    *only_any = 0;
     int st = VG_OK;
     /* Hyphen range: exactly "A - B" with X-range operands. */
     const char *sp1 = memchr(s, ' ', len);
@@ -566,6 +571,7 @@ static int npm_comparator_set(const npm_version *version, const char *s, size_t 
             if (st)
                 return st;
             *out = set.all_pass && (!version->prelen || set.pre_allowed);
+            *only_any = set.comparators == 0;
             return VG_OK;
         }
     }
@@ -596,6 +602,7 @@ static int npm_comparator_set(const npm_version *version, const char *s, size_t 
             break;
     }
     *out = set.all_pass && (!version->prelen || set.pre_allowed);
+    *only_any = set.comparators == 0;
     return VG_OK;
 }
 
@@ -627,7 +634,7 @@ int vg_semver_range_match(const char *range, const char *version, int *out)
 
     /* String.split("||"): a trailing "||" leaves an empty alternative,
      * which npm reads as "*". */
-    int any = 0;
+    int any = 0, some_set_only_any = 0;
     size_t start = 0;
     for (size_t i = 0;; i++) {
         int at_sep = i + 1 < n && norm[i] == '|' && norm[i + 1] == '|';
@@ -638,16 +645,19 @@ int vg_semver_range_match(const char *range, const char *version, int *out)
             a++;
         while (b > a && norm[b - 1] == ' ')
             b--;
-        int match = 0;
-        int st = npm_comparator_set(&v, norm + a, b - a, &match);
+        int match = 0, only_any = 0;
+        int st = npm_comparator_set(&v, norm + a, b - a, &match, &only_any);
         if (st)
             return st;
         any |= match;
+        some_set_only_any |= only_any;
         if (!at_sep)
             break;
         start = i + 2;
         i++;
     }
-    *out = any;
+    /* node-semver keeps only an all-ANY alternative when there is one, and
+     * ANY does not admit prereleases: "* || ~1.2.3-beta" is "*". */
+    *out = some_set_only_any ? !v.prelen : any;
     return VG_OK;
 }

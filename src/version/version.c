@@ -139,6 +139,8 @@ int version_digits_cmp(const char *a, size_t alen, const char *b, size_t blen)
         b++, blen--;
     if (alen != blen)
         return alen < blen ? -1 : 1;
+    if (alen == 0)
+        return 0;
     int r = memcmp(a, b, alen);
     return version_sign(r);
 }

@@ -174,6 +174,9 @@ static const range_case RANGES[] = {
     {"1.2.3 -", "1.2.3", -1},
     {"^1.2.3.4", "1.2.3", -1},
     {">=1.2.3", "not-a-version", -1},
+    /* node-semver keeps only an all-"*" alternative, which admits no prerelease. */
+    {"* || ~1.2.3-beta.2", "1.2.3-beta.4", 0},
+    {"* || ~1.2.3-beta.2", "1.2.4", 1},
 };
 
 static int run_unit_tests(void)

@@ -89,13 +89,18 @@ def apk(r):
 
 def semver_core(r, big=False):
     def n():
-        return str(r.randint(0, 3)) if r.random() < 0.7 else num(r, big)
+        k = r.random()
+        if k < 0.7:
+            return str(r.randint(0, 3))
+        return num(r, big) if k < 0.8 else str(r.randint(0, 99999))
     v = "%s.%s.%s" % (n(), n(), n())
     if r.random() < 0.5:
-        ids = [pick(r, ["alpha", "beta", "rc", "0", "1", "2", "11", "x", "pre-1", "01", "a1", "-", "A", str(r.randint(0, 10**15))]) for _ in range(r.randint(1, 3))]
+        ids = [pick(r, ["alpha", "beta", "rc", "0", "1", "2", "11", "x", "pre-1", "alpha", "a1", "-", "A", str(r.randint(0, 10**15))]) for _ in range(r.randint(1, 3))]
+        if r.random() < 0.03:
+            ids.append(pick(r, ["01", "", "a b"]))
         v += "-" + ".".join(ids)
     if r.random() < 0.2:
-        v += "+" + pick(r, ["build.1", "sha.5114f85", "001", "", "a..b"])
+        v += "+" + pick(r, ["build.1", "sha.5114f85", "001", "exp.sha.5114f85", "20130313144700"] + ([""] if r.random() < 0.1 else []))
     return v
 
 
@@ -237,7 +242,9 @@ def comparator(r):
         return pick(r, ["", ">", ">=", "<", "<=", "=", "> ", ">= ", "<= "]) + partial(r)
     if k < 0.9:
         return partial(r) + " - " + partial(r)
-    return pick(r, ["", "*", "1.2.3*", "-", "^", "||", ">=*", "<*", "1.2.3.4", "~1.2.3-beta.2", "^0.0.1-0"])
+    if k < 0.95:
+        return pick(r, ["", "*", ">=*", "<*", "~1.2.3-beta.2", "^0.0.1-0", "1.2.3-alpha.7", ">1.2.3-alpha.3", "~0", "^0.0.x"])
+    return pick(r, ["1.2.3*", "-", "^", "||", "1.2.3.4", "==1.2.3", "vv1.2"])
 
 
 def npm_range(r):
