@@ -42,6 +42,9 @@ int vg_digest_memory(vg_ctx *ctx, const void *data, size_t len, unsigned algorit
 /* Writes the lowercase hex of len bytes and a NUL into hex (2*len+1 bytes). */
 void vg_hex_encode(char *hex, const unsigned char *bytes, size_t len);
 
+/* Value (0-15) of the hex digit c (either case), or -1. */
+int vg_hex_digit(int c);
+
 /* 1 when s[0..len) are all hex digits (either case), else 0. */
 int vg_is_hex(const char *s, size_t len);
 

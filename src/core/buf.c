@@ -58,6 +58,11 @@ static int buf_reserve(vg_buf *buf, size_t extra)
     return VG_OK;
 }
 
+int vg_buf_reserve(vg_buf *buf, size_t extra)
+{
+    return buf_reserve(buf, extra);
+}
+
 int vg_buf_add(vg_buf *buf, const void *data, size_t len)
 {
     int rc = buf_reserve(buf, len);

@@ -26,13 +26,22 @@ void vg_hex_encode(char *hex, const unsigned char *bytes, size_t len)
     hex[2 * len] = '\0';
 }
 
+int vg_hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 int vg_is_hex(const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+    for (size_t i = 0; i < len; i++)
+        if (vg_hex_digit((unsigned char)s[i]) < 0)
             return 0;
-    }
     return 1;
 }
 
