@@ -104,7 +104,7 @@ int cmd_verify_blob(int argc, char **argv)
         cli_error("verify-blob: %s", ctx.message);
         status = cli_exit_status(rc);
     } else if ((rc = vg_blob_verify(&ctx, key, argv[optind], sig.data, sig.len)) != VG_OK) {
-        if (rc == VG_ERR_DIGEST || rc == VG_ERR_FORMAT) {
+        if (rc == VG_ERR_SIGNATURE || rc == VG_ERR_FORMAT) {
             cli_error("verification FAILED: %s", ctx.message);
             status = EXIT_VERIFY;
         } else {

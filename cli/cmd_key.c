@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "vigil/attest.h"
+#include "vigil/io.h"
 
 #define PASSPHRASE_MAX 1024
 
@@ -91,30 +92,23 @@ int attest_cli_load_private_key(vg_ctx *ctx, const char *path, vg_key **out)
 int attest_cli_read_file(vg_ctx *ctx, const char *path, size_t max, vg_buf *out)
 {
     vg_buf_init(out, max);
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f)
-        return vg_error(ctx, errno == ENOENT ? VG_ERR_NOT_FOUND : VG_ERR_IO, "%s: cannot open: %s", path,
-                        strerror(errno));
+    int is_stdin = strcmp(path, "-") == 0;
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return vg_error(ctx, errno == ENOENT ? VG_ERR_NOT_FOUND : errno == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO,
+                        "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
-    int rc = VG_OK;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
+    int rc;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
         rc = vg_error(ctx, VG_ERR_IO, "%s: is a directory", path);
-    char *block = rc ? NULL : malloc(1u << 20);
-    if (!rc && !block)
-        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    while (rc == VG_OK) {
-        size_t n = fread(block, 1, 1u << 20, f);
-        if (n > 0 && vg_buf_add(out, block, n) != VG_OK)
-            rc = vg_error(ctx, VG_ERR_LIMIT, "%s: larger than %zu bytes", path, max);
-        if (n < (1u << 20)) {
-            if (ferror(f))
-                rc = vg_error(ctx, VG_ERR_IO, "%s: read error", path);
-            break;
-        }
-    }
-    free(block);
-    if (f != stdin)
-        fclose(f);
+    else if ((rc = vg_read_all(fd, out)) == VG_ERR_LIMIT)
+        rc = vg_error(ctx, VG_ERR_LIMIT, "%s: larger than %zu bytes", path, max);
+    else if (rc == VG_ERR_IO)
+        rc = vg_error(ctx, VG_ERR_IO, "%s: read error: %s", path, strerror(errno));
+    else if (rc)
+        rc = vg_error(ctx, rc, "%s: out of memory", path);
+    if (!is_stdin)
+        close(fd);
     if (rc == VG_OK && !out->data && vg_buf_add(out, "", 0) != VG_OK)
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     return rc;

@@ -87,7 +87,7 @@ const char *vg_key_id(const vg_key *key);
 int vg_key_sign(vg_ctx *ctx, const vg_key *key, const void *msg, size_t len, vg_buf *sig);
 
 /* Checks sig over msg (same scheme as vg_key_sign).  Returns VG_OK when it
- * verifies, VG_ERR_DIGEST when it does not, VG_ERR_FORMAT when sig is not a
+ * verifies, VG_ERR_SIGNATURE when it does not, VG_ERR_FORMAT when sig is not a
  * well-formed signature for the key type (wrong length, bad DER); the
  * message says which. */
 int vg_key_verify(vg_ctx *ctx, const vg_key *key, const void *msg, size_t len,
@@ -99,7 +99,7 @@ int vg_key_verify(vg_ctx *ctx, const vg_key *key, const void *msg, size_t len,
 int vg_blob_sign(vg_ctx *ctx, const vg_key *key, const char *path, vg_buf *sig_base64);
 
 /* Checks a detached base64 signature (surrounding whitespace allowed) of the
- * file at path.  VG_OK, VG_ERR_DIGEST (does not verify), VG_ERR_FORMAT (not
+ * file at path.  VG_OK, VG_ERR_SIGNATURE (does not verify), VG_ERR_FORMAT (not
  * base64 / malformed signature) or an I/O status. */
 int vg_blob_verify(vg_ctx *ctx, const vg_key *key, const char *path,
                    const char *sig_base64, size_t len);
@@ -190,9 +190,14 @@ typedef struct vg_verify_result {
  * type and the subject digest when asked.  An envelope needs at least one
  * signature and no two equal ones; one by the key must verify.  A bundle
  * needs exactly one.  Returns VG_OK with result->statement filled, or
- * VG_ERR_DIGEST (a check failed; result->failed says which and
- * ctx->message how), VG_ERR_FORMAT / VG_ERR_LIMIT (also with
- * result->failed set) or an I/O status for the subject file.
+ * VG_ERR_SIGNATURE (a signature or statement check failed: signature
+ * count, signature, payload type, predicate type), VG_ERR_DIGEST (the
+ * subject's digest matches no subject), VG_ERR_FORMAT / VG_ERR_LIMIT /
+ * VG_ERR_UNSUPPORTED (malformed document, statement or signature; unknown
+ * media type) or an I/O status for the subject file; result->failed says
+ * which check and ctx->message how.  The document may be as large as
+ * VG_ATTEST_MAX_DOCUMENT: only the envelope becomes a tree, the payload is
+ * decoded once and the predicate is checked for syntax without a tree.
  * result is initialised by the call; free result->statement after. */
 int vg_attest_verify(vg_ctx *ctx, const char *doc, size_t len,
                      const vg_verify_options *opts, vg_verify_result *result);

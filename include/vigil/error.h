@@ -28,6 +28,7 @@ typedef enum vg_status {
     VG_ERR_USAGE = 8,       /* invalid argument from the caller */
     VG_ERR_DIGEST = 9,      /* content does not match its recorded digest */
     VG_ERR_PERMISSION = 10, /* the file exists but may not be read */
+    VG_ERR_SIGNATURE = 11,  /* a signature or attestation check failed */
 } vg_status;
 
 /* One-line description of a status code; never NULL. */

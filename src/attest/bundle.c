@@ -31,12 +31,16 @@ int vg_attest_bundle(vg_ctx *ctx, const vg_key *key, const char *predicate_type,
                      const vg_attest_subject *subjects, size_t nsubjects,
                      vg_attest_format format, vg_buf *out)
 {
-    vg_buf statement;
-    vg_buf_init(&statement, VG_ATTEST_MAX_DOCUMENT);
-    int rc = vg_intoto_statement(ctx, predicate_type, predicate_json, predicate_len, subjects,
-                                 nsubjects, &statement);
+    /* The statement is head + predicate + "}"; it is signed and encoded
+     * from those three pieces, so the predicate is never copied. */
+    vg_buf head;
+    vg_buf_init(&head, VG_ATTEST_MAX_DOCUMENT);
+    const char *predicate = NULL;
+    size_t trimmed = 0;
+    int rc = attest_statement_head(ctx, predicate_type, predicate_json, predicate_len, subjects, nsubjects, &head,
+                                   &predicate, &trimmed);
     if (rc) {
-        vg_buf_free(&statement);
+        vg_buf_free(&head);
         return rc;
     }
     if (format == VG_ATTEST_BUNDLE) {
@@ -48,9 +52,10 @@ int vg_attest_bundle(vg_ctx *ctx, const vg_key *key, const char *predicate_type,
         if (rc)
             rc = vg_error(ctx, rc, "out of memory");
     }
+    attest_piece statement[3] = {{head.data, head.len}, {predicate, trimmed}, {"}", 1}};
     if (rc == VG_OK)
-        rc = vg_dsse_sign(ctx, key, VG_INTOTO_PAYLOAD_TYPE, statement.data, statement.len, out);
-    vg_buf_free(&statement);
+        rc = attest_dsse_sign_pieces(ctx, key, VG_INTOTO_PAYLOAD_TYPE, statement, 3, out);
+    vg_buf_free(&head);
     if (rc == VG_OK && format == VG_ATTEST_BUNDLE && vg_buf_addc(out, '}') != VG_OK)
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     if (rc == VG_OK && vg_buf_addc(out, '\n') != VG_OK)
@@ -64,16 +69,16 @@ static int fail(vg_verify_result *result, vg_verify_check check, int status)
     return status;
 }
 
-/* Lowercase comparison of two hex strings. */
-static int hex_equal(const char *a, const char *b)
+/* Case-insensitive comparison of a hex digest from the statement with
+ * the file's (lowercase, NUL-terminated). */
+static int hex_equal(const attest_json *value, const char *hex)
 {
-    size_t n = strlen(a);
-    if (n != strlen(b))
+    size_t n = strlen(hex);
+    if (value->len != n)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        char x = a[i] >= 'A' && a[i] <= 'F' ? (char)(a[i] + 32) : a[i];
-        char y = b[i] >= 'A' && b[i] <= 'F' ? (char)(b[i] + 32) : b[i];
-        if (x != y)
+        char x = value->str[i] >= 'A' && value->str[i] <= 'F' ? (char)(value->str[i] + 32) : value->str[i];
+        if (x != hex[i])
             return 0;
     }
     return 1;
@@ -82,21 +87,20 @@ static int hex_equal(const char *a, const char *b)
 /* Checks that the file at path is one of the statement's subjects: a
  * subject matches when it carries sha256 and/or sha512 and every one of
  * those it carries equals the file's. */
-static int check_subject(vg_ctx *ctx, json_t *statement, const char *path, vg_verify_result *result)
+static int check_subject(vg_ctx *ctx, const attest_statement *st, const char *path, vg_verify_result *result)
 {
-    json_t *subjects = json_object_get(statement, "subject");
     unsigned algorithms = VG_DIGEST_SHA256;
-    for (size_t i = 0; i < json_array_size(subjects); i++)
-        if (json_object_get(json_object_get(json_array_get(subjects, i), "digest"), "sha512"))
+    for (const attest_json *s = st->subjects->child; s; s = s->next)
+        if (attest_json_member(attest_json_member(s, "digest"), "sha512"))
             algorithms |= VG_DIGEST_SHA512;
     vg_file_digest d;
     int rc = vg_digest_file(ctx, path, algorithms, &d);
     if (rc)
         return fail(result, VG_CHECK_SUBJECT, rc);
-    for (size_t i = 0; i < json_array_size(subjects); i++) {
-        json_t *digest = json_object_get(json_array_get(subjects, i), "digest");
-        const char *sha256 = json_string_value(json_object_get(digest, "sha256"));
-        const char *sha512 = json_string_value(json_object_get(digest, "sha512"));
+    for (const attest_json *s = st->subjects->child; s; s = s->next) {
+        const attest_json *digest = attest_json_member(s, "digest");
+        const attest_json *sha256 = attest_json_as_string(attest_json_member(digest, "sha256"));
+        const attest_json *sha512 = attest_json_as_string(attest_json_member(digest, "sha512"));
         if (!sha256 && !sha512)
             continue;
         if ((!sha256 || hex_equal(sha256, d.sha256)) && (!sha512 || hex_equal(sha512, d.sha512)))
@@ -104,20 +108,53 @@ static int check_subject(vg_ctx *ctx, json_t *statement, const char *path, vg_ve
     }
     /* Name the subjects so the user sees what was signed. */
     char listed[1024] = "";
-    size_t used = 0;
-    for (size_t i = 0; i < json_array_size(subjects) && i < 4 && used < sizeof listed; i++) {
-        json_t *s = json_array_get(subjects, i);
-        const char *name = json_string_value(json_object_get(s, "name"));
-        const char *sha256 = json_string_value(json_object_get(json_object_get(s, "digest"), "sha256"));
-        int n = snprintf(listed + used, sizeof listed - used, "%s%.200s sha256:%.64s", i ? ", " : "",
-                         name ? name : "(unnamed)", sha256 ? sha256 : "(none)");
+    size_t used = 0, i = 0;
+    for (const attest_json *s = st->subjects->child; s && i < 4 && used < sizeof listed; s = s->next, i++) {
+        const attest_json *name = attest_json_as_string(attest_json_member(s, "name"));
+        const attest_json *sha256 = attest_json_as_string(attest_json_member(attest_json_member(s, "digest"), "sha256"));
+        int n = snprintf(listed + used, sizeof listed - used, "%s%.*s sha256:%.*s", i ? ", " : "",
+                         name ? (int)(name->len < 200 ? name->len : 200) : 9, name ? name->str : "(unnamed)",
+                         sha256 ? (int)(sha256->len < 64 ? sha256->len : 64) : 6, sha256 ? sha256->str : "(none)");
         if (n < 0)
             break;
         used += (size_t)n;
     }
     return fail(result, VG_CHECK_SUBJECT,
                 vg_error(ctx, VG_ERR_DIGEST, "subject mismatch: %s has sha256:%s, which no subject of the statement has (%s%s)",
-                         path, d.sha256, listed, json_array_size(subjects) > 4 ? ", ..." : ""));
+                         path, d.sha256, listed, st->subjects->count > 4 ? ", ..." : ""));
+}
+
+/* Finds the DSSE envelope in the parsed document: the document itself, or
+ * a bundle's dsseEnvelope after its media type is checked. */
+static int find_envelope(vg_ctx *ctx, const attest_json *root, vg_verify_result *result, const attest_json **env)
+{
+    const attest_json *media = attest_json_member(root, "mediaType");
+    if (!media) {
+        if (attest_json_member(root, "payloadType") || attest_json_member(root, "signatures")) {
+            *env = root;
+            return VG_OK;
+        }
+        return fail(result, VG_CHECK_DOCUMENT,
+                    vg_error(ctx, VG_ERR_FORMAT, "neither a Sigstore bundle (mediaType) nor a DSSE envelope (payloadType)"));
+    }
+    result->is_bundle = 1;
+    int known = 0;
+    for (size_t i = 0; i < sizeof known_media_types / sizeof known_media_types[0]; i++)
+        known |= attest_json_equals(media, known_media_types[i]);
+    if (!known) {
+        int is_string = attest_json_as_string(media) != NULL;
+        return fail(result, VG_CHECK_MEDIA_TYPE,
+                    vg_error(ctx, VG_ERR_UNSUPPORTED, "unknown bundle media type '%.*s' (expected " VG_SIGSTORE_BUNDLE_V03 ")",
+                             is_string ? (int)(media->len < 200 ? media->len : 200) : 15,
+                             is_string ? media->str : "(not a string)"));
+    }
+    if (attest_json_member(root, "messageSignature"))
+        return fail(result, VG_CHECK_DOCUMENT,
+                    vg_error(ctx, VG_ERR_UNSUPPORTED, "bundle holds a message signature, not an attestation (dsseEnvelope)"));
+    *env = attest_json_member(root, "dsseEnvelope");
+    if (!*env || (*env)->kind != ATTEST_JSON_OBJECT)
+        return fail(result, VG_CHECK_DOCUMENT, vg_error(ctx, VG_ERR_FORMAT, "bundle has no dsseEnvelope"));
+    return VG_OK;
 }
 
 int vg_attest_verify(vg_ctx *ctx, const char *doc, size_t len,
@@ -137,54 +174,34 @@ int vg_attest_verify(vg_ctx *ctx, const char *doc, size_t len,
     if (len > VG_ATTEST_MAX_DOCUMENT)
         return fail(result, VG_CHECK_DOCUMENT, vg_error(ctx, VG_ERR_LIMIT, "document larger than 1 GiB"));
 
-    json_error_t err;
-    json_t *root = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &err);
-    if (!root)
-        return fail(result, VG_CHECK_DOCUMENT,
-                    vg_error(ctx, VG_ERR_FORMAT, "not JSON: %s (line %d, column %d)", err.text, err.line, err.column));
-    int rc = VG_OK;
-    json_t *env = NULL;
-    json_t *media = json_object_get(root, "mediaType");
-    if (!json_is_object(root)) {
-        rc = fail(result, VG_CHECK_DOCUMENT, vg_error(ctx, VG_ERR_FORMAT, "not a JSON object"));
-    } else if (media) {
-        result->is_bundle = 1;
-        const char *mt = json_string_value(media);
-        int known = 0;
-        for (size_t i = 0; mt && i < sizeof known_media_types / sizeof known_media_types[0]; i++)
-            known |= strcmp(mt, known_media_types[i]) == 0;
-        if (!known)
-            rc = fail(result, VG_CHECK_MEDIA_TYPE,
-                      vg_error(ctx, VG_ERR_UNSUPPORTED, "unknown bundle media type '%.200s' (expected " VG_SIGSTORE_BUNDLE_V03 ")",
-                               mt ? mt : "(not a string)"));
-        else if (json_object_get(root, "messageSignature"))
-            rc = fail(result, VG_CHECK_DOCUMENT,
-                      vg_error(ctx, VG_ERR_UNSUPPORTED, "bundle holds a message signature, not an attestation (dsseEnvelope)"));
-        else if (!json_is_object(env = json_object_get(root, "dsseEnvelope")))
-            rc = fail(result, VG_CHECK_DOCUMENT, vg_error(ctx, VG_ERR_FORMAT, "bundle has no dsseEnvelope"));
-    } else if (json_object_get(root, "payloadType") || json_object_get(root, "signatures")) {
-        env = root;
-    } else {
-        rc = fail(result, VG_CHECK_DOCUMENT,
-                  vg_error(ctx, VG_ERR_FORMAT, "neither a Sigstore bundle (mediaType) nor a DSSE envelope (payloadType)"));
-    }
+    /* The bundle or envelope becomes a small tree; its payload string
+     * stays in doc and is decoded once, into result->statement. */
+    attest_json_doc tree;
+    int rc = attest_json_parse(ctx, "document", doc, len, NULL, &tree);
+    const attest_json *env = NULL;
+    if (rc)
+        rc = fail(result, VG_CHECK_DOCUMENT, rc);
+    else
+        rc = find_envelope(ctx, tree.root, result, &env);
     if (rc == VG_OK)
         rc = attest_dsse_verify(ctx, env, opts->key, result->is_bundle, &result->statement, &result->failed);
-    json_decref(root);
+    attest_json_doc_free(&tree);
     if (rc)
         return rc;
 
-    json_t *statement = NULL;
-    rc = attest_statement_parse(ctx, result->statement.data, result->statement.len, &statement);
-    if (rc)
+    attest_statement st;
+    rc = attest_statement_read(ctx, result->statement.data, result->statement.len, &st);
+    if (rc) {
+        attest_json_doc_free(&st.doc);
         return fail(result, VG_CHECK_STATEMENT, rc);
-    const char *type = json_string_value(json_object_get(statement, "predicateType"));
-    if (expected_type && strcmp(type, expected_type) != 0)
+    }
+    if (expected_type && !attest_json_equals(st.predicate_type, expected_type))
         rc = fail(result, VG_CHECK_PREDICATE_TYPE,
-                  vg_error(ctx, VG_ERR_DIGEST, "predicate type mismatch: the statement's is '%.300s', expected '%s'", type,
+                  vg_error(ctx, VG_ERR_SIGNATURE, "predicate type mismatch: the statement's is '%.*s', expected '%s'",
+                           (int)(st.predicate_type->len < 300 ? st.predicate_type->len : 300), st.predicate_type->str,
                            expected_type));
     if (rc == VG_OK && opts->subject_path)
-        rc = check_subject(ctx, statement, opts->subject_path, result);
-    json_decref(statement);
+        rc = check_subject(ctx, &st, opts->subject_path, result);
+    attest_json_doc_free(&st.doc);
     return rc;
 }

@@ -15,8 +15,6 @@
 #include "attest_internal.h"
 #include "vigil/digest.h"
 
-#define JSON_MAX_DEPTH 512
-
 static const struct {
     const char *name;
     const char *uri;
@@ -36,238 +34,6 @@ const char *vg_predicate_type_uri(const char *name)
         if (strcmp(predicate_types[i].name, name) == 0)
             return predicate_types[i].uri;
     return strchr(name, ':') ? name : NULL;
-}
-
-/* ---- strict JSON syntax check ---- */
-
-typedef struct json_scan {
-    const unsigned char *s;
-    size_t len;
-    size_t pos;
-    const char *problem; /* set on the first error */
-} json_scan;
-
-static int scan_fail(json_scan *js, const char *problem)
-{
-    if (!js->problem)
-        js->problem = problem;
-    return -1;
-}
-
-static int is_json_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static void skip_space(json_scan *js)
-{
-    while (js->pos < js->len) {
-        unsigned char c = js->s[js->pos];
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-            break;
-        js->pos++;
-    }
-}
-
-static int is_hex_digit(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* Length of the well-formed UTF-8 sequence at s[0..avail) (RFC 3629), or 0. */
-static size_t utf8_sequence(const unsigned char *s, size_t avail)
-{
-    unsigned char c = s[0];
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F; /* no UTF-16 surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (avail < n || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return n;
-}
-
-static int scan_string(json_scan *js)
-{
-    js->pos++; /* opening quote */
-    while (js->pos < js->len) {
-        unsigned char c = js->s[js->pos];
-        if (c == '"') {
-            js->pos++;
-            return 0;
-        }
-        if (c < 0x20)
-            return scan_fail(js, "control character in a string");
-        if (c == '\\') {
-            if (js->pos + 1 >= js->len)
-                break;
-            unsigned char e = js->s[js->pos + 1];
-            if (e == 'u') {
-                if (js->len - js->pos < 6)
-                    break;
-                for (int k = 2; k < 6; k++)
-                    if (!is_hex_digit(js->s[js->pos + (size_t)k]))
-                        return scan_fail(js, "bad \\u escape");
-                js->pos += 6;
-                continue;
-            }
-            if (!strchr("\"\\/bfnrt", e) || e == '\0')
-                return scan_fail(js, "bad escape in a string");
-            js->pos += 2;
-            continue;
-        }
-        if (c < 0x80) {
-            js->pos++;
-            continue;
-        }
-        size_t n = utf8_sequence(js->s + js->pos, js->len - js->pos);
-        if (!n)
-            return scan_fail(js, "invalid UTF-8 in a string");
-        js->pos += n;
-    }
-    return scan_fail(js, "unterminated string");
-}
-
-static int scan_digits(json_scan *js)
-{
-    size_t start = js->pos;
-    while (js->pos < js->len && js->s[js->pos] >= '0' && js->s[js->pos] <= '9')
-        js->pos++;
-    return js->pos > start ? 0 : scan_fail(js, "bad number");
-}
-
-static int scan_number(json_scan *js)
-{
-    if (js->s[js->pos] == '-')
-        js->pos++;
-    if (js->pos >= js->len)
-        return scan_fail(js, "bad number");
-    if (js->s[js->pos] == '0')
-        js->pos++;
-    else if (scan_digits(js))
-        return -1;
-    if (js->pos < js->len && js->s[js->pos] == '.') {
-        js->pos++;
-        if (scan_digits(js))
-            return -1;
-    }
-    if (js->pos < js->len && (js->s[js->pos] == 'e' || js->s[js->pos] == 'E')) {
-        js->pos++;
-        if (js->pos < js->len && (js->s[js->pos] == '+' || js->s[js->pos] == '-'))
-            js->pos++;
-        if (scan_digits(js))
-            return -1;
-    }
-    return 0;
-}
-
-static int scan_literal(json_scan *js, const char *word)
-{
-    size_t n = strlen(word);
-    if (js->len - js->pos < n || memcmp(js->s + js->pos, word, n) != 0)
-        return scan_fail(js, "unexpected character");
-    js->pos += n;
-    return 0;
-}
-
-static int scan_value(json_scan *js, int depth);
-
-static int scan_container(json_scan *js, int depth)
-{
-    unsigned char open = js->s[js->pos];
-    unsigned char close = open == '{' ? '}' : ']';
-    if (depth >= JSON_MAX_DEPTH)
-        return scan_fail(js, "nested too deeply");
-    js->pos++;
-    skip_space(js);
-    if (js->pos < js->len && js->s[js->pos] == close) {
-        js->pos++;
-        return 0;
-    }
-    for (;;) {
-        skip_space(js);
-        if (open == '{') {
-            if (js->pos >= js->len || js->s[js->pos] != '"')
-                return scan_fail(js, "expected a member name");
-            if (scan_string(js))
-                return -1;
-            skip_space(js);
-            if (js->pos >= js->len || js->s[js->pos] != ':')
-                return scan_fail(js, "expected ':'");
-            js->pos++;
-        }
-        if (scan_value(js, depth + 1))
-            return -1;
-        skip_space(js);
-        if (js->pos >= js->len)
-            return scan_fail(js, "unexpected end of input");
-        if (js->s[js->pos] == ',') {
-            js->pos++;
-            continue;
-        }
-        if (js->s[js->pos] == close) {
-            js->pos++;
-            return 0;
-        }
-        return scan_fail(js, open == '{' ? "expected ',' or '}'" : "expected ',' or ']'");
-    }
-}
-
-static int scan_value(json_scan *js, int depth)
-{
-    skip_space(js);
-    if (js->pos >= js->len)
-        return scan_fail(js, "unexpected end of input");
-    unsigned char c = js->s[js->pos];
-    switch (c) {
-    case '{':
-    case '[':
-        return scan_container(js, depth);
-    case '"':
-        return scan_string(js);
-    case 't':
-        return scan_literal(js, "true");
-    case 'f':
-        return scan_literal(js, "false");
-    case 'n':
-        return scan_literal(js, "null");
-    default:
-        if (c == '-' || (c >= '0' && c <= '9'))
-            return scan_number(js);
-        return scan_fail(js, "unexpected character");
-    }
-}
-
-int vg_json_check_object(vg_ctx *ctx, const char *what, const char *json, size_t len)
-{
-    json_scan js = {(const unsigned char *)json, len, 0, NULL};
-    skip_space(&js);
-    if (js.pos >= len || json[js.pos] != '{')
-        return vg_error(ctx, VG_ERR_FORMAT, "%s: not a JSON object", what);
-    if (scan_value(&js, 0) == 0) {
-        skip_space(&js);
-        if (js.pos == len)
-            return VG_OK;
-        scan_fail(&js, "text after the JSON object");
-    }
-    return vg_error(ctx, VG_ERR_FORMAT, "%s: invalid JSON at byte %zu: %s", what, js.pos, js.problem);
 }
 
 /* ---- writing ---- */
@@ -311,7 +77,7 @@ static int utf8_valid(const char *s)
             i++;
             continue;
         }
-        size_t n = utf8_sequence(p + i, len - i);
+        size_t n = attest_utf8_sequence(p + i, len - i);
         if (!n)
             return 0;
         i += n;
@@ -319,9 +85,11 @@ static int utf8_valid(const char *s)
     return 1;
 }
 
-int vg_intoto_statement(vg_ctx *ctx, const char *predicate_type,
-                        const char *predicate_json, size_t predicate_len,
-                        const vg_attest_subject *subjects, size_t nsubjects, vg_buf *out)
+
+int attest_statement_head(vg_ctx *ctx, const char *predicate_type,
+                          const char *predicate_json, size_t predicate_len,
+                          const vg_attest_subject *subjects, size_t nsubjects, vg_buf *head,
+                          const char **predicate, size_t *trimmed_len)
 {
     const char *type_uri = vg_predicate_type_uri(predicate_type);
     if (!type_uri)
@@ -345,41 +113,57 @@ int vg_intoto_statement(vg_ctx *ctx, const char *predicate_type,
     if (rc)
         return rc;
     /* Trim surrounding whitespace: the predicate is embedded as it is. */
-    while (predicate_len && is_json_space(predicate_json[predicate_len - 1]))
+    while (predicate_len && attest_json_is_space(predicate_json[predicate_len - 1]))
         predicate_len--;
-    while (predicate_len && is_json_space(predicate_json[0])) {
+    while (predicate_len && attest_json_is_space(predicate_json[0])) {
         predicate_json++;
         predicate_len--;
     }
+    *predicate = predicate_json;
+    *trimmed_len = predicate_len;
 
-    rc = vg_buf_addstr(out, "{\"_type\":\"" VG_INTOTO_STATEMENT_V1 "\",\"subject\":[");
+    rc = vg_buf_addstr(head, "{\"_type\":\"" VG_INTOTO_STATEMENT_V1 "\",\"subject\":[");
     for (size_t i = 0; rc == VG_OK && i < nsubjects; i++) {
         const vg_attest_subject *s = &subjects[i];
         char hex[VG_SHA512_HEX_LEN + 1];
-        rc = vg_buf_addstr(out, i ? ",{\"name\":" : "{\"name\":");
+        rc = vg_buf_addstr(head, i ? ",{\"name\":" : "{\"name\":");
         if (rc == VG_OK)
-            rc = attest_json_string(out, s->name, strlen(s->name));
+            rc = attest_json_string(head, s->name, strlen(s->name));
         /* Digests are written in lowercase, as the spec recommends. */
         for (size_t k = 0; k <= VG_SHA256_HEX_LEN; k++)
             hex[k] = (char)(s->sha256[k] >= 'A' && s->sha256[k] <= 'F' ? s->sha256[k] + 32 : s->sha256[k]);
         if (rc == VG_OK)
-            rc = vg_buf_addf(out, ",\"digest\":{\"sha256\":\"%s\"", hex);
+            rc = vg_buf_addf(head, ",\"digest\":{\"sha256\":\"%s\"", hex);
         if (rc == VG_OK && s->sha512) {
             for (size_t k = 0; k <= VG_SHA512_HEX_LEN; k++)
                 hex[k] = (char)(s->sha512[k] >= 'A' && s->sha512[k] <= 'F' ? s->sha512[k] + 32 : s->sha512[k]);
-            rc = vg_buf_addf(out, ",\"sha512\":\"%s\"", hex);
+            rc = vg_buf_addf(head, ",\"sha512\":\"%s\"", hex);
         }
         if (rc == VG_OK)
-            rc = vg_buf_addstr(out, "}}");
+            rc = vg_buf_addstr(head, "}}");
     }
     if (rc == VG_OK)
-        rc = vg_buf_addstr(out, "],\"predicateType\":");
+        rc = vg_buf_addstr(head, "],\"predicateType\":");
     if (rc == VG_OK)
-        rc = attest_json_string(out, type_uri, strlen(type_uri));
+        rc = attest_json_string(head, type_uri, strlen(type_uri));
     if (rc == VG_OK)
-        rc = vg_buf_addstr(out, ",\"predicate\":");
-    if (rc == VG_OK)
-        rc = vg_buf_add(out, predicate_json, predicate_len);
+        rc = vg_buf_addstr(head, ",\"predicate\":");
+    if (rc)
+        return vg_error(ctx, rc, "statement too large or out of memory");
+    return VG_OK;
+}
+
+int vg_intoto_statement(vg_ctx *ctx, const char *predicate_type,
+                        const char *predicate_json, size_t predicate_len,
+                        const vg_attest_subject *subjects, size_t nsubjects, vg_buf *out)
+{
+    const char *predicate;
+    size_t trimmed;
+    int rc = attest_statement_head(ctx, predicate_type, predicate_json, predicate_len, subjects, nsubjects, out,
+                                   &predicate, &trimmed);
+    if (rc)
+        return rc;
+    rc = vg_buf_add(out, predicate, trimmed);
     if (rc == VG_OK)
         rc = vg_buf_addc(out, '}');
     if (rc)
@@ -389,48 +173,46 @@ int vg_intoto_statement(vg_ctx *ctx, const char *predicate_type,
 
 /* ---- reading ---- */
 
-int attest_statement_parse(vg_ctx *ctx, const char *payload, size_t len, json_t **statement)
+int attest_statement_read(vg_ctx *ctx, const char *payload, size_t len, attest_statement *st)
 {
-    *statement = NULL;
-    json_error_t err;
-    json_t *st = json_loadb(payload, len, JSON_REJECT_DUPLICATES, &err);
-    if (!st)
-        return vg_error(ctx, VG_ERR_FORMAT, "payload is not JSON (%s at byte %d)", err.text, err.position);
+    /* Only these members become a tree; the predicate (and any other
+     * member) is checked for syntax, never copied. */
+    static const char *const expand[] = {"_type", "subject", "predicateType", NULL};
+    memset(st, 0, sizeof *st);
+    int rc = attest_json_parse(ctx, "payload", payload, len, expand, &st->doc);
+    if (rc)
+        return rc;
+    const attest_json *root = st->doc.root;
+    const attest_json *type = attest_json_member(root, "_type");
+    const attest_json *subjects = attest_json_member(root, "subject");
+    const attest_json *predicate = attest_json_member(root, "predicate");
     const char *problem = NULL;
-    const char *type = json_string_value(json_object_get(st, "_type"));
-    json_t *subjects = json_object_get(st, "subject");
-    if (!json_is_object(st))
-        problem = "payload is not a JSON object";
-    else if (!type)
+    if (!attest_json_as_string(type))
         problem = "payload has no _type: not an in-toto statement";
-    else if (strcmp(type, VG_INTOTO_STATEMENT_V1) != 0 && strcmp(type, "https://in-toto.io/Statement/v0.1") != 0)
+    else if (!attest_json_equals(type, VG_INTOTO_STATEMENT_V1) &&
+             !attest_json_equals(type, "https://in-toto.io/Statement/v0.1"))
         problem = "_type is not https://in-toto.io/Statement/v1";
-    else if (!json_is_string(json_object_get(st, "predicateType")))
+    else if (!attest_json_as_string(attest_json_member(root, "predicateType")))
         problem = "statement has no predicateType";
-    else if (!json_is_array(subjects) || json_array_size(subjects) == 0)
+    else if (!subjects || subjects->kind != ATTEST_JSON_ARRAY || subjects->count == 0)
         problem = "statement has no subject";
-    else if (json_object_get(st, "predicate") && !json_is_object(json_object_get(st, "predicate")))
+    else if (predicate && predicate->kind != ATTEST_JSON_OBJECT)
         problem = "statement predicate is not an object";
-    for (size_t i = 0; !problem && i < json_array_size(subjects); i++) {
-        json_t *s = json_array_get(subjects, i);
-        json_t *digest = json_object_get(s, "digest");
-        if (!json_is_object(s) || !json_is_object(digest) || json_object_size(digest) == 0) {
+    for (const attest_json *s = subjects ? subjects->child : NULL; !problem && s; s = s->next) {
+        const attest_json *digest = attest_json_member(s, "digest");
+        if (!digest || digest->kind != ATTEST_JSON_OBJECT || digest->count == 0) {
             problem = "a subject has no digest";
             break;
         }
-        const char *alg;
-        json_t *value;
-        json_object_foreach(digest, alg, value) {
-            if (!json_is_string(value)) {
+        for (const attest_json *d = digest->child; d; d = d->next)
+            if (d->kind != ATTEST_JSON_STRING) {
                 problem = "a subject digest is not a string";
                 break;
             }
-        }
     }
-    if (problem) {
-        json_decref(st);
+    if (problem)
         return vg_error(ctx, VG_ERR_FORMAT, "%s", problem);
-    }
-    *statement = st;
+    st->predicate_type = attest_json_member(root, "predicateType");
+    st->subjects = subjects;
     return VG_OK;
 }

@@ -28,7 +28,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "vigil/attest.h"
+#include "attest_internal.h"
 #include "vigil/base64.h"
 #include "vigil/digest.h"
 #include "vigil/io.h"
@@ -134,24 +134,13 @@ static int read_small_file(vg_ctx *ctx, const char *path, int nofollow, vg_buf *
         return vg_error(ctx, e == ENOENT ? VG_ERR_NOT_FOUND : e == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO,
                         "%s: cannot open: %s", path, strerror(e));
     }
-    char block[4096];
-    int rc = VG_OK;
-    for (;;) {
-        ssize_t n = read(fd, block, sizeof block);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = vg_error(ctx, VG_ERR_IO, "%s: read error: %s", path, strerror(errno));
-            break;
-        }
-        if (n == 0)
-            break;
-        if (vg_buf_add(buf, block, (size_t)n) != VG_OK) {
-            rc = vg_error(ctx, VG_ERR_LIMIT, "%s: too large for a key file", path);
-            break;
-        }
-    }
-    OPENSSL_cleanse(block, sizeof block);
+    int rc = vg_read_all(fd, buf);
+    if (rc == VG_ERR_IO)
+        rc = vg_error(ctx, VG_ERR_IO, "%s: read error: %s", path, strerror(errno));
+    else if (rc == VG_ERR_LIMIT)
+        rc = vg_error(ctx, VG_ERR_LIMIT, "%s: too large for a key file", path);
+    else if (rc)
+        rc = vg_error(ctx, rc, "out of memory");
     close(fd);
     if (rc == VG_OK && buf->len == 0)
         rc = vg_error(ctx, VG_ERR_FORMAT, "%s: empty key file", path);
@@ -420,7 +409,7 @@ int vg_key_verify(vg_ctx *ctx, const vg_key *key, const void *msg, size_t len,
     if (EVP_DigestVerifyInit(md, NULL, hash, NULL, key->pkey) != 1) {
         rc = vg_error(ctx, VG_ERR_NOMEM, "cannot set up verification");
     } else if (EVP_DigestVerify(md, sig, siglen, msg, len) != 1) {
-        rc = vg_error(ctx, VG_ERR_DIGEST, "signature does not verify with key %s", key->id);
+        rc = vg_error(ctx, VG_ERR_SIGNATURE, "signature does not verify with key %s", key->id);
     }
     EVP_MD_CTX_free(md);
     ERR_clear_error();
@@ -434,11 +423,8 @@ static int file_sha256(vg_ctx *ctx, const char *path, unsigned char digest[32])
     int rc = vg_digest_file(ctx, path, VG_DIGEST_SHA256, &d);
     if (rc)
         return rc;
-    for (int i = 0; i < 32; i++) {
-        unsigned hi = (unsigned)(d.sha256[2 * i] <= '9' ? d.sha256[2 * i] - '0' : d.sha256[2 * i] - 'a' + 10);
-        unsigned lo = (unsigned)(d.sha256[2 * i + 1] <= '9' ? d.sha256[2 * i + 1] - '0' : d.sha256[2 * i + 1] - 'a' + 10);
-        digest[i] = (unsigned char)(hi << 4 | lo);
-    }
+    for (int i = 0; i < 32; i++)
+        digest[i] = (unsigned char)(vg_hex_digit(d.sha256[2 * i]) << 4 | vg_hex_digit(d.sha256[2 * i + 1]));
     return VG_OK;
 }
 
@@ -470,6 +456,46 @@ static int map_file(vg_ctx *ctx, const char *path, const unsigned char **data, s
     return VG_OK;
 }
 
+int attest_key_sign_sha256(vg_ctx *ctx, const vg_key *key, const unsigned char digest[32], vg_buf *sig)
+{
+    if (key->type != VG_KEY_ECDSA_P256)
+        return vg_error(ctx, VG_ERR_USAGE, "only ECDSA signs a precomputed digest");
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new(key->pkey, NULL);
+    if (!pctx)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    unsigned char out[256];
+    size_t outlen = sizeof out;
+    int rc = VG_OK;
+    if (EVP_PKEY_sign_init(pctx) != 1 || EVP_PKEY_CTX_set_signature_md(pctx, EVP_sha256()) != 1 ||
+        EVP_PKEY_sign(pctx, out, &outlen, digest, 32) != 1)
+        rc = vg_error(ctx, VG_ERR_NOMEM, "signing failed");
+    else if (vg_buf_add(sig, out, outlen) != VG_OK)
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    EVP_PKEY_CTX_free(pctx);
+    ERR_clear_error();
+    return rc;
+}
+
+int attest_key_verify_sha256(vg_ctx *ctx, const vg_key *key, const unsigned char digest[32],
+                             const unsigned char *sig, size_t siglen)
+{
+    if (key->type != VG_KEY_ECDSA_P256)
+        return vg_error(ctx, VG_ERR_USAGE, "only ECDSA verifies a precomputed digest");
+    int rc = check_signature_shape(ctx, key, sig, siglen);
+    if (rc)
+        return rc;
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new(key->pkey, NULL);
+    if (!pctx)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    if (EVP_PKEY_verify_init(pctx) != 1 || EVP_PKEY_CTX_set_signature_md(pctx, EVP_sha256()) != 1)
+        rc = vg_error(ctx, VG_ERR_NOMEM, "cannot set up verification");
+    else if (EVP_PKEY_verify(pctx, sig, siglen, digest, 32) != 1)
+        rc = vg_error(ctx, VG_ERR_SIGNATURE, "signature does not verify with key %s", key->id);
+    EVP_PKEY_CTX_free(pctx);
+    ERR_clear_error();
+    return rc;
+}
+
 static int sign_or_verify_blob(vg_ctx *ctx, const vg_key *key, const char *path,
                                vg_buf *sig_out, const unsigned char *sig, size_t siglen)
 {
@@ -484,32 +510,16 @@ static int sign_or_verify_blob(vg_ctx *ctx, const vg_key *key, const char *path,
         rc = sig_out ? vg_key_sign(ctx, key, msg, len, sig_out) : vg_key_verify(ctx, key, msg, len, sig, siglen);
         if (data)
             munmap((void *)data, len);
-        return rc;
-    }
-    unsigned char digest[32];
-    if ((rc = file_sha256(ctx, path, digest)) != VG_OK)
-        return rc;
-    if (!sig_out && (rc = check_signature_shape(ctx, key, sig, siglen)) != VG_OK)
-        return rc;
-    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new(key->pkey, NULL);
-    if (!pctx)
-        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    if (sig_out) {
-        unsigned char out[256];
-        size_t outlen = sizeof out;
-        if (EVP_PKEY_sign_init(pctx) != 1 || EVP_PKEY_CTX_set_signature_md(pctx, EVP_sha256()) != 1 ||
-            EVP_PKEY_sign(pctx, out, &outlen, digest, sizeof digest) != 1)
-            rc = vg_error(ctx, VG_ERR_NOMEM, "signing failed");
-        else if (vg_buf_add(sig_out, out, outlen) != VG_OK)
-            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     } else {
-        if (EVP_PKEY_verify_init(pctx) != 1 || EVP_PKEY_CTX_set_signature_md(pctx, EVP_sha256()) != 1)
-            rc = vg_error(ctx, VG_ERR_NOMEM, "cannot set up verification");
-        else if (EVP_PKEY_verify(pctx, sig, siglen, digest, sizeof digest) != 1)
-            rc = vg_error(ctx, VG_ERR_DIGEST, "%s: signature does not verify with key %s", path, key->id);
+        unsigned char digest[32];
+        if ((rc = file_sha256(ctx, path, digest)) != VG_OK)
+            return rc;
+        rc = sig_out ? attest_key_sign_sha256(ctx, key, digest, sig_out)
+                     : attest_key_verify_sha256(ctx, key, digest, sig, siglen);
     }
-    EVP_PKEY_CTX_free(pctx);
-    ERR_clear_error();
+    /* Name the file in the message of a signature that does not verify. */
+    if (rc == VG_ERR_SIGNATURE)
+        rc = vg_error(ctx, VG_ERR_SIGNATURE, "%s: signature does not verify with key %s", path, key->id);
     return rc;
 }
 

@@ -19,6 +19,7 @@ static const char *const messages[] = {
     [VG_ERR_USAGE] = "invalid argument",
     [VG_ERR_DIGEST] = "digest mismatch",
     [VG_ERR_PERMISSION] = "permission denied",
+    [VG_ERR_SIGNATURE] = "signature or attestation check failed",
 };
 
 const char *vg_strerror(int status)
