@@ -324,7 +324,8 @@ int vdb_debian_list_buffer(vdb_writer *w, vg_vulndb_source_report *src, const ch
                 bad_record = 0;
             } else {
                 bad_record = 1;
-                vdb_skip(w, src, file, "line %zu: not an advisory header: %.60s", lineno, line);
+                vdb_skip(w, src, file, "line %zu: not an advisory header: %.*s", lineno,
+                         (int)(llen < 60 ? llen : 60), line);
             }
             continue;
         }
@@ -357,7 +358,8 @@ int vdb_debian_list_buffer(vdb_writer *w, vg_vulndb_source_report *src, const ch
             continue;
         }
         src->records_read++;
-        vdb_skip(w, src, file, "line %zu: not a release line: %.60s", lineno, p);
+        vdb_skip(w, src, file, "line %zu: not a release line: %.*s", lineno,
+                 (int)(plen < 60 ? plen : 60), p);
     }
     if (st == VG_OK)
         st = flush_record(w, src, rec);
