@@ -369,6 +369,10 @@ static int apply_entry(scan *s, struct archive *a, struct archive_entry *e, int 
         n->mode = archive_entry_perm(e) & 0777;
     if (kind == VG_NODE_FILE || kind == VG_NODE_HARDLINK || kind == VG_NODE_SYMLINK)
         n->mask = vg_catalog_wants(s->cat, path, len, base);
+    /* As in the directory walk: binaries and archives are read once, under
+     * their real path, not again through every symlink to them. */
+    if (kind == VG_NODE_SYMLINK)
+        n->mask &= ~s->random_access;
     if ((kind == VG_NODE_FILE || kind == VG_NODE_HARDLINK) && (n->mode & 0111))
         n->mask |= s->executables;
     if (n->mask)
