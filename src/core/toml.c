@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vigil/digest.h"
 #include "vigil/map.h"
 #include "vigil/toml.h"
 
@@ -218,17 +219,6 @@ static int skip_space_lines(toml_parser *ps)
     }
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static size_t put_utf8(char *out, uint32_t cp)
 {
     if (cp < 0x80) {
@@ -343,7 +333,7 @@ static int read_string(toml_parser *ps, int allow_multi, const char **out, size_
                 if (ps->end - ps->p < digits)
                     return syntax(ps, "truncated unicode escape");
                 for (int i = 0; i < digits; i++) {
-                    int h = hex_digit(ps->p[i]);
+                    int h = vg_hex_digit((unsigned char)ps->p[i]);
                     if (h < 0)
                         return syntax(ps, "invalid unicode escape");
                     cp = cp << 4 | (uint32_t)h;
@@ -531,7 +521,7 @@ static int parse_integer_digits(const char *s, size_t len, int base, int negativ
                 return -1;
             continue;
         }
-        int d = hex_digit(s[i]);
+        int d = vg_hex_digit((unsigned char)s[i]);
         if (d < 0 || d >= base)
             return -1;
         if (v > (limit - (uint64_t)d) / (uint64_t)base)
