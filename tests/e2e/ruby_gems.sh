@@ -135,7 +135,7 @@ else
 fi
 
 # 2. this machine's gem directories
-homes=$(ls -d /usr/lib/ruby/gems/* /var/lib/gems/* /usr/share/rubygems-integration/* 2>/dev/null || true)
+homes=$(ls -d "$VIGIL_SRC/tests/data/ruby/gemhome" /usr/lib/ruby/gems/* /var/lib/gems/* /usr/share/rubygems-integration/* 2>/dev/null || true)
 compared=0
 for home in $homes; do
     [ -d "$home/specifications" ] || continue
@@ -145,6 +145,30 @@ for home in $homes; do
     rubygems_view "$home" >"$TMP/home.ref"
     same_lines "$TMP/home.vigil" "$TMP/home.ref" "gems in $home"
     compared=$((compared + $(wc -l <"$TMP/home.ref")))
+    # summary, licences and authors as RubyGems evaluates them
+    ruby -rjson -e '
+home = ARGV[0]
+Gem.paths = { "GEM_HOME" => home, "GEM_PATH" => home }
+Gem::Specification.reset
+puts JSON.generate(Gem::Specification.select { |s| s.loaded_from.start_with?(home + "/") }.map { |s|
+  [s.name, s.version.to_s, s.summary, s.licenses, s.authors, s.homepage] })' "$home" >"$TMP/home.meta"
+    python3 - "$TMP/home.cdx.json" "$TMP/home.meta" <<'PY' || fail "gem metadata in $home"
+import json, sys
+cdx = {(c["name"], c["version"]): c for c in json.load(open(sys.argv[1]))["components"] if c.get("purl", "").startswith("pkg:gem/")}
+bad = 0
+for name, version, summary, licenses, authors, homepage in json.load(open(sys.argv[2])):
+    c = cdx.get((name, version))
+    lic = c.get("licenses", [{}])[0] if c else {}
+    got_lic = lic.get("expression") or lic.get("license", {}).get("id") or lic.get("license", {}).get("name")
+    want = (summary or None, " OR ".join(licenses) or None, ", ".join(a for a in authors if a) or None, homepage or None)
+    got = (c.get("description"), got_lic, c.get("supplier", {}).get("name"),
+           next((r["url"] for r in c.get("externalReferences", []) if r["type"] == "website"), None)) if c else None
+    # the writers map licence names to SPDX ids case-insensitively ("ruby" -> "Ruby")
+    low = lambda t: t and (t[0], t[1] and t[1].lower(), t[2], t[3])
+    if low(got) != low(want):
+        print(name, version, "vigil", got, "RubyGems", want); bad += 1
+sys.exit(bad != 0)
+PY
 done
 
 # 3. lockfiles: the fixtures and the real ones shipped inside installed gems
