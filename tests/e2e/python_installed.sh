@@ -125,6 +125,21 @@ for d in dists:
 sys.exit(1 if bad else 0)
 PY
 
+# Summary and Home-page as importlib reads them
+$PY - "$TMP/sbom.cdx.json" "$ROOT/$SITE" <<'PY' || fail "summary / homepage of the installed distributions"
+import json, sys, re, importlib.metadata as m
+cdx = {c["purl"]: c for c in json.load(open(sys.argv[1]))["components"]}
+bad = 0
+for d in m.distributions(path=[sys.argv[2]]):
+    purl = "pkg:pypi/%s@%s" % (re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower(), d.version)
+    c = cdx[purl]
+    home = d.metadata.get("Home-page")
+    site = next((r["url"] for r in c.get("externalReferences", []) if r["type"] == "website"), None)
+    if c.get("description") != d.metadata.get("Summary") or (home and home != "UNKNOWN" and site != home):
+        print(purl, "vigil", c.get("description"), site, "importlib", d.metadata.get("Summary"), home); bad += 1
+sys.exit(bad != 0)
+PY
+
 # RECORD: the files of a .dist-info component are its RECORD paths, resolved
 # against the site directory (checked on the SPDX files? the CycloneDX file
 # count: vigil:package:file-count = RECORD lines).
