@@ -59,8 +59,8 @@ int vg_parse_stanzas(vg_ctx *ctx, const char *path, const char *text, size_t len
             in_stanza = 0;
             continue;
         }
-        if (line[0] == '#' && !in_stanza)
-            continue; /* comment lines between paragraphs */
+        if (line[0] == '#')
+            continue; /* comment line (deb822: a field name never starts with '#') */
         if (blank > 0) { /* continuation of the previous field */
             if (!pending) {
                 rc = vg_error(ctx, VG_ERR_FORMAT, "%s: line %zu: continuation line without a field", path, lineno);

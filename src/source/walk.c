@@ -1,18 +1,24 @@
 /*
  * walk.c — the one walk of a directory or mounted root filesystem.
  *
- * Directories are read with openat()/getdents64() relative to their parent, never
- * following symlinks, and the type comes from d_type, so that no file is
- * stat()ed unless a cataloger wants it: the walk costs about what `find`
- * costs.  Symlinks a cataloger wants are resolved afterwards, component by
- * component, inside the root (absolute targets and ".." stop at the root, as
- * they would for a process chroot()ed there).
+ * The walk has two phases.  Discovery reads the directories with
+ * getdents64(), on every core, never following symlinks; types come from
+ * d_type, so no file is stat()ed unless a cataloger might want it (and then
+ * only for its executable bit): it costs about what `find` costs.  It yields
+ * the wanted paths, which are then sorted and fed to the catalogers one by
+ * one, so that what they see does not depend on directory order or thread
+ * timing.  Files are opened beneath the root without following any symlink
+ * (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS); symlinks a cataloger wants
+ * are resolved component by component inside the root (absolute targets and
+ * ".." stop at the root, as they would for a process chroot()ed there).
  *
  * Not entered: pseudo file systems mounted below the root (proc, sysfs,
  * devtmpfs, cgroup, ...: their files are not software), and directories
  * nested deeper than WALK_MAX_DEPTH (a warning).
  */
 #include <dirent.h>
+#include <linux/openat2.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <limits.h>
 #include <errno.h>
@@ -31,17 +37,39 @@
 
 #define WALK_MAX_DEPTH 256
 
+#define WALK_MAX_THREADS 4
+
+/* A wanted file found by discovery. */
+typedef struct found {
+    char *path;
+    vg_catalog_mask mask;
+    int symlink;
+} found;
+
+/* A directory waiting to be read. */
+typedef struct dirjob {
+    char *path; /* relative to the root; "" for the root */
+    dev_t dev;
+    int depth;
+} dirjob;
+
 typedef struct walk {
     vg_ctx *ctx;
     vg_catalog *cat;
     const vg_scan_options *opts;
     int rootfd;
-    char path[VG_MAX_PATH + 1]; /* relative path of the current entry */
-    char **links;               /* wanted symlinks, resolved after the walk */
-    vg_catalog_mask *link_masks;
-    size_t nlinks, links_cap;
     vg_catalog_mask random_access; /* catalogers that read through read_at */
     vg_catalog_mask executables;   /* catalogers offered every executable */
+
+    /* Discovery, shared by its threads under lock. */
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    dirjob *jobs;
+    size_t njobs, jobs_cap;
+    size_t busy;   /* threads reading a directory now */
+    int failed;    /* a status that stops discovery (out of memory) */
+    found *found;
+    size_t nfound, found_cap;
     size_t unreadable_dirs;
     char first_unreadable[VG_MAX_PATH + 1];
 } walk;
@@ -173,31 +201,6 @@ static int feed_fd(walk *w, int fd, const char *path, vg_catalog_mask mask)
     return rc;
 }
 
-static int remember_link(walk *w, vg_catalog_mask mask)
-{
-    if (w->nlinks == w->links_cap) {
-        size_t cap = w->links_cap ? w->links_cap * 2 : 16;
-        char **links = realloc(w->links, cap * sizeof *links);
-        if (!links)
-            return VG_ERR_NOMEM;
-        w->links = links;
-        vg_catalog_mask *masks = realloc(w->link_masks, cap * sizeof *masks);
-        if (!masks)
-            return VG_ERR_NOMEM;
-        w->link_masks = masks;
-        w->links_cap = cap;
-    }
-    char *copy = strdup(w->path);
-    if (!copy)
-        return VG_ERR_NOMEM;
-    w->links[w->nlinks] = copy;
-    w->link_masks[w->nlinks++] = mask;
-    return VG_OK;
-}
-
-static int walk_entry(walk *w, int dirfd, const char *name, unsigned char type, size_t len, dev_t dev,
-                      int depth);
-
 /* Could a file of this name be a binary?  Executables are offered to the
  * binary catalogers (Go, Rust) by their mode, which costs a stat per file;
  * names with an extension that is always something else (sources, scripts,
@@ -230,18 +233,80 @@ struct linux_dirent64 {
     char d_name[];
 };
 
-/* Walks the directory open as dirfd (closed on return), whose relative path
- * fills w->path[0..len).  Entries are read with getdents64 directly: one
- * system call per 32 KiB of entries, and none of readdir's fstat/fcntl. */
-static int walk_dir(walk *w, int dirfd, size_t len, dev_t dev, int depth)
+/* Opens path, relative to the root, without following any symlink and
+ * without leaving the root. */
+static int open_beneath(int rootfd, const char *path, int flags)
 {
+    if (!*path)
+        return openat(rootfd, ".", flags | O_CLOEXEC);
+    struct open_how how = {.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+    int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+    if (fd < 0 && errno == ENOSYS) /* before Linux 5.6: intermediate components are trusted */
+        fd = openat(rootfd, path, flags | O_NOFOLLOW | O_CLOEXEC);
+    return fd;
+}
+
+/* What one directory held: wanted files and subdirectories, handed to the
+ * shared lists in one go. */
+typedef struct dirscan {
+    found *found;
+    size_t nfound, found_cap;
+    dirjob *subdirs;
+    size_t nsubdirs, subdirs_cap;
+} dirscan;
+
+static int grow(void **items, size_t *cap, size_t count, size_t size)
+{
+    if (count < *cap)
+        return VG_OK;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    void *p = realloc(*items, ncap * size);
+    if (!p)
+        return VG_ERR_NOMEM;
+    *items = p;
+    *cap = ncap;
+    return VG_OK;
+}
+
+/* Warns about path under the walk's lock (the context is shared). */
+static void walk_warn(walk *w, const char *path, const char *what, int err)
+{
+    pthread_mutex_lock(&w->lock);
+    if (err)
+        vg_warn(w->ctx, path, "%s: %s", what, strerror(err));
+    else
+        vg_warn(w->ctx, path, "%s", what);
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* Reads the directory of job into ds.  Problems are warnings; returns
+ * VG_ERR_NOMEM only. */
+static int read_directory(walk *w, const dirjob *job, dirscan *ds)
+{
+    const char *shown = *job->path ? job->path : ".";
+    int dirfd = open_beneath(w->rootfd, job->path, O_RDONLY | O_DIRECTORY);
+    if (dirfd < 0) {
+        if (errno == EACCES || errno == EPERM) {
+            pthread_mutex_lock(&w->lock);
+            if (w->unreadable_dirs++ == 0)
+                snprintf(w->first_unreadable, sizeof w->first_unreadable, "%s", shown);
+            pthread_mutex_unlock(&w->lock);
+        } else if (errno != ENOENT) {
+            walk_warn(w, shown, "cannot open the directory", errno);
+        }
+        return VG_OK;
+    }
+    size_t len = strlen(job->path);
+    char path[VG_MAX_PATH + 1];
+    memcpy(path, job->path, len + 1);
+    size_t base = len ? len + 1 : 0;
     _Alignas(struct linux_dirent64) char buf[32768];
     int rc = VG_OK;
     for (;;) {
         long got = syscall(SYS_getdents64, dirfd, buf, sizeof buf);
         if (got < 0) {
-            w->path[len] = '\0';
-            vg_warn(w->ctx, len ? w->path : ".", "cannot list the directory: %s", strerror(errno));
+            walk_warn(w, shown, "cannot list the directory", errno);
             break;
         }
         if (got == 0)
@@ -249,93 +314,159 @@ static int walk_dir(walk *w, int dirfd, size_t len, dev_t dev, int depth)
         for (long off = 0; off < got && rc == VG_OK;) {
             struct linux_dirent64 *e = (struct linux_dirent64 *)(buf + off);
             off += e->d_reclen;
-            rc = walk_entry(w, dirfd, e->d_name, e->d_type, len, dev, depth);
+            const char *name = e->d_name;
+            if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
+                continue;
+            size_t nlen = strlen(name);
+            if (base + nlen > VG_MAX_PATH) {
+                walk_warn(w, shown, "skipped an entry: path longer than the limit of 4096 bytes", 0);
+                continue;
+            }
+            if (len)
+                path[len] = '/';
+            memcpy(path + base, name, nlen + 1);
+            size_t plen = base + nlen;
+
+            unsigned char type = e->d_type;
+            struct stat st;
+            int have_stat = 0;
+            if (type == DT_UNKNOWN) {
+                if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+                    continue;
+                have_stat = 1;
+                type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+            }
+            if (type == DT_DIR) {
+                if (job->depth >= WALK_MAX_DEPTH) {
+                    walk_warn(w, path, "not entered: nested deeper than 256 directories", 0);
+                    continue;
+                }
+                if (!have_stat && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+                    continue;
+                if (st.st_dev != job->dev) { /* a mount point: is it a pseudo file system? */
+                    struct statfs sfs;
+                    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                    int pseudo = fd >= 0 && fstatfs(fd, &sfs) == 0 && pseudo_filesystem((long)sfs.f_type);
+                    if (fd >= 0)
+                        close(fd);
+                    if (pseudo)
+                        continue;
+                }
+                if ((rc = grow((void **)&ds->subdirs, &ds->subdirs_cap, ds->nsubdirs, sizeof *ds->subdirs)) != VG_OK)
+                    break;
+                char *copy = strdup(path);
+                if (!copy) {
+                    rc = VG_ERR_NOMEM;
+                    break;
+                }
+                ds->subdirs[ds->nsubdirs++] = (dirjob){copy, st.st_dev, job->depth + 1};
+                continue;
+            }
+            if (type != DT_REG && type != DT_LNK)
+                continue;
+            vg_catalog_mask mask = vg_catalog_wants(w->cat, path, plen, base);
+            if (type == DT_LNK) {
+                /* A symlink is offered by the name it has to the catalogers
+                 * that read files by name (etc/os-release); binaries and
+                 * archives are found under their real path, once. */
+                mask &= ~w->random_access;
+            } else if ((w->executables & ~mask) && maybe_binary(name, nlen)) {
+                if (have_stat || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                    if (S_ISREG(st.st_mode) && (st.st_mode & 0111))
+                        mask |= w->executables;
+            }
+            if (!mask)
+                continue;
+            if ((rc = grow((void **)&ds->found, &ds->found_cap, ds->nfound, sizeof *ds->found)) != VG_OK)
+                break;
+            char *copy = strdup(path);
+            if (!copy) {
+                rc = VG_ERR_NOMEM;
+                break;
+            }
+            ds->found[ds->nfound++] = (found){copy, mask, type == DT_LNK};
         }
         if (rc)
             break;
     }
     close(dirfd);
-    w->path[len] = '\0';
     return rc;
 }
 
-/* One entry name (of type d_type) in the directory dirfd at w->path[0..len). */
-static int walk_entry(walk *w, int dirfd, const char *name, unsigned char type, size_t len, dev_t dev,
-                      int depth)
+/* A discovery thread: takes directories off the shared stack until none is
+ * left and no thread is reading one (which could add more). */
+static void *discover(void *arg)
 {
-    if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
-        return VG_OK;
-    size_t nlen = strlen(name);
-    size_t base = len ? len + 1 : 0;
-    if (base + nlen > VG_MAX_PATH) {
-        w->path[len] = '\0';
-        vg_warn(w->ctx, len ? w->path : ".", "skipped an entry: path longer than %d bytes", VG_MAX_PATH);
-        return VG_OK;
-    }
-    if (len)
-        w->path[len] = '/';
-    memcpy(w->path + base, name, nlen + 1);
-    size_t plen = base + nlen;
+    walk *w = arg;
+    dirscan ds = {0};
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        if (w->failed)
+            break;
+        if (w->njobs == 0) {
+            if (w->busy == 0)
+                break;
+            pthread_cond_wait(&w->wake, &w->lock);
+            continue;
+        }
+        dirjob job = w->jobs[--w->njobs];
+        w->busy++;
+        pthread_mutex_unlock(&w->lock);
 
-    if (type == DT_UNKNOWN) {
-        struct stat st;
-        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-            return VG_OK;
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
-    }
-    if (type == DT_DIR) {
-        if (depth >= WALK_MAX_DEPTH) {
-            vg_warn(w->ctx, w->path, "not entered: nested deeper than %d directories", WALK_MAX_DEPTH);
-            return VG_OK;
-        }
-        int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EACCES || errno == EPERM) {
-                if (w->unreadable_dirs++ == 0)
-                    snprintf(w->first_unreadable, sizeof w->first_unreadable, "%s", w->path);
-            } else if (errno == EMFILE || errno == ENFILE) {
-                return vg_error(w->ctx, VG_ERR_IO, "%s: %s", w->path, strerror(errno));
+        ds.nfound = ds.nsubdirs = 0;
+        int rc = read_directory(w, &job, &ds);
+        free(job.path);
+
+        pthread_mutex_lock(&w->lock);
+        w->busy--;
+        if (rc == VG_OK && w->nfound + ds.nfound > w->found_cap) {
+            size_t cap = w->found_cap ? w->found_cap : 256;
+            while (cap < w->nfound + ds.nfound)
+                cap *= 2;
+            found *grown = realloc(w->found, cap * sizeof *grown);
+            if (grown) {
+                w->found = grown;
+                w->found_cap = cap;
+            } else {
+                rc = VG_ERR_NOMEM;
             }
-            return VG_OK;
         }
-        struct stat st;
-        dev_t child_dev = dev;
-        if (fstat(fd, &st) == 0 && st.st_dev != dev) {
-            struct statfs sfs;
-            if (fstatfs(fd, &sfs) == 0 && pseudo_filesystem((long)sfs.f_type)) {
-                close(fd);
-                return VG_OK;
+        if (rc == VG_OK && w->njobs + ds.nsubdirs > w->jobs_cap) {
+            size_t cap = w->jobs_cap ? w->jobs_cap : 256;
+            while (cap < w->njobs + ds.nsubdirs)
+                cap *= 2;
+            dirjob *grown = realloc(w->jobs, cap * sizeof *grown);
+            if (grown) {
+                w->jobs = grown;
+                w->jobs_cap = cap;
+            } else {
+                rc = VG_ERR_NOMEM;
             }
-            child_dev = st.st_dev;
         }
-        return walk_dir(w, fd, plen, child_dev, depth + 1);
+        if (rc == VG_OK) {
+            memcpy(w->found + w->nfound, ds.found, ds.nfound * sizeof *ds.found);
+            w->nfound += ds.nfound;
+            /* Pushed in reverse so that the stack is read in directory order. */
+            for (size_t i = ds.nsubdirs; i-- > 0;)
+                w->jobs[w->njobs++] = ds.subdirs[i];
+        } else {
+            for (size_t i = 0; i < ds.nfound; i++)
+                free(ds.found[i].path);
+            for (size_t i = 0; i < ds.nsubdirs; i++)
+                free(ds.subdirs[i].path);
+            w->failed = rc;
+        }
+        pthread_cond_broadcast(&w->wake);
     }
-    if (type != DT_REG && type != DT_LNK)
-        return VG_OK;
-    vg_catalog_mask mask = vg_catalog_wants(w->cat, w->path, plen, base);
-    if (type == DT_LNK) {
-        /* A symlink is offered by the name it has to the catalogers that
-         * read files by name (etc/os-release); binaries and archives are
-         * found under their real path, once. */
-        mask &= ~w->random_access;
-        return mask ? remember_link(w, mask) : VG_OK;
-    }
-    if ((w->executables & ~mask) && maybe_binary(name, nlen)) {
-        /* Only here does the walk stat files it was not asked for. */
-        struct stat st;
-        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
-            mask |= w->executables;
-    }
-    if (!mask)
-        return VG_OK;
-    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        vg_warn(w->ctx, w->path, "cannot open: %s", strerror(errno));
-        return VG_OK;
-    }
-    int rc = feed_fd(w, fd, w->path, mask);
-    close(fd);
-    return rc;
+    pthread_mutex_unlock(&w->lock);
+    free(ds.found);
+    free(ds.subdirs);
+    return NULL;
+}
+
+static int found_cmp(const void *a, const void *b)
+{
+    return strcmp(((const found *)a)->path, ((const found *)b)->path);
 }
 
 /* Opens path (relative to the root) inside the root: symlinks are followed
@@ -450,7 +581,6 @@ int vg_scan_directory(vg_ctx *ctx, const char *path, const vg_scan_options *opts
         close(w.rootfd);
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     }
-
     int rc = vg_catalog_begin(ctx, inv, &w.cat);
     if (rc) {
         close(w.rootfd);
@@ -458,21 +588,54 @@ int vg_scan_directory(vg_ctx *ctx, const char *path, const vg_scan_options *opts
     }
     w.random_access = vg_catalog_flagged(w.cat, VG_CATALOG_RANDOM_ACCESS);
     w.executables = vg_catalog_flagged(w.cat, VG_CATALOG_EXECUTABLES);
-    int fd = dup(w.rootfd);
-    rc = fd < 0 ? vg_error(ctx, VG_ERR_IO, "%s: %s", path, strerror(errno))
-                : walk_dir(&w, fd, 0, st.st_dev, 0);
-    for (size_t i = 0; i < w.nlinks; i++) {
+
+    /* Discovery, on every core. */
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.wake, NULL);
+    w.jobs = malloc(sizeof *w.jobs);
+    char *root = strdup("");
+    if (!w.jobs || !root) {
+        free(root);
+        w.failed = VG_ERR_NOMEM;
+    } else {
+        w.jobs[0] = (dirjob){root, st.st_dev, 0};
+        w.njobs = w.jobs_cap = 1;
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nthreads = cores < 1 ? 1 : cores > WALK_MAX_THREADS ? WALK_MAX_THREADS : (size_t)cores;
+    pthread_t threads[WALK_MAX_THREADS];
+    size_t started = 0;
+    for (size_t i = 1; i < nthreads && !w.failed; i++)
+        if (pthread_create(&threads[started], NULL, discover, &w) == 0)
+            started++;
+    discover(&w); /* this thread is one of them */
+    for (size_t i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    for (size_t i = 0; i < w.njobs; i++) /* left over after a failure */
+        free(w.jobs[i].path);
+    free(w.jobs);
+    pthread_cond_destroy(&w.wake);
+    pthread_mutex_destroy(&w.lock);
+    rc = w.failed ? vg_error(ctx, w.failed, "%s: out of memory while walking it", path) : VG_OK;
+
+    /* Feeding, in path order. */
+    if (w.nfound > 1)
+        qsort(w.found, w.nfound, sizeof *w.found, found_cmp);
+    for (size_t i = 0; i < w.nfound; i++) {
+        found *f = &w.found[i];
         if (rc == VG_OK) {
-            int lfd = open_in_root(&w, w.links[i], w.links[i]);
-            if (lfd >= 0) {
-                rc = feed_fd(&w, lfd, w.links[i], w.link_masks[i]);
-                close(lfd);
+            int fd = f->symlink ? open_in_root(&w, f->path, f->path)
+                                : open_beneath(w.rootfd, f->path, O_RDONLY | O_NONBLOCK);
+            if (fd < 0 && !f->symlink)
+                vg_warn(ctx, f->path, "cannot open: %s", strerror(errno));
+            if (fd >= 0) {
+                rc = feed_fd(&w, fd, f->path, f->mask);
+                close(fd);
             }
         }
-        free(w.links[i]);
+        free(f->path);
     }
-    free(w.links);
-    free(w.link_masks);
+    free(w.found);
     close(w.rootfd);
     if (w.unreadable_dirs)
         vg_warn(ctx, w.first_unreadable, "%zu director%s could not be read (permission denied), the first being this one",

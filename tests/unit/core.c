@@ -86,7 +86,7 @@ static void test_stanzas(void)
 {
     vg_ctx ctx;
     vg_ctx_init(&ctx);
-    const char text[] = "Package: a\r\nDescription: one\n two\n .\n\n\n# comment\nPackage: b  \nEmpty:\n";
+    const char text[] = "Package: a\r\nDescription: one\n# comment inside\n two\n .\n\n\n# comment\nPackage: b  \nEmpty:\n";
     struct fields f = {{0}, 0};
     CHECK(vg_parse_stanzas(&ctx, "status", text, sizeof text - 1, collect_field, &f) == VG_OK);
     CHECK(strcmp(f.out, "Package=a;Description=one\ntwo\n.;|Package=b;Empty=;|") == 0);
