@@ -50,7 +50,9 @@ cmake --build build -j"$jobs"
 # Node tools used by the tests (schema validators, sigstore-js, reference
 # implementations), each pinned by its package-lock.json; installed again
 # when the lock file is newer than what is installed.
-for lock in $(find tests -name package-lock.json -not -path '*/node_modules/*' | sort); do
+# (Lock files elsewhere under tests/data are fixtures, not tools.)
+for lock in $(find tests/tools tests/interop tests/data/npm/tools -name package-lock.json \
+                  -not -path '*/node_modules/*' 2>/dev/null | sort); do
     dir=$(dirname "$lock")
     if ! [ "$dir/node_modules/.package-lock.json" -nt "$lock" ]; then
         npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
