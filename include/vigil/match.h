@@ -13,7 +13,8 @@
  *   explicit "versions" lists.  GIT ranges are not evaluated (an inventory has
  *   no commits).  No CPE guessing.
  * - Versions are only ever compared by vigil/version.h.
- * - Identifiers are merged through the alias table: one vulnerability is
+ * - Identifiers are merged through the aliases the advisory records name
+ *   (one step, forward): one vulnerability is
  *   reported once per component with all its identifiers.  The primary id is
  *   the lowest CVE id of the group, else the lowest advisory id that matched.
  *   An advisory that names two or more CVEs (a DSA, an ALSA, a GO record

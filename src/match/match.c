@@ -144,7 +144,7 @@ static int id_qsort(const void *a, const void *b)
 typedef struct id_info {
     vg_vuln_advisory *records; /* advisory records stored under the id */
     size_t nrecords;
-    const char **aliases;      /* one alias step, both directions */
+    const char **aliases;      /* one alias step, as the records name them */
     size_t naliases;
     const vg_kev_entry *kev;   /* CVE ids only */
     int kev_done;
@@ -178,10 +178,20 @@ static int info_of(matcher *m, const char *id, id_info **out)
     if (!info || !key)
         return oom(m);
     int st = vg_vulndb_advisories(m->ctx, m->db, m->arena, key, &info->records, &info->nrecords);
-    if (st == VG_OK)
-        st = vg_vulndb_aliases(m->ctx, m->db, m->arena, key, &info->aliases, &info->naliases);
     if (st != VG_OK)
         return st;
+    /* The aliases the records of id name themselves (one step, forward).
+     * The reverse direction (vg_vulndb_aliases: who names id) is not used:
+     * its view scans the whole alias table per call in schema v1, and the
+     * forward aliases already tie GO/GHSA/PYSEC/DSA records to their CVEs. */
+    strlist al = {0};
+    for (size_t r = 0; r < info->nrecords; r++)
+        for (size_t k = 0; k < info->records[r].naliases; k++)
+            if (strcmp(info->records[r].aliases[k], key) != 0 &&
+                strlist_add(m->arena, &al, info->records[r].aliases[k]) != VG_OK)
+                return oom(m);
+    info->aliases = al.items;
+    info->naliases = al.n;
     if (vg_map_put(&m->ids, key, len, info) != VG_OK)
         return oom(m);
     *out = info;
