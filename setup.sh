@@ -66,22 +66,36 @@ cmake --build build-asan -j"$jobs"
 # libFuzzer targets: build, then a short run of each from its corpus.
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_FUZZ=ON >/dev/null
 cmake --build build-fuzz -j"$jobs"
-fuzz_seconds=${VIGIL_FUZZ_SECONDS:-20}
-for fuzzer in build-fuzz/tests/fuzz/fuzz_*; do
-    [ -x "$fuzzer" ] || continue
-    name=${fuzzer##*/fuzz_}
+fuzz_seconds=${VIGIL_FUZZ_SECONDS:-10}
+# run_fuzzer NAME: a short run from the committed corpus, in a scratch copy.
+run_fuzzer() {
+    name=$1
     work=$(mktemp -d)
     [ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$work/"
-    echo "fuzz: $name for ${fuzz_seconds}s"
-    if ! "$fuzzer" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 -max_len=65536 \
-            -print_final_stats=0 "$work" >"$work.log" 2>&1; then
+    if ! "build-fuzz/tests/fuzz/fuzz_$name" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 \
+            -max_len=65536 -print_final_stats=0 "$work" >"$work.log" 2>&1; then
         tail -50 "$work.log" >&2
         echo "fuzz: $name found a crash (input above); add it to tests/fuzz/corpus/$name/" >&2
         rm -rf "$work" "$work.log"
-        exit 1
+        return 1
     fi
+    echo "fuzz: $name ran ${fuzz_seconds}s, no crash"
     rm -rf "$work" "$work.log"
+}
+# As many fuzzers at a time as there are cores.
+fuzz_failed=0
+set --
+for fuzzer in build-fuzz/tests/fuzz/fuzz_*; do
+    [ -x "$fuzzer" ] || continue
+    run_fuzzer "${fuzzer##*/fuzz_}" &
+    set -- "$@" $!
+    if [ $# -ge "$jobs" ]; then
+        for pid in "$@"; do wait "$pid" || fuzz_failed=1; done
+        set --
+    fi
 done
+for pid in "$@"; do wait "$pid" || fuzz_failed=1; done
+[ "$fuzz_failed" = 0 ] || exit 1
 
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs"

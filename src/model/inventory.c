@@ -97,34 +97,48 @@ static int is_os_package(const vg_component *c)
     return c->type && (strcmp(c->type, "deb") == 0 || strcmp(c->type, "apk") == 0 || strcmp(c->type, "rpm") == 0);
 }
 
+/* Components found in one file. */
+typedef struct located {
+    vg_component *component;
+    struct located *next;
+} located;
+
 /* CONTAINS from each OS package to every other component found in a file
- * that package owns (python3-yaml owns PyYAML's METADATA). */
+ * that package owns (python3-yaml owns PyYAML's METADATA).  The map holds
+ * the few thousand metadata locations, not the hundreds of thousands of
+ * owned files, which are only looked up. */
 static int link_owned_components(vg_inventory *inv)
 {
-    vg_map owner;
-    vg_map_init(&owner);
+    vg_map at;
+    vg_map_init(&at);
     int rc = VG_OK;
     for (size_t i = 0; i < inv->ncomponents && rc == VG_OK; i++) {
         vg_component *c = inv->components[i];
-        if (!is_os_package(c))
+        if (is_os_package(c) || !c->location || !*c->location)
             continue;
-        for (size_t f = 0; f < c->nfiles && rc == VG_OK; f++) {
-            const char *path = c->files[f];
+        located *l = vg_arena_alloc(&inv->arena, sizeof *l);
+        if (!l) {
+            rc = VG_ERR_NOMEM;
+            break;
+        }
+        size_t len = strlen(c->location);
+        l->component = c;
+        l->next = vg_map_get(&at, c->location, len);
+        rc = vg_map_put(&at, c->location, len, l);
+    }
+    for (size_t i = 0; i < inv->ncomponents && rc == VG_OK && at.count; i++) {
+        vg_component *os = inv->components[i];
+        if (!is_os_package(os))
+            continue;
+        for (size_t f = 0; f < os->nfiles && rc == VG_OK; f++) {
+            const char *path = os->files[f];
             while (*path == '/')
                 path++;
-            if (*path && !vg_map_get(&owner, path, strlen(path)))
-                rc = vg_map_put(&owner, path, strlen(path), c);
+            for (located *l = vg_map_get(&at, path, strlen(path)); l && rc == VG_OK; l = l->next)
+                rc = vg_inventory_add_edge(inv, os, l->component, VG_EDGE_CONTAINS);
         }
     }
-    for (size_t i = 0; i < inv->ncomponents && rc == VG_OK && owner.count; i++) {
-        vg_component *c = inv->components[i];
-        if (is_os_package(c) || !c->location)
-            continue;
-        vg_component *os = vg_map_get(&owner, c->location, strlen(c->location));
-        if (os)
-            rc = vg_inventory_add_edge(inv, os, c, VG_EDGE_CONTAINS);
-    }
-    vg_map_free(&owner);
+    vg_map_free(&at);
     return rc;
 }
 
