@@ -68,7 +68,15 @@ typedef struct vg_vex_statement {
     vg_vex_status status;
     const char *justification;   /* as written: an OpenVEX justification label
                                     or a CycloneDX justification, or NULL */
-    const char *cdx_justification; /* the CycloneDX justification it maps to, or NULL */
+    const char *cdx_justification; /* the CycloneDX justification it maps to, or NULL
+                                      (OpenVEX: component_not_present and
+                                      vulnerable_code_not_present -> code_not_present,
+                                      vulnerable_code_not_in_execute_path ->
+                                      code_not_reachable, ..._cannot_be_controlled_by_adversary
+                                      -> requires_environment, inline_mitigations_already_exist
+                                      -> protected_by_mitigating_control) */
+    const char *cdx_state;       /* the CycloneDX analysis state: as written for CycloneDX;
+                                    for OpenVEX not_affected, resolved, exploitable, in_triage */
     const char *detail;          /* impact_statement / status_notes / analysis.detail */
     const char *action;          /* action_statement, or CycloneDX responses joined by ", " */
     int64_t timestamp;           /* seconds since the epoch; 0 when unknown (oldest) */
