@@ -4,8 +4,9 @@
  * as a table, JSON (docs/scan-json.md), SARIF 2.1.0 or a CycloneDX 1.6 VDR.
  * Documented in docs/vigil-scan.1; keep the two in step.
  *
- * Not yet here: --vex, --ignore and SBOM files as targets (their readers
- * are separate modules; the options are refused until they are wired in).
+ * TARGET may also be an existing SBOM (CycloneDX or SPDX JSON, sbomread.h);
+ * --vex FILE (repeatable, vex.h) and --ignore FILE (ignore.h) mark findings
+ * suppressed before the reports are made.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,18 +14,25 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/stat.h>
+
 #include "cli.h"
+#include "vigil/ignore.h"
 #include "vigil/match.h"
+#include "vigil/sbomread.h"
+#include "vigil/vex.h"
 #include "vigil/vulndb.h"
 
 #define SCAN_MAX_OUTPUTS 8
+#define SCAN_MAX_INPUTS 64 /* --vex and --ignore files */
 #define SCAN_MAX_DOCUMENT ((size_t)4 << 30)
 
 static const char scan_usage[] =
     "usage: vigil scan [OPTIONS] TARGET\n"
     "\n"
     "Lists the known vulnerabilities of the packages in TARGET (anything\n"
-    "'vigil sbom' accepts) from the local vulnerability database.\n"
+    "'vigil sbom' accepts, or a CycloneDX or SPDX JSON SBOM file) from the\n"
+    "local vulnerability database.\n"
     "\n"
     "options:\n"
     "      --db PATH               vulnerability database (default:\n"
@@ -35,6 +43,11 @@ static const char scan_usage[] =
     "      --fail-on LEVEL         exit with status 5 when a finding is at or above\n"
     "                              LEVEL: low, medium, high, critical, or kev (any\n"
     "                              finding in the CISA KEV catalog)\n"
+    "      --vex FILE              apply the OpenVEX or CycloneDX VEX statements of\n"
+    "                              FILE: not_affected and fixed suppress findings;\n"
+    "                              may be given several times\n"
+    "      --ignore FILE           suppress the findings named by the expiring\n"
+    "                              exceptions of FILE (docs/ignore.md)\n"
     "      --show-suppressed       list suppressed findings in the table too\n"
     "      --max-db-age DURATION   warn when the database is older (default 3d;\n"
     "                              DURATION is N with s, m, h or d)\n"
@@ -131,6 +144,26 @@ static void age_text(int64_t s, char *out, size_t n)
         snprintf(out, n, "%lld minutes", (long long)(s / 60));
 }
 
+/* 1 when target is a regular file that starts like JSON: an SBOM, not an
+ * image or root filesystem archive (those are never JSON).  A file named
+ * *.json counts too, so that a broken SBOM gets the SBOM reader's message. */
+static int scan_is_sbom_file(const char *target)
+{
+    struct stat st;
+    if (stat(target, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    size_t n = strlen(target);
+    if (n > 5 && strcmp(target + n - 5, ".json") == 0)
+        return 1;
+    FILE *f = fopen(target, "rb");
+    if (!f)
+        return 0;
+    char head[512];
+    size_t got = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return vg_sbom_sniff(head, got);
+}
+
 int cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -150,6 +183,8 @@ int cmd_scan(int argc, char **argv)
     struct scan_output outputs[SCAN_MAX_OUTPUTS];
     size_t noutputs = 0;
     const char *db_path = NULL, *attest_key = NULL;
+    const char *vex_paths[SCAN_MAX_INPUTS], *ignore_paths[SCAN_MAX_INPUTS];
+    size_t nvex = 0, nignore = 0;
     int gate = -1, quiet = 0, show_suppressed = 0, c;
     int64_t max_age = VG_VULNDB_MAX_AGE_DEFAULT;
     vg_scan_options sopts = {0};
@@ -196,8 +231,15 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'V':
         case 'I':
-            cli_error("--%s is not available in this build yet", c == 'V' ? "vex" : "ignore");
-            return EXIT_USAGE;
+            if ((c == 'V' ? nvex : nignore) == SCAN_MAX_INPUTS) {
+                cli_error("at most %d --%s files", SCAN_MAX_INPUTS, c == 'V' ? "vex" : "ignore");
+                return EXIT_USAGE;
+            }
+            if (c == 'V')
+                vex_paths[nvex++] = optarg;
+            else
+                ignore_paths[nignore++] = optarg;
+            break;
         case 'S':
             show_suppressed = 1;
             break;
@@ -254,6 +296,10 @@ int cmd_scan(int argc, char **argv)
     vg_inventory_init(&inv);
     vg_findings findings;
     vg_findings_init(&findings);
+    vg_vex vex;
+    vg_vex_init(&vex);
+    vg_ignore ignore;
+    vg_ignore_init(&ignore);
     vg_vulndb *db = NULL;
     vg_key *key = NULL;
     vg_buf docs[SCAN_MAX_OUTPUTS], bundles[SCAN_MAX_OUTPUTS];
@@ -282,6 +328,21 @@ int cmd_scan(int argc, char **argv)
         status = EXIT_FAILURE_;
         goto out;
     }
+    /* VEX and ignore files before the scan too: a typo must not cost one. */
+    for (size_t i = 0; i < nvex; i++) {
+        if (vg_vex_read_file(&ctx, &vex, vex_paths[i]) != VG_OK) {
+            cli_error("--vex: %s", ctx.message);
+            status = EXIT_FAILURE_;
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < nignore; i++) {
+        if (vg_ignore_read_file(&ctx, &ignore, ignore_paths[i]) != VG_OK) {
+            cli_error("--ignore: %s", ctx.message);
+            status = EXIT_FAILURE_;
+            goto out;
+        }
+    }
     int64_t age = 0;
     if (vg_vulndb_age(&ctx, db, time(NULL), &age) != VG_OK) {
         cli_error("%s", ctx.message);
@@ -297,7 +358,8 @@ int cmd_scan(int argc, char **argv)
                 db_path, a, m);
     }
 
-    rc = vg_scan(&ctx, argv[optind], &sopts, &inv);
+    rc = scan_is_sbom_file(argv[optind]) ? vg_sbom_read_file(&ctx, argv[optind], &inv)
+                                         : vg_scan(&ctx, argv[optind], &sopts, &inv);
     if (rc) {
         if (!quiet)
             cli_print_warnings(&ctx);
@@ -306,6 +368,10 @@ int cmd_scan(int argc, char **argv)
         goto out;
     }
     rc = vg_match(&ctx, db, &inv, &findings);
+    if (rc == VG_OK)
+        rc = vg_vex_apply(&ctx, &vex, &inv, &findings);
+    if (rc == VG_OK)
+        rc = vg_ignore_apply(&ctx, &ignore, (int64_t)time(NULL), &findings);
     if (!quiet)
         cli_print_warnings(&ctx);
     if (rc) {
@@ -381,6 +447,8 @@ out:
     vg_key_free(key);
     vg_vulndb_close(db);
     vg_findings_free(&findings);
+    vg_ignore_free(&ignore);
+    vg_vex_free(&vex);
     vg_inventory_free(&inv);
     vg_buf_free(&default_db);
     vg_ctx_free(&ctx);

@@ -24,9 +24,11 @@
  * Memory: a vg_findings owns an arena holding every finding and string; the
  * findings point at components of the inventory, which must outlive them.
  *
- * Leaves out: VEX and --ignore (they set the suppression fields of a finding;
- * vex.h), CVSS arithmetic (cvss.h; until it is used the severity comes from
- * the feed's text), CPE matching, EPSS.
+ * Severity and score come from the best CVSS vector of the records (v4, v3,
+ * v2) when it is valid (cvss.h), else from the feed's text.
+ *
+ * Leaves out: VEX and --ignore (they set the suppression fields of a finding
+ * afterwards; vex.h, ignore.h), CPE matching, EPSS.
  */
 #ifndef VIGIL_MATCH_H
 #define VIGIL_MATCH_H

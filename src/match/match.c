@@ -9,8 +9,11 @@
  * through the alias table and enriches each finding (severity, KEV, links).
  * The rules are documented in docs/scan-json.md ("Matching").
  *
- * Leaves out: GIT ranges (no commits in an inventory), CPE matching, CVSS
- * arithmetic (the severity is the feed's text until cvss.h is used), VEX.
+ * Severity: the score of the best CVSS vector (v4, then v3, then v2) when
+ * it is valid (cvss.h), else the feed's word.
+ *
+ * Leaves out: GIT ranges (no commits in an inventory), CPE matching, VEX
+ * (vex.h, applied afterwards).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include <strings.h>
 
 #include "match/match_internal.h"
+#include "vigil/cvss.h"
 #include "vigil/map.h"
 #include "vigil/version.h"
 
@@ -694,6 +698,14 @@ static int emit_group(matcher *m, const vg_component *c, const char *installed, 
     f->fix_state = any_fixed ? "fixed" : status ? status : "unfixed";
     f->severity = severity;
     f->severity_source = severity != VG_SEVERITY_UNKNOWN ? "feed" : NULL;
+    /* The chosen CVSS vector, when it is a valid one, gives score and
+     * severity (cvss.h); the feed's word stays only as the fallback. */
+    vg_cvss_score cvss;
+    if (vector && vg_cvss_score_vector(NULL, vector, &cvss) == VG_OK) {
+        f->score = cvss.score;
+        f->severity = vg_severity_from_text(cvss.rating);
+        f->severity_source = "cvss";
+    }
     f->cvss_vector = vector;
     f->cvss_type = vtype;
     f->summary = summary;
