@@ -1,8 +1,10 @@
 /*
  * intoto.c — in-toto Attestation Framework Statement v1: predicate type
- * names, building a statement around a predicate, checking a statement read
- * back from an envelope, and a strict JSON syntax check (RFC 8259) used to
- * accept a predicate without parsing it into a tree.
+ * names, building a statement around a predicate (as head + predicate +
+ * "}", so a large predicate is embedded byte for byte and never copied or
+ * parsed into a tree), and reading a statement back from a verified
+ * payload with the bounded reader of json.c, which builds a tree of
+ * _type, subject and predicateType only and checks the predicate's syntax.
  *
  * Spec: https://github.com/in-toto/attestation spec/v1 (statement.md,
  * resource_descriptor.md for subject digests).  Leaves out: subject fields
