@@ -16,6 +16,7 @@
 #include "vigil/digest.h"
 #include "vigil/base64.h"
 #include "vigil/attest.h"
+#include "vigil/io.h"
 
 /* Library version, e.g. "0.1.0". */
 const char *vg_version(void);

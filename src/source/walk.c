@@ -444,7 +444,8 @@ static void *discover(void *arg)
             }
         }
         if (rc == VG_OK) {
-            memcpy(w->found + w->nfound, ds.found, ds.nfound * sizeof *ds.found);
+            if (ds.nfound)
+                memcpy(w->found + w->nfound, ds.found, ds.nfound * sizeof *ds.found);
             w->nfound += ds.nfound;
             /* Pushed in reverse so that the stack is read in directory order. */
             for (size_t i = ds.nsubdirs; i-- > 0;)
