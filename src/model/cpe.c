@@ -207,8 +207,10 @@ int vg_cpe_from_uri(vg_arena *arena, const char *uri, char **out)
             return VG_ERR_FORMAT; /* an eighth component */
     }
 
+    /* Escaping can make the formatted string longer than the URI; it must
+     * stay within what vigil accepts as input, so that it reads back. */
     vg_buf fs;
-    vg_buf_init(&fs, 4 * CPE_MAX_LEN);
+    vg_buf_init(&fs, CPE_MAX_LEN);
     int rc = vg_buf_addstr(&fs, "cpe:2.3");
     for (int i = 0; i < CPE_ATTRS && rc == VG_OK; i++) {
         rc = vg_buf_addc(&fs, ':');
