@@ -65,3 +65,24 @@ for target in / "$work/alpine" "$work/debian"; do
     ratio=$(python3 -c "print('%.1fx' % ($t_trivy / $t_vigil))")
     echo "| $name | $files | ${t_find} s | ${t_vigil} s | $((m_vigil / 1024)) MB | $(count "$work/v.json") | ${t_trivy} s | $((m_trivy / 1024)) MB | $(count "$work/t.json") | $ratio |"
 done
+
+# Components per ecosystem (purl type) on /, vigil beside Trivy, from the last
+# runs above (the documents of the / target are re-made here).
+"$VIGIL" sbom -q / -o cyclonedx-json="$work/v.json" || true
+$TRIVY --skip-dirs "/proc,/sys,/dev,$work" --output "$work/t.json" / >/dev/null 2>&1 || true
+echo
+echo "| ecosystem (purl type) | vigil | Trivy |"
+echo "|---|---|---|"
+python3 - "$work/v.json" "$work/t.json" <<'PY'
+import collections, json, sys
+def count(path):
+    c = collections.Counter()
+    for comp in json.load(open(path)).get("components", []):
+        purl = comp.get("purl", "")
+        if purl.startswith("pkg:"):
+            c[purl[4:].split("/", 1)[0]] += 1
+    return c
+v, t = count(sys.argv[1]), count(sys.argv[2])
+for eco in sorted(set(v) | set(t)):
+    print(f"| {eco} | {v[eco]} | {t[eco]} |")
+PY
