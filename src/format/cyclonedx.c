@@ -21,7 +21,8 @@
 #include "vigil/format.h"
 
 typedef struct cdx_writer {
-    vg_arena arena; /* scratch strings, freed at the end */
+    vg_arena arena; /* strings that live as long as the writer */
+    vg_arena item;  /* strings of the one component being written, freed after it */
     const vg_inventory *inv;
     int bad;        /* a jansson call failed (out of memory) */
     const char *root_ref;
@@ -173,7 +174,7 @@ static json_t *licenses(cdx_writer *w, const vg_component *pkg)
 {
     const char *spdx;
     int single;
-    fmt_component_license(&w->arena, pkg, &spdx, &single);
+    fmt_component_license(&w->item, pkg, &spdx, &single);
     if (!pkg->license || !pkg->license[strspn(pkg->license, " \t\r\n")])
         return NULL;
     json_t *list = json_array(), *entry = json_object();
@@ -204,7 +205,7 @@ static json_t *package_component(cdx_writer *w, const vg_component *pkg)
     fmt_set_str(c, "bom-ref", pkg->bom_ref, &w->bad);
     if (pkg->supplier && *pkg->supplier) {
         const char *name, *email;
-        fmt_split_contact(&w->arena, pkg->supplier, &name, &email);
+        fmt_split_contact(&w->item, pkg->supplier, &name, &email);
         json_t *supplier = json_object();
         fmt_set_str(supplier, "name", name ? name : pkg->supplier, &w->bad);
         fmt_set(c, "supplier", supplier, &w->bad);
@@ -226,7 +227,7 @@ static json_t *package_component(cdx_writer *w, const vg_component *pkg)
 
     fmt_property *props;
     size_t n;
-    if (fmt_component_properties(&w->arena, w->inv, pkg, &props, &n) != VG_OK) {
+    if (fmt_component_properties(&w->item, w->inv, pkg, &props, &n) != VG_OK) {
         w->bad = 1;
         return c;
     }
@@ -266,6 +267,52 @@ static json_t *metadata(cdx_writer *w, const vg_format_options *opts, const char
     return m;
 }
 
+/* One "dependencies" entry: from and the components its edges point at
+ * (edges[0..n), all from it), sorted and without repeats. */
+static json_t *dependency(cdx_writer *w, const vg_component *from, const vg_edge *edges, size_t n)
+{
+    const char **refs = vg_arena_calloc(&w->item, n, sizeof *refs);
+    json_t *entry = json_object(), *on = json_array();
+    if (!refs || !entry || !on) {
+        json_decref(entry);
+        json_decref(on);
+        w->bad = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        refs[i] = edges[i].to->bom_ref;
+    qsort(refs, n, sizeof *refs, ref_cmp);
+    fmt_set_str(entry, "ref", from->bom_ref, &w->bad);
+    for (size_t k = 0; k < n; k++)
+        if (k == 0 || strcmp(refs[k - 1], refs[k]) != 0) /* both kinds to one component */
+            fmt_append(on, fmt_str(refs[k]), &w->bad);
+    fmt_set(entry, "dependsOn", on, &w->bad);
+    return entry;
+}
+
+static json_t *incomplete_composition(cdx_writer *w)
+{
+    json_t *comp = json_object(), *assemblies = json_array();
+    if (!comp) {
+        json_decref(assemblies);
+        w->bad = 1;
+        return NULL;
+    }
+    fmt_set(comp, "aggregate", json_string("incomplete"), &w->bad);
+    fmt_append(assemblies, fmt_str(w->root_ref), &w->bad);
+    fmt_set(comp, "assemblies", assemblies, &w->bad);
+    return comp;
+}
+
+/* Frees the strings of the component just written. */
+static void next_item(cdx_writer *w)
+{
+    vg_arena_free(&w->item);
+    vg_arena_init(&w->item);
+}
+
+/* The document is streamed (fmt_stream): only one component's or one
+ * dependency entry's jansson tree exists at a time. */
 int vg_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options *opts, vg_buf *out)
 {
     char timestamp[32];
@@ -286,6 +333,7 @@ int vg_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_opt
 
     cdx_writer w = {.inv = inv};
     vg_arena_init(&w.arena);
+    vg_arena_init(&w.item);
     w.root_ref = unique_ref(&w, "vigil:target");
     w.os_ref = inv->has_os ? unique_ref(&w, vg_arena_printf(&w.arena, "vigil:os:%s@%s",
                                                               inv->os.id ? inv->os.id : "unknown",
@@ -294,73 +342,62 @@ int vg_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_opt
     if (!w.root_ref || (inv->has_os && !w.os_ref))
         w.bad = 1;
 
-    json_t *doc = json_object();
-    if (!doc)
-        w.bad = 1;
-    else {
-        fmt_set(doc, "$schema", json_string("http://cyclonedx.org/schema/bom-1.6.schema.json"), &w.bad);
-        fmt_set(doc, "bomFormat", json_string("CycloneDX"), &w.bad);
-        fmt_set(doc, "specVersion", json_string("1.6"), &w.bad);
-        fmt_set(doc, "serialNumber", json_string(serial), &w.bad);
-        fmt_set(doc, "version", json_integer(1), &w.bad);
-        fmt_set(doc, "metadata", metadata(&w, opts, timestamp), &w.bad);
+    fmt_stream s;
+    fmt_stream_begin(&s, out);
+    fmt_stream_value(&s, "$schema", json_string("http://cyclonedx.org/schema/bom-1.6.schema.json"));
+    fmt_stream_value(&s, "bomFormat", json_string("CycloneDX"));
+    fmt_stream_value(&s, "specVersion", json_string("1.6"));
+    fmt_stream_value(&s, "serialNumber", json_string(serial));
+    fmt_stream_value(&s, "version", json_integer(1));
+    fmt_stream_value(&s, "metadata", metadata(&w, opts, timestamp));
 
-        json_t *components = json_array(), *depends = json_array();
-        if (inv->has_os) {
-            fmt_append(components, os_component(&w), &w.bad);
-            fmt_append(depends, fmt_str(w.os_ref), &w.bad);
-        }
-        for (size_t i = 0; i < inv->ncomponents && !w.bad; i++) {
-            fmt_append(components, package_component(&w, inv->components[i]), &w.bad);
-            fmt_append(depends, fmt_str(inv->components[i]->bom_ref), &w.bad);
-        }
-        fmt_set(doc, "components", components, &w.bad);
-
-        json_t *deps = json_array(), *root = json_object();
-        fmt_set_str(root, "ref", w.root_ref, &w.bad);
-        fmt_set(root, "dependsOn", depends, &w.bad);
-        fmt_append(deps, root, &w.bad);
-        /* The graph: edges are sorted by (from, kind, to), so each
-         * component's edges are adjacent.  CONTAINS (an OS package that
-         * installed a library, an application and what it locks) is written
-         * as dependsOn too, as CycloneDX has no other flat relation for it;
-         * SPDX keeps the distinction. */
-        for (size_t i = 0; i < inv->nedges && !w.bad;) {
-            const vg_component *from = inv->edges[i].from;
-            size_t end = i;
-            while (end < inv->nedges && inv->edges[end].from == from)
-                end++;
-            const char **refs = vg_arena_calloc(&w.arena, end - i, sizeof *refs);
-            if (!refs) {
-                w.bad = 1;
-                break;
-            }
-            size_t n = 0;
-            for (; i < end; i++)
-                refs[n++] = inv->edges[i].to->bom_ref;
-            qsort(refs, n, sizeof *refs, ref_cmp);
-            json_t *entry = json_object(), *on = json_array();
-            fmt_set_str(entry, "ref", from->bom_ref, &w.bad);
-            for (size_t k = 0; k < n; k++)
-                if (k == 0 || strcmp(refs[k - 1], refs[k]) != 0) /* both kinds to one component */
-                    fmt_append(on, fmt_str(refs[k]), &w.bad);
-            fmt_set(entry, "dependsOn", on, &w.bad);
-            fmt_append(deps, entry, &w.bad);
-        }
-        fmt_set(doc, "dependencies", deps, &w.bad);
-
-        if (inv->incomplete) {
-            json_t *comps = json_array(), *comp = json_object(), *assemblies = json_array();
-            fmt_set(comp, "aggregate", json_string("incomplete"), &w.bad);
-            fmt_append(assemblies, fmt_str(w.root_ref), &w.bad);
-            fmt_set(comp, "assemblies", assemblies, &w.bad);
-            fmt_append(comps, comp, &w.bad);
-            fmt_set(doc, "compositions", comps, &w.bad);
-        }
+    fmt_stream_open(&s, "components", '[');
+    if (inv->has_os)
+        fmt_stream_value(&s, NULL, os_component(&w));
+    for (size_t i = 0; i < inv->ncomponents && !w.bad && !s.status; i++) {
+        fmt_stream_value(&s, NULL, package_component(&w, inv->components[i]));
+        next_item(&w);
     }
-    int rc = w.bad ? vg_error(ctx, VG_ERR_NOMEM, "out of memory building the CycloneDX document")
-                   : fmt_dump(ctx, doc, out);
-    json_decref(doc);
+    fmt_stream_close(&s);
+
+    fmt_stream_open(&s, "dependencies", '[');
+    /* The target depends on every component. */
+    fmt_stream_open(&s, NULL, '{');
+    fmt_stream_str(&s, "ref", w.root_ref);
+    fmt_stream_open(&s, "dependsOn", '[');
+    if (inv->has_os)
+        fmt_stream_value(&s, NULL, fmt_str(w.os_ref));
+    for (size_t i = 0; i < inv->ncomponents && !s.status; i++)
+        fmt_stream_value(&s, NULL, fmt_str(inv->components[i]->bom_ref));
+    fmt_stream_close(&s);
+    fmt_stream_close(&s);
+    /* The graph: edges are sorted by (from, kind, to), so each
+     * component's edges are adjacent.  CONTAINS (an OS package that
+     * installed a library, an application and what it locks) is written
+     * as dependsOn too, as CycloneDX has no other flat relation for it;
+     * SPDX keeps the distinction. */
+    for (size_t i = 0; i < inv->nedges && !w.bad && !s.status;) {
+        const vg_component *from = inv->edges[i].from;
+        size_t end = i;
+        while (end < inv->nedges && inv->edges[end].from == from)
+            end++;
+        fmt_stream_value(&s, NULL, dependency(&w, from, inv->edges + i, end - i));
+        next_item(&w);
+        i = end;
+    }
+    fmt_stream_close(&s);
+
+    if (inv->incomplete) {
+        fmt_stream_open(&s, "compositions", '[');
+        fmt_stream_value(&s, NULL, incomplete_composition(&w));
+        fmt_stream_close(&s);
+    }
+    int rc = fmt_stream_end(ctx, &s);
+    if (w.bad || s.missing) {
+        vg_buf_reset(out);
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory building the CycloneDX document");
+    }
+    vg_arena_free(&w.item);
     vg_arena_free(&w.arena);
     return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * format.c — the format table (names, dispatch to the writers) and the
  * helpers the writers share (format_internal.h): UTF-8 repair, jansson
- * setters, document dump, RFC 3339 timestamps, the inventory identity hash
+ * setters, document dump and the streaming writer (one element's jansson
+ * tree at a time), RFC 3339 timestamps, the inventory identity hash
  * (SHA-256 through OpenSSL 3 EVP) and the component facts all formats show.
  * The documents themselves are in cyclonedx.c, spdx.c and table.c.
  */
@@ -170,6 +171,188 @@ int fmt_dump(vg_ctx *ctx, json_t *doc, vg_buf *out)
                         out->max);
     }
     return VG_OK;
+}
+
+/* ---- streaming a document --------------------------------------------- */
+
+/* A newline and the indentation of depth levels, as JSON_INDENT(2) writes
+ * them. */
+static int stream_newline(vg_buf *out, size_t depth)
+{
+    size_t n = 1 + 2 * depth;
+    int rc = vg_buf_reserve(out, n);
+    if (rc)
+        return rc;
+    char *p = out->data + out->len;
+    p[0] = '\n';
+    memset(p + 1, ' ', n - 1);
+    out->len += n;
+    out->data[out->len] = 0;
+    return VG_OK;
+}
+
+typedef struct stream_dump {
+    vg_buf *out;
+    size_t depth; /* added to the indentation after every newline */
+    int rc;
+} stream_dump;
+
+/* jansson's output, with the indentation of the depth the value sits at
+ * added after each newline.  A newline only ever comes from the
+ * indentation: strings and keys have theirs escaped. */
+static int stream_dump_callback(const char *buffer, size_t size, void *data)
+{
+    stream_dump *d = data;
+    while (size) {
+        const char *nl = memchr(buffer, '\n', size);
+        size_t n = nl ? (size_t)(nl - buffer) : size;
+        if ((d->rc = vg_buf_add(d->out, buffer, n)) != VG_OK)
+            return -1;
+        buffer += n;
+        size -= n;
+        if (nl) {
+            if ((d->rc = stream_newline(d->out, d->depth)) != VG_OK)
+                return -1;
+            buffer++;
+            size--;
+        }
+    }
+    return 0;
+}
+
+static void stream_fail(fmt_stream *s, int rc)
+{
+    if (!s->status)
+        s->status = rc;
+}
+
+/* Dumps v (not stolen) at the depth of the container open now. */
+static void stream_dump_value(fmt_stream *s, json_t *v, size_t flags)
+{
+    stream_dump d = {s->out, s->depth, VG_OK};
+    if (json_dump_callback(v, stream_dump_callback, &d, flags | JSON_PRESERVE_ORDER | JSON_INDENT(2)) != 0)
+        stream_fail(s, d.rc ? d.rc : VG_ERR_NOMEM);
+}
+
+/* The separator, newline and indentation before a member of the container
+ * open now, and its key when it is an object. */
+static void stream_member(fmt_stream *s, const char *key)
+{
+    if (s->status)
+        return;
+    if (s->depth == 0 || (key != NULL) != (s->closer[s->depth - 1] == '}')) {
+        stream_fail(s, VG_ERR_USAGE);
+        return;
+    }
+    int rc = s->members[s->depth - 1]++ ? vg_buf_addc(s->out, ',') : VG_OK;
+    if (rc == VG_OK)
+        rc = stream_newline(s->out, s->depth);
+    if (rc != VG_OK) {
+        stream_fail(s, rc);
+        return;
+    }
+    if (key) {
+        json_t *k = json_string(key); /* escaped exactly as jansson escapes keys */
+        if (!k) {
+            stream_fail(s, VG_ERR_NOMEM);
+            return;
+        }
+        stream_dump_value(s, k, JSON_ENCODE_ANY);
+        json_decref(k);
+        if (!s->status && (rc = vg_buf_add(s->out, ": ", 2)) != VG_OK)
+            stream_fail(s, rc);
+    }
+}
+
+void fmt_stream_begin(fmt_stream *s, vg_buf *out)
+{
+    memset(s, 0, sizeof *s);
+    s->out = out;
+    vg_buf_reset(out);
+    int rc = vg_buf_addc(out, '{');
+    if (rc != VG_OK)
+        stream_fail(s, rc);
+    s->closer[0] = '}';
+    s->depth = 1;
+}
+
+void fmt_stream_open(fmt_stream *s, const char *key, char bracket)
+{
+    stream_member(s, key);
+    if (s->status)
+        return;
+    if (s->depth == FMT_STREAM_MAX_DEPTH || (bracket != '[' && bracket != '{')) {
+        stream_fail(s, VG_ERR_USAGE);
+        return;
+    }
+    int rc = vg_buf_addc(s->out, bracket);
+    if (rc != VG_OK) {
+        stream_fail(s, rc);
+        return;
+    }
+    s->closer[s->depth] = bracket == '[' ? ']' : '}';
+    s->members[s->depth] = 0;
+    s->depth++;
+}
+
+void fmt_stream_close(fmt_stream *s)
+{
+    if (s->status)
+        return;
+    if (s->depth == 0) {
+        stream_fail(s, VG_ERR_USAGE);
+        return;
+    }
+    s->depth--;
+    /* An empty container is "[]" or "{}", as jansson writes it. */
+    int rc = s->members[s->depth] ? stream_newline(s->out, s->depth) : VG_OK;
+    if (rc == VG_OK)
+        rc = vg_buf_addc(s->out, s->closer[s->depth]);
+    if (rc != VG_OK)
+        stream_fail(s, rc);
+}
+
+void fmt_stream_value(fmt_stream *s, const char *key, json_t *value)
+{
+    if (!value) {
+        s->missing = 1;
+        stream_fail(s, VG_ERR_NOMEM);
+        return;
+    }
+    stream_member(s, key);
+    if (!s->status)
+        stream_dump_value(s, value, JSON_ENCODE_ANY);
+    json_decref(value);
+}
+
+void fmt_stream_str(fmt_stream *s, const char *key, const char *str)
+{
+    if (str && *str)
+        fmt_stream_value(s, key, fmt_str(str));
+}
+
+int fmt_stream_end(vg_ctx *ctx, fmt_stream *s)
+{
+    if (!s->status && s->depth != 1)
+        stream_fail(s, VG_ERR_USAGE);
+    fmt_stream_close(s);
+    if (!s->status) {
+        int rc = vg_buf_addc(s->out, '\n');
+        if (rc != VG_OK)
+            stream_fail(s, rc);
+    }
+    switch (s->status) {
+    case VG_OK:
+        return VG_OK;
+    case VG_ERR_LIMIT:
+        return vg_error(ctx, VG_ERR_LIMIT, "the document is larger than %zu bytes", s->out->max);
+    case VG_ERR_USAGE:
+        return vg_error(ctx, VG_ERR_USAGE, "JSON document written with unbalanced containers");
+    default:
+        if (s->missing)
+            return vg_error(ctx, VG_ERR_NOMEM, "out of memory building the document");
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory writing a %zu-byte document", s->out->max);
+    }
 }
 
 int fmt_timestamp(int64_t t, char out[32])

@@ -2,8 +2,9 @@
  * format_internal.h — helpers shared by the document writers in
  * src/format/ (CycloneDX 1.6, SPDX 2.3, table): building jansson values
  * from inventory strings that may hold invalid UTF-8, dumping a document
- * into a vg_buf, timestamps, the stable identity hash of an inventory, and
- * the facts about a component that every format shows.  Not public API.
+ * into a vg_buf or streaming it one element at a time, timestamps, the
+ * stable identity hash of an inventory, and the facts about a component
+ * that every format shows.  Not public API.
  */
 #ifndef VIGIL_FORMAT_INTERNAL_H
 #define VIGIL_FORMAT_INTERNAL_H
@@ -38,6 +39,57 @@ void fmt_append(json_t *arr, json_t *value, int *bad);
  * out.  Returns VG_OK, VG_ERR_NOMEM or VG_ERR_LIMIT (document larger than
  * out->max), with ctx->message set. */
 int fmt_dump(vg_ctx *ctx, json_t *doc, vg_buf *out);
+
+/* ---- streaming a JSON document -------------------------------------------
+ *
+ * fmt_stream writes one JSON document into a vg_buf in exactly the bytes
+ * fmt_dump would give for the same tree (JSON_PRESERVE_ORDER |
+ * JSON_INDENT(2), then a newline), while the writer builds a jansson value
+ * for only one member or array element at a time and frees it at once: the
+ * peak is one element's tree plus the output, not a tree of the whole
+ * document (which costs about six times the text).  Containers are opened
+ * and closed by hand; everything inside them is either another hand-opened
+ * container or a jansson value, dumped with the indentation of its depth.
+ *
+ *     fmt_stream s;
+ *     fmt_stream_begin(&s, out);             writes "{"
+ *     fmt_stream_str(&s, "name", name);      "name": "...", skipped if empty
+ *     fmt_stream_open(&s, "items", '[');
+ *     for (...) fmt_stream_value(&s, NULL, one_item_tree);
+ *     fmt_stream_close(&s);
+ *     rc = fmt_stream_end(ctx, &s);          "}\n", VG_OK or the first error
+ *
+ * Keys are given inside objects and must be NULL inside arrays.  After the
+ * first failure every call does nothing and fmt_stream_end reports it.
+ * Usable by any writer of a large JSON document (findings, SARIF, VDR). */
+#define FMT_STREAM_MAX_DEPTH 32
+
+typedef struct fmt_stream {
+    vg_buf *out;
+    size_t depth;                               /* open containers */
+    size_t members[FMT_STREAM_MAX_DEPTH];       /* written into each so far */
+    char closer[FMT_STREAM_MAX_DEPTH];          /* ']' or '}' */
+    int status;                                 /* first failure, or VG_OK */
+    int missing;                                /* a NULL value was given (out of memory) */
+} fmt_stream;
+
+/* Empties out and opens the document's top-level object. */
+void fmt_stream_begin(fmt_stream *s, vg_buf *out);
+/* Opens an array ('[') or object ('{') as the member key (NULL in an
+ * array) of the container open now. */
+void fmt_stream_open(fmt_stream *s, const char *key, char bracket);
+/* Closes the container opened last. */
+void fmt_stream_close(fmt_stream *s);
+/* Writes value (reference stolen, freed at once) as the member key (NULL in
+ * an array).  A NULL value counts as out of memory. */
+void fmt_stream_value(fmt_stream *s, const char *key, json_t *value);
+/* fmt_stream_value of fmt_str(str); skips NULL and empty strings as
+ * fmt_set_str does. */
+void fmt_stream_str(fmt_stream *s, const char *key, const char *str);
+/* Closes the top-level object and adds the final newline.  Returns VG_OK,
+ * or VG_ERR_NOMEM / VG_ERR_LIMIT (document larger than out->max) /
+ * VG_ERR_USAGE (containers left open) with ctx->message set. */
+int fmt_stream_end(vg_ctx *ctx, fmt_stream *s);
 
 /* RFC 3339 UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" of t seconds since the
  * epoch into out (at least 32 bytes).  Returns 0, or -1 when t is outside
