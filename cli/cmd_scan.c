@@ -288,8 +288,10 @@ int cmd_scan(int argc, char **argv)
     if (scan_document_time(&ropts.timestamp) != 0)
         return EXIT_USAGE;
 
-    vg_ctx ctx;
+    vg_ctx ctx, vex_ctx; /* vex_ctx: VEX and ignore files, whose warnings
+                            must not mark the inventory incomplete */
     vg_ctx_init(&ctx);
+    vg_ctx_init(&vex_ctx);
     vg_buf default_db;
     vg_buf_init(&default_db, 4096);
     vg_inventory inv;
@@ -330,15 +332,15 @@ int cmd_scan(int argc, char **argv)
     }
     /* VEX and ignore files before the scan too: a typo must not cost one. */
     for (size_t i = 0; i < nvex; i++) {
-        if (vg_vex_read_file(&ctx, &vex, vex_paths[i]) != VG_OK) {
-            cli_error("--vex: %s", ctx.message);
+        if (vg_vex_read_file(&vex_ctx, &vex, vex_paths[i]) != VG_OK) {
+            cli_error("--vex: %s", vex_ctx.message);
             status = EXIT_FAILURE_;
             goto out;
         }
     }
     for (size_t i = 0; i < nignore; i++) {
-        if (vg_ignore_read_file(&ctx, &ignore, ignore_paths[i]) != VG_OK) {
-            cli_error("--ignore: %s", ctx.message);
+        if (vg_ignore_read_file(&vex_ctx, &ignore, ignore_paths[i]) != VG_OK) {
+            cli_error("--ignore: %s", vex_ctx.message);
             status = EXIT_FAILURE_;
             goto out;
         }
@@ -368,12 +370,14 @@ int cmd_scan(int argc, char **argv)
         goto out;
     }
     rc = vg_match(&ctx, db, &inv, &findings);
-    if (rc == VG_OK)
-        rc = vg_vex_apply(&ctx, &vex, &inv, &findings);
-    if (rc == VG_OK)
-        rc = vg_ignore_apply(&ctx, &ignore, (int64_t)time(NULL), &findings);
-    if (!quiet)
+    if (rc == VG_OK && (rc = vg_vex_apply(&vex_ctx, &vex, &inv, &findings)) != VG_OK)
+        snprintf(ctx.message, sizeof ctx.message, "%s", vex_ctx.message);
+    if (rc == VG_OK && (rc = vg_ignore_apply(&vex_ctx, &ignore, (int64_t)time(NULL), &findings)) != VG_OK)
+        snprintf(ctx.message, sizeof ctx.message, "%s", vex_ctx.message);
+    if (!quiet) {
         cli_print_warnings(&ctx);
+        cli_print_warnings(&vex_ctx);
+    }
     if (rc) {
         cli_error("%s", ctx.message);
         status = EXIT_FAILURE_;
@@ -451,6 +455,7 @@ out:
     vg_vex_free(&vex);
     vg_inventory_free(&inv);
     vg_buf_free(&default_db);
+    vg_ctx_free(&vex_ctx);
     vg_ctx_free(&ctx);
     return status;
 }

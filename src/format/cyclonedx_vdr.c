@@ -168,7 +168,7 @@ static json_t *vulnerability(vg_arena *arena, const vg_finding *f, size_t index,
     const char *updated = date_time(arena, f->modified);
     if (updated)
         fmt_set(v, "updated", json_string(updated), bad);
-    if (f->suppressed) {
+    if (f->suppressed || f->analysis_state) { /* VEX "affected": exploitable, in_triage */
         json_t *an = json_object();
         fmt_set_str(an, "state", f->analysis_state, bad);
         fmt_set_str(an, "justification", f->justification, bad);

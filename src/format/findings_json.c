@@ -189,7 +189,7 @@ static json_t *finding_json(const vg_inventory *inv, const vg_finding *f, int *b
     fmt_set(o, "modified", str_or_null(f->modified), bad);
     fmt_set(o, "urls", string_array(f->urls, f->nurls, bad), bad);
     fmt_set(o, "suppressed", json_boolean(f->suppressed), bad);
-    if (f->suppressed) {
+    if (f->suppressed || f->analysis_state) { /* VEX "affected" records an analysis too */
         json_t *a = json_object();
         fmt_set(a, "state", str_or_null(f->analysis_state), bad);
         fmt_set(a, "justification", str_or_null(f->justification), bad);

@@ -15,10 +15,12 @@
  * (Syft: "src", "src@version", rpm "src-ver-rel.src.rpm").  The OS comes
  * from the CycloneDX operating-system component or the SPDX
  * OPERATING_SYSTEM package, else from the first "distro" qualifier.
+ * Trivy's SPDX gives the source package in "sourceInfo": "built package
+ * from: NAME VERSION".
  *
  * Leaves out: XML and tag-value, SPDX 3, dependency graphs, file
- * components (CycloneDX type "file", SPDX files[]), container components
- * (the image itself), hashes and evidence.
+ * components without purl (CycloneDX type "file", SPDX files[]), container
+ * components and CONTAINER packages (the image itself), hashes, evidence.
  */
 #include <string.h>
 #include <strings.h>
@@ -232,8 +234,8 @@ static int cdx_component(reader *r, json_t *comp, int depth)
     int rc;
     if (type && strcmp(type, "operating-system") == 0) {
         cdx_os(r, comp);
-    } else if (type && (strcmp(type, "file") == 0 || strcmp(type, "container") == 0) && !purl) {
-        /* files and the image itself are not packages */
+    } else if (type && (strcmp(type, "container") == 0 || (strcmp(type, "file") == 0 && !purl))) {
+        /* the image itself and plain files are not packages */
     } else if (purl || name) {
         vg_component *c = new_component(r);
         if (!c)
@@ -366,7 +368,7 @@ static int read_spdx(reader *r, json_t *doc)
             }
             continue;
         }
-        if ((purpose && (strcmp(purpose, "CONTAINER") == 0 || strcmp(purpose, "FILE") == 0) && !purl) ||
+        if ((purpose && (strcmp(purpose, "CONTAINER") == 0 || (strcmp(purpose, "FILE") == 0 && !purl))) ||
             (!purl && !name))
             continue;
         vg_component *c = new_component(r);
@@ -375,6 +377,13 @@ static int read_spdx(reader *r, json_t *doc)
         int rc = finish_component(r, c, name, ver, purl);
         if (rc)
             return rc == VG_ERR_NOMEM ? oom(r) : rc;
+        /* Trivy: "sourceInfo": "built package from: SRCNAME SRCVERSION" */
+        const char *info = str_member(pkg, "sourceInfo");
+        if (info && !c->source_name && strncmp(info, "built package from: ", 20) == 0) {
+            const char *src = info + 20, *sp = strchr(src, ' ');
+            c->source_name = sp ? vg_arena_strndup(&r->inv->arena, src, (size_t)(sp - src)) : dup(r, src);
+            c->source_version = sp && sp[1] ? dup(r, sp + 1) : NULL;
+        }
         c->cpe = dup(r, cpe);
         c->license = dup(r, spdx_value(str_member(pkg, "licenseDeclared")));
         c->supplier = dup(r, spdx_actor(str_member(pkg, "supplier")));
@@ -426,6 +435,7 @@ int vg_sbom_sniff(const char *data, size_t len)
 int vg_sbom_read(vg_ctx *ctx, const char *path, const char *data, size_t len, vg_inventory *inv)
 {
     reader r = {.ctx = ctx, .inv = inv, .path = path ? path : "(SBOM)"};
+    size_t warnings_before = vg_warning_count(ctx);
     json_error_t err;
     json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
     if (!doc)
@@ -460,7 +470,7 @@ int vg_sbom_read(vg_ctx *ctx, const char *path, const char *data, size_t len, vg
     inv->target.digest = vg_arena_printf(&inv->arena, "sha256:%s", digest.sha256);
     if (!inv->target.path || !inv->target.digest)
         return oom(&r);
-    if (vg_warning_count(ctx))
+    if (vg_warning_count(ctx) > warnings_before)
         inv->incomplete = 1;
     return vg_inventory_finalize(ctx, inv);
 }
