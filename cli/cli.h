@@ -43,6 +43,10 @@ int attest_cli_read_file(vg_ctx *ctx, const char *path, size_t max, vg_buf *out)
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the warnings recorded in ctx to stderr, one per line. */
 void cli_print_warnings(const vg_ctx *ctx);
+/* The time to write into documents: SOURCE_DATE_EPOCH
+ * (reproducible-builds.org) when set, else now.  -1 with a message printed
+ * when SOURCE_DATE_EPOCH is not a number of seconds. */
+int cli_document_time(int64_t *out);
 /* Maps a library status to an exit status (EXIT_FAILURE_ or EXIT_USAGE). */
 int cli_exit_status(int status);
 /* Writes len bytes to path atomically (temporary file in the same directory,

@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -67,25 +66,6 @@ static uint64_t parse_size(const char *s)
     if (*end || n > (UINT64_MAX >> shift))
         return 0;
     return (uint64_t)n << shift;
-}
-
-/* SOURCE_DATE_EPOCH (reproducible-builds.org) or the current time. */
-static int document_time(int64_t *out)
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (!sde || !*sde) {
-        *out = (int64_t)time(NULL);
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    long long t = strtoll(sde, &end, 10);
-    if (errno || *end || t < 0 || t > 253402300799LL) {
-        cli_error("SOURCE_DATE_EPOCH=%s is not a number of seconds since 1970 before year 10000", sde);
-        return -1;
-    }
-    *out = t;
-    return 0;
 }
 
 /* Signs each JSON document into bundles[i]: an in-toto statement whose
@@ -210,7 +190,7 @@ int cmd_sbom(int argc, char **argv)
     }
 
     vg_format_options fopts = {.tool_version = vg_version()};
-    if (document_time(&fopts.timestamp) != 0)
+    if (cli_document_time(&fopts.timestamp) != 0)
         return EXIT_USAGE;
 
     const char *target = argv[optind];

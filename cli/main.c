@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -62,6 +63,24 @@ void cli_print_warnings(const vg_ctx *ctx)
     }
     if (ctx->warnings_dropped)
         fprintf(stderr, "vigil: warning: %zu more warnings not shown\n", ctx->warnings_dropped);
+}
+
+int cli_document_time(int64_t *out)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!sde || !*sde) {
+        *out = (int64_t)time(NULL);
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long long t = strtoll(sde, &end, 10);
+    if (errno || *end || t < 0 || t > 253402300799LL) {
+        cli_error("SOURCE_DATE_EPOCH=%s is not a number of seconds since 1970 before year 10000", sde);
+        return -1;
+    }
+    *out = t;
+    return 0;
 }
 
 int cli_exit_status(int status)
