@@ -29,7 +29,8 @@ typedef struct relationship {
 } relationship;
 
 typedef struct spdx_writer {
-    vg_arena arena;
+    vg_arena arena;  /* strings that live as long as the writer */
+    vg_arena item;   /* strings of the one package being written, freed after it */
     const vg_inventory *inv;
     int bad;
     vg_map ids;      /* SPDXIDs given out, for uniqueness */
@@ -220,14 +221,16 @@ static json_t *os_package(spdx_writer *w, const char *id)
     return p;
 }
 
-static json_t *component_package(spdx_writer *w, const vg_component *c, const char *id)
+/* declared: licenseDeclared, from declared_license() (called before the
+ * packages are written, as hasExtractedLicensingInfos comes first). */
+static json_t *component_package(spdx_writer *w, const vg_component *c, const char *id, const char *declared)
 {
     const char *supplier = NULL;
     if (c->supplier && *c->supplier) {
         const char *name, *email;
-        fmt_split_contact(&w->arena, c->supplier, &name, &email);
-        supplier = email ? vg_arena_printf(&w->arena, "Organization: %s (%s)", name ? name : "", email)
-                         : vg_arena_printf(&w->arena, "Organization: %s", c->supplier);
+        fmt_split_contact(&w->item, c->supplier, &name, &email);
+        supplier = email ? vg_arena_printf(&w->item, "Organization: %s (%s)", name ? name : "", email)
+                         : vg_arena_printf(&w->item, "Organization: %s", c->supplier);
     }
     json_t *p = package_head(w, id, c->name, c->version, supplier);
     if (!p)
@@ -249,7 +252,7 @@ static json_t *component_package(spdx_writer *w, const vg_component *c, const ch
     if (rc == VG_OK)
         fmt_set_str(p, "sourceInfo", info.data, &w->bad);
     vg_buf_free(&info);
-    package_licences(w, p, declared_license(w, c));
+    package_licences(w, p, declared);
     fmt_set_str(p, "description", c->description, &w->bad);
     json_t *refs = json_array();
     if (c->cpe)
@@ -297,6 +300,24 @@ static json_t *extracted_licences(spdx_writer *w)
     return list;
 }
 
+static json_t *relationship_entry(const relationship *r)
+{
+    json_t *o = json_object();
+    int bad = !o;
+    fmt_set_str(o, "spdxElementId", r->element, &bad);
+    fmt_set_str(o, "relatedSpdxElement", r->related, &bad);
+    fmt_set_str(o, "relationshipType", r->type, &bad);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The document is streamed (fmt_stream): only one package's or one
+ * relationship's jansson tree exists at a time.  A first pass gives out
+ * the SPDXIDs and licence references, which the document needs before the
+ * packages (hasExtractedLicensingInfos) and after them (relationships). */
 int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options *opts, vg_buf *out)
 {
     char created[32];
@@ -311,6 +332,7 @@ int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options 
 
     spdx_writer w = {.inv = inv};
     vg_arena_init(&w.arena);
+    vg_arena_init(&w.item);
     vg_map_init(&w.ids);
     vg_map_init(&w.refs);
     const vg_target *t = &inv->target;
@@ -320,39 +342,26 @@ int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options 
     const char *os_id = "SPDXRef-OperatingSystem";
     vg_map_put(&w.ids, root_id, strlen(root_id), (void *)root_id);
     vg_map_put(&w.ids, os_id, strlen(os_id), (void *)os_id);
-
-    json_t *doc = json_object();
-    if (!doc || !name_id)
+    if (!name_id)
         w.bad = 1;
-    fmt_set(doc, "spdxVersion", json_string("SPDX-2.3"), &w.bad);
-    fmt_set(doc, "dataLicense", json_string("CC0-1.0"), &w.bad);
-    fmt_set(doc, "SPDXID", json_string("SPDXRef-DOCUMENT"), &w.bad);
-    fmt_set_str(doc, "name", name, &w.bad);
-    fmt_set_str(doc, "documentNamespace",
-                vg_arena_printf(&w.arena, "https://vigil.invalid/spdxdocs/%s-%s", name_id ? name_id : "", hex),
-                &w.bad);
-    json_t *info = json_object(), *creators = json_array();
-    fmt_set(info, "created", json_string(created), &w.bad);
-    fmt_append(creators, fmt_str(vg_arena_printf(&w.arena, "Tool: vigil-%s", opts->tool_version ? opts->tool_version : "unknown")),
-               &w.bad);
-    fmt_set(info, "creators", creators, &w.bad);
-    fmt_set(doc, "creationInfo", info, &w.bad);
 
-    json_t *packages = json_array();
-    fmt_append(packages, root_package(&w, root_id), &w.bad);
+    /* First pass: SPDXIDs, declared licences and the relationships. */
     relate(&w, "SPDXRef-DOCUMENT", "DESCRIBES", root_id);
-    if (inv->has_os) {
-        fmt_append(packages, os_package(&w, os_id), &w.bad);
+    if (inv->has_os)
         relate(&w, root_id, "CONTAINS", os_id);
-    }
+    size_t n = inv->ncomponents;
+    const char **ids = vg_arena_calloc(&w.arena, n ? n : 1, sizeof *ids);
+    const char **declared = vg_arena_calloc(&w.arena, n ? n : 1, sizeof *declared);
+    if (!ids || !declared)
+        w.bad = 1;
     vg_map ids_of; /* component -> its SPDXID, for the edges */
     vg_map_init(&ids_of);
-    for (size_t i = 0; i < inv->ncomponents && !w.bad; i++) {
+    for (size_t i = 0; i < n && !w.bad; i++) {
         const vg_component *c = inv->components[i];
-        const char *id = package_id(&w, c->bom_ref ? c->bom_ref : "component");
-        fmt_append(packages, component_package(&w, c, id), &w.bad);
-        relate(&w, root_id, "CONTAINS", id);
-        if (!id || vg_map_put(&ids_of, (const char *)&inv->components[i], sizeof(vg_component *), (void *)id))
+        ids[i] = package_id(&w, c->bom_ref ? c->bom_ref : "component");
+        declared[i] = declared_license(&w, c);
+        relate(&w, root_id, "CONTAINS", ids[i]);
+        if (!ids[i] || vg_map_put(&ids_of, (const char *)&inv->components[i], sizeof(vg_component *), (void *)ids[i]))
             w.bad = 1;
     }
     for (size_t i = 0; i < inv->nedges && !w.bad; i++) {
@@ -363,28 +372,54 @@ int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options 
             relate(&w, from, e->kind == VG_EDGE_CONTAINS ? "CONTAINS" : "DEPENDS_ON", to);
     }
     vg_map_free(&ids_of);
-    if (w.refs.count)
-        fmt_set(doc, "hasExtractedLicensingInfos", extracted_licences(&w), &w.bad);
-    fmt_set(doc, "packages", packages, &w.bad);
-
     if (w.nrels > 1)
         qsort(w.rels, w.nrels, sizeof *w.rels, relationship_cmp);
-    json_t *rels = json_array();
-    for (size_t i = 0; i < w.nrels && !w.bad; i++) {
-        json_t *r = json_object();
-        fmt_set_str(r, "spdxElementId", w.rels[i].element, &w.bad);
-        fmt_set_str(r, "relatedSpdxElement", w.rels[i].related, &w.bad);
-        fmt_set_str(r, "relationshipType", w.rels[i].type, &w.bad);
-        fmt_append(rels, r, &w.bad);
-    }
-    fmt_set(doc, "relationships", rels, &w.bad);
 
-    int rc = w.bad ? vg_error(ctx, VG_ERR_NOMEM, "out of memory building the SPDX document")
-                   : fmt_dump(ctx, doc, out);
-    json_decref(doc);
+    fmt_stream s;
+    fmt_stream_begin(&s, out);
+    fmt_stream_value(&s, "spdxVersion", json_string("SPDX-2.3"));
+    fmt_stream_value(&s, "dataLicense", json_string("CC0-1.0"));
+    fmt_stream_value(&s, "SPDXID", json_string("SPDXRef-DOCUMENT"));
+    fmt_stream_str(&s, "name", name);
+    fmt_stream_str(&s, "documentNamespace",
+                   vg_arena_printf(&w.arena, "https://vigil.invalid/spdxdocs/%s-%s", name_id ? name_id : "", hex));
+    json_t *info = json_object(), *creators = json_array();
+    if (!info)
+        w.bad = 1;
+    fmt_set(info, "created", json_string(created), &w.bad);
+    fmt_append(creators,
+               fmt_str(vg_arena_printf(&w.arena, "Tool: vigil-%s", opts->tool_version ? opts->tool_version : "unknown")),
+               &w.bad);
+    fmt_set(info, "creators", creators, &w.bad);
+    fmt_stream_value(&s, "creationInfo", info);
+    if (w.refs.count)
+        fmt_stream_value(&s, "hasExtractedLicensingInfos", extracted_licences(&w));
+
+    fmt_stream_open(&s, "packages", '[');
+    fmt_stream_value(&s, NULL, root_package(&w, root_id));
+    if (inv->has_os)
+        fmt_stream_value(&s, NULL, os_package(&w, os_id));
+    for (size_t i = 0; i < n && !w.bad && !s.status; i++) {
+        fmt_stream_value(&s, NULL, component_package(&w, inv->components[i], ids[i], declared[i]));
+        vg_arena_free(&w.item);
+        vg_arena_init(&w.item);
+    }
+    fmt_stream_close(&s);
+
+    fmt_stream_open(&s, "relationships", '[');
+    for (size_t i = 0; i < w.nrels && !w.bad && !s.status; i++)
+        fmt_stream_value(&s, NULL, relationship_entry(&w.rels[i]));
+    fmt_stream_close(&s);
+
+    int rc = fmt_stream_end(ctx, &s);
+    if (w.bad || s.missing) {
+        vg_buf_reset(out);
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory building the SPDX document");
+    }
     free(w.rels);
     vg_map_free(&w.ids);
     vg_map_free(&w.refs);
+    vg_arena_free(&w.item);
     vg_arena_free(&w.arena);
     return rc;
 }
