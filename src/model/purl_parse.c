@@ -22,7 +22,9 @@
  * "channel" qualifier exactly when it has a namespace.
  *
  * Bounded: at most VG_PURL_MAX_LENGTH bytes and 64 qualifiers; a decoded
- * NUL byte or a bad %XX escape makes the purl invalid.
+ * NUL byte, a bad %XX escape, or a '/' decoded inside the name or a
+ * namespace or subpath segment ("%2F", which would change the segments
+ * when the purl is written again) makes the purl invalid.
  * Leaves out: the type rules the test suite does not check (e.g. which
  * types forbid a namespace); checksum qualifier syntax.
  */
@@ -97,7 +99,7 @@ static int decode_segments(vg_arena *arena, const char *s, size_t n, int subpath
                 return bad ? -1 : -2;
             int skip = !*seg || (subpath && (strcmp(seg, ".") == 0 || strcmp(seg, "..") == 0));
             if (!skip) {
-                if (subpath && strchr(seg, '/'))
+                if (strchr(seg, '/'))
                     return -1; /* a segment may not contain '/' once decoded */
                 size_t len = strlen(seg);
                 if (k)
@@ -293,6 +295,8 @@ int vg_purl_parse(vg_arena *arena, const char *s, size_t len, vg_purl *out, cons
         DECODE_FAILED(bad, "bad name");
     if (!*name)
         INVALID("a name is required");
+    if (strchr(name, '/'))
+        INVALID("a name cannot contain '/'");
     char *ns = NULL;
     if (name_start > p) {
         int rc = decode_segments(arena, p, (size_t)(name_start - p), 0, &ns);
