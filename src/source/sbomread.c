@@ -436,6 +436,10 @@ int vg_sbom_read(vg_ctx *ctx, const char *path, const char *data, size_t len, vg
 {
     reader r = {.ctx = ctx, .inv = inv, .path = path ? path : "(SBOM)"};
     size_t warnings_before = vg_warning_count(ctx);
+    /* components point at it as their location: it must live in the arena */
+    r.path = vg_arena_strdup(&inv->arena, r.path);
+    if (!r.path)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory reading an SBOM");
     json_error_t err;
     json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
     if (!doc)
@@ -461,7 +465,7 @@ int vg_sbom_read(vg_ctx *ctx, const char *path, const char *data, size_t len, vg
     if ((rc = os_from_distro(&r)))
         return oom(&r);
     inv->target.kind = VG_TARGET_SBOM;
-    inv->target.path = dup(&r, r.path);
+    inv->target.path = r.path;
     if (!inv->target.name)
         inv->target.name = inv->target.path;
     vg_file_digest digest;
