@@ -13,7 +13,10 @@
 #    different SOURCE_DATE_EPOCH changes only the timestamps, which are the
 #    RFC 3339 UTC form that date(1) gives for it;
 #  - a package database with a Latin-1 byte (invalid UTF-8) in a
-#    description still gives valid documents with the package in them.
+#    description still gives valid documents with the package in them;
+#  - the writers stream their JSON by hand, so each document must be laid
+#    out exactly as Python's json module writes the same data (indent 2,
+#    keys in document order, a final newline).
 . "$(dirname "$0")/lib.sh"
 
 need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
@@ -104,6 +107,24 @@ sys.exit(1 if errors else 0)
 PY
 }
 
+# The JSON documents are byte for byte what json.dumps(indent=2) makes of
+# them: streaming by hand got no indentation, comma or bracket wrong.
+check_layout() { # FILE...
+    python3 - "$@" <<'PY' || fail "a streamed document is not laid out as json.dumps(indent=2) lays it out"
+import json, sys
+bad = 0
+for path in sys.argv[1:]:
+    text = open(path, encoding="utf-8").read()
+    want = json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+    if text != want:
+        line = next(i for i, (a, b) in enumerate(zip(text.splitlines(), want.splitlines()), 1) if a != b) \
+            if text.splitlines() != want.splitlines() else 0
+        print(f"{path}: layout differs from json.dumps at line {line}", file=sys.stderr)
+        bad = 1
+sys.exit(bad)
+PY
+}
+
 # Removes the timestamps from a document, for comparing two runs.
 strip_times() { # FILE OUT
     python3 - "$1" >"$2" <<'PY'
@@ -132,6 +153,7 @@ for tarball in "$VIGIL_SHARED"/fixtures/rootfs/*.tar.gz; do
         validate_cyclonedx "$out.cdx.json"
         validate_spdx "$out.spdx.json"
         check_documents "$out.cdx.json" "$out.spdx.json" "$out.txt"
+        check_layout "$out.cdx.json" "$out.spdx.json"
         if [ "$checked_validator" = 0 ]; then
             check_validator_rejects "$out.cdx.json" "$out.spdx.json"
             checked_validator=1

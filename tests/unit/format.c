@@ -10,12 +10,18 @@
  * serial number is an RFC 4122 version-5 UUID, output is byte-identical
  * on a second run; and when node and ajv are installed, both documents
  * validate against the official schemas (tests/tools/validate.mjs).
+ * The writers stream their documents (fmt_stream), so every document,
+ * also with edges, an incomplete scan and an empty inventory, must be
+ * exactly what jansson itself writes for the parsed tree; fmt_stream is
+ * checked directly on nested and empty containers, unbalanced use and a
+ * document over the size cap.
  */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/format_internal.h"
 #include "vigil/format.h"
 #include "vigil/inventory.h"
 
@@ -204,7 +210,7 @@ static void test_spdx(json_t *doc)
           "supplier %s", cafe ? str(cafe, "supplier") : "");
     json_t *odd = find(pkgs, "name", "odd");
     const char *ref = odd ? str(odd, "licenseDeclared") : NULL;
-    CHECK(ref && strncmp(ref, "LicenseRef-", 11) == 0, "unmapped licence as LicenseRef: %s", ref);
+    CHECK(ref && strncmp(ref, "LicenseRef-", 11) == 0, "unmapped licence as LicenseRef: %s", ref ? ref : "(none)");
     json_t *info = ref ? find(json_object_get(doc, "hasExtractedLicensingInfos"), "licenseId", ref) : NULL;
     CHECK(info && strcmp(str(info, "extractedText"), "GPL-3+ with Bison exception") == 0, "extracted text");
     CHECK(odd && find(json_object_get(odd, "externalRefs"), "referenceType", "purl"), "purl ref");
@@ -213,6 +219,130 @@ static void test_spdx(json_t *doc)
     json_t *rels = json_object_get(doc, "relationships");
     CHECK(json_array_size(rels) == json_array_size(pkgs), "DESCRIBES + CONTAINS per package");
     CHECK(strcmp(str(rels, "0.relationshipType"), "DESCRIBES") == 0, "DESCRIBES first (sorted)");
+}
+
+/* out must hold exactly what jansson writes for doc (the writers' layout:
+ * JSON_PRESERVE_ORDER | JSON_INDENT(2) and a newline). */
+static void check_jansson_layout(const char *what, const vg_buf *out, json_t *doc)
+{
+    char *text = doc ? json_dumps(doc, JSON_PRESERVE_ORDER | JSON_INDENT(2)) : NULL;
+    size_t n = text ? strlen(text) : 0;
+    CHECK(text && out->data && out->len == n + 1 && memcmp(out->data, text, n) == 0 && out->data[n] == '\n',
+          "%s: streamed output is not jansson's layout of the same document", what);
+    free(text);
+}
+
+/* Writes format for inv and checks it parses and has jansson's layout. */
+static void check_streamed(const char *what, vg_format format, const vg_inventory *inv)
+{
+    vg_buf out;
+    json_t *doc = write_json(format, inv, &out, NULL);
+    check_jansson_layout(what, &out, doc);
+    json_decref(doc);
+    vg_buf_free(&out);
+}
+
+/* fmt_stream on its own: containers nested in both kinds, empty ones, and
+ * the failures. */
+static void test_stream(void)
+{
+    vg_buf out;
+    vg_buf_init(&out, 1 << 20);
+    fmt_stream s;
+    fmt_stream_begin(&s, &out);
+    fmt_stream_str(&s, "skipped", "");
+    fmt_stream_value(&s, "a", json_integer(1));
+    fmt_stream_open(&s, "empty-list", '[');
+    fmt_stream_close(&s);
+    fmt_stream_open(&s, "empty-object", '{');
+    fmt_stream_close(&s);
+    fmt_stream_open(&s, "list", '[');
+    fmt_stream_open(&s, NULL, '{');
+    fmt_stream_str(&s, "k\"ey\n", "caf\xe9");
+    fmt_stream_open(&s, "inner", '[');
+    fmt_stream_value(&s, NULL, json_pack("{s:[i,i],s:{}}", "x", 1, 2, "y"));
+    fmt_stream_value(&s, NULL, json_array());
+    fmt_stream_close(&s);
+    fmt_stream_close(&s);
+    fmt_stream_value(&s, NULL, json_string("tail"));
+    fmt_stream_close(&s);
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    CHECK(fmt_stream_end(&ctx, &s) == VG_OK, "stream: %s", ctx.message);
+    json_t *same = json_pack("{s:i,s:[],s:{},s:[{s:s,s:[{s:[i,i],s:{}},[]]},s]}", "a", 1, "empty-list",
+                             "empty-object", "list", "k\"ey\n", "caf\xef\xbf\xbd", "inner", "x", 1, 2, "y", "tail");
+    check_jansson_layout("fmt_stream", &out, same);
+    json_decref(same);
+
+    fmt_stream_begin(&s, &out); /* a key inside an array, a container left open */
+    fmt_stream_open(&s, "list", '[');
+    fmt_stream_value(&s, "key", json_true());
+    CHECK(fmt_stream_end(&ctx, &s) == VG_ERR_USAGE, "key in an array accepted");
+    fmt_stream_begin(&s, &out);
+    fmt_stream_open(&s, "list", '[');
+    CHECK(fmt_stream_end(&ctx, &s) == VG_ERR_USAGE, "open container accepted");
+    fmt_stream_begin(&s, &out);
+    fmt_stream_value(&s, "missing", NULL);
+    CHECK(fmt_stream_end(&ctx, &s) == VG_ERR_NOMEM, "NULL value accepted");
+    vg_buf_free(&out);
+
+    vg_buf_init(&out, 64); /* over the cap in the middle of a value */
+    fmt_stream_begin(&s, &out);
+    fmt_stream_open(&s, "list", '[');
+    for (int i = 0; i < 20; i++)
+        fmt_stream_value(&s, NULL, json_string("0123456789"));
+    fmt_stream_close(&s);
+    CHECK(fmt_stream_end(&ctx, &s) == VG_ERR_LIMIT, "document over the cap: %s", ctx.message);
+    vg_buf_free(&out);
+    vg_ctx_free(&ctx);
+}
+
+/* The writers on an inventory with dependency edges and an incomplete
+ * scan, on an empty one, and over the size cap. */
+static void test_streamed_documents(const vg_inventory *full)
+{
+    check_streamed("CycloneDX", VG_FORMAT_CYCLONEDX_JSON, full);
+    check_streamed("SPDX", VG_FORMAT_SPDX_JSON, full);
+
+    vg_inventory inv;
+    vg_inventory_init(&inv);
+    inv.target = (vg_target){.kind = VG_TARGET_DIRECTORY, .path = "/empty"};
+    check_streamed("CycloneDX, empty", VG_FORMAT_CYCLONEDX_JSON, &inv);
+    check_streamed("SPDX, empty", VG_FORMAT_SPDX_JSON, &inv);
+
+    vg_component *app = add(&inv, "app", "1", "MIT", "pkg:npm/app@1");
+    vg_component *lib = add(&inv, "lib", "2", "GPL-3+ with Bison exception", "pkg:npm/lib@2");
+    vg_component *os = add(&inv, "base", "3", NULL, "pkg:deb/debian/base@3");
+    app->application = 1;
+    inv.incomplete = 1;
+    CHECK(vg_inventory_add_edge(&inv, app, lib, VG_EDGE_DEPENDS_ON) == VG_OK &&
+              vg_inventory_add_edge(&inv, os, app, VG_EDGE_CONTAINS) == VG_OK &&
+              vg_inventory_add_edge(&inv, os, lib, VG_EDGE_CONTAINS) == VG_OK,
+          "edges");
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    CHECK(vg_inventory_finalize(&ctx, &inv) == VG_OK, "finalize: %s", ctx.message);
+    check_streamed("CycloneDX, edges", VG_FORMAT_CYCLONEDX_JSON, &inv);
+    check_streamed("SPDX, edges", VG_FORMAT_SPDX_JSON, &inv);
+
+    vg_buf out;
+    json_t *doc = write_json(VG_FORMAT_CYCLONEDX_JSON, &inv, &out, NULL);
+    json_t *deps = doc ? json_object_get(doc, "dependencies") : NULL;
+    CHECK(json_array_size(deps) == 3, "target, app and base have dependencies: %zu", json_array_size(deps));
+    CHECK(doc && json_is_array(json_object_get(doc, "compositions")), "incomplete scan: a composition");
+    json_decref(doc);
+    vg_buf_free(&out);
+
+    vg_format_options opts = {.timestamp = 1700000000, .tool_version = "0.1.0"};
+    vg_format formats[] = {VG_FORMAT_CYCLONEDX_JSON, VG_FORMAT_SPDX_JSON};
+    for (size_t i = 0; i < 2; i++) {
+        vg_buf_init(&out, 512);
+        CHECK(vg_format_write(&ctx, formats[i], &inv, &opts, &out) == VG_ERR_LIMIT, "%s over 512 bytes: %s",
+              vg_format_name(formats[i]), ctx.message);
+        vg_buf_free(&out);
+    }
+    vg_ctx_free(&ctx);
+    vg_inventory_free(&inv);
 }
 
 static void validate(const char *kind, const char *path)
@@ -261,6 +391,8 @@ int main(void)
           "table: %s", t1.data ? t1.data : "");
     validate("cyclonedx-1.6", cdx_path);
     validate("spdx-2.3", spdx_path);
+    test_stream();
+    test_streamed_documents(&inv);
 
     CHECK(vg_format_from_name("cdx") == VG_FORMAT_CYCLONEDX_JSON && vg_format_from_name("spdx") == VG_FORMAT_SPDX_JSON &&
               vg_format_from_name("table") == VG_FORMAT_TABLE && vg_format_from_name("xml") == 0,
