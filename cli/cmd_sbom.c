@@ -23,6 +23,8 @@ static const char sbom_usage[] =
     "  -o, --output FORMAT[=FILE]  write FORMAT to FILE (default: standard output);\n"
     "                              may be given several times. FORMAT is one of\n"
     "                              cyclonedx-json (default), spdx-json, table\n"
+    "      --catalogers LIST       run only these catalogers: names and groups\n"
+    "                              (all, os, lang), comma-separated (default: all)\n"
     "      --platform OS/ARCH[/VARIANT]\n"
     "                              image to pick from a multi-platform OCI index\n"
     "                              (default: linux and this machine's architecture)\n"
@@ -101,6 +103,7 @@ int cmd_sbom(int argc, char **argv)
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"platform", required_argument, NULL, 'P'},
+        {"catalogers", required_argument, NULL, 'C'},
         {"max-file-size", required_argument, NULL, 'F'},
         {"max-total-size", required_argument, NULL, 'T'},
         {"attest", required_argument, NULL, 'A'},
@@ -147,6 +150,17 @@ int cmd_sbom(int argc, char **argv)
         case 'P':
             opts.platform = optarg;
             break;
+        case 'C': {
+            vg_ctx sel;
+            vg_ctx_init(&sel);
+            int bad = vg_catalog_select(&sel, optarg, &opts.catalogers);
+            if (bad)
+                cli_error("--catalogers: %s", sel.message);
+            vg_ctx_free(&sel);
+            if (bad)
+                return EXIT_USAGE;
+            break;
+        }
         case 'F':
         case 'T': {
             uint64_t n = parse_size(optarg);

@@ -85,7 +85,13 @@ typedef struct vg_catalog vg_catalog;
 
 typedef uint32_t vg_catalog_mask; /* bit i set: vg_catalogers[i] wants the file (at most 32) */
 
-int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, vg_catalog **out);
+/* Starts a run of the catalogers in enabled (0: all of them). */
+int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, vg_catalog_mask enabled, vg_catalog **out);
+/* Parses a comma-separated list of cataloger names and groups ("all", "os":
+ * the OS package catalogers, "lang": the others) into a mask; os-release is
+ * always included.  VG_ERR_USAGE naming the unknown name and listing the
+ * known ones. */
+int vg_catalog_select(vg_ctx *ctx, const char *list, vg_catalog_mask *out);
 /* Which catalogers want path; 0 if none.  base = offset of the base name. */
 vg_catalog_mask vg_catalog_wants(const vg_catalog *cat, const char *path, size_t len, size_t base);
 /* Largest size any of the catalogers in mask accepts. */

@@ -17,6 +17,7 @@
 #define VIGIL_SOURCE_H
 
 #include <stdint.h>
+#include "vigil/catalog.h"
 #include "vigil/error.h"
 #include "vigil/inventory.h"
 
@@ -26,6 +27,7 @@ typedef struct vg_scan_options {
     uint64_t max_file_size;  /* largest single file read, 0 = default (512 MiB) */
     uint64_t max_total_size; /* largest total of uncompressed bytes read from an
                                 archive, 0 = default (64 GiB); guards against bombs */
+    vg_catalog_mask catalogers; /* which catalogers run (vg_catalog_select), 0 = all */
 } vg_scan_options;
 
 /* Scans target (a path) into inv, which the caller has initialised.

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vigil/buf.h"
 #include "vigil/catalog.h"
 
 extern const vg_cataloger vg_cataloger_osrelease;
@@ -44,13 +45,63 @@ const vg_cataloger *const vg_catalogers[] = {
 
 struct vg_catalog {
     vg_catalog_run run;
-    size_t count;     /* catalogers in the table */
-    void *states[32]; /* one per cataloger, from begin() */
+    size_t count;            /* catalogers in the table */
+    vg_catalog_mask enabled; /* the ones this run uses */
+    void *states[32];        /* one per enabled cataloger, from begin() */
 };
 
 _Static_assert(sizeof(vg_catalog_mask) * 8 == 32, "one mask bit per state slot");
 
-int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, vg_catalog **out)
+/* The catalogers of OS packages, and the OS itself. */
+static int is_os_cataloger(const char *name)
+{
+    return strcmp(name, "os-release") == 0 || strcmp(name, "dpkg") == 0 || strcmp(name, "apk") == 0 ||
+           strcmp(name, "rpm") == 0;
+}
+
+int vg_catalog_select(vg_ctx *ctx, const char *list, vg_catalog_mask *out)
+{
+    vg_catalog_mask mask = 0;
+    const char *p = list;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        int found = 0;
+        for (size_t i = 0; vg_catalogers[i]; i++) {
+            const char *name = vg_catalogers[i]->name;
+            int all = n == 3 && strncmp(p, "all", 3) == 0;
+            int os = n == 2 && strncmp(p, "os", 2) == 0 && is_os_cataloger(name);
+            int lang = n == 4 && strncmp(p, "lang", 4) == 0 && !is_os_cataloger(name);
+            if (all || os || lang || (strlen(name) == n && strncmp(p, name, n) == 0)) {
+                mask |= (vg_catalog_mask)1 << i;
+                found = 1;
+            }
+        }
+        if (!found) {
+            vg_buf names;
+            vg_buf_init(&names, 4096);
+            for (size_t i = 0; vg_catalogers[i]; i++)
+                if (vg_buf_addstr(&names, i ? ", " : "") || vg_buf_addstr(&names, vg_catalogers[i]->name))
+                    break;
+            int rc = vg_error(ctx, VG_ERR_USAGE, "no cataloger '%.*s' (groups: all, os, lang; catalogers: %s)",
+                              (int)n, p, names.data ? names.data : "");
+            vg_buf_free(&names);
+            return rc;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    if (!mask)
+        return vg_error(ctx, VG_ERR_USAGE, "no cataloger named");
+    /* The OS is always identified: package URLs need it. */
+    for (size_t i = 0; vg_catalogers[i]; i++)
+        if (strcmp(vg_catalogers[i]->name, "os-release") == 0)
+            mask |= (vg_catalog_mask)1 << i;
+    *out = mask;
+    return VG_OK;
+}
+
+int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, vg_catalog_mask enabled, vg_catalog **out)
 {
     *out = NULL;
     vg_catalog *cat = calloc(1, sizeof *cat);
@@ -61,7 +112,10 @@ int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, vg_catalog **out)
     cat->run.arena = &inv->arena;
     while (vg_catalogers[cat->count])
         cat->count++;
+    cat->enabled = enabled ? enabled : ~(vg_catalog_mask)0;
     for (size_t i = 0; i < cat->count; i++) {
+        if (!(cat->enabled >> i & 1))
+            continue;
         cat->states[i] = vg_catalogers[i]->begin(&cat->run);
         if (!cat->states[i]) {
             vg_catalog_abort(cat);
@@ -76,7 +130,7 @@ vg_catalog_mask vg_catalog_wants(const vg_catalog *cat, const char *path, size_t
 {
     vg_catalog_mask mask = 0;
     for (size_t i = 0; i < cat->count; i++)
-        if (vg_catalogers[i]->wants(path, len, base))
+        if ((cat->enabled >> i & 1) && vg_catalogers[i]->wants(path, len, base))
             mask |= (vg_catalog_mask)1 << i;
     return mask;
 }
@@ -94,7 +148,7 @@ vg_catalog_mask vg_catalog_flagged(const vg_catalog *cat, unsigned flag)
 {
     vg_catalog_mask mask = 0;
     for (size_t i = 0; i < cat->count; i++)
-        if (vg_catalogers[i]->flags & flag)
+        if ((cat->enabled >> i & 1) && (vg_catalogers[i]->flags & flag))
             mask |= (vg_catalog_mask)1 << i;
     return mask;
 }
@@ -136,10 +190,11 @@ int vg_catalog_finish(vg_catalog *cat)
     int rc = VG_OK;
     size_t i = 0;
     for (; i < cat->count && rc == VG_OK; i++)
-        rc = vg_catalogers[i]->finish(&cat->run, cat->states[i]);
+        if (cat->states[i])
+            rc = vg_catalogers[i]->finish(&cat->run, cat->states[i]);
     /* Catalogers whose finish() did not run after a failure still release. */
     for (; i < cat->count; i++)
-        if (vg_catalogers[i]->discard)
+        if (vg_catalogers[i]->discard && cat->states[i])
             vg_catalogers[i]->discard(cat->states[i]);
     free(cat);
     return rc;

@@ -86,6 +86,7 @@ typedef struct scan {
     uint64_t spool_len;
     int image;            /* whiteouts apply */
     const char *platform;
+    vg_catalog_mask catalogers; /* enabled catalogers, 0 = all */
 } scan;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -495,7 +496,7 @@ static int snapshot_layer(scan *s, attribution *at, size_t layer)
     vg_inventory sinv;
     vg_inventory_init(&sinv);
     vg_catalog *cat;
-    int rc = vg_catalog_begin(&sctx, &sinv, &cat);
+    int rc = vg_catalog_begin(&sctx, &sinv, s->catalogers, &cat);
     if (rc == VG_OK) {
         rc = feed_view(s, cat, 0);
         if (rc)
@@ -1486,6 +1487,7 @@ static int scan_init(scan *s, vg_ctx *ctx, const char *path, const vg_scan_optio
     s->max_file = opts && opts->max_file_size ? opts->max_file_size : VG_DEFAULT_MAX_FILE_SIZE;
     s->max_total = opts && opts->max_total_size ? opts->max_total_size : VG_DEFAULT_MAX_TOTAL_SIZE;
     s->platform = opts ? opts->platform : NULL;
+    s->catalogers = opts ? opts->catalogers : 0;
     ctx->message[0] = '\0';
     if (vg_tree_init(&s->tree) != VG_OK) {
         vg_tree_free(&s->tree);
@@ -1498,7 +1500,7 @@ static int scan_init(scan *s, vg_ctx *ctx, const char *path, const vg_scan_optio
         return nomem(s);
     }
     s->spool_fd = -1;
-    int rc = vg_catalog_begin(ctx, inv, &s->cat);
+    int rc = vg_catalog_begin(ctx, inv, s->catalogers, &s->cat);
     if (rc) {
         vg_tree_free(&s->tree);
         return rc;

@@ -582,7 +582,7 @@ int vg_scan_directory(vg_ctx *ctx, const char *path, const vg_scan_options *opts
         close(w.rootfd);
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     }
-    int rc = vg_catalog_begin(ctx, inv, &w.cat);
+    int rc = vg_catalog_begin(ctx, inv, opts->catalogers, &w.cat);
     if (rc) {
         close(w.rootfd);
         return rc;
