@@ -33,6 +33,17 @@ for run in 1 2 3; do
         "$VIGIL" scan --db "$T/db.sqlite" -q -o json="$T/out.json" "$T/root"
 done
 echo "findings: $(jq .summary.findings "$T/out.json")"
+# The issue's case: an existing SBOM of those packages as the target.
+"$VIGIL" sbom -q "$T/root" -o cyclonedx-json="$T/sbom.cdx.json"
+echo "SBOM: $(jq '.components | length' "$T/sbom.cdx.json") components"
+for run in 1 2 3; do
+    /usr/bin/time -f "scan of the $N-package CycloneDX SBOM: %e s, %M KiB max RSS" \
+        "$VIGIL" scan --db "$T/db.sqlite" -q -o json="$T/out-sbom.json" "$T/sbom.cdx.json"
+done
+if command -v hyperfine >/dev/null; then
+    hyperfine -N --warmup 2 --runs 20 \
+        "$VIGIL scan --db $T/db.sqlite -q -o json=$T/out-sbom.json $T/sbom.cdx.json" 2>/dev/null | grep -E "Time|Range"
+fi
 for f in alpine-minirootfs-3.10.9-x86_64.tar.gz debian-bookworm-minbase-pkgdb.tar.gz; do
     /usr/bin/time -f "scan of $f: %e s" "$VIGIL" scan --db "$T/db.sqlite" -q -o json=/dev/null "$shared/fixtures/rootfs/$f"
 done

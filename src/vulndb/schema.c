@@ -565,6 +565,11 @@ int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
         vg_vulndb_close(db);
         return st;
     }
+    /* The file is never changed in place (a build renames a new one over
+     * it), so the shared lock can be held for the life of the connection:
+     * otherwise every query takes and drops it, with a stat for a hot
+     * journal each time -- half the time of a scan. */
+    sqlite3_exec(db->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL);
     sqlite3_stmt *s = NULL;
     int version = -1, have_meta = 0;
     if (sqlite3_prepare_v2(db->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
