@@ -432,6 +432,10 @@ static const char *language_name(vg_arena *arena, const vg_component *c)
         }
     }
     ns[n] = '\0';
+    /* Catalogers that keep the whole path as the name (Go: the module
+     * path "github.com/revel/revel") need no namespace added. */
+    if (strncmp(c->name, ns, n) == 0 && c->name[n] == '/')
+        return c->name;
     const char *sep = strcmp(c->type, "maven") == 0 ? ":" : "/";
     return vg_arena_printf(arena, "%s%s%s", ns, sep, c->name);
 }
