@@ -43,6 +43,29 @@ int attest_cli_read_file(vg_ctx *ctx, const char *path, size_t max, vg_buf *out)
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the warnings recorded in ctx to stderr, one per line. */
 void cli_print_warnings(const vg_ctx *ctx);
+/* One -o FORMAT[=FILE] of a command. */
+typedef struct cli_output {
+    int format;       /* the command's format enum */
+    const char *path; /* NULL: standard output */
+} cli_output;
+
+/* Cuts arg, the FORMAT[=FILE] of -o, at '=' so that arg names the format;
+ * returns FILE, or NULL when there is no '='. */
+const char *cli_output_cut(char *arg);
+/* Adds (format, file) to outputs[*n]; file is what cli_output_cut returned,
+ * NULL or "-" meaning standard output.  -1, with a message naming
+ * format_name, past max outputs, for an empty file name, or when that file
+ * (or standard output) already has an output. */
+int cli_output_add(cli_output *outputs, size_t *n, size_t max, const char *format_name, int format,
+                   const char *file);
+/* Writes doc to path (cli_write_output) and, when bundle holds an
+ * attestation, that to PATH.sigstore.json.  0, or -1 with a message. */
+int cli_write_document(const char *path, const vg_buf *doc, const vg_buf *bundle);
+/* The in-toto subject naming the scanned target by its sha256 digest (an
+ * image's manifest digest, an archive's own).  VG_ERR_USAGE, with the
+ * message in ctx, for a target that has none: a directory. */
+int cli_target_subject(vg_ctx *ctx, const vg_inventory *inv, vg_attest_subject *out);
+
 /* The time to write into documents: SOURCE_DATE_EPOCH
  * (reproducible-builds.org) when set, else now.  -1 with a message printed
  * when SOURCE_DATE_EPOCH is not a number of seconds. */

@@ -44,11 +44,6 @@ static const char sbom_usage[] =
     "exit status: 0 complete; 1 failed, nothing written; 2 usage error;\n"
     "3 written, but parts of the target could not be read (see the warnings).\n";
 
-struct output {
-    vg_format format;
-    const char *path; /* NULL: standard output */
-};
-
 /* Parses "123", "64K", "512M", "2G" into bytes; 0 on error. */
 static uint64_t parse_size(const char *s)
 {
@@ -74,16 +69,12 @@ static uint64_t parse_size(const char *s)
  * subject is the scanned image (manifest digest) or archive (its sha256),
  * with the document as predicate.  A directory has no digest to attest. */
 static int attest_documents(vg_ctx *ctx, const vg_key *key, const vg_inventory *inv,
-                            const struct output *outputs, const vg_buf *docs, vg_buf *bundles, size_t n)
+                            const cli_output *outputs, const vg_buf *docs, vg_buf *bundles, size_t n)
 {
-    const char *digest = inv->target.digest;
-    if (!digest || strncmp(digest, "sha256:", 7) != 0 || strlen(digest) != 7 + 64)
-        return vg_error(ctx, VG_ERR_USAGE,
-                        "%s has no sha256 digest to name as the subject (a directory has none); "
-                        "sign the SBOM with 'vigil attest --subject' instead",
-                        inv->target.path ? inv->target.path : "the target");
-    vg_attest_subject subject = {.name = inv->target.name ? inv->target.name : inv->target.path,
-                                 .sha256 = digest + 7};
+    vg_attest_subject subject;
+    int st = cli_target_subject(ctx, inv, &subject);
+    if (st)
+        return st;
     for (size_t i = 0; i < n; i++) {
         const char *type = outputs[i].format == VG_FORMAT_CYCLONEDX_JSON ? "cyclonedx"
                            : outputs[i].format == VG_FORMAT_SPDX_JSON    ? "spdx"
@@ -111,7 +102,7 @@ int cmd_sbom(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct output outputs[SBOM_MAX_OUTPUTS];
+    cli_output outputs[SBOM_MAX_OUTPUTS];
     size_t noutputs = 0;
     vg_scan_options opts = {0};
     const char *attest_key = NULL;
@@ -121,30 +112,14 @@ int cmd_sbom(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': {
-            if (noutputs == SBOM_MAX_OUTPUTS) {
-                cli_error("at most %d outputs", SBOM_MAX_OUTPUTS);
-                return EXIT_USAGE;
-            }
-            char *eq = strchr(optarg, '=');
-            if (eq)
-                *eq = '\0';
+            const char *file = cli_output_cut(optarg);
             vg_format f = vg_format_from_name(optarg);
             if (!f) {
                 cli_error("unknown output format '%s' (cyclonedx-json, spdx-json, table)", optarg);
                 return EXIT_USAGE;
             }
-            const char *path = eq && eq[1] && strcmp(eq + 1, "-") != 0 ? eq + 1 : NULL;
-            if (eq && !eq[1]) {
-                cli_error("-o %s=: missing file name", optarg);
+            if (cli_output_add(outputs, &noutputs, SBOM_MAX_OUTPUTS, optarg, f, file) != 0)
                 return EXIT_USAGE;
-            }
-            for (size_t i = 0; i < noutputs; i++) {
-                if ((!path && !outputs[i].path) || (path && outputs[i].path && strcmp(path, outputs[i].path) == 0)) {
-                    cli_error("two outputs to %s", path ? path : "standard output");
-                    return EXIT_USAGE;
-                }
-            }
-            outputs[noutputs++] = (struct output){f, path};
             break;
         }
         case 'P':
@@ -191,7 +166,7 @@ int cmd_sbom(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (noutputs == 0)
-        outputs[noutputs++] = (struct output){VG_FORMAT_CYCLONEDX_JSON, NULL};
+        outputs[noutputs++] = (cli_output){VG_FORMAT_CYCLONEDX_JSON, NULL};
 
     if (attest_key) {
         for (size_t i = 0; i < noutputs; i++) {
@@ -249,18 +224,9 @@ int cmd_sbom(int argc, char **argv)
         goto out;
     }
     for (size_t i = 0; i < noutputs; i++) {
-        if (cli_write_output(outputs[i].path, docs[i].data ? docs[i].data : "", docs[i].len) != 0) {
+        if (cli_write_document(outputs[i].path, &docs[i], &bundles[i]) != 0) {
             status = EXIT_FAILURE_;
             goto out;
-        }
-        if (bundles[i].len) {
-            char bundle_path[4096];
-            if ((size_t)snprintf(bundle_path, sizeof bundle_path, "%s.sigstore.json", outputs[i].path) >=
-                    sizeof bundle_path ||
-                cli_write_output(bundle_path, bundles[i].data, bundles[i].len) != 0) {
-                status = EXIT_FAILURE_;
-                goto out;
-            }
         }
     }
     if (inv.incomplete) {

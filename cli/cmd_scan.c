@@ -61,11 +61,6 @@ static const char scan_usage[] =
     "exit status: 0 no gate failed; 1 failed, nothing written; 2 usage error;\n"
     "3 written, but parts of the target could not be read; 5 --fail-on met.\n";
 
-struct scan_output {
-    vg_report_format format;
-    const char *path; /* NULL: standard output */
-};
-
 /* "90", "90s", "15m", "72h", "3d" in seconds; -1 on error. */
 static int64_t parse_duration(const char *s)
 {
@@ -86,24 +81,6 @@ static int64_t parse_duration(const char *s)
     if (*end || n > INT64_MAX / unit)
         return -1;
     return (int64_t)(n * unit);
-}
-
-static int scan_document_time(int64_t *out)
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (!sde || !*sde) {
-        *out = (int64_t)time(NULL);
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    long long t = strtoll(sde, &end, 10);
-    if (errno || *end || t < 0 || t > 253402300799LL) {
-        cli_error("SOURCE_DATE_EPOCH=%s is not a number of seconds since 1970 before year 10000", sde);
-        return -1;
-    }
-    *out = t;
-    return 0;
 }
 
 /* The gate: -1 none; a vg_severity; or VG_SEVERITY_CRITICAL + 1 for kev. */
@@ -180,7 +157,7 @@ int cmd_scan(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct scan_output outputs[SCAN_MAX_OUTPUTS];
+    cli_output outputs[SCAN_MAX_OUTPUTS];
     size_t noutputs = 0;
     const char *db_path = NULL, *attest_key = NULL;
     const char *vex_paths[SCAN_MAX_INPUTS], *ignore_paths[SCAN_MAX_INPUTS];
@@ -196,30 +173,14 @@ int cmd_scan(int argc, char **argv)
             db_path = optarg;
             break;
         case 'o': {
-            if (noutputs == SCAN_MAX_OUTPUTS) {
-                cli_error("at most %d outputs", SCAN_MAX_OUTPUTS);
-                return EXIT_USAGE;
-            }
-            char *eq = strchr(optarg, '=');
-            if (eq)
-                *eq = '\0';
+            const char *file = cli_output_cut(optarg);
             vg_report_format f = vg_report_format_from_name(optarg);
             if (!f) {
                 cli_error("unknown output format '%s' (table, json, sarif, cyclonedx-json)", optarg);
                 return EXIT_USAGE;
             }
-            if (eq && !eq[1]) {
-                cli_error("-o %s=: missing file name", optarg);
+            if (cli_output_add(outputs, &noutputs, SCAN_MAX_OUTPUTS, optarg, f, file) != 0)
                 return EXIT_USAGE;
-            }
-            const char *path = eq && strcmp(eq + 1, "-") != 0 ? eq + 1 : NULL;
-            for (size_t i = 0; i < noutputs; i++) {
-                if ((!path && !outputs[i].path) || (path && outputs[i].path && strcmp(path, outputs[i].path) == 0)) {
-                    cli_error("two outputs to %s", path ? path : "standard output");
-                    return EXIT_USAGE;
-                }
-            }
-            outputs[noutputs++] = (struct scan_output){f, path};
             break;
         }
         case 'F':
@@ -273,7 +234,7 @@ int cmd_scan(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (noutputs == 0)
-        outputs[noutputs++] = (struct scan_output){VG_REPORT_TABLE, NULL};
+        outputs[noutputs++] = (cli_output){VG_REPORT_TABLE, NULL};
     if (attest_key) {
         int any = 0;
         for (size_t i = 0; i < noutputs; i++)
@@ -285,7 +246,7 @@ int cmd_scan(int argc, char **argv)
         }
     }
     vg_report_options ropts = {.tool_version = vg_version(), .show_suppressed = show_suppressed};
-    if (scan_document_time(&ropts.timestamp) != 0)
+    if (cli_document_time(&ropts.timestamp) != 0)
         return EXIT_USAGE;
 
     vg_ctx ctx, vex_ctx; /* vex_ctx: VEX and ignore files, whose warnings
@@ -393,15 +354,12 @@ int cmd_scan(int argc, char **argv)
         }
     }
     if (key) {
-        const char *digest = inv.target.digest;
-        if (!digest || strncmp(digest, "sha256:", 7) != 0 || strlen(digest) != 7 + 64) {
-            cli_error("--attest: %s has no sha256 digest to name as the subject (a directory has none)",
-                      inv.target.path ? inv.target.path : "the target");
+        vg_attest_subject subject;
+        if (cli_target_subject(&ctx, &inv, &subject) != VG_OK) {
+            cli_error("--attest: %s", ctx.message);
             status = EXIT_FAILURE_;
             goto out;
         }
-        vg_attest_subject subject = {.name = inv.target.name ? inv.target.name : inv.target.path,
-                                     .sha256 = digest + 7};
         for (size_t i = 0; i < noutputs; i++) {
             if (outputs[i].format != VG_REPORT_CYCLONEDX_JSON || !outputs[i].path)
                 continue;
@@ -414,18 +372,9 @@ int cmd_scan(int argc, char **argv)
         }
     }
     for (size_t i = 0; i < noutputs; i++) {
-        if (cli_write_output(outputs[i].path, docs[i].data ? docs[i].data : "", docs[i].len) != 0) {
+        if (cli_write_document(outputs[i].path, &docs[i], &bundles[i]) != 0) {
             status = EXIT_FAILURE_;
             goto out;
-        }
-        if (bundles[i].len) {
-            char bundle_path[4096];
-            if ((size_t)snprintf(bundle_path, sizeof bundle_path, "%s.sigstore.json", outputs[i].path) >=
-                    sizeof bundle_path ||
-                cli_write_output(bundle_path, bundles[i].data, bundles[i].len) != 0) {
-                status = EXIT_FAILURE_;
-                goto out;
-            }
         }
     }
     if (inv.incomplete) {

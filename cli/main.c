@@ -130,6 +130,64 @@ int cli_write_output(const char *path, const void *data, size_t len)
     return 0;
 }
 
+const char *cli_output_cut(char *arg)
+{
+    char *eq = strchr(arg, '=');
+    if (!eq)
+        return NULL;
+    *eq = '\0';
+    return eq + 1;
+}
+
+int cli_output_add(cli_output *outputs, size_t *n, size_t max, const char *format_name, int format,
+                   const char *file)
+{
+    if (*n == max) {
+        cli_error("at most %zu outputs", max);
+        return -1;
+    }
+    if (file && !*file) {
+        cli_error("-o %s=: missing file name", format_name);
+        return -1;
+    }
+    const char *path = file && strcmp(file, "-") != 0 ? file : NULL;
+    for (size_t i = 0; i < *n; i++) {
+        if ((!path && !outputs[i].path) || (path && outputs[i].path && strcmp(path, outputs[i].path) == 0)) {
+            cli_error("two outputs to %s", path ? path : "standard output");
+            return -1;
+        }
+    }
+    outputs[(*n)++] = (cli_output){format, path};
+    return 0;
+}
+
+int cli_write_document(const char *path, const vg_buf *doc, const vg_buf *bundle)
+{
+    if (cli_write_output(path, doc->data ? doc->data : "", doc->len) != 0)
+        return -1;
+    if (!bundle->len)
+        return 0;
+    char bundle_path[4096];
+    if ((size_t)snprintf(bundle_path, sizeof bundle_path, "%s.sigstore.json", path) >= sizeof bundle_path) {
+        cli_error("%s.sigstore.json: path too long", path);
+        return -1;
+    }
+    return cli_write_output(bundle_path, bundle->data, bundle->len);
+}
+
+int cli_target_subject(vg_ctx *ctx, const vg_inventory *inv, vg_attest_subject *out)
+{
+    const char *digest = inv->target.digest;
+    if (!digest || strncmp(digest, "sha256:", 7) != 0 || strlen(digest) != 7 + 64)
+        return vg_error(ctx, VG_ERR_USAGE,
+                        "%s has no sha256 digest to name as the subject (a directory has none); "
+                        "sign the document with 'vigil attest --subject' instead",
+                        inv->target.path ? inv->target.path : "the target");
+    *out = (vg_attest_subject){.name = inv->target.name ? inv->target.name : inv->target.path,
+                               .sha256 = digest + 7};
+    return VG_OK;
+}
+
 int main(int argc, char **argv)
 {
     /* Without TZ, glibc stats /etc/localtime at every mktime(), which
