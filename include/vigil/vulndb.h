@@ -152,6 +152,21 @@ typedef struct vg_kev_entry {
 int vg_vulndb_kev(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *cve,
                   vg_kev_entry **out);
 
+/* What the database holds for one feed ecosystem, per source. */
+typedef struct vg_vulndb_ecosystem_source {
+    const char *source;  /* "osv:Go", "alpine:v3.10/main", "debian:DSA" ... */
+    int64_t entries;     /* affected entries the source gives the ecosystem */
+    const char *newest;  /* newest modified (else published) date of those
+                            records, as in the feed, or NULL */
+} vg_vulndb_ecosystem_source;
+
+/* The sources that hold affected entries of ecosystem (exactly as OSV names
+ * it: "Debian:12", "Alpine:v3.20", "npm"), sorted by source name.  *n == 0
+ * means the database has no data for the ecosystem at all: a component of
+ * it cannot be checked.  *out is an arena array. */
+int vg_vulndb_ecosystem_sources(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *ecosystem,
+                                vg_vulndb_ecosystem_source **out, size_t *n);
+
 /* ---- status ------------------------------------------------------------- */
 
 typedef struct vg_vulndb_source_info {

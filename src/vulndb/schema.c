@@ -499,7 +499,7 @@ struct vg_vulndb {
     sqlite3 *db;
     sqlite3_stmt *q_affected, *q_ranges, *q_events, *q_versions;
     sqlite3_stmt *q_advisories, *q_adv_aliases, *q_adv_severity, *q_adv_refs;
-    sqlite3_stmt *q_aliases, *q_kev, *q_sources, *q_age;
+    sqlite3_stmt *q_aliases, *q_kev, *q_sources, *q_age, *q_eco_sources;
 };
 
 int vg_vulndb_default_path(vg_ctx *ctx, vg_buf *out)
@@ -526,7 +526,8 @@ void vg_vulndb_close(vg_vulndb *db)
         return;
     sqlite3_stmt *all[] = {db->q_affected,  db->q_ranges,    db->q_events,     db->q_versions,
                            db->q_advisories, db->q_adv_aliases, db->q_adv_severity, db->q_adv_refs,
-                           db->q_aliases,   db->q_kev,       db->q_sources,    db->q_age};
+                           db->q_aliases,   db->q_kev,       db->q_sources,    db->q_age,
+                           db->q_eco_sources};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     sqlite3_close(db->db);
@@ -626,6 +627,10 @@ int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
          "SELECT name, kind, location, newest, fetched_at, records_read, records_imported,"
          " records_skipped FROM source ORDER BY name"},
         {&db->q_age, "SELECT count(*), min(fetched_at) FROM source"},
+        {&db->q_eco_sources,
+         "SELECT a.source, count(*), max(coalesce(a.modified, a.published))"
+         " FROM affected f JOIN advisory a ON a.adv = f.adv"
+         " WHERE f.ecosystem = ? GROUP BY a.source ORDER BY a.source"},
     };
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
         if (sqlite3_prepare_v3(db->db, queries[i].sql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -976,6 +981,39 @@ int vg_vulndb_sources(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, vg_vulndb_sou
         i->records_skipped = sqlite3_column_int64(s, 7);
     }
     sqlite3_reset(s);
+    if (oom)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    if (rc != SQLITE_DONE)
+        return query_fail(ctx, db);
+    *out = items;
+    *n = count;
+    return VG_OK;
+}
+
+int vg_vulndb_ecosystem_sources(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *ecosystem,
+                                vg_vulndb_ecosystem_source **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = db->q_eco_sources;
+    sqlite3_bind_text(s, 1, ecosystem, -1, SQLITE_TRANSIENT);
+    vg_vulndb_ecosystem_source *items = NULL;
+    size_t cap = 0, count = 0;
+    int oom = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        vg_vulndb_ecosystem_source *it = grow(arena, items, count, &cap, sizeof *it);
+        if (!it) {
+            oom = 1;
+            break;
+        }
+        items = it;
+        vg_vulndb_ecosystem_source *e = &items[count++];
+        e->source = col(arena, s, 0, &oom);
+        e->entries = sqlite3_column_int64(s, 1);
+        e->newest = col(arena, s, 2, &oom);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
     if (oom)
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     if (rc != SQLITE_DONE)
