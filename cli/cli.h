@@ -70,6 +70,12 @@ int cli_target_subject(vg_ctx *ctx, const vg_inventory *inv, vg_attest_subject *
  * (reproducible-builds.org) when set, else now.  -1 with a message printed
  * when SOURCE_DATE_EPOCH is not a number of seconds. */
 int cli_document_time(int64_t *out);
+/* The width a table on standard output should fit: the terminal's when it
+ * is one, else $COLUMNS when set, else 0 (no limit: piped). */
+int cli_terminal_width(void);
+/* 1 when standard output is a terminal that may be coloured: not with
+ * NO_COLOR set (no-color.org) or TERM=dumb. */
+int cli_colour(void);
 /* Maps a library status to an exit status (EXIT_FAILURE_ or EXIT_USAGE). */
 int cli_exit_status(int status);
 /* Writes len bytes to path atomically (temporary file in the same directory,

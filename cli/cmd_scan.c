@@ -4,10 +4,14 @@
  * as a table, JSON (docs/scan-json.md), SARIF 2.1.0 or a CycloneDX 1.6 VDR.
  * Documented in docs/vigil-scan.1; keep the two in step.
  *
- * TARGET may also be an existing SBOM (CycloneDX or SPDX JSON, sbomread.h);
- * --vex FILE (repeatable, vex.h) and --ignore FILE (ignore.h) mark findings
- * suppressed before the reports are made.
+ * TARGET may also be an existing SBOM (CycloneDX or SPDX JSON, sbomread.h),
+ * or "-" for one on standard input; --vex FILE (repeatable, vex.h) and
+ * --ignore FILE (ignore.h) mark findings suppressed before the reports are
+ * made.  A component that could not be checked (no data, unknown OS, a
+ * version that cannot be read: match.h, vg_coverage) makes the scan
+ * incomplete (exit 3) unless --allow-unchecked.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -31,8 +35,8 @@ static const char scan_usage[] =
     "usage: vigil scan [OPTIONS] TARGET\n"
     "\n"
     "Lists the known vulnerabilities of the packages in TARGET (anything\n"
-    "'vigil sbom' accepts, or a CycloneDX or SPDX JSON SBOM file) from the\n"
-    "local vulnerability database.\n"
+    "'vigil sbom' accepts, a CycloneDX or SPDX JSON SBOM file, or - for an\n"
+    "SBOM on standard input) from the local vulnerability database.\n"
     "\n"
     "options:\n"
     "      --db PATH               vulnerability database (default:\n"
@@ -41,8 +45,21 @@ static const char scan_usage[] =
     "                              may be given several times. FORMAT is one of\n"
     "                              table (default), json, sarif, cyclonedx-json\n"
     "      --fail-on LEVEL         exit with status 5 when a finding is at or above\n"
-    "                              LEVEL: low, medium, high, critical, or kev (any\n"
-    "                              finding in the CISA KEV catalog)\n"
+    "                              LEVEL: unknown (any finding), low, medium, high,\n"
+    "                              critical, or kev (any finding in the CISA KEV\n"
+    "                              catalog)\n"
+    "      --distro ID[:VERSION]   match OS packages as this distribution release\n"
+    "                              (debian:12, alpine:3.20, almalinux:9), whatever\n"
+    "                              the target says\n"
+    "      --allow-unchecked       exit 0, not 3, when components could not be\n"
+    "                              checked (they are still listed as such)\n"
+    "      --include-distro-managed\n"
+    "                              also report upstream advisories about language\n"
+    "                              packages installed by OS packages (marked)\n"
+    "      --only-fixed, --ignore-unfixed\n"
+    "                              leave out findings without a fixed version\n"
+    "      --severity LIST         report only these levels (comma-separated:\n"
+    "                              unknown, low, medium, high, critical)\n"
     "      --vex FILE              apply the OpenVEX or CycloneDX VEX statements of\n"
     "                              FILE: not_affected and fixed suppress findings;\n"
     "                              may be given several times\n"
@@ -59,7 +76,8 @@ static const char scan_usage[] =
     "  -h, --help                  show this help\n"
     "\n"
     "exit status: 0 no gate failed; 1 failed, nothing written; 2 usage error;\n"
-    "3 written, but parts of the target could not be read; 5 --fail-on met.\n";
+    "3 written, but parts of the target could not be read or components could\n"
+    "not be checked; 5 --fail-on met.\n";
 
 /* "90", "90s", "15m", "72h", "3d" in seconds; -1 on error. */
 static int64_t parse_duration(const char *s)
@@ -86,15 +104,62 @@ static int64_t parse_duration(const char *s)
 /* The gate: -1 none; a vg_severity; or VG_SEVERITY_CRITICAL + 1 for kev. */
 #define FAIL_ON_KEV (VG_SEVERITY_CRITICAL + 1)
 
+/* A severity level named as vg_severity_name() does, any case; -1 if not.
+ * "none" (CVSS 0.0) is not a level users ask for: it is never given. */
+static int parse_level(const char *s, size_t len)
+{
+    static const vg_severity levels[] = {VG_SEVERITY_UNKNOWN, VG_SEVERITY_LOW, VG_SEVERITY_MEDIUM,
+                                         VG_SEVERITY_HIGH, VG_SEVERITY_CRITICAL};
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        const char *name = vg_severity_name(levels[i]);
+        if (strlen(name) == len && strncasecmp(name, s, len) == 0)
+            return (int)levels[i];
+    }
+    return -1;
+}
+
 static int parse_fail_on(const char *s)
 {
-    if (strcmp(s, "kev") == 0)
+    if (strcasecmp(s, "kev") == 0)
         return FAIL_ON_KEV;
-    static const char *const levels[] = {"low", "medium", "high", "critical"};
-    for (int i = 0; i < 4; i++)
-        if (strcmp(s, levels[i]) == 0)
-            return VG_SEVERITY_LOW + i;
-    return -1;
+    return parse_level(s, strlen(s));
+}
+
+/* --severity critical,high -> a vg_findings_filter severity mask; 0 on error. */
+static unsigned parse_severities(const char *s)
+{
+    unsigned mask = 0;
+    while (*s) {
+        size_t len = strcspn(s, ",");
+        int level = parse_level(s, len);
+        if (level < 0)
+            return 0;
+        mask |= 1u << level;
+        if (level == VG_SEVERITY_LOW)
+            mask |= 1u << VG_SEVERITY_NONE; /* CVSS 0.0 shows with low */
+        s += len;
+        if (*s == ',')
+            s++;
+    }
+    return mask;
+}
+
+/* --distro ID[:VERSION] ("debian:12", "alpine:3.20", "wolfi") into os.
+ * 0, or -1 when it is not of that shape. */
+static int parse_distro(char *arg, vg_os *os)
+{
+    char *colon = strchr(arg, ':');
+    if (colon)
+        *colon = '\0';
+    if (!*arg || (colon && !colon[1]))
+        return -1;
+    for (char *p = arg; *p; p++) {
+        if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+            return -1;
+        *p = (char)tolower((unsigned char)*p);
+    }
+    *os = (vg_os){.id = arg, .version_id = colon ? colon + 1 : NULL};
+    return 0;
 }
 
 /* Number of findings (not suppressed) that meet the gate. */
@@ -119,6 +184,41 @@ static void age_text(int64_t s, char *out, size_t n)
         snprintf(out, n, "%lld hours", (long long)(s / 3600));
     else
         snprintf(out, n, "%lld minutes", (long long)(s / 60));
+}
+
+/* The newest record date of the data a scan used, per ecosystem: the
+ * stalest of those, as seconds since the epoch in *when and its ecosystem
+ * in *eco.  0 when no checked component had dated data. */
+static int stalest_data(const vg_findings *f, int64_t *when, const char **eco)
+{
+    int found = 0;
+    for (size_t i = 0; i < f->ncoverage; i++) {
+        const vg_coverage *c = &f->coverage[i];
+        if (!vg_coverage_is_checked(c->status) || !c->newest)
+            continue;
+        struct tm tm = {0};
+        const char *end = strptime(c->newest, "%Y-%m-%d", &tm);
+        if (!end)
+            continue;
+        int64_t t = (int64_t)timegm(&tm);
+        if (!found || t < *when) {
+            *when = t;
+            *eco = c->ecosystem;
+            found = 1;
+        }
+    }
+    return found;
+}
+
+/* Reads an SBOM from standard input ("-") into inv. */
+static int read_stdin_sbom(vg_ctx *ctx, vg_inventory *inv)
+{
+    vg_buf in;
+    int rc = attest_cli_read_file(ctx, "-", VG_SBOM_MAX_DOCUMENT, &in);
+    if (rc == VG_OK)
+        rc = vg_sbom_read(ctx, "(standard input)", in.data ? in.data : "", in.len, inv);
+    vg_buf_free(&in);
+    return rc;
 }
 
 /* 1 when target is a regular file that starts like JSON: an SBOM, not an
@@ -153,6 +253,12 @@ int cmd_scan(int argc, char **argv)
         {"max-db-age", required_argument, NULL, 'M'},
         {"platform", required_argument, NULL, 'P'},
         {"attest", required_argument, NULL, 'A'},
+        {"distro", required_argument, NULL, 'd'},
+        {"allow-unchecked", no_argument, NULL, 'U'},
+        {"include-distro-managed", no_argument, NULL, 'i'},
+        {"only-fixed", no_argument, NULL, 'f'},
+        {"ignore-unfixed", no_argument, NULL, 'f'},
+        {"severity", required_argument, NULL, 's'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -162,9 +268,12 @@ int cmd_scan(int argc, char **argv)
     const char *db_path = NULL, *attest_key = NULL;
     const char *vex_paths[SCAN_MAX_INPUTS], *ignore_paths[SCAN_MAX_INPUTS];
     size_t nvex = 0, nignore = 0;
-    int gate = -1, quiet = 0, show_suppressed = 0, c;
+    int gate = -1, quiet = 0, show_suppressed = 0, allow_unchecked = 0, c;
     int64_t max_age = VG_VULNDB_MAX_AGE_DEFAULT;
     vg_scan_options sopts = {0};
+    vg_os distro;
+    vg_match_options mopts = {0};
+    vg_findings_filter filter = {0};
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -186,7 +295,31 @@ int cmd_scan(int argc, char **argv)
         case 'F':
             gate = parse_fail_on(optarg);
             if (gate < 0) {
-                cli_error("--fail-on %s: expected low, medium, high, critical or kev", optarg);
+                cli_error("--fail-on %s: expected unknown, low, medium, high, critical or kev", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'd':
+            if (parse_distro(optarg, &distro) != 0) {
+                cli_error("--distro %s: expected ID or ID:VERSION, e.g. debian:12, alpine:3.20", optarg);
+                return EXIT_USAGE;
+            }
+            mopts.distro = &distro;
+            break;
+        case 'U':
+            allow_unchecked = 1;
+            break;
+        case 'i':
+            mopts.include_distro_managed = 1;
+            break;
+        case 'f':
+            filter.only_fixed = 1;
+            break;
+        case 's':
+            filter.severities = parse_severities(optarg);
+            if (!filter.severities) {
+                cli_error("--severity %s: expected a comma-separated list of unknown, low, medium, high, critical",
+                          optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -313,16 +446,11 @@ int cmd_scan(int argc, char **argv)
         goto out;
     }
     ropts.db_fetched_at = (int64_t)time(NULL) - age;
-    if (age > max_age && !quiet) {
-        char a[64], m[64];
-        age_text(age, a, sizeof a);
-        age_text(max_age, m, sizeof m);
-        fprintf(stderr, "vigil: warning: %s: the vulnerability data is %s old (limit %s): run vigil db update\n",
-                db_path, a, m);
-    }
 
-    rc = scan_is_sbom_file(argv[optind]) ? vg_sbom_read_file(&ctx, argv[optind], &inv)
-                                         : vg_scan(&ctx, argv[optind], &sopts, &inv);
+    const char *target = argv[optind];
+    rc = strcmp(target, "-") == 0       ? read_stdin_sbom(&ctx, &inv)
+         : scan_is_sbom_file(target) ? vg_sbom_read_file(&ctx, target, &inv)
+                                     : vg_scan(&ctx, target, &sopts, &inv);
     if (rc) {
         if (!quiet)
             cli_print_warnings(&ctx);
@@ -330,7 +458,7 @@ int cmd_scan(int argc, char **argv)
         status = cli_exit_status(rc);
         goto out;
     }
-    rc = vg_match(&ctx, db, &inv, &findings);
+    rc = vg_match(&ctx, db, &inv, &mopts, &findings);
     if (rc == VG_OK && (rc = vg_vex_apply(&vex_ctx, &vex, &inv, &findings)) != VG_OK)
         snprintf(ctx.message, sizeof ctx.message, "%s", vex_ctx.message);
     if (rc == VG_OK && (rc = vg_ignore_apply(&vex_ctx, &ignore, (int64_t)time(NULL), &findings)) != VG_OK)
@@ -344,8 +472,25 @@ int cmd_scan(int argc, char **argv)
         status = EXIT_FAILURE_;
         goto out;
     }
+    vg_findings_filter_apply(&findings, &filter);
+    /* The age of the data this scan used: its newest record, per
+     * ecosystem; the stalest ecosystem decides. */
+    int64_t newest = 0;
+    const char *stale_eco = NULL;
+    if (!quiet && stalest_data(&findings, &newest, &stale_eco) && (int64_t)time(NULL) - newest > max_age) {
+        char a[64], m[64];
+        age_text((int64_t)time(NULL) - newest, a, sizeof a);
+        age_text(max_age, m, sizeof m);
+        fprintf(stderr,
+                "vigil: warning: %s: the newest %s data is %s old (limit %s): run vigil db update%s%s\n",
+                db_path, stale_eco, a, m, default_db.data ? "" : " --db ", default_db.data ? "" : db_path);
+    }
     /* Every document is made before any is written: all or nothing. */
     for (size_t i = 0; i < noutputs; i++) {
+        /* A table on the terminal fits it and colours severities; in a
+         * file it is plain. */
+        ropts.width = outputs[i].path ? 0 : cli_terminal_width();
+        ropts.colour = outputs[i].path ? 0 : cli_colour();
         rc = vg_report_write(&ctx, outputs[i].format, &inv, &findings, &ropts, &docs[i]);
         if (rc) {
             cli_error("%s: %s", vg_report_format_name(outputs[i].format), ctx.message);
@@ -381,6 +526,15 @@ int cmd_scan(int argc, char **argv)
         size_t n = vg_warning_count(&ctx);
         cli_error("the scan is incomplete: %zu warning%s%s", n, n == 1 ? "" : "s",
                   quiet ? " (run without -q to see them)" : " above");
+        status = EXIT_INCOMPLETE;
+    }
+    /* Nothing looked at is never "no vulnerabilities". */
+    if (inv.ncomponents == 0) {
+        cli_error("%s: no components found: nothing was checked", target);
+        status = EXIT_INCOMPLETE;
+    } else if (findings.components_unchecked && !allow_unchecked) {
+        cli_error("%zu of %zu components could not be checked (see the report); --allow-unchecked accepts that",
+                  findings.components_unchecked, inv.ncomponents);
         status = EXIT_INCOMPLETE;
     }
     /* A failed gate outranks incompleteness: CI must stop either way. */

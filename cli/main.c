@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,6 +82,27 @@ int cli_document_time(int64_t *out)
     }
     *out = t;
     return 0;
+}
+
+int cli_terminal_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *cols = getenv("COLUMNS");
+    if (cols && *cols) {
+        char *end;
+        long n = strtol(cols, &end, 10);
+        if (!*end && n > 0 && n < 100000)
+            return (int)n;
+    }
+    return 0;
+}
+
+int cli_colour(void)
+{
+    const char *no_colour = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && !(no_colour && *no_colour) && !(term && strcmp(term, "dumb") == 0);
 }
 
 int cli_exit_status(int status)

@@ -79,10 +79,17 @@ typedef struct vg_finding {
                                       "end-of-life" (distro feeds), "unknown" */
     vg_severity severity;
     double score;                  /* CVSS base score, or -1 when not computed */
-    const char *cvss_vector;       /* the CVSS vector the score is from, or the
-                                      best vector given when no score is computed */
+    const char *cvss_vector;       /* the valid CVSS vector the score is from, or NULL */
     const char *cvss_type;         /* "CVSS_V3", "CVSS_V4" ... of cvss_vector, or NULL */
-    const char *severity_source;   /* "cvss" or "feed", or NULL when unknown */
+    const char *severity_source;   /* where severity is from, in the order tried
+                                      (docs/scan-json.md "Severity"): "distro" (the
+                                      distribution's own rating), "cvss" (a CVSS
+                                      vector of an advisory record of the vulnerability),
+                                      "nvd" (NVD's CVSS), "advisory" (an advisory's
+                                      severity word); NULL when unknown */
+    int distro_managed;            /* an upstream-ecosystem advisory about a language
+                                      package installed by an OS package (reported only
+                                      with include_distro_managed) */
     const char *summary;           /* one line, or NULL */
     const char *published;         /* as in the feed, or NULL */
     const char *modified;
@@ -97,15 +104,59 @@ typedef struct vg_finding {
     const char *analysis_detail;   /* free text, or NULL */
 } vg_finding;
 
+/* Whether a component was compared with the database, and if not, why
+ * (docs/scan-json.md "Coverage").  Only VG_COVERAGE_CHECKED and
+ * VG_COVERAGE_VIA_OS_PACKAGE (whose OS package was checked) count as
+ * checked; every other status makes a scan incomplete unless the user opts
+ * out (--allow-unchecked).  Values are never renumbered. */
+typedef enum vg_coverage_status {
+    VG_COVERAGE_CHECKED = 0,        /* compared with every entry of its ecosystem */
+    VG_COVERAGE_PARTIAL = 1,        /* compared, but some entries could not be evaluated */
+    VG_COVERAGE_UNKNOWN_OS = 2,     /* an OS package, and the target's OS is unknown */
+    VG_COVERAGE_UNSUPPORTED_OS = 3, /* an OS package of a distribution vigil has no feed for */
+    VG_COVERAGE_NO_DATA = 4,        /* the database holds nothing for its ecosystem */
+    VG_COVERAGE_NO_ECOSYSTEM = 5,   /* a package type no feed covers (generic, ...) */
+    VG_COVERAGE_NO_VERSION = 6,     /* the component has no version */
+    VG_COVERAGE_BAD_VERSION = 7,    /* a version its ecosystem's comparator cannot read */
+    VG_COVERAGE_VIA_OS_PACKAGE = 8, /* a language package installed by an OS package,
+                                       checked through that package's distribution feed */
+    VG_COVERAGE_SELF = 9,           /* the unversioned project being scanned itself (an
+                                       application root read from a lock file or manifest):
+                                       nothing to look up, not counted as unchecked */
+} vg_coverage_status;
+
+/* "checked", "partial", "unknown-os", "unsupported-os", "no-data",
+ * "no-ecosystem", "no-version", "bad-version", "via-os-package", "self". */
+const char *vg_coverage_status_name(vg_coverage_status status);
+
+/* 1 when status counts as really compared (checked, via-os-package). */
+int vg_coverage_is_checked(vg_coverage_status status);
+
+typedef struct vg_coverage {
+    const vg_component *component; /* borrowed from the inventory */
+    vg_coverage_status status;
+    const char *ecosystem;    /* feed ecosystem it was (or would be) matched in, or NULL */
+    const char **sources;     /* database sources consulted ("osv:Go"), sorted; none when unchecked */
+    size_t nsources;
+    const char *newest;       /* newest record date among those sources for the ecosystem, or NULL */
+    const vg_component *via;  /* the OS package that installed it, or NULL; when that
+                                 package was not checked, status and reason are its */
+    const char *reason;       /* why not checked, one phrase for people, the same for
+                                 every component of one cause; NULL when checked */
+    size_t unevaluable;       /* entries of its ecosystem that could not be evaluated for it */
+} vg_coverage;
+
 typedef struct vg_findings {
     vg_arena arena;          /* holds items and every string they point at */
     vg_finding *items;
     size_t n;
-    const char *os_ecosystem;   /* the distribution ecosystem matched against, or NULL */
-    size_t components_checked;  /* components that have a feed ecosystem */
-    size_t components_skipped;  /* no ecosystem (unknown type, or OS packages of an
-                                   unknown distribution) */
+    const char *os_ecosystem;   /* the target's distribution ecosystem, or NULL */
+    vg_coverage *coverage;      /* one per inventory component, in inventory order */
+    size_t ncoverage;
+    size_t components_checked;  /* coverage entries for which vg_coverage_is_checked() */
+    size_t components_unchecked;/* the others, VG_COVERAGE_SELF excepted */
     size_t unevaluable;         /* affected entries whose versions could not be compared */
+    size_t hidden;              /* findings removed by vg_findings_filter_apply() */
 } vg_findings;
 
 void vg_findings_init(vg_findings *findings);
@@ -116,7 +167,25 @@ void vg_findings_free(vg_findings *findings);
  * cannot be compared are warned about in ctx (naming the advisory or the
  * component) and counted, never fatal.  Errors: VG_ERR_NOMEM, VG_ERR_IO
  * (database failure). */
-int vg_match(vg_ctx *ctx, vg_vulndb *db, const vg_inventory *inv, vg_findings *findings);
+typedef struct vg_match_options {
+    const vg_os *distro;        /* --distro: replaces the target's OS, or NULL */
+    int include_distro_managed; /* also match language packages installed by an OS
+                                   package against their upstream ecosystem */
+} vg_match_options;
+
+int vg_match(vg_ctx *ctx, vg_vulndb *db, const vg_inventory *inv, const vg_match_options *opts,
+             vg_findings *findings);
+
+/* Display filters (`vigil scan --only-fixed`, `--severity`): what is
+ * filtered out is neither reported nor gated, and is counted. */
+typedef struct vg_findings_filter {
+    int only_fixed;      /* keep only findings with a fixed version */
+    unsigned severities; /* keep only levels whose bit (1u << level) is set; 0 keeps all */
+} vg_findings_filter;
+
+/* Removes the findings filter does not keep (order kept) and adds their
+ * number to findings->hidden. */
+void vg_findings_filter_apply(vg_findings *findings, const vg_findings_filter *filter);
 
 /* Sorts findings: KEV first, then severity (highest first), then id, then
  * package name, version and bom-ref.  Deterministic. */
@@ -157,6 +226,8 @@ typedef struct vg_report_options {
     int show_suppressed;      /* table/SARIF: list suppressed findings too (JSON and
                                  CycloneDX always carry them, marked) */
     int64_t db_fetched_at;    /* oldest source fetch time of the database, or 0 */
+    int width;                /* table: columns to fit (a terminal's), 0 = no limit */
+    int colour;               /* table: colour severities (ANSI); the caller decides */
 } vg_report_options;
 
 /* Writes the report of findings about inv in format into out.  The same

@@ -156,8 +156,10 @@ int vg_vulndb_kev(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *cve,
 typedef struct vg_vulndb_ecosystem_source {
     const char *source;  /* "osv:Go", "alpine:v3.10/main", "debian:DSA" ... */
     int64_t entries;     /* affected entries the source gives the ecosystem */
-    const char *newest;  /* newest modified (else published) date of those
-                            records, as in the feed, or NULL */
+    const char *newest;  /* the latest modified or published date of those
+                            records, as in the feed ("" when none has one).
+                            Both count: the Go database's OSV export writes
+                            modified "0001-01-01T00:00:00Z" */
 } vg_vulndb_ecosystem_source;
 
 /* The sources that hold affected entries of ecosystem (exactly as OSV names

@@ -9,8 +9,11 @@
  * version, status "affected"), recommendation (fixed versions), analysis
  * (state, justification, detail) when a VEX statement or --ignore entry
  * suppressed it, and properties for KEV (vigil:kev:dateAdded, dueDate,
- * knownRansomwareCampaignUse).  The serialNumber differs from the SBOM's:
- * it is a name-based UUID of the SBOM's serial and the findings.
+ * knownRansomwareCampaignUse).  Every component carries what it was
+ * checked against (vigil:coverage:status, :ecosystem, :sources, :reason,
+ * :via), and metadata the count not checked (vigil:coverage:unchecked).
+ * The serialNumber differs from the SBOM's: it is a name-based UUID of the
+ * SBOM's serial and the findings.
  *
  * Leaves out: cwes, credits, proofOfConcept, OWASP/SSVC ratings.
  */
@@ -23,6 +26,7 @@
 #include "format/format_internal.h"
 #include "vigil/digest.h"
 #include "vigil/format.h"
+#include "vigil/map.h"
 
 /* A CVSS method name of CycloneDX for a vector, or NULL. */
 static const char *cvss_method(const char *type, const char *vector)
@@ -212,6 +216,58 @@ static json_t *vulnerability(vg_arena *arena, const vg_finding *f, size_t index,
     return v;
 }
 
+static void add_property(json_t *obj, const char *name, const char *value, int *bad)
+{
+    if (!value || !*value)
+        return;
+    json_t *props = json_object_get(obj, "properties");
+    if (!props) {
+        props = json_array();
+        fmt_set(obj, "properties", props, bad);
+    }
+    json_t *p = json_object();
+    fmt_set(p, "name", json_string(name), bad);
+    fmt_set(p, "value", fmt_str(value), bad);
+    fmt_append(props, p, bad);
+}
+
+/* The coverage of each component as properties of the component of the
+ * same bom-ref (vigil writes them flat in "components"). */
+static void add_coverage(vg_arena *arena, json_t *doc, const vg_findings *findings, int *bad)
+{
+    vg_map by_ref;
+    vg_map_init(&by_ref);
+    for (size_t i = 0; i < findings->ncoverage && !*bad; i++) {
+        const char *ref = findings->coverage[i].component->bom_ref;
+        if (ref && vg_map_put(&by_ref, ref, strlen(ref), (void *)&findings->coverage[i]) != VG_OK)
+            *bad = 1;
+    }
+    json_t *comps = json_object_get(doc, "components");
+    for (size_t i = 0; i < json_array_size(comps) && !*bad; i++) {
+        json_t *c = json_array_get(comps, i);
+        const char *ref = json_string_value(json_object_get(c, "bom-ref"));
+        const vg_coverage *cov = ref ? vg_map_get(&by_ref, ref, strlen(ref)) : NULL;
+        if (!cov)
+            continue;
+        const char *sources = NULL;
+        for (size_t k = 0; k < cov->nsources; k++)
+            sources = sources ? vg_arena_printf(arena, "%s,%s", sources, cov->sources[k]) : cov->sources[k];
+        add_property(c, "vigil:coverage:status", vg_coverage_status_name(cov->status), bad);
+        add_property(c, "vigil:coverage:ecosystem", cov->ecosystem, bad);
+        add_property(c, "vigil:coverage:sources", sources, bad);
+        add_property(c, "vigil:coverage:reason", cov->reason, bad);
+        add_property(c, "vigil:coverage:via", cov->via ? cov->via->bom_ref : NULL, bad);
+    }
+    vg_map_free(&by_ref);
+    json_t *meta = json_object_get(doc, "metadata");
+    if (meta) {
+        const char *n = vg_arena_printf(arena, "%zu", findings->components_unchecked);
+        if (!n)
+            *bad = 1;
+        add_property(meta, "vigil:coverage:unchecked", n, bad);
+    }
+}
+
 int vg_cyclonedx_vdr_write(vg_ctx *ctx, const vg_inventory *inv, const vg_findings *findings,
                            const vg_report_options *opts, vg_buf *out)
 {
@@ -231,6 +287,7 @@ int vg_cyclonedx_vdr_write(vg_ctx *ctx, const vg_inventory *inv, const vg_findin
     vg_arena arena;
     vg_arena_init(&arena);
     int bad = 0;
+    add_coverage(&arena, doc, findings, &bad);
     json_t *vulns = json_array();
     for (size_t i = 0; i < findings->n && !bad; i++)
         fmt_append(vulns, vulnerability(&arena, &findings->items[i], i, &bad), &bad);

@@ -21,6 +21,20 @@ typedef struct rep_counts {
 
 void rep_count(const vg_findings *findings, rep_counts *out);
 
+/* Components not checked, grouped by cause: one group per (package type,
+ * installed by an OS package or not, status, reason), largest first. */
+typedef struct rep_unchecked {
+    const char *type;      /* purl type, "generic" when none */
+    int via_os_package;    /* installed by an OS package that was not checked */
+    vg_coverage_status status;
+    const char *reason;
+    size_t count;
+} rep_unchecked;
+
+/* The groups in arena; *n = 0 when everything was checked.  VG_OK or
+ * VG_ERR_NOMEM. */
+int rep_unchecked_groups(vg_arena *arena, const vg_findings *findings, rep_unchecked **out, size_t *n);
+
 /* The diffID of the layer of c, or NULL. */
 const char *rep_layer_diff_id(const vg_inventory *inv, const vg_component *c);
 

@@ -41,6 +41,58 @@ void rep_count(const vg_findings *findings, rep_counts *out)
     }
 }
 
+static int unchecked_cmp(const void *pa, const void *pb)
+{
+    const rep_unchecked *a = pa, *b = pb;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    int c = strcmp(a->type, b->type);
+    if (c)
+        return c;
+    if (a->via_os_package != b->via_os_package)
+        return a->via_os_package - b->via_os_package;
+    return strcmp(a->reason, b->reason);
+}
+
+int rep_unchecked_groups(vg_arena *arena, const vg_findings *findings, rep_unchecked **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    rep_unchecked *g = NULL;
+    size_t count = 0, cap = 0;
+    for (size_t i = 0; i < findings->ncoverage; i++) {
+        const vg_coverage *cov = &findings->coverage[i];
+        if (vg_coverage_is_checked(cov->status) || cov->status == VG_COVERAGE_SELF)
+            continue;
+        const char *type = cov->component->type ? cov->component->type : "generic";
+        const char *reason = cov->reason ? cov->reason : "";
+        int via = cov->via != NULL;
+        size_t k = 0;
+        while (k < count && !(g[k].status == cov->status && g[k].via_os_package == via &&
+                              strcmp(g[k].type, type) == 0 && strcmp(g[k].reason, reason) == 0))
+            k++;
+        if (k == count) {
+            if (count == cap) {
+                size_t ncap = cap ? cap * 2 : 8;
+                rep_unchecked *p = vg_arena_calloc(arena, ncap, sizeof *p);
+                if (!p)
+                    return VG_ERR_NOMEM;
+                if (count)
+                    memcpy(p, g, count * sizeof *p);
+                g = p;
+                cap = ncap;
+            }
+            g[count++] = (rep_unchecked){type, via, cov->status, reason, 0};
+        }
+        g[k].count++;
+    }
+    if (count > 1)
+        qsort(g, count, sizeof *g, unchecked_cmp);
+    *out = g;
+    *n = count;
+    return VG_OK;
+}
+
 const char *rep_layer_diff_id(const vg_inventory *inv, const vg_component *c)
 {
     if (c->layer < 0 || (size_t)c->layer >= inv->target.nlayers)
@@ -145,6 +197,24 @@ static json_t *component_json(const vg_inventory *inv, const vg_component *c, in
     return o;
 }
 
+/* What a component was checked against, or why it was not. */
+static json_t *coverage_json(const vg_coverage *cov, int *bad)
+{
+    json_t *o = json_object();
+    if (!o) {
+        *bad = 1;
+        return NULL;
+    }
+    fmt_set(o, "status", json_string(vg_coverage_status_name(cov->status)), bad);
+    fmt_set(o, "ecosystem", str_or_null(cov->ecosystem), bad);
+    fmt_set(o, "sources", string_array(cov->sources, cov->nsources, bad), bad);
+    fmt_set(o, "newestData", str_or_null(cov->newest && *cov->newest ? cov->newest : NULL), bad);
+    fmt_set(o, "viaOSPackage", str_or_null(cov->via ? cov->via->bom_ref : NULL), bad);
+    fmt_set(o, "reason", str_or_null(cov->reason), bad);
+    fmt_set(o, "unevaluableEntries", json_integer((json_int_t)cov->unevaluable), bad);
+    return o;
+}
+
 static json_t *finding_json(const vg_inventory *inv, const vg_finding *f, int *bad)
 {
     json_t *o = json_object();
@@ -188,6 +258,7 @@ static json_t *finding_json(const vg_inventory *inv, const vg_finding *f, int *b
     fmt_set(o, "published", str_or_null(f->published), bad);
     fmt_set(o, "modified", str_or_null(f->modified), bad);
     fmt_set(o, "urls", string_array(f->urls, f->nurls, bad), bad);
+    fmt_set(o, "distroManaged", json_boolean(f->distro_managed), bad);
     fmt_set(o, "suppressed", json_boolean(f->suppressed), bad);
     if (f->suppressed || f->analysis_state) { /* VEX "affected" records an analysis too */
         json_t *a = json_object();
@@ -251,6 +322,7 @@ int vg_findings_json_write(vg_ctx *ctx, const vg_inventory *inv, const vg_findin
     json_t *sum = json_object(), *sev = json_object();
     fmt_set(sum, "components", json_integer((json_int_t)inv->ncomponents), &bad);
     fmt_set(sum, "componentsChecked", json_integer((json_int_t)findings->components_checked), &bad);
+    fmt_set(sum, "componentsUnchecked", json_integer((json_int_t)findings->components_unchecked), &bad);
     fmt_set(sum, "componentsAffected", json_integer((json_int_t)n.components), &bad);
     fmt_set(sum, "findings", json_integer((json_int_t)n.total), &bad);
     fmt_set(sum, "suppressed", json_integer((json_int_t)n.suppressed), &bad);
@@ -259,12 +331,40 @@ int vg_findings_json_write(vg_ctx *ctx, const vg_inventory *inv, const vg_findin
         fmt_set(sev, vg_severity_name((vg_severity)s), json_integer((json_int_t)n.by_severity[s]), &bad);
     fmt_set(sum, "bySeverity", sev, &bad);
     fmt_set(sum, "unevaluableEntries", json_integer((json_int_t)findings->unevaluable), &bad);
+    fmt_set(sum, "findingsHidden", json_integer((json_int_t)findings->hidden), &bad);
+    vg_arena arena;
+    vg_arena_init(&arena);
+    rep_unchecked *groups = NULL;
+    size_t ngroups = 0;
+    if (rep_unchecked_groups(&arena, findings, &groups, &ngroups) != VG_OK)
+        bad = 1;
+    json_t *unchecked = json_array();
+    for (size_t i = 0; i < ngroups && !bad; i++) {
+        json_t *g = json_object();
+        fmt_set(g, "type", fmt_str(groups[i].type), &bad);
+        fmt_set(g, "status", json_string(vg_coverage_status_name(groups[i].status)), &bad);
+        fmt_set(g, "reason", fmt_str(groups[i].reason), &bad);
+        fmt_set(g, "installedByOSPackage", json_boolean(groups[i].via_os_package), &bad);
+        fmt_set(g, "count", json_integer((json_int_t)groups[i].count), &bad);
+        fmt_append(unchecked, g, &bad);
+    }
+    vg_arena_free(&arena);
+    fmt_set(sum, "notChecked", unchecked, &bad);
     fmt_set(doc, "summary", sum, &bad);
 
     json_t *list = json_array();
     for (size_t i = 0; i < findings->n && !bad; i++)
         fmt_append(list, finding_json(inv, &findings->items[i], &bad), &bad);
     fmt_set(doc, "findings", list, &bad);
+    /* Every component, with what it was checked against. */
+    json_t *comps = json_array();
+    for (size_t i = 0; i < findings->ncoverage && !bad; i++) {
+        const vg_coverage *cov = &findings->coverage[i];
+        json_t *c = component_json(inv, cov->component, &bad);
+        fmt_set(c, "coverage", coverage_json(cov, &bad), &bad);
+        fmt_append(comps, c, &bad);
+    }
+    fmt_set(doc, "components", comps, &bad);
     if (bad) {
         json_decref(doc);
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory writing the JSON report");

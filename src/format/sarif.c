@@ -11,6 +11,11 @@
  * high are "error", medium and unknown "warning", low and none "note".
  * Suppressed findings (VEX, --ignore) are results with a "suppressions"
  * entry (kind "external", status "accepted"), as SARIF intends.
+ * Coverage: components that could not be checked are one
+ * toolExecutionNotification (level "warning") per cause in the run's
+ * invocation, and every component's coverage is in the run's property bag
+ * ("coverage"), so that a dashboard never shows "no results" for a scan
+ * that looked at nothing.
  *
  * Leaves out: code flows, fixes, artifacts and taxonomies.
  */
@@ -179,6 +184,9 @@ int vg_sarif_write(vg_ctx *ctx, const vg_inventory *inv, const vg_findings *find
             fmt_append(fv, fmt_str(f->fixed_versions[k]), &bad);
         fmt_set(props, "fixedVersions", fv, &bad);
         fmt_set(props, "severity", json_string(vg_severity_name(f->severity)), &bad);
+        fmt_set_str(props, "severitySource", f->severity_source, &bad);
+        if (f->distro_managed)
+            fmt_set(props, "distroManaged", json_true(), &bad);
         if (f->kev)
             fmt_set_str(props, "kevDueDate", f->kev->due_date ? f->kev->due_date : "", &bad);
         fmt_set(res, "properties", props, &bad);
@@ -201,6 +209,27 @@ int vg_sarif_write(vg_ctx *ctx, const vg_inventory *inv, const vg_findings *find
         fmt_set_str(driver, "semanticVersion", opts->tool_version, &bad);
         fmt_set(driver, "rules", rules, &bad);
         rules = NULL;
+        /* The invocation says what could not be checked. */
+        rep_unchecked *groups = NULL;
+        size_t ngroups = 0;
+        if (rep_unchecked_groups(&arena, findings, &groups, &ngroups) != VG_OK)
+            bad = 1;
+        json_t *invocations = json_array(), *invocation = json_object(), *notes = json_array();
+        for (size_t i = 0; i < ngroups && !bad; i++) {
+            json_t *n = json_object(), *msg = json_object();
+            const char *text = vg_arena_printf(&arena, "%zu %s package%s%s not checked: %s", groups[i].count,
+                                               groups[i].type, groups[i].count == 1 ? "" : "s",
+                                               groups[i].via_os_package ? " installed by OS packages" : "",
+                                               groups[i].reason);
+            fmt_set(msg, "text", fmt_str(text), &bad);
+            fmt_set(n, "message", msg, &bad);
+            fmt_set(n, "level", json_string("warning"), &bad);
+            fmt_append(notes, n, &bad);
+        }
+        fmt_set(invocation, "executionSuccessful", json_true(), &bad);
+        fmt_set(invocation, "toolExecutionNotifications", notes, &bad);
+        fmt_append(invocations, invocation, &bad);
+        fmt_set(run, "invocations", invocations, &bad);
         fmt_set(tool, "driver", driver, &bad);
         driver = NULL;
         fmt_set(run, "tool", tool, &bad);
@@ -210,6 +239,22 @@ int vg_sarif_write(vg_ctx *ctx, const vg_inventory *inv, const vg_findings *find
         json_t *props = json_object();
         fmt_set_str(props, "target", inv->target.name ? inv->target.name : inv->target.path, &bad);
         fmt_set_str(props, "osEcosystem", findings->os_ecosystem, &bad);
+        fmt_set(props, "componentsChecked", json_integer((json_int_t)findings->components_checked), &bad);
+        fmt_set(props, "componentsUnchecked", json_integer((json_int_t)findings->components_unchecked), &bad);
+        fmt_set(props, "findingsHidden", json_integer((json_int_t)findings->hidden), &bad);
+        json_t *coverage = json_array();
+        for (size_t i = 0; i < findings->ncoverage && !bad; i++) {
+            const vg_coverage *cov = &findings->coverage[i];
+            json_t *c = json_object();
+            fmt_set_str(c, "bomRef", cov->component->bom_ref, &bad);
+            fmt_set_str(c, "purl", cov->component->purl, &bad);
+            fmt_set(c, "status", json_string(vg_coverage_status_name(cov->status)), &bad);
+            fmt_set_str(c, "ecosystem", cov->ecosystem, &bad);
+            fmt_set_str(c, "viaOSPackage", cov->via ? cov->via->bom_ref : NULL, &bad);
+            fmt_set_str(c, "reason", cov->reason, &bad);
+            fmt_append(coverage, c, &bad);
+        }
+        fmt_set(props, "coverage", coverage, &bad);
         fmt_set(run, "properties", props, &bad);
         fmt_append(runs, run, &bad);
         run = NULL;

@@ -125,6 +125,18 @@ const char *vg_match_language_ecosystem(const char *type)
     return NULL;
 }
 
+int match_os_family_known(const char *id)
+{
+    static const char *const families[] = {"debian", "ubuntu", "alpine", "almalinux", "rocky", "rhel",
+                                           "sles", "sled", "sle-micro", "sle_hpc"};
+    if (!id)
+        return 0;
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+        if (strcmp(families[i], id) == 0)
+            return 1;
+    return strncmp(id, "opensuse", 8) == 0;
+}
+
 int match_is_os_type(const char *type)
 {
     return type && (strcmp(type, "deb") == 0 || strcmp(type, "apk") == 0 || strcmp(type, "rpm") == 0);

@@ -111,6 +111,40 @@ static int strlist_add(vg_arena *arena, strlist *l, const char *s)
     return VG_OK;
 }
 
+/* A stable merge sort of n pointers with a comparator that may fail (a
+ * version that cannot be compared): O(n log n), equal items keep their
+ * order.  VG_OK or VG_ERR_NOMEM; the comparator reports its own failures. */
+typedef int (*sort_cmp)(void *ctx, const void *a, const void *b);
+
+static void merge_pass(const void **items, const void **tmp, size_t n, sort_cmp cmp, void *ctx)
+{
+    if (n < 2)
+        return;
+    size_t half = n / 2;
+    merge_pass(items, tmp, half, cmp, ctx);
+    merge_pass(items + half, tmp, n - half, cmp, ctx);
+    if (cmp(ctx, items[half - 1], items[half]) <= 0)
+        return; /* already in order */
+    memcpy(tmp, items, half * sizeof *tmp);
+    size_t i = 0, j = half, k = 0;
+    while (i < half && j < n)
+        items[k++] = cmp(ctx, tmp[i], items[j]) <= 0 ? tmp[i++] : items[j++];
+    while (i < half)
+        items[k++] = tmp[i++];
+}
+
+static int stable_sort(const void **items, size_t n, sort_cmp cmp, void *ctx)
+{
+    if (n < 2)
+        return VG_OK;
+    const void **tmp = malloc((n / 2 + 1) * sizeof *tmp);
+    if (!tmp)
+        return VG_ERR_NOMEM;
+    merge_pass(items, tmp, n, cmp, ctx);
+    free(tmp);
+    return VG_OK;
+}
+
 static int is_cve(const char *id)
 {
     return strncmp(id, "CVE-", 4) == 0;
@@ -161,6 +195,7 @@ typedef struct matcher {
     vg_arena *arena;   /* = &out->arena: everything that outlives the call */
     vg_map ids;        /* id -> id_info */
     size_t nitems, cap;
+    size_t warned;     /* unevaluable entries warned about */
 } matcher;
 
 static int oom(matcher *m)
@@ -222,24 +257,49 @@ typedef struct eval_ctx {
     matcher *m;
     vg_version_scheme scheme;
     const vg_component *component;
+    vg_coverage *cov;          /* the component's coverage: counts what could not be evaluated */
     const vg_vuln_affected *entry;
-    int bad; /* a version could not be compared */
+    int strip_module;          /* rpm module builds: compare without the ".module..." suffix */
+    int ok;                    /* 0 once a version could not be compared */
+    int bad;                   /* the entry could not be evaluated (warned about once) */
 } eval_ctx;
 
+/* Marks the entry unevaluable; match_entries() counts it against the
+ * component when it did not match anyway. */
 static void unevaluable(eval_ctx *e, const char *version, int status)
 {
+    e->ok = 0;
+    if (e->bad)
+        return;
     e->bad = 1;
-    vg_findings *f = e->m->out;
-    if (f->unevaluable++ < MATCH_MAX_WARNINGS)
+    if (e->m->warned++ < MATCH_MAX_WARNINGS)
         vg_warn(e->m->ctx, NULL, "%s (%s %s): cannot compare version '%s' as %s: %s; entry not evaluated",
                 e->entry->advisory_id, e->entry->ecosystem, e->entry->name, version,
                 vg_version_scheme_name(e->scheme), vg_strerror(status));
+}
+
+/* An rpm version without the module-build tag of its release
+ * ("16.6-1.module_el9.5.0+127+50ff03a9" -> "16.6-1"), in buf. */
+static const char *without_module(const char *v, char *buf, size_t size)
+{
+    const char *dash = strrchr(v, '-');
+    const char *tag = dash ? strstr(dash, ".module") : NULL;
+    if (!tag || (size_t)(tag - v) >= size)
+        return v;
+    memcpy(buf, v, (size_t)(tag - v));
+    buf[tag - v] = '\0';
+    return buf;
 }
 
 /* Compares a with b; on failure marks the entry unevaluable and returns 0
  * with *ok = 0. */
 static int cmp(eval_ctx *e, const char *a, const char *b, int *ok)
 {
+    char abuf[VG_VERSION_MAX_LEN + 1], bbuf[VG_VERSION_MAX_LEN + 1];
+    if (e->strip_module) {
+        a = without_module(a, abuf, sizeof abuf);
+        b = without_module(b, bbuf, sizeof bbuf);
+    }
     int r = 0;
     int st = vg_version_compare_scheme(e->scheme, a, b, &r);
     if (st != VG_OK) {
@@ -261,12 +321,16 @@ static int event_rank(const vg_vuln_event *ev)
     return 0;
 }
 
-static int event_cmp(eval_ctx *e, const vg_vuln_event *a, const vg_vuln_event *b, int *ok)
+/* Orders events for stable_sort(); a failed comparison is recorded in
+ * e->ok and orders nothing. */
+static int event_cmp(void *ctx, const void *pa, const void *pb)
 {
+    eval_ctx *e = ctx;
+    const vg_vuln_event *a = pa, *b = pb;
     int ra = event_rank(a), rb = event_rank(b);
     if (ra || rb)
         return ra - rb;
-    return cmp(e, a->version, b->version, ok);
+    return cmp(e, a->version, b->version, &e->ok);
 }
 
 /* BeforeLimits(v, range) of the OSV schema. */
@@ -299,20 +363,19 @@ static int range_includes(eval_ctx *e, const char *v, const vg_vuln_range *r, in
     }
     if (!before_limits(e, v, r, &ok) || !ok)
         return VG_OK;
-    /* sorted(range.events): a stable insertion sort, so that events of
-     * equal versions keep the feed's order. */
+    /* sorted(range.events): a stable sort, so that events of equal
+     * versions keep the feed's order. */
     const vg_vuln_event **ev = malloc(r->nevents * sizeof *ev);
     if (!ev)
         return oom(e->m);
-    for (size_t i = 0; i < r->nevents && ok; i++) {
-        size_t j = i;
-        const vg_vuln_event *x = &r->events[i];
-        while (j > 0 && ok && event_cmp(e, ev[j - 1], x, &ok) > 0) {
-            ev[j] = ev[j - 1];
-            j--;
-        }
-        ev[j] = x;
+    for (size_t i = 0; i < r->nevents; i++)
+        ev[i] = &r->events[i];
+    e->ok = 1;
+    if (stable_sort((const void **)ev, r->nevents, event_cmp, e) != VG_OK) {
+        free(ev);
+        return oom(e->m);
     }
+    ok = e->ok;
     int vulnerable = 0;
     for (size_t i = 0; i < r->nevents && ok; i++) {
         const vg_vuln_event *x = ev[i];
@@ -398,10 +461,7 @@ static const vg_vuln_advisory *record_of(const id_info *info, const char *source
     return info->nrecords ? &info->records[0] : NULL;
 }
 
-/* The purl namespace and name of c joined as the ecosystem names packages
- * ("group:artifact" for Maven, "@scope/name" for npm, "vendor/name" for
- * Composer, the module path for Go), or c->name. */
-static const char *language_name(vg_arena *arena, const vg_component *c)
+const char *match_language_name(vg_arena *arena, const vg_component *c)
 {
     const char *purl = c->purl;
     if (!purl || strncmp(purl, "pkg:", 4) != 0)
@@ -440,28 +500,111 @@ static const char *language_name(vg_arena *arena, const vg_component *c)
     return vg_arena_printf(arena, "%s%s%s", ns, sep, c->name);
 }
 
-/* Adds the entries of (ecosystem, name) that v falls in to hits. */
-static int match_entries(matcher *m, const vg_component *c, const char *ecosystem, const char *name,
-                         int source_query, const char *v, hit **hits, size_t *nhits, size_t *hcap)
+/* The hits of one component: one per advisory, found by id. */
+typedef struct hitset {
+    hit *items;
+    size_t n, cap;
+    vg_map index; /* advisory id -> index + 1 */
+} hitset;
+
+static int is_module_build(const char *v)
 {
+    const char *dash = v ? strrchr(v, '-') : NULL;
+    return dash && strstr(dash, ".module") != NULL;
+}
+
+/* 1 when text names the module stream "NAME:STREAM" as a word, or (when
+ * stream is NULL) names any module stream at all.  Red Hat family
+ * advisories name them in the summary: "Important: postgresql:16 security
+ * update". */
+static int names_stream(const char *text, const char *stream)
+{
+    const char *p = text;
+    while (*p) {
+        while (*p && !isalnum((unsigned char)*p))
+            p++;
+        const char *word = p;
+        while (*p && (isalnum((unsigned char)*p) || strchr("._+-:", *p)))
+            p++;
+        size_t len = (size_t)(p - word);
+        const char *colon = memchr(word, ':', len);
+        if (!colon || colon == word || colon + 1 == word + len || memchr(colon + 1, ':', (size_t)(word + len - colon - 1)))
+            continue;
+        if (!stream || (strlen(stream) == len && strncmp(stream, word, len) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether entry a applies to an rpm component at all: module builds are
+ * fixed only by module builds of their own stream, other packages only by
+ * other packages.  A fixed build of one module context never decides for
+ * another (their build numbers sort, their fixes do not), so versions are
+ * then compared without the module tag (eval_ctx.strip_module).  The
+ * stream is checked when both the package (modularity label) and the
+ * advisory (summary) name one. */
+static int module_applies(matcher *m, const match_target *t, const vg_vuln_affected *a, int *applies)
+{
+    int entry_modular = 0;
+    for (size_t i = 0; i < a->nranges && !entry_modular; i++)
+        for (size_t k = 0; k < a->ranges[i].nevents && !entry_modular; k++)
+            entry_modular = is_module_build(a->ranges[i].events[k].version);
+    for (size_t i = 0; i < a->nversions && !entry_modular; i++)
+        entry_modular = is_module_build(a->versions[i]);
+    *applies = entry_modular == t->modular;
+    if (!*applies || !entry_modular || !t->module_stream)
+        return VG_OK;
+    id_info *info;
+    int st = info_of(m, a->advisory_id, &info);
+    if (st != VG_OK)
+        return st;
+    const vg_vuln_advisory *rec = record_of(info, a->source);
+    if (rec && rec->summary && names_stream(rec->summary, NULL))
+        *applies = names_stream(rec->summary, t->module_stream);
+    return VG_OK;
+}
+
+/* Adds the entries of (ecosystem, t->names[n]) that t->version falls in
+ * to hits; entries that cannot be evaluated and did not match are counted
+ * in cov. */
+static int match_entries(matcher *m, const vg_component *c, const match_target *t, size_t n, vg_coverage *cov,
+                         const char *ecosystem, hitset *hits)
+{
+    const char *name = t->names[n], *v = t->version;
     vg_arena scratch;
     vg_arena_init(&scratch);
     vg_vuln_affected *entries = NULL;
-    size_t n = 0;
-    int st = vg_vulndb_affected(m->ctx, m->db, &scratch, ecosystem, name, &entries, &n);
+    size_t nentries = 0;
+    int st = vg_vulndb_affected(m->ctx, m->db, &scratch, ecosystem, name, &entries, &nentries);
     vg_version_scheme scheme = vg_version_scheme_for(ecosystem);
-    for (size_t i = 0; st == VG_OK && i < n; i++) {
+    for (size_t i = 0; st == VG_OK && i < nentries; i++) {
         const vg_vuln_affected *a = &entries[i];
         /* A source-keyed entry names a source package: only the source
          * name query may find it. */
-        if (a->is_source_package && !source_query)
+        if (a->is_source_package && !t->source_query[n])
             continue;
-        eval_ctx e = {.m = m, .scheme = scheme, .component = c, .entry = a};
+        eval_ctx e = {.m = m, .scheme = scheme, .component = c, .cov = cov, .entry = a};
+        if (scheme == VG_VERSION_RPM) {
+            int applies = 1;
+            if ((st = module_applies(m, t, a, &applies)) != VG_OK)
+                break;
+            if (!applies)
+                continue;
+            e.strip_module = t->modular;
+        }
         int affected = 0;
         strlist fixed = {0};
+        /* IncludedInVersions: a listed version the comparator cannot read
+         * is not the installed one (which it can read) unless it is the
+         * same string; such lists are common in PyPI's data. */
         for (size_t k = 0; k < a->nversions && !affected; k++) {
             int ok = 1;
-            if (a->versions[k] && cmp(&e, v, a->versions[k], &ok) == 0 && ok)
+            const char *x = a->versions[k];
+            if (!x)
+                continue;
+            if (vg_version_valid_scheme(e.scheme, x) != VG_OK)
+                affected = strcmp(x, v) == 0;
+            else if (cmp(&e, v, x, &ok) == 0 && ok)
                 affected = 1;
         }
         for (size_t k = 0; k < a->nranges && st == VG_OK; k++) {
@@ -488,34 +631,39 @@ static int match_entries(matcher *m, const vg_component *c, const char *ecosyste
                 }
             }
         }
+        if (st == VG_OK && e.bad && !affected) {
+            /* Never "not affected" for an entry that was not evaluated. */
+            cov->unevaluable++;
+            m->out->unevaluable++;
+        }
         if (st != VG_OK || !affected)
             continue;
         /* One hit per advisory: the same advisory found through another
          * name or ecosystem adds its fixed versions. */
-        hit *h = NULL;
-        for (size_t k = 0; k < *nhits; k++)
-            if (strcmp((*hits)[k].advisory_id, a->advisory_id) == 0)
-                h = &(*hits)[k];
+        size_t idlen = strlen(a->advisory_id);
+        size_t at = (size_t)vg_map_get(&hits->index, a->advisory_id, idlen);
+        hit *h = at ? &hits->items[at - 1] : NULL;
         if (!h) {
-            if (*nhits == *hcap) {
-                size_t ncap = *hcap ? *hcap * 2 : 16;
-                hit *p = realloc(*hits, ncap * sizeof *p);
+            if (hits->n == hits->cap) {
+                size_t ncap = hits->cap ? hits->cap * 2 : 16;
+                hit *p = realloc(hits->items, ncap * sizeof *p);
                 if (!p) {
                     st = oom(m);
                     break;
                 }
-                *hits = p;
-                *hcap = ncap;
+                hits->items = p;
+                hits->cap = ncap;
             }
-            h = &(*hits)[(*nhits)++];
+            h = &hits->items[hits->n++];
             memset(h, 0, sizeof *h);
-            h->advisory_id = vg_arena_strdup(m->arena, a->advisory_id);
+            h->advisory_id = vg_arena_strndup(m->arena, a->advisory_id, idlen);
             h->source = a->source ? vg_arena_strdup(m->arena, a->source) : NULL;
             h->ecosystem = vg_arena_strdup(m->arena, ecosystem);
             h->package = vg_arena_strdup(m->arena, name);
             h->status = a->status ? vg_arena_strdup(m->arena, a->status) : NULL;
             h->severity = a->severity ? vg_arena_strdup(m->arena, a->severity) : NULL;
-            if (!h->advisory_id || !h->ecosystem || !h->package) {
+            if (!h->advisory_id || !h->ecosystem || !h->package ||
+                vg_map_put(&hits->index, h->advisory_id, idlen, (void *)hits->n) != VG_OK) {
                 st = oom(m);
                 break;
             }
@@ -561,34 +709,62 @@ static int cvss_rank(const char *type)
     return 0;
 }
 
+/* Versions in the ecosystem's order; a pair that cannot be compared is
+ * ordered by bytes (fixed versions are shown, not evaluated, here). */
+static int version_order(void *ctx, const void *a, const void *b)
+{
+    int r = 0;
+    if (vg_version_compare_scheme(*(vg_version_scheme *)ctx, a, b, &r) != VG_OK)
+        r = strcmp(a, b);
+    return r;
+}
+
 static int sort_versions(matcher *m, const char *ecosystem, strlist *l)
 {
     vg_version_scheme scheme = vg_version_scheme_for(ecosystem);
-    for (size_t i = 1; i < l->n; i++) {
-        const char *x = l->items[i];
-        size_t j = i;
-        while (j > 0) {
-            int r = 0;
-            if (vg_version_compare_scheme(scheme, l->items[j - 1], x, &r) != VG_OK)
-                r = strcmp(l->items[j - 1], x);
-            if (r <= 0)
-                break;
-            l->items[j] = l->items[j - 1];
-            j--;
-        }
-        l->items[j] = x;
-    }
+    if (stable_sort((const void **)l->items, l->n, version_order, &scheme) != VG_OK)
+        return oom(m);
     return VG_OK;
 }
 
 /* Builds the finding of one group of units. */
+/* The best valid CVSS vector seen so far of one kind of source. */
+typedef struct best_cvss {
+    const char *vector, *type;
+    vg_cvss_score score;
+} best_cvss;
+
+static void consider_cvss(best_cvss *b, const vg_vuln_advisory *a)
+{
+    for (size_t k = 0; k < a->nseverities; k++) {
+        const vg_vuln_severity *s = &a->severities[k];
+        vg_cvss_score score;
+        if (cvss_rank(s->type) > cvss_rank(b->type) && s->score &&
+            vg_cvss_score_vector(NULL, s->score, &score) == VG_OK) {
+            b->vector = s->score;
+            b->type = s->type;
+            b->score = score;
+        }
+    }
+}
+
+static int is_nvd(const vg_vuln_advisory *a)
+{
+    return a->source && strcmp(a->source, "nvd") == 0;
+}
+
 static int emit_group(matcher *m, const vg_component *c, const char *installed, const char *compared,
-                      hit *hits, unit *units, size_t nunits, size_t root)
+                      int distro_managed, hit *hits, unit *units, size_t nunits, size_t root)
 {
     strlist ids = {0}, keys = {0}, advisories = {0}, fixed = {0}, urls = {0};
     const char *status = NULL, *eco = NULL, *package = NULL;
-    vg_severity severity = VG_SEVERITY_UNKNOWN;
-    const char *vector = NULL, *vtype = NULL, *summary = NULL, *published = NULL, *modified = NULL;
+    /* Severity, from the first of these that has one (docs/scan-json.md
+     * "Severity"): the distribution's own rating, a CVSS vector of any
+     * advisory record of the vulnerability, NVD's CVSS, an advisory's word. */
+    vg_severity distro = VG_SEVERITY_UNKNOWN, word = VG_SEVERITY_UNKNOWN;
+    best_cvss cvss = {0}, nvd = {0};
+    int os_package = match_is_os_type(c->type);
+    const char *summary = NULL, *nvd_summary = NULL, *published = NULL, *modified = NULL;
     int any_fixed = 0;
     for (size_t i = 0; i < nunits; i++) {
         if (find_group(units, i) != root)
@@ -613,13 +789,25 @@ static int emit_group(matcher *m, const vg_component *c, const char *installed, 
             eco = h->ecosystem;
             package = h->package;
         }
-        vg_severity s = vg_severity_from_text(h->severity);
-        if (s > severity)
-            severity = s;
+        if (os_package) {
+            /* The entry's urgency, else the advisory's own rating. */
+            id_info *info;
+            int st = info_of(m, h->advisory_id, &info);
+            if (st != VG_OK)
+                return st;
+            const vg_vuln_advisory *own = record_of(info, h->source);
+            vg_severity s = vg_severity_from_text(h->severity);
+            if (s == VG_SEVERITY_UNKNOWN && own && !is_nvd(own))
+                s = vg_severity_from_text(own->severity);
+            if (s > distro)
+                distro = s;
+        }
     }
     qsort(advisories.items, advisories.n, sizeof *advisories.items, id_qsort);
     qsort(ids.items, ids.n, sizeof *ids.items, id_qsort);
-    sort_versions(m, eco, &fixed);
+    int st = sort_versions(m, eco, &fixed);
+    if (st != VG_OK)
+        return st;
 
     /* Primary id: the lowest CVE, else the lowest advisory that matched. */
     const char *primary = NULL;
@@ -641,21 +829,24 @@ static int emit_group(matcher *m, const vg_component *c, const char *installed, 
             if (pass == 1 && strlist_has(&advisories, l->items[i]))
                 continue;
             id_info *info;
-            int st = info_of(m, l->items[i], &info);
-            if (st)
+            if ((st = info_of(m, l->items[i], &info)) != VG_OK)
                 return st;
             for (size_t r = 0; r < info->nrecords; r++) {
                 const vg_vuln_advisory *a = &info->records[r];
                 if (a->withdrawn)
                     continue;
-                vg_severity s = vg_severity_from_text(a->severity);
-                if (s > severity)
-                    severity = s;
-                for (size_t k = 0; k < a->nseverities; k++)
-                    if (cvss_rank(a->severities[k].type) > cvss_rank(vtype)) {
-                        vtype = a->severities[k].type;
-                        vector = a->severities[k].score;
-                    }
+                if (is_nvd(a)) {
+                    consider_cvss(&nvd, a);
+                    if (!nvd_summary && a->summary && *a->summary)
+                        nvd_summary = a->summary;
+                    continue;
+                }
+                consider_cvss(&cvss, a);
+                /* An OS package's distribution words were read above;
+                 * another release's or feed's words are not its rating. */
+                vg_severity s = os_package ? VG_SEVERITY_UNKNOWN : vg_severity_from_text(a->severity);
+                if (s > word)
+                    word = s;
                 if (pass == 0 && !summary && a->summary && *a->summary)
                     summary = a->summary;
                 if (pass == 0 && !published)
@@ -677,12 +868,11 @@ static int emit_group(matcher *m, const vg_component *c, const char *installed, 
         if (!is_cve(ids.items[i]))
             continue;
         id_info *info;
-        int st = info_of(m, ids.items[i], &info);
-        if (st == VG_OK)
-            st = kev_of(m, info, ids.items[i], &kev);
-        if (st)
+        if ((st = info_of(m, ids.items[i], &info)) != VG_OK || (st = kev_of(m, info, ids.items[i], &kev)) != VG_OK)
             return st;
     }
+    if (!summary)
+        summary = nvd_summary;
 
     vg_finding *f = new_finding(m);
     if (!f)
@@ -700,18 +890,25 @@ static int emit_group(matcher *m, const vg_component *c, const char *installed, 
     f->fixed_versions = fixed.items;
     f->nfixed = fixed.n;
     f->fix_state = any_fixed ? "fixed" : status ? status : "unfixed";
-    f->severity = severity;
-    f->severity_source = severity != VG_SEVERITY_UNKNOWN ? "feed" : NULL;
-    /* The chosen CVSS vector, when it is a valid one, gives score and
-     * severity (cvss.h); the feed's word stays only as the fallback. */
-    vg_cvss_score cvss;
-    if (vector && vg_cvss_score_vector(NULL, vector, &cvss) == VG_OK) {
-        f->score = cvss.score;
-        f->severity = vg_severity_from_text(cvss.rating);
-        f->severity_source = "cvss";
+    f->distro_managed = distro_managed;
+    /* The score is the best vector's (records before NVD), whichever
+     * source gives the severity. */
+    const best_cvss *vec = cvss.vector ? &cvss : nvd.vector ? &nvd : NULL;
+    if (vec) {
+        f->score = vec->score.score;
+        f->cvss_vector = vec->vector;
+        f->cvss_type = vec->type;
     }
-    f->cvss_vector = vector;
-    f->cvss_type = vtype;
+    if (distro != VG_SEVERITY_UNKNOWN) {
+        f->severity = distro;
+        f->severity_source = "distro";
+    } else if (vec) {
+        f->severity = vg_severity_from_text(vec->score.rating);
+        f->severity_source = vec == &cvss ? "cvss" : "nvd";
+    } else if (word != VG_SEVERITY_UNKNOWN) {
+        f->severity = word;
+        f->severity_source = "advisory";
+    }
     f->summary = summary;
     f->published = published;
     f->modified = modified;
@@ -724,7 +921,7 @@ static int emit_group(matcher *m, const vg_component *c, const char *installed, 
 /* Turns the hits of one component into findings: withdrawn advisories
  * dropped, bundles split per CVE, units merged on shared identifiers. */
 static int emit_findings(matcher *m, const vg_component *c, const char *installed, const char *compared,
-                         hit *hits, size_t nhits)
+                         int distro_managed, hit *hits, size_t nhits)
 {
     unit *units = NULL;
     size_t nunits = 0, ucap = 0;
@@ -833,104 +1030,49 @@ static int emit_findings(matcher *m, const vg_component *c, const char *installe
     }
     for (size_t i = 0; i < nunits && st == VG_OK; i++)
         if (find_group(units, i) == i)
-            st = emit_group(m, c, installed, compared, hits, units, nunits, i);
+            st = emit_group(m, c, installed, compared, distro_managed, hits, units, nunits, i);
     free(units);
     return st;
 }
 
-/* The ecosystems, names and version a component is matched with.  Returns
- * 0 when the component has no feed ecosystem. */
-typedef struct match_keys {
-    const char *ecosystems[4];
-    size_t necosystems;
-    const char *names[2];
-    int source_query[2]; /* names[i] is a source package name */
-    size_t nnames;
-    const char *version;
-} match_keys;
-
-static int component_keys(matcher *m, const vg_inventory *inv, const char **os_ecos, size_t nos,
-                          const vg_component *c, match_keys *k)
-{
-    memset(k, 0, sizeof *k);
-    if (!c->type || !c->name || !c->version)
-        return 0;
-    if (match_is_os_type(c->type)) {
-        if (!nos)
-            return 0;
-        for (size_t i = 0; i < nos; i++)
-            k->ecosystems[k->necosystems++] = os_ecos[i];
-        const char *src = c->source_name && *c->source_name ? c->source_name : c->name;
-        k->names[0] = src;
-        k->source_query[0] = 1;
-        k->nnames = 1;
-        if (strcmp(c->type, "rpm") == 0 && strcmp(src, c->name) != 0) {
-            /* RPM feeds name binary packages (AlmaLinux, Red Hat) or
-             * source packages (Rocky, SUSE): ask for both. */
-            k->names[1] = c->name;
-            k->nnames = 2;
-        }
-        k->version = c->version;
-        /* Debian's fixed versions are source versions: a binNMU'd binary
-         * (1.2-3+b1) is compared as its source (1.2-3). */
-        if (strcmp(c->type, "deb") == 0 && c->source_version && *c->source_version)
-            k->version = c->source_version;
-        (void)inv;
-        return 1;
-    }
-    const char *eco = vg_match_language_ecosystem(c->type);
-    if (!eco)
-        return 0;
-    k->ecosystems[0] = eco;
-    k->necosystems = 1;
-    k->names[0] = language_name(m->arena, c);
-    k->nnames = k->names[0] ? 1 : 0;
-    k->version = c->version;
-    /* The Go toolchain: OSV names it "stdlib" with versions without "go". */
-    if (strcmp(c->type, "golang") == 0 && (strcmp(c->name, "stdlib") == 0 || strcmp(c->name, "toolchain") == 0) &&
-        strncmp(c->version, "go", 2) == 0)
-        k->version = c->version + 2;
-    return k->nnames != 0;
-}
-
-int vg_match(vg_ctx *ctx, vg_vulndb *db, const vg_inventory *inv, vg_findings *findings)
+int vg_match(vg_ctx *ctx, vg_vulndb *db, const vg_inventory *inv, const vg_match_options *opts,
+             vg_findings *findings)
 {
     matcher m = {.ctx = ctx, .db = db, .out = findings, .arena = &findings->arena};
     vg_map_init(&m.ids);
-    const char *os_ecos[4];
-    size_t nos = inv->has_os ? match_os_ecosystems(m.arena, &inv->os, os_ecos, 4) : 0;
-    findings->os_ecosystem = nos ? os_ecos[0] : NULL;
-    hit *hits = NULL;
-    size_t hcap = 0;
-    int st = VG_OK;
+    match_coverage mc;
+    int st = match_coverage_init(&mc, ctx, db, m.arena, inv, opts);
+    const vg_os *os = match_target_os(&mc);
+    findings->os_ecosystem = os ? vg_match_os_ecosystem(m.arena, os) : NULL;
+    findings->ncoverage = inv->ncomponents;
+    findings->coverage = inv->ncomponents ? vg_arena_calloc(m.arena, inv->ncomponents, sizeof *findings->coverage)
+                                          : NULL;
+    if (st == VG_OK && inv->ncomponents && !findings->coverage)
+        st = oom(&m);
+    hitset hits = {0};
     for (size_t i = 0; i < inv->ncomponents && st == VG_OK; i++) {
         const vg_component *c = inv->components[i];
-        match_keys k;
-        if (!component_keys(&m, inv, os_ecos, nos, c, &k)) {
-            findings->components_skipped++;
+        vg_coverage *cov = &findings->coverage[i];
+        match_target t;
+        if ((st = match_coverage_decide(&mc, c, cov, &t)) != VG_OK || !t.matchable)
             continue;
-        }
-        findings->components_checked++;
-        vg_version_scheme scheme = vg_version_scheme_for(k.ecosystems[0]);
-        int vst = vg_version_valid_scheme(scheme, k.version);
-        if (vst != VG_OK) {
-            vg_warn(ctx, c->location, "%s %s: version '%s' is not a valid %s version (%s); not matched",
-                    c->type, c->name, k.version, vg_version_scheme_name(scheme), vg_strerror(vst));
-            continue;
-        }
-        size_t nhits = 0;
-        for (size_t e = 0; e < k.necosystems && st == VG_OK; e++)
-            for (size_t n = 0; n < k.nnames && st == VG_OK; n++)
-                st = match_entries(&m, c, k.ecosystems[e], k.names[n], k.source_query[n], k.version, &hits,
-                                   &nhits, &hcap);
-        if (st == VG_OK && nhits)
-            st = emit_findings(&m, c, c->version, k.version, hits, nhits);
+        hits.n = 0;
+        vg_map_free(&hits.index);
+        vg_map_init(&hits.index);
+        for (size_t e = 0; e < t.necosystems && st == VG_OK; e++)
+            for (size_t n = 0; n < t.nnames && st == VG_OK; n++)
+                st = match_entries(&m, c, &t, n, cov, t.ecosystems[e], &hits);
+        if (st == VG_OK && hits.n)
+            st = emit_findings(&m, c, c->version, t.version, cov->via != NULL, hits.items, hits.n);
     }
-    free(hits);
+    free(hits.items);
+    vg_map_free(&hits.index);
+    if (st == VG_OK)
+        st = match_coverage_finish(&mc, findings);
+    match_coverage_free(&mc);
     vg_map_free(&m.ids);
-    if (st == VG_OK && findings->unevaluable > MATCH_MAX_WARNINGS)
-        vg_warn(ctx, NULL, "%zu more affected entries could not be evaluated",
-                findings->unevaluable - MATCH_MAX_WARNINGS);
+    if (st == VG_OK && m.warned > MATCH_MAX_WARNINGS)
+        vg_warn(ctx, NULL, "%zu more affected entries could not be evaluated", m.warned - MATCH_MAX_WARNINGS);
     if (st == VG_OK)
         vg_findings_sort(findings);
     return st;
@@ -958,6 +1100,20 @@ static int finding_cmp(const void *pa, const void *pb)
     if ((c = str0cmp(a->component->version, b->component->version)))
         return c;
     return str0cmp(a->component->bom_ref, b->component->bom_ref);
+}
+
+void vg_findings_filter_apply(vg_findings *findings, const vg_findings_filter *filter)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < findings->n; i++) {
+        const vg_finding *f = &findings->items[i];
+        int keep = (!filter->only_fixed || f->nfixed > 0) &&
+                   (!filter->severities || (filter->severities & (1u << f->severity)));
+        if (keep)
+            findings->items[kept++] = *f;
+    }
+    findings->hidden += findings->n - kept;
+    findings->n = kept;
 }
 
 void vg_findings_sort(vg_findings *findings)

@@ -628,7 +628,7 @@ int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
          " records_skipped FROM source ORDER BY name"},
         {&db->q_age, "SELECT count(*), min(fetched_at) FROM source"},
         {&db->q_eco_sources,
-         "SELECT a.source, count(*), max(coalesce(a.modified, a.published))"
+         "SELECT a.source, count(*), max(max(coalesce(a.modified, ''), coalesce(a.published, '')))"
          " FROM affected f JOIN advisory a ON a.adv = f.adv"
          " WHERE f.ecosystem = ? GROUP BY a.source ORDER BY a.source"},
     };

@@ -28,10 +28,26 @@ $VIGIL db build --from "$lists/DSA/list" --from "$lists/DLA/list" --from "$lists
 mkdir "$T/root"
 tar xzf "$VIGIL_SHARED/fixtures/rootfs/debian-bookworm-minbase-pkgdb.tar.gz" -C "$T/root"
 
-# 1. As shipped (bookworm): the lists name no bookworm fix, so no finding.
-expect_status 0 $VIGIL scan --db "$T/db.sqlite" --max-db-age 100000d -o json "$T/root"
+# 1. As shipped (bookworm): the lists (2023-04) hold no bookworm entry at
+# all, so nothing can be checked: exit 3, every package "no-data", never
+# "no known vulnerabilities".
+expect_status 3 $VIGIL scan --db "$T/db.sqlite" --max-db-age 100000d -o json -o table="$T/bookworm.txt" "$T/root"
 [ "$(jq '.summary.findings' "$T/stdout")" = 0 ] || fail "bookworm: findings without any [bookworm] entry"
 [ "$(jq -r '.os.ecosystem' "$T/stdout")" = "Debian:12" ] || fail "bookworm: ecosystem is not Debian:12"
+ndeb=$(grep -c '^Package: ' "$T/root/var/lib/dpkg/status")
+[ "$(jq '[.components[] | select(.type == "deb" and .coverage.status == "no-data" and .coverage.ecosystem == "Debian:12")] | length' "$T/stdout")" -ge "$((ndeb - 5))" ] ||
+    fail "bookworm: the packages are not all 'no data for Debian:12'"
+[ "$(jq '.summary.componentsChecked' "$T/stdout")" = 0 ] || fail "bookworm: packages counted as checked"
+grep -Eq '^[0-9]+ deb packages not checked: the database has no data for Debian:12$' "$T/bookworm.txt" ||
+    fail "bookworm: the table does not say why nothing was checked"
+! grep -q "no known vulnerabilities" "$T/bookworm.txt" || fail "bookworm: the table claims no known vulnerabilities"
+# --allow-unchecked accepts it (exit 0) and still reports it
+expect_status 0 $VIGIL scan --db "$T/db.sqlite" --max-db-age 100000d --allow-unchecked -o json "$T/root"
+[ "$(jq '.summary.componentsUnchecked' "$T/stdout")" -gt 0 ] || fail "--allow-unchecked hid the unchecked count"
+# --distro debian:11 makes the same packages checkable against bullseye
+expect_status 0 $VIGIL scan --db "$T/db.sqlite" --max-db-age 100000d --distro debian:11 -o json "$T/root"
+[ "$(jq -r '.os.ecosystem' "$T/stdout")" = "Debian:11" ] || fail "--distro debian:11: ecosystem"
+[ "$(jq '.summary.componentsUnchecked' "$T/stdout")" = 0 ] || fail "--distro debian:11: packages left unchecked"
 
 # 2. The same packages as bullseye, every version lowered to 0~vigiltest-1
 # (Source: "pkg (version)" fields reduced to "pkg"), so that every

@@ -188,7 +188,7 @@ int main(void)
 
     vg_findings f;
     vg_findings_init(&f);
-    CHECK(vg_match(&ctx, db, &inv, &f) == VG_OK, "match: %s", ctx.message);
+    CHECK(vg_match(&ctx, db, &inv, NULL, &f) == VG_OK, "match: %s", ctx.message);
     vg_arena a;
     vg_arena_init(&a);
     static const struct {
