@@ -264,13 +264,23 @@ static int set_reason(match_coverage *mc, vg_coverage *cov, vg_coverage_status s
 static int os_ecosystems(match_coverage *mc, const vg_component *c, vg_coverage *cov, match_target *t)
 {
     vg_os from_purl;
-    const vg_os *os = mc->distro;
+    /* --distro speaks for the packages of its own kind only: an apk
+     * package is never matched in Debian's feed, with dpkg's ordering. */
+    const vg_os *os = NULL;
+    const char *kind = mc->distro ? match_os_package_type(mc->distro->id) : NULL;
+    if (mc->distro && (!kind || strcmp(kind, c->type) == 0))
+        os = mc->distro;
     if (!os && purl_distro(mc, c, &from_purl))
         os = &from_purl;
     if (!os && mc->inv->has_os)
         os = &mc->inv->os;
     if (!os || !os->id || !*os->id)
         return set_reason(mc, cov, VG_COVERAGE_UNKNOWN_OS, "the OS is unknown — use --distro ID:VERSION");
+    kind = match_os_package_type(os->id);
+    if (kind && strcmp(kind, c->type) != 0)
+        return set_reason(mc, cov, VG_COVERAGE_UNKNOWN_OS,
+                          vg_arena_printf(mc->arena, "%s packages on %s: their distribution is unknown — use --distro",
+                                          c->type, os->id));
     t->necosystems = match_os_ecosystems(mc->arena, os, t->ecosystems, sizeof t->ecosystems / sizeof t->ecosystems[0]);
     if (t->necosystems)
         return VG_OK;

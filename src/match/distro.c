@@ -137,6 +137,19 @@ int match_os_family_known(const char *id)
     return strncmp(id, "opensuse", 8) == 0;
 }
 
+const char *match_os_package_type(const char *id)
+{
+    if (!id)
+        return NULL;
+    if (strcmp(id, "debian") == 0 || strcmp(id, "ubuntu") == 0)
+        return "deb";
+    if (strcmp(id, "alpine") == 0 || strcmp(id, "wolfi") == 0 || strcmp(id, "chainguard") == 0)
+        return "apk";
+    if (match_os_family_known(id))
+        return "rpm";
+    return NULL;
+}
+
 int match_is_os_type(const char *type)
 {
     return type && (strcmp(type, "deb") == 0 || strcmp(type, "apk") == 0 || strcmp(type, "rpm") == 0);

@@ -22,6 +22,10 @@ int match_is_os_type(const char *type);
  * (so that a missing VERSION_ID is "release unknown", not "no feed"). */
 int match_os_family_known(const char *id);
 
+/* The package type of a distribution vigil has feeds for ("deb" for
+ * debian, "apk" for alpine, "rpm" for almalinux...), or NULL. */
+const char *match_os_package_type(const char *id);
+
 /* The purl namespace and name of c joined as the ecosystem names packages
  * ("group:artifact" for Maven, "@scope/name" for npm, "vendor/name" for
  * Composer, the module path for Go), or c->name.  NULL on OOM. */
