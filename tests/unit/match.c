@@ -54,6 +54,10 @@ static const char *const constructed[] = {
     "\"affected\":[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"example.com/la\"},"
     "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"}]}]}]}",
     /* A second advisory about CVE-2099-1000: merged with TEST-LA. */
+    /* An event no comparator reads: the entry cannot be evaluated. */
+    "{\"id\":\"TEST-BAD\",\"modified\":\"2024-01-01T00:00:00Z\","
+    "\"affected\":[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"example.com/partial\"},"
+    "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"not a version!\"},{\"fixed\":\"2.0.0\"}]}]}]}",
     "{\"id\":\"GHSA-test-test-test\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":[\"CVE-2099-1000\"],"
     "\"database_specific\":{\"severity\":\"HIGH\"},"
     "\"affected\":[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"example.com/la\"},"
@@ -146,10 +150,26 @@ int main(void)
         CHECK(vdb_osv_buffer(&w, src, path, b.data, b.len) == VG_OK, "import %s", path);
         vg_buf_free(&b);
     }
+    /* 4000 events in a scrambled order (the sort is O(n log n) and stable):
+     * introduced v1.(2k).0, fixed v1.(2k+1).0 for k < 2000, written k
+     * descending, fixed before introduced. */
+    {
+        vg_buf many;
+        vg_buf_init(&many, 1 << 20);
+        int ok = vg_buf_addstr(&many, "{\"id\":\"TEST-MANY\",\"modified\":\"2024-01-01T00:00:00Z\","
+                                      "\"affected\":[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"example.com/many\"},"
+                                      "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[") == VG_OK;
+        for (int k = 1999; k >= 0 && ok; k--)
+            ok = vg_buf_addf(&many, "{\"fixed\":\"1.%d.0\"},{\"introduced\":\"1.%d.0\"}%s", 2 * k + 1, 2 * k,
+                             k ? "," : "") == VG_OK;
+        ok = ok && vg_buf_addstr(&many, "]}]}]}") == VG_OK;
+        CHECK(ok && vdb_osv_buffer(&w, src, "constructed", many.data, many.len) == VG_OK, "import TEST-MANY");
+        vg_buf_free(&many);
+    }
     for (size_t i = 0; i < sizeof constructed / sizeof constructed[0]; i++)
         CHECK(vdb_osv_buffer(&w, src, "constructed", constructed[i], strlen(constructed[i])) == VG_OK,
               "import constructed %zu", i);
-    CHECK(src->records_imported == 9, "imported %lld of 9 records", (long long)src->records_imported);
+    CHECK(src->records_imported == 11, "imported %lld of 11 records", (long long)src->records_imported);
     if (vdb_writer_finish(&w) != VG_OK) {
         fprintf(stderr, "finish: %s\n", ctx.message);
         return 1;
@@ -184,6 +204,17 @@ int main(void)
     add(&inv, "example.com/limit", "v3.0.0");
     add(&inv, "example.com/versions", "v1.1.0");
     add(&inv, "example.com/versions", "v1.2.0");
+    add(&inv, "example.com/many", "v1.10.5");
+    add(&inv, "example.com/many", "v1.11.5");
+    add(&inv, "example.com/many", "v1.3998.2");
+    add(&inv, "example.com/many", "v1.3999.0");
+    add(&inv, "example.com/partial", "v1.0.0");
+    add(&inv, "example.com/badversion", "not-a-version");
+    vg_component *nover = vg_inventory_add(&inv);
+    *nover = (vg_component){.type = "golang", .name = "example.com/nover", .purl = "pkg:golang/example.com/nover",
+                            .location = "bin/app", .layer = -1};
+    vg_component *generic = vg_inventory_add(&inv);
+    *generic = (vg_component){.type = "generic", .name = "thing", .version = "1.0", .layer = -1};
     CHECK(vg_inventory_finalize(&ctx, &inv) == VG_OK, "finalize");
 
     vg_findings f;
@@ -218,6 +249,11 @@ int main(void)
         {"example.com/limit", "v3.0.0", ""},
         {"example.com/versions", "v1.1.0", "TEST-VERSIONS"},
         {"example.com/versions", "v1.2.0", ""},
+        {"example.com/many", "v1.10.5", "TEST-MANY"},
+        {"example.com/many", "v1.11.5", ""},
+        {"example.com/many", "v1.3998.2", "TEST-MANY"},
+        {"example.com/many", "v1.3999.0", ""},
+        {"example.com/partial", "v1.0.0", ""},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const char *got = ids_of(&a, &f, want[i].module, want[i].version);
@@ -234,6 +270,39 @@ int main(void)
     CHECK(la && la->severity == VG_SEVERITY_HIGH, "la: severity HIGH from the GHSA record");
     const vg_finding *la0 = finding(&f, "pkg:golang/example.com/la@v0.9.0", "CVE-2099-1000");
     CHECK(la0 && la0->nadvisories == 1, "la 0.9.0: TEST-LA starts at 1.0.0, the withdrawn record is skipped");
+    const vg_finding *many = finding(&f, "pkg:golang/example.com/many@v1.10.5", "TEST-MANY");
+    CHECK(many && many->nfixed == 1 && strcmp(many->fixed_versions[0], "1.11.0") == 0,
+          "many 1.10.5: fixed by the next event, 1.11.0");
+    /* Coverage: what was compared, and why the rest was not. */
+    static const struct {
+        const char *name, *version;
+        vg_coverage_status status;
+    } covers[] = {
+        {"example.com/many", "v1.10.5", VG_COVERAGE_CHECKED},
+        {"example.com/partial", "v1.0.0", VG_COVERAGE_PARTIAL},
+        {"example.com/badversion", "not-a-version", VG_COVERAGE_BAD_VERSION},
+        {"example.com/nover", NULL, VG_COVERAGE_NO_VERSION},
+        {"thing", "1.0", VG_COVERAGE_NO_ECOSYSTEM},
+    };
+    CHECK(f.ncoverage == inv.ncomponents, "one coverage entry per component");
+    for (size_t i = 0; i < sizeof covers / sizeof covers[0]; i++) {
+        const vg_coverage *cv = NULL;
+        for (size_t k = 0; k < f.ncoverage && !cv; k++) {
+            const vg_component *c = f.coverage[k].component;
+            const char *name = strcmp(c->type, "golang") == 0 ? strchr(c->purl, '/') + 1 : c->name;
+            if (strncmp(name, covers[i].name, strlen(covers[i].name)) == 0 &&
+                (covers[i].version ? c->version && strcmp(c->version, covers[i].version) == 0 : !c->version))
+                cv = &f.coverage[k];
+        }
+        CHECK(cv && cv->status == covers[i].status, "%s %s: coverage %s, want %s", covers[i].name,
+              covers[i].version ? covers[i].version : "(none)", cv ? vg_coverage_status_name(cv->status) : "missing",
+              vg_coverage_status_name(covers[i].status));
+        CHECK(cv && (cv->status == VG_COVERAGE_CHECKED) == (cv->reason == NULL), "%s: a reason exactly when unchecked",
+              covers[i].name);
+    }
+    CHECK(f.components_checked + f.components_unchecked == inv.ncomponents, "checked + unchecked = %zu + %zu != %zu",
+          f.components_checked, f.components_unchecked, inv.ncomponents);
+    CHECK(f.components_unchecked == 4, "4 components not checked, not %zu", f.components_unchecked);
     CHECK(vg_severity_from_text("low**") == VG_SEVERITY_LOW && vg_severity_from_text("Important") == VG_SEVERITY_HIGH,
           "severity words");
 
