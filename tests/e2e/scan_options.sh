@@ -93,4 +93,23 @@ grep -q $'\e\\[[0-9;]*m' "$T/tty.txt" || fail "no colour on a terminal"
 NO_COLOR=1 script -qec "$VIGIL scan --db $T/db.sqlite --max-db-age 100000d $T/root" /dev/null >"$T/nocolor.txt" 2>&1 || true
 grep -q "CVE-" "$T/nocolor.txt" || fail "the terminal run printed no findings"
 ! grep -q $'\e\\[[0-9;]*m' "$T/nocolor.txt" || fail "colour despite NO_COLOR"
-echo "ok: stdin, empty targets, --fail-on unknown, filters, terminal table"
+# 6. An advisory entry that cannot be evaluated is never "not affected":
+# GHSA-r683-j2x4-v87g (as stored) gives node-fetch the range
+# introduced "1.0" (not a semver version), fixed "3.1.1".
+need_shared vulndata/osv/npm/GHSA-r683-j2x4-v87g.json
+grep -q '"introduced": "1.0"' "$VIGIL_SHARED/vulndata/osv/npm/GHSA-r683-j2x4-v87g.json" ||
+    fail "GHSA-r683-j2x4-v87g no longer has the unreadable event this check needs"
+$VIGIL db build --from "$VIGIL_SHARED/vulndata/osv/npm" --db "$T/npm.sqlite" >/dev/null 2>&1 || fail "db build (npm)"
+mkdir "$T/proj"
+cat >"$T/proj/package-lock.json" <<'EOF'
+{"name": "proj", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+ "packages": {"": {"name": "proj", "version": "1.0.0", "dependencies": {"node-fetch": "^2.7.0"}},
+              "node_modules/node-fetch": {"version": "2.7.0", "resolved": "https://registry.npmjs.org/node-fetch/-/node-fetch-2.7.0.tgz"}}}
+EOF
+expect_status 3 $VIGIL scan --db "$T/npm.sqlite" --max-db-age 100000d -o json="$T/partial.json" -o table="$T/partial.txt" "$T/proj"
+expect_stderr "GHSA-r683-j2x4-v87g \(npm node-fetch\): cannot compare version '1.0'"
+[ "$(jq -r '.components[] | select(.name == "node-fetch") | .coverage.status' "$T/partial.json")" = partial ] ||
+    fail "node-fetch with an unevaluable entry is not 'partial'"
+grep -q "^1 npm package not checked: advisory entries about it could not be evaluated" "$T/partial.txt" ||
+    { cat "$T/partial.txt" >&2; fail "the table does not say node-fetch was only partly checked"; }
+echo "ok: stdin, empty targets, --fail-on unknown, filters, terminal table, partial checks"
