@@ -45,7 +45,7 @@ if command -v hyperfine >/dev/null; then
         "$VIGIL scan --db $T/db.sqlite -q -o json=$T/out-sbom.json $T/sbom.cdx.json" 2>/dev/null | grep -E "Time|Range"
 fi
 for f in alpine-minirootfs-3.10.9-x86_64.tar.gz debian-bookworm-minbase-pkgdb.tar.gz; do
-    /usr/bin/time -f "scan of $f: %e s" "$VIGIL" scan --db "$T/db.sqlite" -q -o json=/dev/null "$shared/fixtures/rootfs/$f"
+    /usr/bin/time -f "scan of $f: %e s" "$VIGIL" scan --db "$T/db.sqlite" -q -o json="$T/fixture.json" "$shared/fixtures/rootfs/$f"
 done
 if command -v sqlite3 >/dev/null; then
     sqlite3 "$T/db.sqlite" "EXPLAIN QUERY PLAN SELECT f.aff, a.id FROM affected f JOIN advisory a ON a.adv = f.adv WHERE f.ecosystem = 'Debian:11' AND f.name_key = 'openssl' ORDER BY a.id, f.aff;"
