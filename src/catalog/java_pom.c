@@ -2,8 +2,10 @@
  * java_pom.c — the source-tree half of the Java cataloger: Maven pom.xml
  * and Gradle dependency lock files.
  *
- * pom.xml (Maven POM 4.0.0, maven.apache.org/pom.html), read with the
- * bounded XML reader (vigil/xml.h):
+ * pom.xml (Maven POM 4.0.0, maven.apache.org/pom.html), read with
+ * vigil/xml.h (libexpat: UTF-8, UTF-16 and ISO-8859-1 documents, internal
+ * entities within bounds, nothing external; a document it refuses is a
+ * warning naming the file and line, and nothing is listed from it):
  *  - the project is one component with application = 1: groupId,
  *    artifactId and version, groupId and version inherited from <parent>
  *    when the project does not give them (inheritance within this file
@@ -73,26 +75,6 @@ int vg_java_is_gradle_lockfile(const char *path, size_t len, size_t base)
         (n == 27 && memcmp(path + base, "buildscript-gradle.lockfile", 27) == 0))
         return 1;
     return base >= dn && memcmp(path + base - dn, dir, dn) == 0 && (base == dn || path[base - dn - 1] == '/');
-}
-
-/* Trimmed copy of s, or NULL for NULL or blank. */
-static const char *trimmed(vg_arena *arena, const char *s, int *nomem)
-{
-    if (!s)
-        return NULL;
-    size_t len = strlen(s);
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
-        len--;
-    while (len && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
-        s++;
-        len--;
-    }
-    if (!len)
-        return NULL;
-    char *t = vg_arena_strndup(arena, s, len);
-    if (!t)
-        *nomem = 1;
-    return t;
 }
 
 typedef struct pom_ctx {
@@ -170,13 +152,13 @@ static int is_version_pin(const char *v)
 static int pom_add_dependency(pom_ctx *pc, const vg_xml_node *dep, vg_component *project)
 {
     vg_arena *arena = pc->run->arena;
-    const char *group = pom_resolve(pc, trimmed(arena, vg_xml_child_text(dep, "groupId"), &pc->nomem));
-    const char *artifact = pom_resolve(pc, trimmed(arena, vg_xml_child_text(dep, "artifactId"), &pc->nomem));
-    const char *version = pom_resolve(pc, trimmed(arena, vg_xml_child_text(dep, "version"), &pc->nomem));
-    const char *scope = pom_resolve(pc, trimmed(arena, vg_xml_child_text(dep, "scope"), &pc->nomem));
-    const char *optional = pom_resolve(pc, trimmed(arena, vg_xml_child_text(dep, "optional"), &pc->nomem));
-    const char *type = pom_resolve(pc, trimmed(arena, vg_xml_child_text(dep, "type"), &pc->nomem));
-    const char *classifier = pom_resolve(pc, trimmed(arena, vg_xml_child_text(dep, "classifier"), &pc->nomem));
+    const char *group = pom_resolve(pc, vg_xml_trim(arena, vg_xml_child_text(dep, "groupId"), &pc->nomem));
+    const char *artifact = pom_resolve(pc, vg_xml_trim(arena, vg_xml_child_text(dep, "artifactId"), &pc->nomem));
+    const char *version = pom_resolve(pc, vg_xml_trim(arena, vg_xml_child_text(dep, "version"), &pc->nomem));
+    const char *scope = pom_resolve(pc, vg_xml_trim(arena, vg_xml_child_text(dep, "scope"), &pc->nomem));
+    const char *optional = pom_resolve(pc, vg_xml_trim(arena, vg_xml_child_text(dep, "optional"), &pc->nomem));
+    const char *type = pom_resolve(pc, vg_xml_trim(arena, vg_xml_child_text(dep, "type"), &pc->nomem));
+    const char *classifier = pom_resolve(pc, vg_xml_trim(arena, vg_xml_child_text(dep, "classifier"), &pc->nomem));
     if (pc->nomem)
         return VG_ERR_NOMEM;
     if (!group || !artifact || !is_version_pin(version))
@@ -213,11 +195,11 @@ static int pom_run(pom_ctx *pc, const vg_xml_node *root)
     vg_arena *arena = pc->run->arena;
     vg_inventory *inv = pc->run->inv;
     const vg_xml_node *parent = vg_xml_child(root, "parent");
-    pc->parent_group = trimmed(arena, vg_xml_child_text(parent, "groupId"), &pc->nomem);
-    pc->parent_version = trimmed(arena, vg_xml_child_text(parent, "version"), &pc->nomem);
-    pc->group = trimmed(arena, vg_xml_child_text(root, "groupId"), &pc->nomem);
-    pc->artifact = trimmed(arena, vg_xml_child_text(root, "artifactId"), &pc->nomem);
-    pc->version = trimmed(arena, vg_xml_child_text(root, "version"), &pc->nomem);
+    pc->parent_group = vg_xml_trim(arena, vg_xml_child_text(parent, "groupId"), &pc->nomem);
+    pc->parent_version = vg_xml_trim(arena, vg_xml_child_text(parent, "version"), &pc->nomem);
+    pc->group = vg_xml_trim(arena, vg_xml_child_text(root, "groupId"), &pc->nomem);
+    pc->artifact = vg_xml_trim(arena, vg_xml_child_text(root, "artifactId"), &pc->nomem);
+    pc->version = vg_xml_trim(arena, vg_xml_child_text(root, "version"), &pc->nomem);
     if (!pc->group)
         pc->group = pc->parent_group;
     if (!pc->version)
@@ -230,7 +212,7 @@ static int pom_run(pom_ctx *pc, const vg_xml_node *root)
                         POM_PROPERTIES_MAX);
                 break;
             }
-            const char *v = trimmed(arena, e->text, &pc->nomem);
+            const char *v = vg_xml_trim(arena, e->text, &pc->nomem);
             if (v && vg_map_put(&pc->props, e->name, strlen(e->name), (void *)v))
                 pc->nomem = 1;
         }
@@ -252,7 +234,7 @@ static int pom_run(pom_ctx *pc, const vg_xml_node *root)
         project->name = artifact;
         project->version = version;
         project->location = pc->path;
-        const char *packaging = trimmed(arena, vg_xml_child_text(root, "packaging"), &pc->nomem);
+        const char *packaging = vg_xml_trim(arena, vg_xml_child_text(root, "packaging"), &pc->nomem);
         static const char *const typed[] = {"war", "ear", "rar", "pom", "hpi"};
         const char *type = NULL;
         for (size_t i = 0; packaging && i < sizeof typed / sizeof typed[0]; i++)
@@ -262,12 +244,12 @@ static int pom_run(pom_ctx *pc, const vg_xml_node *root)
         if (group && version && !(project->purl = vg_purl_format(arena, "maven", group, artifact, version, q, 1)))
             return VG_ERR_NOMEM;
         const vg_xml_node *license = vg_xml_child(vg_xml_child(root, "licenses"), "license");
-        project->license = pom_resolve(pc, trimmed(arena, vg_xml_child_text(license, "name"), &pc->nomem));
-        project->description = pom_resolve(pc, trimmed(arena, vg_xml_child_text(root, "description"), &pc->nomem));
-        project->homepage = pom_resolve(pc, trimmed(arena, vg_xml_child_text(root, "url"), &pc->nomem));
+        project->license = pom_resolve(pc, vg_xml_trim(arena, vg_xml_child_text(license, "name"), &pc->nomem));
+        project->description = pom_resolve(pc, vg_xml_trim(arena, vg_xml_child_text(root, "description"), &pc->nomem));
+        project->homepage = pom_resolve(pc, vg_xml_trim(arena, vg_xml_child_text(root, "url"), &pc->nomem));
         project->supplier = pom_resolve(
-            pc, trimmed(arena, vg_xml_child_text(vg_xml_child(root, "organization"), "name"), &pc->nomem));
-        const char *parent_artifact = trimmed(arena, vg_xml_child_text(parent, "artifactId"), &pc->nomem);
+            pc, vg_xml_trim(arena, vg_xml_child_text(vg_xml_child(root, "organization"), "name"), &pc->nomem));
+        const char *parent_artifact = vg_xml_trim(arena, vg_xml_child_text(parent, "artifactId"), &pc->nomem);
         const char *parent_gav =
             parent_artifact ? vg_arena_printf(arena, "%s:%s:%s", pc->parent_group ? pc->parent_group : "",
                                               parent_artifact, pc->parent_version ? pc->parent_version : "")
@@ -283,9 +265,8 @@ static int pom_run(pom_ctx *pc, const vg_xml_node *root)
     }
 
     size_t ndeps = 0;
-    for (const vg_xml_node *d = vg_xml_child(vg_xml_child(root, "dependencies"), "dependency"); d; d = d->next) {
-        if (strcmp(d->name, "dependency") != 0)
-            continue;
+    for (const vg_xml_node *d = vg_xml_child(vg_xml_child(root, "dependencies"), "dependency"); d;
+         d = vg_xml_next(d)) {
         if (++ndeps > POM_DEPENDENCIES_MAX) {
             vg_warn(pc->run->ctx, pc->path, "more than %d dependencies; the rest are ignored", POM_DEPENDENCIES_MAX);
             break;
@@ -304,14 +285,12 @@ int vg_java_pom_collect(vg_catalog_run *run, const char *path, int layer, const 
     vg_arena scratch;
     vg_arena_init(&scratch);
     int rc = vg_xml_parse(run->ctx, &scratch, path, text, len, &root);
-    if (rc == VG_ERR_FORMAT || rc == VG_ERR_LIMIT) {
+    if (rc != VG_OK) {
+        vg_arena_free(&scratch);
+        if (rc == VG_ERR_NOMEM)
+            return rc;
         vg_warn(run->ctx, path, "not read: %s", run->ctx->message);
-        vg_arena_free(&scratch);
         return VG_OK;
-    }
-    if (rc) {
-        vg_arena_free(&scratch);
-        return rc;
     }
     if (strcmp(root->name, "project") != 0) {
         vg_warn(run->ctx, path, "not a Maven POM: the root element is <%.64s>, not <project>", root->name);

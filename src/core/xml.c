@@ -1,86 +1,318 @@
 /*
- * xml.c — the bounded XML reader of xml.h: XML 1.0 (Fifth Edition)
- * elements, attributes, character data, CDATA sections, comments and
- * processing instructions, the five predefined entities and character
- * references.  A DOCTYPE declaration is skipped without reading its
- * internal subset, so no entity is ever declared and nothing external is
- * ever fetched (no XXE, no "billion laughs").  Namespaces, encodings other
- * than UTF-8 and validation are left out (see xml.h).
+ * xml.c — the XML reader of xml.h: libexpat (2.4 or later, for its
+ * billion-laughs protection) turns the document into events, and the
+ * handlers below build the element tree in the caller's arena, counting
+ * depth, nodes and text as they go.
+ *
+ * What expat does on its own and is relied on: well-formedness (XML 1.0
+ * Fifth Edition), decoding UTF-8, UTF-16 and ISO-8859-1 into UTF-8, line
+ * ends, character references, attribute-value normalisation, internal
+ * entities, and the amplification limit on their expansion.  What is set
+ * here: parameter entities and the external DTD subset are never parsed,
+ * an external entity reference or a skipped entity (one an unread DTD would
+ * declare) stops the parse, an encoding expat does not know is refused with
+ * its name, and vigil's own limits (xml.h) stop it too.  Namespace
+ * processing is off: names stay as written.
  */
+/* Debian's libexpat is built with XML_DTD (DTD and entity support); its
+ * header declares the amplification limits only under the same macro. */
+#define XML_DTD 1
+#include <expat.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vigil/buf.h"
 #include "vigil/xml.h"
 
-typedef struct xml_parser {
-    vg_ctx *ctx;
+#if XML_MAJOR_VERSION < 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION < 4)
+#error "libexpat 2.4 or later is needed (billion-laughs protection)"
+#endif
+
+typedef struct xml_builder {
     vg_arena *arena;
-    const char *what;
-    const char *s;
-    size_t len, pos, line;
-    size_t nodes;
-    vg_buf *texts; /* one text buffer per open depth */
-} xml_parser;
+    XML_Parser parser;
+    vg_xml_node *root;
+    vg_xml_node *open[VG_XML_MAX_DEPTH];       /* open elements, outermost first */
+    vg_xml_node *last_child[VG_XML_MAX_DEPTH]; /* last child of each open element */
+    vg_buf text[VG_XML_MAX_DEPTH];             /* text of each open element so far */
+    size_t depth, nodes;
+    size_t text_total;     /* bytes of text and attribute values so far */
+    int status;            /* why the handlers stopped the parse, VG_OK if they did not */
+    unsigned long line;    /* where */
+    char reason[512];      /* what */
+} xml_builder;
 
-static int xml_fail(xml_parser *p, int status, const char *msg)
+/* Records why the parse fails (the first reason only).  From a content
+ * handler, halt is set to stop the parse: expat then returns
+ * XML_ERROR_ABORTED (after, perhaps, an end-element event for an empty
+ * element, which the handlers ignore); the other handlers return an error
+ * status to expat instead. */
+static void fail(xml_builder *b, int halt, int status, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void fail(xml_builder *b, int halt, int status, const char *fmt, ...)
 {
-    return vg_error(p->ctx, status, "%s: line %zu: %s", p->what, p->line, msg);
+    if (b->status != VG_OK)
+        return;
+    b->status = status;
+    b->line = (unsigned long)XML_GetCurrentLineNumber(b->parser);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->reason, sizeof b->reason, fmt, ap);
+    va_end(ap);
+    if (halt)
+        XML_StopParser(b->parser, XML_FALSE);
 }
 
-/* Advances pos by n bytes, counting newlines (n is within the input). */
-static void xml_skip(xml_parser *p, size_t n)
+/* s, at most 80 bytes of it, with control characters and bytes outside
+ * ASCII shown as '?', for quoting document content in a message that ends
+ * up on a terminal. */
+static const char *printable(char out[81], const char *s)
 {
-    for (size_t i = 0; i < n; i++)
-        if (p->s[p->pos + i] == '\n')
-            p->line++;
-    p->pos += n;
+    size_t i = 0;
+    for (; s && s[i] && i < 80; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[i] = c < 0x20 || c >= 0x7F ? '?' : (char)c;
+    }
+    out[i] = '\0';
+    return out;
 }
 
-static int xml_starts(const xml_parser *p, const char *lit)
+/* Counts len more bytes of text, refused past VG_XML_MAX_SIZE in all
+ * (entities can make the text larger than the document). */
+static int count_text(xml_builder *b, size_t len)
 {
-    size_t n = strlen(lit);
-    return p->len - p->pos >= n && memcmp(p->s + p->pos, lit, n) == 0;
+    if ((b->text_total += len) <= VG_XML_MAX_SIZE)
+        return 1;
+    fail(b, 1, VG_ERR_LIMIT, "more than %zu bytes of text in all", VG_XML_MAX_SIZE);
+    return 0;
 }
 
-/* Skips up to and past the terminator lit; error if it never comes. */
-static int xml_skip_past(xml_parser *p, const char *lit, const char *what)
+/* A copy of s in the arena, refused past VG_XML_MAX_TEXT. */
+static const char *copy_text(xml_builder *b, const char *s, size_t len, const char *what)
 {
-    size_t n = strlen(lit);
-    for (size_t i = p->pos; p->len - i >= n; i++)
-        if (memcmp(p->s + i, lit, n) == 0) {
-            xml_skip(p, i + n - p->pos);
-            return VG_OK;
+    if (len > VG_XML_MAX_TEXT) {
+        fail(b, 1, VG_ERR_LIMIT, "%s longer than %zu bytes", what, VG_XML_MAX_TEXT);
+        return NULL;
+    }
+    if (!count_text(b, len))
+        return NULL;
+    const char *t = vg_arena_strndup(b->arena, s, len);
+    if (!t)
+        fail(b, 1, VG_ERR_NOMEM, "out of memory");
+    return t;
+}
+
+static int count_node(xml_builder *b)
+{
+    if (++b->nodes <= VG_XML_MAX_NODES)
+        return 1;
+    fail(b, 1, VG_ERR_LIMIT, "more than %d elements and attributes", VG_XML_MAX_NODES);
+    return 0;
+}
+
+static void XMLCALL on_start(void *data, const XML_Char *name, const XML_Char **atts)
+{
+    xml_builder *b = data;
+    if (b->status != VG_OK)
+        return;
+    if (b->depth >= VG_XML_MAX_DEPTH) {
+        fail(b, 1, VG_ERR_LIMIT, "elements nested more than %d deep", VG_XML_MAX_DEPTH);
+        return;
+    }
+    vg_xml_node *n = vg_arena_alloc(b->arena, sizeof *n);
+    if (!n) {
+        fail(b, 1, VG_ERR_NOMEM, "out of memory");
+        return;
+    }
+    if (!count_node(b) || !(n->name = copy_text(b, name, strlen(name), "an element name")))
+        return;
+    n->text = "";
+    n->line = (size_t)XML_GetCurrentLineNumber(b->parser);
+    vg_xml_attr **tail = &n->attrs;
+    for (size_t i = 0; atts[i]; i += 2) {
+        vg_xml_attr *a = vg_arena_alloc(b->arena, sizeof *a);
+        if (!a) {
+            fail(b, 1, VG_ERR_NOMEM, "out of memory");
+            return;
         }
-    return xml_fail(p, VG_ERR_FORMAT, what);
+        if (!count_node(b) || !(a->name = copy_text(b, atts[i], strlen(atts[i]), "an attribute name")) ||
+            !(a->value = copy_text(b, atts[i + 1], strlen(atts[i + 1]), "an attribute value")))
+            return;
+        *tail = a;
+        tail = &a->next;
+    }
+    if (b->depth == 0) {
+        b->root = n; /* expat allows one root element only */
+    } else if (b->last_child[b->depth - 1]) {
+        b->last_child[b->depth - 1]->next = n;
+    } else {
+        b->open[b->depth - 1]->children = n;
+    }
+    if (b->depth)
+        b->last_child[b->depth - 1] = n;
+    b->open[b->depth] = n;
+    b->last_child[b->depth] = NULL;
+    b->depth++;
 }
 
-static int is_space(char c)
+static void XMLCALL on_end(void *data, const XML_Char *name)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    xml_builder *b = data;
+    if (b->status != VG_OK) /* expat may still report the end of an empty element */
+        return;
+    vg_xml_node *n = b->open[b->depth - 1];
+    vg_buf *t = &b->text[b->depth - 1];
+    if (t->len) { /* bounded and counted as it came */
+        if (!(n->text = vg_arena_strndup(b->arena, t->data, t->len))) {
+            fail(b, 1, VG_ERR_NOMEM, "out of memory");
+            return;
+        }
+        n->text_len = t->len;
+    }
+    vg_buf_reset(t);
+    b->depth--;
 }
 
-static void xml_skip_space(xml_parser *p)
+static void XMLCALL on_text(void *data, const XML_Char *s, int len)
 {
-    while (p->pos < p->len && is_space(p->s[p->pos]))
-        xml_skip(p, 1);
+    xml_builder *b = data;
+    if (b->status != VG_OK || b->depth == 0 || len <= 0 || /* expat reports no text outside the root */
+        !count_text(b, (size_t)len))
+        return;
+    vg_buf *t = &b->text[b->depth - 1];
+    int rc = vg_buf_add(t, s, (size_t)len);
+    if (rc == VG_ERR_LIMIT) {
+        char name[81];
+        fail(b, 1, rc, "the text of <%s> is longer than %zu bytes", printable(name, b->open[b->depth - 1]->name),
+             VG_XML_MAX_TEXT);
+    } else if (rc) {
+        fail(b, 1, rc, "out of memory");
+    }
 }
 
-static int is_name_char(char c)
+/* An external entity: never read. */
+static int XMLCALL on_external_entity(XML_Parser parser, const XML_Char *context, const XML_Char *base,
+                                      const XML_Char *system_id, const XML_Char *public_id)
 {
-    return !is_space(c) && c != '/' && c != '>' && c != '<' && c != '=' && c != '"' && c != '\'' && c != '&' &&
-           c != '\0';
+    xml_builder *b = XML_GetUserData(parser);
+    char sys[81];
+    fail(b, 0, VG_ERR_FORMAT, "refers to the external entity \"%s\"; vigil never reads files or URLs named in a document",
+         printable(sys, system_id));
+    return XML_STATUS_ERROR;
 }
 
-/* Reads a name at pos into the arena. */
-static int xml_name(xml_parser *p, const char **out)
+/* An entity reference expat skips: declared, if anywhere, in an external
+ * DTD or parameter entity that is not read. */
+static void XMLCALL on_skipped_entity(void *data, const XML_Char *name, int is_parameter_entity)
 {
-    size_t start = p->pos;
-    while (p->pos < p->len && is_name_char(p->s[p->pos]))
-        p->pos++;
-    if (p->pos == start)
-        return xml_fail(p, VG_ERR_FORMAT, "expected a name");
-    *out = vg_arena_strndup(p->arena, p->s + start, p->pos - start);
-    return *out ? VG_OK : VG_ERR_NOMEM;
+    xml_builder *b = data;
+    char n[81];
+    fail(b, 1, VG_ERR_FORMAT,
+         "refers to the entity %s%s; that is not declared in the document (external DTDs and parameter "
+         "entities are not read)",
+         is_parameter_entity ? "%" : "&", printable(n, name));
+}
+
+/* An encoding expat does not know: refused, with its name. */
+static int XMLCALL on_unknown_encoding(void *data, const XML_Char *name, XML_Encoding *info)
+{
+    xml_builder *b = data;
+    char n[81];
+    fail(b, 0, VG_ERR_FORMAT, "encoding \"%s\" is not supported (UTF-8, UTF-16, ISO-8859-1 and US-ASCII are)",
+         printable(n, name));
+    return XML_STATUS_ERROR;
+}
+
+static int run_expat(xml_builder *b, const char *text, size_t len)
+{
+    /* These fail only for a NULL or child parser, after parsing began, or
+     * for a factor below 1: none of which can happen here. */
+    XML_SetParamEntityParsing(b->parser, XML_PARAM_ENTITY_PARSING_NEVER);
+    XML_SetBillionLaughsAttackProtectionMaximumAmplification(b->parser, VG_XML_MAX_AMPLIFICATION);
+    XML_SetBillionLaughsAttackProtectionActivationThreshold(b->parser, VG_XML_AMPLIFICATION_THRESHOLD);
+    XML_SetUserData(b->parser, b);
+    XML_SetElementHandler(b->parser, on_start, on_end);
+    XML_SetCharacterDataHandler(b->parser, on_text);
+    XML_SetExternalEntityRefHandler(b->parser, on_external_entity);
+    XML_SetSkippedEntityHandler(b->parser, on_skipped_entity);
+    XML_SetUnknownEncodingHandler(b->parser, on_unknown_encoding, b);
+    if (XML_Parse(b->parser, text, (int)len, XML_TRUE) == XML_STATUS_OK)
+        return VG_OK;
+    if (b->status != VG_OK)
+        return b->status;
+    enum XML_Error code = XML_GetErrorCode(b->parser);
+    b->line = (unsigned long)XML_GetCurrentLineNumber(b->parser);
+    if (code == XML_ERROR_NO_MEMORY)
+        return VG_ERR_NOMEM;
+    if (code == XML_ERROR_AMPLIFICATION_LIMIT_BREACH) {
+        snprintf(b->reason, sizeof b->reason,
+                 "entity references expand to more than %.0f times the document's size "
+                 "(a \"billion laughs\" document?)",
+                 (double)VG_XML_MAX_AMPLIFICATION);
+        return VG_ERR_LIMIT;
+    }
+    snprintf(b->reason, sizeof b->reason, "%s", XML_ErrorString(code));
+    return VG_ERR_FORMAT;
+}
+
+int vg_xml_parse(vg_ctx *ctx, vg_arena *arena, const char *what, const char *text, size_t len,
+                 vg_xml_node **out)
+{
+    *out = NULL;
+    if (len > VG_XML_MAX_SIZE || len > INT_MAX)
+        return vg_error(ctx, VG_ERR_LIMIT, "%s: larger than %zu bytes", what, VG_XML_MAX_SIZE);
+    xml_builder *b = calloc(1, sizeof *b);
+    if (!b)
+        return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", what);
+    b->arena = arena;
+    for (size_t i = 0; i < VG_XML_MAX_DEPTH; i++)
+        vg_buf_init(&b->text[i], VG_XML_MAX_TEXT);
+    b->parser = XML_ParserCreate(NULL);
+    int rc = b->parser ? run_expat(b, text, len) : VG_ERR_NOMEM;
+    for (size_t i = 0; i < VG_XML_MAX_DEPTH; i++)
+        vg_buf_free(&b->text[i]);
+    if (rc == VG_OK)
+        *out = b->root;
+    else if (rc == VG_ERR_NOMEM)
+        vg_error(ctx, rc, "%s: out of memory", what);
+    else
+        vg_error(ctx, rc, "%s: line %lu: %s", what, b->line, b->reason);
+    if (b->parser)
+        XML_ParserFree(b->parser);
+    free(b);
+    return rc;
+}
+
+const vg_xml_node *vg_xml_child(const vg_xml_node *node, const char *name)
+{
+    for (const vg_xml_node *c = node ? node->children : NULL; c; c = c->next)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+const vg_xml_node *vg_xml_next(const vg_xml_node *node)
+{
+    for (const vg_xml_node *c = node ? node->next : NULL; c; c = c->next)
+        if (strcmp(c->name, node->name) == 0)
+            return c;
+    return NULL;
+}
+
+const char *vg_xml_child_text(const vg_xml_node *node, const char *name)
+{
+    const vg_xml_node *c = vg_xml_child(node, name);
+    return c ? c->text : NULL;
+}
+
+const char *vg_xml_attr_value(const vg_xml_node *node, const char *name)
+{
+    for (const vg_xml_attr *a = node ? node->attrs : NULL; a; a = a->next)
+        if (strcmp(a->name, name) == 0)
+            return a->value;
+    return NULL;
 }
 
 size_t vg_xml_encode_utf8(unsigned long cp, char out[4])
@@ -107,355 +339,26 @@ size_t vg_xml_encode_utf8(unsigned long cp, char out[4])
     return 4;
 }
 
-/* Appends code point cp as UTF-8. */
-static int utf8_append(vg_buf *b, unsigned long cp)
+static int is_xml_space(char c)
 {
-    char u[4];
-    return vg_buf_add(b, u, vg_xml_encode_utf8(cp, u));
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Decodes the reference at pos ('&' ... ';') into b. */
-static int xml_reference(xml_parser *p, vg_buf *b)
+const char *vg_xml_trim(vg_arena *arena, const char *s, int *nomem)
 {
-    static const struct {
-        const char *name;
-        char c;
-    } predefined[] = {{"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''}};
-    size_t start = p->pos + 1, end = start;
-    while (end < p->len && end - start < 16 && p->s[end] != ';')
-        end++;
-    if (end >= p->len || p->s[end] != ';')
-        return xml_fail(p, VG_ERR_FORMAT, "'&' does not start a reference ending with ';'");
-    const char *ref = p->s + start;
-    size_t n = end - start;
-    int rc;
-    if (n >= 2 && ref[0] == '#') {
-        unsigned long cp = 0;
-        int hex = ref[1] == 'x';
-        size_t i = hex ? 2 : 1;
-        if (i == n)
-            return xml_fail(p, VG_ERR_FORMAT, "empty character reference");
-        for (; i < n; i++) {
-            char c = ref[i];
-            int d = c >= '0' && c <= '9' ? c - '0'
-                    : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                    : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-            if (d < 0)
-                return xml_fail(p, VG_ERR_FORMAT, "bad character reference");
-            cp = cp * (hex ? 16 : 10) + (unsigned long)d;
-            if (cp > 0x10FFFF)
-                return xml_fail(p, VG_ERR_FORMAT, "character reference beyond U+10FFFF");
-        }
-        if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
-            return xml_fail(p, VG_ERR_FORMAT, "character reference to a character XML does not allow");
-        rc = utf8_append(b, cp);
-    } else {
-        rc = -1;
-        for (size_t i = 0; i < sizeof predefined / sizeof predefined[0]; i++)
-            if (strlen(predefined[i].name) == n && memcmp(ref, predefined[i].name, n) == 0)
-                rc = vg_buf_addc(b, predefined[i].c);
-        if (rc == -1)
-            return xml_fail(p, VG_ERR_FORMAT, "reference to an undeclared entity (DTDs are not processed)");
+    if (!s)
+        return NULL;
+    size_t len = strlen(s);
+    while (len && is_xml_space(s[len - 1]))
+        len--;
+    while (len && is_xml_space(*s)) {
+        s++;
+        len--;
     }
-    if (rc)
-        return xml_fail(p, rc, "text too long");
-    p->pos = end + 1;
-    return VG_OK;
-}
-
-/* Reads character data up to the next '<' (or the end) into b, or throws it
- * away when b is NULL (outside the root element: only white space is
- * allowed there). */
-static int xml_chardata(xml_parser *p, vg_buf *b)
-{
-    while (p->pos < p->len && p->s[p->pos] != '<') {
-        char c = p->s[p->pos];
-        int rc;
-        if (c == '\0')
-            return xml_fail(p, VG_ERR_FORMAT, "NUL byte in text");
-        if (!b) {
-            if (!is_space(c))
-                return xml_fail(p, VG_ERR_FORMAT, "text outside the root element");
-            xml_skip(p, 1);
-            continue;
-        }
-        if (c == '&') {
-            if ((rc = xml_reference(p, b)) != VG_OK)
-                return rc;
-            continue;
-        }
-        size_t start = p->pos;
-        while (p->pos < p->len && p->s[p->pos] != '<' && p->s[p->pos] != '&' && p->s[p->pos] != '\0') {
-            if (p->s[p->pos] == '\n')
-                p->line++;
-            p->pos++;
-        }
-        if ((rc = vg_buf_add(b, p->s + start, p->pos - start)) != VG_OK)
-            return xml_fail(p, rc, "text too long");
-    }
-    return VG_OK;
-}
-
-/* Reads a quoted attribute value at pos. */
-static int xml_attr_value(xml_parser *p, const char **out)
-{
-    if (p->pos >= p->len || (p->s[p->pos] != '"' && p->s[p->pos] != '\''))
-        return xml_fail(p, VG_ERR_FORMAT, "attribute value is not quoted");
-    char quote = p->s[p->pos++];
-    vg_buf b;
-    vg_buf_init(&b, p->len);
-    int rc = VG_OK;
-    for (;;) {
-        if (p->pos >= p->len) {
-            rc = xml_fail(p, VG_ERR_FORMAT, "unterminated attribute value");
-            break;
-        }
-        char c = p->s[p->pos];
-        if (c == quote) {
-            p->pos++;
-            break;
-        }
-        if (c == '<' || c == '\0') {
-            rc = xml_fail(p, VG_ERR_FORMAT, "'<' or NUL in an attribute value");
-            break;
-        }
-        if (c == '&') {
-            if ((rc = xml_reference(p, &b)) != VG_OK)
-                break;
-            continue;
-        }
-        if (c == '\n')
-            p->line++;
-        if ((rc = vg_buf_addc(&b, c)) != VG_OK) {
-            rc = xml_fail(p, rc, "attribute value too long");
-            break;
-        }
-        p->pos++;
-    }
-    if (rc == VG_OK) {
-        *out = vg_arena_strndup(p->arena, b.data ? b.data : "", b.len);
-        if (!*out)
-            rc = VG_ERR_NOMEM;
-    }
-    vg_buf_free(&b);
-    return rc;
-}
-
-/* Reads a start tag at pos ('<' name ...) into a new child of parent. */
-static int xml_start_tag(xml_parser *p, vg_xml_node *parent, vg_xml_node **out, int *empty)
-{
-    if (++p->nodes > VG_XML_MAX_NODES)
-        return xml_fail(p, VG_ERR_LIMIT, "too many elements and attributes");
-    vg_xml_node *n = vg_arena_alloc(p->arena, sizeof *n);
-    if (!n)
-        return VG_ERR_NOMEM;
-    n->line = p->line;
-    n->parent = parent;
-    n->text = "";
-    p->pos++; /* '<' */
-    int rc = xml_name(p, &n->name);
-    if (rc)
-        return rc;
-    vg_xml_attr **tail = &n->attrs;
-    for (;;) {
-        size_t before = p->pos;
-        xml_skip_space(p);
-        if (p->pos >= p->len)
-            return xml_fail(p, VG_ERR_FORMAT, "unterminated start tag");
-        if (p->s[p->pos] == '>') {
-            p->pos++;
-            *empty = 0;
-            break;
-        }
-        if (xml_starts(p, "/>")) {
-            p->pos += 2;
-            *empty = 1;
-            break;
-        }
-        if (p->pos == before)
-            return xml_fail(p, VG_ERR_FORMAT, "expected white space before an attribute");
-        if (++p->nodes > VG_XML_MAX_NODES)
-            return xml_fail(p, VG_ERR_LIMIT, "too many elements and attributes");
-        vg_xml_attr *a = vg_arena_alloc(p->arena, sizeof *a);
-        if (!a)
-            return VG_ERR_NOMEM;
-        if ((rc = xml_name(p, &a->name)) != VG_OK)
-            return rc;
-        xml_skip_space(p);
-        if (p->pos >= p->len || p->s[p->pos] != '=')
-            return xml_fail(p, VG_ERR_FORMAT, "attribute without '='");
-        p->pos++;
-        xml_skip_space(p);
-        if ((rc = xml_attr_value(p, &a->value)) != VG_OK)
-            return rc;
-        *tail = a;
-        tail = &a->next;
-    }
-    *out = n;
-    return VG_OK;
-}
-
-/* Skips a DOCTYPE declaration at pos, with its internal subset, unread. */
-static int xml_skip_doctype(xml_parser *p)
-{
-    int brackets = 0;
-    char quote = 0;
-    for (size_t i = p->pos + 9; i < p->len; i++) {
-        char c = p->s[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-        } else if (c == '[') {
-            brackets++;
-        } else if (c == ']') {
-            brackets--;
-        } else if (c == '>' && brackets <= 0) {
-            xml_skip(p, i + 1 - p->pos);
-            return VG_OK;
-        }
-    }
-    return xml_fail(p, VG_ERR_FORMAT, "unterminated DOCTYPE");
-}
-
-/* Gives node its text from b (then emptied). */
-static int xml_take_text(xml_parser *p, vg_xml_node *node, vg_buf *b)
-{
-    if (b->len) {
-        char *t = vg_arena_strndup(p->arena, b->data, b->len);
-        if (!t)
-            return VG_ERR_NOMEM;
-        node->text = t;
-        node->text_len = b->len;
-    }
-    vg_buf_reset(b);
-    return VG_OK;
-}
-
-static int xml_run(xml_parser *p, vg_xml_node **out)
-{
-    vg_xml_node *root = NULL, *cur = NULL;
-    vg_xml_node *last_child[VG_XML_MAX_DEPTH + 1] = {0};
-    size_t depth = 0;
-    int rc;
-    if (xml_starts(p, "\xEF\xBB\xBF"))
-        p->pos += 3;
-    while (p->pos < p->len) {
-        if (p->s[p->pos] != '<') {
-            if ((rc = xml_chardata(p, cur ? &p->texts[depth - 1] : NULL)) != VG_OK)
-                return rc;
-            continue;
-        }
-        if (xml_starts(p, "<?")) {
-            rc = xml_skip_past(p, "?>", "unterminated processing instruction");
-        } else if (xml_starts(p, "<!--")) {
-            rc = xml_skip_past(p, "-->", "unterminated comment");
-        } else if (xml_starts(p, "<![CDATA[")) {
-            if (!cur)
-                return xml_fail(p, VG_ERR_FORMAT, "CDATA outside the root element");
-            size_t start = p->pos + 9;
-            if ((rc = xml_skip_past(p, "]]>", "unterminated CDATA section")) != VG_OK)
-                return rc;
-            if (vg_buf_add(&p->texts[depth - 1], p->s + start, p->pos - 3 - start) != VG_OK)
-                return xml_fail(p, VG_ERR_LIMIT, "text too long");
-            if (memchr(p->s + start, '\0', p->pos - 3 - start))
-                rc = xml_fail(p, VG_ERR_FORMAT, "NUL byte in CDATA");
-        } else if (xml_starts(p, "<!DOCTYPE")) {
-            if (root)
-                return xml_fail(p, VG_ERR_FORMAT, "DOCTYPE after the root element");
-            rc = xml_skip_doctype(p);
-        } else if (xml_starts(p, "</")) {
-            if (!cur)
-                return xml_fail(p, VG_ERR_FORMAT, "end tag without a start tag");
-            p->pos += 2;
-            size_t n = strlen(cur->name);
-            if (p->len - p->pos < n || memcmp(p->s + p->pos, cur->name, n) != 0 ||
-                (p->pos + n < p->len && is_name_char(p->s[p->pos + n])))
-                return xml_fail(p, VG_ERR_FORMAT, "end tag does not match the open element");
-            p->pos += n;
-            xml_skip_space(p);
-            if (p->pos >= p->len || p->s[p->pos] != '>')
-                return xml_fail(p, VG_ERR_FORMAT, "unterminated end tag");
-            p->pos++;
-            if ((rc = xml_take_text(p, cur, &p->texts[depth - 1])) != VG_OK)
-                return rc;
-            last_child[depth] = NULL;
-            depth--;
-            cur = cur->parent;
-            rc = VG_OK;
-        } else if (xml_starts(p, "<!")) {
-            return xml_fail(p, VG_ERR_FORMAT, "unsupported markup declaration");
-        } else {
-            if (root && !cur)
-                return xml_fail(p, VG_ERR_FORMAT, "a second root element");
-            if (depth >= VG_XML_MAX_DEPTH)
-                return xml_fail(p, VG_ERR_LIMIT, "elements nested too deep");
-            vg_xml_node *n = NULL;
-            int empty = 0;
-            if ((rc = xml_start_tag(p, cur, &n, &empty)) != VG_OK)
-                return rc;
-            if (!root)
-                root = n;
-            if (cur) {
-                if (last_child[depth])
-                    last_child[depth]->next = n;
-                else
-                    cur->children = n;
-                last_child[depth] = n;
-            }
-            if (!empty) {
-                cur = n;
-                depth++;
-                last_child[depth] = NULL;
-            }
-        }
-        if (rc)
-            return rc;
-    }
-    if (!root)
-        return xml_fail(p, VG_ERR_FORMAT, "no root element");
-    if (cur)
-        return xml_fail(p, VG_ERR_FORMAT, "truncated: elements left open at the end");
-    *out = root;
-    return VG_OK;
-}
-
-int vg_xml_parse(vg_ctx *ctx, vg_arena *arena, const char *what, const char *text, size_t len,
-                 vg_xml_node **out)
-{
-    *out = NULL;
-    xml_parser p = {.ctx = ctx, .arena = arena, .what = what, .s = text, .len = len, .line = 1};
-    vg_buf texts[VG_XML_MAX_DEPTH];
-    for (size_t i = 0; i < VG_XML_MAX_DEPTH; i++)
-        vg_buf_init(&texts[i], len);
-    p.texts = texts;
-    int rc = xml_run(&p, out);
-    for (size_t i = 0; i < VG_XML_MAX_DEPTH; i++)
-        vg_buf_free(&texts[i]);
-    if (rc == VG_ERR_NOMEM)
-        return vg_error(ctx, rc, "%s: out of memory", what);
-    return rc;
-}
-
-const vg_xml_node *vg_xml_child(const vg_xml_node *node, const char *name)
-{
-    for (const vg_xml_node *c = node ? node->children : NULL; c; c = c->next)
-        if (strcmp(c->name, name) == 0)
-            return c;
-    return NULL;
-}
-
-const char *vg_xml_child_text(const vg_xml_node *node, const char *name)
-{
-    const vg_xml_node *c = vg_xml_child(node, name);
-    return c ? c->text : NULL;
-}
-
-const char *vg_xml_attr_value(const vg_xml_node *node, const char *name)
-{
-    for (const vg_xml_attr *a = node ? node->attrs : NULL; a; a = a->next)
-        if (strcmp(a->name, name) == 0)
-            return a->value;
-    return NULL;
+    if (!len)
+        return NULL;
+    char *t = vg_arena_strndup(arena, s, len);
+    if (!t)
+        *nomem = 1;
+    return t;
 }
