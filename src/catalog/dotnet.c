@@ -27,13 +27,41 @@
  * project that owns it, so there is no application component; the type is
  * kept as vigil:nuget:dependency-type (Direct, Transitive...).
  *
+ * *.nuspec (NuGet package manifest, learn.microsoft.com/nuget/reference/nuspec;
+ * the global packages folder keeps one beside every installed package,
+ * ~/.nuget/packages/ID/VERSION/ID.nuspec): package/metadata gives one
+ * component, id and version, licence from <license type="expression">,
+ * description, projectUrl as homepage, authors as supplier.  An id or
+ * version with a $token$ (a manifest nuget pack fills in) is not a value:
+ * no id, no component; no version, no purl.
+ *
+ * *.csproj, *.fsproj, *.vbproj (MSBuild project files; PackageReference,
+ * learn.microsoft.com/nuget/consume-packages/package-references-in-project-files):
+ * the project is the application (name from PackageId, AssemblyName or the
+ * file name; version from PackageVersion, Version or
+ * VersionPrefix[-VersionSuffix]; purl only with a version), each
+ * ItemGroup/PackageReference with an Include and a pinned Version (or
+ * VersionOverride; attribute or child element: "1.2.3", NuGet's minimum,
+ * which restore picks, or "[1.2.3]") is a component the project DEPENDS_ON
+ * and CONTAINS, one per (id, version) in the file.  Properties come from
+ * PropertyGroups without a Condition, the last definition winning as in
+ * MSBuild; items are read whatever their Condition (each is a dependency in
+ * some configuration).  MSBuild names are matched without case.  Not
+ * evaluated: $(Property) references (such a value is not a value), imports
+ * (Directory.Build.props, Directory.Packages.props: central versions),
+ * floating versions and ranges (not pins), Update items.
+ * Both kinds of XML file are read with vigil/xml.h (libexpat): UTF-8,
+ * UTF-16 and ISO-8859-1, nothing external; a document it refuses is a
+ * warning naming the file and line.
+ *
  * Package URL: pkg:nuget/Id@Version.  NuGet ids are case-insensitive; the
  * purl keeps the case the file uses (PURL-TYPES has no lower-casing rule for
  * nuget, and nuget.org shows ids in their original case).  Dependency names
  * are matched case-insensitively (ASCII).
  *
- * Left out: project.assets.json, *.csproj / packages.config, runtime
- * assets and native libraries of each package.
+ * Left out: project.assets.json, packages.config, the dependencies a
+ * .nuspec lists (ranges), runtime assets and native libraries of each
+ * package.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -45,12 +73,15 @@
 #include "vigil/buf.h"
 #include "vigil/map.h"
 #include "vigil/purl.h"
+#include "vigil/xml.h"
 
 #define DOTNET_MAX_SIZE ((size_t)32 << 20)
 #define DOTNET_KEY_MAX 1024 /* longest "Name/Version" handled */
 
 static const char deps_suffix[] = ".deps.json";
 static const char lock_name[] = "packages.lock.json";
+static const char nuspec_suffix[] = ".nuspec";
+static const char *const project_suffixes[] = {".csproj", ".fsproj", ".vbproj"};
 
 /* Lower-cases (ASCII) s[0..len) into out of size outsize; 0 if too long. */
 static int lower_key(char *out, size_t outsize, const char *s, size_t len)
@@ -81,11 +112,12 @@ static vg_component *index_get(const vg_map *map, const char *key)
     return vg_map_get(map, buf, strlen(buf));
 }
 
+/* A new nuget component; a purl only with a version.  NULL on OOM. */
 static vg_component *nuget_component(vg_catalog_run *run, const vg_file *file, const char *name, const char *version)
 {
     vg_component *c = vg_lang_component(run, file, "nuget", "dotnet", name, version);
-    if (!c)
-        return NULL;
+    if (!c || !version)
+        return c;
     c->purl = vg_purl_format(run->arena, "nuget", NULL, c->name, c->version, NULL, 0);
     return c->purl ? c : NULL;
 }
@@ -286,15 +318,199 @@ static int packages_lock(vg_catalog_run *run, const vg_file *file, json_t *root)
     return VG_OK;
 }
 
+/* --- *.nuspec and MSBuild project files ---------------------------------- */
+
+/* Trimmed copy of an id or version in arena; NULL when absent, blank, or
+ * holding a token nobody filled in: "$version$" (nuspec), "$(Version)"
+ * (MSBuild).  ('$' has no other use in ids and versions.) */
+static const char *xml_value(vg_arena *arena, const char *s, int *nomem)
+{
+    const char *t = vg_xml_trim(arena, s, nomem);
+    return t && !strchr(t, '$') ? t : NULL;
+}
+
+static int nuspec(vg_catalog_run *run, const vg_file *file, const vg_xml_node *root)
+{
+    const vg_xml_node *meta = vg_xml_child(root, "metadata");
+    if (strcmp(root->name, "package") != 0 || !meta) {
+        vg_warn(run->ctx, file->path, "not a NuGet manifest: no <package><metadata>");
+        return VG_OK;
+    }
+    int nomem = 0;
+    vg_arena *arena = run->arena;
+    const char *id_text = vg_xml_child_text(meta, "id");
+    const char *id = xml_value(arena, id_text, &nomem);
+    const char *version = xml_value(arena, vg_xml_child_text(meta, "version"), &nomem);
+    if (nomem)
+        return VG_ERR_NOMEM;
+    if (!id) {
+        /* "$id$": a template nuget pack fills in, not a package yet */
+        if (!id_text || !strchr(id_text, '$'))
+            vg_warn(run->ctx, file->path, "the manifest has no <id>; not listed");
+        return VG_OK;
+    }
+    vg_component *c = nuget_component(run, file, id, version);
+    if (!c)
+        return VG_ERR_NOMEM;
+    const vg_xml_node *license = vg_xml_child(meta, "license");
+    const char *type = vg_xml_attr_value(license, "type");
+    if (type && strcmp(type, "expression") == 0)
+        c->license = vg_xml_trim(arena, license->text, &nomem);
+    c->description = vg_xml_trim(arena, vg_xml_child_text(meta, "description"), &nomem);
+    c->homepage = vg_xml_trim(arena, vg_xml_child_text(meta, "projectUrl"), &nomem);
+    c->supplier = vg_xml_trim(arena, vg_xml_child_text(meta, "authors"), &nomem);
+    return nomem ? VG_ERR_NOMEM : VG_OK;
+}
+
+/* The attribute of an MSBuild element, name matched without case. */
+static const char *msbuild_attr(const vg_xml_node *node, const char *name)
+{
+    for (const vg_xml_attr *a = node->attrs; a; a = a->next)
+        if (strcasecmp(a->name, name) == 0)
+            return a->value;
+    return NULL;
+}
+
+/* Item metadata: an attribute, or else a child element, of item. */
+static const char *msbuild_metadata(const vg_xml_node *item, const char *name)
+{
+    const char *v = msbuild_attr(item, name);
+    for (const vg_xml_node *c = item->children; !v && c; c = c->next)
+        if (strcasecmp(c->name, name) == 0)
+            v = c->text;
+    return v;
+}
+
+/* The property's value: its last definition in a PropertyGroup where
+ * neither the group nor the definition has a Condition; NULL if none. */
+static const char *msbuild_property(vg_arena *arena, const vg_xml_node *project, const char *name, int *nomem)
+{
+    const char *text = NULL;
+    for (const vg_xml_node *g = project->children; g; g = g->next) {
+        if (strcasecmp(g->name, "PropertyGroup") != 0 || msbuild_attr(g, "Condition"))
+            continue;
+        for (const vg_xml_node *p = g->children; p; p = p->next)
+            if (strcasecmp(p->name, name) == 0 && !msbuild_attr(p, "Condition"))
+                text = p->text;
+    }
+    return xml_value(arena, text, nomem);
+}
+
+/* The version a PackageReference pins: "1.2.3" or "[1.2.3]"; NULL for a
+ * range, a floating version or nothing. */
+static const char *nuget_pin(vg_arena *arena, const char *text, int *nomem)
+{
+    const char *v = xml_value(arena, text, nomem);
+    if (!v)
+        return NULL;
+    size_t n = strlen(v);
+    if (n > 2 && v[0] == '[' && v[n - 1] == ']')
+        v = vg_arena_strndup(arena, v + 1, n - 2);
+    if (!v)
+        *nomem = 1;
+    return v && !strpbrk(v, "[](),* \t\r\n") ? v : NULL;
+}
+
+static int msbuild_project(vg_catalog_run *run, const vg_file *file, const vg_xml_node *root)
+{
+    if (strcasecmp(root->name, "Project") != 0) {
+        vg_warn(run->ctx, file->path, "not an MSBuild project: the root element is not <Project>");
+        return VG_OK;
+    }
+    vg_arena *arena = run->arena;
+    int nomem = 0;
+    const char *name = msbuild_property(arena, root, "PackageId", &nomem);
+    if (!name)
+        name = msbuild_property(arena, root, "AssemblyName", &nomem);
+    if (!name) { /* the file name without its extension (all are 7 bytes: ".csproj") */
+        const char *slash = strrchr(file->path, '/');
+        const char *base = slash ? slash + 1 : file->path;
+        name = vg_arena_strndup(arena, base, strlen(base) - 7);
+    }
+    const char *version = msbuild_property(arena, root, "PackageVersion", &nomem);
+    if (!version)
+        version = msbuild_property(arena, root, "Version", &nomem);
+    const char *prefix = version ? NULL : msbuild_property(arena, root, "VersionPrefix", &nomem);
+    const char *suffix = prefix ? msbuild_property(arena, root, "VersionSuffix", &nomem) : NULL;
+    if (prefix && !(version = suffix ? vg_arena_printf(arena, "%s-%s", prefix, suffix) : prefix))
+        nomem = 1;
+    vg_component *project = name && !nomem ? nuget_component(run, file, name, version) : NULL;
+    if (!project)
+        return VG_ERR_NOMEM;
+    project->application = 1;
+
+    vg_map by_key; /* "id/version" lower-cased -> component: one per file */
+    vg_map_init(&by_key);
+    int rc = VG_OK;
+    for (const vg_xml_node *g = root->children; g && rc == VG_OK; g = g->next) {
+        if (strcasecmp(g->name, "ItemGroup") != 0)
+            continue;
+        for (const vg_xml_node *item = g->children; item && rc == VG_OK; item = item->next) {
+            if (strcasecmp(item->name, "PackageReference") != 0)
+                continue;
+            const char *id = xml_value(arena, msbuild_attr(item, "Include"), &nomem);
+            const char *pin = msbuild_metadata(item, "VersionOverride");
+            const char *v = nuget_pin(arena, pin ? pin : msbuild_metadata(item, "Version"), &nomem);
+            char key[DOTNET_KEY_MAX];
+            int n = id && v ? snprintf(key, sizeof key, "%s/%s", id, v) : -1;
+            if (nomem) {
+                rc = VG_ERR_NOMEM;
+                break;
+            }
+            if (n <= 0 || (size_t)n >= sizeof key || strpbrk(id, ";*") || index_get(&by_key, key))
+                continue; /* no pin, several ids, a wildcard, or listed already */
+            vg_component *c = nuget_component(run, file, id, v);
+            if (!c || index_put(&by_key, arena, key, c) ||
+                vg_inventory_add_edge(run->inv, project, c, VG_EDGE_DEPENDS_ON) ||
+                vg_inventory_add_edge(run->inv, project, c, VG_EDGE_CONTAINS))
+                rc = VG_ERR_NOMEM;
+        }
+    }
+    vg_map_free(&by_key);
+    return rc;
+}
+
+/* Reads a .nuspec (nuspec set) or an MSBuild project file. */
+static int dotnet_xml(vg_catalog_run *run, const vg_file *file, int is_nuspec)
+{
+    vg_arena scratch; /* the tree; what is kept is copied into run->arena */
+    vg_arena_init(&scratch);
+    vg_xml_node *root = NULL;
+    int rc = vg_xml_parse(run->ctx, &scratch, file->path, (const char *)file->data, file->size, &root);
+    if (rc == VG_OK)
+        rc = is_nuspec ? nuspec(run, file, root) : msbuild_project(run, file, root);
+    else if (rc != VG_ERR_NOMEM) {
+        vg_warn(run->ctx, file->path, "not read: %s", run->ctx->message);
+        rc = VG_OK;
+    }
+    vg_arena_free(&scratch);
+    return rc;
+}
+
 /* --- the cataloger ------------------------------------------------------ */
+
+/* Does the name path[base..len) end in suffix, with something before it? */
+static int has_suffix(const char *path, size_t len, size_t base, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return len - base > n && memcmp(path + len - n, suffix, n) == 0;
+}
+
+static int is_project_file(const char *path, size_t len, size_t base)
+{
+    for (size_t i = 0; i < sizeof project_suffixes / sizeof project_suffixes[0]; i++)
+        if (has_suffix(path, len, base, project_suffixes[i]))
+            return 1;
+    return 0;
+}
 
 static int dotnet_wants(const char *path, size_t len, size_t base)
 {
     size_t n = len - base;
-    if (n == sizeof lock_name - 1)
-        return memcmp(path + base, lock_name, n) == 0;
-    return n > sizeof deps_suffix - 1 && path[len - 1] == 'n' &&
-           memcmp(path + len - (sizeof deps_suffix - 1), deps_suffix, sizeof deps_suffix - 1) == 0;
+    if (n == sizeof lock_name - 1 && memcmp(path + base, lock_name, n) == 0)
+        return 1;
+    return has_suffix(path, len, base, deps_suffix) || has_suffix(path, len, base, nuspec_suffix) ||
+           is_project_file(path, len, base);
 }
 
 static void *dotnet_begin(vg_catalog_run *run)
@@ -304,12 +520,18 @@ static void *dotnet_begin(vg_catalog_run *run)
 
 static int dotnet_collect(vg_catalog_run *run, void *state, const vg_file *file)
 {
+    size_t len = strlen(file->path);
+    const char *slash = strrchr(file->path, '/');
+    size_t base = slash ? (size_t)(slash + 1 - file->path) : 0;
+    int is_nuspec = has_suffix(file->path, len, base, nuspec_suffix);
+    if (is_nuspec || is_project_file(file->path, len, base)) {
+        int rc = dotnet_xml(run, file, is_nuspec);
+        return rc ? vg_error(run->ctx, rc, "%s: out of memory", file->path) : VG_OK;
+    }
     json_t *root = vg_lang_load_json(run, file);
     if (!root)
         return VG_OK; /* warned */
-    const char *slash = strrchr(file->path, '/');
-    const char *base = slash ? slash + 1 : file->path;
-    int rc = strcmp(base, lock_name) == 0 ? packages_lock(run, file, root) : deps_json(run, file, root);
+    int rc = strcmp(file->path + base, lock_name) == 0 ? packages_lock(run, file, root) : deps_json(run, file, root);
     json_decref(root);
     return rc ? vg_error(run->ctx, rc, "%s: out of memory", file->path) : VG_OK;
 }
