@@ -1,7 +1,7 @@
 /*
- * fuzz_dotnet.c — the dotnet cataloger on arbitrary bytes as a *.deps.json
- * and as a packages.lock.json.  Seeds (corpus/dotnet/): the fixtures of
- * tests/data/dotnet.
+ * fuzz_dotnet.c — the dotnet cataloger on arbitrary bytes as a *.deps.json,
+ * a packages.lock.json, a .nuspec and a .csproj.  Seeds (corpus/dotnet/):
+ * fixtures of tests/data/dotnet, and a UTF-16 project file.
  */
 #include "cataloger_fuzz.h"
 
@@ -9,6 +9,7 @@ extern const vg_cataloger vg_cataloger_dotnet;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const paths[] = {"app/App.deps.json", "src/packages.lock.json"};
-    return fuzz_one_cataloger(&vg_cataloger_dotnet, paths, 2, data, size);
+    static const char *const paths[] = {"app/App.deps.json", "src/packages.lock.json",
+                                        "pkgs/x/1.0.0/x.nuspec", "src/App/App.csproj"};
+    return fuzz_one_cataloger(&vg_cataloger_dotnet, paths, 4, data, size);
 }
