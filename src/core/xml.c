@@ -38,6 +38,7 @@ typedef struct xml_builder {
     vg_xml_node *open[VG_XML_MAX_DEPTH];       /* open elements, outermost first */
     vg_xml_node *last_child[VG_XML_MAX_DEPTH]; /* last child of each open element */
     vg_buf text[VG_XML_MAX_DEPTH];             /* text of each open element so far */
+    size_t text_ready;                         /* text[0..text_ready) are initialised */
     size_t depth, nodes;
     size_t text_total;     /* bytes of text and attribute values so far */
     int status;            /* why the handlers stopped the parse, VG_OK if they did not */
@@ -152,6 +153,8 @@ static void XMLCALL on_start(void *data, const XML_Char *name, const XML_Char **
     }
     if (b->depth)
         b->last_child[b->depth - 1] = n;
+    if (b->depth == b->text_ready) /* the first element this deep */
+        vg_buf_init(&b->text[b->text_ready++], VG_XML_MAX_TEXT);
     b->open[b->depth] = n;
     b->last_child[b->depth] = NULL;
     b->depth++;
@@ -263,15 +266,18 @@ int vg_xml_parse(vg_ctx *ctx, vg_arena *arena, const char *what, const char *tex
     *out = NULL;
     if (len > VG_XML_MAX_SIZE || len > INT_MAX)
         return vg_error(ctx, VG_ERR_LIMIT, "%s: larger than %zu bytes", what, VG_XML_MAX_SIZE);
-    xml_builder *b = calloc(1, sizeof *b);
+    /* Not calloc: the arrays are written before they are read, and most
+     * documents use a few of their levels. */
+    xml_builder *b = malloc(sizeof *b);
     if (!b)
         return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", what);
     b->arena = arena;
-    for (size_t i = 0; i < VG_XML_MAX_DEPTH; i++)
-        vg_buf_init(&b->text[i], VG_XML_MAX_TEXT);
+    b->root = NULL;
+    b->text_ready = b->depth = b->nodes = b->text_total = 0;
+    b->status = VG_OK;
     b->parser = XML_ParserCreate(NULL);
     int rc = b->parser ? run_expat(b, text, len) : VG_ERR_NOMEM;
-    for (size_t i = 0; i < VG_XML_MAX_DEPTH; i++)
+    for (size_t i = 0; i < b->text_ready; i++)
         vg_buf_free(&b->text[i]);
     if (rc == VG_OK)
         *out = b->root;
