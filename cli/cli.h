@@ -58,9 +58,10 @@ const char *cli_output_cut(char *arg);
  * (or standard output) already has an output. */
 int cli_output_add(cli_output *outputs, size_t *n, size_t max, const char *format_name, int format,
                    const char *file);
-/* Writes doc to path (cli_write_output) and, when bundle holds an
- * attestation, that to PATH.sigstore.json.  0, or -1 with a message. */
-int cli_write_document(const char *path, const vg_buf *doc, const vg_buf *bundle);
+/* Writes docs[i] to outputs[i].path and, when bundles[i] holds an
+ * attestation, that to PATH.sigstore.json, all together (cli_write_files).
+ * 0, or -1 with a message. */
+int cli_write_documents(const cli_output *outputs, const vg_buf *docs, const vg_buf *bundles, size_t n);
 /* The in-toto subject naming the scanned target by its sha256 digest (an
  * image's manifest digest, an archive's own).  VG_ERR_USAGE, with the
  * message in ctx, for a target that has none: a directory. */
@@ -78,9 +79,19 @@ int cli_terminal_width(void);
 int cli_colour(void);
 /* Maps a library status to an exit status (EXIT_FAILURE_ or EXIT_USAGE). */
 int cli_exit_status(int status);
-/* Writes len bytes to path atomically (temporary file in the same directory,
- * fsync, rename), or to stdout when path is NULL or "-".  Returns 0 or -1
- * with a message printed. */
+/* Output files (cli/output.c; the rules are at the top of that file and in
+ * docs/vigil.1).  cli_write_files() writes every item or changes no file:
+ * a regular file is replaced atomically with its mode (and owner, as root)
+ * kept, a device, FIFO, socket or open descriptor (NULL or "-": standard
+ * output, /dev/stdout, /dev/fd/N) is written in place, symlinks are followed
+ * to an existing file.  Returns 0, or -1 with a message printed.
+ * cli_write_output() is the same for one item. */
+typedef struct cli_write_item {
+    const char *path; /* NULL or "-": standard output */
+    const void *data;
+    size_t len;
+} cli_write_item;
+int cli_write_files(const cli_write_item *items, size_t n);
 int cli_write_output(const char *path, const void *data, size_t len);
 
 #endif

@@ -516,11 +516,9 @@ int cmd_scan(int argc, char **argv)
             }
         }
     }
-    for (size_t i = 0; i < noutputs; i++) {
-        if (cli_write_document(outputs[i].path, &docs[i], &bundles[i]) != 0) {
-            status = EXIT_FAILURE_;
-            goto out;
-        }
+    if (cli_write_documents(outputs, docs, bundles, noutputs) != 0) {
+        status = EXIT_FAILURE_;
+        goto out;
     }
     if (inv.incomplete) {
         size_t n = vg_warning_count(&ctx);

@@ -3,18 +3,15 @@
  * Adding a command is one cmd_NAME.c file and one row here.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "vigil/io.h"
 
 struct command {
     const char *name;
@@ -110,48 +107,6 @@ int cli_exit_status(int status)
     return status == VG_ERR_USAGE ? EXIT_USAGE : EXIT_FAILURE_;
 }
 
-int cli_write_output(const char *path, const void *data, size_t len)
-{
-    if (!path || strcmp(path, "-") == 0) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-            cli_error("cannot write to standard output: %s", strerror(errno));
-            return -1;
-        }
-        return 0;
-    }
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
-        cli_error("%s: out of memory", path);
-        return -1;
-    }
-    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        cli_error("%s: cannot create a temporary file beside it: %s", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    /* mkstemp makes 0600; outputs are ordinary documents. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0 || vg_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-        cli_error("%s: cannot write: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        cli_error("%s: cannot write: %s", path, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
-    return 0;
-}
-
 const char *cli_output_cut(char *arg)
 {
     char *eq = strchr(arg, '=');
@@ -181,20 +136,6 @@ int cli_output_add(cli_output *outputs, size_t *n, size_t max, const char *forma
     }
     outputs[(*n)++] = (cli_output){format, path};
     return 0;
-}
-
-int cli_write_document(const char *path, const vg_buf *doc, const vg_buf *bundle)
-{
-    if (cli_write_output(path, doc->data ? doc->data : "", doc->len) != 0)
-        return -1;
-    if (!bundle->len)
-        return 0;
-    char bundle_path[4096];
-    if ((size_t)snprintf(bundle_path, sizeof bundle_path, "%s.sigstore.json", path) >= sizeof bundle_path) {
-        cli_error("%s.sigstore.json: path too long", path);
-        return -1;
-    }
-    return cli_write_output(bundle_path, bundle->data, bundle->len);
 }
 
 int cli_target_subject(vg_ctx *ctx, const vg_inventory *inv, vg_attest_subject *out)
