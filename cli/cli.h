@@ -58,6 +58,11 @@ const char *cli_output_cut(char *arg);
  * (or standard output) already has an output. */
 int cli_output_add(cli_output *outputs, size_t *n, size_t max, const char *format_name, int format,
                    const char *file);
+/* --exclude GLOB of sbom and scan: checks pattern (vg_scan_exclude_check)
+ * and adds it to opts, whose exclude array is excludes[CLI_MAX_EXCLUDES].
+ * -1, with a message, for a bad pattern or one too many. */
+#define CLI_MAX_EXCLUDES 256
+int cli_exclude_add(vg_scan_options *opts, const char **excludes, const char *pattern);
 /* Writes docs[i] to outputs[i].path and, when bundles[i] holds an
  * attestation, that to PATH.sigstore.json, all together (cli_write_files).
  * 0, or -1 with a message. */

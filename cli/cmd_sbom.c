@@ -23,6 +23,9 @@ static const char sbom_usage[] =
     "  -o, --output FORMAT[=FILE]  write FORMAT to FILE (default: standard output);\n"
     "                              may be given several times. FORMAT is one of\n"
     "                              cyclonedx-json (default), spdx-json, table\n"
+    "      --exclude GLOB          leave out the paths that match GLOB, relative to\n"
+    "                              the target's root: ./out, /etc, **/node_modules,\n"
+    "                              ./srv/**/*.json; may be given several times\n"
     "      --catalogers LIST       run only these catalogers: names and groups\n"
     "                              (all, os, lang), comma-separated (default: all)\n"
     "      --platform OS/ARCH[/VARIANT]\n"
@@ -98,6 +101,7 @@ int cmd_sbom(int argc, char **argv)
         {"max-file-size", required_argument, NULL, 'F'},
         {"max-total-size", required_argument, NULL, 'T'},
         {"attest", required_argument, NULL, 'A'},
+        {"exclude", required_argument, NULL, 'X'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -105,6 +109,7 @@ int cmd_sbom(int argc, char **argv)
     cli_output outputs[SBOM_MAX_OUTPUTS];
     size_t noutputs = 0;
     vg_scan_options opts = {0};
+    const char *excludes[CLI_MAX_EXCLUDES];
     const char *attest_key = NULL;
     int quiet = 0, c;
 
@@ -148,6 +153,10 @@ int cmd_sbom(int argc, char **argv)
         }
         case 'A':
             attest_key = optarg;
+            break;
+        case 'X':
+            if (cli_exclude_add(&opts, excludes, optarg) != 0)
+                return EXIT_USAGE;
             break;
         case 'q':
             quiet = 1;

@@ -70,6 +70,9 @@ static const char scan_usage[] =
     "                              DURATION is N with s, m, h or d)\n"
     "      --platform OS/ARCH[/VARIANT]\n"
     "                              image to pick from a multi-platform OCI index\n"
+    "      --exclude GLOB          leave out the paths that match GLOB, relative to\n"
+    "                              the target's root (./out, /etc, **/node_modules);\n"
+    "                              may be given several times; see vigil-sbom(1)\n"
     "      --attest KEY            also sign each cyclonedx-json report written to a\n"
     "                              file into FILE.sigstore.json (see vigil-attest(1))\n"
     "  -q, --quiet                 do not print warnings\n"
@@ -259,6 +262,7 @@ int cmd_scan(int argc, char **argv)
         {"only-fixed", no_argument, NULL, 'f'},
         {"ignore-unfixed", no_argument, NULL, 'f'},
         {"severity", required_argument, NULL, 's'},
+        {"exclude", required_argument, NULL, 'X'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -274,6 +278,7 @@ int cmd_scan(int argc, char **argv)
     vg_os distro;
     vg_match_options mopts = {0};
     vg_findings_filter filter = {0};
+    const char *excludes[CLI_MAX_EXCLUDES];
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -349,6 +354,10 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'A':
             attest_key = optarg;
+            break;
+        case 'X':
+            if (cli_exclude_add(&sopts, excludes, optarg) != 0)
+                return EXIT_USAGE;
             break;
         case 'q':
             quiet = 1;

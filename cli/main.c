@@ -138,6 +138,25 @@ int cli_output_add(cli_output *outputs, size_t *n, size_t max, const char *forma
     return 0;
 }
 
+int cli_exclude_add(vg_scan_options *opts, const char **excludes, const char *pattern)
+{
+    if (opts->nexclude == CLI_MAX_EXCLUDES) {
+        cli_error("at most %d --exclude patterns", CLI_MAX_EXCLUDES);
+        return -1;
+    }
+    vg_ctx check;
+    vg_ctx_init(&check);
+    int rc = vg_scan_exclude_check(&check, pattern);
+    if (rc)
+        cli_error("%s", check.message);
+    vg_ctx_free(&check);
+    if (rc)
+        return -1;
+    excludes[opts->nexclude++] = pattern;
+    opts->exclude = excludes;
+    return 0;
+}
+
 int cli_target_subject(vg_ctx *ctx, const vg_inventory *inv, vg_attest_subject *out)
 {
     const char *digest = inv->target.digest;

@@ -28,11 +28,26 @@ typedef struct vg_scan_options {
     uint64_t max_total_size; /* largest total of uncompressed bytes read from an
                                 archive, 0 = default (64 GiB); guards against bombs */
     vg_catalog_mask catalogers; /* which catalogers run (vg_catalog_select), 0 = all */
+    const char *const *exclude; /* --exclude GLOB patterns: paths left out (below) */
+    size_t nexclude;
 } vg_scan_options;
 
-/* Scans target (a path) into inv, which the caller has initialised.
- * Returns VG_OK, or an error with ctx->message set.  Warnings recorded in
- * ctx mark the inventory incomplete (inv->incomplete). */
+/* Scans target (a path) into inv, which the caller has initialised.  The
+ * target is opened once; everything is read through that descriptor.
+ * Returns VG_OK, or an error with ctx->message set (VG_ERR_USAGE for a bad
+ * exclude pattern).  Warnings recorded in ctx mark the inventory incomplete
+ * (inv->incomplete). */
 int vg_scan(vg_ctx *ctx, const char *target, const vg_scan_options *opts, vg_inventory *inv);
+
+/* Exclude patterns (vg_scan_options.exclude), as Syft takes them: a path
+ * relative to the scanned root that begins with "./" or "/" (the root),
+ * "*\/" or "**\/"; each "/"-separated part matches one path component with
+ * fnmatch(3) wildcards ("*", "?", "[...]"; "*" matches a leading dot too),
+ * and a part "**" matches any number of components.  A directory that
+ * matches is not entered, a file that matches is not read, in directories,
+ * root filesystem archives and image layers alike; a symlink that leads
+ * into an excluded path is not followed.  VG_OK, or VG_ERR_USAGE with a
+ * message saying what is wrong with pattern. */
+int vg_scan_exclude_check(vg_ctx *ctx, const char *pattern);
 
 #endif

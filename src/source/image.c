@@ -8,21 +8,42 @@
  * and Image Manifest/Index/Config, OCI image spec v1.1 (layout.md,
  * image-index.md, manifest.md, config.md, layer.md incl. "Whiteouts").
  *
- * One pass over a file decides what it is by its member names (manifest.json
- * at the top: docker archive; oci-layout and index.json: OCI layout in a
- * tar; else a root filesystem) and, for a root filesystem, builds the file
- * view in that same pass, so a compressed rootfs is decompressed once.  For
- * an image, each blob is read by re-opening the outer archive and skipping
- * to its member (a seek on an uncompressed tar); a layer goes through two
- * nested libarchive readers: "raw" with every filter (the decompressed
- * stream, hashed into the diff_id) feeding "tar".  Every descriptor digest
- * (manifests, config, layer blobs) and every diff_id is verified;
- * a mismatch is VG_ERR_DIGEST naming the layer.
+ * The file is the descriptor vg_scan() opened; every reader reads it with
+ * pread() at its own offset, never by name.  One pass decides what it is:
+ *  - an OCI layout in a tar: oci-layout (with imageLayoutVersion) and
+ *    index.json (with a manifests array) at the top, and the blobs the
+ *    index names are members;
+ *  - a docker archive: manifest.json at the top is a docker-save manifest
+ *    list (an array of objects with a string Config and an array of string
+ *    Layers) and the first image's Config and Layers are regular members;
+ *  - a damaged image (read as one, so that the error says what is wrong):
+ *    neither of the above, but every member has a name image archives use
+ *    (image_member_name) and manifest.json or oci-layout and index.json are
+ *    there;
+ *  - else a root filesystem, whatever manifest.json it holds (a warning
+ *    when that is a docker manifest list naming members it does not have).
+ * For a root filesystem the same pass builds the file view and hashes
+ * every byte of the file (target.digest), so a compressed rootfs is
+ * decompressed once and the digest is that of the bytes scanned.  A pass
+ * whose first member has an image's name does neither and skips (seeks
+ * over) member data; should it end up with a root filesystem after all,
+ * the file is read again, and that second read is both scanned and hashed.
+ * For an image, each blob is read by a new reader that skips to its member
+ * (a seek on an uncompressed tar); a layer goes through two nested
+ * libarchive readers: "raw" with every filter (the decompressed stream,
+ * hashed into the diff_id) feeding "tar".  Every descriptor digest
+ * (manifests, config, layer blobs) and every diff_id is verified; a
+ * mismatch is VG_ERR_DIGEST naming the layer.
  *
  * target.digest: the OCI manifest digest for an OCI layout; for a docker
  * archive, which has no manifest digest, the config digest (= the image id,
  * what `docker images --no-trunc` shows); for a rootfs tarball, the sha256
- * of the file.
+ * of the file as read for the scan.
+ *
+ * --exclude: an entry whose path (or a directory above it) matches stays in
+ * the view, marked and without content, so that whiteouts and links still
+ * see it; it is never fed to a cataloger, nor is a symlink leading to it,
+ * nor a hardlink to it.
  *
  * Attribution: after every layer that adds, changes or removes a file the
  * catalogers want, the catalogers run over the view as it is then (into a
@@ -57,6 +78,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "source/exclude.h"
 #include "source/source_internal.h"
 #include "source/tree.h"
 #include "vigil/buf.h"
@@ -73,6 +95,9 @@
 typedef struct scan {
     vg_ctx *ctx;
     const char *path;     /* the target, as given */
+    int fd;               /* the archive, opened once by vg_scan(); -1 for a layout directory */
+    uint64_t file_size;   /* of the archive when it was opened */
+    const vg_exclude *exclude; /* --exclude patterns, or NULL */
     vg_inventory *inv;
     uint64_t max_file;
     uint64_t max_total;
@@ -137,10 +162,31 @@ static int over_total(scan *s)
 
 /* ---- applying tar entries to the view --------------------------------- */
 
+/* The data of the tar entry being applied: read from the archive, or
+ * already read whole (pre) by the kind detection. */
+typedef struct entry_data {
+    struct archive *a;
+    const vg_buf *pre;
+    size_t off;
+} entry_data;
+
+static la_ssize_t entry_read(entry_data *d, void *buf, size_t n)
+{
+    if (!d->pre)
+        return archive_read_data(d->a, buf, n);
+    size_t left = d->pre->len - d->off;
+    if (n > left)
+        n = left;
+    if (n)
+        memcpy(buf, d->pre->data + d->off, n);
+    d->off += n;
+    return (la_ssize_t)n;
+}
+
 /* Copies the data of the current entry of a to the end of the spool file,
  * for catalogers that only read through read_at (binaries, archives): they
  * may be large, and are not kept in memory. */
-static int spool_content(scan *s, struct archive *a, vg_node *n, const char *where)
+static int spool_content(scan *s, entry_data *d, vg_node *n, const char *where)
 {
     uint64_t max = vg_catalog_max_size(s->cat, n->mask & s->random_access);
     if (s->max_file < max)
@@ -163,9 +209,9 @@ static int spool_content(scan *s, struct archive *a, vg_node *n, const char *whe
     uint64_t got = 0;
     unsigned char block[IMAGE_IO_BLOCK];
     while (got < n->size) {
-        la_ssize_t r = archive_read_data(a, block, sizeof block);
+        la_ssize_t r = entry_read(d, block, sizeof block);
         if (r < 0)
-            return vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s: %s", where, n->path, archive_error_string(a));
+            return vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s: %s", where, n->path, archive_error_string(d->a));
         if (r == 0)
             break;
         if ((uint64_t)r > n->size - got)
@@ -211,10 +257,10 @@ static long read_spool(const vg_file *file, uint64_t offset, void *buf, size_t l
 
 /* Reads the data of the current entry of a into node's content, unless it
  * is bigger than what one file may be (then node->too_big). */
-static int read_content(scan *s, struct archive *a, vg_node *n, const char *where)
+static int read_content(scan *s, entry_data *d, vg_node *n, const char *where)
 {
     if (!(n->mask & ~s->random_access))
-        return spool_content(s, a, n, where);
+        return spool_content(s, d, n, where);
     uint64_t max = vg_catalog_max_size(s->cat, n->mask & ~s->random_access);
     if (s->max_file < max)
         max = s->max_file;
@@ -227,10 +273,10 @@ static int read_content(scan *s, struct archive *a, vg_node *n, const char *wher
         return nomem(s);
     size_t got = 0;
     while (got < blob->size) {
-        la_ssize_t r = archive_read_data(a, blob->data + got, blob->size - got);
+        la_ssize_t r = entry_read(d, blob->data + got, blob->size - got);
         if (r < 0) {
             vg_blob_release(blob);
-            return vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s: %s", where, n->path, archive_error_string(a));
+            return vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s: %s", where, n->path, archive_error_string(d->a));
         }
         if (r == 0)
             break;
@@ -243,11 +289,13 @@ static int read_content(scan *s, struct archive *a, vg_node *n, const char *wher
     return VG_OK;
 }
 
-/* Applies entry e (data still unread in a) of layer to the view.  where
- * names the archive (and layer) in messages.  *changed is set when a wanted
- * file was added, changed or removed. */
-static int apply_entry(scan *s, struct archive *a, struct archive_entry *e, int layer,
-                       const char *where, int *changed)
+/* Applies entry e of layer to the view; its data is still unread in a, or
+ * already read whole into pre (may be NULL).  where names the archive (and
+ * layer) in messages.  *changed is set when a wanted file was added,
+ * changed or removed.  An entry --exclude leaves out stays in the view,
+ * marked, without content: whiteouts and links still see it. */
+static int apply_entry(scan *s, struct archive *a, struct archive_entry *e, int layer, const char *where,
+                       const vg_buf *pre, int *changed)
 {
     const char *name = archive_entry_pathname(e);
     if (!name) {
@@ -334,7 +382,7 @@ static int apply_entry(scan *s, struct archive *a, struct archive_entry *e, int 
     char *link_copy = NULL;
     if (symlink_target && !(link_copy = vg_arena_strdup(&s->tree.arena, symlink_target)))
         return nomem(s);
-    vg_node linked_copy;
+    vg_node linked_copy = {0};
     if (linked)
         linked_copy = *linked;
     if (linked && linked->content) {
@@ -376,6 +424,11 @@ static int apply_entry(scan *s, struct archive *a, struct archive_entry *e, int 
         n->mask &= ~s->random_access;
     if ((kind == VG_NODE_FILE || kind == VG_NODE_HARDLINK) && (n->mode & 0111))
         n->mask |= s->executables;
+    /* Excluded: by its own path, or as a hardlink to an excluded file (whose content was never read). */
+    if (vg_exclude_match(s->exclude, path, len) || (linked && linked_copy.excluded)) {
+        n->excluded = 1;
+        n->mask = 0;
+    }
     if (n->mask)
         *changed = 1;
     int rc = VG_OK;
@@ -384,7 +437,8 @@ static int apply_entry(scan *s, struct archive *a, struct archive_entry *e, int 
             vg_warn(s->ctx, where, "%s: hardlink to %s, whose content was not kept", path, n->link);
         vg_tree_set_content(n, shared);
     } else if (kind == VG_NODE_FILE && n->mask) {
-        rc = read_content(s, a, n, where);
+        entry_data d = {.a = a, .pre = pre};
+        rc = read_content(s, &d, n, where);
     }
     vg_blob_release(shared);
     return rc;
@@ -410,6 +464,8 @@ static int feed_view(scan *s, vg_catalog *cat, int warnings)
                             rc == VG_ERR_UNSAFE ? "symlink loop" : rc == VG_ERR_LIMIT ? "path too long" : "no such file");
                 continue;
             }
+            if (target->excluded)
+                continue; /* leads into what --exclude leaves out */
             if (warnings && (flags & VG_RESOLVE_ESCAPED))
                 vg_warn(s->ctx, n->path, "symlink points outside the root; resolved inside it, as the system would");
             if (target->kind != VG_NODE_FILE && target->kind != VG_NODE_HARDLINK) {
@@ -541,18 +597,66 @@ static int attribute_components(scan *s, attribution *at)
     return VG_OK;
 }
 
-/* ---- root filesystem tarballs and kind detection ------------------------ */
+/* ---- reading the archive, root filesystem tarballs, kind detection ------ */
 
 enum archive_kind { KIND_ROOTFS, KIND_DOCKER, KIND_OCI };
 
-static struct archive *open_outer(scan *s)
+/* A libarchive client over the descriptor vg_scan() opened: every reader
+ * has its own offset (pread), so the file is never looked up by name again
+ * and several readers may be open at once.  While md is set every byte
+ * handed to libarchive is hashed, and nothing is skipped. */
+typedef struct outer_reader {
+    scan *s;
+    uint64_t pos;
+    EVP_MD_CTX *md;
+    unsigned char buf[IMAGE_IO_BLOCK];
+} outer_reader;
+
+static la_ssize_t outer_read(struct archive *a, void *client, const void **buf)
 {
+    outer_reader *r = client;
+    for (;;) {
+        ssize_t n = pread(r->s->fd, r->buf, sizeof r->buf, (off_t)r->pos);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            archive_set_error(a, errno, "read error: %s", strerror(errno));
+            return -1;
+        }
+        if (r->md)
+            EVP_DigestUpdate(r->md, r->buf, (size_t)n);
+        r->pos += (uint64_t)n;
+        *buf = r->buf;
+        return n;
+    }
+}
+
+static la_int64_t outer_skip(struct archive *a, void *client, la_int64_t request)
+{
+    outer_reader *r = client;
+    if (r->md || request <= 0 || r->pos >= r->s->file_size)
+        return 0; /* libarchive reads instead */
+    uint64_t n = r->s->file_size - r->pos;
+    if ((uint64_t)request < n)
+        n = (uint64_t)request;
+    r->pos += n;
+    return (la_int64_t)n;
+}
+
+/* A tar reader (any compression) over the archive from its first byte. */
+static struct archive *open_outer(scan *s, outer_reader *r)
+{
+    r->s = s;
+    r->pos = 0;
     struct archive *a = archive_read_new();
     if (!a)
         return NULL;
     archive_read_support_filter_all(a);
     archive_read_support_format_tar(a);
-    if (archive_read_open_filename(a, s->path, IMAGE_IO_BLOCK) != ARCHIVE_OK) {
+    archive_read_set_read_callback(a, outer_read);
+    archive_read_set_skip_callback(a, outer_skip);
+    archive_read_set_callback_data(a, r);
+    if (archive_read_open1(a) != ARCHIVE_OK) {
         vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", s->path, archive_error_string(a));
         archive_read_free(a);
         return NULL;
@@ -560,25 +664,199 @@ static struct archive *open_outer(scan *s)
     return a;
 }
 
-/* One pass over the file: what kind of archive it is, and for a root
- * filesystem, the view. */
-static int scan_outer(scan *s, enum archive_kind *kind)
+/* Names that image archives use: docker save (manifest.json, repositories,
+ * <id>/{layer.tar,json,VERSION}, <hex>.json, <hex>.tar as skopeo writes it,
+ * blobs/...), OCI layouts (oci-layout, index.json, blobs/ALG/HEX). */
+static int image_member_name(const char *path, size_t len)
 {
-    *kind = KIND_ROOTFS;
-    struct archive *a = open_outer(s);
-    if (!a)
-        return s->ctx->message[0] ? VG_ERR_FORMAT : nomem(s);
-    int has_manifest = 0, has_index = 0, has_layout = 0, image_like = 0, rc = VG_OK, changed = 0;
-    struct archive_entry *e;
+    static const char *const top[] = {"manifest.json", "repositories", "index.json", "oci-layout", "blobs"};
+    for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+        if (strlen(top[i]) == len && memcmp(path, top[i], len) == 0)
+            return 1;
+    if (len > 6 && memcmp(path, "blobs/", 6) == 0) {
+        const char *slash = strchr(path + 6, '/'); /* blobs/ALG or blobs/ALG/HEX */
+        return !slash || !strchr(slash + 1, '/');
+    }
+    if (len < 64 || strspn(path, "0123456789abcdef") < 64)
+        return 0;
+    const char *rest = path + 64;
+    static const char *const after[] = {"", ".json", ".tar", "/layer.tar", "/json", "/VERSION"};
+    for (size_t i = 0; i < sizeof after / sizeof after[0]; i++)
+        if (strlen(after[i]) == len - 64 && memcmp(rest, after[i], len - 64) == 0)
+            return 1;
+    return 0;
+}
+
+enum { TOP_MANIFEST, TOP_INDEX, TOP_LAYOUT, TOP_COUNT };
+static const char *const top_json[TOP_COUNT] = {"manifest.json", "index.json", "oci-layout"};
+
+/* What a pass over the archive learns about what it is. */
+typedef struct detection {
+    int lean;             /* the first member is an image's: no view, no digest, skips */
+    int image_names;      /* every member has a name image archives use */
+    vg_arena arena;       /* lean: copies of the member names */
+    vg_map members;       /* lean: the regular members */
+    int seen[TOP_COUNT];  /* top-level manifest.json, index.json, oci-layout */
+    vg_buf json[TOP_COUNT]; /* their content, when regular and at most IMAGE_MAX_JSON */
+} detection;
+
+static void detection_free(detection *d)
+{
+    vg_map_free(&d->members);
+    vg_arena_free(&d->arena);
+    for (int i = 0; i < TOP_COUNT; i++)
+        vg_buf_free(&d->json[i]);
+}
+
+/* Is name (as an image description writes it) a regular member? */
+static int member_present(scan *s, const detection *d, const char *name)
+{
+    char path[VG_MAX_PATH + 1];
+    size_t len;
+    if (!name || (vg_tree_normalize(name, path, sizeof path, &len) & ~VG_PATH_ABSOLUTE) || len == 0)
+        return 0;
+    if (d->lean)
+        return vg_map_get(&d->members, path, len) != NULL;
+    const vg_node *n = vg_tree_get(&s->tree, path, len);
+    return n && n->kind == VG_NODE_FILE;
+}
+
+static json_t *parse_top(const detection *d, int which)
+{
+    return d->json[which].data ? json_loadb(d->json[which].data, d->json[which].len, 0, NULL) : NULL;
+}
+
+/* manifest.json: a docker-save manifest list (an array of objects with a
+ * string Config and an array of string Layers)?  -1 if not; else the
+ * number of the first image's members that are not in the archive, the
+ * first of which is copied to missing. */
+static int docker_missing(scan *s, const detection *d, char *missing, size_t size)
+{
+    json_t *root = parse_top(d, TOP_MANIFEST);
+    json_t *img = json_is_array(root) ? json_array_get(root, 0) : NULL;
+    json_t *config = json_object_get(img, "Config"), *layers = json_object_get(img, "Layers");
+    int count = json_is_string(config) && json_is_array(layers) ? 0 : -1;
+    for (size_t i = 0; count >= 0 && i < json_array_size(layers); i++)
+        if (!json_is_string(json_array_get(layers, i)))
+            count = -1;
+    for (size_t i = 0; count >= 0 && i <= json_array_size(layers); i++) {
+        const char *name = json_string_value(i == 0 ? config : json_array_get(layers, i - 1));
+        if (!member_present(s, d, name) && count++ == 0)
+            snprintf(missing, size, "%s", name);
+    }
+    json_decref(root);
+    return count;
+}
+
+/* oci-layout and index.json: an OCI image layout (imageLayoutVersion; a
+ * manifests array of descriptors)?  -1 if not; else the number of blobs
+ * the index names that are not in the archive, the first copied to missing. */
+static int oci_missing(scan *s, const detection *d, char *missing, size_t size)
+{
+    json_t *layout = parse_top(d, TOP_LAYOUT), *index = parse_top(d, TOP_INDEX);
+    json_t *manifests = json_object_get(index, "manifests");
+    int count = json_is_string(json_object_get(layout, "imageLayoutVersion")) && json_is_array(manifests) ? 0 : -1;
+    for (size_t i = 0; count >= 0 && i < json_array_size(manifests); i++) {
+        const char *digest = json_string_value(json_object_get(json_array_get(manifests, i), "digest"));
+        const char *colon = digest ? strchr(digest, ':') : NULL;
+        char blob[VG_MAX_PATH];
+        if (!colon || strchr(colon + 1, '/') || (size_t)snprintf(blob, sizeof blob, "blobs/%.*s/%s",
+                                                                   (int)(colon - digest), digest, colon + 1) >= sizeof blob)
+            count = -1;
+        else if (!member_present(s, d, blob) && count++ == 0)
+            snprintf(missing, size, "%s", blob);
+    }
+    json_decref(layout);
+    json_decref(index);
+    return count;
+}
+
+/* The kind of archive, from what the pass saw (the rules at the top). */
+static enum archive_kind classify(scan *s, const detection *d, int warn)
+{
+    char missing[VG_MAX_PATH + 1];
+    int oci = d->seen[TOP_LAYOUT] && d->seen[TOP_INDEX] ? oci_missing(s, d, missing, sizeof missing) : -1;
+    if (oci == 0)
+        return KIND_OCI;
+    if (oci > 0 && warn && !d->image_names)
+        vg_warn(s->ctx, s->path, "oci-layout and index.json at the top describe an image layout, but %s, which "
+                "the index names, is not in the archive: read as a root filesystem", missing);
+    int docker = d->seen[TOP_MANIFEST] ? docker_missing(s, d, missing, sizeof missing) : -1;
+    if (docker == 0)
+        return KIND_DOCKER;
+    if (docker > 0 && warn && !d->image_names)
+        vg_warn(s->ctx, s->path, "manifest.json at the top is a docker-save manifest list, but %s, which it "
+                "names, is not in the archive: read as a root filesystem", missing);
+    /* Nothing but an image's names: a damaged image, whose reading says what is wrong. */
+    if (d->image_names && d->seen[TOP_LAYOUT] && d->seen[TOP_INDEX])
+        return KIND_OCI;
+    if (d->image_names && d->seen[TOP_MANIFEST])
+        return KIND_DOCKER;
+    return KIND_ROOTFS;
+}
+
+/* Starts over with an empty view: for an image found by the detection pass
+ * (image: whiteouts apply), or for a second read of a root filesystem. */
+static int reset_view(scan *s, int image)
+{
+    vg_tree_free(&s->tree);
+    if (vg_tree_init(&s->tree) != VG_OK)
+        return nomem(s);
+    s->entries = 0;
+    s->image = image;
+    return VG_OK;
+}
+
+/* Reads the rest of the file after the end of the tar into the digest. */
+static int hash_rest(scan *s, outer_reader *r)
+{
     for (;;) {
-        int r = archive_read_next_header(a, &e);
-        if (r == ARCHIVE_EOF)
+        ssize_t n = pread(s->fd, r->buf, sizeof r->buf, (off_t)r->pos);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return vg_error(s->ctx, VG_ERR_IO, "%s: %s", s->path, strerror(errno));
+        if (n == 0)
+            return VG_OK;
+        EVP_DigestUpdate(r->md, r->buf, (size_t)n);
+        r->pos += (uint64_t)n;
+    }
+}
+
+/* One pass over the archive: what kind it is, and for a root filesystem
+ * the view and digest[] (the sha256 of every byte of the file, hashed as
+ * it was read for the view).  Unless keep_digest, a first member with an
+ * image's name makes the pass lean: no view, no digest, data skipped;
+ * *lean says so. */
+static int scan_pass(scan *s, int keep_digest, enum archive_kind *kind, char digest[72], int *lean)
+{
+    detection d;
+    memset(&d, 0, sizeof d);
+    d.image_names = 1;
+    vg_arena_init(&d.arena);
+    vg_map_init(&d.members);
+    for (int i = 0; i < TOP_COUNT; i++)
+        vg_buf_init(&d.json[i], IMAGE_MAX_JSON);
+    outer_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->md = EVP_MD_CTX_new()) || EVP_DigestInit_ex(r->md, EVP_sha256(), NULL) != 1) {
+        if (r)
+            EVP_MD_CTX_free(r->md);
+        free(r);
+        detection_free(&d);
+        return nomem(s);
+    }
+    struct archive *a = open_outer(s, r);
+    int rc = a ? VG_OK : s->ctx->message[0] ? VG_ERR_FORMAT : nomem(s), changed = 0, first = 1;
+    struct archive_entry *e;
+    while (rc == VG_OK) {
+        int got = archive_read_next_header(a, &e);
+        if (got == ARCHIVE_EOF)
             break;
-        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) { /* ARCHIVE_RETRY is a damaged header skipped */
+        if (got != ARCHIVE_OK && got != ARCHIVE_WARN) { /* ARCHIVE_RETRY is a damaged header skipped */
             rc = vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", s->path, archive_error_string(a));
             break;
         }
-        if (r == ARCHIVE_WARN)
+        if (got == ARCHIVE_WARN && !d.lean)
             vg_warn(s->ctx, s->path, "%s", archive_error_string(a));
         uint64_t size = archive_entry_size(e) > 0 ? (uint64_t)archive_entry_size(e) : 0;
         uint64_t pos = (uint64_t)archive_filter_bytes(a, 0);
@@ -588,59 +866,82 @@ static int scan_outer(scan *s, enum archive_kind *kind)
         }
         const char *name = archive_entry_pathname(e);
         char path[VG_MAX_PATH + 1];
-        size_t len;
-        if (name && !(vg_tree_normalize(name, path, sizeof path, &len) & ~VG_PATH_ABSOLUTE)) {
-            has_manifest |= strcmp(path, "manifest.json") == 0;
-            has_index |= strcmp(path, "index.json") == 0;
-            has_layout |= strcmp(path, "oci-layout") == 0;
+        size_t len = 0;
+        int usable = name && !(vg_tree_normalize(name, path, sizeof path, &len) & ~VG_PATH_ABSOLUTE);
+        if (usable && len == 0)
+            continue; /* the root directory itself */
+        int regular = archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e);
+        d.image_names &= usable && image_member_name(path, len);
+        if (first && d.image_names && !keep_digest) {
+            d.lean = 1;
+            EVP_MD_CTX_free(r->md);
+            r->md = NULL;
         }
-        if (has_layout && has_index)
+        first = 0;
+        const vg_buf *pre = NULL;
+        for (int i = 0; usable && i < TOP_COUNT; i++) {
+            if (strcmp(path, top_json[i]) != 0)
+                continue;
+            d.seen[i] = 1; /* a later member of the same name replaces an earlier one */
+            vg_buf_free(&d.json[i]);
+            vg_buf_init(&d.json[i], IMAGE_MAX_JSON);
+            if (!regular || size > IMAGE_MAX_JSON)
+                break;
+            char block[8192];
+            la_ssize_t n;
+            while ((n = archive_read_data(a, block, sizeof block)) > 0)
+                if (vg_buf_add(&d.json[i], block, (size_t)n) != VG_OK) {
+                    rc = nomem(s);
+                    break;
+                }
+            if (n < 0)
+                rc = vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s: %s", s->path, path, archive_error_string(a));
+            if (!d.json[i].data && vg_buf_add(&d.json[i], "", 0) != VG_OK)
+                rc = nomem(s);
+            pre = &d.json[i];
+        }
+        if (rc)
             break;
-        if (has_manifest || has_index || has_layout)
-            image_like = 1;
-        if (!image_like && (rc = apply_entry(s, a, e, 0, s->path, &changed)) != VG_OK)
-            break;
+        if (!d.lean) {
+            rc = apply_entry(s, a, e, 0, s->path, pre, &changed);
+        } else if (usable && regular) {
+            char *copy = vg_arena_strndup(&d.arena, path, len);
+            if (!copy || vg_map_put(&d.members, copy, len, copy) != VG_OK)
+                rc = nomem(s);
+        }
     }
-    s->total = (uint64_t)archive_filter_bytes(a, 0);
-    archive_read_free(a);
-    if (rc)
-        return rc;
-    if (has_layout && has_index)
-        *kind = KIND_OCI;
-    else if (has_manifest)
-        *kind = KIND_DOCKER;
-    return VG_OK;
+    if (rc == VG_OK && r->md)
+        rc = hash_rest(s, r);
+    s->total = a ? (uint64_t)archive_filter_bytes(a, 0) : 0;
+    if (a)
+        archive_read_free(a);
+    if (rc == VG_OK) {
+        *kind = classify(s, &d, !d.lean);
+        *lean = d.lean;
+        if (r->md && sha256_final(r->md, digest) != VG_OK)
+            rc = nomem(s);
+    }
+    EVP_MD_CTX_free(r->md);
+    free(r);
+    detection_free(&d);
+    return rc;
 }
 
-static int sha256_file(scan *s, char out[72])
+/* What the archive is, and for a root filesystem its view and digest, all
+ * from one read of its bytes: a lean first pass that finds a root
+ * filesystem after all is read again, in full, and that second read is the
+ * one scanned and hashed. */
+static int scan_outer(scan *s, enum archive_kind *kind, char digest[72])
 {
-    int fd = open(s->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return vg_error(s->ctx, VG_ERR_IO, "%s: %s", s->path, strerror(errno));
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned char *buf = malloc(IMAGE_IO_BLOCK);
-    int rc = VG_OK;
-    if (!md || !buf || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-        rc = nomem(s);
-        goto out;
-    }
-    for (;;) {
-        ssize_t n = read(fd, buf, IMAGE_IO_BLOCK);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = vg_error(s->ctx, VG_ERR_IO, "%s: %s", s->path, strerror(errno));
-            goto out;
-        }
-        if (n == 0)
-            break;
-        EVP_DigestUpdate(md, buf, (size_t)n);
-    }
-    rc = sha256_final(md, out) ? nomem(s) : VG_OK;
-out:
-    EVP_MD_CTX_free(md);
-    free(buf);
-    close(fd);
+    int lean;
+    int rc = scan_pass(s, 0, kind, digest, &lean);
+    if (rc || *kind != KIND_ROOTFS || !lean)
+        return rc;
+    if ((rc = reset_view(s, 0)) != VG_OK)
+        return rc;
+    rc = scan_pass(s, 1, kind, digest, &lean);
+    if (rc == VG_OK && *kind != KIND_ROOTFS)
+        rc = vg_error(s->ctx, VG_ERR_IO, "%s: the file changed while it was read", s->path);
     return rc;
 }
 
@@ -653,6 +954,7 @@ typedef struct store {
 
 typedef struct stream {
     struct archive *outer;
+    outer_reader *reader; /* of outer */
     int fd;
     const char *name;
 } stream;
@@ -678,6 +980,7 @@ static int stream_open(store *st, const char *name, stream *out)
 {
     scan *s = st->s;
     out->outer = NULL;
+    out->reader = NULL;
     out->fd = -1;
     out->name = name;
     if (st->dirfd >= 0) {
@@ -695,9 +998,14 @@ static int stream_open(store *st, const char *name, stream *out)
         out->fd = fd;
         return VG_OK;
     }
-    struct archive *a = open_outer(s);
-    if (!a)
+    outer_reader *reader = calloc(1, sizeof *reader);
+    if (!reader)
+        return nomem(s);
+    struct archive *a = open_outer(s, reader);
+    if (!a) {
+        free(reader);
         return s->ctx->message[0] ? VG_ERR_FORMAT : nomem(s);
+    }
     struct archive_entry *e;
     for (;;) {
         int r = archive_read_next_header(a, &e);
@@ -706,6 +1014,7 @@ static int stream_open(store *st, const char *name, stream *out)
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", s->path, archive_error_string(a));
             archive_read_free(a);
+            free(reader);
             return VG_ERR_FORMAT;
         }
         const char *mname = archive_entry_pathname(e);
@@ -714,10 +1023,12 @@ static int stream_open(store *st, const char *name, stream *out)
         if (mname && !(vg_tree_normalize(mname, path, sizeof path, &len) & ~VG_PATH_ABSOLUTE) &&
             strcmp(path, name) == 0 && archive_entry_filetype(e) == AE_IFREG) {
             out->outer = a;
+            out->reader = reader;
             return VG_OK;
         }
     }
     archive_read_free(a);
+    free(reader);
     return vg_error(s->ctx, VG_ERR_NOT_FOUND, "%s: the image names %s, which is not in the archive", s->path, name);
 }
 
@@ -744,9 +1055,11 @@ static void stream_close(stream *in)
 {
     if (in->outer)
         archive_read_free(in->outer);
+    free(in->reader);
     if (in->fd >= 0)
         close(in->fd);
     in->outer = NULL;
+    in->reader = NULL;
     in->fd = -1;
 }
 
@@ -959,7 +1272,7 @@ static int read_layer(scan *s, store *st, size_t index, const layer_plan *plan, 
                                  : vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s", where, archive_error_string(tar));
             goto out;
         }
-        rc = apply_entry(s, tar, e, (int)index, where, changed);
+        rc = apply_entry(s, tar, e, (int)index, where, NULL, changed);
         if (rc) {
             if (p->over_limit)
                 rc = over_total(s);
@@ -1478,11 +1791,14 @@ out:
 
 /* ---- entry points ------------------------------------------------------- */
 
-static int scan_init(scan *s, vg_ctx *ctx, const char *path, const vg_scan_options *opts, vg_inventory *inv)
+static int scan_init(scan *s, vg_ctx *ctx, const char *path, const vg_scan_options *opts, const vg_exclude *ex,
+                     vg_inventory *inv)
 {
     memset(s, 0, sizeof *s);
     s->ctx = ctx;
     s->path = path;
+    s->fd = -1;
+    s->exclude = ex;
     s->inv = inv;
     s->max_file = opts && opts->max_file_size ? opts->max_file_size : VG_DEFAULT_MAX_FILE_SIZE;
     s->max_total = opts && opts->max_total_size ? opts->max_total_size : VG_DEFAULT_MAX_TOTAL_SIZE;
@@ -1520,32 +1836,26 @@ static int scan_done(scan *s, int rc)
     return rc;
 }
 
-/* Starts over with an empty view, for an image found after the detection pass. */
-static int reset_view(scan *s)
-{
-    vg_tree_free(&s->tree);
-    if (vg_tree_init(&s->tree) != VG_OK)
-        return nomem(s);
-    s->entries = 0;
-    s->image = 1;
-    return VG_OK;
-}
-
-int vg_scan_archive(vg_ctx *ctx, const char *path, const vg_scan_options *opts, vg_inventory *inv)
+int vg_scan_archive(vg_ctx *ctx, const char *path, int fd, const vg_scan_options *opts, const vg_exclude *ex,
+                    vg_inventory *inv)
 {
     scan s;
-    int rc = scan_init(&s, ctx, path, opts, inv);
+    int rc = scan_init(&s, ctx, path, opts, ex, inv);
     if (rc)
         return rc;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0)
+        return scan_done(&s, vg_error(ctx, VG_ERR_IO, "%s: %s", path, strerror(errno)));
+    s.fd = fd;
+    s.file_size = (uint64_t)sb.st_size;
     enum archive_kind kind;
-    rc = scan_outer(&s, &kind);
+    char digest[72];
+    rc = scan_outer(&s, &kind, digest);
     if (rc)
         return scan_done(&s, rc);
     if (kind == KIND_ROOTFS) {
-        char digest[72];
         inv->target.kind = VG_TARGET_ROOTFS_ARCHIVE;
-        rc = sha256_file(&s, digest);
-        if (rc == VG_OK && !(inv->target.digest = vg_arena_strdup(&inv->arena, digest)))
+        if (!(inv->target.digest = vg_arena_strdup(&inv->arena, digest)))
             rc = nomem(&s);
         if (rc == VG_OK)
             rc = feed_view(&s, s.cat, 1);
@@ -1556,7 +1866,7 @@ int vg_scan_archive(vg_ctx *ctx, const char *path, const vg_scan_options *opts, 
         }
         return scan_done(&s, rc);
     }
-    if ((rc = reset_view(&s)) != VG_OK)
+    if ((rc = reset_view(&s, 1)) != VG_OK)
         return scan_done(&s, rc);
     store st = {.s = &s, .dirfd = -1};
     image_plan plan;
@@ -1567,22 +1877,19 @@ int vg_scan_archive(vg_ctx *ctx, const char *path, const vg_scan_options *opts, 
     return scan_done(&s, rc);
 }
 
-int vg_scan_oci_directory(vg_ctx *ctx, const char *path, const vg_scan_options *opts, vg_inventory *inv)
+int vg_scan_oci_directory(vg_ctx *ctx, const char *path, int dirfd, const vg_scan_options *opts,
+                          const vg_exclude *ex, vg_inventory *inv)
 {
     scan s;
-    int rc = scan_init(&s, ctx, path, opts, inv);
+    int rc = scan_init(&s, ctx, path, opts, ex, inv);
     if (rc)
         return rc;
     s.image = 1;
-    store st = {.s = &s, .dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-    if (st.dirfd < 0)
-        return scan_done(&s, vg_error(ctx, errno == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO, "%s: %s", path,
-                                      strerror(errno)));
+    store st = {.s = &s, .dirfd = dirfd};
     image_plan plan;
     memset(&plan, 0, sizeof plan);
     rc = plan_oci(&s, &st, &plan);
     if (rc == VG_OK)
         rc = scan_image(&s, &st, &plan);
-    close(st.dirfd);
     return scan_done(&s, rc);
 }

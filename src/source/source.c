@@ -1,7 +1,10 @@
 /*
  * source.c — what kind of target is this?  A directory is walked (walk.c)
  * unless it is an OCI image layout; a file is an archive (image.c) that is
- * either a root filesystem tarball or an image.
+ * either a root filesystem tarball or an image.  The target is opened here
+ * once, and what it is comes from fstat() on that descriptor, which every
+ * reader then uses: the target is never looked up by name again, so it
+ * cannot be replaced between the check and the read, or between two reads.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,25 +19,36 @@ int vg_scan(vg_ctx *ctx, const char *target, const vg_scan_options *opts, vg_inv
     vg_scan_options defaults = {0};
     if (!opts)
         opts = &defaults;
+    vg_exclude ex;
+    int rc = vg_exclude_init(ctx, &ex, opts->exclude, opts->nexclude);
+    if (rc) {
+        vg_exclude_free(&ex);
+        return rc;
+    }
+    /* O_NONBLOCK: a FIFO must not hang the open; it is refused below. */
+    int fd = open(target, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     struct stat st;
-    if (stat(target, &st) != 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        vg_exclude_free(&ex);
+        if (e == ENOENT || e == ENOTDIR)
             return vg_error(ctx, VG_ERR_NOT_FOUND, "%s: no such file or directory", target);
-        return vg_error(ctx, errno == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO, "%s: %s", target, strerror(errno));
+        return vg_error(ctx, e == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO, "%s: %s", target, strerror(e));
     }
-    int rc;
     if (S_ISDIR(st.st_mode)) {
-        int dfd = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        int oci = dfd >= 0 && faccessat(dfd, "oci-layout", F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
-                  faccessat(dfd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-        if (dfd >= 0)
-            close(dfd);
-        rc = oci ? vg_scan_oci_directory(ctx, target, opts, inv) : vg_scan_directory(ctx, target, opts, inv);
+        int oci = faccessat(fd, "oci-layout", F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
+                  faccessat(fd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+        rc = oci ? vg_scan_oci_directory(ctx, target, fd, opts, &ex, inv)
+                 : vg_scan_directory(ctx, target, fd, opts, &ex, inv);
     } else if (S_ISREG(st.st_mode)) {
-        rc = vg_scan_archive(ctx, target, opts, inv);
+        rc = vg_scan_archive(ctx, target, fd, opts, &ex, inv);
     } else {
-        return vg_error(ctx, VG_ERR_UNSUPPORTED, "%s: neither a directory nor a regular file", target);
+        rc = vg_error(ctx, VG_ERR_UNSUPPORTED, "%s: neither a directory nor a regular file", target);
     }
+    close(fd);
+    vg_exclude_free(&ex);
     if (rc)
         return rc;
     return vg_inventory_finalize(ctx, inv);

@@ -172,6 +172,7 @@ static void reset_node(vg_node *n, vg_node_kind kind, int layer)
     n->link = NULL;
     n->mask = 0;
     n->too_big = 0;
+    n->excluded = 0;
     n->mode = 0;
     n->spooled = 0;
     n->spool_offset = 0;

@@ -58,6 +58,7 @@ typedef struct vg_node {
     vg_catalog_mask mask;/* catalogers that want this path (files, links) */
     unsigned too_big;    /* wanted, but larger than the size read from one file */
     unsigned mode;       /* permission bits (0777) from the archive */
+    unsigned excluded;   /* left out by --exclude: never read, never followed to */
     int spooled;         /* content is in the scan's spool file at spool_offset */
     uint64_t spool_offset;
     struct vg_node *parent, *first, *last, *prev, *next;

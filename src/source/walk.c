@@ -57,6 +57,7 @@ typedef struct walk {
     vg_ctx *ctx;
     vg_catalog *cat;
     const vg_scan_options *opts;
+    const vg_exclude *exclude; /* --exclude: pruned at discovery */
     int rootfd;
     vg_catalog_mask random_access; /* catalogers that read through read_at */
     vg_catalog_mask executables;   /* catalogers offered every executable */
@@ -326,6 +327,9 @@ static int read_directory(walk *w, const dirjob *job, dirscan *ds)
                 path[len] = '/';
             memcpy(path + base, name, nlen + 1);
             size_t plen = base + nlen;
+            /* Excluded: not entered, not read (its parents were not excluded, or it would not be here). */
+            if (vg_exclude_match(w->exclude, path, plen))
+                continue;
 
             unsigned char type = e->d_type;
             struct stat st;
@@ -554,7 +558,10 @@ static int open_in_root(walk *w, const char *path, const char *shown)
         vg_warn(w->ctx, shown, "cannot read: resolves to the root directory");
         goto out;
     }
-    fd = openat(w->rootfd, done.data, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (vg_exclude_match(w->exclude, done.data, done.len))
+        goto out; /* leads into what --exclude leaves out: not followed, no warning */
+    /* done has no symlink in it, as resolved: one swapped in since is not followed. */
+    fd = open_beneath(w->rootfd, done.data, O_RDONLY | O_NONBLOCK);
     if (fd < 0)
         vg_warn(w->ctx, shown, "cannot open /%s: %s", done.data, strerror(errno));
 out:
@@ -563,30 +570,21 @@ out:
     return fd;
 }
 
-int vg_scan_directory(vg_ctx *ctx, const char *path, const vg_scan_options *opts, vg_inventory *inv)
+int vg_scan_directory(vg_ctx *ctx, const char *path, int dirfd, const vg_scan_options *opts, const vg_exclude *ex,
+                      vg_inventory *inv)
 {
-    walk w = {.ctx = ctx, .opts = opts};
-    w.rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (w.rootfd < 0)
-        return vg_error(ctx, errno == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO, "%s: %s", path, strerror(errno));
+    walk w = {.ctx = ctx, .opts = opts, .exclude = ex, .rootfd = dirfd};
     struct stat st;
-    if (fstat(w.rootfd, &st) != 0) {
-        int e = errno;
-        close(w.rootfd);
-        return vg_error(ctx, VG_ERR_IO, "%s: %s", path, strerror(e));
-    }
+    if (fstat(w.rootfd, &st) != 0)
+        return vg_error(ctx, VG_ERR_IO, "%s: %s", path, strerror(errno));
     inv->target.kind = VG_TARGET_DIRECTORY;
     inv->target.path = vg_arena_strdup(&inv->arena, path);
     inv->target.name = inv->target.path;
-    if (!inv->target.path) {
-        close(w.rootfd);
+    if (!inv->target.path)
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    }
     int rc = vg_catalog_begin(ctx, inv, opts->catalogers, &w.cat);
-    if (rc) {
-        close(w.rootfd);
+    if (rc)
         return rc;
-    }
     w.random_access = vg_catalog_flagged(w.cat, VG_CATALOG_RANDOM_ACCESS);
     w.executables = vg_catalog_flagged(w.cat, VG_CATALOG_EXECUTABLES);
 
@@ -637,7 +635,6 @@ int vg_scan_directory(vg_ctx *ctx, const char *path, const vg_scan_options *opts
         free(f->path);
     }
     free(w.found);
-    close(w.rootfd);
     if (w.unreadable_dirs)
         vg_warn(ctx, w.first_unreadable, "%zu director%s could not be read (permission denied), the first being this one",
                 w.unreadable_dirs, w.unreadable_dirs == 1 ? "y" : "ies");

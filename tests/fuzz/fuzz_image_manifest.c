@@ -4,7 +4,9 @@
  * indexes, platforms, annotations) and the image config.  The first input
  * byte picks what the rest of the input becomes in an otherwise valid image
  * built here as an uncompressed tar (POSIX ustar headers):
- *   0: manifest.json of a docker archive holding c.json and l/layer.tar;
+ *   0: manifest.json of a docker archive holding <config digest>.json and
+ *      <id>/layer.tar (the names docker writes: an image whatever the
+ *      manifest says);
  *   1: index.json of an OCI layout holding a manifest, config and layer;
  *   2: the config blob of that docker archive (named c.json, so no digest).
  * Seeds in corpus/image_manifest/ (first byte + real JSON).
@@ -22,6 +24,7 @@
 /* An empty layer: the two zero blocks that end a tar. */
 static const uint8_t empty_layer[1024];
 #define EMPTY_DIFF_ID "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"
+#define DOCKER_LAYER "5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef/layer.tar"
 static const char config_json[] =
     "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" EMPTY_DIFF_ID
     "\"]},\"history\":[{\"created_by\":\"fuzz\"}]}";
@@ -73,16 +76,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *f = fopen(path, "wb");
     if (!f)
         abort();
-    if (mode == 0 || mode == 2) {
+    if (mode == 0) {
+        /* Member names as docker writes them, so that any manifest.json is read as an image's. */
+        char config[65], name[128];
+        sha256_hex(config_json, strlen(config_json), config);
+        tar_member(f, DOCKER_LAYER, empty_layer, sizeof empty_layer);
+        snprintf(name, sizeof name, "%s.json", config);
+        tar_member(f, name, config_json, strlen(config_json));
+        tar_member(f, "manifest.json", data, size);
+    } else if (mode == 2) {
         static const char manifest[] = "[{\"Config\":\"c.json\",\"RepoTags\":[\"fuzz:1\"],\"Layers\":[\"l/layer.tar\"]}]";
         tar_member(f, "l/layer.tar", empty_layer, sizeof empty_layer);
-        if (mode == 0) {
-            tar_member(f, "c.json", config_json, strlen(config_json));
-            tar_member(f, "manifest.json", data, size);
-        } else {
-            tar_member(f, "c.json", data, size);
-            tar_member(f, "manifest.json", manifest, strlen(manifest));
-        }
+        tar_member(f, "c.json", data, size);
+        tar_member(f, "manifest.json", manifest, strlen(manifest));
     } else {
         char layer[65], config[65], manifest_digest[65], name[128], manifest[1024];
         sha256_hex(empty_layer, sizeof empty_layer, layer);
