@@ -17,6 +17,7 @@
 #    to nothing is refused and creates nothing; a link to a device writes
 #    the device;
 #  - a replaced file keeps mode 0640 and its owner and group (12345:23456);
+#  - a file name of 250 bytes is written (its temporary name must fit);
 #  - a missing parent directory is named in the message;
 #  - all or nothing: -o A -o B where B cannot be written (its directory is
 #    missing; its file is immutable, so its rename fails after A's): A keeps
@@ -187,6 +188,13 @@ expect_status 0 "$VIGIL" sbom -q "$TMP/root" -o "cyclonedx-json=$TMP/kept.json"
     fail "the replaced file is now $(stat -c '%a %u %g' "$TMP/kept.json"), not 640 12345 23456"
 cmp -s "$TMP/kept.json" "$TMP/want.cdx" || fail "kept.json does not hold the SBOM"
 echo "ok: mode 0640 and owner 12345:23456 kept"
+
+# A name of 250 bytes (the temporary name beside it must still fit in NAME_MAX).
+long=$(printf 'x%.0s' $(seq 1 245)).json
+expect_status 0 "$VIGIL" sbom -q "$TMP/root" -o "cyclonedx-json=$TMP/$long"
+cmp -s "$TMP/$long" "$TMP/want.cdx" || fail "the 250-byte name does not hold the SBOM"
+no_leftovers "$TMP"
+echo "ok: a 250-byte file name"
 
 # A missing directory is named.
 expect_status 1 "$VIGIL" sbom -q "$TMP/root" -o "cyclonedx-json=$TMP/nodir/sub/out.json"
