@@ -104,19 +104,26 @@ cmp -s "$TMP/piped.table" "$TMP/want.table" || fail "-o table=/dev/stdout did no
 cmp -s "$TMP/fd3.table" "$TMP/want.table" || fail "-o table=/dev/fd/3 did not write to descriptor 3"
 echo "ok: /dev/null stays a device, /dev/stdout a link, the table goes into the pipe and to /dev/fd/3"
 
+# write_to_peer PEER_PID PATH TYPE FORMAT WANT: vigil writes FORMAT to PATH
+# (a FIFO or a socket) that the background process PEER_PID reads into
+# PATH.out; PATH must still be of TYPE, and PATH.out hold WANT.  On
+# failure the peer, which would wait forever, is stopped.
+write_to_peer() {
+    local peer=$1 path=$2 type=$3 format=$4 want=$5 got=0
+    "$VIGIL" sbom -q "$TMP/root" -o "$format=$path" 2>"$TMP/stderr" || got=$?
+    if [ "$got" != 0 ] || [ "$(stat -c %F "$path")" != "$type" ]; then
+        kill "$peer" 2>/dev/null || true
+        cat "$TMP/stderr" >&2
+        fail "$type: vigil exited $got, $path is now: $(stat -c %F "$path")"
+    fi
+    wait "$peer"
+    cmp -s "$path.out" "$want" || fail "the $type's reader did not get the $format document"
+}
+
 # A FIFO with a reader in the background.
 mkfifo "$TMP/fifo"
 cat "$TMP/fifo" >"$TMP/fifo.out" &
-reader=$!
-got=0
-"$VIGIL" sbom -q "$TMP/root" -o "cyclonedx-json=$TMP/fifo" 2>"$TMP/stderr" || got=$?
-if [ "$got" != 0 ] || [ "$(stat -c %F "$TMP/fifo")" != fifo ]; then
-    kill "$reader" 2>/dev/null || true
-    cat "$TMP/stderr" >&2
-    fail "FIFO: vigil exited $got, the FIFO is now: $(stat -c %F "$TMP/fifo")"
-fi
-wait "$reader"
-cmp -s "$TMP/fifo.out" "$TMP/want.cdx" || fail "the FIFO's reader did not get the SBOM"
+write_to_peer $! "$TMP/fifo" fifo cyclonedx-json "$TMP/want.cdx"
 echo "ok: a FIFO is written in place, its reader gets the SBOM"
 
 # A Unix socket: python3 accepts one connection and keeps what it reads.
@@ -140,15 +147,7 @@ while [ ! -e "$TMP/sock.out.ready" ]; do
     kill -0 "$server" 2>/dev/null || fail "the socket server did not start"
     sleep 0.05
 done
-got=0
-"$VIGIL" sbom -q "$TMP/root" -o "table=$TMP/sock" 2>"$TMP/stderr" || got=$?
-if [ "$got" != 0 ] || [ "$(stat -c %F "$TMP/sock")" != socket ]; then
-    kill "$server" 2>/dev/null || true
-    cat "$TMP/stderr" >&2
-    fail "socket: vigil exited $got, the socket is now: $(stat -c %F "$TMP/sock")"
-fi
-wait "$server"
-cmp -s "$TMP/sock.out" "$TMP/want.table" || fail "the socket's server did not get the table"
+write_to_peer "$server" "$TMP/sock" socket table "$TMP/want.table"
 echo "ok: a Unix socket is connected to and gets the table"
 
 # A block device (a loop device's numbers) is refused and left alone.
