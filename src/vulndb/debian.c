@@ -15,7 +15,8 @@
  * Dates are "DD Mon YYYY" or, in old entries, "Month DDth, YYYY".  Release
  * lines give a source package and its fixed version, or <not-affected>,
  * <unfixed>, <end-of-life>, or nothing but a note; a "(text)" after it is
- * an urgency ("(high)") or a note.  Mapping to the schema: docs/vulndb.md.
+ * an urgency ("(high)"), a note, or both ("(bug #324531; medium)").
+ * Mapping to the schema: docs/vulndb.md.
  *
  * JSON format: { package: { CVE: { "description": ..., "releases": {
  * codename: { "status": "resolved"|"open"|"undetermined",
@@ -65,6 +66,29 @@ static int is_urgency(const char *s, size_t len)
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strlen(words[i]) == len && strncmp(s, words[i], len) == 0)
             return 1;
+    return 0;
+}
+
+/* The urgency a "(note)" of a release line gives: the whole note
+ * ("(medium)") or one of its ';'-separated parts ("(bug #332424; medium)").
+ * Writes it into out; 0 when there is none. */
+static int note_urgency(const char *note, char *out, size_t outsz)
+{
+    const char *p = note;
+    while (*p) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        const char *start = p;
+        while (*p && *p != ';')
+            p++;
+        size_t len = (size_t)(p - start);
+        while (len > 0 && start[len - 1] == ' ')
+            len--;
+        if (len > 0 && is_urgency(start, len) && len < outsz) {
+            snprintf(out, outsz, "%.*s", (int)len, start);
+            return 1;
+        }
+    }
     return 0;
 }
 
@@ -272,14 +296,17 @@ static int flush_record(vdb_writer *w, vg_vulndb_source_report *src, tracker_rec
             status = "fixed";
             fixed = r->version;
         }
-        int urgency = r->note[0] && is_urgency(r->note, strlen(r->note));
+        /* A note that is only an urgency is not kept as a note as well. */
+        char urgency[32];
+        int has_urgency = note_urgency(r->note, urgency, sizeof urgency);
+        int only_urgency = has_urgency && strcmp(urgency, r->note) == 0;
         vdb_affected_row arow = {.adv = adv,
                                  .ecosystem = ecosystem,
                                  .name = r->package,
                                  .is_source = 1,
                                  .status = status,
-                                 .severity = urgency ? r->note : NULL,
-                                 .note = (!urgency && r->note[0]) ? r->note : NULL};
+                                 .severity = has_urgency ? urgency : NULL,
+                                 .note = (!only_urgency && r->note[0]) ? r->note : NULL};
         if ((st = vdb_add_affected(w, &arow, &aff)))
             return st;
         if ((fixed || !strcmp(status, "unfixed") || !strcmp(status, "end-of-life")) &&

@@ -77,14 +77,5 @@ int vdb_kev_json(vdb_writer *w, vg_vulndb_source_report *src, const char *file, 
 int vdb_kev_buffer(vdb_writer *w, vg_vulndb_source_report *src, const char *file, const char *data,
                    size_t len)
 {
-    json_error_t jerr;
-    json_t *root = json_loadb(data, len, 0, &jerr);
-    if (!root) {
-        src->records_read++;
-        vdb_skip(w, src, file, "invalid JSON: %s (line %d)", jerr.text, jerr.line);
-        return VG_OK;
-    }
-    int st = vdb_kev_json(w, src, file, root);
-    json_decref(root);
-    return st;
+    return vdb_json_buffer(w, src, file, data, len, 0, vdb_kev_json);
 }

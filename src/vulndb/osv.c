@@ -12,9 +12,19 @@
  * database_specific.severity when it is a string, affected packages with
  * ranges (events in order) and explicit versions.
  *
- * Leaves out: related, upstream, credits, ecosystem_specific, other
- * database_specific fields, affected entries without a package (GIT-only
- * entries the matcher cannot use).
+ * Red Hat family errata (AlmaLinux, Rocky Linux, Red Hat ecosystems) name
+ * the CVEs they fix in "related", not "aliases" (an erratum is not itself
+ * any one of those vulnerabilities, so OSV cannot call them aliases).  For
+ * vigil's purpose the erratum fixes exactly those CVEs, so their CVE ids
+ * are stored as aliases: a finding then carries its CVE ids, and the
+ * CVE's other records (NVD's CVSS, KEV) can be found.  Their rating, the
+ * "Important:" / "Moderate:" / "Critical:" / "Low:" prefix of the summary,
+ * is stored as the advisory's severity when no database_specific severity
+ * is given.
+ *
+ * Leaves out: related (other ecosystems), upstream, credits,
+ * ecosystem_specific, other database_specific fields, affected entries
+ * without a package (GIT-only entries the matcher cannot use).
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -30,16 +40,22 @@
 
 static const char *const event_kinds[] = {"introduced", "fixed", "last_affected", "limit"};
 
-/* A string field that is absent (NULL, ok) or a bounded string. */
 static int optional_string(const json_t *obj, const char *key, const char **out)
 {
-    json_t *v = json_object_get(obj, key);
-    *out = NULL;
-    if (!v || json_is_null(v))
+    return vdb_json_bounded(obj, key, OSV_STRING_MAX, out);
+}
+
+/* An absent field, or an array of ids (strings of at most OSV_ID_MAX). */
+static int optional_ids(const json_t *obj, const char *key)
+{
+    json_t *list = json_object_get(obj, key), *a;
+    size_t i;
+    if (!list || json_is_null(list))
         return 1;
-    if (!json_is_string(v) || json_string_length(v) > OSV_STRING_MAX)
+    if (!json_is_array(list))
         return 0;
-    *out = json_string_value(v);
+    json_array_foreach(list, i, a) if (!json_is_string(a) || json_string_length(a) > OSV_ID_MAX)
+        return 0;
     return 1;
 }
 
@@ -58,15 +74,10 @@ static const char *osv_check(json_t *rec)
         !optional_string(rec, "withdrawn", &s) || !optional_string(rec, "summary", &s) ||
         !optional_string(rec, "details", &s))
         return "a string field (modified, published, withdrawn, summary, details) is not a string";
-    json_t *aliases = json_object_get(rec, "aliases");
-    if (aliases && !json_is_null(aliases)) {
-        if (!json_is_array(aliases))
-            return "\"aliases\" is not an array";
-        size_t i;
-        json_t *a;
-        json_array_foreach(aliases, i, a) if (!json_is_string(a) || json_string_length(a) > OSV_ID_MAX)
-            return "an alias is not a string";
-    }
+    if (!optional_ids(rec, "aliases"))
+        return "\"aliases\" is not an array of ids";
+    if (!optional_ids(rec, "related"))
+        return "\"related\" is not an array of ids";
     json_t *refs = json_object_get(rec, "references");
     if (refs && !json_is_null(refs)) {
         if (!json_is_array(refs))
@@ -226,6 +237,47 @@ static int add_affected(vdb_writer *w, int64_t adv, json_t *a)
     return VG_OK;
 }
 
+/* Does the record fix packages of a Red Hat family distribution? */
+static int red_hat_family(json_t *rec)
+{
+    static const char *const families[] = {"AlmaLinux", "Rocky Linux", "Red Hat"};
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(rec, "affected"), i, a)
+    {
+        const char *eco = vdb_json_str(json_object_get(a, "package"), "ecosystem");
+        for (size_t f = 0; eco && f < sizeof families / sizeof families[0]; f++) {
+            size_t n = strlen(families[f]);
+            if (strncmp(eco, families[f], n) == 0 && (eco[n] == '\0' || eco[n] == ':'))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The rating a Red Hat family erratum puts before its summary
+ * ("Important: postgresql:16 security update"), or NULL. */
+static const char *red_hat_severity(const char *summary)
+{
+    static const char *const ratings[] = {"Critical", "Important", "Moderate", "Low"};
+    for (size_t i = 0; summary && i < sizeof ratings / sizeof ratings[0]; i++) {
+        size_t n = strlen(ratings[i]);
+        if (strncmp(summary, ratings[i], n) == 0 && summary[n] == ':')
+            return ratings[i];
+    }
+    return NULL;
+}
+
+/* Is id among the record's aliases already? */
+static int has_alias(json_t *rec, const char *id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(rec, "aliases"), i, v) if (strcmp(json_string_value(v), id) == 0)
+        return 1;
+    return 0;
+}
+
 int vdb_osv_record(vdb_writer *w, vg_vulndb_source_report *src, const char *file, json_t *rec)
 {
     src->records_read++;
@@ -247,6 +299,9 @@ int vdb_osv_record(vdb_writer *w, vg_vulndb_source_report *src, const char *file
     json_t *ds = json_object_get(rec, "database_specific");
     if (json_is_object(ds))
         row.severity = vdb_json_str(ds, "severity");
+    int errata = red_hat_family(rec);
+    if (errata && !row.severity)
+        row.severity = red_hat_severity(row.summary);
     int64_t adv;
     int inserted, st;
     if ((st = vdb_add_advisory(w, &row, &adv, &inserted)))
@@ -255,12 +310,20 @@ int vdb_osv_record(vdb_writer *w, vg_vulndb_source_report *src, const char *file
         src->records_duplicate++;
         return VG_OK;
     }
-    vdb_seen_date(src, row.modified ? row.modified : row.published);
+    /* Both: the Go database writes 0001-01-01 as modified when unknown. */
+    vdb_seen_date(src, row.modified);
+    vdb_seen_date(src, row.published);
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(rec, "aliases"), i, v)
     {
         if ((st = vdb_add_alias(w, adv, json_string_value(v))))
+            return st;
+    }
+    json_array_foreach(errata ? json_object_get(rec, "related") : NULL, i, v)
+    {
+        const char *id = json_string_value(v);
+        if (strncmp(id, "CVE-", 4) == 0 && !has_alias(rec, id) && (st = vdb_add_alias(w, adv, id)))
             return st;
     }
     json_array_foreach(json_object_get(rec, "references"), i, v)
@@ -283,16 +346,7 @@ int vdb_osv_record(vdb_writer *w, vg_vulndb_source_report *src, const char *file
 int vdb_osv_buffer(vdb_writer *w, vg_vulndb_source_report *src, const char *file, const char *data,
                    size_t len)
 {
-    json_error_t jerr;
-    json_t *rec = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!rec) {
-        src->records_read++;
-        vdb_skip(w, src, file, "invalid JSON: %s (line %d)", jerr.text, jerr.line);
-        return VG_OK;
-    }
-    int st = vdb_osv_record(w, src, file, rec);
-    json_decref(rec);
-    return st;
+    return vdb_json_buffer(w, src, file, data, len, JSON_REJECT_DUPLICATES, vdb_osv_record);
 }
 
 static int name_cmp(const void *a, const void *b)

@@ -21,14 +21,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vex/vex_internal.h"
 #include "vulndb/vulndb_internal.h"
 
 static const char *const schema_tables =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE source(name TEXT PRIMARY KEY, kind TEXT NOT NULL, location TEXT,"
     " etag TEXT, last_modified TEXT, fetched_at INTEGER NOT NULL, newest TEXT,"
+    " data_time INTEGER NOT NULL, data_basis TEXT NOT NULL,"
     " records_read INTEGER NOT NULL, records_imported INTEGER NOT NULL,"
-    " records_skipped INTEGER NOT NULL, records_duplicate INTEGER NOT NULL);"
+    " records_skipped INTEGER NOT NULL, records_duplicate INTEGER NOT NULL,"
+    " records_unused INTEGER NOT NULL);"
+    "CREATE TABLE source_ecosystem(ecosystem TEXT NOT NULL, source TEXT NOT NULL,"
+    " entries INTEGER NOT NULL, newest TEXT, data_time INTEGER NOT NULL,"
+    " PRIMARY KEY(ecosystem, source)) WITHOUT ROWID;"
     "CREATE TABLE advisory(adv INTEGER PRIMARY KEY, scope TEXT NOT NULL, id TEXT NOT NULL,"
     " source TEXT NOT NULL, modified TEXT, published TEXT, withdrawn TEXT,"
     " summary TEXT, details TEXT, severity TEXT, UNIQUE(scope, id));"
@@ -88,7 +94,7 @@ static void finalize_all(vdb_writer *w)
 {
     sqlite3_stmt **all[] = {&w->ins_advisory, &w->find_advisory, &w->ins_alias, &w->ins_reference,
                             &w->ins_severity, &w->ins_affected, &w->ins_range, &w->ins_event,
-                            &w->ins_version, &w->ins_kev};
+                            &w->ins_version, &w->ins_kev, &w->nvd_wanted};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -176,20 +182,85 @@ static int step_done(vdb_writer *w, sqlite3_stmt *s, const char *what)
     return st;
 }
 
+/* The date of the newest data of a source, best evidence first: dates in
+ * the feed itself, the server's Last-Modified, the file's modification
+ * time, and only when there is none of these the time it was read.  Data
+ * is never newer than the moment it was read. */
+static void source_data_time(vg_vulndb_source_report *r)
+{
+    if (r->newest_time > 0) {
+        r->data_time = r->newest_time;
+        r->data_basis = "data";
+    } else if (r->http_time > 0) {
+        r->data_time = r->http_time;
+        r->data_basis = "http";
+    } else if (r->file_time > 0) {
+        r->data_time = r->file_time;
+        r->data_basis = "file";
+    } else {
+        r->data_time = r->fetched_at;
+        r->data_basis = "fetched";
+    }
+    if (r->data_time > r->fetched_at)
+        r->data_time = r->fetched_at;
+}
+
+/* SQL functions used to summarise source_ecosystem: vdb_time(date) is
+ * the Unix time of a feed date, NULL when it is none (or before 1970, as
+ * the Go database's "unknown" 0001-01-01); vdb_newest(modified,
+ * published) is the later of the two that is a date, or NULL. */
+static void sql_vdb_time(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    int64_t t;
+    if (s && vdb_parse_time(s, &t) == 0 && t > 0)
+        sqlite3_result_int64(c, t);
+    else
+        sqlite3_result_null(c);
+}
+
+static void sql_vdb_newest(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    int64_t best = 0, t;
+    int which = -1;
+    for (int i = 0; i < argc; i++) {
+        const char *s = (const char *)sqlite3_value_text(argv[i]);
+        if (s && vdb_parse_time(s, &t) == 0 && t > best) {
+            best = t;
+            which = i;
+        }
+    }
+    if (which < 0)
+        sqlite3_result_null(c);
+    else
+        sqlite3_result_value(c, argv[which]);
+}
+
+/* One row per (ecosystem, source): what vg_vulndb_ecosystem_sources()
+ * returns, summarised once here instead of at every scan.  A record date
+ * later than the source's fetch time is cut to it, as for the source. */
+static const char *const summarise_ecosystems =
+    "INSERT INTO source_ecosystem(ecosystem, source, entries, newest, data_time)"
+    " SELECT f.ecosystem, a.source, count(*), max(vdb_newest(a.modified, a.published)),"
+    "  coalesce(min(max(vdb_time(vdb_newest(a.modified, a.published))), s.fetched_at), s.data_time)"
+    " FROM affected f JOIN advisory a ON a.adv = f.adv JOIN source s ON s.name = a.source"
+    " GROUP BY f.ecosystem, a.source;";
+
 int vdb_writer_finish(vdb_writer *w)
 {
     int st = VG_OK;
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(w->db,
                            "INSERT INTO source(name,kind,location,etag,last_modified,fetched_at,newest,"
-                           "records_read,records_imported,records_skipped,records_duplicate)"
-                           " VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                           "data_time,data_basis,records_read,records_imported,records_skipped,"
+                           "records_duplicate,records_unused) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &s, NULL) != SQLITE_OK) {
         st = db_fail(w, "prepare");
         goto out;
     }
     for (size_t i = 0; i < w->report->nsources && st == VG_OK; i++) {
-        const vg_vulndb_source_report *r = &w->report->sources[i];
+        vg_vulndb_source_report *r = &w->report->sources[i];
+        source_data_time(r);
         bind_text(s, 1, r->name);
         bind_text(s, 2, r->kind);
         bind_text(s, 3, r->location);
@@ -197,15 +268,26 @@ int vdb_writer_finish(vdb_writer *w)
         bind_text(s, 5, r->last_modified);
         sqlite3_bind_int64(s, 6, r->fetched_at);
         bind_text(s, 7, r->newest[0] ? r->newest : NULL);
-        sqlite3_bind_int64(s, 8, r->records_read);
-        sqlite3_bind_int64(s, 9, r->records_imported);
-        sqlite3_bind_int64(s, 10, r->records_skipped);
-        sqlite3_bind_int64(s, 11, r->records_duplicate);
+        sqlite3_bind_int64(s, 8, r->data_time);
+        bind_text(s, 9, r->data_basis);
+        sqlite3_bind_int64(s, 10, r->records_read);
+        sqlite3_bind_int64(s, 11, r->records_imported);
+        sqlite3_bind_int64(s, 12, r->records_skipped);
+        sqlite3_bind_int64(s, 13, r->records_duplicate);
+        sqlite3_bind_int64(s, 14, r->records_unused);
         st = step_done(w, s, "write sources");
     }
     sqlite3_finalize(s);
     if (st != VG_OK)
         goto out;
+    if (sqlite3_create_function_v2(w->db, "vdb_time", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                   sql_vdb_time, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function_v2(w->db, "vdb_newest", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                   sql_vdb_newest, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(w->db, summarise_ecosystems, NULL, NULL, NULL) != SQLITE_OK) {
+        st = db_fail(w, "summarise ecosystems");
+        goto out;
+    }
     char meta[256];
     snprintf(meta, sizeof meta,
              "INSERT INTO meta VALUES('schema_version','%d');"
@@ -278,15 +360,33 @@ void vdb_skip(vdb_writer *w, vg_vulndb_source_report *src, const char *file, con
         src->reasons[src->nreasons++] = reason;
 }
 
+int vdb_parse_time(const char *s, int64_t *out)
+{
+    /* NVD writes its times without a zone ("2019-08-06T16:15:11.720"), in
+     * UTC: give them one and parse as RFC 3339. */
+    char buf[64];
+    size_t n = s ? strlen(s) : 0;
+    if (n < 10 || n >= sizeof buf - 1)
+        return -1;
+    memcpy(buf, s, n + 1);
+    if (n >= 19 && !strpbrk(buf + 19, "Zz+-")) {
+        buf[n] = 'Z';
+        buf[n + 1] = '\0';
+    }
+    return vex_parse_time(buf, out);
+}
+
 void vdb_seen_date(vg_vulndb_source_report *src, const char *date)
 {
-    /* RFC 3339 and YYYY-MM-DD order as strings; ignore anything else and
-     * the zero date the Go database uses for "unknown". */
-    if (!date || strlen(date) < 10 || !isdigit((unsigned char)date[0]) ||
-        strncmp(date, "0001-", 5) == 0)
+    /* Anything that is no date is ignored, and so is the zero date the Go
+     * database uses for "unknown" (and any other before 1970). */
+    int64_t t;
+    if (!date || vdb_parse_time(date, &t) != 0 || t <= 0)
         return;
-    if (strcmp(date, src->newest) > 0)
+    if (t > src->newest_time) {
+        src->newest_time = t;
         snprintf(src->newest, sizeof src->newest, "%s", date);
+    }
 }
 
 void vdb_unrecognised(vdb_writer *w, const char *path)
@@ -452,6 +552,33 @@ const char *vdb_json_str(const json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
+int vdb_json_bounded(const json_t *obj, const char *key, size_t max, const char **out)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 1;
+    if (!json_is_string(v) || json_string_length(v) > max)
+        return 0;
+    *out = json_string_value(v);
+    return 1;
+}
+
+int vdb_json_buffer(vdb_writer *w, vg_vulndb_source_report *src, const char *file, const char *data,
+                    size_t len, size_t flags, vdb_json_importer import)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(data, len, flags, &jerr);
+    if (!root) {
+        src->records_read++;
+        vdb_skip(w, src, file, "invalid JSON: %s (line %d)", jerr.text, jerr.line);
+        return VG_OK;
+    }
+    int st = import(w, src, file, root);
+    json_decref(root);
+    return st;
+}
+
 int vdb_read_file(vg_ctx *ctx, const char *path, size_t max, vg_buf *out)
 {
     vg_buf_init(out, max);
@@ -499,7 +626,8 @@ struct vg_vulndb {
     sqlite3 *db;
     sqlite3_stmt *q_affected, *q_ranges, *q_events, *q_versions;
     sqlite3_stmt *q_advisories, *q_adv_aliases, *q_adv_severity, *q_adv_refs;
-    sqlite3_stmt *q_aliases, *q_kev, *q_sources, *q_age, *q_eco_sources;
+    sqlite3_stmt *q_aliases, *q_kev, *q_sources, *q_eco_sources;
+    char *path;          /* for messages */
 };
 
 int vg_vulndb_default_path(vg_ctx *ctx, vg_buf *out)
@@ -526,26 +654,74 @@ void vg_vulndb_close(vg_vulndb *db)
         return;
     sqlite3_stmt *all[] = {db->q_affected,  db->q_ranges,    db->q_events,     db->q_versions,
                            db->q_advisories, db->q_adv_aliases, db->q_adv_severity, db->q_adv_refs,
-                           db->q_aliases,   db->q_kev,       db->q_sources,    db->q_age,
-                           db->q_eco_sources};
+                           db->q_aliases,   db->q_kev,       db->q_sources,    db->q_eco_sources};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     sqlite3_close(db->db);
+    free(db->path);
     free(db);
+}
+
+int vg_vulndb_shell_word(vg_buf *out, const char *word)
+{
+    int plain = word[0] != '\0' && word[0] != '-';
+    for (const char *p = word; plain && *p; p++)
+        plain = isalnum((unsigned char)*p) || strchr("/._-+,:=@%", *p);
+    if (plain)
+        return vg_buf_addstr(out, word);
+    /* Single quotes keep everything but a quote, which is written '\''. */
+    int st = vg_buf_addc(out, '\'');
+    for (const char *p = word; st == VG_OK && *p; p++)
+        st = *p == '\'' ? vg_buf_addstr(out, "'\\''") : vg_buf_addc(out, *p);
+    return st == VG_OK ? vg_buf_addc(out, '\'') : st;
+}
+
+void vg_vulndb_update_command(const char *path, int force, char *out, size_t outsz)
+{
+    vg_buf cmd, def;
+    vg_buf_init(&cmd, outsz ? outsz - 1 : 0);
+    vg_ctx c;
+    vg_ctx_init(&c);
+    int is_default = vg_vulndb_default_path(&c, &def) == VG_OK && path && strcmp(def.data, path) == 0;
+    vg_buf_free(&def);
+    vg_ctx_free(&c);
+    int st = vg_buf_addstr(&cmd, "vigil db update");
+    if (st == VG_OK && path && !is_default && (st = vg_buf_addstr(&cmd, " --db ")) == VG_OK)
+        st = vg_vulndb_shell_word(&cmd, path);
+    if (st == VG_OK && force)
+        st = vg_buf_addstr(&cmd, " --force");
+    if (outsz)
+        snprintf(out, outsz, "%s", st == VG_OK && cmd.data ? cmd.data : "vigil db update");
+    vg_buf_free(&cmd);
 }
 
 /* The first 16 bytes of every SQLite 3 database file. */
 static const char sqlite_magic[16] = "SQLite format 3";
 
+/* Refuses a file that is not a usable vigil database (what says what it
+ * is), saying how to replace it: by the exact command, or by removing the
+ * exact file. */
+static int refuse_foreign(vg_ctx *ctx, const char *path, const char *what)
+{
+    char cmd[4300];
+    vg_vulndb_update_command(path, 1, cmd, sizeof cmd);
+    return vg_error(ctx, VG_ERR_FORMAT,
+                    "%s: %s: replace it with %s (or vigil db build --from DIR with the same --db and"
+                    " --force), or remove %s",
+                    path, what, cmd, path);
+}
+
 int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
 {
     *out = NULL;
+    char cmd[4300];
+    vg_vulndb_update_command(path, 0, cmd, sizeof cmd);
     FILE *f = fopen(path, "rb");
     if (!f) {
         if (errno == ENOENT)
             return vg_error(ctx, VG_ERR_NOT_FOUND,
-                            "%s: no vulnerability database: run vigil db update (or vigil db build --from DIR)",
-                            path);
+                            "%s: no vulnerability database: run %s (or vigil db build --from DIR)", path,
+                            cmd);
         return vg_error(ctx, errno == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO, "%s: %s", path,
                         strerror(errno));
     }
@@ -553,13 +729,12 @@ int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
     size_t got = fread(head, 1, sizeof head, f);
     fclose(f);
     if (got != sizeof head || memcmp(head, sqlite_magic, sizeof head) != 0)
-        return vg_error(ctx, VG_ERR_FORMAT,
-                        "%s: not a vigil vulnerability database (not an SQLite file): "
-                        "remove it and run vigil db update",
-                        path);
+        return refuse_foreign(ctx, path, "not a vigil vulnerability database (not an SQLite file)");
     vg_vulndb *db = calloc(1, sizeof *db);
-    if (!db)
+    if (!db || !(db->path = strdup(path))) {
+        free(db);
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
     if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         int st = vg_error(ctx, VG_ERR_IO, "%s: cannot open: %s", path,
                           db->db ? sqlite3_errmsg(db->db) : "out of memory");
@@ -578,28 +753,31 @@ int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
         version = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
     s = NULL;
-    if (sqlite3_prepare_v2(db->db, "SELECT value FROM meta WHERE key='generator'", -1, &s, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        have_meta = 1;
+    int rc = sqlite3_prepare_v2(db->db, "SELECT value FROM meta WHERE key='generator'", -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    have_meta = rc == SQLITE_ROW && sqlite3_column_text(s, 0) &&
+                strcmp((const char *)sqlite3_column_text(s, 0), "vigil") == 0;
+    char why[300];
+    snprintf(why, sizeof why, "a damaged vigil vulnerability database (%s)", sqlite3_errmsg(db->db));
     sqlite3_finalize(s);
-    if (version < 0) {
-        int st = vg_error(ctx, VG_ERR_FORMAT, "%s: damaged database (%s): run vigil db update", path,
-                          sqlite3_errmsg(db->db));
+    /* An SQLite file that cannot be read (truncated, overwritten) is
+     * damaged, not someone else's. */
+    int damaged = rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB || rc == SQLITE_IOERR;
+    if (version < 0 || damaged) {
         vg_vulndb_close(db);
-        return st;
+        return refuse_foreign(ctx, path, why);
     }
     if (!have_meta) {
         vg_vulndb_close(db);
-        return vg_error(ctx, VG_ERR_FORMAT,
-                        "%s: an SQLite file, but not a vigil vulnerability database", path);
+        return refuse_foreign(ctx, path, "an SQLite file, but not a vigil vulnerability database");
     }
     if (version != VG_VULNDB_SCHEMA_VERSION) {
         vg_vulndb_close(db);
         return vg_error(ctx, VG_ERR_UNSUPPORTED,
-                        "%s: database schema version %d is %s than this vigil's (%d): run vigil db update",
-                        path, version, version > VG_VULNDB_SCHEMA_VERSION ? "newer" : "older",
-                        VG_VULNDB_SCHEMA_VERSION);
+                        "%s: database schema version %d is %s than this vigil's (%d): run %s", path,
+                        version, version > VG_VULNDB_SCHEMA_VERSION ? "newer" : "older",
+                        VG_VULNDB_SCHEMA_VERSION, cmd);
     }
     struct {
         sqlite3_stmt **stmt;
@@ -624,21 +802,18 @@ int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
          "SELECT cve, vendor, product, name, date_added, due_date, ransomware, short_description,"
          " required_action FROM kev WHERE cve = ?"},
         {&db->q_sources,
-         "SELECT name, kind, location, newest, fetched_at, records_read, records_imported,"
-         " records_skipped FROM source ORDER BY name"},
-        {&db->q_age, "SELECT count(*), min(fetched_at) FROM source"},
+         "SELECT name, kind, location, newest, fetched_at, data_time, data_basis, records_read,"
+         " records_imported, records_skipped, records_unused FROM source ORDER BY name"},
         {&db->q_eco_sources,
-         "SELECT a.source, count(*), max(max(coalesce(a.modified, ''), coalesce(a.published, '')))"
-         " FROM affected f JOIN advisory a ON a.adv = f.adv"
-         " WHERE f.ecosystem = ? GROUP BY a.source ORDER BY a.source"},
+         "SELECT source, entries, newest, data_time FROM source_ecosystem WHERE ecosystem = ?"
+         " ORDER BY source"},
     };
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
         if (sqlite3_prepare_v3(db->db, queries[i].sql, -1, SQLITE_PREPARE_PERSISTENT,
                                queries[i].stmt, NULL) != SQLITE_OK) {
-            int st = vg_error(ctx, VG_ERR_FORMAT, "%s: not a usable vulnerability database (%s): run vigil db update",
-                              path, sqlite3_errmsg(db->db));
+            snprintf(why, sizeof why, "a damaged vigil vulnerability database (%s)", sqlite3_errmsg(db->db));
             vg_vulndb_close(db);
-            return st;
+            return refuse_foreign(ctx, path, why);
         }
     }
     *out = db;
@@ -954,6 +1129,25 @@ int vg_vulndb_kev(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *cve, 
     return VG_OK;
 }
 
+/* The family of a source: the same feed for other releases.  A source
+ * whose family holds much newer data is taken as ended (docs/vulndb.md,
+ * "Age"): "osv:Debian:12" -> "osv:Debian", "alpine:v3.10/main" ->
+ * "alpine", "debian:DSA"/"DLA"/"DTSA" -> "debian:list"; others are their
+ * own family. */
+static void source_family(const char *name, char *out, size_t outsz)
+{
+    if (strncmp(name, "osv:", 4) == 0) {
+        const char *colon = strchr(name + 4, ':');
+        snprintf(out, outsz, "%.*s", colon ? (int)(colon - name) : (int)strlen(name), name);
+    } else if (strncmp(name, "alpine:", 7) == 0) {
+        snprintf(out, outsz, "alpine");
+    } else if (strncmp(name, "debian:", 7) == 0 && strcmp(name, "debian:json") != 0) {
+        snprintf(out, outsz, "debian:list");
+    } else {
+        snprintf(out, outsz, "%s", name);
+    }
+}
+
 int vg_vulndb_sources(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, vg_vulndb_source_info **out,
                       size_t *n)
 {
@@ -976,15 +1170,28 @@ int vg_vulndb_sources(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, vg_vulndb_sou
         i->location = col(arena, s, 2, &oom);
         i->newest = col(arena, s, 3, &oom);
         i->fetched_at = sqlite3_column_int64(s, 4);
-        i->records_read = sqlite3_column_int64(s, 5);
-        i->records_imported = sqlite3_column_int64(s, 6);
-        i->records_skipped = sqlite3_column_int64(s, 7);
+        i->data_time = sqlite3_column_int64(s, 5);
+        i->data_basis = col(arena, s, 6, &oom);
+        i->records_read = sqlite3_column_int64(s, 7);
+        i->records_imported = sqlite3_column_int64(s, 8);
+        i->records_skipped = sqlite3_column_int64(s, 9);
+        i->records_unused = sqlite3_column_int64(s, 10);
     }
     sqlite3_reset(s);
     if (oom)
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     if (rc != SQLITE_DONE)
         return query_fail(ctx, db);
+    /* At most a few hundred sources: the quadratic family scan is cheap. */
+    for (size_t i = 0; i < count; i++) {
+        char fi[256], fj[256];
+        source_family(items[i].name ? items[i].name : "", fi, sizeof fi);
+        for (size_t j = 0; j < count; j++) {
+            source_family(items[j].name ? items[j].name : "", fj, sizeof fj);
+            if (strcmp(fi, fj) == 0 && items[j].data_time - items[i].data_time > VG_VULNDB_MAX_AGE_DEFAULT)
+                items[i].ended = 1;
+        }
+    }
     *out = items;
     *n = count;
     return VG_OK;
@@ -995,6 +1202,11 @@ int vg_vulndb_ecosystem_sources(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, con
 {
     *out = NULL;
     *n = 0;
+    vg_vulndb_source_info *sources;
+    size_t nsources;
+    int st = vg_vulndb_sources(ctx, db, arena, &sources, &nsources);
+    if (st != VG_OK)
+        return st;
     sqlite3_stmt *s = db->q_eco_sources;
     sqlite3_bind_text(s, 1, ecosystem, -1, SQLITE_TRANSIENT);
     vg_vulndb_ecosystem_source *items = NULL;
@@ -1011,6 +1223,10 @@ int vg_vulndb_ecosystem_sources(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, con
         e->source = col(arena, s, 0, &oom);
         e->entries = sqlite3_column_int64(s, 1);
         e->newest = col(arena, s, 2, &oom);
+        e->data_time = sqlite3_column_int64(s, 3);
+        for (size_t i = 0; i < nsources && e->source; i++)
+            if (sources[i].name && strcmp(sources[i].name, e->source) == 0)
+                e->ended = sources[i].ended;
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -1026,15 +1242,28 @@ int vg_vulndb_ecosystem_sources(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, con
 int vg_vulndb_age(vg_ctx *ctx, vg_vulndb *db, time_t now, int64_t *age_seconds)
 {
     *age_seconds = 0;
-    sqlite3_stmt *s = db->q_age;
-    int rc = sqlite3_step(s);
-    int64_t count = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    int64_t oldest = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW)
-        return query_fail(ctx, db);
-    if (count == 0)
-        return vg_error(ctx, VG_ERR_FORMAT, "the vulnerability database has no sources: run vigil db update");
-    *age_seconds = (int64_t)now - oldest;
+    vg_arena arena;
+    vg_arena_init(&arena);
+    vg_vulndb_source_info *src;
+    size_t n;
+    int st = vg_vulndb_sources(ctx, db, &arena, &src, &n);
+    int64_t oldest = 0;
+    int have = 0;
+    for (size_t i = 0; st == VG_OK && i < n; i++) {
+        if (!src[i].ended && (!have || src[i].data_time < oldest)) {
+            oldest = src[i].data_time;
+            have = 1;
+        }
+    }
+    vg_arena_free(&arena);
+    if (st != VG_OK)
+        return st;
+    if (!have) {
+        char cmd[4300];
+        vg_vulndb_update_command(db->path, 0, cmd, sizeof cmd);
+        return vg_error(ctx, VG_ERR_FORMAT, "%s: the vulnerability database has no sources: run %s",
+                        db->path, cmd);
+    }
+    *age_seconds = (int64_t)now > oldest ? (int64_t)now - oldest : 0;
     return VG_OK;
 }

@@ -4,20 +4,19 @@
  * or from the public feeds / a mirror / a local mirror directory
  * (vg_vulndb_update, `vigil db update`), downloaded with libcurl.
  *
- * Both write a NEW database file beside the old one (DB.new-XXXXXX),
- * fsync it and rename it over the old one: a failed or killed build leaves
- * the previous database as it was.  DB.lock (flock) keeps two builds apart;
- * the one holding it removes temporary files that killed builds left.
+ * Both write a NEW database file beside the old one (target.c: DB.new-*,
+ * the lock DB.lock, the checked rename): a failed or killed build leaves
+ * the previous database as it was.
  *
- * Downloads: conditional requests (If-None-Match / If-Modified-Since with the
- * validators stored in the current database's source table), retries with
- * exponential backoff on transient failures (connection, timeouts, HTTP 5xx
- * and 429), proxies from the environment (libcurl's http_proxy,
- * https_proxy, no_proxy), redirects followed (at most 5), http and https
- * only.  A download lands in a temporary directory; once the new database is
- * built the downloads move to DB.feeds/, where a later 304 answer finds them.
- * What is verified: HTTP status, complete transfer (length), zip CRCs
- * (libarchive), JSON syntax; the feeds carry no signatures to check.
+ * Downloads (download.c; "nvd" through its API, nvd_api.c): conditional
+ * requests with the validators stored in the current database's source
+ * table.  A download lands in a private temporary directory DB.fetch-*;
+ * once the new database is built the downloads move to DB.feeds/, where a
+ * later 304 answer finds them.  Every name in DB.feeds/ and DB.fetch-* is
+ * used relative to a descriptor of its directory, without following links:
+ * a cached file that is a link is not reused (the download replaces the
+ * link).  What is verified: HTTP status, complete transfer (length), zip
+ * CRCs (libarchive), JSON syntax; the feeds carry no signatures to check.
  *
  * Source names, default URLs, the mirror layout and the recognition rules
  * for --from are documented in docs/vulndb.md.
@@ -36,25 +35,24 @@
 
 #include "vulndb/vulndb_internal.h"
 
-#ifndef VIGIL_VERSION
-#define VIGIL_VERSION "0"
-#endif
-
 #define PEEK_MAX 65536
 #define FULL_CLASSIFY_MAX ((size_t)4 << 20)
 #define PLAN_MAX 100000
-#define DOWNLOAD_MAX ((curl_off_t)4 << 30)
 
 enum item_kind { ITEM_OSV_DIR, ITEM_OSV_ZIP, ITEM_OSV_FILE, ITEM_SECDB, ITEM_DEBIAN_LIST,
-                 ITEM_DEBIAN_JSON, ITEM_KEV };
+                 ITEM_DEBIAN_JSON, ITEM_KEV, ITEM_NVD, ITEM_NVD_RECORD };
 
-static const char *const kind_names[] = {"osv", "osv", "osv", "secdb", "debian-list", "debian-json", "kev"};
+static const char *const kind_names[] = {"osv", "osv", "osv", "secdb", "debian-list", "debian-json",
+                                         "kev", "nvd", "nvd"};
 
 typedef struct plan_item {
     char *source;   /* source name */
     char *path;     /* file or directory to import */
     char *location; /* what the source table records (path or URL) */
     enum item_kind kind;
+    size_t seq;     /* order of planning (NVD pages: newest first) */
+    int local;      /* a file of the user's (--from): its modification time dates it */
+    int nofollow;   /* a cached file: opened without following a link */
     /* update only */
     char *etag, *last_modified;
     int not_modified;
@@ -85,15 +83,25 @@ static int plan_add(vg_ctx *ctx, plan *p, const char *source, const char *path, 
     it->path = vg_arena_strdup(&p->arena, path);
     it->location = it->path;
     it->kind = kind;
+    it->seq = p->n;
+    it->local = 1;
     if (!it->source || !it->path)
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     p->n++;
     return VG_OK;
 }
 
+/* Sources in name order, each one's files in path order; except "nvd",
+ * last (it keeps the CVEs the others name, so they must all be in) and
+ * in planning order (pages newest first). */
 static int plan_cmp(const void *a, const void *b)
 {
     const plan_item *x = a, *y = b;
+    int xn = strcmp(x->source, "nvd") == 0, yn = strcmp(y->source, "nvd") == 0;
+    if (xn != yn)
+        return xn - yn;
+    if (xn)
+        return x->seq < y->seq ? -1 : x->seq > y->seq;
     int c = strcmp(x->source, y->source);
     return c ? c : strcmp(x->path, y->path);
 }
@@ -140,7 +148,8 @@ static int is_alpine_release(const char *s)
 
 /* ---- recognition of --from inputs ---- */
 
-typedef enum { JSON_UNKNOWN, JSON_OSV, JSON_SECDB, JSON_KEV, JSON_DEBIAN, JSON_SCHEMA } json_class;
+typedef enum { JSON_UNKNOWN, JSON_OSV, JSON_SECDB, JSON_KEV, JSON_DEBIAN, JSON_SCHEMA, JSON_NVD,
+               JSON_NVD_RECORD } json_class;
 
 static json_class classify_json(json_t *root)
 {
@@ -151,6 +160,17 @@ static json_class classify_json(json_t *root)
     if (json_is_array(json_object_get(root, "vulnerabilities")) &&
         (json_object_get(root, "catalogVersion") || json_object_get(root, "dateReleased")))
         return JSON_KEV;
+    /* NVD: an API answer or 2.0 feed ("format": "NVD_CVE"), or one of its
+     * "cve" objects (id CVE-..., NVD's lastModified/vulnStatus, no OSV
+     * "modified"; it may hold an "affected" of its own). */
+    const char *format = json_string_value(json_object_get(root, "format"));
+    if (json_is_array(json_object_get(root, "vulnerabilities")) &&
+        ((format && strcmp(format, "NVD_CVE") == 0) || json_object_get(root, "totalResults")))
+        return JSON_NVD;
+    const char *id = json_string_value(json_object_get(root, "id"));
+    if (id && strncmp(id, "CVE-", 4) == 0 && !json_object_get(root, "modified") &&
+        (json_object_get(root, "lastModified") || json_object_get(root, "vulnStatus")))
+        return JSON_NVD_RECORD;
     json_t *packages = json_object_get(root, "packages");
     if ((json_is_array(packages) || json_is_null(packages)) &&
         (json_object_get(root, "distroversion") || json_object_get(root, "reponame") ||
@@ -182,6 +202,8 @@ static json_class classify_json_peek(const char *head, size_t len)
         c = JSON_SCHEMA;
     else if (strstr(h, "\"catalogVersion\"") && strstr(h, "\"vulnerabilities\""))
         c = JSON_KEV;
+    else if (strstr(h, "\"NVD_CVE\"") && strstr(h, "\"vulnerabilities\""))
+        c = JSON_NVD;
     else if (strstr(h, "\"packages\"") && (strstr(h, "\"distroversion\"") || strstr(h, "\"reponame\"")))
         c = JSON_SECDB;
     else if (strstr(h, "\"releases\"") && (strstr(h, "\"CVE-") || strstr(h, "\"TEMP-")))
@@ -342,6 +364,10 @@ static int plan_file(vg_ctx *ctx, vdb_writer *w, plan *p, const char *path)
         case JSON_OSV:
             snprintf(source, sizeof source, "osv:%s", parent[0] ? parent : stem);
             return plan_add(ctx, p, source, path, ITEM_OSV_FILE);
+        case JSON_NVD:
+            return plan_add(ctx, p, "nvd", path, ITEM_NVD);
+        case JSON_NVD_RECORD:
+            return plan_add(ctx, p, "nvd", path, ITEM_NVD_RECORD);
         case JSON_SECDB:
         case JSON_UNKNOWN:
             break;
@@ -441,7 +467,8 @@ static int import_json_file(vdb_writer *w, vg_vulndb_source_report *src, const p
     vg_buf data;
     vg_ctx rctx;
     vg_ctx_init(&rctx);
-    if (vdb_read_file(&rctx, it->path, VDB_JSON_MAX, &data) != VG_OK) {
+    size_t max = it->kind == ITEM_NVD_RECORD ? VDB_RECORD_MAX : VDB_JSON_MAX;
+    if (vdb_read_file(&rctx, it->path, max, &data) != VG_OK) {
         src->records_read++;
         vdb_skip(w, src, it->path, "%s", rctx.message);
         vg_ctx_free(&rctx);
@@ -459,6 +486,9 @@ static int import_json_file(vdb_writer *w, vg_vulndb_source_report *src, const p
         break;
     case ITEM_OSV_FILE:
         st = vdb_osv_buffer(w, src, it->path, d, data.len);
+        break;
+    case ITEM_NVD_RECORD:
+        st = vdb_nvd_record_buffer(w, src, it->path, d, data.len);
         break;
     default: {
         json_error_t jerr;
@@ -478,6 +508,20 @@ static int import_json_file(vdb_writer *w, vg_vulndb_source_report *src, const p
     return st;
 }
 
+/* An NVD document, streamed from its file. */
+static int import_nvd(vdb_writer *w, vg_vulndb_source_report *src, const plan_item *it)
+{
+    int fd = open(it->path, O_RDONLY | O_CLOEXEC | (it->nofollow ? O_NOFOLLOW : 0));
+    if (fd < 0) {
+        src->records_read++;
+        vdb_skip(w, src, it->path, "%s", strerror(errno));
+        return VG_OK;
+    }
+    int st = vdb_nvd_document_fd(w, src, it->path, fd);
+    close(fd);
+    return st;
+}
+
 static int import_item(vdb_writer *w, const plan_item *it, int64_t fetched_at)
 {
     vg_vulndb_source_report *src = vdb_source(w, it->source, kind_names[it->kind], it->location);
@@ -491,6 +535,14 @@ static int import_item(vdb_writer *w, const plan_item *it, int64_t fetched_at)
         src->etag = vg_arena_strdup(&w->report->arena, it->etag);
     if (it->last_modified && !src->last_modified)
         src->last_modified = vg_arena_strdup(&w->report->arena, it->last_modified);
+    int64_t http = vdb_http_time(it->last_modified);
+    if (http > src->http_time)
+        src->http_time = http;
+    /* A local file is dated by its modification time (what a web server
+     * would send as Last-Modified), for feeds that carry no dates. */
+    struct stat fst;
+    if (it->local && it->kind != ITEM_OSV_DIR && stat(it->path, &fst) == 0 && fst.st_mtime > src->file_time)
+        src->file_time = (int64_t)fst.st_mtime;
     switch (it->kind) {
     case ITEM_OSV_DIR:
         return vdb_osv_dir(w, src, it->path);
@@ -498,203 +550,23 @@ static int import_item(vdb_writer *w, const plan_item *it, int64_t fetched_at)
         return vdb_osv_zip(w, src, it->path);
     case ITEM_DEBIAN_LIST:
         return vdb_debian_list_file(w, src, it->path);
+    case ITEM_NVD:
+        return import_nvd(w, src, it);
     default:
         return import_json_file(w, src, it);
     }
 }
 
-/* ---- the new file beside the old one ---- */
-
-typedef struct target {
-    char *path;     /* the database */
-    char *dir;      /* its directory */
-    char *tmp;      /* DB.new-XXXXXX while building */
-    int lock_fd;
-} target;
-
-static void target_release(target *t)
+/* Imports every item of the plan into the new file of t. */
+static int build_plan(vg_ctx *ctx, vdb_target *t, plan *p, vg_vulndb_report *report, int64_t fetched_at)
 {
-    if (t->tmp) {
-        unlink(t->tmp);
-        free(t->tmp);
-    }
-    if (t->lock_fd >= 0)
-        close(t->lock_fd);
-    free(t->dir);
-    free(t->path);
-    memset(t, 0, sizeof *t);
-    t->lock_fd = -1;
-}
-
-static int mkdir_parents(const char *dir)
-{
-    char *p = strdup(dir);
-    if (!p)
-        return -1;
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *s = '/';
-    }
-    int rc = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
-}
-
-/* Refuses to replace a file that is not a vigil vulnerability database. */
-static int check_replaceable(vg_ctx *ctx, const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? VG_OK : vg_error(ctx, VG_ERR_IO, "%s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return vg_error(ctx, VG_ERR_USAGE, "%s: not a regular file; refusing to replace it", path);
-    if (st.st_size == 0)
-        return VG_OK;
-    vg_vulndb *db;
-    vg_ctx octx;
-    vg_ctx_init(&octx);
-    int rc = vg_vulndb_open(&octx, path, &db);
-    int st2 = VG_OK;
-    if (rc == VG_OK)
-        vg_vulndb_close(db);
-    else if (rc == VG_ERR_FORMAT)
-        st2 = vg_error(ctx, VG_ERR_FORMAT,
-                       "%s: exists and is not a vigil vulnerability database; refusing to replace "
-                       "it (remove it or choose another --db)",
-                       path);
-    else if (rc == VG_ERR_PERMISSION)
-        st2 = vg_error(ctx, rc, "%s", octx.message);
-    vg_ctx_free(&octx);
-    return st2;
-}
-
-/* Removes DB.new-* and DB.fetch-* left by killed builds (we hold the lock). */
-static void remove_stale(const target *t)
-{
-    DIR *d = opendir(t->dir);
-    if (!d)
-        return;
-    const char *base = base_name(t->path);
-    size_t blen = strlen(base);
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (strncmp(e->d_name, base, blen) != 0)
-            continue;
-        const char *rest = e->d_name + blen;
-        if (strncmp(rest, ".new-", 5) != 0 && strncmp(rest, ".fetch-", 7) != 0)
-            continue;
-        char p[8192];
-        if ((size_t)snprintf(p, sizeof p, "%s/%s", t->dir, e->d_name) >= sizeof p)
-            continue;
-        if (strncmp(rest, ".new-", 5) == 0) {
-            unlink(p);
-        } else {
-            char **names;
-            size_t n;
-            vg_ctx c;
-            vg_ctx_init(&c);
-            if (list_dir(&c, p, &names, &n) == VG_OK) {
-                for (size_t i = 0; i < n; i++) {
-                    char f[8192];
-                    if ((size_t)snprintf(f, sizeof f, "%s/%s", p, names[i]) < sizeof f)
-                        unlink(f);
-                }
-                free_names(names, n);
-            }
-            vg_ctx_free(&c);
-            rmdir(p);
-        }
-    }
-    closedir(d);
-}
-
-static int target_prepare(vg_ctx *ctx, target *t, const char *db_path)
-{
-    memset(t, 0, sizeof *t);
-    t->lock_fd = -1;
-    if (!db_path || !db_path[0])
-        return vg_error(ctx, VG_ERR_USAGE, "no database path");
-    t->path = strdup(db_path);
-    const char *slash = strrchr(db_path, '/');
-    t->dir = slash ? (slash == db_path ? strdup("/") : strndup(db_path, (size_t)(slash - db_path)))
-                   : strdup(".");
-    if (!t->path || !t->dir)
-        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    int st = check_replaceable(ctx, db_path);
-    if (st != VG_OK)
-        return st;
-    if (mkdir_parents(t->dir) != 0)
-        return vg_error(ctx, errno == EACCES || errno == EROFS ? VG_ERR_PERMISSION : VG_ERR_IO,
-                        "%s: cannot create the database directory: %s", t->dir, strerror(errno));
-    char lock[8192];
-    if ((size_t)snprintf(lock, sizeof lock, "%s.lock", db_path) >= sizeof lock)
-        return vg_error(ctx, VG_ERR_LIMIT, "%s: path too long", db_path);
-    t->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (t->lock_fd < 0)
-        return vg_error(ctx, errno == EACCES || errno == EROFS ? VG_ERR_PERMISSION : VG_ERR_IO,
-                        "%s: cannot write in the database directory: %s", t->dir, strerror(errno));
-    if (flock(t->lock_fd, LOCK_EX | LOCK_NB) != 0)
-        return vg_error(ctx, VG_ERR_IO, "%s: another vigil db build or update is running (%s is locked)",
-                        db_path, lock);
-    remove_stale(t);
-    size_t n = strlen(db_path) + 16;
-    t->tmp = malloc(n);
-    if (!t->tmp)
-        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    snprintf(t->tmp, n, "%s.new-XXXXXX", db_path);
-    int fd = mkstemp(t->tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(t->tmp);
-        t->tmp = NULL;
-        return vg_error(ctx, e == EACCES || e == EROFS ? VG_ERR_PERMISSION : VG_ERR_IO,
-                        "%s: cannot create a new database file: %s", t->dir, strerror(e));
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0644 & ~mask);
-    close(fd);
-    return VG_OK;
-}
-
-/* fsyncs the new file, renames it over the database and fsyncs the directory. */
-static int target_commit(vg_ctx *ctx, target *t)
-{
-    int fd = open(t->tmp, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) != 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        return vg_error(ctx, VG_ERR_IO, "%s: %s", t->tmp, strerror(e));
-    }
-    close(fd);
-    if (rename(t->tmp, t->path) != 0)
-        return vg_error(ctx, VG_ERR_IO, "%s: cannot rename into place: %s", t->path, strerror(errno));
-    free(t->tmp);
-    t->tmp = NULL;
-    int dfd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return VG_OK;
-}
-
-static int build_plan(vg_ctx *ctx, target *t, plan *p, vg_vulndb_report *report, int update_times)
-{
+    qsort(p->items, p->n, sizeof *p->items, plan_cmp);
     vdb_writer w;
-    int st = vdb_writer_open(ctx, &w, t->tmp, report);
+    int st = vdb_writer_open(ctx, &w, t->tmp_path, report);
     if (st != VG_OK)
         return st;
-    int64_t now = (int64_t)time(NULL);
     for (size_t i = 0; i < p->n && st == VG_OK; i++)
-        st = import_item(&w, &p->items[i], update_times ? now : 0);
+        st = import_item(&w, &p->items[i], fetched_at);
     if (st != VG_OK) {
         vdb_writer_abort(&w);
         return st;
@@ -703,14 +575,15 @@ static int build_plan(vg_ctx *ctx, target *t, plan *p, vg_vulndb_report *report,
 }
 
 int vg_vulndb_build(vg_ctx *ctx, const char *db_path, const char *const *inputs, size_t ninputs,
-                    vg_vulndb_report *report)
+                    unsigned flags, vg_vulndb_report *report)
 {
     if (ninputs == 0)
         return vg_error(ctx, VG_ERR_USAGE, "no input directory or file");
-    target t;
-    int st = target_prepare(ctx, &t, db_path);
+    vdb_target t;
+    int st = vdb_target_prepare(ctx, &t, db_path, (flags & VG_VULNDB_FORCE) != 0);
     if (st != VG_OK) {
-        target_release(&t);
+        report->refused_existing = t.refused;
+        vdb_target_release(&t);
         return st;
     }
     plan p = {0};
@@ -732,14 +605,13 @@ int vg_vulndb_build(vg_ctx *ctx, const char *db_path, const char *const *inputs,
     if (st == VG_OK && p.n == 0)
         st = vg_error(ctx, VG_ERR_NOT_FOUND,
                       "no vulnerability feed found in the input (see docs/vulndb.md for what is recognised)");
-    if (st == VG_OK) {
-        qsort(p.items, p.n, sizeof *p.items, plan_cmp);
-        st = build_plan(ctx, &t, &p, report, 0);
-    }
     if (st == VG_OK)
-        st = target_commit(ctx, &t);
+        st = build_plan(ctx, &t, &p, report, 0);
+    if (st == VG_OK)
+        st = vdb_target_commit(ctx, &t);
+    report->refused_existing = t.refused;
     vg_arena_free(&p.arena);
-    target_release(&t);
+    vdb_target_release(&t);
     return st;
 }
 
@@ -751,7 +623,7 @@ static const char *const default_sources[] = {
     "osv:PyPI", "osv:npm", "osv:Maven", "osv:crates.io", "osv:RubyGems", "osv:NuGet",
     "osv:Packagist", "alpine:v3.20/main", "alpine:v3.20/community", "alpine:v3.21/main",
     "alpine:v3.21/community", "alpine:v3.22/main", "alpine:v3.22/community", "wolfi",
-    "debian:json", "kev", NULL,
+    "debian:json", "kev", "nvd", NULL,
 };
 
 const char *const *vg_vulndb_default_sources(void)
@@ -760,6 +632,7 @@ const char *const *vg_vulndb_default_sources(void)
 }
 
 #define OSV_BASE "https://osv-vulnerabilities.storage.googleapis.com/"
+#define NVD_API "https://services.nvd.nist.gov/rest/json/cves/2.0"
 
 /* Where a source lives: its kind, its path below a mirror base, and its
  * public URL.  0 when the name is no known source. */
@@ -833,6 +706,14 @@ static int source_paths(const char *name, enum item_kind *kind, char *rel, size_
                  "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json");
         return 1;
     }
+    if (strcmp(name, "nvd") == 0) {
+        /* The CVE API 2.0 below a mirror, at its public path; a local
+         * mirror directory holds NVD documents in nvd/ (any names). */
+        *kind = ITEM_NVD;
+        snprintf(rel, relsz, "nvd/rest/json/cves/2.0");
+        snprintf(pub, pubsz, NVD_API);
+        return 1;
+    }
     return 0;
 }
 
@@ -849,136 +730,7 @@ static void feed_file_name(const char *source, char *out, size_t outsz)
     out[o] = '\0';
 }
 
-typedef struct download {
-    FILE *out;
-    char etag[512];
-    char last_modified[128];
-} download;
-
-static size_t write_cb(char *data, size_t size, size_t n, void *user)
-{
-    download *d = user;
-    return fwrite(data, size, n, d->out);
-}
-
-/* Copies a header value (after "Name:") without surrounding blanks. */
-static void header_value(const char *h, size_t len, size_t namelen, char *out, size_t outsz)
-{
-    const char *v = h + namelen;
-    size_t vl = len - namelen;
-    while (vl > 0 && (*v == ' ' || *v == '\t')) {
-        v++;
-        vl--;
-    }
-    while (vl > 0 && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
-        vl--;
-    if (vl < outsz)
-        snprintf(out, outsz, "%.*s", (int)vl, v);
-}
-
-static size_t header_cb(char *h, size_t size, size_t n, void *user)
-{
-    download *d = user;
-    size_t len = size * n;
-    /* A new response (after a redirect) starts with its status line. */
-    if (len >= 5 && strncmp(h, "HTTP/", 5) == 0) {
-        d->etag[0] = '\0';
-        d->last_modified[0] = '\0';
-    } else if (len > 5 && strncasecmp(h, "ETag:", 5) == 0) {
-        header_value(h, len, 5, d->etag, sizeof d->etag);
-    } else if (len > 14 && strncasecmp(h, "Last-Modified:", 14) == 0) {
-        header_value(h, len, 14, d->last_modified, sizeof d->last_modified);
-    }
-    return len;
-}
-
-typedef struct fetch_opts {
-    unsigned retries;
-    long connect_timeout, stall_timeout;
-} fetch_opts;
-
-/* GETs url into file out_path.  With etag/last_modified (either may be
- * NULL) the request is conditional; *not_modified is set on a 304 answer
- * (out_path is then left empty).  Transient failures are retried. */
-static int fetch(vg_ctx *ctx, const char *url, const char *out_path, const char *etag,
-                 const char *last_modified, const fetch_opts *o, int *not_modified, download *d)
-{
-    *not_modified = 0;
-    unsigned delay = 1;
-    int st = VG_ERR_IO;
-    for (unsigned attempt = 0; attempt <= o->retries; attempt++) {
-        if (attempt > 0) {
-            sleep(delay);
-            delay *= 2;
-        }
-        memset(d, 0, sizeof *d);
-        d->out = fopen(out_path, "wb");
-        if (!d->out)
-            return vg_error(ctx, VG_ERR_IO, "%s: %s", out_path, strerror(errno));
-        CURL *c = curl_easy_init();
-        if (!c) {
-            fclose(d->out);
-            return vg_error(ctx, VG_ERR_NOMEM, "cannot start libcurl");
-        }
-        struct curl_slist *hdrs = NULL;
-        char line[700];
-        if (etag && etag[0]) {
-            snprintf(line, sizeof line, "If-None-Match: %s", etag);
-            hdrs = curl_slist_append(hdrs, line);
-        }
-        if (last_modified && last_modified[0]) {
-            snprintf(line, sizeof line, "If-Modified-Since: %s", last_modified);
-            hdrs = curl_slist_append(hdrs, line);
-        }
-        char errbuf[CURL_ERROR_SIZE] = "";
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, d);
-        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
-        curl_easy_setopt(c, CURLOPT_HEADERDATA, d);
-        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->stall_timeout);
-        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, DOWNLOAD_MAX);
-        curl_easy_setopt(c, CURLOPT_USERAGENT, "vigil/" VIGIL_VERSION);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        CURLcode rc = curl_easy_perform(c);
-        long code = 0;
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-        curl_easy_cleanup(c);
-        curl_slist_free_all(hdrs);
-        int werr = fclose(d->out) != 0;
-        d->out = NULL;
-        if (rc == CURLE_OK && !werr && (code == 200 || code == 304)) {
-            *not_modified = code == 304;
-            return VG_OK;
-        }
-        if (werr || rc == CURLE_WRITE_ERROR)
-            return vg_error(ctx, VG_ERR_IO, "%s: cannot write the download: %s", out_path,
-                            strerror(errno));
-        int transient;
-        if (rc != CURLE_OK) {
-            transient = rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT ||
-                        rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
-                        rc == CURLE_GOT_NOTHING || rc == CURLE_COULDNT_RESOLVE_HOST;
-            st = vg_error(ctx, VG_ERR_IO, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
-        } else {
-            transient = code >= 500 || code == 429 || code == 408;
-            st = vg_error(ctx, code == 404 ? VG_ERR_NOT_FOUND : VG_ERR_IO, "%s: HTTP status %ld", url, code);
-        }
-        if (!transient)
-            break;
-    }
-    return st;
-}
-
-/* Validators and fetch times of the sources of the current database. */
+/* Validators of the sources of the current database. */
 typedef struct previous {
     sqlite3 *db;
     sqlite3_stmt *q;
@@ -1035,6 +787,100 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The NVD documents of a local mirror directory's nvd/, as planned by the
+ * recognition rules of --from (other feeds found there are ignored). */
+static int plan_local_nvd(vg_ctx *ctx, plan *p, const char *dir)
+{
+    vg_vulndb_report ignored;
+    vg_vulndb_report_init(&ignored);
+    vdb_writer rec = {.ctx = ctx, .report = &ignored};
+    size_t before = p->n;
+    int st = plan_input(ctx, &rec, p, dir, 0);
+    vg_vulndb_report_free(&ignored);
+    size_t kept = before;
+    for (size_t i = before; st == VG_OK && i < p->n; i++)
+        if (strcmp(p->items[i].source, "nvd") == 0)
+            p->items[kept++] = p->items[i];
+    p->n = kept;
+    if (st == VG_OK && kept == before)
+        st = vg_error(ctx, VG_ERR_NOT_FOUND, "source nvd: no NVD document in %s", dir);
+    return st;
+}
+
+/* The directory DB.feeds/ (created if needed), opened without following
+ * a link: a link there is refused, not followed. */
+static int open_feeds(vg_ctx *ctx, const vdb_target *t, const char *name, int *fd)
+{
+    if (mkdirat(t->dir_fd, name, 0755) != 0 && errno != EEXIST)
+        return vg_error(ctx, VG_ERR_IO, "%s/%s: %s", t->dir, name, strerror(errno));
+    *fd = openat(t->dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (*fd < 0)
+        return vg_error(ctx, errno == ELOOP || errno == ENOTDIR ? VG_ERR_UNSAFE : VG_ERR_IO,
+                        "%s/%s: %s; the download cache must be a directory (remove it)", t->dir, name,
+                        errno == ELOOP ? "is a symbolic link" : strerror(errno));
+    return VG_OK;
+}
+
+/* Is name in dir_fd a regular file (a link is not)? */
+static int cached_file(int dir_fd, const char *name)
+{
+    struct stat st;
+    return fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Downloads one source (not nvd) into the fetch directory, or finds it
+ * unchanged in the cache: one plan item. */
+static int fetch_source(vg_ctx *ctx, plan *p, previous *prev, const char *name, enum item_kind kind,
+                        const char *url, int feeds_fd, const char *feeds_dir, int fetch_fd,
+                        const char *fetch_dir, const vdb_fetch_opts *fo)
+{
+    char file[600], cached[8800], fresh[8800];
+    feed_file_name(name, file, sizeof file);
+    snprintf(cached, sizeof cached, "%s/%s", feeds_dir, file);
+    snprintf(fresh, sizeof fresh, "%s/%s", fetch_dir, file);
+    char *etag = NULL, *lm = NULL;
+    if (cached_file(feeds_fd, file))
+        previous_validators(prev, &p->arena, name, &etag, &lm);
+    vdb_download d;
+    int st = vdb_fetch(ctx, url, fetch_fd, fetch_dir, file, etag, lm, fo, &d);
+    if (st != VG_OK)
+        return st;
+    if ((st = plan_add(ctx, p, name, d.not_modified ? cached : fresh, kind)) != VG_OK)
+        return st;
+    plan_item *it = &p->items[p->n - 1];
+    it->local = 0;
+    it->nofollow = 1;
+    it->location = vg_arena_strdup(&p->arena, url);
+    it->not_modified = d.not_modified;
+    if (d.not_modified) {
+        unlinkat(fetch_fd, file, 0);
+        it->etag = etag;
+        it->last_modified = lm;
+    } else {
+        it->etag = d.etag[0] ? vg_arena_strdup(&p->arena, d.etag) : NULL;
+        it->last_modified = d.last_modified[0] ? vg_arena_strdup(&p->arena, d.last_modified) : NULL;
+    }
+    return it->location ? VG_OK : vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+}
+
+/* The NVD pages of the cache and the new ones, newest first. */
+static int plan_nvd_sync(vg_ctx *ctx, plan *p, const vdb_nvd_sync *sync, const char *url)
+{
+    for (size_t i = 0; i < sync->nitems; i++) {
+        char path[8300];
+        snprintf(path, sizeof path, "%s/%s", sync->items[i].dir, sync->items[i].name);
+        int st = plan_add(ctx, p, "nvd", path, ITEM_NVD);
+        if (st != VG_OK)
+            return st;
+        plan_item *it = &p->items[p->n - 1];
+        it->local = 0;
+        it->nofollow = 1;
+        if (!(it->location = vg_arena_strdup(&p->arena, url)))
+            return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
+    return VG_OK;
+}
+
 int vg_vulndb_update(vg_ctx *ctx, const char *db_path, const vg_vulndb_update_opts *opts,
                      vg_vulndb_report *report)
 {
@@ -1059,60 +905,74 @@ int vg_vulndb_update(vg_ctx *ctx, const char *db_path, const vg_vulndb_update_op
         if (!source_paths(names[i], &k, rel, sizeof rel, pub, sizeof pub))
             return vg_error(ctx, VG_ERR_USAGE,
                             "unknown source '%s' (osv:ECOSYSTEM, alpine:vX.Y/REPO, wolfi, chainguard, "
-                            "debian:DSA, debian:DLA, debian:DTSA, debian:json, kev)",
+                            "debian:DSA, debian:DLA, debian:DTSA, debian:json, kev, nvd)",
                             names[i]);
     }
     if (opts->mirror && strncmp(opts->mirror, "http://", 7) && strncmp(opts->mirror, "https://", 8))
         return vg_error(ctx, VG_ERR_USAGE, "--mirror %s: not an http:// or https:// URL", opts->mirror);
 
-    target t;
-    int st = target_prepare(ctx, &t, db_path);
+    vdb_target t;
+    int st = vdb_target_prepare(ctx, &t, db_path, opts->force);
     if (st != VG_OK) {
-        target_release(&t);
+        report->refused_existing = t.refused;
+        vdb_target_release(&t);
         return st;
     }
     plan p = {0};
     vg_arena_init(&p.arena);
     previous prev;
     previous_open(&prev, db_path);
-    fetch_opts fo = {.retries = opts->retries ? opts->retries : 3,
-                     .connect_timeout = opts->connect_timeout > 0 ? opts->connect_timeout : 30,
-                     .stall_timeout = opts->stall_timeout > 0 ? opts->stall_timeout : 60};
-    char *fetch_dir = NULL, *feeds_dir = NULL;
-    size_t plen = strlen(db_path) + 32;
+    vdb_fetch_opts fo = {.retries = opts->retries ? opts->retries : 3,
+                         .connect_timeout = opts->connect_timeout > 0 ? opts->connect_timeout : 30,
+                         .stall_timeout = opts->stall_timeout > 0 ? opts->stall_timeout : 60,
+                         .ca_cert = opts->ca_cert};
+    /* The API key goes to the NVD API only; NVD throttles with 403. */
+    vdb_fetch_opts nvd_fo = fo;
+    nvd_fo.api_key = opts->nvd_api_key;
+    nvd_fo.retry_403 = 1;
+    nvd_fo.first_delay = 6;
+    vdb_nvd_sync sync;
+    memset(&sync, 0, sizeof sync);
+    char fetch_dir[8192] = "", feeds_dir[8192], nvd_dir[8300];
+    char fetch_name[4200] = "", feeds_name[4200];
+    int fetch_fd = -1, feeds_fd = -1, nvd_fd = -1, curl_ready = 0;
     int remote = opts->from_dir == NULL;
     if (remote) {
-        fetch_dir = malloc(plen);
-        feeds_dir = malloc(plen);
-        if (!fetch_dir || !feeds_dir) {
-            st = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        snprintf(fetch_dir, plen, "%s.fetch-XXXXXX", db_path);
-        snprintf(feeds_dir, plen, "%s.feeds", db_path);
+        snprintf(feeds_name, sizeof feeds_name, "%s.feeds", t.base);
+        snprintf(feeds_dir, sizeof feeds_dir, "%s/%s", t.dir, feeds_name);
+        snprintf(fetch_dir, sizeof fetch_dir, "%s/%s.fetch-XXXXXX", t.dir, t.base);
         if (!mkdtemp(fetch_dir)) {
             st = vg_error(ctx, VG_ERR_IO, "%s: cannot create a download directory: %s", t.dir,
                           strerror(errno));
-            free(fetch_dir);
-            fetch_dir = NULL;
+            fetch_dir[0] = '\0';
             goto out;
         }
-        if (mkdir(feeds_dir, 0755) != 0 && errno != EEXIST) {
-            st = vg_error(ctx, VG_ERR_IO, "%s: %s", feeds_dir, strerror(errno));
+        snprintf(fetch_name, sizeof fetch_name, "%s", base_name(fetch_dir));
+        fetch_fd = openat(t.dir_fd, fetch_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fetch_fd < 0) {
+            st = vg_error(ctx, VG_ERR_IO, "%s: %s", fetch_dir, strerror(errno));
             goto out;
         }
+        if ((st = open_feeds(ctx, &t, feeds_name, &feeds_fd)) != VG_OK)
+            goto out;
         curl_global_init(CURL_GLOBAL_DEFAULT);
+        curl_ready = 1;
     }
     int64_t now = (int64_t)time(NULL);
     for (size_t i = 0; i < nnames && st == VG_OK; i++) {
         enum item_kind kind;
-        char rel[1024], pub[2048], url[4096], file[600], local[8192];
+        char rel[1024], pub[2048], url[4096], local[8192];
         source_paths(names[i], &kind, rel, sizeof rel, pub, sizeof pub);
         if (!remote) {
             snprintf(local, sizeof local, "%s/%s", opts->from_dir, rel);
             /* Local files are named as on disk, not percent-encoded. */
             if (kind == ITEM_OSV_ZIP)
                 snprintf(local, sizeof local, "%s/%s/all.zip", opts->from_dir, names[i] + 4);
+            if (kind == ITEM_NVD) {
+                snprintf(local, sizeof local, "%s/nvd", opts->from_dir);
+                st = plan_local_nvd(ctx, &p, local);
+                continue;
+            }
             if (!file_exists(local)) {
                 st = vg_error(ctx, VG_ERR_NOT_FOUND, "source %s: %s does not exist", names[i], local);
                 break;
@@ -1126,83 +986,63 @@ int vg_vulndb_update(vg_ctx *ctx, const char *db_path, const vg_vulndb_update_op
         } else {
             snprintf(url, sizeof url, "%s", pub);
         }
-        feed_file_name(names[i], file, sizeof file);
-        char cached[8192], fresh[8192];
-        snprintf(cached, sizeof cached, "%s/%s", feeds_dir, file);
-        snprintf(fresh, sizeof fresh, "%s/%s", fetch_dir, file);
-        char *etag = NULL, *lm = NULL;
-        if (file_exists(cached))
-            previous_validators(&prev, &p.arena, names[i], &etag, &lm);
-        int not_modified;
-        download d;
-        if ((st = fetch(ctx, url, fresh, etag, lm, &fo, &not_modified, &d)) != VG_OK)
-            break;
-        if ((st = plan_add(ctx, &p, names[i], not_modified ? cached : fresh, kind)) != VG_OK)
-            break;
-        plan_item *it = &p.items[p.n - 1];
-        it->location = vg_arena_strdup(&p.arena, url);
-        it->not_modified = not_modified;
-        if (not_modified) {
-            unlink(fresh);
-            it->etag = etag;
-            it->last_modified = lm;
-        } else {
-            it->etag = d.etag[0] ? vg_arena_strdup(&p.arena, d.etag) : NULL;
-            it->last_modified = d.last_modified[0] ? vg_arena_strdup(&p.arena, d.last_modified) : NULL;
+        if (kind != ITEM_NVD) {
+            st = fetch_source(ctx, &p, &prev, names[i], kind, url, feeds_fd, feeds_dir, fetch_fd,
+                              fetch_dir, &fo);
+            continue;
         }
-        if (!it->location)
-            st = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        snprintf(nvd_dir, sizeof nvd_dir, "%s/nvd", feeds_dir);
+        if (mkdirat(feeds_fd, "nvd", 0755) != 0 && errno != EEXIST) {
+            st = vg_error(ctx, VG_ERR_IO, "%s: %s", nvd_dir, strerror(errno));
+            break;
+        }
+        nvd_fd = openat(feeds_fd, "nvd", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (nvd_fd < 0 && (errno == ELOOP || errno == ENOTDIR)) {
+            /* Not a directory of ours (a planted link?): removed, never followed. */
+            unlinkat(feeds_fd, "nvd", 0);
+            if (mkdirat(feeds_fd, "nvd", 0755) == 0)
+                nvd_fd = openat(feeds_fd, "nvd", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (nvd_fd < 0) {
+            st = vg_error(ctx, VG_ERR_IO, "%s: %s", nvd_dir, strerror(errno));
+            break;
+        }
+        if ((st = vdb_nvd_sync_fetch(ctx, url, nvd_fd, nvd_dir, fetch_fd, fetch_dir, &nvd_fo, &sync)) ==
+            VG_OK)
+            st = plan_nvd_sync(ctx, &p, &sync, url);
     }
     previous_close(&prev);
-    if (st == VG_OK) {
-        qsort(p.items, p.n, sizeof *p.items, plan_cmp);
-        vdb_writer w;
-        st = vdb_writer_open(ctx, &w, t.tmp, report);
-        for (size_t i = 0; i < p.n && st == VG_OK; i++)
-            st = import_item(&w, &p.items[i], now);
-        if (st == VG_OK)
-            st = vdb_writer_finish(&w);
-        else if (w.db)
-            vdb_writer_abort(&w);
-    }
-    /* Downloads join the cache before the database that names their
-     * validators is renamed into place (see the file comment). */
-    if (st == VG_OK && remote) {
-        for (size_t i = 0; i < p.n && st == VG_OK; i++) {
-            plan_item *it = &p.items[i];
-            if (it->not_modified)
-                continue;
-            char file[600], cached[8192];
-            feed_file_name(it->source, file, sizeof file);
-            snprintf(cached, sizeof cached, "%s/%s", feeds_dir, file);
-            if (rename(it->path, cached) != 0)
-                st = vg_error(ctx, VG_ERR_IO, "%s: %s", cached, strerror(errno));
-        }
-    }
     if (st == VG_OK)
-        st = target_commit(ctx, &t);
-out:
-    if (fetch_dir) {
-        char **left;
-        size_t n;
-        vg_ctx c;
-        vg_ctx_init(&c);
-        if (list_dir(&c, fetch_dir, &left, &n) == VG_OK) {
-            for (size_t i = 0; i < n; i++) {
-                char f[8192];
-                if ((size_t)snprintf(f, sizeof f, "%s/%s", fetch_dir, left[i]) < sizeof f)
-                    unlink(f);
-            }
-            free_names(left, n);
-        }
-        vg_ctx_free(&c);
-        rmdir(fetch_dir);
-        free(fetch_dir);
+        st = build_plan(ctx, &t, &p, report, now);
+    /* Downloads join the cache before the database that names their
+     * validators is renamed into place (see docs/vulndb.md). */
+    for (size_t i = 0; st == VG_OK && remote && i < p.n; i++) {
+        plan_item *it = &p.items[i];
+        if (it->not_modified || it->kind == ITEM_NVD)
+            continue;
+        char file[600];
+        feed_file_name(it->source, file, sizeof file);
+        if (renameat(fetch_fd, file, feeds_fd, file) != 0)
+            st = vg_error(ctx, VG_ERR_IO, "%s/%s: %s", feeds_dir, file, strerror(errno));
     }
-    free(feeds_dir);
-    if (remote)
+    if (st == VG_OK && nvd_fd >= 0)
+        st = vdb_nvd_sync_commit(ctx, nvd_fd, nvd_dir, fetch_fd, &sync);
+    if (st == VG_OK)
+        st = vdb_target_commit(ctx, &t);
+out:
+    vdb_nvd_sync_free(&sync);
+    if (nvd_fd >= 0)
+        close(nvd_fd);
+    if (feeds_fd >= 0)
+        close(feeds_fd);
+    if (fetch_fd >= 0)
+        close(fetch_fd);
+    if (fetch_name[0])
+        vdb_remove_tree(t.dir_fd, fetch_name);
+    if (curl_ready)
         curl_global_cleanup();
+    report->refused_existing = t.refused;
     vg_arena_free(&p.arena);
-    target_release(&t);
+    vdb_target_release(&t);
     return st;
 }

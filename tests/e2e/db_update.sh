@@ -11,12 +11,16 @@
 #  4. an update whose source is missing on the mirror (404) fails with
 #     status 1 and leaves the database as it was;
 #  5. `--from DIR` in the mirror layout gives the same database.
+# NVD comes through its API (served by the test server from ../shared's NVD
+# files) and, with --from, from the mirror's nvd/ directory; its paging,
+# incremental requests and cache are tested in db_nvd.sh.
 . "$(dirname "$0")/lib.sh"
 
 need_shared vulndata/osv/Go
 need_shared vulndata/alpine-secdb
 need_shared vulndata/debian-security-tracker
 need_shared vulndata/kev
+need_shared vulndata/nvd
 need_cmd python3
 
 V="$VIGIL_SHARED/vulndata"
@@ -39,73 +43,16 @@ PY
 ln -s "$V/alpine-secdb" "$TMP/mirror/alpine"
 ln -s "$V/debian-security-tracker" "$TMP/mirror/debian"
 ln -s "$V/kev" "$TMP/mirror/kev"
+ln -s "$V/nvd" "$TMP/mirror/nvd"
 
-# Loopback server with ETag/Last-Modified, 304 answers, a request log, and
-# a stall switch: the path named in $TMP/stall gets half its body, then silence.
-cat >"$TMP/server.py" <<'PY'
-import email.utils, http.server, os, sys, time, urllib.parse
-root, portfile, logfile, stallfile = sys.argv[1:5]
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log(self, path, status):
-        with open(logfile, "a") as f:
-            f.write("%s\t%s\t%s\t%d\n" % (path, self.headers.get("If-None-Match", "-"),
-                                          self.headers.get("If-Modified-Since", "-"), status))
-
-    def do_GET(self):
-        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
-        fs = os.path.join(root, path.lstrip("/"))
-        if ".." in path.split("/") or not os.path.isfile(fs):
-            self.log(path, 404)
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        st = os.stat(fs)
-        etag = '"%x-%x"' % (st.st_mtime_ns, st.st_size)
-        lm = email.utils.formatdate(st.st_mtime, usegmt=True)
-        inm = self.headers.get("If-None-Match")
-        ims = self.headers.get("If-Modified-Since")
-        if (inm is not None and inm == etag) or (inm is None and ims == lm):
-            self.log(path, 304)
-            self.send_response(304)
-            self.send_header("ETag", etag)
-            self.end_headers()
-            return
-        body = open(fs, "rb").read()
-        stall = os.path.exists(stallfile) and open(stallfile).read().strip() == path
-        self.log(path, 200 if not stall else 999)
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("ETag", etag)
-        self.send_header("Last-Modified", lm)
-        self.end_headers()
-        if stall:
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
-            time.sleep(600)
-            return
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.rename(portfile + ".tmp", portfile)
-server.serve_forever()
-PY
-python3 "$TMP/server.py" "$TMP/mirror" "$TMP/port" "$TMP/requests.log" "$TMP/stall" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-[ -s "$TMP/port" ] || fail "the test server did not start"
-URL="http://127.0.0.1:$(cat "$TMP/port")/"
-export no_proxy='*' NO_PROXY='*'
+# Loopback server (tests/e2e/feed_server.py): ETag/Last-Modified, 304
+# answers, a request log, a stall switch ($TMP/stall names a path that gets
+# half its body until the file goes), and NVD's CVE API over ../shared's
+# NVD files, in one page per request.
+. "$(dirname "$0")/feed_lib.sh"
+start_feed_server feeds "$TMP/mirror" --stall "$TMP/stall" --nvd "$V/nvd" --nvd-page 2000
+URL=$feeds_URL
+ln -s feeds.log "$TMP/requests.log"
 
 # Every source the shared data holds, by the names `vigil db update` uses.
 SOURCES=""
@@ -114,7 +61,7 @@ for f in "$V"/alpine-secdb/v*/*.json; do
     SOURCES="$SOURCES,alpine:$(basename "$(dirname "$f")")/$(basename "$f" .json)"
 done
 for l in DSA DLA DTSA; do SOURCES="$SOURCES,debian:$l"; done
-SOURCES="${SOURCES#,},kev"
+SOURCES="${SOURCES#,},kev,nvd"
 
 # Canonical dump of a database: every table, rows without row ids, sorted.
 dump() {
@@ -125,8 +72,13 @@ def rows(sql):
     for r in db.execute(sql):
         print(json.dumps(r, ensure_ascii=True))
 rows("SELECT 'meta', * FROM meta")
-rows("SELECT 'source', name, kind, newest, records_read, records_imported, records_skipped,"
-     " records_duplicate FROM source")
+# (data_basis is left out: "file" for a build, "http" for an update, the
+# same time.)  NVD's read and duplicate counts grow with each incremental request (the
+# newest CVE comes again): db_nvd.sh checks them.
+rows("SELECT 'source', name, kind, newest, data_time,"
+     " CASE name WHEN 'nvd' THEN NULL ELSE records_read END, records_imported, records_skipped,"
+     " CASE name WHEN 'nvd' THEN NULL ELSE records_duplicate END, records_unused FROM source")
+rows("SELECT 'source_ecosystem', * FROM source_ecosystem")
 rows("SELECT 'advisory', scope, id, source, modified, published, withdrawn, summary, details,"
      " severity FROM advisory")
 rows("SELECT 'alias', a.scope, a.id, x.alias FROM advisory_alias x JOIN advisory a USING (adv)")
@@ -157,9 +109,11 @@ cmp -s "$TMP/built.dump" "$TMP/updated.dump" || {
     diff "$TMP/built.dump" "$TMP/updated.dump" | head -20 >&2
     fail "db build --from and db update --mirror give different databases"
 }
-n_sources=$(tr ',' '\n' <<<"$SOURCES" | wc -l)
-n_200=$(awk -F'\t' '$4 == 200' "$TMP/requests.log" | wc -l)
+n_sources=$(tr ',' '\n' <<<"$SOURCES" | grep -cv '^nvd$')
+n_200=$(awk -F'\t' '$4 == 200 && $1 !~ /^\/nvd\//' "$TMP/requests.log" | wc -l)
 [ "$n_200" = "$n_sources" ] || fail "first update: $n_200 downloads for $n_sources sources"
+grep -q $'^/nvd/rest/json/cves/2.0\t.*\t200\tresultsPerPage=2000&startIndex=0\t' "$TMP/requests.log" ||
+    fail "first update: no NVD API request"
 # Every location of the updated database is a URL below the mirror.
 python3 - "$TMP/db/vulndb.sqlite" "$URL" <<'PY' || fail "source locations are not the mirror URLs"
 import sqlite3, sys
@@ -184,8 +138,8 @@ rm -rf "$TMP/db/vulndb.sqlite.feeds" # force full downloads
 echo /kev/known_exploited_vulnerabilities.json >"$TMP/stall"
 "$VIGIL" db update --mirror "$URL" --source "$SOURCES" --db "$TMP/db/vulndb.sqlite" >/dev/null 2>&1 &
 UPDATER=$!
-for _ in $(seq 600); do grep -q $'\t999$' "$TMP/requests.log" 2>/dev/null && break; sleep 0.1; done
-grep -q $'\t999$' "$TMP/requests.log" || { kill -9 $UPDATER; fail "the update never reached the stalled download"; }
+for _ in $(seq 600); do grep -q $'\t999\t' "$TMP/requests.log" 2>/dev/null && break; sleep 0.1; done
+grep -q $'\t999\t' "$TMP/requests.log" || { kill -9 $UPDATER; fail "the update never reached the stalled download"; }
 sleep 0.5
 kill -9 $UPDATER
 wait $UPDATER 2>/dev/null || true
@@ -201,8 +155,8 @@ expect_status 0 "$VIGIL" db update --mirror "$URL" --source "kev" --db "$TMP/db/
 
 # 4. a source the mirror does not have: status 1, database unchanged.
 cp "$TMP/db/vulndb.sqlite" "$TMP/before.sqlite"
-expect_status 1 "$VIGIL" db update --mirror "$URL" --source "osv:npm" --db "$TMP/db/vulndb.sqlite"
-expect_stderr 'npm/all.zip: HTTP status 404'
+expect_status 1 "$VIGIL" db update --mirror "$URL" --source "osv:NuGet" --db "$TMP/db/vulndb.sqlite"
+expect_stderr 'NuGet/all.zip: HTTP status 404'
 cmp -s "$TMP/before.sqlite" "$TMP/db/vulndb.sqlite" || fail "a failed update changed the database"
 
 # 5. --from a local directory in the mirror layout.

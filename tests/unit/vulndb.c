@@ -1,10 +1,14 @@
 /*
  * vulndb.c — unit test of the query side of include/vigil/vulndb.h, the
  * calls the matcher makes: builds a database from ../shared/vulndata (Go
- * OSV folder, Alpine v3.10 secdb, DSA/list, KEV) with vg_vulndb_build(),
- * then checks vg_vulndb_affected(), vg_vulndb_advisories(),
- * vg_vulndb_aliases(), vg_vulndb_kev(), vg_vulndb_sources() and
- * vg_vulndb_age() against the raw records, read here with jansson
+ * OSV folder, Alpine v3.10 secdb, DSA/list, KEV, NVD) with
+ * vg_vulndb_build(), then checks vg_vulndb_affected(),
+ * vg_vulndb_advisories() (NVD records by CVE id: source "nvd", dates,
+ * description, CVSS vectors with NVD's Primary ones first, one reference
+ * per URL), vg_vulndb_aliases(), vg_vulndb_kev(), vg_vulndb_sources(),
+ * vg_vulndb_ecosystem_sources() and vg_vulndb_age() (from the dates of the
+ * data: the DSA list's newest advisory, a secdb file's modification time)
+ * against the raw records, read here with jansson and stat()
  * (expectations never come from vigil).  Also: PyPI name normalisation,
  * not-affected entries hidden, absent keys give empty results.
  */
@@ -12,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vigil/vulndb.h"
@@ -104,10 +110,147 @@ static void check_osv_record(vg_vulndb *db, vg_arena *arena, const char *path)
     vg_ctx_free(&ctx);
 }
 
+/* The newest "[DD Mon YYYY] DSA-..." header date of a tracker list, as Unix time. */
+static time_t newest_list_date(const char *path)
+{
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    FILE *f = fopen(path, "r");
+    char line[1024], mon[8];
+    time_t newest = 0;
+    int d, y;
+    while (f && fgets(line, sizeof line, f)) {
+        if (sscanf(line, "[%d %3s %d]", &d, mon, &y) != 3)
+            continue;
+        for (int m = 0; m < 12; m++) {
+            struct tm tm = {.tm_mday = d, .tm_mon = m, .tm_year = y - 1900};
+            if (strcmp(mon, months[m]) == 0 && timegm(&tm) > newest)
+                newest = timegm(&tm);
+        }
+    }
+    if (f)
+        fclose(f);
+    return newest;
+}
+
+/* An RFC 3339 or NVD date-time ("2022-12-14T18:06:02Z",
+ * "2019-08-06T16:15:11.720", UTC) as Unix time; 0 for anything else and
+ * for dates before 1970 (the Go database's "unknown" 0001-01-01). */
+static time_t json_time(json_t *v)
+{
+    struct tm tm = {0};
+    const char *s = json_string_value(v);
+    const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+    time_t t = end ? timegm(&tm) : 0;
+    return t > 0 ? t : 0;
+}
+
+/* The newest modified/published date of the OSV records of dir. */
+static time_t newest_osv_date(const char *dir)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "ls '%s'", dir);
+    FILE *ls = popen(cmd, "r");
+    char name[512], path[5000];
+    time_t newest = 0;
+    while (ls && fgets(name, sizeof name, ls)) {
+        name[strcspn(name, "\n")] = '\0';
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        json_t *rec = json_load_file(path, 0, NULL);
+        time_t m = json_time(json_object_get(rec, "modified")), p = json_time(json_object_get(rec, "published"));
+        if (m > newest)
+            newest = m;
+        if (p > newest)
+            newest = p;
+        json_decref(rec);
+    }
+    if (ls)
+        pclose(ls);
+    return newest;
+}
+
+/* The (type, vector) pairs NVD gives a CVE, in the order vigil promises:
+ * Primary metrics first, each in the order v4.0, v3.1, v3.0, v2; then the
+ * others in the same order; a pair once.  Written as "TYPE VECTOR\n". */
+static void expected_vectors(json_t *cve, char *out, size_t outsz)
+{
+    static const char *const keys[] = {"cvssMetricV40", "cvssMetricV31", "cvssMetricV30", "cvssMetricV2"};
+    static const char *const types[] = {"CVSS_V4", "CVSS_V3", "CVSS_V3", "CVSS_V2"};
+    size_t o = 0;
+    out[0] = '\0';
+    for (int primary = 1; primary >= 0; primary--)
+        for (size_t k = 0; k < 4; k++) {
+            size_t i;
+            json_t *m;
+            json_array_foreach(json_object_get(json_object_get(cve, "metrics"), keys[k]), i, m)
+            {
+                const char *type = json_string_value(json_object_get(m, "type"));
+                if ((type && !strcmp(type, "Primary")) != primary)
+                    continue;
+                char line[400];
+                snprintf(line, sizeof line, "%s %s\n", types[k],
+                         json_string_value(json_object_get(json_object_get(m, "cvssData"), "vectorString")));
+                if (!strstr(out, line) && o + strlen(line) < outsz)
+                    o += (size_t)snprintf(out + o, outsz - o, "%s", line);
+            }
+        }
+}
+
+/* The NVD record of a CVE: dates, description, vectors and references. */
+static void check_nvd_record(vg_vulndb *db, vg_arena *arena, const char *path)
+{
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    json_t *cve = json_load_file(path, 0, NULL);
+    CHECK(cve, "cannot read %s", path);
+    if (!cve)
+        return;
+    const char *id = json_string_value(json_object_get(cve, "id"));
+    vg_vuln_advisory *adv;
+    size_t n;
+    const vg_vuln_advisory *nvd = NULL;
+    CHECK(vg_vulndb_advisories(&ctx, db, arena, id, &adv, &n) == VG_OK, "%s", ctx.message);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(adv[i].source, "nvd"))
+            nvd = &adv[i];
+    CHECK(nvd, "%s: no advisory of source nvd among %zu", id, n);
+    if (nvd) {
+        CHECK(nvd->modified && !strcmp(nvd->modified, json_string_value(json_object_get(cve, "lastModified"))),
+              "%s: modified", id);
+        CHECK(nvd->published && !strcmp(nvd->published, json_string_value(json_object_get(cve, "published"))),
+              "%s: published", id);
+        CHECK(!nvd->withdrawn && !nvd->summary && nvd->naliases == 0, "%s: withdrawn, summary, aliases", id);
+        size_t i;
+        json_t *d;
+        const char *en = NULL;
+        json_array_foreach(json_object_get(cve, "descriptions"), i, d) if (!en &&
+                                                                          !strcmp(json_string_value(json_object_get(d, "lang")), "en"))
+            en = json_string_value(json_object_get(d, "value"));
+        CHECK(en && nvd->details && !strcmp(en, nvd->details), "%s: English description", id);
+        char want[4096], have[4096] = "";
+        expected_vectors(cve, want, sizeof want);
+        size_t o = 0;
+        for (size_t s = 0; s < nvd->nseverities && o < sizeof have; s++)
+            o += (size_t)snprintf(have + o, sizeof have - o, "%s %s\n", nvd->severities[s].type,
+                                  nvd->severities[s].score);
+        CHECK(want[0] && !strcmp(want, have), "%s: vectors\n%s, expected\n%s", id, have, want);
+        json_t *urls = json_object();
+        json_array_foreach(json_object_get(cve, "references"), i, d)
+            json_object_set_new(urls, json_string_value(json_object_get(d, "url")), json_true());
+        CHECK(nvd->nreferences == json_object_size(urls), "%s: %zu references, %zu distinct URLs", id,
+              nvd->nreferences, json_object_size(urls));
+        for (size_t r = 0; r < nvd->nreferences; r++)
+            CHECK(json_object_get(urls, nvd->references[r].url), "%s: reference %s", id, nvd->references[r].url);
+        json_decref(urls);
+    }
+    json_decref(cve);
+    vg_ctx_free(&ctx);
+}
+
 int main(void)
 {
     const char *shared = getenv("VIGIL_SHARED");
-    char in[4][4096];
+    char in[5][4096];
     if (!shared) {
         fprintf(stderr, "SKIP: VIGIL_SHARED is not set\n");
         return 77;
@@ -116,6 +259,7 @@ int main(void)
     snprintf(in[1], sizeof in[1], "%s/vulndata/alpine-secdb/v3.10/main.json", shared);
     snprintf(in[2], sizeof in[2], "%s/vulndata/debian-security-tracker/DSA/list", shared);
     snprintf(in[3], sizeof in[3], "%s/vulndata/kev/known_exploited_vulnerabilities.json", shared);
+    snprintf(in[4], sizeof in[4], "%s/vulndata/nvd", shared);
     if (access(in[0], R_OK) != 0) {
         fprintf(stderr, "SKIP: %s is absent\n", in[0]);
         return 77;
@@ -129,8 +273,8 @@ int main(void)
     vg_ctx_init(&ctx);
     vg_vulndb_report report;
     vg_vulndb_report_init(&report);
-    const char *inputs[] = {in[0], in[1], in[2], in[3]};
-    int rc = vg_vulndb_build(&ctx, dbpath, inputs, 4, &report);
+    const char *inputs[] = {in[0], in[1], in[2], in[3], in[4]};
+    int rc = vg_vulndb_build(&ctx, dbpath, inputs, 5, 0, &report);
     CHECK(rc == VG_OK, "build: %s", ctx.message);
     CHECK(report.total_skipped == 0, "skipped records in real data");
     vg_vulndb_report_free(&report);
@@ -181,11 +325,43 @@ int main(void)
     CHECK(vg_vulndb_affected(&ctx, db, &arena, "Go", "example.invalid/none", &aff, &n) == VG_OK && n == 0,
           "absent package");
 
+    /* NVD records of CVEs that the v3.10 secdb names (5 of the 8 record
+     * files; the other three are fixed in other releases). */
+    const char *cves[] = {"CVE-2016-3189", "CVE-2017-1000381", "CVE-2018-20679", "CVE-2019-14697",
+                          "CVE-2019-5747"};
+    for (size_t i = 0; i < sizeof cves / sizeof cves[0]; i++) {
+        snprintf(path, sizeof path, "%s/vulndata/nvd/cve/%s.json", shared, cves[i]);
+        check_nvd_record(db, &arena, path);
+    }
+
     vg_vulndb_source_info *src;
-    CHECK(vg_vulndb_sources(&ctx, db, &arena, &src, &n) == VG_OK && n == 4, "4 sources, got %zu", n);
+    CHECK(vg_vulndb_sources(&ctx, db, &arena, &src, &n) == VG_OK && n == 5, "5 sources, got %zu", n);
+    /* The age: the stalest source's newest data (the Go records' newest
+     * date, the DSA list's newest advisory, KEV's release; NVD's and the
+     * secdb file's are this year), not the time of the build. */
+    time_t now = time(NULL), oldest = newest_list_date(in[2]), go = newest_osv_date(in[0]);
+    json_t *catalog = json_load_file(in[3], 0, NULL);
+    time_t released = json_time(json_object_get(catalog, "dateReleased"));
+    json_decref(catalog);
+    if (go < oldest)
+        oldest = go;
+    if (released < oldest)
+        oldest = released;
     int64_t age = -1;
-    CHECK(vg_vulndb_age(&ctx, db, time(NULL) + 3600, &age) == VG_OK && age >= 3600 && age < 3700,
-          "age %lld", (long long)age);
+    CHECK(oldest > 0 && vg_vulndb_age(&ctx, db, now, &age) == VG_OK && age == (int64_t)(now - oldest),
+          "age %lld, expected %lld (now - the stalest source's newest date)", (long long)age,
+          (long long)(now - oldest));
+    /* A secdb has no dates: its file's modification time dates it. */
+    struct stat st;
+    vg_vulndb_ecosystem_source *eco;
+    CHECK(stat(in[1], &st) == 0 &&
+              vg_vulndb_ecosystem_sources(&ctx, db, &arena, "Alpine:v3.10", &eco, &n) == VG_OK && n == 1 &&
+              !strcmp(eco[0].source, "alpine:v3.10/main") && eco[0].data_time == (int64_t)st.st_mtime &&
+              !eco[0].ended && !eco[0].newest,
+          "Alpine:v3.10 sources");
+    CHECK(vg_vulndb_ecosystem_sources(&ctx, db, &arena, "Go", &eco, &n) == VG_OK && n == 1 && eco[0].entries > 4000 &&
+              eco[0].newest && eco[0].data_time > 1600000000,
+          "Go sources");
 
     vg_arena_free(&arena);
     vg_vulndb_close(db);
