@@ -131,6 +131,7 @@ static unsigned long last_page_number(int cache_fd)
             close(fd);
         return 0;
     }
+    rewinddir(d); /* a dup() shares the position of the descriptor */
     struct dirent *e;
     while ((e = readdir(d)))
         if (page_number(e->d_name, &num) && num > last)
@@ -328,6 +329,7 @@ int vdb_nvd_sync_commit(vg_ctx *ctx, int cache_fd, const char *cache_dir, int fe
             close(dfd);
         return VG_OK;
     }
+    rewinddir(d); /* a dup() shares the position of the descriptor */
     struct dirent *e;
     unsigned long num;
     while ((e = readdir(d)))

@@ -664,7 +664,7 @@ void vg_vulndb_close(vg_vulndb *db)
 
 int vg_vulndb_shell_word(vg_buf *out, const char *word)
 {
-    int plain = word[0] != '\0' && word[0] != '-';
+    int plain = word[0] != '\0';
     for (const char *p = word; plain && *p; p++)
         plain = isalnum((unsigned char)*p) || strchr("/._-+,:=@%", *p);
     if (plain)
@@ -820,9 +820,16 @@ int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
     return VG_OK;
 }
 
+/* A query failed: damage found only now is reported as at opening. */
 static int query_fail(vg_ctx *ctx, vg_vulndb *db)
 {
-    return vg_error(ctx, VG_ERR_IO, "vulnerability database: %s", sqlite3_errmsg(db->db));
+    int code = sqlite3_errcode(db->db);
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+        char why[300];
+        snprintf(why, sizeof why, "a damaged vigil vulnerability database (%s)", sqlite3_errmsg(db->db));
+        return refuse_foreign(ctx, db->path, why);
+    }
+    return vg_error(ctx, VG_ERR_IO, "%s: vulnerability database: %s", db->path, sqlite3_errmsg(db->db));
 }
 
 /* Copies column i as an arena string (NULL stays NULL).  *oom set on failure. */

@@ -125,6 +125,7 @@ static void remove_stale(const vdb_target *t)
             close(fd);
         return;
     }
+    rewinddir(d); /* a dup() shares the position of the descriptor */
     size_t blen = strlen(t->base);
     struct dirent *e;
     while ((e = readdir(d))) {

@@ -8,8 +8,19 @@
 #  - every [bullseye] line of DSA/list and [buster] line of DLA/list is a
 #    Debian:11 / Debian:10 source package fixed at that version;
 #  - every KEV entry's date added, due date and ransomware use;
+#  - NVD (api-responses/ and the single records of cve/): exactly the CVEs
+#    another feed names are stored, each with its dates, English
+#    description, Rejected as withdrawn, every CVSS vector (NVD's Primary
+#    ones first) and one reference per URL typed from its tags; the rest
+#    counted as unused, nothing taken for OSV;
+#  - every AlmaLinux record: its related CVE ids are aliases, its rating
+#    ("Important: ...") its severity;
+#  - every tracker release line whose note holds an urgency ("(medium)",
+#    "(bug #N; medium)") has it as the entry's severity;
 #  - record counts per source (files, packages, advisory headers, entries)
 #    in the database and in `vigil db status`;
+#  - the build exits 0 with nothing on stderr: every file of vulndata is a
+#    known feed (the NVD files included) or ignored (schemas, READMEs);
 #  - the default location under XDG_CACHE_HOME, and a second build replaces
 #    the database atomically (same content).
 . "$(dirname "$0")/lib.sh"
@@ -18,19 +29,24 @@ need_shared vulndata/osv/Go
 need_shared vulndata/alpine-secdb/v3.10/main.json
 need_shared vulndata/debian-security-tracker/DSA/list
 need_shared vulndata/kev/known_exploited_vulnerabilities.json
+need_shared vulndata/nvd/cve
+need_shared vulndata/osv/AlmaLinux
 need_cmd python3
 
 V="$VIGIL_SHARED/vulndata"
 export XDG_CACHE_HOME="$TMP/cache"
 expect_status 0 "$VIGIL" db build --from "$V"
+[ ! -s "$TMP/stderr" ] || { cat "$TMP/stderr" >&2; fail "db build of all of vulndata warned"; }
 DB="$XDG_CACHE_HOME/vigil/vulndb.sqlite"
 [ -s "$DB" ] || fail "no database at the default location $DB"
 expect_status 0 "$VIGIL" db status
 cp "$TMP/stdout" "$TMP/status.txt"
 
-python3 - "$V" "$DB" "$TMP/status.txt" <<'PY' || fail "database content differs from the raw feeds"
+python3 - "$V" "$DB" "$TMP/status.txt" "$VIGIL_SRC/tests/e2e/feeds" <<'PY' || fail "database content differs from the raw feeds"
 import json, os, re, sqlite3, sys
 V, DBPATH, STATUS = sys.argv[1:4]
+sys.path.insert(0, sys.argv[4])
+import nvd_ref
 db = sqlite3.connect("file:%s?mode=ro" % DBPATH, uri=True)
 errors = []
 def check(cond, msg):
@@ -152,6 +168,78 @@ for name, n in counts.items():
     row = db.execute("SELECT records_imported, records_skipped FROM source WHERE name=?", (name,)).fetchone()
     check(row == (n, 0), "source %s: %s, raw count %d" % (name, row, n))
     check(status.get(name) == n, "status line of %s" % name)
+# What the feeds name: OSV ids and aliases (and the related CVEs of Red
+# Hat family errata), secdb ids, tracker {CVE} lines, KEV entries.
+named = set(v["cveID"] for v in kev["vulnerabilities"])
+alma = {}
+for eco in os.listdir(os.path.join(V, "osv")):
+    d = os.path.join(V, "osv", eco)
+    for f in (os.listdir(d) if os.path.isdir(d) else []):
+        if f.endswith(".json"):
+            rec = json.load(open(os.path.join(d, f)))
+            named.add(rec["id"])
+            named.update(rec.get("aliases") or [])
+            if eco == "AlmaLinux":
+                alma[rec["id"]] = rec
+                named.update(r for r in rec.get("related") or [] if r.startswith("CVE-"))
+for rel in os.listdir(os.path.join(V, "alpine-secdb")):
+    for f in os.listdir(os.path.join(V, "alpine-secdb", rel)):
+        for p in json.load(open(os.path.join(V, "alpine-secdb", rel, f))).get("packages") or []:
+            for ids in (p["pkg"].get("secfixes") or {}).values():
+                for i in ids or []:
+                    named.update(i.split())
+for lst in ("DSA", "DLA", "DTSA"):
+    for line in open(os.path.join(V, "debian-security-tracker", lst, "list"), encoding="utf-8", errors="replace"):
+        m = re.match(r"^\s+\{(.*)\}", line)
+        if m:
+            named.update(m.group(1).split())
+
+# NVD: every CVE of every file, the stored ones exactly those named.
+nvd = nvd_ref.newest_copies(os.path.join(V, "nvd"))
+kept = [c for c in nvd if c["id"] in named]
+check(len(nvd) == 409 and len(kept) >= 8, "NVD: %d records, %d named" % (len(nvd), len(kept)))
+stored = {i for (i,) in db.execute("SELECT id FROM advisory WHERE source='nvd'")}
+check(stored == {c["id"] for c in kept}, "NVD: stored %d, named %d" % (len(stored), len(kept)))
+check(db.execute("SELECT count(*) FROM advisory WHERE source LIKE 'osv:%' AND id LIKE 'CVE-%'").fetchone()[0] == 0,
+      "an NVD record was taken for OSV")
+row = db.execute("SELECT records_read, records_imported, records_unused, kind FROM source WHERE name='nvd'").fetchone()
+check(row == (409, len(kept), 409 - len(kept), "nvd"), "NVD source counts %s" % (row,))
+for c in kept:
+    errors += nvd_ref.check_stored(db, c)
+
+# AlmaLinux: related CVEs are aliases, the summary's rating the severity.
+for aid, rec in alma.items():
+    adv, severity = db.execute("SELECT adv, severity FROM advisory WHERE scope='osv' AND id=?", (aid,)).fetchone()
+    want = set(rec.get("aliases") or []) | {r for r in rec.get("related") or [] if r.startswith("CVE-")}
+    have = {a for (a,) in db.execute("SELECT alias FROM advisory_alias WHERE adv=?", (adv,))}
+    check(have == want, "%s: aliases %s, expected %s" % (aid, sorted(have), sorted(want)))
+    rating = rec.get("summary", "").split(":")[0]
+    check(severity == (rating if rating in ("Critical", "Important", "Moderate", "Low") else None),
+          "%s: severity %s" % (aid, severity))
+check(sum(1 for r in alma.values() if r.get("related")) > 1700, "too few AlmaLinux records with related CVEs")
+row = db.execute("SELECT severity FROM advisory WHERE id='ALSA-2024:10788'").fetchone()
+back = {i for (i,) in db.execute("SELECT DISTINCT id FROM alias WHERE alias='ALSA-2024:10788'")}
+check(row == ("Important",) and {"CVE-2024-10976", "CVE-2024-10978", "CVE-2024-10979"} <= back,
+      "ALSA-2024:10788: %s, aliases %s" % (row, back))
+
+# Tracker urgencies in release-line notes, alone or among other words.
+urgencies = ("unimportant", "low", "medium", "high", "critical")
+for lst in ("DSA", "DLA", "DTSA"):
+    want, cur = set(), None
+    for line in open(os.path.join(V, "debian-security-tracker", lst, "list"), encoding="utf-8", errors="replace"):
+        m = re.match(r"^\[[^]]+\] ((?:DSA|DLA|DTSA)-\d+(?:-\d+)?) ", line)
+        if m:
+            cur = m.group(1)
+        m = re.match(r"^\s+\[([a-z]+)\] - (\S+) .*\((.*)\)\s*$", line)
+        if m and cur:
+            parts = [p.strip() for p in m.group(3).split(";")]
+            hit = [p for p in parts if p.rstrip("*") in urgencies]
+            if hit:
+                want.add((cur, m.group(2), hit[0]))
+    have = set(db.execute("SELECT a.id, f.name, f.severity FROM affected f JOIN advisory a USING (adv)"
+                          " WHERE a.source=? AND f.severity IS NOT NULL", ("debian:" + lst,)).fetchall())
+    check(want == have, "%s urgencies: %d missing, %d extra" % (lst, len(want - have), len(have - want)))
+
 for e in errors[:20]:
     print("MISMATCH:", e, file=sys.stderr)
 sys.exit(1 if errors else 0)

@@ -45,11 +45,11 @@ ln -s "$V/debian-security-tracker" "$TMP/mirror/debian"
 ln -s "$V/kev" "$TMP/mirror/kev"
 ln -s "$V/nvd" "$TMP/mirror/nvd"
 
-# Loopback server (tests/e2e/feed_server.py): ETag/Last-Modified, 304
+# Loopback server (tests/e2e/feeds/server.py): ETag/Last-Modified, 304
 # answers, a request log, a stall switch ($TMP/stall names a path that gets
 # half its body until the file goes), and NVD's CVE API over ../shared's
 # NVD files, in one page per request.
-. "$(dirname "$0")/feed_lib.sh"
+. "$(dirname "$0")/feeds/lib.sh"
 start_feed_server feeds "$TMP/mirror" --stall "$TMP/stall" --nvd "$V/nvd" --nvd-page 2000
 URL=$feeds_URL
 ln -s feeds.log "$TMP/requests.log"

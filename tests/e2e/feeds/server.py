@@ -1,7 +1,7 @@
-"""feed_server.py — the loopback server of the `vigil db update` tests
+"""feeds/server.py — the loopback server of the `vigil db update` tests
 (db_update.sh, db_nvd.sh, db_safety.sh, db_age.sh).
 
-    feed_server.py ROOT PORTFILE LOGFILE [--stall FILE] [--nvd DIR] [--nvd-page N]
+    server.py ROOT PORTFILE LOGFILE [--stall FILE] [--nvd DIR] [--nvd-page N]
                    [--tls CERT KEY] [--redirect PREFIX TARGET]...
 
 ROOT is served as a static mirror: ETag and Last-Modified from the file,
@@ -27,6 +27,9 @@ import sys
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nvd_ref import newest_copies, when  # noqa: E402
+
 
 def parse_args(argv):
     opts = {"root": argv[0], "portfile": argv[1], "log": argv[2], "stall": None, "nvd": None,
@@ -45,44 +48,11 @@ def parse_args(argv):
         elif flag == "--redirect":
             opts["redirects"].append((rest.pop(0), rest.pop(0)))
         else:
-            sys.exit("feed_server.py: unknown option " + flag)
+            sys.exit("server.py: unknown option " + flag)
     return opts
 
 
 OPTS = parse_args(sys.argv[1:])
-
-
-def nvd_time(text):
-    """NVD's times: zone-less UTC, or with an offset as the API is asked."""
-    text = text.replace(" ", "+")
-    t = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=datetime.timezone.utc)
-    return t
-
-
-def nvd_records(top):
-    """Every CVE below top, newest copy of each, in file order."""
-    found, order = {}, []
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if not name.endswith(".json"):
-                continue
-            doc = json.load(open(os.path.join(dirpath, name)))
-            if "vulnerabilities" in doc and doc.get("format") == "NVD_CVE":
-                cves = [v["cve"] for v in doc["vulnerabilities"]]
-            elif str(doc.get("id", "")).startswith("CVE-") and "lastModified" in doc:
-                cves = [doc]
-            else:
-                continue
-            for cve in cves:
-                old = found.get(cve["id"])
-                if old is None:
-                    order.append(cve["id"])
-                if old is None or nvd_time(cve["lastModified"]) > nvd_time(old["lastModified"]):
-                    found[cve["id"]] = cve
-    return [found[i] for i in order]
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -145,13 +115,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def nvd(self, query):
         q = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
-        records = nvd_records(OPTS["nvd"])
+        records = newest_copies(OPTS["nvd"])
         if "lastModStartDate" in q or "lastModEndDate" in q:
-            lo, hi = nvd_time(q["lastModStartDate"]), nvd_time(q["lastModEndDate"])
+            lo, hi = when(q["lastModStartDate"]), when(q["lastModEndDate"])
             if hi - lo > datetime.timedelta(days=120):
                 self.log("/nvd/rest/json/cves/2.0", 404, query)
                 return self.answer(404)
-            records = [r for r in records if lo <= nvd_time(r["lastModified"]) <= hi]
+            records = [r for r in records if lo <= when(r["lastModified"]) <= hi]
         start = int(q.get("startIndex", "0"))
         per_page = min(int(q.get("resultsPerPage", "2000")), OPTS["nvd_page"])
         page = records[start:start + per_page]
