@@ -12,7 +12,7 @@
 #    another feed names are stored, each with its dates, English
 #    description, Rejected as withdrawn, every CVSS vector (NVD's Primary
 #    ones first) and one reference per URL typed from its tags; the rest
-#    counted as unused, nothing taken for OSV;
+#    counted as unused, nothing taken for OSV; alone, NVD keeps every CVE;
 #  - every AlmaLinux record: its related CVE ids are aliases, its rating
 #    ("Important: ...") its severity;
 #  - every tracker release line whose note holds an urgency ("(medium)",
@@ -246,6 +246,18 @@ sys.exit(1 if errors else 0)
 PY
 
 grep -q '^data age: ' "$TMP/status.txt" || fail "status does not print the age of the data"
+
+# NVD alone: no other source names CVEs, so every one is kept.
+expect_status 0 "$VIGIL" db build --from "$V/nvd" --db "$TMP/nvd-only.sqlite"
+python3 - "$V/nvd" "$TMP/nvd-only.sqlite" "$VIGIL_SRC/tests/e2e/feeds" <<'PY' || fail "an NVD-only build does not keep every CVE"
+import sqlite3, sys
+sys.path.insert(0, sys.argv[3])
+from nvd_ref import newest_copies
+db = sqlite3.connect(sys.argv[2])
+want = {c["id"] for c in newest_copies(sys.argv[1])}
+have = {i for (i,) in db.execute("SELECT id FROM advisory WHERE source = 'nvd'")}
+sys.exit(0 if want == have and len(want) == 409 else 1)
+PY
 
 # A second build replaces the database (no temporary files left behind).
 expect_status 0 "$VIGIL" db build --from "$V/kev" --db "$DB"
