@@ -189,28 +189,57 @@ static void age_text(int64_t s, char *out, size_t n)
         snprintf(out, n, "%lld minutes", (long long)(s / 60));
 }
 
-/* The newest record date of the data a scan used, per ecosystem: the
- * stalest of those, as seconds since the epoch in *when and its ecosystem
- * in *eco.  0 when no checked component had dated data. */
-static int stalest_data(const vg_findings *f, int64_t *when, const char **eco)
+/* Warns about the age of the data this scan used, per ecosystem: the
+ * newest data of each (vg_coverage.data_time), the stalest ecosystem
+ * deciding.  An ecosystem whose feed has ended (an end-of-life release:
+ * other releases of its feed have newer data) is as fresh as the database
+ * (db_age, the stalest live source), and is named once. */
+static void warn_data_age(const vg_findings *f, int64_t now, int64_t db_age, int64_t max_age, const char *db_path)
 {
-    int found = 0;
+    int64_t stalest = -1;
+    const char *eco = NULL, *ended = NULL;
+    int64_t ended_time = 0;
     for (size_t i = 0; i < f->ncoverage; i++) {
         const vg_coverage *c = &f->coverage[i];
-        if (!vg_coverage_is_checked(c->status) || !c->newest)
+        if (!vg_coverage_is_checked(c->status) || !c->data_time)
             continue;
-        struct tm tm = {0};
-        const char *end = strptime(c->newest, "%Y-%m-%d", &tm);
-        if (!end)
-            continue;
-        int64_t t = (int64_t)timegm(&tm);
-        if (!found || t < *when) {
-            *when = t;
-            *eco = c->ecosystem;
-            found = 1;
+        if (c->data_ended) {
+            if (!ended) {
+                ended = c->ecosystem;
+                ended_time = c->data_time;
+            }
+            if (db_age > stalest) {
+                stalest = db_age;
+                eco = NULL;
+            }
+        } else if (now - c->data_time > stalest) {
+            stalest = now - c->data_time;
+            eco = c->ecosystem;
         }
     }
-    return found;
+    char hint[4200];
+    vg_vulndb_update_command(db_path, 0, hint, sizeof hint);
+    if (stalest > max_age) {
+        char a[64], m[64];
+        age_text(stalest, a, sizeof a);
+        age_text(max_age, m, sizeof m);
+        if (eco)
+            fprintf(stderr, "vigil: warning: %s: the newest %s data is %s old (limit %s): run %s\n", db_path, eco, a,
+                    m, hint);
+        else
+            fprintf(stderr, "vigil: warning: %s: the vulnerability data is %s old (limit %s): run %s\n", db_path, a,
+                    m, hint);
+    }
+    if (ended) {
+        char day[16];
+        time_t t = (time_t)ended_time;
+        struct tm tm;
+        strftime(day, sizeof day, "%Y-%m-%d", gmtime_r(&t, &tm));
+        fprintf(stderr,
+                "vigil: warning: %s: no data since %s while newer releases have some: the release may be "
+                "end of life\n",
+                ended, day);
+    }
 }
 
 /* Reads an SBOM from standard input ("-") into inv. */
@@ -482,18 +511,8 @@ int cmd_scan(int argc, char **argv)
         goto out;
     }
     vg_findings_filter_apply(&findings, &filter);
-    /* The age of the data this scan used: its newest record, per
-     * ecosystem; the stalest ecosystem decides. */
-    int64_t newest = 0;
-    const char *stale_eco = NULL;
-    if (!quiet && stalest_data(&findings, &newest, &stale_eco) && (int64_t)time(NULL) - newest > max_age) {
-        char a[64], m[64];
-        age_text((int64_t)time(NULL) - newest, a, sizeof a);
-        age_text(max_age, m, sizeof m);
-        fprintf(stderr,
-                "vigil: warning: %s: the newest %s data is %s old (limit %s): run vigil db update%s%s\n",
-                db_path, stale_eco, a, m, default_db.data ? "" : " --db ", default_db.data ? "" : db_path);
-    }
+    if (!quiet)
+        warn_data_age(&findings, (int64_t)time(NULL), age, max_age, db_path);
     /* Every document is made before any is written: all or nothing. */
     for (size_t i = 0; i < noutputs; i++) {
         /* A table on the terminal fits it and colours severities; in a

@@ -139,6 +139,10 @@ typedef struct vg_coverage {
     const char **sources;     /* database sources consulted ("osv:Go"), sorted; none when unchecked */
     size_t nsources;
     const char *newest;       /* newest record date among those sources for the ecosystem, or NULL */
+    int64_t data_time;        /* Unix time of the newest data of those sources (record
+                                 dates, else the feed's own date), 0 when unknown */
+    int data_ended;           /* every one of those sources has ended (vulndb.h): an
+                                 end-of-life release whose feed no longer changes */
     const vg_component *via;  /* the OS package that installed it, or NULL; when that
                                  package was not checked, status and reason are its */
     const char *reason;       /* why not checked, one phrase for people, the same for

@@ -53,6 +53,8 @@ typedef struct eco_data {
     size_t nsources;
     const char *newest;
     int64_t entries;
+    int64_t data_time; /* the newest of its sources' data times */
+    int ended;         /* every source of it has ended */
 } eco_data;
 
 static int eco_data_of(match_coverage *mc, const char *ecosystem, const eco_data **out)
@@ -77,11 +79,15 @@ static int eco_data_of(match_coverage *mc, const char *ecosystem, const eco_data
         if (!d->sources)
             return vg_error(mc->ctx, VG_ERR_NOMEM, "out of memory");
     }
+    d->ended = n > 0;
     for (size_t i = 0; i < n; i++) {
         d->sources[d->nsources++] = src[i].source;
         d->entries += src[i].entries;
         if (src[i].newest && (!d->newest || strcmp(src[i].newest, d->newest) > 0))
             d->newest = src[i].newest;
+        if (src[i].data_time > d->data_time)
+            d->data_time = src[i].data_time;
+        d->ended &= src[i].ended != 0;
     }
     if (vg_map_put(&mc->ecos, key, len, d) != VG_OK)
         return vg_error(mc->ctx, VG_ERR_NOMEM, "out of memory");
@@ -380,6 +386,9 @@ int match_coverage_decide(match_coverage *mc, const vg_component *c, vg_coverage
         }
         if (d->newest && (!cov->newest || strcmp(d->newest, cov->newest) > 0))
             cov->newest = d->newest;
+        if (d->data_time > cov->data_time)
+            cov->data_time = d->data_time;
+        cov->data_ended = i == 0 ? d->ended : cov->data_ended && d->ended;
     }
 
     vg_version_scheme scheme = vg_version_scheme_for(t->ecosystems[0]);
@@ -428,6 +437,8 @@ int match_coverage_finish(match_coverage *mc, vg_findings *findings)
             cov->sources = owner->sources;
             cov->nsources = owner->nsources;
             cov->newest = owner->newest;
+            cov->data_time = owner->data_time;
+            cov->data_ended = owner->data_ended;
             cov->reason = NULL;
         } else {
             /* Not checked for the reason its owner was not (the report

@@ -144,6 +144,30 @@ for id in $(grep '^nodejs	' "$T/got.txt" | cut -f2); do
 done
 grep -q '^nodejs	' "$T/got.txt" || fail "nodejs 16.14.0 matched no advisory"
 
+# Severity is AlmaLinux's own rating ("Important: ..." -> high), the
+# highest of the finding's advisories; findings carry the CVEs the
+# advisories fix (`related` in AlmaLinux's records).
+jq -c '.findings[] | {id, severity, severitySource, advisories}' "$T/alma.json" >"$T/sev.jsonl"
+/usr/bin/python3 - "$T/sev.jsonl" "$alma" <<'PY' || fail "severities or identifiers differ from AlmaLinux's records"
+import json, os, sys
+rank = {"low": 2, "moderate": 3, "important": 4, "critical": 5}
+names = {2: "low", 3: "medium", 4: "high", 5: "critical"}
+bad = 0
+for line in open(sys.argv[1]):
+    f = json.loads(line)
+    recs = [json.load(open(os.path.join(sys.argv[2], a + ".json"))) for a in f["advisories"]]
+    want = max(rank.get(r["summary"].split(":")[0].strip().lower(), 0) for r in recs)
+    cves = {c for r in recs for c in r.get("related", []) if c.startswith("CVE-")}
+    if want and (f["severity"] != names[want] or f["severitySource"] != "distro"):
+        print(f"{f['id']}: severity {f['severity']} from {f['severitySource']}, want {names[want]} from distro", file=sys.stderr)
+        bad = 1
+    if cves and f["id"] not in cves:
+        print(f"{f['id']}: not one of the CVEs {sorted(cves)} of {f['advisories']}", file=sys.stderr)
+        bad = 1
+sys.exit(bad)
+PY
+[ "$(jq '[.findings[] | select(.id | startswith("CVE-"))] | length' "$T/alma.json")" -gt 0 ] || fail "no finding names a CVE"
+
 # 2. No os-release: nothing can be matched, and the scan says so.
 mv "$T/root/etc/os-release" "$T/os-release"
 expect_status 3 scan -o json="$T/noos.json" -o table="$T/noos.txt" "$T/root"
