@@ -131,4 +131,35 @@ expect_stderr '--fail-on kev: 2 findings at or above the threshold'
 expect_status 0 $VIGIL scan --db "$T/kev.sqlite" --max-db-age 100000d -o table "$T/root"
 head -1 "$T/stdout" | grep -q '^ID ' || fail "table header"
 sed -n 2p "$T/stdout" | grep -q 'due 2025-01-23' || fail "KEV finding is not first in the table"
-echo "ok: $n findings match the secdb; equal version not reported; gates"
+# 4. With NVD's records (../shared/vulndata/nvd/cve: CVEs the secdb fixes),
+# the secdb findings get NVD's CVSS: severity from the highest CVSS version
+# NVD gives (its Primary metric first), severitySource "nvd"; the gates
+# now see them.
+need_shared vulndata/nvd/cve/CVE-2019-14697.json
+$VIGIL db build --from "$secdb/main.json" --from "$secdb/community.json" --from "$VIGIL_SHARED/vulndata/nvd/cve" \
+    --db "$T/nvd.sqlite" >/dev/null 2>"$T/err" || { cat "$T/err" >&2; fail "db build with NVD"; }
+expect_status 0 $VIGIL scan --db "$T/nvd.sqlite" --max-db-age 100000d -o json="$T/nvd.json" "$T/root"
+jq -r '.findings[] | "\(.id)\t\(.severity)\t\(.severitySource)\t\(.cvss.vector)"' "$T/nvd.json" | sort -u >"$T/nvd-got.txt"
+python3 - "$VIGIL_SHARED/vulndata/nvd/cve" $(cut -f1 "$T/nvd-got.txt" | sort -u) >"$T/nvd-want.txt" <<'PY'
+import json, os, sys
+order = ["cvssMetricV40", "cvssMetricV31", "cvssMetricV30", "cvssMetricV2"]
+for cve in sys.argv[2:]:
+    path = os.path.join(sys.argv[1], cve + ".json")
+    if not os.path.exists(path):
+        print(f"{cve}\tunknown\tnull\tnull")
+        continue
+    metrics = json.load(open(path)).get("metrics", {})
+    for key in order:
+        ms = sorted(metrics.get(key, []), key=lambda m: m.get("type") != "Primary")
+        if ms:
+            m = ms[0]
+            sev = m["cvssData"].get("baseSeverity") or m.get("baseSeverity")
+            print(f"{cve}\t{sev.lower()}\tnvd\t{m['cvssData']['vectorString']}")
+            break
+    else:
+        print(f"{cve}\tunknown\tnull\tnull")
+PY
+same_lines "$T/nvd-got.txt" "$T/nvd-want.txt" "severities from NVD"
+grep -q "^CVE-2019-14697	critical	nvd	" "$T/nvd-got.txt" || fail "musl CVE-2019-14697 is not critical from NVD"
+expect_status 5 $VIGIL scan --db "$T/nvd.sqlite" --max-db-age 100000d --fail-on high "$T/root"
+echo "ok: $n findings match the secdb; equal version not reported; gates; NVD severities"
