@@ -2,9 +2,11 @@
  * inventory.h — what a scan found: the target, its OS, its layers and its
  * components.  All strings and arrays live in inv->arena.
  *
- * Catalogers add components with vg_inventory_add(); vg_inventory_finalize()
- * sorts them, drops exact duplicates and assigns stable bom-refs, so that
- * every writer sees the same deterministic order.
+ * Catalogers add components with vg_inventory_add(), one per place a
+ * package was found; vg_inventory_finalize() merges the copies of one
+ * package into one component carrying every location, sorts them and
+ * assigns stable bom-refs, so that every writer sees the same
+ * deterministic order.
  */
 #ifndef VIGIL_INVENTORY_H
 #define VIGIL_INVENTORY_H
@@ -70,6 +72,21 @@ typedef enum vg_scope {
     VG_SCOPE_DEV,          /* development or test only: not shipped */
 } vg_scope;
 
+/* What kind of file a copy of a component was found in.  When copies are
+ * merged, the facts (licence, supplier, description ...) of the lowest
+ * kind win. */
+typedef enum vg_evidence {
+    VG_EVIDENCE_INSTALLED = 0, /* installed metadata, a package database, a
+                                  binary or an archive: what is on disk */
+    VG_EVIDENCE_LOCK,          /* a lock file: what a project resolved */
+    VG_EVIDENCE_MANIFEST,      /* a manifest's declaration (go.mod, pom.xml,
+                                  requirements.txt, a .csproj) */
+} vg_evidence;
+
+/* The widest of two scopes: required over optional over dev; unknown (not
+ * recorded) only when both are. */
+vg_scope vg_scope_wider(vg_scope a, vg_scope b);
+
 typedef struct vg_component {
     const char *type;        /* purl type and ecosystem: "deb", "apk", "rpm", ... */
     const char *name;
@@ -83,7 +100,15 @@ typedef struct vg_component {
     const char *homepage;    /* URL, or NULL */
     const char *source_name; /* source package (deb Source, rpm SOURCERPM, apk origin) */
     const char *source_version;
-    const char *location;    /* path of the file it was found in, relative to the root */
+    /* Where it was found: paths of files relative to the root.  Catalogers
+     * set location (and may add more with vg_component_add_location());
+     * after vg_inventory_finalize(), locations holds every place any copy
+     * of the package was found, sorted and unique, and location is
+     * locations[0], the primary location that single-location readers show. */
+    const char *location;
+    const char **locations;
+    size_t nlocations;
+    vg_evidence evidence;    /* the kind of file location is (of the copy whose facts won) */
     const char *cataloger;   /* name of the cataloger that found it */
     const char **files;      /* files the package owns, absolute paths in the target */
     size_t nfiles;
@@ -127,14 +152,31 @@ void vg_inventory_free(vg_inventory *inv);
 vg_component *vg_inventory_add(vg_inventory *inv);
 /* Adds property name=value to c (value copied into the arena).  VG_OK or VG_ERR_NOMEM. */
 int vg_component_set_property(vg_inventory *inv, vg_component *c, const char *name, const char *value);
+/* Adds path (copied into the arena) to the places c was found, beside
+ * c->location.  VG_OK or VG_ERR_NOMEM. */
+int vg_component_add_location(vg_inventory *inv, vg_component *c, const char *path);
 /* Records that from relates to to.  VG_OK or VG_ERR_NOMEM. */
 int vg_inventory_add_edge(vg_inventory *inv, vg_component *from, vg_component *to, vg_edge_kind kind);
-/* Sorts components by (type, name, version, arch, location), removes exact
- * duplicates (their edges move to the one kept) and assigns bom_ref; adds a
- * CONTAINS edge from every OS package (deb, apk, rpm) to each component whose
- * location is a file that package owns; sorts the edges by (from, kind, to)
- * in component order and removes repeated ones.  Call once, after all
- * catalogers. */
+/* Call once, after all catalogers.  In order:
+ *  1. adds a CONTAINS edge from every OS package (deb, apk, rpm) to each
+ *     component with a location that is a file that package owns;
+ *  2. merges the copies of one package into one component (docs/formats.md,
+ *     "One component per package").  The identity of a copy is its purl
+ *     (with a version) plus the first OS package that owns it, plus for
+ *     maven its archive's content fingerprint (vigil:java:fingerprint) and
+ *     for golang its module hash (vigil:go:sum); a copy without that digest
+ *     joins the copies that have one when they all agree.  Components
+ *     without a versioned purl merge only with exact duplicates (same type,
+ *     name, version, arch, location and purl).  The merged component takes
+ *     each fact from the first copy that has it, copies ordered by
+ *     evidence then by sort order; locations, files and properties are the
+ *     union; layer the lowest; scope the widest known one (required over
+ *     optional over dev); application if any copy is one; edges of every
+ *     copy move to it;
+ *  3. sorts components by (type, name, version, arch, location) and edges
+ *     by (from, kind, to) in component order, without repeats;
+ *  4. assigns bom_ref: the purl when no other component has it, else the
+ *     purl and what tells the copies apart (owner, digest or location). */
 int vg_inventory_finalize(vg_ctx *ctx, vg_inventory *inv);
 
 #endif

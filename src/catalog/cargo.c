@@ -175,6 +175,7 @@ static int cargo_lock_components(cargo_lock *lk, const vg_toml_value *root)
             return VG_ERR_NOMEM;
         if (!(p->component = cargo_component(run, lk->file, p->name, p->version, p->source)))
             return VG_ERR_NOMEM;
+        p->component->evidence = VG_EVIDENCE_LOCK;
         const char *checksum = vg_toml_get_string(t, "checksum");
         if (!checksum)
             checksum = cargo_v1_checksum(metadata, p, arena);

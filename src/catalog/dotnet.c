@@ -250,6 +250,8 @@ static int packages_lock(vg_catalog_run *run, const vg_file *file, json_t *root)
             if (index_get(&by_key, key))
                 continue;
             vg_component *c = nuget_component(run, file, name, resolved);
+            if (c)
+                c->evidence = VG_EVIDENCE_LOCK;
             const char *hash = json_string_value(json_object_get(pkg, "contentHash"));
             if (!c || vg_component_set_property(run->inv, c, "vigil:nuget:dependency-type", type ? vg_lang_text(run->arena, type) : NULL) ||
                 vg_component_set_property(run->inv, c, "vigil:nuget:content-hash", hash ? vg_lang_text(run->arena, hash) : NULL) ||

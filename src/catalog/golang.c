@@ -1092,6 +1092,7 @@ static int go_mod_components(vg_catalog_run *run, const go_source *mod, const go
         if (!(root = go_component(run, mod->module, NULL, mod->location, mod->layer)))
             return VG_ERR_NOMEM;
         root->application = 1;
+        root->evidence = VG_EVIDENCE_MANIFEST;
         if (vg_component_set_property(inv, root, "vigil:go:go-directive", mod->go_version) ||
             vg_component_set_property(inv, root, "vigil:go:toolchain", mod->toolchain))
             return VG_ERR_NOMEM;
@@ -1123,6 +1124,7 @@ static int go_mod_components(vg_catalog_run *run, const go_source *mod, const go
             rc = VG_ERR_NOMEM;
             break;
         }
+        c->evidence = VG_EVIDENCE_MANIFEST;
         const char *replaces = rep && !local ? vg_arena_printf(run->arena, "%s@%s", r->path, r->version) : NULL;
         if ((rep && !local && !replaces) ||
             vg_component_set_property(inv, c, "vigil:go:indirect", r->indirect ? "true" : NULL) ||
@@ -1151,6 +1153,8 @@ static int go_mod_components(vg_catalog_run *run, const go_source *mod, const go
             if (vg_map_get(&best, e->path, strlen(e->path)) != e)
                 continue;
             vg_component *c = go_component(run, e->path, e->version, sum->location, sum->layer);
+            if (c)
+                c->evidence = VG_EVIDENCE_LOCK;
             if (!c || vg_component_set_property(inv, c, "vigil:go:from-go-sum", "true") ||
                 vg_component_set_property(inv, c, "vigil:go:indirect", "true") ||
                 vg_component_set_property(inv, c, "vigil:go:sum", e->hash) ||

@@ -43,13 +43,16 @@
  * The same content at several paths (a symlink such as Debian's
  * /usr/share/java/foo.jar -> foo-1.2.jar, or a copy) is one set of
  * components: files with the same size and the same last 64 KiB (the zip
- * central directory) are read once; the location is the first path the
- * walk handed over (a directory walk hands symlinks over after every
- * regular file, so that is the real file; archives and images go in the
- * order of their file tree) and the others are listed in
- * vigil:java:also-at.  Caveat: vg_file does not say which paths are
- * symlinks, so two regular copies of one jar are folded too, unless the
- * jar is named after its file name and the two names differ.
+ * central directory, which holds the CRC-32 of every entry) are read
+ * once, and every path is a location of each of its components (a
+ * directory walk hands symlinks over after every regular file, so the
+ * first is the real file), unless the jar is named after its file name
+ * and the two names differ.  That content fingerprint, "SIZE:FNV-1a-64 of
+ * the last 64 KiB" in hex, is the property vigil:java:fingerprint of the
+ * archive's components (a nested archive has its own, an embedded copy
+ * its archive's): two jars with the same coordinates but other content
+ * (rebuilt, patched, repackaged) stay two components when the inventory
+ * merges copies (inventory.h).
  *
  * Limits (zip bombs, recursive nesting): JAVA_META_MAX per manifest or
  * pom.properties, JAVA_NESTED_MAX per nested archive, JAVA_HELD_MAX for the
@@ -330,6 +333,7 @@ typedef struct java_pom {
 
 typedef struct java_archive {
     const char *entry;           /* name inside the parent archive; NULL for the file */
+    char fingerprint[48];        /* of its content: "SIZE:HEX" */
     const char *ext;             /* "jar", "war" ... */
     struct java_archive *parent;
     vg_java_manifest manifest;
@@ -582,6 +586,18 @@ static int is_pom_properties(const char *name)
            !memchr(slash + 1, '/', midlen - (size_t)(slash + 1 - mid));
 }
 
+/* "SIZE:HEX": size and the FNV-1a 64 of the last bytes (tail[0..n)) of
+ * an archive, into key[48]. */
+static void fingerprint_of(size_t size, const unsigned char *tail, size_t n, char key[48])
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= tail[i];
+        h *= 0x100000001b3ull;
+    }
+    snprintf(key, 48, "%zu:%016llx", size, (unsigned long long)h);
+}
+
 static java_archive *new_archive(java_scan *js, java_archive *parent, const char *entry, const char *ext)
 {
     java_archive *arc = vg_arena_alloc(js->run->arena, sizeof *arc);
@@ -628,6 +644,9 @@ static void scan_nested(java_scan *js, struct archive *a, java_archive *parent, 
         vg_buf_free(&data);
         return;
     }
+    size_t tail = data.len < JAVA_TAIL_BYTES ? data.len : JAVA_TAIL_BYTES;
+    fingerprint_of(data.len, data.data ? (const unsigned char *)data.data + data.len - tail : NULL, tail,
+                   arc->fingerprint);
     js->held += data.len;
     struct archive *na = archive_read_new();
     if (!na) {
@@ -702,12 +721,11 @@ static void scan_archive(java_scan *js, struct archive *a, java_archive *arc, in
     }
 }
 
-/* FNV-1a 64 of size and the last JAVA_TAIL_BYTES of the file; 0 and a
+/* The fingerprint of the file, from its last JAVA_TAIL_BYTES; 0 and a
  * warning if it cannot be read. */
-static int fingerprint(vg_catalog_run *run, const vg_file *file, unsigned char *io, char *key, size_t keylen)
+static int fingerprint(vg_catalog_run *run, const vg_file *file, unsigned char *io, char key[48])
 {
     size_t n = file->size < JAVA_TAIL_BYTES ? file->size : JAVA_TAIL_BYTES;
-    uint64_t h = 0xcbf29ce484222325ull;
     size_t got = 0;
     while (got < n) {
         long r = file->read_at(file, file->size - n + got, io + got, n - got);
@@ -717,11 +735,7 @@ static int fingerprint(vg_catalog_run *run, const vg_file *file, unsigned char *
         }
         got += (size_t)r;
     }
-    for (size_t i = 0; i < n; i++) {
-        h ^= io[i];
-        h *= 0x100000001b3ull;
-    }
-    snprintf(key, keylen, "%zu:%016llx", file->size, (unsigned long long)h);
+    fingerprint_of(file->size, io, n, key);
     return 1;
 }
 
@@ -734,9 +748,9 @@ static int collect_archive(vg_catalog_run *run, java_state *st, const vg_file *f
     unsigned char *io = malloc(JAVA_READ_CHUNK);
     if (!io)
         return vg_error(run->ctx, VG_ERR_NOMEM, "%s: out of memory", file->path);
-    char key[64];
+    char key[48];
     int rc = VG_OK;
-    if (!fingerprint(run, file, io, key, sizeof key))
+    if (!fingerprint(run, file, io, key))
         goto out;
     java_path *p = vg_arena_alloc(run->arena, sizeof *p);
     if (!p || !(p->path = vg_arena_strdup(run->arena, file->path))) {
@@ -764,6 +778,8 @@ static int collect_archive(vg_catalog_run *run, java_state *st, const vg_file *f
 
     java_scan js = {.run = run, .file = file, .jf = jf, .io = io};
     java_archive *top = new_archive(&js, NULL, NULL, java_archive_ext(file->path, strlen(file->path)));
+    if (top)
+        memcpy(top->fingerprint, key, sizeof key);
     struct archive *a = top ? archive_read_new() : NULL;
     if (!a) {
         rc = VG_ERR_NOMEM;
@@ -910,7 +926,8 @@ typedef struct java_out {
     vg_map seen;
 } java_out;
 
-static vg_component *new_component(java_out *o, const char *display)
+/* A component found in archive arc (or embedded in it) at display. */
+static vg_component *new_component(java_out *o, const java_archive *arc, const char *display)
 {
     vg_component *c = vg_inventory_add(o->run->inv);
     if (!c)
@@ -919,7 +936,8 @@ static vg_component *new_component(java_out *o, const char *display)
     c->cataloger = "java";
     c->location = o->location;
     c->layer = o->layer;
-    if (vg_component_set_property(o->run->inv, c, "vigil:java:path", display))
+    if (vg_component_set_property(o->run->inv, c, "vigil:java:path", display) ||
+        vg_component_set_property(o->run->inv, c, "vigil:java:fingerprint", arc->fingerprint))
         return NULL;
     return c;
 }
@@ -993,7 +1011,7 @@ static int add_archive_component(java_out *o, java_archive *arc)
             return VG_ERR_NOMEM;
         return VG_OK; /* its embedded copies were counted with the first */
     }
-    vg_component *c = new_component(o, display);
+    vg_component *c = new_component(o, arc, display);
     if (!c)
         return VG_ERR_NOMEM;
     arc->component = c;
@@ -1038,7 +1056,7 @@ static int add_archive_component(java_out *o, java_archive *arc)
             return VG_ERR_NOMEM;
         if (eprev)
             continue;
-        vg_component *e = new_component(o, display);
+        vg_component *e = new_component(o, arc, display);
         if (!e)
             return VG_ERR_NOMEM;
         e->name = p->artifact;
@@ -1080,7 +1098,7 @@ static int java_finish(vg_catalog_run *run, void *state)
             continue;
         /* One set of components per distinct name the paths give the
          * file (only differs for files named after their file name), at
-         * the first such path the walk met; the others are also-at. */
+         * the first such path the walk met; the others are more locations. */
         for (const java_path *loc = jf->paths; loc && rc == VG_OK; loc = loc->next) {
             int seen = 0;
             for (const java_path *p = jf->paths; p != loc && !seen; p = p->next)
@@ -1091,11 +1109,16 @@ static int java_finish(vg_catalog_run *run, void *state)
             vg_map_init(&o.seen);
             for (java_archive *arc = jf->archives; arc && rc == VG_OK; arc = arc->next)
                 rc = add_archive_component(&o, arc);
-            vg_map_free(&o.seen);
+            /* the same content at the other paths: more locations of the
+             * components of this file */
             for (const java_path *p = loc->next; p && rc == VG_OK; p = p->next)
-                if (same_top_name(jf->archives, p->path, loc->path))
-                    rc = vg_component_set_property(run->inv, jf->archives->component, "vigil:java:also-at",
-                                                   p->path);
+                for (size_t i = 0; i < o.seen.cap && rc == VG_OK && same_top_name(jf->archives, p->path, loc->path);
+                     i++) {
+                    const vg_map_slot *slot = vg_map_slot_at(&o.seen, i);
+                    if (slot)
+                        rc = vg_component_add_location(run->inv, slot->value, p->path);
+                }
+            vg_map_free(&o.seen);
         }
     }
     vg_map_free(&st->by_fingerprint);

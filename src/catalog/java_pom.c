@@ -171,6 +171,7 @@ static int pom_add_dependency(pom_ctx *pc, const vg_xml_node *dep, vg_component 
     c->name = artifact;
     c->version = version;
     c->location = pc->path;
+    c->evidence = VG_EVIDENCE_MANIFEST;
     if (scope && strcmp(scope, "test") == 0)
         c->scope = VG_SCOPE_DEV;
     else if ((scope && (strcmp(scope, "provided") == 0 || strcmp(scope, "system") == 0)) ||
@@ -230,6 +231,7 @@ static int pom_run(pom_ctx *pc, const vg_xml_node *root)
             return VG_ERR_NOMEM;
         project->type = "maven";
         project->cataloger = "java";
+        project->evidence = VG_EVIDENCE_MANIFEST;
         project->application = 1;
         project->name = artifact;
         project->version = version;
@@ -357,6 +359,7 @@ static int gradle_add(vg_catalog_run *run, const char *path, int layer, const ch
     c->cataloger = "java";
     c->name = artifact;
     c->version = version;
+    c->evidence = VG_EVIDENCE_LOCK;
     c->location = path;
     c->layer = layer;
     c->scope = buildscript || all_test ? VG_SCOPE_DEV : VG_SCOPE_REQUIRED;

@@ -195,17 +195,6 @@ int npm_lock_init(npm_lock *lock, vg_catalog_run *run, const char *cataloger, co
     return VG_OK;
 }
 
-/* Widest of two scopes: required over optional over dev; unknown only when
- * both are. */
-static vg_scope wider_scope(vg_scope a, vg_scope b)
-{
-    if (a == VG_SCOPE_UNKNOWN)
-        return b;
-    if (b == VG_SCOPE_UNKNOWN)
-        return a;
-    return a < b ? a : b;
-}
-
 int npm_lock_package(npm_lock *lock, const npm_package *pkg, vg_component **out, int *created)
 {
     *out = NULL;
@@ -222,13 +211,14 @@ int npm_lock_package(npm_lock *lock, const npm_package *pkg, vg_component **out,
         return VG_ERR_NOMEM;
     vg_component *c = vg_map_get(&lock->identities, key, strlen(key));
     if (c) {
-        c->scope = wider_scope(c->scope, pkg->scope);
+        c->scope = vg_scope_wider(c->scope, pkg->scope);
         *out = c;
         return VG_OK;
     }
     if (!(c = npm_component_add(lock->run, lock->cataloger, &id, lock->location, lock->layer)) ||
         vg_map_put(&lock->identities, key, strlen(key), c))
         return VG_ERR_NOMEM;
+    c->evidence = VG_EVIDENCE_LOCK;
     lock->npackages++;
     *out = c;
     *created = 1;
@@ -242,6 +232,7 @@ int npm_lock_application(npm_lock *lock, const char *name, const char *version)
     if (!c)
         return VG_ERR_NOMEM;
     c->application = 1;
+    c->evidence = VG_EVIDENCE_LOCK;
     lock->application = c;
     return VG_OK;
 }

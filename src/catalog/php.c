@@ -271,6 +271,9 @@ static int collect_packages(vg_catalog_run *run, php_state *st, const vg_file *f
     for (int l = 0; l < 2 && rc == VG_OK; l++)
         if (json_is_array(lists[l]))
             rc = php_package_list(run, file, lists[l], dev_names, scopes[l], &lock->index, components, &n);
+    for (size_t i = 0; i < n && kind == PHP_LOCK; i++)
+        if (components[i])
+            components[i]->evidence = VG_EVIDENCE_LOCK;
     /* edges, in the same order as the components */
     size_t k = 0;
     for (int l = 0; l < 2 && rc == VG_OK; l++) {
@@ -389,6 +392,7 @@ static int php_finish(vg_catalog_run *run, void *state)
             break;
         }
         root->application = 1;
+        root->evidence = VG_EVIDENCE_MANIFEST;
         for (size_t i = 0; i < m->nrequires && rc == VG_OK; i++)
             rc = vg_lang_index_depend(run->inv, &lock->index, root, m->requires[i], NULL, NULL);
         if (rc == VG_OK)

@@ -282,7 +282,10 @@ static int py_set_purl(vg_arena *arena, vg_component *c, const char *version, co
 /* A locked package: component of name / version at file. */
 static vg_component *py_locked(vg_catalog_run *run, const vg_file *file, const char *name, const char *version)
 {
-    return vg_lang_component(run, file, "pypi", cataloger_name, name, version);
+    vg_component *c = vg_lang_component(run, file, "pypi", cataloger_name, name, version);
+    if (c)
+        c->evidence = VG_EVIDENCE_LOCK;
+    return c;
 }
 
 /* ---- installed metadata ---- */
@@ -1154,6 +1157,7 @@ static int finish_poetry_roots(vg_catalog_run *run, py_state *st)
         if (!root || py_set_purl(run->arena, root, root->version, NULL, 0))
             return VG_ERR_NOMEM;
         root->application = 1;
+        root->evidence = VG_EVIDENCE_MANIFEST;
         for (size_t i = 0; i < p->ndeps; i++)
             if (vg_lang_index_depend(run->inv, &lock->index, root, p->deps[i], NULL, NULL))
                 return VG_ERR_NOMEM;

@@ -511,6 +511,7 @@ static int lock_spec_line(lock_parse *lp, const char *s, size_t len, size_t line
     vg_component *c = vg_lang_component(run, lp->file, "gem", cataloger_name, name, version);
     if (!c)
         return VG_ERR_NOMEM;
+    c->evidence = VG_EVIDENCE_LOCK;
     if (platform && strcmp(platform, "ruby") != 0)
         c->arch = platform;
     const char *vcs = NULL, *repository = NULL, *purl_version = version;

@@ -7,18 +7,23 @@
  * serial), version 1, metadata (timestamp, tools.components = vigil, the
  * target as metadata.component with its vigil:* properties), components
  * (the operating system, then every package as type "library", as syft
- * and trivy write OS packages), dependencies (the target depends on every
- * component; real edges come later) and compositions (aggregate
+ * and trivy write OS packages, each with evidence.occurrences listing
+ * every place it was found), dependencies (the target depends on the
+ * operating system and on the roots of the graph: the components nothing
+ * depends on, and one of each cycle no root reaches; then the graph
+ * itself, CONTAINS written as dependsOn) and compositions (aggregate
  * "incomplete" when the scan recorded warnings).  docs/formats.md
- * describes every field.  Not written: hashes of packages, evidence,
- * services, vulnerabilities, signatures.
+ * describes every field.  Not written: hashes of packages, the other
+ * evidence kinds, services, vulnerabilities, signatures.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "format/format_internal.h"
 #include "vigil/cpe.h"
 #include "vigil/format.h"
+#include "vigil/map.h"
 
 typedef struct cdx_writer {
     vg_arena arena; /* strings that live as long as the writer */
@@ -224,6 +229,16 @@ static json_t *package_component(cdx_writer *w, const vg_component *pkg)
     fmt_set_str(c, "cpe", pkg->cpe, &w->bad);
     fmt_set_str(c, "purl", pkg->purl, &w->bad);
     add_website(w, c, pkg->homepage);
+    if (pkg->nlocations) {
+        json_t *evidence = json_object(), *occurrences = json_array();
+        for (size_t i = 0; i < pkg->nlocations; i++) {
+            json_t *o = json_object();
+            fmt_set_str(o, "location", pkg->locations[i], &w->bad);
+            fmt_append(occurrences, o, &w->bad);
+        }
+        fmt_set(evidence, "occurrences", occurrences, &w->bad);
+        fmt_set(c, "evidence", evidence, &w->bad);
+    }
 
     fmt_property *props;
     size_t n;
@@ -288,6 +303,77 @@ static json_t *dependency(cdx_writer *w, const vg_component *from, const vg_edge
             fmt_append(on, fmt_str(refs[k]), &w->bad);
     fmt_set(entry, "dependsOn", on, &w->bad);
     return entry;
+}
+
+/* The edges as adjacency lists over component positions: the edges of
+ * component i go to to[first[i] .. first[i + 1]). */
+typedef struct graph {
+    size_t *to, *first, *stack;
+    unsigned char *seen;
+} graph;
+
+/* Marks seen everything reachable from start. */
+static void reach(graph *g, size_t start)
+{
+    size_t top = 0;
+    if (g->seen[start])
+        return;
+    g->seen[start] = 1;
+    g->stack[top++] = start;
+    while (top) {
+        size_t c = g->stack[--top];
+        for (size_t e = g->first[c]; e < g->first[c + 1]; e++)
+            if (!g->seen[g->to[e]]) {
+                g->seen[g->to[e]] = 1;
+                g->stack[top++] = g->to[e];
+            }
+    }
+}
+
+/* 1 for each component the target depends on directly: those no edge
+ * points at, and, for a cycle that none of those reaches, its first
+ * component in sorted order, so that every component is reachable from
+ * the target.  NULL on OOM. */
+static unsigned char *graph_roots(const vg_inventory *inv)
+{
+    size_t n = inv->ncomponents, ne = inv->nedges;
+    unsigned char *root = calloc(n ? n : 1, 1);
+    graph g = {malloc((ne ? ne : 1) * sizeof *g.to), calloc(n + 1, sizeof *g.first),
+               malloc((n ? n : 1) * sizeof *g.stack), calloc(n ? n : 1, 1)};
+    vg_map index;
+    vg_map_init(&index);
+    int ok = root && g.to && g.first && g.stack && g.seen;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = vg_map_put(&index, (const char *)&inv->components[i], sizeof(vg_component *), (void *)(i + 1)) == VG_OK;
+    /* edges are sorted by their from component (vg_inventory_finalize) */
+    for (size_t e = 0; ok && e < ne; e++) {
+        size_t from = (size_t)vg_map_get(&index, (const char *)&inv->edges[e].from, sizeof(vg_component *));
+        g.to[e] = (size_t)vg_map_get(&index, (const char *)&inv->edges[e].to, sizeof(vg_component *)) - 1;
+        g.first[from]++;
+        root[g.to[e]] = 1; /* has an incoming edge: not a root */
+    }
+    for (size_t i = 0; ok && i < n; i++) {
+        g.first[i + 1] += g.first[i];
+        root[i] = !root[i];
+    }
+    for (size_t i = 0; ok && i < n; i++)
+        if (root[i])
+            reach(&g, i);
+    for (size_t i = 0; ok && i < n; i++)
+        if (!g.seen[i]) {
+            root[i] = 1;
+            reach(&g, i);
+        }
+    vg_map_free(&index);
+    free(g.to);
+    free(g.first);
+    free(g.stack);
+    free(g.seen);
+    if (!ok) {
+        free(root);
+        return NULL;
+    }
+    return root;
 }
 
 static json_t *incomplete_composition(cdx_writer *w)
@@ -361,14 +447,19 @@ int vg_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_opt
     fmt_stream_close(&s);
 
     fmt_stream_open(&s, "dependencies", '[');
-    /* The target depends on every component. */
+    /* The target depends on the OS and the roots of the graph. */
+    unsigned char *roots = graph_roots(inv);
+    if (!roots)
+        w.bad = 1;
     fmt_stream_open(&s, NULL, '{');
     fmt_stream_str(&s, "ref", w.root_ref);
     fmt_stream_open(&s, "dependsOn", '[');
     if (inv->has_os)
         fmt_stream_value(&s, NULL, fmt_str(w.os_ref));
-    for (size_t i = 0; i < inv->ncomponents && !s.status; i++)
-        fmt_stream_value(&s, NULL, fmt_str(inv->components[i]->bom_ref));
+    for (size_t i = 0; roots && i < inv->ncomponents && !s.status; i++)
+        if (roots[i])
+            fmt_stream_value(&s, NULL, fmt_str(inv->components[i]->bom_ref));
+    free(roots);
     fmt_stream_close(&s);
     fmt_stream_close(&s);
     /* The graph: edges are sorted by (from, kind, to), so each

@@ -7,10 +7,18 @@
  * https://vigil.invalid/spdxdocs/ (the inventory identity hash, so the same
  * input names the same document), one package for the target (DESCRIBES),
  * one for the operating system (primaryPackagePurpose OPERATING_SYSTEM),
- * one per component; relationships "target CONTAINS x", sorted.  Licences
- * that are no valid SPDX expression become LicenseRef-... with their text
- * in hasExtractedLicensingInfos.  docs/formats.md describes every field.
- * Not written: files, snippets, checksums of packages, annotations.
+ * one per component; relationships "target CONTAINS x" and the graph
+ * (CONTAINS, DEPENDS_ON), sorted.  SPDX 2.3 has no field for where a
+ * package was found nor for other facts: each package carries them as
+ * annotations (clause 12; type OTHER, annotator "Tool: vigil-VERSION",
+ * the document's creation time), one per fact, with the comment
+ * "NAME: VALUE" as Trivy writes its own: "vigil:location: PATH" for every
+ * place it was found, the first being the primary one, then every vigil
+ * property the CycloneDX document has (vigil:location excepted), sorted.
+ * Licences that are no valid SPDX expression become LicenseRef-... with
+ * their text in hasExtractedLicensingInfos.  docs/formats.md describes
+ * every field.  Not written: files (SPDX requires their checksums, which
+ * vigil does not compute), snippets, checksums of packages.
  */
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -30,6 +38,8 @@ typedef struct relationship {
 
 typedef struct spdx_writer {
     vg_arena arena;  /* strings that live as long as the writer */
+    const char *annotator; /* "Tool: vigil-VERSION" */
+    const char *created;   /* the document's creation time */
     vg_arena item;   /* strings of the one package being written, freed after it */
     const vg_inventory *inv;
     int bad;
@@ -221,6 +231,35 @@ static json_t *os_package(spdx_writer *w, const char *id)
     return p;
 }
 
+static void annotate(spdx_writer *w, json_t *list, const char *name, const char *value)
+{
+    json_t *a = json_object();
+    fmt_set(a, "annotationDate", json_string(w->created), &w->bad);
+    fmt_set(a, "annotationType", json_string("OTHER"), &w->bad);
+    fmt_set_str(a, "annotator", w->annotator, &w->bad);
+    const char *comment = vg_arena_printf(&w->item, "%s: %s", name, value);
+    fmt_set(a, "comment", fmt_str(comment), &w->bad);
+    fmt_append(list, a, &w->bad);
+}
+
+/* The annotations of package c: its locations, then its properties. */
+static json_t *annotations(spdx_writer *w, const vg_component *c)
+{
+    fmt_property *props;
+    size_t n;
+    json_t *list = json_array();
+    if (!list || fmt_component_properties(&w->item, w->inv, c, &props, &n) != VG_OK) {
+        w->bad = 1;
+        return list;
+    }
+    for (size_t i = 0; i < c->nlocations; i++)
+        annotate(w, list, "vigil:location", c->locations[i]);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(props[i].name, "vigil:location") != 0)
+            annotate(w, list, props[i].name, props[i].value);
+    return list;
+}
+
 /* declared: licenseDeclared, from declared_license() (called before the
  * packages are written, as hasExtractedLicensingInfos comes first). */
 static json_t *component_package(spdx_writer *w, const vg_component *c, const char *id, const char *declared)
@@ -244,6 +283,8 @@ static json_t *component_package(spdx_writer *w, const vg_component *c, const ch
         rc |= vg_buf_addf(&info, " (%s cataloger)", c->cataloger);
     if (c->location)
         rc |= vg_buf_addf(&info, " in %s", c->location);
+    if (c->nlocations > 1)
+        rc |= vg_buf_addf(&info, " and %zu other place%s", c->nlocations - 1, c->nlocations > 2 ? "s" : "");
     if (c->source_name)
         rc |= vg_buf_addf(&info, "; source package %s%s%s", c->source_name, c->source_version ? " " : "",
                           c->source_version ? c->source_version : "");
@@ -264,6 +305,11 @@ static json_t *component_package(spdx_writer *w, const vg_component *c, const ch
     else
         json_decref(refs);
     fmt_set(p, "primaryPackagePurpose", json_string(c->application ? "APPLICATION" : "LIBRARY"), &w->bad);
+    json_t *notes = annotations(w, c);
+    if (json_array_size(notes))
+        fmt_set(p, "annotations", notes, &w->bad);
+    else
+        json_decref(notes);
     return p;
 }
 
@@ -330,8 +376,11 @@ int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options 
         return vg_error(ctx, VG_ERR_NOMEM, "cannot hash the inventory");
     fmt_hex(hex, hash, 32);
 
-    spdx_writer w = {.inv = inv};
+    spdx_writer w = {.inv = inv, .created = created};
     vg_arena_init(&w.arena);
+    w.annotator = vg_arena_printf(&w.arena, "Tool: vigil-%s", opts->tool_version ? opts->tool_version : "unknown");
+    if (!w.annotator)
+        w.bad = 1;
     vg_arena_init(&w.item);
     vg_map_init(&w.ids);
     vg_map_init(&w.refs);
@@ -388,7 +437,7 @@ int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options 
         w.bad = 1;
     fmt_set(info, "created", json_string(created), &w.bad);
     fmt_append(creators,
-               fmt_str(vg_arena_printf(&w.arena, "Tool: vigil-%s", opts->tool_version ? opts->tool_version : "unknown")),
+               fmt_str(w.annotator),
                &w.bad);
     fmt_set(info, "creators", creators, &w.bad);
     fmt_stream_value(&s, "creationInfo", info);

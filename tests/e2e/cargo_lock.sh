@@ -68,7 +68,9 @@ if command -v node >/dev/null 2>&1; then
     validate_spdx "$TMP/out.spdx.json"
 fi
 
-# vigil: components "C location name version app purl(percent-decoded) checksum" and edges "E location from -> to"
+# vigil: components "C location name version app purl(percent-decoded) checksum",
+# once per place the component was found, and edges "E location from -> to"
+# for each place both ends were found
 python3 - "$TMP/out.json" >"$TMP/vigil.txt" <<'PY'
 import json, sys, urllib.parse
 doc = json.load(open(sys.argv[1]))
@@ -77,16 +79,17 @@ for c in doc.get("components", []):
     if not c.get("purl", "").startswith("pkg:cargo/"):
         continue
     props = {p["name"]: p.get("value", "") for p in c.get("properties", [])}
-    loc = props.get("vigil:location", "")
+    locs = [o["location"] for o in c["evidence"]["occurrences"]]
     app = "app" if c.get("type") == "application" else "lib"
-    ref[c["bom-ref"]] = (loc, f"{c['name']}@{c.get('version', '')}")
-    print(f"C {loc} {c['name']} {c.get('version', '')} {app} {urllib.parse.unquote(c['purl'])} {props.get('vigil:cargo:checksum', '-')}")
+    ref[c["bom-ref"]] = (locs, f"{c['name']}@{c.get('version', '')}")
+    for loc in locs:
+        print(f"C {loc} {c['name']} {c.get('version', '')} {app} {urllib.parse.unquote(c['purl'])} {props.get('vigil:cargo:checksum', '-')}")
 for d in doc.get("dependencies", []):
     if d["ref"] not in ref:
         continue
-    loc, frm = ref[d["ref"]]
+    locs, frm = ref[d["ref"]]
     for to in d.get("dependsOn", []):
-        if to in ref:
+        for loc in sorted(set(locs) & set(ref.get(to, ([], ""))[0])):
             print(f"E {loc} {frm} -> {ref[to][1]}")
 PY
 
@@ -140,6 +143,25 @@ for p in P:
         print(f"E bin/audited {p['name']}@{p['version']} -> {P[i]['name']}@{P[i]['version']}")
 PY
 sed -i '/^$/d' "$TMP/ref.txt"
+# One component per package (docs/formats.md): the copies of one purl share
+# the checksum a lock file gave and are an application if any copy is one.
+python3 - "$TMP/ref.txt" <<'PY'
+import sys
+rows = [l.split(" ") for l in open(sys.argv[1]).read().splitlines()]
+ck, app = {}, set()
+for r in rows:
+    if r[0] == "C":
+        if r[6] != "-":
+            ck[r[5]] = r[6]
+        if r[4] == "app":
+            app.add(r[5])
+with open(sys.argv[1], "w") as f:
+    for r in rows:
+        if r[0] == "C":
+            r[4] = "app" if r[5] in app else "lib"
+            r[6] = ck.get(r[5], "-")
+        f.write(" ".join(r) + "\n")
+PY
 grep -q '^C ws/Cargo.lock ws-app 0.1.0 app ' "$TMP/ref.txt" || fail "the cargo-made workspace lock does not have ws-app as its root"
 same_lines "$TMP/vigil.txt" "$TMP/ref.txt" "cargo components and edges (vigil vs tomllib/json)"
 [ -z "$(grep '^C' "$TMP/vigil.txt" | sort | uniq -d)" ] || fail "duplicate cargo components"

@@ -132,6 +132,9 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 d.get("metadata", {}).pop("timestamp", None)
 d.get("creationInfo", {}).pop("created", None)
+for p in d.get("packages", []):  # SPDX annotations are dated at the creation time
+    for a in p.get("annotations", []):
+        a.pop("annotationDate", None)
 json.dump(d, sys.stdout, indent=1, sort_keys=True)
 PY
 }

@@ -158,15 +158,16 @@ if command -v node >/dev/null 2>&1; then
     validate_spdx "$TMP/out.spdx.json"
 fi
 
-# vigil: "location<TAB>name<TAB>version" of every golang component
+# vigil: "location<TAB>name<TAB>version" of every golang component, once
+# per place it was found (a module in several binaries is one component)
 python3 - "$TMP/out.json" >"$TMP/vigil_all.tsv" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 for c in doc.get("components", []):
     if not c.get("purl", "").startswith("pkg:golang/"):
         continue
-    props = {p["name"]: p.get("value", "") for p in c.get("properties", [])}
-    print(f"{props.get('vigil:location', '')}\t{c['name']}\t{c.get('version', '')}")
+    for o in c["evidence"]["occurrences"]:
+        print(f"{o['location']}\t{c['name']}\t{c.get('version', '')}")
 PY
 grep -v $'^src/' "$TMP/vigil_all.tsv" >"$TMP/vigil_bin.tsv" || true
 
@@ -227,7 +228,7 @@ doc = json.load(open(sys.argv[1]))
 by_ref = {}
 for c in doc["components"]:
     props = {p["name"]: p.get("value", "") for p in c.get("properties", [])}
-    if props.get("vigil:location") == "bin/app-linux-amd64":
+    if "bin/app-linux-amd64" in [o["location"] for o in c.get("evidence", {}).get("occurrences", [])]:
         by_ref[c["bom-ref"]] = (c, props)
 names = {c["name"]: (ref, c, p) for ref, (c, p) in by_ref.items()}
 fork = names["github.com/Fork/Other"][1]

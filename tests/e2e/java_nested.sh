@@ -65,13 +65,16 @@ for c in json.load(open(sys.argv[1])).get("components", []):
     props = {p["name"]: p["value"] for p in c.get("properties", [])}
     if props.get("vigil:cataloger") != "java":
         continue
-    # one component per identity and file: each place is a vigil:java:path
+    # one component per identity and content: each place is a vigil:java:path
+    # (the same nested jar in the war and in the ear is one component), and
+    # the file holding it is one of its locations
+    locations = [o["location"] for o in c["evidence"]["occurrences"]]
     for path in (p["value"] for p in c["properties"] if p["name"] == "vigil:java:path"):
         if "vigil:java:pom-properties" in props:
             print(f"{path}\t{props['vigil:java:group']}:{c['name']}:{c['version']}")
         if props.get("vigil:java:embedded") != "true":
             print(f"{path}\t-")  # every archive is a component
-        assert props["vigil:location"] == path.split("!/")[0], path
+        assert path.split("!/")[0] in locations, (path, locations)
 PY
 sort -u "$TMP/vigil.tsv" >"$TMP/vigil.sorted"
 sort -u "$TMP/ref.tsv" >"$TMP/ref.sorted"

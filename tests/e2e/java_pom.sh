@@ -31,7 +31,8 @@ for c in doc["components"]:
         continue
     purl_of[c["bom-ref"]] = c.get("purl", "-")
     kind = "app" if c.get("type") == "application" else "lib"
-    print(props["vigil:location"], kind, c.get("purl", "-"), c.get("scope", "-"))
+    for o in c["evidence"]["occurrences"]:
+        print(o["location"], kind, c.get("purl", "-"), c.get("scope", "-"))
 for d in doc.get("dependencies", []):
     for to in d.get("dependsOn", []):
         if d["ref"] in purl_of and to in purl_of:
@@ -111,5 +112,27 @@ for f in $(cd "$ROOT" && find src/gradle -name '*.lockfile' | sort); do
             print loc, "lib", "pkg:maven/" gav[1] "/" gav[2] "@" gav[3], dev ? "excluded" : "required"
         }' "$ROOT/$f"
 done >>"$TMP/ref.txt"
+# One component per package (docs/formats.md): the copies of one purl (a
+# module's own project and another module's dependency on it) are an
+# application if any is, with the widest scope any copy declares.
+python3 - "$TMP/ref.txt" <<'PY'
+import sys
+rows = [l.split(" ") for l in open(sys.argv[1]).read().splitlines()]
+order = ["required", "optional", "excluded"]
+app, scope = set(), {}
+for r in rows:
+    if r[0] == "EDGE":
+        continue
+    if r[1] == "app":
+        app.add(r[2])
+    if r[3] != "-" and (r[2] not in scope or order.index(r[3]) < order.index(scope[r[2]])):
+        scope[r[2]] = r[3]
+with open(sys.argv[1], "w") as f:
+    for r in rows:
+        if r[0] != "EDGE":
+            r[1] = "app" if r[2] in app else "lib"
+            r[3] = scope.get(r[2], "-")
+        f.write(" ".join(r) + "\n")
+PY
 same_lines "$TMP/vigil.txt" "$TMP/ref.txt" "pom.xml and Gradle lock file components"
 echo "ok: $(grep -vc EDGE "$TMP/ref.txt") components and $(grep -c EDGE "$TMP/ref.txt") edges match"

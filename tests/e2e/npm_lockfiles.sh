@@ -59,8 +59,7 @@ python3 - "$TMP/all.cdx" <<'PY' || fail "purls of git, tarball, local, alias and
 import json, sys
 comps = json.load(open(sys.argv[1]))["components"]
 def purls(loc):
-    return {c["purl"] for c in comps
-            if any(p["value"] == loc for p in c.get("properties", []) if p["name"] == "vigil:location")}
+    return {c["purl"] for c in comps if loc in [o["location"] for o in c["evidence"]["occurrences"]]}
 y1 = purls("yarn-v1/yarn.lock")
 sha = "e2e6b2d27c9e8a6aa4c1b2d7f5b4b0f2c2f1f1b3"
 want = {

@@ -54,8 +54,9 @@ def out(lines):
 
 
 def vigil(cdx_path, spdx_path, mode="lock"):
-    """mode "installed": C lines carry the package directory (from
-    vigil:location) instead of the scope, one per component."""
+    """mode "installed": C lines carry the package directory (from the
+    component's evidence.occurrences) instead of the scope, one per place
+    the component was found."""
     cdx = json.load(open(cdx_path))
     lines = []
     scopes = {"required": "required", "optional": "optional", "excluded": "dev"}
@@ -65,8 +66,9 @@ def vigil(cdx_path, spdx_path, mode="lock"):
         if c.get("type") == "application":
             lines.append(f"A\t{c['name']}\t{c.get('version', '')}")
         elif mode == "installed":
-            loc = {p["name"]: p["value"] for p in c.get("properties", [])}.get("vigil:location", "")
-            lines.append(f"C\t{c['name']}\t{c.get('version', '')}\t{loc.rsplit('/package.json', 1)[0]}")
+            for o in c["evidence"]["occurrences"]:
+                loc = o["location"]
+                lines.append(f"C\t{c['name']}\t{c.get('version', '')}\t{loc.rsplit('/package.json', 1)[0]}")
         else:
             lines.append(f"C\t{c['name']}\t{c.get('version', '')}\t{scopes.get(c.get('scope'), '')}")
     spdx = json.load(open(spdx_path))

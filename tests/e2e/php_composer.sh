@@ -13,17 +13,18 @@
 need_cmd php
 need_cmd python3
 
-# vigil's view: "C location name version scope type" and "E from -> to"
-# (edges by package name: a lock file and installed.json give the same ones)
+# vigil's view: "C location name version scope type", once per place a
+# component was found (a package in composer.lock and installed.json is one
+# component), and "E from -> to" (edges by package name: a lock file and
+# installed.json give the same ones)
 vigil_view() {
     python3 - "$1" "$2" <<'PY'
 import json, sys
 cdx = json.load(open(sys.argv[1])); spdx = json.load(open(sys.argv[2]))
 for c in cdx.get("components", []):
     if c.get("purl", "").startswith("pkg:composer/"):
-        props = {p["name"]: p["value"] for p in c.get("properties", [])}
-        l = props.get("vigil:location")
-        print("C", l, c["name"], c.get("version", "-"), c.get("scope", "-"), c["type"])
+        for o in c["evidence"]["occurrences"]:
+            print("C", o["location"], c["name"], c.get("version", "-"), c.get("scope", "-"), c["type"])
 ids = {}
 for p in spdx["packages"]:
     for r in p.get("externalRefs", []):
@@ -131,8 +132,7 @@ installed = {(p["name"], p["version"]) for p in json.load(open(sys.argv[4]))["in
 def comps(loc):
     out = {}
     for c in cdx["components"]:
-        props = {p["name"]: p["value"] for p in c.get("properties", [])}
-        if props.get("vigil:location") == loc:
+        if loc in [o["location"] for o in c["evidence"]["occurrences"]]:
             out[(c["name"], c.get("version"))] = c
     return out
 lock, inst = comps("composer.lock"), comps("vendor/composer/installed.json")

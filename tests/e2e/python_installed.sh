@@ -45,7 +45,9 @@ validate_cyclonedx "$TMP/sbom.cdx.json"
 validate_spdx "$TMP/sbom.spdx.json"
 
 # pypi components whose metadata sits directly in a site directory:
-# "name<TAB>version" (from CycloneDX, vigil:location)
+# "name<TAB>version", once per metadata directory (from CycloneDX
+# evidence.occurrences: a distribution with both a .dist-info and an
+# .egg-info is one component found in two places)
 vigil_site() {
     $PY - "$1" "$2" <<'PY'
 import json, sys, posixpath
@@ -54,11 +56,11 @@ site = sys.argv[2].strip("/")
 for c in doc.get("components", []):
     if not c.get("purl", "").startswith("pkg:pypi/"):
         continue
-    props = {p["name"]: p["value"] for p in c.get("properties", [])}
-    loc = props.get("vigil:location", "")
-    meta = loc if loc.endswith(".egg-info") else posixpath.dirname(loc)
-    if posixpath.dirname(meta) == site:
-        print(f"{c['name']}\t{c['version']}")
+    for o in c["evidence"]["occurrences"]:
+        loc = o["location"]
+        meta = loc if loc.endswith(".egg-info") else posixpath.dirname(loc)
+        if posixpath.dirname(meta) == site:
+            print(f"{c['name']}\t{c['version']}")
 PY
 }
 # the reference: importlib.metadata over the same directory
@@ -152,6 +154,8 @@ for c in doc["components"]:
     loc = props.get("vigil:location", "")
     if not c.get("purl", "").startswith("pkg:pypi/") or not loc.endswith(".dist-info/METADATA"):
         continue
+    if len(c["evidence"]["occurrences"]) > 1:
+        continue  # the files of every copy
     record = os.path.join(root, os.path.dirname(loc), "RECORD")
     if not os.path.exists(record):
         continue

@@ -15,7 +15,10 @@ need_cmd python3
 ruby -rbundler -e 'Bundler::LockfileParser' 2>/dev/null || skip "Bundler is not installed (Debian ruby / bundler)"
 
 # vigil's gems in a CycloneDX + SPDX pair: "C name version platform source deps"
-# lines, then "R root direct-deps" for application roots.
+# lines, then "R root direct-deps" for application roots.  With a prefix
+# (ONLY), the gems found under it, whose source is then "installed" even when
+# the same gem was also locked elsewhere (one component per package carries
+# the facts of both copies).
 vigil_gems() {
     python3 - "$1" "$2" "$3" <<'PY'
 import json, sys, urllib.parse, posixpath
@@ -25,7 +28,7 @@ for c in cdx.get("components", []):
     if not c.get("purl", "").startswith("pkg:gem/"):
         continue
     props = {p["name"]: p["value"] for p in c.get("properties", [])}
-    if only and not props.get("vigil:location", "").startswith(only):
+    if only and not any(o["location"].startswith(only) for o in c["evidence"]["occurrences"]):
         continue
     q = dict(urllib.parse.parse_qsl(c["purl"].partition("?")[2]))
     byref[c["purl"]] = (c, props, q.get("platform", "ruby"))
@@ -40,11 +43,11 @@ for r in spdx.get("relationships", []):
     if a in byref and b in byref and r["relationshipType"] == "DEPENDS_ON":
         deps.setdefault(a, set()).add(byref[b][0]["name"])
 for purl, (c, props, platform) in byref.items():
-    src = props.get("vigil:gem:source-type", "installed")
+    src = "installed" if only else props.get("vigil:gem:source-type", "installed")
     print("C", c["name"], c["version"], platform, src, ",".join(sorted(deps.get(purl, ()))) if c["type"] != "application" else "-")
     if c["type"] == "application":
         print("R", c["name"], ",".join(sorted(deps.get(purl, ()))))
-    if "vigil:gem:bundler-version" in props:
+    if "vigil:gem:bundler-version" in props and not only:
         print("B", props["vigil:gem:bundler-version"])
 PY
 }

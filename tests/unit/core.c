@@ -116,17 +116,20 @@ static void test_inventory(void)
         c->purl = vg_arena_printf(&inv.arena, "pkg:deb/debian/%s@1", names[i]);
         c->location = "var/lib/dpkg/status";
     }
-    vg_component *other = vg_inventory_add(&inv); /* same purl, another file */
+    vg_component *other = vg_inventory_add(&inv); /* same purl, another file: the same package */
     other->type = "deb";
     other->name = "bash";
     other->version = "1";
     other->purl = "pkg:deb/debian/bash@1";
     other->location = "var/lib/dpkg/status.d/bash";
     CHECK(vg_inventory_finalize(&ctx, &inv) == VG_OK);
-    CHECK(inv.ncomponents == 4);
+    CHECK(inv.ncomponents == 3);
     CHECK(strcmp(inv.components[0]->name, "apt") == 0);
-    CHECK(strcmp(inv.components[1]->bom_ref, "pkg:deb/debian/bash@1") == 0);
-    CHECK(strcmp(inv.components[2]->bom_ref, "pkg:deb/debian/bash@1|var/lib/dpkg/status.d/bash|2") == 0);
+    const vg_component *bash = inv.components[1];
+    CHECK(strcmp(bash->bom_ref, "pkg:deb/debian/bash@1") == 0);
+    CHECK(bash->nlocations == 2 && strcmp(bash->locations[0], "var/lib/dpkg/status") == 0 &&
+          strcmp(bash->locations[1], "var/lib/dpkg/status.d/bash") == 0 && bash->location == bash->locations[0]);
+    CHECK(inv.components[2]->nlocations == 1 && strcmp(inv.components[2]->location, "var/lib/dpkg/status") == 0);
     CHECK(!inv.incomplete);
     vg_inventory_free(&inv);
     vg_ctx_free(&ctx);
@@ -163,8 +166,128 @@ static void test_edges(void)
     vg_ctx_free(&ctx);
 }
 
+/* Adds a component with the given fields (layer -1 unless set). */
+static vg_component *add(vg_inventory *inv, vg_component fields)
+{
+    vg_component *c = vg_inventory_add(inv);
+    int layer = fields.layer;
+    *c = fields;
+    c->layer = layer ? layer : -1;
+    return c;
+}
+
+static const vg_component *by_ref(const vg_inventory *inv, const char *ref)
+{
+    for (size_t i = 0; i < inv->ncomponents; i++)
+        if (strcmp(inv->components[i]->bom_ref, ref) == 0)
+            return inv->components[i];
+    return NULL;
+}
+
+static int has_property(const vg_component *c, const char *name, const char *value)
+{
+    for (const vg_property *p = c->properties; p; p = p->next)
+        if (strcmp(p->name, name) == 0 && strcmp(p->value, value) == 0)
+            return 1;
+    return 0;
+}
+
+/* One component per package (inventory.h, vg_inventory_finalize()). */
+static void test_merge(void)
+{
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    vg_inventory inv;
+    vg_inventory_init(&inv);
+    /* npm: the installed package.json and the lock file's line; the
+     * installed copy's facts win, the lock's integrity and scope are kept */
+    vg_component *lock = add(&inv, (vg_component){.type = "npm", .name = "ms", .version = "2.1.3", .purl = "pkg:npm/ms@2.1.3",
+                                                  .location = "app/package-lock.json", .license = "LOCK-LICENSE",
+                                                  .scope = VG_SCOPE_DEV, .evidence = VG_EVIDENCE_LOCK, .layer = 3});
+    CHECK(vg_component_set_property(&inv, lock, "vigil:npm:integrity", "sha512-x") == VG_OK);
+    vg_component *inst = add(&inv, (vg_component){.type = "npm", .name = "ms", .version = "2.1.3", .purl = "pkg:npm/ms@2.1.3",
+                                                  .location = "app/node_modules/ms/package.json", .license = "MIT",
+                                                  .supplier = "Vercel", .layer = 2});
+    vg_component *root = add(&inv, (vg_component){.type = "npm", .name = "app", .version = "1", .purl = "pkg:npm/app@1",
+                                                  .location = "app/package-lock.json", .application = 1});
+    CHECK(vg_inventory_add_edge(&inv, root, lock, VG_EDGE_CONTAINS) == VG_OK);
+    CHECK(vg_inventory_add_edge(&inv, root, inst, VG_EDGE_DEPENDS_ON) == VG_OK);
+    /* a purl without version (local code) is never merged by purl alone */
+    add(&inv, (vg_component){.type = "npm", .name = "local", .purl = "pkg:npm/local", .location = "a/package-lock.json"});
+    add(&inv, (vg_component){.type = "npm", .name = "local", .purl = "pkg:npm/local", .location = "b/package-lock.json"});
+    /* pypi: a copy installed by a deb and one installed by pip stay apart */
+    static const char *files[] = {"/usr/lib/python3/dist-packages/cryptography-38.0.4.dist-info/METADATA"};
+    add(&inv, (vg_component){.type = "deb", .name = "python3-cryptography", .version = "38.0.4-3",
+                             .purl = "pkg:deb/debian/python3-cryptography@38.0.4-3", .files = files, .nfiles = 1});
+    add(&inv, (vg_component){.type = "pypi", .name = "cryptography", .version = "38.0.4", .purl = "pkg:pypi/cryptography@38.0.4",
+                             .location = "usr/lib/python3/dist-packages/cryptography-38.0.4.dist-info/METADATA"});
+    add(&inv, (vg_component){.type = "pypi", .name = "cryptography", .version = "38.0.4", .purl = "pkg:pypi/cryptography@38.0.4",
+                             .location = "usr/lib/python3/dist-packages/cryptography.egg-info"});
+    add(&inv, (vg_component){.type = "pypi", .name = "cryptography", .version = "38.0.4", .purl = "pkg:pypi/cryptography@38.0.4",
+                             .location = "opt/venv/lib/python3.11/site-packages/cryptography-38.0.4.dist-info/METADATA"});
+    /* maven: two jars of one purl with other content stay apart; a pom.xml
+     * declaration cannot tell which it is and stays apart too */
+    vg_component *j1 = add(&inv, (vg_component){.type = "maven", .name = "a", .version = "1", .purl = "pkg:maven/g/a@1",
+                                                .location = "x/a.jar"});
+    vg_component *j2 = add(&inv, (vg_component){.type = "maven", .name = "a", .version = "1", .purl = "pkg:maven/g/a@1",
+                                                .location = "y/a.jar"});
+    vg_component *j3 = add(&inv, (vg_component){.type = "maven", .name = "a", .version = "1", .purl = "pkg:maven/g/a@1",
+                                                .location = "z/a-copy.jar"});
+    CHECK(vg_component_set_property(&inv, j1, "vigil:java:fingerprint", "10:aa") == VG_OK &&
+          vg_component_set_property(&inv, j2, "vigil:java:fingerprint", "10:bb") == VG_OK &&
+          vg_component_set_property(&inv, j3, "vigil:java:fingerprint", "10:aa") == VG_OK &&
+          vg_component_add_location(&inv, j3, "z/a-link.jar") == VG_OK);
+    add(&inv, (vg_component){.type = "maven", .name = "a", .version = "1", .purl = "pkg:maven/g/a@1",
+                             .location = "src/pom.xml", .evidence = VG_EVIDENCE_MANIFEST});
+    /* golang: a go.mod line joins the binaries' copies when they agree */
+    vg_component *g1 = add(&inv, (vg_component){.type = "golang", .name = "golang.org/x/net", .version = "v0.1.0",
+                                                .purl = "pkg:golang/golang.org/x/net@v0.1.0", .location = "bin/a"});
+    vg_component *g2 = add(&inv, (vg_component){.type = "golang", .name = "golang.org/x/net", .version = "v0.1.0",
+                                                .purl = "pkg:golang/golang.org/x/net@v0.1.0", .location = "bin/b"});
+    add(&inv, (vg_component){.type = "golang", .name = "golang.org/x/net", .version = "v0.1.0",
+                             .purl = "pkg:golang/golang.org/x/net@v0.1.0", .location = "src/go.mod",
+                             .evidence = VG_EVIDENCE_MANIFEST});
+    CHECK(vg_component_set_property(&inv, g1, "vigil:go:sum", "h1:abc=") == VG_OK &&
+          vg_component_set_property(&inv, g2, "vigil:go:sum", "h1:abc=") == VG_OK);
+    CHECK(vg_inventory_finalize(&ctx, &inv) == VG_OK);
+
+    const vg_component *ms = by_ref(&inv, "pkg:npm/ms@2.1.3");
+    CHECK(ms && ms->nlocations == 2 && strcmp(ms->location, "app/node_modules/ms/package.json") == 0 &&
+          strcmp(ms->locations[1], "app/package-lock.json") == 0);
+    CHECK(ms && strcmp(ms->license, "MIT") == 0 && strcmp(ms->supplier, "Vercel") == 0);
+    CHECK(ms && ms->evidence == VG_EVIDENCE_INSTALLED && ms->scope == VG_SCOPE_DEV && ms->layer == 2);
+    CHECK(ms && has_property(ms, "vigil:npm:integrity", "sha512-x"));
+    const vg_component *app = by_ref(&inv, "pkg:npm/app@1");
+    size_t app_edges = 0;
+    for (size_t i = 0; i < inv.nedges; i++)
+        if (inv.edges[i].from == app) {
+            CHECK(inv.edges[i].to == ms);
+            app_edges++;
+        }
+    CHECK(app_edges == 2); /* DEPENDS_ON and CONTAINS, both now to the one ms */
+    CHECK(by_ref(&inv, "pkg:npm/local|a/package-lock.json") && by_ref(&inv, "pkg:npm/local|b/package-lock.json"));
+
+    const vg_component *debpy = by_ref(&inv, "pkg:pypi/cryptography@38.0.4|deb:python3-cryptography");
+    const vg_component *pip = by_ref(&inv, "pkg:pypi/cryptography@38.0.4");
+    CHECK(debpy && debpy->nlocations == 1);
+    CHECK(pip && pip->nlocations == 2 && strcmp(pip->location, "opt/venv/lib/python3.11/site-packages/cryptography-38.0.4.dist-info/METADATA") == 0);
+
+    const vg_component *aa = by_ref(&inv, "pkg:maven/g/a@1|10:aa"), *bb = by_ref(&inv, "pkg:maven/g/a@1|10:bb");
+    CHECK(aa && aa->nlocations == 3 && strcmp(aa->locations[2], "z/a-link.jar") == 0);
+    CHECK(bb && bb->nlocations == 1);
+    const vg_component *pom = by_ref(&inv, "pkg:maven/g/a@1");
+    CHECK(pom && pom->nlocations == 1 && strcmp(pom->location, "src/pom.xml") == 0);
+
+    const vg_component *net = by_ref(&inv, "pkg:golang/golang.org/x/net@v0.1.0");
+    CHECK(net && net->nlocations == 3 && net->evidence == VG_EVIDENCE_INSTALLED);
+    CHECK(inv.ncomponents == 11);
+    vg_inventory_free(&inv);
+    vg_ctx_free(&ctx);
+}
+
 int main(void)
 {
+    test_merge();
     test_edges();
     test_buf();
     test_arena();
