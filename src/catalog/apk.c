@@ -22,13 +22,20 @@
  * Files: the R entries, as absolute paths "/F/R".  Directories (F lines
  * alone) are not listed as owned files.
  *
+ * Dependencies: each D entry (kept raw in vigil:apk:depends too) is a
+ * DEPENDS_ON edge to the installed package of that name, else to every
+ * installed package whose p entries provide it ("so:libc.musl-x86_64.so.1",
+ * "cmd:sh", "/bin/sh", "pc:zlib"), as apk resolves them; the version
+ * constraint after the name ("=", "<", ">", "~") is not checked and
+ * conflicts ("!name") are not edges.
+ *
  * Left out: the apk-tools 3 database (lib/apk/db/installed in ADB format is
- * binary and begins with "ADB"; it is reported as unsupported), the
- * dependency graph (D and p are kept as properties), scripts, triggers,
- * CPEs.
+ * binary and begins with "ADB"; it is reported as unsupported), scripts,
+ * triggers, CPEs.
  */
 #include <string.h>
 
+#include "catalog/lang.h"
 #include "catalog/pkgdb_text.h"
 #include "vigil/buf.h"
 #include "vigil/catalog.h"
@@ -47,6 +54,7 @@ typedef struct apk_record {
         *build_time, *size, *installed_size, *depends, *provides;
     const char **files;
     size_t nfiles, files_cap;
+    vg_component *component; /* set by finish() */
     struct apk_record *next;
 } apk_record;
 
@@ -212,10 +220,10 @@ static int apk_collect(vg_catalog_run *run, void *state, const vg_file *file)
     return VG_OK;
 }
 
-static int add_component(vg_catalog_run *run, const apk_record *r, const char *vendor, const char *distro)
+static int add_component(vg_catalog_run *run, apk_record *r, const char *vendor, const char *distro)
 {
     vg_inventory *inv = run->inv;
-    vg_component *c = vg_inventory_add(inv);
+    vg_component *c = r->component = vg_inventory_add(inv);
     if (!c)
         return VG_ERR_NOMEM;
     c->type = "apk";
@@ -248,15 +256,91 @@ static int add_component(vg_catalog_run *run, const apk_record *r, const char *v
     return VG_OK;
 }
 
+/* ---- D -> DEPENDS_ON ---- */
+
+/* Packages by name (real) and by what they provide (provided). */
+typedef struct apk_names {
+    vg_lang_index real, provided;
+} apk_names;
+
+typedef struct apk_relation {
+    vg_catalog_run *run;
+    apk_names *names;
+    vg_component *from;
+    size_t added; /* edges the entry gave */
+} apk_relation;
+
+/* Length of the name of a D or p entry: up to a version operator. */
+static size_t entry_name_len(const char *s, size_t len)
+{
+    size_t n = 0;
+    while (n < len && !strchr("=<>~", s[n]))
+        n++;
+    return n;
+}
+
+static int provide_one(void *arg, const char *s, size_t n)
+{
+    apk_relation *a = arg;
+    size_t len = entry_name_len(s, n);
+    return len ? vg_lang_index_add_len(&a->names->provided, s, len, a->from) : VG_OK;
+}
+
+static int depend_edge(void *arg, vg_component *to)
+{
+    apk_relation *a = arg;
+    a->added++;
+    return vg_inventory_add_edge(a->run->inv, a->from, to, VG_EDGE_DEPENDS_ON);
+}
+
+/* A D entry: the package of that name, else every one providing it;
+ * "!name" is a conflict, no edge. */
+static int depend_one(void *arg, const char *s, size_t n)
+{
+    apk_relation *a = arg;
+    size_t len = entry_name_len(s, n);
+    if (s[0] == '!' || !len)
+        return VG_OK;
+    a->added = 0;
+    int rc = vg_lang_index_each_of(&a->names->real, s, len, depend_edge, a);
+    if (rc == VG_OK && !a->added)
+        rc = vg_lang_index_each_of(&a->names->provided, s, len, depend_edge, a);
+    return rc;
+}
+
+static int add_dependencies(vg_catalog_run *run, const apk_record *records)
+{
+    apk_names names;
+    vg_lang_index_init(&names.real, run->arena);
+    vg_lang_index_init(&names.provided, run->arena);
+    int rc = VG_OK;
+    for (const apk_record *r = records; r && rc == VG_OK; r = r->next) {
+        apk_relation a = {run, &names, r->component, 0};
+        rc = vg_lang_index_add(&names.real, r->name, r->component);
+        if (rc == VG_OK && r->provides)
+            rc = vg_text_each_item(r->provides, strlen(r->provides), " ", provide_one, &a);
+    }
+    for (const apk_record *r = records; r && rc == VG_OK; r = r->next) {
+        apk_relation a = {run, &names, r->component, 0};
+        if (r->depends)
+            rc = vg_text_each_item(r->depends, strlen(r->depends), " ", depend_one, &a);
+    }
+    vg_lang_index_free(&names.real);
+    vg_lang_index_free(&names.provided);
+    return rc;
+}
+
 static int apk_finish(vg_catalog_run *run, void *state)
 {
     apk_state *st = state;
     const vg_os *os = run->inv->has_os ? &run->inv->os : NULL;
     const char *vendor = os && os->id && os->id[0] ? os->id : "alpine";
     const char *distro = vg_purl_distro(run->arena, os);
-    for (const apk_record *r = st->records; r; r = r->next)
+    for (apk_record *r = st->records; r; r = r->next)
         if (add_component(run, r, vendor, distro))
             return vg_error(run->ctx, VG_ERR_NOMEM, "apk: out of memory");
+    if (add_dependencies(run, st->records))
+        return vg_error(run->ctx, VG_ERR_NOMEM, "apk: out of memory");
     return VG_OK;
 }
 

@@ -49,13 +49,25 @@
  * expression is kept in the property vigil:dpkg:copyright-licenses, so the
  * evidence survives whatever mapping a writer applies to the licence.
  *
- * Left out: the dependency graph (Depends and Pre-Depends are kept as
- * properties), conffiles, md5sums checking, diversions and alternatives,
- * CPEs (none can be derived honestly from dpkg data).
+ * Dependencies (deb-control(5), Debian Policy 7.1): Depends and
+ * Pre-Depends (kept raw as properties too) become DEPENDS_ON edges to the
+ * packages of this database that satisfy them, as dpkg would: each
+ * comma-separated group names alternatives "a | b", and the first
+ * alternative something here satisfies wins; a name is satisfied by the
+ * package of that name (an ":ARCH" qualifier asks for that architecture,
+ * ":any" and no qualifier for any, preferring the depending package's own
+ * architecture or "all"), else by every package whose Provides names it (a
+ * virtual package such as awk or debconf-2.0).  Version constraints are
+ * not checked: the edge says what is used, and what is installed is what
+ * dpkg accepted.  Recommends, Suggests, Enhances and Breaks are not edges.
+ *
+ * Left out: conffiles, md5sums checking, diversions and alternatives, CPEs
+ * (none can be derived honestly from dpkg data).
  */
 #include <string.h>
 #include <strings.h>
 
+#include "catalog/lang.h"
 #include "catalog/pkgdb_text.h"
 #include "vigil/buf.h"
 #include "vigil/catalog.h"
@@ -76,7 +88,8 @@ typedef struct dpkg_record {
     const char *location; /* file it came from */
     int layer;
     const char *package, *version, *arch, *state, *source, *maintainer, *homepage,
-        *description, *installed_size, *depends, *pre_depends, *multi_arch;
+        *description, *installed_size, *depends, *pre_depends, *multi_arch, *provides;
+    vg_component *component; /* set by finish() */
     struct dpkg_record *next;
 } dpkg_record;
 
@@ -342,6 +355,8 @@ static int stanza_field(void *arg, const char *key, size_t keylen, const char *v
         slot = &r->pre_depends;
     else if (key_is(key, keylen, "Multi-Arch"))
         slot = &r->multi_arch;
+    else if (key_is(key, keylen, "Provides"))
+        slot = &r->provides;
     if (!slot)
         return VG_OK;
     if (first_line) {
@@ -614,12 +629,12 @@ static int split_source(vg_arena *arena, const char *source, const char **name, 
     return VG_OK;
 }
 
-static int add_component(vg_catalog_run *run, const dpkg_record *r, const vg_map *lists,
+static int add_component(vg_catalog_run *run, dpkg_record *r, const vg_map *lists,
                          const vg_map *copyrights, const char *vendor, const char *distro)
 {
     vg_arena *arena = run->arena;
     vg_inventory *inv = run->inv;
-    vg_component *c = vg_inventory_add(inv);
+    vg_component *c = r->component = vg_inventory_add(inv);
     if (!c)
         return VG_ERR_NOMEM;
     c->type = "deb";
@@ -684,6 +699,111 @@ static int add_component(vg_catalog_run *run, const dpkg_record *r, const vg_map
     return VG_OK;
 }
 
+/* ---- Depends / Pre-Depends -> DEPENDS_ON ---- */
+
+/* Length of the package name at s: up to a space, ':' (architecture
+ * qualifier), '(' (version) or '[' / '<' (architecture and profile lists,
+ * found in source control files only). */
+static size_t relation_name_len(const char *s, size_t len)
+{
+    static const char stops[] = " \t\n:([<";
+    size_t n = 0;
+    while (n < len && !memchr(stops, s[n], sizeof stops - 1))
+        n++;
+    return n;
+}
+
+/* Packages by name (real) and by the names they provide (virtual_). */
+typedef struct dpkg_names {
+    vg_lang_index real, virtual_;
+} dpkg_names;
+
+typedef struct dpkg_relation {
+    vg_catalog_run *run;
+    dpkg_names *names;
+    vg_component *from;  /* the package whose field is read */
+    const char *qual;    /* the alternative's ":ARCH", or NULL */
+    size_t qlen;
+    int own;             /* only the depending package's architecture or "all" */
+    size_t added;        /* edges the alternative gave */
+} dpkg_relation;
+
+static int provide_one(void *arg, const char *s, size_t n)
+{
+    dpkg_relation *a = arg;
+    size_t len = relation_name_len(s, n);
+    return len ? vg_lang_index_add_len(&a->names->virtual_, s, len, a->from) : VG_OK;
+}
+
+/* An edge to c if it has the architecture the alternative asks for: the
+ * ":ARCH" qualifier names one ("any" is any); without one, the depending
+ * package's own architecture or "all" first (a->own), else any. */
+static int depend_if_fits(void *arg, vg_component *c)
+{
+    dpkg_relation *a = arg;
+    if (a->qual && !(a->qlen == 3 && memcmp(a->qual, "any", 3) == 0)) {
+        if (!c->arch || strlen(c->arch) != a->qlen || memcmp(c->arch, a->qual, a->qlen) != 0)
+            return VG_OK;
+    } else if (a->own && c->arch && a->from->arch && strcmp(c->arch, "all") != 0 &&
+               strcmp(c->arch, a->from->arch) != 0) {
+        return VG_OK;
+    }
+    a->added++;
+    return vg_inventory_add_edge(a->run->inv, a->from, c, VG_EDGE_DEPENDS_ON);
+}
+
+/* One alternative "name[:arch] [(op version)]" of a group; the first one
+ * that gives edges satisfies the group. */
+static int depend_alternative(void *arg, const char *s, size_t n)
+{
+    dpkg_relation *a = arg;
+    if (a->added)
+        return VG_OK;
+    size_t len = relation_name_len(s, n);
+    a->qual = len < n && s[len] == ':' ? s + len + 1 : NULL;
+    a->qlen = a->qual ? relation_name_len(a->qual, n - len - 1) : 0;
+    int rc = VG_OK;
+    for (a->own = 1; a->own >= 0 && !a->added && rc == VG_OK; a->own--)
+        rc = vg_lang_index_each_of(&a->names->real, s, len, depend_if_fits, a);
+    a->qual = NULL; /* a virtual package: any provider */
+    a->own = 0;
+    if (!a->added && rc == VG_OK)
+        rc = vg_lang_index_each_of(&a->names->virtual_, s, len, depend_if_fits, a);
+    return rc;
+}
+
+static int depend_group(void *arg, const char *s, size_t n)
+{
+    dpkg_relation *a = arg;
+    a->added = 0;
+    return vg_text_each_item(s, n, "|", depend_alternative, a);
+}
+
+/* DEPENDS_ON edges for the Pre-Depends and Depends of every record. */
+static int add_dependencies(vg_catalog_run *run, const dpkg_record *records)
+{
+    dpkg_names names;
+    vg_lang_index_init(&names.real, run->arena);
+    vg_lang_index_init(&names.virtual_, run->arena);
+    int rc = VG_OK;
+    for (const dpkg_record *r = records; r && rc == VG_OK; r = r->next) {
+        dpkg_relation a = {.run = run, .names = &names, .from = r->component};
+        rc = vg_lang_index_add(&names.real, r->package, r->component);
+        if (rc == VG_OK && r->provides)
+            rc = vg_text_each_item(r->provides, strlen(r->provides), ",", provide_one, &a);
+    }
+    for (const dpkg_record *r = records; r && rc == VG_OK; r = r->next) {
+        dpkg_relation a = {.run = run, .names = &names, .from = r->component};
+        if (r->pre_depends)
+            rc = vg_text_each_item(r->pre_depends, strlen(r->pre_depends), ",", depend_group, &a);
+        if (rc == VG_OK && r->depends)
+            rc = vg_text_each_item(r->depends, strlen(r->depends), ",", depend_group, &a);
+    }
+    vg_lang_index_free(&names.real);
+    vg_lang_index_free(&names.virtual_);
+    return rc;
+}
+
 static int dpkg_finish(vg_catalog_run *run, void *state)
 {
     dpkg_state *st = state;
@@ -702,10 +822,12 @@ static int dpkg_finish(vg_catalog_run *run, void *state)
     const vg_os *os = run->inv->has_os ? &run->inv->os : NULL;
     const char *vendor = os && os->id && os->id[0] ? os->id : "debian";
     const char *distro = vg_purl_distro(run->arena, os);
-    for (const dpkg_record *r = st->records; r && rc == VG_OK; r = r->next)
+    for (dpkg_record *r = st->records; r && rc == VG_OK; r = r->next)
         rc = add_component(run, r, &lists, &copyrights, vendor, distro);
     vg_map_free(&lists);
     vg_map_free(&copyrights);
+    if (rc == VG_OK)
+        rc = add_dependencies(run, st->records);
     if (rc)
         return vg_error(run->ctx, rc, "dpkg: out of memory");
     return VG_OK;

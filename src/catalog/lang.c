@@ -75,7 +75,11 @@ void vg_lang_index_free(vg_lang_index *index)
 
 int vg_lang_index_add(vg_lang_index *index, const char *key, vg_component *c)
 {
-    size_t len = strlen(key);
+    return vg_lang_index_add_len(index, key, strlen(key), c);
+}
+
+int vg_lang_index_add_len(vg_lang_index *index, const char *key, size_t len, vg_component *c)
+{
     lang_entry *e = vg_arena_alloc(index->arena, sizeof *e);
     if (!e)
         return VG_ERR_NOMEM;
@@ -113,6 +117,17 @@ int vg_lang_index_depend(vg_inventory *inv, const vg_lang_index *index, vg_compo
     }
     if (matched)
         *matched = n;
+    return VG_OK;
+}
+
+int vg_lang_index_each_of(const vg_lang_index *index, const char *key, size_t len,
+                          int (*fn)(void *arg, vg_component *c), void *arg)
+{
+    for (const lang_entry *e = vg_map_get(&index->names, key, len); e; e = e->next) {
+        int rc = fn(arg, e->component);
+        if (rc)
+            return rc;
+    }
     return VG_OK;
 }
 

@@ -4,7 +4,8 @@
  * copies, loading a JSON or TOML file with a warning instead of an error,
  * one component per (ecosystem, name, version, file), and an index from
  * package name to the components of one lock file so that dependency
- * records become DEPENDS_ON edges.
+ * records become DEPENDS_ON edges (the OS package catalogers resolve their
+ * dependencies through it too: names and provided capabilities).
  *
  * Everything allocated lives in run->arena, except the index's map, which
  * vg_lang_index_free() releases.
@@ -49,6 +50,8 @@ void vg_lang_index_init(vg_lang_index *index, vg_arena *arena);
 void vg_lang_index_free(vg_lang_index *index);
 /* Files c under key (copied into the arena).  VG_OK or VG_ERR_NOMEM. */
 int vg_lang_index_add(vg_lang_index *index, const char *key, vg_component *c);
+/* The same for the key key[0..len), not NUL-terminated. */
+int vg_lang_index_add_len(vg_lang_index *index, const char *key, size_t len, vg_component *c);
 /* The first component under key, or NULL. */
 vg_component *vg_lang_index_first(const vg_lang_index *index, const char *key);
 /* Adds a DEPENDS_ON edge from `from` to each component under key whose
@@ -56,6 +59,9 @@ vg_component *vg_lang_index_first(const vg_lang_index *index, const char *key);
  * NULL) is set to the number of edges.  VG_OK or VG_ERR_NOMEM. */
 int vg_lang_index_depend(vg_inventory *inv, const vg_lang_index *index, vg_component *from, const char *key,
                          const char *version, size_t *matched);
+/* Calls fn for each component under key[0..len) (the first added first). */
+int vg_lang_index_each_of(const vg_lang_index *index, const char *key, size_t len,
+                          int (*fn)(void *arg, vg_component *c), void *arg);
 /* Calls fn for every component in the index (order unspecified). */
 int vg_lang_index_each(const vg_lang_index *index, int (*fn)(void *arg, vg_component *c), void *arg);
 

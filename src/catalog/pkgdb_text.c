@@ -1,13 +1,14 @@
 /*
  * pkgdb_text.c — UTF-8 validation and repair for strings taken from package
- * databases (pkgdb_text.h).  Implements the UTF-8 well-formedness rules of
- * RFC 3629 section 4 (the same as Unicode 15, Table 3-7).  Leaves out any
- * other character-set guessing: a Latin-1 maintainer name becomes U+FFFD
- * where its bytes are not UTF-8.
+ * databases, and the splitting of their list fields (pkgdb_text.h).  Implements the UTF-8 well-formedness rules of RFC 3629
+ * section 4 (the same as Unicode 15, Table 3-7).  Leaves out any other
+ * character-set guessing: a Latin-1 maintainer name becomes U+FFFD where
+ * its bytes are not UTF-8.
  */
 #include <string.h>
 
 #include "catalog/pkgdb_text.h"
+#include "vigil/error.h"
 
 size_t vg_text_utf8_seq(const unsigned char *s, size_t len)
 {
@@ -96,4 +97,31 @@ int vg_text_next_line(const char *text, size_t len, size_t *pos, const char **li
     *line = start;
     *linelen = n;
     return 1;
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int vg_text_each_item(const char *text, size_t len, const char *seps,
+                      int (*fn)(void *arg, const char *item, size_t itemlen), void *arg)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t start = i;
+        while (i < len && !memchr(seps, text[i], strlen(seps)))
+            i++;
+        size_t end = i++;
+        while (start < end && is_blank(text[start]))
+            start++;
+        while (end > start && is_blank(text[end - 1]))
+            end--;
+        if (end > start) {
+            int rc = fn(arg, text + start, end - start);
+            if (rc)
+                return rc;
+        }
+    }
+    return VG_OK;
 }

@@ -17,16 +17,25 @@
  * RELEASE?arch=&distro=&epoch=&upstream=SOURCERPM, no namespace when the OS
  * is unknown.
  *
+ * Dependencies: each requirement (REQUIRENAME) is a DEPENDS_ON edge to
+ * every package of the same database that provides it (PROVIDENAME; rpm
+ * -q --whatprovides); a file requirement ("/bin/sh") that no package
+ * provides goes to the packages that own the file, as rpm resolves it.
+ * Versions and flags of requirements are not checked, and requirements
+ * of rpm itself ("rpmlib(...)") and the ones nothing installed satisfies
+ * are no edges.
+ *
  * Left out: rpm's index databases (Name, Basenames, ...) are not read, the
  * SQLite -wal file is not applied, package signatures and header digests
- * are not verified, and dependencies (REQUIRENAME, PROVIDENAME) are not
- * turned into edges.
+ * are not verified.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog/lang.h"
 #include "catalog/rpm.h"
 #include "vigil/catalog.h"
+#include "vigil/map.h"
 #include "vigil/purl.h"
 
 #define RPM_MAX_SIZE ((size_t)1 << 30)
@@ -37,6 +46,7 @@ static const char *const rpm_db_kind_name[] = {"SQLite", "ndb", "Berkeley DB"};
 
 typedef struct rpm_package {
     vg_rpm_header header;
+    vg_component *component; /* set by finish() */
     struct rpm_package *next;
 } rpm_package;
 
@@ -236,13 +246,14 @@ static char *lower_copy(vg_arena *arena, const char *s)
     return p;
 }
 
-/* Adds one component for header h found in db. */
-static int add_component(vg_catalog_run *run, const rpm_db *db, const vg_rpm_header *h,
-                         const char *namespace_, const char *distro)
+/* Adds one component for the package p found in db. */
+static int add_component(vg_catalog_run *run, const rpm_db *db, rpm_package *p, const char *namespace_,
+                         const char *distro)
 {
     vg_inventory *inv = run->inv;
     vg_arena *arena = run->arena;
-    vg_component *c = vg_inventory_add(inv);
+    const vg_rpm_header *h = &p->header;
+    vg_component *c = p->component = vg_inventory_add(inv);
     if (!c)
         return VG_ERR_NOMEM;
     char epoch[16] = "";
@@ -282,6 +293,58 @@ static int add_component(vg_catalog_run *run, const rpm_db *db, const vg_rpm_hea
         rc = vg_component_set_property(inv, c, "vigil:rpm:modularityLabel", h->modularity_label);
     if (rc == VG_OK)
         rc = vg_component_set_property(inv, c, "vigil:rpm:database", rpm_db_kind_name[db->kind]);
+    return rc;
+}
+
+/* ---- REQUIRENAME -> DEPENDS_ON ---- */
+
+typedef struct rpm_relation {
+    vg_inventory *inv;
+    vg_component *from; /* the requiring package */
+    size_t found;       /* edges the requirement gave */
+} rpm_relation;
+
+static int depend_edge(void *arg, vg_component *to)
+{
+    rpm_relation *a = arg;
+    a->found++;
+    return vg_inventory_add_edge(a->inv, a->from, to, VG_EDGE_DEPENDS_ON);
+}
+
+/* DEPENDS_ON edges for the requirements of the packages of db: to their
+ * providers, else for a file to its owners. */
+static int add_dependencies(vg_catalog_run *run, const rpm_db *db)
+{
+    vg_lang_index provided, owned;
+    vg_lang_index_init(&provided, run->arena);
+    vg_lang_index_init(&owned, run->arena);
+    vg_map wanted; /* the files some package requires */
+    vg_map_init(&wanted);
+    int rc = VG_OK;
+    for (const rpm_package *p = db->packages; p && rc == VG_OK; p = p->next) {
+        for (size_t i = 0; i < p->header.nprovides && rc == VG_OK; i++)
+            rc = vg_lang_index_add(&provided, p->header.provides[i], p->component);
+        for (size_t i = 0; i < p->header.nrequires && rc == VG_OK; i++)
+            if (p->header.requires[i][0] == '/')
+                rc = vg_map_put(&wanted, p->header.requires[i], strlen(p->header.requires[i]), (void *)1);
+    }
+    for (const rpm_package *p = db->packages; p && rc == VG_OK && wanted.count; p = p->next)
+        for (size_t i = 0; i < p->header.nfiles && rc == VG_OK; i++)
+            if (vg_map_get(&wanted, p->header.files[i], strlen(p->header.files[i])))
+                rc = vg_lang_index_add(&owned, p->header.files[i], p->component);
+    for (const rpm_package *p = db->packages; p && rc == VG_OK; p = p->next)
+        for (size_t i = 0; i < p->header.nrequires && rc == VG_OK; i++) {
+            const char *req = p->header.requires[i];
+            rpm_relation a = {run->inv, p->component, 0};
+            if (strncmp(req, "rpmlib(", 7) == 0)
+                continue;
+            rc = vg_lang_index_each_of(&provided, req, strlen(req), depend_edge, &a);
+            if (rc == VG_OK && !a.found && req[0] == '/')
+                rc = vg_lang_index_each_of(&owned, req, strlen(req), depend_edge, &a);
+        }
+    vg_map_free(&wanted);
+    vg_lang_index_free(&provided);
+    vg_lang_index_free(&owned);
     return rc;
 }
 
@@ -325,9 +388,11 @@ static int rpm_finish(vg_catalog_run *run, void *state_)
             vg_warn(run->ctx, db->path, "%zu more warnings about this database", db->notes_dropped);
         if (used != db)
             continue;
-        for (const rpm_package *p = db->packages; p; p = p->next)
-            if (add_component(run, db, &p->header, namespace_, distro) != VG_OK)
+        for (rpm_package *p = db->packages; p; p = p->next)
+            if (add_component(run, db, p, namespace_, distro) != VG_OK)
                 return vg_error(run->ctx, VG_ERR_NOMEM, "out of memory");
+        if (add_dependencies(run, db) != VG_OK)
+            return vg_error(run->ctx, VG_ERR_NOMEM, "out of memory");
     }
     return VG_OK;
 }

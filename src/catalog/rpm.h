@@ -42,6 +42,10 @@ typedef struct vg_rpm_header {
     const char **files;      /* absolute paths, from DIRNAMES[DIRINDEXES[i]] +
                                 BASENAMES[i], or else OLDFILENAMES */
     size_t nfiles;
+    const char **requires;   /* REQUIRENAME (1049): capabilities and files */
+    size_t nrequires;
+    const char **provides;   /* PROVIDENAME (1047) */
+    size_t nprovides;
 } vg_rpm_header;
 
 /* Parses one header blob (il, dl, il index entries of 16 bytes, dl bytes of

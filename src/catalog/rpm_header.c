@@ -12,7 +12,8 @@
  * Left out: the region trailers (RPMTAG_HEADERIMMUTABLE and friends) are not
  * verified and signature and digest tags are not checked, because vigil only
  * reports what the database says is installed; tags outside the ones listed
- * in vg_rpm_header are ignored.  When a tag occurs twice (a "dribble" entry
+ * in vg_rpm_header are ignored (REQUIREFLAGS and the versions of requires
+ * and provides too: vigil resolves requirements by name only).  When a tag occurs twice (a "dribble" entry
  * after the immutable region) the later entry wins, as in rpm.
  */
 #include <stdint.h>
@@ -41,6 +42,8 @@ enum {
     RPMTAG_ARCH = 1022,
     RPMTAG_OLDFILENAMES = 1027,
     RPMTAG_SOURCERPM = 1044,
+    RPMTAG_PROVIDENAME = 1047,
+    RPMTAG_REQUIRENAME = 1049,
     RPMTAG_DIRINDEXES = 1116,
     RPMTAG_BASENAMES = 1117,
     RPMTAG_DIRNAMES = 1118,
@@ -131,6 +134,26 @@ static int entry_string_array(vg_ctx *ctx, vg_arena *arena, const rpm_blob *b, c
     }
     *out = strs;
     *n = e->count;
+    return VG_OK;
+}
+
+/* The strings of a STRING_ARRAY entry copied into arena; *out stays NULL
+ * when e is absent. */
+static int entry_strings(vg_ctx *ctx, vg_arena *arena, const rpm_blob *b, const rpm_entry *e, const char ***out,
+                         size_t *n)
+{
+    rpm_str *strs;
+    int rc = entry_string_array(ctx, arena, b, e, &strs, n);
+    *out = NULL;
+    if (rc || !*n)
+        return rc;
+    const char **copy = vg_arena_calloc(arena, *n, sizeof *copy);
+    if (!copy)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < *n; i++)
+        if (!(copy[i] = vg_arena_strndup(arena, strs[i].s, strs[i].len)))
+            return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    *out = copy;
     return VG_OK;
 }
 
@@ -240,7 +263,7 @@ int vg_rpm_header_parse(vg_ctx *ctx, vg_arena *arena, const unsigned char *blob,
     rpm_entry name = {0}, version = {0}, release = {0}, epoch = {0}, summary = {0}, vendor = {0},
               license = {0}, packager = {0}, url = {0}, arch = {0}, sourcerpm = {0},
               modularity = {0}, basenames = {0}, dirnames = {0}, dirindexes = {0},
-              oldfilenames = {0};
+              oldfilenames = {0}, providename = {0}, requirename = {0};
     for (uint32_t i = 0; i < il; i++) {
         const unsigned char *p = blob + 8 + (size_t)i * 16;
         rpm_entry e = {be32(p), be32(p + 4), be32(p + 8), be32(p + 12)};
@@ -262,6 +285,8 @@ int vg_rpm_header_parse(vg_ctx *ctx, vg_arena *arena, const unsigned char *blob,
         case RPMTAG_DIRNAMES: slot = &dirnames; break;
         case RPMTAG_DIRINDEXES: slot = &dirindexes; break;
         case RPMTAG_OLDFILENAMES: slot = &oldfilenames; break;
+        case RPMTAG_PROVIDENAME: slot = &providename; break;
+        case RPMTAG_REQUIRENAME: slot = &requirename; break;
         default: continue;
         }
         if (e.type > RPM_TYPE_MAX)
@@ -300,5 +325,8 @@ int vg_rpm_header_parse(vg_ctx *ctx, vg_arena *arena, const unsigned char *blob,
         out->has_epoch = 1;
         out->epoch = be32(b.data + epoch.offset);
     }
+    if ((rc = entry_strings(ctx, arena, &b, &requirename, &out->requires, &out->nrequires)) ||
+        (rc = entry_strings(ctx, arena, &b, &providename, &out->provides, &out->nprovides)))
+        return rc;
     return parse_files(ctx, arena, &b, len, &basenames, &dirnames, &dirindexes, &oldfilenames, out);
 }

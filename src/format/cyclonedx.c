@@ -10,12 +10,13 @@
  * and trivy write OS packages, each with evidence.occurrences listing
  * every place it was found), dependencies (the target depends on the
  * operating system and on the roots of the graph: the components nothing
- * depends on, and one of each cycle no root reaches; then the graph
- * itself, CONTAINS written as dependsOn) and compositions (aggregate
+ * depends on, and the first of each cycle nothing outside it depends on;
+ * then the graph itself, CONTAINS written as dependsOn) and compositions (aggregate
  * "incomplete" when the scan recorded warnings).  docs/formats.md
  * describes every field.  Not written: hashes of packages, the other
  * evidence kinds, services, vulnerabilities, signatures.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,70 +306,97 @@ static json_t *dependency(cdx_writer *w, const vg_component *from, const vg_edge
     return entry;
 }
 
-/* The edges as adjacency lists over component positions: the edges of
- * component i go to to[first[i] .. first[i + 1]). */
-typedef struct graph {
-    size_t *to, *first, *stack;
-    unsigned char *seen;
-} graph;
-
-/* Marks seen everything reachable from start. */
-static void reach(graph *g, size_t start)
-{
-    size_t top = 0;
-    if (g->seen[start])
-        return;
-    g->seen[start] = 1;
-    g->stack[top++] = start;
-    while (top) {
-        size_t c = g->stack[--top];
-        for (size_t e = g->first[c]; e < g->first[c + 1]; e++)
-            if (!g->seen[g->to[e]]) {
-                g->seen[g->to[e]] = 1;
-                g->stack[top++] = g->to[e];
-            }
-    }
-}
-
-/* 1 for each component the target depends on directly: those no edge
- * points at, and, for a cycle that none of those reaches, its first
- * component in sorted order, so that every component is reachable from
- * the target.  NULL on OOM. */
+/* 1 for each component the target depends on directly: the first, in
+ * sorted order, of each strongly connected component of the graph that no
+ * edge from outside enters (a component nothing depends on, or a cycle only
+ * reached from itself).  Every component is then reachable from the
+ * target, and no root from another.  Tarjan's algorithm, iterative.  NULL
+ * on OOM. */
 static unsigned char *graph_roots(const vg_inventory *inv)
 {
     size_t n = inv->ncomponents, ne = inv->nedges;
-    unsigned char *root = calloc(n ? n : 1, 1);
-    graph g = {malloc((ne ? ne : 1) * sizeof *g.to), calloc(n + 1, sizeof *g.first),
-               malloc((n ? n : 1) * sizeof *g.stack), calloc(n ? n : 1, 1)};
+    const size_t none = SIZE_MAX;
+    unsigned char *root = calloc(n ? n : 1, 1), *entered = calloc(n ? n : 1, 1);
+    /* adjacency: the edges of i go to to[first[i] .. first[i + 1]) (the
+     * edges are sorted by their from component) */
+    size_t *to = malloc((ne ? ne : 1) * sizeof *to), *first = calloc(n + 1, sizeof *first);
+    size_t *order = malloc((n ? n : 1) * sizeof *order), *low = malloc((n ? n : 1) * sizeof *low);
+    size_t *scc = malloc((n ? n : 1) * sizeof *scc), *stack = malloc((n ? n : 1) * sizeof *stack);
+    size_t *calls = malloc((n ? n : 1) * sizeof *calls), *next = malloc((n ? n : 1) * sizeof *next);
     vg_map index;
     vg_map_init(&index);
-    int ok = root && g.to && g.first && g.stack && g.seen;
+    int ok = root && entered && to && first && order && low && scc && stack && calls && next;
     for (size_t i = 0; ok && i < n; i++)
         ok = vg_map_put(&index, (const char *)&inv->components[i], sizeof(vg_component *), (void *)(i + 1)) == VG_OK;
-    /* edges are sorted by their from component (vg_inventory_finalize) */
     for (size_t e = 0; ok && e < ne; e++) {
         size_t from = (size_t)vg_map_get(&index, (const char *)&inv->edges[e].from, sizeof(vg_component *));
-        g.to[e] = (size_t)vg_map_get(&index, (const char *)&inv->edges[e].to, sizeof(vg_component *)) - 1;
-        g.first[from]++;
-        root[g.to[e]] = 1; /* has an incoming edge: not a root */
+        to[e] = (size_t)vg_map_get(&index, (const char *)&inv->edges[e].to, sizeof(vg_component *)) - 1;
+        first[from]++;
     }
     for (size_t i = 0; ok && i < n; i++) {
-        g.first[i + 1] += g.first[i];
-        root[i] = !root[i];
+        first[i + 1] += first[i];
+        order[i] = scc[i] = none;
     }
-    for (size_t i = 0; ok && i < n; i++)
-        if (root[i])
-            reach(&g, i);
-    for (size_t i = 0; ok && i < n; i++)
-        if (!g.seen[i]) {
-            root[i] = 1;
-            reach(&g, i);
+    size_t counter = 0, top = 0, nscc = 0;
+    for (size_t v0 = 0; ok && v0 < n; v0++) {
+        if (order[v0] != none)
+            continue;
+        size_t depth = 0;
+        calls[depth++] = v0;
+        order[v0] = low[v0] = counter++;
+        next[v0] = first[v0];
+        stack[top++] = v0;
+        while (depth) {
+            size_t v = calls[depth - 1];
+            if (next[v] < first[v + 1]) {
+                size_t w = to[next[v]++];
+                if (order[w] == none) {
+                    order[w] = low[w] = counter++;
+                    next[w] = first[w];
+                    stack[top++] = w;
+                    calls[depth++] = w;
+                } else if (scc[w] == none && order[w] < low[v]) {
+                    low[v] = order[w]; /* w is on the stack */
+                }
+                continue;
+            }
+            if (low[v] == order[v]) { /* v heads a strongly connected component */
+                size_t w;
+                do {
+                    w = stack[--top];
+                    scc[w] = nscc;
+                } while (w != v);
+                nscc++;
+            }
+            depth--;
+            if (depth && low[v] < low[calls[depth - 1]])
+                low[calls[depth - 1]] = low[v];
+        }
+    }
+    /* entered[s]: an edge from another strongly connected component enters s */
+    for (size_t v = 0; ok && v < n; v++)
+        for (size_t e = first[v]; e < first[v + 1]; e++)
+            if (scc[to[e]] != scc[v])
+                entered[scc[to[e]]] = 1;
+    /* the first component of each one not entered: order[] is reused to
+     * mark the strongly connected components that have their root */
+    for (size_t s = 0; ok && s < nscc; s++)
+        order[s] = 0;
+    for (size_t v = 0; ok && v < n; v++)
+        if (!entered[scc[v]] && !order[scc[v]]) {
+            root[v] = 1;
+            order[scc[v]] = 1;
         }
     vg_map_free(&index);
-    free(g.to);
-    free(g.first);
-    free(g.stack);
-    free(g.seen);
+    free(entered);
+    free(to);
+    free(first);
+    free(order);
+    free(low);
+    free(scc);
+    free(stack);
+    free(calls);
+    free(next);
     if (!ok) {
         free(root);
         return NULL;
