@@ -38,6 +38,8 @@ static const char sbom_usage[] =
     "                              into FILE.sigstore.json: an in-toto statement\n"
     "                              about the image or archive digest, in a\n"
     "                              Sigstore bundle (see vigil-attest(1))\n"
+    "      --wide                  table: list every place each package was found,\n"
+    "                              not only how many\n"
     "  -q, --quiet                 do not print warnings\n"
     "  -h, --help                  show this help\n"
     "\n"
@@ -102,6 +104,7 @@ int cmd_sbom(int argc, char **argv)
         {"max-total-size", required_argument, NULL, 'T'},
         {"attest", required_argument, NULL, 'A'},
         {"exclude", required_argument, NULL, 'X'},
+        {"wide", no_argument, NULL, 'W'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -111,7 +114,7 @@ int cmd_sbom(int argc, char **argv)
     vg_scan_options opts = {0};
     const char *excludes[CLI_MAX_EXCLUDES];
     const char *attest_key = NULL;
-    int quiet = 0, c;
+    int quiet = 0, wide = 0, c;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -158,6 +161,9 @@ int cmd_sbom(int argc, char **argv)
             if (cli_exclude_add(&opts, excludes, optarg) != 0)
                 return EXIT_USAGE;
             break;
+        case 'W':
+            wide = 1;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -187,7 +193,7 @@ int cmd_sbom(int argc, char **argv)
         }
     }
 
-    vg_format_options fopts = {.tool_version = vg_version()};
+    vg_format_options fopts = {.tool_version = vg_version(), .wide = wide};
     if (cli_document_time(&fopts.timestamp) != 0)
         return EXIT_USAGE;
 
@@ -220,6 +226,7 @@ int cmd_sbom(int argc, char **argv)
     }
     /* Every document is made before any is written: all or nothing. */
     for (size_t i = 0; i < noutputs; i++) {
+        fopts.width = outputs[i].path ? 0 : cli_terminal_width(); /* a table on a terminal fits it */
         rc = vg_format_write(&ctx, outputs[i].format, &inv, &fopts, &docs[i]);
         if (rc) {
             cli_error("%s: %s", vg_format_name(outputs[i].format), ctx.message);

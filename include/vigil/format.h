@@ -28,6 +28,8 @@ const char *vg_format_name(vg_format format);
 typedef struct vg_format_options {
     int64_t timestamp;        /* seconds since the epoch for document timestamps */
     const char *tool_version; /* e.g. "0.1.0" */
+    int width;                /* table: columns to fit (a terminal's), 0 = no limit */
+    int wide;                 /* table: list every location of each package, not their number */
 } vg_format_options;
 
 int vg_format_write(vg_ctx *ctx, vg_format format, const vg_inventory *inv,

@@ -3,7 +3,8 @@
  * helpers the writers share (format_internal.h): UTF-8 repair, jansson
  * setters, document dump and the streaming writer (one element's jansson
  * tree at a time), RFC 3339 timestamps, the inventory identity hash
- * (SHA-256 through OpenSSL 3 EVP) and the component facts all formats show.
+ * (SHA-256 through OpenSSL 3 EVP), the component facts all formats show and
+ * the cells of tables for a terminal.
  * The documents themselves are in cyclonedx.c, spdx.c and table.c.
  */
 #include <openssl/evp.h>
@@ -540,4 +541,49 @@ void fmt_split_contact(vg_arena *arena, const char *s, const char **name, const 
     if (end > s)
         *name = vg_arena_strndup(arena, s, (size_t)(end - s));
     *email = vg_arena_strndup(arena, lt + 1, (size_t)(gt - lt - 1));
+}
+
+/* ---- tables for a terminal ------------------------------------------- */
+
+const char *fmt_cell(vg_arena *arena, const char *s)
+{
+    const char *clean = fmt_utf8(arena, s && *s ? s : "-");
+    if (!clean)
+        return NULL;
+    size_t len = strlen(clean);
+    int needs = 0;
+    for (size_t i = 0; i < len && !needs; i++)
+        needs = (unsigned char)clean[i] < 0x20 || clean[i] == 0x7f;
+    if (!needs)
+        return clean;
+    char *copy = vg_arena_strndup(arena, clean, len);
+    if (!copy)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)copy[i] < 0x20 || copy[i] == 0x7f)
+            copy[i] = '?';
+    return copy;
+}
+
+size_t fmt_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+const char *fmt_shorten(vg_arena *arena, const char *s, size_t w, int from_left)
+{
+    size_t have = fmt_width(s);
+    if (have <= w || w == 0)
+        return s;
+    /* byte offset of the code point at index k */
+    size_t skip = from_left ? have - (w - 1) : w - 1, bytes = 0;
+    for (size_t k = 0; k < skip; k++) {
+        bytes++;
+        while (((unsigned char)s[bytes] & 0xC0) == 0x80)
+            bytes++;
+    }
+    return from_left ? vg_arena_printf(arena, "…%s", s + bytes) : vg_arena_printf(arena, "%.*s…", (int)bytes, s);
 }

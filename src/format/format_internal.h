@@ -135,6 +135,19 @@ int fmt_component_properties(vg_arena *arena, const vg_inventory *inv, const vg_
  * *single = 1 when it is one licence id.  Declared NULL or blank: both NULL. */
 void fmt_component_license(vg_arena *arena, const vg_component *c, const char **spdx, int *single);
 
+/* ---- tables for a terminal ---- */
+
+/* fmt_utf8(s) ("-" for NULL or empty) with C0 controls and DEL replaced by
+ * '?': s itself when it needs no change, else a copy in arena; NULL on OOM. */
+const char *fmt_cell(vg_arena *arena, const char *s);
+/* Display width of a valid UTF-8 string: its code points (wide East Asian
+ * characters count one). */
+size_t fmt_width(const char *s);
+/* s cut to w code points with "…" (U+2026) as the last one, or, with
+ * from_left, "…" and the last w - 1 code points (for paths, whose end
+ * names the file); s itself when it fits or w is 0; NULL on OOM. */
+const char *fmt_shorten(vg_arena *arena, const char *s, size_t w, int from_left);
+
 /* "Name <mail>" split into the name and the address (either may be NULL);
  * strings in arena. */
 void fmt_split_contact(vg_arena *arena, const char *s, const char **name, const char **email);
