@@ -3,23 +3,30 @@
  * 1.4-1.6 JSON and SPDX 2.2/2.3 JSON, written by vigil or by other tools
  * (Syft, Trivy, cdxgen), read back into a vg_inventory.
  *
- * CycloneDX: metadata.component and components[] (nested components
- * flattened), each with purl, name, version, cpe, licenses, supplier,
- * bom-ref; the operating-system component gives the OS; vigil's own
- * vigil:package:* / vigil:location properties are restored.
+ * CycloneDX: metadata.component and components[] (a nested component is
+ * CONTAINed by its parent), each with purl, name, version, cpe, licenses,
+ * supplier, scope, bom-ref, evidence.occurrences (its locations) and
+ * properties; dependencies[] (the graph); the operating-system component
+ * gives the OS.
  * SPDX: packages[] with externalRefs of referenceType "purl" (and cpe23Type),
- * versionInfo, licenseDeclared, supplier; a package with
- * primaryPackagePurpose OPERATING_SYSTEM gives the OS.
+ * versionInfo, licenseDeclared, supplier, annotations ("NAME: VALUE");
+ * relationships[] (the graph); a package with primaryPackagePurpose
+ * OPERATING_SYSTEM gives the OS.
  * Without an OS component the OS comes from the "distro" qualifier of the
- * first deb/apk/rpm purl ("debian-12", "alpine-3.10.9", "rhel-9.2").
- * A component's type, namespace, name, version and arch come from its purl
- * (vg_purl_parse()); source_name/source_version from the "upstream"
- * qualifier (Syft and Trivy write "upstream=src" or "upstream=src@ver")
- * unless vigil properties give them.  Components without a purl are kept
- * with type "generic" name and version only.
+ * first deb/apk/rpm purl ("debian-12", "alpine-3.10.9", "rhel-9.2"); each
+ * component keeps its own purl with its qualifiers.
+ * A component's type, version and arch come from its purl
+ * (vg_purl_parse()), its name from the document when that names the same
+ * package (a Go module always by its path); source_name/source_version
+ * from vigil's or Trivy's properties or the "upstream" qualifier (Syft and
+ * Trivy write "upstream=src" or "upstream=src@ver").  vigil's own
+ * properties and annotations are restored, so that vigil's SBOM of a target
+ * reads back as the inventory of the target for matching; src/sbomread.c
+ * lists what is read from Syft and Trivy.  Components without a purl are
+ * kept by name and version, with vigil's type or "generic".
  *
- * Leaves out: XML and tag-value encodings, SPDX 3, dependency graphs,
- * files; CycloneDX "vulnerabilities" (read those with vex.h).
+ * Leaves out: XML and tag-value encodings, SPDX 3, files; CycloneDX
+ * "vulnerabilities" (read those with vex.h).
  */
 #ifndef VIGIL_SBOMREAD_H
 #define VIGIL_SBOMREAD_H

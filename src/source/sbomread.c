@@ -2,25 +2,50 @@
  * sbomread.c — an existing SBOM read back into an inventory (sbomread.h):
  * CycloneDX 1.4-1.7 JSON (cyclonedx.org/docs/1.6/json: metadata.component,
  * components[] with nested components, purl, cpe, licenses, supplier,
- * properties) and SPDX 2.2/2.3 JSON (spdx.github.io/spdx-spec/v2.3:
- * packages[] with externalRefs purl / cpe23Type, versionInfo,
- * licenseDeclared, supplier, primaryPackagePurpose), as vigil, Syft, Trivy
- * and cdxgen write them.
+ * scope, properties, evidence.occurrences, dependencies) and SPDX 2.2/2.3
+ * JSON (spdx.github.io/spdx-spec/v2.3: packages[] with externalRefs purl /
+ * cpe23Type, versionInfo, licenseDeclared, supplier, primaryPackagePurpose,
+ * annotations; relationships), as vigil, Syft, Trivy and cdxgen write
+ * them.
  *
- * Each component's type, name, version and arch come from its purl
+ * Each component's type, version and arch come from its purl
  * (vg_purl_parse()); deb/rpm "epoch" qualifiers are put back in front of
- * the version; the source package comes from vigil's properties
- * (vigil:package:source-name/-version), Trivy's
- * (aquasecurity:trivy:SrcName/SrcVersion) or the "upstream" qualifier
- * (Syft: "src", "src@version", rpm "src-ver-rel.src.rpm").  The OS comes
+ * the version.  Its name is the document's when that is the purl's name,
+ * its "namespace/name" or, for pypi, its PEP 503 form (so a Python name
+ * stays as written), else the purl's name; a Go module is named by its
+ * path, namespace and name ("golang.org/x/net", not "net").  The purl is
+ * kept, normalised, with all its qualifiers (distro included).
+ *
+ * Facts restored from vigil's own documents, so that reading vigil's SBOM
+ * of a target gives the inventory of the target for matching: every
+ * vigil:* property (CycloneDX properties, SPDX annotations "NAME: VALUE"),
+ * with vigil:location, vigil:cataloger, vigil:package:type/arch/source-*,
+ * vigil:dev and vigil:license:declared put back in their fields; every
+ * place a component was found (CycloneDX evidence.occurrences, SPDX
+ * "vigil:location: PATH" annotations); the graph.  From other tools: the
+ * source package from Trivy (aquasecurity:trivy:SrcName/SrcVersion/
+ * SrcRelease, SPDX annotations SrcName: ... and sourceInfo "built package
+ * from: NAME VERSION") or the "upstream" qualifier (Syft: "src",
+ * "src@version", rpm "src-ver-rel.src.rpm"); the rpm modularity label from
+ * aquasecurity:trivy:Modularitylabel, syft:metadata:modularityLabel or
+ * Trivy's SPDX annotation Modularitylabel, as vigil:rpm:modularityLabel.
+ *
+ * The graph: CycloneDX dependencies (ref dependsOn x) and nested
+ * components (the parent CONTAINS them); an edge from an OS package (deb,
+ * apk, rpm) to a component of another ecosystem is CONTAINS (the package
+ * installed it: vigil writes CONTAINS as dependsOn, and no package manager
+ * declares a dependency on a language package), every other one
+ * DEPENDS_ON.  SPDX relationships: DEPENDS_ON and CONTAINS as they are,
+ * DEPENDENCY_OF reversed, and Syft's OTHER "ownership-by-file-overlap" as
+ * CONTAINS.  Only edges between two components are kept.  The OS comes
  * from the CycloneDX operating-system component or the SPDX
  * OPERATING_SYSTEM package, else from the first "distro" qualifier.
- * Trivy's SPDX gives the source package in "sourceInfo": "built package
- * from: NAME VERSION".
  *
- * Leaves out: XML and tag-value, SPDX 3, dependency graphs, file
- * components without purl (CycloneDX type "file", SPDX files[]), container
- * components and CONTAINER packages (the image itself), hashes, evidence.
+ * Leaves out: XML and tag-value, SPDX 3, file components without purl
+ * (CycloneDX type "file", SPDX files[]), container components and
+ * CONTAINER packages (the image itself), hashes, other evidence kinds,
+ * other tools' properties, and the files of packages (so
+ * vigil:package:file-count stays a plain property).
  */
 #include <string.h>
 #include <strings.h>
@@ -30,6 +55,7 @@
 #include "source/input_file.h"
 #include "vigil/buf.h"
 #include "vigil/digest.h"
+#include "vigil/map.h"
 #include "vigil/purl.h"
 #include "vigil/sbomread.h"
 
@@ -40,7 +66,15 @@ typedef struct reader {
     size_t ncomponents;
     const char *distro;      /* first distro qualifier seen */
     const char *distro_type; /* purl namespace of that purl (debian, alpine...) */
+    vg_map ids;              /* bom-ref or SPDXID (borrowed from the document) -> component */
 } reader;
+
+/* What one component's properties or annotations said, before it is finished. */
+typedef struct facts {
+    const char *type;         /* vigil:package:type */
+    const char *src_version;  /* Trivy: SrcVersion (and SrcRelease) */
+    const char *src_release;
+} facts;
 
 static const char *str_member(json_t *obj, const char *key)
 {
@@ -56,6 +90,11 @@ static char *dup(reader *r, const char *s)
 static int oom(reader *r)
 {
     return vg_error(r->ctx, VG_ERR_NOMEM, "%s: out of memory reading the SBOM", r->path);
+}
+
+static int is_os_type(const char *type)
+{
+    return type && (strcmp(type, "deb") == 0 || strcmp(type, "apk") == 0 || strcmp(type, "rpm") == 0);
 }
 
 /* Source package of an "upstream" qualifier: "src", "src@ver", or for rpm
@@ -90,9 +129,46 @@ static int set_upstream(reader *r, vg_component *c, const char *type, const char
     return VG_OK;
 }
 
+/* name normalised as PEP 503 does (lower case, runs of "-_." -> "-")
+ * equals norm. */
+static int pep503_equal(const char *name, const char *norm)
+{
+    while (*name && *norm) {
+        if (strchr("-_.", *name)) {
+            while (*name && strchr("-_.", *name))
+                name++;
+            if (*norm++ != '-')
+                return 0;
+            continue;
+        }
+        char c = *name >= 'A' && *name <= 'Z' ? (char)(*name - 'A' + 'a') : *name;
+        if (c != *norm)
+            return 0;
+        name++;
+        norm++;
+    }
+    return !*name && !*norm;
+}
+
+/* The component's name: for golang the module path ("golang.org/x/net",
+ * whatever the document calls it); else the document's when it names the
+ * purl's package (its name, "namespace/name", or for pypi its PEP 503
+ * form: "PyYAML" for pyyaml), else the purl's name. */
+static const char *purl_component_name(reader *r, const vg_purl *p, const char *written)
+{
+    const char *full = p->namespace_ ? vg_arena_printf(&r->inv->arena, "%s/%s", p->namespace_, p->name) : p->name;
+    if (!full || strcmp(p->type, "golang") == 0)
+        return full;
+    if (written && (strcasecmp(written, p->name) == 0 || strcasecmp(written, full) == 0 ||
+                    (strcmp(p->type, "pypi") == 0 && pep503_equal(written, p->name))))
+        return dup(r, written);
+    return p->name;
+}
+
 /* Fills c from purl string s; a purl that does not parse is warned about
- * and the component kept by name (type "generic"). */
-static int apply_purl(reader *r, vg_component *c, const char *s, const char *version)
+ * and the component kept by name (type "generic", or vigil's type). */
+static int apply_purl(reader *r, vg_component *c, const char *s, const char *name, const char *version,
+                      const facts *f)
 {
     vg_purl p;
     const char *why = NULL;
@@ -101,13 +177,15 @@ static int apply_purl(reader *r, vg_component *c, const char *s, const char *ver
         return VG_ERR_NOMEM;
     if (rc) {
         vg_warn(r->ctx, r->path, "component %s: purl '%.200s' is not valid (%s); kept by name only",
-                c->name ? c->name : "?", s, why ? why : "invalid");
-        c->type = "generic";
+                name ? name : "?", s, why ? why : "invalid");
+        c->type = f->type ? dup(r, f->type) : "generic";
+        c->name = dup(r, name);
         c->version = dup(r, version);
-        return VG_OK;
+        return c->type ? VG_OK : VG_ERR_NOMEM;
     }
     c->type = p.type;
-    c->name = p.name;
+    if (!(c->name = purl_component_name(r, &p, name)))
+        return VG_ERR_NOMEM;
     const char *v = p.version ? p.version : version;
     const char *epoch = vg_purl_qualifier_get(&p, "epoch");
     if (v && epoch && strcmp(epoch, "0") != 0 && !strchr(v, ':') &&
@@ -116,7 +194,8 @@ static int apply_purl(reader *r, vg_component *c, const char *s, const char *ver
     c->version = dup(r, v);
     if (v && !c->version)
         return VG_ERR_NOMEM;
-    c->arch = vg_purl_qualifier_get(&p, "arch");
+    if (!c->arch)
+        c->arch = vg_purl_qualifier_get(&p, "arch");
     /* the normalised purl, as vigil would write it (the subpath dropped) */
     c->purl = vg_purl_format(&r->inv->arena, p.type, p.namespace_, p.name, p.version, p.qualifiers, p.nqualifiers);
     if (!c->purl)
@@ -125,8 +204,7 @@ static int apply_purl(reader *r, vg_component *c, const char *s, const char *ver
     if (upstream && !c->source_name && (rc = set_upstream(r, c, p.type, upstream)))
         return rc;
     const char *distro = vg_purl_qualifier_get(&p, "distro");
-    if (distro && !r->distro &&
-        (strcmp(p.type, "deb") == 0 || strcmp(p.type, "apk") == 0 || strcmp(p.type, "rpm") == 0)) {
+    if (distro && !r->distro && is_os_type(p.type)) {
         r->distro = distro;
         r->distro_type = p.namespace_;
     }
@@ -146,27 +224,99 @@ static vg_component *new_component(reader *r)
     }
     r->ncomponents++;
     c->cataloger = "sbom";
-    c->location = r->path;
     return c;
 }
 
-/* Finishes a component: name/version fallbacks.  Components with neither
- * purl nor name are dropped by giving them a placeholder name (they cannot
- * be removed from the inventory once added): they are never added. */
-static int finish_component(reader *r, vg_component *c, const char *name, const char *version, const char *purl)
+/* Remembers c under the document's identifier of it, for the graph. */
+static int identify(reader *r, const char *id, vg_component *c)
 {
-    if (!c->name && !(c->name = dup(r, name)))
-        return VG_ERR_NOMEM;
+    return id && *id ? vg_map_put(&r->ids, id, strlen(id), c) : VG_OK;
+}
+
+/* A place c was found: the first becomes its location, the others are
+ * added (vg_inventory_finalize() sorts them). */
+static int add_place(reader *r, vg_component *c, const char *path)
+{
+    if (!path || !*path)
+        return VG_OK;
+    if (!c->location)
+        return (c->location = dup(r, path)) ? VG_OK : VG_ERR_NOMEM;
+    return strcmp(c->location, path) == 0 ? VG_OK : vg_component_add_location(r->inv, c, path);
+}
+
+/* One property (CycloneDX) or annotation (SPDX) of c.  vigil's facts go
+ * back to their fields or properties; the other tools' that vigil reads
+ * become vigil's. */
+static int restore_property(reader *r, vg_component *c, facts *f, const char *name, const char *value)
+{
+    static const char *const modularity[] = {"aquasecurity:trivy:Modularitylabel", "syft:metadata:modularityLabel",
+                                             "Modularitylabel"};
+    if (strcmp(name, "vigil:package:source-name") == 0 || strcmp(name, "aquasecurity:trivy:SrcName") == 0 ||
+        strcmp(name, "SrcName") == 0)
+        return (c->source_name = dup(r, value)) ? VG_OK : VG_ERR_NOMEM;
+    if (strcmp(name, "vigil:package:source-version") == 0)
+        return (c->source_version = dup(r, value)) ? VG_OK : VG_ERR_NOMEM;
+    if (strcmp(name, "aquasecurity:trivy:SrcVersion") == 0 || strcmp(name, "SrcVersion") == 0)
+        return (f->src_version = dup(r, value)) ? VG_OK : VG_ERR_NOMEM;
+    if (strcmp(name, "aquasecurity:trivy:SrcRelease") == 0 || strcmp(name, "SrcRelease") == 0)
+        return (f->src_release = dup(r, value)) ? VG_OK : VG_ERR_NOMEM;
+    for (size_t i = 0; i < sizeof modularity / sizeof modularity[0]; i++)
+        if (strcmp(name, modularity[i]) == 0)
+            return vg_component_set_property(r->inv, c, "vigil:rpm:modularityLabel", value);
+    if (strncmp(name, "vigil:", 6) != 0)
+        return VG_OK; /* another tool's fact vigil does not use */
+    if (strcmp(name, "vigil:location") == 0)
+        return add_place(r, c, value);
+    if (strcmp(name, "vigil:cataloger") == 0)
+        return (c->cataloger = dup(r, value)) ? VG_OK : VG_ERR_NOMEM;
+    if (strcmp(name, "vigil:package:type") == 0)
+        return (f->type = dup(r, value)) ? VG_OK : VG_ERR_NOMEM;
+    if (strcmp(name, "vigil:package:arch") == 0)
+        return (c->arch = dup(r, value)) ? VG_OK : VG_ERR_NOMEM;
+    if (strcmp(name, "vigil:license:declared") == 0)
+        return (c->license = dup(r, value)) ? VG_OK : VG_ERR_NOMEM;
+    if (strcmp(name, "vigil:dev") == 0) {
+        if (strcmp(value, "true") == 0)
+            c->scope = VG_SCOPE_DEV;
+        return VG_OK;
+    }
+    return vg_component_set_property(r->inv, c, name, value);
+}
+
+/* Finishes a component from its name, version and purl (NULL: kept by
+ * name, with vigil's type or "generic"); Trivy's source version. */
+static int finish_component(reader *r, vg_component *c, const char *name, const char *version, const char *purl,
+                            const facts *f)
+{
     int rc;
     if (purl) {
-        if ((rc = apply_purl(r, c, purl, version)))
+        if ((rc = apply_purl(r, c, purl, name, version, f)))
             return rc;
     } else {
-        c->type = "generic";
-        if (version && !(c->version = dup(r, version)))
+        c->type = f->type ? f->type : "generic";
+        if (!(c->name = dup(r, name)) || (version && !(c->version = dup(r, version))))
             return VG_ERR_NOMEM;
     }
+    if (f->src_version && !c->source_version) {
+        c->source_version = f->src_release ? vg_arena_printf(&r->inv->arena, "%s-%s", f->src_version, f->src_release)
+                                           : f->src_version;
+        if (!c->source_version)
+            return VG_ERR_NOMEM;
+    }
+    if (!c->location && !(c->location = r->path)) /* found in the SBOM itself */
+        return VG_ERR_NOMEM;
     return VG_OK;
+}
+
+/* An edge from -> to as a document of another format or tool gives it:
+ * from an OS package to a package of another ecosystem it is CONTAINS. */
+static int relate(reader *r, vg_component *from, vg_component *to, vg_edge_kind kind)
+{
+    if (!from || !to)
+        return VG_OK;
+    if (kind == VG_EDGE_DEPENDS_ON && is_os_type(from->type) && !is_os_type(to->type))
+        kind = VG_EDGE_CONTAINS;
+    return vg_inventory_add_edge(r->inv, from, to, kind);
 }
 
 /* ---- CycloneDX ------------------------------------------------------------ */
@@ -223,50 +373,100 @@ static const char *cdx_license(json_t *comp)
     return NULL;
 }
 
-static int cdx_component(reader *r, json_t *comp, int depth)
+static const char *cdx_website(json_t *comp)
+{
+    json_t *refs = json_object_get(comp, "externalReferences"), *ref;
+    size_t i;
+    json_array_foreach(refs, i, ref) {
+        const char *type = str_member(ref, "type");
+        if (type && strcmp(type, "website") == 0)
+            return str_member(ref, "url");
+    }
+    return NULL;
+}
+
+/* The fields and facts of one CycloneDX package component. */
+static int cdx_package(reader *r, vg_component *c, json_t *comp)
+{
+    facts f = {0};
+    int rc = VG_OK;
+    json_t *props = json_object_get(comp, "properties"), *p;
+    size_t i;
+    json_array_foreach(props, i, p) {
+        const char *pn = str_member(p, "name"), *pv = str_member(p, "value");
+        if (pn && pv && (rc = restore_property(r, c, &f, pn, pv)))
+            return rc;
+    }
+    json_t *occurrences = json_object_get(json_object_get(comp, "evidence"), "occurrences"), *o;
+    json_array_foreach(occurrences, i, o) {
+        if ((rc = add_place(r, c, str_member(o, "location"))))
+            return rc;
+    }
+    if ((rc = finish_component(r, c, str_member(comp, "name"), str_member(comp, "version"), str_member(comp, "purl"),
+                               &f)))
+        return rc;
+    const char *type = str_member(comp, "type"), *scope = str_member(comp, "scope");
+    c->application = type && strcmp(type, "application") == 0;
+    if (scope && c->scope != VG_SCOPE_DEV)
+        c->scope = strcmp(scope, "required") == 0   ? VG_SCOPE_REQUIRED
+                   : strcmp(scope, "optional") == 0 ? VG_SCOPE_OPTIONAL
+                   : strcmp(scope, "excluded") == 0 ? VG_SCOPE_DEV
+                                                    : VG_SCOPE_UNKNOWN;
+    c->cpe = dup(r, str_member(comp, "cpe"));
+    if (!c->license)
+        c->license = dup(r, cdx_license(comp));
+    c->description = dup(r, str_member(comp, "description"));
+    c->homepage = dup(r, cdx_website(comp));
+    json_t *supplier = json_object_get(comp, "supplier");
+    c->supplier = dup(r, str_member(supplier, "name") ? str_member(supplier, "name") : str_member(comp, "publisher"));
+    return identify(r, str_member(comp, "bom-ref"), c);
+}
+
+/* comp and the components nested in it; parent, the package comp sits in
+ * (or NULL), CONTAINS it. */
+static int cdx_component(reader *r, json_t *comp, vg_component *parent, int depth)
 {
     if (!json_is_object(comp))
         return vg_warn(r->ctx, r->path, "a component is not a JSON object; skipped"), VG_OK;
     if (depth > VG_SBOM_MAX_DEPTH)
         return vg_error(r->ctx, VG_ERR_LIMIT, "%s: components nested deeper than %d", r->path, VG_SBOM_MAX_DEPTH);
-    const char *type = str_member(comp, "type"), *purl = str_member(comp, "purl");
-    const char *name = str_member(comp, "name"), *version = str_member(comp, "version");
+    const char *type = str_member(comp, "type"), *purl = str_member(comp, "purl"), *name = str_member(comp, "name");
+    vg_component *c = NULL;
     int rc;
     if (type && strcmp(type, "operating-system") == 0) {
         cdx_os(r, comp);
     } else if (type && (strcmp(type, "container") == 0 || (strcmp(type, "file") == 0 && !purl))) {
         /* the image itself and plain files are not packages */
     } else if (purl || name) {
-        vg_component *c = new_component(r);
-        if (!c)
+        if (!(c = new_component(r)))
             return r->ctx->message[0] && r->ncomponents >= VG_SBOM_MAX_COMPONENTS ? VG_ERR_LIMIT : VG_ERR_NOMEM;
-        json_t *props = json_object_get(comp, "properties"), *p;
-        size_t i;
-        json_array_foreach(props, i, p) {
-            const char *pn = str_member(p, "name"), *pv = str_member(p, "value");
-            if (!pn || !pv)
-                continue;
-            if (strcmp(pn, "vigil:package:source-name") == 0 || strcmp(pn, "aquasecurity:trivy:SrcName") == 0)
-                c->source_name = dup(r, pv);
-            else if (strcmp(pn, "vigil:package:source-version") == 0 ||
-                     strcmp(pn, "aquasecurity:trivy:SrcVersion") == 0)
-                c->source_version = dup(r, pv);
-            else if (strcmp(pn, "vigil:location") == 0)
-                c->location = dup(r, pv);
-        }
-        if ((rc = finish_component(r, c, name, version, purl)))
+        if ((rc = cdx_package(r, c, comp)) || (rc = relate(r, parent, c, VG_EDGE_CONTAINS)))
             return rc == VG_ERR_NOMEM ? oom(r) : rc;
-        c->cpe = dup(r, str_member(comp, "cpe"));
-        c->license = dup(r, cdx_license(comp));
-        c->description = dup(r, str_member(comp, "description"));
-        json_t *supplier = json_object_get(comp, "supplier");
-        c->supplier = dup(r, str_member(supplier, "name") ? str_member(supplier, "name") : str_member(comp, "publisher"));
     }
     json_t *children = json_object_get(comp, "components"), *child;
     size_t i;
     json_array_foreach(children, i, child) {
-        if ((rc = cdx_component(r, child, depth + 1)))
+        if ((rc = cdx_component(r, child, c, depth + 1)))
             return rc;
+    }
+    return VG_OK;
+}
+
+/* dependencies[]: "ref" depends on each of "dependsOn". */
+static int cdx_dependencies(reader *r, json_t *doc)
+{
+    json_t *deps = json_object_get(doc, "dependencies"), *d;
+    size_t i;
+    json_array_foreach(deps, i, d) {
+        const char *ref = str_member(d, "ref");
+        vg_component *from = ref ? vg_map_get(&r->ids, ref, strlen(ref)) : NULL;
+        json_t *on = json_object_get(d, "dependsOn"), *t;
+        size_t k;
+        json_array_foreach(from ? on : NULL, k, t) {
+            const char *to = json_is_string(t) ? json_string_value(t) : NULL;
+            if (to && relate(r, from, vg_map_get(&r->ids, to, strlen(to)), VG_EDGE_DEPENDS_ON))
+                return oom(r);
+        }
     }
     return VG_OK;
 }
@@ -296,11 +496,11 @@ static int read_cyclonedx(reader *r, json_t *doc)
     size_t i;
     json_t *comp;
     json_array_foreach(components, i, comp) {
-        int rc = cdx_component(r, comp, 1);
+        int rc = cdx_component(r, comp, NULL, 1);
         if (rc)
             return rc;
     }
-    return VG_OK;
+    return cdx_dependencies(r, doc);
 }
 
 /* ---- SPDX ---------------------------------------------------------------- */
@@ -324,6 +524,111 @@ static const char *spdx_value(const char *s)
     return s && strcmp(s, "NOASSERTION") != 0 && strcmp(s, "NONE") != 0 ? s : NULL;
 }
 
+/* annotations[]: "NAME: VALUE" comments (vigil's and Trivy's). */
+static int spdx_annotations(reader *r, vg_component *c, facts *f, json_t *pkg)
+{
+    json_t *notes = json_object_get(pkg, "annotations"), *a;
+    size_t i;
+    json_array_foreach(notes, i, a) {
+        const char *comment = str_member(a, "comment"), *sep = comment ? strstr(comment, ": ") : NULL;
+        if (!sep || sep == comment)
+            continue;
+        char *name = vg_arena_strndup(&r->inv->arena, comment, (size_t)(sep - comment));
+        int rc = name ? restore_property(r, c, f, name, sep + 2) : VG_ERR_NOMEM;
+        if (rc)
+            return rc;
+    }
+    return VG_OK;
+}
+
+static int spdx_package(reader *r, json_t *pkg, size_t index)
+{
+    if (!json_is_object(pkg)) {
+        vg_warn(r->ctx, r->path, "packages[%zu] is not a JSON object; skipped", index);
+        return VG_OK;
+    }
+    const char *name = str_member(pkg, "name"), *ver = spdx_value(str_member(pkg, "versionInfo"));
+    const char *purpose = str_member(pkg, "primaryPackagePurpose");
+    const char *purl = NULL, *cpe = NULL;
+    json_t *refs = json_object_get(pkg, "externalRefs"), *ref;
+    size_t k;
+    json_array_foreach(refs, k, ref) {
+        const char *rtype = str_member(ref, "referenceType"), *loc = str_member(ref, "referenceLocator");
+        if (!rtype || !loc)
+            continue;
+        if (strcmp(rtype, "purl") == 0 && !purl)
+            purl = loc;
+        else if ((strcmp(rtype, "cpe23Type") == 0 || strcmp(rtype, "cpe22Type") == 0) && !cpe)
+            cpe = loc;
+    }
+    if (purpose && strcmp(purpose, "OPERATING_SYSTEM") == 0) {
+        if (!r->inv->has_os && name) {
+            json_t *os = json_pack("{s:s, s:s?, s:s?}", "name", name, "version", ver, "description",
+                                   str_member(pkg, "description"));
+            if (!os)
+                return oom(r);
+            cdx_os(r, os);
+            json_decref(os);
+        }
+        return VG_OK;
+    }
+    if ((purpose && (strcmp(purpose, "CONTAINER") == 0 || (strcmp(purpose, "FILE") == 0 && !purl))) ||
+        (!purl && !name))
+        return VG_OK;
+    vg_component *c = new_component(r);
+    if (!c)
+        return r->ncomponents >= VG_SBOM_MAX_COMPONENTS ? VG_ERR_LIMIT : VG_ERR_NOMEM;
+    facts f = {0};
+    int rc = spdx_annotations(r, c, &f, pkg);
+    if (rc == VG_OK)
+        rc = finish_component(r, c, name, ver, purl, &f);
+    if (rc == VG_OK)
+        rc = identify(r, str_member(pkg, "SPDXID"), c);
+    if (rc)
+        return rc == VG_ERR_NOMEM ? oom(r) : rc;
+    /* Trivy: "sourceInfo": "built package from: SRCNAME SRCVERSION" */
+    const char *info = str_member(pkg, "sourceInfo");
+    if (info && !c->source_name && strncmp(info, "built package from: ", 20) == 0) {
+        const char *src = info + 20, *sp = strchr(src, ' ');
+        c->source_name = sp ? vg_arena_strndup(&r->inv->arena, src, (size_t)(sp - src)) : dup(r, src);
+        c->source_version = sp && sp[1] ? dup(r, sp + 1) : NULL;
+    }
+    c->application = purpose && strcmp(purpose, "APPLICATION") == 0;
+    c->cpe = dup(r, cpe);
+    if (!c->license)
+        c->license = dup(r, spdx_value(str_member(pkg, "licenseDeclared")));
+    c->supplier = dup(r, spdx_actor(str_member(pkg, "supplier")));
+    c->description = dup(r, str_member(pkg, "summary") ? str_member(pkg, "summary") : str_member(pkg, "description"));
+    c->homepage = dup(r, spdx_value(str_member(pkg, "homepage")));
+    return VG_OK;
+}
+
+/* relationships[] between two packages. */
+static int spdx_relationships(reader *r, json_t *doc)
+{
+    json_t *rels = json_object_get(doc, "relationships"), *rel;
+    size_t i;
+    json_array_foreach(rels, i, rel) {
+        const char *a = str_member(rel, "spdxElementId"), *b = str_member(rel, "relatedSpdxElement");
+        const char *type = str_member(rel, "relationshipType"), *comment = str_member(rel, "comment");
+        vg_component *ca = a ? vg_map_get(&r->ids, a, strlen(a)) : NULL;
+        vg_component *cb = b ? vg_map_get(&r->ids, b, strlen(b)) : NULL;
+        if (!ca || !cb || !type)
+            continue;
+        int rc = VG_OK;
+        if (strcmp(type, "DEPENDS_ON") == 0)
+            rc = relate(r, ca, cb, VG_EDGE_DEPENDS_ON);
+        else if (strcmp(type, "DEPENDENCY_OF") == 0)
+            rc = relate(r, cb, ca, VG_EDGE_DEPENDS_ON);
+        else if (strcmp(type, "CONTAINS") == 0 ||
+                 (strcmp(type, "OTHER") == 0 && comment && strncmp(comment, "ownership-by-file-overlap", 25) == 0))
+            rc = relate(r, ca, cb, VG_EDGE_CONTAINS);
+        if (rc)
+            return oom(r);
+    }
+    return VG_OK;
+}
+
 static int read_spdx(reader *r, json_t *doc)
 {
     const char *version = str_member(doc, "spdxVersion");
@@ -339,58 +644,11 @@ static int read_spdx(reader *r, json_t *doc)
     size_t i;
     json_t *pkg;
     json_array_foreach(packages, i, pkg) {
-        if (!json_is_object(pkg)) {
-            vg_warn(r->ctx, r->path, "packages[%zu] is not a JSON object; skipped", i);
-            continue;
-        }
-        const char *name = str_member(pkg, "name"), *ver = spdx_value(str_member(pkg, "versionInfo"));
-        const char *purpose = str_member(pkg, "primaryPackagePurpose");
-        const char *purl = NULL, *cpe = NULL;
-        json_t *refs = json_object_get(pkg, "externalRefs"), *ref;
-        size_t k;
-        json_array_foreach(refs, k, ref) {
-            const char *rtype = str_member(ref, "referenceType"), *loc = str_member(ref, "referenceLocator");
-            if (!rtype || !loc)
-                continue;
-            if (strcmp(rtype, "purl") == 0 && !purl)
-                purl = loc;
-            else if ((strcmp(rtype, "cpe23Type") == 0 || strcmp(rtype, "cpe22Type") == 0) && !cpe)
-                cpe = loc;
-        }
-        if (purpose && strcmp(purpose, "OPERATING_SYSTEM") == 0) {
-            if (!r->inv->has_os && name) {
-                json_t *os = json_pack("{s:s, s:s?, s:s?}", "name", name, "version", ver, "description",
-                                       str_member(pkg, "description"));
-                if (!os)
-                    return oom(r);
-                cdx_os(r, os);
-                json_decref(os);
-            }
-            continue;
-        }
-        if ((purpose && (strcmp(purpose, "CONTAINER") == 0 || (strcmp(purpose, "FILE") == 0 && !purl))) ||
-            (!purl && !name))
-            continue;
-        vg_component *c = new_component(r);
-        if (!c)
-            return r->ncomponents >= VG_SBOM_MAX_COMPONENTS ? VG_ERR_LIMIT : VG_ERR_NOMEM;
-        int rc = finish_component(r, c, name, ver, purl);
+        int rc = spdx_package(r, pkg, i);
         if (rc)
-            return rc == VG_ERR_NOMEM ? oom(r) : rc;
-        /* Trivy: "sourceInfo": "built package from: SRCNAME SRCVERSION" */
-        const char *info = str_member(pkg, "sourceInfo");
-        if (info && !c->source_name && strncmp(info, "built package from: ", 20) == 0) {
-            const char *src = info + 20, *sp = strchr(src, ' ');
-            c->source_name = sp ? vg_arena_strndup(&r->inv->arena, src, (size_t)(sp - src)) : dup(r, src);
-            c->source_version = sp && sp[1] ? dup(r, sp + 1) : NULL;
-        }
-        c->cpe = dup(r, cpe);
-        c->license = dup(r, spdx_value(str_member(pkg, "licenseDeclared")));
-        c->supplier = dup(r, spdx_actor(str_member(pkg, "supplier")));
-        c->description = dup(r, str_member(pkg, "summary") ? str_member(pkg, "summary") : str_member(pkg, "description"));
-        c->homepage = dup(r, spdx_value(str_member(pkg, "homepage")));
+            return rc;
     }
-    return VG_OK;
+    return spdx_relationships(r, doc);
 }
 
 /* ---- entry points ------------------------------------------------------------ */
@@ -445,6 +703,7 @@ int vg_sbom_read(vg_ctx *ctx, const char *path, const char *data, size_t len, vg
     if (!doc)
         return vg_error(ctx, VG_ERR_FORMAT, "%s: not a valid JSON document (line %d, column %d: %s)", r.path,
                         err.line, err.column, err.text);
+    vg_map_init(&r.ids);
     int rc;
     if (!json_is_object(doc)) {
         rc = vg_error(ctx, VG_ERR_FORMAT, "%s: not an SBOM (the JSON document is not an object)", r.path);
@@ -459,6 +718,7 @@ int vg_sbom_read(vg_ctx *ctx, const char *path, const char *data, size_t len, vg
                           "%s: not an SBOM (neither CycloneDX JSON with \"bomFormat\" nor SPDX JSON with "
                           "\"spdxVersion\")", r.path);
     }
+    vg_map_free(&r.ids); /* its keys belong to doc */
     json_decref(doc);
     if (rc)
         return rc;

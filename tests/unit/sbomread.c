@@ -5,7 +5,11 @@
  * as unsupported), the nesting limit, a purl that does not parse (kept by
  * name, warned about), the distro qualifier as the only OS hint (with and
  * without a version), rpm source rpm names in "upstream", and the epoch
- * qualifier.
+ * qualifier; and what test_graph() checks: names as written (Python) or
+ * with their module path (Go), every place a component was found, vigil's
+ * properties, the rpm modularity label as Trivy and Syft write it, and the
+ * graph from CycloneDX dependencies, nested components and SPDX
+ * relationships (vigil's, Syft's ownership-by-file-overlap, DEPENDENCY_OF).
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,8 +49,134 @@ static int eq(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
+/* The edge from the component named from to the one named to, or NULL. */
+static const vg_edge *edge(const vg_inventory *inv, const char *from, const char *to)
+{
+    for (size_t i = 0; i < inv->nedges; i++)
+        if (eq(inv->edges[i].from->name, from) && eq(inv->edges[i].to->name, to))
+            return &inv->edges[i];
+    return NULL;
+}
+
+static const char *property(const vg_component *c, const char *name)
+{
+    for (const vg_property *p = c ? c->properties : NULL; p; p = p->next)
+        if (eq(p->name, name))
+            return p->value;
+    return NULL;
+}
+
+static void test_graph(void)
+{
+    vg_ctx ctx;
+    vg_inventory inv;
+    /* vigil's CycloneDX: places, properties, names, CONTAINS written as dependsOn */
+    int rc = read_doc(
+        "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":["
+        "{\"type\":\"library\",\"bom-ref\":\"d\",\"name\":\"python3-yaml\",\"version\":\"6.0-3\","
+        "\"purl\":\"pkg:deb/debian/python3-yaml@6.0-3?arch=amd64&distro=debian-12\"},"
+        "{\"type\":\"library\",\"bom-ref\":\"y\",\"name\":\"PyYAML\",\"version\":\"6.0\",\"scope\":\"excluded\","
+        "\"purl\":\"pkg:pypi/pyyaml@6.0\",\"licenses\":[{\"license\":{\"id\":\"MIT\"}}],"
+        "\"evidence\":{\"occurrences\":[{\"location\":\"usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA\"},"
+        "{\"location\":\"b/requirements.txt\"}]},\"properties\":["
+        "{\"name\":\"vigil:location\",\"value\":\"usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA\"},"
+        "{\"name\":\"vigil:cataloger\",\"value\":\"python\"},{\"name\":\"vigil:license:declared\",\"value\":\"MIT License\"},"
+        "{\"name\":\"vigil:pypi:x\",\"value\":\"1\"},{\"name\":\"syft:package:foundBy\",\"value\":\"x\"}]},"
+        "{\"type\":\"library\",\"bom-ref\":\"n\",\"name\":\"net\",\"version\":\"v0.1.0\","
+        "\"purl\":\"pkg:golang/golang.org/x/net@v0.1.0\"},"
+        "{\"type\":\"library\",\"bom-ref\":\"a\",\"name\":\"github.com/Azure/go-autorest\",\"version\":\"v1.0.0\","
+        "\"purl\":\"pkg:golang/github.com/Azure/go-autorest@v1.0.0\"}],"
+        "\"dependencies\":[{\"ref\":\"vigil:target\",\"dependsOn\":[\"d\"]},{\"ref\":\"d\",\"dependsOn\":[\"y\",\"x\"]},"
+        "{\"ref\":\"a\",\"dependsOn\":[\"n\"]}]}",
+        &ctx, &inv);
+    CHECK(rc == VG_OK, "vigil CycloneDX: %s", ctx.message);
+    const vg_component *y = find(&inv, "PyYAML");
+    CHECK(y && y->nlocations == 2 && eq(y->locations[0], "b/requirements.txt") &&
+              eq(y->locations[1], "usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA"),
+          "places of PyYAML");
+    CHECK(y && eq(y->cataloger, "python") && eq(y->license, "MIT License") && y->scope == VG_SCOPE_DEV &&
+              eq(property(y, "vigil:pypi:x"), "1") && !property(y, "syft:package:foundBy") &&
+              !property(y, "vigil:location"),
+          "facts of PyYAML");
+    CHECK(find(&inv, "golang.org/x/net") && find(&inv, "github.com/Azure/go-autorest") &&
+              eq(find(&inv, "github.com/Azure/go-autorest")->purl, "pkg:golang/github.com/Azure/go-autorest@v1.0.0"),
+          "Go modules keep their path");
+    const vg_edge *e = edge(&inv, "python3-yaml", "PyYAML");
+    CHECK(e && e->kind == VG_EDGE_CONTAINS, "deb -> pypi is CONTAINS");
+    e = edge(&inv, "github.com/Azure/go-autorest", "golang.org/x/net");
+    CHECK(e && e->kind == VG_EDGE_DEPENDS_ON && inv.nedges == 2, "golang -> golang is DEPENDS_ON, %zu edges", inv.nedges);
+    vg_inventory_free(&inv);
+    vg_ctx_free(&ctx);
+
+    /* Trivy CycloneDX: the modularity label and the source rpm; nested
+     * components (cdxgen) are CONTAINed */
+    rc = read_doc("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"components\":["
+                  "{\"type\":\"library\",\"name\":\"nodejs\",\"version\":\"1:18.20.8-1.module+el8.10.0+23091+f8fc3a53\","
+                  "\"purl\":\"pkg:rpm/redhat/nodejs@18.20.8-1.module%2Bel8.10.0%2B23091%2Bf8fc3a53?arch=x86_64&distro=rhel-8.10&epoch=1\","
+                  "\"properties\":[{\"name\":\"aquasecurity:trivy:Modularitylabel\",\"value\":\"nodejs:18:8100020250506132245:489197e6\"},"
+                  "{\"name\":\"aquasecurity:trivy:SrcName\",\"value\":\"nodejs\"},"
+                  "{\"name\":\"aquasecurity:trivy:SrcVersion\",\"value\":\"18.20.8\"},"
+                  "{\"name\":\"aquasecurity:trivy:SrcRelease\",\"value\":\"1.module+el8.10.0+23091+f8fc3a53\"}]},"
+                  "{\"type\":\"library\",\"name\":\"lodash\",\"version\":\"4.17.21\",\"purl\":\"pkg:npm/lodash@4.17.21\","
+                  "\"components\":[{\"type\":\"library\",\"name\":\"lodash.merge\",\"version\":\"4.6.1\","
+                  "\"purl\":\"pkg:npm/lodash.merge@4.6.1\"}]},"
+                  "{\"type\":\"library\",\"name\":\"perl\",\"version\":\"5.26.3-422.el8\","
+                  "\"purl\":\"pkg:rpm/redhat/perl@5.26.3-422.el8?arch=x86_64&distro=rhel-8.9\","
+                  "\"properties\":[{\"name\":\"syft:metadata:modularityLabel\",\"value\":\"perl:5.26:8090020230807:9fe1d287\"}]}]}",
+                  &ctx, &inv);
+    CHECK(rc == VG_OK, "Trivy CycloneDX: %s", ctx.message);
+    const vg_component *n = find(&inv, "nodejs");
+    CHECK(n && eq(property(n, "vigil:rpm:modularityLabel"), "nodejs:18:8100020250506132245:489197e6") &&
+              eq(n->source_name, "nodejs") && eq(n->source_version, "18.20.8-1.module+el8.10.0+23091+f8fc3a53") &&
+              strstr(n->purl, "distro=rhel-8.10"),
+          "Trivy's modularity label and source");
+    CHECK(eq(property(find(&inv, "perl"), "vigil:rpm:modularityLabel"), "perl:5.26:8090020230807:9fe1d287") &&
+              strstr(find(&inv, "perl")->purl, "distro=rhel-8.9"),
+          "Syft's modularity label; each purl keeps its distro");
+    e = edge(&inv, "lodash", "lodash.merge");
+    CHECK(e && e->kind == VG_EDGE_CONTAINS, "nested component CONTAINed");
+    vg_inventory_free(&inv);
+    vg_ctx_free(&ctx);
+
+    /* SPDX: vigil's and Trivy's annotations, Syft's relationships */
+    rc = read_doc("{\"spdxVersion\":\"SPDX-2.3\",\"packages\":["
+                  "{\"SPDXID\":\"SPDXRef-d\",\"name\":\"python3-cryptography\",\"versionInfo\":\"38.0.4-3\",\"externalRefs\":"
+                  "[{\"referenceType\":\"purl\",\"referenceLocator\":\"pkg:deb/debian/python3-cryptography@38.0.4-3\"}]},"
+                  "{\"SPDXID\":\"SPDXRef-p\",\"name\":\"cryptography\",\"versionInfo\":\"38.0.4\",\"externalRefs\":"
+                  "[{\"referenceType\":\"purl\",\"referenceLocator\":\"pkg:pypi/cryptography@38.0.4\"}],\"annotations\":["
+                  "{\"comment\":\"vigil:location: usr/lib/python3/dist-packages/cryptography.egg-info/PKG-INFO\"},"
+                  "{\"comment\":\"vigil:location: usr/lib/python3/dist-packages/cryptography-38.0.4.dist-info/METADATA\"},"
+                  "{\"comment\":\"vigil:cataloger: python\"},{\"comment\":\"no separator\"}]},"
+                  "{\"SPDXID\":\"SPDXRef-c\",\"name\":\"cffi\",\"versionInfo\":\"1.15\",\"externalRefs\":"
+                  "[{\"referenceType\":\"purl\",\"referenceLocator\":\"pkg:pypi/cffi@1.15\"}]},"
+                  "{\"SPDXID\":\"SPDXRef-r\",\"name\":\"nodejs\",\"versionInfo\":\"18.20.8-1.module+el8\",\"externalRefs\":"
+                  "[{\"referenceType\":\"purl\",\"referenceLocator\":\"pkg:rpm/redhat/nodejs@18.20.8-1.module%2Bel8\"}],"
+                  "\"annotations\":[{\"comment\":\"Modularitylabel: nodejs:18:1:abc\"},{\"comment\":\"SrcName: nodejs\"}]}],"
+                  "\"relationships\":["
+                  "{\"spdxElementId\":\"SPDXRef-d\",\"relatedSpdxElement\":\"SPDXRef-p\",\"relationshipType\":\"OTHER\","
+                  "\"comment\":\"ownership-by-file-overlap: indicates that the parent package claims ownership\"},"
+                  "{\"spdxElementId\":\"SPDXRef-c\",\"relatedSpdxElement\":\"SPDXRef-p\",\"relationshipType\":\"DEPENDENCY_OF\"},"
+                  "{\"spdxElementId\":\"SPDXRef-DOCUMENT\",\"relatedSpdxElement\":\"SPDXRef-p\",\"relationshipType\":\"DESCRIBES\"}]}",
+                  &ctx, &inv);
+    CHECK(rc == VG_OK, "SPDX: %s", ctx.message);
+    const vg_component *p = find(&inv, "cryptography");
+    CHECK(p && p->nlocations == 2 && eq(p->location, "usr/lib/python3/dist-packages/cryptography-38.0.4.dist-info/METADATA") &&
+              eq(p->cataloger, "python"),
+          "vigil's SPDX annotations");
+    CHECK(eq(property(find(&inv, "nodejs"), "vigil:rpm:modularityLabel"), "nodejs:18:1:abc") &&
+              eq(find(&inv, "nodejs")->source_name, "nodejs"),
+          "Trivy's SPDX annotations");
+    e = edge(&inv, "python3-cryptography", "cryptography");
+    CHECK(e && e->kind == VG_EDGE_CONTAINS, "Syft's ownership-by-file-overlap is CONTAINS");
+    e = edge(&inv, "cryptography", "cffi");
+    CHECK(e && e->kind == VG_EDGE_DEPENDS_ON && inv.nedges == 2, "DEPENDENCY_OF reversed");
+    vg_inventory_free(&inv);
+    vg_ctx_free(&ctx);
+}
+
 int main(void)
 {
+    test_graph();
     vg_ctx ctx;
     vg_inventory inv;
 
