@@ -649,6 +649,17 @@ static int assign_refs(vg_inventory *inv, const copy *copies)
     return rc;
 }
 
+/* A component and its copy record, sorted together. */
+typedef struct ranked {
+    vg_component *component;
+    copy copy;
+} ranked;
+
+static int ranked_cmp(const void *a, const void *b)
+{
+    return component_cmp(&((const ranked *)a)->component, &((const ranked *)b)->component);
+}
+
 int vg_inventory_finalize(vg_ctx *ctx, vg_inventory *inv)
 {
     if (inv->ncomponents > 1)
@@ -657,22 +668,21 @@ int vg_inventory_finalize(vg_ctx *ctx, vg_inventory *inv)
     int rc = copies ? link_owned_components(inv) : VG_ERR_NOMEM;
     if (rc == VG_OK)
         rc = merge_copies(inv, copies);
-    /* The copies kept may have taken another copy's name or location. */
+    /* The copies kept may have taken another copy's name or location:
+     * sort again, each component with its copy record. */
     if (rc == VG_OK && inv->ncomponents > 1) {
         size_t n = inv->ncomponents;
-        /* sort the components and their copy records together */
-        vg_map index;
-        vg_map_init(&index);
-        copy *sorted = malloc(n * sizeof *sorted);
-        rc = sorted ? index_components(inv, &index) : VG_ERR_NOMEM;
-        if (rc == VG_OK) {
-            qsort(inv->components, n, sizeof *inv->components, component_cmp);
-            for (size_t i = 0; i < n; i++)
-                sorted[i] = copies[position_of(&index, inv->components[i]) - 1];
-            memcpy(copies, sorted, n * sizeof *copies);
+        ranked *r = malloc(n * sizeof *r);
+        rc = r ? VG_OK : VG_ERR_NOMEM;
+        for (size_t i = 0; r && i < n; i++)
+            r[i] = (ranked){inv->components[i], copies[i]};
+        if (r)
+            qsort(r, n, sizeof *r, ranked_cmp);
+        for (size_t i = 0; r && i < n; i++) {
+            inv->components[i] = r[i].component;
+            copies[i] = r[i].copy;
         }
-        free(sorted);
-        vg_map_free(&index);
+        free(r);
     }
     if (rc == VG_OK)
         rc = sort_edges(inv);

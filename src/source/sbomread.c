@@ -166,7 +166,8 @@ static const char *purl_component_name(reader *r, const vg_purl *p, const char *
 }
 
 /* Fills c from purl string s; a purl that does not parse is warned about
- * and the component kept by name (type "generic", or vigil's type). */
+ * and the component kept by name (type "generic", or vigil's type; the
+ * purl's text is the name of one that has none). */
 static int apply_purl(reader *r, vg_component *c, const char *s, const char *name, const char *version,
                       const facts *f)
 {
@@ -178,10 +179,10 @@ static int apply_purl(reader *r, vg_component *c, const char *s, const char *nam
     if (rc) {
         vg_warn(r->ctx, r->path, "component %s: purl '%.200s' is not valid (%s); kept by name only",
                 name ? name : "?", s, why ? why : "invalid");
-        c->type = f->type ? dup(r, f->type) : "generic";
-        c->name = dup(r, name);
+        c->type = f->type ? f->type : "generic";
+        c->name = dup(r, name ? name : s);
         c->version = dup(r, version);
-        return c->type ? VG_OK : VG_ERR_NOMEM;
+        return c->name && (!version || c->version) ? VG_OK : VG_ERR_NOMEM;
     }
     c->type = p.type;
     if (!(c->name = purl_component_name(r, &p, name)))

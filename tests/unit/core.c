@@ -283,6 +283,28 @@ static void test_merge(void)
     CHECK(inv.ncomponents == 11);
     vg_inventory_free(&inv);
     vg_ctx_free(&ctx);
+
+    /* A merged component that takes another copy's name moves in the
+     * order; its owner and digest move with it (the bom-refs say so). */
+    vg_ctx_init(&ctx);
+    vg_inventory_init(&inv);
+    static const char *owned[] = {"/a/site/m-1.dist-info/METADATA"};
+    add(&inv, (vg_component){.type = "deb", .name = "python3-m", .version = "1-1", .purl = "pkg:deb/debian/python3-m@1-1",
+                             .files = owned, .nfiles = 1});
+    add(&inv, (vg_component){.type = "pypi", .name = "m", .version = "1", .purl = "pkg:pypi/m@1",
+                             .location = "a/site/m-1.dist-info/METADATA"});
+    add(&inv, (vg_component){.type = "pypi", .name = "M", .version = "1", .purl = "pkg:pypi/m@1",
+                             .location = "b/requirements.txt", .evidence = VG_EVIDENCE_LOCK});
+    add(&inv, (vg_component){.type = "pypi", .name = "m", .version = "1", .purl = "pkg:pypi/m@1",
+                             .location = "c/site/m-1.dist-info/METADATA"});
+    add(&inv, (vg_component){.type = "pypi", .name = "Q", .version = "1", .purl = "pkg:pypi/q@1", .location = "b/requirements.txt"});
+    CHECK(vg_inventory_finalize(&ctx, &inv) == VG_OK);
+    const vg_component *own = by_ref(&inv, "pkg:pypi/m@1|deb:python3-m"), *free_ = by_ref(&inv, "pkg:pypi/m@1");
+    CHECK(own && own->nlocations == 1 && strcmp(own->location, "a/site/m-1.dist-info/METADATA") == 0);
+    CHECK(free_ && free_->nlocations == 2 && strcmp(free_->name, "m") == 0 && strcmp(free_->location, "b/requirements.txt") == 0);
+    CHECK(inv.ncomponents == 4 && strcmp(inv.components[1]->name, "Q") == 0);
+    vg_inventory_free(&inv);
+    vg_ctx_free(&ctx);
 }
 
 int main(void)
