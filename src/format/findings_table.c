@@ -27,43 +27,10 @@ static const char *const titles[T_COLS] = {"ID", "SEVERITY", "KEV", "PACKAGE", "
 
 #define MIN_SHRUNK 12 /* a shortened column keeps at least this many code points */
 
-/* A terminal-safe copy of s ("-" for NULL/empty) in arena. */
+/* A terminal-safe cell: "-" for NULL or empty (fmt_cell). */
 static const char *safe_cell(vg_arena *arena, const char *s)
 {
-    const char *u = fmt_utf8(arena, s && *s ? s : "-");
-    if (!u)
-        return NULL;
-    char *c = vg_arena_strdup(arena, u);
-    if (!c)
-        return NULL;
-    for (char *p = c; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
-    return c;
-}
-
-/* Code points in a valid UTF-8 string. */
-static size_t width(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* s cut to w code points, the last one "…", in arena (s when it fits). */
-static const char *shorten(vg_arena *arena, const char *s, size_t w)
-{
-    if (width(s) <= w || w == 0)
-        return s;
-    size_t bytes = 0, n = 0;
-    while (s[bytes] && n < w - 1) {
-        bytes++;
-        while (((unsigned char)s[bytes] & 0xC0) == 0x80)
-            bytes++;
-        n++;
-    }
-    return vg_arena_printf(arena, "%.*s…", (int)bytes, s);
+    return fmt_cell(arena, s && *s ? s : "-");
 }
 
 static const char *colour_of(const char *severity)
@@ -115,8 +82,8 @@ static int write_table(vg_arena *arena, const vg_findings *findings, const vg_re
         for (int c = 0; c < T_COLS; c++) {
             if (!row[c])
                 return -1;
-            if (width(row[c]) > w[c])
-                w[c] = width(row[c]);
+            if (fmt_width(row[c]) > w[c])
+                w[c] = fmt_width(row[c]);
         }
         rows++;
     }
@@ -140,7 +107,7 @@ static int write_table(vg_arena *arena, const vg_findings *findings, const vg_re
         }
         for (size_t r = 0; r < rows; r++)
             for (int c = 0; c < T_COLS; c++)
-                if (!(cells[r * T_COLS + c] = shorten(arena, cells[r * T_COLS + c], w[c])))
+                if (!(cells[r * T_COLS + c] = fmt_shorten(arena, cells[r * T_COLS + c], w[c], 0)))
                     return -1;
     }
     for (size_t r = 0; r <= rows; r++) {
@@ -151,7 +118,7 @@ static int write_table(vg_arena *arena, const vg_findings *findings, const vg_re
                 (sgr && vg_buf_addstr(out, "\033[0m") != 0))
                 return -1;
             if (c + 1 < T_COLS)
-                for (size_t k = width(s); k < w[c] + 2; k++)
+                for (size_t k = fmt_width(s); k < w[c] + 2; k++)
                     if (vg_buf_addc(out, ' ') != 0)
                         return -1;
         }
