@@ -4,7 +4,10 @@
 #
 #   ./setup.sh          install what is missing, build
 #   ./setup.sh --test   the same, plus the sanitizer and fuzzer builds, a short
-#                       run of every fuzzer, and the whole test suite
+#                       run of every fuzzer, and the whole test suite (after
+#                       each ctest run, a line with its passed, failed and
+#                       skipped counts; with CI set, as .ci/run sets it, a
+#                       skipped test is a failure)
 #
 # Runs as root on Debian 12 (bookworm); nothing is vendored and the build
 # downloads nothing.
@@ -33,10 +36,13 @@ if [ "$test_mode" = 1 ]; then
     command -v node >/dev/null 2>&1 || missing="$missing nodejs"
     command -v npm >/dev/null 2>&1 || missing="$missing npm"
 fi
+# The tests download real .debs (apt-get download), which needs the package lists.
+if [ -n "$missing" ] || { [ "$test_mode" = 1 ] && ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; }; then
+    apt-get update -qq
+fi
 if [ -n "$missing" ]; then
     echo "setup: installing$missing"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
@@ -82,11 +88,13 @@ run_fuzzer() {
     echo "fuzz: $name ran ${fuzz_seconds}s, no crash"
     rm -rf "$work" "$work.log"
 }
-# As many fuzzers at a time as there are cores.
+# As many fuzzers at a time as there are cores; every tests/fuzz/fuzz_*.c must have run.
 fuzz_failed=0
+fuzz_run=0
 set --
 for fuzzer in build-fuzz/tests/fuzz/fuzz_*; do
     [ -x "$fuzzer" ] || continue
+    fuzz_run=$((fuzz_run + 1))
     run_fuzzer "${fuzzer##*/fuzz_}" &
     set -- "$@" $!
     if [ $# -ge "$jobs" ]; then
@@ -96,7 +104,23 @@ for fuzzer in build-fuzz/tests/fuzz/fuzz_*; do
 done
 for pid in "$@"; do wait "$pid" || fuzz_failed=1; done
 [ "$fuzz_failed" = 0 ] || exit 1
+fuzz_sources=$(find tests/fuzz -maxdepth 1 -name 'fuzz_*.c' | wc -l)
+if [ "$fuzz_run" -ne "$fuzz_sources" ] || [ "$fuzz_run" = 0 ]; then
+    echo "fuzz: $fuzz_run fuzzers ran, tests/fuzz has $fuzz_sources" >&2
+    exit 1
+fi
 
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs"
-ctest --test-dir build --output-on-failure -j"$jobs"
+# run_suite DIR [VAR=VALUE...]: the whole suite of build directory DIR, then
+# its counts as ctest's own JUnit report gives them (tests/tools/ctest_summary.py,
+# which also fails a run in CI that skipped a test).
+run_suite() {
+    dir=$1
+    shift
+    rm -f "$dir/ctest-junit.xml"
+    status=0
+    env "$@" ctest --test-dir "$dir" --output-on-failure -j"$jobs" --output-junit "$PWD/$dir/ctest-junit.xml" || status=1
+    python3 tests/tools/ctest_summary.py "$dir" "$dir/ctest-junit.xml" || status=1
+    return "$status"
+}
+run_suite build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_suite build

@@ -19,7 +19,7 @@ check_alpine() {
     local db="$root/lib/apk/db/installed"
 
     expect_status 0 "$VIGIL" sbom "$root" -o "cyclonedx-json=$TMP/$version.json"
-    if command -v node >/dev/null 2>&1; then validate_cyclonedx "$TMP/$version.json"; fi
+    validate_cyclonedx "$TMP/$version.json"
 
     cdx_packages "$TMP/$version.json" apk >"$TMP/$version.vigil"
     awk -F: '/^P:/ { p = substr($0, 3) } /^V:/ { v = substr($0, 3) } /^A:/ { a = substr($0, 3) }

@@ -11,7 +11,7 @@ need_cmd python3
 REF=$VIGIL_SRC/tests/tools/cvss-ref
 [ -d "$REF/node_modules/ae-cvss-calculator" ] || skip "run: npm ci --prefix tests/tools/cvss-ref"
 UNIT=${VIGIL_BUILD:?}/tests/unit_cvss
-[ -x "$UNIT" ] || skip "$UNIT is not built"
+[ -x "$UNIT" ] || fail "$UNIT is not built"
 
 for seed in 1 2; do
     python3 "$REF/gen.py" "$seed" 2500 >"$TMP/vectors"

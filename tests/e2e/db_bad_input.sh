@@ -138,7 +138,7 @@ elif command -v runuser >/dev/null 2>&1 && id nobody >/dev/null 2>&1 && chmod 75
     expect_stderr 'ro/vigil.*Permission denied'
     [ -z "$(ls -A "$TMP/ro/vigil")" ] || fail "files were written into the read-only directory"
 else
-    echo "note: running as root and cannot run vigil as nobody; read-only directory case skipped"
+    skip_part "the read-only directory case (running as root, and vigil cannot be run as nobody with runuser)"
 fi
 
 # 4. command lines and empty inputs.

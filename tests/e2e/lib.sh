@@ -2,7 +2,12 @@
 # binary ($VIGIL) on real data ($VIGIL_SHARED, the read-only ../shared).
 # A test exits 0 on success, 77 when something it needs is absent (CTest
 # shows it as skipped, with the reason), anything else on failure.
+# In CI (the environment variable CI set to anything but "", "0" or "false",
+# as CI services and .ci/run set it) nothing may be skipped: skip() and
+# skip_part() fail instead, with the reason.
 set -euo pipefail
+# command substitutions stop at their first failing command too
+shopt -s inherit_errexit
 
 : "${VIGIL:?VIGIL must name the vigil binary}"
 : "${VIGIL_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
@@ -13,7 +18,34 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/vigil-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*" >&2; exit 77; }
+
+# in_ci: true when running in CI, where every test must run in full.
+in_ci() {
+    local ci=${CI:-}
+    case ${ci,,} in "" | 0 | false) return 1 ;; *) return 0 ;; esac
+}
+
+# skip WHY: the whole test cannot run here (exit 77); a failure in CI.
+skip() {
+    in_ci && fail "$* (CI=$CI: a test must not skip in CI)"
+    echo "SKIP: $*" >&2
+    exit 77
+}
+
+# skip_part WHY: one part of a test cannot run here and is left out with a
+# note; a failure in CI.
+skip_part() {
+    in_ci && fail "$* (CI=$CI: no part of a test may be skipped in CI)"
+    echo "note: not checked: $*" >&2
+}
+
+# have_cmd CMD WHAT: true when CMD is installed; otherwise skip_part "WHAT"
+# and false.  For checks a test can do without (setup.sh installs them all).
+have_cmd() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    skip_part "$2 ($1 is not installed: run ./setup.sh --test)"
+    return 1
+}
 
 # need_shared PATH: skip unless ../shared/PATH exists.
 need_shared() {
@@ -40,9 +72,15 @@ expect_stderr() {
 }
 
 # same_lines A B WHAT: files A and B hold the same lines (order ignored,
-# duplicates counted); prints the difference otherwise.
+# duplicates counted); prints the difference otherwise.  Two empty files are
+# a failure: they would prove nothing (check an expected empty result with
+# [ ! -s FILE ] and a count of what was looked at instead).
 same_lines() {
-    if ! diff <(LC_ALL=C sort "$1") <(LC_ALL=C sort "$2") >"$TMP/diff"; then
+    [ -f "$1" ] && [ -f "$2" ] || fail "$3: $1 or $2 was not written"
+    [ -s "$1" ] || [ -s "$2" ] || fail "$3: both lists are empty, nothing was compared"
+    LC_ALL=C sort "$1" >"$TMP/same_lines.a"
+    LC_ALL=C sort "$2" >"$TMP/same_lines.b"
+    if ! diff "$TMP/same_lines.a" "$TMP/same_lines.b" >"$TMP/diff"; then
         head -40 "$TMP/diff" >&2
         fail "$3 differ (< vigil, > reference)"
     fi
@@ -63,13 +101,29 @@ for c in doc.get("components", []):
 PY
 }
 
-# validate_cyclonedx FILE / validate_spdx FILE: validate against the official
-# JSON schemas in ../shared/schemas with ajv (installed by setup.sh).
+# have_validator: true when node and ajv (npm ci --prefix tests/tools, done
+# by setup.sh --test) can validate documents; otherwise skip_part and false.
+have_validator() {
+    if command -v node >/dev/null 2>&1 && [ -d "$VIGIL_SRC/tests/tools/node_modules/ajv" ]; then
+        return 0
+    fi
+    skip_part "schema validation (node or tests/tools/node_modules missing: run ./setup.sh --test)"
+    return 1
+}
+
+# validate KIND FILE: FILE against the official JSON schema of KIND
+# (cyclonedx-1.6, spdx-2.3, sarif-2.1.0; tests/tools/validate.mjs).
+validate() {
+    have_validator || return 0
+    node "$VIGIL_SRC/tests/tools/validate.mjs" "$1" "$2" || fail "$2 is not valid $1"
+}
+
+# validate_cyclonedx FILE / validate_spdx FILE: against the schemas in ../shared/schemas.
 validate_cyclonedx() {
     need_shared schemas/cyclonedx/bom-1.6.schema.json
-    node "$VIGIL_SRC/tests/tools/validate.mjs" cyclonedx-1.6 "$1" || fail "$1 is not valid CycloneDX 1.6"
+    validate cyclonedx-1.6 "$1"
 }
 validate_spdx() {
     need_shared schemas/spdx/spdx-2.3-schema.json
-    node "$VIGIL_SRC/tests/tools/validate.mjs" spdx-2.3 "$1" || fail "$1 is not valid SPDX 2.3"
+    validate spdx-2.3 "$1"
 }

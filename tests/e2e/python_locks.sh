@@ -189,7 +189,7 @@ checked=0
 for dir in "$DATA"/*/; do
     name=$(basename "$dir")
     if [ "$name" = requirements ] && ! python3 -c 'import pip._internal.req.req_file' 2>/dev/null; then
-        echo "pip is not importable by python3 (Debian python3-pip): requirements files not checked" >&2
+        skip_part "requirements files (pip is not importable by python3: Debian python3-pip)"
         continue
     fi
     "$VIGIL" sbom "$dir" -o cyclonedx-json="$TMP/$name.cdx.json" -o spdx-json="$TMP/$name.spdx.json" 2>"$TMP/warnings" \

@@ -128,20 +128,19 @@ compare bdb
 # A big-endian Berkeley DB (as written on s390x or ppc64): the corpus seed,
 # one CBL-Mariner header in a hash file of 1 KiB pages, which rpm reads too.
 SEED=$VIGIL_SRC/tests/fuzz/corpus/rpmdb_bdb/mariner-one-package-be.db
-if [ -f "$SEED" ]; then
-    mkdir -p "$TMP/bdbbe/root/var/lib/rpm" "$TMP/bdbbe/ref"
-    cp "$SEED" "$TMP/bdbbe/root/var/lib/rpm/Packages"
-    cp "$SEED" "$TMP/bdbbe/ref/Packages"
-    vigil_list "$TMP/bdbbe/root" bdbbe
-    rpm_list "$TMP/bdbbe/ref" --define '_db_backend bdb_ro' >"$TMP/bdbbe.rpm"
-    compare bdbbe
-fi
+[ -f "$SEED" ] || fail "$SEED is missing"
+mkdir -p "$TMP/bdbbe/root/var/lib/rpm" "$TMP/bdbbe/ref"
+cp "$SEED" "$TMP/bdbbe/root/var/lib/rpm/Packages"
+cp "$SEED" "$TMP/bdbbe/ref/Packages"
+vigil_list "$TMP/bdbbe/root" bdbbe
+rpm_list "$TMP/bdbbe/ref" --define '_db_backend bdb_ro' >"$TMP/bdbbe.rpm"
+compare bdbbe
 
 # Berkeley DB files with many packages, made by Berkeley DB itself:
 # db5.3_load (Debian db5.3-util) loads the 129 CBL-Mariner headers into a
 # hash database, little- and big-endian (bucket splits, overflow chains and
 # all), and rpm's bdb_ro reader is the reference for both.
-if command -v db5.3_load >/dev/null 2>&1; then
+if have_cmd db5.3_load "Berkeley DB files with many packages"; then
     python3 - "$TMP/sqlite/ref/rpmdb.sqlite" >"$TMP/bdb.dump" <<'PY'
 # db_dump "bytevalue" format: key = hnum (4 bytes, little-endian), data = header blob
 import sqlite3, struct, sys
@@ -164,8 +163,6 @@ PY
         rpm_list "$TMP/bdb$order/ref" --define '_db_backend bdb_ro' >"$TMP/bdb$order.rpm"
         compare "bdb$order"
     done
-else
-    echo "note: db5.3_load (db5.3-util) is not installed: Berkeley DB with many packages not checked"
 fi
 
 # --- one directory, two back ends: rpmdb.sqlite wins, nothing twice ----------

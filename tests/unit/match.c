@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "skip.h"
 #include "vigil/match.h"
 #include "vulndb/vulndb_internal.h"
 
@@ -118,10 +119,8 @@ int main(void)
         shared = "../shared";
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/vulndata/osv/Go", shared);
-    if (access(dir, R_OK) != 0) {
-        fprintf(stderr, "SKIP: %s is absent\n", dir);
-        return 77;
-    }
+    if (access(dir, R_OK) != 0)
+        return test_skip("%s is absent", dir);
     char dbpath[] = "/tmp/vigil-match-test-XXXXXX";
     int fd = mkstemp(dbpath);
     if (fd < 0)
@@ -143,10 +142,8 @@ int main(void)
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", dir, real_records[i]);
         vg_buf b;
-        if (read_all(path, &b) != 0) {
-            fprintf(stderr, "SKIP: cannot read %s\n", path);
-            return 77;
-        }
+        if (read_all(path, &b) != 0)
+            return test_skip("cannot read %s", path);
         CHECK(vdb_osv_buffer(&w, src, path, b.data, b.len) == VG_OK, "import %s", path);
         vg_buf_free(&b);
     }

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "skip.h"
 #include "vigil/vulndb.h"
 
 static int failures;
@@ -251,19 +252,15 @@ int main(void)
 {
     const char *shared = getenv("VIGIL_SHARED");
     char in[5][4096];
-    if (!shared) {
-        fprintf(stderr, "SKIP: VIGIL_SHARED is not set\n");
-        return 77;
-    }
+    if (!shared)
+        return test_skip("VIGIL_SHARED is not set");
     snprintf(in[0], sizeof in[0], "%s/vulndata/osv/Go", shared);
     snprintf(in[1], sizeof in[1], "%s/vulndata/alpine-secdb/v3.10/main.json", shared);
     snprintf(in[2], sizeof in[2], "%s/vulndata/debian-security-tracker/DSA/list", shared);
     snprintf(in[3], sizeof in[3], "%s/vulndata/kev/known_exploited_vulnerabilities.json", shared);
     snprintf(in[4], sizeof in[4], "%s/vulndata/nvd", shared);
-    if (access(in[0], R_OK) != 0) {
-        fprintf(stderr, "SKIP: %s is absent\n", in[0]);
-        return 77;
-    }
+    if (access(in[0], R_OK) != 0)
+        return test_skip("%s is absent", in[0]);
     char dir[] = "/tmp/vigil-vulndb-unit-XXXXXX";
     if (!mkdtemp(dir))
         return 1;
