@@ -23,6 +23,11 @@ awk '$2 == "<" || $2 == ">" || $2 == "=" { print $1 "\t" $3 > "'"$TMP/pairs"'"; 
 awk 'NF == 1 { v = $1; bad = (substr(v, 1, 1) == "!"); if (bad) v = substr(v, 2);
      print v "\t" v > "'"$TMP/valid-pairs"'"; print (bad ? "invalid" : "=") > "'"$TMP/valid-want"'" }' "$DATA"
 fuzzy=$(awk '$2 ~ /~/' "$DATA" | wc -l)
+[ "$(wc -l <"$TMP/pairs")" -gt 700 ] || fail "too few ordering vectors read from $DATA"
+[ "$(wc -l <"$TMP/valid-pairs")" -gt 25 ] || fail "too few validity vectors read from $DATA"
+for op in '<' '>' '='; do
+    [ "$(grep -cx -- "$op" "$TMP/want")" -gt 10 ] || fail "too few '$op' vectors read from $DATA"
+done
 
 "$DRIVER" --compare apk "$TMP/pairs" >"$TMP/got"
 "$DRIVER" --compare apk "$TMP/valid-pairs" >"$TMP/valid-got"
@@ -40,4 +45,3 @@ paste "$TMP/valid-got" "$TMP/valid-want" "$TMP/valid-pairs" | awk -F '\t' '
     END { printf "apk validity: %d vectors, %d disagree\n", n, bad; exit bad > 0 }' \
     || fail "vigil disagrees with apk-tools' validity vectors"
 echo "apk fuzzy-match vectors skipped: $fuzzy"
-[ "$(wc -l <"$TMP/pairs")" -gt 700 ] || fail "too few ordering vectors read from $DATA"

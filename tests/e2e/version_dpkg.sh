@@ -31,16 +31,29 @@ gen_pairs dpkg 120000 4201 "$TMP/pairs"
 vigil_compare Debian "$TMP/pairs" "$TMP/vigil"
 perl "$REF_DIR/dpkg.pl" "$TMP/pairs" >"$TMP/perl"
 
+[ "$(wc -l <"$TMP/vigil")" = "$(wc -l <"$TMP/pairs")" ] || fail "vigil gave $(wc -l <"$TMP/vigil") results for $(wc -l <"$TMP/pairs") pairs"
+[ "$(wc -l <"$TMP/perl")" = "$(wc -l <"$TMP/pairs")" ] || fail "Dpkg::Version gave $(wc -l <"$TMP/perl") results for $(wc -l <"$TMP/pairs") pairs"
+# Enough pairs ordered, each outcome well represented: a generator that
+# yields nothing, or only invalid or equal pairs, would prove nothing.
+awk '$1 != "invalid" { n++; o[$1]++ }
+     END { if (n < 80000 || o["<"] < 1000 || o["="] < 1000 || o[">"] < 1000) {
+               printf "only %d pairs ordered (< %d, = %d, > %d)\n", n, o["<"], o["="], o[">"] > "/dev/stderr"; exit 1 } }' \
+    "$TMP/vigil" || fail "too few pairs compared"
+
 paste "$TMP/vigil" "$TMP/perl" "$TMP/pairs" | awk -F '\t' '$1 != $2' >"$TMP/disputed"
-paste "$TMP/vigil" "$TMP/pairs" | awk -F '\t' '$1 != "invalid" && n++ < 300' >"$TMP/sample"
+paste "$TMP/vigil" "$TMP/pairs" | awk -F '\t' '$1 != "invalid" && n++ < 300 { print $1 "\t-\t" $2 "\t" $3 }' >"$TMP/sample"
+[ "$(wc -l <"$TMP/sample")" = 300 ] || fail "fewer than 300 pairs to check with dpkg itself"
 bad=0
+checked=0
 while IFS=$'\t' read -r mine _ a b; do
     got=$(dpkg_says "$a" "$b")
+    checked=$((checked + 1))
     if [ "$got" != "$mine" ]; then
         bad=$((bad + 1))
         if [ $bad -le 25 ]; then echo "DISAGREE dpkg: [$a] vs [$b]: vigil $mine, dpkg $got" >&2; fi
     fi
-done < <(cat "$TMP/disputed"; awk -F '\t' '{print $1 "\t-\t" $2 "\t" $3}' "$TMP/sample")
+done < <(cat "$TMP/disputed" "$TMP/sample")
 echo "dpkg: $(wc -l <"$TMP/pairs") pairs; $(($(wc -l <"$TMP/pairs") - $(wc -l <"$TMP/disputed"))) agree with Dpkg::Version;" \
      "$(wc -l <"$TMP/disputed") decided by dpkg --compare-versions, 300 more checked with it; $bad disagree"
+[ "$checked" = $(($(wc -l <"$TMP/disputed") + 300)) ] || fail "$checked pairs checked with dpkg, expected $(($(wc -l <"$TMP/disputed") + 300))"
 [ $bad -eq 0 ] || fail "vigil and dpkg disagree"

@@ -14,4 +14,4 @@ mkdir -p "$TMP/gocache"
 GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$TMP/gocache" GOFLAGS= \
     go build -o "$TMP/gosemver" "$REF_DIR/gosemver.go"
 "$TMP/gosemver" "$TMP/pairs" >"$TMP/ref"
-agree "$TMP/pairs" "$TMP/vigil" "$TMP/ref" "Go vs x/mod/semver"
+agree "$TMP/pairs" "$TMP/vigil" "$TMP/ref" "Go vs x/mod/semver" 90000

@@ -8,4 +8,4 @@ source "$VIGIL_SRC/tests/tools/version-ref/difflib.sh"
 gen_pairs pep440 120000 4203 "$TMP/pairs"
 vigil_compare PyPI "$TMP/pairs" "$TMP/vigil"
 /usr/bin/python3 "$REF_DIR/pep440.py" "$TMP/pairs" >"$TMP/ref"
-agree "$TMP/pairs" "$TMP/vigil" "$TMP/ref" "PEP 440 vs packaging"
+agree "$TMP/pairs" "$TMP/vigil" "$TMP/ref" "PEP 440 vs packaging" 90000
