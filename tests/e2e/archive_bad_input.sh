@@ -14,6 +14,7 @@ ALPINE="$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz"
 tar -xzOf "$ALPINE" ./lib/apk/db/installed >"$TMP/installed"
 awk -F: '/^P:/ { p = substr($0, 3) } /^V:/ { v = substr($0, 3) } /^A:/ { a = substr($0, 3) }
          /^$/ { if (p != "") print p "\t" v "\t" a; p = v = a = "" }' "$TMP/installed" >"$TMP/apk.want"
+[ "$(wc -l <"$TMP/apk.want")" -gt 10 ] || fail "too few apk records read from $ALPINE"
 
 # expect_error FILE PATTERN [OPTIONS...]: exit 1, stderr matches, no output written.
 expect_error() {

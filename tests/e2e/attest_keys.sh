@@ -59,15 +59,22 @@ expect_stderr "encrypted; set VIGIL_PASSWORD"
 VIGIL_PASSWORD='wrong' expect_status 1 "$VIGIL" sign-blob --key enc.key art.txt
 expect_stderr "wrong passphrase"
 
-# The private key material never appears in any output.
+# The private key material never appears in any output (each command
+# does what it should, with the output it should have: a key id, a
+# bundle, a signature, a refusal).
 body=$(sed -n 2p k-ed25519.key)
-for cmd in "key generate --type ed25519 leak" "attest --key k-ed25519.key --type spdx --predicate pred.json --subject art.txt" \
-           "sign-blob --key k-ed25519.key art.txt" "verify --key k-ed25519.key --bundle b.json"; do
+[ -n "$body" ] || fail "k-ed25519.key has no key material on its second line"
+for case in "0 err key generate --type ed25519 leak" "0 out attest --key k-ed25519.key --type spdx --predicate pred.json --subject art.txt" \
+            "0 out sign-blob --key k-ed25519.key art.txt" "2 err verify --key k-ed25519.key --bundle b.json"; do
+    read -r want where cmd <<<"$case"
     # shellcheck disable=SC2086
-    setsid -w "$VIGIL" $cmd >out.txt 2>err.txt || true
-    if grep -qF -- "$body" out.txt err.txt || grep -q 'PRIVATE KEY' out.txt; then fail "'vigil $cmd' printed private key material"; fi
+    expect_status "$want" setsid -w "$VIGIL" $cmd
+    [ -s "$TMP/std$where" ] || fail "'vigil $cmd' wrote nothing on std$where"
+    if grep -qF -- "$body" "$TMP/stdout" "$TMP/stderr" || grep -q 'PRIVATE KEY' "$TMP/stdout"; then
+        fail "'vigil $cmd' printed private key material"
+    fi
 done
-grep -q "is a private key" err.txt || fail "verify with a private key file does not say so"
+expect_stderr "is a private key"
 
 # Symbolic links to private keys are refused (O_NOFOLLOW).
 ln -s k-ed25519.key link.key

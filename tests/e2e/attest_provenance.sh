@@ -47,5 +47,7 @@ echo "binary" > app.bin
 setsid -w "$VIGIL" key generate k 2>/dev/null || fail "keygen"
 expect_status 0 "$VIGIL" attest --key k.key --type slsa-provenance --predicate gha.json --subject app.bin -o prov.bundle
 expect_status 0 "$VIGIL" verify --key k.pub --bundle prov.bundle --subject app.bin --type https://slsa.dev/provenance/v1
-diff <(jq -S .predicate "$TMP/stdout") <(jq -S . gha.json) >/dev/null || fail "verified predicate differs from the provenance written"
+jq -S .predicate "$TMP/stdout" >verified.json
+jq -S . gha.json >written.json
+cmp -s verified.json written.json || fail "verified predicate differs from the provenance written"
 echo "ok"

@@ -42,6 +42,7 @@ validate_spdx "$TMP/spdx.json"
 walk() { # walk FILE DISPLAY-PATH DEPTH
     local file=$1 shown=$2 depth=$3 entry n=0
     echo "$shown	-"
+    unzip -Z1 "$file" >"$TMP/entries.$depth" || fail "unzip cannot list $shown"
     while IFS= read -r entry; do
         case $entry in
         META-INF/maven/*/*/pom.properties)
@@ -53,7 +54,7 @@ walk() { # walk FILE DISPLAY-PATH DEPTH
             unzip -p "$file" "$entry" >"$TMP/nest.$depth.$n"
             walk "$TMP/nest.$depth.$n" "$shown!/$entry" $((depth + 1)) ;;
         esac
-    done < <(unzip -Z1 "$file")
+    done <"$TMP/entries.$depth"
 }
 { walk "$ROOT/srv/shop.war" srv/shop.war 0; walk "$ROOT/srv/suite.ear" srv/suite.ear 0; } >"$TMP/ref.tsv"
 grep -q 'deep.jar!/lib/mid.jar!/lib/commons-io.jar	commons-io:commons-io:' "$TMP/ref.tsv" ||

@@ -134,5 +134,7 @@ with open(sys.argv[1], "w") as f:
             r[3] = scope.get(r[2], "-")
         f.write(" ".join(r) + "\n")
 PY
+grep -q ' app pkg:maven/' "$TMP/ref.txt" || fail "the reference found no pom.xml project"
+grep -q '^src/gradle/' "$TMP/ref.txt" || fail "the reference found no Gradle lock file entry"
 same_lines "$TMP/vigil.txt" "$TMP/ref.txt" "pom.xml and Gradle lock file components"
 echo "ok: $(grep -vc EDGE "$TMP/ref.txt") components and $(grep -c EDGE "$TMP/ref.txt") edges match"

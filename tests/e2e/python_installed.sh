@@ -165,6 +165,8 @@ for c in doc["components"]:
         print(c["name"], "RECORD has", want, "paths, vigil", got); sys.exit(1)
     checked += 1
 print("RECORD checked for", checked, "distributions")
+if checked == 0:
+    sys.exit("no .dist-info component with a RECORD file: nothing was checked")
 PY
 
 # Every site directory of this machine (Debian's, /usr/local, pyenv's) against
@@ -185,7 +187,12 @@ for site in $sites; do
         || fail "vigil sbom $site failed"
     vigil_site "$TMP/site.json" "" >"$TMP/vigil-site.txt"
     importlib_site "$site" >"$TMP/ref-site.txt"
-    same_lines "$TMP/vigil-site.txt" "$TMP/ref-site.txt" "distributions in $site"
+    if [ -s "$TMP/ref-site.txt" ]; then
+        same_lines "$TMP/vigil-site.txt" "$TMP/ref-site.txt" "distributions in $site"
+    elif [ -s "$TMP/vigil-site.txt" ]; then
+        fail "vigil lists distributions in $site, importlib none: $(head -3 "$TMP/vigil-site.txt")"
+    fi
     compared=$((compared + $(wc -l <"$TMP/ref-site.txt")))
 done
+[ "$compared" -gt 0 ] || fail "no distribution found in this machine's site directories: $sites"
 echo "python_installed: $(wc -l <"$TMP/ref.txt") Debian distributions, $compared on this machine's site directories"

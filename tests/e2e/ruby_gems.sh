@@ -134,7 +134,7 @@ for p in gems:
 sys.exit(bad != 0)
 PY
 else
-    echo "apt-get download failed: skipping the staged Debian packages" >&2
+    skip_part "the staged Debian ruby packages (apt-get download failed: no network or no apt lists)"
 fi
 
 # 2. this machine's gem directories
@@ -214,4 +214,5 @@ printf 'GEM\n  remote: https://rubygems.org/\n  specs:\n    good (1.0)\n    bad 
 expect_status 3 "$VIGIL" sbom "$TMP/bad" -o cyclonedx-json="$TMP/bad.json"
 expect_stderr 'Gemfile.lock.*line 5'
 grep -q '"pkg:gem/good@1.0"' "$TMP/bad.json" || fail "the good spec next to a bad one"
+[ "$compared" -gt 0 ] || fail "no gem found in the gem directories: $homes"
 echo "ruby_gems: $compared installed gems compared, $n lockfiles"

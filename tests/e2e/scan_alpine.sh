@@ -17,7 +17,6 @@ need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
 need_shared vulndata/alpine-secdb/v3.10/main.json
 need_cmd jq
 need_cmd python3
-$VIGIL db --help >/dev/null 2>&1 || skip "this vigil has no 'db' command"
 
 T=$TMP
 secdb=$VIGIL_SHARED/vulndata/alpine-secdb/v3.10
@@ -64,11 +63,19 @@ for x in sorted(out):
 PY
 }
 
-# 1. As shipped.
+# 1. As shipped: no finding expected, and every apk package was looked at.
 reference >"$T/expected.txt" || fail "reference"
 expect_status 0 $VIGIL scan --db "$T/db.sqlite" --max-db-age 100000d -o json "$T/root"
 jq -r '.findings[] | "\(.component.name)\t\(.id)\t\(.fixedVersions | join(","))"' "$T/stdout" >"$T/vigil.txt"
-same_lines "$T/vigil.txt" "$T/expected.txt" "findings of the minirootfs as shipped"
+if [ -s "$T/expected.txt" ]; then
+    same_lines "$T/vigil.txt" "$T/expected.txt" "findings of the minirootfs as shipped"
+elif [ -s "$T/vigil.txt" ]; then
+    cat "$T/vigil.txt" >&2
+    fail "findings on the minirootfs as shipped, the secdb gives none"
+fi
+napk=$(grep -c '^P:' "$T/root/lib/apk/db/installed")
+[ "$napk" -gt 10 ] && [ "$(jq .summary.componentsChecked "$T/stdout")" = "$napk" ] ||
+    fail "as shipped: $(jq .summary.componentsChecked "$T/stdout") components checked, the root has $napk apk packages"
 [ "$(jq -r .os.ecosystem "$T/stdout")" = "Alpine:v3.10" ] || fail "ecosystem is not Alpine:v3.10"
 
 # 2. musl below a secfixes entry, busybox equal to one.
@@ -105,10 +112,8 @@ n=$(wc -l <"$T/vigil.txt")
 ref=$(jq -r '.vulnerabilities[] | select(.id == "CVE-2019-14697") | .affects[0].ref' "$T/scan.cdx.json" | head -1)
 jq -e --arg r "$ref" '[.components[] | select(."bom-ref" == $r)] | length == 1' "$T/scan.cdx.json" >/dev/null ||
     fail "VDR affects.ref $ref names no component"
-if command -v node >/dev/null && [ -d "$VIGIL_SRC/tests/tools/node_modules/ajv-draft-04" ]; then
-    node "$VIGIL_SRC/tests/tools/validate.mjs" sarif-2.1.0 "$T/scan.sarif" >/dev/null || fail "SARIF invalid"
-    node "$VIGIL_SRC/tests/tools/validate.mjs" cyclonedx-1.6 "$T/scan.cdx.json" >/dev/null || fail "VDR invalid"
-fi
+validate sarif-2.1.0 "$T/scan.sarif"
+validate_cyclonedx "$T/scan.cdx.json"
 
 # 3. Gates: secdb gives no severity (unknown is below low) and the KEV
 # catalog is not in this database, so no gate is met.
