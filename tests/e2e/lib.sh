@@ -76,10 +76,10 @@ expect_stderr() {
 # a failure: they would prove nothing (check an expected empty result with
 # [ ! -s FILE ] and a count of what was looked at instead).
 same_lines() {
-    [ -f "$1" ] && [ -f "$2" ] || fail "$3: $1 or $2 was not written"
-    [ -s "$1" ] || [ -s "$2" ] || fail "$3: both lists are empty, nothing was compared"
+    [ -r "$1" ] && [ -r "$2" ] || fail "$3: $1 or $2 was not written"
     LC_ALL=C sort "$1" >"$TMP/same_lines.a"
     LC_ALL=C sort "$2" >"$TMP/same_lines.b"
+    [ -s "$TMP/same_lines.a" ] || [ -s "$TMP/same_lines.b" ] || fail "$3: both lists are empty, nothing was compared"
     if ! diff "$TMP/same_lines.a" "$TMP/same_lines.b" >"$TMP/diff"; then
         head -40 "$TMP/diff" >&2
         fail "$3 differ (< vigil, > reference)"

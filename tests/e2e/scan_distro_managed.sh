@@ -14,7 +14,8 @@ need_shared vulndata/osv/PyPI
 need_shared vulndata/debian-security-tracker/DSA/list
 need_cmd dpkg-query
 need_cmd jq
-dist=$(ls -d /usr/lib/python3/dist-packages/cryptography-*.dist-info 2>/dev/null | head -1)
+dist=
+for d in /usr/lib/python3/dist-packages/cryptography-*.dist-info; do [ -d "$d" ] && dist=$d; done
 [ -n "$dist" ] && dpkg-query -W python3-cryptography >/dev/null 2>&1 ||
     skip "python3-cryptography is not installed (setup.sh --test installs it)"
 python3 -c 'import packaging.version' 2>/dev/null || /usr/bin/python3 -c 'import packaging.version' ||

@@ -77,10 +77,12 @@ expect_status 2 scan --severity severe "$T/root"
 
 # 5. The table: plain when piped; fits COLUMNS; coloured on a terminal
 # unless NO_COLOR.
-scan "$T/root" >"$T/wide.txt" 2>/dev/null || true
+expect_status 0 scan "$T/root"
+cp "$TMP/stdout" "$T/wide.txt"
 natural=$(awk 'NF == 0 { exit } { print }' "$T/wide.txt" | while IFS= read -r l; do printf '%s' "$l" | wc -m; done | sort -n | tail -1)
 cols=$((natural - 8))
-COLUMNS=$cols scan "$T/root" >"$T/narrow.txt" 2>/dev/null || true
+COLUMNS=$cols expect_status 0 scan "$T/root"
+cp "$TMP/stdout" "$T/narrow.txt"
 awk 'NF == 0 { exit } { print }' "$T/narrow.txt" >"$T/rows.txt"
 [ "$(wc -l <"$T/rows.txt")" -gt 1 ] || fail "no table rows"
 while IFS= read -r line; do
@@ -88,9 +90,11 @@ while IFS= read -r line; do
 done <"$T/rows.txt"
 grep -q "…" "$T/rows.txt" || fail "nothing was shortened to fit COLUMNS=$cols"
 ! grep -q $'\e\\[' "$T/narrow.txt" || fail "colour written to a pipe"
-script -qec "$VIGIL scan --db $T/db.sqlite --max-db-age 100000d $T/root" /dev/null >"$T/tty.txt" 2>&1 || true
+script -qec "$VIGIL scan --db $T/db.sqlite --max-db-age 100000d $T/root" /dev/null >"$T/tty.txt" 2>&1 ||
+    fail "vigil scan on a terminal failed: $(tail -3 "$T/tty.txt")"
 grep -q $'\e\\[[0-9;]*m' "$T/tty.txt" || fail "no colour on a terminal"
-NO_COLOR=1 script -qec "$VIGIL scan --db $T/db.sqlite --max-db-age 100000d $T/root" /dev/null >"$T/nocolor.txt" 2>&1 || true
+NO_COLOR=1 script -qec "$VIGIL scan --db $T/db.sqlite --max-db-age 100000d $T/root" /dev/null >"$T/nocolor.txt" 2>&1 ||
+    fail "vigil scan on a terminal with NO_COLOR failed: $(tail -3 "$T/nocolor.txt")"
 grep -q "CVE-" "$T/nocolor.txt" || fail "the terminal run printed no findings"
 ! grep -q $'\e\\[[0-9;]*m' "$T/nocolor.txt" || fail "colour despite NO_COLOR"
 # 6. An advisory entry that cannot be evaluated is never "not affected":

@@ -54,7 +54,7 @@ def main():
         print(f"  skipped: {name}: {reason}")
     ci = os.environ.get("CI", "")
     if nskipped and ci.lower() not in ("", "0", "false"):
-        print(f"ctest ({label}): {nskipped} tests skipped, and CI={ci}: nothing may be skipped in CI",
+        print(f"ctest ({label}): {nskipped} skipped, and CI={ci}: nothing may be skipped in CI",
               file=sys.stderr)
         return 1
     return 1 if failed else 0
