@@ -68,9 +68,10 @@ grep -q "^$REMOVE	" "$TMP/expected" && fail "reference still lists $REMOVE"
 # .list files without the whited-out ones), without "/.".
 cp "$TMP"/base/var/lib/dpkg/info/*.list "$TMP/base/var/lib/dpkg/info/format" "$TMP/final/info/"
 rm -f "$TMP/final/info/$REMOVE.list" "$TMP/final/info/$REMOVE":*.list
-cut -f1 "$TMP/expected" | while read -r pkg; do
-    printf '%s\t%s\n' "$pkg" "$(dpkg-query --admindir="$TMP/final" -L "$pkg" | awk '/^\// && $0 != "/." { n++ } END { print n + 0 }')"
-done >"$TMP/files.expected"
+while IFS=$'\t' read -r pkg _; do
+    n=$(dpkg-query --admindir="$TMP/final" -L "$pkg" | awk '/^\// && $0 != "/." { n++ } END { print n + 0 }')
+    printf '%s\t%s\n' "$pkg" "$n"
+done <"$TMP/expected" >"$TMP/files.expected"
 [ "$(awk -F'\t' '$2 > 0' "$TMP/files.expected" | wc -l)" -gt 50 ] || fail "dpkg-query -L found too few packages owning files"
 
 python3 "$MKIMAGE" -f docker-archive -o "$TMP/image-docker.tar" --tag vigil-test/layers:1 "$TMP/l0.tar" "$TMP/l1.tar"

@@ -224,7 +224,9 @@ echo "ok: all or nothing: a.json keeps its old bytes and inode when b.json fails
 # The other commands use the same writer.
 expect_status 0 "$VIGIL" provenance --no-env --builder-id https://example.org/b --build-type https://example.org/t -o "$TMP/null"
 [ "$(file_type "$TMP/null")" = "character special file 1,3" ] || fail "provenance replaced the device"
-if "$VIGIL" db --help >/dev/null 2>&1 && [ -e "$VIGIL_SHARED/vulndata/alpine-secdb/v3.10/main.json" ]; then
+if ! [ -e "$VIGIL_SHARED/vulndata/alpine-secdb/v3.10/main.json" ]; then
+    skip_part "scan's outputs ($VIGIL_SHARED/vulndata/alpine-secdb/v3.10/main.json is absent)"
+else
     "$VIGIL" db build --from "$VIGIL_SHARED/vulndata/alpine-secdb/v3.10/main.json" --db "$TMP/db.sqlite" >/dev/null 2>&1 ||
         fail "db build"
     got=0
