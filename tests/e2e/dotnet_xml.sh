@@ -46,31 +46,46 @@ iconv -f ISO-8859-1 -t UTF-8 "$ROOT/latin1/src/Bookshop/Bookshop.csproj" | grep 
 expect_status 0 "$VIGIL" sbom "$ROOT" -o cyclonedx-json="$TMP/bom.json" -o spdx-json="$TMP/spdx.json"
 validate_cyclonedx "$TMP/bom.json"
 validate_spdx "$TMP/spdx.json"
+# One SBOM per file, at the same relative path: in one SBOM of the whole
+# tree the copies of a package (four encodings, a .nuspec and the project
+# that references it) are one component (docs/formats.md), and a misread
+# copy could hide behind the others.
+n=0
+(cd "$ROOT" && find . -type f | sort) >"$TMP/files"
+[ "$(wc -l <"$TMP/files")" -ge 8 ] || fail "fixture files missing"
+while read -r rel; do
+    n=$((n + 1))
+    mkdir -p "$TMP/one/$n/$(dirname "$rel")"
+    cp "$ROOT/$rel" "$TMP/one/$n/$rel"
+    "$VIGIL" sbom "$TMP/one/$n" -o cyclonedx-json="$TMP/one/$n.json" 2>"$TMP/one.err" ||
+        { cat "$TMP/one.err" >&2; fail "vigil sbom of $rel"; }
+done <"$TMP/files"
 
 # "C ENC LOCATION kind name version purl licence description homepage supplier" and "E ENC LOCATION from -> to"
-python3 - "$TMP/bom.json" >"$TMP/vigil.txt" <<'PY'
+python3 - "$TMP"/one/*.json >"$TMP/vigil.txt" <<'PY'
 import json, sys
-doc = json.load(open(sys.argv[1]))
-where = {}
-for c in doc["components"]:
-    props = {p["name"]: p["value"] for p in c.get("properties", [])}
-    if props.get("vigil:cataloger") != "dotnet":
-        continue
-    enc, _, loc = props["vigil:location"].partition("/")
-    where[c["bom-ref"]] = (enc, loc, f"{c['name']}@{c.get('version')}")
-    lic = props.get("vigil:license:declared")
-    for l in c.get("licenses", []):
-        lic = lic or l.get("expression") or l["license"].get("id") or l["license"].get("name")
-    home = next((r["url"] for r in c.get("externalReferences", []) if r["type"] == "website"), None)
-    fields = [c["name"], c.get("version"), c.get("purl"), lic, c.get("description"), home,
-              (c.get("supplier") or {}).get("name")]
-    print("C", enc, loc, "app" if c["type"] == "application" else "lib",
-          " ".join(json.dumps(f, ensure_ascii=False) for f in fields))
-for d in doc.get("dependencies", []):
-    for to in d.get("dependsOn", []):
-        if d["ref"] in where and to in where:
-            enc, loc, frm = where[d["ref"]]
-            print("E", enc, loc, frm, "->", where[to][2])
+for path in sys.argv[1:]:
+    doc = json.load(open(path))
+    where = {}
+    for c in doc["components"]:
+        props = {p["name"]: p["value"] for p in c.get("properties", [])}
+        if props.get("vigil:cataloger") != "dotnet":
+            continue
+        enc, _, loc = props["vigil:location"].partition("/")
+        where[c["bom-ref"]] = (enc, loc, f"{c['name']}@{c.get('version')}")
+        lic = props.get("vigil:license:declared")
+        for l in c.get("licenses", []):
+            lic = lic or l.get("expression") or l["license"].get("id") or l["license"].get("name")
+        home = next((r["url"] for r in c.get("externalReferences", []) if r["type"] == "website"), None)
+        fields = [c["name"], c.get("version"), c.get("purl"), lic, c.get("description"), home,
+                  (c.get("supplier") or {}).get("name")]
+        print("C", enc, loc, "app" if c["type"] == "application" else "lib",
+              " ".join(json.dumps(f, ensure_ascii=False) for f in fields))
+    for d in doc.get("dependencies", []):
+        for to in d.get("dependsOn", []):
+            if d["ref"] in where and to in where:
+                enc, loc, frm = where[d["ref"]]
+                print("E", enc, loc, frm, "->", where[to][2])
 PY
 
 python3 - "$ROOT" >"$TMP/ref.txt" <<'PY'
