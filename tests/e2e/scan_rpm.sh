@@ -170,7 +170,8 @@ PY
 
 # 2. No os-release: nothing can be matched, and the scan says so.
 mv "$T/root/etc/os-release" "$T/os-release"
-expect_status 3 scan -o json="$T/noos.json" -o table="$T/noos.txt" "$T/root"
+expect_status 3 scan -o json="$T/noos.json" -o table="$T/noos.txt" -o sarif="$T/noos.sarif" \
+    -o cyclonedx-json="$T/noos.cdx.json" "$T/root"
 expect_stderr "5 of 5 components could not be checked"
 grep -q "^5 rpm packages not checked: the OS is unknown — use --distro ID:VERSION$" "$T/noos.txt" ||
     { cat "$T/noos.txt" >&2; fail "the table does not say why the rpm packages were not checked"; }
@@ -178,6 +179,19 @@ grep -q "^5 rpm packages not checked: the OS is unknown — use --distro ID:VERS
 [ "$(jq '[.components[] | select(.coverage.status == "unknown-os")] | length' "$T/noos.json")" = 5 ] ||
     fail "JSON: not every component unknown-os"
 [ "$(jq '.summary.componentsChecked' "$T/noos.json")" = 0 ] || fail "JSON: components counted as checked"
+# SARIF: one notification per cause, and every component's coverage
+jq -e '.runs[0].invocations[0].toolExecutionNotifications[] |
+    select(.level == "warning" and .message.text == "5 rpm packages not checked: the OS is unknown — use --distro ID:VERSION")' \
+    "$T/noos.sarif" >/dev/null || fail "SARIF: no notification of the unchecked packages"
+[ "$(jq '[.runs[0].properties.coverage[] | select(.status == "unknown-os")] | length' "$T/noos.sarif")" = 5 ] ||
+    fail "SARIF: per-component coverage"
+# CycloneDX VDR: each component says it was not checked, and why
+[ "$(jq '[.components[] | select(any(.properties[]?; .name == "vigil:coverage:status" and .value == "unknown-os"))] | length' \
+    "$T/noos.cdx.json")" = 5 ] || fail "VDR: per-component coverage"
+jq -e '.metadata.properties[] | select(.name == "vigil:coverage:unchecked" and .value == "5")' "$T/noos.cdx.json" >/dev/null ||
+    fail "VDR: the unchecked count"
+validate sarif-2.1.0 "$T/noos.sarif"
+validate cyclonedx-1.6 "$T/noos.cdx.json"
 # --distro supplies the OS: the same findings as with os-release
 expect_status 0 scan --distro almalinux:9 -o json="$T/distro.json" "$T/root"
 advisories "$T/distro.json" >"$T/distro.txt"
