@@ -5,6 +5,7 @@
  * character-set guessing: a Latin-1 maintainer name becomes U+FFFD where
  * its bytes are not UTF-8.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "catalog/pkgdb_text.h"
@@ -44,11 +45,29 @@ size_t vg_text_utf8_seq(const unsigned char *s, size_t len)
     return need;
 }
 
+/* Length of the run of ASCII bytes 0x01..0x7F at the start of s, eight
+ * bytes at a time: package databases are almost all ASCII, and this is
+ * their hottest loop. */
+static size_t ascii_run(const unsigned char *s, size_t len)
+{
+    const uint64_t high = 0x8080808080808080ULL, ones = 0x0101010101010101ULL;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if ((v & high) || ((v - ones) & ~v & high)) /* a byte >= 0x80, or a NUL */
+            break;
+    }
+    while (i < len && s[i] >= 0x01 && s[i] < 0x80)
+        i++;
+    return i;
+}
+
 char *vg_text_utf8_copy(vg_arena *arena, const char *s, size_t len, int *changed)
 {
     const unsigned char *in = (const unsigned char *)s;
     size_t bad = 0;
-    for (size_t i = 0; i < len;) {
+    for (size_t i = ascii_run(in, len); i < len; i += ascii_run(in + i, len - i)) {
         size_t n = vg_text_utf8_seq(in + i, len - i);
         if (n) {
             i += n;
