@@ -156,121 +156,102 @@ int vg_report_write(vg_ctx *ctx, vg_report_format format, const vg_inventory *in
 
 /* ---- the JSON report ---------------------------------------------------- */
 
-static json_t *str_or_null(const char *s)
+static void stream_strings(fmt_stream *s, const char *key, const char *const *items, size_t n)
 {
-    json_t *v = s ? fmt_str(s) : json_null();
-    return v;
-}
-
-static json_t *string_array(const char *const *items, size_t n, int *bad)
-{
-    json_t *a = json_array();
-    if (!a) {
-        *bad = 1;
-        return NULL;
-    }
+    fmt_stream_open(s, key, '[');
     for (size_t i = 0; i < n; i++)
-        fmt_append(a, fmt_str(items[i]), bad);
-    return a;
+        fmt_stream_str_or_null(s, NULL, items[i]);
+    fmt_stream_close(s);
 }
 
-static json_t *component_json(const vg_inventory *inv, const vg_component *c, int *bad)
+/* The component object, without closing it (the components list adds its
+ * coverage). */
+static void stream_component(fmt_stream *s, const char *key, const vg_inventory *inv, const vg_component *c)
 {
-    json_t *o = json_object();
-    if (!o) {
-        *bad = 1;
-        return NULL;
-    }
-    fmt_set(o, "bomRef", str_or_null(c->bom_ref), bad);
-    fmt_set(o, "type", str_or_null(c->type), bad);
-    fmt_set(o, "name", str_or_null(c->name), bad);
-    fmt_set(o, "version", str_or_null(c->version), bad);
-    fmt_set(o, "purl", str_or_null(c->purl), bad);
-    fmt_set(o, "sourceName", str_or_null(c->source_name), bad);
-    fmt_set(o, "sourceVersion", str_or_null(c->source_version), bad);
-    fmt_set(o, "location", str_or_null(c->location), bad);
+    fmt_stream_open(s, key, '{');
+    fmt_stream_str_or_null(s, "bomRef", c->bom_ref);
+    fmt_stream_str_or_null(s, "type", c->type);
+    fmt_stream_str_or_null(s, "name", c->name);
+    fmt_stream_str_or_null(s, "version", c->version);
+    fmt_stream_str_or_null(s, "purl", c->purl);
+    fmt_stream_str_or_null(s, "sourceName", c->source_name);
+    fmt_stream_str_or_null(s, "sourceVersion", c->source_version);
+    fmt_stream_str_or_null(s, "location", c->location);
     if (c->layer >= 0)
-        fmt_set(o, "layer", json_integer(c->layer), bad);
+        fmt_stream_int(s, "layer", c->layer);
     else
-        fmt_set(o, "layer", json_null(), bad);
-    fmt_set(o, "layerDiffID", str_or_null(rep_layer_diff_id(inv, c)), bad);
-    return o;
+        fmt_stream_literal(s, "layer", "null");
+    fmt_stream_str_or_null(s, "layerDiffID", rep_layer_diff_id(inv, c));
 }
 
 /* What a component was checked against, or why it was not. */
-static json_t *coverage_json(const vg_coverage *cov, int *bad)
+static void stream_coverage(fmt_stream *s, const vg_coverage *cov)
 {
-    json_t *o = json_object();
-    if (!o) {
-        *bad = 1;
-        return NULL;
-    }
-    fmt_set(o, "status", json_string(vg_coverage_status_name(cov->status)), bad);
-    fmt_set(o, "ecosystem", str_or_null(cov->ecosystem), bad);
-    fmt_set(o, "sources", string_array(cov->sources, cov->nsources, bad), bad);
-    fmt_set(o, "newestData", str_or_null(cov->newest && *cov->newest ? cov->newest : NULL), bad);
-    fmt_set(o, "viaOSPackage", str_or_null(cov->via ? cov->via->bom_ref : NULL), bad);
-    fmt_set(o, "reason", str_or_null(cov->reason), bad);
-    fmt_set(o, "unevaluableEntries", json_integer((json_int_t)cov->unevaluable), bad);
-    return o;
+    fmt_stream_open(s, "coverage", '{');
+    fmt_stream_str_or_null(s, "status", vg_coverage_status_name(cov->status));
+    fmt_stream_str_or_null(s, "ecosystem", cov->ecosystem);
+    stream_strings(s, "sources", cov->sources, cov->nsources);
+    fmt_stream_str_or_null(s, "newestData", cov->newest && *cov->newest ? cov->newest : NULL);
+    fmt_stream_str_or_null(s, "viaOSPackage", cov->via ? cov->via->bom_ref : NULL);
+    fmt_stream_str_or_null(s, "reason", cov->reason);
+    fmt_stream_int(s, "unevaluableEntries", (long long)cov->unevaluable);
+    fmt_stream_close(s);
 }
 
-static json_t *finding_json(const vg_inventory *inv, const vg_finding *f, int *bad)
+static void stream_finding(fmt_stream *s, const vg_inventory *inv, const vg_finding *f)
 {
-    json_t *o = json_object();
-    if (!o) {
-        *bad = 1;
-        return NULL;
-    }
-    fmt_set(o, "id", fmt_str(f->id), bad);
-    fmt_set(o, "ids", string_array(f->ids, f->nids, bad), bad);
-    fmt_set(o, "advisories", string_array(f->advisories, f->nadvisories, bad), bad);
-    fmt_set(o, "component", component_json(inv, f->component, bad), bad);
-    fmt_set(o, "ecosystem", str_or_null(f->ecosystem), bad);
-    fmt_set(o, "package", str_or_null(f->package), bad);
-    fmt_set(o, "installedVersion", str_or_null(f->installed_version), bad);
-    fmt_set(o, "comparedVersion", str_or_null(f->compared_version), bad);
-    fmt_set(o, "fixedVersions", string_array(f->fixed_versions, f->nfixed, bad), bad);
-    fmt_set(o, "fixState", str_or_null(f->fix_state), bad);
-    fmt_set(o, "severity", json_string(vg_severity_name(f->severity)), bad);
-    fmt_set(o, "severitySource", str_or_null(f->severity_source), bad);
+    fmt_stream_open(s, NULL, '{');
+    fmt_stream_str_or_null(s, "id", f->id);
+    stream_strings(s, "ids", f->ids, f->nids);
+    stream_strings(s, "advisories", f->advisories, f->nadvisories);
+    stream_component(s, "component", inv, f->component);
+    fmt_stream_close(s);
+    fmt_stream_str_or_null(s, "ecosystem", f->ecosystem);
+    fmt_stream_str_or_null(s, "package", f->package);
+    fmt_stream_str_or_null(s, "installedVersion", f->installed_version);
+    fmt_stream_str_or_null(s, "comparedVersion", f->compared_version);
+    stream_strings(s, "fixedVersions", f->fixed_versions, f->nfixed);
+    fmt_stream_str_or_null(s, "fixState", f->fix_state);
+    fmt_stream_str_or_null(s, "severity", vg_severity_name(f->severity));
+    fmt_stream_str_or_null(s, "severitySource", f->severity_source);
     if (f->cvss_vector) {
-        json_t *cv = json_object();
-        fmt_set(cv, "type", str_or_null(f->cvss_type), bad);
-        fmt_set(cv, "vector", fmt_str(f->cvss_vector), bad);
-        fmt_set(cv, "score", f->score >= 0 ? json_real(f->score) : json_null(), bad);
-        fmt_set(o, "cvss", cv, bad);
+        fmt_stream_open(s, "cvss", '{');
+        fmt_stream_str_or_null(s, "type", f->cvss_type);
+        fmt_stream_str_or_null(s, "vector", f->cvss_vector);
+        /* a real, in jansson's notation */
+        fmt_stream_value(s, "score", f->score >= 0 ? json_real(f->score) : json_null());
+        fmt_stream_close(s);
     } else {
-        fmt_set(o, "cvss", json_null(), bad);
+        fmt_stream_literal(s, "cvss", "null");
     }
     if (f->kev) {
-        json_t *k = json_object();
-        fmt_set(k, "cve", str_or_null(f->kev->cve), bad);
-        fmt_set(k, "dateAdded", str_or_null(f->kev->date_added), bad);
-        fmt_set(k, "dueDate", str_or_null(f->kev->due_date), bad);
-        fmt_set(k, "knownRansomwareCampaignUse", str_or_null(f->kev->ransomware), bad);
-        fmt_set(k, "requiredAction", str_or_null(f->kev->required_action), bad);
-        fmt_set(o, "kev", k, bad);
+        fmt_stream_open(s, "kev", '{');
+        fmt_stream_str_or_null(s, "cve", f->kev->cve);
+        fmt_stream_str_or_null(s, "dateAdded", f->kev->date_added);
+        fmt_stream_str_or_null(s, "dueDate", f->kev->due_date);
+        fmt_stream_str_or_null(s, "knownRansomwareCampaignUse", f->kev->ransomware);
+        fmt_stream_str_or_null(s, "requiredAction", f->kev->required_action);
+        fmt_stream_close(s);
     } else {
-        fmt_set(o, "kev", json_null(), bad);
+        fmt_stream_literal(s, "kev", "null");
     }
-    fmt_set(o, "summary", str_or_null(f->summary), bad);
-    fmt_set(o, "published", str_or_null(f->published), bad);
-    fmt_set(o, "modified", str_or_null(f->modified), bad);
-    fmt_set(o, "urls", string_array(f->urls, f->nurls, bad), bad);
-    fmt_set(o, "distroManaged", json_boolean(f->distro_managed), bad);
-    fmt_set(o, "suppressed", json_boolean(f->suppressed), bad);
+    fmt_stream_str_or_null(s, "summary", f->summary);
+    fmt_stream_str_or_null(s, "published", f->published);
+    fmt_stream_str_or_null(s, "modified", f->modified);
+    stream_strings(s, "urls", f->urls, f->nurls);
+    fmt_stream_literal(s, "distroManaged", f->distro_managed ? "true" : "false");
+    fmt_stream_literal(s, "suppressed", f->suppressed ? "true" : "false");
     if (f->suppressed || f->analysis_state) { /* VEX "affected" records an analysis too */
-        json_t *a = json_object();
-        fmt_set(a, "state", str_or_null(f->analysis_state), bad);
-        fmt_set(a, "justification", str_or_null(f->justification), bad);
-        fmt_set(a, "detail", str_or_null(f->analysis_detail), bad);
-        fmt_set(a, "by", str_or_null(f->suppressed_by), bad);
-        fmt_set(o, "analysis", a, bad);
+        fmt_stream_open(s, "analysis", '{');
+        fmt_stream_str_or_null(s, "state", f->analysis_state);
+        fmt_stream_str_or_null(s, "justification", f->justification);
+        fmt_stream_str_or_null(s, "detail", f->analysis_detail);
+        fmt_stream_str_or_null(s, "by", f->suppressed_by);
+        fmt_stream_close(s);
     } else {
-        fmt_set(o, "analysis", json_null(), bad);
+        fmt_stream_literal(s, "analysis", "null");
     }
-    return o;
+    fmt_stream_close(s);
 }
 
 int vg_findings_json_write(vg_ctx *ctx, const vg_inventory *inv, const vg_findings *findings,
@@ -280,96 +261,94 @@ int vg_findings_json_write(vg_ctx *ctx, const vg_inventory *inv, const vg_findin
     if (fmt_timestamp(opts->timestamp, ts) != 0)
         return vg_error(ctx, VG_ERR_USAGE, "timestamp %lld is outside the years 0000-9999",
                         (long long)opts->timestamp);
-    int bad = 0;
-    json_t *doc = json_object();
-    if (!doc)
-        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    fmt_set(doc, "format", json_string("vigil-scan"), &bad);
-    fmt_set(doc, "formatVersion", json_integer(1), &bad);
-    json_t *tool = json_object();
-    fmt_set(tool, "name", json_string("vigil"), &bad);
-    fmt_set(tool, "version", str_or_null(opts->tool_version), &bad);
-    fmt_set(doc, "tool", tool, &bad);
-    fmt_set(doc, "timestamp", json_string(ts), &bad);
+    /* Streamed (fmt_stream): the findings and the components are written
+     * one at a time, their strings directly; a tree of the whole report
+     * cost a third of a scan's time. */
+    fmt_stream s;
+    fmt_stream_begin(&s, out);
+    fmt_stream_str_or_null(&s, "format", "vigil-scan");
+    fmt_stream_int(&s, "formatVersion", 1);
+    fmt_stream_open(&s, "tool", '{');
+    fmt_stream_str_or_null(&s, "name", "vigil");
+    fmt_stream_str_or_null(&s, "version", opts->tool_version);
+    fmt_stream_close(&s);
+    fmt_stream_str_or_null(&s, "timestamp", ts);
 
-    json_t *target = json_object();
-    fmt_set(target, "name", str_or_null(inv->target.name ? inv->target.name : inv->target.path), &bad);
-    fmt_set(target, "kind", json_string(fmt_target_kind(inv->target.kind)), &bad);
-    fmt_set(target, "digest", str_or_null(inv->target.digest), &bad);
-    fmt_set(target, "imageID", str_or_null(inv->target.image_id), &bad);
-    fmt_set(doc, "target", target, &bad);
+    fmt_stream_open(&s, "target", '{');
+    fmt_stream_str_or_null(&s, "name", inv->target.name ? inv->target.name : inv->target.path);
+    fmt_stream_str_or_null(&s, "kind", fmt_target_kind(inv->target.kind));
+    fmt_stream_str_or_null(&s, "digest", inv->target.digest);
+    fmt_stream_str_or_null(&s, "imageID", inv->target.image_id);
+    fmt_stream_close(&s);
     if (inv->has_os) {
-        json_t *os = json_object();
-        fmt_set(os, "id", str_or_null(inv->os.id), &bad);
-        fmt_set(os, "versionID", str_or_null(inv->os.version_id), &bad);
-        fmt_set(os, "codename", str_or_null(inv->os.version_codename), &bad);
-        fmt_set(os, "prettyName", str_or_null(inv->os.pretty_name), &bad);
-        fmt_set(os, "ecosystem", str_or_null(findings->os_ecosystem), &bad);
-        fmt_set(doc, "os", os, &bad);
+        fmt_stream_open(&s, "os", '{');
+        fmt_stream_str_or_null(&s, "id", inv->os.id);
+        fmt_stream_str_or_null(&s, "versionID", inv->os.version_id);
+        fmt_stream_str_or_null(&s, "codename", inv->os.version_codename);
+        fmt_stream_str_or_null(&s, "prettyName", inv->os.pretty_name);
+        fmt_stream_str_or_null(&s, "ecosystem", findings->os_ecosystem);
+        fmt_stream_close(&s);
     } else {
-        fmt_set(doc, "os", json_null(), &bad);
+        fmt_stream_literal(&s, "os", "null");
     }
     if (opts->db_fetched_at > 0 && fmt_timestamp(opts->db_fetched_at, ts) == 0) {
-        json_t *db = json_object();
-        fmt_set(db, "fetchedAt", json_string(ts), &bad);
-        fmt_set(doc, "database", db, &bad);
+        fmt_stream_open(&s, "database", '{');
+        fmt_stream_str_or_null(&s, "fetchedAt", ts);
+        fmt_stream_close(&s);
     } else {
-        fmt_set(doc, "database", json_null(), &bad);
+        fmt_stream_literal(&s, "database", "null");
     }
 
     rep_counts n;
     rep_count(findings, &n);
-    json_t *sum = json_object(), *sev = json_object();
-    fmt_set(sum, "components", json_integer((json_int_t)inv->ncomponents), &bad);
-    fmt_set(sum, "componentsChecked", json_integer((json_int_t)findings->components_checked), &bad);
-    fmt_set(sum, "componentsUnchecked", json_integer((json_int_t)findings->components_unchecked), &bad);
-    fmt_set(sum, "componentsAffected", json_integer((json_int_t)n.components), &bad);
-    fmt_set(sum, "findings", json_integer((json_int_t)n.total), &bad);
-    fmt_set(sum, "suppressed", json_integer((json_int_t)n.suppressed), &bad);
-    fmt_set(sum, "kev", json_integer((json_int_t)n.kev), &bad);
-    for (int s = VG_SEVERITY_CRITICAL; s >= VG_SEVERITY_UNKNOWN; s--)
-        fmt_set(sev, vg_severity_name((vg_severity)s), json_integer((json_int_t)n.by_severity[s]), &bad);
-    fmt_set(sum, "bySeverity", sev, &bad);
-    fmt_set(sum, "unevaluableEntries", json_integer((json_int_t)findings->unevaluable), &bad);
-    fmt_set(sum, "findingsHidden", json_integer((json_int_t)findings->hidden), &bad);
+    fmt_stream_open(&s, "summary", '{');
+    fmt_stream_int(&s, "components", (long long)inv->ncomponents);
+    fmt_stream_int(&s, "componentsChecked", (long long)findings->components_checked);
+    fmt_stream_int(&s, "componentsUnchecked", (long long)findings->components_unchecked);
+    fmt_stream_int(&s, "componentsAffected", (long long)n.components);
+    fmt_stream_int(&s, "findings", (long long)n.total);
+    fmt_stream_int(&s, "suppressed", (long long)n.suppressed);
+    fmt_stream_int(&s, "kev", (long long)n.kev);
+    fmt_stream_open(&s, "bySeverity", '{');
+    for (int sev = VG_SEVERITY_CRITICAL; sev >= VG_SEVERITY_UNKNOWN; sev--)
+        fmt_stream_int(&s, vg_severity_name((vg_severity)sev), (long long)n.by_severity[sev]);
+    fmt_stream_close(&s);
+    fmt_stream_int(&s, "unevaluableEntries", (long long)findings->unevaluable);
+    fmt_stream_int(&s, "findingsHidden", (long long)findings->hidden);
     vg_arena arena;
     vg_arena_init(&arena);
     rep_unchecked *groups = NULL;
     size_t ngroups = 0;
-    if (rep_unchecked_groups(&arena, findings, &groups, &ngroups) != VG_OK)
-        bad = 1;
-    json_t *unchecked = json_array();
-    for (size_t i = 0; i < ngroups && !bad; i++) {
-        json_t *g = json_object();
-        fmt_set(g, "type", fmt_str(groups[i].type), &bad);
-        fmt_set(g, "status", json_string(vg_coverage_status_name(groups[i].status)), &bad);
-        fmt_set(g, "reason", fmt_str(groups[i].reason), &bad);
-        fmt_set(g, "installedByOSPackage", json_boolean(groups[i].via_os_package), &bad);
-        fmt_set(g, "count", json_integer((json_int_t)groups[i].count), &bad);
-        fmt_append(unchecked, g, &bad);
+    int rc = rep_unchecked_groups(&arena, findings, &groups, &ngroups);
+    fmt_stream_open(&s, "notChecked", '[');
+    for (size_t i = 0; i < ngroups; i++) {
+        fmt_stream_open(&s, NULL, '{');
+        fmt_stream_str_or_null(&s, "type", groups[i].type);
+        fmt_stream_str_or_null(&s, "status", vg_coverage_status_name(groups[i].status));
+        fmt_stream_str_or_null(&s, "reason", groups[i].reason);
+        fmt_stream_literal(&s, "installedByOSPackage", groups[i].via_os_package ? "true" : "false");
+        fmt_stream_int(&s, "count", (long long)groups[i].count);
+        fmt_stream_close(&s);
     }
+    fmt_stream_close(&s);
     vg_arena_free(&arena);
-    fmt_set(sum, "notChecked", unchecked, &bad);
-    fmt_set(doc, "summary", sum, &bad);
+    fmt_stream_close(&s);
 
-    json_t *list = json_array();
-    for (size_t i = 0; i < findings->n && !bad; i++)
-        fmt_append(list, finding_json(inv, &findings->items[i], &bad), &bad);
-    fmt_set(doc, "findings", list, &bad);
+    fmt_stream_open(&s, "findings", '[');
+    for (size_t i = 0; i < findings->n; i++)
+        stream_finding(&s, inv, &findings->items[i]);
+    fmt_stream_close(&s);
     /* Every component, with what it was checked against. */
-    json_t *comps = json_array();
-    for (size_t i = 0; i < findings->ncoverage && !bad; i++) {
-        const vg_coverage *cov = &findings->coverage[i];
-        json_t *c = component_json(inv, cov->component, &bad);
-        fmt_set(c, "coverage", coverage_json(cov, &bad), &bad);
-        fmt_append(comps, c, &bad);
+    fmt_stream_open(&s, "components", '[');
+    for (size_t i = 0; i < findings->ncoverage; i++) {
+        stream_component(&s, NULL, inv, findings->coverage[i].component);
+        stream_coverage(&s, &findings->coverage[i]);
+        fmt_stream_close(&s);
     }
-    fmt_set(doc, "components", comps, &bad);
-    if (bad) {
-        json_decref(doc);
+    fmt_stream_close(&s);
+    if (rc != VG_OK) {
+        fmt_stream_end(ctx, &s);
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory writing the JSON report");
     }
-    int st = fmt_dump(ctx, doc, out);
-    json_decref(doc);
-    return st;
+    return fmt_stream_end(ctx, &s);
 }

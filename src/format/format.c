@@ -235,6 +235,49 @@ static void stream_dump_value(fmt_stream *s, json_t *v, size_t flags)
         stream_fail(s, d.rc ? d.rc : VG_ERR_NOMEM);
 }
 
+/* Appends s as a JSON string, exactly as json_dumpb() writes
+ * json_string(fmt_utf8(s)): invalid UTF-8 becomes U+FFFD; '"', '\\' and
+ * control characters are escaped as jansson escapes them (\b \f \n \r \t,
+ * else \u00XX); everything else, non-ASCII included, is copied.  Writing
+ * scalars directly is what makes streaming cheap: no jansson value is made
+ * for them. */
+static int stream_string(vg_buf *out, const char *str)
+{
+    const unsigned char *p = (const unsigned char *)str;
+    int rc = vg_buf_addc(out, '"');
+    while (rc == VG_OK && *p) {
+        size_t run = 0;
+        while (p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\')
+            run++;
+        if (run) {
+            rc = vg_buf_add(out, p, run);
+            p += run;
+            continue;
+        }
+        unsigned char c = *p;
+        if (c >= 0x80) {
+            size_t n = utf8_sequence(p);
+            rc = n ? vg_buf_add(out, p, n) : vg_buf_add(out, "\xEF\xBF\xBD", 3);
+            p += n ? n : 1;
+            continue;
+        }
+        char esc[8];
+        switch (c) {
+        case '"': memcpy(esc, "\\\"", 3); break;
+        case '\\': memcpy(esc, "\\\\", 3); break;
+        case '\b': memcpy(esc, "\\b", 3); break;
+        case '\f': memcpy(esc, "\\f", 3); break;
+        case '\n': memcpy(esc, "\\n", 3); break;
+        case '\r': memcpy(esc, "\\r", 3); break;
+        case '\t': memcpy(esc, "\\t", 3); break;
+        default: snprintf(esc, sizeof esc, "\\u%04X", c); break;
+        }
+        rc = vg_buf_addstr(out, esc);
+        p++;
+    }
+    return rc == VG_OK ? vg_buf_addc(out, '"') : rc;
+}
+
 /* The separator, newline and indentation before a member of the container
  * open now, and its key when it is an object. */
 static void stream_member(fmt_stream *s, const char *key)
@@ -252,17 +295,8 @@ static void stream_member(fmt_stream *s, const char *key)
         stream_fail(s, rc);
         return;
     }
-    if (key) {
-        json_t *k = json_string(key); /* escaped exactly as jansson escapes keys */
-        if (!k) {
-            stream_fail(s, VG_ERR_NOMEM);
-            return;
-        }
-        stream_dump_value(s, k, JSON_ENCODE_ANY);
-        json_decref(k);
-        if (!s->status && (rc = vg_buf_add(s->out, ": ", 2)) != VG_OK)
-            stream_fail(s, rc);
-    }
+    if (key && ((rc = stream_string(s->out, key)) != VG_OK || (rc = vg_buf_add(s->out, ": ", 2)) != VG_OK))
+        stream_fail(s, rc);
 }
 
 void fmt_stream_begin(fmt_stream *s, vg_buf *out)
@@ -329,7 +363,34 @@ void fmt_stream_value(fmt_stream *s, const char *key, json_t *value)
 void fmt_stream_str(fmt_stream *s, const char *key, const char *str)
 {
     if (str && *str)
-        fmt_stream_value(s, key, fmt_str(str));
+        fmt_stream_str_or_null(s, key, str);
+}
+
+void fmt_stream_str_or_null(fmt_stream *s, const char *key, const char *str)
+{
+    stream_member(s, key);
+    if (s->status)
+        return;
+    int rc = str ? stream_string(s->out, str) : vg_buf_add(s->out, "null", 4);
+    if (rc != VG_OK)
+        stream_fail(s, rc);
+}
+
+void fmt_stream_literal(fmt_stream *s, const char *key, const char *json)
+{
+    stream_member(s, key);
+    if (s->status)
+        return;
+    int rc = vg_buf_addstr(s->out, json);
+    if (rc != VG_OK)
+        stream_fail(s, rc);
+}
+
+void fmt_stream_int(fmt_stream *s, const char *key, long long n)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%lld", n);
+    fmt_stream_literal(s, key, num);
 }
 
 int fmt_stream_end(vg_ctx *ctx, fmt_stream *s)

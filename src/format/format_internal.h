@@ -83,9 +83,15 @@ void fmt_stream_close(fmt_stream *s);
 /* Writes value (reference stolen, freed at once) as the member key (NULL in
  * an array).  A NULL value counts as out of memory. */
 void fmt_stream_value(fmt_stream *s, const char *key, json_t *value);
-/* fmt_stream_value of fmt_str(str); skips NULL and empty strings as
- * fmt_set_str does. */
+/* fmt_stream_value of fmt_str(str), written directly (no jansson value);
+ * skips NULL and empty strings as fmt_set_str does. */
 void fmt_stream_str(fmt_stream *s, const char *key, const char *str);
+/* The same, but NULL is written as null and "" as "". */
+void fmt_stream_str_or_null(fmt_stream *s, const char *key, const char *str);
+/* A JSON literal written as given: "null", "true", "false", a number. */
+void fmt_stream_literal(fmt_stream *s, const char *key, const char *json);
+/* An integer. */
+void fmt_stream_int(fmt_stream *s, const char *key, long long n);
 /* Closes the top-level object and adds the final newline.  Returns VG_OK,
  * or VG_ERR_NOMEM / VG_ERR_LIMIT (document larger than out->max) /
  * VG_ERR_USAGE (containers left open) with ctx->message set. */

@@ -275,6 +275,43 @@ static void test_stream(void)
     check_jansson_layout("fmt_stream", &out, same);
     json_decref(same);
 
+    /* Strings written directly must be jansson's bytes for the repaired
+     * string: every byte value alone, inside text, and in keys; nulls,
+     * literals and integers too. */
+    fmt_stream_begin(&s, &out);
+    json_t *want = json_object();
+    fmt_stream_open(&s, "bytes", '[');
+    json_t *bytes = json_array();
+    for (int b = 1; b < 256; b++) {
+        char one[8];
+        snprintf(one, sizeof one, "a%cz", b);
+        fmt_stream_str(&s, NULL, one);
+        json_array_append_new(bytes, fmt_str(one));
+    }
+    fmt_stream_close(&s);
+    json_object_set_new(want, "bytes", bytes);
+    static const char *const texts[] = {"plain", "q\"uo\\te/", "\x1f\x7f", "\xe2\x82\xac \xf0\x9f\x98\x80",
+                                        "\xed\xa0\x80 surrogate", "\xc0\xaf overlong", "cut \xe2\x82", "\xf4\x90\x80\x80"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        fmt_stream_str(&s, texts[i], texts[i]);
+        json_t *clean = fmt_str(texts[i]);
+        vg_arena a;
+        vg_arena_init(&a);
+        json_object_set_new(want, fmt_utf8(&a, texts[i]), clean);
+        vg_arena_free(&a);
+    }
+    fmt_stream_str_or_null(&s, "null", NULL);
+    fmt_stream_str_or_null(&s, "empty", "");
+    fmt_stream_literal(&s, "true", "true");
+    fmt_stream_int(&s, "int", -1234567890123LL);
+    json_object_set_new(want, "null", json_null());
+    json_object_set_new(want, "empty", json_string(""));
+    json_object_set_new(want, "true", json_true());
+    json_object_set_new(want, "int", json_integer(-1234567890123LL));
+    CHECK(fmt_stream_end(&ctx, &s) == VG_OK, "direct strings: %s", ctx.message);
+    check_jansson_layout("fmt_stream direct strings", &out, want);
+    json_decref(want);
+
     fmt_stream_begin(&s, &out); /* a key inside an array, a container left open */
     fmt_stream_open(&s, "list", '[');
     fmt_stream_value(&s, "key", json_true());
