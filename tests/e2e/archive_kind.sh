@@ -60,7 +60,7 @@ check "$TMP/webapp.tar" webapp 0 rootfs-archive
 tar -xOf "$TMP/image.tar" manifest.json >"$TMP/root/manifest.json"
 grep -q '"Layers"' "$TMP/root/manifest.json" || fail "mkimage wrote no docker manifest"
 (cd "$TMP/root" && tar -cf "$TMP/docker-manifest.tar" manifest.json $(ls -A | grep -v -x manifest.json))
-[ "$(tar -tf "$TMP/docker-manifest.tar" | head -1)" = manifest.json ] || fail "manifest.json is not the first member"
+[ "$(tar -tf "$TMP/docker-manifest.tar" | sed -n 1p)" = manifest.json ] || fail "manifest.json is not the first member"
 check "$TMP/docker-manifest.tar" docker-manifest 3 rootfs-archive
 expect_stderr "docker-manifest\.tar: manifest\.json at the top is a docker-save manifest list, but [0-9a-f]{64}\.json, which it names, is not in the archive: read as a root filesystem"
 rm "$TMP/root/manifest.json"

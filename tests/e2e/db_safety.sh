@@ -80,7 +80,7 @@ expect_status 0 "$VIGIL" db update --mirror "$feeds_URL" --source kev,alpine:v3.
 ln -s "$TMP/victim/dir" "$DB.fetch-planted"
 rm "$DB.feeds/kev"
 ln -s "$TMP/victim/kev.json" "$DB.feeds/kev"
-page=$(sed -n 's/^page //p' "$DB.feeds/nvd/state" | head -1)
+page=$(sed -n 's/^page //p' "$DB.feeds/nvd/state" | sed -n 1p)
 [ -n "$page" ] || fail "no NVD page in the cache"
 rm "$DB.feeds/nvd/$page"
 ln -s "$TMP/victim/nvd/0000000001.json" "$DB.feeds/nvd/$page"

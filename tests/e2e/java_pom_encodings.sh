@@ -53,10 +53,10 @@ for dirpath, _, files in os.walk(repo):
             open(os.path.join(root, name, rel, "pom.xml"), "wb").write(data)
 PY
 count=$(find "$ROOT/utf8" -name pom.xml | wc -l)
-rel=$(cd "$ROOT/utf8" && find . -name pom.xml | sort | head -1)
+rel=$(cd "$ROOT/utf8" && find . -name pom.xml | sort | sed -n 1p)
 [ "$count" -ge 100 ] || fail "only $count POMs in $REPO: the Java test packages are missing (run ./setup.sh --test)"
 # the copies really differ in their bytes
-iconv -f ISO-8859-1 -t UTF-8 "$ROOT/latin1/$rel" | grep -q 'Ünïcode' || fail "fixture: the ISO-8859-1 copy is not"
+iconv -f ISO-8859-1 -t UTF-8 "$ROOT/latin1/$rel" | grep 'Ünïcode' >/dev/null || fail "fixture: the ISO-8859-1 copy is not"
 head -c 2 "$ROOT/utf16le/$rel" | od -An -tx1 | grep -q 'ff fe' || fail "fixture: no UTF-16LE BOM"
 head -c 2 "$ROOT/utf16be/$rel" | od -An -tx1 | grep -q 'fe ff' || fail "fixture: no UTF-16BE BOM"
 

@@ -5,9 +5,13 @@
 # In CI (the environment variable CI set to anything but "", "0" or "false",
 # as CI services and .ci/run set it) nothing may be skipped: skip() and
 # skip_part() fail instead, with the reason.
-set -euo pipefail
+set -eEuo pipefail
 # command substitutions stop at their first failing command too
 shopt -s inherit_errexit
+# and a test stopped by one says where, rather than failing silently
+# (with pipefail, "producer | head -1" fails when head closes the pipe
+# early: use sed -n 1p, and grep without -q, on large output)
+trap 'rc=$?; echo "FAIL: ${BASH_SOURCE[0]##*/}:$LINENO: \"$BASH_COMMAND\" exited $rc" >&2' ERR
 
 : "${VIGIL:?VIGIL must name the vigil binary}"
 : "${VIGIL_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"

@@ -28,7 +28,7 @@ TOOLS=$VIGIL_SRC/tests/tools
 [ -e /usr/share/java/commons-io.jar ] || skip "/usr/share/java/commons-io.jar is absent (run ./setup.sh)"
 GOFMT=$(go env GOROOT)/bin/gofmt GO=$(go env GOROOT)/bin/go
 [ -x "$GOFMT" ] || skip "gofmt is not in $(go env GOROOT)/bin"
-DIST=$(ls -d /usr/lib/python3/dist-packages/PyYAML-*.dist-info 2>/dev/null | head -1)
+DIST=$(ls -d /usr/lib/python3/dist-packages/PyYAML-*.dist-info 2>/dev/null | sed -n 1p)
 [ -n "$DIST" ] || skip "PyYAML's .dist-info is absent (Debian python3-yaml)"
 
 R=$TMP/root

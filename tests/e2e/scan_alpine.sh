@@ -109,7 +109,7 @@ n=$(wc -l <"$T/vigil.txt")
 [ "$(jq '.runs[0].results | length' "$T/scan.sarif")" = "$n" ] || fail "SARIF result count"
 [ "$(jq '[.vulnerabilities[] | select(.id == "CVE-2019-14697")] | length' "$T/scan.cdx.json")" = 2 ] ||
     fail "VDR: CVE-2019-14697 should affect musl and musl-utils"
-ref=$(jq -r '.vulnerabilities[] | select(.id == "CVE-2019-14697") | .affects[0].ref' "$T/scan.cdx.json" | head -1)
+ref=$(jq -r '.vulnerabilities[] | select(.id == "CVE-2019-14697") | .affects[0].ref' "$T/scan.cdx.json" | sed -n 1p)
 jq -e --arg r "$ref" '[.components[] | select(."bom-ref" == $r)] | length == 1' "$T/scan.cdx.json" >/dev/null ||
     fail "VDR affects.ref $ref names no component"
 validate sarif-2.1.0 "$T/scan.sarif"

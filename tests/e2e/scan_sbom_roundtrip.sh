@@ -25,7 +25,7 @@ TOOLS=$VIGIL_SRC/tests/tools
 [ -d "$TOOLS/node_modules/ajv" ] || skip "tests/tools/node_modules is not installed (npm ci, done by setup.sh)"
 [ -s /var/lib/dpkg/status ] || skip "this machine has no dpkg database"
 GOBIN=$(go env GOROOT)/bin/go
-CRYPTO=$(ls -d /usr/lib/python3/dist-packages/cryptography-*.dist-info 2>/dev/null | head -1)
+CRYPTO=$(ls -d /usr/lib/python3/dist-packages/cryptography-*.dist-info 2>/dev/null | sed -n 1p)
 [ -n "$CRYPTO" ] || skip "python3-cryptography is not installed"
 
 R=$TMP/root
