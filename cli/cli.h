@@ -30,6 +30,8 @@ int cmd_provenance(int argc, char **argv);  /* cmd_provenance.c */
 int cmd_sign_blob(int argc, char **argv);   /* cmd_blob.c */
 int cmd_verify_blob(int argc, char **argv); /* cmd_blob.c */
 int cmd_db(int argc, char **argv);          /* cmd_db.c */
+int cmd_store(int argc, char **argv);       /* cmd_store.c */
+int cmd_inventory(int argc, char **argv);   /* cmd_inventory.c */
 
 /* Attestation helpers (cmd_key.c).  attest_cli_load_private_key() loads a
  * signing key, taking the passphrase of an encrypted key from VIGIL_PASSWORD
@@ -98,5 +100,21 @@ typedef struct cli_write_item {
 } cli_write_item;
 int cli_write_files(const cli_write_item *items, size_t n);
 int cli_write_output(const char *path, const void *data, size_t len);
+
+/* The store helpers (cmd_store.c).  cli_store_url(): the URL to use:
+ * given (--store), else $VIGIL_STORE, else the default SQLite file;
+ * scratch is initialised and holds it (free it after); NULL, with a
+ * message printed, when there is none.  cli_store_open(): opens it with
+ * vg_store_open() flags; an exit status, the message printed. */
+struct vg_store;
+/* Prints value as indented JSON with sorted keys to path (NULL: standard
+ * output), atomically like every output (cmd_inventory.c). */
+typedef struct json_t json_t;
+int cli_print_json(const json_t *value, const char *path);
+/* 1 when target is a regular file that starts like JSON (or is named
+ * *.json): an SBOM, not an image or root filesystem archive (cmd_scan.c). */
+int cli_is_sbom_file(const char *target);
+const char *cli_store_url(const char *given, vg_buf *scratch);
+int cli_store_open(const char *given, int flags, struct vg_store **out);
 
 #endif

@@ -257,7 +257,7 @@ static int read_stdin_sbom(vg_ctx *ctx, vg_inventory *inv)
 /* 1 when target is a regular file that starts like JSON: an SBOM, not an
  * image or root filesystem archive (those are never JSON).  A file named
  * *.json counts too, so that a broken SBOM gets the SBOM reader's message. */
-static int scan_is_sbom_file(const char *target)
+int cli_is_sbom_file(const char *target)
 {
     struct stat st;
     if (stat(target, &st) != 0 || !S_ISREG(st.st_mode))
@@ -488,7 +488,7 @@ int cmd_scan(int argc, char **argv)
 
     const char *target = argv[optind];
     rc = strcmp(target, "-") == 0       ? read_stdin_sbom(&ctx, &inv)
-         : scan_is_sbom_file(target) ? vg_sbom_read_file(&ctx, target, &inv)
+         : cli_is_sbom_file(target) ? vg_sbom_read_file(&ctx, target, &inv)
                                      : vg_scan(&ctx, target, &sopts, &inv);
     if (rc) {
         if (!quiet)

@@ -29,6 +29,8 @@ static const struct command commands[] = {
     {"sign-blob", cmd_sign_blob, "write a detached signature of a file"},
     {"verify-blob", cmd_verify_blob, "verify a detached signature of a file"},
     {"db", cmd_db, "build, update or show the vulnerability database"},
+    {"inventory", cmd_inventory, "keep SBOMs and findings of assets over time; drift, affected, rescans"},
+    {"store", cmd_store, "create or upgrade the inventory store (SQLite or PostgreSQL)"},
     {NULL, NULL, NULL},
 };
 

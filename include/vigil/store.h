@@ -1,0 +1,135 @@
+/*
+ * store.h — the inventory that remembers: assets, their snapshots (SBOM +
+ * findings at a point in time), and the history of every finding, kept in
+ * SQLite (one file, the default) or PostgreSQL (a fleet).  docs/store.md
+ * documents the schema table by table, the back ends and their sizing.
+ *
+ * One schema (version VG_STORE_SCHEMA_VERSION) on both back ends, written
+ * once in portable SQL over src/store/db.h.  A store whose schema is newer
+ * than this library is refused and never modified; an older one is refused
+ * until `vigil store migrate` (vg_store_migrate()) upgrades it.  A store
+ * with no schema at all (a new SQLite file, an empty PostgreSQL database)
+ * is created by vg_store_init() or by any write with VG_STORE_CREATE.
+ *
+ * Every write is one transaction: a snapshot is stored whole or not at all.
+ *
+ * Query results are JSON values (jansson), documented in docs/store.md,
+ * that the caller owns (json_decref()): the same value becomes the JSON
+ * output and the table, so both always say the same.
+ *
+ * Times are Unix seconds (UTC).
+ */
+#ifndef VIGIL_STORE_H
+#define VIGIL_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "vigil/buf.h"
+#include "vigil/error.h"
+#include "vigil/inventory.h"
+#include "vigil/match.h"
+
+#define VG_STORE_SCHEMA_VERSION 1
+#define VG_STORE_MAX_DOCUMENT ((size_t)512 << 20) /* largest document kept */
+
+typedef struct vg_store vg_store;
+
+/* The default store URL: "sqlite:" + $XDG_DATA_HOME/vigil/store.sqlite
+ * (XDG_DATA_HOME when set and absolute, else $HOME/.local/share), into out
+ * (initialised by the call).  VG_ERR_NOT_FOUND when neither is set. */
+int vg_store_default_url(vg_ctx *ctx, vg_buf *out);
+
+/* Opens the store at url ("sqlite:PATH", a path, or "postgresql://...").
+ * VG_STORE_CREATE: a missing SQLite file (and its directory) is created and
+ * a store without a schema gets one; otherwise such a store is
+ * VG_ERR_NOT_FOUND ("run vigil store init").  VG_STORE_READONLY: for
+ * queries only.  Errors besides vg_db_open()'s: VG_ERR_UNSUPPORTED for a
+ * schema newer than this library (the store is not touched) or older
+ * (run vigil store migrate); VG_ERR_FORMAT for a database that is not a
+ * vigil store.  *out belongs to the caller: vg_store_close() it. */
+#define VG_STORE_CREATE 1
+#define VG_STORE_READONLY 2
+int vg_store_open(vg_ctx *ctx, const char *url, int flags, vg_store **out);
+void vg_store_close(vg_store *store);
+
+/* "sqlite" or "postgresql". */
+const char *vg_store_backend(const vg_store *store);
+
+/* Creates the schema in an empty store (*created = 1), or checks that it is
+ * current (*created = 0).  The same errors as vg_store_open(). */
+int vg_store_init(vg_ctx *ctx, const char *url, int *created);
+
+/* Upgrades the schema of the store at url to VG_STORE_SCHEMA_VERSION, in
+ * one transaction; *from and *to are the versions before and after (equal
+ * when nothing was to do).  A newer schema is VG_ERR_UNSUPPORTED, never
+ * touched. */
+int vg_store_migrate(vg_ctx *ctx, const char *url, int *from, int *to);
+
+/* ---- writing a snapshot ------------------------------------------------- */
+
+typedef struct vg_store_tag {
+    const char *key;
+    const char *value;
+} vg_store_tag;
+
+typedef struct vg_store_attestation {
+    const char *data;   /* the bundle or envelope, as given */
+    size_t len;
+    const char *media_type; /* e.g. "application/vnd.dev.sigstore.bundle.v0.3+json" */
+    int verified;       /* 1 verified, 0 failed, -1 not checked (no key) */
+    const char *detail; /* what verification said, or NULL */
+} vg_store_attestation;
+
+typedef struct vg_store_snapshot_input {
+    const char *asset;        /* asset name (created on first use) */
+    const char *kind;         /* asset kind ("image", "host", "product" ...), or NULL */
+    const char *owner;        /* or NULL: an existing asset keeps its value */
+    const char *environment;  /* or NULL: likewise */
+    const vg_store_tag *tags; /* set (replacing the same key) on the asset */
+    size_t ntags;
+    const char *version_label; /* --version, or NULL */
+    const char *source;       /* where it came from: the target path, image or SBOM file */
+    int64_t time;             /* when the snapshot was taken */
+    const char *document;     /* the SBOM bytes, kept exactly */
+    size_t document_len;
+    const char *media_type;   /* of document, e.g. "application/vnd.cyclonedx+json" */
+    const vg_inventory *inv;  /* the components of document (finalized) */
+    const vg_findings *findings; /* the matches of inv, with coverage */
+    int64_t db_time;          /* newest data of the vulnerability database used, or 0 */
+    const vg_store_attestation *attestations;
+    size_t nattestations;
+    const char *job_key;      /* idempotency key: a second snapshot with the same key
+                                 is not stored (the first one is returned) */
+} vg_store_snapshot_input;
+
+/* Stores the snapshot in one transaction, updates the asset's findings
+ * (first seen; fixed when gone) and returns in *out (owned by the caller)
+ * {"asset", "snapshot", "previous", "created", "duplicate", "changes"}
+ * where changes is vg_store_diff() of previous and this snapshot (null for
+ * the first).  Errors: those of the back end, VG_ERR_LIMIT for a document
+ * over VG_STORE_MAX_DOCUMENT. */
+int vg_store_add_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, json_t **out);
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* Every asset with its latest snapshot: [{"name", "kind", "owner",
+ * "environment", "tags", "snapshots", "latest": {...}}], by name. */
+int vg_store_list(vg_ctx *ctx, vg_store *store, json_t **out);
+
+/* One snapshot named by ref, "ASSET" (its latest), "ASSET@N" (its N-th),
+ * "ASSET@LABEL" (its latest with that version label) or "ASSET@latest":
+ * the snapshot, its components and its findings.  VG_ERR_NOT_FOUND, naming
+ * what is missing. */
+int vg_store_show(vg_ctx *ctx, vg_store *store, const char *ref, json_t **out);
+
+/* The SBOM document of the snapshot ref, byte for byte, into out
+ * (initialised by the call), after checking it against its digest
+ * (VG_ERR_DIGEST when the stored bytes do not match).  media_type and
+ * digest ("sha256:...") are copied to the buffers given, when non-NULL. */
+int vg_store_export(vg_ctx *ctx, vg_store *store, const char *ref, vg_buf *out, char *media_type,
+                    size_t media_type_size, char *digest, size_t digest_size);
+
+#endif

@@ -1,0 +1,384 @@
+/*
+ * schema.c — the store's schema (docs/store.md, "Schema"), its versions and
+ * migrations, and opening a store: one DDL text for both back ends, with
+ * the few words the dialects spell differently filled in per back end.
+ *
+ * The version is the one row of vigil_schema.  Migration i (i >= 1) takes a
+ * store from version i to i + 1; version 1 is created whole.  A newer store
+ * is never touched: another vigil wrote it.
+ *
+ * Leaves out: downgrades.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "store/store_internal.h"
+#include "vigil/vigil.h"
+
+/* @ID@: an auto-numbered 64-bit key; @BLOB@: bytes; @REAL@: a double;
+ * @NOROWID@: a key-only table's storage clause. */
+static const char schema_v1[] =
+    "CREATE TABLE vigil_schema(version INTEGER NOT NULL, written_by TEXT NOT NULL, changed_at BIGINT NOT NULL);"
+    "CREATE TABLE asset(id @ID@, name TEXT NOT NULL UNIQUE, kind TEXT, owner TEXT, environment TEXT,"
+    " created_at BIGINT NOT NULL, latest_snapshot BIGINT);"
+    "CREATE TABLE asset_tag(asset_id BIGINT NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
+    " key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(asset_id, key))@NOROWID@;"
+    "CREATE TABLE document(digest TEXT PRIMARY KEY, media_type TEXT NOT NULL, size BIGINT NOT NULL,"
+    " compression TEXT NOT NULL, data @BLOB@ NOT NULL);"
+    "CREATE TABLE snapshot(id @ID@, asset_id BIGINT NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL, created_at BIGINT NOT NULL, version_label TEXT, source TEXT NOT NULL,"
+    " target_kind TEXT, target_digest TEXT, os TEXT, sbom_digest TEXT NOT NULL REFERENCES document(digest),"
+    " db_time BIGINT, matched_at BIGINT NOT NULL, components INTEGER NOT NULL, findings INTEGER NOT NULL,"
+    " unchecked INTEGER NOT NULL, job_key TEXT UNIQUE, UNIQUE(asset_id, seq));"
+    "CREATE INDEX snapshot_by_document ON snapshot(sbom_digest);"
+    "CREATE TABLE component(id @ID@, key @BLOB@ NOT NULL UNIQUE, package TEXT NOT NULL, purl TEXT,"
+    " type TEXT NOT NULL, name TEXT NOT NULL, version TEXT, licenses TEXT, hashes TEXT, supplier TEXT);"
+    "CREATE INDEX component_by_package ON component(package);"
+    "CREATE INDEX component_by_purl ON component(purl);"
+    "CREATE TABLE snapshot_component(snapshot_id BIGINT NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " component_id BIGINT NOT NULL REFERENCES component(id), layer INTEGER, coverage INTEGER NOT NULL,"
+    " PRIMARY KEY(snapshot_id, component_id))@NOROWID@;"
+    "CREATE INDEX snapshot_component_by_component ON snapshot_component(component_id, snapshot_id);"
+    "CREATE TABLE finding(id @ID@, asset_id BIGINT NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
+    " package TEXT NOT NULL, vuln TEXT NOT NULL, severity TEXT NOT NULL, first_seen BIGINT NOT NULL,"
+    " first_snapshot BIGINT NOT NULL, fixed_at BIGINT, fixed_snapshot BIGINT, UNIQUE(asset_id, package, vuln));"
+    "CREATE INDEX finding_open ON finding(asset_id) WHERE fixed_at IS NULL;"
+    "CREATE TABLE finding_alias(finding_id BIGINT NOT NULL REFERENCES finding(id) ON DELETE CASCADE,"
+    " alias TEXT NOT NULL, PRIMARY KEY(finding_id, alias))@NOROWID@;"
+    "CREATE INDEX finding_alias_by_alias ON finding_alias(alias);"
+    "CREATE TABLE snapshot_finding(snapshot_id BIGINT NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " finding_id BIGINT NOT NULL REFERENCES finding(id) ON DELETE CASCADE,"
+    " component_id BIGINT NOT NULL REFERENCES component(id), severity TEXT NOT NULL, score @REAL@,"
+    " fix_state TEXT NOT NULL, fixed_versions TEXT, kev INTEGER NOT NULL, suppressed INTEGER NOT NULL,"
+    " PRIMARY KEY(snapshot_id, finding_id, component_id))@NOROWID@;"
+    "CREATE INDEX snapshot_finding_by_finding ON snapshot_finding(finding_id);"
+    "CREATE TABLE snapshot_attestation(snapshot_id BIGINT NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " digest TEXT NOT NULL REFERENCES document(digest), verified INTEGER NOT NULL, detail TEXT,"
+    " PRIMARY KEY(snapshot_id, digest))@NOROWID@;"
+    "CREATE TABLE job(id @ID@, kind TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL,"
+    " enqueued_at BIGINT NOT NULL, lease_until BIGINT, worker TEXT, attempts INTEGER NOT NULL,"
+    " done_at BIGINT, result TEXT);"
+    "CREATE INDEX job_ready ON job(state, id);"
+    "CREATE TABLE rescan_run(id @ID@, started_at BIGINT NOT NULL, finished_at BIGINT NOT NULL,"
+    " db_time BIGINT, assets INTEGER NOT NULL, new_findings INTEGER NOT NULL, fixed_findings INTEGER NOT NULL);";
+
+/* migrations[i] takes version i + 1 to i + 2; none yet. */
+static const char *const migrations[] = {NULL};
+
+/* text with the dialect words of db's back end filled in; malloc'd. */
+static char *dialect(vg_db *db, const char *text)
+{
+    int pg = vg_db_kind_of(db) == VG_DB_POSTGRES;
+    static const char *const words[][3] = {
+        {"@ID@", "INTEGER PRIMARY KEY", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"},
+        {"@BLOB@", "BLOB", "BYTEA"},
+        {"@REAL@", "REAL", "DOUBLE PRECISION"},
+        {"@NOROWID@", " WITHOUT ROWID", ""},
+    };
+    vg_buf out;
+    vg_buf_init(&out, (size_t)1 << 20);
+    for (const char *p = text; *p;) {
+        size_t i, n = sizeof words / sizeof words[0];
+        for (i = 0; i < n; i++)
+            if (strncmp(p, words[i][0], strlen(words[i][0])) == 0)
+                break;
+        int rc;
+        if (i < n) {
+            rc = vg_buf_addstr(&out, words[i][pg ? 2 : 1]);
+            p += strlen(words[i][0]);
+        } else {
+            rc = vg_buf_addc(&out, *p++);
+        }
+        if (rc) {
+            vg_buf_free(&out);
+            return NULL;
+        }
+    }
+    return out.data ? out.data : strdup("");
+}
+
+static int exec_dialect(vg_ctx *ctx, vg_db *db, const char *text)
+{
+    char *sql = dialect(db, text);
+    if (!sql)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    int rc = vg_db_exec(ctx, db, sql);
+    free(sql);
+    return rc;
+}
+
+/* The schema version of db in *version: 0 when it has no tables at all,
+ * -1 when it has tables but no vigil_schema (not a vigil store). */
+static int read_version(vg_ctx *ctx, vg_db *db, int *version)
+{
+    const char *tables = vg_db_kind_of(db) == VG_DB_POSTGRES
+                             ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+                             : "SELECT count(*) FROM sqlite_schema WHERE type = 'table'";
+    const char *has = vg_db_kind_of(db) == VG_DB_POSTGRES
+                          ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+                            " AND table_name = 'vigil_schema'"
+                          : "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'vigil_schema'";
+    vg_store s = {db};
+    int64_t ntables, nschema, v;
+    int rc = store_query_int(ctx, &s, tables, &ntables);
+    if (rc == VG_OK)
+        rc = store_query_int(ctx, &s, has, &nschema);
+    if (rc)
+        return rc;
+    if (ntables == 0) {
+        *version = 0;
+        return VG_OK;
+    }
+    if (nschema == 0) {
+        *version = -1;
+        return VG_OK;
+    }
+    if ((rc = store_query_int(ctx, &s, "SELECT max(version) FROM vigil_schema", &v)) != VG_OK)
+        return rc;
+    *version = v > 0 && v < 1000000 ? (int)v : -1;
+    return VG_OK;
+}
+
+static int set_version(vg_ctx *ctx, vg_db *db, int version)
+{
+    vg_store s = {db};
+    vg_db_stmt *st;
+    int rc = store_prepare(ctx, &s, "INSERT INTO vigil_schema(version, written_by, changed_at) VALUES (?, ?, ?)",
+                           &st);
+    if (rc)
+        return rc;
+    char by[64];
+    snprintf(by, sizeof by, "vigil %s", vg_version());
+    vg_db_bind_int(st, 1, version);
+    vg_db_bind_text(st, 2, by);
+    vg_db_bind_int(st, 3, (int64_t)time(NULL));
+    rc = store_run(ctx, st);
+    vg_db_finalize(st);
+    return rc;
+}
+
+/* The message for a store of the wrong version; returns its status. */
+static int version_error(vg_ctx *ctx, vg_db *db, int version, const char *url)
+{
+    if (version < 0)
+        return vg_error(ctx, VG_ERR_FORMAT,
+                        "%s: not a vigil store (it has tables of something else): give another --store", vg_db_name(db));
+    if (version > VG_STORE_SCHEMA_VERSION)
+        return vg_error(ctx, VG_ERR_UNSUPPORTED,
+                        "%s: the store has schema version %d, newer than this vigil's %d: it was written by a newer "
+                        "vigil; upgrade vigil (the store was not modified)",
+                        vg_db_name(db), version, VG_STORE_SCHEMA_VERSION);
+    if (version == 0)
+        return vg_error(ctx, VG_ERR_NOT_FOUND, "%s: an empty store: run vigil store init --store %s", vg_db_name(db),
+                        url);
+    return vg_error(ctx, VG_ERR_UNSUPPORTED,
+                    "%s: the store has schema version %d, older than this vigil's %d: run vigil store migrate --store "
+                    "%s",
+                    vg_db_name(db), version, VG_STORE_SCHEMA_VERSION, url);
+}
+
+/* Creates the directory of a SQLite store path (one level, like the data
+ * directory of a new user). */
+static void make_parent(const char *url)
+{
+    if (strncmp(url, "sqlite:", 7) == 0)
+        url += 7;
+    if (strstr(url, "://"))
+        return;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", url);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0700);
+            *p = '/';
+        }
+    }
+    mkdir(dir, 0700);
+}
+
+/* Creates version 1 in an empty db, in one transaction. */
+static int create_schema(vg_ctx *ctx, vg_db *db)
+{
+    int rc = vg_db_begin(ctx, db);
+    if (rc == VG_OK)
+        rc = exec_dialect(ctx, db, schema_v1);
+    if (rc == VG_OK)
+        rc = set_version(ctx, db, VG_STORE_SCHEMA_VERSION);
+    if (rc == VG_OK)
+        rc = vg_db_commit(ctx, db);
+    if (rc)
+        vg_db_rollback(db);
+    return rc;
+}
+
+static int open_db(vg_ctx *ctx, const char *url, int flags, vg_db **db, int *version)
+{
+    if (flags & VG_STORE_CREATE)
+        make_parent(url);
+    int rc = vg_db_open(ctx, url, (flags & VG_STORE_CREATE ? VG_DB_CREATE : 0) |
+                                      (flags & VG_STORE_READONLY ? VG_DB_READONLY : 0), db);
+    if (rc)
+        return rc;
+    if ((rc = read_version(ctx, *db, version)) != VG_OK) {
+        vg_db_close(*db);
+        *db = NULL;
+    }
+    return rc;
+}
+
+int vg_store_open(vg_ctx *ctx, const char *url, int flags, vg_store **out)
+{
+    *out = NULL;
+    vg_db *db;
+    int version, rc = open_db(ctx, url, flags, &db, &version);
+    if (rc)
+        return rc;
+    if (version == 0 && (flags & VG_STORE_CREATE))
+        rc = create_schema(ctx, db);
+    else if (version != VG_STORE_SCHEMA_VERSION)
+        rc = version_error(ctx, db, version, url);
+    if (rc == VG_OK && !(*out = calloc(1, sizeof **out)))
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    if (rc) {
+        vg_db_close(db);
+        return rc;
+    }
+    (*out)->db = db;
+    return VG_OK;
+}
+
+void vg_store_close(vg_store *store)
+{
+    if (!store)
+        return;
+    vg_db_close(store->db);
+    free(store);
+}
+
+const char *vg_store_backend(const vg_store *store)
+{
+    return vg_db_kind_of(store->db) == VG_DB_POSTGRES ? "postgresql" : "sqlite";
+}
+
+int vg_store_init(vg_ctx *ctx, const char *url, int *created)
+{
+    *created = 0;
+    vg_db *db;
+    int version, rc = open_db(ctx, url, VG_STORE_CREATE, &db, &version);
+    if (rc)
+        return rc;
+    if (version == 0) {
+        rc = create_schema(ctx, db);
+        *created = rc == VG_OK;
+    } else if (version != VG_STORE_SCHEMA_VERSION) {
+        rc = version_error(ctx, db, version, url);
+    }
+    vg_db_close(db);
+    return rc;
+}
+
+int vg_store_migrate(vg_ctx *ctx, const char *url, int *from, int *to)
+{
+    vg_db *db;
+    int version, rc = open_db(ctx, url, 0, &db, &version);
+    if (rc)
+        return rc;
+    *from = *to = version;
+    if (version <= 0 || version > VG_STORE_SCHEMA_VERSION) {
+        rc = version_error(ctx, db, version, url);
+        vg_db_close(db);
+        return rc;
+    }
+    if (version < VG_STORE_SCHEMA_VERSION) {
+        rc = vg_db_begin(ctx, db);
+        for (int v = version; rc == VG_OK && v < VG_STORE_SCHEMA_VERSION; v++)
+            rc = exec_dialect(ctx, db, migrations[v - 1]);
+        if (rc == VG_OK)
+            rc = set_version(ctx, db, VG_STORE_SCHEMA_VERSION);
+        if (rc == VG_OK)
+            rc = vg_db_commit(ctx, db);
+        if (rc)
+            vg_db_rollback(db);
+        else
+            *to = VG_STORE_SCHEMA_VERSION;
+    }
+    vg_db_close(db);
+    return rc;
+}
+
+int vg_store_default_url(vg_ctx *ctx, vg_buf *out)
+{
+    vg_buf_init(out, 4096);
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    int rc;
+    if (xdg && xdg[0] == '/')
+        rc = vg_buf_addf(out, "sqlite:%s/vigil/store.sqlite", xdg);
+    else if (home && *home)
+        rc = vg_buf_addf(out, "sqlite:%s/.local/share/vigil/store.sqlite", home);
+    else
+        return vg_error(ctx, VG_ERR_NOT_FOUND,
+                        "neither XDG_DATA_HOME nor HOME is set: give the store with --store or VIGIL_STORE");
+    return rc ? vg_error(ctx, rc, "store path too long") : VG_OK;
+}
+
+/* ---- helpers shared by the files of src/store/ -------------------------- */
+
+int store_prepare(vg_ctx *ctx, vg_store *store, const char *sql, vg_db_stmt **out)
+{
+    return vg_db_prepare(ctx, store->db, sql, out);
+}
+
+int store_run(vg_ctx *ctx, vg_db_stmt *stmt)
+{
+    int rc;
+    while ((rc = vg_db_step(ctx, stmt)) == VG_DB_ROW)
+        ;
+    vg_db_reset(stmt);
+    return rc == VG_DB_DONE ? VG_OK : rc;
+}
+
+int store_query_int(vg_ctx *ctx, vg_store *store, const char *sql, int64_t *out)
+{
+    vg_db_stmt *st;
+    int rc = store_prepare(ctx, store, sql, &st);
+    if (rc)
+        return rc;
+    *out = 0;
+    rc = vg_db_step(ctx, st);
+    if (rc == VG_DB_ROW)
+        *out = vg_db_column_int(st, 0);
+    vg_db_finalize(st);
+    return rc == VG_DB_ROW || rc == VG_DB_DONE ? VG_OK : rc;
+}
+
+void store_package_of(const char *purl, const char *type, const char *name, char *out, size_t outsz)
+{
+    if (purl && strncmp(purl, "pkg:", 4) == 0) {
+        size_t n = strcspn(purl, "@?#");
+        snprintf(out, outsz, "%.*s", (int)n, purl);
+    } else {
+        snprintf(out, outsz, "%s/%s", type ? type : "generic", name ? name : "");
+    }
+}
+
+json_t *store_json_text(const char *s) { return s ? json_string(s) : json_null(); }
+
+json_t *store_json_time(int64_t t)
+{
+    if (!t)
+        return json_null();
+    char text[32];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+    return json_string(text);
+}

@@ -1,0 +1,767 @@
+/*
+ * snapshot.c — storing a snapshot (docs/store.md, "Writing a snapshot"):
+ * the asset, the SBOM document, its components (content-addressed: one
+ * row per distinct component across the whole store, so that snapshots of
+ * one product share nearly all of them), and its findings with their
+ * history, in one transaction.
+ *
+ * Findings have an identity per asset: (asset, package, vulnerability),
+ * where package is the versionless purl, so that upgrading a package that
+ * is still vulnerable keeps the finding open (and its age), while one that
+ * is gone or checked clean marks it fixed.  A finding whose package is
+ * still there but could not be checked this time (no data, unknown OS) is
+ * neither fixed nor re-seen: it stays open, since nothing says it is gone.
+ *
+ * Leaves out: the diff printed after an add (diff.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "store/store_internal.h"
+#include "vigil/map.h"
+
+#define PACKAGE_MAX 2048
+
+typedef struct comp_row {
+    unsigned char key[32];
+    const vg_component *c;
+    char *package;
+    int64_t id;
+    int layer;
+    int coverage;
+    int first; /* 1 for the first component of its key */
+    size_t index; /* in the inventory */
+} comp_row;
+
+/* Facts a component is kept by: hashes are its digest-like properties. */
+static int hashes_of(const vg_component *c, vg_buf *out)
+{
+    static const char *const suffixes[] = {":sum", ":checksum", ":sha256", ":sha512", ":integrity", ":fingerprint"};
+    vg_buf_reset(out);
+    /* Properties are unsorted: collect the matching ones sorted by name. */
+    const vg_property *found[32];
+    size_t n = 0;
+    for (const vg_property *p = c->properties; p && n < 32; p = p->next) {
+        size_t len = strlen(p->name);
+        for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+            size_t sl = strlen(suffixes[i]);
+            if (len > sl && strcmp(p->name + len - sl, suffixes[i]) == 0 && p->value) {
+                size_t j = n++;
+                while (j > 0 && strcmp(found[j - 1]->name, p->name) > 0) {
+                    found[j] = found[j - 1];
+                    j--;
+                }
+                found[j] = p;
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (vg_buf_addf(out, "%s%s=%s", i ? "\n" : "", found[i]->name, found[i]->value))
+            return VG_ERR_NOMEM;
+    return VG_OK;
+}
+
+/* The content key of a component: SHA-256 of its kept facts, each followed
+ * by a NUL (a missing one by "\1\0"). */
+static int component_key(const vg_component *c, const char *hashes, unsigned char key[32])
+{
+    const char *fields[] = {c->purl, c->type, c->name, c->version, c->license, hashes, c->supplier};
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    for (size_t i = 0; ok && i < sizeof fields / sizeof fields[0]; i++) {
+        const char *f = fields[i] ? fields[i] : "\1";
+        ok = EVP_DigestUpdate(md, f, strlen(f) + 1);
+    }
+    unsigned len = 0;
+    ok = ok && EVP_DigestFinal_ex(md, key, &len) && len == 32;
+    EVP_MD_CTX_free(md);
+    return ok ? VG_OK : VG_ERR_NOMEM;
+}
+
+/* "(?, ?, ?), (?, ?, ?) ..." for rows rows of cols columns, after head. */
+static char *batch_sql(const char *head, int cols, size_t rows, const char *tail)
+{
+    vg_buf b;
+    vg_buf_init(&b, (size_t)1 << 20);
+    int rc = vg_buf_addstr(&b, head);
+    for (size_t r = 0; rc == VG_OK && r < rows; r++) {
+        rc = vg_buf_addstr(&b, r ? ", (" : " (");
+        for (int c = 0; rc == VG_OK && c < cols; c++)
+            rc = vg_buf_addstr(&b, c ? ", ?" : "?");
+        if (rc == VG_OK)
+            rc = vg_buf_addc(&b, ')');
+    }
+    if (rc == VG_OK && tail)
+        rc = vg_buf_addstr(&b, tail);
+    return rc ? NULL : b.data;
+}
+
+/* Runs head + rows x "(?...)" + tail, binding each row with bind(row, stmt, first parameter). */
+typedef int (*bind_row_fn)(void *arg, size_t row, vg_db_stmt *st, int param);
+
+static int batch_run(vg_ctx *ctx, vg_store *store, const char *head, int cols, const char *tail, size_t nrows,
+                     bind_row_fn bind, void *arg)
+{
+    vg_db_stmt *full = NULL;
+    int rc = VG_OK;
+    for (size_t start = 0; rc == VG_OK && start < nrows; start += STORE_BATCH) {
+        size_t n = nrows - start < STORE_BATCH ? nrows - start : STORE_BATCH;
+        vg_db_stmt *st = n == STORE_BATCH ? full : NULL;
+        if (!st) {
+            char *sql = batch_sql(head, cols, n, tail);
+            if (!sql)
+                return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+            rc = store_prepare(ctx, store, sql, &st);
+            free(sql);
+            if (rc)
+                break;
+            if (n == STORE_BATCH)
+                full = st;
+        }
+        for (size_t r = 0; rc == VG_OK && r < n; r++)
+            rc = bind(arg, start + r, st, (int)r * cols + 1);
+        if (rc == VG_OK)
+            rc = store_run(ctx, st);
+        else
+            rc = vg_error(ctx, rc, "binding a row of %s", vg_db_name(store->db));
+        if (st != full)
+            vg_db_finalize(st);
+    }
+    vg_db_finalize(full);
+    return rc;
+}
+
+typedef struct ingest {
+    vg_ctx *ctx;
+    vg_store *store;
+    comp_row *rows;
+    size_t nrows;
+    comp_row **distinct; /* first row of each key */
+    size_t ndistinct;
+    vg_buf hashes;       /* scratch */
+    char **hash_text;    /* per distinct row */
+    int64_t snapshot_id;
+} ingest;
+
+static int bind_component(void *arg, size_t i, vg_db_stmt *st, int p)
+{
+    ingest *g = arg;
+    const comp_row *r = g->distinct[i];
+    const vg_component *c = r->c;
+    int rc = vg_db_bind_blob(st, p, r->key, 32);
+    rc = rc ? rc : vg_db_bind_text(st, p + 1, r->package);
+    rc = rc ? rc : vg_db_bind_text(st, p + 2, c->purl);
+    rc = rc ? rc : vg_db_bind_text(st, p + 3, c->type ? c->type : "generic");
+    rc = rc ? rc : vg_db_bind_text(st, p + 4, c->name ? c->name : "");
+    rc = rc ? rc : vg_db_bind_text(st, p + 5, c->version);
+    rc = rc ? rc : vg_db_bind_text(st, p + 6, c->license);
+    rc = rc ? rc : vg_db_bind_text(st, p + 7, g->hash_text[i][0] ? g->hash_text[i] : NULL);
+    rc = rc ? rc : vg_db_bind_text(st, p + 8, c->supplier);
+    return rc;
+}
+
+static int bind_link(void *arg, size_t i, vg_db_stmt *st, int p)
+{
+    ingest *g = arg;
+    const comp_row *r = g->distinct[i];
+    int rc = vg_db_bind_int(st, p, g->snapshot_id);
+    rc = rc ? rc : vg_db_bind_int(st, p + 1, r->id);
+    rc = rc ? rc : (r->layer >= 0 ? vg_db_bind_int(st, p + 2, r->layer) : vg_db_bind_null(st, p + 2));
+    rc = rc ? rc : vg_db_bind_int(st, p + 3, r->coverage);
+    return rc;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    return memcmp(((const comp_row *)a)->key, ((const comp_row *)b)->key, 32);
+}
+
+/* Sorted by key, then inventory order, so that the first row of a key is
+ * its first component. */
+static int row_cmp(const void *a, const void *b)
+{
+    const comp_row *x = a, *y = b;
+    int c = key_cmp(x, y);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Looks the ids of the distinct components up after inserting the new ones. */
+static int store_components(ingest *g)
+{
+    int rc = batch_run(g->ctx, g->store,
+                       "INSERT INTO component(key, package, purl, type, name, version, licenses, hashes, supplier)"
+                       " VALUES",
+                       9, " ON CONFLICT(key) DO NOTHING", g->ndistinct, bind_component, g);
+    if (rc)
+        return rc;
+    /* ids: SELECT ... WHERE key IN (...), batch by batch; rows come in any order. */
+    for (size_t start = 0; start < g->ndistinct; start += STORE_BATCH) {
+        size_t n = g->ndistinct - start < STORE_BATCH ? g->ndistinct - start : STORE_BATCH;
+        vg_buf sql;
+        vg_buf_init(&sql, (size_t)1 << 20);
+        rc = vg_buf_addstr(&sql, "SELECT id, key FROM component WHERE key IN (");
+        for (size_t i = 0; rc == VG_OK && i < n; i++)
+            rc = vg_buf_addstr(&sql, i ? ", ?" : "?");
+        rc = rc ? rc : vg_buf_addc(&sql, ')');
+        vg_db_stmt *st = NULL;
+        if (rc)
+            rc = vg_error(g->ctx, VG_ERR_NOMEM, "out of memory");
+        else
+            rc = store_prepare(g->ctx, g->store, sql.data, &st);
+        vg_buf_free(&sql);
+        for (size_t i = 0; rc == VG_OK && i < n; i++)
+            rc = vg_db_bind_blob(st, (int)i + 1, g->distinct[start + i]->key, 32);
+        while (rc == VG_OK && (rc = vg_db_step(g->ctx, st)) == VG_DB_ROW) {
+            rc = VG_OK;
+            size_t klen;
+            const void *k = vg_db_column_blob(st, 1, &klen);
+            comp_row probe;
+            if (klen != 32)
+                continue;
+            memcpy(probe.key, k, 32);
+            comp_row *hit = bsearch(&probe, g->rows, g->nrows, sizeof *g->rows, key_cmp);
+            /* bsearch may land on any row of the key: the first holds the id */
+            while (hit && hit > g->rows && memcmp(hit[-1].key, hit->key, 32) == 0)
+                hit--;
+            if (hit)
+                hit->id = vg_db_column_int(st, 0);
+        }
+        vg_db_finalize(st);
+        if (rc != VG_DB_DONE)
+            return rc;
+        rc = VG_OK;
+    }
+    for (size_t i = 0; i < g->ndistinct; i++)
+        if (!g->distinct[i]->id)
+            return vg_error(g->ctx, VG_ERR_IO, "%s: a component just stored cannot be found", vg_db_name(g->store->db));
+    /* Every row of a key takes its first row's id. */
+    for (size_t i = 1; i < g->nrows; i++)
+        if (!g->rows[i].first)
+            g->rows[i].id = g->rows[i - 1].id;
+    return batch_run(g->ctx, g->store, "INSERT INTO snapshot_component(snapshot_id, component_id, layer, coverage) VALUES",
+                     4, NULL, g->ndistinct, bind_link, g);
+}
+
+/* ---- findings ------------------------------------------------------------ */
+
+typedef struct known_finding {
+    int64_t id;
+    int fixed;   /* fixed_at is set */
+    int seen;    /* in this snapshot's findings */
+    char *package, *vuln, *severity;
+} known_finding;
+
+typedef struct finding_row {
+    int64_t finding_id;
+    int64_t component_id;
+    const vg_finding *f;
+} finding_row;
+
+static int bind_finding_row(void *arg, size_t i, vg_db_stmt *st, int p)
+{
+    void **a = arg;
+    const finding_row *r = &((finding_row *)a[0])[i];
+    int64_t snapshot_id = *(int64_t *)a[1];
+    vg_buf *fixed = a[2];
+    vg_buf_reset(fixed);
+    for (size_t k = 0; k < r->f->nfixed; k++)
+        if (vg_buf_addf(fixed, "%s%s", k ? "," : "", r->f->fixed_versions[k]))
+            return VG_ERR_NOMEM;
+    int rc = vg_db_bind_int(st, p, snapshot_id);
+    rc = rc ? rc : vg_db_bind_int(st, p + 1, r->finding_id);
+    rc = rc ? rc : vg_db_bind_int(st, p + 2, r->component_id);
+    rc = rc ? rc : vg_db_bind_text(st, p + 3, vg_severity_name(r->f->severity));
+    if (!rc) {
+        if (r->f->score >= 0) {
+            char score[16];
+            snprintf(score, sizeof score, "%.1f", r->f->score);
+            rc = vg_db_bind_text(st, p + 4, score);
+        } else {
+            rc = vg_db_bind_null(st, p + 4);
+        }
+    }
+    rc = rc ? rc : vg_db_bind_text(st, p + 5, r->f->fix_state ? r->f->fix_state : "unknown");
+    rc = rc ? rc : vg_db_bind_text(st, p + 6, fixed->len ? fixed->data : NULL);
+    rc = rc ? rc : vg_db_bind_int(st, p + 7, r->f->kev != NULL);
+    rc = rc ? rc : vg_db_bind_int(st, p + 8, r->f->suppressed != 0);
+    return rc;
+}
+
+static json_t *finding_json(const char *vuln, const char *package, const char *severity, const char *version)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(vuln));
+    json_object_set_new(o, "package", json_string(package));
+    json_object_set_new(o, "severity", json_string(severity));
+    if (version)
+        json_object_set_new(o, "version", json_string(version));
+    return o;
+}
+
+int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_t snapshot_id, int64_t now,
+                          const vg_inventory *inv, const vg_findings *findings, const int64_t *component_ids,
+                          json_t *new_out, json_t *fixed_out)
+{
+    vg_arena arena;
+    vg_arena_init(&arena);
+    vg_map known, comp_index, unchecked;
+    vg_map_init(&known);
+    vg_map_init(&comp_index);
+    vg_map_init(&unchecked);
+    finding_row *rows = NULL;
+    vg_db_stmt *st = NULL, *ins = NULL, *alias = NULL, *reopen = NULL;
+    vg_buf fixed;
+    vg_buf_init(&fixed, (size_t)1 << 20);
+    int rc = VG_OK;
+    char pkg[PACKAGE_MAX];
+
+    /* The asset's findings so far. */
+    if ((rc = store_prepare(ctx, store, "SELECT id, package, vuln, severity, fixed_at IS NOT NULL FROM finding WHERE asset_id = ?",
+                            &st)) != VG_OK)
+        goto out;
+    vg_db_bind_int(st, 1, asset_id);
+    while ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
+        known_finding *k = vg_arena_calloc(&arena, 1, sizeof *k);
+        const char *p = vg_db_column_text(st, 1), *v = vg_db_column_text(st, 2);
+        char *key = k ? vg_arena_printf(&arena, "%s%c%s", p ? p : "", 0, v ? v : "") : NULL;
+        if (!key || !(k->package = vg_arena_strdup(&arena, p ? p : "")) || !(k->vuln = vg_arena_strdup(&arena, v ? v : "")) ||
+            !(k->severity = vg_arena_strdup(&arena, vg_db_column_text(st, 3) ? vg_db_column_text(st, 3) : "unknown")) ||
+            vg_map_put(&known, key, strlen(p ? p : "") + 1 + strlen(v ? v : ""), k)) {
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        k->id = vg_db_column_int(st, 0);
+        k->fixed = (int)vg_db_column_int(st, 4);
+    }
+    if (rc != VG_DB_DONE)
+        goto out;
+    rc = VG_OK;
+    vg_db_finalize(st);
+    st = NULL;
+
+    /* Component pointer -> index; packages present but not checked. */
+    for (size_t i = 0; i < inv->ncomponents; i++) {
+        if (vg_map_put(&comp_index, (const char *)&inv->components[i], sizeof(void *), (void *)(inv->components + i))) {
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        if (i < findings->ncoverage && !vg_coverage_is_checked(findings->coverage[i].status) &&
+            findings->coverage[i].status != VG_COVERAGE_SELF) {
+            const vg_component *c = inv->components[i];
+            store_package_of(c->purl, c->type, c->name, pkg, sizeof pkg);
+            char *key = vg_arena_strdup(&arena, pkg);
+            if (!key || vg_map_put(&unchecked, key, strlen(key), key)) {
+                rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+        }
+    }
+
+    rows = calloc(findings->n ? findings->n : 1, sizeof *rows);
+    if (!rows) {
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = store_prepare(ctx, store,
+                            "INSERT INTO finding(asset_id, package, vuln, severity, first_seen, first_snapshot)"
+                            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                            &ins)) ||
+        (rc = store_prepare(ctx, store, "INSERT INTO finding_alias(finding_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                            &alias)) ||
+        (rc = store_prepare(ctx, store,
+                            "UPDATE finding SET first_seen = ?, first_snapshot = ?, fixed_at = NULL, fixed_snapshot = NULL,"
+                            " severity = ? WHERE id = ?",
+                            &reopen)))
+        goto out;
+    size_t nrows = 0;
+    for (size_t i = 0; i < findings->n; i++) {
+        const vg_finding *f = &findings->items[i];
+        const vg_component *c = f->component;
+        const vg_component *const *slot = vg_map_get(&comp_index, (const char *)&c, sizeof(void *));
+        if (!slot)
+            continue; /* not a component of inv: cannot happen with vg_match() */
+        store_package_of(c->purl, c->type, c->name, pkg, sizeof pkg);
+        size_t plen = strlen(pkg), klen = plen + 1 + strlen(f->id);
+        char *key = vg_arena_printf(&arena, "%s%c%s", pkg, 0, f->id);
+        if (!key) {
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        known_finding *k = vg_map_get(&known, key, klen);
+        const char *sev = vg_severity_name(f->severity);
+        if (!k) {
+            k = vg_arena_calloc(&arena, 1, sizeof *k);
+            if (!k || vg_map_put(&known, key, klen, k)) {
+                rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            vg_db_bind_int(ins, 1, asset_id);
+            vg_db_bind_text(ins, 2, pkg);
+            vg_db_bind_text(ins, 3, f->id);
+            vg_db_bind_text(ins, 4, sev);
+            vg_db_bind_int(ins, 5, now);
+            vg_db_bind_int(ins, 6, snapshot_id);
+            if ((rc = vg_db_step(ctx, ins)) != VG_DB_ROW)
+                goto out;
+            k->id = vg_db_column_int(ins, 0);
+            vg_db_reset(ins);
+            for (size_t a = 0; a < f->nids; a++) {
+                vg_db_bind_int(alias, 1, k->id);
+                vg_db_bind_text(alias, 2, f->ids[a]);
+                if ((rc = store_run(ctx, alias)) != VG_OK)
+                    goto out;
+            }
+            json_array_append_new(new_out, finding_json(f->id, pkg, sev, c->version));
+        } else if (k->fixed) {
+            vg_db_bind_int(reopen, 1, now);
+            vg_db_bind_int(reopen, 2, snapshot_id);
+            vg_db_bind_text(reopen, 3, sev);
+            vg_db_bind_int(reopen, 4, k->id);
+            if ((rc = store_run(ctx, reopen)) != VG_OK)
+                goto out;
+            k->fixed = 0;
+            json_array_append_new(new_out, finding_json(f->id, pkg, sev, c->version));
+        }
+        k->seen = 1;
+        rows[nrows++] = (finding_row){k->id, component_ids[slot - (const vg_component *const *)inv->components], f};
+    }
+    void *args[] = {rows, &snapshot_id, &fixed};
+    rc = batch_run(ctx, store,
+                   "INSERT INTO snapshot_finding(snapshot_id, finding_id, component_id, severity, score, fix_state,"
+                   " fixed_versions, kev, suppressed) VALUES",
+                   9, " ON CONFLICT DO NOTHING", nrows, bind_finding_row, args);
+    if (rc)
+        goto out;
+
+    /* Open findings not seen again are fixed, unless their package is
+     * still there unchecked. */
+    if ((rc = store_prepare(ctx, store, "UPDATE finding SET fixed_at = ?, fixed_snapshot = ? WHERE id = ?", &st)) != VG_OK)
+        goto out;
+    for (size_t i = 0; i < known.cap; i++) {
+        const vg_map_slot *s = vg_map_slot_at(&known, i);
+        known_finding *k = s ? s->value : NULL;
+        if (!k || k->seen || k->fixed || !k->package)
+            continue;
+        if (vg_map_get(&unchecked, k->package, strlen(k->package)))
+            continue;
+        vg_db_bind_int(st, 1, now);
+        vg_db_bind_int(st, 2, snapshot_id);
+        vg_db_bind_int(st, 3, k->id);
+        if ((rc = store_run(ctx, st)) != VG_OK)
+            goto out;
+        json_array_append_new(fixed_out, finding_json(k->vuln, k->package, k->severity, NULL));
+    }
+out:
+    vg_db_finalize(st);
+    vg_db_finalize(ins);
+    vg_db_finalize(alias);
+    vg_db_finalize(reopen);
+    free(rows);
+    vg_buf_free(&fixed);
+    vg_map_free(&known);
+    vg_map_free(&comp_index);
+    vg_map_free(&unchecked);
+    vg_arena_free(&arena);
+    return rc;
+}
+
+/* ---- vg_store_add_snapshot ----------------------------------------------- */
+
+static int sort_findings_cmp(const void *a, const void *b)
+{
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    int c = strcmp(json_string_value(json_object_get(x, "id")), json_string_value(json_object_get(y, "id")));
+    return c ? c
+             : strcmp(json_string_value(json_object_get(x, "package")), json_string_value(json_object_get(y, "package")));
+}
+
+/* Sorts a JSON array of findings by id, then package. */
+void store_sort_findings(json_t *array)
+{
+    size_t n = json_array_size(array);
+    if (n < 2)
+        return;
+    json_t **items = malloc(n * sizeof *items);
+    if (!items)
+        return;
+    for (size_t i = 0; i < n; i++)
+        items[i] = json_incref(json_array_get(array, i));
+    qsort(items, n, sizeof *items, sort_findings_cmp);
+    json_array_clear(array);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(array, items[i]);
+    free(items);
+}
+
+/* The asset's id (created, or its facts updated). */
+static int upsert_asset(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, int64_t *id, int64_t *latest)
+{
+    vg_db_stmt *st;
+    int rc = store_prepare(ctx, store,
+                           "INSERT INTO asset(name, kind, owner, environment, created_at) VALUES (?, ?, ?, ?, ?)"
+                           " ON CONFLICT(name) DO NOTHING",
+                           &st);
+    if (rc)
+        return rc;
+    vg_db_bind_text(st, 1, in->asset);
+    vg_db_bind_text(st, 2, in->kind);
+    vg_db_bind_text(st, 3, in->owner);
+    vg_db_bind_text(st, 4, in->environment);
+    vg_db_bind_int(st, 5, in->time);
+    rc = store_run(ctx, st);
+    vg_db_finalize(st);
+    if (rc || (rc = store_prepare(ctx, store,
+                                  "UPDATE asset SET kind = COALESCE(?, kind), owner = COALESCE(?, owner),"
+                                  " environment = COALESCE(?, environment) WHERE name = ? RETURNING id, latest_snapshot",
+                                  &st)))
+        return rc;
+    vg_db_bind_text(st, 1, in->kind);
+    vg_db_bind_text(st, 2, in->owner);
+    vg_db_bind_text(st, 3, in->environment);
+    vg_db_bind_text(st, 4, in->asset);
+    rc = vg_db_step(ctx, st);
+    if (rc == VG_DB_ROW) {
+        *id = vg_db_column_int(st, 0);
+        *latest = vg_db_column_int(st, 1);
+        rc = VG_OK;
+    } else if (rc == VG_DB_DONE) {
+        rc = vg_error(ctx, VG_ERR_IO, "%s: asset %s vanished while being written", vg_db_name(store->db), in->asset);
+    }
+    vg_db_finalize(st);
+    if (rc || !in->ntags)
+        return rc;
+    if ((rc = store_prepare(ctx, store,
+                            "INSERT INTO asset_tag(asset_id, key, value) VALUES (?, ?, ?)"
+                            " ON CONFLICT(asset_id, key) DO UPDATE SET value = excluded.value",
+                            &st)))
+        return rc;
+    for (size_t i = 0; rc == VG_OK && i < in->ntags; i++) {
+        vg_db_bind_int(st, 1, *id);
+        vg_db_bind_text(st, 2, in->tags[i].key);
+        vg_db_bind_text(st, 3, in->tags[i].value);
+        rc = store_run(ctx, st);
+    }
+    vg_db_finalize(st);
+    return rc;
+}
+
+/* The snapshot of job_key, when one was stored: *found = 1 and the result. */
+static int find_job_snapshot(vg_ctx *ctx, vg_store *store, const char *job_key, int *found, json_t **out)
+{
+    *found = 0;
+    if (!job_key)
+        return VG_OK;
+    vg_db_stmt *st;
+    int rc = store_prepare(ctx, store,
+                           "SELECT a.name, s.seq FROM snapshot s JOIN asset a ON a.id = s.asset_id WHERE s.job_key = ?", &st);
+    if (rc)
+        return rc;
+    vg_db_bind_text(st, 1, job_key);
+    rc = vg_db_step(ctx, st);
+    if (rc == VG_DB_ROW) {
+        *found = 1;
+        *out = json_pack("{s:s, s:I, s:b}", "asset", vg_db_column_text(st, 0), "snapshot",
+                         (json_int_t)vg_db_column_int(st, 1), "duplicate", 1);
+    }
+    vg_db_finalize(st);
+    return rc == VG_DB_ROW || rc == VG_DB_DONE ? VG_OK : rc;
+}
+
+static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, int64_t asset_id,
+                           const char *digest, size_t unchecked, int64_t *id, int64_t *seq)
+{
+    vg_db_stmt *st;
+    int rc = store_prepare(ctx, store,
+                           "INSERT INTO snapshot(asset_id, seq, created_at, version_label, source, target_kind,"
+                           " target_digest, os, sbom_digest, db_time, matched_at, components, findings, unchecked,"
+                           " job_key) SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+                           " FROM snapshot WHERE asset_id = ? RETURNING id, seq",
+                           &st);
+    if (rc)
+        return rc;
+    const vg_inventory *inv = in->inv;
+    static const char *const kinds[] = {"", "directory", "rootfs-archive", "docker-archive", "oci-layout", "sbom"};
+    char os[256] = "";
+    if (inv->has_os && inv->os.id)
+        snprintf(os, sizeof os, "%s%s%s", inv->os.id, inv->os.version_id ? ":" : "",
+                 inv->os.version_id ? inv->os.version_id : "");
+    size_t nfind = 0;
+    for (size_t i = 0; i < in->findings->n; i++)
+        nfind += !in->findings->items[i].suppressed;
+    vg_db_bind_int(st, 1, asset_id);
+    vg_db_bind_int(st, 2, in->time);
+    vg_db_bind_text(st, 3, in->version_label);
+    vg_db_bind_text(st, 4, in->source ? in->source : "");
+    vg_db_bind_text(st, 5, inv->target.kind > 0 && inv->target.kind <= VG_TARGET_SBOM ? kinds[inv->target.kind] : NULL);
+    vg_db_bind_text(st, 6, inv->target.digest);
+    vg_db_bind_text(st, 7, os[0] ? os : NULL);
+    vg_db_bind_text(st, 8, digest);
+    if (in->db_time)
+        vg_db_bind_int(st, 9, in->db_time);
+    else
+        vg_db_bind_null(st, 9);
+    vg_db_bind_int(st, 10, in->time);
+    vg_db_bind_int(st, 11, (int64_t)inv->ncomponents);
+    vg_db_bind_int(st, 12, (int64_t)nfind);
+    vg_db_bind_int(st, 13, (int64_t)unchecked);
+    vg_db_bind_text(st, 14, in->job_key);
+    vg_db_bind_int(st, 15, asset_id);
+    rc = vg_db_step(ctx, st);
+    if (rc == VG_DB_ROW) {
+        *id = vg_db_column_int(st, 0);
+        *seq = vg_db_column_int(st, 1);
+        rc = VG_OK;
+    } else if (rc == VG_DB_DONE) {
+        rc = vg_error(ctx, VG_ERR_IO, "%s: storing the snapshot returned nothing", vg_db_name(store->db));
+    }
+    vg_db_finalize(st);
+    return rc;
+}
+
+/* Prepares the component rows of inv: keys, packages, distinct keys. */
+static int prepare_rows(ingest *g, const vg_inventory *inv, const vg_findings *findings, vg_arena *arena)
+{
+    g->nrows = inv->ncomponents;
+    g->rows = vg_arena_calloc(arena, g->nrows ? g->nrows : 1, sizeof *g->rows);
+    g->distinct = vg_arena_calloc(arena, g->nrows ? g->nrows : 1, sizeof *g->distinct);
+    g->hash_text = vg_arena_calloc(arena, g->nrows ? g->nrows : 1, sizeof *g->hash_text);
+    if (!g->rows || !g->distinct || !g->hash_text)
+        return vg_error(g->ctx, VG_ERR_NOMEM, "out of memory");
+    char pkg[PACKAGE_MAX];
+    for (size_t i = 0; i < g->nrows; i++) {
+        comp_row *r = &g->rows[i];
+        r->c = inv->components[i];
+        r->index = i;
+        r->layer = r->c->layer;
+        r->coverage = i < findings->ncoverage ? (int)findings->coverage[i].status : (int)VG_COVERAGE_NO_DATA;
+        store_package_of(r->c->purl, r->c->type, r->c->name, pkg, sizeof pkg);
+        if (hashes_of(r->c, &g->hashes) || component_key(r->c, g->hashes.data ? g->hashes.data : "", r->key) ||
+            !(r->package = vg_arena_strdup(arena, pkg)))
+            return vg_error(g->ctx, VG_ERR_NOMEM, "out of memory");
+    }
+    qsort(g->rows, g->nrows, sizeof *g->rows, row_cmp);
+    for (size_t i = 0; i < g->nrows; i++) {
+        comp_row *r = &g->rows[i];
+        r->first = i == 0 || key_cmp(&g->rows[i - 1], r) != 0;
+        if (!r->first) {
+            /* one link per distinct component: the lowest layer, the best coverage */
+            comp_row *d = g->distinct[g->ndistinct - 1];
+            if (r->layer >= 0 && (d->layer < 0 || r->layer < d->layer))
+                d->layer = r->layer;
+            if (vg_coverage_is_checked((vg_coverage_status)r->coverage))
+                d->coverage = r->coverage;
+            continue;
+        }
+        if (hashes_of(r->c, &g->hashes) ||
+            !(g->hash_text[g->ndistinct] = vg_arena_strdup(arena, g->hashes.data ? g->hashes.data : "")))
+            return vg_error(g->ctx, VG_ERR_NOMEM, "out of memory");
+        g->distinct[g->ndistinct++] = r;
+    }
+    return VG_OK;
+}
+
+int vg_store_add_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, json_t **out)
+{
+    *out = NULL;
+    if (!in->asset || !*in->asset)
+        return vg_error(ctx, VG_ERR_USAGE, "a snapshot needs an asset name");
+    vg_arena arena;
+    vg_arena_init(&arena);
+    ingest g = {.ctx = ctx, .store = store};
+    vg_buf_init(&g.hashes, (size_t)1 << 20);
+    json_t *result = NULL, *new_findings = json_array(), *fixed_findings = json_array();
+    int64_t *component_ids = NULL;
+    int rc = prepare_rows(&g, in->inv, in->findings, &arena);
+    if (rc)
+        goto out;
+    if ((rc = vg_db_begin(ctx, store->db)) != VG_OK)
+        goto out;
+    int duplicate;
+    if ((rc = find_job_snapshot(ctx, store, in->job_key, &duplicate, &result)) != VG_OK)
+        goto fail;
+    if (duplicate) {
+        vg_db_rollback(store->db);
+        goto out;
+    }
+    int64_t asset_id = 0, previous = 0, seq = 0;
+    char digest[72];
+    if ((rc = upsert_asset(ctx, store, in, &asset_id, &previous)) ||
+        (rc = store_document_put(ctx, store, in->document, in->document_len, in->media_type, digest)))
+        goto fail;
+    if ((rc = insert_snapshot(ctx, store, in, asset_id, digest, in->findings->components_unchecked, &g.snapshot_id,
+                              &seq)) ||
+        (rc = store_components(&g)))
+        goto fail;
+    component_ids = calloc(g.nrows ? g.nrows : 1, sizeof *component_ids);
+    if (!component_ids) {
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < g.nrows; i++)
+        component_ids[g.rows[i].index] = g.rows[i].id;
+    if ((rc = store_record_findings(ctx, store, asset_id, g.snapshot_id, in->time, in->inv, in->findings,
+                                    component_ids, new_findings, fixed_findings)))
+        goto fail;
+    for (size_t i = 0; i < in->nattestations; i++) {
+        const vg_store_attestation *a = &in->attestations[i];
+        char adigest[72];
+        vg_db_stmt *st;
+        if ((rc = store_document_put(ctx, store, a->data, a->len, a->media_type, adigest)) ||
+            (rc = store_prepare(ctx, store,
+                                "INSERT INTO snapshot_attestation(snapshot_id, digest, verified, detail) VALUES (?, ?, ?, ?)"
+                                " ON CONFLICT DO NOTHING",
+                                &st)))
+            goto fail;
+        vg_db_bind_int(st, 1, g.snapshot_id);
+        vg_db_bind_text(st, 2, adigest);
+        vg_db_bind_int(st, 3, a->verified);
+        vg_db_bind_text(st, 4, a->detail);
+        rc = store_run(ctx, st);
+        vg_db_finalize(st);
+        if (rc)
+            goto fail;
+    }
+    vg_db_stmt *st;
+    if ((rc = store_prepare(ctx, store, "UPDATE asset SET latest_snapshot = ? WHERE id = ?", &st)))
+        goto fail;
+    vg_db_bind_int(st, 1, g.snapshot_id);
+    vg_db_bind_int(st, 2, asset_id);
+    rc = store_run(ctx, st);
+    vg_db_finalize(st);
+    int64_t previous_seq = 0;
+    if (rc == VG_OK && previous) {
+        if ((rc = store_prepare(ctx, store, "SELECT seq FROM snapshot WHERE id = ?", &st)) == VG_OK) {
+            vg_db_bind_int(st, 1, previous);
+            if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW)
+                previous_seq = vg_db_column_int(st, 0);
+            rc = rc == VG_DB_ROW || rc == VG_DB_DONE ? VG_OK : rc;
+            vg_db_finalize(st);
+        }
+    }
+    if (rc || (rc = vg_db_commit(ctx, store->db)))
+        goto fail;
+    store_sort_findings(new_findings);
+    store_sort_findings(fixed_findings);
+    result = json_pack("{s:s, s:I, s:o, s:b, s:s, s:I, s:I, s:I, s:O, s:O}", "asset", in->asset, "snapshot",
+                       (json_int_t)seq, "previous", previous_seq ? json_integer(previous_seq) : json_null(),
+                       "duplicate", 0, "sbom_digest", digest, "components", (json_int_t)in->inv->ncomponents,
+                       "distinct_components", (json_int_t)g.ndistinct, "unchecked",
+                       (json_int_t)in->findings->components_unchecked, "new_findings", new_findings, "fixed_findings",
+                       fixed_findings);
+    if (!result)
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    goto out;
+fail:
+    vg_db_rollback(store->db);
+out:
+    *out = result;
+    json_decref(new_findings);
+    json_decref(fixed_findings);
+    free(component_ids);
+    vg_buf_free(&g.hashes);
+    vg_arena_free(&arena);
+    return rc;
+}

@@ -1,0 +1,61 @@
+/*
+ * store_internal.h — what the files of src/store/ share: the store handle,
+ * statement helpers, and the per-file entry points behind store.h.
+ */
+#ifndef VIGIL_STORE_INTERNAL_H
+#define VIGIL_STORE_INTERNAL_H
+
+#include "store/db.h"
+#include "vigil/store.h"
+
+struct vg_store {
+    vg_db *db;
+};
+
+/* Rows per multi-row INSERT / IN (...) list: under both back ends' limits
+ * on parameters (SQLite 32766, PostgreSQL 65535) for up to 16 columns. */
+#define STORE_BATCH 256
+
+/* Prepares sql on store->db; the message names the store. */
+int store_prepare(vg_ctx *ctx, vg_store *store, const char *sql, vg_db_stmt **out);
+/* Steps a statement that returns no rows (or whose rows are not needed). */
+int store_run(vg_ctx *ctx, vg_db_stmt *stmt);
+/* Runs sql with no parameters and returns its first column of its first
+ * row as an integer in *out (0 when no row). */
+int store_query_int(vg_ctx *ctx, vg_store *store, const char *sql, int64_t *out);
+
+/* The versionless identity of a package ("pkg:maven/org.x/y", or
+ * "TYPE/NAME" without a purl) of purl (may be NULL), written into out. */
+void store_package_of(const char *purl, const char *type, const char *name, char *out, size_t outsz);
+
+/* document.c: keeps data (compressed with zstd) under its sha256 digest,
+ * once; digest receives "sha256:HEX". */
+int store_document_put(vg_ctx *ctx, vg_store *store, const char *data, size_t len, const char *media_type,
+                       char digest[72]);
+/* The bytes of document digest, decompressed and checked against the
+ * digest, into out (initialised by the call); media_type copied when
+ * non-NULL. */
+int store_document_get(vg_ctx *ctx, vg_store *store, const char *digest, vg_buf *out, char *media_type,
+                       size_t media_type_size);
+
+/* JSON helpers: a string or null; an integer. */
+json_t *store_json_text(const char *s);
+/* An ISO 8601 UTC time ("2026-12-03T09:00:00Z") for t, or null for 0. */
+json_t *store_json_time(int64_t t);
+
+/* snapshot.c: records the findings of a (new or re-matched) snapshot of
+ * an asset: new ones with first_seen = now, reappearing fixed ones
+ * reopened, open ones not seen again fixed unless their package is still
+ * there unchecked; appends {"id","package","severity"} objects to new_out
+ * and fixed_out.  component_ids[i] is the stored id of inv->components[i].
+ * Inside the caller's transaction. */
+int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_t snapshot_id, int64_t now,
+                          const vg_inventory *inv, const vg_findings *findings, const int64_t *component_ids,
+                          json_t *new_out, json_t *fixed_out);
+/* Sorts a JSON array of such findings by id, then package. */
+void store_sort_findings(json_t *array);
+
+/* Resolves ref (store.h, vg_store_show()) to the asset and snapshot ids. */
+int store_resolve_ref(vg_ctx *ctx, vg_store *store, const char *ref, int64_t *asset_id, int64_t *snapshot_id);
+
+#endif
