@@ -113,6 +113,18 @@ typedef struct vg_store_snapshot_input {
  * over VG_STORE_MAX_DOCUMENT. */
 int vg_store_add_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, json_t **out);
 
+/* ---- re-matching (rescan.c) ---------------------------------------------- */
+
+/* Re-matches the latest snapshot of asset (its stored SBOM document, read
+ * back with vg_sbom_read()) against db, replaces that snapshot's findings
+ * and records new and fixed ones at time now (store_record_findings()), in
+ * one transaction.  *out (owned by the caller): {"asset", "snapshot",
+ * "new_findings": [...], "fixed_findings": [...], "unchecked"}.
+ * VG_ERR_NOT_FOUND for an unknown asset or one without snapshots. */
+struct vg_vulndb;
+int vg_store_rescan_asset(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const char *asset, int64_t now,
+                          json_t **out);
+
 /* ---- reading ------------------------------------------------------------ */
 
 /* Every asset with its latest snapshot: [{"name", "kind", "owner",
