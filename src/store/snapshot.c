@@ -577,8 +577,8 @@ static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot
     int rc = store_prepare(ctx, store,
                            "INSERT INTO snapshot(asset_id, seq, created_at, version_label, source, target_kind,"
                            " target_digest, os, sbom_digest, db_time, matched_at, components, findings, unchecked,"
-                           " job_key) SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
-                           " FROM snapshot WHERE asset_id = ? RETURNING id, seq",
+                           " job_key) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM snapshot WHERE asset_id = ?),"
+                           " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, seq",
                            &st);
     if (rc)
         return rc;
@@ -592,23 +592,23 @@ static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot
     for (size_t i = 0; i < in->findings->n; i++)
         nfind += !in->findings->items[i].suppressed;
     vg_db_bind_int(st, 1, asset_id);
-    vg_db_bind_int(st, 2, in->time);
-    vg_db_bind_text(st, 3, in->version_label);
-    vg_db_bind_text(st, 4, in->source ? in->source : "");
-    vg_db_bind_text(st, 5, inv->target.kind > 0 && inv->target.kind <= VG_TARGET_SBOM ? kinds[inv->target.kind] : NULL);
-    vg_db_bind_text(st, 6, inv->target.digest);
-    vg_db_bind_text(st, 7, os[0] ? os : NULL);
-    vg_db_bind_text(st, 8, digest);
+    vg_db_bind_int(st, 2, asset_id);
+    vg_db_bind_int(st, 3, in->time);
+    vg_db_bind_text(st, 4, in->version_label);
+    vg_db_bind_text(st, 5, in->source ? in->source : "");
+    vg_db_bind_text(st, 6, inv->target.kind > 0 && inv->target.kind <= VG_TARGET_SBOM ? kinds[inv->target.kind] : NULL);
+    vg_db_bind_text(st, 7, inv->target.digest);
+    vg_db_bind_text(st, 8, os[0] ? os : NULL);
+    vg_db_bind_text(st, 9, digest);
     if (in->db_time)
-        vg_db_bind_int(st, 9, in->db_time);
+        vg_db_bind_int(st, 10, in->db_time);
     else
-        vg_db_bind_null(st, 9);
-    vg_db_bind_int(st, 10, in->time);
-    vg_db_bind_int(st, 11, (int64_t)inv->ncomponents);
-    vg_db_bind_int(st, 12, (int64_t)nfind);
-    vg_db_bind_int(st, 13, (int64_t)unchecked);
-    vg_db_bind_text(st, 14, in->job_key);
-    vg_db_bind_int(st, 15, asset_id);
+        vg_db_bind_null(st, 10);
+    vg_db_bind_int(st, 11, in->time);
+    vg_db_bind_int(st, 12, (int64_t)inv->ncomponents);
+    vg_db_bind_int(st, 13, (int64_t)nfind);
+    vg_db_bind_int(st, 14, (int64_t)unchecked);
+    vg_db_bind_text(st, 15, in->job_key);
     rc = vg_db_step(ctx, st);
     if (rc == VG_DB_ROW) {
         *id = vg_db_column_int(st, 0);
@@ -668,6 +668,10 @@ int vg_store_add_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_
     *out = NULL;
     if (!in->asset || !*in->asset)
         return vg_error(ctx, VG_ERR_USAGE, "a snapshot needs an asset name");
+    for (const unsigned char *p = (const unsigned char *)in->asset; *p; p++)
+        if (*p == '@' || *p < 0x20 || *p == 0x7f)
+            return vg_error(ctx, VG_ERR_USAGE,
+                            "asset name '%s': no '@' or control characters (NAME@N names a snapshot)", in->asset);
     vg_arena arena;
     vg_arena_init(&arena);
     ingest g = {.ctx = ctx, .store = store};
