@@ -17,6 +17,7 @@
 #include "vigil/base64.h"
 #include "vigil/attest.h"
 #include "vigil/io.h"
+#include "vigil/notify.h"
 
 /* Library version, e.g. "0.1.0". */
 const char *vg_version(void);
