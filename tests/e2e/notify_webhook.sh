@@ -11,7 +11,8 @@
 # https), 500 twice then 200, always 500, a receiver that never answers,
 # 404 / 401 / 410 (not retried), a redirect (not followed), connection
 # refused, a TLS certificate not trusted, and Retry-After as delta-seconds,
-# HTTP-date, too long, and invalid.  Small time limits keep it short.
+# HTTP-date, too long, and invalid; the verification example of
+# docs/notify.md runs on the deliveries.  Small time limits keep it short.
 source "$(dirname "$0")/lib.sh"
 need_cmd python3
 need_cmd jq
@@ -223,6 +224,33 @@ done
 
 # The Standard Webhooks reference library accepts every signed delivery
 # with the secret the Python receiver found, and no tampered body.
+# The verification example of docs/notify.md (its first Python block)
+# accepts the deliveries signed with either secret, and refuses a tampered
+# body, a wrong secret and an old timestamp.
+python3 - "$VIGIL_SRC/docs/notify.md" "$SRV" "$TMP/secret0" "$TMP/secret1" <<'PY' || fail "the example of docs/notify.md does not verify as documented"
+import json, re, sys
+doc, srv, s0, s1 = sys.argv[1:]
+example = re.search(r"```python\n(.*?)```", open(doc).read(), re.S).group(1)
+scope = {}
+exec(example, scope)
+verify = scope["verify"]
+secrets = [open(s0, "rb").read(), open(s1, "rb").read()]
+records = [json.loads(l) for l in open(srv + "/log.ndjson")]
+checked = 0
+for rec in records:
+    if rec["standard"] is None:
+        continue
+    body = open("%s/body.%d" % (srv, rec["n"]), "rb").read()
+    key = secrets[rec["standard"]]
+    assert verify(key, rec["headers"], body), "request %d refused" % rec["n"]
+    assert not verify(key, rec["headers"], body + b" "), "request %d: tampered body accepted" % rec["n"]
+    assert not verify(secrets[1 - rec["standard"]], rec["headers"], body), "request %d: wrong secret accepted" % rec["n"]
+    old = dict(rec["headers"], **{"webhook-timestamp": str(int(rec["headers"]["webhook-timestamp"]) - 301)})
+    assert not verify(key, old, body), "request %d: old timestamp accepted" % rec["n"]
+    checked += 1
+assert checked >= 2 and {r["standard"] for r in records} >= {0, 1}, "too few signed deliveries to check"
+PY
+
 REF=$VIGIL_SRC/tests/tools/webhook-ref
 if ! have_cmd node "verification with the Standard Webhooks reference library"; then
     :
