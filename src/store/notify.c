@@ -21,7 +21,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -240,6 +240,22 @@ typedef struct delivery {
     unsigned connect_timeout_ms, timeout_ms;
 } delivery;
 
+/* Appends a header line to *hdrs; 0, or -1 when out of memory. */
+__attribute__((format(printf, 2, 3))) static int add_header(struct curl_slist **hdrs,
+                                                            const char *fmt, ...)
+{
+    char line[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    struct curl_slist *h = curl_slist_append(*hdrs, line);
+    if (!h)
+        return -1;
+    *hdrs = h;
+    return 0;
+}
+
 /* One POST.  Returns the curl code; *status and *a describe the answer,
  * *location the target of a 3xx (malloc'd) or NULL. */
 static CURLcode post_once(const delivery *d, long *status, answer *a, char **location,
@@ -252,20 +268,14 @@ static CURLcode post_once(const delivery *d, long *status, answer *a, char **loc
     errbuf[0] = '\0';
 
     /* Standard Webhooks: the signed content is "id.timestamp.body". */
-    char timestamp[24], line[160];
+    char timestamp[24];
     snprintf(timestamp, sizeof timestamp, "%lld", (long long)time(NULL));
-    struct curl_slist *hdrs = NULL, *h;
-#define ADD_HEADER(...)                                                   \
-    do {                                                                  \
-        snprintf(line, sizeof line, __VA_ARGS__);                         \
-        if (!(h = curl_slist_append(hdrs, line)))                         \
-            goto nomem;                                                   \
-        hdrs = h;                                                         \
-    } while (0)
-    ADD_HEADER("Content-Type: application/json");
-    ADD_HEADER("Expect:"); /* no 100-continue round trip for large bodies */
-    ADD_HEADER("webhook-id: %s", d->id);
-    ADD_HEADER("webhook-timestamp: %s", timestamp);
+    struct curl_slist *hdrs = NULL;
+    if (add_header(&hdrs, "Content-Type: application/json") ||
+        add_header(&hdrs, "Expect:") || /* no 100-continue round trip for large bodies */
+        add_header(&hdrs, "webhook-id: %s", d->id) ||
+        add_header(&hdrs, "webhook-timestamp: %s", timestamp))
+        goto nomem;
     if (d->key) {
         struct iovec parts[] = {{(void *)d->id, strlen(d->id)}, {(void *)".", 1},
                                 {timestamp, strlen(timestamp)}, {(void *)".", 1},
@@ -274,10 +284,10 @@ static CURLcode post_once(const delivery *d, long *status, answer *a, char **loc
         if (hmac_sha256(d->key, parts, sizeof parts / sizeof parts[0], mac) != VG_OK)
             goto nomem;
         EVP_EncodeBlock(b64, mac, SHA256_LEN);
-        ADD_HEADER("webhook-signature: v1,%s", (const char *)b64);
-        ADD_HEADER("X-Vigil-Signature-256: %s", d->body_signature);
+        if (add_header(&hdrs, "webhook-signature: v1,%s", (const char *)b64) ||
+            add_header(&hdrs, "X-Vigil-Signature-256: %s", d->body_signature))
+            goto nomem;
     }
-#undef ADD_HEADER
 
     CURL *c = curl_easy_init();
     if (!c)
