@@ -32,6 +32,8 @@ int cmd_verify_blob(int argc, char **argv); /* cmd_blob.c */
 int cmd_db(int argc, char **argv);          /* cmd_db.c */
 int cmd_store(int argc, char **argv);       /* cmd_store.c */
 int cmd_inventory(int argc, char **argv);   /* cmd_inventory.c */
+/* inventory subcommands in their own files; argv[0] is the subcommand */
+int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
 
 /* Attestation helpers (cmd_key.c).  attest_cli_load_private_key() loads a
  * signing key, taking the passphrase of an encrypted key from VIGIL_PASSWORD
@@ -111,6 +113,27 @@ struct vg_store;
  * output), atomically like every output (cmd_inventory.c). */
 typedef struct json_t json_t;
 int cli_print_json(const json_t *value, const char *path);
+/* Prints value as the table print(value, f) writes, to path (NULL:
+ * standard output), atomically like every output (cmd_inventory.c). */
+int cli_print_table(const json_t *value, void (*print)(const json_t *value, FILE *f), const char *path);
+/* What the read-only inventory subcommands in files of their own share
+ * (cmd_inventory.c): checks output ("table" or "json": else EXIT_USAGE),
+ * opens the store read-only, runs query(ctx, store, arg, result) and
+ * prints *result to output_path as JSON or as the table print writes.
+ * *result (NULL when the query failed) is the caller's: json_decref it.
+ * Returns the exit status. */
+/* The string member key of o, or "-" when absent or empty; for tables
+ * (cmd_inventory_diff.c). */
+const char *cli_json_text(const json_t *o, const char *key);
+/* The help lines of --store, -o and -h of the inventory subcommands. */
+#define CLI_INVENTORY_OPTIONS_HELP                                                                                     \
+    "      --store URL             sqlite:PATH or postgresql://... (default:\n"                                         \
+    "                              $VIGIL_STORE, else sqlite:$XDG_DATA_HOME/vigil/store.sqlite)\n"                     \
+    "  -o, --output FORMAT[=FILE]  table (default) or json\n"                                                           \
+    "  -h, --help                  show this help\n"
+int cli_inventory_read(const char *store_url, const char *output, const char *output_path,
+                       int (*query)(vg_ctx *ctx, struct vg_store *store, const void *arg, json_t **out),
+                       const void *arg, void (*print)(const json_t *value, FILE *f), json_t **result);
 /* 1 when target is a regular file that starts like JSON (or is named
  * *.json): an SBOM, not an image or root filesystem archive (cmd_scan.c). */
 int cli_is_sbom_file(const char *target);

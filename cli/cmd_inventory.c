@@ -29,6 +29,7 @@ static const char inventory_usage[] =
     "       vigil inventory list\n"
     "       vigil inventory show ASSET[@SNAPSHOT]\n"
     "       vigil inventory export ASSET[@SNAPSHOT] -o cyclonedx-json=FILE\n"
+    "       vigil inventory diff ASSET [FROM [TO]] [--fail-on-drift[=vulns]]\n"
     "\n"
     "Keeps the SBOM and findings of every snapshot of every asset in the\n"
     "store, and says what changed since the asset's previous snapshot.\n"
@@ -78,6 +79,51 @@ int cli_print_json(const json_t *value, const char *path)
     int rc = cli_write_output(path, text, n + 1);
     free(text);
     return rc ? EXIT_FAILURE_ : EXIT_OK;
+}
+
+/* Prints value as a table made by print to path or stdout, written whole
+ * (cli_write_output) so that a write error is an exit status. */
+int cli_print_table(const json_t *value, void (*print)(const json_t *value, FILE *f), const char *path)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    if (!f) {
+        cli_error("out of memory");
+        return EXIT_FAILURE_;
+    }
+    print(value, f);
+    int rc = fclose(f) != 0 || cli_write_output(path, text ? text : "", n) != 0;
+    free(text);
+    return rc ? EXIT_FAILURE_ : EXIT_OK;
+}
+
+int cli_inventory_read(const char *store_url, const char *output, const char *output_path,
+                       int (*query)(vg_ctx *ctx, vg_store *store, const void *arg, json_t **out), const void *arg,
+                       void (*print)(const json_t *value, FILE *f), json_t **result)
+{
+    *result = NULL;
+    if (strcmp(output, "table") != 0 && strcmp(output, "json") != 0) {
+        cli_error("unknown output format '%s' (table, json)", output);
+        return EXIT_USAGE;
+    }
+    vg_store *store;
+    int status = cli_store_open(store_url, VG_STORE_READONLY, &store);
+    if (status)
+        return status;
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    int rc = query(&ctx, store, arg, result);
+    if (rc) {
+        cli_error("%s", ctx.message);
+        status = cli_exit_status(rc);
+    } else {
+        status = strcmp(output, "json") == 0 ? cli_print_json(*result, output_path)
+                                             : cli_print_table(*result, print, output_path);
+    }
+    vg_store_close(store);
+    vg_ctx_free(&ctx);
+    return status;
 }
 
 /* JSON string member or "-". */
@@ -430,6 +476,14 @@ int cmd_inventory(int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     const char *sub = argv[1];
+    /* Subcommands in files of their own parse their own options. */
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } own[] = {{"diff", cmd_inventory_diff}};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (strcmp(sub, own[i].name) == 0)
+            return own[i].run(argc - 1, argv + 1);
     inventory_opts io = {.output = "table"};
     static add_opts a;
     memset(&a, 0, sizeof a);

@@ -144,4 +144,18 @@ int vg_store_show(vg_ctx *ctx, vg_store *store, const char *ref, json_t **out);
 int vg_store_export(vg_ctx *ctx, vg_store *store, const char *ref, vg_buf *out, char *media_type,
                     size_t media_type_size, char *digest, size_t digest_size);
 
+/* ---- drift (diff.c) ---------------------------------------------------- */
+
+/* Drift between two snapshots of asset (docs/store.md, "Diff"): from and
+ * to are snapshot refs of the asset ("N", a version label, "latest"); to
+ * NULL is its latest, from NULL the snapshot before to.  *out (owned by
+ * the caller): {"asset", "from", "to", "summary", "drift", "added",
+ * "removed", "changed", "license_changes", "supplier_changes",
+ * "vulnerabilities": {"introduced", "fixed", "not_checked"}}.
+ * Components are told apart by package (the versionless purl); versions
+ * are ordered by the ecosystem's comparator (version.h).
+ * VG_ERR_NOT_FOUND for an unknown asset or snapshot, or no snapshot
+ * before to. */
+int vg_store_diff(vg_ctx *ctx, vg_store *store, const char *asset, const char *from, const char *to, json_t **out);
+
 #endif

@@ -370,6 +370,15 @@ void store_package_of(const char *purl, const char *type, const char *name, char
     }
 }
 
+const char *store_strdup(vg_arena *arena, const char *s) { return s ? vg_arena_strdup(arena, s) : NULL; }
+
+int store_text_cmp(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
 json_t *store_json_text(const char *s) { return s ? json_string(s) : json_null(); }
 
 json_t *store_json_time(int64_t t)

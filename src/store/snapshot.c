@@ -12,7 +12,7 @@
  * still there but could not be checked this time (no data, unknown OS) is
  * neither fixed nor re-seen: it stays open, since nothing says it is gone.
  *
- * Leaves out: the diff printed after an add (diff.c).
+ * The diff with the previous snapshot is diff.c's, read after the commit.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -747,14 +747,19 @@ int vg_store_add_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_
     }
     if (rc || (rc = vg_db_commit(ctx, store->db)))
         goto fail;
+    /* What changed since the previous snapshot: read after the commit, so
+     * that a failure here (warned) never undoes the snapshot. */
+    json_t *changes = NULL;
+    if (previous && store_diff_snapshots(ctx, store, previous, g.snapshot_id, &changes) != VG_OK)
+        vg_warn(ctx, NULL, "the snapshot is stored, but its diff with the previous one failed: %s", ctx->message);
     store_sort_findings(new_findings);
     store_sort_findings(fixed_findings);
-    result = json_pack("{s:s, s:I, s:o, s:b, s:s, s:I, s:I, s:I, s:O, s:O}", "asset", in->asset, "snapshot",
+    result = json_pack("{s:s, s:I, s:o, s:b, s:s, s:I, s:I, s:I, s:O, s:O, s:o}", "asset", in->asset, "snapshot",
                        (json_int_t)seq, "previous", previous_seq ? json_integer(previous_seq) : json_null(),
                        "duplicate", 0, "sbom_digest", digest, "components", (json_int_t)in->inv->ncomponents,
                        "distinct_components", (json_int_t)g.ndistinct, "unchecked",
                        (json_int_t)in->findings->components_unchecked, "new_findings", new_findings, "fixed_findings",
-                       fixed_findings);
+                       fixed_findings, "changes", changes ? changes : json_null());
     if (!result)
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     goto out;

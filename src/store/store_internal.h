@@ -38,6 +38,11 @@ int store_document_put(vg_ctx *ctx, vg_store *store, const char *data, size_t le
 int store_document_get(vg_ctx *ctx, vg_store *store, const char *digest, vg_buf *out, char *media_type,
                        size_t media_type_size);
 
+/* A copy of s in arena, or NULL for NULL (and on OOM: check both). */
+const char *store_strdup(vg_arena *arena, const char *s);
+/* strcmp, with NULL ordered first. */
+int store_text_cmp(const char *a, const char *b);
+
 /* JSON helpers: a string or null; an integer. */
 json_t *store_json_text(const char *s);
 /* An ISO 8601 UTC time ("2026-12-03T09:00:00Z") for t, or null for 0. */
@@ -54,6 +59,10 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
                           json_t *new_out, json_t *fixed_out);
 /* Sorts a JSON array of such findings by id, then package. */
 void store_sort_findings(json_t *array);
+
+/* diff.c: the diff of two snapshots by id (vg_store_diff() without
+ * "asset"). */
+int store_diff_snapshots(vg_ctx *ctx, vg_store *store, int64_t from_id, int64_t to_id, json_t **out);
 
 /* Resolves ref (store.h, vg_store_show()) to the asset and snapshot ids. */
 int store_resolve_ref(vg_ctx *ctx, vg_store *store, const char *ref, int64_t *asset_id, int64_t *snapshot_id);
