@@ -34,6 +34,7 @@ int cmd_store(int argc, char **argv);       /* cmd_store.c */
 int cmd_inventory(int argc, char **argv);   /* cmd_inventory.c */
 /* inventory subcommands in their own files; argv[0] is the subcommand */
 int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
+int cmd_inventory_affected(int argc, char **argv); /* cmd_inventory_affected.c */
 
 /* Attestation helpers (cmd_key.c).  attest_cli_load_private_key() loads a
  * signing key, taking the passphrase of an encrypted key from VIGIL_PASSWORD
@@ -117,9 +118,10 @@ int cli_print_json(const json_t *value, const char *path);
  * standard output), atomically like every output (cmd_inventory.c). */
 int cli_print_table(const json_t *value, void (*print)(const json_t *value, FILE *f), const char *path);
 /* What the read-only inventory subcommands in files of their own share
- * (cmd_inventory.c): checks output ("table" or "json": else EXIT_USAGE),
- * opens the store read-only, runs query(ctx, store, arg, result) and
- * prints *result to output_path as JSON or as the table print writes.
+ * (cmd_inventory.c): their common options, and cli_inventory_read(), which
+ * checks the output format ("table" or "json": else EXIT_USAGE), opens the
+ * store read-only, runs query(ctx, store, arg, result) and prints *result
+ * as JSON or as the table print writes.
  * *result (NULL when the query failed) is the caller's: json_decref it.
  * Returns the exit status. */
 /* The string member key of o, or "-" when absent or empty; for tables
@@ -131,7 +133,14 @@ const char *cli_json_text(const json_t *o, const char *key);
     "                              $VIGIL_STORE, else sqlite:$XDG_DATA_HOME/vigil/store.sqlite)\n"                     \
     "  -o, --output FORMAT[=FILE]  table (default) or json\n"                                                           \
     "  -h, --help                  show this help\n"
-int cli_inventory_read(const char *store_url, const char *output, const char *output_path,
+typedef struct cli_inventory_options {
+    const char *store;       /* --store URL, or NULL */
+    const char *output;      /* -o FORMAT: "table" (the default) or "json" */
+    const char *output_path; /* -o FORMAT=FILE, or NULL: standard output */
+} cli_inventory_options;
+/* Takes getopt's c and optarg when they are --store (c 'S') or -o: 1, else 0. */
+int cli_inventory_option(cli_inventory_options *o, int c, char *optarg);
+int cli_inventory_read(const cli_inventory_options *o,
                        int (*query)(vg_ctx *ctx, struct vg_store *store, const void *arg, json_t **out),
                        const void *arg, void (*print)(const json_t *value, FILE *f), json_t **result);
 /* 1 when target is a regular file that starts like JSON (or is named

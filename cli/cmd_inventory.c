@@ -30,6 +30,7 @@ static const char inventory_usage[] =
     "       vigil inventory show ASSET[@SNAPSHOT]\n"
     "       vigil inventory export ASSET[@SNAPSHOT] -o cyclonedx-json=FILE\n"
     "       vigil inventory diff ASSET [FROM [TO]] [--fail-on-drift[=vulns]]\n"
+    "       vigil inventory affected ID|PURL[@RANGE] [--all]\n"
     "\n"
     "Keeps the SBOM and findings of every snapshot of every asset in the\n"
     "store, and says what changed since the asset's previous snapshot.\n"
@@ -98,17 +99,31 @@ int cli_print_table(const json_t *value, void (*print)(const json_t *value, FILE
     return rc ? EXIT_FAILURE_ : EXIT_OK;
 }
 
-int cli_inventory_read(const char *store_url, const char *output, const char *output_path,
+int cli_inventory_option(cli_inventory_options *o, int c, char *optarg)
+{
+    if (c == 'S') {
+        o->store = optarg;
+    } else if (c == 'o') {
+        o->output_path = cli_output_cut(optarg);
+        o->output = optarg;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+int cli_inventory_read(const cli_inventory_options *o,
                        int (*query)(vg_ctx *ctx, vg_store *store, const void *arg, json_t **out), const void *arg,
                        void (*print)(const json_t *value, FILE *f), json_t **result)
 {
     *result = NULL;
+    const char *output = o->output ? o->output : "table", *output_path = o->output_path;
     if (strcmp(output, "table") != 0 && strcmp(output, "json") != 0) {
         cli_error("unknown output format '%s' (table, json)", output);
         return EXIT_USAGE;
     }
     vg_store *store;
-    int status = cli_store_open(store_url, VG_STORE_READONLY, &store);
+    int status = cli_store_open(o->store, VG_STORE_READONLY, &store);
     if (status)
         return status;
     vg_ctx ctx;
@@ -480,7 +495,7 @@ int cmd_inventory(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(int argc, char **argv);
-    } own[] = {{"diff", cmd_inventory_diff}};
+    } own[] = {{"diff", cmd_inventory_diff}, {"affected", cmd_inventory_affected}};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
         if (strcmp(sub, own[i].name) == 0)
             return own[i].run(argc - 1, argv + 1);

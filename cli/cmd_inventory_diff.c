@@ -130,16 +130,14 @@ int cmd_inventory_diff(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *store_url = NULL, *output = "table", *output_path = NULL, *gate = NULL;
+    cli_inventory_options o = {0};
+    const char *gate = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        if (cli_inventory_option(&o, c, optarg))
+            continue;
         switch (c) {
-        case 'S': store_url = optarg; break;
-        case 'o':
-            output_path = cli_output_cut(optarg);
-            output = optarg;
-            break;
         case 'F': gate = optarg ? optarg : "any"; break;
         case 'h': fputs(diff_usage, stdout); return EXIT_OK;
         default: fputs(diff_usage, stderr); return EXIT_USAGE;
@@ -157,7 +155,7 @@ int cmd_inventory_diff(int argc, char **argv)
     }
     json_t *d;
     const char *refs[3] = {argv[optind], nargs > 1 ? argv[optind + 1] : NULL, nargs > 2 ? argv[optind + 2] : NULL};
-    int status = cli_inventory_read(store_url, output, output_path, diff_query, refs, print_diff, &d);
+    int status = cli_inventory_read(&o, diff_query, refs, print_diff, &d);
     if (status == EXIT_OK && gate) {
         const json_t *sum = json_object_get(d, "summary");
         int failed = strcmp(gate, "vulns") == 0 ? count_of(sum, "vulnerabilities_introduced") > 0

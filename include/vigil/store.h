@@ -144,7 +144,7 @@ int vg_store_show(vg_ctx *ctx, vg_store *store, const char *ref, json_t **out);
 int vg_store_export(vg_ctx *ctx, vg_store *store, const char *ref, vg_buf *out, char *media_type,
                     size_t media_type_size, char *digest, size_t digest_size);
 
-/* ---- drift (diff.c) ---------------------------------------------------- */
+/* ---- drift and "are we affected?" (diff.c, affected.c) ------------------- */
 
 /* Drift between two snapshots of asset (docs/store.md, "Diff"): from and
  * to are snapshot refs of the asset ("N", a version label, "latest"); to
@@ -157,5 +157,19 @@ int vg_store_export(vg_ctx *ctx, vg_store *store, const char *ref, vg_buf *out, 
  * VG_ERR_NOT_FOUND for an unknown asset or snapshot, or no snapshot
  * before to. */
 int vg_store_diff(vg_ctx *ctx, vg_store *store, const char *asset, const char *from, const char *to, json_t **out);
+
+/* Every asset whose latest snapshot (all: any snapshot) holds what query
+ * names (docs/store.md, "Affected"): a vulnerability id or alias (CVE,
+ * GHSA, OSV ids: the snapshot's findings), or a purl, versionless ("any
+ * version"), with an exact version, or with a version range after '@'
+ * (vers.h: "pkg:maven/G/A@>=2.0.0,<2.17.1", "...@vers:maven/>=2.0.0|<2.17.1"),
+ * qualifiers given having to match.  Versions are compared with the
+ * ecosystem's comparator of the purl type.  *out (owned by the caller):
+ * {"query", "matches", "not_evaluated", "summary"}; a component whose
+ * version the comparator cannot read is listed in not_evaluated, never
+ * taken as outside the range.  Errors: VG_ERR_USAGE for a purl or range
+ * that does not parse (the message says why), VG_ERR_UNSUPPORTED for a
+ * range on a type without a version order. */
+int vg_store_affected(vg_ctx *ctx, vg_store *store, const char *query, int all, json_t **out);
 
 #endif

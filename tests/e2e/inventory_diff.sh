@@ -5,10 +5,10 @@
 # lib/apk/db/installed files and the raw secdb JSON.
 #
 # Version reference: apk-tools is not packaged for Debian; as in
-# scan_alpine.sh the reference orders only the plain shape N(.N)*[letter]-rN
-# (every real version here), takes a version without a leading digit as
-# one apk cannot order (apk-tools requires one), and fails on anything
-# else rather than guess.
+# scan_alpine.sh, tests/tools/apk_ref.py orders only the plain shape
+# N(.N)*[letter]-rN (every real version here), takes a version without a
+# leading digit as one apk cannot order (apk-tools requires one), and
+# fails on anything else rather than guess.
 #
 # Snapshots of the asset "alpine" (each diff below is checked, both ways
 # for some):
@@ -41,39 +41,8 @@ for v in 3.10.9 3.11.13; do
     tar xzf "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-$v-x86_64.tar.gz" -C "$T/r$v"
 done
 
-# craft SRC DEST EDIT...: a copy of root SRC whose installed db is edited:
-# P=V sets package P's version, -P removes it, +P=V adds a copy of P at V,
-# P:L=X / P:m=X sets a field.
-craft() {
-    local src=$1 dest=$2
-    shift 2
-    cp -a "$src" "$dest"
-    python3 - "$dest/lib/apk/db/installed" "$@" <<'PY'
-import sys
-path, edits = sys.argv[1], sys.argv[2:]
-blocks = [b for b in open(path).read().split("\n\n") if b.strip()]
-def field(b, k):
-    return next((l[2:] for l in b.split("\n") if l.startswith(k + ":")), None)
-def setf(b, k, v):
-    return "\n".join(f"{k}:{v}" if l.startswith(k + ":") else l for l in b.split("\n"))
-for e in edits:
-    if e.startswith("-"):
-        n = len(blocks)
-        blocks = [b for b in blocks if field(b, "P") != e[1:]]
-        assert len(blocks) == n - 1, e
-    elif e.startswith("+"):
-        p, v = e[1:].split("=", 1)
-        src = next(b for b in blocks if field(b, "P") == p)
-        blocks.append(setf(src, "V", v))
-    else:
-        target, v = e.split("=", 1)
-        p, _, k = target.partition(":")
-        hits = [i for i, b in enumerate(blocks) if field(b, "P") == p]
-        assert len(hits) == 1, e
-        blocks[hits[0]] = setf(blocks[hits[0]], k or "V", v)
-open(path, "w").write("\n\n".join(blocks) + "\n\n")
-PY
-}
+# craft ROOT COPY EDIT...: a copy of ROOT with its installed db edited.
+craft() { python3 "$VIGIL_SRC/tests/tools/apk_ref.py" craft "$@" || fail "craft $2"; }
 craft "$T/r3.11.13" "$T/c3" musl=1.1.23-r1 musl-utils=1.1.23-r1 libcrypto1.1=1.1.1d-r2 libssl1.1=1.1.1d-r2 -scanelf \
     +ssl_client=1.30.1-r5 "alpine-keys:L=ISC" "alpine-keys:m=Test Maintainer <test@example.org>" zlib=x1.2.11-r3
 craft "$T/r3.10.9" "$T/c5" musl=1.1.22-r2
@@ -83,27 +52,12 @@ labels=(3.10.9 3.11.13 crafted 3.11.13-again 3.10.9-musl x-musl)
 
 # reference ROOT_A ROOT_B: the diff as lines "KIND<TAB>...", sorted.
 reference() {
-    python3 - "$1" "$2" "$S" <<'PY'
+    python3 - "$1" "$2" "$S" "$VIGIL_SRC/tests/tools" <<'PY'
 import json, re, sys
-shape = re.compile(r"^(\d+(?:\.\d+)*)([a-z]?)-r(\d+)$")
-def key(v):
-    m = shape.match(v)
-    if m:
-        return ([int(x) for x in m.group(1).split(".")], m.group(2), int(m.group(3)))
-    if not re.match(r"\d", v):
-        return None  # no order: apk versions start with a digit
-    sys.exit(f"version {v!r} is outside the shape this reference orders")
+sys.path.insert(0, sys.argv[4])
+from apk_ref import key, packages as read_db
 def packages(root):
-    out, cur = [], {}
-    for line in open(root + "/lib/apk/db/installed"):
-        line = line.rstrip("\n")
-        if not line:
-            if cur: out.append(cur)
-            cur = {}
-        elif line[1:2] == ":":
-            cur[line[0]] = line[2:]
-    if cur: out.append(cur)
-    return out
+    return read_db(root + "/lib/apk/db/installed")
 def release(root):
     for line in open(root + "/etc/os-release"):
         if line.startswith("VERSION_ID="):
