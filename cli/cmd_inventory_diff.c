@@ -108,7 +108,13 @@ static void print_diff(const json_t *d, FILE *f)
     json_array_foreach(json_object_get(d, "supplier_changes"), i, r)
         fprintf(f, "%-12s %-40s %-24s %s\n", "supplier", name_at(r, "version", buf, sizeof buf), cli_json_text(r, "from"),
                 cli_json_text(r, "to"));
-    fprintf(f, "\n%-12s %-40s %-24s %s\n", "VULNERABILITY", "COMPONENT", "VERSIONS", "ID");
+    size_t nvulns = 0;
+    const char *key;
+    const json_t *list;
+    json_object_foreach((json_t *)vulns, key, list)
+        nvulns += json_array_size(list);
+    if (nvulns)
+        fprintf(f, "\n%-12s %-40s %-24s %s\n", "FINDING", "COMPONENT", "VERSIONS", "ID");
     print_vulns("introduced", json_object_get(vulns, "introduced"), f);
     print_vulns("fixed", json_object_get(vulns, "fixed"), f);
     print_vulns("not-checked", json_object_get(vulns, "not_checked"), f);

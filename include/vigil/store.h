@@ -167,9 +167,10 @@ int vg_store_diff(vg_ctx *ctx, vg_store *store, const char *asset, const char *f
  * ecosystem's comparator of the purl type.  *out (owned by the caller):
  * {"query", "matches", "not_evaluated", "summary"}; a component whose
  * version the comparator cannot read is listed in not_evaluated, never
- * taken as outside the range.  Errors: VG_ERR_USAGE for a purl or range
- * that does not parse (the message says why), VG_ERR_UNSUPPORTED for a
- * range on a type without a version order. */
+ * taken as outside the range.  Errors: VG_ERR_USAGE for a query that
+ * cannot be answered as given (the message says why): a purl or range
+ * that does not parse or validate, a range whose scheme is not the purl
+ * type's, a range on a type without a version order. */
 int vg_store_affected(vg_ctx *ctx, vg_store *store, const char *query, int all, json_t **out);
 
 #endif
