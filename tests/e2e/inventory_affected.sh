@@ -448,7 +448,9 @@ for sql in statements:
 print(f"{len(statements)} statements, no full scan")
 PY
 
-source "$(dirname "$0")/pg.sh"
+# PostgreSQL: the shared harness tests/e2e/pg.sh, or until it is in the
+# tree the same pg_start from tests/tools/pg_fallback.sh.
+if [ -f "$(dirname "$0")/pg.sh" ]; then source "$(dirname "$0")/pg.sh"; else source "$VIGIL_SRC/tests/tools/pg_fallback.sh"; fi
 pg_start
 run_store "$PG_URL" pg
 for f in "$T"/sqlite-q*.json; do
