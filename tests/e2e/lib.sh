@@ -19,7 +19,22 @@ trap 'rc=$?; echo "FAIL: ${BASH_SOURCE[0]##*/}:$LINENO: \"$BASH_COMMAND\" exited
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vigil-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+
+# at_exit CMD: run the shell command CMD when the test ends, however it ends
+# (success, a failed check, set -e, SIGTERM from a CTest timeout, Ctrl-C),
+# before $TMP is removed; the last registered runs first.  For what a test
+# starts or mounts (pg.sh stops its PostgreSQL server this way).
+VIGIL_AT_EXIT=()
+at_exit() { VIGIL_AT_EXIT=("$1" "${VIGIL_AT_EXIT[@]}"); }
+run_at_exit() {
+    local c
+    for c in "${VIGIL_AT_EXIT[@]}"; do eval "$c" || true; done
+    rm -rf "$TMP"
+}
+trap run_at_exit EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
