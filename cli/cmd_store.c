@@ -1,7 +1,8 @@
 /*
- * cmd_store.c — `vigil store init|migrate|status [--store URL]`: create,
- * upgrade and describe the inventory store (store.h, docs/store.md), and
- * the store helpers every inventory command shares.
+ * cmd_store.c — `vigil store init|migrate [--store URL]`: create and
+ * upgrade the inventory store (store.h, docs/store.md), and the store
+ * helpers every inventory command shares.  Messages name the store with
+ * its password replaced by "***".
  * Documented in docs/vigil-store.1.
  */
 #include <getopt.h>
@@ -94,19 +95,21 @@ int cmd_store(int argc, char **argv)
     }
     vg_ctx ctx;
     vg_ctx_init(&ctx);
+    char name[512];
+    vg_store_redact_url(url, name, sizeof name);
     int rc, status = EXIT_OK;
     if (strcmp(argv[optind], "init") == 0) {
         int created;
         if ((rc = vg_store_init(&ctx, url, &created)) == VG_OK)
-            fprintf(stderr, "vigil: %s: %s (schema version %d)\n", url,
+            fprintf(stderr, "vigil: %s: %s (schema version %d)\n", name,
                     created ? "store created" : "store already initialised", VG_STORE_SCHEMA_VERSION);
     } else {
         int from, to;
         if ((rc = vg_store_migrate(&ctx, url, &from, &to)) == VG_OK) {
             if (from == to)
-                fprintf(stderr, "vigil: %s: schema version %d is current: nothing to do\n", url, to);
+                fprintf(stderr, "vigil: %s: schema version %d is current: nothing to do\n", name, to);
             else
-                fprintf(stderr, "vigil: %s: schema migrated from version %d to %d\n", url, from, to);
+                fprintf(stderr, "vigil: %s: schema migrated from version %d to %d\n", name, from, to);
         }
     }
     if (rc) {

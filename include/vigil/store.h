@@ -58,6 +58,10 @@ void vg_store_close(vg_store *store);
 /* "sqlite" or "postgresql". */
 const char *vg_store_backend(const vg_store *store);
 
+/* url with every password in it replaced by "***", into out (cut to
+ * outsz - 1 bytes): how a message names a store. */
+void vg_store_redact_url(const char *url, char *out, size_t outsz);
+
 /* Creates the schema in an empty store (*created = 1), or checks that it is
  * current (*created = 0).  The same errors as vg_store_open(). */
 int vg_store_init(vg_ctx *ctx, const char *url, int *created);

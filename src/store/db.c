@@ -1,6 +1,7 @@
 /*
  * db.c — the connection interface of db.h: picks the back end from the URL
- * and forwards each call to it.
+ * and forwards each call to it; finds the passwords in a URL, so that no
+ * message ever shows one.
  */
 #include <string.h>
 
@@ -15,9 +16,12 @@ int vg_db_open(vg_ctx *ctx, const char *url, int flags, vg_db **out)
         return vg_db_postgres_open(ctx, url, flags, out);
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;
-    else if (strstr(url, "://"))
+    else if (strstr(url, "://")) {
+        char name[sizeof((vg_db *)0)->name];
+        vg_db_redact_url(url, name, sizeof name);
         return vg_error(ctx, VG_ERR_UNSUPPORTED, "%s: unknown kind of store: use sqlite:PATH or postgresql://...",
-                        url);
+                        name);
+    }
     if (!*url)
         return vg_error(ctx, VG_ERR_USAGE, "sqlite: no path given: use sqlite:PATH");
     return vg_db_sqlite_open(ctx, url, flags, out);
@@ -31,6 +35,87 @@ void vg_db_close(vg_db *db)
 
 vg_db_kind vg_db_kind_of(const vg_db *db) { return db->kind; }
 const char *vg_db_name(const vg_db *db) { return db->name; }
+
+static int hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 32;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* 1 when the n bytes at s, percent-decoded, are "password". */
+static int is_password_key(const char *s, size_t n)
+{
+    static const char want[] = "password";
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++, k++) {
+        int c = (unsigned char)s[i];
+        if (c == '%' && n - i >= 3 && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+            c = hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]);
+            i += 2;
+        }
+        if (k >= sizeof want - 1 || c != want[k])
+            return 0;
+    }
+    return k == sizeof want - 1;
+}
+
+void vg_db_url_secrets(const char *url, vg_db_secret_fn fn, void *arg)
+{
+    const char *p = strstr(url, "://");
+    if (!p)
+        return;
+    p += 3;
+    /* user info: up to an '@' met before any '/' */
+    size_t n = strcspn(p, "@/");
+    if (p[n] == '@') {
+        const char *colon = memchr(p, ':', n);
+        if (colon)
+            fn(arg, colon + 1, (size_t)(p + n - colon - 1));
+        p += n + 1;
+    }
+    const char *q = strchr(p, '?');
+    while (q) {
+        const char *key = q + 1, *end = key + strcspn(key, "&");
+        const char *eq = memchr(key, '=', (size_t)(end - key));
+        if (eq && is_password_key(key, (size_t)(eq - key)))
+            fn(arg, eq + 1, (size_t)(end - eq - 1));
+        q = *end ? end : NULL;
+    }
+}
+
+typedef struct redact_state {
+    const char *url;
+    char *out;
+    size_t outsz, len;
+    const char *copied; /* url up to here is in out */
+} redact_state;
+
+static void redact_put(redact_state *r, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && r->len + 1 < r->outsz; i++)
+        r->out[r->len++] = s[i];
+    r->out[r->len] = '\0';
+}
+
+static void redact_secret(void *arg, const char *start, size_t len)
+{
+    redact_state *r = arg;
+    redact_put(r, r->copied, (size_t)(start - r->copied));
+    redact_put(r, "***", 3);
+    r->copied = start + len;
+}
+
+void vg_db_redact_url(const char *url, char *out, size_t outsz)
+{
+    if (!outsz)
+        return;
+    redact_state r = {url, out, outsz, 0, url};
+    out[0] = '\0';
+    vg_db_url_secrets(url, redact_secret, &r);
+    redact_put(&r, r.copied, strlen(r.copied));
+}
 
 int vg_db_exec(vg_ctx *ctx, vg_db *db, const char *sql) { return db->ops->exec(ctx, db, sql); }
 int vg_db_begin(vg_ctx *ctx, vg_db *db) { return db->ops->begin(ctx, db); }

@@ -5,8 +5,9 @@
  * SQL both understand, and gives the same answer on both.
  *
  * SQL text given to vg_db_prepare() uses '?' for parameters, numbered in
- * order of appearance (the PostgreSQL back end rewrites them to $1, $2 ...
- * outside string literals).  Portable SQL only: INSERT ... ON CONFLICT,
+ * order of appearance; a '?' in a string literal, quoted identifier or
+ * comment is none (the PostgreSQL back end rewrites the others to $1, $2
+ * ...).  Portable SQL only: INSERT ... ON CONFLICT,
  * RETURNING, CTEs, window functions.  Where the dialects differ (identity
  * columns, blob types, row locking) the caller asks vg_db_kind().
  *
@@ -16,7 +17,10 @@
  * Errors: every call returns a vg_status; the message in ctx names the store
  * (its URL without password) and what the server or library said.  A lost
  * PostgreSQL connection is VG_ERR_IO; the open transaction is then gone
- * (rolled back by the server) and the connection unusable.
+ * (rolled back by the server) and the connection unusable; lost during
+ * vg_db_commit(), whether the server committed is unknown, and the message
+ * says so.  A full disk (SQLITE_FULL, SQLSTATE 53100) is VG_ERR_IO with a
+ * message that says so.
  *
  * Leaves out: connection pools, asynchronous queries, COPY.
  */
@@ -57,6 +61,17 @@ void vg_db_close(vg_db *db);
 vg_db_kind vg_db_kind_of(const vg_db *db);
 /* The URL as given, with any password replaced by "***"; for messages. */
 const char *vg_db_name(const vg_db *db);
+
+/* Calls fn for each password in url, as libpq reads a connection URI
+ * (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING):
+ * the one of the user info ("postgresql://USER:PASSWORD@HOST/...") and the
+ * value of every query parameter whose name, percent-decoded, is
+ * "password".  start and len span the password as written in url. */
+typedef void (*vg_db_secret_fn)(void *arg, const char *start, size_t len);
+void vg_db_url_secrets(const char *url, vg_db_secret_fn fn, void *arg);
+/* url with each of its passwords replaced by "***", into out (cut to
+ * outsz - 1 bytes after the passwords are replaced). */
+void vg_db_redact_url(const char *url, char *out, size_t outsz);
 
 /* Runs one or more statements without parameters or results (DDL, PRAGMA,
  * BEGIN ...). */

@@ -7,14 +7,31 @@
  * statements, one per vg_db_stmt), with the types of the first bindings:
  * integers as int8, blobs as bytea sent in binary, text and NULL left for
  * the server to infer.  '?' placeholders are rewritten to $1, $2 ... outside
- * quoted literals and identifiers.  Results come back in text format;
- * bytea columns are decoded from their hex form.
+ * string literals ('...', E'...', $tag$...$tag$), quoted identifiers and
+ * comments (to the end of the line, and block comments, which nest), as
+ * PostgreSQL's lexer sees them ("Lexical Structure",
+ * https://www.postgresql.org/docs/15/sql-syntax-lexical.html).
+ * Results come back in text format; bytea columns are decoded from their
+ * hex form.
+ *
+ * Write transactions are READ COMMITTED whatever the server's default:
+ * the store's writers serialise on the row of their asset (snapshot.c) and
+ * then read what was committed before them, which a REPEATABLE READ or
+ * SERIALIZABLE default would refuse with a serialization failure.
  *
  * A lost connection is reported as VG_ERR_IO naming the server; whatever
- * transaction was open is rolled back by the server, never half applied.
+ * transaction was open is rolled back by the server, never half applied,
+ * except when the connection is lost during COMMIT itself: then nobody
+ * can tell whether the server committed, and the message says so.
+ *
+ * The connection URI's password (db.c, vg_db_url_secrets()) never appears
+ * in a message: the name of the store is redacted, and libpq's own
+ * messages (which may quote a malformed password) are scrubbed.  Notices
+ * and warnings of the server are not printed (a library never prints).
  *
  * Leaves out: pipelining, COPY, single-row mode (the store's queries return
- * bounded result sets), SSL settings beyond what the URL says.
+ * bounded result sets), SSL settings beyond what the URL says, TCP
+ * keepalive settings beyond what the URL says.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,6 +52,8 @@ typedef struct pg_db {
     vg_db base;
     PGconn *conn;
     unsigned next_stmt; /* names of prepared statements */
+    int in_transaction; /* between begin and commit or rollback */
+    char *url;          /* as given, to scrub its passwords out of libpq's messages */
 } pg_db;
 
 typedef struct pg_param {
@@ -59,47 +78,92 @@ typedef struct pg_stmt {
 
 static PGconn *conn_of(vg_db *db) { return ((pg_db *)db)->conn; }
 
-/* The status for a failed result or connection, from its SQLSTATE. */
-static int status_of(PGconn *conn, const PGresult *res)
+/* The status for a failed result, from its SQLSTATE. */
+static int status_of(const char *state)
 {
-    if (PQstatus(conn) != CONNECTION_OK)
-        return VG_ERR_IO;
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     if (!state)
         return VG_ERR_IO;
     if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0)
         return VG_ERR_USAGE; /* constraint violation, bad data */
-    if (strcmp(state, "42501") == 0 || strncmp(state, "28", 2) == 0)
-        return VG_ERR_PERMISSION;
+    if (strcmp(state, "42501") == 0 || strncmp(state, "28", 2) == 0 || strcmp(state, "25006") == 0)
+        return VG_ERR_PERMISSION; /* no privilege, no login, a read-only transaction */
     if (strcmp(state, "53200") == 0)
         return VG_ERR_NOMEM;
     return VG_ERR_IO;
 }
 
-static int fail(vg_ctx *ctx, vg_db *db, const PGresult *res, const char *what)
+/* 1 when the connection is gone: closed, or the server said it is ending
+ * it (class 08 connection exception, 57P01-57P03 shutdown or crash). */
+static int connection_lost(PGconn *conn, const char *state)
 {
-    PGconn *conn = conn_of(db);
-    if (PQstatus(conn) != CONNECTION_OK) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", *PQerrorMessage(conn) ? PQerrorMessage(conn) : "closed");
-        why[strcspn(why, "\n")] = '\0';
-        return vg_error(ctx, VG_ERR_IO,
-                        "%s: %s: lost the connection to the server (%s): the transaction was rolled back; "
-                        "nothing of it was stored",
-                        db->name, what, why);
+    return PQstatus(conn) != CONNECTION_OK ||
+           (state && (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
+                      strcmp(state, "57P03") == 0));
+}
+
+/* Replaces each occurrence of the secret (start, len) in the message arg
+ * (a char[1024]) by "***". */
+static void scrub_secret(void *arg, const char *start, size_t len)
+{
+    char *msg = arg, out[1024];
+    size_t o = 0;
+    if (!len)
+        return;
+    for (const char *p = msg; *p && o + 1 < sizeof out;) {
+        if (strncmp(p, start, len) == 0) {
+            for (int k = 0; k < 3 && o + 1 < sizeof out; k++)
+                out[o++] = '*';
+            p += len;
+        } else {
+            out[o++] = *p++;
+        }
     }
+    out[o] = '\0';
+    memcpy(msg, out, o + 1);
+}
+
+/* libpq's message, first line only, without its severity ("FATAL:  ")
+ * and without any password of the URL. */
+static void libpq_message(pg_db *db, const char *text, char msg[1024])
+{
+    static const char *const severities[] = {"FATAL:  ", "ERROR:  ", "PANIC:  "};
+    for (size_t i = 0; text && i < sizeof severities / sizeof severities[0]; i++)
+        if (strncmp(text, severities[i], strlen(severities[i])) == 0)
+            text += strlen(severities[i]);
+    snprintf(msg, 1024, "%s", text && *text ? text : "closed");
+    msg[strcspn(msg, "\n")] = '\0';
+    vg_db_url_secrets(db->url, scrub_secret, msg);
+}
+
+static int fail(vg_ctx *ctx, vg_db *base, const PGresult *res, const char *what)
+{
+    pg_db *db = (pg_db *)base;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    char msg[1024];
+    if (connection_lost(db->conn, state)) {
+        libpq_message(db, primary ? primary : PQerrorMessage(db->conn), msg);
+        int was_in = db->in_transaction;
+        db->in_transaction = 0;
+        return vg_error(ctx, VG_ERR_IO, "%s: %s: lost the connection to the server (%s)%s", base->name, what, msg,
+                        was_in ? ": the transaction was rolled back; nothing of it was stored" : "");
+    }
+    libpq_message(db, primary ? primary : PQerrorMessage(db->conn), msg);
     if (state && strcmp(state, "53100") == 0)
-        return vg_error(ctx, VG_ERR_IO, "%s: %s: the server's disk is full (%s); nothing of this change was stored",
-                        db->name, what, msg ? msg : "");
-    return vg_error(ctx, status_of(conn, res), "%s: %s: %s%s%s", db->name, what,
-                    msg ? msg : PQerrorMessage(conn), state ? " (SQLSTATE " : "", state ? state : "");
+        return vg_error(ctx, VG_ERR_IO,
+                        "%s: %s: the server's disk is full (%s); nothing of this change was stored", base->name,
+                        what, msg);
+    if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
+        return vg_error(ctx, VG_ERR_IO, "%s: %s: %s (SQLSTATE %s): nothing of this change was stored; try again",
+                        base->name, what, msg, state);
+    return vg_error(ctx, status_of(state), "%s: %s: %s%s%s%s", base->name, what, msg, state ? " (SQLSTATE " : "",
+                    state ? state : "", state ? ")" : "");
 }
 
 static void pg_close(vg_db *db)
 {
     PQfinish(conn_of(db));
+    free(((pg_db *)db)->url);
     free(db);
 }
 
@@ -114,17 +178,40 @@ static int run_simple(vg_ctx *ctx, vg_db *db, const char *sql, const char *what)
 }
 
 static int pg_exec(vg_ctx *ctx, vg_db *db, const char *sql) { return run_simple(ctx, db, sql, "SQL"); }
-static int pg_begin(vg_ctx *ctx, vg_db *db) { return run_simple(ctx, db, "BEGIN", "starting a transaction"); }
 
-static int pg_commit(vg_ctx *ctx, vg_db *db)
+static int pg_begin(vg_ctx *ctx, vg_db *db)
 {
-    PGresult *res = PQexec(conn_of(db), "COMMIT");
+    int rc = run_simple(ctx, db, "BEGIN ISOLATION LEVEL READ COMMITTED", "starting a transaction");
+    ((pg_db *)db)->in_transaction = rc == VG_OK;
+    return rc;
+}
+
+static int pg_commit(vg_ctx *ctx, vg_db *base)
+{
+    pg_db *db = (pg_db *)base;
+    PGresult *res = PQexec(db->conn, "COMMIT");
     int rc = VG_OK;
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = fail(ctx, db, res, "committing");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        if (connection_lost(db->conn, state)) {
+            /* COMMIT was sent: the server may have committed before the
+             * connection went (a wait for a synchronous standby cut short
+             * does exactly that); only reading the store again can tell. */
+            const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+            char msg[1024];
+            libpq_message(db, primary ? primary : PQerrorMessage(db->conn), msg);
+            rc = vg_error(ctx, VG_ERR_IO,
+                          "%s: lost the connection to the server while committing (%s): the change may or may not "
+                          "have been stored, whole or not at all; look with vigil inventory list",
+                          base->name, msg);
+        } else {
+            rc = fail(ctx, base, res, "committing");
+        }
+    }
     /* A failed transaction answers COMMIT with ROLLBACK: nothing stored. */
     else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
-        rc = vg_error(ctx, VG_ERR_IO, "%s: the transaction failed and was rolled back", db->name);
+        rc = vg_error(ctx, VG_ERR_IO, "%s: the transaction failed and was rolled back", base->name);
+    db->in_transaction = 0;
     PQclear(res);
     return rc;
 }
@@ -133,40 +220,95 @@ static void pg_rollback(vg_db *db)
 {
     if (PQstatus(conn_of(db)) == CONNECTION_OK && PQtransactionStatus(conn_of(db)) != PQTRANS_IDLE)
         PQclear(PQexec(conn_of(db), "ROLLBACK"));
+    ((pg_db *)db)->in_transaction = 0;
 }
 
-/* sql with each '?' outside '...', "..." and -- comments replaced by $n;
- * NULL on OOM or past PG_MAX_PARAMS. */
-static char *rewrite_placeholders(const char *sql, int *nparams)
+static int ident_char(int c)
 {
-    size_t n = strlen(sql), cap = n + 1, len = 0;
+    return c == '_' || c == '$' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c >= 0x80;
+}
+
+/* The length of the string literal, quoted identifier or comment that
+ * starts at p (after prev), or 0 when none does.  An unterminated one runs
+ * to the end: the server then rejects the statement. */
+static size_t quoted_length(const char *p, char prev)
+{
+    const char *q;
+    if (p[0] == '-' && p[1] == '-')
+        return strcspn(p, "\n");
+    if (p[0] == '/' && p[1] == '*') { /* block comments nest */
+        int depth = 0;
+        for (q = p; *q;) {
+            if (q[0] == '/' && q[1] == '*') {
+                depth++;
+                q += 2;
+            } else if (q[0] == '*' && q[1] == '/') {
+                q += 2;
+                if (--depth == 0)
+                    return (size_t)(q - p);
+            } else {
+                q++;
+            }
+        }
+        return strlen(p);
+    }
+    if (ident_char((unsigned char)prev))
+        return 0; /* E'...' and $tag$ start only where no identifier runs on */
+    if (p[0] == '\'' || p[0] == '"' || ((p[0] == 'E' || p[0] == 'e') && p[1] == '\'')) {
+        int escapes = p[0] != '\'' && p[0] != '"';
+        char quote = p[escapes];
+        for (q = p + escapes + 1; *q && *q != quote; q++)
+            if (escapes && *q == '\\' && q[1])
+                q++;
+        return *q ? (size_t)(q + 1 - p) : strlen(p);
+    }
+    if (p[0] == '$' && !(p[1] >= '0' && p[1] <= '9')) { /* $tag$ ... $tag$ */
+        size_t tag = 1;
+        while (p[tag] && p[tag] != '$' && ident_char((unsigned char)p[tag]))
+            tag++;
+        if (p[tag] != '$')
+            return 0;
+        tag++;
+        for (q = p + tag; (q = strchr(q, '$')) != NULL; q++)
+            if (strncmp(q, p, tag) == 0)
+                return (size_t)(q + tag - p);
+        return strlen(p);
+    }
+    return 0;
+}
+
+/* sql with each '?' outside literals, quoted identifiers and comments
+ * replaced by $1, $2 ... into *out (malloc'd), the count in *nparams. */
+static int rewrite_placeholders(const char *sql, char **out, int *nparams)
+{
+    size_t cap = strlen(sql) + 1, len = 0;
     for (const char *p = sql; *p; p++)
         if (*p == '?')
-            cap += 6;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
+            cap += 6; /* "$65535" for "?" */
+    char *text = malloc(cap);
+    if (!text)
+        return VG_ERR_NOMEM;
     int count = 0;
-    char quote = 0;
-    for (const char *p = sql; *p; p++) {
-        if (quote) {
-            if (*p == quote)
-                quote = 0;
-        } else if (*p == '\'' || *p == '"') {
-            quote = *p;
+    for (const char *p = sql; *p;) {
+        size_t skip = quoted_length(p, p > sql ? p[-1] : ' ');
+        if (skip) {
+            memcpy(text + len, p, skip);
+            len += skip, p += skip;
         } else if (*p == '?') {
             if (++count > PG_MAX_PARAMS) {
-                free(out);
-                return NULL;
+                free(text);
+                return VG_ERR_LIMIT;
             }
-            len += (size_t)snprintf(out + len, cap - len, "$%d", count);
-            continue;
+            len += (size_t)snprintf(text + len, cap - len, "$%d", count);
+            p++;
+        } else {
+            text[len++] = *p++;
         }
-        out[len++] = *p;
     }
-    out[len] = '\0';
+    text[len] = '\0';
+    *out = text;
     *nparams = count;
-    return out;
+    return VG_OK;
 }
 
 static int pg_prepare(vg_ctx *ctx, vg_db *db, const char *sql, vg_db_stmt **out)
@@ -176,11 +318,15 @@ static int pg_prepare(vg_ctx *ctx, vg_db *db, const char *sql, vg_db_stmt **out)
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     s->base.db = db;
     s->row = -1;
-    s->sql = rewrite_placeholders(sql, &s->nparams);
-    if (!s->sql || (s->nparams && !(s->params = calloc((size_t)s->nparams, sizeof *s->params)))) {
+    int rc = rewrite_placeholders(sql, &s->sql, &s->nparams);
+    if (rc == VG_OK && s->nparams && !(s->params = calloc((size_t)s->nparams, sizeof *s->params)))
+        rc = VG_ERR_NOMEM;
+    if (rc) {
         free(s->sql);
         free(s);
-        return vg_error(ctx, VG_ERR_NOMEM, "out of memory preparing a query of %s", db->name);
+        if (rc == VG_ERR_LIMIT)
+            return vg_error(ctx, rc, "%s: a query with more than %d parameters", db->name, PG_MAX_PARAMS);
+        return vg_error(ctx, rc, "out of memory preparing a query of %s", db->name);
     }
     snprintf(s->name, sizeof s->name, "vg%u", ++((pg_db *)db)->next_stmt);
     *out = &s->base;
@@ -348,47 +494,33 @@ static const vg_db_ops postgres_ops = {
     pg_column_text, pg_column_blob, pg_changes,
 };
 
-/* url with the password of its user info and any password= parameter
- * replaced by "***", into out. */
-static void redact(const char *url, char *out, size_t outsz)
+/* Notices and warnings of the server: not printed (libpq's default prints
+ * them on stderr); errors say what matters. */
+static void ignore_notice(void *arg, const char *message)
 {
-    snprintf(out, outsz, "%s", url);
-    char *auth = strstr(out, "://");
-    if (auth) {
-        auth += 3;
-        char *at = strchr(auth, '@'), *slash = strchr(auth, '/');
-        char *colon = strchr(auth, ':');
-        if (at && (!slash || at < slash) && colon && colon < at)
-            memmove(colon + 1, "***", 3), memmove(colon + 4, at, strlen(at) + 1);
-    }
-    char *pw = strstr(out, "password=");
-    if (pw) {
-        pw += 9;
-        char *end = pw + strcspn(pw, "&");
-        if (end - pw >= 3) {
-            memcpy(pw, "***", 3);
-            memmove(pw + 3, end, strlen(end) + 1);
-        }
-    }
+    (void)arg;
+    (void)message;
 }
 
 int vg_db_postgres_open(vg_ctx *ctx, const char *url, int flags, vg_db **out)
 {
     pg_db *db = calloc(1, sizeof *db);
-    if (!db)
+    if (!db || !(db->url = strdup(url))) {
+        free(db);
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
     db->base.ops = &postgres_ops;
     db->base.kind = VG_DB_POSTGRES;
-    redact(url, db->base.name, sizeof db->base.name);
-    /* A URL without connect_timeout gets ours: an unreachable server must
+    vg_db_redact_url(url, db->base.name, sizeof db->base.name);
+    /* Our connect_timeout unless the URL gives one (the URL, expanded from
+     * dbname, overrides what comes before it): an unreachable server must
      * fail in seconds, not hang. */
-    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-    const char *values[] = {url, PG_CONNECT_TIMEOUT, "vigil", NULL};
+    const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+    const char *values[] = {PG_CONNECT_TIMEOUT, "vigil", url, NULL};
     db->conn = PQconnectdbParams(keys, values, 1);
     if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
         char msg[1024];
-        snprintf(msg, sizeof msg, "%s", db->conn ? PQerrorMessage(db->conn) : "out of memory");
-        msg[strcspn(msg, "\n")] = '\0';
+        libpq_message(db, db->conn ? PQerrorMessage(db->conn) : "out of memory", msg);
         int status = db->conn ? VG_ERR_IO : VG_ERR_NOMEM;
         if (strstr(msg, "password authentication failed") || strstr(msg, "permission denied"))
             status = VG_ERR_PERMISSION;
@@ -397,6 +529,7 @@ int vg_db_postgres_open(vg_ctx *ctx, const char *url, int flags, vg_db **out)
         pg_close(&db->base);
         return status;
     }
+    PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
     /* Quiet notices ("relation already exists, skipping") and UTC times. */
     PGresult *res = PQexec(db->conn, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
     int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
