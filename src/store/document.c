@@ -87,10 +87,21 @@ int store_document_get(vg_ctx *ctx, vg_store *store, const char *digest, vg_buf 
     const char *compression = vg_db_column_text(st, 2);
     size_t zlen;
     const void *z = vg_db_column_blob(st, 3, &zlen);
+    /* The row may have been altered: check what it says before trusting it
+     * with an allocation; a frame that states its size (ZSTD_compress()
+     * always does) must state this one. */
+    unsigned long long framed = z && zlen ? ZSTD_getFrameContentSize(z, zlen) : ZSTD_CONTENTSIZE_ERROR;
     rc = VG_OK;
-    if (size < 0 || (uint64_t)size > VG_STORE_MAX_DOCUMENT || !compression || strcmp(compression, "zstd") != 0)
-        rc = vg_error(ctx, VG_ERR_FORMAT, "%s: document %s: unknown compression or size", vg_db_name(store->db),
-                      digest);
+    if (size < 0 || (uint64_t)size > VG_STORE_MAX_DOCUMENT)
+        rc = vg_error(ctx, VG_ERR_FORMAT,
+                      "%s: document %s: its recorded size, %lld bytes, is impossible: the store was altered",
+                      vg_db_name(store->db), digest, (long long)size);
+    else if (!compression || strcmp(compression, "zstd") != 0)
+        rc = vg_error(ctx, VG_ERR_FORMAT, "%s: document %s: compression %s is not one this vigil reads (zstd)",
+                      vg_db_name(store->db), digest, compression ? compression : "(none)");
+    else if (framed == ZSTD_CONTENTSIZE_ERROR || (framed != ZSTD_CONTENTSIZE_UNKNOWN && framed != (uint64_t)size))
+        rc = vg_error(ctx, VG_ERR_DIGEST, "%s: document %s is damaged: its data is not the zstd frame of %lld bytes "
+                      "it should be: the store was altered", vg_db_name(store->db), digest, (long long)size);
     else if ((rc = vg_buf_reserve(out, (size_t)size)) != VG_OK)
         rc = vg_error(ctx, rc, "out of memory reading document %s", digest);
     if (rc == VG_OK) {

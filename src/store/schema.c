@@ -20,23 +20,26 @@
 #include "vigil/vigil.h"
 
 /* @ID@: an auto-numbered 64-bit key; @BLOB@: bytes; @REAL@: a double;
- * @NOROWID@: a key-only table's storage clause. */
+ * @NOROWID@: a key-only table's storage clause; @TEXT@: text compared and
+ * sorted byte by byte, as SQLite does (on PostgreSQL, COLLATE "C": a
+ * database made with another locale would otherwise sort names in another
+ * order than SQLite, and every result must be the same on both). */
 static const char schema_v1[] =
-    "CREATE TABLE vigil_schema(version INTEGER NOT NULL, written_by TEXT NOT NULL, changed_at BIGINT NOT NULL);"
-    "CREATE TABLE asset(id @ID@, name TEXT NOT NULL UNIQUE, kind TEXT, owner TEXT, environment TEXT,"
+    "CREATE TABLE vigil_schema(version INTEGER NOT NULL, written_by @TEXT@ NOT NULL, changed_at BIGINT NOT NULL);"
+    "CREATE TABLE asset(id @ID@, name @TEXT@ NOT NULL UNIQUE, kind @TEXT@, owner @TEXT@, environment @TEXT@,"
     " created_at BIGINT NOT NULL, latest_snapshot BIGINT);"
     "CREATE TABLE asset_tag(asset_id BIGINT NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
-    " key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(asset_id, key))@NOROWID@;"
-    "CREATE TABLE document(digest TEXT PRIMARY KEY, media_type TEXT NOT NULL, size BIGINT NOT NULL,"
-    " compression TEXT NOT NULL, data @BLOB@ NOT NULL);"
+    " key @TEXT@ NOT NULL, value @TEXT@ NOT NULL, PRIMARY KEY(asset_id, key))@NOROWID@;"
+    "CREATE TABLE document(digest @TEXT@ PRIMARY KEY, media_type @TEXT@ NOT NULL, size BIGINT NOT NULL,"
+    " compression @TEXT@ NOT NULL, data @BLOB@ NOT NULL);"
     "CREATE TABLE snapshot(id @ID@, asset_id BIGINT NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
-    " seq INTEGER NOT NULL, created_at BIGINT NOT NULL, version_label TEXT, source TEXT NOT NULL,"
-    " target_kind TEXT, target_digest TEXT, os TEXT, sbom_digest TEXT NOT NULL REFERENCES document(digest),"
+    " seq INTEGER NOT NULL, created_at BIGINT NOT NULL, version_label @TEXT@, source @TEXT@ NOT NULL,"
+    " target_kind @TEXT@, target_digest @TEXT@, os @TEXT@, sbom_digest @TEXT@ NOT NULL REFERENCES document(digest),"
     " db_time BIGINT, matched_at BIGINT NOT NULL, components INTEGER NOT NULL, findings INTEGER NOT NULL,"
-    " unchecked INTEGER NOT NULL, job_key TEXT UNIQUE, UNIQUE(asset_id, seq));"
+    " unchecked INTEGER NOT NULL, job_key @TEXT@ UNIQUE, UNIQUE(asset_id, seq));"
     "CREATE INDEX snapshot_by_document ON snapshot(sbom_digest);"
-    "CREATE TABLE component(id @ID@, key @BLOB@ NOT NULL UNIQUE, package TEXT NOT NULL, purl TEXT,"
-    " type TEXT NOT NULL, name TEXT NOT NULL, version TEXT, licenses TEXT, hashes TEXT, supplier TEXT);"
+    "CREATE TABLE component(id @ID@, key @BLOB@ NOT NULL UNIQUE, package @TEXT@ NOT NULL, purl @TEXT@,"
+    " type @TEXT@ NOT NULL, name @TEXT@ NOT NULL, version @TEXT@, licenses @TEXT@, hashes @TEXT@, supplier @TEXT@);"
     "CREATE INDEX component_by_package ON component(package);"
     "CREATE INDEX component_by_purl ON component(purl);"
     "CREATE TABLE snapshot_component(snapshot_id BIGINT NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
@@ -44,24 +47,24 @@ static const char schema_v1[] =
     " PRIMARY KEY(snapshot_id, component_id))@NOROWID@;"
     "CREATE INDEX snapshot_component_by_component ON snapshot_component(component_id, snapshot_id);"
     "CREATE TABLE finding(id @ID@, asset_id BIGINT NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
-    " package TEXT NOT NULL, vuln TEXT NOT NULL, severity TEXT NOT NULL, first_seen BIGINT NOT NULL,"
+    " package @TEXT@ NOT NULL, vuln @TEXT@ NOT NULL, severity @TEXT@ NOT NULL, first_seen BIGINT NOT NULL,"
     " first_snapshot BIGINT NOT NULL, fixed_at BIGINT, fixed_snapshot BIGINT, UNIQUE(asset_id, package, vuln));"
     "CREATE INDEX finding_open ON finding(asset_id) WHERE fixed_at IS NULL;"
     "CREATE TABLE finding_alias(finding_id BIGINT NOT NULL REFERENCES finding(id) ON DELETE CASCADE,"
-    " alias TEXT NOT NULL, PRIMARY KEY(finding_id, alias))@NOROWID@;"
+    " alias @TEXT@ NOT NULL, PRIMARY KEY(finding_id, alias))@NOROWID@;"
     "CREATE INDEX finding_alias_by_alias ON finding_alias(alias);"
     "CREATE TABLE snapshot_finding(snapshot_id BIGINT NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
     " finding_id BIGINT NOT NULL REFERENCES finding(id) ON DELETE CASCADE,"
-    " component_id BIGINT NOT NULL REFERENCES component(id), severity TEXT NOT NULL, score @REAL@,"
-    " fix_state TEXT NOT NULL, fixed_versions TEXT, kev INTEGER NOT NULL, suppressed INTEGER NOT NULL,"
+    " component_id BIGINT NOT NULL REFERENCES component(id), severity @TEXT@ NOT NULL, score @REAL@,"
+    " fix_state @TEXT@ NOT NULL, fixed_versions @TEXT@, kev INTEGER NOT NULL, suppressed INTEGER NOT NULL,"
     " PRIMARY KEY(snapshot_id, finding_id, component_id))@NOROWID@;"
     "CREATE INDEX snapshot_finding_by_finding ON snapshot_finding(finding_id);"
     "CREATE TABLE snapshot_attestation(snapshot_id BIGINT NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
-    " digest TEXT NOT NULL REFERENCES document(digest), verified INTEGER NOT NULL, detail TEXT,"
+    " digest @TEXT@ NOT NULL REFERENCES document(digest), verified INTEGER NOT NULL, detail @TEXT@,"
     " PRIMARY KEY(snapshot_id, digest))@NOROWID@;"
-    "CREATE TABLE job(id @ID@, kind TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL,"
-    " enqueued_at BIGINT NOT NULL, lease_until BIGINT, worker TEXT, attempts INTEGER NOT NULL,"
-    " done_at BIGINT, result TEXT);"
+    "CREATE TABLE job(id @ID@, kind @TEXT@ NOT NULL, payload @TEXT@ NOT NULL, state @TEXT@ NOT NULL,"
+    " enqueued_at BIGINT NOT NULL, lease_until BIGINT, worker @TEXT@, attempts INTEGER NOT NULL,"
+    " done_at BIGINT, result @TEXT@);"
     "CREATE INDEX job_ready ON job(state, id);"
     "CREATE TABLE rescan_run(id @ID@, started_at BIGINT NOT NULL, finished_at BIGINT NOT NULL,"
     " db_time BIGINT, assets INTEGER NOT NULL, new_findings INTEGER NOT NULL, fixed_findings INTEGER NOT NULL);";
@@ -78,6 +81,7 @@ static char *dialect(vg_db *db, const char *text)
         {"@BLOB@", "BLOB", "BYTEA"},
         {"@REAL@", "REAL", "DOUBLE PRECISION"},
         {"@NOROWID@", " WITHOUT ROWID", ""},
+        {"@TEXT@", "TEXT", "TEXT COLLATE \"C\""},
     };
     vg_buf out;
     vg_buf_init(&out, (size_t)1 << 20);
@@ -112,7 +116,8 @@ static int exec_dialect(vg_ctx *ctx, vg_db *db, const char *text)
 }
 
 /* The schema version of db in *version: 0 when it has no tables at all,
- * -1 when it has tables but no vigil_schema (not a vigil store). */
+ * -1 when it has tables but no vigil_schema (not a vigil store), -2 when
+ * vigil_schema holds no valid version (a damaged store). */
 static int read_version(vg_ctx *ctx, vg_db *db, int *version)
 {
     const char *tables = vg_db_kind_of(db) == VG_DB_POSTGRES
@@ -139,7 +144,7 @@ static int read_version(vg_ctx *ctx, vg_db *db, int *version)
     }
     if ((rc = store_query_int(ctx, &s, "SELECT max(version) FROM vigil_schema", &v)) != VG_OK)
         return rc;
-    *version = v > 0 && v < 1000000 ? (int)v : -1;
+    *version = v > 0 && v < 1000000 ? (int)v : -2;
     return VG_OK;
 }
 
@@ -161,12 +166,20 @@ static int set_version(vg_ctx *ctx, vg_db *db, int version)
     return rc;
 }
 
-/* The message for a store of the wrong version; returns its status. */
-static int version_error(vg_ctx *ctx, vg_db *db, int version, const char *url)
+/* The message for a store of the wrong version; returns its status.  The
+ * store is named by vg_db_name(), never by its URL, which may hold a
+ * password. */
+static int version_error(vg_ctx *ctx, vg_db *db, int version)
 {
+    if (version == -1)
+        return vg_error(ctx, VG_ERR_FORMAT,
+                        "%s: not a vigil store (it has tables of something else): give another --store",
+                        vg_db_name(db));
     if (version < 0)
         return vg_error(ctx, VG_ERR_FORMAT,
-                        "%s: not a vigil store (it has tables of something else): give another --store", vg_db_name(db));
+                        "%s: a damaged store: its table vigil_schema holds no valid schema version; restore it from a "
+                        "backup",
+                        vg_db_name(db));
     if (version > VG_STORE_SCHEMA_VERSION)
         return vg_error(ctx, VG_ERR_UNSUPPORTED,
                         "%s: the store has schema version %d, newer than this vigil's %d: it was written by a newer "
@@ -174,11 +187,11 @@ static int version_error(vg_ctx *ctx, vg_db *db, int version, const char *url)
                         vg_db_name(db), version, VG_STORE_SCHEMA_VERSION);
     if (version == 0)
         return vg_error(ctx, VG_ERR_NOT_FOUND, "%s: an empty store: run vigil store init --store %s", vg_db_name(db),
-                        url);
+                        vg_db_name(db));
     return vg_error(ctx, VG_ERR_UNSUPPORTED,
                     "%s: the store has schema version %d, older than this vigil's %d: run vigil store migrate --store "
                     "%s",
-                    vg_db_name(db), version, VG_STORE_SCHEMA_VERSION, url);
+                    vg_db_name(db), version, VG_STORE_SCHEMA_VERSION, vg_db_name(db));
 }
 
 /* Creates the directory of a SQLite store path (one level, like the data
@@ -205,10 +218,25 @@ static void make_parent(const char *url)
     mkdir(dir, 0700);
 }
 
-/* Creates version 1 in an empty db, in one transaction. */
-static int create_schema(vg_ctx *ctx, vg_db *db)
+/* Creates version 1 in db, found empty, in one transaction; *created = 0
+ * when another process created it first (then it must be current). */
+static int create_schema(vg_ctx *ctx, vg_db *db, int *created)
 {
-    int rc = vg_db_begin(ctx, db);
+    *created = 0;
+    int version = 0, rc = vg_db_begin(ctx, db);
+    /* Several processes may find the store empty at once (the first
+     * `inventory add`s of a fleet): the first to hold the write lock
+     * creates it, the others find it made.  SQLite's BEGIN IMMEDIATE is
+     * that lock; PostgreSQL takes DDL locks only on tables that exist, so
+     * an advisory lock (held to the end of the transaction) stands in. */
+    if (rc == VG_OK && vg_db_kind_of(db) == VG_DB_POSTGRES)
+        rc = vg_db_exec(ctx, db, "SELECT pg_advisory_xact_lock(8675309001)");
+    if (rc == VG_OK)
+        rc = read_version(ctx, db, &version);
+    if (rc == VG_OK && version != 0) {
+        vg_db_rollback(db);
+        return version == VG_STORE_SCHEMA_VERSION ? VG_OK : version_error(ctx, db, version);
+    }
     if (rc == VG_OK)
         rc = exec_dialect(ctx, db, schema_v1);
     if (rc == VG_OK)
@@ -217,6 +245,7 @@ static int create_schema(vg_ctx *ctx, vg_db *db)
         rc = vg_db_commit(ctx, db);
     if (rc)
         vg_db_rollback(db);
+    *created = rc == VG_OK;
     return rc;
 }
 
@@ -242,10 +271,11 @@ int vg_store_open(vg_ctx *ctx, const char *url, int flags, vg_store **out)
     int version, rc = open_db(ctx, url, flags, &db, &version);
     if (rc)
         return rc;
+    int created;
     if (version == 0 && (flags & VG_STORE_CREATE))
-        rc = create_schema(ctx, db);
+        rc = create_schema(ctx, db, &created);
     else if (version != VG_STORE_SCHEMA_VERSION)
-        rc = version_error(ctx, db, version, url);
+        rc = version_error(ctx, db, version);
     if (rc == VG_OK && !(*out = calloc(1, sizeof **out)))
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     if (rc) {
@@ -269,6 +299,8 @@ const char *vg_store_backend(const vg_store *store)
     return vg_db_kind_of(store->db) == VG_DB_POSTGRES ? "postgresql" : "sqlite";
 }
 
+void vg_store_redact_url(const char *url, char *out, size_t outsz) { vg_db_redact_url(url, out, outsz); }
+
 int vg_store_init(vg_ctx *ctx, const char *url, int *created)
 {
     *created = 0;
@@ -277,10 +309,9 @@ int vg_store_init(vg_ctx *ctx, const char *url, int *created)
     if (rc)
         return rc;
     if (version == 0) {
-        rc = create_schema(ctx, db);
-        *created = rc == VG_OK;
+        rc = create_schema(ctx, db, created);
     } else if (version != VG_STORE_SCHEMA_VERSION) {
-        rc = version_error(ctx, db, version, url);
+        rc = version_error(ctx, db, version);
     }
     vg_db_close(db);
     return rc;
@@ -294,7 +325,7 @@ int vg_store_migrate(vg_ctx *ctx, const char *url, int *from, int *to)
         return rc;
     *from = *to = version;
     if (version <= 0 || version > VG_STORE_SCHEMA_VERSION) {
-        rc = version_error(ctx, db, version, url);
+        rc = version_error(ctx, db, version);
         vg_db_close(db);
         return rc;
     }

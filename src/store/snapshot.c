@@ -513,6 +513,11 @@ static int upsert_asset(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_in
     vg_db_bind_int(st, 5, in->time);
     rc = store_run(ctx, st);
     vg_db_finalize(st);
+    /* This UPDATE also locks the asset's row until the transaction ends
+     * (on SQLite, BEGIN IMMEDIATE has locked the whole store already):
+     * writers of one asset take turns from here, so that the next seq
+     * (insert_snapshot(): MAX(seq) + 1, read after the lock under READ
+     * COMMITTED) is never taken twice.  Keep it an UPDATE of the row. */
     if (rc || (rc = store_prepare(ctx, store,
                                   "UPDATE asset SET kind = COALESCE(?, kind), owner = COALESCE(?, owner),"
                                   " environment = COALESCE(?, environment) WHERE name = ? RETURNING id, latest_snapshot",

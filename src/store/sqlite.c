@@ -1,13 +1,15 @@
 /*
  * sqlite.c — the SQLite 3 back end of db.h (https://sqlite.org/c3ref/).
  *
- * The store file is opened in WAL mode with a busy timeout, so that readers
+ * The store file is put in WAL mode with a busy timeout, so that readers
  * never wait and two writers (two `vigil inventory add` at once) take turns
  * instead of failing; write transactions start with BEGIN IMMEDIATE so that
- * a writer waits for the lock at the start, never half-way.  Foreign keys
- * are enforced.  synchronous=NORMAL in WAL mode keeps every committed
- * transaction across a crash of the process (kill -9); a power cut may lose
- * the last transactions but never corrupts the file.
+ * a writer waits for the lock at the start, never half-way.  WAL mode is set
+ * by the first write transaction, not on opening: opening a file to find
+ * it is not a store (or a store of a newer schema) must leave it as it was.
+ * Foreign keys are enforced.  synchronous=NORMAL in WAL mode keeps every
+ * committed transaction across a crash of the process (kill -9); a power
+ * cut may lose the last transactions but never corrupts the file.
  *
  * Leaves out: shared-cache mode, encryption.
  */
@@ -27,6 +29,7 @@
 typedef struct sqlite_db {
     vg_db base;
     sqlite3 *handle;
+    int wal; /* journal_mode=WAL was set */
 } sqlite_db;
 
 typedef struct sqlite_stmt {
@@ -64,6 +67,9 @@ static int fail(vg_ctx *ctx, vg_db *db, int rc, const char *what)
                         what);
     if ((rc & 0xff) == SQLITE_NOTADB)
         return vg_error(ctx, VG_ERR_FORMAT, "%s: not a SQLite database (is this the right file?)", db->name);
+    if ((rc & 0xff) == SQLITE_BUSY)
+        return vg_error(ctx, VG_ERR_IO, "%s: %s: another process kept the store locked for %d s: try again",
+                        db->name, what, SQLITE_BUSY_MS / 1000);
     return vg_error(ctx, status_of(rc), "%s: %s: %s", db->name, what, detail);
 }
 
@@ -81,7 +87,12 @@ static int sq_exec(vg_ctx *ctx, vg_db *db, const char *sql)
 
 static int sq_begin(vg_ctx *ctx, vg_db *db)
 {
-    int rc = sqlite3_exec(handle_of(db), "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    sqlite_db *s = (sqlite_db *)db;
+    int rc = SQLITE_OK;
+    if (!s->wal && (rc = sqlite3_exec(s->handle, "PRAGMA journal_mode=WAL", NULL, NULL, NULL)) == SQLITE_OK)
+        s->wal = 1;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s->handle, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     return rc == SQLITE_OK ? VG_OK : fail(ctx, db, rc, "starting a transaction");
 }
 
@@ -203,10 +214,8 @@ int vg_db_sqlite_open(vg_ctx *ctx, const char *path, int flags, vg_db **out)
     sqlite3_busy_timeout(db->handle, SQLITE_BUSY_MS);
     /* Reading the schema checks that the file is a database at all. */
     rc = sqlite3_exec(db->handle, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
-    if (rc == SQLITE_OK && !(flags & VG_DB_READONLY))
-        rc = sqlite3_exec(db->handle, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db->handle, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+        rc = sqlite3_exec(db->handle, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         int status = fail(ctx, &db->base, rc, "opening");
         sq_close(&db->base);
