@@ -176,36 +176,27 @@ pw=Sx7Qw9zKp3
 P=$(pg_new_db secret)
 hp=127.0.0.1:$PG_PORT
 : >"$T/said"
-said() { cat "$T/stdout" "$T/stderr" >>"$T/said"; }
-expect_status 0 $VIGIL store init --store "postgresql://vigil:$pw@$hp/secret"
-expect_stderr "postgresql://vigil:\*\*\*@$hp/secret: store created"
-said
-expect_status 0 $VIGIL store migrate --store "postgresql://vigil@$hp/secret?password=$pw&password=Zq"
-expect_stderr "postgresql://vigil@$hp/secret\?password=\*\*\*&password=\*\*\*: schema version 1 is current"
-said
-expect_status 0 add "$trivy" --asset app --store "postgresql://vigil:$pw@$hp/secret"
-said
-expect_status 1 $VIGIL inventory show nothing --store "postgresql://vigil:$pw@$hp/secret"
-expect_stderr 'no asset named nothing'
-said
-expect_status 1 $VIGIL inventory list --store "postgresql://vigil:${pw}%zz@$hp/secret"
-expect_stderr 'invalid percent-encoded token'
-said
-expect_status 1 $VIGIL inventory list --store "postgresql://vigil:$pw@127.0.0.1:$closed/secret"
-said
-expect_status 1 $VIGIL inventory list --store "postgresql://vigil:Zq@$hp/nosuchdb"
-expect_stderr 'database "nosuchdb" does not exist'
-said
-expect_status 1 $VIGIL inventory list --store "mysql://vigil:$pw@$hp/secret"
-expect_stderr 'unknown kind of store'
-said
+# says STATUS PATTERN CMD...: CMD exits STATUS, its stderr matches PATTERN
+# (unless empty), and all it said is kept in $T/said.
+says() {
+    expect_status "$1" "${@:3}"
+    [ -z "$2" ] || expect_stderr "$2"
+    cat "$T/stdout" "$T/stderr" >>"$T/said"
+}
+says 0 "postgresql://vigil:\*\*\*@$hp/secret: store created" \
+    $VIGIL store init --store "postgresql://vigil:$pw@$hp/secret"
+says 0 "postgresql://vigil@$hp/secret\?password=\*\*\*&password=\*\*\*: schema version 1 is current" \
+    $VIGIL store migrate --store "postgresql://vigil@$hp/secret?password=$pw&password=Zq"
+says 0 '' add "$trivy" --asset app --store "postgresql://vigil:$pw@$hp/secret"
+says 1 'no asset named nothing' $VIGIL inventory show nothing --store "postgresql://vigil:$pw@$hp/secret"
+says 1 'invalid percent-encoded token' $VIGIL inventory list --store "postgresql://vigil:${pw}%zz@$hp/secret"
+says 1 'Connection refused' $VIGIL inventory list --store "postgresql://vigil:$pw@127.0.0.1:$closed/secret"
+says 1 'database "nosuchdb" does not exist' $VIGIL inventory list --store "postgresql://vigil:Zq@$hp/nosuchdb"
+says 1 'unknown kind of store' $VIGIL inventory list --store "mysql://vigil:$pw@$hp/secret"
 pg_psql "$P" "UPDATE vigil_schema SET version = 99"
-expect_status 1 $VIGIL store migrate --store "postgresql://vigil:$pw@$hp/secret"
-said
+says 1 'newer than this vigil' $VIGIL store migrate --store "postgresql://vigil:$pw@$hp/secret"
 pg_psql "$P" "DELETE FROM vigil_schema"
-expect_status 1 $VIGIL inventory list --store "postgresql://vigil:$pw@$hp/secret?sslmode=disable"
-expect_stderr 'a damaged store'
-said
+says 1 'a damaged store' $VIGIL inventory list --store "postgresql://vigil:$pw@$hp/secret?sslmode=disable"
 [ "$(wc -l <"$T/said")" -ge 10 ] || fail "only $(wc -l <"$T/said") lines of messages to look at"
 if grep -F -e "$pw" -e Zq "$T/said" >&2; then fail "a password appears in a message (above)"; fi
 echo "ok: no message shows a password"
