@@ -9,7 +9,7 @@
 #     isolation is SERIALIZABLE (writers of one asset wait on its row, then
 #     must read what the one before them committed);
 #  3. kill -9 of `vigil inventory add` at a random moment, 20 times on
-#     SQLite and 5 on PostgreSQL (each add 10 000 components, half of them
+#     SQLite and 5 on PostgreSQL (each add 5 000 components, half of them
 #     new): afterwards the store holds either what it held before (the
 #     same `inventory list -o json`) or the whole new snapshot (its
 #     components, its document byte for byte); at the end its row counts
@@ -101,13 +101,13 @@ counts() {
     *) pg_psql "$1" "$q" ;;
     esac
 }
-# kill_adds STORE CALIBRATION-STORE N: N adds of 10 000 components (5 000
-# shared by all, 5 000 new), each killed after a random moment between 0
+# kill_adds STORE CALIBRATION-STORE N: N adds of 5 000 components (2 500
+# shared by all, 2 500 new), each killed after a random moment between 0
 # and 1.25 times what an add takes when not killed (measured first, into
 # the other store: a moment, not a check).
 kill_adds() {
     local store=$1 n=$3 i pid whole=0 kept=0 committed=0 sboms=()
-    for ((i = 0; i <= n; i++)); do sboms+=("$T/k$i.cdx.json" 10000 "k$i"); done
+    for ((i = 0; i <= n; i++)); do sboms+=("$T/k$i.cdx.json" 5000 "k$i"); done
     make_sbom "${sboms[@]}"
     local start=${EPOCHREALTIME/./}
     add "$T/k0.cdx.json" --asset calibration --store "$2" >/dev/null || fail "add to $2"
@@ -132,7 +132,7 @@ kill_adds() {
         elif [ "$now" = $((committed + 1)) ]; then
             committed=$now
             expect_status 0 $VIGIL inventory show "killed@$now" --store "$store" -o json
-            [ "$(jq -c '[.components, (.component_list | length)]' "$T/stdout")" = "[10000,10000]" ] ||
+            [ "$(jq -c '[.components, (.component_list | length)]' "$T/stdout")" = "[5000,5000]" ] ||
                 fail "$store: kill $i: killed@$now is a partial snapshot"
             expect_status 0 $VIGIL inventory export "killed@$now" --store "$store" -o sbom="$T/back.json"
             cmp "$T/back.json" "$T/k$i.cdx.json" || fail "$store: kill $i: killed@$now does not hold its document"
@@ -142,10 +142,10 @@ kill_adds() {
         fi
     done
     # Rows are never deleted: one left by any killed add would be here.
-    # first (14 components) + each committed snapshot: 5 000 shared
-    # components once, 5 000 of its own.
-    local want="$((1 + committed)) $((14 + (committed > 0 ? 5000 + 5000 * committed : 0))) \
-$((14 + 10000 * committed)) $((1 + committed))"
+    # first (14 components) + each committed snapshot: 2 500 shared
+    # components once, 2 500 of its own.
+    local want="$((1 + committed)) $((14 + (committed > 0 ? 2500 + 2500 * committed : 0))) \
+$((14 + 5000 * committed)) $((1 + committed))"
     [ "$(counts "$store")" = "$want" ] ||
         fail "$store: rows (snapshots components links documents) $(counts "$store"), want $want"
     echo "  $store: $n kills within 0-$span ms: $kept left the store as it was, $whole found the snapshot committed whole"
