@@ -231,9 +231,8 @@ grep -qxF 'not-checked	CVE-2019-14697	musl	1.1.23-r1' "$T/expected.txt" || fail 
 
 run_store "sqlite:$T/store.sqlite" sqlite
 
-# PostgreSQL: the shared harness tests/e2e/pg.sh, or until it is in the
-# tree the same pg_start from tests/tools/pg_fallback.sh.
-if [ -f "$(dirname "$0")/pg.sh" ]; then source "$(dirname "$0")/pg.sh"; else source "$VIGIL_SRC/tests/tools/pg_fallback.sh"; fi
+# PostgreSQL: a real server of its own (tests/e2e/pg.sh).
+source "$(dirname "$0")/pg.sh"
 pg_start
 run_store "$PG_URL" pg
 for f in "$T"/out-sqlite-*.json; do
