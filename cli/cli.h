@@ -35,6 +35,7 @@ int cmd_inventory(int argc, char **argv);   /* cmd_inventory.c */
 /* inventory subcommands in their own files; argv[0] is the subcommand */
 int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
 int cmd_inventory_affected(int argc, char **argv); /* cmd_inventory_affected.c */
+int cmd_inventory_maintain(int argc, char **argv); /* rescan, sla, prune: cmd_inventory_rescan.c */
 
 /* Attestation helpers (cmd_key.c).  attest_cli_load_private_key() loads a
  * signing key, taking the passphrase of an encrypted key from VIGIL_PASSWORD
@@ -87,6 +88,12 @@ int cli_terminal_width(void);
 /* 1 when standard output is a terminal that may be coloured: not with
  * NO_COLOR set (no-color.org) or TERM=dumb. */
 int cli_colour(void);
+/* "90", "90s", "15m", "72h", "3d", "2w" in seconds; -1 when s is not one. */
+int64_t cli_parse_duration(const char *s);
+/* A severity level named as vg_severity_name() does, any case, of the
+ * len bytes at s; -1 if not.  "none" (CVSS 0.0) is not a level users ask
+ * for: it is never given. */
+int cli_parse_level(const char *s, size_t len);
 /* Maps a library status to an exit status (EXIT_FAILURE_ or EXIT_USAGE). */
 int cli_exit_status(int status);
 /* Output files (cli/output.c; the rules are at the top of that file and in
@@ -148,5 +155,17 @@ int cli_inventory_read(const cli_inventory_options *o,
 int cli_is_sbom_file(const char *target);
 const char *cli_store_url(const char *given, vg_buf *scratch);
 int cli_store_open(const char *given, int flags, struct vg_store **out);
+
+/* Rescans (cmd_inventory_rescan.c).  cli_rescan(): vg_store_rescan() of
+ * the assets named (all when nassets is 0) against the database at db_path
+ * (NULL: the default), with a progress line on a terminal unless quiet;
+ * an exit status, the messages printed; *out the result.
+ * cli_print_rescan(): the result as a table.  cli_rescan_status(): the
+ * exit status it calls for (3 unchecked or unreadable, 5 a new finding at
+ * or above fail_on (a vg_severity, or -1)), the reason printed. */
+int cli_rescan(struct vg_store *store, const char *db_path, const char *const *assets, size_t nassets, int quiet,
+               json_t **out);
+void cli_print_rescan(const json_t *result, FILE *f);
+int cli_rescan_status(const json_t *result, int fail_on, int allow_unchecked);
 
 #endif

@@ -31,6 +31,7 @@ static const char inventory_usage[] =
     "       vigil inventory export ASSET[@SNAPSHOT] -o cyclonedx-json=FILE\n"
     "       vigil inventory diff ASSET [FROM [TO]] [--fail-on-drift[=vulns]]\n"
     "       vigil inventory affected ID|PURL[@RANGE] [--all]\n"
+    "       vigil inventory rescan|sla|prune ... (see vigil inventory rescan --help)\n"
     "\n"
     "Keeps the SBOM and findings of every snapshot of every asset in the\n"
     "store, and says what changed since the asset's previous snapshot.\n"
@@ -495,7 +496,8 @@ int cmd_inventory(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(int argc, char **argv);
-    } own[] = {{"diff", cmd_inventory_diff}, {"affected", cmd_inventory_affected}};
+    } own[] = {{"diff", cmd_inventory_diff}, {"affected", cmd_inventory_affected},
+                 {"rescan", cmd_inventory_maintain}, {"sla", cmd_inventory_maintain}, {"prune", cmd_inventory_maintain}};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
         if (strcmp(sub, own[i].name) == 0)
             return own[i].run(argc - 1, argv + 1);

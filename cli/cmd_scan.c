@@ -12,7 +12,6 @@
  * incomplete (exit 3) unless --allow-unchecked.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,50 +82,14 @@ static const char scan_usage[] =
     "3 written, but parts of the target could not be read or components could\n"
     "not be checked; 5 --fail-on met.\n";
 
-/* "90", "90s", "15m", "72h", "3d" in seconds; -1 on error. */
-static int64_t parse_duration(const char *s)
-{
-    char *end;
-    errno = 0;
-    long long n = strtoll(s, &end, 10);
-    if (errno || end == s || n < 0)
-        return -1;
-    long long unit = 1;
-    switch (*end) {
-    case '\0': break;
-    case 's': unit = 1; end++; break;
-    case 'm': unit = 60; end++; break;
-    case 'h': unit = 3600; end++; break;
-    case 'd': unit = 86400; end++; break;
-    default: return -1;
-    }
-    if (*end || n > INT64_MAX / unit)
-        return -1;
-    return (int64_t)(n * unit);
-}
-
 /* The gate: -1 none; a vg_severity; or VG_SEVERITY_CRITICAL + 1 for kev. */
 #define FAIL_ON_KEV (VG_SEVERITY_CRITICAL + 1)
-
-/* A severity level named as vg_severity_name() does, any case; -1 if not.
- * "none" (CVSS 0.0) is not a level users ask for: it is never given. */
-static int parse_level(const char *s, size_t len)
-{
-    static const vg_severity levels[] = {VG_SEVERITY_UNKNOWN, VG_SEVERITY_LOW, VG_SEVERITY_MEDIUM,
-                                         VG_SEVERITY_HIGH, VG_SEVERITY_CRITICAL};
-    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
-        const char *name = vg_severity_name(levels[i]);
-        if (strlen(name) == len && strncasecmp(name, s, len) == 0)
-            return (int)levels[i];
-    }
-    return -1;
-}
 
 static int parse_fail_on(const char *s)
 {
     if (strcasecmp(s, "kev") == 0)
         return FAIL_ON_KEV;
-    return parse_level(s, strlen(s));
+    return cli_parse_level(s, strlen(s));
 }
 
 /* --severity critical,high -> a vg_findings_filter severity mask; 0 on error. */
@@ -135,7 +98,7 @@ static unsigned parse_severities(const char *s)
     unsigned mask = 0;
     while (*s) {
         size_t len = strcspn(s, ",");
-        int level = parse_level(s, len);
+        int level = cli_parse_level(s, len);
         if (level < 0)
             return 0;
         mask |= 1u << level;
@@ -373,7 +336,7 @@ int cmd_scan(int argc, char **argv)
             show_suppressed = 1;
             break;
         case 'M':
-            max_age = parse_duration(optarg);
+            max_age = cli_parse_duration(optarg);
             if (max_age < 0) {
                 cli_error("--max-db-age %s: not a duration (e.g. 36h, 3d)", optarg);
                 return EXIT_USAGE;

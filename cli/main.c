@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "vigil/match.h"
 
 struct command {
     const char *name;
@@ -102,6 +104,40 @@ int cli_colour(void)
 {
     const char *no_colour = getenv("NO_COLOR"), *term = getenv("TERM");
     return isatty(STDOUT_FILENO) && !(no_colour && *no_colour) && !(term && strcmp(term, "dumb") == 0);
+}
+
+int64_t cli_parse_duration(const char *s)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (errno || end == s || n < 0)
+        return -1;
+    long long unit = 1;
+    switch (*end) {
+    case '\0': break;
+    case 's': unit = 1; end++; break;
+    case 'm': unit = 60; end++; break;
+    case 'h': unit = 3600; end++; break;
+    case 'd': unit = 86400; end++; break;
+    case 'w': unit = 7 * 86400; end++; break;
+    default: return -1;
+    }
+    if (*end || n > INT64_MAX / unit)
+        return -1;
+    return (int64_t)(n * unit);
+}
+
+int cli_parse_level(const char *s, size_t len)
+{
+    static const vg_severity levels[] = {VG_SEVERITY_UNKNOWN, VG_SEVERITY_LOW, VG_SEVERITY_MEDIUM,
+                                         VG_SEVERITY_HIGH, VG_SEVERITY_CRITICAL};
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        const char *name = vg_severity_name(levels[i]);
+        if (strlen(name) == len && strncasecmp(name, s, len) == 0)
+            return (int)levels[i];
+    }
+    return -1;
 }
 
 int cli_exit_status(int status)

@@ -129,6 +129,93 @@ struct vg_vulndb;
 int vg_store_rescan_asset(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const char *asset, int64_t now,
                           json_t **out);
 
+typedef struct vg_store_rescan_options {
+    const char *const *assets; /* the assets to rescan; NULL (nassets 0): every asset */
+    size_t nassets;
+    /* Called before each asset (done of total so far), or NULL. */
+    void (*progress)(void *arg, size_t done, size_t total);
+    void *progress_arg;
+} vg_store_rescan_options;
+
+/* Rescans the latest snapshot of every asset (or of opts->assets) as
+ * vg_store_rescan_asset() does, one transaction per asset, with findings
+ * timed now, and records the run in rescan_run.  Assets sharing one SBOM
+ * document are matched once.  A snapshot whose document cannot be read
+ * back (damaged, altered, no longer a readable SBOM) is reported in
+ * "errors" and the run goes on; any other failure ends the run (what was
+ * rescanned before stays rescanned; no rescan_run row).
+ * *out (owned by the caller), docs/store.md "Rescan": {"run", "started",
+ * "finished", "db_time", "summary": {"assets", "new", "fixed", "unchecked",
+ * "unchecked_assets", "errors"}, "assets": [the results of the assets with
+ * new or fixed findings or unchecked components, by name], "errors":
+ * [{"asset", "message"}]}.  VG_ERR_NOT_FOUND for a named asset that does
+ * not exist. */
+int vg_store_rescan(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const vg_store_rescan_options *opts,
+                    int64_t now, json_t **out);
+
+/* ---- notifications of new findings (rescan.c; vigil monitor) ------------- */
+
+#define VG_STORE_SINK_MAX 32 /* longest sink name */
+
+/* Subscribes the sink named sink ("webhook", "file": [a-z0-9_-]+) to new
+ * findings: from then on every finding first seen or reopened, by any
+ * inventory add or rescan, waits in the sink's queue until
+ * vg_store_notify_done() takes it out.  Subscribing again changes nothing. */
+int vg_store_notify_subscribe(vg_ctx *ctx, vg_store *store, const char *sink, int64_t now);
+
+/* The findings waiting for sink, oldest first, at most max: *out (owned by
+ * the caller) = {"findings": [{"asset", "id", "aliases", "package", "purl",
+ * "version", "severity", "first_seen", "fixed", "queued"}], "notices":
+ * [ids for vg_store_notify_done()], "more": how many more wait}.  purl and
+ * version are those of the component in the asset's latest snapshot (null
+ * when it is no longer there; "fixed" then says when it went). */
+int vg_store_notify_pending(vg_ctx *ctx, vg_store *store, const char *sink, size_t max, json_t **out);
+
+/* Takes the notices (the "notices" array of vg_store_notify_pending())
+ * out of their queue: delivered.  One transaction. */
+int vg_store_notify_done(vg_ctx *ctx, vg_store *store, const json_t *notices);
+
+/* ---- service levels (sla.c) ---------------------------------------------- */
+
+typedef struct vg_store_sla_options {
+    /* Allowed age in days of an open finding, per vg_severity level
+     * (unknown, none, low, medium, high, critical); < 0: no limit. */
+    int64_t days[6];
+    const char *const *assets; /* NULL (nassets 0): every asset */
+    size_t nassets;
+} vg_store_sla_options;
+
+/* Open findings past their allowed age (from first_seen) at time now, and
+ * time-to-fix statistics (fixed_at - first_seen: count, median and 90th
+ * percentile by nearest rank) per asset and severity and for all of them.
+ * *out (owned by the caller), docs/store.md "SLA": {"now", "days",
+ * "assets": [{"asset", "open", "breaches": [...], "time_to_fix"}], "all":
+ * {"open", "breaches", "time_to_fix"}}.  VG_ERR_NOT_FOUND for a named
+ * asset that does not exist. */
+int vg_store_sla(vg_ctx *ctx, vg_store *store, const vg_store_sla_options *opts, int64_t now, json_t **out);
+
+/* ---- pruning (prune.c) --------------------------------------------------- */
+
+typedef struct vg_store_prune_options {
+    int64_t keep;       /* keep the newest N snapshots of each asset; 0: no limit by number */
+    int64_t before;     /* delete only snapshots created before this time; 0: no limit by time */
+    const char *const *assets; /* NULL (nassets 0): every asset */
+    size_t nassets;
+    int dry_run;        /* count what would go, change nothing */
+} vg_store_prune_options;
+
+/* Deletes the snapshots of each asset that are beyond opts->keep newest
+ * and created before opts->before (each limit applying when set, both
+ * when both are), never an asset's latest snapshot; then the components
+ * and documents no snapshot refers to any more.  Findings are kept (their
+ * first_seen and fixed_at are the history SLA reports read); references
+ * to deleted snapshots in them become null.  One transaction.  *out (owned
+ * by the caller), docs/store.md "Prune": {"dry_run", "snapshots",
+ * "components", "documents", "finding_references", "assets": [{"asset",
+ * "deleted": [seq...], "kept"}]}.  VG_ERR_USAGE when neither limit is set;
+ * VG_ERR_NOT_FOUND for a named asset that does not exist. */
+int vg_store_prune(vg_ctx *ctx, vg_store *store, const vg_store_prune_options *opts, json_t **out);
+
 /* ---- reading ------------------------------------------------------------ */
 
 /* Every asset with its latest snapshot: [{"name", "kind", "owner",

@@ -36,7 +36,7 @@ static const char schema_v1[] =
     " seq INTEGER NOT NULL, created_at BIGINT NOT NULL, version_label @TEXT@, source @TEXT@ NOT NULL,"
     " target_kind @TEXT@, target_digest @TEXT@, os @TEXT@, sbom_digest @TEXT@ NOT NULL REFERENCES document(digest),"
     " db_time BIGINT, matched_at BIGINT NOT NULL, components INTEGER NOT NULL, findings INTEGER NOT NULL,"
-    " unchecked INTEGER NOT NULL, job_key @TEXT@ UNIQUE, UNIQUE(asset_id, seq));"
+    " unchecked INTEGER NOT NULL, job_key @TEXT@ UNIQUE, match_digest @TEXT@, UNIQUE(asset_id, seq));"
     "CREATE INDEX snapshot_by_document ON snapshot(sbom_digest);"
     "CREATE TABLE component(id @ID@, key @BLOB@ NOT NULL UNIQUE, package @TEXT@ NOT NULL, purl @TEXT@,"
     " type @TEXT@ NOT NULL, name @TEXT@ NOT NULL, version @TEXT@, licenses @TEXT@, hashes @TEXT@, supplier @TEXT@);"
@@ -48,7 +48,7 @@ static const char schema_v1[] =
     "CREATE INDEX snapshot_component_by_component ON snapshot_component(component_id, snapshot_id);"
     "CREATE TABLE finding(id @ID@, asset_id BIGINT NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
     " package @TEXT@ NOT NULL, vuln @TEXT@ NOT NULL, severity @TEXT@ NOT NULL, first_seen BIGINT NOT NULL,"
-    " first_snapshot BIGINT NOT NULL, fixed_at BIGINT, fixed_snapshot BIGINT, UNIQUE(asset_id, package, vuln));"
+    " first_snapshot BIGINT, fixed_at BIGINT, fixed_snapshot BIGINT, UNIQUE(asset_id, package, vuln));"
     "CREATE INDEX finding_open ON finding(asset_id) WHERE fixed_at IS NULL;"
     "CREATE TABLE finding_alias(finding_id BIGINT NOT NULL REFERENCES finding(id) ON DELETE CASCADE,"
     " alias @TEXT@ NOT NULL, PRIMARY KEY(finding_id, alias))@NOROWID@;"
@@ -59,15 +59,22 @@ static const char schema_v1[] =
     " fix_state @TEXT@ NOT NULL, fixed_versions @TEXT@, kev INTEGER NOT NULL, suppressed INTEGER NOT NULL,"
     " PRIMARY KEY(snapshot_id, finding_id, component_id))@NOROWID@;"
     "CREATE INDEX snapshot_finding_by_finding ON snapshot_finding(finding_id);"
+    "CREATE INDEX snapshot_finding_by_component ON snapshot_finding(component_id);"
     "CREATE TABLE snapshot_attestation(snapshot_id BIGINT NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
     " digest @TEXT@ NOT NULL REFERENCES document(digest), verified INTEGER NOT NULL, detail @TEXT@,"
     " PRIMARY KEY(snapshot_id, digest))@NOROWID@;"
+    "CREATE INDEX snapshot_attestation_by_document ON snapshot_attestation(digest);"
     "CREATE TABLE job(id @ID@, kind @TEXT@ NOT NULL, payload @TEXT@ NOT NULL, state @TEXT@ NOT NULL,"
     " enqueued_at BIGINT NOT NULL, lease_until BIGINT, worker @TEXT@, attempts INTEGER NOT NULL,"
     " done_at BIGINT, result @TEXT@);"
     "CREATE INDEX job_ready ON job(state, id);"
     "CREATE TABLE rescan_run(id @ID@, started_at BIGINT NOT NULL, finished_at BIGINT NOT NULL,"
-    " db_time BIGINT, assets INTEGER NOT NULL, new_findings INTEGER NOT NULL, fixed_findings INTEGER NOT NULL);";
+    " db_time BIGINT, assets INTEGER NOT NULL, new_findings INTEGER NOT NULL, fixed_findings INTEGER NOT NULL,"
+    " unchecked INTEGER NOT NULL, errors INTEGER NOT NULL);"
+    "CREATE TABLE notify_sink(name @TEXT@ PRIMARY KEY, created_at BIGINT NOT NULL);"
+    "CREATE TABLE notification(id @ID@, sink @TEXT@ NOT NULL REFERENCES notify_sink(name) ON DELETE CASCADE,"
+    " finding_id BIGINT NOT NULL REFERENCES finding(id) ON DELETE CASCADE, queued_at BIGINT NOT NULL,"
+    " UNIQUE(sink, finding_id));";
 
 /* migrations[i] takes version i + 1 to i + 2; none yet. */
 static const char *const migrations[] = {NULL};
@@ -389,6 +396,91 @@ int store_query_int(vg_ctx *ctx, vg_store *store, const char *sql, int64_t *out)
         *out = vg_db_column_int(st, 0);
     vg_db_finalize(st);
     return rc == VG_DB_ROW || rc == VG_DB_DONE ? VG_OK : rc;
+}
+
+int store_run_ids(vg_ctx *ctx, vg_store *store, const char *head, const char *tail, const int64_t *ids, size_t n,
+                  store_row_fn row, void *arg, int64_t *changes)
+{
+    for (size_t start = 0; start < n; start += STORE_BATCH) {
+        size_t k = n - start < STORE_BATCH ? n - start : STORE_BATCH;
+        vg_buf sql;
+        vg_buf_init(&sql, (size_t)1 << 20);
+        int rc = vg_buf_addf(&sql, "%s (", head);
+        for (size_t i = 0; rc == VG_OK && i < k; i++)
+            rc = vg_buf_addstr(&sql, i ? ", ?" : "?");
+        if (rc == VG_OK)
+            rc = vg_buf_addf(&sql, ")%s", tail);
+        vg_db_stmt *st = NULL;
+        rc = rc ? vg_error(ctx, VG_ERR_NOMEM, "out of memory") : store_prepare(ctx, store, sql.data, &st);
+        vg_buf_free(&sql);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < k; i++)
+            vg_db_bind_int(st, (int)i + 1, ids[start + i]);
+        if (row) {
+            rc = store_rows(ctx, st, row, arg);
+        } else {
+            if ((rc = store_run(ctx, st)) == VG_OK && changes)
+                *changes += vg_db_changes(st);
+            vg_db_finalize(st);
+        }
+        if (rc)
+            return rc;
+    }
+    return VG_OK;
+}
+
+int store_rows(vg_ctx *ctx, vg_db_stmt *st, store_row_fn row, void *arg)
+{
+    int rc;
+    while ((rc = vg_db_step(ctx, st)) == VG_DB_ROW)
+        if (row && (rc = row(arg, st)) != VG_OK)
+            break;
+    vg_db_finalize(st);
+    return rc == VG_DB_DONE ? VG_OK : rc;
+}
+
+int store_select(vg_ctx *ctx, vg_store *store, const char *sql, store_row_fn row, void *arg)
+{
+    vg_db_stmt *st;
+    int rc = store_prepare(ctx, store, sql, &st);
+    return rc ? rc : store_rows(ctx, st, row, arg);
+}
+
+int store_reserve(void *arrayp, size_t *cap, size_t n, size_t size)
+{
+    void **array = arrayp;
+    if (n < *cap)
+        return VG_OK;
+    size_t grown_cap = *cap ? *cap * 2 : 64;
+    void *grown = grown_cap < ((size_t)-1) / size ? realloc(*array, grown_cap * size) : NULL;
+    if (!grown)
+        return VG_ERR_NOMEM;
+    *array = grown;
+    *cap = grown_cap;
+    return VG_OK;
+}
+
+void store_sort_array(json_t *array, int (*cmp)(const void *, const void *))
+{
+    size_t n = json_array_size(array);
+    json_t **items = n > 1 ? malloc(n * sizeof *items) : NULL;
+    if (!items)
+        return;
+    for (size_t i = 0; i < n; i++)
+        items[i] = json_incref(json_array_get(array, i));
+    qsort(items, n, sizeof *items, cmp);
+    json_array_clear(array);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(array, items[i]);
+    free(items);
+}
+
+int store_cmp_asset(const void *a, const void *b)
+{
+    const char *x = json_string_value(json_object_get(*(json_t *const *)a, "asset")),
+               *y = json_string_value(json_object_get(*(json_t *const *)b, "asset"));
+    return strcmp(x ? x : "", y ? y : "");
 }
 
 void store_package_of(const char *purl, const char *type, const char *name, char *out, size_t outsz)

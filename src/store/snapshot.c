@@ -81,6 +81,11 @@ static int component_key(const vg_component *c, const char *hashes, unsigned cha
     return ok ? VG_OK : VG_ERR_NOMEM;
 }
 
+int store_component_key(const vg_component *c, vg_buf *scratch, unsigned char key[32])
+{
+    return hashes_of(c, scratch) || component_key(c, scratch->data ? scratch->data : "", key) ? VG_ERR_NOMEM : VG_OK;
+}
+
 /* "(?, ?, ?), (?, ?, ?) ..." for rows rows of cols columns, after head. */
 static char *batch_sql(const char *head, int cols, size_t rows, const char *tail)
 {
@@ -312,7 +317,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
     vg_map_init(&comp_index);
     vg_map_init(&unchecked);
     finding_row *rows = NULL;
-    vg_db_stmt *st = NULL, *ins = NULL, *alias = NULL, *reopen = NULL;
+    vg_db_stmt *st = NULL, *ins = NULL, *alias = NULL, *reopen = NULL, *queue = NULL;
     vg_buf fixed;
     vg_buf_init(&fixed, (size_t)1 << 20);
     int rc = VG_OK;
@@ -374,7 +379,13 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
         (rc = store_prepare(ctx, store,
                             "UPDATE finding SET first_seen = ?, first_snapshot = ?, fixed_at = NULL, fixed_snapshot = NULL,"
                             " severity = ? WHERE id = ?",
-                            &reopen)))
+                            &reopen)) ||
+        /* every new or reopened finding waits for each notification sink
+         * (vigil monitor: --webhook, --notify-file) until delivered */
+        (rc = store_prepare(ctx, store,
+                            "INSERT INTO notification(sink, finding_id, queued_at) SELECT name, ?, ? FROM notify_sink"
+                            " WHERE true ON CONFLICT DO NOTHING",
+                            &queue)))
         goto out;
     size_t nrows = 0;
     for (size_t i = 0; i < findings->n; i++) {
@@ -392,6 +403,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
         }
         known_finding *k = vg_map_get(&known, key, klen);
         const char *sev = vg_severity_name(f->severity);
+        int announce = 0;
         if (!k) {
             k = vg_arena_calloc(&arena, 1, sizeof *k);
             if (!k || vg_map_put(&known, key, klen, k)) {
@@ -415,6 +427,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
                     goto out;
             }
             json_array_append_new(new_out, finding_json(f->id, pkg, sev, c->version));
+            announce = 1;
         } else if (k->fixed) {
             vg_db_bind_int(reopen, 1, now);
             vg_db_bind_int(reopen, 2, snapshot_id);
@@ -424,6 +437,13 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
                 goto out;
             k->fixed = 0;
             json_array_append_new(new_out, finding_json(f->id, pkg, sev, c->version));
+            announce = 1;
+        }
+        if (announce) {
+            vg_db_bind_int(queue, 1, k->id);
+            vg_db_bind_int(queue, 2, now);
+            if ((rc = store_run(ctx, queue)) != VG_OK)
+                goto out;
         }
         k->seen = 1;
         rows[nrows++] = (finding_row){k->id, component_ids[slot - (const vg_component *const *)inv->components], f};
@@ -459,6 +479,7 @@ out:
     vg_db_finalize(ins);
     vg_db_finalize(alias);
     vg_db_finalize(reopen);
+    vg_db_finalize(queue);
     free(rows);
     vg_buf_free(&fixed);
     vg_map_free(&known);
@@ -478,23 +499,7 @@ static int sort_findings_cmp(const void *a, const void *b)
              : strcmp(json_string_value(json_object_get(x, "package")), json_string_value(json_object_get(y, "package")));
 }
 
-/* Sorts a JSON array of findings by id, then package. */
-void store_sort_findings(json_t *array)
-{
-    size_t n = json_array_size(array);
-    if (n < 2)
-        return;
-    json_t **items = malloc(n * sizeof *items);
-    if (!items)
-        return;
-    for (size_t i = 0; i < n; i++)
-        items[i] = json_incref(json_array_get(array, i));
-    qsort(items, n, sizeof *items, sort_findings_cmp);
-    json_array_clear(array);
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(array, items[i]);
-    free(items);
-}
+void store_sort_findings(json_t *array) { store_sort_array(array, sort_findings_cmp); }
 
 /* The asset's id (created, or its facts updated). */
 static int upsert_asset(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, int64_t *id, int64_t *latest)
@@ -643,8 +648,7 @@ static int prepare_rows(ingest *g, const vg_inventory *inv, const vg_findings *f
         r->layer = r->c->layer;
         r->coverage = i < findings->ncoverage ? (int)findings->coverage[i].status : (int)VG_COVERAGE_NO_DATA;
         store_package_of(r->c->purl, r->c->type, r->c->name, pkg, sizeof pkg);
-        if (hashes_of(r->c, &g->hashes) || component_key(r->c, g->hashes.data ? g->hashes.data : "", r->key) ||
-            !(r->package = vg_arena_strdup(arena, pkg)))
+        if (store_component_key(r->c, &g->hashes, r->key) || !(r->package = vg_arena_strdup(arena, pkg)))
             return vg_error(g->ctx, VG_ERR_NOMEM, "out of memory");
     }
     qsort(g->rows, g->nrows, sizeof *g->rows, row_cmp);
@@ -656,8 +660,7 @@ static int prepare_rows(ingest *g, const vg_inventory *inv, const vg_findings *f
             comp_row *d = g->distinct[g->ndistinct - 1];
             if (r->layer >= 0 && (d->layer < 0 || r->layer < d->layer))
                 d->layer = r->layer;
-            if (vg_coverage_is_checked((vg_coverage_status)r->coverage))
-                d->coverage = r->coverage;
+            d->coverage = store_link_coverage(d->coverage, r->coverage);
             continue;
         }
         if (hashes_of(r->c, &g->hashes) ||
@@ -666,6 +669,22 @@ static int prepare_rows(ingest *g, const vg_inventory *inv, const vg_findings *f
         g->distinct[g->ndistinct++] = r;
     }
     return VG_OK;
+}
+
+int store_link_components(vg_ctx *ctx, vg_store *store, int64_t snapshot_id, const vg_inventory *inv,
+                          const vg_findings *findings, int64_t *component_ids)
+{
+    vg_arena arena;
+    vg_arena_init(&arena);
+    ingest g = {.ctx = ctx, .store = store, .snapshot_id = snapshot_id};
+    vg_buf_init(&g.hashes, (size_t)1 << 20);
+    int rc = prepare_rows(&g, inv, findings, &arena);
+    if (rc == VG_OK && (rc = store_components(&g)) == VG_OK)
+        for (size_t i = 0; i < g.nrows; i++)
+            component_ids[g.rows[i].index] = g.rows[i].id;
+    vg_buf_free(&g.hashes);
+    vg_arena_free(&arena);
+    return rc;
 }
 
 int vg_store_add_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, json_t **out)

@@ -24,6 +24,31 @@ int store_run(vg_ctx *ctx, vg_db_stmt *stmt);
  * row as an integer in *out (0 when no row). */
 int store_query_int(vg_ctx *ctx, vg_store *store, const char *sql, int64_t *out);
 
+/* Steps st to its end, calling row (when not NULL) on each row it returns
+ * (stopping at row's first error: a status whose message row set), and
+ * finalizes it.  VG_OK or the first error.  store_select() prepares sql
+ * (without parameters) and does the same. */
+typedef int (*store_row_fn)(void *arg, vg_db_stmt *st);
+int store_rows(vg_ctx *ctx, vg_db_stmt *st, store_row_fn row, void *arg);
+int store_select(vg_ctx *ctx, vg_store *store, const char *sql, store_row_fn row, void *arg);
+/* Runs head + " (?, ?, ...)" + tail with the integers ids[0..n) as its
+ * parameters, in statements of at most STORE_BATCH of them, with
+ * store_rows(); adds the rows each changed to *changes (when not NULL). */
+int store_run_ids(vg_ctx *ctx, vg_store *store, const char *head, const char *tail, const int64_t *ids, size_t n,
+                  store_row_fn row, void *arg, int64_t *changes);
+
+/* Makes room for element n of the array *arrayp (a pointer to a T *) of
+ * *cap elements of size bytes, doubling it when full.  VG_OK, or
+ * VG_ERR_NOMEM with the array as it was. */
+int store_reserve(void *arrayp, size_t *cap, size_t n, size_t size);
+
+/* Sorts a JSON array in place with cmp, which compares two json_t *
+ * (qsort's arguments point at them); on allocation failure the array stays
+ * as it was. */
+void store_sort_array(json_t *array, int (*cmp)(const void *, const void *));
+/* Compares objects by their "asset" member (strcmp): lists of assets. */
+int store_cmp_asset(const void *a, const void *b);
+
 /* The versionless identity of a package ("pkg:maven/org.x/y", or
  * "TYPE/NAME" without a purl) of purl (may be NULL), written into out. */
 void store_package_of(const char *purl, const char *type, const char *name, char *out, size_t outsz);
@@ -63,6 +88,22 @@ void store_sort_findings(json_t *array);
 /* diff.c: the diff of two snapshots by id (vg_store_diff() without
  * "asset"). */
 int store_diff_snapshots(vg_ctx *ctx, vg_store *store, int64_t from_id, int64_t to_id, json_t **out);
+/* snapshot.c: the content key of component c (docs/store.md, table
+ * component); scratch is a work buffer (initialised by the caller). */
+int store_component_key(const vg_component *c, vg_buf *scratch, unsigned char key[32]);
+/* The coverage the one link of a component listed several times in an
+ * inventory keeps, walking them in inventory order: the first one's,
+ * replaced by each later one that counts as checked. */
+static inline int store_link_coverage(int kept, int next)
+{
+    return vg_coverage_is_checked((vg_coverage_status)next) ? next : kept;
+}
+/* snapshot.c: stores the components of inv not yet in the store and links
+ * every one to snapshot_id (which must have no links yet), with the
+ * coverage of findings; component_ids[i] receives the id of
+ * inv->components[i].  Inside the caller's transaction. */
+int store_link_components(vg_ctx *ctx, vg_store *store, int64_t snapshot_id, const vg_inventory *inv,
+                          const vg_findings *findings, int64_t *component_ids);
 
 /* Resolves ref (store.h, vg_store_show()) to the asset and snapshot ids. */
 int store_resolve_ref(vg_ctx *ctx, vg_store *store, const char *ref, int64_t *asset_id, int64_t *snapshot_id);

@@ -23,34 +23,8 @@ tar xzf "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz" -
 grep -q '^V:1.1.22-r4$' "$T/b/lib/apk/db/installed" || fail "fixture changed: musl is not 1.1.22-r4"
 sed -i 's/^V:1.1.22-r4$/V:1.1.22-r2/' "$T/b/lib/apk/db/installed"
 
-# "package<TAB>vulnerability" pairs the secdb gives for an installed db:
-# versions of the shape N(.N)*[letter]-rN only (else the reference fails).
-reference() {
-    python3 - "$1" "$secdb/main.json" <<'PY'
-import json, re, sys
-shape = re.compile(r"^(\d+(?:\.\d+)*)([a-z]?)-r(\d+)$")
-def key(v):
-    m = shape.match(v)
-    if not m:
-        sys.exit(f"version {v!r} is outside the shape this reference orders")
-    return ([int(x) for x in m.group(1).split(".")], m.group(2), int(m.group(3)))
-pkgs = [dict((l[0], l[2:]) for l in b.split("\n") if l[1:2] == ":") for b in open(sys.argv[1]).read().split("\n\n")]
-fixes = {}
-for p in json.load(open(sys.argv[2]))["packages"]:
-    for ver, ids in p["pkg"]["secfixes"].items():
-        for s in ids:
-            for i in s.split():
-                fixes.setdefault(p["pkg"]["name"], []).append((ver, i))
-out = set()
-for p in pkgs:
-    if "P" not in p:
-        continue
-    for ver, vid in fixes.get(p.get("o", p["P"]), []):
-        if ver != "0" and key(p["V"]) < key(ver):
-            out.add(f"pkg:apk/alpine/{p['P']}\t{vid}")
-print("\n".join(sorted(out)))
-PY
-}
+# "package<TAB>vulnerability" pairs the secdb gives for an installed db.
+reference() { python3 "$VIGIL_SRC/tests/e2e/apk_secdb_ref.py" "$1" "$secdb/main.json"; }
 
 # 1. The rootfs as shipped: every apk package stored, no finding.
 expect_status 0 add "$T/a" --asset alpine --version 3.10.9 --tag team=platform --owner ops -o json

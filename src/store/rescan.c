@@ -1,0 +1,718 @@
+/*
+ * rescan.c — re-matching stored snapshots against the current
+ * vulnerability database (docs/store.md, "Rescan"), and the queues of
+ * notifications of new findings that `vigil monitor` delivers ("Monitor").
+ *
+ * A rescan reads a snapshot's stored SBOM document back (document.c checks
+ * it against its digest), reads it with vg_sbom_read() and matches it with
+ * vg_match() as `inventory add` did, so that its components are the same
+ * (the same keys, hence the same component rows) and only the findings
+ * change; store_record_findings() (snapshot.c) records what is new and
+ * what is fixed.  A fleet run (vg_store_rescan()) takes the assets in the
+ * order of their documents' digests and keeps the last document matched,
+ * so that assets sharing an SBOM (one image deployed many times) cost one
+ * match, while memory holds one document at a time.
+ *
+ * Notifications: a sink subscribed with vg_store_notify_subscribe() gets a
+ * row in `notification` for every finding first seen or reopened
+ * (store_record_findings() writes it in the same transaction), which stays
+ * until the sink's delivery succeeded, so that nothing is lost to a
+ * receiver that was down.
+ *
+ * Leaves out: the matching options an add may have been given (--distro):
+ * a rescan matches the document as it is.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store_internal.h"
+#include "vigil/digest.h"
+#include "vigil/sbomread.h"
+#include "vigil/vulndb.h"
+
+/* The last document read back and matched: the cache of a fleet run. */
+typedef struct matched_doc {
+    char digest[72];
+    int loaded;
+    vg_inventory inv;
+    vg_findings findings;
+    unsigned char (*keys)[32]; /* content keys of inv.components[i] */
+    size_t ndistinct;          /* distinct keys: the links of a snapshot of it */
+    int64_t *ids;              /* their component ids in the snapshot at hand */
+    char match[72];            /* match_digest() of findings */
+} matched_doc;
+
+static void doc_init(matched_doc *d)
+{
+    memset(d, 0, sizeof *d);
+    vg_inventory_init(&d->inv);
+    vg_findings_init(&d->findings);
+}
+
+static void doc_free(matched_doc *d)
+{
+    vg_findings_free(&d->findings);
+    vg_inventory_free(&d->inv);
+    free(d->keys);
+    free(d->ids);
+    doc_init(d);
+}
+
+/* Errors that are the fault of one stored document (missing, altered, not
+ * a readable SBOM), after which a fleet run goes on with the next asset. */
+static int document_fault(int rc)
+{
+    return rc == VG_ERR_NOT_FOUND || rc == VG_ERR_FORMAT || rc == VG_ERR_DIGEST || rc == VG_ERR_UNSUPPORTED ||
+           rc == VG_ERR_LIMIT;
+}
+
+static int key_cmp(const void *a, const void *b) { return memcmp(a, b, 32); }
+
+/* "sha256:" + the SHA-256 of everything a match writes into a snapshot of
+ * d (the coverage of each component and the row of each finding), so that
+ * a rescan whose match gives the same result (the usual case: most
+ * advisories are about other packages) writes nothing but the time. */
+static int match_digest(vg_ctx *ctx, matched_doc *d)
+{
+    vg_buf text;
+    vg_buf_init(&text, VG_STORE_MAX_DOCUMENT);
+    int rc = vg_buf_addf(&text, "%s", d->digest);
+    for (size_t i = 0; rc == VG_OK && i < d->findings.ncoverage; i++)
+        rc = vg_buf_addf(&text, ",%d", (int)d->findings.coverage[i].status);
+    char pkg[2048];
+    for (size_t i = 0; rc == VG_OK && i < d->findings.n; i++) {
+        const vg_finding *f = &d->findings.items[i];
+        size_t c = 0;
+        while (c < d->inv.ncomponents && d->inv.components[c] != f->component)
+            c++;
+        store_package_of(f->component->purl, f->component->type, f->component->name, pkg, sizeof pkg);
+        rc = vg_buf_addf(&text, "\n%s%c%s%c%zu%c%s%c%.1f%c%s%c%d%c%d", pkg, 0, f->id, 0, c, 0,
+                         vg_severity_name(f->severity), 0, f->score, 0, f->fix_state ? f->fix_state : "", 0,
+                         f->kev != NULL, 0, f->suppressed != 0);
+        for (size_t k = 0; rc == VG_OK && k < f->nfixed; k++)
+            rc = vg_buf_addf(&text, "%c%s", 0, f->fixed_versions[k]);
+    }
+    vg_file_digest sum;
+    if (rc)
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    else if ((rc = vg_digest_memory(ctx, text.data, text.len, VG_DIGEST_SHA256, &sum)) == VG_OK)
+        snprintf(d->match, sizeof d->match, "sha256:%s", sum.sha256);
+    vg_buf_free(&text);
+    return rc;
+}
+
+/* Reads back and matches the document digest into d, unless d holds it. */
+static int doc_load(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const char *digest, const char *label,
+                    matched_doc *d)
+{
+    if (d->loaded && strcmp(d->digest, digest) == 0)
+        return VG_OK;
+    doc_free(d);
+    vg_buf bytes;
+    int rc = store_document_get(ctx, store, digest, &bytes, NULL, 0);
+    if (rc == VG_OK) {
+        rc = vg_sbom_read(ctx, label, bytes.data ? bytes.data : "", bytes.len, &d->inv);
+        vg_buf_free(&bytes);
+    }
+    if (rc == VG_OK)
+        rc = vg_match(ctx, db, &d->inv, NULL, &d->findings);
+    size_t n = d->inv.ncomponents ? d->inv.ncomponents : 1;
+    if (rc == VG_OK && (!(d->keys = malloc(n * sizeof *d->keys)) || !(d->ids = calloc(n, sizeof *d->ids))))
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    vg_buf scratch;
+    vg_buf_init(&scratch, (size_t)1 << 20);
+    for (size_t i = 0; rc == VG_OK && i < d->inv.ncomponents; i++)
+        if (store_component_key(d->inv.components[i], &scratch, d->keys[i]))
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    vg_buf_free(&scratch);
+    unsigned char(*sorted)[32] = rc ? NULL : malloc(n * sizeof *sorted);
+    if (rc == VG_OK && !sorted)
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    if (rc == VG_OK) {
+        memcpy(sorted, d->keys, d->inv.ncomponents * sizeof *sorted);
+        qsort(sorted, d->inv.ncomponents, sizeof *sorted, key_cmp);
+        for (size_t i = 0; i < d->inv.ncomponents; i++)
+            d->ndistinct += i == 0 || memcmp(sorted[i - 1], sorted[i], 32) != 0;
+        snprintf(d->digest, sizeof d->digest, "%s", digest);
+        rc = match_digest(ctx, d);
+    }
+    free(sorted);
+    if (rc) {
+        doc_free(d);
+        return rc;
+    }
+    d->loaded = 1;
+    return VG_OK;
+}
+
+/* ---- one asset ------------------------------------------------------------- */
+
+typedef struct latest {
+    int64_t asset_id, snapshot_id, seq;
+    char digest[72];
+    char match[72]; /* its match_digest, or "" */
+} latest;
+
+/* The latest snapshot of the asset named name; with lock, inside a
+ * transaction, the asset's row is locked until it ends (PostgreSQL: FOR
+ * UPDATE, so that an add or another rescan of the asset waits; SQLite's
+ * write transaction already excludes them). */
+static int find_latest(vg_ctx *ctx, vg_store *store, const char *name, int lock, latest *out)
+{
+    int pg = vg_db_kind_of(store->db) == VG_DB_POSTGRES;
+    vg_db_stmt *st;
+    int rc = store_prepare(ctx, store,
+                           lock && pg ? "SELECT a.id, s.id, s.seq, s.sbom_digest, s.match_digest FROM asset a"
+                                        " JOIN snapshot s ON s.id = a.latest_snapshot WHERE a.name = ? FOR UPDATE OF a"
+                                      : "SELECT a.id, s.id, s.seq, s.sbom_digest, s.match_digest FROM asset a"
+                                        " JOIN snapshot s ON s.id = a.latest_snapshot WHERE a.name = ?",
+                           &st);
+    if (rc)
+        return rc;
+    vg_db_bind_text(st, 1, name);
+    if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
+        out->asset_id = vg_db_column_int(st, 0);
+        out->snapshot_id = vg_db_column_int(st, 1);
+        out->seq = vg_db_column_int(st, 2);
+        snprintf(out->digest, sizeof out->digest, "%s", vg_db_column_text(st, 3));
+        snprintf(out->match, sizeof out->match, "%s", vg_db_column_null(st, 4) ? "" : vg_db_column_text(st, 4));
+        rc = VG_OK;
+    } else if (rc == VG_DB_DONE) {
+        rc = vg_error(ctx, VG_ERR_NOT_FOUND, "%s: no asset named %s (see vigil inventory list)",
+                      vg_db_name(store->db), name);
+    }
+    vg_db_finalize(st);
+    return rc;
+}
+
+typedef struct link_row {
+    unsigned char key[32];
+    int64_t id;
+    int coverage;     /* as stored */
+    int new_coverage; /* from this match */
+    int hit;
+} link_row;
+
+/* The ids of d's components from the links of snapshot_id, looked up by
+ * their content keys; the coverage of links whose components were checked
+ * differently this time is updated.  *complete = 0 (nothing changed) when
+ * the links are not exactly d's components. */
+typedef struct link_set {
+    vg_ctx *ctx;
+    link_row *rows;
+    size_t n, cap;
+} link_set;
+
+static int link_add(void *arg, vg_db_stmt *st)
+{
+    link_set *s = arg;
+    if (store_reserve(&s->rows, &s->cap, s->n, sizeof *s->rows))
+        return vg_error(s->ctx, VG_ERR_NOMEM, "out of memory");
+    size_t klen;
+    const void *key = vg_db_column_blob(st, 1, &klen);
+    link_row *l = &s->rows[s->n++];
+    *l = (link_row){.id = vg_db_column_int(st, 0), .coverage = (int)vg_db_column_int(st, 2)};
+    if (klen == 32) /* else zeros: no component has that key, so the links are made anew */
+        memcpy(l->key, key, 32);
+    return VG_OK;
+}
+
+static int link_ids(vg_ctx *ctx, vg_store *store, int64_t snapshot_id, matched_doc *d, int *complete)
+{
+    *complete = 0;
+    vg_db_stmt *st;
+    int rc = store_prepare(ctx, store,
+                           "SELECT l.component_id, c.key, l.coverage FROM snapshot_component l"
+                           " JOIN component c ON c.id = l.component_id WHERE l.snapshot_id = ?",
+                           &st);
+    if (rc)
+        return rc;
+    vg_db_bind_int(st, 1, snapshot_id);
+    link_set set = {.ctx = ctx};
+    if ((rc = store_rows(ctx, st, link_add, &set))) {
+        free(set.rows);
+        return rc;
+    }
+    link_row *links = set.rows;
+    size_t n = set.n;
+    qsort(links, n, sizeof *links, key_cmp);
+    size_t hits = 0;
+    for (size_t i = 0; i < d->inv.ncomponents; i++) {
+        link_row *l = bsearch(d->keys[i], links, n, sizeof *links, key_cmp);
+        if (!l)
+            goto out; /* a component without its link */
+        int coverage = i < d->findings.ncoverage ? (int)d->findings.coverage[i].status : (int)VG_COVERAGE_NO_DATA;
+        l->new_coverage = l->hit ? store_link_coverage(l->new_coverage, coverage) : coverage;
+        hits += !l->hit;
+        l->hit = 1;
+        d->ids[i] = l->id;
+    }
+    if (hits != n)
+        goto out; /* a link without its component */
+    if ((rc = store_prepare(ctx, store, "UPDATE snapshot_component SET coverage = ? WHERE snapshot_id = ? AND component_id = ?",
+                            &st)))
+        goto out;
+    for (size_t i = 0; rc == VG_OK && i < n; i++) {
+        if (links[i].new_coverage == links[i].coverage)
+            continue;
+        vg_db_bind_int(st, 1, links[i].new_coverage);
+        vg_db_bind_int(st, 2, snapshot_id);
+        vg_db_bind_int(st, 3, links[i].id);
+        rc = store_run(ctx, st);
+    }
+    vg_db_finalize(st);
+    *complete = rc == VG_OK;
+out:
+    free(links);
+    return rc;
+}
+
+/* The ids of d's components in snapshot_id, with the snapshot's links made
+ * anew from d when they do not match it (a store written by a vigil whose
+ * SBOM reader kept other facts, or altered by hand). */
+static int component_ids(vg_ctx *ctx, vg_store *store, int64_t snapshot_id, matched_doc *d)
+{
+    int complete, rc = link_ids(ctx, store, snapshot_id, d, &complete);
+    if (rc || complete)
+        return rc;
+    vg_db_stmt *st;
+    if ((rc = store_prepare(ctx, store, "DELETE FROM snapshot_component WHERE snapshot_id = ?", &st)))
+        return rc;
+    vg_db_bind_int(st, 1, snapshot_id);
+    rc = store_run(ctx, st);
+    vg_db_finalize(st);
+    return rc ? rc : store_link_components(ctx, store, snapshot_id, &d->inv, &d->findings, d->ids);
+}
+
+/* 1 when the snapshot l was last matched with the result d holds and
+ * still has its links: nothing to write but the time. */
+static int same_match(vg_ctx *ctx, vg_store *store, const latest *l, const matched_doc *d, int *same)
+{
+    *same = 0;
+    if (strcmp(l->match, d->match) != 0)
+        return VG_OK;
+    vg_db_stmt *st;
+    int rc = store_prepare(ctx, store, "SELECT count(*) FROM snapshot_component WHERE snapshot_id = ?", &st);
+    if (rc)
+        return rc;
+    vg_db_bind_int(st, 1, l->snapshot_id);
+    if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
+        *same = vg_db_column_int(st, 0) == (int64_t)d->ndistinct;
+        rc = VG_OK;
+    }
+    vg_db_finalize(st);
+    return rc;
+}
+
+/* Writes the new match of the latest snapshot l of an asset, in the
+ * caller's transaction: when it differs from the last one, its findings,
+ * coverage and the history of the asset's findings; always its time. */
+static int record_match(vg_ctx *ctx, vg_store *store, const latest *l, matched_doc *d, int64_t now, int64_t db_time,
+                        json_t *new_out, json_t *fixed_out)
+{
+    vg_db_stmt *st;
+    int same, rc = same_match(ctx, store, l, d, &same);
+    if (rc == VG_OK && same) {
+        if ((rc = store_prepare(ctx, store, "UPDATE snapshot SET matched_at = ?, db_time = ? WHERE id = ?", &st)))
+            return rc;
+        vg_db_bind_int(st, 1, now);
+        if (db_time)
+            vg_db_bind_int(st, 2, db_time);
+        else
+            vg_db_bind_null(st, 2);
+        vg_db_bind_int(st, 3, l->snapshot_id);
+        rc = store_run(ctx, st);
+        vg_db_finalize(st);
+        return rc;
+    }
+    if (rc || (rc = store_prepare(ctx, store, "DELETE FROM snapshot_finding WHERE snapshot_id = ?", &st)))
+        return rc;
+    vg_db_bind_int(st, 1, l->snapshot_id);
+    rc = store_run(ctx, st);
+    vg_db_finalize(st);
+    if (rc || (rc = component_ids(ctx, store, l->snapshot_id, d)) ||
+        (rc = store_record_findings(ctx, store, l->asset_id, l->snapshot_id, now, &d->inv, &d->findings, d->ids,
+                                    new_out, fixed_out)) ||
+        (rc = store_prepare(ctx, store,
+                            "UPDATE snapshot SET matched_at = ?, db_time = ?, findings = ?, unchecked = ?,"
+                            " match_digest = ? WHERE id = ?",
+                            &st)))
+        return rc;
+    size_t nfind = 0;
+    for (size_t i = 0; i < d->findings.n; i++)
+        nfind += !d->findings.items[i].suppressed;
+    vg_db_bind_int(st, 1, now);
+    if (db_time)
+        vg_db_bind_int(st, 2, db_time);
+    else
+        vg_db_bind_null(st, 2);
+    vg_db_bind_int(st, 3, (int64_t)nfind);
+    vg_db_bind_int(st, 4, (int64_t)d->findings.components_unchecked);
+    vg_db_bind_text(st, 5, d->match);
+    vg_db_bind_int(st, 6, l->snapshot_id);
+    rc = store_run(ctx, st);
+    vg_db_finalize(st);
+    return rc;
+}
+
+/* Sets member key to the time t on every object of array. */
+static void stamp(json_t *array, const char *key, int64_t t)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(array, i, x)
+        json_object_set_new(x, key, store_json_time(t));
+}
+
+/* Reads back and matches the document of the snapshot l of asset into d. */
+static int load_latest(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const char *asset, const latest *l,
+                       matched_doc *d)
+{
+    char label[1200];
+    snprintf(label, sizeof label, "%s@%lld (document %s)", asset, (long long)l->seq, l->digest);
+    return doc_load(ctx, store, db, l->digest, label, d);
+}
+
+static int rescan_one(vg_ctx *ctx, vg_store *store, vg_vulndb *db, matched_doc *d, const char *asset, int64_t now,
+                      int64_t db_time, json_t **out)
+{
+    *out = NULL;
+    latest l;
+    int rc = find_latest(ctx, store, asset, 0, &l);
+    if (rc || (rc = load_latest(ctx, store, db, asset, &l, d)) || (rc = vg_db_begin(ctx, store->db)))
+        return rc;
+    json_t *new_findings = json_array(), *fixed_findings = json_array();
+    /* A snapshot added since the lookup is the one to rescan. */
+    if ((rc = find_latest(ctx, store, asset, 1, &l)) == VG_OK)
+        rc = load_latest(ctx, store, db, asset, &l, d);
+    if (rc == VG_OK)
+        rc = record_match(ctx, store, &l, d, now, db_time, new_findings, fixed_findings);
+    if (rc == VG_OK)
+        rc = vg_db_commit(ctx, store->db);
+    if (rc) {
+        vg_db_rollback(store->db);
+    } else {
+        store_sort_findings(new_findings);
+        store_sort_findings(fixed_findings);
+        stamp(new_findings, "first_seen", now);
+        stamp(fixed_findings, "fixed", now);
+        *out = json_pack("{s:s, s:I, s:O, s:O, s:I, s:I}", "asset", asset, "snapshot", (json_int_t)l.seq,
+                         "new_findings", new_findings, "fixed_findings", fixed_findings, "unchecked",
+                         (json_int_t)d->findings.components_unchecked, "components",
+                         (json_int_t)d->inv.ncomponents);
+        if (!*out)
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
+    json_decref(new_findings);
+    json_decref(fixed_findings);
+    return rc;
+}
+
+/* The time of the newest data of db (what a snapshot's db_time says), or 0. */
+static int64_t data_time(vg_vulndb *db, int64_t now)
+{
+    vg_ctx quiet;
+    vg_ctx_init(&quiet);
+    int64_t age = 0;
+    int ok = vg_vulndb_age(&quiet, db, (time_t)now, &age) == VG_OK;
+    vg_ctx_free(&quiet);
+    return ok ? now - age : 0;
+}
+
+int vg_store_rescan_asset(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const char *asset, int64_t now,
+                          json_t **out)
+{
+    matched_doc d;
+    doc_init(&d);
+    int rc = rescan_one(ctx, store, db, &d, asset, now, data_time(db, now), out);
+    doc_free(&d);
+    return rc;
+}
+
+/* ---- a fleet ---------------------------------------------------------------- */
+
+typedef struct fleet_asset {
+    char *name;
+    char *digest;
+    int selected;
+} fleet_asset;
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp((*(fleet_asset *const *)a)->name, (*(fleet_asset *const *)b)->name);
+}
+
+typedef struct fleet {
+    vg_ctx *ctx;
+    vg_arena arena;
+    fleet_asset *list;
+    size_t n, cap;
+} fleet;
+
+static int fleet_add(void *arg, vg_db_stmt *st)
+{
+    fleet *f = arg;
+    char *name = vg_arena_strdup(&f->arena, vg_db_column_text(st, 0)),
+         *digest = vg_arena_strdup(&f->arena, vg_db_column_text(st, 1));
+    if (!name || !digest || store_reserve(&f->list, &f->cap, f->n, sizeof *f->list))
+        return vg_error(f->ctx, VG_ERR_NOMEM, "out of memory listing the assets");
+    f->list[f->n++] = (fleet_asset){.name = name, .digest = digest, .selected = 1};
+    return VG_OK;
+}
+
+/* Keeps the named assets of list selected, and only those. */
+static int select_assets(vg_ctx *ctx, vg_store *store, fleet_asset *list, size_t n, const char *const *names,
+                         size_t nnames)
+{
+    fleet_asset **by_name = malloc((n ? n : 1) * sizeof *by_name);
+    if (!by_name)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        by_name[i] = &list[i];
+        list[i].selected = 0;
+    }
+    qsort(by_name, n, sizeof *by_name, name_cmp);
+    int rc = VG_OK;
+    for (size_t i = 0; rc == VG_OK && i < nnames; i++) {
+        fleet_asset probe = {.name = (char *)names[i]}, *p = &probe;
+        fleet_asset **hit = bsearch(&p, by_name, n, sizeof *by_name, name_cmp);
+        if (hit)
+            (*hit)->selected = 1;
+        else
+            rc = vg_error(ctx, VG_ERR_NOT_FOUND, "%s: no asset named %s (see vigil inventory list)",
+                          vg_db_name(store->db), names[i]);
+    }
+    free(by_name);
+    return rc;
+}
+
+static int record_run(vg_ctx *ctx, vg_store *store, int64_t started, int64_t finished, int64_t db_time,
+                      const int64_t counts[5], int64_t *id)
+{
+    vg_db_stmt *st;
+    int rc = store_prepare(ctx, store,
+                           "INSERT INTO rescan_run(started_at, finished_at, db_time, assets, new_findings,"
+                           " fixed_findings, unchecked, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                           &st);
+    if (rc)
+        return rc;
+    vg_db_bind_int(st, 1, started);
+    vg_db_bind_int(st, 2, finished);
+    if (db_time)
+        vg_db_bind_int(st, 3, db_time);
+    else
+        vg_db_bind_null(st, 3);
+    for (int i = 0; i < 5; i++)
+        vg_db_bind_int(st, 4 + i, counts[i]);
+    if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
+        *id = vg_db_column_int(st, 0);
+        rc = VG_OK;
+    } else if (rc == VG_DB_DONE) {
+        rc = vg_error(ctx, VG_ERR_IO, "%s: recording the rescan returned nothing", vg_db_name(store->db));
+    }
+    vg_db_finalize(st);
+    return rc;
+}
+
+int vg_store_rescan(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const vg_store_rescan_options *opts,
+                    int64_t now, json_t **out)
+{
+    *out = NULL;
+    fleet f = {.ctx = ctx};
+    vg_arena_init(&f.arena);
+    matched_doc d;
+    doc_init(&d);
+    size_t total = 0, done = 0;
+    json_t *results = json_array(), *errors = json_array();
+    int64_t db_time = data_time(db, now);
+    /* assets, new, fixed, unchecked components, errors; assets with unchecked components */
+    int64_t counts[5] = {0}, unchecked_assets = 0;
+    /* in the order of the documents, so that assets sharing one follow each other */
+    int rc = store_select(ctx, store,
+                          "SELECT a.name, s.sbom_digest FROM asset a JOIN snapshot s ON s.id = a.latest_snapshot"
+                          " ORDER BY s.sbom_digest, a.name",
+                          fleet_add, &f);
+    fleet_asset *list = f.list;
+    size_t n = f.n;
+    if (rc == VG_OK && opts && opts->nassets)
+        rc = select_assets(ctx, store, list, n, opts->assets, opts->nassets);
+    for (size_t i = 0; rc == VG_OK && i < n; i++)
+        total += list[i].selected;
+    for (size_t i = 0; rc == VG_OK && i < n; i++) {
+        if (!list[i].selected)
+            continue;
+        if (opts && opts->progress)
+            opts->progress(opts->progress_arg, done, total);
+        done++;
+        json_t *r;
+        if ((rc = rescan_one(ctx, store, db, &d, list[i].name, now, db_time, &r)) != VG_OK) {
+            if (!document_fault(rc))
+                break;
+            json_array_append_new(errors, json_pack("{s:s, s:s}", "asset", list[i].name, "message", ctx->message));
+            counts[4]++;
+            rc = VG_OK;
+            continue;
+        }
+        int64_t nnew = (int64_t)json_array_size(json_object_get(r, "new_findings")),
+                nfixed = (int64_t)json_array_size(json_object_get(r, "fixed_findings")),
+                unchecked = json_integer_value(json_object_get(r, "unchecked"));
+        counts[0]++;
+        counts[1] += nnew;
+        counts[2] += nfixed;
+        counts[3] += unchecked;
+        unchecked_assets += unchecked > 0;
+        if (nnew || nfixed || unchecked)
+            json_array_append_new(results, r);
+        else
+            json_decref(r);
+    }
+    doc_free(&d);
+    free(list);
+    vg_arena_free(&f.arena);
+    if (rc == VG_OK && opts && opts->progress)
+        opts->progress(opts->progress_arg, total, total);
+    int64_t finished = (int64_t)time(NULL), run = 0;
+    if (rc == VG_OK)
+        rc = record_run(ctx, store, now, finished, db_time, counts, &run);
+    if (rc == VG_OK) {
+        store_sort_array(results, store_cmp_asset);
+        *out = json_pack("{s:I, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:O, s:O}", "run", (json_int_t)run,
+                         "started", store_json_time(now), "finished", store_json_time(finished), "db_time",
+                         store_json_time(db_time), "summary", "assets", (json_int_t)counts[0], "new",
+                         (json_int_t)counts[1], "fixed", (json_int_t)counts[2], "unchecked", (json_int_t)counts[3],
+                         "unchecked_assets", (json_int_t)unchecked_assets, "errors", (json_int_t)counts[4], "assets",
+                         results, "errors", errors);
+        if (!*out)
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
+    json_decref(results);
+    json_decref(errors);
+    return rc;
+}
+
+/* ---- notifications ---------------------------------------------------------- */
+
+static int sink_name_ok(vg_ctx *ctx, const char *sink)
+{
+    size_t n = strlen(sink);
+    if (n == 0 || n > VG_STORE_SINK_MAX || strspn(sink, "abcdefghijklmnopqrstuvwxyz0123456789_-") != n)
+        return vg_error(ctx, VG_ERR_USAGE, "notification sink '%s': 1 to %d of a-z, 0-9, '_' and '-'", sink,
+                        VG_STORE_SINK_MAX);
+    return VG_OK;
+}
+
+int vg_store_notify_subscribe(vg_ctx *ctx, vg_store *store, const char *sink, int64_t now)
+{
+    int rc = sink_name_ok(ctx, sink);
+    vg_db_stmt *st;
+    if (rc || (rc = store_prepare(ctx, store,
+                                  "INSERT INTO notify_sink(name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING", &st)))
+        return rc;
+    vg_db_bind_text(st, 1, sink);
+    vg_db_bind_int(st, 2, now);
+    rc = store_run(ctx, st);
+    vg_db_finalize(st);
+    return rc;
+}
+
+/* The aliases of the notices listed in findings (objects in notice order,
+ * whose ids are notices[i]), from the rows of sink's queue up to the last. */
+static int pending_aliases(vg_ctx *ctx, vg_store *store, const char *sink, json_t *findings, json_t *notices)
+{
+    size_t n = json_array_size(notices);
+    if (!n)
+        return VG_OK;
+    vg_db_stmt *st;
+    int rc = store_prepare(ctx, store,
+                           "SELECT n.id, x.alias FROM notification n JOIN finding_alias x ON x.finding_id = n.finding_id"
+                           " WHERE n.sink = ? AND n.id <= ? ORDER BY n.id, x.alias",
+                           &st);
+    if (rc)
+        return rc;
+    vg_db_bind_text(st, 1, sink);
+    vg_db_bind_int(st, 2, json_integer_value(json_array_get(notices, n - 1)));
+    size_t i = 0;
+    while ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
+        int64_t id = vg_db_column_int(st, 0);
+        while (i < n && json_integer_value(json_array_get(notices, i)) < id)
+            i++;
+        if (i < n && json_integer_value(json_array_get(notices, i)) == id)
+            json_array_append_new(json_object_get(json_array_get(findings, i), "aliases"),
+                                  json_string(vg_db_column_text(st, 1)));
+    }
+    vg_db_finalize(st);
+    return rc == VG_DB_DONE ? VG_OK : rc;
+}
+
+int vg_store_notify_pending(vg_ctx *ctx, vg_store *store, const char *sink, size_t max, json_t **out)
+{
+    *out = NULL;
+    int rc = sink_name_ok(ctx, sink);
+    vg_db_stmt *st;
+    if (rc || (rc = store_prepare(ctx, store,
+                                  "SELECT n.id, a.name, f.vuln, f.package, f.severity, f.first_seen, f.fixed_at,"
+                                  " n.queued_at, (SELECT c.purl FROM snapshot_finding x JOIN component c ON"
+                                  " c.id = x.component_id WHERE x.finding_id = f.id AND x.snapshot_id ="
+                                  " a.latest_snapshot ORDER BY c.purl LIMIT 1), (SELECT c.version FROM"
+                                  " snapshot_finding x JOIN component c ON c.id = x.component_id WHERE"
+                                  " x.finding_id = f.id AND x.snapshot_id = a.latest_snapshot ORDER BY c.purl"
+                                  " LIMIT 1) FROM notification n JOIN finding f ON f.id = n.finding_id JOIN asset a"
+                                  " ON a.id = f.asset_id WHERE n.sink = ? ORDER BY n.id LIMIT ?",
+                                  &st)))
+        return rc;
+    vg_db_bind_text(st, 1, sink);
+    vg_db_bind_int(st, 2, (int64_t)max);
+    json_t *findings = json_array(), *notices = json_array();
+    while ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
+        json_array_append_new(notices, json_integer(vg_db_column_int(st, 0)));
+        json_array_append_new(
+            findings, json_pack("{s:s, s:s, s:[], s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "asset", vg_db_column_text(st, 1),
+                                "id", vg_db_column_text(st, 2), "aliases", "package", vg_db_column_text(st, 3),
+                                "severity", vg_db_column_text(st, 4), "first_seen",
+                                store_json_time(vg_db_column_int(st, 5)), "fixed", store_json_time(vg_db_column_int(st, 6)),
+                                "queued", store_json_time(vg_db_column_int(st, 7)), "purl",
+                                store_json_text(vg_db_column_text(st, 8)), "version",
+                                store_json_text(vg_db_column_text(st, 9))));
+    }
+    vg_db_finalize(st);
+    int64_t waiting = 0;
+    if (rc == VG_DB_DONE)
+        rc = pending_aliases(ctx, store, sink, findings, notices);
+    if (rc == VG_OK && (rc = store_prepare(ctx, store, "SELECT count(*) FROM notification WHERE sink = ?", &st)) == VG_OK) {
+        vg_db_bind_text(st, 1, sink);
+        if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW)
+            waiting = vg_db_column_int(st, 0);
+        vg_db_finalize(st);
+        rc = rc == VG_DB_ROW || rc == VG_DB_DONE ? VG_OK : rc;
+    }
+    if (rc == VG_OK) {
+        int64_t more = waiting - (int64_t)json_array_size(notices);
+        *out = json_pack("{s:O, s:O, s:I}", "findings", findings, "notices", notices, "more",
+                         (json_int_t)(more > 0 ? more : 0));
+        if (!*out)
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
+    json_decref(findings);
+    json_decref(notices);
+    return rc;
+}
+
+int vg_store_notify_done(vg_ctx *ctx, vg_store *store, const json_t *notices)
+{
+    size_t n = json_array_size(notices);
+    int64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    if (!ids)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        ids[i] = json_integer_value(json_array_get(notices, i));
+    int rc = vg_db_begin(ctx, store->db);
+    if (rc == VG_OK)
+        rc = store_run_ids(ctx, store, "DELETE FROM notification WHERE id IN", "", ids, n, NULL, NULL, NULL);
+    if (rc == VG_OK)
+        rc = vg_db_commit(ctx, store->db);
+    if (rc)
+        vg_db_rollback(store->db);
+    free(ids);
+    return rc;
+}
