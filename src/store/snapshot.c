@@ -324,7 +324,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
     char pkg[PACKAGE_MAX];
 
     /* The asset's findings so far. */
-    if ((rc = store_prepare(ctx, store, "SELECT id, package, vuln, severity, fixed_at IS NOT NULL FROM finding WHERE asset_id = ?",
+    if ((rc = store_prepare(ctx, store, "SELECT id, package, vuln, severity, fixed_at FROM finding WHERE asset_id = ?",
                             &st)) != VG_OK)
         goto out;
     vg_db_bind_int(st, 1, asset_id);
@@ -339,7 +339,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
             goto out;
         }
         k->id = vg_db_column_int(st, 0);
-        k->fixed = (int)vg_db_column_int(st, 4);
+        k->fixed = !vg_db_column_null(st, 4); /* (a boolean column reads "t" on PostgreSQL) */
     }
     if (rc != VG_DB_DONE)
         goto out;
