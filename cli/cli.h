@@ -30,6 +30,7 @@ int cmd_provenance(int argc, char **argv);  /* cmd_provenance.c */
 int cmd_sign_blob(int argc, char **argv);   /* cmd_blob.c */
 int cmd_verify_blob(int argc, char **argv); /* cmd_blob.c */
 int cmd_db(int argc, char **argv);          /* cmd_db.c */
+int cmd_monitor(int argc, char **argv);     /* cmd_monitor.c */
 int cmd_store(int argc, char **argv);       /* cmd_store.c */
 int cmd_inventory(int argc, char **argv);   /* cmd_inventory.c */
 /* inventory subcommands in their own files; argv[0] is the subcommand */
@@ -155,6 +156,13 @@ int cli_inventory_read(const cli_inventory_options *o,
 int cli_is_sbom_file(const char *target);
 const char *cli_store_url(const char *given, vg_buf *scratch);
 int cli_store_open(const char *given, int flags, struct vg_store **out);
+
+/* `db update` as the command runs it (cmd_db.c): vg_vulndb_update() of
+ * the database at path, with the CA file from $SSL_CERT_FILE unless
+ * opts->ca_cert is set, and the NVD API key from $NVD_API_KEY. */
+struct vg_vulndb_update_opts;
+struct vg_vulndb_report;
+int cli_db_update(vg_ctx *ctx, const char *path, struct vg_vulndb_update_opts *opts, struct vg_vulndb_report *report);
 
 /* Rescans (cmd_inventory_rescan.c).  cli_rescan(): vg_store_rescan() of
  * the assets named (all when nassets is 0) against the database at db_path

@@ -217,6 +217,16 @@ static void print_force_advice(int argc, char **argv)
     vg_buf_free(&cmd);
 }
 
+int cli_db_update(vg_ctx *ctx, const char *path, vg_vulndb_update_opts *opts, vg_vulndb_report *report)
+{
+    const char *env_ca = getenv("SSL_CERT_FILE"), *key = getenv("NVD_API_KEY");
+    if (!opts->ca_cert && env_ca && env_ca[0])
+        opts->ca_cert = env_ca;
+    if (key && key[0])
+        opts->nvd_api_key = key;
+    return vg_vulndb_update(ctx, path, opts, report);
+}
+
 int cmd_db(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -305,15 +315,13 @@ int cmd_db(int argc, char **argv)
     if (is_build) {
         rc = vg_vulndb_build(&ctx, path, inputs, ninputs, force ? VG_VULNDB_FORCE : 0, &report);
     } else {
-        const char *env_ca = getenv("SSL_CERT_FILE"), *key = getenv("NVD_API_KEY");
         vg_vulndb_update_opts opts = {.mirror = mirror,
                                       .from_dir = ninputs ? inputs[0] : NULL,
                                       .sources = nsources ? sources : NULL,
                                       .nsources = nsources,
                                       .force = force,
-                                      .ca_cert = ca_cert ? ca_cert : (env_ca && env_ca[0] ? env_ca : NULL),
-                                      .nvd_api_key = key && key[0] ? key : NULL};
-        rc = vg_vulndb_update(&ctx, path, &opts, &report);
+                                      .ca_cert = ca_cert};
+        rc = cli_db_update(&ctx, path, &opts, &report);
     }
     int exit_status;
     if (rc != VG_OK) {

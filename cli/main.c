@@ -33,6 +33,7 @@ static const struct command commands[] = {
     {"db", cmd_db, "build, update or show the vulnerability database"},
     {"inventory", cmd_inventory, "keep SBOMs and findings of assets over time; drift, affected, rescans"},
     {"store", cmd_store, "create or upgrade the inventory store (SQLite or PostgreSQL)"},
+    {"monitor", cmd_monitor, "update the database, rescan the inventory and announce new findings"},
     {NULL, NULL, NULL},
 };
 
