@@ -126,7 +126,7 @@ scenario "$PG_URL" "$T/pg"
 for i in 1 2 3 4; do
     cmp -s "$T/sqlite/$i.cmp.json" "$T/pg/$i.cmp.json" || { diff "$T/sqlite/$i.cmp.json" "$T/pg/$i.cmp.json" | head -20 >&2 || true; fail "rescan $i differs between SQLite and PostgreSQL"; }
 done
-[ "$(pg_psql "$PG_URL" 'SELECT assets, new_findings, fixed_findings, errors FROM rescan_run ORDER BY id' | tr '\n' ' ')" = \
+[ "$(psql "$PG_URL" -X -q -At -c 'SELECT assets, new_findings, fixed_findings, errors FROM rescan_run ORDER BY id' | tr '\n' ' ')" = \
     "$(sqlite3 "$T/store.sqlite" 'SELECT assets, new_findings, fixed_findings, errors FROM rescan_run ORDER BY id' | tr '\n' ' ')" ] ||
     fail "rescan_run differs between SQLite and PostgreSQL"
 
