@@ -40,7 +40,7 @@ typedef struct matched_doc {
     unsigned char (*keys)[32]; /* content keys of inv.components[i] */
     size_t ndistinct;          /* distinct keys: the links of a snapshot of it */
     int64_t *ids;              /* their component ids in the snapshot at hand */
-    char match[72];            /* match_digest() of findings */
+    char match[72];            /* store_match_digest() of findings */
 } matched_doc;
 
 static void doc_init(matched_doc *d)
@@ -69,22 +69,19 @@ static int document_fault(int rc)
 
 static int key_cmp(const void *a, const void *b) { return memcmp(a, b, 32); }
 
-/* "sha256:" + the SHA-256 of everything a match writes into a snapshot of
- * d (the coverage of each component and the row of each finding), so that
- * a rescan whose match gives the same result (the usual case: most
- * advisories are about other packages) writes nothing but the time. */
-static int match_digest(vg_ctx *ctx, matched_doc *d)
+int store_match_digest(vg_ctx *ctx, const char *sbom_digest, const vg_inventory *inv, const vg_findings *findings,
+                       char out[72])
 {
     vg_buf text;
     vg_buf_init(&text, VG_STORE_MAX_DOCUMENT);
-    int rc = vg_buf_addf(&text, "%s", d->digest);
-    for (size_t i = 0; rc == VG_OK && i < d->findings.ncoverage; i++)
-        rc = vg_buf_addf(&text, ",%d", (int)d->findings.coverage[i].status);
+    int rc = vg_buf_addf(&text, "%s", sbom_digest);
+    for (size_t i = 0; rc == VG_OK && i < findings->ncoverage; i++)
+        rc = vg_buf_addf(&text, ",%d", (int)findings->coverage[i].status);
     char pkg[2048];
-    for (size_t i = 0; rc == VG_OK && i < d->findings.n; i++) {
-        const vg_finding *f = &d->findings.items[i];
+    for (size_t i = 0; rc == VG_OK && i < findings->n; i++) {
+        const vg_finding *f = &findings->items[i];
         size_t c = 0;
-        while (c < d->inv.ncomponents && d->inv.components[c] != f->component)
+        while (c < inv->ncomponents && inv->components[c] != f->component)
             c++;
         store_package_of(f->component->purl, f->component->type, f->component->name, pkg, sizeof pkg);
         rc = vg_buf_addf(&text, "\n%s%c%s%c%zu%c%s%c%.1f%c%s%c%d%c%d", pkg, 0, f->id, 0, c, 0,
@@ -97,7 +94,7 @@ static int match_digest(vg_ctx *ctx, matched_doc *d)
     if (rc)
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     else if ((rc = vg_digest_memory(ctx, text.data, text.len, VG_DIGEST_SHA256, &sum)) == VG_OK)
-        snprintf(d->match, sizeof d->match, "sha256:%s", sum.sha256);
+        snprintf(out, 72, "sha256:%s", sum.sha256);
     vg_buf_free(&text);
     return rc;
 }
@@ -135,7 +132,7 @@ static int doc_load(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const char *dig
         for (size_t i = 0; i < d->inv.ncomponents; i++)
             d->ndistinct += i == 0 || memcmp(sorted[i - 1], sorted[i], 32) != 0;
         snprintf(d->digest, sizeof d->digest, "%s", digest);
-        rc = match_digest(ctx, d);
+        rc = store_match_digest(ctx, d->digest, &d->inv, &d->findings, d->match);
     }
     free(sorted);
     if (rc) {

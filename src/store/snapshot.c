@@ -583,16 +583,18 @@ static int find_job_snapshot(vg_ctx *ctx, vg_store *store, const char *job_key, 
 static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, int64_t asset_id,
                            const char *digest, size_t unchecked, int64_t *id, int64_t *seq)
 {
-    vg_db_stmt *st;
-    int rc = store_prepare(ctx, store,
-                           "INSERT INTO snapshot(asset_id, seq, created_at, version_label, source, target_kind,"
-                           " target_digest, os, sbom_digest, db_time, matched_at, components, findings, unchecked,"
-                           " job_key) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM snapshot WHERE asset_id = ?),"
-                           " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, seq",
-                           &st);
-    if (rc)
-        return rc;
     const vg_inventory *inv = in->inv;
+    char match[72]; /* so that a rescan that finds the same writes nothing */
+    vg_db_stmt *st;
+    int rc = store_match_digest(ctx, digest, inv, in->findings, match);
+    if (rc || (rc = store_prepare(ctx, store,
+                                  "INSERT INTO snapshot(asset_id, seq, created_at, version_label, source, target_kind,"
+                                  " target_digest, os, sbom_digest, db_time, matched_at, components, findings,"
+                                  " unchecked, job_key, match_digest) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1"
+                                  " FROM snapshot WHERE asset_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                  " RETURNING id, seq",
+                                  &st)))
+        return rc;
     static const char *const kinds[] = {"", "directory", "rootfs-archive", "docker-archive", "oci-layout", "sbom"};
     char os[256] = "";
     if (inv->has_os && inv->os.id)
@@ -619,6 +621,7 @@ static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot
     vg_db_bind_int(st, 13, (int64_t)nfind);
     vg_db_bind_int(st, 14, (int64_t)unchecked);
     vg_db_bind_text(st, 15, in->job_key);
+    vg_db_bind_text(st, 16, match);
     rc = vg_db_step(ctx, st);
     if (rc == VG_DB_ROW) {
         *id = vg_db_column_int(st, 0);

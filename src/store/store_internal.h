@@ -98,6 +98,14 @@ static inline int store_link_coverage(int kept, int next)
 {
     return vg_coverage_is_checked((vg_coverage_status)next) ? next : kept;
 }
+/* rescan.c: "sha256:" + the SHA-256 of everything a match (findings, of
+ * inv, the components of the document sbom_digest) writes into a snapshot:
+ * the coverage of each component and the row of each finding, so that a
+ * rescan whose match gives the same result (the usual case: most new
+ * advisories are about other packages) writes nothing but the time.
+ * Written into out (snapshot.match_digest). */
+int store_match_digest(vg_ctx *ctx, const char *sbom_digest, const vg_inventory *inv, const vg_findings *findings,
+                       char out[72]);
 /* snapshot.c: stores the components of inv not yet in the store and links
  * every one to snapshot_id (which must have no links yet), with the
  * coverage of findings; component_ids[i] receives the id of
