@@ -318,6 +318,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
     vg_map_init(&unchecked);
     finding_row *rows = NULL;
     vg_db_stmt *st = NULL, *ins = NULL, *alias = NULL, *reopen = NULL, *queue = NULL;
+    int64_t sinks = 0;
     vg_buf fixed;
     vg_buf_init(&fixed, (size_t)1 << 20);
     int rc = VG_OK;
@@ -380,12 +381,14 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
                             "UPDATE finding SET first_seen = ?, first_snapshot = ?, fixed_at = NULL, fixed_snapshot = NULL,"
                             " severity = ? WHERE id = ?",
                             &reopen)) ||
-        /* every new or reopened finding waits for each notification sink
-         * (vigil monitor: --webhook, --notify-file) until delivered */
-        (rc = store_prepare(ctx, store,
-                            "INSERT INTO notification(sink, finding_id, queued_at) SELECT name, ?, ? FROM notify_sink"
-                            " WHERE true ON CONFLICT DO NOTHING",
-                            &queue)))
+        (rc = store_query_int(ctx, store, "SELECT count(*) FROM notify_sink", &sinks)))
+        goto out;
+    /* every new or reopened finding waits for each notification sink
+     * (vigil monitor: --webhook, --notify-file) until delivered */
+    if (sinks && (rc = store_prepare(ctx, store,
+                                     "INSERT INTO notification(sink, finding_id, queued_at) SELECT name, ?, ? FROM"
+                                     " notify_sink WHERE true ON CONFLICT DO NOTHING",
+                                     &queue)))
         goto out;
     size_t nrows = 0;
     for (size_t i = 0; i < findings->n; i++) {
@@ -439,7 +442,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
             json_array_append_new(new_out, finding_json(f->id, pkg, sev, c->version));
             announce = 1;
         }
-        if (announce) {
+        if (announce && queue) {
             vg_db_bind_int(queue, 1, k->id);
             vg_db_bind_int(queue, 2, now);
             if ((rc = store_run(ctx, queue)) != VG_OK)
