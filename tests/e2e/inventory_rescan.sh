@@ -13,9 +13,7 @@
 # progress line on a terminal, --asset, and a snapshot whose component
 # links were altered.
 source "$(dirname "$0")/lib.sh"
-# PostgreSQL: the shared harness tests/e2e/pg.sh, or until it is in the
-# tree the same pg_start from tests/tools/pg_fallback.sh.
-if [ -f "$(dirname "$0")/pg.sh" ]; then source "$(dirname "$0")/pg.sh"; else source "$VIGIL_SRC/tests/tools/pg_fallback.sh"; fi
+source "$(dirname "$0")/pg.sh"
 need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
 need_shared vulndata/alpine-secdb/v3.10/main.json
 need_cmd jq

@@ -11,9 +11,7 @@
 # statuses (1 for a failed delivery or update, 5 for --fail-on), usage
 # errors, and the queue on PostgreSQL.
 source "$(dirname "$0")/lib.sh"
-# PostgreSQL: the shared harness tests/e2e/pg.sh, or until it is in the
-# tree the same pg_start from tests/tools/pg_fallback.sh.
-if [ -f "$(dirname "$0")/pg.sh" ]; then source "$(dirname "$0")/pg.sh"; else source "$VIGIL_SRC/tests/tools/pg_fallback.sh"; fi
+source "$(dirname "$0")/pg.sh"
 need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
 need_shared vulndata/alpine-secdb/v3.10/main.json
 need_cmd jq
@@ -31,9 +29,8 @@ feed() { cp "$T/$1.json" "$T/mirror/alpine/v3.10/main.json"; }
 feed main
 
 printf 'whsec_%s' "$(openssl rand -base64 32)" >"$T/secret"
-# (it stops when told to at the end, or after 120 s whatever happens)
 python3 "$VIGIL_SRC/tests/e2e/webhook_server.py" "$T/srv" "$T/secret" 2>"$T/server.err" &
-SERVER=$!
+at_exit "touch '$T/srv/stop'; wait $!"
 for _ in $(seq 200); do [ -e "$T/srv/ports.json" ] && break; sleep 0.05; done
 [ -e "$T/srv/ports.json" ] || { cat "$T/server.err" >&2; fail "the test receiver did not start"; }
 URL=http://127.0.0.1:$(jq -r .http "$T/srv/ports.json")
@@ -175,6 +172,4 @@ pgnotes=$T/notes-$(basename "$PG_URL" | tr -c 'a-z0-9\n' _).ndjson
 strip() { jq -S 'del(.time, .run, .db_time) | .findings[] |= del(.first_seen, .queued)' "$1"; }
 [ "$(head -n 1 "$notes" | strip /dev/stdin)" = "$(strip "$pgnotes")" ] || fail "the announcements differ between back ends"
 cmp -s "$pgnotes" <(cat "$(last_body)" - </dev/null; echo) || fail "PostgreSQL: the file line is not the webhook body"
-touch "$T/srv/stop"
-wait "$SERVER"
 echo ok
