@@ -2,9 +2,9 @@
 """inventory_fixture.py — the real data the rescan, monitor, SLA and prune
 tests share, made in their temporary directory.
 
-    inventory_fixture.py OUT ALPINE_3_10_9_TAR_GZ SECDB_V3_10_MAIN_JSON
+    inventory_fixture.py OUT SHARED VIGIL
 
-writes into OUT:
+(SHARED is ../shared, VIGIL the vigil binary) writes into OUT:
   a/        the Alpine 3.10.9 minirootfs as shipped
   b/        the same with musl lowered from 1.1.22-r4 to 1.1.22-r2, below
             its real secfixes entry 1.1.22-r3 (CVE-2019-14697)
@@ -17,6 +17,7 @@ writes into OUT:
   minus.json plus.json without the entry of CVE-2099-1001 and CVE-2099-3001
   ref-X-DB.txt  for X in a, b and DB in main, plus, minus: the findings the
             secdb DB gives for X (apk_secdb_ref.py), "pkg:apk/alpine/NAME<TAB>ID"
+  db-DB.sqlite  the vulnerability database `vigil db build` makes of DB.json
 The CVE-2099 ids are made up; everything else is real.
 """
 import copy
@@ -24,13 +25,16 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tarfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apk_secdb_ref  # noqa: E402
 
-out, tarball, main = sys.argv[1:4]
+out, shared, vigil = sys.argv[1:4]
+tarball = os.path.join(shared, "fixtures", "rootfs", "alpine-minirootfs-3.10.9-x86_64.tar.gz")
+main = os.path.join(shared, "vulndata", "alpine-secdb", "v3.10", "main.json")
 for tree in ("a", "b"):
     with tarfile.open(tarball) as t:
         t.extractall(os.path.join(out, tree), filter="tar")
@@ -68,3 +72,9 @@ for tree in ("a", "b"):
                                        [os.path.join(out, db + ".json")])
         with open(os.path.join(out, f"ref-{tree}-{db}.txt"), "w") as f:
             f.write("".join(line + "\n" for line in lines))
+
+for db in ("main", "plus", "minus"):
+    built = subprocess.run([vigil, "db", "build", "--from", os.path.join(out, db + ".json"),
+                            "--db", os.path.join(out, f"db-{db}.sqlite")], capture_output=True, text=True)
+    if built.returncode:
+        sys.exit(f"vigil db build of {db}.json failed: {built.stderr}")

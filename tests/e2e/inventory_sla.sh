@@ -16,10 +16,7 @@ need_cmd python3
 need_cmd sqlite3
 
 T=$TMP
-python3 "$VIGIL_SRC/tests/e2e/inventory_fixture.py" "$T" \
-    "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz" \
-    "$VIGIL_SHARED/vulndata/alpine-secdb/v3.10/main.json"
-$VIGIL db build --from "$T/plus.json" --db "$T/db.sqlite" >/dev/null 2>"$T/err" || { cat "$T/err" >&2; fail "db build"; }
+python3 "$VIGIL_SRC/tests/e2e/inventory_fixture.py" "$T" "$VIGIL_SHARED" "$VIGIL"
 
 # craft.sql: for each finding of the reference, a severity (high for half
 # of them, so that some groups are large), a first_seen (whole days plus
@@ -129,8 +126,8 @@ check() {
 
 # store URL: the two assets, with the findings the secdb gives them.
 store() {
-    expect_status 0 $VIGIL inventory add "$T/a" --asset alpine --db "$T/db.sqlite" --store "$1"
-    expect_status 0 $VIGIL inventory add "$T/b" --asset alpine-musl --db "$T/db.sqlite" --store "$1"
+    expect_status 0 $VIGIL inventory add "$T/a" --asset alpine --db "$T/db-plus.sqlite" --store "$1"
+    expect_status 0 $VIGIL inventory add "$T/b" --asset alpine-musl --db "$T/db-plus.sqlite" --store "$1"
 }
 
 S=sqlite:$T/store.sqlite

@@ -21,9 +21,7 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 export no_proxy=127.0.0.1 NO_PROXY=127.0.0.1
 
 T=$TMP
-python3 "$VIGIL_SRC/tests/e2e/inventory_fixture.py" "$T" \
-    "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz" \
-    "$VIGIL_SHARED/vulndata/alpine-secdb/v3.10/main.json"
+python3 "$VIGIL_SRC/tests/e2e/inventory_fixture.py" "$T" "$VIGIL_SHARED" "$VIGIL"
 mkdir -p "$T/mirror/alpine/v3.10" "$T/srv"
 feed() { cp "$T/$1.json" "$T/mirror/alpine/v3.10/main.json"; }
 feed main
@@ -55,7 +53,6 @@ announced() { jq -r '.findings[] | "\(.asset)\t\(.package)\t\(.id)"' "$1"; }
 want() { local x; for x in "$@"; do sed "s/^/${x#*:}\t/" "$T/${x%%:*}"; done | sed '/\t$/d'; }
 
 S=sqlite:$T/store.sqlite
-$VIGIL db build --from "$T/main.json" --db "$T/db-main.sqlite" >/dev/null 2>"$T/err" || { cat "$T/err" >&2; fail "db build"; }
 for x in a:alpine b:alpine-musl; do
     expect_status 0 $VIGIL inventory add "$T/${x%%:*}" --asset "${x#*:}" --db "$T/db-main.sqlite" --store "$S"
 done
