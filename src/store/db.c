@@ -3,6 +3,7 @@
  * and forwards each call to it; finds the passwords in a URL, so that no
  * message ever shows one.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/db.h"
@@ -118,9 +119,49 @@ void vg_db_redact_url(const char *url, char *out, size_t outsz)
 }
 
 int vg_db_exec(vg_ctx *ctx, vg_db *db, const char *sql) { return db->ops->exec(ctx, db, sql); }
-int vg_db_begin(vg_ctx *ctx, vg_db *db) { return db->ops->begin(ctx, db); }
-int vg_db_commit(vg_ctx *ctx, vg_db *db) { return db->ops->commit(ctx, db); }
-void vg_db_rollback(vg_db *db) { db->ops->rollback(db); }
+
+/* A nested transaction is a savepoint named by its depth: vg_sp2, vg_sp3 ... */
+int vg_db_begin(vg_ctx *ctx, vg_db *db)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "SAVEPOINT vg_sp%d", db->depth + 1);
+    int rc = db->depth == 0 ? db->ops->begin(ctx, db) : db->ops->exec(ctx, db, sql);
+    if (rc == VG_OK)
+        db->depth++;
+    return rc;
+}
+
+int vg_db_commit(vg_ctx *ctx, vg_db *db)
+{
+    if (db->depth <= 1) {
+        db->depth = 0; /* committed, or rolled back by a failed commit */
+        return db->ops->commit(ctx, db);
+    }
+    char sql[64];
+    snprintf(sql, sizeof sql, "RELEASE SAVEPOINT vg_sp%d", db->depth);
+    int rc = db->ops->exec(ctx, db, sql);
+    if (rc == VG_OK)
+        db->depth--;
+    return rc;
+}
+
+void vg_db_rollback(vg_db *db)
+{
+    if (db->depth <= 1) {
+        db->depth = 0;
+        db->ops->rollback(db);
+        return;
+    }
+    char sql[96];
+    snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT vg_sp%d; RELEASE SAVEPOINT vg_sp%d", db->depth, db->depth);
+    /* Should even this fail (a lost connection), the outer transaction
+     * fails at its next statement or at its commit. */
+    vg_ctx ignored;
+    vg_ctx_init(&ignored);
+    db->ops->exec(&ignored, db, sql);
+    vg_ctx_free(&ignored);
+    db->depth--;
+}
 
 int vg_db_prepare(vg_ctx *ctx, vg_db *db, const char *sql, vg_db_stmt **out)
 {

@@ -78,10 +78,17 @@ void vg_db_redact_url(const char *url, char *out, size_t outsz);
 int vg_db_exec(vg_ctx *ctx, vg_db *db, const char *sql);
 
 /* Transactions.  vg_db_begin() starts a write transaction (SQLite: BEGIN
- * IMMEDIATE, waiting up to the busy timeout for another writer). */
+ * IMMEDIATE, waiting up to the busy timeout for another writer).
+ * Transactions nest: a begin inside an open transaction is a SAVEPOINT
+ * (the same statement on both back ends), its commit releases it and its
+ * rollback undoes only what was done since, so that a function that is one
+ * transaction on its own (vg_store_add_snapshot()) becomes part of its
+ * caller's when called inside one (a job's effect and its completion,
+ * jobs.c).  Only the outermost commit makes anything durable. */
 int vg_db_begin(vg_ctx *ctx, vg_db *db);
 int vg_db_commit(vg_ctx *ctx, vg_db *db);
-/* Never fails; safe to call when no transaction is open. */
+/* Never fails; safe to call when no transaction is open.  Inside a nested
+ * transaction it rolls back to that savepoint only. */
 void vg_db_rollback(vg_db *db);
 
 /* Prepares sql (one statement).  *out belongs to the caller:
@@ -142,6 +149,7 @@ struct vg_db {
     const vg_db_ops *ops;
     vg_db_kind kind;
     char name[512]; /* the URL without its password */
+    int depth;      /* open transactions: 1 the outermost, more are savepoints (db.c) */
 };
 struct vg_db_stmt {
     vg_db *db;
