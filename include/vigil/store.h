@@ -216,6 +216,70 @@ typedef struct vg_store_prune_options {
  * VG_ERR_NOT_FOUND for a named asset that does not exist. */
 int vg_store_prune(vg_ctx *ctx, vg_store *store, const vg_store_prune_options *opts, json_t **out);
 
+/* ---- jobs (jobs.c): work any process enqueues and `vigil worker` runs ----
+ *
+ * The job table is a queue shared by any number of workers on any number
+ * of machines (docs/store.md, "Jobs and workers").  A worker takes a job
+ * for a lease (PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED; SQLite: one
+ * writer at a time); a job whose lease ran out (its worker died) is taken
+ * again.  The effect of a job and its completion commit in one transaction,
+ * and completing checks that the lease is still the worker's, so that each
+ * job's effect is applied exactly once.  Jobs of one asset run in the order
+ * they were enqueued, one at a time, so that its snapshots are numbered and
+ * compared as if one process had run them.  Job times are the database
+ * server's clock, so that the workers' clocks need not agree. */
+
+#define VG_STORE_JOB_ATTEMPTS 3          /* a job is failed after this many attempts */
+#define VG_STORE_MAX_PAYLOAD ((size_t)64 << 10) /* largest job payload (JSON) */
+
+/* Keeps the SBOM in->document in the store and enqueues its ingest, in one
+ * transaction: a worker will read the document back, match it against its
+ * vulnerability database and store the snapshot as vg_store_add_snapshot()
+ * does.  Of in, these are kept for the worker: asset, kind, owner,
+ * environment, tags, version_label, source, time, document, media_type,
+ * and, when inv is given, the kind and digest of its target (a scanned
+ * directory or image rather than the SBOM file).  distro: "ID[:VERSION]"
+ * to match OS packages as that release (vg_match_options.distro), or NULL.
+ * *job_id: the job's number.  VG_ERR_USAGE for a bad asset name,
+ * VG_ERR_LIMIT for a document over VG_STORE_MAX_DOCUMENT or facts over
+ * VG_STORE_MAX_PAYLOAD. */
+int vg_store_enqueue_ingest(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, const char *distro,
+                            int64_t *job_id);
+
+/* Enqueues, in one transaction, a rescan job (vg_store_rescan_asset()) for
+ * every asset that has a snapshot, except those whose rescan is queued and
+ * not started yet (it will match against the same data).  *out (owned by
+ * the caller): {"jobs": N, "already_queued": M}. */
+int vg_store_enqueue_rescans(vg_ctx *ctx, vg_store *store, json_t **out);
+
+typedef struct vg_store_worker {
+    const char *id;       /* recorded with each job it takes, e.g. "host:pid" */
+    int64_t lease;        /* seconds a taken job stays this worker's (>= 1) */
+    struct vg_vulndb *db; /* what ingested SBOMs and rescans are matched against */
+} vg_store_worker;
+
+/* Takes the next ready job (queued, or running under a lease that ran
+ * out, and not behind an unfinished job of its asset) and runs it.
+ * *out (owned by the caller) is NULL when no job was ready, with *pending
+ * the number of jobs queued or running (0: the queue is empty); else the
+ * job's report: {"job", "kind", "asset", "attempt", "outcome", ...} where
+ * outcome is "done" (with "result": what vg_store_add_snapshot() or
+ * vg_store_rescan_asset() returned), "retry" (the attempt failed and the
+ * job is queued again; "error"), "failed" (failed for good, after
+ * VG_STORE_JOB_ATTEMPTS attempts; "error") or "lost" (the lease ran out
+ * before the job finished: nothing of it was kept, and it will be taken
+ * again).  A job's own failure is a report, not an error: the status is
+ * an error only when the store itself failed (a lost connection), and
+ * then whatever job was taken is taken again once its lease runs out. */
+int vg_store_work(vg_ctx *ctx, vg_store *store, const vg_store_worker *worker, json_t **out, int64_t *pending);
+
+/* The queue: {"queued", "running", "done", "failed": counts,
+ * "kinds": {KIND: {STATE: count}}, "running_jobs": [{"job", "kind",
+ * "asset", "worker", "attempt", "lease_until"}], "failed_jobs": [{"job",
+ * "kind", "asset", "worker", "attempts", "failed_at", "error"}] (the
+ * latest 100)}. */
+int vg_store_jobs(vg_ctx *ctx, vg_store *store, json_t **out);
+
 /* ---- reading ------------------------------------------------------------ */
 
 /* Every asset with its latest snapshot: [{"name", "kind", "owner",

@@ -494,6 +494,32 @@ out:
 
 /* ---- vg_store_add_snapshot ----------------------------------------------- */
 
+int store_check_asset_name(vg_ctx *ctx, const char *name)
+{
+    if (!name || !*name)
+        return vg_error(ctx, VG_ERR_USAGE, "a snapshot needs an asset name");
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p == '@' || *p < 0x20 || *p == 0x7f)
+            return vg_error(ctx, VG_ERR_USAGE, "asset name '%s': no '@' or control characters (NAME@N names a snapshot)",
+                            name);
+    return VG_OK;
+}
+
+static const char *const target_kinds[] = {"", "directory", "rootfs-archive", "docker-archive", "oci-layout", "sbom"};
+
+const char *store_target_kind_name(vg_target_kind kind)
+{
+    return kind > 0 && kind <= VG_TARGET_SBOM ? target_kinds[kind] : NULL;
+}
+
+vg_target_kind store_target_kind_of(const char *name)
+{
+    for (int k = VG_TARGET_DIRECTORY; name && k <= VG_TARGET_SBOM; k++)
+        if (strcmp(name, target_kinds[k]) == 0)
+            return (vg_target_kind)k;
+    return 0;
+}
+
 static int sort_findings_cmp(const void *a, const void *b)
 {
     json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -598,7 +624,6 @@ static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot
                                   " RETURNING id, seq",
                                   &st)))
         return rc;
-    static const char *const kinds[] = {"", "directory", "rootfs-archive", "docker-archive", "oci-layout", "sbom"};
     char os[256] = "";
     if (inv->has_os && inv->os.id)
         snprintf(os, sizeof os, "%s%s%s", inv->os.id, inv->os.version_id ? ":" : "",
@@ -611,7 +636,7 @@ static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot
     vg_db_bind_int(st, 3, in->time);
     vg_db_bind_text(st, 4, in->version_label);
     vg_db_bind_text(st, 5, in->source ? in->source : "");
-    vg_db_bind_text(st, 6, inv->target.kind > 0 && inv->target.kind <= VG_TARGET_SBOM ? kinds[inv->target.kind] : NULL);
+    vg_db_bind_text(st, 6, store_target_kind_name(inv->target.kind));
     vg_db_bind_text(st, 7, inv->target.digest);
     vg_db_bind_text(st, 8, os[0] ? os : NULL);
     vg_db_bind_text(st, 9, digest);
@@ -696,19 +721,16 @@ int store_link_components(vg_ctx *ctx, vg_store *store, int64_t snapshot_id, con
 int vg_store_add_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, json_t **out)
 {
     *out = NULL;
-    if (!in->asset || !*in->asset)
-        return vg_error(ctx, VG_ERR_USAGE, "a snapshot needs an asset name");
-    for (const unsigned char *p = (const unsigned char *)in->asset; *p; p++)
-        if (*p == '@' || *p < 0x20 || *p == 0x7f)
-            return vg_error(ctx, VG_ERR_USAGE,
-                            "asset name '%s': no '@' or control characters (NAME@N names a snapshot)", in->asset);
+    int rc = store_check_asset_name(ctx, in->asset);
+    if (rc)
+        return rc;
     vg_arena arena;
     vg_arena_init(&arena);
     ingest g = {.ctx = ctx, .store = store};
     vg_buf_init(&g.hashes, (size_t)1 << 20);
     json_t *result = NULL, *new_findings = json_array(), *fixed_findings = json_array();
     int64_t *component_ids = NULL;
-    int rc = prepare_rows(&g, in->inv, in->findings, &arena);
+    rc = prepare_rows(&g, in->inv, in->findings, &arena);
     if (rc)
         goto out;
     if ((rc = vg_db_begin(ctx, store->db)) != VG_OK)

@@ -113,6 +113,34 @@ int store_match_digest(vg_ctx *ctx, const char *sbom_digest, const vg_inventory 
 int store_link_components(vg_ctx *ctx, vg_store *store, int64_t snapshot_id, const vg_inventory *inv,
                           const vg_findings *findings, int64_t *component_ids);
 
+/* VG_ERR_USAGE unless name can name an asset: not empty, no '@' (which
+ * separates NAME@N) and no control characters (snapshot.c). */
+int store_check_asset_name(vg_ctx *ctx, const char *name);
+/* A target kind as the snapshot table keeps it ("directory",
+ * "rootfs-archive", "docker-archive", "oci-layout", "sbom"), or NULL; and
+ * back (0 for an unknown name). */
+const char *store_target_kind_name(vg_target_kind kind);
+vg_target_kind store_target_kind_of(const char *name);
+
+/* jobs.c: the facts of an ingest job (its payload, docs/store.md "Jobs
+ * and workers"), parsed from JSON any process may have written: at most
+ * VG_STORE_MAX_PAYLOAD bytes, STORE_JOB_MAX_TAGS tags; unknown members are
+ * ignored (a newer enqueuer's).  in's strings point into root. */
+#define STORE_JOB_MAX_TAGS 64
+typedef struct store_ingest_payload {
+    json_t *root;
+    vg_store_snapshot_input in; /* kind, owner, environment, tags, version_label, source, time */
+    vg_store_tag tags[STORE_JOB_MAX_TAGS];
+    vg_os distro;               /* id and version_id, when has_distro */
+    int has_distro;
+    char distro_text[256];
+    vg_target_kind target_kind; /* 0: the document's own (an SBOM) */
+    const char *target_digest;
+} store_ingest_payload;
+/* VG_ERR_FORMAT (naming the member) or VG_ERR_LIMIT; p is freed on error. */
+int store_ingest_payload_parse(vg_ctx *ctx, const char *text, size_t len, store_ingest_payload *p);
+void store_ingest_payload_free(store_ingest_payload *p);
+
 /* Resolves ref (store.h, vg_store_show()) to the asset and snapshot ids. */
 int store_resolve_ref(vg_ctx *ctx, vg_store *store, const char *ref, int64_t *asset_id, int64_t *snapshot_id);
 
