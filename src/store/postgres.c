@@ -153,6 +153,11 @@ static int fail(vg_ctx *ctx, vg_db *base, const PGresult *res, const char *what)
         return vg_error(ctx, VG_ERR_IO,
                         "%s: %s: the server's disk is full (%s); nothing of this change was stored", base->name,
                         what, msg);
+    if (state && strcmp(state, "25006") == 0)
+        return vg_error(ctx, VG_ERR_PERMISSION,
+                        "%s: %s: the server takes no writes (%s): write to the primary; a read-only server "
+                        "(a hot standby) serves --store-read",
+                        base->name, what, msg);
     if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
         return vg_error(ctx, VG_ERR_IO, "%s: %s: %s (SQLSTATE %s): nothing of this change was stored; try again",
                         base->name, what, msg, state);
@@ -538,6 +543,21 @@ int vg_db_postgres_open(vg_ctx *ctx, const char *url, int flags, vg_db **out)
         res = PQexec(db->conn, "SET default_transaction_read_only = on");
         ok = PQresultStatus(res) == PGRES_COMMAND_OK;
         PQclear(res);
+    } else if (ok) {
+        /* A hot standby answers reads but refuses every write: say so at
+         * once, before a command does its work for nothing. */
+        res = PQexec(db->conn, "SELECT pg_is_in_recovery()");
+        ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+        int standby = ok && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        PQclear(res);
+        if (standby) {
+            vg_error(ctx, VG_ERR_PERMISSION,
+                     "%s: a hot standby (in recovery), which takes no writes: give the primary's URL to --store; "
+                     "a standby serves --store-read",
+                     db->base.name);
+            pg_close(&db->base);
+            return VG_ERR_PERMISSION;
+        }
     }
     if (!ok) {
         int status = fail(ctx, &db->base, NULL, "setting up the session");
