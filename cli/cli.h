@@ -37,6 +37,7 @@ int cmd_inventory(int argc, char **argv);   /* cmd_inventory.c */
 int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
 int cmd_inventory_affected(int argc, char **argv); /* cmd_inventory_affected.c */
 int cmd_inventory_maintain(int argc, char **argv); /* rescan, sla, prune: cmd_inventory_rescan.c */
+int cmd_worker(int argc, char **argv);      /* cmd_worker.c */
 
 /* Attestation helpers (cmd_key.c).  attest_cli_load_private_key() loads a
  * signing key, taking the passphrase of an encrypted key from VIGIL_PASSWORD

@@ -25,13 +25,14 @@
 #define INVENTORY_MAX_BUNDLES 16
 
 static const char inventory_usage[] =
-    "usage: vigil inventory add TARGET|SBOM --asset NAME [--version LABEL] [--tag K=V]...\n"
+    "usage: vigil inventory add TARGET|SBOM --asset NAME [--version LABEL] [--tag K=V]... [--enqueue]\n"
     "       vigil inventory list\n"
     "       vigil inventory show ASSET[@SNAPSHOT]\n"
     "       vigil inventory export ASSET[@SNAPSHOT] -o cyclonedx-json=FILE\n"
     "       vigil inventory diff ASSET [FROM [TO]] [--fail-on-drift[=vulns]]\n"
     "       vigil inventory affected ID|PURL[@RANGE] [--all]\n"
     "       vigil inventory rescan|sla|prune ... (see vigil inventory rescan --help)\n"
+    "       vigil inventory rescan --enqueue\n"
     "\n"
     "Keeps the SBOM and findings of every snapshot of every asset in the\n"
     "store, and says what changed since the asset's previous snapshot.\n"
@@ -40,6 +41,8 @@ static const char inventory_usage[] =
     "common options:\n"
     "      --store URL             sqlite:PATH or postgresql://... (default:\n"
     "                              $VIGIL_STORE, else sqlite:$XDG_DATA_HOME/vigil/store.sqlite)\n"
+    "      --store-read URL        list, show, export: read from this store instead, e.g.\n"
+    "                              a PostgreSQL hot standby (its answers may lag behind)\n"
     "  -o, --output FORMAT[=FILE]  table (default) or json; export: cyclonedx-json\n"
     "  -q, --quiet                 do not print warnings\n"
     "  -h, --help                  show this help\n"
@@ -56,6 +59,10 @@ static const char inventory_usage[] =
     "      --distro ID[:VERSION]   match OS packages as this release (vigil scan)\n"
     "      --allow-unchecked       exit 0, not 3, when components could not be checked\n"
     "      --platform, --exclude   as for vigil sbom\n"
+    "      --enqueue               store the SBOM and queue its matching and storing for\n"
+    "                              vigil worker, instead of doing it now\n"
+    "rescan options:\n"
+    "      --enqueue               queue one rescan job per asset for vigil worker\n"
     "\n"
     "exit status: 0 done; 1 failed, nothing stored; 2 usage error; 3 stored,\n"
     "but components could not be checked or parts of the target not read;\n"
@@ -63,6 +70,7 @@ static const char inventory_usage[] =
 
 typedef struct inventory_opts {
     const char *store;
+    const char *store_read; /* --store-read: where list, show and export read */
     const char *output; /* "table" or "json" */
     const char *output_path;
     int quiet;
@@ -207,7 +215,50 @@ typedef struct add_opts {
     vg_scan_options sopts;
     const char *excludes[CLI_MAX_EXCLUDES];
     int allow_unchecked;
+    int enqueue;
 } add_opts;
+
+/* add --enqueue: the document kept and its ingest queued for vigil worker. */
+static int enqueue_ingest(vg_store *store, const char *target, const vg_buf *doc, const vg_inventory *inv,
+                          add_opts *a, const inventory_opts *io)
+{
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    a->in.document = doc->data ? doc->data : "";
+    a->in.document_len = doc->len;
+    a->in.media_type = sbom_media_type(doc);
+    a->in.inv = inv;
+    a->in.source = target;
+    int64_t job = 0;
+    int status = EXIT_OK;
+    char distro[256];
+    snprintf(distro, sizeof distro, "%s%s%s", a->distro.id ? a->distro.id : "", a->distro.version_id ? ":" : "",
+             a->distro.version_id ? a->distro.version_id : "");
+    if (vg_store_enqueue_ingest(&ctx, store, &a->in, a->distro.id ? distro : NULL, &job) != VG_OK) {
+        cli_error("%s", ctx.message);
+        vg_ctx_free(&ctx);
+        return EXIT_FAILURE_;
+    }
+    vg_ctx_free(&ctx);
+    if (strcmp(io->output, "json") == 0) {
+        json_t *r = json_pack("{s:I, s:s, s:s, s:I}", "job", (json_int_t)job, "kind", "ingest", "asset", a->in.asset,
+                              "components", (json_int_t)inv->ncomponents);
+        status = r ? cli_print_json(r, io->output_path) : EXIT_FAILURE_;
+        json_decref(r);
+    } else {
+        printf("queued job %lld: ingest of %s (%zu components) into asset %s, for vigil worker\n", (long long)job,
+               target, inv->ncomponents, a->in.asset);
+    }
+    if (status == EXIT_OK && inv->incomplete) {
+        cli_error("queued, but parts of %s could not be read: see the warnings", target);
+        status = EXIT_INCOMPLETE;
+    }
+    if (status == EXIT_OK && inv->ncomponents == 0) {
+        cli_error("%s: no components found: nothing will be checked", target);
+        status = EXIT_INCOMPLETE;
+    }
+    return status;
+}
 
 static int inventory_add(const char *target, add_opts *a, const inventory_opts *io)
 {
@@ -231,8 +282,9 @@ static int inventory_add(const char *target, add_opts *a, const inventory_opts *
     json_t *result = NULL;
     int status = EXIT_OK, rc, verify_failed = 0;
 
+    /* Queued (--enqueue), the SBOM is matched by a worker, against its database. */
     const char *db_path = a->db_path;
-    if (!db_path) {
+    if (!db_path && !a->enqueue) {
         if (vg_vulndb_default_path(&ctx, &default_db) != VG_OK) {
             cli_error("%s; give the database with --db PATH", ctx.message);
             status = EXIT_FAILURE_;
@@ -241,7 +293,7 @@ static int inventory_add(const char *target, add_opts *a, const inventory_opts *
         db_path = default_db.data;
     }
     /* Everything that can fail cheaply before the target is read. */
-    if (vg_vulndb_open(&ctx, db_path, &db) != VG_OK ||
+    if ((!a->enqueue && vg_vulndb_open(&ctx, db_path, &db) != VG_OK) ||
         (a->key_path && vg_key_load_public(&ctx, a->key_path, &key) != VG_OK)) {
         cli_error("%s", ctx.message);
         status = EXIT_FAILURE_;
@@ -271,7 +323,7 @@ static int inventory_add(const char *target, add_opts *a, const inventory_opts *
     if (rc == VG_OK)
         rc = vg_sbom_read(&ctx, strcmp(target, "-") == 0 ? "(standard input)" : target, doc.data ? doc.data : "",
                           doc.len, &inv);
-    if (rc == VG_OK)
+    if (rc == VG_OK && !a->enqueue)
         rc = vg_match(&ctx, db, &inv, &a->mopts, &findings);
     if (!io->quiet)
         cli_print_warnings(&ctx);
@@ -285,6 +337,10 @@ static int inventory_add(const char *target, add_opts *a, const inventory_opts *
     if (scanned.target.kind) {
         inv.target = scanned.target;
         inv.incomplete |= scanned.incomplete;
+    }
+    if (a->enqueue) {
+        status = enqueue_ingest(store, target, &doc, &inv, a, io);
+        goto out;
     }
 
     for (size_t i = 0; i < a->nbundles; i++) {
@@ -405,10 +461,13 @@ static void print_show(const json_t *s, FILE *f)
     }
 }
 
+/* The store a read-only query reads: --store-read when given. */
+static const char *read_store(const inventory_opts *io) { return io->store_read ? io->store_read : io->store; }
+
 static int inventory_query(const char *what, const char *ref, const inventory_opts *io)
 {
     vg_store *store;
-    int status = cli_store_open(io->store, VG_STORE_READONLY, &store);
+    int status = cli_store_open(read_store(io), VG_STORE_READONLY, &store);
     if (status)
         return status;
     vg_ctx ctx;
@@ -438,7 +497,7 @@ static int inventory_export(const char *ref, const inventory_opts *io)
         return EXIT_USAGE;
     }
     vg_store *store;
-    int status = cli_store_open(io->store, VG_STORE_READONLY, &store);
+    int status = cli_store_open(read_store(io), VG_STORE_READONLY, &store);
     if (status)
         return status;
     vg_ctx ctx;
@@ -463,12 +522,42 @@ static int inventory_export(const char *ref, const inventory_opts *io)
     return status;
 }
 
+/* rescan --enqueue: one rescan job per asset, for vigil worker. */
+static int inventory_enqueue_rescans(const inventory_opts *io)
+{
+    vg_store *store;
+    int status = cli_store_open(io->store, 0, &store);
+    if (status)
+        return status;
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    json_t *r = NULL;
+    if (vg_store_enqueue_rescans(&ctx, store, &r) != VG_OK) {
+        cli_error("%s", ctx.message);
+        status = EXIT_FAILURE_;
+    } else if (strcmp(io->output, "json") == 0) {
+        status = cli_print_json(r, io->output_path);
+    } else {
+        printf("queued %lld rescan jobs, for vigil worker", (long long)json_integer_value(json_object_get(r, "jobs")));
+        long long already = (long long)json_integer_value(json_object_get(r, "already_queued"));
+        if (already)
+            printf(" (%lld more assets have a rescan queued already)", already);
+        printf("\n");
+    }
+    json_decref(r);
+    vg_store_close(store);
+    vg_ctx_free(&ctx);
+    return status;
+}
+
 /* ---- the subcommand table -------------------------------------------------- */
 
 int cmd_inventory(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"store", required_argument, NULL, 'S'},
+        {"store-read", required_argument, NULL, 'R'},
+        {"enqueue", no_argument, NULL, 'E'},
         {"output", required_argument, NULL, 'o'},
         {"asset", required_argument, NULL, 'a'},
         {"version", required_argument, NULL, 'v'},
@@ -512,6 +601,8 @@ int cmd_inventory(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'S': io.store = optarg; break;
+        case 'R': io.store_read = optarg; break;
+        case 'E': a.enqueue = 1; break;
         case 'o':
             output_arg = optarg;
             io.output_path = cli_output_cut(optarg);
@@ -565,6 +656,20 @@ int cmd_inventory(int argc, char **argv)
         }
     }
     int nargs = argc - optind;
+    int reads = strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 || strcmp(sub, "export") == 0;
+    if (io.store_read && !reads) {
+        cli_error("--store-read is for list, show and export; %s writes to --store", sub);
+        return EXIT_USAGE;
+    }
+    if (a.enqueue && strcmp(sub, "add") != 0 && strcmp(sub, "rescan") != 0) {
+        cli_error("--enqueue is for add and rescan");
+        return EXIT_USAGE;
+    }
+    if (a.enqueue && (a.nbundles || a.key_path || a.db_path || a.allow_unchecked)) {
+        cli_error("add --enqueue: --bundle, --key, --db and --allow-unchecked are not for a queued SBOM "
+                  "(the worker matches it, against its own --db)");
+        return EXIT_USAGE;
+    }
     if (strcmp(sub, "export") == 0) {
         if (nargs != 1 || !output_arg || !io.output_path) {
             cli_error("export: usage: vigil inventory export ASSET[@SNAPSHOT] -o cyclonedx-json=FILE");
@@ -583,6 +688,8 @@ int cmd_inventory(int argc, char **argv)
         }
         return inventory_add(argv[optind], &a, &io);
     }
+    if (strcmp(sub, "rescan") == 0 && a.enqueue && nargs == 0)
+        return inventory_enqueue_rescans(&io);
     if (strcmp(sub, "list") == 0 && nargs == 0)
         return inventory_query("list", NULL, &io);
     if (strcmp(sub, "show") == 0 && nargs == 1)
