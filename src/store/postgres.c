@@ -12,7 +12,7 @@
  * PostgreSQL's lexer sees them ("Lexical Structure",
  * https://www.postgresql.org/docs/15/sql-syntax-lexical.html).
  * Results come back in text format; bytea columns are decoded from their
- * hex form.
+ * hex form, booleans read as integers are 1 and 0 (as SQLite has them).
  *
  * Write transactions are READ COMMITTED whatever the server's default:
  * the store's writers serialise on the row of their asset (snapshot.c) and
@@ -45,6 +45,7 @@
 #define PG_MAX_PARAMS 65535   /* the protocol's limit */
 #define PG_CONNECT_TIMEOUT "10" /* seconds, unless the URL says otherwise */
 
+#define OID_BOOL 16
 #define OID_BYTEA 17
 #define OID_INT8 20
 
@@ -471,6 +472,9 @@ static int64_t pg_column_int(vg_db_stmt *base, int i)
     pg_stmt *s = (pg_stmt *)base;
     if (pg_column_null(base, i))
         return 0;
+    /* A boolean ("x IS NOT NULL", "EXISTS (...)") is 1 or 0, as in SQLite. */
+    if (PQftype(s->result, i) == OID_BOOL)
+        return PQgetvalue(s->result, s->row, i)[0] == 't';
     return strtoll(PQgetvalue(s->result, s->row, i), NULL, 10);
 }
 
