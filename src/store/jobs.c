@@ -411,7 +411,9 @@ out:
 /* Opens the transaction that applies j's effect and completes it: marks
  * it done on the condition that it is still w's (the same worker and
  * attempt, the lease not run out).  *owned = 0, and no transaction left
- * open, when it is not.  *now: the server's time. */
+ * open, when it is not.  *now: the server's time.  A done job lets go of
+ * its document: the snapshot refers to it now, and prune may delete it
+ * with the snapshot. */
 static int begin_completion(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, const job *j, int64_t *now,
                             int *owned)
 {
@@ -423,7 +425,7 @@ static int begin_completion(vg_ctx *ctx, vg_store *store, const vg_store_worker 
         return rc;
     if ((rc = db_now(ctx, store, now)) == VG_OK &&
         (rc = store_prepare(ctx, store,
-                            "UPDATE job SET state = 'done', done_at = ?, lease_until = NULL WHERE id = ?"
+                            "UPDATE job SET state = 'done', done_at = ?, lease_until = NULL, document = NULL WHERE id = ?"
                             " AND worker = ? AND attempts = ? AND state = 'running' AND lease_until >= ?",
                             &st)) == VG_OK) {
         vg_db_bind_int(st, 1, *now);
