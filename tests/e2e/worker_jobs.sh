@@ -286,11 +286,23 @@ scenario pg "$fleet_pg" "$one_pg" 4 2
 # waits reading its job's SBOM) loses the job to another, and keeps nothing.
 expect_status 0 $VIGIL inventory add "${sboms[0]}" --asset held --enqueue --store "$one_pg" -o json
 held=$(jq .job "$TMP/stdout")
-mkfifo "$T/lock.in"
-psql "$one_pg" -X -q -At -v ON_ERROR_STOP=1 <"$T/lock.in" >"$T/lock.out" 2>&1 &
-lock_pid=$!
-exec 3>"$T/lock.in"
-echo "BEGIN; LOCK TABLE document IN ACCESS EXCLUSIVE MODE; SELECT 'locked';" >&3
+# lock_documents / unlock_documents: a session holding the document table
+# locked, so that a worker that took a job waits reading its SBOM.
+lock_documents() {
+    rm -f "$T/lock.in" "$T/lock.out"
+    mkfifo "$T/lock.in"
+    psql "$one_pg" -X -q -At -v ON_ERROR_STOP=1 <"$T/lock.in" >"$T/lock.out" 2>&1 &
+    lock_pid=$!
+    exec 3>"$T/lock.in"
+    echo "BEGIN; LOCK TABLE document IN ACCESS EXCLUSIVE MODE; SELECT 'locked';" >&3
+    local deadline=$((SECONDS + 30))
+    until grep -q locked "$T/lock.out"; do [ $SECONDS -lt $deadline ] || fail "the lock was not taken"; sleep 0.1; done
+}
+unlock_documents() {
+    echo "COMMIT;" >&3
+    exec 3>&-
+    wait "$lock_pid"
+}
 # wait_for URL QUERY WANT WHAT: polls (bounded) until QUERY answers WANT.
 wait_for() {
     local deadline=$((SECONDS + 60))
@@ -299,8 +311,7 @@ wait_for() {
         sleep 0.1
     done
 }
-deadline=$((SECONDS + 30))
-until grep -q locked "$T/lock.out"; do [ $SECONDS -lt $deadline ] || fail "the lock was not taken"; sleep 0.1; done
+lock_documents
 $VIGIL worker --store "$one_pg" --db "$T/db1.sqlite" --lease 1s --max-jobs 1 --id held-a 2>"$T/held-a.err" &
 a_pid=$!
 wait_for "$one_pg" "SELECT worker, state FROM job WHERE id = $held" "held-a|running" "held-a to take the job"
@@ -309,9 +320,7 @@ wait_for "$one_pg" "SELECT lease_until < $now FROM job WHERE id = $held" "t" "he
 $VIGIL worker --store "$one_pg" --db "$T/db1.sqlite" --lease 60s --max-jobs 1 --id held-b 2>"$T/held-b.err" &
 b_pid=$!
 wait_for "$one_pg" "SELECT worker, attempts FROM job WHERE id = $held" "held-b|2" "held-b to take the job again"
-echo "COMMIT;" >&3
-exec 3>&-
-wait "$lock_pid"
+unlock_documents
 wait "$a_pid" || fail "held-a exited $?"
 wait "$b_pid" || fail "held-b exited $?"
 grep -q "job $held ingest held: its lease of 1s ran out before it finished: nothing of it was kept" "$T/held-a.err" ||
@@ -323,6 +332,21 @@ grep -q "job $held ingest held: its lease of 1s ran out before it finished: noth
     fail "held: $(sql "$one_pg" "SELECT s.seq, s.job_key FROM snapshot s JOIN asset a ON a.id = s.asset_id WHERE a.name = 'held'")"
 sql "$one_pg" "SELECT result FROM job WHERE id = $held" | jq -e '.duplicate == false and .snapshot == 1' >/dev/null ||
     fail "held: result $(sql "$one_pg" "SELECT result FROM job WHERE id = $held")"
+
+# SIGTERM: the job under way is finished, no other is taken, exit 0.
+expect_status 0 $VIGIL inventory add "${sboms[1]}" --asset term --enqueue --store "$one_pg" -o json
+term=$(jq .job "$TMP/stdout")
+expect_status 0 $VIGIL inventory add "${sboms[2]}" --asset term-next --enqueue --store "$one_pg" -o json
+lock_documents
+$VIGIL worker --store "$one_pg" --db "$T/db1.sqlite" --id term 2>"$T/term.err" &
+term_pid=$!
+wait_for "$one_pg" "SELECT worker, state FROM job WHERE id = $term" "term|running" "the worker to take the job"
+kill -TERM "$term_pid"
+unlock_documents
+wait "$term_pid" || { cat "$T/term.err" >&2; fail "the worker stopped by SIGTERM exited $?"; }
+[ "$(sql "$one_pg" "SELECT asset, state FROM job WHERE id >= $term ORDER BY id")" = "term|done
+term-next|queued" ] || fail "SIGTERM: $(sql "$one_pg" "SELECT id, asset, state FROM job WHERE id >= $term")"
+expect_status 0 $VIGIL worker --store "$one_pg" --db "$T/db1.sqlite" --until-empty
 
 failures "$one_pg"
 
