@@ -145,8 +145,9 @@ int store_ingest_payload_parse(vg_ctx *ctx, const char *text, size_t len, store_
     json_error_t err;
     p->root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
     if (!json_is_object(p->root)) {
+        vg_error(ctx, VG_ERR_FORMAT, "job payload: not a JSON object%s%s", p->root ? "" : ": ", p->root ? "" : err.text);
         store_ingest_payload_free(p);
-        return vg_error(ctx, VG_ERR_FORMAT, "job payload: not a JSON object (%s)", p->root ? "" : err.text);
+        return VG_ERR_FORMAT;
     }
     p->in.tags = p->tags;
     const char *distro = NULL, *target_kind = NULL;
