@@ -92,28 +92,30 @@ static char *error_result(const char *message)
 
 /* ---- payloads ------------------------------------------------------------- */
 
-static json_t *optional_text(const char *s) { return s ? json_string(s) : NULL; }
+/* Sets o[key] to the string value when value is not NULL; -1 when it
+ * cannot be set (out of memory, or key or value not UTF-8). */
+static int set_text(json_t *o, const char *key, const char *value)
+{
+    return value ? json_object_set_new(o, key, json_string(value)) : 0;
+}
 
-/* The payload of an ingest job: the facts of in the worker needs. */
+/* The payload of an ingest job: the facts of in the worker needs, as JSON
+ * text (malloc'd); NULL when a fact is not UTF-8 text, or out of memory. */
 static char *ingest_payload_text(const vg_store_snapshot_input *in, const char *distro)
 {
     json_t *p = json_object(), *tags = json_object();
-    json_object_set_new(p, "time", json_integer(in->time));
-    json_object_set_new(p, "source", json_string(in->source ? in->source : ""));
-    const char *names[] = {"kind", "owner", "environment", "version", "distro"};
-    const char *values[] = {in->kind, in->owner, in->environment, in->version_label, distro};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (values[i])
-            json_object_set_new(p, names[i], optional_text(values[i]));
-    for (size_t i = 0; i < in->ntags; i++)
-        json_object_set_new(tags, in->tags[i].key, json_string(in->tags[i].value));
-    json_object_set_new(p, "tags", tags);
-    if (in->inv && in->inv->target.kind && in->inv->target.kind != VG_TARGET_SBOM) {
-        json_object_set_new(p, "target_kind", json_string(store_target_kind_name(in->inv->target.kind)));
-        if (in->inv->target.digest)
-            json_object_set_new(p, "target_digest", json_string(in->inv->target.digest));
-    }
-    char *text = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+    int bad = !p || !tags || json_object_set_new(p, "time", json_integer(in->time)) ||
+              set_text(p, "source", in->source ? in->source : "") || set_text(p, "kind", in->kind) ||
+              set_text(p, "owner", in->owner) || set_text(p, "environment", in->environment) ||
+              set_text(p, "version", in->version_label) || set_text(p, "distro", distro);
+    for (size_t i = 0; !bad && i < in->ntags; i++)
+        bad = set_text(tags, in->tags[i].key, in->tags[i].value);
+    bad = bad || json_object_set(p, "tags", tags);
+    if (!bad && in->inv && in->inv->target.kind && in->inv->target.kind != VG_TARGET_SBOM)
+        bad = set_text(p, "target_kind", store_target_kind_name(in->inv->target.kind)) ||
+              set_text(p, "target_digest", in->inv->target.digest);
+    char *text = bad ? NULL : json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(tags);
     json_decref(p);
     return text;
 }
@@ -208,7 +210,8 @@ int vg_store_enqueue_ingest(vg_ctx *ctx, vg_store *store, const vg_store_snapsho
         return vg_error(ctx, VG_ERR_USAGE, "distro '%s': expected ID or ID:VERSION, e.g. debian:12", distro);
     char *payload = ingest_payload_text(in, distro);
     if (!payload)
-        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        return vg_error(ctx, VG_ERR_USAGE, "%s: the source, tags and facts of a queued snapshot must be UTF-8 text",
+                        in->asset);
     if (strlen(payload) > VG_STORE_MAX_PAYLOAD) {
         free(payload);
         return vg_error(ctx, VG_ERR_LIMIT, "the facts of the snapshot (tags, names) are longer than %zu bytes",
