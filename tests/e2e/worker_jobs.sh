@@ -182,9 +182,10 @@ dump() {
         LC_ALL=C sort >"$dir/findings"
     sql "$url" "SELECT f.vuln, f.package, a.name, fa.alias FROM finding_alias fa JOIN finding f ON f.id = fa.finding_id
                 JOIN asset a ON a.id = f.asset_id" | LC_ALL=C sort >"$dir/aliases"
-    # what each job reported it did (results hold no times)
-    sql "$url" "SELECT id, kind, asset, state, result FROM job ORDER BY id" >"$dir/jobs"
     local untimed='walk(if type == "object" then del(.created, .matched, .db_time, .first_seen, .fixed) else . end)'
+    # what each job reported it did
+    sql "$url" "SELECT id, kind, asset, state FROM job ORDER BY id" >"$dir/jobs"
+    sql "$url" "SELECT result FROM job ORDER BY id" | jq -c -S "$untimed" >"$dir/results"
     $VIGIL inventory list --store "$url" -o json | jq -S "$untimed" >"$dir/list.json"
     jq -r '.[].name' "$dir/list.json" >"$dir/assets"
     mkdir "$T/show"
@@ -198,7 +199,7 @@ dump() {
 # check_same A B WHAT: the two dumps are equal; each part holds something.
 check_same() {
     local part
-    for part in snapshots components snapshot_findings findings aliases jobs list.json assets show.jsonl; do
+    for part in snapshots components snapshot_findings findings aliases jobs results list.json assets show.jsonl; do
         [ -s "$1/$part" ] || fail "$3: $part is empty: nothing would be compared"
         diff "$1/$part" "$2/$part" >"$T/diff" || { sed -n 1,20p "$T/diff" >&2; fail "$3: $part differ (< fleet, > one worker)"; }
     done
