@@ -23,7 +23,9 @@
 # (the document table locked) loses its job to another worker, and keeps
 # nothing of it; and on both back ends a job with an SBOM that is not one,
 # or with a payload that does not parse, fails after its attempts, with the
-# message, and nothing is stored for it.
+# message, and nothing is stored for it; SIGTERM lets the job under way
+# finish; and `inventory add TARGET --enqueue` run by a worker stores the
+# snapshot `inventory add TARGET` stores.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/pg.sh"
 need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
@@ -358,3 +360,21 @@ failures "sqlite:$T/one.sqlite"
 for part in snapshots components snapshot_findings findings aliases list.json show.jsonl; do
     diff "$T/pg-one/$part" "$T/sqlite-one/$part" >"$T/diff" || { sed -n 1,20p "$T/diff" >&2; fail "$part: PostgreSQL and SQLite differ"; }
 done
+
+# add TARGET --enqueue and a worker store what add TARGET stores: the
+# target scanned where it is (its kind and digest, not the SBOM's), the
+# facts, and --distro (the 3.10.9 rootfs matched as Alpine 3.11 has
+# findings it has not as 3.10).
+rootfs=$S/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
+facts=(--asset a --version v1 --tag team=x --owner ops --kind image --environment prod --distro alpine:3.11)
+expect_status 0 $VIGIL inventory add "$rootfs" "${facts[@]}" --db "$T/db1.sqlite" --store "sqlite:$T/direct.sqlite"
+expect_status 0 $VIGIL inventory add "$rootfs" "${facts[@]}" --enqueue --store "sqlite:$T/queued.sqlite"
+expect_status 0 $VIGIL worker --store "sqlite:$T/queued.sqlite" --db "$T/db1.sqlite" --until-empty
+for s in direct queued; do
+    $VIGIL inventory show a --store "sqlite:$T/$s.sqlite" -o json |
+        jq -S 'del(.created, .matched, .db_time) | .finding_list |= map(del(.first_seen))' >"$T/$s.json"
+done
+diff "$T/direct.json" "$T/queued.json" >"$T/diff" || { cat "$T/diff" >&2; fail "add --enqueue and add store other snapshots"; }
+[ "$(jq -r '.target_kind, .tags.team, .version, .environment' "$T/queued.json" | tr '\n' ' ')" = "rootfs-archive x v1 prod " ] &&
+    [ "$(jq '.target_digest | test("^sha256:")' "$T/queued.json")" = true ] &&
+    [ "$(jq '.finding_list | length' "$T/queued.json")" -gt 0 ] || fail "the queued snapshot: $(cat "$T/queued.json")"
