@@ -32,7 +32,7 @@ static const char inventory_usage[] =
     "       vigil inventory diff ASSET [FROM [TO]] [--fail-on-drift[=vulns]]\n"
     "       vigil inventory affected ID|PURL[@RANGE] [--all]\n"
     "       vigil inventory rescan|sla|prune ... (see vigil inventory rescan --help)\n"
-    "       vigil inventory rescan --enqueue\n"
+    "       vigil inventory rescan --enqueue [--asset NAME]\n"
     "\n"
     "Keeps the SBOM and findings of every snapshot of every asset in the\n"
     "store, and says what changed since the asset's previous snapshot.\n"
@@ -522,8 +522,9 @@ static int inventory_export(const char *ref, const inventory_opts *io)
     return status;
 }
 
-/* rescan --enqueue: one rescan job per asset, for vigil worker. */
-static int inventory_enqueue_rescans(const inventory_opts *io)
+/* rescan --enqueue [--asset NAME]: one rescan job per asset (or of the
+ * asset named), for vigil worker. */
+static int inventory_enqueue_rescans(const char *asset, const inventory_opts *io)
 {
     vg_store *store;
     int status = cli_store_open(io->store, 0, &store);
@@ -532,7 +533,7 @@ static int inventory_enqueue_rescans(const inventory_opts *io)
     vg_ctx ctx;
     vg_ctx_init(&ctx);
     json_t *r = NULL;
-    if (vg_store_enqueue_rescans(&ctx, store, &r) != VG_OK) {
+    if (vg_store_enqueue_rescans(&ctx, store, &asset, asset ? 1 : 0, &r) != VG_OK) {
         cli_error("%s", ctx.message);
         status = EXIT_FAILURE_;
     } else if (strcmp(io->output, "json") == 0) {
@@ -689,7 +690,7 @@ int cmd_inventory(int argc, char **argv)
         return inventory_add(argv[optind], &a, &io);
     }
     if (strcmp(sub, "rescan") == 0 && a.enqueue && nargs == 0)
-        return inventory_enqueue_rescans(&io);
+        return inventory_enqueue_rescans(a.in.asset, &io);
     if (strcmp(sub, "list") == 0 && nargs == 0)
         return inventory_query("list", NULL, &io);
     if (strcmp(sub, "show") == 0 && nargs == 1)

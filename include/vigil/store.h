@@ -247,10 +247,12 @@ int vg_store_enqueue_ingest(vg_ctx *ctx, vg_store *store, const vg_store_snapsho
                             int64_t *job_id);
 
 /* Enqueues, in one transaction, a rescan job (vg_store_rescan_asset()) for
- * every asset that has a snapshot, except those whose rescan is queued and
- * not started yet (it will match against the same data).  *out (owned by
- * the caller): {"jobs": N, "already_queued": M}. */
-int vg_store_enqueue_rescans(vg_ctx *ctx, vg_store *store, json_t **out);
+ * every asset that has a snapshot (or each of the nassets assets named),
+ * except those whose rescan is queued and not started yet (it will match
+ * against the same data).  *out (owned by the caller): {"jobs": N,
+ * "already_queued": M}.  VG_ERR_NOT_FOUND (nothing queued) for a named
+ * asset that does not exist or has no snapshot. */
+int vg_store_enqueue_rescans(vg_ctx *ctx, vg_store *store, const char *const *assets, size_t nassets, json_t **out);
 
 typedef struct vg_store_worker {
     const char *id;       /* recorded with each job it takes, e.g. "host:pid" */

@@ -249,34 +249,59 @@ out:
     return rc;
 }
 
-int vg_store_enqueue_rescans(vg_ctx *ctx, vg_store *store, json_t **out)
+/* Steps st, a query of one integer, into *out (0 when no row), and resets it. */
+static int step_int(vg_ctx *ctx, vg_db_stmt *st, int64_t *out)
+{
+    int rc = vg_db_step(ctx, st);
+    *out = rc == VG_DB_ROW ? vg_db_column_int(st, 0) : 0;
+    vg_db_reset(st);
+    return rc == VG_DB_ROW || rc == VG_DB_DONE ? VG_OK : rc;
+}
+
+int vg_store_enqueue_rescans(vg_ctx *ctx, vg_store *store, const char *const *assets, size_t nassets, json_t **out)
 {
     *out = NULL;
     static const char queued[] =
         "EXISTS (SELECT 1 FROM job j WHERE j.kind = 'rescan' AND j.asset = a.name AND j.state = 'queued')";
-    char sql[512];
-    snprintf(sql, sizeof sql,
+    const char *only = nassets ? " AND a.name = ?" : "";
+    char insert[512], count[320];
+    snprintf(insert, sizeof insert,
              "INSERT INTO job(kind, asset, payload, state, enqueued_at, attempts)"
              " SELECT 'rescan', a.name, '{}', 'queued', ?, 0 FROM asset a"
-             " WHERE a.latest_snapshot IS NOT NULL AND NOT %s ORDER BY a.name",
+             " WHERE a.latest_snapshot IS NOT NULL%s AND NOT %s ORDER BY a.name",
+             only, queued);
+    snprintf(count, sizeof count, "SELECT count(*) FROM asset a WHERE a.latest_snapshot IS NOT NULL%s AND %s", only,
              queued);
-    char count_sql[256];
-    snprintf(count_sql, sizeof count_sql, "SELECT count(*) FROM asset a WHERE a.latest_snapshot IS NOT NULL AND %s",
-             queued);
-    vg_db_stmt *st = NULL;
-    int64_t already = 0, jobs = 0, now = 0;
+    vg_db_stmt *ins = NULL, *cnt = NULL, *known = NULL;
+    int64_t already = 0, jobs = 0, now = 0, n;
     int rc = vg_db_begin(ctx, store->db);
-    /* Counted first: after the insert every asset would count as queued. */
     if (rc == VG_OK && (rc = db_now(ctx, store, &now)) == VG_OK &&
-        (rc = store_query_int(ctx, store, count_sql, &already)) == VG_OK &&
-        (rc = store_prepare(ctx, store, sql, &st)) == VG_OK) {
-        vg_db_bind_int(st, 1, now);
-        if ((rc = vg_db_step(ctx, st)) == VG_DB_DONE) {
-            jobs = vg_db_changes(st);
+        (rc = store_prepare(ctx, store, insert, &ins)) == VG_OK && (rc = store_prepare(ctx, store, count, &cnt)) == VG_OK)
+        rc = store_prepare(ctx, store, "SELECT count(*) FROM asset WHERE name = ? AND latest_snapshot IS NOT NULL",
+                           &known);
+    for (size_t i = 0; rc == VG_OK && i < (nassets ? nassets : 1); i++) {
+        if (nassets) {
+            vg_db_bind_text(known, 1, assets[i]);
+            vg_db_bind_text(cnt, 1, assets[i]);
+            vg_db_bind_text(ins, 2, assets[i]);
+            if ((rc = step_int(ctx, known, &n)) == VG_OK && n == 0)
+                rc = vg_error(ctx, VG_ERR_NOT_FOUND, "%s: no asset named %s with a snapshot (see vigil inventory list)",
+                              vg_db_name(store->db), assets[i]);
+        }
+        /* Counted first: after the insert the asset would count as queued. */
+        if (rc == VG_OK && (rc = step_int(ctx, cnt, &n)) == VG_OK)
+            already += n;
+        vg_db_bind_int(ins, 1, now);
+        if (rc == VG_OK && (rc = vg_db_step(ctx, ins)) == VG_DB_DONE) {
+            jobs += vg_db_changes(ins);
             rc = VG_OK;
         }
+        if (ins)
+            vg_db_reset(ins);
     }
-    vg_db_finalize(st);
+    vg_db_finalize(ins);
+    vg_db_finalize(cnt);
+    vg_db_finalize(known);
     if ((rc = end_transaction(ctx, store, rc)) != VG_OK)
         return rc;
     *out = json_pack("{s:I, s:I}", "jobs", (json_int_t)jobs, "already_queued", (json_int_t)already);

@@ -378,3 +378,10 @@ diff "$T/direct.json" "$T/queued.json" >"$T/diff" || { cat "$T/diff" >&2; fail "
 [ "$(jq -r '.target_kind, .tags.team, .version, .environment' "$T/queued.json" | tr '\n' ' ')" = "rootfs-archive x v1 prod " ] &&
     [ "$(jq '.target_digest | test("^sha256:")' "$T/queued.json")" = true ] &&
     [ "$(jq '.finding_list | length' "$T/queued.json")" -gt 0 ] || fail "the queued snapshot: $(cat "$T/queued.json")"
+# a rescan of named assets only; an unknown one queues nothing
+expect_status 0 $VIGIL inventory rescan --enqueue --asset a --store "sqlite:$T/direct.sqlite" -o json
+[ "$(jq -r '.jobs, .already_queued' "$TMP/stdout" | tr '\n' ' ')" = "1 0 " ] || fail "rescan --enqueue --asset: $(cat "$TMP/stdout")"
+expect_status 1 $VIGIL inventory rescan --enqueue --asset nope --store "sqlite:$T/direct.sqlite"
+expect_stderr "no asset named nope with a snapshot"
+[ "$(sql "sqlite:$T/direct.sqlite" "SELECT kind, asset, state FROM job")" = "rescan|a|queued" ] ||
+    fail "rescan --enqueue --asset: $(sql "sqlite:$T/direct.sqlite" "SELECT kind, asset, state FROM job")"
