@@ -33,11 +33,11 @@ int cmd_db(int argc, char **argv);          /* cmd_db.c */
 int cmd_monitor(int argc, char **argv);     /* cmd_monitor.c */
 int cmd_store(int argc, char **argv);       /* cmd_store.c */
 int cmd_inventory(int argc, char **argv);   /* cmd_inventory.c */
+int cmd_worker(int argc, char **argv);      /* cmd_worker.c */
 /* inventory subcommands in their own files; argv[0] is the subcommand */
 int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
 int cmd_inventory_affected(int argc, char **argv); /* cmd_inventory_affected.c */
 int cmd_inventory_maintain(int argc, char **argv); /* rescan, sla, prune: cmd_inventory_rescan.c */
-int cmd_worker(int argc, char **argv);      /* cmd_worker.c */
 
 /* Attestation helpers (cmd_key.c).  attest_cli_load_private_key() loads a
  * signing key, taking the passphrase of an encrypted key from VIGIL_PASSWORD
@@ -136,18 +136,23 @@ int cli_print_table(const json_t *value, void (*print)(const json_t *value, FILE
 /* The string member key of o, or "-" when absent or empty; for tables
  * (cmd_inventory_diff.c). */
 const char *cli_json_text(const json_t *o, const char *key);
-/* The help lines of --store, -o and -h of the inventory subcommands. */
+/* The help lines of --store, --store-read, -o and -h of the inventory
+ * subcommands. */
 #define CLI_INVENTORY_OPTIONS_HELP                                                                                     \
     "      --store URL             sqlite:PATH or postgresql://... (default:\n"                                         \
     "                              $VIGIL_STORE, else sqlite:$XDG_DATA_HOME/vigil/store.sqlite)\n"                     \
+    "      --store-read URL        read from this store instead, e.g. a PostgreSQL hot\n"                              \
+    "                              standby (its answers may lag behind)\n"                                             \
     "  -o, --output FORMAT[=FILE]  table (default) or json\n"                                                           \
     "  -h, --help                  show this help\n"
 typedef struct cli_inventory_options {
     const char *store;       /* --store URL, or NULL */
+    const char *store_read;  /* --store-read URL, or NULL: where the query reads */
     const char *output;      /* -o FORMAT: "table" (the default) or "json" */
     const char *output_path; /* -o FORMAT=FILE, or NULL: standard output */
 } cli_inventory_options;
-/* Takes getopt's c and optarg when they are --store (c 'S') or -o: 1, else 0. */
+/* Takes getopt's c and optarg when they are --store (c 'S'), --store-read
+ * (c 'R') or -o: 1, else 0. */
 int cli_inventory_option(cli_inventory_options *o, int c, char *optarg);
 int cli_inventory_read(const cli_inventory_options *o,
                        int (*query)(vg_ctx *ctx, struct vg_store *store, const void *arg, json_t **out),

@@ -41,7 +41,7 @@ static const char inventory_usage[] =
     "common options:\n"
     "      --store URL             sqlite:PATH or postgresql://... (default:\n"
     "                              $VIGIL_STORE, else sqlite:$XDG_DATA_HOME/vigil/store.sqlite)\n"
-    "      --store-read URL        list, show, export: read from this store instead, e.g.\n"
+    "      --store-read URL        list, show, export, diff, affected: read from this store, e.g.\n"
     "                              a PostgreSQL hot standby (its answers may lag behind)\n"
     "  -o, --output FORMAT[=FILE]  table (default) or json; export: cyclonedx-json\n"
     "  -q, --quiet                 do not print warnings\n"
@@ -112,6 +112,8 @@ int cli_inventory_option(cli_inventory_options *o, int c, char *optarg)
 {
     if (c == 'S') {
         o->store = optarg;
+    } else if (c == 'R') {
+        o->store_read = optarg;
     } else if (c == 'o') {
         o->output_path = cli_output_cut(optarg);
         o->output = optarg;
@@ -132,7 +134,7 @@ int cli_inventory_read(const cli_inventory_options *o,
         return EXIT_USAGE;
     }
     vg_store *store;
-    int status = cli_store_open(o->store, VG_STORE_READONLY, &store);
+    int status = cli_store_open(o->store_read ? o->store_read : o->store, VG_STORE_READONLY, &store);
     if (status)
         return status;
     vg_ctx ctx;
@@ -659,7 +661,7 @@ int cmd_inventory(int argc, char **argv)
     int nargs = argc - optind;
     int reads = strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0 || strcmp(sub, "export") == 0;
     if (io.store_read && !reads) {
-        cli_error("--store-read is for list, show and export; %s writes to --store", sub);
+        cli_error("--store-read is for list, show, export, diff and affected; %s writes to --store", sub);
         return EXIT_USAGE;
     }
     if (a.enqueue && strcmp(sub, "add") != 0 && strcmp(sub, "rescan") != 0) {

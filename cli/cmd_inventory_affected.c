@@ -82,6 +82,7 @@ int cmd_inventory_affected(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"store", required_argument, NULL, 'S'},
+        {"store-read", required_argument, NULL, 'R'},
         {"output", required_argument, NULL, 'o'},
         {"all", no_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},

@@ -131,6 +131,7 @@ int cmd_inventory_diff(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"store", required_argument, NULL, 'S'},
+        {"store-read", required_argument, NULL, 'R'},
         {"output", required_argument, NULL, 'o'},
         {"fail-on-drift", optional_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},

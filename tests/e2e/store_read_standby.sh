@@ -1,8 +1,8 @@
 # store_read_standby.sh — `--store-read URL` against a real PostgreSQL
 # streaming-replication hot standby (pg_basebackup -R of the test's primary,
 # started on a second port): once the standby has replayed the primary's
-# WAL, list, show and export read through it answer exactly as the primary
-# does; while its replay is paused they give the older answer (a standby
+# WAL, list, show, export, diff and affected read through it answer exactly
+# as the primary does; while its replay is paused they give the older answer (a standby
 # may lag, as docs/store.md says); writes through a standby, or to a
 # database whose transactions are read-only, are refused with a message
 # that says so.
@@ -67,6 +67,15 @@ same_answers() {
     $VIGIL inventory export alpine --store "$primary" --store-read "$standby" -o "cyclonedx-json=$T/export.s.json" -q
     $VIGIL inventory export alpine --store "$primary" -o "cyclonedx-json=$T/export.p.json" -q
     cmp "$T/export.p.json" "$T/export.s.json" || fail "export: the standby gives other bytes"
+    $VIGIL inventory diff alpine 1 2 --store "$primary" -o json >"$T/diff.p.json"
+    $VIGIL inventory diff alpine 1 2 --store "$primary" --store-read "$standby" -o json >"$T/diff.s.json"
+    cmp "$T/diff.p.json" "$T/diff.s.json" || fail "diff: the standby answers otherwise"
+    [ "$(jq '.summary.upgraded' "$T/diff.p.json")" -gt 0 ] || fail "a diff of nothing proves nothing: $(cat "$T/diff.p.json")"
+    $VIGIL inventory affected pkg:apk/alpine/musl --all --store "$primary" -o json >"$T/affected.p.json"
+    $VIGIL inventory affected pkg:apk/alpine/musl --all --store "$primary" --store-read "$standby" -o json \
+        >"$T/affected.s.json"
+    cmp "$T/affected.p.json" "$T/affected.s.json" || fail "affected: the standby answers otherwise"
+    [ "$(jq '.matches | length' "$T/affected.p.json")" -gt 0 ] || fail "affected: nothing: $(cat "$T/affected.p.json")"
 }
 
 caught_up
@@ -92,7 +101,7 @@ expect_stderr "a hot standby \(in recovery\), which takes no writes"
 expect_status 1 $VIGIL inventory add "$T/3.11.cdx.json" --asset other --enqueue --store "$standby"
 expect_stderr "a hot standby \(in recovery\), which takes no writes"
 expect_status 2 $VIGIL inventory add "$T/3.11.cdx.json" --asset other --store "$primary" --store-read "$standby"
-expect_stderr "--store-read is for list, show and export"
+expect_stderr "--store-read is for list, show, export, diff and affected"
 # A database whose transactions are read-only (not a standby) refuses at
 # the first write, with the server's reason.
 pg_psql "postgresql://vigil@127.0.0.1:$PG_PORT/postgres" "CREATE DATABASE ro TEMPLATE vigil" >/dev/null
