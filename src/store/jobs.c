@@ -318,6 +318,7 @@ typedef struct job {
     char *document; /* or NULL */
     char *payload;
     char *last_worker; /* who had it before, or NULL */
+    char why[512];     /* why it was failed when taken (take_job()) */
 } job;
 
 static void job_free(job *j)
@@ -395,12 +396,11 @@ static int take_job(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, job 
         goto out;
     }
     if (j->attempt > VG_STORE_JOB_ATTEMPTS) {
-        char why[512];
-        snprintf(why, sizeof why,
+        snprintf(j->why, sizeof j->why,
                  "taken %d times and never finished: the worker running it stopped or ran out of lease "
                  "each time (last: %s)",
                  VG_STORE_JOB_ATTEMPTS, j->last_worker ? j->last_worker : "unknown");
-        char *text = error_result(why);
+        char *text = error_result(j->why);
         if (!text) {
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
             goto out;
@@ -621,7 +621,7 @@ int vg_store_work(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, json_t
     }
     if (gave_up) {
         json_object_set_new(report, "outcome", json_string("failed"));
-        json_object_set_new(report, "error", json_string("taken too many times without finishing"));
+        json_object_set_new(report, "error", json_string(j.why));
         goto out;
     }
     /* The job's own messages and warnings stay apart from the worker's. */

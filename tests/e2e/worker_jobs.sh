@@ -23,7 +23,8 @@
 # (the document table locked) loses its job to another worker, and keeps
 # nothing of it; and on both back ends a job with an SBOM that is not one,
 # or with a payload that does not parse, fails after its attempts, with the
-# message, and nothing is stored for it; SIGTERM lets the job under way
+# message, and nothing is stored for it, as for a job whose workers all
+# died holding it; SIGTERM lets the job under way
 # finish; and `inventory add TARGET --enqueue` run by a worker stores the
 # snapshot `inventory add TARGET` stores.
 source "$(dirname "$0")/lib.sh"
@@ -352,6 +353,26 @@ term-next|queued" ] || fail "SIGTERM: $(sql "$one_pg" "SELECT id, asset, state F
 expect_status 0 $VIGIL worker --store "$one_pg" --db "$T/db1.sqlite" --until-empty
 
 failures "$one_pg"
+
+# A job whose workers all die holding it (killed while they wait for its
+# SBOM) is failed when it would be taken a fourth time, naming the last.
+expect_status 0 $VIGIL inventory add "${sboms[3]}" --asset doomed --enqueue --store "$one_pg" -o json
+doomed=$(jq .job "$TMP/stdout")
+lock_documents
+for n in 1 2 3; do
+    $VIGIL worker --store "$one_pg" --db "$T/db1.sqlite" --lease 1s --id "doomed-$n" 2>/dev/null &
+    pid=$!
+    wait_for "$one_pg" "SELECT worker, attempts FROM job WHERE id = $doomed" "doomed-$n|$n" "doomed-$n to take the job"
+    kill -9 "$pid"
+    wait "$pid" 2>/dev/null || true
+    wait_for "$one_pg" "SELECT lease_until < $now FROM job WHERE id = $doomed" "t" "doomed-$n's lease to run out"
+done
+unlock_documents
+expect_status 3 $VIGIL worker --store "$one_pg" --db "$T/db1.sqlite" --until-empty
+expect_stderr "job $doomed ingest doomed: failed after 3 attempts: taken 3 times and never finished: .*\(last: doomed-3\)"
+[ "$(sql "$one_pg" "SELECT state, attempts FROM job WHERE id = $doomed")" = "failed|3" ] ||
+    fail "doomed: $(sql "$one_pg" "SELECT state, attempts, result FROM job WHERE id = $doomed")"
+[ "$(sql "$one_pg" "SELECT count(*) FROM asset WHERE name = 'doomed'")" = 0 ] || fail "doomed: something was stored"
 
 # ---- SQLite: one machine, two workers ---------------------------------------------------
 scenario sqlite "sqlite:$T/fleet.sqlite" "sqlite:$T/one.sqlite" 2 1
