@@ -207,7 +207,7 @@ typedef struct vg_store_prune_options {
 /* Deletes the snapshots of each asset that are beyond opts->keep newest
  * and created before opts->before (each limit applying when set, both
  * when both are), never an asset's latest snapshot; then the components
- * and documents no snapshot refers to any more.  Findings are kept (their
+ * and documents no snapshot (nor queued ingest job) refers to any more.  Findings are kept (their
  * first_seen and fixed_at are the history SLA reports read); references
  * to deleted snapshots in them become null.  One transaction.  *out (owned
  * by the caller), docs/store.md "Prune": {"dry_run", "snapshots",

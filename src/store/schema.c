@@ -69,6 +69,7 @@ static const char schema_v1[] =
     " worker @TEXT@, attempts INTEGER NOT NULL, done_at BIGINT, result @TEXT@);"
     "CREATE INDEX job_pending ON job(id) WHERE state IN ('queued', 'running');"
     "CREATE INDEX job_pending_by_asset ON job(asset, id) WHERE state IN ('queued', 'running');"
+    "CREATE INDEX job_by_document ON job(document) WHERE document IS NOT NULL;"
     "CREATE TABLE rescan_run(id @ID@, started_at BIGINT NOT NULL, finished_at BIGINT NOT NULL,"
     " db_time BIGINT, assets INTEGER NOT NULL, new_findings INTEGER NOT NULL, fixed_findings INTEGER NOT NULL,"
     " unchecked INTEGER NOT NULL, errors INTEGER NOT NULL);"

@@ -25,8 +25,9 @@
 # or with a payload that does not parse, fails after its attempts, with the
 # message, and nothing is stored for it, as for a job whose workers all
 # died holding it; SIGTERM lets the job under way
-# finish; and `inventory add TARGET --enqueue` run by a worker stores the
-# snapshot `inventory add TARGET` stores.
+# finish; `inventory add TARGET --enqueue` run by a worker stores the
+# snapshot `inventory add TARGET` stores; and `inventory prune` keeps the
+# document of a job still queued.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/pg.sh"
 need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
@@ -406,3 +407,16 @@ expect_status 1 $VIGIL inventory rescan --enqueue --asset nope --store "sqlite:$
 expect_stderr "no asset named nope with a snapshot"
 [ "$(sql "sqlite:$T/direct.sqlite" "SELECT kind, asset, state FROM job")" = "rescan|a|queued" ] ||
     fail "rescan --enqueue --asset: $(sql "sqlite:$T/direct.sqlite" "SELECT kind, asset, state FROM job")"
+
+# Prune deletes the documents of the snapshots it deletes, but not one a
+# queued ingest job still needs (the same SBOM queued again).
+prune_store="sqlite:$T/prune.sqlite"
+expect_status 0 $VIGIL inventory add "${sboms[4]}" --asset p --enqueue --store "$prune_store"
+expect_status 0 $VIGIL worker --store "$prune_store" --db "$T/db1.sqlite" --until-empty
+expect_status 0 $VIGIL inventory add "${sboms[5]}" --asset p --db "$T/db1.sqlite" --allow-unchecked --store "$prune_store"
+expect_status 0 $VIGIL inventory add "${sboms[4]}" --asset q --enqueue --store "$prune_store"
+expect_status 0 $VIGIL inventory prune --keep 1 --store "$prune_store" -o json
+[ "$(jq -r '.snapshots, .documents' "$TMP/stdout" | tr '\n' ' ')" = "1 0 " ] || fail "prune: $(cat "$TMP/stdout")"
+expect_status 0 $VIGIL worker --store "$prune_store" --db "$T/db1.sqlite" --until-empty
+expect_status 0 $VIGIL inventory export q --store "$prune_store" -o "cyclonedx-json=$T/q.cdx.json" -q
+cmp "$T/q.cdx.json" "${sboms[4]}" || fail "prune: the queued SBOM did not survive"
