@@ -32,7 +32,6 @@ static const char inventory_usage[] =
     "       vigil inventory diff ASSET [FROM [TO]] [--fail-on-drift[=vulns]]\n"
     "       vigil inventory affected ID|PURL[@RANGE] [--all]\n"
     "       vigil inventory rescan|sla|prune ... (see vigil inventory rescan --help)\n"
-    "       vigil inventory rescan --enqueue [--asset NAME]\n"
     "\n"
     "Keeps the SBOM and findings of every snapshot of every asset in the\n"
     "store, and says what changed since the asset's previous snapshot.\n"
@@ -61,8 +60,6 @@ static const char inventory_usage[] =
     "      --platform, --exclude   as for vigil sbom\n"
     "      --enqueue               store the SBOM and queue its matching and storing for\n"
     "                              vigil worker, instead of doing it now\n"
-    "rescan options:\n"
-    "      --enqueue               queue one rescan job per asset for vigil worker\n"
     "\n"
     "exit status: 0 done; 1 failed, nothing stored; 2 usage error; 3 stored,\n"
     "but components could not be checked or parts of the target not read;\n"
@@ -524,35 +521,6 @@ static int inventory_export(const char *ref, const inventory_opts *io)
     return status;
 }
 
-/* rescan --enqueue [--asset NAME]: one rescan job per asset (or of the
- * asset named), for vigil worker. */
-static int inventory_enqueue_rescans(const char *asset, const inventory_opts *io)
-{
-    vg_store *store;
-    int status = cli_store_open(io->store, 0, &store);
-    if (status)
-        return status;
-    vg_ctx ctx;
-    vg_ctx_init(&ctx);
-    json_t *r = NULL;
-    if (vg_store_enqueue_rescans(&ctx, store, &asset, asset ? 1 : 0, &r) != VG_OK) {
-        cli_error("%s", ctx.message);
-        status = EXIT_FAILURE_;
-    } else if (strcmp(io->output, "json") == 0) {
-        status = cli_print_json(r, io->output_path);
-    } else {
-        printf("queued %lld rescan jobs, for vigil worker", (long long)json_integer_value(json_object_get(r, "jobs")));
-        long long already = (long long)json_integer_value(json_object_get(r, "already_queued"));
-        if (already)
-            printf(" (%lld more assets have a rescan queued already)", already);
-        printf("\n");
-    }
-    json_decref(r);
-    vg_store_close(store);
-    vg_ctx_free(&ctx);
-    return status;
-}
-
 /* ---- the subcommand table -------------------------------------------------- */
 
 int cmd_inventory(int argc, char **argv)
@@ -664,7 +632,7 @@ int cmd_inventory(int argc, char **argv)
         cli_error("--store-read is for list, show, export, diff and affected; %s writes to --store", sub);
         return EXIT_USAGE;
     }
-    if (a.enqueue && strcmp(sub, "add") != 0 && strcmp(sub, "rescan") != 0) {
+    if (a.enqueue && strcmp(sub, "add") != 0) {
         cli_error("--enqueue is for add and rescan");
         return EXIT_USAGE;
     }
@@ -691,8 +659,6 @@ int cmd_inventory(int argc, char **argv)
         }
         return inventory_add(argv[optind], &a, &io);
     }
-    if (strcmp(sub, "rescan") == 0 && a.enqueue && nargs == 0)
-        return inventory_enqueue_rescans(a.in.asset, &io);
     if (strcmp(sub, "list") == 0 && nargs == 0)
         return inventory_query("list", NULL, &io);
     if (strcmp(sub, "show") == 0 && nargs == 1)

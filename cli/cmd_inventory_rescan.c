@@ -4,7 +4,9 @@
  * database, the service levels of fixing findings, and deleting old
  * snapshots (store.h; docs/store.md "Rescan", "SLA", "Prune"; documented
  * in docs/vigil-inventory.1).  Also the rescan report `vigil monitor`
- * prints (cli_print_rescan(), cli_rescan_status()).
+ * prints (cli_print_rescan(), cli_rescan_status()).  `rescan --enqueue`
+ * queues one rescan job per asset for `vigil worker` instead (store.h,
+ * vg_store_enqueue_rescans(); docs/vigil-worker.1).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 
 static const char maintain_usage[] =
     "usage: vigil inventory rescan [--db PATH] [--asset NAME]... [--fail-on LEVEL] [--allow-unchecked]\n"
+    "       vigil inventory rescan --enqueue [--asset NAME]...\n"
     "       vigil inventory sla [--days LEVEL=DAYS[,...]] [--asset NAME]... [--fail-on-breach]\n"
     "       vigil inventory prune (--keep N | --older-than DURATION) [--asset NAME]... [--dry-run]\n"
     "\n"
@@ -41,6 +44,8 @@ static const char maintain_usage[] =
     "      --fail-on LEVEL         exit 5 when a new finding is at or above LEVEL\n"
     "                              (unknown, low, medium, high, critical)\n"
     "      --allow-unchecked       exit 0, not 3, when components could not be checked\n"
+    "      --enqueue               queue one rescan job per asset for vigil worker, instead\n"
+    "                              of rescanning here\n"
     "sla:\n"
     "      --days LEVEL=DAYS,...   allowed age of an open finding per severity (critical,\n"
     "                              high, medium, low, none, unknown; DAYS or off); default\n"
@@ -70,6 +75,7 @@ typedef struct maintain_opts {
     int fail_on_breach;
     int64_t keep, older_than;
     int dry_run;
+    int enqueue;
 } maintain_opts;
 
 static const char *text_or_dash(const json_t *o, const char *key)
@@ -344,6 +350,35 @@ static int inventory_prune(const maintain_opts *o)
     return status;
 }
 
+/* rescan --enqueue: one rescan job per asset (or per --asset), for vigil
+ * worker (store.h, vg_store_enqueue_rescans()). */
+static int inventory_enqueue_rescans(const maintain_opts *o)
+{
+    vg_store *store;
+    int status = cli_store_open(o->store, 0, &store);
+    if (status)
+        return status;
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    json_t *r = NULL;
+    if (vg_store_enqueue_rescans(&ctx, store, o->assets, o->nassets, &r) != VG_OK) {
+        cli_error("%s", ctx.message);
+        status = EXIT_FAILURE_;
+    } else if (strcmp(o->output, "json") == 0) {
+        status = cli_print_json(r, o->output_path);
+    } else {
+        printf("queued %lld rescan jobs, for vigil worker", (long long)json_integer_value(json_object_get(r, "jobs")));
+        long long already = (long long)json_integer_value(json_object_get(r, "already_queued"));
+        if (already)
+            printf(" (%lld more assets have a rescan queued already)", already);
+        printf("\n");
+    }
+    json_decref(r);
+    vg_store_close(store);
+    vg_ctx_free(&ctx);
+    return status;
+}
+
 /* ---- options ------------------------------------------------------------------ */
 
 int cmd_inventory_maintain(int argc, char **argv)
@@ -360,13 +395,14 @@ int cmd_inventory_maintain(int argc, char **argv)
         {"keep", required_argument, NULL, 'k'},
         {"older-than", required_argument, NULL, 'O'},
         {"dry-run", no_argument, NULL, 'n'},
+        {"enqueue", no_argument, NULL, 'E'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     /* which subcommand each option belongs to (NULL: all) */
     static const char *const owner[] = {['D'] = "rescan", ['F'] = "rescan", ['U'] = "rescan", ['d'] = "sla",
-                                        ['B'] = "sla",    ['k'] = "prune",  ['O'] = "prune",  ['n'] = "prune"};
+                                        ['B'] = "sla",    ['k'] = "prune",  ['O'] = "prune",  ['n'] = "prune",  ['E'] = "rescan"};
     const char *sub = argv[0];
     static maintain_opts o;
     memset(&o, 0, sizeof o);
@@ -423,6 +459,7 @@ int cmd_inventory_maintain(int argc, char **argv)
             }
             break;
         case 'n': o.dry_run = 1; break;
+        case 'E': o.enqueue = 1; break;
         case 'q': o.quiet = 1; break;
         case 'h': fputs(maintain_usage, stdout); return EXIT_OK;
         default: fputs(maintain_usage, stderr); return EXIT_USAGE;
@@ -436,8 +473,12 @@ int cmd_inventory_maintain(int argc, char **argv)
         cli_error("unknown output format '%s' (table, json)", o.output);
         return EXIT_USAGE;
     }
+    if (strcmp(sub, "rescan") == 0 && o.enqueue && (o.db_path || o.fail_on >= 0 || o.allow_unchecked)) {
+        cli_error("rescan --enqueue: --db, --fail-on and --allow-unchecked are the workers' (vigil worker --db)");
+        return EXIT_USAGE;
+    }
     if (strcmp(sub, "rescan") == 0)
-        return inventory_rescan(&o);
+        return o.enqueue ? inventory_enqueue_rescans(&o) : inventory_rescan(&o);
     if (strcmp(sub, "sla") == 0)
         return inventory_sla(&o);
     return inventory_prune(&o);
