@@ -361,9 +361,10 @@ static int inventory_enqueue_rescans(const maintain_opts *o)
     vg_ctx ctx;
     vg_ctx_init(&ctx);
     json_t *r = NULL;
-    if (vg_store_enqueue_rescans(&ctx, store, o->assets, o->nassets, &r) != VG_OK) {
+    int rc = vg_store_enqueue_rescans(&ctx, store, o->assets, o->nassets, &r);
+    if (rc) {
         cli_error("%s", ctx.message);
-        status = EXIT_FAILURE_;
+        status = cli_exit_status(rc);
     } else if (strcmp(o->output, "json") == 0) {
         status = cli_print_json(r, o->output_path);
     } else {
