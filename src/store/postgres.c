@@ -3,9 +3,10 @@
  * (https://www.postgresql.org/docs/15/libpq.html), for PostgreSQL 15 and
  * later.
  *
- * Statements are prepared on the server on their first run (named
- * statements, one per vg_db_stmt), with the types of the first bindings:
- * integers as int8, blobs as bytea sent in binary, text and NULL left for
+ * A statement's first run is one round trip (PQexecParams: parse, bind and
+ * execute in one go); a statement run again is prepared on the server then
+ * (a named statement, deallocated with it), so that loops pay no parsing.
+ * Parameter types are those of the bindings: integers as int8, blobs as bytea sent in binary, text and NULL left for
  * the server to infer.  '?' placeholders are rewritten to $1, $2 ... outside
  * string literals ('...', E'...', $tag$...$tag$), quoted identifiers and
  * comments (to the end of the line, and block comments, which nest), as
@@ -69,6 +70,7 @@ typedef struct pg_stmt {
     char *sql;         /* with $n placeholders */
     char name[32];
     int prepared;
+    int runs;          /* executions so far */
     int nparams;
     pg_param *params;
     PGresult *result;
@@ -423,7 +425,7 @@ static int pg_step(vg_ctx *ctx, vg_db_stmt *base)
             formats[i] = s->params[i].binary;
         }
         int rc = VG_OK;
-        if (!s->prepared) {
+        if (!s->prepared && s->runs > 0) {
             PGresult *res = PQprepare(conn_of(db), s->name, s->sql, n, types);
             if (PQresultStatus(res) != PGRES_COMMAND_OK)
                 rc = fail(ctx, db, res, "preparing a query");
@@ -432,7 +434,9 @@ static int pg_step(vg_ctx *ctx, vg_db_stmt *base)
             PQclear(res);
         }
         if (rc == VG_OK) {
-            s->result = PQexecPrepared(conn_of(db), s->name, n, values, lengths, formats, 0);
+            s->result = s->prepared ? PQexecPrepared(conn_of(db), s->name, n, values, lengths, formats, 0)
+                                    : PQexecParams(conn_of(db), s->sql, n, types, values, lengths, formats, 0);
+            s->runs++;
             ExecStatusType st = PQresultStatus(s->result);
             if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
                 rc = fail(ctx, db, s->result, "query");
