@@ -136,7 +136,7 @@ static int read_version(vg_ctx *ctx, vg_db *db, int *version)
                           ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
                             " AND table_name = 'vigil_schema'"
                           : "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'vigil_schema'";
-    vg_store s = {db};
+    vg_store s = {.db = db};
     int64_t ntables, nschema, v;
     int rc = store_query_int(ctx, &s, tables, &ntables);
     if (rc == VG_OK)
@@ -159,7 +159,7 @@ static int read_version(vg_ctx *ctx, vg_db *db, int *version)
 
 static int set_version(vg_ctx *ctx, vg_db *db, int version)
 {
-    vg_store s = {db};
+    vg_store s = {.db = db};
     vg_db_stmt *st;
     int rc = store_prepare(ctx, &s, "INSERT INTO vigil_schema(version, written_by, changed_at) VALUES (?, ?, ?)",
                            &st);
@@ -299,6 +299,10 @@ void vg_store_close(vg_store *store)
 {
     if (!store)
         return;
+    for (size_t i = 0; i < STORE_CACHED_STATEMENTS; i++) {
+        vg_db_finalize(store->cache[i].stmt);
+        free(store->cache[i].sql);
+    }
     vg_db_close(store->db);
     free(store);
 }
@@ -375,6 +379,31 @@ int vg_store_default_url(vg_ctx *ctx, vg_buf *out)
 int store_prepare(vg_ctx *ctx, vg_store *store, const char *sql, vg_db_stmt **out)
 {
     return vg_db_prepare(ctx, store->db, sql, out);
+}
+
+int store_prepare_cached(vg_ctx *ctx, vg_store *store, const char *sql, vg_db_stmt **out)
+{
+    uint64_t hash = 14695981039346656037ULL; /* FNV-1a */
+    for (const char *p = sql; *p; p++)
+        hash = (hash ^ (unsigned char)*p) * 1099511628211ULL;
+    for (size_t i = 0; i < STORE_CACHED_STATEMENTS; i++) {
+        store_cached_stmt *c = &store->cache[i];
+        if (c->stmt && c->hash == hash && strcmp(c->sql, sql) == 0) {
+            vg_db_reset(c->stmt);
+            *out = c->stmt;
+            return VG_OK;
+        }
+    }
+    store_cached_stmt *c = &store->cache[store->cache_next];
+    store->cache_next = (store->cache_next + 1) % STORE_CACHED_STATEMENTS;
+    vg_db_finalize(c->stmt);
+    free(c->sql);
+    *c = (store_cached_stmt){.sql = strdup(sql), .hash = hash};
+    if (!c->sql)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    int rc = store_prepare(ctx, store, sql, &c->stmt);
+    *out = c->stmt;
+    return rc;
 }
 
 int store_run(vg_ctx *ctx, vg_db_stmt *stmt)

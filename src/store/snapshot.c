@@ -28,6 +28,7 @@ typedef struct comp_row {
     unsigned char key[32];
     const vg_component *c;
     char *package;
+    char *hashes;  /* hashes_of(), or NULL for none */
     int64_t id;
     int layer;
     int coverage;
@@ -86,22 +87,42 @@ int store_component_key(const vg_component *c, vg_buf *scratch, unsigned char ke
     return hashes_of(c, scratch) || component_key(c, scratch->data ? scratch->data : "", key) ? VG_ERR_NOMEM : VG_OK;
 }
 
-/* "(?, ?, ?), (?, ?, ?) ..." for rows rows of cols columns, after head. */
-static char *batch_sql(const char *head, int cols, size_t rows, const char *tail)
+/* head + rows x "(?, ...)" of cols columns + tail; with in_list, head +
+ * "(?, ?, ...)" of rows parameters + tail. */
+static char *batch_sql(const char *head, int cols, size_t rows, const char *tail, int in_list)
 {
     vg_buf b;
     vg_buf_init(&b, (size_t)1 << 20);
     int rc = vg_buf_addstr(&b, head);
+    if (in_list)
+        rc = rc ? rc : vg_buf_addstr(&b, " (");
     for (size_t r = 0; rc == VG_OK && r < rows; r++) {
+        if (in_list) {
+            rc = vg_buf_addstr(&b, r ? ", ?" : "?");
+            continue;
+        }
         rc = vg_buf_addstr(&b, r ? ", (" : " (");
         for (int c = 0; rc == VG_OK && c < cols; c++)
             rc = vg_buf_addstr(&b, c ? ", ?" : "?");
         if (rc == VG_OK)
             rc = vg_buf_addc(&b, ')');
     }
+    if (in_list)
+        rc = rc ? rc : vg_buf_addc(&b, ')');
     if (rc == VG_OK && tail)
         rc = vg_buf_addstr(&b, tail);
     return rc ? NULL : b.data;
+}
+
+/* The rows of the next statement of a batch, when left rows remain:
+ * STORE_BATCH, then halves, so that a few statements of each shape, kept
+ * prepared (store_prepare_cached()), serve any number of rows. */
+static size_t batch_chunk(size_t left)
+{
+    size_t n = STORE_BATCH;
+    while (n > left)
+        n /= 2;
+    return n;
 }
 
 /* Runs head + rows x "(?...)" + tail, binding each row with bind(row, stmt, first parameter). */
@@ -110,32 +131,21 @@ typedef int (*bind_row_fn)(void *arg, size_t row, vg_db_stmt *st, int param);
 static int batch_run(vg_ctx *ctx, vg_store *store, const char *head, int cols, const char *tail, size_t nrows,
                      bind_row_fn bind, void *arg)
 {
-    vg_db_stmt *full = NULL;
     int rc = VG_OK;
-    for (size_t start = 0; rc == VG_OK && start < nrows; start += STORE_BATCH) {
-        size_t n = nrows - start < STORE_BATCH ? nrows - start : STORE_BATCH;
-        vg_db_stmt *st = n == STORE_BATCH ? full : NULL;
-        if (!st) {
-            char *sql = batch_sql(head, cols, n, tail);
-            if (!sql)
-                return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-            rc = store_prepare(ctx, store, sql, &st);
-            free(sql);
-            if (rc)
-                break;
-            if (n == STORE_BATCH)
-                full = st;
-        }
+    for (size_t start = 0, n; rc == VG_OK && start < nrows; start += n) {
+        n = batch_chunk(nrows - start);
+        char *sql = batch_sql(head, cols, n, tail, 0);
+        vg_db_stmt *st;
+        if (!sql)
+            return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        rc = store_prepare_cached(ctx, store, sql, &st);
+        free(sql);
         for (size_t r = 0; rc == VG_OK && r < n; r++)
-            rc = bind(arg, start + r, st, (int)r * cols + 1);
+            if ((rc = bind(arg, start + r, st, (int)r * cols + 1)) != VG_OK)
+                rc = vg_error(ctx, rc, "binding a row of %s", vg_db_name(store->db));
         if (rc == VG_OK)
             rc = store_run(ctx, st);
-        else
-            rc = vg_error(ctx, rc, "binding a row of %s", vg_db_name(store->db));
-        if (st != full)
-            vg_db_finalize(st);
     }
-    vg_db_finalize(full);
     return rc;
 }
 
@@ -146,15 +156,16 @@ typedef struct ingest {
     size_t nrows;
     comp_row **distinct; /* first row of each key */
     size_t ndistinct;
+    comp_row **todo;     /* distinct rows without an id yet */
+    size_t ntodo;
     vg_buf hashes;       /* scratch */
-    char **hash_text;    /* per distinct row */
     int64_t snapshot_id;
 } ingest;
 
 static int bind_component(void *arg, size_t i, vg_db_stmt *st, int p)
 {
     ingest *g = arg;
-    const comp_row *r = g->distinct[i];
+    const comp_row *r = g->todo[i];
     const vg_component *c = r->c;
     int rc = vg_db_bind_blob(st, p, r->key, 32);
     rc = rc ? rc : vg_db_bind_text(st, p + 1, r->package);
@@ -163,7 +174,7 @@ static int bind_component(void *arg, size_t i, vg_db_stmt *st, int p)
     rc = rc ? rc : vg_db_bind_text(st, p + 4, c->name ? c->name : "");
     rc = rc ? rc : vg_db_bind_text(st, p + 5, c->version);
     rc = rc ? rc : vg_db_bind_text(st, p + 6, c->license);
-    rc = rc ? rc : vg_db_bind_text(st, p + 7, g->hash_text[i][0] ? g->hash_text[i] : NULL);
+    rc = rc ? rc : vg_db_bind_text(st, p + 7, r->hashes);
     rc = rc ? rc : vg_db_bind_text(st, p + 8, c->supplier);
     return rc;
 }
@@ -193,32 +204,26 @@ static int row_cmp(const void *a, const void *b)
     return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
-/* Looks the ids of the distinct components up after inserting the new ones. */
-static int store_components(ingest *g)
+/* Looks up the ids of the distinct rows that have none yet by their keys;
+ * g->todo is left holding those not in the store. */
+static int lookup_ids(ingest *g)
 {
-    int rc = batch_run(g->ctx, g->store,
-                       "INSERT INTO component(key, package, purl, type, name, version, licenses, hashes, supplier)"
-                       " VALUES",
-                       9, " ON CONFLICT(key) DO NOTHING", g->ndistinct, bind_component, g);
-    if (rc)
-        return rc;
-    /* ids: SELECT ... WHERE key IN (...), batch by batch; rows come in any order. */
-    for (size_t start = 0; start < g->ndistinct; start += STORE_BATCH) {
-        size_t n = g->ndistinct - start < STORE_BATCH ? g->ndistinct - start : STORE_BATCH;
-        vg_buf sql;
-        vg_buf_init(&sql, (size_t)1 << 20);
-        rc = vg_buf_addstr(&sql, "SELECT id, key FROM component WHERE key IN (");
+    g->ntodo = 0;
+    for (size_t i = 0; i < g->ndistinct; i++)
+        if (!g->distinct[i]->id)
+            g->todo[g->ntodo++] = g->distinct[i];
+    int rc = VG_OK;
+    for (size_t start = 0, n; rc == VG_OK && start < g->ntodo; start += n) {
+        n = batch_chunk(g->ntodo - start);
+        char *sql = batch_sql("SELECT id, key FROM component WHERE key IN", 1, n, NULL, 1);
+        vg_db_stmt *st;
+        if (!sql)
+            return vg_error(g->ctx, VG_ERR_NOMEM, "out of memory");
+        rc = store_prepare_cached(g->ctx, g->store, sql, &st);
+        free(sql);
         for (size_t i = 0; rc == VG_OK && i < n; i++)
-            rc = vg_buf_addstr(&sql, i ? ", ?" : "?");
-        rc = rc ? rc : vg_buf_addc(&sql, ')');
-        vg_db_stmt *st = NULL;
-        if (rc)
-            rc = vg_error(g->ctx, VG_ERR_NOMEM, "out of memory");
-        else
-            rc = store_prepare(g->ctx, g->store, sql.data, &st);
-        vg_buf_free(&sql);
-        for (size_t i = 0; rc == VG_OK && i < n; i++)
-            rc = vg_db_bind_blob(st, (int)i + 1, g->distinct[start + i]->key, 32);
+            rc = vg_db_bind_blob(st, (int)i + 1, g->todo[start + i]->key, 32);
+        /* rows come in any order: find each one's first row of its key */
         while (rc == VG_OK && (rc = vg_db_step(g->ctx, st)) == VG_DB_ROW) {
             rc = VG_OK;
             size_t klen;
@@ -228,20 +233,39 @@ static int store_components(ingest *g)
                 continue;
             memcpy(probe.key, k, 32);
             comp_row *hit = bsearch(&probe, g->rows, g->nrows, sizeof *g->rows, key_cmp);
-            /* bsearch may land on any row of the key: the first holds the id */
             while (hit && hit > g->rows && memcmp(hit[-1].key, hit->key, 32) == 0)
                 hit--;
             if (hit)
                 hit->id = vg_db_column_int(st, 0);
         }
-        vg_db_finalize(st);
-        if (rc != VG_DB_DONE)
-            return rc;
-        rc = VG_OK;
+        rc = rc == VG_DB_DONE ? VG_OK : rc;
+        vg_db_reset(st);
     }
-    for (size_t i = 0; i < g->ndistinct; i++)
-        if (!g->distinct[i]->id)
-            return vg_error(g->ctx, VG_ERR_IO, "%s: a component just stored cannot be found", vg_db_name(g->store->db));
+    size_t left = 0;
+    for (size_t i = 0; i < g->ntodo; i++)
+        if (!g->todo[i]->id)
+            g->todo[left++] = g->todo[i];
+    g->ntodo = left;
+    return rc;
+}
+
+/* The distinct components: those the store has (most, when snapshots share
+ * them) are looked up, the others inserted and looked up in turn; then the
+ * snapshot's links. */
+static int store_components(ingest *g)
+{
+    int rc = lookup_ids(g);
+    if (rc == VG_OK && g->ntodo) {
+        rc = batch_run(g->ctx, g->store,
+                       "INSERT INTO component(key, package, purl, type, name, version, licenses, hashes, supplier)"
+                       " VALUES",
+                       9, " ON CONFLICT(key) DO NOTHING", g->ntodo, bind_component, g);
+        rc = rc ? rc : lookup_ids(g);
+    }
+    if (rc)
+        return rc;
+    if (g->ntodo)
+        return vg_error(g->ctx, VG_ERR_IO, "%s: a component just stored cannot be found", vg_db_name(g->store->db));
     /* Every row of a key takes its first row's id. */
     for (size_t i = 1; i < g->nrows; i++)
         if (!g->rows[i].first)
@@ -668,8 +692,8 @@ static int prepare_rows(ingest *g, const vg_inventory *inv, const vg_findings *f
     g->nrows = inv->ncomponents;
     g->rows = vg_arena_calloc(arena, g->nrows ? g->nrows : 1, sizeof *g->rows);
     g->distinct = vg_arena_calloc(arena, g->nrows ? g->nrows : 1, sizeof *g->distinct);
-    g->hash_text = vg_arena_calloc(arena, g->nrows ? g->nrows : 1, sizeof *g->hash_text);
-    if (!g->rows || !g->distinct || !g->hash_text)
+    g->todo = vg_arena_calloc(arena, g->nrows ? g->nrows : 1, sizeof *g->todo);
+    if (!g->rows || !g->distinct || !g->todo)
         return vg_error(g->ctx, VG_ERR_NOMEM, "out of memory");
     char pkg[PACKAGE_MAX];
     for (size_t i = 0; i < g->nrows; i++) {
@@ -679,7 +703,8 @@ static int prepare_rows(ingest *g, const vg_inventory *inv, const vg_findings *f
         r->layer = r->c->layer;
         r->coverage = i < findings->ncoverage ? (int)findings->coverage[i].status : (int)VG_COVERAGE_NO_DATA;
         store_package_of(r->c->purl, r->c->type, r->c->name, pkg, sizeof pkg);
-        if (store_component_key(r->c, &g->hashes, r->key) || !(r->package = vg_arena_strdup(arena, pkg)))
+        if (store_component_key(r->c, &g->hashes, r->key) || !(r->package = vg_arena_strdup(arena, pkg)) ||
+            (g->hashes.len && !(r->hashes = vg_arena_strdup(arena, g->hashes.data))))
             return vg_error(g->ctx, VG_ERR_NOMEM, "out of memory");
     }
     qsort(g->rows, g->nrows, sizeof *g->rows, row_cmp);
@@ -694,9 +719,6 @@ static int prepare_rows(ingest *g, const vg_inventory *inv, const vg_findings *f
             d->coverage = store_link_coverage(d->coverage, r->coverage);
             continue;
         }
-        if (hashes_of(r->c, &g->hashes) ||
-            !(g->hash_text[g->ndistinct] = vg_arena_strdup(arena, g->hashes.data ? g->hashes.data : "")))
-            return vg_error(g->ctx, VG_ERR_NOMEM, "out of memory");
         g->distinct[g->ndistinct++] = r;
     }
     return VG_OK;

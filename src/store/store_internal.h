@@ -8,8 +8,20 @@
 #include "store/db.h"
 #include "vigil/store.h"
 
+/* Statements kept prepared for the life of a store handle: the batch
+ * statements every snapshot runs cost more to parse than to run. */
+#define STORE_CACHED_STATEMENTS 48
+
+typedef struct store_cached_stmt {
+    char *sql;
+    uint64_t hash; /* of sql */
+    vg_db_stmt *stmt;
+} store_cached_stmt;
+
 struct vg_store {
     vg_db *db;
+    store_cached_stmt cache[STORE_CACHED_STATEMENTS];
+    size_t cache_next; /* the slot to reuse when all are taken */
 };
 
 /* Rows per multi-row INSERT / IN (...) list: under both back ends' limits
@@ -18,6 +30,11 @@ struct vg_store {
 
 /* Prepares sql on store->db; the message names the store. */
 int store_prepare(vg_ctx *ctx, vg_store *store, const char *sql, vg_db_stmt **out);
+/* Like store_prepare(), but the statement belongs to the store (never
+ * finalize it) and is usable until the next store_prepare_cached() call,
+ * which may reuse its slot: the same sql gives back the same statement,
+ * reset, without parsing it again.  For statements every snapshot runs. */
+int store_prepare_cached(vg_ctx *ctx, vg_store *store, const char *sql, vg_db_stmt **out);
 /* Steps a statement that returns no rows (or whose rows are not needed). */
 int store_run(vg_ctx *ctx, vg_db_stmt *stmt);
 /* Runs sql with no parameters and returns its first column of its first
