@@ -15,11 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "vigil/match.h"
+#include "inventory.h"
 #include "vigil/sbomread.h"
-#include "vigil/store.h"
-#include "vigil/vulndb.h"
 
 #define INVENTORY_MAX_TAGS 64
 #define INVENTORY_MAX_BUNDLES 16
@@ -32,6 +29,7 @@ static const char inventory_usage[] =
     "       vigil inventory diff ASSET [FROM [TO]] [--fail-on-drift[=vulns]]\n"
     "       vigil inventory affected ID|PURL[@RANGE] [--all]\n"
     "       vigil inventory rescan|sla|prune ... (see vigil inventory rescan --help)\n"
+    "       vigil inventory import MANIFEST|-\n"
     "\n"
     "Keeps the SBOM and findings of every snapshot of every asset in the\n"
     "store, and says what changed since the asset's previous snapshot.\n"
@@ -60,18 +58,15 @@ static const char inventory_usage[] =
     "      --platform, --exclude   as for vigil sbom\n"
     "      --enqueue               store the SBOM and queue its matching and storing for\n"
     "                              vigil worker, instead of doing it now\n"
+    "import: one snapshot per line of MANIFEST (NDJSON: {\"asset\", \"sbom\": PATH,\n"
+    "      \"version\", \"tags\": {...}, \"time\"}), each stored whole or not at all;\n"
+    "      --db, --distro and --allow-unchecked as for add; results stream to\n"
+    "      standard output (-o json: one JSON object per line)\n"
     "\n"
     "exit status: 0 done; 1 failed, nothing stored; 2 usage error; 3 stored,\n"
-    "but components could not be checked or parts of the target not read;\n"
-    "4 a --bundle did not verify (the snapshot is stored, marked so).\n";
-
-typedef struct inventory_opts {
-    const char *store;
-    const char *store_read; /* --store-read: where list, show and export read */
-    const char *output; /* "table" or "json" */
-    const char *output_path;
-    int quiet;
-} inventory_opts;
+    "but components could not be checked or parts of the target not read\n"
+    "(import: or lines failed, each named); 4 a --bundle did not verify (the\n"
+    "snapshot is stored, marked so).\n";
 
 /* Prints value as JSON (2-space indent, sorted keys) to path or stdout. */
 int cli_print_json(const json_t *value, const char *path)
@@ -188,18 +183,85 @@ static void print_changes(const json_t *r, FILE *f)
     }
 }
 
-/* Reads an SBOM file (or "-") whole into doc. */
-static int read_sbom_bytes(vg_ctx *ctx, const char *path, vg_buf *doc)
-{
-    return attest_cli_read_file(ctx, path, VG_SBOM_MAX_DOCUMENT, doc);
-}
-
 /* The media type of an SBOM document, from its first bytes. */
 static const char *sbom_media_type(const vg_buf *doc)
 {
     return doc->data && strstr(doc->data, "\"spdxVersion\"") && !strstr(doc->data, "\"bomFormat\"")
                ? "application/spdx+json"
                : "application/vnd.cyclonedx+json";
+}
+
+int inventory_open_db(const char *path, vg_vulndb **out)
+{
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    vg_buf default_db;
+    vg_buf_init(&default_db, 4096);
+    int status = EXIT_OK;
+    *out = NULL;
+    if (!path && vg_vulndb_default_path(&ctx, &default_db) != VG_OK) {
+        cli_error("%s; give the database with --db PATH", ctx.message);
+        status = EXIT_FAILURE_;
+    } else if (vg_vulndb_open(&ctx, path ? path : default_db.data, out) != VG_OK) {
+        cli_error("%s", ctx.message);
+        status = EXIT_FAILURE_;
+    }
+    vg_buf_free(&default_db);
+    vg_ctx_free(&ctx);
+    return status;
+}
+
+int inventory_read_sbom(vg_ctx *ctx, const char *name, const vg_buf *doc, const vg_inventory *scanned, vg_inventory *inv)
+{
+    int rc = vg_sbom_read(ctx, name, doc->data ? doc->data : "", doc->len, inv);
+    /* What was scanned, not the document, is the target of a snapshot of a
+     * directory or image. */
+    if (rc == VG_OK && scanned && scanned->target.kind) {
+        inv->target = scanned->target;
+        inv->incomplete |= scanned->incomplete;
+    }
+    return rc;
+}
+
+int inventory_store_sbom(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const vg_match_options *mopts, const char *name,
+                         const vg_buf *doc, const vg_inventory *scanned, vg_store_snapshot_input *in, vg_inventory *inv,
+                         vg_findings *findings, json_t **result)
+{
+    *result = NULL;
+    int rc = inventory_read_sbom(ctx, name, doc, scanned, inv);
+    if (rc == VG_OK)
+        rc = vg_match(ctx, db, inv, mopts, findings);
+    if (rc)
+        return rc;
+    int64_t age = 0;
+    if (vg_vulndb_age(ctx, db, time(NULL), &age) == VG_OK)
+        in->db_time = (int64_t)time(NULL) - age;
+    in->document = doc->data ? doc->data : "";
+    in->document_len = doc->len;
+    in->media_type = sbom_media_type(doc);
+    in->inv = inv;
+    in->findings = findings;
+    return vg_store_add_snapshot(ctx, store, in, result);
+}
+
+int inventory_check_stored(const char *where, const char *what, const char *asset, const vg_inventory *inv,
+                           const vg_findings *findings, int allow_unchecked)
+{
+    int status = EXIT_OK;
+    if (inv->incomplete) {
+        cli_error("%sstored, but parts of %s could not be read: see the warnings", where, what);
+        status = EXIT_INCOMPLETE;
+    }
+    if (inv->ncomponents == 0) {
+        cli_error("%s%s: no components found: nothing was checked", where, what);
+        status = EXIT_INCOMPLETE;
+    } else if (findings->components_unchecked && !allow_unchecked) {
+        cli_error("%sstored, but %zu of %zu components could not be checked (vigil inventory show %s); "
+                  "--allow-unchecked accepts that",
+                  where, findings->components_unchecked, inv->ncomponents, asset);
+        status = EXIT_INCOMPLETE;
+    }
+    return status;
 }
 
 typedef struct add_opts {
@@ -259,13 +321,44 @@ static int enqueue_ingest(vg_store *store, const char *target, const vg_buf *doc
     return status;
 }
 
+/* Verifies each --bundle with key (when given) into atts; 1 when one
+ * failed.  Details that outlive vctx are copied into arena. */
+static int verify_bundles(const add_opts *a, const vg_buf *docs, vg_key *key, vg_arena *arena,
+                          vg_store_attestation *atts)
+{
+    int failed = 0;
+    for (size_t i = 0; i < a->nbundles; i++) {
+        atts[i] = (vg_store_attestation){.data = docs[i].data, .len = docs[i].len, .verified = -1};
+        atts[i].media_type = strstr(docs[i].data ? docs[i].data : "", "\"mediaType\"")
+                                 ? "application/vnd.dev.sigstore.bundle+json"
+                                 : "application/vnd.dsse.envelope.v1+json";
+        if (!key) {
+            atts[i].detail = "not verified: no --key given";
+            continue;
+        }
+        vg_ctx vctx;
+        vg_ctx_init(&vctx);
+        vg_verify_options vo = {.key = key};
+        vg_verify_result vr;
+        int rc = vg_attest_verify(&vctx, docs[i].data ? docs[i].data : "", docs[i].len, &vo, &vr);
+        vg_buf_free(&vr.statement);
+        atts[i].verified = rc == VG_OK;
+        if (rc) {
+            cli_error("--bundle %s: %s", a->bundles[i], vctx.message);
+            failed = 1;
+        }
+        atts[i].detail = rc ? vg_arena_strdup(arena, vctx.message) : "signature verified with --key";
+        vg_ctx_free(&vctx);
+    }
+    return failed;
+}
+
 static int inventory_add(const char *target, add_opts *a, const inventory_opts *io)
 {
     vg_ctx ctx;
     vg_ctx_init(&ctx);
-    vg_buf doc, default_db;
+    vg_buf doc;
     vg_buf_init(&doc, VG_SBOM_MAX_DOCUMENT);
-    vg_buf_init(&default_db, 4096);
     vg_inventory scanned, inv;
     vg_inventory_init(&scanned);
     vg_inventory_init(&inv);
@@ -281,19 +374,11 @@ static int inventory_add(const char *target, add_opts *a, const inventory_opts *
     json_t *result = NULL;
     int status = EXIT_OK, rc, verify_failed = 0;
 
-    /* Queued (--enqueue), the SBOM is matched by a worker, against its database. */
-    const char *db_path = a->db_path;
-    if (!db_path && !a->enqueue) {
-        if (vg_vulndb_default_path(&ctx, &default_db) != VG_OK) {
-            cli_error("%s; give the database with --db PATH", ctx.message);
-            status = EXIT_FAILURE_;
-            goto out;
-        }
-        db_path = default_db.data;
-    }
-    /* Everything that can fail cheaply before the target is read. */
-    if ((!a->enqueue && vg_vulndb_open(&ctx, db_path, &db) != VG_OK) ||
-        (a->key_path && vg_key_load_public(&ctx, a->key_path, &key) != VG_OK)) {
+    /* Everything that can fail cheaply before the target is read; a queued
+     * SBOM (--enqueue) is matched by a worker, against its database. */
+    if (!a->enqueue && (status = inventory_open_db(a->db_path, &db)) != EXIT_OK)
+        goto out;
+    if (a->key_path && vg_key_load_public(&ctx, a->key_path, &key) != VG_OK) {
         cli_error("%s", ctx.message);
         status = EXIT_FAILURE_;
         goto out;
@@ -310,7 +395,7 @@ static int inventory_add(const char *target, add_opts *a, const inventory_opts *
 
     /* The document: the SBOM as given, or vigil's CycloneDX of the target. */
     if (strcmp(target, "-") == 0 || cli_is_sbom_file(target)) {
-        rc = read_sbom_bytes(&ctx, target, &doc);
+        rc = attest_cli_read_file(&ctx, target, VG_SBOM_MAX_DOCUMENT, &doc);
     } else if ((rc = vg_scan(&ctx, target, &a->sopts, &scanned)) == VG_OK) {
         vg_format_options fo = {.tool_version = vg_version()};
         if (cli_document_time(&fo.timestamp) != 0) {
@@ -319,11 +404,16 @@ static int inventory_add(const char *target, add_opts *a, const inventory_opts *
         }
         rc = vg_format_write(&ctx, VG_FORMAT_CYCLONEDX_JSON, &scanned, &fo, &doc);
     }
-    if (rc == VG_OK)
-        rc = vg_sbom_read(&ctx, strcmp(target, "-") == 0 ? "(standard input)" : target, doc.data ? doc.data : "",
-                          doc.len, &inv);
-    if (rc == VG_OK && !a->enqueue)
-        rc = vg_match(&ctx, db, &inv, &a->mopts, &findings);
+    const char *name = strcmp(target, "-") == 0 ? "(standard input)" : target;
+    a->in.source = target;
+    a->in.attestations = atts;
+    a->in.nattestations = a->nbundles;
+    if (rc == VG_OK && a->enqueue) {
+        rc = inventory_read_sbom(&ctx, name, &doc, &scanned, &inv);
+    } else if (rc == VG_OK) {
+        verify_failed = verify_bundles(a, bundle_docs, key, &scanned.arena, atts);
+        rc = inventory_store_sbom(&ctx, store, db, &a->mopts, name, &doc, &scanned, &a->in, &inv, &findings, &result);
+    }
     if (!io->quiet)
         cli_print_warnings(&ctx);
     if (rc) {
@@ -331,56 +421,8 @@ static int inventory_add(const char *target, add_opts *a, const inventory_opts *
         status = cli_exit_status(rc);
         goto out;
     }
-    /* What was scanned, not the document, is the target of a snapshot of a
-     * directory or image. */
-    if (scanned.target.kind) {
-        inv.target = scanned.target;
-        inv.incomplete |= scanned.incomplete;
-    }
     if (a->enqueue) {
         status = enqueue_ingest(store, target, &doc, &inv, a, io);
-        goto out;
-    }
-
-    for (size_t i = 0; i < a->nbundles; i++) {
-        atts[i] = (vg_store_attestation){.data = bundle_docs[i].data, .len = bundle_docs[i].len, .verified = -1};
-        atts[i].media_type = strstr(bundle_docs[i].data ? bundle_docs[i].data : "", "\"mediaType\"")
-                                 ? "application/vnd.dev.sigstore.bundle+json"
-                                 : "application/vnd.dsse.envelope.v1+json";
-        if (!key) {
-            atts[i].detail = "not verified: no --key given";
-            continue;
-        }
-        vg_ctx vctx;
-        vg_ctx_init(&vctx);
-        vg_verify_options vo = {.key = key};
-        vg_verify_result vr;
-        rc = vg_attest_verify(&vctx, bundle_docs[i].data ? bundle_docs[i].data : "", bundle_docs[i].len, &vo, &vr);
-        vg_buf_free(&vr.statement);
-        atts[i].verified = rc == VG_OK;
-        if (rc) {
-            cli_error("--bundle %s: %s", a->bundles[i], vctx.message);
-            verify_failed = 1;
-        }
-        /* the message lives on: keep a copy in the scanned arena */
-        atts[i].detail = rc ? vg_arena_strdup(&scanned.arena, vctx.message) : "signature verified with --key";
-        vg_ctx_free(&vctx);
-    }
-
-    int64_t age = 0;
-    if (vg_vulndb_age(&ctx, db, (int64_t)time(NULL), &age) == VG_OK)
-        a->in.db_time = (int64_t)time(NULL) - age;
-    a->in.document = doc.data ? doc.data : "";
-    a->in.document_len = doc.len;
-    a->in.media_type = sbom_media_type(&doc);
-    a->in.inv = &inv;
-    a->in.findings = &findings;
-    a->in.source = target;
-    a->in.attestations = atts;
-    a->in.nattestations = a->nbundles;
-    if (vg_store_add_snapshot(&ctx, store, &a->in, &result) != VG_OK) {
-        cli_error("%s", ctx.message);
-        status = EXIT_FAILURE_;
         goto out;
     }
     if (strcmp(io->output, "json") == 0)
@@ -389,19 +431,7 @@ static int inventory_add(const char *target, add_opts *a, const inventory_opts *
         print_changes(result, stdout);
     if (status != EXIT_OK)
         goto out;
-    if (inv.incomplete) {
-        cli_error("stored, but parts of %s could not be read: see the warnings", target);
-        status = EXIT_INCOMPLETE;
-    }
-    if (inv.ncomponents == 0) {
-        cli_error("%s: no components found: nothing was checked", target);
-        status = EXIT_INCOMPLETE;
-    } else if (findings.components_unchecked && !a->allow_unchecked) {
-        cli_error("stored, but %zu of %zu components could not be checked (vigil inventory show %s); "
-                  "--allow-unchecked accepts that",
-                  findings.components_unchecked, inv.ncomponents, a->in.asset);
-        status = EXIT_INCOMPLETE;
-    }
+    status = inventory_check_stored("", target, a->in.asset, &inv, &findings, a->allow_unchecked);
     if (verify_failed)
         status = EXIT_VERIFY;
 out:
@@ -415,7 +445,6 @@ out:
     vg_inventory_free(&inv);
     vg_inventory_free(&scanned);
     vg_buf_free(&doc);
-    vg_buf_free(&default_db);
     vg_ctx_free(&ctx);
     return status;
 }
@@ -659,6 +688,8 @@ int cmd_inventory(int argc, char **argv)
         }
         return inventory_add(argv[optind], &a, &io);
     }
+    if (strcmp(sub, "import") == 0 && nargs == 1)
+        return inventory_import(argv[optind], a.db_path, &a.mopts, a.allow_unchecked, &io);
     if (strcmp(sub, "list") == 0 && nargs == 0)
         return inventory_query("list", NULL, &io);
     if (strcmp(sub, "show") == 0 && nargs == 1)

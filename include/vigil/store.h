@@ -117,6 +117,33 @@ typedef struct vg_store_snapshot_input {
  * over VG_STORE_MAX_DOCUMENT. */
 int vg_store_add_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, json_t **out);
 
+/* ---- bulk import (manifest.c) --------------------------------------------- */
+
+#define VG_STORE_MANIFEST_MAX_LINE 65536 /* bytes of one manifest line */
+#define VG_STORE_MANIFEST_MAX_STRING 4096 /* bytes of one string in it */
+#define VG_STORE_MANIFEST_MAX_TAGS 64
+
+/* One line of an import manifest (docs/store.md, "Bulk import").  The
+ * strings are borrowed from json (NULL when absent) until
+ * vg_store_manifest_entry_free(). */
+typedef struct vg_store_manifest_entry {
+    const char *asset, *sbom;  /* always set */
+    const char *version, *kind, *owner, *environment;
+    vg_store_tag tags[VG_STORE_MANIFEST_MAX_TAGS];
+    size_t ntags;
+    int has_time;
+    int64_t time;              /* Unix seconds, when has_time */
+    json_t *json;
+} vg_store_manifest_entry;
+
+/* Parses one manifest line, line[0..len) without its newline, into *out
+ * (free it with vg_store_manifest_entry_free(), also after an error).
+ * VG_ERR_FORMAT for anything but an object of the documented members and
+ * types (the message says what and how to fix it), VG_ERR_LIMIT past the
+ * VG_STORE_MANIFEST_MAX_* bounds. */
+int vg_store_manifest_parse(vg_ctx *ctx, const char *line, size_t len, vg_store_manifest_entry *out);
+void vg_store_manifest_entry_free(vg_store_manifest_entry *e);
+
 /* ---- re-matching (rescan.c) ---------------------------------------------- */
 
 /* Re-matches the latest snapshot of asset (its stored SBOM document, read
