@@ -72,16 +72,17 @@ def osv_pool(shared, folder, ecosystem):
 
 
 def debian_pool(shared):
-    """{source package: versions} from the tracker lists: bullseye and unstable fixes."""
-    pool = {}
-    line = re.compile(r"^\s+(?:\[bullseye\] )?- (\S+) (\d\S*)")
+    """{source package: versions} from the tracker lists: the bullseye fixes of
+    a package, else its fixes in the other releases."""
+    bullseye, other = {}, {}
+    line = re.compile(r"^\s+\[(\w+)\] - (\S+) (\d\S*)")
     for path in sorted(glob.glob(os.path.join(shared, "vulndata", "debian-security-tracker", "*", "list"))):
         with open(path, encoding="utf-8", errors="replace") as f:
             for text in f:
                 m = line.match(text)
                 if m:
-                    pool.setdefault(m.group(1), set()).add(m.group(2))
-    return {k: sorted(v) for k, v in pool.items()}
+                    (bullseye if m.group(1) == "bullseye" else other).setdefault(m.group(2), set()).add(m.group(3))
+    return {k: sorted(bullseye.get(k) or other[k]) for k in set(bullseye) | set(other)}
 
 
 def npm_pool(shared):
@@ -210,7 +211,7 @@ def main():
         if not pool:
             sys.exit(f"gen.py: no {eco} packages found under {args.shared}")
     names = {eco: sorted(pool) for eco, pool in pools.items()}
-    base = rng.sample(names["deb"], min(400, len(names["deb"])))
+    base = rng.sample(names["deb"], min(max(400, args.components // 3), len(names["deb"])))
     mains = ["npm", "pypi", "golang", "maven", "cargo"]
 
     def version_of(eco, n):
@@ -219,29 +220,42 @@ def main():
         return rng.choice(versions) if rng.random() < 0.1 else max(versions, key=version_key)
 
     def pick(eco, taken):
+        """A package of eco not in taken, or None when none is left."""
         for _ in range(100):
             n = rng.choice(names[eco])
-            if (eco, n) not in taken:
+            if (eco, n, 0) not in taken:
                 return n
-        return None
+        left = [n for n in names[eco] if (eco, n, 0) not in taken]
+        return rng.choice(left) if left else None
 
-    # Each product: its components as {(eco, name): version}.
+    # Each product: its components as {(eco, name, copy): version}; copy > 0
+    # is another version of a package the product has already (as npm
+    # nests them), only once every pool is used up.
     products = []
     for p in range(args.products):
         main_eco = mains[p % len(mains)]
         comps = {}
         ndeb = args.components // 3
         for n in rng.sample(base, min(ndeb, len(base))):
-            comps[("deb", n)] = version_of("deb", n)
+            comps[("deb", n, 0)] = version_of("deb", n)
         nmain = (args.components - len(comps)) * 2 // 3
         others = [e for e in mains if e != main_eco]
+        spent = set()  # ecosystems whose pool this product has used up
         while len(comps) < args.components:
-            eco = main_eco if nmain > 0 else rng.choice(others + ["golang", "pypi"])
-            n = pick(eco, comps)
-            if n is None:  # a small pool is used up: take from the big ones
-                nmain = 0
+            open_ecos = [e for e in pools if e not in spent]
+            if not open_ecos:
+                eco, n, copy = rng.choice(sorted(comps))
+                comps[(eco, n, copy + 1)] = version_of(eco, n)
                 continue
-            comps[(eco, n)] = version_of(eco, n)
+            if nmain > 0 and main_eco not in spent:
+                eco = main_eco
+            else:  # the others, Go and PyPI twice as often (their pools are big)
+                eco = rng.choice([e for e in others + ["golang", "pypi"] if e not in spent] or open_ecos)
+            n = pick(eco, comps)
+            if n is None:
+                spent.add(eco)
+                continue
+            comps[(eco, n, 0)] = version_of(eco, n)
             nmain -= eco == main_eco
         products.append(comps)
 
@@ -252,20 +266,19 @@ def main():
         for p, comps in enumerate(products):
             if v > 1:  # ~2 % changed: mostly bumps, one in five swapped
                 for key in rng.sample(sorted(comps), nchange):
-                    eco, n = key
-                    if rng.random() < 0.8 and len(pools[eco][n]) > 1:
+                    eco, n, copy = key
+                    new = None if rng.random() < 0.8 or copy else pick(eco, comps)
+                    if new is None:
                         comps[key] = version_of(eco, n)
                     else:
-                        new = pick(eco, comps)
-                        if new is not None:
-                            del comps[key]
-                            comps[(eco, new)] = version_of(eco, new)
+                        del comps[key]
+                        comps[(eco, new, 0)] = version_of(eco, new)
             product = f"{args.prefix}-{p + 1:03d}"
             label = f"1.{v - 1}.0"
             t = EPOCH + ((v - 1) * args.products + p) * 3600
             stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
             serial = str(uuid.UUID(bytes=hashlib.sha256(f"{args.seed}/{product}/{label}".encode()).digest()[:16], version=4))
-            doc = document(product, label, serial, stamp, [(e, n, ver) for (e, n), ver in comps.items()])
+            doc = document(product, label, serial, stamp, [(e, n, ver) for (e, n, _), ver in comps.items()])
             rel = os.path.join("sboms", f"p{p + 1:03d}", f"v{v:03d}.cdx.json")
             os.makedirs(os.path.join(args.out, os.path.dirname(rel)), exist_ok=True)
             with open(os.path.join(args.out, rel), "w") as f:
