@@ -26,7 +26,8 @@
 #
 # Environment: VIGIL (default build/vigil), VIGIL_SHARED (../shared),
 # PRODUCTS (100), VERSIONS (100), COMPONENTS (500), RESCAN_ASSETS (1000),
-# DIFF_COMPONENTS (5000), BACKENDS ("sqlite postgresql"), PG_BIN
+# DIFF_COMPONENTS (5000), BACKENDS ("sqlite postgresql"), PARTS ("ingest
+# rescan": ingest includes sizing and queries), PG_BIN
 # (/usr/lib/postgresql/15/bin), KEEP=1 keeps the work directory.
 # Needs: python3, hyperfine, GNU time (/usr/bin/time), sqlite3, jq; psql
 # and PostgreSQL 15 for the PostgreSQL half.  Not a test: nothing is asserted.
@@ -40,6 +41,7 @@ COMPONENTS=${COMPONENTS:-500}
 RESCAN_ASSETS=${RESCAN_ASSETS:-1000}
 DIFF_COMPONENTS=${DIFF_COMPONENTS:-5000}
 BACKENDS=${BACKENDS:-sqlite postgresql}
+PARTS=${PARTS:-ingest rescan}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 for tool in python3 hyperfine /usr/bin/time sqlite3 jq; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hyperfine time sqlite3 jq)" >&2; exit 1; }
@@ -155,12 +157,16 @@ print(f"| {b} | {label} | {len(rows)} | {comps} | {wall:.1f} s | {comps / wall:,
 PY
 }
 
-# hyperfine_median CMD...: the median wall time (ms) of each command, one per line.
+# hyperfine_ms CMD...: the median wall time (ms) of each command, one per line.
 hyperfine_ms() {
     hyperfine -N --warmup 1 --runs "${RUNS:-10}" --export-json "$W/h.json" "$@" >/dev/null 2>&1
     jq -r '.results[] | .median * 1000' "$W/h.json"
 }
-median() { python3 -c 'import statistics, sys; v = [float(x) for x in sys.stdin.read().split()]; print("%.1f ms (of %d; max %.1f ms)" % (statistics.median(v), len(v), max(v)))'; }
+median() {
+    python3 -c 'import statistics, sys
+v = [float(x) for x in sys.stdin.read().split()]
+print("%.1f ms" % v[0] if len(v) == 1 else "%.1f ms (median of %d; max %.1f ms)" % (statistics.median(v), len(v), max(v)))'
+}
 
 # ---- the data --------------------------------------------------------------
 echo "# Store benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
@@ -171,35 +177,44 @@ echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | 
 echo "sizes: $PRODUCTS products x $VERSIONS versions x $COMPONENTS components; rescan $RESCAN_ASSETS assets; diff of $DIFF_COMPONENTS components"
 "$VIGIL" db build --from "$SHARED/vulndata" --db "$W/db.sqlite" >/dev/null 2>&1 || true
 [ -s "$W/db.sqlite" ] || { echo "bench: db build failed" >&2; exit 1; }
-python3 "$here/bench/store/gen.py" "$W/fleet" --products "$PRODUCTS" --versions "$VERSIONS" --components "$COMPONENTS"
-python3 "$here/bench/store/gen.py" "$W/hosts" --products "$RESCAN_ASSETS" --versions 1 --components "$COMPONENTS" --prefix host
-python3 "$here/bench/store/gen.py" "$W/big" --products 1 --versions 2 --components "$DIFF_COMPONENTS" --prefix big
-head -n 1000 "$W/fleet/manifest.ndjson" >"$W/fleet/first1000.ndjson"
-lines=$(wc -l <"$W/fleet/manifest.ndjson")
-first=$(wc -l <"$W/fleet/first1000.ndjson")
 case " $BACKENDS " in *" postgresql "*) pg_start ;; esac
 
-# ---- ingest and sizing -------------------------------------------------------
-load "ingest"
-echo "| back end | lines | snapshots | components | wall | components/s | snapshots/s | peak memory |"
-echo "|---|---|---|---|---|---|---|---|"
-for b in $BACKENDS; do
-    ingest "$b" "${b}_1k" "$W/fleet/first1000.ndjson" "first $first"
-    ingest "$b" "${b}_all" "$W/fleet/manifest.ndjson" "all $lines"
-done
-load "sizing"
-echo "| back end | store | snapshots | size | per snapshot | distinct components | bytes each | links | bytes each | snapshot findings | bytes each | bytes per document |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-for b in $BACKENDS; do
-    sizing "$b" "${b}_1k" "$first snapshots"
-    sizing "$b" "${b}_all" "$lines snapshots"
-done
+# ---- ingest, sizing, queries on the full store -----------------------------
+part_ingest() {
+    python3 "$here/bench/store/gen.py" "$W/fleet" --products "$PRODUCTS" --versions "$VERSIONS" --components "$COMPONENTS"
+    python3 "$here/bench/store/gen.py" "$W/big" --products 1 --versions 2 --components "$DIFF_COMPONENTS" --prefix big
+    head -n 1000 "$W/fleet/manifest.ndjson" >"$W/fleet/first1000.ndjson"
+    local b url lines first
+    lines=$(wc -l <"$W/fleet/manifest.ndjson")
+    first=$(wc -l <"$W/fleet/first1000.ndjson")
+    load "ingest"
+    echo "| back end | lines | snapshots | components | wall | components/s | snapshots/s | peak memory |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for b in $BACKENDS; do
+        ingest "$b" "${b}_1k" "$W/fleet/first1000.ndjson" "first $first"
+        ingest "$b" "${b}_all" "$W/fleet/manifest.ndjson" "all $lines"
+    done
+    load "sizing"
+    echo "| back end | store | snapshots | size | per snapshot | distinct components | bytes each | links | bytes each | snapshot findings | bytes each | bytes per document |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    for b in $BACKENDS; do
+        sizing "$b" "${b}_1k" "$first snapshots"
+        sizing "$b" "${b}_all" "$lines snapshots"
+    done
+    for b in $BACKENDS; do
+        url=$([ "$b" = sqlite ] && echo "sqlite:$W/${b}_all.sqlite" || pg_url "${b}_all")
+        "$VIGIL" inventory import --db "$W/db.sqlite" --store "$url" -q --allow-unchecked "$W/big/manifest.ndjson" >/dev/null
+        queries "$b" "$url"
+    done
+}
 
-# ---- queries on the full store -------------------------------------------
-for b in $BACKENDS; do
-    url=$([ "$b" = sqlite ] && echo "sqlite:$W/${b}_all.sqlite" || pg_url "${b}_all")
-    "$VIGIL" inventory import --db "$W/db.sqlite" --store "$url" -q --allow-unchecked "$W/big/manifest.ndjson" >/dev/null
+# queries BACKEND URL: the read commands on the full store.
+queries() {
+    local b=$1 url=$2 empty ids purls q
     load "queries, $b"
+    empty=$(store_url "$b" "${b}_empty")
+    "$VIGIL" store init --store "$empty" 2>/dev/null
+    echo "- floor: \`vigil --version\`: $(hyperfine_ms "$VIGIL --version" | median); \`inventory list\` of an empty store: $(hyperfine_ms "$VIGIL inventory list --store $empty -o json" | median) (starting the process and opening the store, in every figure below)"
     echo "- \`inventory show product-001\` ($COMPONENTS components): $(hyperfine_ms "$VIGIL inventory show product-001 --store $url -o json" | median)"
     echo "- \`inventory list\` ($PRODUCTS assets): $(hyperfine_ms "$VIGIL inventory list --store $url -o json" | median)"
     if has_command affected; then
@@ -207,7 +222,7 @@ for b in $BACKENDS; do
         # (sorted the same way on both back ends: C collation)
         ids=$(sql "$b" "${b}_all" "SELECT DISTINCT vuln FROM finding ORDER BY vuln" | awk 'NR % 20 == 0' | head -n 50)
         purls=$(sql "$b" "${b}_all" "SELECT DISTINCT package FROM component ORDER BY package" | awk 'NR % 20 == 0' | head -n 50)
-        cmds=()
+        local cmds=()
         for q in $ids $purls; do cmds+=("$VIGIL inventory affected $q --store $url -o json"); done
         echo "- \`inventory affected ID|PURL\`, median over ${#cmds[@]} ids and purls: $(RUNS=5 hyperfine_ms "${cmds[@]}" | median)"
     else
@@ -218,18 +233,24 @@ for b in $BACKENDS; do
     else
         echo "- \`inventory diff\`: not measured: this vigil has no \`inventory diff\` yet"
     fi
-done
+}
 
 # ---- rescan ------------------------------------------------------------------
-for b in $BACKENDS; do
-    load "rescan, $b"
-    ingest "$b" "${b}_hosts" "$W/hosts/manifest.ndjson" "$RESCAN_ASSETS hosts" | sed 's/^/ingest of the hosts: /'
-    if has_command rescan; then
-        url=$([ "$b" = sqlite ] && echo "sqlite:$W/${b}_hosts.sqlite" || pg_url "${b}_hosts")
-        set -- $(measure "$W/rescan.out" "$VIGIL" inventory rescan --db "$W/db.sqlite" --store "$url" -q -o json)
-        echo "- \`inventory rescan\` of $RESCAN_ASSETS assets x $COMPONENTS components, one process: $1 s, peak memory $(($2 / 1024)) MB"
-    else
-        echo "- \`inventory rescan\`: not measured: this vigil has no \`inventory rescan\` yet"
-    fi
-done
+part_rescan() {
+    python3 "$here/bench/store/gen.py" "$W/hosts" --products "$RESCAN_ASSETS" --versions 1 --components "$COMPONENTS" --prefix host
+    local b url
+    for b in $BACKENDS; do
+        load "rescan, $b"
+        ingest "$b" "${b}_hosts" "$W/hosts/manifest.ndjson" "$RESCAN_ASSETS hosts" | sed 's/^/ingest of the hosts: /'
+        if has_command rescan; then
+            url=$([ "$b" = sqlite ] && echo "sqlite:$W/${b}_hosts.sqlite" || pg_url "${b}_hosts")
+            set -- $(measure "$W/rescan.out" "$VIGIL" inventory rescan --db "$W/db.sqlite" --store "$url" -q -o json)
+            echo "- \`inventory rescan\` of $RESCAN_ASSETS assets x $COMPONENTS components, one process: $1 s, peak memory $(($2 / 1024)) MB"
+        else
+            echo "- \`inventory rescan\`: not measured: this vigil has no \`inventory rescan\` yet"
+        fi
+    done
+}
+
+for part in $PARTS; do "part_$part"; done
 load "end"
