@@ -65,16 +65,15 @@ static int sbom_path(vg_ctx *ctx, const char *manifest, const char *sbom, char *
     return VG_OK;
 }
 
-static void print_line(const json_t *r, size_t line, const inventory_opts *io)
+/* Prints the store's answer r for manifest line line (and adds "line" to it). */
+static void print_line(json_t *r, size_t line, const inventory_opts *io)
 {
     if (strcmp(io->output, "json") == 0) {
-        json_t *o = json_deep_copy(r);
-        json_object_set_new(o, "line", json_integer((json_int_t)line));
-        char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+        json_object_set_new(r, "line", json_integer((json_int_t)line));
+        char *text = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
         if (text)
             printf("%s\n", text);
         free(text);
-        json_decref(o);
         return;
     }
     char ref[600];

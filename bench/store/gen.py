@@ -219,6 +219,11 @@ def main():
         versions = pools[eco][n]
         return rng.choice(versions) if rng.random() < 0.1 else max(versions, key=version_key)
 
+    def other_versions(comps, eco, n):
+        """The versions of package n that comps does not have yet."""
+        used = {v for (e, m, _), v in comps.items() if (e, m) == (eco, n)}
+        return [v for v in pools[eco][n] if v not in used]
+
     def pick(eco, taken):
         """A package of eco not in taken, or None when none is left."""
         for _ in range(100):
@@ -244,8 +249,11 @@ def main():
         while len(comps) < args.components:
             open_ecos = [e for e in pools if e not in spent]
             if not open_ecos:
-                eco, n, copy = rng.choice(sorted(comps))
-                comps[(eco, n, copy + 1)] = version_of(eco, n)
+                eco, n, _ = rng.choice(sorted(comps))
+                free = other_versions(comps, eco, n)
+                if free:
+                    copies = [c for e, m, c in comps if (e, m) == (eco, n)]
+                    comps[(eco, n, max(copies) + 1)] = rng.choice(free)
                 continue
             if nmain > 0 and main_eco not in spent:
                 eco = main_eco
@@ -268,7 +276,10 @@ def main():
                 for key in rng.sample(sorted(comps), nchange):
                     eco, n, copy = key
                     new = None if rng.random() < 0.8 or copy else pick(eco, comps)
-                    if new is None:
+                    if new is None and copy:  # a copy stays a version of its own
+                        free = other_versions(comps, eco, n)
+                        comps[key] = rng.choice(free) if free else comps[key]
+                    elif new is None:
                         comps[key] = version_of(eco, n)
                     else:
                         del comps[key]

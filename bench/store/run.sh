@@ -27,8 +27,9 @@
 # Environment: VIGIL (default build/vigil), VIGIL_SHARED (../shared),
 # PRODUCTS (100), VERSIONS (100), COMPONENTS (500), RESCAN_ASSETS (1000),
 # DIFF_COMPONENTS (5000), BACKENDS ("sqlite postgresql"), PARTS ("ingest
-# rescan": ingest includes sizing and queries), PG_BIN
-# (/usr/lib/postgresql/15/bin), KEEP=1 keeps the work directory.
+# queries rescan"; queries need ingest's stores), PG_BIN
+# (/usr/lib/postgresql/15/bin), KEEP=1 keeps the work directory, WORK=DIR
+# works in DIR (kept; e.g. to run PARTS=queries again on a kept one).
 # Needs: python3, hyperfine, GNU time (/usr/bin/time), sqlite3, jq; psql
 # and PostgreSQL 15 for the PostgreSQL half.  Not a test: nothing is asserted.
 set -euo pipefail
@@ -41,7 +42,7 @@ COMPONENTS=${COMPONENTS:-500}
 RESCAN_ASSETS=${RESCAN_ASSETS:-1000}
 DIFF_COMPONENTS=${DIFF_COMPONENTS:-5000}
 BACKENDS=${BACKENDS:-sqlite postgresql}
-PARTS=${PARTS:-ingest rescan}
+PARTS=${PARTS:-ingest queries rescan}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 for tool in python3 hyperfine /usr/bin/time sqlite3 jq; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hyperfine time sqlite3 jq)" >&2; exit 1; }
@@ -51,7 +52,13 @@ case " $BACKENDS " in *" postgresql "*)
         { echo "bench: PostgreSQL 15 is missing ($PG_BIN/initdb, psql): BACKENDS=sqlite to leave it out" >&2; exit 1; } ;;
 esac
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/vigil-store-bench.XXXXXX")
+if [ -n "${WORK:-}" ]; then
+    mkdir -p "$WORK"
+    W=$(realpath "$WORK")
+    KEEP=1
+else
+    W=$(mktemp -d "${TMPDIR:-/tmp}/vigil-store-bench.XXXXXX")
+fi
 pg_started=0
 cleanup() {
     if [ "$pg_started" = 1 ]; then pg_as "$PG_BIN/pg_ctl" -D "$W/pg/data" -m fast stop >/dev/null 2>&1 || true; fi
@@ -84,9 +91,11 @@ has_command() { "$VIGIL" inventory --help | grep -q "vigil inventory $1"; }
 # ---- PostgreSQL: a server of our own in $W, on a free loopback port ------
 pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 pg_start() {
-    mkdir -p "$W/pg"
-    if [ "$(id -u)" = 0 ]; then chmod 711 "$W"; chown postgres "$W/pg"; fi
-    pg_as "$PG_BIN/initdb" -D "$W/pg/data" -A trust -U vigil -E UTF8 --locale=C >"$W/pg/initdb.log" 2>&1
+    if [ ! -d "$W/pg/data" ]; then
+        mkdir -p "$W/pg"
+        if [ "$(id -u)" = 0 ]; then chmod 711 "$W"; chown postgres "$W/pg"; fi
+        pg_as "$PG_BIN/initdb" -D "$W/pg/data" -A trust -U vigil -E UTF8 --locale=C >"$W/pg/initdb.log" 2>&1
+    fi
     PG_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     pg_as "$PG_BIN/pg_ctl" -D "$W/pg/data" -o "-k $W/pg -p $PG_PORT -c listen_addresses=127.0.0.1" \
         -l "$W/pg/log" -w start >/dev/null
@@ -171,15 +180,15 @@ print("%.1f ms" % v[0] if len(v) == 1 else "%.1f ms (median of %d; max %.1f ms)"
 # ---- the data --------------------------------------------------------------
 echo "# Store benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
-echo "vigil: $("$VIGIL" --version 2>&1 | head -1) ($VIGIL); SQLite $(sqlite3 --version | cut -d' ' -f1);" \
+echo "vigil: $("$VIGIL" --version 2>&1 | sed -n 1p) ($VIGIL); SQLite $(sqlite3 --version | cut -d' ' -f1);" \
     "PostgreSQL $("$PG_BIN/postgres" --version 2>/dev/null | awk '{print $3}')"
-echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/ {print $2}') GiB"
+echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo "sizes: $PRODUCTS products x $VERSIONS versions x $COMPONENTS components; rescan $RESCAN_ASSETS assets; diff of $DIFF_COMPONENTS components"
 "$VIGIL" db build --from "$SHARED/vulndata" --db "$W/db.sqlite" >/dev/null 2>&1 || true
 [ -s "$W/db.sqlite" ] || { echo "bench: db build failed" >&2; exit 1; }
 case " $BACKENDS " in *" postgresql "*) pg_start ;; esac
 
-# ---- ingest, sizing, queries on the full store -----------------------------
+# ---- ingest and sizing -------------------------------------------------------
 part_ingest() {
     python3 "$here/bench/store/gen.py" "$W/fleet" --products "$PRODUCTS" --versions "$VERSIONS" --components "$COMPONENTS"
     python3 "$here/bench/store/gen.py" "$W/big" --products 1 --versions 2 --components "$DIFF_COMPONENTS" --prefix big
@@ -204,14 +213,19 @@ part_ingest() {
     for b in $BACKENDS; do
         url=$([ "$b" = sqlite ] && echo "sqlite:$W/${b}_all.sqlite" || pg_url "${b}_all")
         "$VIGIL" inventory import --db "$W/db.sqlite" --store "$url" -q --allow-unchecked "$W/big/manifest.ndjson" >/dev/null
-        queries "$b" "$url"
     done
 }
 
-# queries BACKEND URL: the read commands on the full store.
+# ---- the read commands on the full store -----------------------------------
+part_queries() {
+    local b
+    for b in $BACKENDS; do queries "$b" "$([ "$b" = sqlite ] && echo "sqlite:$W/${b}_all.sqlite" || pg_url "${b}_all")"; done
+}
+
 queries() {
     local b=$1 url=$2 empty ids purls q
     load "queries, $b"
+    [ "$b" = sqlite ] || pg_as "$PG_BIN/dropdb" --if-exists -h 127.0.0.1 -p "$PG_PORT" -U vigil "${b}_empty"
     empty=$(store_url "$b" "${b}_empty")
     "$VIGIL" store init --store "$empty" 2>/dev/null
     echo "- floor: \`vigil --version\`: $(hyperfine_ms "$VIGIL --version" | median); \`inventory list\` of an empty store: $(hyperfine_ms "$VIGIL inventory list --store $empty -o json" | median) (starting the process and opening the store, in every figure below)"
@@ -220,8 +234,8 @@ queries() {
     if has_command affected; then
         # every 20th vulnerability id and 20th versionless purl of the store
         # (sorted the same way on both back ends: C collation)
-        ids=$(sql "$b" "${b}_all" "SELECT DISTINCT vuln FROM finding ORDER BY vuln" | awk 'NR % 20 == 0' | head -n 50)
-        purls=$(sql "$b" "${b}_all" "SELECT DISTINCT package FROM component ORDER BY package" | awk 'NR % 20 == 0' | head -n 50)
+        ids=$(sql "$b" "${b}_all" "SELECT DISTINCT vuln FROM finding ORDER BY vuln" | awk 'NR % 20 == 0 && ++n <= 50')
+        purls=$(sql "$b" "${b}_all" "SELECT DISTINCT package FROM component ORDER BY package" | awk 'NR % 20 == 0 && ++n <= 50')
         local cmds=()
         for q in $ids $purls; do cmds+=("$VIGIL inventory affected $q --store $url -o json"); done
         echo "- \`inventory affected ID|PURL\`, median over ${#cmds[@]} ids and purls: $(RUNS=5 hyperfine_ms "${cmds[@]}" | median)"
