@@ -7,8 +7,10 @@
 # their number and stored nothing; a manifest on standard input gives the
 # same store; times are taken from the manifest; a store that fails under
 # the import (a file size limit: the disk is "full") stops it at that line
-# and keeps what was stored before.
+# and keeps what was stored before.  The same import into PostgreSQL
+# (tests/e2e/pg.sh) stores the same snapshots.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/pg.sh"
 need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
 need_shared fixtures/rootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz
 need_shared vulndata/alpine-secdb/v3.10/main.json
@@ -81,13 +83,13 @@ add "$T/sboms/trivy-alpine.cdx.json" --asset trivy --tag scanner=trivy
 # show -o json of every snapshot of a store, times removed, one per line
 dump() {
     for ref in alpine@1 alpine@2 debian@1 debian@2 web@1 trivy@1; do
-        $VIGIL inventory show "$ref" --store "sqlite:$1" -o json |
+        $VIGIL inventory show "$ref" --store "$1" -o json |
             jq -c --arg ref "$ref" '{ref: $ref} + (walk(if type == "object"
                 then del(.created, .matched, .db_time, .first_seen, .fixed) else . end))'
     done
 }
-dump "$T/add.sqlite" >"$T/add.dump"
-dump "$T/import.sqlite" >"$T/import.dump"
+dump "sqlite:$T/add.sqlite" >"$T/add.dump"
+dump "sqlite:$T/import.sqlite" >"$T/import.dump"
 same_lines "$T/import.dump" "$T/add.dump" "import and add, snapshot by snapshot"
 [ "$(jq -s '[.[].component_list | length] | add' "$T/add.dump")" -gt 30 ] || fail "too few components compared"
 [ "$(jq -s '[.[].finding_list | length] | add' "$T/add.dump")" -gt 0 ] || fail "no finding compared"
@@ -98,6 +100,16 @@ same_lines "$T/import.list" "$T/add.list" "inventory list after import and after
 # the stored bytes are the files given
 expect_status 0 $VIGIL inventory export debian@2 -o sbom="$T/out.spdx.json" --store "sqlite:$T/import.sqlite"
 cmp -s "$T/out.spdx.json" "$T/sboms/syft-debian.spdx.json" || fail "export of an imported SPDX SBOM"
+
+# 2b. The same manifest into PostgreSQL: the same lines fail, the same
+# snapshots are stored.
+pg_start
+expect_status 3 $VIGIL inventory import --db "$T/db.sqlite" --store "$PG_URL" --allow-unchecked -o json \
+    "$T/manifest.ndjson"
+[ "$(jq -r .line "$T/stdout" | tr '\n' ' ')" = "$good " ] || fail "PostgreSQL: stored lines: $(jq -c .line "$T/stdout")"
+expect_stderr "6 of 13 snapshots imported .*; 7 failed"
+dump "$PG_URL" >"$T/pg.dump"
+same_lines "$T/pg.dump" "$T/import.dump" "import into PostgreSQL and into SQLite"
 
 # 3. Times from the manifest: RFC 3339, Unix seconds and a date alone.
 for want in "alpine@1 2026-11-30T08:00:00Z" "alpine@2 2026-12-04T00:00:00Z" "web@1 2026-12-01T00:00:00Z"; do
@@ -114,7 +126,7 @@ expect_status 0 $VIGIL inventory import --db "$T/db.sqlite" --store "sqlite:$T/s
     <"$T/good.ndjson"
 [ "$(grep -c '^[0-9]' "$T/stdout")" = 6 ] && grep -E '^4 +debian@2 +9 +9 +0 +0$' "$T/stdout" >/dev/null ||
     fail "table output: $(cat "$T/stdout")"
-dump "$T/stdin.sqlite" >"$T/stdin.dump"
+dump "sqlite:$T/stdin.sqlite" >"$T/stdin.dump"
 same_lines "$T/stdin.dump" "$T/add.dump" "import from standard input and add"
 
 # 5. Without --allow-unchecked, lines stored with unchecked components
