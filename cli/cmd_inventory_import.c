@@ -169,6 +169,7 @@ int inventory_import(const char *manifest, const char *db_path, const vg_match_o
     if (status || (status = inventory_open_db(db_path, &db)) != EXIT_OK ||
         (status = cli_store_open(io->store, VG_STORE_CREATE, &store)) != EXIT_OK)
         goto out;
+    vg_vulndb_memo(db, VG_VULNDB_MEMO_FLEET);
     if (strcmp(io->output, "table") == 0)
         printf("%-8s %-40s %10s %9s %5s %5s\n", "LINE", "ASSET@SNAPSHOT", "COMPONENTS", "DISTINCT", "NEW", "FIXED");
     size_t len, line = 0;

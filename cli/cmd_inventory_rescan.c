@@ -172,6 +172,7 @@ int cli_rescan(vg_store *store, const char *db_path, const char *const *assets, 
         cli_error("%s%s", ctx.message, db_path ? "" : "; give the database with --db PATH");
         status = EXIT_FAILURE_;
     } else {
+        vg_vulndb_memo(db, VG_VULNDB_MEMO_FLEET);
         vg_store_rescan_options ro = {.assets = assets, .nassets = nassets};
         if (!quiet && isatty(STDERR_FILENO))
             ro.progress = progress;

@@ -203,6 +203,7 @@ static int worker_run(const worker_opts *o)
         status = EXIT_FAILURE_;
         goto out;
     }
+    vg_vulndb_memo(db, VG_VULNDB_MEMO_FLEET);
     if ((status = cli_store_open(o->store, 0, &store)) != EXIT_OK)
         goto out;
 

@@ -112,6 +112,18 @@ typedef struct vg_vuln_affected {
 int vg_vulndb_affected(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *ecosystem,
                        const char *name, vg_vuln_affected **out, size_t *n);
 
+/* Turns on the memo of vg_vulndb_affected() and vg_vulndb_advisories():
+ * their answers are then kept by db, up to about max_bytes, and the same
+ * question is answered from memory, without SQLite.  For a process that
+ * matches many targets with the same packages (a fleet rescan: 1 000 hosts
+ * ask for the same few thousand names).  With the memo on, an answer may
+ * live in db rather than in the caller's arena: it stays valid until
+ * vg_vulndb_close(), so results that point into it (vg_findings) must not
+ * outlive db.  0 turns it off. */
+void vg_vulndb_memo(vg_vulndb *db, size_t max_bytes);
+/* The memo the fleet commands use (inventory import and rescan, worker). */
+#define VG_VULNDB_MEMO_FLEET ((size_t)128 << 20)
+
 typedef struct vg_vuln_severity {
     const char *type;  /* "CVSS_V2", "CVSS_V3", "CVSS_V4", "Ubuntu" ... as given */
     const char *score; /* the vector string as given */

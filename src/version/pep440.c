@@ -48,6 +48,9 @@ static int is_ws(int c)
 /* Matches word case-insensitively at s[*pos..len). */
 static int take_word(const char *s, size_t len, size_t *pos, const char *word)
 {
+    /* most calls fail on the first letter: before measuring the word */
+    if (*pos >= len || version_to_lower((unsigned char)s[*pos]) != word[0])
+        return 0;
     size_t n = strlen(word);
     if (len - *pos < n)
         return 0;

@@ -7,7 +7,9 @@
  * Writing: one new file, one transaction, prepared statements, secondary
  * indexes created after the bulk insert.  The file is never changed after
  * it has been renamed into place.  Reading: prepared statements kept on the
- * handle, results copied into the caller's arena.
+ * handle, results copied into the caller's arena, or with the memo on
+ * (vg_vulndb_memo()) into the handle's own, so that a fleet of hosts with
+ * the same packages asks SQLite once per package name.
  *
  * Leaves out: migrations (a database of another schema version is rebuilt
  * by `vigil db update`, never converted).
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include "vex/vex_internal.h"
+#include "vigil/map.h"
 #include "vulndb/vulndb_internal.h"
 
 static const char *const schema_tables =
@@ -628,7 +631,44 @@ struct vg_vulndb {
     sqlite3_stmt *q_advisories, *q_adv_aliases, *q_adv_severity, *q_adv_refs;
     sqlite3_stmt *q_aliases, *q_kev, *q_sources, *q_eco_sources;
     char *path;          /* for messages */
+    /* The memo (vg_vulndb_memo()): answers kept until close, in memo_arena,
+     * while it holds less than memo_max bytes; after that, answers are
+     * made in the caller's arena as without it. */
+    size_t memo_max;
+    vg_arena memo_arena;
+    vg_map memo_affected;   /* "ecosystem\0name_key" -> memo_list */
+    vg_map memo_advisories; /* id -> memo_list */
 };
+
+/* A memoised answer: an array of n vg_vuln_affected or vg_vuln_advisory. */
+typedef struct memo_list {
+    void *items;
+    size_t n;
+} memo_list;
+
+void vg_vulndb_memo(vg_vulndb *db, size_t max_bytes)
+{
+    db->memo_max = max_bytes;
+}
+
+/* The arena an answer is made in: the memo's while it has room. */
+static vg_arena *memo_arena(vg_vulndb *db, vg_arena *caller)
+{
+    return db->memo_max && db->memo_arena.used < db->memo_max ? &db->memo_arena : caller;
+}
+
+/* Keeps an answer made in the memo's arena under key; a failure to keep it
+ * only costs the next lookup a query. */
+static void memo_keep(vg_vulndb *db, vg_map *map, const char *key, size_t keylen, void *items, size_t n)
+{
+    memo_list *l = vg_arena_alloc(&db->memo_arena, sizeof *l);
+    char *k = vg_arena_strndup(&db->memo_arena, key, keylen);
+    if (!l || !k)
+        return;
+    l->items = items;
+    l->n = n;
+    vg_map_put(map, k, keylen, l);
+}
 
 int vg_vulndb_default_path(vg_ctx *ctx, vg_buf *out)
 {
@@ -658,6 +698,9 @@ void vg_vulndb_close(vg_vulndb *db)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     sqlite3_close(db->db);
+    vg_map_free(&db->memo_affected);
+    vg_map_free(&db->memo_advisories);
+    vg_arena_free(&db->memo_arena);
     free(db->path);
     free(db);
 }
@@ -746,6 +789,12 @@ int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
      * otherwise every query takes and drops it, with a stat for a hot
      * journal each time -- half the time of a scan. */
     sqlite3_exec(db->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL);
+    /* For the same reason its pages can be mapped rather than copied into
+     * SQLite's small page cache on every miss: a fleet rescan, which
+     * looks up every package of a thousand hosts, spent a third of its
+     * time in pread() before.  Mapped pages are the kernel's page cache,
+     * shared and given back under pressure. */
+    sqlite3_exec(db->db, "PRAGMA mmap_size=4294967296", NULL, NULL, NULL);
     sqlite3_stmt *s = NULL;
     int version = -1, have_meta = 0;
     if (sqlite3_prepare_v2(db->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
@@ -939,6 +988,20 @@ int vg_vulndb_affected(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *
     *n = 0;
     char key[1024];
     vdb_name_key(ecosystem, name, key, sizeof key);
+    /* the memo's key: "ecosystem\0name_key" */
+    char mkey[1280];
+    int mlen = snprintf(mkey, sizeof mkey, "%s%c%s", ecosystem, '\0', key);
+    int memo = db->memo_max && mlen > 0 && (size_t)mlen < sizeof mkey;
+    if (memo) {
+        memo_list *l = vg_map_get(&db->memo_affected, mkey, (size_t)mlen);
+        if (l) {
+            *out = l->items;
+            *n = l->n;
+            return VG_OK;
+        }
+        arena = memo_arena(db, arena);
+        memo = arena == &db->memo_arena;
+    }
     sqlite3_stmt *s = db->q_affected;
     sqlite3_bind_text(s, 1, ecosystem, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
@@ -978,6 +1041,8 @@ int vg_vulndb_affected(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *
         if (st != VG_OK)
             return st;
     }
+    if (memo)
+        memo_keep(db, &db->memo_affected, mkey, (size_t)mlen, items, count);
     *out = items;
     *n = count;
     return VG_OK;
@@ -1015,6 +1080,18 @@ int vg_vulndb_advisories(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char
 {
     *out = NULL;
     *n = 0;
+    size_t idlen = strlen(id);
+    int memo = db->memo_max != 0;
+    if (memo) {
+        memo_list *l = vg_map_get(&db->memo_advisories, id, idlen);
+        if (l) {
+            *out = l->items;
+            *n = l->n;
+            return VG_OK;
+        }
+        arena = memo_arena(db, arena);
+        memo = arena == &db->memo_arena;
+    }
     sqlite3_stmt *s = db->q_advisories;
     sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
     vg_vuln_advisory *items = NULL;
@@ -1090,6 +1167,8 @@ int vg_vulndb_advisories(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char
             }
         }
     }
+    if (memo)
+        memo_keep(db, &db->memo_advisories, id, idlen, items, count);
     *out = items;
     *n = count;
     return VG_OK;

@@ -308,6 +308,35 @@ int main(void)
             !strcmp(aff[i].ranges[0].events[1].version, fixed) && aff[i].is_source_package)
             found = 1;
     CHECK(found, "Alpine:v3.10 %s: %s fixed in %s not found", pname, cve, fixed);
+
+    /* The memo: the second time, the same answer from memory, which stays
+     * valid when the caller's arena is gone (ASan reads it after the free). */
+    vg_vulndb_memo(db, (size_t)1 << 20);
+    vg_arena scratch;
+    vg_arena_init(&scratch);
+    vg_vuln_affected *first, *again;
+    size_t n1, n2;
+    CHECK(vg_vulndb_affected(&ctx, db, &scratch, "Alpine:v3.10", pname, &first, &n1) == VG_OK && n1 == n, "memo");
+    vg_arena_free(&scratch);
+    CHECK(vg_vulndb_affected(&ctx, db, &arena, "Alpine:v3.10", pname, &again, &n2) == VG_OK && again == first &&
+              n2 == n1,
+          "memo: the second answer is not the kept one");
+    found = 0;
+    for (size_t i = 0; i < n2; i++)
+        found |= !strcmp(again[i].advisory_id, cve) && !strcmp(again[i].ranges[0].events[1].version, fixed);
+    CHECK(found, "memo: %s fixed in %s lost", cve, fixed);
+    for (size_t i = 0; i < 3; i++) { /* twice: asked, then answered from the memo */
+        snprintf(path, sizeof path, "%s/vulndata/osv/Go/%s.json", shared, go_ids[i]);
+        check_osv_record(db, &arena, path);
+        check_osv_record(db, &arena, path);
+    }
+    /* Past its size, new questions are answered as without it. */
+    vg_vulndb_memo(db, 1);
+    CHECK(vg_vulndb_affected(&ctx, db, &arena, "Alpine:v3.10", "musl", &first, &n1) == VG_OK &&
+              vg_vulndb_affected(&ctx, db, &arena, "Alpine:v3.10", "musl", &again, &n2) == VG_OK && n1 == n2 &&
+              n1 > 0 && first != again,
+          "memo past its size: musl %zu, %zu entries", n1, n2);
+    vg_vulndb_memo(db, 0);
     json_decref(secdb);
 
     /* KEV: the first entry of the catalog. */
