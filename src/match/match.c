@@ -16,6 +16,7 @@
  * (vex.h, applied afterwards).
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -256,15 +257,13 @@ static int kev_of(matcher *m, id_info *info, const char *cve, const vg_kev_entry
 typedef struct eval_ctx {
     matcher *m;
     vg_version_scheme scheme;
-    const vg_component *component;
-    vg_coverage *cov;          /* the component's coverage: counts what could not be evaluated */
     const vg_vuln_affected *entry;
     int strip_module;          /* rpm module builds: compare without the ".module..." suffix */
     int ok;                    /* 0 once a version could not be compared */
     int bad;                   /* the entry could not be evaluated (warned about once) */
 } eval_ctx;
 
-/* Marks the entry unevaluable; match_entries() counts it against the
+/* Marks the entry unevaluable; judge() counts it against the
  * component when it did not match anyway. */
 static void unevaluable(eval_ctx *e, const char *version, int status)
 {
@@ -564,17 +563,33 @@ static int module_applies(matcher *m, const match_target *t, const vg_vuln_affec
     return VG_OK;
 }
 
-/* Adds the entries of (ecosystem, t->names[n]) that t->version falls in
- * to hits; entries that cannot be evaluated and did not match are counted
- * in cov. */
-static int match_entries(matcher *m, const vg_component *c, const match_target *t, size_t n, vg_coverage *cov,
-                         const char *ecosystem, hitset *hits)
+/* The verdict on one version of one name in one ecosystem: the entries
+ * it falls in, each with the fixed versions of the ranges it falls in, and
+ * the number of entries that could not be evaluated and did not match.  It
+ * depends on nothing but the database and (ecosystem, name, version, the
+ * target's source query and rpm module facts), so with the database's memo
+ * on (vg_vulndb_memo(): the fleet commands) it is kept there and a
+ * thousand hosts with the same package version are judged once. */
+typedef struct verdict_hit {
+    const char *advisory_id, *source, *status, *severity;
+    strlist fixed;
+} verdict_hit;
+
+typedef struct verdict {
+    verdict_hit *hits;
+    size_t n;
+    size_t unevaluable;
+} verdict;
+
+/* Judges t->names[n] at t->version in ecosystem; the verdict in arena. */
+static int judge(matcher *m, const match_target *t, size_t n, const char *ecosystem, vg_arena *arena, verdict *out)
 {
     const char *name = t->names[n], *v = t->version;
+    memset(out, 0, sizeof *out);
     vg_arena scratch;
     vg_arena_init(&scratch);
     vg_vuln_affected *entries = NULL;
-    size_t nentries = 0;
+    size_t nentries = 0, cap = 0;
     int st = vg_vulndb_affected(m->ctx, m->db, &scratch, ecosystem, name, &entries, &nentries);
     vg_version_scheme scheme = vg_version_scheme_for(ecosystem);
     for (size_t i = 0; st == VG_OK && i < nentries; i++) {
@@ -583,7 +598,7 @@ static int match_entries(matcher *m, const vg_component *c, const match_target *
          * name query may find it. */
         if (a->is_source_package && !t->source_query[n])
             continue;
-        eval_ctx e = {.m = m, .scheme = scheme, .component = c, .cov = cov, .entry = a};
+        eval_ctx e = {.m = m, .scheme = scheme, .entry = a};
         if (scheme == VG_VERSION_RPM) {
             int applies = 1;
             if ((st = module_applies(m, t, a, &applies)) != VG_OK)
@@ -625,21 +640,53 @@ static int match_entries(matcher *m, const vg_component *c, const match_target *
             if (in) {
                 affected = 1;
                 if (fix) {
-                    const char *copy = vg_arena_strdup(m->arena, fix);
-                    if (!copy || strlist_add(m->arena, &fixed, copy) != VG_OK)
+                    const char *copy = vg_arena_strdup(arena, fix);
+                    if (!copy || strlist_add(arena, &fixed, copy) != VG_OK)
                         st = oom(m);
                 }
             }
         }
-        if (st == VG_OK && e.bad && !affected) {
-            /* Never "not affected" for an entry that was not evaluated. */
-            cov->unevaluable++;
-            m->out->unevaluable++;
-        }
+        /* Never "not affected" for an entry that was not evaluated. */
+        if (st == VG_OK && e.bad && !affected)
+            out->unevaluable++;
         if (st != VG_OK || !affected)
             continue;
-        /* One hit per advisory: the same advisory found through another
-         * name or ecosystem adds its fixed versions. */
+        if (out->n == cap) {
+            size_t ncap = cap ? cap * 2 : 4;
+            verdict_hit *p = vg_arena_calloc(arena, ncap, sizeof *p);
+            if (!p) {
+                st = oom(m);
+                break;
+            }
+            if (out->n)
+                memcpy(p, out->hits, out->n * sizeof *p);
+            out->hits = p;
+            cap = ncap;
+        }
+        verdict_hit *h = &out->hits[out->n++];
+        h->advisory_id = vg_arena_strdup(arena, a->advisory_id);
+        h->source = a->source ? vg_arena_strdup(arena, a->source) : NULL;
+        h->status = a->status ? vg_arena_strdup(arena, a->status) : NULL;
+        h->severity = a->severity ? vg_arena_strdup(arena, a->severity) : NULL;
+        h->fixed = fixed;
+        if (!h->advisory_id || (a->source && !h->source) || (a->status && !h->status) ||
+            (a->severity && !h->severity))
+            st = oom(m);
+    }
+    vg_arena_free(&scratch);
+    return st;
+}
+
+/* Adds a verdict's entries to hits: one hit per advisory, the same
+ * advisory found through another name or ecosystem adding its fixed
+ * versions; what could not be evaluated is counted in cov. */
+static int apply_verdict(matcher *m, const verdict *vd, const char *ecosystem, const char *name, vg_coverage *cov,
+                         hitset *hits)
+{
+    cov->unevaluable += vd->unevaluable;
+    m->out->unevaluable += vd->unevaluable;
+    for (size_t i = 0; i < vd->n; i++) {
+        const verdict_hit *a = &vd->hits[i];
         size_t idlen = strlen(a->advisory_id);
         size_t at = (size_t)vg_map_get(&hits->index, a->advisory_id, idlen);
         hit *h = at ? &hits->items[at - 1] : NULL;
@@ -647,10 +694,8 @@ static int match_entries(matcher *m, const vg_component *c, const match_target *
             if (hits->n == hits->cap) {
                 size_t ncap = hits->cap ? hits->cap * 2 : 16;
                 hit *p = realloc(hits->items, ncap * sizeof *p);
-                if (!p) {
-                    st = oom(m);
-                    break;
-                }
+                if (!p)
+                    return oom(m);
                 hits->items = p;
                 hits->cap = ncap;
             }
@@ -663,15 +708,42 @@ static int match_entries(matcher *m, const vg_component *c, const match_target *
             h->status = a->status ? vg_arena_strdup(m->arena, a->status) : NULL;
             h->severity = a->severity ? vg_arena_strdup(m->arena, a->severity) : NULL;
             if (!h->advisory_id || !h->ecosystem || !h->package ||
-                vg_map_put(&hits->index, h->advisory_id, idlen, (void *)hits->n) != VG_OK) {
-                st = oom(m);
-                break;
-            }
+                vg_map_put(&hits->index, h->advisory_id, idlen, (void *)hits->n) != VG_OK)
+                return oom(m);
         }
-        for (size_t k = 0; k < fixed.n && st == VG_OK; k++)
-            if (strlist_add(m->arena, &h->fixed, fixed.items[k]) != VG_OK)
-                st = oom(m);
+        for (size_t k = 0; k < a->fixed.n; k++) {
+            const char *copy = vg_arena_strdup(m->arena, a->fixed.items[k]);
+            if (!copy || strlist_add(m->arena, &h->fixed, copy) != VG_OK)
+                return oom(m);
+        }
     }
+    return VG_OK;
+}
+
+/* Adds the entries of (ecosystem, t->names[n]) that t->version falls in
+ * to hits (judge(), apply_verdict()), from the memo when it holds the
+ * verdict.  A verdict from the memo warns about nothing: its warnings
+ * about versions that cannot be compared were given the first time. */
+static int match_entries(matcher *m, const match_target *t, size_t n, vg_coverage *cov, const char *ecosystem,
+                         hitset *hits)
+{
+    /* the key: every input of the verdict, NUL-separated */
+    char key[2048];
+    int klen = snprintf(key, sizeof key, "match%c%s%c%s%c%s%c%d%d%c%s", '\0', ecosystem, '\0', t->names[n], '\0',
+                        t->version, '\0', t->source_query[n], t->modular, '\0',
+                        t->module_stream ? t->module_stream : "");
+    int keyed = klen > 0 && (size_t)klen < sizeof key;
+    const verdict *kept = keyed ? vg_vulndb_memo_find(m->db, key, (size_t)klen) : NULL;
+    if (kept)
+        return apply_verdict(m, kept, ecosystem, t->names[n], cov, hits);
+    vg_arena *room = keyed ? vg_vulndb_memo_room(m->db) : NULL, scratch;
+    vg_arena_init(&scratch);
+    verdict *vd = vg_arena_calloc(room ? room : &scratch, 1, sizeof *vd);
+    int st = vd ? judge(m, t, n, ecosystem, room ? room : &scratch, vd) : oom(m);
+    if (st == VG_OK)
+        st = apply_verdict(m, vd, ecosystem, t->names[n], cov, hits);
+    if (st == VG_OK && room)
+        vg_vulndb_memo_keep(m->db, key, (size_t)klen, vd); /* not kept: judged again next time */
     vg_arena_free(&scratch);
     return st;
 }
@@ -1061,7 +1133,7 @@ int vg_match(vg_ctx *ctx, vg_vulndb *db, const vg_inventory *inv, const vg_match
         vg_map_init(&hits.index);
         for (size_t e = 0; e < t.necosystems && st == VG_OK; e++)
             for (size_t n = 0; n < t.nnames && st == VG_OK; n++)
-                st = match_entries(&m, c, &t, n, cov, t.ecosystems[e], &hits);
+                st = match_entries(&m, &t, n, cov, t.ecosystems[e], &hits);
         if (st == VG_OK && hits.n)
             st = emit_findings(&m, c, c->version, t.version, cov->via != NULL, hits.items, hits.n);
     }

@@ -638,6 +638,7 @@ struct vg_vulndb {
     vg_arena memo_arena;
     vg_map memo_affected;   /* "ecosystem\0name_key" -> memo_list */
     vg_map memo_advisories; /* id -> memo_list */
+    vg_map memo_derived;    /* the readers' keys -> their values */
 };
 
 /* A memoised answer: an array of n vg_vuln_affected or vg_vuln_advisory. */
@@ -655,6 +656,22 @@ void vg_vulndb_memo(vg_vulndb *db, size_t max_bytes)
 static vg_arena *memo_arena(vg_vulndb *db, vg_arena *caller)
 {
     return db->memo_max && db->memo_arena.used < db->memo_max ? &db->memo_arena : caller;
+}
+
+void *vg_vulndb_memo_find(vg_vulndb *db, const char *key, size_t keylen)
+{
+    return db->memo_max ? vg_map_get(&db->memo_derived, key, keylen) : NULL;
+}
+
+vg_arena *vg_vulndb_memo_room(vg_vulndb *db)
+{
+    return memo_arena(db, NULL);
+}
+
+int vg_vulndb_memo_keep(vg_vulndb *db, const char *key, size_t keylen, void *value)
+{
+    char *k = vg_arena_strndup(&db->memo_arena, key, keylen);
+    return k ? vg_map_put(&db->memo_derived, k, keylen, value) : VG_ERR_NOMEM;
 }
 
 /* Keeps an answer made in the memo's arena under key; a failure to keep it
@@ -700,6 +717,7 @@ void vg_vulndb_close(vg_vulndb *db)
     sqlite3_close(db->db);
     vg_map_free(&db->memo_affected);
     vg_map_free(&db->memo_advisories);
+    vg_map_free(&db->memo_derived);
     vg_arena_free(&db->memo_arena);
     free(db->path);
     free(db);
