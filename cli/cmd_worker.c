@@ -6,6 +6,11 @@
  * `vigil worker --status` shows the queue.  Documented in
  * docs/vigil-worker.1; keep the two in step.
  *
+ * Before each job it checks whether `vigil db update` has put a new
+ * vulnerability database in place (a new file renamed over the path: a new
+ * inode) and then opens that one, so that a worker running for weeks
+ * matches against what an update brought, as a new process would.
+ *
  * Idle, it polls the queue with a backoff (50 ms doubling to 2 s).  A
  * failure of the store itself (a lost connection) ends it with status 1:
  * a supervisor (systemd Restart=on-failure) starts it again, and the job
@@ -16,6 +21,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -174,6 +180,55 @@ static int worker_status(const char *store_url, const char *output)
     return status;
 }
 
+/* The vulnerability database a worker has open, and the file it was. */
+typedef struct worker_db {
+    const char *path;
+    vg_vulndb *db;
+    struct stat opened;  /* taken before the open: a change after it is seen */
+    struct stat refused; /* the last file that could not be opened, not tried again */
+} worker_db;
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static int worker_db_open(vg_ctx *ctx, worker_db *d)
+{
+    if (stat(d->path, &d->opened) != 0)
+        memset(&d->opened, 0, sizeof d->opened);
+    if (vg_vulndb_open(ctx, d->path, &d->db) != VG_OK)
+        return 1;
+    vg_vulndb_memo(d->db, VG_VULNDB_MEMO_FLEET);
+    return 0;
+}
+
+/* Opens the database anew when another file is now at its path (`vigil db
+ * update` renames a new one over it).  One that cannot be opened (being
+ * written by hand, damaged) is reported once and the jobs go on with the
+ * one open; its database time in each job's result shows which was used. */
+static void worker_db_refresh(worker_db *d)
+{
+    struct stat now;
+    if (stat(d->path, &now) != 0 || same_file(&now, &d->opened) || same_file(&now, &d->refused))
+        return;
+    worker_db fresh = {.path = d->path};
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    if (worker_db_open(&ctx, &fresh) != 0) {
+        fprintf(stderr, "vigil: warning: %s; the jobs go on with the database opened before\n", ctx.message);
+        d->refused = now;
+    } else {
+        vg_vulndb_close(d->db);
+        d->db = fresh.db;
+        d->opened = fresh.opened;
+        if (isatty(STDERR_FILENO))
+            fprintf(stderr, "vigil: %s was updated: the next jobs use it\n", d->path);
+    }
+    vg_ctx_free(&ctx);
+}
+
 typedef struct worker_opts {
     const char *store;
     const char *db_path;
@@ -189,21 +244,21 @@ static int worker_run(const worker_opts *o)
     vg_ctx_init(&ctx);
     vg_buf default_db;
     vg_buf_init(&default_db, 4096);
-    vg_vulndb *db = NULL;
+    worker_db db = {.path = o->db_path};
     vg_store *store = NULL;
     int status = EXIT_OK;
-    const char *db_path = o->db_path;
-    if (!db_path && vg_vulndb_default_path(&ctx, &default_db) != VG_OK) {
+    if (!db.path && vg_vulndb_default_path(&ctx, &default_db) != VG_OK) {
         cli_error("%s; give the database with --db PATH", ctx.message);
         status = EXIT_FAILURE_;
         goto out;
     }
-    if (vg_vulndb_open(&ctx, db_path ? db_path : default_db.data, &db) != VG_OK) {
+    if (!db.path)
+        db.path = default_db.data;
+    if (worker_db_open(&ctx, &db) != 0) {
         cli_error("%s", ctx.message);
         status = EXIT_FAILURE_;
         goto out;
     }
-    vg_vulndb_memo(db, VG_VULNDB_MEMO_FLEET);
     if ((status = cli_store_open(o->store, 0, &store)) != EXIT_OK)
         goto out;
 
@@ -212,7 +267,7 @@ static int worker_run(const worker_opts *o)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    vg_store_worker w = {.id = o->id, .lease = o->lease, .db = db};
+    vg_store_worker w = {.id = o->id, .lease = o->lease};
     unsigned idle_ms = WORKER_IDLE_MIN_MS;
     long long ran = 0;
     int failed = 0;
@@ -221,6 +276,8 @@ static int worker_run(const worker_opts *o)
         int64_t pending;
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
+        worker_db_refresh(&db);
+        w.db = db.db;
         if (vg_store_work(&ctx, store, &w, &report, &pending) != VG_OK) {
             cli_error("%s", ctx.message);
             status = EXIT_FAILURE_;
@@ -243,7 +300,7 @@ static int worker_run(const worker_opts *o)
         status = EXIT_INCOMPLETE;
 out:
     vg_store_close(store);
-    vg_vulndb_close(db);
+    vg_vulndb_close(db.db);
     vg_buf_free(&default_db);
     vg_ctx_free(&ctx);
     return status;
