@@ -126,10 +126,13 @@ void vg_vulndb_memo(vg_vulndb *db, size_t max_bytes);
 
 /* The memo also keeps answers derived from the database by its readers
  * (the matcher's verdict for one package version), under keys of their
- * own: vg_vulndb_memo_find() returns what was kept under key, or NULL;
+ * own: vg_vulndb_memo_on() says whether the memo is on at all (a reader
+ * need not build keys otherwise); vg_vulndb_memo_find() returns what was
+ * kept under key, or NULL;
  * vg_vulndb_memo_room() the arena to build a value in, or NULL when the
  * memo is off or full; vg_vulndb_memo_keep() keeps a value built there
  * (VG_OK, or VG_ERR_NOMEM: then it is simply not kept). */
+int vg_vulndb_memo_on(const vg_vulndb *db);
 void *vg_vulndb_memo_find(vg_vulndb *db, const char *key, size_t keylen);
 vg_arena *vg_vulndb_memo_room(vg_vulndb *db);
 int vg_vulndb_memo_keep(vg_vulndb *db, const char *key, size_t keylen, void *value);

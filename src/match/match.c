@@ -727,11 +727,14 @@ static int apply_verdict(matcher *m, const verdict *vd, const char *ecosystem, c
 static int match_entries(matcher *m, const match_target *t, size_t n, vg_coverage *cov, const char *ecosystem,
                          hitset *hits)
 {
-    /* the key: every input of the verdict, NUL-separated */
+    /* the key: every input of the verdict, NUL-separated (only with the
+     * memo on: a single scan keeps nothing) */
     char key[2048];
-    int klen = snprintf(key, sizeof key, "match%c%s%c%s%c%s%c%d%d%c%s", '\0', ecosystem, '\0', t->names[n], '\0',
-                        t->version, '\0', t->source_query[n], t->modular, '\0',
-                        t->module_stream ? t->module_stream : "");
+    int klen = vg_vulndb_memo_on(m->db)
+                   ? snprintf(key, sizeof key, "match%c%s%c%s%c%s%c%d%d%c%s", '\0', ecosystem, '\0', t->names[n],
+                              '\0', t->version, '\0', t->source_query[n], t->modular, '\0',
+                              t->module_stream ? t->module_stream : "")
+                   : -1;
     int keyed = klen > 0 && (size_t)klen < sizeof key;
     const verdict *kept = keyed ? vg_vulndb_memo_find(m->db, key, (size_t)klen) : NULL;
     if (kept)

@@ -658,6 +658,11 @@ static vg_arena *memo_arena(vg_vulndb *db, vg_arena *caller)
     return db->memo_max && db->memo_arena.used < db->memo_max ? &db->memo_arena : caller;
 }
 
+int vg_vulndb_memo_on(const vg_vulndb *db)
+{
+    return db->memo_max != 0;
+}
+
 void *vg_vulndb_memo_find(vg_vulndb *db, const char *key, size_t keylen)
 {
     return db->memo_max ? vg_map_get(&db->memo_derived, key, keylen) : NULL;
@@ -807,12 +812,6 @@ int vg_vulndb_open(vg_ctx *ctx, const char *path, vg_vulndb **out)
      * otherwise every query takes and drops it, with a stat for a hot
      * journal each time -- half the time of a scan. */
     sqlite3_exec(db->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL);
-    /* For the same reason its pages can be mapped rather than copied into
-     * SQLite's small page cache on every miss: a fleet rescan, which
-     * looks up every package of a thousand hosts, spent a third of its
-     * time in pread() before.  Mapped pages are the kernel's page cache,
-     * shared and given back under pressure. */
-    sqlite3_exec(db->db, "PRAGMA mmap_size=4294967296", NULL, NULL, NULL);
     sqlite3_stmt *s = NULL;
     int version = -1, have_meta = 0;
     if (sqlite3_prepare_v2(db->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
@@ -1008,8 +1007,8 @@ int vg_vulndb_affected(vg_ctx *ctx, vg_vulndb *db, vg_arena *arena, const char *
     vdb_name_key(ecosystem, name, key, sizeof key);
     /* the memo's key: "ecosystem\0name_key" */
     char mkey[1280];
-    int mlen = snprintf(mkey, sizeof mkey, "%s%c%s", ecosystem, '\0', key);
-    int memo = db->memo_max && mlen > 0 && (size_t)mlen < sizeof mkey;
+    int mlen = db->memo_max ? snprintf(mkey, sizeof mkey, "%s%c%s", ecosystem, '\0', key) : -1;
+    int memo = mlen > 0 && (size_t)mlen < sizeof mkey;
     if (memo) {
         memo_list *l = vg_map_get(&db->memo_affected, mkey, (size_t)mlen);
         if (l) {
