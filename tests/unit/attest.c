@@ -21,18 +21,7 @@
 #include "vigil/base64.h"
 #include "vigil/digest.h"
 #include "vigil/io.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                   \
-    do {                                                   \
-        if (!(cond)) {                                     \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                  \
-            fputc('\n', stderr);                           \
-            failures++;                                    \
-        }                                                  \
-    } while (0)
+#include "check.h"
 
 static void test_base64(void)
 {

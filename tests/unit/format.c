@@ -25,18 +25,7 @@
 #include "skip.h"
 #include "vigil/format.h"
 #include "vigil/inventory.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                   \
-    do {                                                   \
-        if (!(cond)) {                                     \
-            fprintf(stderr, "%s:%d: ", __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                  \
-            fputc('\n', stderr);                           \
-            failures++;                                    \
-        }                                                  \
-    } while (0)
+#include "check.h"
 
 static vg_component *add(vg_inventory *inv, const char *name, const char *version, const char *license,
                          const char *purl)

@@ -11,18 +11,7 @@
 
 #include "vigil/error.h"
 #include "vigil/license.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                   \
-    do {                                                   \
-        if (!(cond)) {                                     \
-            fprintf(stderr, "%s:%d: ", __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                  \
-            fputc('\n', stderr);                           \
-            failures++;                                    \
-        }                                                  \
-    } while (0)
+#include "check.h"
 
 /* expr parses under flags to want (NULL: must be rejected with status). */
 static void expect(unsigned flags, const char *expr, const char *want, int want_status,

@@ -18,18 +18,7 @@
 #include "skip.h"
 #include "vigil/match.h"
 #include "vulndb/vulndb_internal.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                                      \
-    do {                                                                                                      \
-        if (!(cond)) {                                                                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                              \
-            fprintf(stderr, __VA_ARGS__);                                                                     \
-            fputc('\n', stderr);                                                                              \
-            failures++;                                                                                       \
-        }                                                                                                     \
-    } while (0)
+#include "check.h"
 
 static const char *const constructed[] = {
     /* last_affected is inclusive. */

@@ -16,18 +16,7 @@
 
 #include "vigil/buf.h"
 #include "vigil/sbomread.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                         \
-    do {                                                         \
-        if (!(cond)) {                                           \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                        \
-            fputc('\n', stderr);                                 \
-            failures++;                                          \
-        }                                                        \
-    } while (0)
+#include "check.h"
 
 static int read_doc(const char *doc, vg_ctx *ctx, vg_inventory *inv)
 {

@@ -19,18 +19,7 @@
 #include "vex/vex_internal.h"
 #include "vigil/ignore.h"
 #include "vigil/vex.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                           \
-    do {                                           \
-        if (!(cond)) {                             \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);          \
-            fputc('\n', stderr);                   \
-            failures++;                            \
-        }                                          \
-    } while (0)
+#include "check.h"
 
 static const char *const musl_purl = "pkg:apk/alpine/musl@1.1.22-r2?arch=x86_64&distro=alpine-3.10.9";
 
