@@ -4,14 +4,14 @@
  * vulnerability, by any of its ids, or a package, by purl with or without
  * a version or a version range (vers.h).
  *
- * Every lookup starts from an index, never from snapshot_component:
- * - an id: finding_alias_by_alias -> finding -> the snapshot_finding rows
- *   of the asset's latest snapshot (primary key) or of every snapshot
- *   (snapshot_finding_by_finding);
+ * Every lookup starts from an index, never from a scan of the spans:
+ * - an id: finding_alias_by_alias -> finding -> its finding_span rows
+ *   (finding_span_by_finding): the open ones for the latest snapshots, or
+ *   every snapshot each span covers;
  * - a purl: component_by_package gives the candidate components of the
  *   versionless purl (as typed and in the canonical form vigil writes);
  *   qualifiers and the range are checked here, with the comparator of the
- *   purl type; snapshot_component_by_component then gives the snapshots of
+ *   purl type; component_span_by_component then gives the snapshots of
  *   the components that are in, and of those that could not be evaluated.
  *
  * Leaves out: "not evaluated" for ids (a snapshot's unchecked components
@@ -82,12 +82,12 @@ static int by_id(affected_state *s, const char *id)
     const char *sql = s->all
         ? "SELECT a.name, s.seq, s.version_label, s.created_at, c.purl, c.name, c.version, f.vuln, x.severity,"
           " f.first_seen, f.fixed_at, x.suppressed FROM finding_alias fa JOIN finding f ON f.id = fa.finding_id"
-          " JOIN asset a ON a.id = f.asset_id JOIN snapshot_finding x ON x.finding_id = f.id"
-          " JOIN snapshot s ON s.id = x.snapshot_id JOIN component c ON c.id = x.component_id WHERE fa.alias = ?"
+          " JOIN asset a ON a.id = f.asset_id JOIN finding_span x ON x.finding_id = f.id"
+          " JOIN snapshot s ON " STORE_SPAN_IN("x", "s") " JOIN component c ON c.id = x.component_id WHERE fa.alias = ?"
         : "SELECT a.name, s.seq, s.version_label, s.created_at, c.purl, c.name, c.version, f.vuln, x.severity,"
           " f.first_seen, f.fixed_at, x.suppressed FROM finding_alias fa JOIN finding f ON f.id = fa.finding_id"
-          " JOIN asset a ON a.id = f.asset_id JOIN snapshot_finding x ON x.snapshot_id = a.latest_snapshot"
-          " AND x.finding_id = f.id JOIN snapshot s ON s.id = x.snapshot_id JOIN component c ON c.id = x.component_id"
+          " JOIN asset a ON a.id = f.asset_id JOIN finding_span x ON x.finding_id = f.id AND x.until IS NULL"
+          " JOIN snapshot s ON s.id = a.latest_snapshot JOIN component c ON c.id = x.component_id"
           " WHERE fa.alias = ?";
     vg_db_stmt *st;
     int rc = store_prepare(s->ctx, s->store, sql, &st);
@@ -297,12 +297,12 @@ static int snapshots_of(affected_state *s, const candidate *c, size_t n)
         vg_buf sql;
         vg_buf_init(&sql, (size_t)1 << 20);
         rc = vg_buf_addstr(&sql, s->all ? "SELECT l.component_id, a.name, s.seq, s.version_label, s.created_at"
-                                          " FROM snapshot_component l JOIN snapshot s ON s.id = l.snapshot_id"
+                                          " FROM component_span l JOIN snapshot s ON " STORE_SPAN_IN("l", "s")
                                           " JOIN asset a ON a.id = s.asset_id WHERE l.component_id IN ("
                                         : "SELECT l.component_id, a.name, s.seq, s.version_label, s.created_at"
-                                          " FROM snapshot_component l JOIN snapshot s ON s.id = l.snapshot_id"
-                                          " JOIN asset a ON a.id = s.asset_id AND a.latest_snapshot = s.id"
-                                          " WHERE l.component_id IN (");
+                                          " FROM component_span l JOIN asset a ON a.id = l.asset_id"
+                                          " JOIN snapshot s ON s.id = a.latest_snapshot"
+                                          " WHERE l.until IS NULL AND l.component_id IN (");
         for (size_t i = 0; rc == VG_OK && i < k; i++)
             rc = vg_buf_addstr(&sql, i ? ", ?" : "?");
         rc = rc ? rc : vg_buf_addc(&sql, ')');

@@ -168,15 +168,17 @@ static int load_side(diff_state *d, vg_store *store, diff_side *s)
 
     if ((rc = read_rows(d, store, s,
                         "SELECT c.id, c.package, c.purl, c.type, c.name, c.version, c.licenses, c.supplier, l.coverage"
-                        " FROM snapshot_component l JOIN component c ON c.id = l.component_id WHERE l.snapshot_id = ?",
+                        " FROM snapshot s JOIN component_span l ON " STORE_SPAN_IN("l", "s")
+                        " JOIN component c ON c.id = l.component_id WHERE s.id = ?",
                         component_row, &s->item_buf, sizeof(diff_component), component_cmp)))
         return rc;
     s->items = (diff_component *)s->item_buf.data;
     s->n = s->item_buf.len / sizeof *s->items;
     if ((rc = read_rows(d, store, s,
-                        "SELECT f.vuln, f.package, c.name, x.severity, c.version FROM snapshot_finding x"
+                        "SELECT f.vuln, f.package, c.name, x.severity, c.version FROM snapshot s"
+                        " JOIN finding_span x ON " STORE_SPAN_IN("x", "s")
                         " JOIN finding f ON f.id = x.finding_id JOIN component c ON c.id = x.component_id"
-                        " WHERE x.snapshot_id = ? AND x.suppressed = 0",
+                        " WHERE s.id = ? AND x.suppressed = 0",
                         finding_row, &s->finding_buf, sizeof(diff_finding), finding_cmp)))
         return rc;
     s->findings = (diff_finding *)s->finding_buf.data;

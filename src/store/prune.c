@@ -1,7 +1,7 @@
 /*
  * prune.c — deleting old snapshots (docs/store.md, "Prune"): those of each
  * asset beyond its newest N and/or created before a time, never an
- * asset's latest; then the components no snapshot links any more, and the
+ * asset's latest; then the components no snapshot holds any more, and the
  * documents (SBOMs, attestation bundles) of the deleted snapshots that no
  * other snapshot refers to.  One transaction: a prune that is killed or
  * fails changes nothing, and a dry run is the same transaction rolled
@@ -206,10 +206,15 @@ int vg_store_prune(vg_ctx *ctx, vg_store *store, const vg_store_prune_options *o
         (rc = store_run_ids(ctx, store, "SELECT digest FROM snapshot_attestation WHERE snapshot_id IN", "", ids, n,
                             add_digest, &digests, NULL)))
         goto fail;
-    /* Deleting a snapshot deletes its links, findings and attestations
-     * (ON DELETE CASCADE); nothing else refers to it but the findings'
-     * first_snapshot and fixed_snapshot, which have no foreign key. */
-    if ((rc = store_run_ids(ctx, store, "DELETE FROM snapshot WHERE id IN", "", ids, n, NULL, NULL, &counts[0])) ||
+    /* Deleting a snapshot deletes its attestations (ON DELETE CASCADE);
+     * the spans that began in it begin at the next snapshot left (span.c);
+     * nothing else refers to it but the findings' first_snapshot and
+     * fixed_snapshot, which have no foreign key. */
+    if ((rc = store_run_ids(ctx, store, "DELETE FROM snapshot WHERE id IN", "", ids, n, NULL, NULL, &counts[0])))
+        goto fail;
+    for (size_t i = 0; rc == VG_OK && i < n; i++)
+        rc = store_span_forget(ctx, store, d[i].asset_id, d[i].id);
+    if (rc ||
         (rc = run_counted(ctx, store,
                           "UPDATE finding SET first_snapshot = NULL WHERE first_snapshot IS NOT NULL"
                           " AND NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.id = finding.first_snapshot)",
@@ -220,7 +225,7 @@ int vg_store_prune(vg_ctx *ctx, vg_store *store, const vg_store_prune_options *o
                           &counts[3])) ||
         (rc = run_counted(ctx, store,
                           "DELETE FROM component WHERE NOT EXISTS"
-                          " (SELECT 1 FROM snapshot_component l WHERE l.component_id = component.id)",
+                          " (SELECT 1 FROM component_span l WHERE l.component_id = component.id)",
                           &counts[1])) ||
         (rc = delete_documents(ctx, store, &digests, &counts[2])))
         goto fail;

@@ -161,8 +161,9 @@ int vg_store_show(vg_ctx *ctx, vg_store *store, const char *ref, json_t **out)
         goto fail;
     if ((rc = store_prepare(ctx, store,
                             "SELECT c.purl, c.type, c.name, c.version, c.licenses, c.supplier, c.hashes, l.layer,"
-                            " l.coverage FROM snapshot_component l JOIN component c ON c.id = l.component_id"
-                            " WHERE l.snapshot_id = ? ORDER BY c.type, c.name, c.version, c.purl",
+                            " l.coverage FROM snapshot s JOIN component_span l ON " STORE_SPAN_IN("l", "s")
+                            " JOIN component c ON c.id = l.component_id"
+                            " WHERE s.id = ? ORDER BY c.type, c.name, c.version, c.purl",
                             &st)))
         goto fail;
     vg_db_bind_int(st, 1, snapshot_id);
@@ -185,9 +186,10 @@ int vg_store_show(vg_ctx *ctx, vg_store *store, const char *ref, json_t **out)
         goto fail;
     if ((rc = store_prepare(ctx, store,
                             "SELECT f.vuln, c.purl, c.name, c.version, x.severity, x.score, x.fix_state, x.fixed_versions,"
-                            " x.kev, x.suppressed, f.first_seen, f.fixed_at FROM snapshot_finding x"
+                            " x.kev, x.suppressed, f.first_seen, f.fixed_at FROM snapshot s"
+                            " JOIN finding_span x ON " STORE_SPAN_IN("x", "s")
                             " JOIN finding f ON f.id = x.finding_id JOIN component c ON c.id = x.component_id"
-                            " WHERE x.snapshot_id = ? ORDER BY f.vuln, c.purl",
+                            " WHERE s.id = ? ORDER BY f.vuln, c.purl",
                             &st)))
         goto fail;
     vg_db_bind_int(st, 1, snapshot_id);

@@ -183,105 +183,6 @@ static int find_latest(vg_ctx *ctx, vg_store *store, const char *name, int lock,
     return rc;
 }
 
-typedef struct link_row {
-    unsigned char key[32];
-    int64_t id;
-    int coverage;     /* as stored */
-    int new_coverage; /* from this match */
-    int hit;
-} link_row;
-
-/* The ids of d's components from the links of snapshot_id, looked up by
- * their content keys; the coverage of links whose components were checked
- * differently this time is updated.  *complete = 0 (nothing changed) when
- * the links are not exactly d's components. */
-typedef struct link_set {
-    vg_ctx *ctx;
-    link_row *rows;
-    size_t n, cap;
-} link_set;
-
-static int link_add(void *arg, vg_db_stmt *st)
-{
-    link_set *s = arg;
-    if (store_reserve(&s->rows, &s->cap, s->n, sizeof *s->rows))
-        return vg_error(s->ctx, VG_ERR_NOMEM, "out of memory");
-    size_t klen;
-    const void *key = vg_db_column_blob(st, 1, &klen);
-    link_row *l = &s->rows[s->n++];
-    *l = (link_row){.id = vg_db_column_int(st, 0), .coverage = (int)vg_db_column_int(st, 2)};
-    if (klen == 32) /* else zeros: no component has that key, so the links are made anew */
-        memcpy(l->key, key, 32);
-    return VG_OK;
-}
-
-static int link_ids(vg_ctx *ctx, vg_store *store, int64_t snapshot_id, matched_doc *d, int *complete)
-{
-    *complete = 0;
-    vg_db_stmt *st;
-    int rc = store_prepare(ctx, store,
-                           "SELECT l.component_id, c.key, l.coverage FROM snapshot_component l"
-                           " JOIN component c ON c.id = l.component_id WHERE l.snapshot_id = ?",
-                           &st);
-    if (rc)
-        return rc;
-    vg_db_bind_int(st, 1, snapshot_id);
-    link_set set = {.ctx = ctx};
-    if ((rc = store_rows(ctx, st, link_add, &set))) {
-        free(set.rows);
-        return rc;
-    }
-    link_row *links = set.rows;
-    size_t n = set.n;
-    qsort(links, n, sizeof *links, key_cmp);
-    size_t hits = 0;
-    for (size_t i = 0; i < d->inv.ncomponents; i++) {
-        link_row *l = bsearch(d->keys[i], links, n, sizeof *links, key_cmp);
-        if (!l)
-            goto out; /* a component without its link */
-        int coverage = i < d->findings.ncoverage ? (int)d->findings.coverage[i].status : (int)VG_COVERAGE_NO_DATA;
-        l->new_coverage = l->hit ? store_link_coverage(l->new_coverage, coverage) : coverage;
-        hits += !l->hit;
-        l->hit = 1;
-        d->ids[i] = l->id;
-    }
-    if (hits != n)
-        goto out; /* a link without its component */
-    if ((rc = store_prepare(ctx, store, "UPDATE snapshot_component SET coverage = ? WHERE snapshot_id = ? AND component_id = ?",
-                            &st)))
-        goto out;
-    for (size_t i = 0; rc == VG_OK && i < n; i++) {
-        if (links[i].new_coverage == links[i].coverage)
-            continue;
-        vg_db_bind_int(st, 1, links[i].new_coverage);
-        vg_db_bind_int(st, 2, snapshot_id);
-        vg_db_bind_int(st, 3, links[i].id);
-        rc = store_run(ctx, st);
-    }
-    vg_db_finalize(st);
-    *complete = rc == VG_OK;
-out:
-    free(links);
-    return rc;
-}
-
-/* The ids of d's components in snapshot_id, with the snapshot's links made
- * anew from d when they do not match it (a store written by a vigil whose
- * SBOM reader kept other facts, or altered by hand). */
-static int component_ids(vg_ctx *ctx, vg_store *store, int64_t snapshot_id, matched_doc *d)
-{
-    int complete, rc = link_ids(ctx, store, snapshot_id, d, &complete);
-    if (rc || complete)
-        return rc;
-    vg_db_stmt *st;
-    if ((rc = store_prepare(ctx, store, "DELETE FROM snapshot_component WHERE snapshot_id = ?", &st)))
-        return rc;
-    vg_db_bind_int(st, 1, snapshot_id);
-    rc = store_run(ctx, st);
-    vg_db_finalize(st);
-    return rc ? rc : store_link_components(ctx, store, snapshot_id, &d->inv, &d->findings, d->ids);
-}
-
 /* 1 when the snapshot l was last matched with the result d holds and
  * still has its links: nothing to write but the time. */
 static int same_match(vg_ctx *ctx, vg_store *store, const latest *l, const matched_doc *d, int *same)
@@ -290,10 +191,11 @@ static int same_match(vg_ctx *ctx, vg_store *store, const latest *l, const match
     if (strcmp(l->match, d->match) != 0)
         return VG_OK;
     vg_db_stmt *st;
-    int rc = store_prepare(ctx, store, "SELECT count(*) FROM snapshot_component WHERE snapshot_id = ?", &st);
+    int rc = store_prepare(ctx, store, "SELECT count(*) FROM component_span WHERE asset_id = ? AND until IS NULL",
+                           &st);
     if (rc)
         return rc;
-    vg_db_bind_int(st, 1, l->snapshot_id);
+    vg_db_bind_int(st, 1, l->asset_id);
     if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
         *same = vg_db_column_int(st, 0) == (int64_t)d->ndistinct;
         rc = VG_OK;
@@ -323,12 +225,7 @@ static int record_match(vg_ctx *ctx, vg_store *store, const latest *l, matched_d
         vg_db_finalize(st);
         return rc;
     }
-    if (rc || (rc = store_prepare(ctx, store, "DELETE FROM snapshot_finding WHERE snapshot_id = ?", &st)))
-        return rc;
-    vg_db_bind_int(st, 1, l->snapshot_id);
-    rc = store_run(ctx, st);
-    vg_db_finalize(st);
-    if (rc || (rc = component_ids(ctx, store, l->snapshot_id, d)) ||
+    if (rc || (rc = store_link_components(ctx, store, l->asset_id, l->snapshot_id, &d->inv, &d->findings, d->ids)) ||
         (rc = store_record_findings(ctx, store, l->asset_id, l->snapshot_id, now, &d->inv, &d->findings, d->ids,
                                     new_out, fixed_out)) ||
         (rc = store_prepare(ctx, store,
@@ -649,11 +546,11 @@ int vg_store_notify_pending(vg_ctx *ctx, vg_store *store, const char *sink, size
     vg_db_stmt *st;
     if (rc || (rc = store_prepare(ctx, store,
                                   "SELECT n.id, a.name, f.vuln, f.package, f.severity, f.first_seen, f.fixed_at,"
-                                  " n.queued_at, (SELECT c.purl FROM snapshot_finding x JOIN component c ON"
-                                  " c.id = x.component_id WHERE x.finding_id = f.id AND x.snapshot_id ="
-                                  " a.latest_snapshot ORDER BY c.purl LIMIT 1), (SELECT c.version FROM"
-                                  " snapshot_finding x JOIN component c ON c.id = x.component_id WHERE"
-                                  " x.finding_id = f.id AND x.snapshot_id = a.latest_snapshot ORDER BY c.purl"
+                                  " n.queued_at, (SELECT c.purl FROM finding_span x JOIN component c ON"
+                                  " c.id = x.component_id WHERE x.finding_id = f.id AND x.until IS NULL"
+                                  " ORDER BY c.purl LIMIT 1), (SELECT c.version FROM"
+                                  " finding_span x JOIN component c ON c.id = x.component_id WHERE"
+                                  " x.finding_id = f.id AND x.until IS NULL ORDER BY c.purl"
                                   " LIMIT 1) FROM notification n JOIN finding f ON f.id = n.finding_id JOIN asset a"
                                   " ON a.id = f.asset_id WHERE n.sink = ? ORDER BY n.id LIMIT ?",
                                   &st)))

@@ -3,8 +3,10 @@
  * migrations, and opening a store: one DDL text for both back ends, with
  * the few words the dialects spell differently filled in per back end.
  *
- * The version is the one row of vigil_schema.  Migration i (i >= 1) takes a
- * store from version i to i + 1; version 1 is created whole.  A newer store
+ * The version is the highest row of vigil_schema.  Migration i (i >= 1)
+ * takes a store from version i to i + 1; a new store is version 1 created
+ * whole, then migrated in the same transaction (so that every migration
+ * runs on every new store, and the tests run them all).  A newer store
  * is never touched: another vigil wrote it.
  *
  * Leaves out: downgrades.
@@ -78,8 +80,52 @@ static const char schema_v1[] =
     " finding_id BIGINT NOT NULL REFERENCES finding(id) ON DELETE CASCADE, queued_at BIGINT NOT NULL,"
     " UNIQUE(sink, finding_id));";
 
-/* migrations[i] takes version i + 1 to i + 2; none yet. */
-static const char *const migrations[] = {NULL};
+/* Version 2: what each snapshot holds is kept as spans of snapshots (span.c;
+ * docs/store.md, "Spans") instead of one row per snapshot and component or
+ * finding: consecutive snapshots of an asset share nearly all of them.
+ * Version 1's rows become spans: each run of consecutive snapshots of an
+ * asset (by id) holding the same row is one span, ending at the snapshot
+ * after the run, or open when the run reaches the latest one. */
+static const char migration_2[] =
+    "CREATE TABLE component_span(asset_id BIGINT NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
+    " since BIGINT NOT NULL, until BIGINT, component_id BIGINT NOT NULL REFERENCES component(id), layer INTEGER,"
+    " coverage INTEGER NOT NULL, PRIMARY KEY(asset_id, since, component_id))@NOROWID@;"
+    "CREATE INDEX component_span_open ON component_span(asset_id) WHERE until IS NULL;"
+    "CREATE INDEX component_span_by_component ON component_span(component_id, asset_id);"
+    "CREATE TABLE finding_span(asset_id BIGINT NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
+    " since BIGINT NOT NULL, until BIGINT, finding_id BIGINT NOT NULL REFERENCES finding(id) ON DELETE CASCADE,"
+    " component_id BIGINT NOT NULL REFERENCES component(id), severity @TEXT@ NOT NULL, score @REAL@,"
+    " fix_state @TEXT@ NOT NULL, fixed_versions @TEXT@, kev INTEGER NOT NULL, suppressed INTEGER NOT NULL,"
+    " PRIMARY KEY(asset_id, since, finding_id, component_id))@NOROWID@;"
+    "CREATE INDEX finding_span_open ON finding_span(asset_id) WHERE until IS NULL;"
+    "CREATE INDEX finding_span_by_finding ON finding_span(finding_id);"
+    "CREATE INDEX finding_span_by_component ON finding_span(component_id);"
+    "WITH s AS (SELECT id, asset_id, ROW_NUMBER() OVER (PARTITION BY asset_id ORDER BY id) AS r FROM snapshot),"
+    " l AS (SELECT s.asset_id, s.id, s.r, x.component_id, x.layer, x.coverage, s.r - ROW_NUMBER() OVER"
+    " (PARTITION BY s.asset_id, x.component_id, x.layer, x.coverage ORDER BY s.r) AS run"
+    " FROM snapshot_component x JOIN s ON s.id = x.snapshot_id),"
+    " g AS (SELECT asset_id, component_id, layer, coverage, MIN(id) AS since, MAX(r) AS last FROM l"
+    " GROUP BY asset_id, component_id, layer, coverage, run)"
+    " INSERT INTO component_span(asset_id, since, until, component_id, layer, coverage)"
+    " SELECT g.asset_id, g.since, n.id, g.component_id, g.layer, g.coverage FROM g"
+    " LEFT JOIN s n ON n.asset_id = g.asset_id AND n.r = g.last + 1;"
+    "WITH s AS (SELECT id, asset_id, ROW_NUMBER() OVER (PARTITION BY asset_id ORDER BY id) AS r FROM snapshot),"
+    " l AS (SELECT s.asset_id, s.id, s.r, x.finding_id, x.component_id, x.severity, x.score, x.fix_state,"
+    " x.fixed_versions, x.kev, x.suppressed, s.r - ROW_NUMBER() OVER (PARTITION BY s.asset_id, x.finding_id,"
+    " x.component_id, x.severity, x.score, x.fix_state, x.fixed_versions, x.kev, x.suppressed ORDER BY s.r) AS run"
+    " FROM snapshot_finding x JOIN s ON s.id = x.snapshot_id),"
+    " g AS (SELECT asset_id, finding_id, component_id, severity, score, fix_state, fixed_versions, kev, suppressed,"
+    " MIN(id) AS since, MAX(r) AS last FROM l GROUP BY asset_id, finding_id, component_id, severity, score,"
+    " fix_state, fixed_versions, kev, suppressed, run)"
+    " INSERT INTO finding_span(asset_id, since, until, finding_id, component_id, severity, score, fix_state,"
+    " fixed_versions, kev, suppressed)"
+    " SELECT g.asset_id, g.since, n.id, g.finding_id, g.component_id, g.severity, g.score, g.fix_state,"
+    " g.fixed_versions, g.kev, g.suppressed FROM g LEFT JOIN s n ON n.asset_id = g.asset_id AND n.r = g.last + 1;"
+    "DROP TABLE snapshot_finding;"
+    "DROP TABLE snapshot_component;";
+
+/* migrations[i] takes version i + 1 to i + 2. */
+static const char *const migrations[] = {migration_2};
 
 /* text with the dialect words of db's back end filled in; malloc'd. */
 static char *dialect(vg_db *db, const char *text)
@@ -227,7 +273,7 @@ static void make_parent(const char *url)
     mkdir(dir, 0700);
 }
 
-/* Creates version 1 in db, found empty, in one transaction; *created = 0
+/* Creates the current version in db, found empty, in one transaction; *created = 0
  * when another process created it first (then it must be current). */
 static int create_schema(vg_ctx *ctx, vg_db *db, int *created)
 {
@@ -248,6 +294,8 @@ static int create_schema(vg_ctx *ctx, vg_db *db, int *created)
     }
     if (rc == VG_OK)
         rc = exec_dialect(ctx, db, schema_v1);
+    for (int v = 1; rc == VG_OK && v < VG_STORE_SCHEMA_VERSION; v++)
+        rc = exec_dialect(ctx, db, migrations[v - 1]);
     if (rc == VG_OK)
         rc = set_version(ctx, db, VG_STORE_SCHEMA_VERSION);
     if (rc == VG_OK)

@@ -14,6 +14,7 @@
  *
  * The diff with the previous snapshot is diff.c's, read after the commit.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,11 +126,8 @@ static size_t batch_chunk(size_t left)
     return n;
 }
 
-/* Runs head + rows x "(?...)" + tail, binding each row with bind(row, stmt, first parameter). */
-typedef int (*bind_row_fn)(void *arg, size_t row, vg_db_stmt *st, int param);
-
-static int batch_run(vg_ctx *ctx, vg_store *store, const char *head, int cols, const char *tail, size_t nrows,
-                     bind_row_fn bind, void *arg)
+int store_batch_run(vg_ctx *ctx, vg_store *store, const char *head, int cols, const char *tail, size_t nrows,
+                    store_bind_row_fn bind, void *arg)
 {
     int rc = VG_OK;
     for (size_t start = 0, n; rc == VG_OK && start < nrows; start += n) {
@@ -159,7 +157,7 @@ typedef struct ingest {
     comp_row **todo;     /* distinct rows without an id yet */
     size_t ntodo;
     vg_buf hashes;       /* scratch */
-    int64_t snapshot_id;
+    int64_t asset_id, snapshot_id;
 } ingest;
 
 static int bind_component(void *arg, size_t i, vg_db_stmt *st, int p)
@@ -176,17 +174,6 @@ static int bind_component(void *arg, size_t i, vg_db_stmt *st, int p)
     rc = rc ? rc : vg_db_bind_text(st, p + 6, c->license);
     rc = rc ? rc : vg_db_bind_text(st, p + 7, r->hashes);
     rc = rc ? rc : vg_db_bind_text(st, p + 8, c->supplier);
-    return rc;
-}
-
-static int bind_link(void *arg, size_t i, vg_db_stmt *st, int p)
-{
-    ingest *g = arg;
-    const comp_row *r = g->distinct[i];
-    int rc = vg_db_bind_int(st, p, g->snapshot_id);
-    rc = rc ? rc : vg_db_bind_int(st, p + 1, r->id);
-    rc = rc ? rc : (r->layer >= 0 ? vg_db_bind_int(st, p + 2, r->layer) : vg_db_bind_null(st, p + 2));
-    rc = rc ? rc : vg_db_bind_int(st, p + 3, r->coverage);
     return rc;
 }
 
@@ -256,7 +243,7 @@ static int store_components(ingest *g)
 {
     int rc = lookup_ids(g);
     if (rc == VG_OK && g->ntodo) {
-        rc = batch_run(g->ctx, g->store,
+        rc = store_batch_run(g->ctx, g->store,
                        "INSERT INTO component(key, package, purl, type, name, version, licenses, hashes, supplier)"
                        " VALUES",
                        9, " ON CONFLICT(key) DO NOTHING", g->ntodo, bind_component, g);
@@ -270,8 +257,16 @@ static int store_components(ingest *g)
     for (size_t i = 1; i < g->nrows; i++)
         if (!g->rows[i].first)
             g->rows[i].id = g->rows[i - 1].id;
-    return batch_run(g->ctx, g->store, "INSERT INTO snapshot_component(snapshot_id, component_id, layer, coverage) VALUES",
-                     4, NULL, g->ndistinct, bind_link, g);
+    store_span_row *spans = calloc(g->ndistinct ? g->ndistinct : 1, sizeof *spans);
+    if (!spans)
+        return vg_error(g->ctx, VG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < g->ndistinct; i++) {
+        const comp_row *r = g->distinct[i];
+        spans[i] = (store_span_row){.k1 = r->id, .n1 = r->layer >= 0 ? r->layer : -1, .n2 = r->coverage, .score = NAN};
+    }
+    rc = store_span_set(g->ctx, g->store, STORE_SPAN_COMPONENT, g->asset_id, g->snapshot_id, spans, g->ndistinct);
+    free(spans);
+    return rc;
 }
 
 /* ---- findings ------------------------------------------------------------ */
@@ -282,42 +277,6 @@ typedef struct known_finding {
     int seen;    /* in this snapshot's findings */
     char *package, *vuln, *severity;
 } known_finding;
-
-typedef struct finding_row {
-    int64_t finding_id;
-    int64_t component_id;
-    const vg_finding *f;
-} finding_row;
-
-static int bind_finding_row(void *arg, size_t i, vg_db_stmt *st, int p)
-{
-    void **a = arg;
-    const finding_row *r = &((finding_row *)a[0])[i];
-    int64_t snapshot_id = *(int64_t *)a[1];
-    vg_buf *fixed = a[2];
-    vg_buf_reset(fixed);
-    for (size_t k = 0; k < r->f->nfixed; k++)
-        if (vg_buf_addf(fixed, "%s%s", k ? "," : "", r->f->fixed_versions[k]))
-            return VG_ERR_NOMEM;
-    int rc = vg_db_bind_int(st, p, snapshot_id);
-    rc = rc ? rc : vg_db_bind_int(st, p + 1, r->finding_id);
-    rc = rc ? rc : vg_db_bind_int(st, p + 2, r->component_id);
-    rc = rc ? rc : vg_db_bind_text(st, p + 3, vg_severity_name(r->f->severity));
-    if (!rc) {
-        if (r->f->score >= 0) {
-            char score[16];
-            snprintf(score, sizeof score, "%.1f", r->f->score);
-            rc = vg_db_bind_text(st, p + 4, score);
-        } else {
-            rc = vg_db_bind_null(st, p + 4);
-        }
-    }
-    rc = rc ? rc : vg_db_bind_text(st, p + 5, r->f->fix_state ? r->f->fix_state : "unknown");
-    rc = rc ? rc : vg_db_bind_text(st, p + 6, fixed->len ? fixed->data : NULL);
-    rc = rc ? rc : vg_db_bind_int(st, p + 7, r->f->kev != NULL);
-    rc = rc ? rc : vg_db_bind_int(st, p + 8, r->f->suppressed != 0);
-    return rc;
-}
 
 static json_t *finding_json(const char *vuln, const char *package, const char *severity, const char *version)
 {
@@ -340,7 +299,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
     vg_map_init(&known);
     vg_map_init(&comp_index);
     vg_map_init(&unchecked);
-    finding_row *rows = NULL;
+    store_span_row *rows = NULL;
     vg_db_stmt *st = NULL, *ins = NULL, *alias = NULL, *reopen = NULL, *queue = NULL;
     int64_t sinks = 0;
     vg_buf fixed;
@@ -473,14 +432,23 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
                 goto out;
         }
         k->seen = 1;
-        rows[nrows++] = (finding_row){k->id, component_ids[slot - (const vg_component *const *)inv->components], f};
+        store_span_row *r = &rows[nrows++];
+        *r = (store_span_row){.k1 = k->id, .k2 = component_ids[slot - (const vg_component *const *)inv->components],
+                              .n1 = f->kev != NULL, .n2 = f->suppressed != 0,
+                              .score = f->score >= 0 ? f->score : NAN, .s1 = sev,
+                              .s2 = f->fix_state ? f->fix_state : "unknown"};
+        vg_buf_reset(&fixed);
+        for (size_t v = 0; v < f->nfixed; v++)
+            if (vg_buf_addf(&fixed, "%s%s", v ? "," : "", f->fixed_versions[v])) {
+                rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+        if (fixed.len && !(r->s3 = vg_arena_strdup(&arena, fixed.data))) {
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+            goto out;
+        }
     }
-    void *args[] = {rows, &snapshot_id, &fixed};
-    rc = batch_run(ctx, store,
-                   "INSERT INTO snapshot_finding(snapshot_id, finding_id, component_id, severity, score, fix_state,"
-                   " fixed_versions, kev, suppressed) VALUES",
-                   9, " ON CONFLICT DO NOTHING", nrows, bind_finding_row, args);
-    if (rc)
+    if ((rc = store_span_set(ctx, store, STORE_SPAN_FINDING, asset_id, snapshot_id, rows, nrows)))
         goto out;
 
     /* Open findings not seen again are fixed, unless their package is
@@ -724,12 +692,12 @@ static int prepare_rows(ingest *g, const vg_inventory *inv, const vg_findings *f
     return VG_OK;
 }
 
-int store_link_components(vg_ctx *ctx, vg_store *store, int64_t snapshot_id, const vg_inventory *inv,
+int store_link_components(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_t snapshot_id, const vg_inventory *inv,
                           const vg_findings *findings, int64_t *component_ids)
 {
     vg_arena arena;
     vg_arena_init(&arena);
-    ingest g = {.ctx = ctx, .store = store, .snapshot_id = snapshot_id};
+    ingest g = {.ctx = ctx, .store = store, .asset_id = asset_id, .snapshot_id = snapshot_id};
     vg_buf_init(&g.hashes, (size_t)1 << 20);
     int rc = prepare_rows(&g, inv, findings, &arena);
     if (rc == VG_OK && (rc = store_components(&g)) == VG_OK)
@@ -769,6 +737,7 @@ int vg_store_add_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_
     if ((rc = upsert_asset(ctx, store, in, &asset_id, &previous)) ||
         (rc = store_document_put(ctx, store, in->document, in->document_len, in->media_type, digest)))
         goto fail;
+    g.asset_id = asset_id;
     if ((rc = insert_snapshot(ctx, store, in, asset_id, digest, in->findings->components_unchecked, &g.snapshot_id,
                               &seq)) ||
         (rc = store_components(&g)))

@@ -215,7 +215,7 @@ int vg_db_sqlite_open(vg_ctx *ctx, const char *path, int flags, vg_db **out)
     /* Reading the schema checks that the file is a database at all. */
     rc = sqlite3_exec(db->handle, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db->handle, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+        rc = sqlite3_exec(db->handle, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         int status = fail(ctx, &db->base, rc, "opening");
         sq_close(&db->base);

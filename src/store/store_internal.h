@@ -123,12 +123,48 @@ static inline int store_link_coverage(int kept, int next)
  * Written into out (snapshot.match_digest). */
 int store_match_digest(vg_ctx *ctx, const char *sbom_digest, const vg_inventory *inv, const vg_findings *findings,
                        char out[72]);
-/* snapshot.c: stores the components of inv not yet in the store and links
- * every one to snapshot_id (which must have no links yet), with the
- * coverage of findings; component_ids[i] receives the id of
- * inv->components[i].  Inside the caller's transaction. */
-int store_link_components(vg_ctx *ctx, vg_store *store, int64_t snapshot_id, const vg_inventory *inv,
+/* snapshot.c: stores the components of inv not yet in the store and makes
+ * them, with the coverage of findings, the components of snapshot_id, the
+ * latest snapshot of asset_id (store_span_set()); component_ids[i]
+ * receives the id of inv->components[i].  Inside the caller's
+ * transaction. */
+int store_link_components(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_t snapshot_id, const vg_inventory *inv,
                           const vg_findings *findings, int64_t *component_ids);
+
+/* snapshot.c: runs head + nrows x " (?, ...)" of cols columns + tail, in
+ * statements of at most STORE_BATCH rows, binding each row with
+ * bind(arg, row, statement, its first parameter). */
+typedef int (*store_bind_row_fn)(void *arg, size_t row, vg_db_stmt *st, int param);
+int store_batch_run(vg_ctx *ctx, vg_store *store, const char *head, int cols, const char *tail, size_t nrows,
+                    store_bind_row_fn bind, void *arg);
+
+/* span.c: the contents of snapshots as spans (docs/store.md, "Spans").  A
+ * row of component_span (k1: component id; n1: layer, -1 for none; n2:
+ * coverage) or of finding_span (k1: finding id; k2: component id; n1: kev;
+ * n2: suppressed; score, NAN for none; s1: severity; s2: fix_state; s3:
+ * fixed_versions, NULL for none). */
+typedef enum store_span_kind { STORE_SPAN_COMPONENT, STORE_SPAN_FINDING } store_span_kind;
+typedef struct store_span_row {
+    int64_t k1, k2, n1, n2;
+    double score;
+    const char *s1, *s2, *s3;
+    int64_t since; /* (store_span_set()'s own) */
+    size_t order;  /* (store_span_set()'s own) */
+} store_span_row;
+/* Makes rows (sorted in place; a key given twice counts once, the first)
+ * the contents of snapshot_id, the latest snapshot of asset_id, which is
+ * either new or the latest already: open rows of the asset that are not
+ * among them end there, rows not open yet begin there.  Inside the
+ * caller's transaction. */
+int store_span_set(vg_ctx *ctx, vg_store *store, store_span_kind kind, int64_t asset_id, int64_t snapshot_id,
+                   store_span_row *rows, size_t n);
+/* Mends the spans of asset_id after its snapshot snapshot_id (never its
+ * latest) was deleted: rows that began there begin at the next snapshot
+ * left, or go when none of their snapshots is left. */
+int store_span_forget(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_t snapshot_id);
+/* The join condition "span row t is in snapshot s" (SQL aliases). */
+#define STORE_SPAN_IN(t, s) \
+    t ".asset_id = " s ".asset_id AND " t ".since <= " s ".id AND (" t ".until IS NULL OR " t ".until > " s ".id)"
 
 /* VG_ERR_USAGE unless name can name an asset: not empty, no '@' (which
  * separates NAME@N) and no control characters (snapshot.c). */

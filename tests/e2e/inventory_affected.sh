@@ -428,11 +428,15 @@ run_store "sqlite:$T/store.sqlite" sqlite
 
 # The query plans on SQLite: every statement of src/store/affected.c,
 # taken from the source, reaches the link tables through an index.
-python3 - "$VIGIL_SRC/src/store/affected.c" "$T/store.sqlite" <<'PY' || fail "query plans"
+python3 - "$VIGIL_SRC/src/store/affected.c" "$T/store.sqlite" "$VIGIL_SRC/src/store/store_internal.h" <<'PY' || fail "query plans"
 import re, sqlite3, sys
 src = open(sys.argv[1]).read()
 db = sqlite3.connect(sys.argv[2])
 literal = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# STORE_SPAN_IN(t, s) of store_internal.h, expanded where it is used
+body = re.search(r'#define STORE_SPAN_IN\(t, s\)\s*\\\n(.*)', open(sys.argv[3]).read()).group(1)
+src = re.sub(r'STORE_SPAN_IN\("(\w+)", "(\w+)"\)',
+             lambda m: re.sub(r'\b([ts])\b(?=(?:[^"]*"[^"]*")*[^"]*$)', lambda v: '"%s"' % (m.group(1) if v.group(1) == "t" else m.group(2)), body), src)
 statements = []
 for m in re.finditer(r'"SELECT (?:[^"\\]|\\.)*"(?:\s*"(?:[^"\\]|\\.)*")*', src):
     sql = "".join(literal.findall(m.group(0)))

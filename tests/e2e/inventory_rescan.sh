@@ -145,8 +145,8 @@ expect_stderr 'is an option of vigil inventory prune'
 # from the document.
 expect_status 0 $VIGIL inventory show alpine --store "$S" -o json
 jq -c '[.component_list[] | del(.coverage)]' "$TMP/stdout" >"$T/components-before.json"
-sqlite3 "$T/store.sqlite" "DELETE FROM snapshot_component WHERE snapshot_id = (SELECT latest_snapshot FROM asset WHERE name = 'alpine')
-    AND component_id = (SELECT max(component_id) FROM snapshot_component WHERE snapshot_id = (SELECT latest_snapshot FROM asset WHERE name = 'alpine'))"
+sqlite3 "$T/store.sqlite" "DELETE FROM component_span WHERE asset_id = (SELECT id FROM asset WHERE name = 'alpine') AND until IS NULL
+    AND component_id = (SELECT max(component_id) FROM component_span WHERE until IS NULL AND asset_id = (SELECT id FROM asset WHERE name = 'alpine'))"
 expect_status 0 $VIGIL inventory show alpine --store "$S" -o json
 [ "$(jq '.component_list | length' "$TMP/stdout")" = "$(( $(jq length "$T/components-before.json") - 1 ))" ] || fail "link not deleted"
 expect_status 0 $VIGIL inventory rescan --store "$S" --db "$T/db-minus.sqlite" --asset alpine -o json

@@ -76,6 +76,22 @@ need_cmd() {
     command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed (run ./setup.sh)"
 }
 
+# inventory_fixture: the real data of the store tests (inventory_fixture.py:
+# a/, b/, the secdbs main, plus, minus and their databases) in $TMP, and
+# c/: a/ with zlib lowered from 1.2.11-r1 to 1.2.11-r0; then cd $TMP.
+inventory_fixture() {
+    need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
+    need_shared vulndata/alpine-secdb/v3.10/main.json
+    need_cmd jq
+    need_cmd python3
+    need_cmd sqlite3
+    python3 "$VIGIL_SRC/tests/e2e/inventory_fixture.py" "$TMP" "$VIGIL_SHARED" "$VIGIL" || fail "inventory_fixture.py"
+    cp -a "$TMP/a" "$TMP/c"
+    grep -q '^V:1.2.11-r1$' "$TMP/c/lib/apk/db/installed" || fail "fixture changed: zlib is not 1.2.11-r1"
+    sed -i 's/^V:1.2.11-r1$/V:1.2.11-r0/' "$TMP/c/lib/apk/db/installed"
+    cd "$TMP" || fail "cd $TMP"
+}
+
 # expect_status N CMD...: run CMD, fail unless it exits with status N.
 # Its stderr is kept in $TMP/stderr for expect_stderr.
 expect_status() {

@@ -95,7 +95,8 @@ RANDOM=$seed
 # counts STORE: "snapshots components links documents" as stored.
 counts() {
     local q="SELECT (SELECT count(*) FROM snapshot) || ' ' || (SELECT count(*) FROM component) || ' ' ||
-             (SELECT count(*) FROM snapshot_component) || ' ' || (SELECT count(*) FROM document)"
+             (SELECT count(*) FROM component_span l JOIN snapshot s ON l.asset_id = s.asset_id AND l.since <= s.id
+              AND (l.until IS NULL OR l.until > s.id)) || ' ' || (SELECT count(*) FROM document)"
     case $1 in
     sqlite:*) sqlite_sql "${1#sqlite:}" "$q" ;;
     *) pg_psql "$1" "$q" ;;

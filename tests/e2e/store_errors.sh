@@ -97,10 +97,10 @@ future_refused() {
     for cmd in "inventory list" "inventory show app" "inventory export app -o sbom=$T/x.json" "store init" \
         "store migrate"; do
         expect_status 1 $VIGIL $cmd --store "$store"
-        expect_stderr 'schema version 99, newer than this vigil.s 1: .*upgrade vigil \(the store was not modified\)'
+        expect_stderr 'schema version 99, newer than this vigil.s 2: .*upgrade vigil \(the store was not modified\)'
     done
     expect_status 1 add "$trivy" --asset app --store "$store"
-    expect_stderr 'schema version 99, newer than this vigil.s 1'
+    expect_stderr 'schema version 99, newer than this vigil.s 2'
     [ ! -e "$T/x.json" ] || fail "export wrote a file from a store it refused"
 }
 future_refused "sqlite:$T/future.sqlite"
@@ -118,11 +118,11 @@ echo "ok: a schema from the future is refused by every command, untouched, on bo
 
 # 3. Migrate: nothing to do on a current store; a damaged version.
 expect_status 0 $VIGIL store migrate --store "$S"
-expect_stderr 'schema version 1 is current: nothing to do'
+expect_stderr 'schema version 2 is current: nothing to do'
 P=$(pg_new_db current)
 base "$P"
 expect_status 0 $VIGIL store migrate --store "$P"
-expect_stderr 'schema version 1 is current: nothing to do'
+expect_stderr 'schema version 2 is current: nothing to do'
 sqlite_sql "$T/store.sqlite" "VACUUM INTO '$T/damaged.sqlite'"
 sqlite_sql "$T/damaged.sqlite" "DELETE FROM vigil_schema"
 before=$(sum "$T/damaged.sqlite")
@@ -185,7 +185,7 @@ says() {
 }
 says 0 "postgresql://vigil:\*\*\*@$hp/secret: store created" \
     $VIGIL store init --store "postgresql://vigil:$pw@$hp/secret"
-says 0 "postgresql://vigil@$hp/secret\?password=\*\*\*&password=\*\*\*: schema version 1 is current" \
+says 0 "postgresql://vigil@$hp/secret\?password=\*\*\*&password=\*\*\*: schema version 2 is current" \
     $VIGIL store migrate --store "postgresql://vigil@$hp/secret?password=$pw&password=Zq"
 says 0 '' add "$trivy" --asset app --store "postgresql://vigil:$pw@$hp/secret"
 says 1 'no asset named nothing' $VIGIL inventory show nothing --store "postgresql://vigil:$pw@$hp/secret"
@@ -209,11 +209,11 @@ make_sbom "$T/big1.cdx.json" 5000 1
 # lock_then ACTION: an add that has written its snapshot waits on a lock
 # psql holds; then ACTION (a command) cuts it off.  The add must fail.
 lock_then() {
-    PGAPPNAME=locker psql "$P" -X -q -c "BEGIN; LOCK TABLE snapshot_component IN EXCLUSIVE MODE; SELECT pg_sleep(60)" \
+    PGAPPNAME=locker psql "$P" -X -q -c "BEGIN; LOCK TABLE component_span IN EXCLUSIVE MODE; SELECT pg_sleep(60)" \
         >/dev/null 2>&1 &
     local locker=$!
     wait_for "$P" "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-                   WHERE c.relname = 'snapshot_component' AND l.mode = 'ExclusiveLock' AND l.granted" 1
+                   WHERE c.relname = 'component_span' AND l.mode = 'ExclusiveLock' AND l.granted" 1
     timeout 60 $VIGIL inventory add "$T/big1.cdx.json" --asset app --db "$T/db.sqlite" --allow-unchecked \
         --store "$P" >"$T/stdout" 2>"$T/stderr" &
     local adder=$!

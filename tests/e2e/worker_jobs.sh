@@ -175,10 +175,12 @@ dump() {
                 s.components, s.findings, s.unchecked FROM snapshot s JOIN asset a ON a.id = s.asset_id
                 ORDER BY a.name, s.seq" >"$dir/snapshots"
     sql "$url" "SELECT a.name, s.seq, c.package, c.name, c.version, c.licenses, c.supplier, c.hashes, sc.layer, sc.coverage
-                FROM snapshot_component sc JOIN snapshot s ON s.id = sc.snapshot_id JOIN asset a ON a.id = s.asset_id
+                FROM component_span sc JOIN snapshot s ON sc.asset_id = s.asset_id AND sc.since <= s.id
+                AND (sc.until IS NULL OR sc.until > s.id) JOIN asset a ON a.id = s.asset_id
                 JOIN component c ON c.id = sc.component_id" | LC_ALL=C sort >"$dir/components"
     sql "$url" "SELECT a.name, s.seq, f.package, f.vuln, sf.severity, sf.fix_state, sf.fixed_versions, sf.kev,
-                sf.suppressed, c.version FROM snapshot_finding sf JOIN snapshot s ON s.id = sf.snapshot_id
+                sf.suppressed, c.version FROM finding_span sf JOIN snapshot s ON sf.asset_id = s.asset_id
+                AND sf.since <= s.id AND (sf.until IS NULL OR sf.until > s.id)
                 JOIN asset a ON a.id = s.asset_id JOIN finding f ON f.id = sf.finding_id
                 JOIN component c ON c.id = sf.component_id" | LC_ALL=C sort >"$dir/snapshot_findings"
     sql "$url" "SELECT a.name, f.package, f.vuln, f.severity, fs.seq, xs.seq FROM finding f JOIN asset a ON a.id = f.asset_id
