@@ -223,25 +223,41 @@ int inventory_read_sbom(vg_ctx *ctx, const char *name, const vg_buf *doc, const 
     return rc;
 }
 
-int inventory_store_sbom(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const vg_match_options *mopts, const char *name,
-                         const vg_buf *doc, const vg_inventory *scanned, vg_store_snapshot_input *in, vg_inventory *inv,
-                         vg_findings *findings, json_t **result)
+int inventory_match_sbom(vg_ctx *ctx, vg_vulndb *db, const vg_match_options *mopts, const char *name,
+                         const vg_buf *doc, const vg_inventory *scanned, vg_inventory *inv, vg_findings *findings,
+                         int64_t *db_time)
 {
-    *result = NULL;
+    *db_time = 0;
     int rc = inventory_read_sbom(ctx, name, doc, scanned, inv);
     if (rc == VG_OK)
         rc = vg_match(ctx, db, inv, mopts, findings);
-    if (rc)
-        return rc;
     int64_t age = 0;
-    if (vg_vulndb_age(ctx, db, time(NULL), &age) == VG_OK)
-        in->db_time = (int64_t)time(NULL) - age;
+    if (rc == VG_OK && vg_vulndb_age(ctx, db, time(NULL), &age) == VG_OK)
+        *db_time = (int64_t)time(NULL) - age;
+    return rc;
+}
+
+int inventory_store_matched(vg_ctx *ctx, vg_store *store, const vg_buf *doc, int64_t db_time,
+                            vg_store_snapshot_input *in, const vg_inventory *inv, const vg_findings *findings,
+                            json_t **result)
+{
+    in->db_time = db_time;
     in->document = doc->data ? doc->data : "";
     in->document_len = doc->len;
     in->media_type = sbom_media_type(doc);
     in->inv = inv;
     in->findings = findings;
     return vg_store_add_snapshot(ctx, store, in, result);
+}
+
+int inventory_store_sbom(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const vg_match_options *mopts, const char *name,
+                         const vg_buf *doc, const vg_inventory *scanned, vg_store_snapshot_input *in, vg_inventory *inv,
+                         vg_findings *findings, json_t **result)
+{
+    *result = NULL;
+    int64_t db_time;
+    int rc = inventory_match_sbom(ctx, db, mopts, name, doc, scanned, inv, findings, &db_time);
+    return rc ? rc : inventory_store_matched(ctx, store, doc, db_time, in, inv, findings, result);
 }
 
 int inventory_check_stored(const char *where, const char *what, const char *asset, const vg_inventory *inv,

@@ -31,6 +31,18 @@ int inventory_open_db(const char *path, vg_vulndb **out);
 int inventory_read_sbom(vg_ctx *ctx, const char *name, const vg_buf *doc, const vg_inventory *scanned,
                         vg_inventory *inv);
 
+/* The two halves of inventory_store_sbom(), for a caller that matches one
+ * document while it stores another: reads and matches doc into inv and
+ * findings, with the database's time in *db_time (0: unknown); then stores
+ * what was matched (inv and findings, from the same doc) with the facts of
+ * *in. */
+int inventory_match_sbom(vg_ctx *ctx, vg_vulndb *db, const vg_match_options *mopts, const char *name,
+                         const vg_buf *doc, const vg_inventory *scanned, vg_inventory *inv, vg_findings *findings,
+                         int64_t *db_time);
+int inventory_store_matched(vg_ctx *ctx, vg_store *store, const vg_buf *doc, int64_t db_time,
+                            vg_store_snapshot_input *in, const vg_inventory *inv, const vg_findings *findings,
+                            json_t **result);
+
 /* The snapshot of the SBOM document doc: reads it back
  * (inventory_read_sbom(), with name and scanned), matches it against db
  * with mopts, and stores it with the facts of *in, filling in the document,

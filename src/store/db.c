@@ -175,7 +175,11 @@ void vg_db_finalize(vg_db_stmt *stmt)
         stmt->db->ops->finalize(stmt);
 }
 
-void vg_db_reset(vg_db_stmt *stmt) { stmt->db->ops->reset(stmt); }
+void vg_db_reset(vg_db_stmt *stmt)
+{
+    if (stmt)
+        stmt->db->ops->reset(stmt);
+}
 int vg_db_bind_int(vg_db_stmt *stmt, int i, int64_t value) { return stmt->db->ops->bind_int(stmt, i, value); }
 
 int vg_db_bind_text(vg_db_stmt *stmt, int i, const char *text)

@@ -96,7 +96,7 @@ void vg_db_rollback(vg_db *db);
 int vg_db_prepare(vg_ctx *ctx, vg_db *db, const char *sql, vg_db_stmt **out);
 void vg_db_finalize(vg_db_stmt *stmt);
 /* Clears the bindings' results so that the statement can be bound and run
- * again; bindings are kept until bound anew. */
+ * again; bindings are kept until bound anew.  NULL is ignored. */
 void vg_db_reset(vg_db_stmt *stmt);
 
 /* Parameters are numbered from 1.  Text and blobs are copied.  A NULL text

@@ -3,12 +3,13 @@
  * "Diff"): components added, removed and changed version (upgrade or
  * downgrade by the ecosystem's comparator, version.h), licence and supplier
  * changes of the same version, and vulnerabilities introduced and fixed
- * (the snapshot_finding rows of each).
+ * (the finding_span rows of each).
  *
- * One query per snapshot reads its components (the snapshot_component
- * primary key), one its findings; both are sorted here (strcmp, the same
- * order on every back end) and merged in one pass per package, the
- * versionless purl.  Within a package (docs/store.md "Pairing"):
+ * One query reads the components of both snapshots (the spans of their
+ * asset that reach into them, by the component_span primary key: a row
+ * both hold is read once), one their findings; both are sorted here
+ * (strcmp, the same order on every back end) and merged in one pass per
+ * package, the versionless purl.  Within a package (docs/store.md "Pairing"):
  *   1. equal version strings pair first (then licence and supplier are
  *      compared);
  *   2. of the rest, versions the comparator reads are put in one ascending
@@ -88,66 +89,73 @@ static int finding_cmp(const void *x, const void *y)
     return c ? c : store_text_cmp(a->version, b->version);
 }
 
-/* Appends the component of the current row of st to s->item_buf. */
+/* Appends the component of the current row of st (from column 2) to
+ * s->item_buf. */
 static int component_row(diff_state *d, diff_side *s, vg_db_stmt *st)
 {
     vg_arena *a = &d->arena;
-    diff_component c = {.id = vg_db_column_int(st, 0),
-                        .package = store_strdup(a, vg_db_column_text(st, 1)),
-                        .purl = store_strdup(a, vg_db_column_text(st, 2)),
-                        .type = store_strdup(a, vg_db_column_text(st, 3)),
-                        .name = store_strdup(a, vg_db_column_text(st, 4)),
-                        .version = store_strdup(a, vg_db_column_text(st, 5)),
-                        .license = store_strdup(a, vg_db_column_text(st, 6)),
-                        .supplier = store_strdup(a, vg_db_column_text(st, 7)),
-                        .coverage = (int)vg_db_column_int(st, 8),
+    diff_component c = {.id = vg_db_column_int(st, 2),
+                        .package = store_strdup(a, vg_db_column_text(st, 3)),
+                        .purl = store_strdup(a, vg_db_column_text(st, 4)),
+                        .type = store_strdup(a, vg_db_column_text(st, 5)),
+                        .name = store_strdup(a, vg_db_column_text(st, 6)),
+                        .version = store_strdup(a, vg_db_column_text(st, 7)),
+                        .license = store_strdup(a, vg_db_column_text(st, 8)),
+                        .supplier = store_strdup(a, vg_db_column_text(st, 9)),
+                        .coverage = (int)vg_db_column_int(st, 10),
                         .side = s == &d->side[1]};
     return !c.package || !c.type || !c.name || vg_buf_add(&s->item_buf, &c, sizeof c) ? VG_ERR_NOMEM : VG_OK;
 }
 
-/* Appends the finding of the current row of st to s->finding_buf. */
+/* Appends the finding of the current row of st (from column 2) to
+ * s->finding_buf. */
 static int finding_row(diff_state *d, diff_side *s, vg_db_stmt *st)
 {
     vg_arena *a = &d->arena;
-    diff_finding f = {store_strdup(a, vg_db_column_text(st, 0)), store_strdup(a, vg_db_column_text(st, 1)),
-                      store_strdup(a, vg_db_column_text(st, 2)), store_strdup(a, vg_db_column_text(st, 3)),
-                      store_strdup(a, vg_db_column_text(st, 4))};
+    diff_finding f = {store_strdup(a, vg_db_column_text(st, 2)), store_strdup(a, vg_db_column_text(st, 3)),
+                      store_strdup(a, vg_db_column_text(st, 4)), store_strdup(a, vg_db_column_text(st, 5)),
+                      store_strdup(a, vg_db_column_text(st, 6))};
     return !f.vuln || !f.package || !f.name || !f.severity || vg_buf_add(&s->finding_buf, &f, sizeof f)
                ? VG_ERR_NOMEM
                : VG_OK;
 }
 
-/* Runs sql for snapshot s->id, appending each row with row() to array (of
- * elements of size bytes), then sorts the array with cmp. */
-static int read_rows(diff_state *d, vg_store *store, diff_side *s, const char *sql,
-                     int (*row)(diff_state *d, diff_side *s, vg_db_stmt *st), vg_buf *array, size_t size,
-                     int (*cmp)(const void *, const void *))
+/* Runs sql, whose rows are the spans (since, until, ...) of asset ? that
+ * reach into the snapshots ? to ?, appending each row with row() to the
+ * sides it is in (those of the asset among sides, whose snapshots are in
+ * that range). */
+static int read_spans(diff_state *d, vg_store *store, const char *sql, int64_t asset_id, diff_side **sides, int nsides,
+                      int (*row)(diff_state *d, diff_side *s, vg_db_stmt *st))
 {
+    int64_t lo = sides[0]->id, hi = sides[nsides - 1]->id;
     vg_db_stmt *st;
-    int rc = store_prepare(d->ctx, store, sql, &st);
+    int rc = store_prepare_cached(d->ctx, store, sql, &st);
     if (rc)
         return rc;
-    vg_db_bind_int(st, 1, s->id);
-    while ((rc = vg_db_step(d->ctx, st)) == VG_DB_ROW)
-        if ((rc = row(d, s, st)) != VG_OK)
-            break;
-    vg_db_finalize(st);
+    vg_db_bind_int(st, 1, asset_id);
+    vg_db_bind_int(st, 2, hi);
+    vg_db_bind_int(st, 3, lo);
+    while (rc == VG_OK && (rc = vg_db_step(d->ctx, st)) == VG_DB_ROW) {
+        int64_t since = vg_db_column_int(st, 0), until = vg_db_column_null(st, 1) ? 0 : vg_db_column_int(st, 1);
+        rc = VG_OK;
+        for (int i = 0; i < nsides && rc == VG_OK; i++)
+            if (since <= sides[i]->id && (!until || until > sides[i]->id))
+                rc = row(d, sides[i], st);
+    }
+    vg_db_reset(st);
     if (rc == VG_ERR_NOMEM)
         return vg_error(d->ctx, rc, "out of memory");
-    if (rc != VG_DB_DONE)
-        return rc;
-    if (array->len)
-        qsort(array->data, array->len / size, size, cmp);
-    return VG_OK;
+    return rc == VG_DB_DONE ? VG_OK : rc;
 }
 
-/* The snapshot's facts, components and (unsuppressed) findings. */
-static int load_side(diff_state *d, vg_store *store, diff_side *s)
+/* The snapshot's facts, and its asset in *asset_id. */
+static int load_info(diff_state *d, vg_store *store, diff_side *s, int64_t *asset_id)
 {
     vg_db_stmt *st;
-    int rc = store_prepare(d->ctx, store,
-                           "SELECT s.seq, s.version_label, s.created_at, s.os, s.components FROM snapshot s WHERE s.id = ?",
-                           &st);
+    int rc = store_prepare_cached(
+        d->ctx, store, "SELECT s.seq, s.version_label, s.created_at, s.os, s.components, s.asset_id FROM snapshot s"
+                       " WHERE s.id = ?",
+        &st);
     if (rc)
         return rc;
     vg_db_bind_int(st, 1, s->id);
@@ -158,32 +166,57 @@ static int load_side(diff_state *d, vg_store *store, diff_side *s)
         json_object_set_new(s->info, "created", store_json_time(vg_db_column_int(st, 2)));
         json_object_set_new(s->info, "os", store_json_text(vg_db_column_text(st, 3)));
         json_object_set_new(s->info, "components", json_integer(vg_db_column_int(st, 4)));
+        *asset_id = vg_db_column_int(st, 5);
         rc = VG_OK;
     } else if (rc == VG_DB_DONE) {
         rc = vg_error(d->ctx, VG_ERR_NOT_FOUND, "%s: snapshot %lld vanished", vg_db_name(store->db), (long long)s->id);
     }
-    vg_db_finalize(st);
-    if (rc)
-        return rc;
+    vg_db_reset(st);
+    return rc;
+}
 
-    if ((rc = read_rows(d, store, s,
-                        "SELECT c.id, c.package, c.purl, c.type, c.name, c.version, c.licenses, c.supplier, l.coverage"
-                        " FROM snapshot s JOIN component_span l ON " STORE_SPAN_IN("l", "s")
-                        " JOIN component c ON c.id = l.component_id WHERE s.id = ?",
-                        component_row, &s->item_buf, sizeof(diff_component), component_cmp)))
-        return rc;
-    s->items = (diff_component *)s->item_buf.data;
-    s->n = s->item_buf.len / sizeof *s->items;
-    if ((rc = read_rows(d, store, s,
-                        "SELECT f.vuln, f.package, c.name, x.severity, c.version FROM snapshot s"
-                        " JOIN finding_span x ON " STORE_SPAN_IN("x", "s")
-                        " JOIN finding f ON f.id = x.finding_id JOIN component c ON c.id = x.component_id"
-                        " WHERE s.id = ? AND x.suppressed = 0",
-                        finding_row, &s->finding_buf, sizeof(diff_finding), finding_cmp)))
-        return rc;
-    s->findings = (diff_finding *)s->finding_buf.data;
-    s->nfindings = s->finding_buf.len / sizeof *s->findings;
-    return VG_OK;
+/* Both snapshots' facts, components and (unsuppressed) findings, sorted.
+ * Snapshots of one asset share most of their rows: one query reads the
+ * spans of both at once, one row each, whatever their distance. */
+static int load_sides(diff_state *d, vg_store *store)
+{
+    int64_t asset[2];
+    int rc = load_info(d, store, &d->side[0], &asset[0]);
+    rc = rc ? rc : load_info(d, store, &d->side[1], &asset[1]);
+    diff_side *both[2] = {&d->side[0], &d->side[1]};
+    if (both[0]->id > both[1]->id)
+        both[0] = &d->side[1], both[1] = &d->side[0];
+    /* sides of one asset read together; of two, one by one */
+    int together = asset[0] == asset[1];
+    for (int i = 0; rc == VG_OK && i < (together ? 1 : 2); i++) {
+        diff_side **sides = together ? both : &both[i];
+        int64_t a = asset[sides[0] == &d->side[0] ? 0 : 1];
+        rc = read_spans(d, store,
+                        "SELECT l.since, l.until, c.id, c.package, c.purl, c.type, c.name, c.version, c.licenses,"
+                        " c.supplier, l.coverage FROM component_span l JOIN component c ON c.id = l.component_id"
+                        " WHERE l.asset_id = ? AND l.since <= ? AND (l.until IS NULL OR l.until > ?)",
+                        a, sides, together ? 2 : 1, component_row);
+        rc = rc ? rc
+                : read_spans(d, store,
+                             "SELECT x.since, x.until, f.vuln, f.package, c.name, x.severity, c.version"
+                             " FROM finding_span x JOIN finding f ON f.id = x.finding_id"
+                             " JOIN component c ON c.id = x.component_id"
+                             " WHERE x.asset_id = ? AND x.since <= ? AND (x.until IS NULL OR x.until > ?)"
+                             " AND x.suppressed = 0",
+                             a, sides, together ? 2 : 1, finding_row);
+    }
+    for (int i = 0; rc == VG_OK && i < 2; i++) {
+        diff_side *s = &d->side[i];
+        s->items = (diff_component *)s->item_buf.data;
+        s->n = s->item_buf.len / sizeof *s->items;
+        s->findings = (diff_finding *)s->finding_buf.data;
+        s->nfindings = s->finding_buf.len / sizeof *s->findings;
+        if (s->n)
+            qsort(s->items, s->n, sizeof *s->items, component_cmp);
+        if (s->nfindings)
+            qsort(s->findings, s->nfindings, sizeof *s->findings, finding_cmp);
+    }
+    return rc;
 }
 
 /* ---- pairing the components of one package -------------------------------------------- */
@@ -452,9 +485,7 @@ int store_diff_snapshots(vg_ctx *ctx, vg_store *store, int64_t from_id, int64_t 
     d.side[0].id = from_id;
     d.side[1].id = to_id;
     diff_component **work = NULL;
-    int rc = load_side(&d, store, &d.side[0]);
-    if (rc == VG_OK)
-        rc = load_side(&d, store, &d.side[1]);
+    int rc = load_sides(&d, store);
     if (rc == VG_OK && !(work = malloc(2 * (d.side[0].n + d.side[1].n + 1) * sizeof *work)))
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     /* One merge over both snapshots, package by package. */

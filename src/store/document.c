@@ -30,11 +30,11 @@ int store_document_put(vg_ctx *ctx, vg_store *store, const char *data, size_t le
     snprintf(digest, 72, "sha256:%s", d.sha256);
 
     vg_db_stmt *st;
-    if ((rc = store_prepare(ctx, store, "SELECT 1 FROM document WHERE digest = ?", &st)) != VG_OK)
+    if ((rc = store_prepare_cached(ctx, store, "SELECT 1 FROM document WHERE digest = ?", &st)) != VG_OK)
         return rc;
     vg_db_bind_text(st, 1, digest);
     rc = vg_db_step(ctx, st);
-    vg_db_finalize(st);
+    vg_db_reset(st);
     if (rc == VG_DB_ROW)
         return VG_OK; /* kept already */
     if (rc != VG_DB_DONE)
@@ -49,7 +49,7 @@ int store_document_put(vg_ctx *ctx, vg_store *store, const char *data, size_t le
         free(z);
         return vg_error(ctx, VG_ERR_NOMEM, "compressing a document: %s", ZSTD_getErrorName(zlen));
     }
-    rc = store_prepare(ctx, store,
+    rc = store_prepare_cached(ctx, store,
                        "INSERT INTO document(digest, media_type, size, compression, data) VALUES (?, ?, ?, 'zstd', ?)"
                        " ON CONFLICT(digest) DO NOTHING",
                        &st);
@@ -59,7 +59,7 @@ int store_document_put(vg_ctx *ctx, vg_store *store, const char *data, size_t le
         vg_db_bind_int(st, 3, (int64_t)len);
         vg_db_bind_blob(st, 4, z, zlen);
         rc = store_run(ctx, st);
-        vg_db_finalize(st);
+        vg_db_reset(st);
     }
     free(z);
     return rc;

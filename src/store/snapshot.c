@@ -191,6 +191,23 @@ static int row_cmp(const void *a, const void *b)
     return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
+/* The row (id, key) of st gives its id to the first row of its key (rows
+ * come in any order). */
+static void take_id(ingest *g, vg_db_stmt *st)
+{
+    size_t klen;
+    const void *k = vg_db_column_blob(st, 1, &klen);
+    comp_row probe;
+    if (klen != 32)
+        return;
+    memcpy(probe.key, k, 32);
+    comp_row *hit = bsearch(&probe, g->rows, g->nrows, sizeof *g->rows, key_cmp);
+    while (hit && hit > g->rows && memcmp(hit[-1].key, hit->key, 32) == 0)
+        hit--;
+    if (hit)
+        hit->id = vg_db_column_int(st, 0);
+}
+
 /* Looks up the ids of the distinct rows that have none yet by their keys;
  * g->todo is left holding those not in the store. */
 static int lookup_ids(ingest *g)
@@ -210,20 +227,9 @@ static int lookup_ids(ingest *g)
         free(sql);
         for (size_t i = 0; rc == VG_OK && i < n; i++)
             rc = vg_db_bind_blob(st, (int)i + 1, g->todo[start + i]->key, 32);
-        /* rows come in any order: find each one's first row of its key */
         while (rc == VG_OK && (rc = vg_db_step(g->ctx, st)) == VG_DB_ROW) {
             rc = VG_OK;
-            size_t klen;
-            const void *k = vg_db_column_blob(st, 1, &klen);
-            comp_row probe;
-            if (klen != 32)
-                continue;
-            memcpy(probe.key, k, 32);
-            comp_row *hit = bsearch(&probe, g->rows, g->nrows, sizeof *g->rows, key_cmp);
-            while (hit && hit > g->rows && memcmp(hit[-1].key, hit->key, 32) == 0)
-                hit--;
-            if (hit)
-                hit->id = vg_db_column_int(st, 0);
+            take_id(g, st);
         }
         rc = rc == VG_DB_DONE ? VG_OK : rc;
         vg_db_reset(st);
@@ -236,12 +242,33 @@ static int lookup_ids(ingest *g)
     return rc;
 }
 
-/* The distinct components: those the store has (most, when snapshots share
- * them) are looked up, the others inserted and looked up in turn; then the
- * snapshot's links. */
+/* Gives the distinct rows the ids of the components of the asset's latest
+ * snapshot with the same keys: nearly all of them, when the snapshot is
+ * the next version of a product. */
+static int latest_ids(ingest *g)
+{
+    vg_db_stmt *st;
+    int rc = store_prepare_cached(g->ctx, g->store,
+                                  "SELECT l.component_id, c.key FROM component_span l JOIN component c"
+                                  " ON c.id = l.component_id WHERE l.asset_id = ? AND l.until IS NULL",
+                                  &st);
+    if (rc)
+        return rc;
+    vg_db_bind_int(st, 1, g->asset_id);
+    while ((rc = vg_db_step(g->ctx, st)) == VG_DB_ROW)
+        take_id(g, st);
+    vg_db_reset(st);
+    return rc == VG_DB_DONE ? VG_OK : rc;
+}
+
+/* The distinct components: those of the asset's latest snapshot are known
+ * by their keys; the others that the store has (most, when snapshots of
+ * products share them) are looked up, the rest inserted and looked up in
+ * turn; then they become the snapshot's components (spans). */
 static int store_components(ingest *g)
 {
-    int rc = lookup_ids(g);
+    int rc = latest_ids(g);
+    rc = rc ? rc : lookup_ids(g);
     if (rc == VG_OK && g->ntodo) {
         rc = store_batch_run(g->ctx, g->store,
                        "INSERT INTO component(key, package, purl, type, name, version, licenses, hashes, supplier)"
@@ -308,7 +335,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
     char pkg[PACKAGE_MAX];
 
     /* The asset's findings so far. */
-    if ((rc = store_prepare(ctx, store, "SELECT id, package, vuln, severity, fixed_at FROM finding WHERE asset_id = ?",
+    if ((rc = store_prepare_cached(ctx, store, "SELECT id, package, vuln, severity, fixed_at FROM finding WHERE asset_id = ?",
                             &st)) != VG_OK)
         goto out;
     vg_db_bind_int(st, 1, asset_id);
@@ -328,7 +355,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
     if (rc != VG_DB_DONE)
         goto out;
     rc = VG_OK;
-    vg_db_finalize(st);
+    vg_db_reset(st);
     st = NULL;
 
     /* Component pointer -> index; packages present but not checked. */
@@ -354,13 +381,13 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if ((rc = store_prepare(ctx, store,
+    if ((rc = store_prepare_cached(ctx, store,
                             "INSERT INTO finding(asset_id, package, vuln, severity, first_seen, first_snapshot)"
                             " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                             &ins)) ||
-        (rc = store_prepare(ctx, store, "INSERT INTO finding_alias(finding_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (rc = store_prepare_cached(ctx, store, "INSERT INTO finding_alias(finding_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING",
                             &alias)) ||
-        (rc = store_prepare(ctx, store,
+        (rc = store_prepare_cached(ctx, store,
                             "UPDATE finding SET first_seen = ?, first_snapshot = ?, fixed_at = NULL, fixed_snapshot = NULL,"
                             " severity = ? WHERE id = ?",
                             &reopen)) ||
@@ -368,7 +395,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
         goto out;
     /* every new or reopened finding waits for each notification sink
      * (vigil monitor: --webhook, --notify-file) until delivered */
-    if (sinks && (rc = store_prepare(ctx, store,
+    if (sinks && (rc = store_prepare_cached(ctx, store,
                                      "INSERT INTO notification(sink, finding_id, queued_at) SELECT name, ?, ? FROM"
                                      " notify_sink WHERE true ON CONFLICT DO NOTHING",
                                      &queue)))
@@ -453,7 +480,7 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
 
     /* Open findings not seen again are fixed, unless their package is
      * still there unchecked. */
-    if ((rc = store_prepare(ctx, store, "UPDATE finding SET fixed_at = ?, fixed_snapshot = ? WHERE id = ?", &st)) != VG_OK)
+    if ((rc = store_prepare_cached(ctx, store, "UPDATE finding SET fixed_at = ?, fixed_snapshot = ? WHERE id = ?", &st)) != VG_OK)
         goto out;
     for (size_t i = 0; i < known.cap; i++) {
         const vg_map_slot *s = vg_map_slot_at(&known, i);
@@ -470,11 +497,11 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
         json_array_append_new(fixed_out, finding_json(k->vuln, k->package, k->severity, NULL));
     }
 out:
-    vg_db_finalize(st);
-    vg_db_finalize(ins);
-    vg_db_finalize(alias);
-    vg_db_finalize(reopen);
-    vg_db_finalize(queue);
+    vg_db_reset(st);
+    vg_db_reset(ins);
+    vg_db_reset(alias);
+    vg_db_reset(reopen);
+    vg_db_reset(queue);
     free(rows);
     vg_buf_free(&fixed);
     vg_map_free(&known);
@@ -526,7 +553,7 @@ void store_sort_findings(json_t *array) { store_sort_array(array, sort_findings_
 static int upsert_asset(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, int64_t *id, int64_t *latest)
 {
     vg_db_stmt *st;
-    int rc = store_prepare(ctx, store,
+    int rc = store_prepare_cached(ctx, store,
                            "INSERT INTO asset(name, kind, owner, environment, created_at) VALUES (?, ?, ?, ?, ?)"
                            " ON CONFLICT(name) DO NOTHING",
                            &st);
@@ -538,13 +565,13 @@ static int upsert_asset(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_in
     vg_db_bind_text(st, 4, in->environment);
     vg_db_bind_int(st, 5, in->time);
     rc = store_run(ctx, st);
-    vg_db_finalize(st);
+    vg_db_reset(st);
     /* This UPDATE also locks the asset's row until the transaction ends
      * (on SQLite, BEGIN IMMEDIATE has locked the whole store already):
      * writers of one asset take turns from here, so that the next seq
      * (insert_snapshot(): MAX(seq) + 1, read after the lock under READ
      * COMMITTED) is never taken twice.  Keep it an UPDATE of the row. */
-    if (rc || (rc = store_prepare(ctx, store,
+    if (rc || (rc = store_prepare_cached(ctx, store,
                                   "UPDATE asset SET kind = COALESCE(?, kind), owner = COALESCE(?, owner),"
                                   " environment = COALESCE(?, environment) WHERE name = ? RETURNING id, latest_snapshot",
                                   &st)))
@@ -561,10 +588,10 @@ static int upsert_asset(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_in
     } else if (rc == VG_DB_DONE) {
         rc = vg_error(ctx, VG_ERR_IO, "%s: asset %s vanished while being written", vg_db_name(store->db), in->asset);
     }
-    vg_db_finalize(st);
+    vg_db_reset(st);
     if (rc || !in->ntags)
         return rc;
-    if ((rc = store_prepare(ctx, store,
+    if ((rc = store_prepare_cached(ctx, store,
                             "INSERT INTO asset_tag(asset_id, key, value) VALUES (?, ?, ?)"
                             " ON CONFLICT(asset_id, key) DO UPDATE SET value = excluded.value",
                             &st)))
@@ -575,7 +602,7 @@ static int upsert_asset(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_in
         vg_db_bind_text(st, 3, in->tags[i].value);
         rc = store_run(ctx, st);
     }
-    vg_db_finalize(st);
+    vg_db_reset(st);
     return rc;
 }
 
@@ -586,7 +613,7 @@ static int find_job_snapshot(vg_ctx *ctx, vg_store *store, const char *job_key, 
     if (!job_key)
         return VG_OK;
     vg_db_stmt *st;
-    int rc = store_prepare(ctx, store,
+    int rc = store_prepare_cached(ctx, store,
                            "SELECT a.name, s.seq FROM snapshot s JOIN asset a ON a.id = s.asset_id WHERE s.job_key = ?", &st);
     if (rc)
         return rc;
@@ -597,7 +624,7 @@ static int find_job_snapshot(vg_ctx *ctx, vg_store *store, const char *job_key, 
         *out = json_pack("{s:s, s:I, s:b}", "asset", vg_db_column_text(st, 0), "snapshot",
                          (json_int_t)vg_db_column_int(st, 1), "duplicate", 1);
     }
-    vg_db_finalize(st);
+    vg_db_reset(st);
     return rc == VG_DB_ROW || rc == VG_DB_DONE ? VG_OK : rc;
 }
 
@@ -608,7 +635,7 @@ static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot
     char match[72]; /* so that a rescan that finds the same writes nothing */
     vg_db_stmt *st;
     int rc = store_match_digest(ctx, digest, inv, in->findings, match);
-    if (rc || (rc = store_prepare(ctx, store,
+    if (rc || (rc = store_prepare_cached(ctx, store,
                                   "INSERT INTO snapshot(asset_id, seq, created_at, version_label, source, target_kind,"
                                   " target_digest, os, sbom_digest, db_time, matched_at, components, findings,"
                                   " unchecked, job_key, match_digest) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1"
@@ -650,7 +677,7 @@ static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot
     } else if (rc == VG_DB_DONE) {
         rc = vg_error(ctx, VG_ERR_IO, "%s: storing the snapshot returned nothing", vg_db_name(store->db));
     }
-    vg_db_finalize(st);
+    vg_db_reset(st);
     return rc;
 }
 
@@ -757,7 +784,7 @@ int vg_store_add_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_
         char adigest[72];
         vg_db_stmt *st;
         if ((rc = store_document_put(ctx, store, a->data, a->len, a->media_type, adigest)) ||
-            (rc = store_prepare(ctx, store,
+            (rc = store_prepare_cached(ctx, store,
                                 "INSERT INTO snapshot_attestation(snapshot_id, digest, verified, detail) VALUES (?, ?, ?, ?)"
                                 " ON CONFLICT DO NOTHING",
                                 &st)))
@@ -767,25 +794,25 @@ int vg_store_add_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_
         vg_db_bind_int(st, 3, a->verified);
         vg_db_bind_text(st, 4, a->detail);
         rc = store_run(ctx, st);
-        vg_db_finalize(st);
+        vg_db_reset(st);
         if (rc)
             goto fail;
     }
     vg_db_stmt *st;
-    if ((rc = store_prepare(ctx, store, "UPDATE asset SET latest_snapshot = ? WHERE id = ?", &st)))
+    if ((rc = store_prepare_cached(ctx, store, "UPDATE asset SET latest_snapshot = ? WHERE id = ?", &st)))
         goto fail;
     vg_db_bind_int(st, 1, g.snapshot_id);
     vg_db_bind_int(st, 2, asset_id);
     rc = store_run(ctx, st);
-    vg_db_finalize(st);
+    vg_db_reset(st);
     int64_t previous_seq = 0;
     if (rc == VG_OK && previous) {
-        if ((rc = store_prepare(ctx, store, "SELECT seq FROM snapshot WHERE id = ?", &st)) == VG_OK) {
+        if ((rc = store_prepare_cached(ctx, store, "SELECT seq FROM snapshot WHERE id = ?", &st)) == VG_OK) {
             vg_db_bind_int(st, 1, previous);
             if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW)
                 previous_seq = vg_db_column_int(st, 0);
             rc = rc == VG_DB_ROW || rc == VG_DB_DONE ? VG_OK : rc;
-            vg_db_finalize(st);
+            vg_db_reset(st);
         }
     }
     if (rc || (rc = vg_db_commit(ctx, store->db)))

@@ -10,7 +10,7 @@
 
 /* Statements kept prepared for the life of a store handle: the batch
  * statements every snapshot runs cost more to parse than to run. */
-#define STORE_CACHED_STATEMENTS 48
+#define STORE_CACHED_STATEMENTS 128
 
 typedef struct store_cached_stmt {
     char *sql;

@@ -159,6 +159,22 @@ grep -E 'full.ndjson:3' "$T/stderr" >/dev/null && fail "line 3 was tried after t
 expect_status 0 $VIGIL inventory list --store "sqlite:$T/full.sqlite" -o json
 [ "$(jq -r 'map(.name) | join(" ")' "$T/stdout")" = small ] || fail "after the failure: $(cat "$T/stdout")"
 
+# The same from a manifest on standard input that stays open (a pipe whose
+# writer has more to say): the import stops at the failing line all the
+# same, without waiting for the next line.
+mkfifo "$T/open.fifo"
+exec 7<>"$T/open.fifo"
+head -n 2 "$T/full.ndjson" >&7
+$VIGIL store init --store "sqlite:$T/full2.sqlite" 2>/dev/null
+status=0
+(trap '' XFSZ; ulimit -f 1024; exec timeout 60 $VIGIL inventory import --db "$T/db.sqlite" \
+    --store "sqlite:$T/full2.sqlite" --allow-unchecked - <"$T/open.fifo") >"$T/stdout" 2>"$T/stderr" || status=$?
+exec 7>&-
+[ "$status" = 3 ] || { cat "$T/stderr" >&2; fail "import from an open pipe into a full store exited $status, expected 3 (124: it waited)"; }
+expect_stderr 'stopped at line 2: the lines after it were not imported'
+expect_status 0 $VIGIL inventory list --store "sqlite:$T/full2.sqlite" -o json
+[ "$(jq -r 'map(.name) | join(" ")' "$T/stdout")" = small ] || fail "after the failure (pipe): $(cat "$T/stdout")"
+
 # 7. Usage: -o FORMAT=FILE is refused (results stream), a missing manifest
 # stores nothing, an empty one says so.
 expect_status 2 $VIGIL inventory import -o json="$T/x.json" --db "$T/db.sqlite" --store "sqlite:$T/u.sqlite" "$T/good.ndjson"
