@@ -9,8 +9,8 @@
 #             components/s, peak memory; once for the first 1 000 lines and
 #             once for all of them, so that memory can be compared.
 #   sizing    the store after each: bytes per snapshot, per distinct
-#             component, per link (snapshot_component) row, per finding of a
-#             snapshot (snapshot_finding row), per stored document.
+#             component, per component_span and finding_span row (what
+#             the snapshots hold, docs/store.md "Spans"), per stored document.
 #   queries   `inventory show` and `list` on the full store (hyperfine);
 #             `inventory affected` (median over many ids and purls) and
 #             `inventory diff` of two 5 000-component snapshots when this
@@ -135,7 +135,7 @@ sizing() {
             WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace")
     fi
     local counts
-    counts=$(for t in snapshot component snapshot_component snapshot_finding document; do
+    counts=$(for t in snapshot component component_span finding_span document; do
         echo "$t $(sql "$b" "$n" "SELECT count(*) FROM $t")"; done)
     python3 - "$b" "$3" "$total" "$tables" "$counts" <<'PY'
 import sys
@@ -144,9 +144,9 @@ size = {l.split()[0]: int(l.split()[1]) for l in sys.argv[4].splitlines() if l.s
 n = {l.split()[0]: int(l.split()[1]) for l in sys.argv[5].splitlines() if l.strip()}
 per = lambda t, d: "%.0f" % (size.get(t, 0) / max(n[d], 1))
 print(f"| {b} | {label} | {n['snapshot']} | {total / 1e6:.1f} MB | {total / n['snapshot'] / 1024:.1f} KiB | "
-      f"{n['component']} | {per('component', 'component')} | {n['snapshot_component']} | "
-      f"{per('snapshot_component', 'snapshot_component')} | {n['snapshot_finding']} | "
-      f"{per('snapshot_finding', 'snapshot_finding')} | {per('document', 'document')} |")
+      f"{n['component']} | {per('component', 'component')} | {n['component_span']} | "
+      f"{per('component_span', 'component_span')} | {n['finding_span']} | "
+      f"{per('finding_span', 'finding_span')} | {per('document', 'document')} |")
 PY
 }
 
@@ -205,7 +205,7 @@ part_ingest() {
         ingest "$b" "${b}_all" "$W/fleet/manifest.ndjson" "all $lines"
     done
     load "sizing"
-    echo "| back end | store | snapshots | size | per snapshot | distinct components | bytes each | links | bytes each | snapshot findings | bytes each | bytes per document |"
+    echo "| back end | store | snapshots | size | per snapshot | distinct components | bytes each | component spans | bytes each | finding spans | bytes each | bytes per document |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
     for b in $BACKENDS; do
         sizing "$b" "${b}_1k" "$first snapshots"

@@ -299,11 +299,89 @@ static int store_components(ingest *g)
 /* ---- findings ------------------------------------------------------------ */
 
 typedef struct known_finding {
-    int64_t id;
+    int64_t id;  /* 0 for a new one until stored */
     int fixed;   /* fixed_at is set */
     int seen;    /* in this snapshot's findings */
-    char *package, *vuln, *severity;
+    const char *package, *vuln, *severity;
+    const vg_finding *first; /* of a new one: the finding that made it (its aliases) */
 } known_finding;
+
+typedef struct fresh_alias {
+    size_t k; /* index in fresh_findings.list */
+    const char *alias;
+} fresh_alias;
+
+typedef struct fresh_findings {
+    int64_t asset_id, snapshot_id, now;
+    known_finding **list;
+    size_t n;
+    fresh_alias *aliases; /* to store with them */
+    size_t naliases;
+} fresh_findings;
+
+static int bind_new_finding(void *arg, size_t i, vg_db_stmt *st, int p)
+{
+    const fresh_findings *nf = arg;
+    const known_finding *k = nf->list[i];
+    int rc = vg_db_bind_int(st, p, nf->asset_id);
+    rc = rc ? rc : vg_db_bind_text(st, p + 1, k->package);
+    rc = rc ? rc : vg_db_bind_text(st, p + 2, k->vuln);
+    rc = rc ? rc : vg_db_bind_text(st, p + 3, k->severity);
+    rc = rc ? rc : vg_db_bind_int(st, p + 4, nf->now);
+    return rc ? rc : vg_db_bind_int(st, p + 5, nf->snapshot_id);
+}
+
+static int bind_alias(void *arg, size_t i, vg_db_stmt *st, int p)
+{
+    const fresh_findings *nf = arg;
+    int rc = vg_db_bind_int(st, p, nf->list[nf->aliases[i].k]->id);
+    return rc ? rc : vg_db_bind_text(st, p + 1, nf->aliases[i].alias);
+}
+
+/* Stores the new findings in batches, their ids read back by (package,
+ * vulnerability) from known (RETURNING gives rows in no promised order),
+ * then their aliases. */
+static int store_new_findings(vg_ctx *ctx, vg_store *store, fresh_findings *nf, vg_map *known)
+{
+    int rc = VG_OK;
+    for (size_t start = 0, n; rc == VG_OK && start < nf->n; start += n) {
+        n = batch_chunk(nf->n - start);
+        char *sql = batch_sql("INSERT INTO finding(asset_id, package, vuln, severity, first_seen, first_snapshot) VALUES",
+                              6, n, " RETURNING id, package, vuln", 0);
+        vg_db_stmt *st;
+        if (!sql)
+            return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        rc = store_prepare_cached(ctx, store, sql, &st);
+        free(sql);
+        for (size_t r = 0; rc == VG_OK && r < n; r++)
+            rc = bind_new_finding(nf, start + r, st, (int)r * 6 + 1);
+        while (rc == VG_OK && (rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
+            rc = VG_OK;
+            const char *p = vg_db_column_text(st, 1), *v = vg_db_column_text(st, 2);
+            p = p ? p : "", v = v ? v : "";
+            size_t pl = strlen(p), vl = strlen(v);
+            char *key = malloc(pl + vl + 2);
+            if (!key) {
+                rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+                break;
+            }
+            memcpy(key, p, pl + 1);
+            memcpy(key + pl + 1, v, vl + 1);
+            known_finding *k = vg_map_get(known, key, pl + 1 + vl);
+            free(key);
+            if (k)
+                k->id = vg_db_column_int(st, 0);
+        }
+        rc = rc == VG_DB_DONE ? VG_OK : rc;
+        vg_db_reset(st);
+    }
+    for (size_t i = 0; rc == VG_OK && i < nf->n; i++)
+        if (!nf->list[i]->id)
+            rc = vg_error(ctx, VG_ERR_IO, "%s: a finding just stored cannot be found", vg_db_name(store->db));
+    return rc ? rc
+              : store_batch_run(ctx, store, "INSERT INTO finding_alias(finding_id, alias) VALUES", 2,
+                                " ON CONFLICT DO NOTHING", nf->naliases, bind_alias, nf);
+}
 
 static json_t *finding_json(const char *vuln, const char *package, const char *severity, const char *version)
 {
@@ -327,7 +405,9 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
     vg_map_init(&comp_index);
     vg_map_init(&unchecked);
     store_span_row *rows = NULL;
-    vg_db_stmt *st = NULL, *ins = NULL, *alias = NULL, *reopen = NULL, *queue = NULL;
+    known_finding **row_k = NULL, **announced = NULL;
+    fresh_findings nf = {.asset_id = asset_id, .snapshot_id = snapshot_id, .now = now};
+    vg_db_stmt *st = NULL, *reopen = NULL, *queue = NULL;
     int64_t sinks = 0;
     vg_buf fixed;
     vg_buf_init(&fixed, (size_t)1 << 20);
@@ -376,31 +456,25 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
         }
     }
 
-    rows = calloc(findings->n ? findings->n : 1, sizeof *rows);
-    if (!rows) {
+    size_t cap = findings->n ? findings->n : 1, naliases = 0;
+    for (size_t i = 0; i < findings->n; i++)
+        naliases += findings->items[i].nids;
+    rows = calloc(cap, sizeof *rows);
+    row_k = calloc(cap, sizeof *row_k);
+    announced = calloc(cap, sizeof *announced);
+    nf.list = calloc(cap, sizeof *nf.list);
+    nf.aliases = calloc(naliases ? naliases : 1, sizeof *nf.aliases);
+    if (!rows || !row_k || !announced || !nf.list || !nf.aliases) {
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
         goto out;
     }
     if ((rc = store_prepare_cached(ctx, store,
-                            "INSERT INTO finding(asset_id, package, vuln, severity, first_seen, first_snapshot)"
-                            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                            &ins)) ||
-        (rc = store_prepare_cached(ctx, store, "INSERT INTO finding_alias(finding_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                            &alias)) ||
-        (rc = store_prepare_cached(ctx, store,
                             "UPDATE finding SET first_seen = ?, first_snapshot = ?, fixed_at = NULL, fixed_snapshot = NULL,"
                             " severity = ? WHERE id = ?",
                             &reopen)) ||
         (rc = store_query_int(ctx, store, "SELECT count(*) FROM notify_sink", &sinks)))
         goto out;
-    /* every new or reopened finding waits for each notification sink
-     * (vigil monitor: --webhook, --notify-file) until delivered */
-    if (sinks && (rc = store_prepare_cached(ctx, store,
-                                     "INSERT INTO notification(sink, finding_id, queued_at) SELECT name, ?, ? FROM"
-                                     " notify_sink WHERE true ON CONFLICT DO NOTHING",
-                                     &queue)))
-        goto out;
-    size_t nrows = 0;
+    size_t nrows = 0, nannounced = 0;
     for (size_t i = 0; i < findings->n; i++) {
         const vg_finding *f = &findings->items[i];
         const vg_component *c = f->component;
@@ -418,27 +492,18 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
         const char *sev = vg_severity_name(f->severity);
         int announce = 0;
         if (!k) {
+            /* new: stored after the loop, in batches (store_new_findings()) */
             k = vg_arena_calloc(&arena, 1, sizeof *k);
-            if (!k || vg_map_put(&known, key, klen, k)) {
+            if (!k || vg_map_put(&known, key, klen, k) || !(k->package = vg_arena_strdup(&arena, pkg)) ||
+                !(k->vuln = vg_arena_strdup(&arena, f->id))) {
                 rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
                 goto out;
             }
-            vg_db_bind_int(ins, 1, asset_id);
-            vg_db_bind_text(ins, 2, pkg);
-            vg_db_bind_text(ins, 3, f->id);
-            vg_db_bind_text(ins, 4, sev);
-            vg_db_bind_int(ins, 5, now);
-            vg_db_bind_int(ins, 6, snapshot_id);
-            if ((rc = vg_db_step(ctx, ins)) != VG_DB_ROW)
-                goto out;
-            k->id = vg_db_column_int(ins, 0);
-            vg_db_reset(ins);
-            for (size_t a = 0; a < f->nids; a++) {
-                vg_db_bind_int(alias, 1, k->id);
-                vg_db_bind_text(alias, 2, f->ids[a]);
-                if ((rc = store_run(ctx, alias)) != VG_OK)
-                    goto out;
-            }
+            k->severity = sev;
+            k->first = f;
+            for (size_t a = 0; a < f->nids; a++)
+                nf.aliases[nf.naliases++] = (fresh_alias){nf.n, f->ids[a]};
+            nf.list[nf.n++] = k;
             json_array_append_new(new_out, finding_json(f->id, pkg, sev, c->version));
             announce = 1;
         } else if (k->fixed) {
@@ -452,15 +517,12 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
             json_array_append_new(new_out, finding_json(f->id, pkg, sev, c->version));
             announce = 1;
         }
-        if (announce && queue) {
-            vg_db_bind_int(queue, 1, k->id);
-            vg_db_bind_int(queue, 2, now);
-            if ((rc = store_run(ctx, queue)) != VG_OK)
-                goto out;
-        }
+        if (announce && sinks)
+            announced[nannounced++] = k;
         k->seen = 1;
+        row_k[nrows] = k;
         store_span_row *r = &rows[nrows++];
-        *r = (store_span_row){.k1 = k->id, .k2 = component_ids[slot - (const vg_component *const *)inv->components],
+        *r = (store_span_row){.k2 = component_ids[slot - (const vg_component *const *)inv->components],
                               .n1 = f->kev != NULL, .n2 = f->suppressed != 0,
                               .score = f->score >= 0 ? f->score : NAN, .s1 = sev,
                               .s2 = f->fix_state ? f->fix_state : "unknown"};
@@ -474,6 +536,23 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
             goto out;
         }
+    }
+    if ((rc = store_new_findings(ctx, store, &nf, &known)))
+        goto out;
+    /* every new or reopened finding waits for each notification sink
+     * (vigil monitor: --webhook, --notify-file) until delivered */
+    if (nannounced && (rc = store_prepare_cached(ctx, store,
+                                                 "INSERT INTO notification(sink, finding_id, queued_at) SELECT name,"
+                                                 " ?, ? FROM notify_sink WHERE true ON CONFLICT DO NOTHING",
+                                                 &queue)))
+        goto out;
+    for (size_t i = 0; i < nrows; i++)
+        rows[i].k1 = row_k[i]->id;
+    for (size_t i = 0; i < nannounced; i++) {
+        vg_db_bind_int(queue, 1, announced[i]->id);
+        vg_db_bind_int(queue, 2, now);
+        if ((rc = store_run(ctx, queue)) != VG_OK)
+            goto out;
     }
     if ((rc = store_span_set(ctx, store, STORE_SPAN_FINDING, asset_id, snapshot_id, rows, nrows)))
         goto out;
@@ -498,11 +577,13 @@ int store_record_findings(vg_ctx *ctx, vg_store *store, int64_t asset_id, int64_
     }
 out:
     vg_db_reset(st);
-    vg_db_reset(ins);
-    vg_db_reset(alias);
     vg_db_reset(reopen);
     vg_db_reset(queue);
     free(rows);
+    free(row_k);
+    free(announced);
+    free(nf.list);
+    free(nf.aliases);
     vg_buf_free(&fixed);
     vg_map_free(&known);
     vg_map_free(&comp_index);
