@@ -126,14 +126,16 @@ static size_t batch_chunk(size_t left)
     return n;
 }
 
-int store_batch_run(vg_ctx *ctx, vg_store *store, const char *head, int cols, const char *tail, size_t nrows,
-                    store_bind_row_fn bind, void *arg)
+/* store_batch_run(), calling row(arg, st) on each row the statements
+ * return (RETURNING), when row is not NULL. */
+static int batch_rows(vg_ctx *ctx, vg_store *store, const char *head, int cols, const char *tail, size_t nrows,
+                      store_bind_row_fn bind, store_row_fn row, void *arg)
 {
     int rc = VG_OK;
     for (size_t start = 0, n; rc == VG_OK && start < nrows; start += n) {
         n = batch_chunk(nrows - start);
         char *sql = batch_sql(head, cols, n, tail, 0);
-        vg_db_stmt *st;
+        vg_db_stmt *st = NULL;
         if (!sql)
             return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
         rc = store_prepare_cached(ctx, store, sql, &st);
@@ -141,10 +143,21 @@ int store_batch_run(vg_ctx *ctx, vg_store *store, const char *head, int cols, co
         for (size_t r = 0; rc == VG_OK && r < n; r++)
             if ((rc = bind(arg, start + r, st, (int)r * cols + 1)) != VG_OK)
                 rc = vg_error(ctx, rc, "binding a row of %s", vg_db_name(store->db));
-        if (rc == VG_OK)
+        if (rc == VG_OK && !row)
             rc = store_run(ctx, st);
+        while (rc == VG_OK && row && (rc = vg_db_step(ctx, st)) == VG_DB_ROW)
+            rc = row(arg, st);
+        rc = rc == VG_DB_DONE ? VG_OK : rc;
+        if (st)
+            vg_db_reset(st);
     }
     return rc;
+}
+
+int store_batch_run(vg_ctx *ctx, vg_store *store, const char *head, int cols, const char *tail, size_t nrows,
+                    store_bind_row_fn bind, void *arg)
+{
+    return batch_rows(ctx, store, head, cols, tail, nrows, bind, NULL, arg);
 }
 
 typedef struct ingest {
@@ -338,43 +351,40 @@ static int bind_alias(void *arg, size_t i, vg_db_stmt *st, int p)
     return rc ? rc : vg_db_bind_text(st, p + 1, nf->aliases[i].alias);
 }
 
-/* Stores the new findings in batches, their ids read back by (package,
- * vulnerability) from known (RETURNING gives rows in no promised order),
- * then their aliases. */
+/* store_row_fn: the id of a new finding, found by (package, vulnerability)
+ * among the known ones (RETURNING gives rows in no promised order). */
+static int take_finding_id(void *arg, vg_db_stmt *st)
+{
+    void **a = arg;
+    vg_ctx *ctx = a[1];
+    const char *p = vg_db_column_text(st, 1), *v = vg_db_column_text(st, 2);
+    p = p ? p : "", v = v ? v : "";
+    size_t pl = strlen(p), vl = strlen(v);
+    char *key = malloc(pl + vl + 2);
+    if (!key)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    memcpy(key, p, pl + 1);
+    memcpy(key + pl + 1, v, vl + 1);
+    known_finding *k = vg_map_get(a[2], key, pl + 1 + vl);
+    free(key);
+    if (k)
+        k->id = vg_db_column_int(st, 0);
+    return VG_OK;
+}
+
+static int bind_new_row(void *arg, size_t i, vg_db_stmt *st, int p)
+{
+    return bind_new_finding(((void **)arg)[0], i, st, p);
+}
+
+/* Stores the new findings in batches, their ids read back, then their
+ * aliases. */
 static int store_new_findings(vg_ctx *ctx, vg_store *store, fresh_findings *nf, vg_map *known)
 {
-    int rc = VG_OK;
-    for (size_t start = 0, n; rc == VG_OK && start < nf->n; start += n) {
-        n = batch_chunk(nf->n - start);
-        char *sql = batch_sql("INSERT INTO finding(asset_id, package, vuln, severity, first_seen, first_snapshot) VALUES",
-                              6, n, " RETURNING id, package, vuln", 0);
-        vg_db_stmt *st;
-        if (!sql)
-            return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-        rc = store_prepare_cached(ctx, store, sql, &st);
-        free(sql);
-        for (size_t r = 0; rc == VG_OK && r < n; r++)
-            rc = bind_new_finding(nf, start + r, st, (int)r * 6 + 1);
-        while (rc == VG_OK && (rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
-            rc = VG_OK;
-            const char *p = vg_db_column_text(st, 1), *v = vg_db_column_text(st, 2);
-            p = p ? p : "", v = v ? v : "";
-            size_t pl = strlen(p), vl = strlen(v);
-            char *key = malloc(pl + vl + 2);
-            if (!key) {
-                rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-                break;
-            }
-            memcpy(key, p, pl + 1);
-            memcpy(key + pl + 1, v, vl + 1);
-            known_finding *k = vg_map_get(known, key, pl + 1 + vl);
-            free(key);
-            if (k)
-                k->id = vg_db_column_int(st, 0);
-        }
-        rc = rc == VG_DB_DONE ? VG_OK : rc;
-        vg_db_reset(st);
-    }
+    void *args[] = {nf, ctx, known};
+    int rc = batch_rows(ctx, store,
+                        "INSERT INTO finding(asset_id, package, vuln, severity, first_seen, first_snapshot) VALUES", 6,
+                        " RETURNING id, package, vuln", nf->n, bind_new_row, take_finding_id, args);
     for (size_t i = 0; rc == VG_OK && i < nf->n; i++)
         if (!nf->list[i]->id)
             rc = vg_error(ctx, VG_ERR_IO, "%s: a finding just stored cannot be found", vg_db_name(store->db));
