@@ -11,7 +11,8 @@
  * what is fixed.  A fleet run (vg_store_rescan()) takes the assets in the
  * order of their documents' digests and keeps the last document matched,
  * so that assets sharing an SBOM (one image deployed many times) cost one
- * match, while memory holds one document at a time.
+ * match, while memory holds two documents at a time: the one at hand, and
+ * the next asset's, which a second thread reads (parses) meanwhile.
  *
  * Notifications: a sink subscribed with vg_store_notify_subscribe() gets a
  * row in `notification` for every finding first seen or reopened
@@ -22,6 +23,7 @@
  * Leaves out: the matching options an add may have been given (--distro):
  * a rescan matches the document as it is.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,7 +36,8 @@
 /* The last document read back and matched: the cache of a fleet run. */
 typedef struct matched_doc {
     char digest[72];
-    int loaded;
+    int parsed; /* inv and keys hold the document digest */
+    int loaded; /* and findings its match */
     vg_inventory inv;
     vg_findings findings;
     unsigned char (*keys)[32]; /* content keys of inv.components[i] */
@@ -99,21 +102,12 @@ int store_match_digest(vg_ctx *ctx, const char *sbom_digest, const vg_inventory 
     return rc;
 }
 
-/* Reads back and matches the document digest into d, unless d holds it. */
-static int doc_load(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const char *digest, const char *label,
-                    matched_doc *d)
+/* The half of reading a document that needs neither the store nor the
+ * database (the parser thread's, in a fleet run): bytes read into d->inv
+ * and the components' keys.  d is left empty on error. */
+static int doc_parse(vg_ctx *ctx, const char *digest, const char *label, const vg_buf *bytes, matched_doc *d)
 {
-    if (d->loaded && strcmp(d->digest, digest) == 0)
-        return VG_OK;
-    doc_free(d);
-    vg_buf bytes;
-    int rc = store_document_get(ctx, store, digest, &bytes, NULL, 0);
-    if (rc == VG_OK) {
-        rc = vg_sbom_read(ctx, label, bytes.data ? bytes.data : "", bytes.len, &d->inv);
-        vg_buf_free(&bytes);
-    }
-    if (rc == VG_OK)
-        rc = vg_match(ctx, db, &d->inv, NULL, &d->findings);
+    int rc = vg_sbom_read(ctx, label, bytes->data ? bytes->data : "", bytes->len, &d->inv);
     size_t n = d->inv.ncomponents ? d->inv.ncomponents : 1;
     if (rc == VG_OK && (!(d->keys = malloc(n * sizeof *d->keys)) || !(d->ids = calloc(n, sizeof *d->ids))))
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
@@ -132,15 +126,120 @@ static int doc_load(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const char *dig
         for (size_t i = 0; i < d->inv.ncomponents; i++)
             d->ndistinct += i == 0 || memcmp(sorted[i - 1], sorted[i], 32) != 0;
         snprintf(d->digest, sizeof d->digest, "%s", digest);
-        rc = store_match_digest(ctx, d->digest, &d->inv, &d->findings, d->match);
+        d->parsed = 1;
     }
     free(sorted);
+    if (rc)
+        doc_free(d);
+    return rc;
+}
+
+/* Reads back and matches the document digest into d, unless d holds it
+ * (matched, or parsed by the parser thread). */
+static int doc_load(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const char *digest, const char *label,
+                    matched_doc *d)
+{
+    int same = d->parsed && strcmp(d->digest, digest) == 0;
+    if (same && d->loaded)
+        return VG_OK;
+    int rc = VG_OK;
+    if (!same) {
+        doc_free(d);
+        vg_buf bytes;
+        if ((rc = store_document_get(ctx, store, digest, &bytes, NULL, 0)) != VG_OK)
+            return rc;
+        rc = doc_parse(ctx, digest, label, &bytes, d);
+        vg_buf_free(&bytes);
+    }
+    if (rc == VG_OK)
+        rc = vg_match(ctx, db, &d->inv, NULL, &d->findings);
+    if (rc == VG_OK)
+        rc = store_match_digest(ctx, d->digest, &d->inv, &d->findings, d->match);
     if (rc) {
         doc_free(d);
         return rc;
     }
     d->loaded = 1;
     return VG_OK;
+}
+
+/* ---- the parser thread of a fleet run ------------------------------------ */
+
+/* Parses the next asset's document while the main thread matches and stores
+ * the current one: reading a document is most of a rescan of different
+ * documents (docs/store.md, "Rescan").  It touches neither the store nor
+ * the database, only its job's bytes and document.  A document it cannot
+ * read cleanly (an error or a warning) is left empty, and read again by the
+ * main thread, which reports what is wrong as a rescan without it would. */
+typedef struct parser {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int busy; /* a job is given and not done */
+    int quit;
+    vg_buf bytes;
+    char digest[72];
+    matched_doc *d;
+} parser;
+
+static void *parser_main(void *arg)
+{
+    parser *p = arg;
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        while (!p->busy && !p->quit)
+            pthread_cond_wait(&p->changed, &p->lock);
+        if (!p->busy)
+            break;
+        pthread_mutex_unlock(&p->lock);
+        vg_ctx ctx;
+        vg_ctx_init(&ctx);
+        if (doc_parse(&ctx, p->digest, p->digest, &p->bytes, p->d) == VG_OK && vg_warning_count(&ctx))
+            doc_free(p->d);
+        vg_ctx_free(&ctx);
+        vg_buf_free(&p->bytes);
+        pthread_mutex_lock(&p->lock);
+        p->busy = 0;
+        pthread_cond_broadcast(&p->changed);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+static void parser_wait(parser *p)
+{
+    pthread_mutex_lock(&p->lock);
+    while (p->busy)
+        pthread_cond_wait(&p->changed, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Gives the parser (idle) the document digest to read into d (emptied). */
+static void parser_give(parser *p, vg_store *store, const char *digest, matched_doc *d)
+{
+    vg_ctx quiet; /* a failure here is the main thread's to find and report */
+    vg_ctx_init(&quiet);
+    doc_free(d);
+    if (store_document_get(&quiet, store, digest, &p->bytes, NULL, 0) == VG_OK) {
+        snprintf(p->digest, sizeof p->digest, "%s", digest);
+        p->d = d;
+        pthread_mutex_lock(&p->lock);
+        p->busy = 1;
+        pthread_cond_broadcast(&p->changed);
+        pthread_mutex_unlock(&p->lock);
+    }
+    vg_ctx_free(&quiet);
+}
+
+static void parser_stop(parser *p)
+{
+    pthread_mutex_lock(&p->lock);
+    p->quit = 1;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+    pthread_join(p->thread, NULL);
+    pthread_cond_destroy(&p->changed);
+    pthread_mutex_destroy(&p->lock);
 }
 
 /* ---- one asset ------------------------------------------------------------- */
@@ -415,8 +514,17 @@ int vg_store_rescan(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const vg
     *out = NULL;
     fleet f = {.ctx = ctx};
     vg_arena_init(&f.arena);
-    matched_doc d;
-    doc_init(&d);
+    /* the document of the asset at hand, and that of the next one, which
+     * the parser thread reads meanwhile */
+    matched_doc docs[2];
+    doc_init(&docs[0]);
+    doc_init(&docs[1]);
+    int cur = 0;
+    parser p = {0};
+    pthread_mutex_init(&p.lock, NULL);
+    pthread_cond_init(&p.changed, NULL);
+    int threaded = pthread_create(&p.thread, NULL, parser_main, &p) == 0;
+    size_t given = (size_t)-1; /* the asset whose document the parser was given */
     size_t total = 0, done = 0;
     json_t *results = json_array(), *errors = json_array();
     int64_t db_time = data_time(db, now);
@@ -439,8 +547,21 @@ int vg_store_rescan(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const vg
         if (opts && opts->progress)
             opts->progress(opts->progress_arg, done, total);
         done++;
+        if (threaded) {
+            parser_wait(&p);
+            if (given == i)
+                cur = !cur;
+            /* the next asset's document, unless it is this one's */
+            size_t j = i + 1;
+            while (j < n && !list[j].selected)
+                j++;
+            if (j < n && strcmp(list[j].digest, list[i].digest) != 0) {
+                parser_give(&p, store, list[j].digest, &docs[!cur]);
+                given = j;
+            }
+        }
         json_t *r;
-        if ((rc = rescan_one(ctx, store, db, &d, list[i].name, now, db_time, &r)) != VG_OK) {
+        if ((rc = rescan_one(ctx, store, db, &docs[cur], list[i].name, now, db_time, &r)) != VG_OK) {
             if (!document_fault(rc))
                 break;
             json_array_append_new(errors, json_pack("{s:s, s:s}", "asset", list[i].name, "message", ctx->message));
@@ -461,7 +582,15 @@ int vg_store_rescan(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const vg
         else
             json_decref(r);
     }
-    doc_free(&d);
+    if (threaded) {
+        parser_wait(&p);
+        parser_stop(&p);
+    } else {
+        pthread_cond_destroy(&p.changed);
+        pthread_mutex_destroy(&p.lock);
+    }
+    doc_free(&docs[0]);
+    doc_free(&docs[1]);
     free(list);
     vg_arena_free(&f.arena);
     if (rc == VG_OK && opts && opts->progress)

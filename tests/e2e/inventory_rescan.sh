@@ -193,4 +193,17 @@ expect_stderr '1 asset could not be rescanned'
 [ "$(jq -r '.errors[0].asset, (.errors | length), .summary.assets' "$TMP/stdout" | tr '\n' ' ')" = "alpine-musl 1 13 " ] ||
     fail "damaged document: $(jq -c '.errors, .summary' "$TMP/stdout")"
 jq -r '.errors[0].message' "$TMP/stdout" | grep -q "$d is damaged" || fail "message: $(jq -r '.errors[0].message' "$TMP/stdout")"
+
+# Documents read with warnings (a purl that is not valid): a fleet rescan
+# reads the next asset's document on a second thread; each document's
+# warnings are reported all the same, whichever thread read it first.
+for i in 1 2 3; do
+    jq --arg p "notapurl $i" '(.components | map(.purl != null) | index(true)) as $k | .components[$k].purl = $p' \
+        "$T/b.cdx.json" >"$T/warn-$i.cdx.json"
+    expect_status 3 $VIGIL inventory add "$T/warn-$i.cdx.json" --asset "warn-$i" --db "$T/db-plus.sqlite" --allow-unchecked \
+        --store "sqlite:$T/warn.sqlite"
+    expect_stderr "purl 'notapurl $i' is not valid"
+done
+expect_status 0 $VIGIL inventory rescan --store "sqlite:$T/warn.sqlite" --db "$T/db-plus.sqlite" --allow-unchecked
+for i in 1 2 3; do expect_stderr "purl 'notapurl $i' is not valid"; done
 echo ok
