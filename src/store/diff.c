@@ -5,11 +5,13 @@
  * changes of the same version, and vulnerabilities introduced and fixed
  * (the finding_span rows of each).
  *
- * One query reads the components of both snapshots (the spans of their
- * asset that reach into them, by the component_span primary key: a row
- * both hold is read once), one their findings; both are sorted here
- * (strcmp, the same order on every back end) and merged in one pass per
- * package, the versionless purl.  Within a package (docs/store.md "Pairing"):
+ * Of two snapshots of one asset, only the rows that tell them apart are
+ * read with their facts (spans reaching into one but not holding both):
+ * a component both hold by one span is the same component on both sides,
+ * counted as unchanged, and a finding both hold by one span keeps its
+ * group off both lists.  The rows are sorted here (strcmp, the same order
+ * on every back end) and merged in one pass per package, the versionless
+ * purl.  Within a package (docs/store.md "Pairing"):
  *   1. equal version strings pair first (then licence and supplier are
  *      compared);
  *   2. of the rest, versions the comparator reads are put in one ascending
@@ -41,6 +43,7 @@ typedef struct diff_component {
 
 typedef struct diff_finding {
     const char *vuln, *package, *name, *severity, *version;
+    int64_t finding_id; /* (asset, package, vulnerability) */
 } diff_finding;
 
 typedef struct diff_side {
@@ -51,6 +54,9 @@ typedef struct diff_side {
     size_t n;
     diff_finding *findings;
     size_t nfindings;
+    vg_buf unchecked_buf; /* const char *: packages with a component not checked, sorted */
+    const char **unchecked;
+    size_t nunchecked;
 } diff_side;
 
 enum { PAIR_SAME, PAIR_UPGRADE, PAIR_DOWNGRADE, PAIR_CHANGED, PAIR_ADDED, PAIR_REMOVED };
@@ -65,6 +71,11 @@ typedef struct diff_state {
     vg_arena arena;
     diff_side side[2];
     vg_buf pairs; /* diff_pair */
+    /* what both snapshots hold by the same span, not read row by row */
+    int64_t shared_components;
+    vg_buf shared_buf; /* int64_t finding ids, sorted */
+    const int64_t *shared_findings;
+    size_t nshared_findings;
 } diff_state;
 
 #define DIFF_MAX_ARRAY ((size_t)1 << 31) /* bytes of one array: far above any real snapshot */
@@ -114,18 +125,18 @@ static int finding_row(diff_state *d, diff_side *s, vg_db_stmt *st)
     vg_arena *a = &d->arena;
     diff_finding f = {store_strdup(a, vg_db_column_text(st, 2)), store_strdup(a, vg_db_column_text(st, 3)),
                       store_strdup(a, vg_db_column_text(st, 4)), store_strdup(a, vg_db_column_text(st, 5)),
-                      store_strdup(a, vg_db_column_text(st, 6))};
+                      store_strdup(a, vg_db_column_text(st, 6)), vg_db_column_int(st, 7)};
     return !f.vuln || !f.package || !f.name || !f.severity || vg_buf_add(&s->finding_buf, &f, sizeof f)
                ? VG_ERR_NOMEM
                : VG_OK;
 }
 
-/* Runs sql, whose rows are the spans (since, until, ...) of asset ? that
- * reach into the snapshots ? to ?, appending each row with row() to the
- * sides it is in (those of the asset among sides, whose snapshots are in
- * that range). */
+/* Runs sql, whose rows are spans (since, until, ...) of asset ? reaching
+ * into the snapshots ? (hi) to ? (lo), and, with exclude, not holding both
+ * (parameters ?, ? again: lo, hi), appending each row with row() to the
+ * sides it is in (sides: of that asset, ascending). */
 static int read_spans(diff_state *d, vg_store *store, const char *sql, int64_t asset_id, diff_side **sides, int nsides,
-                      int (*row)(diff_state *d, diff_side *s, vg_db_stmt *st))
+                      int exclude, int (*row)(diff_state *d, diff_side *s, vg_db_stmt *st))
 {
     int64_t lo = sides[0]->id, hi = sides[nsides - 1]->id;
     vg_db_stmt *st;
@@ -135,6 +146,10 @@ static int read_spans(diff_state *d, vg_store *store, const char *sql, int64_t a
     vg_db_bind_int(st, 1, asset_id);
     vg_db_bind_int(st, 2, hi);
     vg_db_bind_int(st, 3, lo);
+    if (exclude) {
+        vg_db_bind_int(st, 4, lo);
+        vg_db_bind_int(st, 5, hi);
+    }
     while (rc == VG_OK && (rc = vg_db_step(d->ctx, st)) == VG_DB_ROW) {
         int64_t since = vg_db_column_int(st, 0), until = vg_db_column_null(st, 1) ? 0 : vg_db_column_int(st, 1);
         rc = VG_OK;
@@ -147,6 +162,55 @@ static int read_spans(diff_state *d, vg_store *store, const char *sql, int64_t a
         return vg_error(d->ctx, rc, "out of memory");
     return rc == VG_DB_DONE ? VG_OK : rc;
 }
+
+/* The rows both snapshots lo and hi of asset_id hold by one span: the
+ * number of components, the finding ids (sorted). */
+static int read_shared(diff_state *d, vg_store *store, int64_t asset_id, int64_t lo, int64_t hi)
+{
+    static const char *const sql[] = {
+        "SELECT count(*) FROM component_span l WHERE l.asset_id = ? AND l.since <= ? AND (l.until IS NULL OR l.until > ?)",
+        "SELECT l.finding_id FROM finding_span l WHERE l.asset_id = ? AND l.since <= ? AND (l.until IS NULL OR"
+        " l.until > ?) AND l.suppressed = 0",
+    };
+    int rc = VG_OK;
+    for (int q = 0; rc == VG_OK && q < 2; q++) {
+        vg_db_stmt *st;
+        if ((rc = store_prepare_cached(d->ctx, store, sql[q], &st)))
+            return rc;
+        vg_db_bind_int(st, 1, asset_id);
+        vg_db_bind_int(st, 2, lo);
+        vg_db_bind_int(st, 3, hi);
+        while ((rc = vg_db_step(d->ctx, st)) == VG_DB_ROW) {
+            int64_t v = vg_db_column_int(st, 0);
+            if (q == 0)
+                d->shared_components = v;
+            else if (vg_buf_add(&d->shared_buf, &v, sizeof v)) {
+                vg_db_reset(st);
+                return vg_error(d->ctx, VG_ERR_NOMEM, "out of memory");
+            }
+        }
+        vg_db_reset(st);
+        rc = rc == VG_DB_DONE ? VG_OK : rc;
+    }
+    return rc;
+}
+
+static int unchecked_row(diff_state *d, diff_side *s, vg_db_stmt *st)
+{
+    vg_coverage_status cov = (vg_coverage_status)vg_db_column_int(st, 3);
+    if (vg_coverage_is_checked(cov) || cov == VG_COVERAGE_SELF)
+        return VG_OK;
+    const char *package = store_strdup(&d->arena, vg_db_column_text(st, 2));
+    return !package || vg_buf_add(&s->unchecked_buf, &package, sizeof package) ? VG_ERR_NOMEM : VG_OK;
+}
+
+static int id_cmp(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+static int text_ptr_cmp(const void *x, const void *y) { return strcmp(*(const char *const *)x, *(const char *const *)y); }
 
 /* The snapshot's facts, and its asset in *asset_id. */
 static int load_info(diff_state *d, vg_store *store, diff_side *s, int64_t *asset_id)
@@ -175,9 +239,22 @@ static int load_info(diff_state *d, vg_store *store, diff_side *s, int64_t *asse
     return rc;
 }
 
-/* Both snapshots' facts, components and (unsuppressed) findings, sorted.
- * Snapshots of one asset share most of their rows: one query reads the
- * spans of both at once, one row each, whatever their distance. */
+#define SPANS_IN " WHERE l.asset_id = ? AND l.since <= ? AND (l.until IS NULL OR l.until > ?)"
+#define NOT_SHARED " AND NOT (l.since <= ? AND (l.until IS NULL OR l.until > ?))"
+#define COMPONENT_ROWS \
+    "SELECT l.since, l.until, c.id, c.package, c.purl, c.type, c.name, c.version, c.licenses, c.supplier," \
+    " l.coverage FROM component_span l JOIN component c ON c.id = l.component_id" SPANS_IN
+#define FINDING_ROWS \
+    "SELECT l.since, l.until, f.vuln, f.package, c.name, l.severity, c.version, l.finding_id FROM finding_span l" \
+    " JOIN finding f ON f.id = l.finding_id JOIN component c ON c.id = l.component_id" SPANS_IN " AND l.suppressed = 0"
+
+/* Both snapshots' facts, the components and (unsuppressed) findings that
+ * tell them apart, sorted, and the packages of each with a component that
+ * was not checked.  Snapshots of one asset share most of their rows, and
+ * a row held by both through one span is the same component (or finding)
+ * on both sides: those are only counted (components) or listed by id
+ * (findings), never read with their facts.  Snapshots of two assets are
+ * read whole, one by one. */
 static int load_sides(diff_state *d, vg_store *store)
 {
     int64_t asset[2];
@@ -186,35 +263,45 @@ static int load_sides(diff_state *d, vg_store *store)
     diff_side *both[2] = {&d->side[0], &d->side[1]};
     if (both[0]->id > both[1]->id)
         both[0] = &d->side[1], both[1] = &d->side[0];
-    /* sides of one asset read together; of two, one by one */
     int together = asset[0] == asset[1];
     for (int i = 0; rc == VG_OK && i < (together ? 1 : 2); i++) {
         diff_side **sides = together ? both : &both[i];
+        int ns = together ? 2 : 1;
         int64_t a = asset[sides[0] == &d->side[0] ? 0 : 1];
-        rc = read_spans(d, store,
-                        "SELECT l.since, l.until, c.id, c.package, c.purl, c.type, c.name, c.version, c.licenses,"
-                        " c.supplier, l.coverage FROM component_span l JOIN component c ON c.id = l.component_id"
-                        " WHERE l.asset_id = ? AND l.since <= ? AND (l.until IS NULL OR l.until > ?)",
-                        a, sides, together ? 2 : 1, component_row);
+        rc = read_spans(d, store, together ? COMPONENT_ROWS NOT_SHARED : COMPONENT_ROWS, a, sides, ns, together,
+                        component_row);
         rc = rc ? rc
-                : read_spans(d, store,
-                             "SELECT x.since, x.until, f.vuln, f.package, c.name, x.severity, c.version"
-                             " FROM finding_span x JOIN finding f ON f.id = x.finding_id"
-                             " JOIN component c ON c.id = x.component_id"
-                             " WHERE x.asset_id = ? AND x.since <= ? AND (x.until IS NULL OR x.until > ?)"
-                             " AND x.suppressed = 0",
-                             a, sides, together ? 2 : 1, finding_row);
+                : read_spans(d, store, together ? FINDING_ROWS NOT_SHARED : FINDING_ROWS, a, sides, ns, together,
+                             finding_row);
+        /* the packages not checked, of every component of each side */
+        char unchecked_sql[512];
+        snprintf(unchecked_sql, sizeof unchecked_sql,
+                 "SELECT l.since, l.until, c.package, l.coverage FROM component_span l JOIN component c"
+                 " ON c.id = l.component_id" SPANS_IN " AND l.coverage NOT IN (%d, %d, %d)",
+                 (int)VG_COVERAGE_CHECKED, (int)VG_COVERAGE_VIA_OS_PACKAGE, (int)VG_COVERAGE_SELF);
+        for (int k = 0; rc == VG_OK && k < ns; k++)
+            rc = read_spans(d, store, unchecked_sql, a, &sides[k], 1, 0, unchecked_row);
     }
+    if (rc == VG_OK && together)
+        rc = read_shared(d, store, asset[0], both[0]->id, both[1]->id);
+    d->shared_findings = (const int64_t *)d->shared_buf.data;
+    d->nshared_findings = d->shared_buf.len / sizeof(int64_t);
+    if (d->nshared_findings)
+        qsort(d->shared_buf.data, d->nshared_findings, sizeof(int64_t), id_cmp);
     for (int i = 0; rc == VG_OK && i < 2; i++) {
         diff_side *s = &d->side[i];
         s->items = (diff_component *)s->item_buf.data;
         s->n = s->item_buf.len / sizeof *s->items;
         s->findings = (diff_finding *)s->finding_buf.data;
         s->nfindings = s->finding_buf.len / sizeof *s->findings;
+        s->unchecked = (const char **)s->unchecked_buf.data;
+        s->nunchecked = s->unchecked_buf.len / sizeof *s->unchecked;
         if (s->n)
             qsort(s->items, s->n, sizeof *s->items, component_cmp);
         if (s->nfindings)
             qsort(s->findings, s->nfindings, sizeof *s->findings, finding_cmp);
+        if (s->nunchecked)
+            qsort(s->unchecked_buf.data, s->nunchecked, sizeof *s->unchecked, text_ptr_cmp);
     }
     return rc;
 }
@@ -380,26 +467,22 @@ static json_t *finding_group_json(const diff_finding *f, size_t from, size_t to)
 /* 1 when package has a component in s that was not checked. */
 static int package_unchecked(const diff_side *s, const char *package)
 {
-    size_t lo = 0, hi = s->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(s->items[mid].package, package) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < s->n && strcmp(s->items[lo].package, package) == 0; lo++) {
-        vg_coverage_status st = (vg_coverage_status)s->items[lo].coverage;
-        if (!vg_coverage_is_checked(st) && st != VG_COVERAGE_SELF)
-            return 1;
-    }
-    return 0;
+    return s->nunchecked && bsearch(&package, s->unchecked, s->nunchecked, sizeof *s->unchecked, text_ptr_cmp);
+}
+
+/* 1 when both snapshots hold a finding of the group by one span. */
+static int group_shared(const diff_state *d, const diff_finding *f)
+{
+    return d->nshared_findings &&
+           bsearch(&f->finding_id, d->shared_findings, d->nshared_findings, sizeof(int64_t), id_cmp);
 }
 
 /* Introduced, fixed and not checked: the (vulnerability, package) groups
- * of one side only. */
-static json_t *vulnerability_diff(const diff_side *a, const diff_side *b)
+ * of one side only (a group of one asset is one finding id: one that both
+ * snapshots hold by a span is on both sides). */
+static json_t *vulnerability_diff(const diff_state *d)
 {
+    const diff_side *a = &d->side[0], *b = &d->side[1];
     json_t *v = json_object(), *introduced = json_array(), *fixed = json_array(), *unchecked = json_array();
     json_object_set_new(v, "introduced", introduced);
     json_object_set_new(v, "fixed", fixed);
@@ -414,11 +497,13 @@ static json_t *vulnerability_diff(const diff_side *a, const diff_side *b)
         size_t ie = i < a->nfindings ? finding_run(a->findings, a->nfindings, i) : i;
         size_t je = j < b->nfindings ? finding_run(b->findings, b->nfindings, j) : j;
         if (c < 0) {
-            json_array_append_new(package_unchecked(b, a->findings[i].package) ? unchecked : fixed,
-                                  finding_group_json(a->findings, i, ie));
+            if (!group_shared(d, &a->findings[i]))
+                json_array_append_new(package_unchecked(b, a->findings[i].package) ? unchecked : fixed,
+                                      finding_group_json(a->findings, i, ie));
             i = ie;
         } else if (c > 0) {
-            json_array_append_new(introduced, finding_group_json(b->findings, j, je));
+            if (!group_shared(d, &b->findings[j]))
+                json_array_append_new(introduced, finding_group_json(b->findings, j, je));
             j = je;
         } else {
             i = ie;
@@ -451,7 +536,8 @@ static int build_result(diff_state *d, json_t **out)
         default: json_array_append_new(changed, changed_json(p)); break;
         }
     }
-    json_t *vulns = vulnerability_diff(&d->side[0], &d->side[1]);
+    counts[PAIR_SAME] += (size_t)d->shared_components; /* the same component on both sides */
+    json_t *vulns = vulnerability_diff(d);
     size_t nintroduced = json_array_size(json_object_get(vulns, "introduced")),
            nfixed = json_array_size(json_object_get(vulns, "fixed"));
     size_t drift = json_array_size(added) + json_array_size(removed) + json_array_size(changed) +
@@ -478,9 +564,11 @@ int store_diff_snapshots(vg_ctx *ctx, vg_store *store, int64_t from_id, int64_t 
     diff_state d = {.ctx = ctx};
     vg_arena_init(&d.arena);
     vg_buf_init(&d.pairs, DIFF_MAX_ARRAY);
+    vg_buf_init(&d.shared_buf, DIFF_MAX_ARRAY);
     for (int s = 0; s < 2; s++) {
         vg_buf_init(&d.side[s].item_buf, DIFF_MAX_ARRAY);
         vg_buf_init(&d.side[s].finding_buf, DIFF_MAX_ARRAY);
+        vg_buf_init(&d.side[s].unchecked_buf, DIFF_MAX_ARRAY);
     }
     d.side[0].id = from_id;
     d.side[1].id = to_id;
@@ -507,10 +595,12 @@ int store_diff_snapshots(vg_ctx *ctx, vg_store *store, int64_t from_id, int64_t 
         rc = build_result(&d, out);
     free(work);
     vg_buf_free(&d.pairs);
+    vg_buf_free(&d.shared_buf);
     for (int s = 0; s < 2; s++) {
         json_decref(d.side[s].info);
         vg_buf_free(&d.side[s].item_buf);
         vg_buf_free(&d.side[s].finding_buf);
+        vg_buf_free(&d.side[s].unchecked_buf);
     }
     vg_arena_free(&d.arena);
     return rc;
