@@ -193,9 +193,12 @@ int store_span_set(vg_ctx *ctx, vg_store *store, store_span_kind kind, int64_t a
     size_t nopen = read.open.n, nended = read.ended.n;
     for (size_t i = 0; i < n; i++)
         rows[i].order = i;
-    qsort(rows, n, sizeof *rows, row_cmp);
-    qsort(read.open.rows, nopen, sizeof *open, row_cmp);
-    qsort(read.ended.rows, nended, sizeof *ended, row_cmp);
+    if (n)
+        qsort(rows, n, sizeof *rows, row_cmp);
+    if (nopen)
+        qsort(read.open.rows, nopen, sizeof *open, row_cmp);
+    if (nended)
+        qsort(read.ended.rows, nended, sizeof *ended, row_cmp);
     /* Walk both in key order: an open row with the same key and facts
      * stays open; any other open row ends here; any other new row opens,
      * or continues the row with its key and facts that ended here (the
