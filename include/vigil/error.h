@@ -29,6 +29,7 @@ typedef enum vg_status {
     VG_ERR_DIGEST = 9,      /* content does not match its recorded digest */
     VG_ERR_PERMISSION = 10, /* the file exists but may not be read */
     VG_ERR_SIGNATURE = 11,  /* a signature or attestation check failed */
+    VG_ERR_RULE = 12,       /* a policy rule raised an error or returned bad data */
 } vg_status;
 
 /* One-line description of a status code; never NULL. */

@@ -20,6 +20,7 @@ static const char *const messages[] = {
     [VG_ERR_DIGEST] = "digest mismatch",
     [VG_ERR_PERMISSION] = "permission denied",
     [VG_ERR_SIGNATURE] = "signature or attestation check failed",
+    [VG_ERR_RULE] = "policy rule failed",
 };
 
 const char *vg_strerror(int status)
