@@ -1,0 +1,44 @@
+/*
+ * policy_internal.h — what the parts of the rule engine share: the sandbox
+ * (sandbox.c), the read-only evidence tables (evidence.c) and the
+ * conversion of a rule's return value to JSON (result.c).
+ */
+#ifndef VIGIL_POLICY_INTERNAL_H
+#define VIGIL_POLICY_INTERNAL_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+#include <lua.h>
+
+#include "vigil/error.h"
+
+/* The number of the current call into the rule's state (sandbox.c).  An
+ * evidence table made in an earlier call refuses to be read: its JSON may
+ * be gone. */
+uint64_t policy_sandbox_generation(lua_State *L);
+
+/* Registers the evidence tables' metatable, the global `next` that walks
+ * them, and `vigil.null`, the value of JSON null (evidence.c).  Runs in
+ * protected mode: raises on allocation failure. */
+void policy_evidence_open(lua_State *L);
+
+/* Pushes value for the rule to read: scalars as Lua values (null as
+ * vigil.null), objects and arrays as read-only tables that convert their
+ * members when they are read.  value is borrowed for the current call.
+ * Raises on allocation failure. */
+void policy_evidence_push(lua_State *L, json_t *value);
+
+/* The JSON value behind the evidence table at index idx: NULL when idx is
+ * not an evidence table, or (with *stale set) when it is one from an
+ * earlier call.  Never raises. */
+json_t *policy_evidence_json(lua_State *L, int idx, int *stale);
+
+/* Converts the value at index idx to a new JSON reference in *out (result.c;
+ * the rules are in vigil/policy.h).  Never raises: a value JSON cannot hold
+ * is VG_ERR_RULE with a message naming file, function and where in the
+ * value the problem is. */
+int policy_result_to_json(vg_ctx *ctx, lua_State *L, int idx, const char *file, const char *function,
+                          json_t **out);
+
+#endif
