@@ -241,6 +241,10 @@ static void test_limits(void)
 
     expect_error("recurse.lua", OK_FN "local function f(n)\n  return f(n + 1) + 1\nend\nfunction check(e) return f(1) end\n",
                  &tight, VG_ERR_LIMIT, "recurse.lua:3: stack overflow (recursion too deep): more than 200 nested calls");
+    expect_error("pcall-recurse.lua",
+                 "local function f(n)\n  return f(n + 1) + 1\nend\n"
+                 "function check(e)\n  pcall(f, 1)\n  return 'survived'\nend\n",
+                 &tight, VG_ERR_LIMIT, "pcall-recurse.lua:2: stack overflow (recursion too deep): more than 200 nested calls");
     /* Without the sampled depth limit, Lua's own stack limit stops it. */
     vg_policy_limits deep = {.memory = 64u << 20, .instructions = 100000000, .call_depth = 100000000};
     expect_error("recurse-lua-limit.lua", "local function f(n)\n  return f(n + 1) + 1\nend\nfunction check(e) return f(1) end\n",
