@@ -19,19 +19,8 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "check.h"
 #include "vigil/policy.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                                               \
-    do {                                                                                                               \
-        if (!(cond)) {                                                                                                 \
-            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);                                   \
-            fprintf(stderr, __VA_ARGS__);                                                                              \
-            fputc('\n', stderr);                                                                                       \
-            failures++;                                                                                                \
-        }                                                                                                              \
-    } while (0)
 
 /* The evidence every rule gets: each kind of JSON value, nested. */
 static const char evidence_text[] =
