@@ -112,6 +112,15 @@ static vg_policy_rule *compile_ok(const char *file, const char *text, const vg_p
     return rule;
 }
 
+/* Compiles the rule and compares what its check() returns with want. */
+static void expect_check(const char *file, const char *text, const vg_policy_limits *limits, const char *want)
+{
+    vg_policy_rule *rule = compile_ok(file, text, limits);
+    if (rule)
+        expect_json(file, rule, "check", evidence, want);
+    vg_policy_rule_free(rule);
+}
+
 /* The rule from the start and a fresh one both still work. */
 static void check_others_run(const char *after)
 {
@@ -181,16 +190,13 @@ static void test_limits(void)
                  "  while true do xpcall(function() while true do end end, h) end\nend\n",
                  &tight, VG_ERR_LIMIT, "xpcall-loop.lua:3: instruction limit of 1000000 exceeded");
     /* xpcall still works, its handler after the unwinding. */
-    vg_policy_rule *r = compile_ok("xpcall.lua",
-                                   "function check(e)\n  local h = function(m) return 'handled ' .. m end\n"
-                                   "  local a, b = xpcall(function() error('x', 0) end, h)\n"
-                                   "  local c, d = xpcall(function(x, y) return x + y end, h, 1, 2)\n"
-                                   "  local f, g = xpcall(function() error('y', 0) end, function() error('z', 0) end)\n"
-                                   "  return {a, b, c, d, f, g}\nend\n",
-                                   &tight);
-    if (r)
-        expect_json("xpcall.lua", r, "check", evidence, "[false,\"handled x\",true,3,false,\"z\"]");
-    vg_policy_rule_free(r);
+    expect_check("xpcall.lua",
+                 "function check(e)\n  local h = function(m) return 'handled ' .. m end\n"
+                 "  local a, b = xpcall(function() error('x', 0) end, h)\n"
+                 "  local c, d = xpcall(function(x, y) return x + y end, h, 1, 2)\n"
+                 "  local f, g = xpcall(function() error('y', 0) end, function() error('z', 0) end)\n"
+                 "  return {a, b, c, d, f, g}\nend\n",
+                 &tight, "[false,\"handled x\",true,3,false,\"z\"]");
     /* Library functions that loop in C are charged. */
     expect_error("rep-empty.lua", "function check(e)\n  return string.rep('', 1 << 62)\nend\n", &tight, VG_ERR_LIMIT,
                  "rep-empty.lua:2: instruction limit of 1000000 exceeded");
@@ -201,6 +207,24 @@ static void test_limits(void)
     expect_error("insert-shift.lua",
                  "function check(e)\n  local t = {}\n  for i = 1, 20000 do table.insert(t, 1, i) end\nend\n", &tight,
                  VG_ERR_LIMIT, "insert-shift.lua:3: instruction limit of 1000000 exceeded");
+
+    /* table.sort compares about n * log2(n) times in C: 100 000 elements
+     * are charged 1 700 000 instructions (charged n, they passed). */
+    expect_error("sort-charge.lua",
+                 "function check(e)\n  local t = {}\n  for i = 1, 100000 do t[i] = -i end\n"
+                 "  table.sort(t)\n  return t[1]\nend\n",
+                 &tight, VG_ERR_LIMIT, "sort-charge.lua:4: instruction limit of 1000000 exceeded");
+    /* A Lua comparator's own instructions are counted on top (by the hook):
+     * the sort of 1 000 elements is charged 10 000, its comparator's loop
+     * runs about 10 000 times 100 turns. */
+    expect_error("sort-comparator.lua",
+                 "function check(e)\n  local t = {}\n  for i = 1, 1000 do t[i] = -i end\n"
+                 "  table.sort(t, function(a, b)\n    for _ = 1, 100 do end\n    return a < b\n  end)\nend\n",
+                 &tight, VG_ERR_LIMIT, "sort-comparator.lua:5: instruction limit of 1000000 exceeded");
+    expect_check("sort.lua",
+                 "function check(e)\n  local t, u = {3, 1, 2}, {'b', 'c', 'a'}\n  table.sort(t)\n"
+                 "  table.sort(u, function(a, b) return a > b end)\n  return {t, u}\nend\n",
+                 &tight, "[[1,2,3],[\"c\",\"b\",\"a\"]]");
 
     expect_error("rep-grow.lua",
                  OK_FN "function check(e)\n  local t = {}\n"
@@ -324,13 +348,10 @@ static void test_forbidden(void)
     for (size_t i = 0; i < sizeof forbidden / sizeof forbidden[0]; i++)
         expect_error(forbidden[i].file, forbidden[i].text, NULL, VG_ERR_RULE, forbidden[i].message);
     /* Changing the global string table changes no string's methods. */
-    vg_policy_rule *r = compile_ok("string-methods.lua",
-                                   "function check(e)\n  string.upper = nil; string.rep = nil\n"
-                                   "  return {('x'):upper(), ('ab'):rep(2), string.upper == nil}\nend\n",
-                                   NULL);
-    if (r)
-        expect_json("string-methods.lua", r, "check", evidence, "[\"X\",\"abab\",true]");
-    vg_policy_rule_free(r);
+    expect_check("string-methods.lua",
+                 "function check(e)\n  string.upper = nil; string.rep = nil\n"
+                 "  return {('x'):upper(), ('ab'):rep(2), string.upper == nil}\nend\n",
+                 NULL, "[\"X\",\"abab\",true]");
     /* Argument errors of the charged functions still name them. */
     expect_error("argerror.lua", "function check(e) return string.find(nil, 'x') end", NULL, VG_ERR_RULE,
                  "argerror.lua:1: bad argument #1 to 'string.find' (string expected, got nil)");
