@@ -1,7 +1,8 @@
 /*
  * policy_internal.h — what the parts of the rule engine share: the sandbox
- * (sandbox.c), the read-only evidence tables (evidence.c) and the
- * conversion of a rule's return value to JSON (result.c).
+ * (sandbox.c), the read-only evidence tables (evidence.c), the conversion
+ * of a rule's return value to JSON (result.c) and the pattern functions
+ * of the string library (pattern.c).
  */
 #ifndef VIGIL_POLICY_INTERNAL_H
 #define VIGIL_POLICY_INTERNAL_H
@@ -17,6 +18,21 @@
  * evidence table made in an earlier call refuses to be read: its JSON may
  * be gone. */
 uint64_t policy_sandbox_generation(lua_State *L);
+
+/* What work done in C is charged for; the limit's message says which. */
+enum policy_work {
+    POLICY_WORK_LIBRARY, /* a library function or operator */
+    POLICY_WORK_PATTERN, /* pattern matching (pattern.c) */
+};
+
+/* Adds n instructions' worth of work done in C to the current call's
+ * count (sandbox.c); raises the limit's error, which the rule cannot
+ * catch, when that passes the rule's instruction limit. */
+void policy_sandbox_charge(lua_State *L, uint64_t n, enum policy_work work);
+
+/* Sets string.find, match, gmatch and gsub in the table at idx to
+ * pattern.c's, which charge their matching with policy_sandbox_charge(). */
+void policy_pattern_open(lua_State *L, int idx);
 
 /* Registers the evidence tables' metatable, the global `next` that walks
  * them, and `vigil.null`, the value of JSON null (evidence.c).  Runs in

@@ -9,19 +9,19 @@
  * lua_getstack), lua_load with mode "t" (no precompiled chunks), §6 (the
  * standard libraries: only base, table, string, math and utf8 are opened,
  * with the functions listed in removed[] taken out, xpcall replaced by
- * sandbox_xpcall) and §6.4 (strings share
- * one metatable, whose __index is given a private copy of the string
- * library).  The design follows Suricata's Lua sandbox: a fresh state per
- * rule, a counting allocator, an instruction hook.
+ * sandbox_xpcall, and string.find/match/gmatch/gsub by pattern.c's) and
+ * §6.4 (strings share one metatable, whose __index is given a private copy
+ * of the string library).  The design follows Suricata's Lua sandbox: a
+ * fresh state per rule, a counting allocator, an instruction hook.
  *
  * Library functions and the concatenation operator run in C, where the
  * hook cannot stop them, so their work is charged to the instruction count:
  * the allocator charges every byte it hands out (what is allocated gets
- * written), and the functions whose work does not show in what they
- * allocate (scans, shifts, loops over empty strings) are wrapped to charge
- * it before they run (charged[]).  Not covered: the backtracking of a
- * pathological pattern in string.find/match/gmatch/gsub, which can take time
- * polynomial in the subject's length without allocating.
+ * written), the functions whose work does not show in what they allocate
+ * (scans, sorts, shifts, loops over empty strings) are wrapped to charge it
+ * before they run (charged[]), and pattern.c charges each step of its
+ * matcher as it goes.  Not covered: the comparison operators on long
+ * strings (`<` compares bytes in C, one instruction whatever the length).
  * LUAI_MAXCCALLS (200 in Debian's build) bounds C recursion — nested
  * metamethods, pcall, the parser's nesting — with "C stack overflow".
  */
@@ -41,7 +41,7 @@
 #define SANDBOX_HOOK_INTERVAL 1000 /* instructions between two runs of the hook */
 #define SANDBOX_CHARGE_BYTES 64    /* bytes allocated or scanned per instruction charged */
 
-enum sandbox_stop { STOP_NONE, STOP_INSTRUCTIONS, STOP_DEPTH };
+enum sandbox_stop { STOP_NONE, STOP_INSTRUCTIONS, STOP_PATTERN, STOP_DEPTH };
 
 struct vg_policy_rule {
     lua_State *L;
@@ -104,15 +104,25 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 static void sandbox_hook(lua_State *L, lua_Debug *ar);
 
+/* The line of the innermost rule code on the stack from level up (C
+ * functions have none), or -1. */
+static int sandbox_line(lua_State *L, int level)
+{
+    lua_Debug ar;
+    for (; lua_getstack(L, level, &ar); level++)
+        if (lua_getinfo(L, "l", &ar) && ar.currentline > 0)
+            return ar.currentline;
+    return -1;
+}
+
 /* Stops the current call: records where, and from now on the hook runs at
  * every instruction and raises again, so that a rule catching the error
  * with pcall cannot go on.  Raises. */
 static int sandbox_stop(lua_State *L, vg_policy_rule *rule, enum sandbox_stop why, int level)
 {
-    lua_Debug ar;
     if (rule->stop == STOP_NONE) {
         rule->stop = why;
-        rule->stop_line = lua_getstack(L, level, &ar) && lua_getinfo(L, "l", &ar) ? ar.currentline : -1;
+        rule->stop_line = sandbox_line(L, level);
         lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1);
     }
     return luaL_error(L, "sandbox limit exceeded");
@@ -134,14 +144,13 @@ static void sandbox_hook(lua_State *L, lua_Debug *ar)
         sandbox_stop(L, rule, STOP_DEPTH, 0);
 }
 
-/* Adds n instructions' worth of work done by a library function, before it
- * is done; raises when that passes the limit. */
-static void sandbox_charge(lua_State *L, uint64_t n)
+void policy_sandbox_charge(lua_State *L, uint64_t n, enum policy_work work)
 {
     vg_policy_rule *rule = sandbox_of(L);
     uint64_t limit = rule->limits.instructions;
+    enum sandbox_stop why = work == POLICY_WORK_PATTERN ? STOP_PATTERN : STOP_INSTRUCTIONS;
     if (rule->stop != STOP_NONE || rule->instructions >= limit || n > limit - rule->instructions)
-        sandbox_stop(L, rule, rule->stop != STOP_NONE ? rule->stop : STOP_INSTRUCTIONS, 1);
+        sandbox_stop(L, rule, rule->stop != STOP_NONE ? rule->stop : why, 1);
     rule->instructions += n;
 }
 
@@ -162,11 +171,9 @@ static const struct {
     const char *library, *name;
     enum charge_kind kind;
 } charged[] = {
-    {"string", "find", CHARGE_ARGS},    {"string", "match", CHARGE_ARGS},     {"string", "gmatch", CHARGE_ARGS},
-    {"string", "gsub", CHARGE_ARGS},    {"string", "unpack", CHARGE_ARGS},    {"string", "rep", CHARGE_REP},
-    {"table", "sort", CHARGE_SORT},     {"table", "move", CHARGE_MOVE},       {"table", "insert", CHARGE_INSERT},
-    {"table", "remove", CHARGE_REMOVE}, {"utf8", "len", CHARGE_ARGS},         {"utf8", "codepoint", CHARGE_ARGS},
-    {"utf8", "offset", CHARGE_ARGS},
+    {"string", "unpack", CHARGE_ARGS},  {"string", "rep", CHARGE_REP},        {"table", "sort", CHARGE_SORT},
+    {"table", "move", CHARGE_MOVE},     {"table", "insert", CHARGE_INSERT},   {"table", "remove", CHARGE_REMOVE},
+    {"utf8", "len", CHARGE_ARGS},       {"utf8", "codepoint", CHARGE_ARGS},   {"utf8", "offset", CHARGE_ARGS},
 };
 
 /* A wrapped library function: upvalue 1 is the original, upvalue 2 the
@@ -221,7 +228,7 @@ static int sandbox_charged_call(lua_State *L)
         break;
     }
     }
-    sandbox_charge(L, cost);
+    policy_sandbox_charge(L, cost, POLICY_WORK_LIBRARY);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, nargs, LUA_MULTRET);
@@ -325,6 +332,15 @@ static void sandbox_filter_library(lua_State *L, const char *library)
     }
 }
 
+/* The string library with pattern.c's matching functions, also in the
+ * registry's LOADED table, where argument errors find their names. */
+static int sandbox_open_string(lua_State *L)
+{
+    luaopen_string(L);
+    policy_pattern_open(L, -1);
+    return 1;
+}
+
 /* Opens the allowed libraries; called in protected mode. */
 static int sandbox_open(lua_State *L)
 {
@@ -332,7 +348,7 @@ static int sandbox_open(lua_State *L)
         const char *name;
         lua_CFunction open;
     } libraries[] = {
-        {"_G", luaopen_base},          {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, luaopen_string},
+        {"_G", luaopen_base},          {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, sandbox_open_string},
         {LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8},
     };
     for (size_t i = 0; i < sizeof libraries / sizeof libraries[0]; i++) {
@@ -363,15 +379,11 @@ static int sandbox_open(lua_State *L)
 static int sandbox_where(lua_State *L)
 {
     const char *msg = lua_type(L, 1) == LUA_TSTRING ? lua_tostring(L, 1) : NULL;
-    lua_Debug ar;
     if (!msg || strncmp(msg, SANDBOX_CHUNK ":", strlen(SANDBOX_CHUNK) + 1) == 0)
         return 1;
-    for (int level = 1; lua_getstack(L, level, &ar); level++) {
-        if (lua_getinfo(L, "l", &ar) && ar.currentline > 0) {
-            lua_pushfstring(L, "%s:%d: %s", SANDBOX_CHUNK, ar.currentline, msg);
-            return 1;
-        }
-    }
+    int line = sandbox_line(L, 1);
+    if (line > 0)
+        lua_pushfstring(L, "%s:%d: %s", SANDBOX_CHUNK, line, msg);
     return 1;
 }
 
@@ -407,6 +419,9 @@ static int sandbox_error(vg_ctx *ctx, vg_policy_rule *rule, int status)
     if (rule->stop == STOP_INSTRUCTIONS)
         return vg_error(ctx, VG_ERR_LIMIT, "%s%s: instruction limit of %llu exceeded", rule->file, where,
                         (unsigned long long)rule->limits.instructions);
+    if (rule->stop == STOP_PATTERN)
+        return vg_error(ctx, VG_ERR_LIMIT, "%s%s: pattern matching exceeded the rule's instruction limit of %llu",
+                        rule->file, where, (unsigned long long)rule->limits.instructions);
     if (rule->stop == STOP_DEPTH)
         return vg_error(ctx, VG_ERR_LIMIT, "%s%s: stack overflow (recursion too deep): more than %u nested calls",
                         rule->file, where, rule->limits.call_depth);
