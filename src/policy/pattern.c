@@ -100,28 +100,50 @@ static void charge_rest(struct matcher *m)
         policy_sandbox_charge(m->L, rest, POLICY_WORK_PATTERN);
 }
 
+/* The classes of each byte in the C locale (GNU range initialisers). */
+enum {
+    IS_ALPHA = 1 << 0, IS_CONTROL = 1 << 1, IS_DIGIT = 1 << 2, IS_GRAPH = 1 << 3, IS_LOWER = 1 << 4,
+    IS_PUNCT = 1 << 5, IS_SPACE = 1 << 6, IS_UPPER = 1 << 7, IS_HEX = 1 << 8, IS_ZERO = 1 << 9,
+};
+static const unsigned short byte_classes[256] = {
+    [0] = IS_CONTROL | IS_ZERO,
+    [1 ... 8] = IS_CONTROL,
+    ['\t' ... '\r'] = IS_CONTROL | IS_SPACE,
+    [14 ... 31] = IS_CONTROL,
+    [' '] = IS_SPACE,
+    ['!' ... '/'] = IS_PUNCT | IS_GRAPH,
+    ['0' ... '9'] = IS_DIGIT | IS_HEX | IS_GRAPH,
+    [':' ... '@'] = IS_PUNCT | IS_GRAPH,
+    ['A' ... 'F'] = IS_UPPER | IS_ALPHA | IS_HEX | IS_GRAPH,
+    ['G' ... 'Z'] = IS_UPPER | IS_ALPHA | IS_GRAPH,
+    ['[' ... '`'] = IS_PUNCT | IS_GRAPH,
+    ['a' ... 'f'] = IS_LOWER | IS_ALPHA | IS_HEX | IS_GRAPH,
+    ['g' ... 'z'] = IS_LOWER | IS_ALPHA | IS_GRAPH,
+    ['{' ... '~'] = IS_PUNCT | IS_GRAPH,
+    [127] = IS_CONTROL,
+};
+
 /* A class letter (%a ...) applied to byte c; an upper-case letter is the
- * complement; any other byte after % stands for itself.  The C locale. */
+ * complement; any other byte after % stands for itself. */
 static int class_letter_matches(unsigned char c, unsigned char letter)
 {
-    int upper = letter >= 'A' && letter <= 'Z';
-    int is_alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'), is_digit = c >= '0' && c <= '9';
-    int in;
-    switch (upper ? letter - 'A' + 'a' : letter) {
-    case 'a': in = is_alpha; break;
-    case 'c': in = c < 32 || c == 127; break;
-    case 'd': in = is_digit; break;
-    case 'g': in = c > 32 && c < 127; break;
-    case 'l': in = c >= 'a' && c <= 'z'; break;
-    case 'p': in = c > 32 && c < 127 && !is_alpha && !is_digit; break;
-    case 's': in = c == ' ' || (c >= '\t' && c <= '\r'); break;
-    case 'u': in = c >= 'A' && c <= 'Z'; break;
-    case 'w': in = is_alpha || is_digit; break;
-    case 'x': in = is_digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); break;
-    case 'z': in = c == 0; break;
+    unsigned mask;
+    switch (letter | 0x20) { /* the lower-case letter */
+    case 'a': mask = IS_ALPHA; break;
+    case 'c': mask = IS_CONTROL; break;
+    case 'd': mask = IS_DIGIT; break;
+    case 'g': mask = IS_GRAPH; break;
+    case 'l': mask = IS_LOWER; break;
+    case 'p': mask = IS_PUNCT; break;
+    case 's': mask = IS_SPACE; break;
+    case 'u': mask = IS_UPPER; break;
+    case 'w': mask = IS_ALPHA | IS_DIGIT; break;
+    case 'x': mask = IS_HEX; break;
+    case 'z': mask = IS_ZERO; break;
     default: return letter == c;
     }
-    return upper ? !in : in;
+    int in = (byte_classes[c] & mask) != 0;
+    return letter >= 'A' && letter <= 'Z' ? !in : in;
 }
 
 /* Whether c is in the set whose '[' is at p and whose closing ']' at close. */
