@@ -30,10 +30,11 @@
  *     reaches it ("a[" finds nothing in "b", and says nothing);
  *   - at most 32 captures ("too many captures") and 200 nested
  *     backtracking points ("pattern too complex").
+ * Leaves out: classes of other locales; nothing else of §6.4.1.
  *
  * Steps: one for each time the matcher is entered, each pattern item it
  * looks at, each subject byte a class is tested on (a set of n bytes
- * costs 1 + n/16 per byte tested, and as much to find its end), each byte
+ * costs 1 + n/16 per byte tested, and n/16 to find its end), each byte
  * %b scans, each replacement (plus its length / 64); one per 64 bytes a
  * back-reference or a plain search compares.  Steps are charged every
  * PATTERN_CHARGE_INTERVAL and when the call ends.
