@@ -115,11 +115,6 @@ static int read_row(void *arg, vg_db_stmt *st)
     return VG_OK;
 }
 
-static int bind_text_or_null(vg_db_stmt *st, int p, const char *s)
-{
-    return s ? vg_db_bind_text(st, p, s) : vg_db_bind_null(st, p);
-}
-
 typedef struct insert_args {
     const store_span_row *const *rows;
     int64_t asset_id, snapshot_id;
@@ -143,10 +138,10 @@ static int bind_new(void *arg, size_t i, vg_db_stmt *st, int p)
     rc = rc ? rc : vg_db_bind_int(st, p + 3, r->k2);
     rc = rc ? rc : vg_db_bind_int(st, p + 4, r->n1);
     rc = rc ? rc : vg_db_bind_int(st, p + 5, r->n2);
-    rc = rc ? rc : bind_text_or_null(st, p + 6, isnan(r->score) ? NULL : score);
-    rc = rc ? rc : bind_text_or_null(st, p + 7, r->s1);
-    rc = rc ? rc : bind_text_or_null(st, p + 8, r->s2);
-    return rc ? rc : bind_text_or_null(st, p + 9, r->s3);
+    rc = rc ? rc : vg_db_bind_text(st, p + 6, isnan(r->score) ? NULL : score);
+    rc = rc ? rc : vg_db_bind_text(st, p + 7, r->s1);
+    rc = rc ? rc : vg_db_bind_text(st, p + 8, r->s2);
+    return rc ? rc : vg_db_bind_text(st, p + 9, r->s3);
 }
 
 /* Ends the open row o before snapshot_id: closed there, or deleted when it
