@@ -30,6 +30,7 @@
 #define VG_POLICY_MAX_SOURCE (1024u * 1024)     /* bytes of rule text */
 #define VG_POLICY_RESULT_MAX_DEPTH 64           /* nesting of a returned value */
 #define VG_POLICY_RESULT_MAX_VALUES 1000000     /* JSON values in a returned value */
+#define VG_POLICY_MAX_ARGS 8                    /* arguments of vg_policy_rule_call() */
 
 typedef struct vg_policy_limits {
     size_t memory;         /* bytes the rule's whole Lua state may hold */
@@ -75,6 +76,16 @@ int vg_policy_rule_compile(vg_ctx *ctx, const char *file, const char *text, size
  * counters (its memory is what it still holds). */
 int vg_policy_rule_run(vg_ctx *ctx, vg_policy_rule *rule, const char *function, json_t *evidence,
                        json_t **out);
+
+/* As vg_policy_rule_run() with nargs arguments (at most VG_POLICY_MAX_ARGS;
+ * a NULL member is nil), each borrowed for the call as the evidence is. */
+int vg_policy_rule_call(vg_ctx *ctx, vg_policy_rule *rule, const char *function, json_t *const *args,
+                        size_t nargs, json_t **out);
+
+/* The value of the rule's global `name`, converted to JSON by the rules of
+ * vg_policy_rule_run() (an absent global is JSON null).  Runs no rule code:
+ * the global table is a plain table.  Used to read the rule's declaration. */
+int vg_policy_rule_global(vg_ctx *ctx, vg_policy_rule *rule, const char *name, json_t **out);
 
 void vg_policy_rule_free(vg_policy_rule *rule);
 

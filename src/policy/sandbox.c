@@ -520,31 +520,34 @@ int vg_policy_rule_compile(vg_ctx *ctx, const char *file, const char *text, size
 
 struct sandbox_call {
     const char *function;
-    json_t *evidence;
+    json_t *const *args;
+    size_t nargs;
 };
 
-/* Looks the function up and calls it with the evidence; protected mode. */
+/* Looks the function up and calls it with the arguments; protected mode. */
 static int sandbox_call_protected(lua_State *L)
 {
     const struct sandbox_call *call = lua_touserdata(L, 1);
     if (lua_getglobal(L, call->function) != LUA_TFUNCTION)
         return luaL_error(L, "the rule defines no function '%s'", call->function);
-    if (call->evidence)
-        policy_evidence_push(L, call->evidence);
-    else
-        lua_pushnil(L);
-    lua_call(L, 1, 1);
+    for (size_t i = 0; i < call->nargs; i++) {
+        if (call->args[i])
+            policy_evidence_push(L, call->args[i]);
+        else
+            lua_pushnil(L);
+    }
+    lua_call(L, (int)call->nargs, 1);
     return 1;
 }
 
-int vg_policy_rule_run(vg_ctx *ctx, vg_policy_rule *rule, const char *function, json_t *evidence,
-                       json_t **out)
+int vg_policy_rule_call(vg_ctx *ctx, vg_policy_rule *rule, const char *function, json_t *const *args,
+                        size_t nargs, json_t **out)
 {
     *out = NULL;
-    if (!rule || !function)
-        return vg_error(ctx, VG_ERR_USAGE, "vg_policy_rule_run: no rule or no function name");
+    if (!rule || !function || (nargs && !args) || nargs > VG_POLICY_MAX_ARGS)
+        return vg_error(ctx, VG_ERR_USAGE, "vg_policy_rule_call: no rule, no function name or bad arguments");
     lua_State *L = rule->L;
-    struct sandbox_call call = {function, evidence};
+    struct sandbox_call call = {function, args, nargs};
     sandbox_begin(rule);
     lua_settop(L, 0);
     lua_pushcfunction(L, sandbox_where);
@@ -553,6 +556,25 @@ int vg_policy_rule_run(vg_ctx *ctx, vg_policy_rule *rule, const char *function, 
     int status = lua_pcall(L, 1, 1, 1);
     int rc = status == LUA_OK ? policy_result_to_json(ctx, L, 2, rule->file, function, out)
                               : sandbox_error(ctx, rule, status);
+    lua_settop(L, 0);
+    return rc;
+}
+
+int vg_policy_rule_run(vg_ctx *ctx, vg_policy_rule *rule, const char *function, json_t *evidence,
+                       json_t **out)
+{
+    return vg_policy_rule_call(ctx, rule, function, &evidence, 1, out);
+}
+
+int vg_policy_rule_global(vg_ctx *ctx, vg_policy_rule *rule, const char *name, json_t **out)
+{
+    *out = NULL;
+    if (!rule || !name)
+        return vg_error(ctx, VG_ERR_USAGE, "vg_policy_rule_global: no rule or no name");
+    lua_State *L = rule->L;
+    lua_settop(L, 0);
+    lua_getglobal(L, name); /* _G is a plain table: no metamethod runs */
+    int rc = policy_result_to_json(ctx, L, 1, rule->file, name, out);
     lua_settop(L, 0);
     return rc;
 }
