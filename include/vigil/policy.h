@@ -89,4 +89,99 @@ int vg_policy_rule_global(vg_ctx *ctx, vg_policy_rule *rule, const char *name, j
 
 void vg_policy_rule_free(vg_policy_rule *rule);
 
+/* ---- Running rules (engine.c) ----------------------------------------------------
+ * A vg_policy holds the rules of a run: rule files added one by one or a
+ * pack (a directory of *.lua files, in name order) at a time.  Each rule
+ * file defines a table `rule` (its declaration) and check(evidence,
+ * params, run); docs/policy.md ("Rule files") describes both and the
+ * results document (docs/policy-results.schema.json). */
+
+#define VG_POLICY_RESULTS_VERSION 1 /* "vigil-policy-results" of the results document */
+
+typedef struct vg_policy vg_policy;
+
+/* limits may be NULL for the defaults; they apply to every rule added. */
+int vg_policy_new(vg_ctx *ctx, const vg_policy_limits *limits, vg_policy **out);
+void vg_policy_free(vg_policy *p);
+
+/* The directory of the built-in packs and the catalogue: $VIGIL_POLICY_DIR
+ * when set, else where vigil was installed them (the source tree's policy/
+ * for a build that was not installed). */
+const char *vg_policy_data_dir(void);
+
+/* Adds the rule file at path, compiled and its declaration checked, as a
+ * member of the pack named pack (may be NULL).  VG_ERR_RULE (bad
+ * declaration), VG_ERR_FORMAT / VG_ERR_LIMIT (does not compile), VG_ERR_USAGE
+ * (an id already in the run), VG_ERR_NOT_FOUND, VG_ERR_IO, VG_ERR_NOMEM. */
+int vg_policy_add_rule(vg_ctx *ctx, vg_policy *p, const char *path, const char *pack);
+
+/* Adds every rule file of a pack: a built-in pack's name (no '/') or a
+ * directory. */
+int vg_policy_add_pack(vg_ctx *ctx, vg_policy *p, const char *pack);
+
+size_t vg_policy_rule_count(const vg_policy *p);
+
+/* The declaration of rule i (in the order added) as the results document
+ * gives it: id, title, severity, requirements, evidence, optional,
+ * rationale, pack, file, sha256.  Borrowed; NULL past the end. */
+const json_t *vg_policy_rule_declaration(const vg_policy *p, size_t i);
+
+/* Checks a policy configuration (vigil-policy.yaml as JSON: packs,
+ * parameters, rules.ID.{enabled,severity,params}) against the rules added:
+ * an unknown rule id, parameter name or a value of another type than the
+ * default is VG_ERR_USAGE.  vg_policy_evaluate() checks it again. */
+int vg_policy_configure(vg_ctx *ctx, vg_policy *p, const json_t *config);
+
+/* An RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM)) or a date
+ * (00:00 UTC) into seconds since the epoch; -1 when s is neither. */
+int vg_policy_parse_time(const char *s, int64_t *out);
+
+/* 0 (info) .. 4 (critical), or -1 for anything else. */
+int vg_policy_severity_rank(const char *severity);
+
+typedef struct vg_policy_run_options {
+    int64_t now;              /* the run's time, seconds since the epoch (UTC) */
+    const json_t *config;     /* the policy configuration, or NULL */
+    const char *config_path;
+    const json_t *waivers;    /* list of waivers, or NULL */
+    const char *waivers_path;
+    const json_t *baseline;   /* a previous results document, or NULL */
+    const char *baseline_path;
+    const char *tool_version;
+} vg_policy_run_options;
+
+/* Runs every enabled rule over documents (an array of evidence documents,
+ * each with at least "id" and "kind"; borrowed) and makes the results
+ * document in *out.  A rule that fails gives `error` results; only a
+ * problem of the run itself (bad configuration, waivers or baseline: the
+ * message names the file; memory) is an error of this function. */
+int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const vg_policy_run_options *o,
+                       json_t **out);
+
+/* ---- Rule tests (testing.c) ------------------------------------------------------ */
+
+/* Loads the evidence file an entry of a test case names ("path", "kind",
+ * maybe "format"): the caller decides where paths are relative to.  n is
+ * the entry's number, for the document's id ("e" n). */
+typedef int (*vg_policy_test_loader)(vg_ctx *ctx, void *arg, const json_t *entry, const char *where, size_t n,
+                                     json_t **doc);
+
+typedef struct vg_policy_test_options {
+    vg_policy_test_loader load; /* NULL: only documents written in the case */
+    void *load_arg;
+    const char *tool_version;
+} vg_policy_test_options;
+
+/* Runs one test case (a JSON object: name, now, evidence, config, waivers,
+ * expect; docs/policy.md "Testing rules") with the rules of p it expects
+ * results of.  where names the case in messages ("FILE: test N").  On
+ * VG_OK *report is {name, where, passed, failures: [text], results}; a
+ * malformed case or evidence that cannot be loaded is an error. */
+int vg_policy_test_case(vg_ctx *ctx, vg_policy *p, const json_t *tc, const char *where,
+                        const vg_policy_test_options *o, json_t **report);
+
+/* Applies a JSON Patch (RFC 6902: add, remove, replace, test) to *doc,
+ * which it may replace.  where names the patch in messages. */
+int vg_json_patch(vg_ctx *ctx, json_t **doc, const json_t *patch, const char *where);
+
 #endif
