@@ -71,8 +71,11 @@ static int read_document(vg_ctx *ctx, const char *path, const char *what, json_t
         return rc;
     rc = vg_yaml_read(ctx, path, buf.data ? buf.data : "", buf.len, out);
     vg_buf_free(&buf);
-    if (rc)
-        vg_error(ctx, rc, "%s (reading the %s)", ctx->message, what);
+    if (rc) {
+        char message[sizeof ctx->message];
+        snprintf(message, sizeof message, "%s", ctx->message);
+        vg_error(ctx, rc, "%s (reading the %s)", message, what);
+    }
     return rc;
 }
 

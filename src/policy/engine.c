@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "format/format_internal.h"
+#include "policy/policy_internal.h"
 #include "source/input_file.h"
 #include "vigil/digest.h"
 #include "vigil/policy.h"
@@ -47,6 +48,28 @@ struct vg_policy {
     size_t nrules, cap;
     json_t *packs; /* [{name, path, rules}] */
 };
+
+/* The members each kind of object may have, for policy_unknown_member(). */
+#define DECL_MEMBERS "id title severity requirements evidence optional params rationale"
+#define RESULT_MEMBERS "resource status message reason evidence"
+#define WAIVER_MEMBERS "rule resource justification owner approver expires ticket"
+
+const char *policy_unknown_member(const json_t *obj, const char *known)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        size_t n = strlen(key);
+        const char *p = known;
+        while (p && !(strncmp(p, key, n) == 0 && (p[n] == ' ' || p[n] == '\0'))) {
+            p = strchr(p, ' ');
+            p = p ? p + 1 : NULL;
+        }
+        if (!p)
+            return key;
+    }
+    return NULL;
+}
 
 static const char *const severities[] = {"info", "low", "medium", "high", "critical"};
 static const char *const statuses[] = {"pass", "fail", "not_applicable", "skip", "error"};
@@ -175,18 +198,10 @@ static int declaration(vg_ctx *ctx, const char *file, json_t *raw, json_t **decl
     if (!json_is_object(raw))
         return vg_error(ctx, VG_ERR_RULE, "%s: the rule file defines no table `rule` (its id, title, severity, "
                         "requirements and evidence kinds; see docs/policy.md)", file);
-    static const char *const known[] = {"id", "title", "severity", "requirements", "evidence", "optional",
-                                        "params", "rationale"};
-    const char *key;
-    json_t *v;
-    json_object_foreach(raw, key, v) {
-        size_t k = 0;
-        while (k < sizeof known / sizeof *known && strcmp(key, known[k]) != 0)
-            k++;
-        if (k == sizeof known / sizeof *known)
-            return vg_error(ctx, VG_ERR_RULE, "%s: rule.%s is not a member of a rule declaration (known: id, "
-                            "title, severity, requirements, evidence, optional, params, rationale)", file, key);
-    }
+    const char *unknown = policy_unknown_member(raw, DECL_MEMBERS);
+    if (unknown)
+        return vg_error(ctx, VG_ERR_RULE, "%s: rule.%s is not a member of a rule declaration (known: %s)", file,
+                        unknown, DECL_MEMBERS);
     json_t *id = json_object_get(raw, "id"), *title = json_object_get(raw, "title"),
            *severity = json_object_get(raw, "severity"), *reqs = json_object_get(raw, "requirements"),
            *kinds = json_object_get(raw, "evidence"), *optional = json_object_get(raw, "optional"),
@@ -211,6 +226,7 @@ static int declaration(vg_ctx *ctx, const char *file, json_t *raw, json_t **decl
         if ((why = check_names(optional, valid_kind, 1)))
             return vg_error(ctx, VG_ERR_RULE, "%s: rule %s: rule.optional %s", file, rid, why);
         size_t i;
+        json_t *v;
         json_array_foreach(optional, i, v) if (!in_array(kinds, json_string_value(v))) return vg_error(
             ctx, VG_ERR_RULE, "%s: rule %s: rule.optional names \"%s\", which rule.evidence does not list", file,
             rid, json_string_value(v));
@@ -221,15 +237,13 @@ static int declaration(vg_ctx *ctx, const char *file, json_t *raw, json_t **decl
     if (rationale && !json_is_string(rationale))
         return vg_error(ctx, VG_ERR_RULE, "%s: rule %s: rule.rationale must be a string", file, rid);
 
-    json_t *d = json_pack("{sOsOsOsOsOsO}", "id", id, "title", title, "severity", severity, "requirements", reqs,
-                          "evidence", kinds, "optional", optional ? optional : json_array(), "rationale",
-                          rationale ? rationale : json_string(""));
-    /* json_pack's O takes a reference; the two fresh defaults above leak one
-     * each unless released. */
-    if (!optional)
-        json_decref(json_object_get(d, "optional"));
-    if (!rationale)
-        json_decref(json_object_get(d, "rationale"));
+    json_t *d = json_pack("{sOsOsOsOsO}", "id", id, "title", title, "severity", severity, "requirements", reqs,
+                          "evidence", kinds);
+    if (d && (json_object_set_new(d, "optional", optional ? json_incref(optional) : json_array()) ||
+              json_object_set_new(d, "rationale", rationale ? json_incref(rationale) : json_string("")))) {
+        json_decref(d);
+        d = NULL;
+    }
     *params = json_is_object(defaults) ? json_deep_copy(defaults) : json_object();
     if (!d || !*params) {
         json_decref(d);
@@ -319,7 +333,7 @@ int vg_policy_add_pack(vg_ctx *ctx, vg_policy *p, const char *pack)
     if (!d) {
         int e = errno;
         if (e == ENOENT && !strchr(pack, '/'))
-            return vg_error(ctx, VG_ERR_NOT_FOUND, "--pack %s: no built-in pack of that name in %s (set "
+            return vg_error(ctx, VG_ERR_USAGE, "--pack %s: no built-in pack of that name in %s (set "
                             "VIGIL_POLICY_DIR, or give the pack's directory)", pack, vg_policy_data_dir());
         return vg_error(ctx, e == ENOENT ? VG_ERR_NOT_FOUND : e == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO,
                         "%s: cannot read the pack directory: %s", dir, strerror(e));
@@ -424,13 +438,11 @@ int vg_policy_configure(vg_ctx *ctx, vg_policy *p, const json_t *config)
         return VG_OK;
     if (!json_is_object(config))
         return vg_error(ctx, VG_ERR_USAGE, "policy configuration: not a mapping of names to values");
-    const char *key;
+    const char *key = policy_unknown_member(config, "packs parameters rules");
     json_t *v;
-    json_object_foreach((json_t *)config, key, v) {
-        if (strcmp(key, "packs") && strcmp(key, "parameters") && strcmp(key, "rules"))
-            return vg_error(ctx, VG_ERR_USAGE, "policy configuration: unknown member %s (known: packs, parameters, "
-                            "rules)", key);
-    }
+    if (key)
+        return vg_error(ctx, VG_ERR_USAGE, "policy configuration: unknown member %s (known: packs parameters rules)",
+                        key);
     const json_t *global = json_object_get(config, "parameters"), *rules = json_object_get(config, "rules");
     if (global && !json_is_object(global))
         return vg_error(ctx, VG_ERR_USAGE, "policy configuration: parameters must be a mapping");
@@ -512,15 +524,13 @@ static json_t *result_from_rule(const json_t *decl, const json_t *got, size_t in
         snprintf(why, whylen, "result %zu is not a table", index + 1);
         return NULL;
     }
-    const char *key;
+    const char *key = policy_unknown_member(got, RESULT_MEMBERS);
     json_t *v;
+    if (key) {
+        snprintf(why, whylen, "result %zu has the member %s (known: %s)", index + 1, key, RESULT_MEMBERS);
+        return NULL;
+    }
     json_object_foreach((json_t *)got, key, v) {
-        if (strcmp(key, "resource") && strcmp(key, "status") && strcmp(key, "message") && strcmp(key, "reason") &&
-            strcmp(key, "evidence")) {
-            snprintf(why, whylen, "result %zu has the member %s (known: resource, status, message, reason, "
-                     "evidence)", index + 1, key);
-            return NULL;
-        }
         if (strcmp(key, "evidence") && !json_is_string(v)) {
             snprintf(why, whylen, "result %zu: %s is not a string", index + 1, key);
             return NULL;
@@ -654,9 +664,13 @@ static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, json_t *by_
     json_t *one;
     if (rc == VG_OK && !*why && json_is_array(got)) {
         json_array_foreach(got, i, one) {
-            json_t *res = result_from_rule(decl, one, i, doc_ids, why, sizeof why);
-            if (!res || json_array_append_new(mine, res))
+            char bad[1024] = "";
+            json_t *res = result_from_rule(decl, one, i, doc_ids, bad, sizeof bad);
+            if (!res || json_array_append_new(mine, res)) {
+                snprintf(why, sizeof why, "%s: check() returned %s",
+                         json_string_value(json_object_get(decl, "file")), *bad ? bad : "(out of memory)");
                 break;
+            }
         }
         if (!*why && sort_results(mine))
             snprintf(why, sizeof why, "out of memory");
@@ -770,13 +784,12 @@ static int check_waivers(vg_ctx *ctx, const json_t *waivers, const char *file)
                 return vg_error(ctx, VG_ERR_USAGE, "%s: waiver %zu has no %s (every waiver needs rule, "
                                 "justification, owner, approver and expires)", file, i + 1, required[k]);
         }
-        const char *key;
+        const char *key = policy_unknown_member(w, WAIVER_MEMBERS);
         json_t *v;
+        if (key)
+            return vg_error(ctx, VG_ERR_USAGE, "%s: waiver %zu: unknown member %s (known: %s)", file, i + 1, key,
+                            WAIVER_MEMBERS);
         json_object_foreach(w, key, v) {
-            if (strcmp(key, "rule") && strcmp(key, "resource") && strcmp(key, "justification") &&
-                strcmp(key, "owner") && strcmp(key, "approver") && strcmp(key, "expires") && strcmp(key, "ticket"))
-                return vg_error(ctx, VG_ERR_USAGE, "%s: waiver %zu: unknown member %s (known: rule, resource, "
-                                "justification, owner, approver, expires, ticket)", file, i + 1, key);
             if (!json_is_string(v))
                 return vg_error(ctx, VG_ERR_USAGE, "%s: waiver %zu: %s must be a string", file, i + 1, key);
         }
@@ -854,8 +867,11 @@ static int check_baseline(vg_ctx *ctx, const json_t *baseline, const char *file)
 }
 
 /* Marks each result new, unchanged or updated against the baseline and
- * returns the baseline's results that are gone, marked absent. */
-static int compare_baseline(vg_ctx *ctx, json_t *results, const json_t *baseline, json_t **absent)
+ * returns the baseline's results that are gone, marked absent: only those
+ * of rules that ran this time (a rule left out of this run says nothing
+ * about its resources). */
+static int compare_baseline(vg_ctx *ctx, json_t *results, const json_t *rules, const json_t *baseline,
+                            json_t **absent)
 {
     json_t *old = json_object(), *gone = json_array();
     if (!old || !gone) {
@@ -886,6 +902,13 @@ static int compare_baseline(vg_ctx *ctx, json_t *results, const json_t *baseline
     json_array_foreach(json_object_get(baseline, "results"), i, was) {
         json_t *mark = json_object_get(old, json_string_value(json_object_get(was, "fingerprint")));
         if (json_object_get(mark, "seen"))
+            continue;
+        size_t k;
+        json_t *decl;
+        int ran = 0;
+        json_array_foreach(rules, k, decl) ran |= json_equal(json_object_get(decl, "id"), json_object_get(was, "rule")) &&
+                                                 !json_is_false(json_object_get(decl, "enabled"));
+        if (!ran)
             continue;
         json_t *copy = json_deep_copy(was);
         failed |= !copy || json_object_set_new(copy, "baseline", json_string("absent")) ||
@@ -1030,7 +1053,7 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
         waived += json_object_get(r, "waiver") != NULL;
     }
     if (rc == VG_OK && o->baseline)
-        rc = compare_baseline(ctx, results, o->baseline, &absent);
+        rc = compare_baseline(ctx, results, rules, o->baseline, &absent);
     json_t *waivers = json_array();
     json_array_foreach((json_t *)o->waivers, i, d) {
         json_t *w = json_copy(d);

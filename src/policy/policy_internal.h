@@ -57,4 +57,8 @@ json_t *policy_evidence_json(lua_State *L, int idx, int *stale);
 int policy_result_to_json(vg_ctx *ctx, lua_State *L, int idx, const char *file, const char *function,
                           json_t **out);
 
+/* The first member of the object obj whose name is not one of the words
+ * of known (names separated by single spaces), or NULL (engine.c). */
+const char *policy_unknown_member(const json_t *obj, const char *known);
+
 #endif

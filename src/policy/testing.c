@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "vigil/digest.h"
+#include "policy/policy_internal.h"
 #include "vigil/policy.h"
 
 #define PATCH_MAX_OPS 1000
@@ -289,14 +290,10 @@ static int check_case(vg_ctx *ctx, const vg_policy *p, const json_t *tc, const c
 {
     if (!json_is_object(tc))
         return vg_error(ctx, VG_ERR_USAGE, "%s: a test case must be a mapping", where);
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)tc, key, v) {
-        if (strcmp(key, "name") && strcmp(key, "now") && strcmp(key, "evidence") && strcmp(key, "config") &&
-            strcmp(key, "waivers") && strcmp(key, "expect"))
-            return vg_error(ctx, VG_ERR_USAGE, "%s: unknown member %s (known: name, now, evidence, config, waivers, "
-                            "expect)", where, key);
-    }
+    const char *key = policy_unknown_member(tc, "name now evidence config waivers expect");
+    if (key)
+        return vg_error(ctx, VG_ERR_USAGE, "%s: unknown member %s (known: name now evidence config waivers expect)",
+                        where, key);
     if (!json_is_string(json_object_get(tc, "name")) || !json_is_string(json_object_get(tc, "now")))
         return vg_error(ctx, VG_ERR_USAGE, "%s: a test case needs a name and now (the run's time, "
                         "YYYY-MM-DDTHH:MM:SSZ)", where);
@@ -313,12 +310,9 @@ static int check_case(vg_ctx *ctx, const vg_policy *p, const json_t *tc, const c
         if (!rule || !json_is_string(json_object_get(e, "resource")) ||
             !json_is_string(json_object_get(e, "status")))
             return vg_error(ctx, VG_ERR_USAGE, "%s: expect %zu needs rule, resource and status", where, i + 1);
-        json_object_foreach(e, key, v) {
-            if (strcmp(key, "rule") && strcmp(key, "resource") && strcmp(key, "status") && strcmp(key, "waived") &&
-                strcmp(key, "message"))
-                return vg_error(ctx, VG_ERR_USAGE, "%s: expect %zu: unknown member %s (known: rule, resource, "
-                                "status, waived, message)", where, i + 1, key);
-        }
+        if ((key = policy_unknown_member(e, "rule resource status waived message")))
+            return vg_error(ctx, VG_ERR_USAGE, "%s: expect %zu: unknown member %s (known: rule resource status "
+                            "waived message)", where, i + 1, key);
         size_t k = 0;
         while (k < vg_policy_rule_count(p) &&
                strcmp(json_string_value(json_object_get(vg_policy_rule_declaration(p, k), "id")), rule) != 0)

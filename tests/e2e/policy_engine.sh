@@ -1,0 +1,303 @@
+# policy_engine.sh — `vigil policy eval|test|rules`: the engine's own
+# decisions, on rules written here: statuses a rule cannot give itself
+# (skip for missing evidence or nothing judged, error for a rule that
+# misbehaves — each alone, the others still run), waivers that stop at
+# 00:00 UTC of their expiry date, the baseline states, the exit statuses
+# of the issue, configuration checked before anything runs, and rule tests
+# that fail when the expectation is wrong.  Every expected value below is
+# written by hand from the rules and evidence in this file.
+source "$(dirname "$0")/lib.sh"
+need_cmd jq
+
+T=$TMP
+mkdir -p "$T/pack" "$T/bad"
+
+# Evidence: a "scan" with three findings, one in KEV.
+cat >"$T/scan.json" <<'EOF'
+{"findings": [
+  {"id": "CVE-2021-44228", "purl": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", "kev": true},
+  {"id": "CVE-2022-0001", "purl": "pkg:npm/left-pad@1.0.0", "kev": false},
+  {"id": "CVE-2022-0002", "purl": "pkg:npm/lodash@4.17.20", "kev": false}
+]}
+EOF
+
+cat >"$T/pack/kev.lua" <<'EOF'
+rule = {
+  id = "kev", title = "No KEV finding", severity = "critical",
+  requirements = {"nis2:21.2.e", "ir2024-2690:6.10.2"},
+  evidence = {"scan"}, rationale = "KEV-listed vulnerabilities are exploited.",
+}
+function check(evidence)
+  local out = {}
+  for _, doc in ipairs(evidence.scan) do
+    for _, f in ipairs(doc.data.findings) do
+      out[#out + 1] = {resource = f.purl, status = f.kev and "fail" or "pass",
+                       message = f.id, evidence = {doc.id}}
+    end
+  end
+  return out
+end
+EOF
+cat >"$T/pack/count.lua" <<'EOF'
+rule = {
+  id = "count", title = "At most max findings", severity = "low",
+  requirements = {"nis2:21.2.e"}, evidence = {"scan"}, params = {max = 5, label = "x"},
+}
+function check(evidence, params, run)
+  local n = 0
+  for _, doc in ipairs(evidence.scan) do n = n + #doc.data.findings end
+  return {{resource = "scan", status = n <= params.max and "pass" or "fail",
+           message = n .. " findings, max " .. params.max .. " at " .. run.now}}
+end
+EOF
+cat >"$T/pack/vex.lua" <<'EOF'
+rule = {
+  id = "needs-vex", title = "Needs VEX", severity = "high",
+  requirements = {"cra:I.2.a"}, evidence = {"vex"},
+}
+function check(evidence) return {{resource = "x", status = "pass"}} end
+EOF
+cat >"$T/pack/na.lua" <<'EOF'
+rule = {
+  id = "na", title = "Not applicable", severity = "info",
+  requirements = {"nis2:21.2.d"}, evidence = {"scan", "vex"}, optional = {"vex"},
+}
+function check(evidence)
+  return {{resource = "supplier", status = "not_applicable", reason = "no suppliers: " .. #evidence.vex .. " vex"}}
+end
+EOF
+
+vigil_eval() { $VIGIL policy eval --now 2026-12-01T12:00:00Z "$@"; }
+
+# 1. Results, requirements and the exit status of a fail (5).
+expect_status 5 vigil_eval --pack "$T/pack" --evidence scan="$T/scan.json" -o json="$T/r1.json"
+jq -r '.results[] | [.rule, .resource, .status, (.message // .reason)] | @tsv' "$T/r1.json" >"$T/got"
+cat >"$T/want" <<'EOF'
+count	scan	pass	3 findings, max 5 at 2026-12-01T12:00:00Z
+kev	pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1	fail	CVE-2021-44228
+kev	pkg:npm/left-pad@1.0.0	pass	CVE-2022-0001
+kev	pkg:npm/lodash@4.17.20	pass	CVE-2022-0002
+na	supplier	not_applicable	no suppliers: 0 vex
+needs-vex	*	skip	no evidence of kind vex
+EOF
+diff "$T/want" "$T/got" >&2 || fail "results differ from the hand-written ones"
+jq -r '.requirements[] | [.id, .status] | @tsv' "$T/r1.json" >"$T/got"
+printf '%s\t%s\n' nis2:21.2.d pass nis2:21.2.e fail ir2024-2690:6.10.2 fail cra:I.2.a not_checked | sort >"$T/want"
+sort "$T/got" | diff "$T/want" - >&2 || fail "requirement roll-up"
+[ "$(jq -c .summary "$T/r1.json")" = '{"error":0,"fail":1,"not_applicable":1,"pass":3,"skip":1,"waived":0}' ] ||
+    fail "summary $(jq -c .summary "$T/r1.json")"
+sha=$(sha256sum "$T/scan.json" | cut -d' ' -f1)
+[ "$(jq -r '.evidence[0].sha256' "$T/r1.json")" = "$sha" ] || fail "evidence digest is not the file's"
+[ "$(jq -r '.results[] | select(.rule == "kev") | .evidence[0]' "$T/r1.json" | sort -u)" = e1 ] ||
+    fail "result evidence ids"
+# The fingerprint is sha256(rule NUL resource), stable across runs.
+fp=$(printf 'kev\0pkg:npm/left-pad@1.0.0' | sha256sum | cut -d' ' -f1)
+[ "$(jq -r '.results[] | select(.resource == "pkg:npm/left-pad@1.0.0") | .fingerprint' "$T/r1.json")" = "$fp" ] ||
+    fail "fingerprint"
+
+# --fail-on: the only fail is critical.
+expect_status 5 vigil_eval --pack "$T/pack" --evidence scan="$T/scan.json" --fail-on critical -o json="$T/x.json"
+# With needs-vex's evidence missing and no fail at or above the gate: 3.
+expect_status 3 vigil_eval --rule "$T/pack/count.lua" --rule "$T/pack/vex.lua" --evidence scan="$T/scan.json"
+# Every rule passes: 0.
+expect_status 0 vigil_eval --rule "$T/pack/count.lua" --evidence scan="$T/scan.json"
+grep -q 'count  *low  *pass' "$T/stdout" || fail "table: $(cat "$T/stdout")"
+
+# 2. Configuration: parameters, severity, disabling; errors before any rule runs.
+cat >"$T/conf.yaml" <<'EOF'
+parameters:
+  max: 2          # every rule that declares max
+rules:
+  kev: {enabled: false}
+  count: {severity: high}
+EOF
+expect_status 5 vigil_eval --pack "$T/pack" --evidence scan="$T/scan.json" --config "$T/conf.yaml" -o json="$T/r2.json"
+[ "$(jq -r '.results[] | select(.rule == "count") | [.status, .severity] | @tsv' "$T/r2.json")" = "$(printf 'fail\thigh')" ] ||
+    fail "global parameter or severity override not applied"
+[ "$(jq '[.results[] | select(.rule == "kev")] | length' "$T/r2.json")" = 0 ] || fail "disabled rule ran"
+[ "$(jq -r '.rules[] | select(.id == "kev") | .enabled' "$T/r2.json")" = false ] || fail "disabled rule not listed as such"
+bad_config() { # STATUS YAML STDERR-PATTERN
+    printf '%b' "$2" >"$T/c.yaml"
+    expect_status "$1" vigil_eval --pack "$T/pack" --evidence scan="$T/scan.json" --config "$T/c.yaml"
+    expect_stderr "$3"
+}
+bad_config 2 'rules:\n  count:\n    params: {maximum: 2}\n' 'rules.count.params.maximum: rule count has no parameter maximum'
+bad_config 2 'rules:\n  count:\n    params: {max: "2"}\n' 'rules.count.max: the value is not of the type'
+bad_config 2 'rules:\n  kevv: {enabled: false}\n' 'rules.kevv: no selected rule has that id'
+bad_config 2 'rules:\n  kev: {enabled: "no"}\n' 'rules.kev.enabled: must be true or false'
+bad_config 2 'packs: [nis2]\nparams: {}\n' 'unknown member params'
+bad_config 1 'parameters: [1\n' 'c.yaml: not valid (YAML|JSON)'
+# vigil-policy.yaml in the working directory is read without --config.
+(cd "$T" && cp conf.yaml vigil-policy.yaml && expect_status 5 vigil_eval --pack "$T/pack" --evidence scan="$T/scan.json" -o json="$T/r3.json")
+[ "$(jq -r .inputs.config "$T/r3.json")" = vigil-policy.yaml ] || fail "./vigil-policy.yaml not read"
+rm "$T/vigil-policy.yaml"
+
+# 3. Waivers: in effect until 00:00 UTC of the expiry date, never after.
+cat >"$T/waivers.yaml" <<'EOF'
+waivers:
+  - rule: kev
+    resource: "pkg:maven/org.apache.logging.log4j/*"
+    justification: not reachable, see ticket
+    owner: alice
+    approver: bob
+    expires: 2026-12-02
+EOF
+expect_status 0 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan.json" --waivers "$T/waivers.yaml" \
+    --now 2026-12-01T23:59:59Z -o json="$T/w1.json"
+[ "$(jq -r '.results[] | select(.status == "fail") | .waiver.owner' "$T/w1.json")" = alice ] || fail "waiver not applied"
+[ "$(jq -r '.waivers[0] | [.used, .expired] | @tsv' "$T/w1.json")" = "$(printf '1\tfalse')" ] || fail "waiver use count"
+expect_status 5 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan.json" --waivers "$T/waivers.yaml" \
+    --now 2026-12-02T00:00:00Z -o json="$T/w2.json"
+[ "$(jq -r '.results[] | select(.status == "fail") | [(.waiver != null), .waiver_expired.expires] | @tsv' "$T/w2.json")" = \
+  "$(printf 'false\t2026-12-02')" ] || fail "expired waiver honoured or not reported"
+# A waiver in another time zone: 2026-12-02T00:30:00+01:00 is still 1 December in UTC.
+expect_status 0 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan.json" --waivers "$T/waivers.yaml" \
+    --now 2026-12-02T00:30:00+01:00
+for missing in expires owner approver justification; do
+    grep -v "  $missing:" "$T/waivers.yaml" >"$T/wbad.yaml"
+    expect_status 2 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan.json" --waivers "$T/wbad.yaml"
+    expect_stderr "wbad.yaml: waiver 1 has no $missing"
+done
+sed 's/2026-12-02/2026-02-30/' "$T/waivers.yaml" >"$T/wbad.yaml"
+expect_status 2 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan.json" --waivers "$T/wbad.yaml"
+expect_stderr 'expires "2026-02-30" is not a date'
+
+# 4. Baseline: new, unchanged, updated, absent; --fail-on-new.
+jq '.findings[1].kev = true | del(.findings[2]) | .findings += [{"id": "CVE-2023-1", "purl": "pkg:npm/new@1", "kev": false}]' \
+    "$T/scan.json" >"$T/scan2.json"
+expect_status 5 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan2.json" --baseline "$T/r1.json" -o json="$T/b.json"
+jq -r '(.results[] | [.resource, .baseline]), (.absent[] | [.resource, .baseline]) | @tsv' "$T/b.json" | sort >"$T/got"
+cat >"$T/want" <<'EOF'
+pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1	unchanged
+pkg:npm/left-pad@1.0.0	updated
+pkg:npm/lodash@4.17.20	absent
+pkg:npm/new@1	new
+EOF
+diff "$T/want" "$T/got" >&2 || fail "baseline states"
+# The only fail that is not old is left-pad (updated): still 5 with --fail-on-new.
+expect_status 5 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan2.json" --baseline "$T/r1.json" --fail-on-new
+# Against itself nothing is new: the old fail does not gate.
+expect_status 0 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan.json" --baseline "$T/r1.json" --fail-on-new
+expect_status 2 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan.json" --fail-on-new
+echo '{"results": []}' >"$T/notresults.json"
+expect_status 1 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan.json" --baseline "$T/notresults.json"
+expect_stderr 'notresults.json: not a vigil policy results document'
+
+# 5. Rules that misbehave: each gets one error result naming its file and
+#    the cause; the good rule beside them still passes; the run exits 1.
+bad() { # NAME BODY-OF-CHECK
+    printf 'rule = {id = "%s", title = "t", severity = "low", requirements = {"nis2:21.2.e"}, evidence = {"scan"}}\nfunction check(e)\n%s\nend\n' \
+        "$1" "$2" >"$T/bad/$1.lua"
+}
+bad loop 'while true do end'
+bad alloc 'local t = {} for i = 1, 1e9 do t[i] = string.rep("x", 1000) .. i end'
+bad recurse 'local function f(n) return f(n + 1) + 1 end return f(1)'
+bad io 'return io.open("/etc/passwd")'
+bad os 'return os.execute("true")'
+bad require 'return require("os")'
+bad load 'return load("return 1")()'
+bad debug 'return debug.getinfo(1)'
+bad bytecode 'return string.dump(check)'
+bad metatable 'setmetatable(_G, {}) return {}'
+bad strmeta 'getmetatable("").__index = nil return {}'
+bad evidence 'e.scan[1].data.findings = {} return {}'
+bad status 'return {{resource = "x", status = "error"}}'
+bad noreason 'return {{resource = "x", status = "not_applicable"}}'
+bad twice 'return {{resource = "x", status = "pass"}, {resource = "x", status = "fail"}}'
+bad unknownev 'return {{resource = "x", status = "pass", evidence = {"e9"}}}'
+bad notalist 'return 42'
+bad empty 'return {}'
+cp "$T/pack/count.lua" "$T/bad/zz-good.lua"
+expect_status 1 $VIGIL policy eval --pack "$T/bad" --evidence scan="$T/scan.json" --now 2026-12-01 \
+    --max-memory 16000000 --max-instructions 20000000 -o json="$T/bad.json"
+jq -r '.results[] | [.rule, .status, (.message // .reason)] | @tsv' "$T/bad.json" >"$T/got"
+want_error() { # RULE PATTERN
+    grep -Eq "^$1	error	.*bad/$1\.lua.*$2" "$T/got" || { cat "$T/got" >&2; fail "rule $1: no error matching '$2'"; }
+}
+want_error loop 'instruction limit of 20000000 exceeded'
+want_error alloc 'memory limit of 16000000 bytes exceeded'
+want_error recurse 'stack overflow'
+want_error io "global 'io'"
+want_error os "global 'os'"
+want_error require "global 'require'"
+want_error load "global 'load'"
+want_error debug "global 'debug'"
+want_error bytecode "field 'dump'"
+want_error metatable "global 'setmetatable'"
+want_error strmeta "global 'getmetatable'"
+want_error evidence 'read-only'
+want_error status 'status must be pass, fail, not_applicable or skip'
+want_error noreason 'a not_applicable result needs a reason'
+want_error twice 'two results for the resource x'
+want_error unknownev 'evidence names e9, which is not the id of a document'
+want_error notalist 'must return a list of results'
+grep -q '^empty	skip	the rule found nothing to judge' "$T/got" || fail "a rule that judged nothing is not a skip"
+grep -q '^count	pass	3 findings' "$T/got" || fail "the good rule did not run beside the bad ones"
+[ "$(grep -c '	error	' "$T/got")" = 17 ] || fail "expected 17 error results: $(cat "$T/got")"
+# Bytecode as the rule file itself, and bad declarations, stop the run (1).
+printf '\033Lua' >"$T/bc.lua"
+expect_status 1 $VIGIL policy rules --rule "$T/bc.lua"
+expect_stderr 'bc.lua: bytecode is not accepted'
+printf 'rule = {id = "Bad Id", title = "t", severity = "low", requirements = {"nis2:21.2.e"}, evidence = {"scan"}}\n' >"$T/decl.lua"
+expect_status 1 $VIGIL policy rules --rule "$T/decl.lua"
+expect_stderr 'decl.lua: rule.id must be'
+printf 'rule = {id = "a", title = "t", severity = "urgent", requirements = {"nis2:21.2.e"}, evidence = {"scan"}}\n' >"$T/decl.lua"
+expect_status 1 $VIGIL policy rules --rule "$T/decl.lua"
+expect_stderr 'rule.severity must be'
+expect_status 2 $VIGIL policy rules --rule "$T/pack/kev.lua" --rule "$T/pack/kev.lua"
+expect_stderr 'rule id kev is also the id of'
+expect_status 2 $VIGIL policy eval --pack nosuchpack
+expect_stderr 'no built-in pack of that name'
+
+# 6. policy test: cases pass, a wrong expectation fails with the difference,
+#    an uncovered rule is reported, and a patched variant changes the result.
+mkdir -p "$T/pack/tests"
+cat >"$T/pack/tests/kev.yaml" <<'EOF'
+tests:
+  - name: the real scan
+    now: 2026-12-01T00:00:00Z
+    evidence: [{kind: scan, path: scan.json}]
+    expect:
+      - {rule: kev, resource: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", status: fail, message: CVE-2021-44228}
+      - {rule: kev, resource: "pkg:npm/left-pad@1.0.0", status: pass}
+      - {rule: kev, resource: "pkg:npm/lodash@4.17.20", status: pass}
+      - {rule: count, resource: scan, status: pass}
+  - name: a KEV finding added by patch, and max lowered
+    now: 2026-12-01T00:00:00Z
+    evidence:
+      - kind: scan
+        path: scan.json
+        patch: [{op: replace, path: /findings/2/kev, value: true}]
+    config: {rules: {count: {params: {max: 2}}}}
+    expect:
+      - {rule: kev, resource: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", status: fail}
+      - {rule: kev, resource: "pkg:npm/left-pad@1.0.0", status: pass}
+      - {rule: kev, resource: "pkg:npm/lodash@4.17.20", status: fail}
+      - {rule: count, resource: scan, status: fail}
+  - name: a waiver
+    now: 2026-12-01T00:00:00Z
+    evidence: [{kind: scan, data: {findings: [{id: CVE-1, purl: "pkg:npm/a@1", kev: true}]}}]
+    waivers: [{rule: kev, resource: "*", justification: j, owner: o, approver: a, expires: 2026-12-02}]
+    expect:
+      - {rule: kev, resource: "pkg:npm/a@1", status: fail, waived: true}
+EOF
+expect_status 0 $VIGIL policy test "$T/pack" --data "$T"
+grep -q '^3 passed, 0 failed; 2 of 4 rules without a test case' "$T/stdout" || fail "policy test summary: $(cat "$T/stdout")"
+expect_status 5 $VIGIL policy test "$T/pack" --data "$T" --fail-uncovered
+sed 's/lodash@4.17.20", status: fail}/lodash@4.17.20", status: pass}/' "$T/pack/tests/kev.yaml" >"$T/wrong.yaml"
+expect_status 5 $VIGIL policy test "$T/wrong.yaml" --pack "$T/pack" --data "$T"
+grep -q 'FAIL .*test 2: a KEV finding added by patch' "$T/stdout" || fail "wrong expectation not reported"
+grep -q 'kev pkg:npm/lodash@4.17.20: expected pass, got fail: CVE-2022-0002' "$T/stdout" || fail "difference not shown"
+sed 's/status: fail, waived: true/status: fail, waived: false/' "$T/pack/tests/kev.yaml" >"$T/wrong.yaml"
+expect_status 5 $VIGIL policy test "$T/wrong.yaml" --pack "$T/pack" --data "$T"
+grep -q 'expected not waived, got waived' "$T/stdout" || fail "waiver expectation not checked"
+printf 'tests:\n  - name: x\n    now: 2026-12-01T00:00:00Z\n    expect: [{rule: kev, resource: a, status: pass}]\n' >"$T/wrong.yaml"
+expect_status 5 $VIGIL policy test "$T/wrong.yaml" --pack "$T/pack"
+grep -q 'expected kev a pass, got no result for it' "$T/stdout" || fail "missing result not reported"
+grep -q 'unexpected result kev \* skip' "$T/stdout" || fail "unexpected result not reported"
+printf 'tests:\n  - name: x\n    now: 2026-12-01T00:00:00Z\n    evidence: [{kind: scan, path: scan.json, patch: [{op: remove, path: /nothing}]}]\n    expect: [{rule: kev, resource: a, status: pass}]\n' >"$T/wrong.yaml"
+expect_status 2 $VIGIL policy test "$T/wrong.yaml" --pack "$T/pack" --data "$T"
+expect_stderr 'patch operation 1: remove /nothing: no such location'
+printf 'tests:\n  - name: x\n    now: 2026-12-01T00:00:00Z\n    expect: [{rule: nosuch, resource: a, status: pass}]\n' >"$T/wrong.yaml"
+expect_status 2 $VIGIL policy test "$T/wrong.yaml" --pack "$T/pack"
+expect_stderr 'names rule nosuch, which the pack does not have'
