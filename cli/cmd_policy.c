@@ -55,6 +55,7 @@ static const char policy_usage[] =
     "                           SOURCE_DATE_EPOCH)\n"
     "      --max-memory BYTES   per-rule memory limit (default 64 MiB)\n"
     "      --max-instructions N per-rule instruction limit per call\n"
+    "  -j, --jobs N             rules run at once (default: one per processor)\n"
     "  -o, --output FORMAT[=FILE]  table (default) or json; repeatable\n"
     "  -q, --quiet              no summary on standard error\n"
     "\n"
@@ -319,6 +320,7 @@ static int policy_eval(int argc, char **argv)
         {"fail-on", required_argument, NULL, 'F'},    {"fail-on-new", no_argument, NULL, 'N'},
         {"now", required_argument, NULL, 't'},        {"max-memory", required_argument, NULL, 'M'},
         {"max-instructions", required_argument, NULL, 'I'}, {"output", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},            {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -330,7 +332,8 @@ static int policy_eval(int argc, char **argv)
     vg_policy_limits limits;
     vg_policy_limits_default(&limits);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+    unsigned jobs = 0;
+    while ((c = getopt_long(argc, argv, "o:qj:h", longopts, NULL)) != -1) {
         char **list = c == 'p' ? packs : c == 'r' ? rules : c == 'e' ? evidence : c == 'k' ? keys : NULL;
         size_t *count = c == 'p' ? &npacks : c == 'r' ? &nrules : c == 'e' ? &nevidence : c == 'k' ? &nkeys : NULL;
         uint64_t v;
@@ -355,6 +358,13 @@ static int policy_eval(int argc, char **argv)
                 cli_error("--fail-on %s: expected info, low, medium, high or critical", optarg);
                 return EXIT_USAGE;
             }
+            break;
+        case 'j':
+            if (parse_size(optarg, &v) || v > VG_POLICY_MAX_JOBS) {
+                cli_error("--jobs %s: expected a number from 1 to %d", optarg, VG_POLICY_MAX_JOBS);
+                return EXIT_USAGE;
+            }
+            jobs = (unsigned)v;
             break;
         case 'M':
         case 'I':
@@ -393,7 +403,7 @@ static int policy_eval(int argc, char **argv)
     }
     if (noutputs == 0)
         outputs[noutputs++] = (cli_output){POLICY_TABLE, NULL};
-    vg_policy_run_options ro = {.tool_version = VIGIL_VERSION};
+    vg_policy_run_options ro = {.tool_version = VIGIL_VERSION, .jobs = jobs};
     if (now_text ? vg_policy_parse_time(now_text, &ro.now) != 0 : cli_document_time(&ro.now) != 0) {
         if (now_text)
             cli_error("--now %s: not a time (RFC 3339, e.g. 2026-12-03T10:00:00Z, or a date)", now_text);

@@ -96,6 +96,7 @@ void vg_policy_rule_free(vg_policy_rule *rule);
  * params, run); docs/policy.md ("Rule files") describes both and the
  * results document (docs/policy-results.schema.json). */
 
+#define VG_POLICY_MAX_JOBS 16
 #define VG_POLICY_RESULTS_VERSION 1 /* "vigil-policy-results" of the results document */
 
 typedef struct vg_policy vg_policy;
@@ -148,6 +149,7 @@ typedef struct vg_policy_run_options {
     const json_t *baseline;   /* a previous results document, or NULL */
     const char *baseline_path;
     const char *tool_version;
+    unsigned jobs;            /* rules run at once; 0: one per processor, at most VG_POLICY_MAX_JOBS */
 } vg_policy_run_options;
 
 /* Runs every enabled rule over documents (an array of evidence documents,

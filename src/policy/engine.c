@@ -20,11 +20,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "format/format_internal.h"
 #include "policy/policy_internal.h"
@@ -707,6 +709,74 @@ static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, json_t *by_
     return rc;
 }
 
+/* ---- running the rules on threads --------------------------------------------------- */
+
+/* Rules are independent: each has its own Lua state, and the evidence is
+ * shared read-only (jansson's reference counts are atomic, its reads do
+ * not write).  Threads take the next rule from a counter; results are
+ * sorted afterwards, so the order they finish in does not show. */
+typedef struct run_pool {
+    vg_policy *p;
+    json_t **decls; /* per rule: the declaration of this run, NULL when disabled */
+    json_t *by_kind;
+    const json_t *doc_ids, *config;
+    json_t *run, *results;
+    pthread_mutex_t lock; /* next, rc, message, results */
+    size_t next;
+    int rc;
+    char message[sizeof ((vg_ctx *)0)->message];
+} run_pool;
+
+static void *run_worker(void *arg)
+{
+    run_pool *pool = arg;
+    json_t *mine = json_array();
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    int rc = mine ? VG_OK : vg_error(&ctx, VG_ERR_NOMEM, "out of memory");
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        size_t i = pool->next++;
+        int stop = pool->rc != VG_OK || rc != VG_OK || i >= pool->p->nrules;
+        pthread_mutex_unlock(&pool->lock);
+        if (stop)
+            break;
+        if (pool->decls[i])
+            rc = run_rule(&ctx, &pool->p->rules[i], pool->decls[i], pool->by_kind, pool->doc_ids, pool->config,
+                          pool->run, mine);
+    }
+    pthread_mutex_lock(&pool->lock);
+    if (rc == VG_OK && json_array_extend(pool->results, mine))
+        rc = vg_error(&ctx, VG_ERR_NOMEM, "out of memory");
+    if (rc != VG_OK && pool->rc == VG_OK) {
+        pool->rc = rc;
+        snprintf(pool->message, sizeof pool->message, "%s", ctx.message);
+    }
+    pthread_mutex_unlock(&pool->lock);
+    json_decref(mine);
+    vg_ctx_free(&ctx);
+    return NULL;
+}
+
+static int run_rules(vg_ctx *ctx, run_pool *pool, unsigned jobs)
+{
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n < 1 ? 1 : n > VG_POLICY_MAX_JOBS ? VG_POLICY_MAX_JOBS : (unsigned)n;
+    }
+    if (jobs > pool->p->nrules)
+        jobs = pool->p->nrules ? (unsigned)pool->p->nrules : 1;
+    pthread_t threads[VG_POLICY_MAX_JOBS];
+    unsigned started = 0;
+    /* The calling thread is one of the workers. */
+    while (started + 1 < jobs && pthread_create(&threads[started], NULL, run_worker, pool) == 0)
+        started++;
+    run_worker(pool);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    return pool->rc == VG_OK ? VG_OK : vg_error(ctx, pool->rc, "%s", pool->message);
+}
+
 /* ---- waivers ------------------------------------------------------------------- */
 
 /* 00:00 UTC of the date "YYYY-MM-DD", or -1. */
@@ -1023,6 +1093,9 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
         json_decref(summary);
     }
     const json_t *config_rules = json_object_get(o->config, "rules");
+    json_t **decls = calloc(p->nrules + 1, sizeof *decls);
+    if (!decls && rc == VG_OK)
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     for (i = 0; rc == VG_OK && i < p->nrules; i++) {
         engine_rule *r = &p->rules[i];
         const json_t *own = json_object_get(config_rules, json_string_value(json_object_get(r->decl, "id")));
@@ -1034,8 +1107,13 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
             break;
         }
         if (!json_is_false(enabled))
-            rc = run_rule(ctx, r, decl, by_kind, doc_ids, o->config, run, results);
+            decls[i] = decl;
     }
+    if (rc == VG_OK) {
+        run_pool pool = {p, decls, by_kind, doc_ids, o->config, run, results, PTHREAD_MUTEX_INITIALIZER, 0, VG_OK, ""};
+        rc = run_rules(ctx, &pool, o->jobs);
+    }
+    free(decls);
     if (rc == VG_OK && sort_results(results))
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     json_t *r;

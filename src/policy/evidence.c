@@ -98,9 +98,16 @@ void policy_evidence_push(lua_State *L, json_t *value)
 }
 
 /* Pushes member (of the evidence table at idx, read under the key at
- * key_idx), converted once and then taken from the cache. */
+ * key_idx): an object or array converted once and then taken from the
+ * cache, so that reading it twice gives the same table; a scalar as a new
+ * Lua value every time (equal values are equal in Lua), which spares the
+ * cache for the common reads of strings and numbers. */
 static void evidence_push_member(lua_State *L, int idx, int key_idx, json_t *member)
 {
+    if (!json_is_object(member) && !json_is_array(member)) {
+        policy_evidence_push(L, member);
+        return;
+    }
     lua_rawgetp(L, idx, &box_key);
     if (lua_getiuservalue(L, -1, 1) != LUA_TTABLE) {
         lua_pop(L, 1);
@@ -221,6 +228,97 @@ static int evidence_pairs_mm(lua_State *L)
     return 3;
 }
 
+/* ---- queries done in C ------------------------------------------------------------ */
+
+/* The member of value at the dotted path ("kev", "component.purl"), or
+ * NULL; *steps counts the lookups. */
+static json_t *evidence_at_path(json_t *value, const char *path, size_t len, uint64_t *steps)
+{
+    size_t start = 0;
+    while (value && start <= len) {
+        const char *dot = memchr(path + start, '.', len - start);
+        size_t end = dot ? (size_t)(dot - path) : len;
+        value = json_is_object(value) ? json_object_getn(value, path + start, end - start) : NULL;
+        (*steps)++;
+        start = end + 1;
+    }
+    return value;
+}
+
+/* Whether member matches the Lua value at idx: none (absent) means
+ * "present and not null"; else a string, number or boolean equal to it. */
+static int evidence_matches(lua_State *L, json_t *member, int idx)
+{
+    if (!member)
+        return 0;
+    switch (lua_type(L, idx)) {
+    case LUA_TNONE:
+    case LUA_TNIL:
+        return !json_is_null(member);
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        return json_is_string(member) && json_string_length(member) == len &&
+               memcmp(json_string_value(member), s, len) == 0;
+    }
+    case LUA_TNUMBER:
+        if (json_is_integer(member))
+            return lua_isinteger(L, idx) ? lua_tointeger(L, idx) == (lua_Integer)json_integer_value(member)
+                                         : lua_tonumber(L, idx) == (lua_Number)json_integer_value(member);
+        return json_is_real(member) && lua_tonumber(L, idx) == json_real_value(member);
+    case LUA_TBOOLEAN:
+        return json_is_boolean(member) && json_is_true(member) == lua_toboolean(L, idx);
+    case LUA_TLIGHTUSERDATA:
+        return lua_touserdata(L, idx) == NULL && json_is_null(member);
+    default:
+        return luaL_argerror(L, 3, "a string, number, boolean or vigil.null");
+    }
+}
+
+/* vigil.where(list, path[, value]) and vigil.count(list, path[, value]):
+ * the members of an evidence list whose member at path is present and not
+ * null, or equals value — found in C without converting the others. */
+static int evidence_query(lua_State *L, int count_only)
+{
+    json_t *list = evidence_box_at(L, 1) ? evidence_checked(L, 1) : NULL;
+    if (!json_is_array(list))
+        return luaL_argerror(L, 1, "an evidence list (an array of the evidence)");
+    size_t len;
+    const char *path = luaL_checklstring(L, 2, &len);
+    int has_value = !lua_isnoneornil(L, 3);
+    lua_settop(L, 3);
+    size_t n = json_array_size(list), found = 0;
+    uint64_t steps = 0;
+    if (!count_only)
+        lua_newtable(L); /* 4: the result */
+    for (size_t i = 0; i < n; i++) {
+        json_t *member = evidence_at_path(json_array_get(list, i), path, len, &steps);
+        if (!(has_value ? evidence_matches(L, member, 3) : member && !json_is_null(member)))
+            continue;
+        found++;
+        if (!count_only) {
+            lua_pushinteger(L, (lua_Integer)i + 1);
+            evidence_push_member(L, 1, lua_gettop(L), json_array_get(list, i));
+            lua_rawseti(L, 4, (lua_Integer)found);
+            lua_pop(L, 1);
+        }
+    }
+    policy_sandbox_charge(L, n + steps, POLICY_WORK_LIBRARY);
+    if (count_only)
+        lua_pushinteger(L, (lua_Integer)found);
+    return 1;
+}
+
+static int evidence_where(lua_State *L)
+{
+    return evidence_query(L, 0);
+}
+
+static int evidence_count(lua_State *L)
+{
+    return evidence_query(L, 1);
+}
+
 void policy_evidence_open(lua_State *L)
 {
     static const luaL_Reg metamethods[] = {
@@ -234,8 +332,12 @@ void policy_evidence_open(lua_State *L)
 
     lua_pushcfunction(L, evidence_next);
     lua_setglobal(L, "next");
-    lua_createtable(L, 0, 1);
+    lua_createtable(L, 0, 3);
     lua_pushlightuserdata(L, NULL);
     lua_setfield(L, -2, "null");
+    lua_pushcfunction(L, evidence_where);
+    lua_setfield(L, -2, "where");
+    lua_pushcfunction(L, evidence_count);
+    lua_setfield(L, -2, "count");
     lua_setglobal(L, "vigil");
 }

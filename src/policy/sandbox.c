@@ -557,6 +557,10 @@ int vg_policy_rule_call(vg_ctx *ctx, vg_policy_rule *rule, const char *function,
     int rc = status == LUA_OK ? policy_result_to_json(ctx, L, 2, rule->file, function, out)
                               : sandbox_error(ctx, rule, status);
     lua_settop(L, 0);
+    /* What the rule made of the evidence (the tables converted, their
+     * caches) is garbage now: give it back before the next rule runs, so
+     * that a run holds one rule's working memory at a time, not all. */
+    lua_gc(L, LUA_GCCOLLECT);
     return rc;
 }
 

@@ -301,3 +301,36 @@ expect_stderr 'patch operation 1: remove /nothing: no such location'
 printf 'tests:\n  - name: x\n    now: 2026-12-01T00:00:00Z\n    expect: [{rule: nosuch, resource: a, status: pass}]\n' >"$T/wrong.yaml"
 expect_status 2 $VIGIL policy test "$T/wrong.yaml" --pack "$T/pack"
 expect_stderr 'names rule nosuch, which the pack does not have'
+
+# 7. vigil.where / vigil.count find members in C; checked against jq over
+#    the same evidence, with a nested path, a number, a boolean and null.
+jq '.findings += [range(0; 200) | {id: "CVE-2024-\(.)", purl: "pkg:npm/p\(. % 7)@1", kev: (. % 50 == 0),
+     cvss: {score: (if . % 3 == 0 then 9.8 else 5 end)}, fix: (if . % 4 == 0 then null else "1.1" end)}]' \
+    "$T/scan.json" >"$T/big.json"
+cat >"$T/where.lua" <<'LUA'
+rule = {id = "where", title = "t", severity = "low", requirements = {"nis2:21.2.e"}, evidence = {"scan"}}
+function check(e)
+  local f = e.scan[1].data.findings
+  local kev = vigil.where(f, "kev", true)
+  assert(kev[1] == f[1], "where gives the same tables as indexing")
+  return {{resource = "counts", status = "pass", message = table.concat({#kev, vigil.count(f, "purl", "pkg:npm/p3@1"),
+    vigil.count(f, "cvss.score", 9.8), vigil.count(f, "fix"), vigil.count(f, "fix", vigil.null),
+    #vigil.where(f, "cvss.nothing")}, " ")}}
+end
+LUA
+expect_status 0 $VIGIL policy eval --rule "$T/where.lua" --evidence scan="$T/big.json" -o json="$T/where.json"
+want=$(jq -r '.findings as $f | [([$f[] | select(.kev == true)] | length), ([$f[] | select(.purl == "pkg:npm/p3@1")] | length),
+    ([$f[] | select(.cvss.score == 9.8)] | length), ([$f[] | select(has("fix") and .fix != null)] | length),
+    ([$f[] | select(has("fix") and .fix == null)] | length), 0] | map(tostring) | join(" ")' "$T/big.json")
+[ "$(jq -r '.results[0].message' "$T/where.json")" = "$want" ] || fail "vigil.where/count: $(jq -r '.results[0].message' "$T/where.json"), jq: $want"
+printf 'rule = {id = "w2", title = "t", severity = "low", requirements = {"nis2:21.2.e"}, evidence = {"scan"}}\nfunction check(e) return vigil.where({}, "x") end\n' >"$T/w2.lua"
+expect_status 1 $VIGIL policy eval --rule "$T/w2.lua" --evidence scan="$T/big.json" -o json="$T/w2.json"
+jq -r '.results[0].message' "$T/w2.json" | grep -q "bad argument #1 to 'where' (an evidence list" || fail "where on a plain table"
+
+# 8. The results do not depend on how many rules run at once.
+for j in 1 3; do
+    expect_status 1 $VIGIL policy eval --pack "$T/bad" --evidence scan="$T/scan.json" --now 2026-12-01 -j $j \
+        --max-memory 16000000 --max-instructions 20000000 -o json="$T/j$j.json"
+done
+cmp "$T/j1.json" "$T/j3.json" || fail "results differ between -j 1 and -j 3"
+echo "where/count: $(jq -r ".results[0].message" "$T/where.json")"
