@@ -35,6 +35,7 @@ int cmd_store(int argc, char **argv);       /* cmd_store.c */
 int cmd_inventory(int argc, char **argv);   /* cmd_inventory.c */
 int cmd_worker(int argc, char **argv);      /* cmd_worker.c */
 int cmd_policy(int argc, char **argv);      /* cmd_policy.c */
+int cmd_evidence(int argc, char **argv);    /* cmd_evidence.c */
 /* inventory subcommands in their own files; argv[0] is the subcommand */
 int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
 int cmd_inventory_affected(int argc, char **argv); /* cmd_inventory_affected.c */

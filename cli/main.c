@@ -35,6 +35,7 @@ static const struct command commands[] = {
     {"inventory", cmd_inventory, "keep SBOMs and findings of assets over time; drift, affected, rescans"},
     {"store", cmd_store, "create or upgrade the inventory store (SQLite or PostgreSQL)"},
     {"monitor", cmd_monitor, "update the database, rescan the inventory and announce new findings"},
+    {"evidence", cmd_evidence, "sign a manual attestation for a requirement no rule can check"},
     {"policy", cmd_policy, "judge evidence against NIS2, 2024/2690 and CRA rules; test rule packs"},
     {"worker", cmd_worker, "run queued inventory jobs (ingests, rescans) from the store"},
     {NULL, NULL, NULL},

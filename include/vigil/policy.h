@@ -137,6 +137,16 @@ int vg_policy_configure(vg_ctx *ctx, vg_policy *p, const json_t *config);
  * (00:00 UTC) into seconds since the epoch; -1 when s is neither. */
 int vg_policy_parse_time(const char *s, int64_t *out);
 
+/* Whether s has the form of a requirement id of the catalogue,
+ * FRAMEWORK:REF (letters, digits, '.', '-'); not whether the catalogue
+ * holds it. */
+int vg_policy_requirement_valid(const char *s);
+
+/* The predicate type of a manual attestation (`vigil evidence attest`;
+ * docs/policy.md "Manual attestations"), and its evidence kind. */
+#define VG_POLICY_MANUAL_PREDICATE "https://vigil.dev/attestations/manual/v1"
+#define VG_POLICY_MANUAL_KIND "manual"
+
 /* 0 (info) .. 4 (critical), or -1 for anything else. */
 int vg_policy_severity_rank(const char *severity);
 
@@ -177,7 +187,8 @@ typedef struct vg_policy_test_options {
 /* Runs one test case (a JSON object: name, now, evidence, config, waivers,
  * expect; docs/policy.md "Testing rules") with the rules of p it expects
  * results of.  where names the case in messages ("FILE: test N").  On
- * VG_OK *report is {name, where, passed, failures: [text], results}; a
+ * VG_OK *report is {name, where, passed, failures: [text], and the run's
+ * results, requirements and manual attestations}; a
  * malformed case or evidence that cannot be loaded is an error. */
 int vg_policy_test_case(vg_ctx *ctx, vg_policy *p, const json_t *tc, const char *where,
                         const vg_policy_test_options *o, json_t **report);

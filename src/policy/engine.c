@@ -140,7 +140,7 @@ static int valid_name(const char *s, size_t max)
 }
 
 /* A requirement id: FRAMEWORK:REF, the catalogue's scheme (policy/README.md). */
-static int valid_requirement(const char *s)
+int vg_policy_requirement_valid(const char *s)
 {
     const char *colon = strchr(s, ':');
     if (!colon || colon == s || !colon[1] || strlen(s) > 64)
@@ -218,7 +218,7 @@ static int declaration(vg_ctx *ctx, const char *file, json_t *raw, json_t **decl
         return vg_error(ctx, VG_ERR_RULE, "%s: rule %s: rule.severity must be critical, high, medium, low or info",
                         file, rid);
     const char *why;
-    if ((why = check_names(reqs, valid_requirement, 0)))
+    if ((why = check_names(reqs, vg_policy_requirement_valid, 0)))
         return vg_error(ctx, VG_ERR_RULE, "%s: rule %s: rule.requirements %s (requirement ids such as "
                         "\"nis2:21.2.e\" or \"ir2024-2690:6.10.2\")", file, rid, why);
     if ((why = check_names(kinds, valid_kind, 0)))
@@ -997,26 +997,42 @@ static int compare_baseline(vg_ctx *ctx, json_t *results, const json_t *rules, c
 
 /* ---- the run ------------------------------------------------------------------- */
 
-/* Per requirement cited by the rules that ran: fail when a result of one
- * of its rules failed and is not waived; not_checked when one was skipped
- * or errored (unwaived); else pass. */
-static json_t *requirements_rollup(const json_t *rules, const json_t *results)
+/* The requirement row of id in by_id/list, made when missing. */
+static json_t *requirement_row(json_t *by_id, json_t *list, const char *id)
+{
+    json_t *entry = json_object_get(by_id, id);
+    if (entry)
+        return entry;
+    entry = json_pack("{sss[]sIs[]s[]}", "id", id, "rules", "results", (json_int_t)0, "manual", "manual_expired");
+    if (!entry || json_object_set_new(by_id, id, entry) || json_array_append(list, entry))
+        return NULL;
+    return entry;
+}
+
+/* Per requirement cited by the rules that ran or by a manual attestation:
+ * fail when a result of one of its rules failed and is not waived; else
+ * pass when a manual attestation in effect covers it; else not_checked
+ * when one of its results was skipped or erred (unwaived) or it has none;
+ * else pass. */
+static json_t *requirements_rollup(const json_t *rules, const json_t *results, const json_t *manual)
 {
     json_t *by_id = json_object(), *list = json_array();
     size_t i, j;
-    json_t *decl, *req;
+    json_t *decl, *req, *entry;
     json_array_foreach(rules, i, decl) {
         if (json_is_false(json_object_get(decl, "enabled")))
             continue;
         json_array_foreach(json_object_get(decl, "requirements"), j, req) {
-            const char *id = json_string_value(req);
-            json_t *entry = json_object_get(by_id, id);
-            if (!entry) {
-                entry = json_pack("{sss[]sI}", "id", id, "rules", "results", (json_int_t)0);
-                if (!entry || json_object_set_new(by_id, id, entry) || json_array_append(list, entry))
-                    goto fail;
-            }
-            if (json_array_append(json_object_get(entry, "rules"), json_object_get(decl, "id")))
+            if (!(entry = requirement_row(by_id, list, json_string_value(req))) ||
+                json_array_append(json_object_get(entry, "rules"), json_object_get(decl, "id")))
+                goto fail;
+        }
+    }
+    json_array_foreach(manual, i, decl) {
+        const char *bucket = json_is_true(json_object_get(decl, "in_effect")) ? "manual" : "manual_expired";
+        json_array_foreach(json_object_get(decl, "requirements"), j, req) {
+            if (!json_is_string(req) || !(entry = requirement_row(by_id, list, json_string_value(req))) ||
+                json_array_append(json_object_get(entry, bucket), json_object_get(decl, "id")))
                 goto fail;
         }
     }
@@ -1028,8 +1044,7 @@ static json_t *requirements_rollup(const json_t *rules, const json_t *results)
                     : !strcmp(status, "fail")                                              ? 3
                                                                                            : 2;
         json_array_foreach(json_object_get(r, "requirements"), j, req) {
-            json_t *entry = json_object_get(by_id, json_string_value(req));
-            if (!entry)
+            if (!(entry = json_object_get(by_id, json_string_value(req))))
                 continue;
             json_int_t worst = json_integer_value(json_object_get(entry, "results"));
             if (json_object_set_new(entry, "results", json_integer(level > worst ? level : worst)))
@@ -1039,7 +1054,8 @@ static json_t *requirements_rollup(const json_t *rules, const json_t *results)
     static const char *const names[] = {"not_checked", "pass", "not_checked", "fail"};
     json_array_foreach(list, i, req) {
         json_int_t worst = json_integer_value(json_object_get(req, "results"));
-        if (json_object_set_new(req, "status", json_string(names[worst])))
+        const char *status = worst < 3 && json_array_size(json_object_get(req, "manual")) ? "pass" : names[worst];
+        if (json_object_set_new(req, "status", json_string(status)))
             goto fail;
         json_object_del(req, "results");
     }
@@ -1049,6 +1065,55 @@ fail:
     json_decref(by_id);
     json_decref(list);
     return NULL;
+}
+
+/* The manual attestations among the documents (kind "manual": a verified
+ * in-toto Statement of VG_POLICY_MANUAL_PREDICATE), each with whether it
+ * is in effect: signature verified, well formed, not expired (it ends at
+ * 00:00 UTC of its expiry date, as a waiver does). */
+static json_t *manual_attestations(const json_t *documents, int64_t now)
+{
+    json_t *list = json_array();
+    size_t i;
+    json_t *d;
+    json_array_foreach((json_t *)documents, i, d) {
+        if (!list)
+            break;
+        const char *kind = json_string_value(json_object_get(d, "kind"));
+        if (!kind || strcmp(kind, VG_POLICY_MANUAL_KIND) != 0)
+            continue;
+        json_t *data = json_object_get(d, "data");
+        json_t *pred = json_object_get(data, "predicate");
+        json_t *reqs = json_object_get(pred, "requirements");
+        const char *type = json_string_value(json_object_get(data, "predicateType"));
+        const char *expires = json_string_value(json_object_get(pred, "expires"));
+        const char *statement = json_string_value(json_object_get(pred, "statement"));
+        int64_t end = date_start(expires);
+        const char *problem = !type || strcmp(type, VG_POLICY_MANUAL_PREDICATE) != 0
+                                  ? "not a manual attestation (predicateType " VG_POLICY_MANUAL_PREDICATE ")"
+                              : !json_is_array(reqs) || !json_array_size(reqs) ? "it names no requirements"
+                              : !statement                                    ? "it has no statement"
+                              : end < 0                                       ? "its expiry is not a date YYYY-MM-DD"
+                              : !json_is_true(json_object_get(d, "verified"))
+                                  ? "its signature was not verified (give the signer's key with --key)"
+                              : now >= end ? "it has expired"
+                                           : NULL;
+        json_t *entry = json_pack("{sOsOsbsb}", "id", json_object_get(d, "id"), "sha256", json_object_get(d, "sha256"),
+                                  "in_effect", problem == NULL, "expired", end >= 0 && now >= end);
+        if (entry && json_is_array(reqs))
+            json_object_set(entry, "requirements", reqs);
+        static const char *const copied[] = {"statement", "expires", "attestedBy", "attestedAt", "files"};
+        for (size_t k = 0; entry && k < sizeof copied / sizeof *copied; k++)
+            if (json_object_get(pred, copied[k]))
+                json_object_set(entry, copied[k], json_object_get(pred, copied[k]));
+        if (entry && problem)
+            json_object_set_new(entry, "problem", json_string(problem));
+        if (!entry || json_array_append_new(list, entry)) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    return list;
 }
 
 int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const vg_policy_run_options *o,
@@ -1142,7 +1207,8 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
             break;
         }
     }
-    json_t *reqs = rc == VG_OK ? requirements_rollup(rules, results) : NULL;
+    json_t *manual = rc == VG_OK ? manual_attestations(documents, o->now) : NULL;
+    json_t *reqs = manual ? requirements_rollup(rules, results, manual) : NULL;
     if (rc == VG_OK && !reqs)
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     if (rc == VG_OK) {
@@ -1163,6 +1229,7 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
         absent = NULL; /* o* took it */
         json_decref(inputs);
         int failed = !doc || json_object_set_new(doc, "requirements", reqs) ||
+                     json_object_set(doc, "manual", manual) ||
                      (!json_object_get(doc, "parameters") && json_object_set_new(doc, "parameters", json_object()));
         reqs = NULL; /* json_object_set_new took it */
         if (failed) {
@@ -1173,6 +1240,7 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     }
     json_decref(reqs);
+    json_decref(manual);
     json_decref(absent);
     json_decref(by_kind);
     json_decref(doc_ids);

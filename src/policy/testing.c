@@ -413,9 +413,10 @@ int vg_policy_test_case(vg_ctx *ctx, vg_policy *p, const json_t *tc, const char 
                                              where, failures)))
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     if (rc == VG_OK) {
-        *report = json_pack("{sssssbsOsO}", "name", json_string_value(json_object_get(tc, "name")), "where", where,
-                            "passed", json_array_size(failures) == 0, "failures", failures, "results",
-                            json_object_get(results, "results"));
+        *report = json_pack("{sssssbsOsOsOsO}", "name", json_string_value(json_object_get(tc, "name")), "where",
+                            where, "passed", json_array_size(failures) == 0, "failures", failures, "results",
+                            json_object_get(results, "results"), "requirements",
+                            json_object_get(results, "requirements"), "manual", json_object_get(results, "manual"));
         if (!*report)
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     }

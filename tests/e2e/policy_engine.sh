@@ -334,3 +334,27 @@ for j in 1 3; do
 done
 cmp "$T/j1.json" "$T/j3.json" || fail "results differ between -j 1 and -j 3"
 echo "where/count: $(jq -r ".results[0].message" "$T/where.json")"
+
+# 9. Manual attestations count for their requirements while in effect:
+#    verified, well formed, before 00:00 UTC of their expiry date.
+manual() { # EXPIRES VERIFIED
+    printf '{"_type": "https://in-toto.io/Statement/v1", "subject": [{"name": "statement", "digest": {"sha256": "00"}}], "predicateType": "https://vigil.dev/attestations/manual/v1", "predicate": {"requirements": ["ir2024-2690:2.1.1", "nis2:21.2.e"], "statement": "The management body approved the policy.", "expires": "%s", "attestedBy": "ciso"}}' "$1"
+}
+for case in "2026-12-02 true pass" "2026-12-01 true not_checked" "2026-12-02 false not_checked"; do
+    set -- $case
+    cat >"$T/m.yaml" <<YAML
+tests:
+  - name: manual $1 $2
+    now: 2026-12-01T00:00:00Z
+    evidence: [{kind: manual, verified: $2, data: $(manual "$1")}]
+    expect: [{rule: needs-vex, resource: "*", status: skip}]
+YAML
+    expect_status 0 $VIGIL policy test "$T/m.yaml" --pack "$T/pack" -o json="$T/m.json"
+    got=$(jq -r '.tests[0].requirements[] | select(.id == "ir2024-2690:2.1.1") | .status' "$T/m.json")
+    [ "$got" = "$3" ] || fail "manual attestation expiring $1, verified $2: requirement $got, expected $3"
+    # cra:I.2.a is needs-vex's own (skipped): a manual attestation of others does not touch it.
+    [ "$(jq -r '.tests[0].requirements[] | select(.id == "cra:I.2.a") | .status' "$T/m.json")" = not_checked ] ||
+        fail "manual attestation changed another requirement"
+done
+jq -e '.tests[0].manual[0] | .in_effect == false and .problem == "its signature was not verified (give the signer'"'"'s key with --key)"' \
+    "$T/m.json" >/dev/null || fail "unverified manual attestation: $(jq -c '.tests[0].manual' "$T/m.json")"
