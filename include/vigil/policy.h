@@ -197,4 +197,120 @@ int vg_policy_test_case(vg_ctx *ctx, vg_policy *p, const json_t *tc, const char 
  * which it may replace.  where names the patch in messages. */
 int vg_json_patch(vg_ctx *ctx, json_t **doc, const json_t *patch, const char *where);
 
+/* ---- The control catalogue ------------------------------------------------
+ *
+ * The catalogue (policy/catalogue.json; policy/README.md is its format,
+ * docs/controls.md the user's description) is the tree of legal
+ * requirements rules declare they evidence: NIS2 Art. 21, the annex of
+ * Implementing Regulation (EU) 2024/2690 and CRA Annex I.  It is data that
+ * ships with vigil, in vg_policy_data_dir(): the source tree's policy/ for
+ * the vigil of a build tree, ${datadir}/vigil/policy for the one
+ * `cmake --install` installs (CMakeLists.txt compiles the file that
+ * defines it once for each), unless $VIGIL_POLICY_DIR says otherwise. */
+
+#define VG_CATALOGUE_MAX_SIZE (8u * 1024 * 1024) /* bytes of a catalogue file */
+#define VG_CATALOGUE_MAX_ENTRIES 10000           /* requirements */
+#define VG_CATALOGUE_MAX_DEPTH 8                 /* levels below a framework's top */
+#define VG_CATALOGUE_MAX_ID 64                   /* bytes of an id */
+#define VG_CATALOGUE_MAX_REF 64                  /* bytes of a ref */
+#define VG_CATALOGUE_MAX_TITLE 160               /* characters of a title */
+
+/* One requirement.  Every pointer is borrowed from the catalogue and
+ * lives as long as it. */
+typedef struct vg_control {
+    const char *id;                   /* "ir2024-2690:6.10.2": FRAMEWORK:NUMBER */
+    const char *framework;            /* "nis2", "ir2024-2690" or "cra" */
+    const char *ref;                  /* "Annex, 6.10.2", as a lawyer cites it */
+    const char *title;                /* a short paraphrase, never the legal text */
+    const struct vg_control *parent;  /* the enclosing entry; NULL at a framework's top */
+    const struct vg_control *first_child, *next_sibling; /* NULL when none, in document order */
+    const struct vg_control *const *nis2; /* ir2024-2690 only: the NIS2 Art. 21(2) points
+                                             it implements (never empty there) */
+    size_t nnis2;
+    size_t index;                     /* position in document order, from 0 */
+    unsigned depth;                   /* 0 at a framework's top */
+} vg_control;
+
+/* The legal text a framework's entries come from. */
+typedef struct vg_catalogue_source {
+    const char *framework, *title, *celex, *oj, *url;
+} vg_catalogue_source;
+
+typedef struct vg_catalogue vg_catalogue;
+
+/* The frameworks a catalogue may hold, in document order, NULL-terminated:
+ * "nis2", "ir2024-2690", "cra". */
+extern const char *const vg_catalogue_frameworks[];
+
+/* Reads and validates the catalogue in data[0..len) (at most
+ * VG_CATALOGUE_MAX_SIZE bytes); name names it in every message.  Strict:
+ * members the format does not have, a version that is not YYYY.MM.N, an
+ * unknown framework, an id that is not FRAMEWORK:NUMBER of its own
+ * framework or is not unique, a parent that is not an earlier entry of the
+ * same framework, a title that is empty, longer than
+ * VG_CATALOGUE_MAX_TITLE characters or holds control characters, an
+ * annex entry without its NIS2 points, a framework without its source:
+ * each is VG_ERR_FORMAT naming the entry; VG_ERR_LIMIT past the limits
+ * above; VG_ERR_NOMEM.  On VG_OK *out is the catalogue, freed with
+ * vg_catalogue_free(); on error *out is NULL. */
+int vg_catalogue_parse(vg_ctx *ctx, const char *name, const char *data, size_t len, vg_catalogue **out);
+
+/* As vg_catalogue_parse() on the file at path, or on
+ * vg_policy_data_dir()/catalogue.json when path is NULL.  Also
+ * VG_ERR_NOT_FOUND, VG_ERR_PERMISSION, VG_ERR_IO naming the file. */
+int vg_catalogue_load(vg_ctx *ctx, const char *path, vg_catalogue **out);
+
+void vg_catalogue_free(vg_catalogue *cat);
+
+/* The catalogue's version ("2026.12.1") and the file it was read from
+ * (the name given to vg_catalogue_parse()). */
+const char *vg_catalogue_version(const vg_catalogue *cat);
+const char *vg_catalogue_path(const vg_catalogue *cat);
+
+/* The number of requirements, and the i-th in document order (NULL past
+ * the end): a parent always comes before its children. */
+size_t vg_catalogue_count(const vg_catalogue *cat);
+const vg_control *vg_catalogue_at(const vg_catalogue *cat, size_t i);
+
+/* The requirement with this id, or NULL. */
+const vg_control *vg_catalogue_find(const vg_catalogue *cat, const char *id);
+
+/* The first child of parent, or with parent NULL the first top-level
+ * requirement of any framework; walk on with ->next_sibling.  NULL when
+ * there is none. */
+const vg_control *vg_catalogue_children(const vg_catalogue *cat, const vg_control *parent);
+
+/* The source of framework, or NULL when the catalogue has none. */
+const vg_catalogue_source *vg_catalogue_source_of(const vg_catalogue *cat, const char *framework);
+
+/* Reads the declarations of the rules of one pack, for coverage: pack is
+ * a built-in pack's name (a directory of vg_policy_data_dir()) or, when it
+ * holds a '/', a directory.  Its *.lua files, in name order, are compiled
+ * in the sandbox and their global table `rule` read; appends to rules one
+ * object {id, requirements, pack, file} per rule (ids unique among all of
+ * rules) and to packs one {name, path, rules}.  Checks only what coverage
+ * needs: an id and a non-empty list of requirement ids.
+ * VG_ERR_NOT_FOUND (no such pack, or a pack without rule files), VG_ERR_USAGE
+ * (not a pack name), VG_ERR_RULE (a rule without a valid declaration, or
+ * a second rule of the same id), and the errors of vg_policy_rule_compile(),
+ * each naming the file.
+ * Stands in for the engine's pack loader until that exists: coverage reads
+ * nothing but these four members, which the engine's rule declarations
+ * also have. */
+int vg_catalogue_read_pack(vg_ctx *ctx, const char *pack, json_t *rules, json_t *packs);
+
+/* The document `vigil controls -o json` writes (docs/controls.md; schema
+ * docs/controls.schema.json): the requirements of the frameworks named
+ * (nframeworks 0: all), in document order, each with its depth and, for
+ * the parents, its number of numbered requirements (leaves).  With rules
+ * (an array of declarations {id, requirements, pack, file}: those of
+ * vg_catalogue_read_pack()), each requirement also gets the ids of the
+ * rules that declare it and whether it is covered, each parent how many
+ * of its leaves are, and the summary counts covered leaves per framework.
+ * A rule that names a requirement the catalogue does not have is
+ * VG_ERR_RULE naming the rule's file and the id; an unknown framework
+ * VG_ERR_USAGE.  *out is a new reference. */
+int vg_catalogue_report(vg_ctx *ctx, const vg_catalogue *cat, const char *const *frameworks, size_t nframeworks,
+                        const json_t *rules, json_t **out);
+
 #endif
