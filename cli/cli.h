@@ -36,6 +36,7 @@ int cmd_inventory(int argc, char **argv);   /* cmd_inventory.c */
 int cmd_worker(int argc, char **argv);      /* cmd_worker.c */
 int cmd_policy(int argc, char **argv);      /* cmd_policy.c */
 int cmd_evidence(int argc, char **argv);    /* cmd_evidence.c */
+int cmd_controls(int argc, char **argv);    /* cmd_controls.c */
 /* inventory subcommands in their own files; argv[0] is the subcommand */
 int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
 int cmd_inventory_affected(int argc, char **argv); /* cmd_inventory_affected.c */

@@ -38,6 +38,7 @@ static const struct command commands[] = {
     {"evidence", cmd_evidence, "sign a manual attestation for a requirement no rule can check"},
     {"policy", cmd_policy, "judge evidence against NIS2, 2024/2690 and CRA rules; test rule packs"},
     {"worker", cmd_worker, "run queued inventory jobs (ingests, rescans) from the store"},
+    {"controls", cmd_controls, "list the NIS2, 2024/2690 and CRA requirements and the rules that cover them"},
     {NULL, NULL, NULL},
 };
 
