@@ -12,7 +12,10 @@
 // the npm package @microsoft/jest-sarif, checked with ajv-draft-04 (with
 // unicodeRegExp off: one pattern of that schema is not a valid /u regexp).
 //
-// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3|sarif-2.1.0 FILE
+// vigil's own documents, against the schemas in docs/ (draft-07):
+// vigil-controls (docs/controls.schema.json, `vigil controls -o json`).
+//
+// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3|sarif-2.1.0|vigil-controls FILE
 // The schemas come from $VIGIL_SHARED/schemas, or ../shared/schemas beside
 // the repository.  Exit status: 0 valid, 1 invalid (errors on stderr),
 // 2 usage or unreadable input.
@@ -39,6 +42,7 @@ const formats = {
     refs: [],
     draft04: true,
   },
+  "vigil-controls": { main: join(here, "../../docs/controls.schema.json"), refs: [] },
 };
 
 function die(code, msg) {
