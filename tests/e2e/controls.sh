@@ -14,7 +14,7 @@ need_cmd jq
 
 CAT=$VIGIL_SRC/policy/catalogue.json
 REF=$VIGIL_SRC/tests/e2e/controls_ref.py
-unset VIGIL_POLICY_DIR
+unset VIGIL_POLICY_DIR COLUMNS
 
 # compare_ref VIGIL_JSON REF_JSON WHAT: the requirements and summary of
 # vigil's document equal the reference's.
@@ -58,6 +58,23 @@ total = sum(1 for w in want)
 leaves = sum(1 for w in want if "leaves" not in w)
 tail = lines[2 + len(want)]
 assert re.match(r"^catalogue [0-9.]+ \(.*catalogue\.json\): %d requirements, %d of them numbered$" % (total, leaves), tail), tail
+PY
+
+# COLUMNS (the width of a terminal, when piped) cuts the titles, never the
+# ids or refs: every row fits, and a cut title ends in "...".
+COLUMNS=100 "$VIGIL" controls >"$TMP/narrow.txt"
+python3 - "$TMP/narrow.txt" "$TMP/all.ref" <<'PY' || fail "table at COLUMNS=100"
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+want = json.load(open(sys.argv[2]))["requirements"]
+cut = 0
+for row, w in zip(lines[1:], want):
+    assert len(row) <= 100, row
+    title = row[row.index(w["ref"] + "  "):][len(w["ref"]):].strip()
+    if title != w["title"]:
+        assert title.endswith("...") and w["title"].startswith(title[:-3]), (title, w["title"])
+        cut += 1
+assert cut > 50, cut
 PY
 
 # ---- --framework ------------------------------------------------------------------

@@ -5,8 +5,8 @@
  * together: every entry found by its id, parents before children, the
  * child and sibling links visiting every entry once, the NIS2 points of
  * annex entries nis2 entries.  Then vg_catalogue_report() runs on it,
- * without and with rules naming the first and the last entry and an annex
- * entry's points, so the coverage count sees hostile trees too.
+ * without and with a rule naming the first and the last entry, so the
+ * coverage count (through the annex's NIS2 points too) sees hostile trees.
  */
 #include <stdint.h>
 #include <stdlib.h>
