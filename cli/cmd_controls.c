@@ -146,6 +146,36 @@ static void print_controls(const json_t *doc, FILE *f)
                 cli_json_text(e, "celex"), cli_json_text(e, "oj"));
 }
 
+/* Loads the packs with the engine's loader (vg_policy_add_pack(), which
+ * compiles each rule file and checks its declaration): *rules the
+ * declarations (borrowed from *policy), *pack_list {name, path, rules} per
+ * pack.  The caller frees all three, also on error. */
+static int read_packs(vg_ctx *ctx, const char *const *packs, size_t npacks, vg_policy **policy, json_t **rules,
+                      json_t **pack_list)
+{
+    int rc = vg_policy_new(ctx, NULL, policy);
+    if (rc == VG_OK && (!(*rules = json_array()) || !(*pack_list = json_array())))
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; rc == VG_OK && i < npacks; i++) {
+        size_t before = vg_policy_rule_count(*policy);
+        if ((rc = vg_policy_add_pack(ctx, *policy, packs[i])))
+            break;
+        size_t after = vg_policy_rule_count(*policy);
+        for (size_t k = before; rc == VG_OK && k < after; k++)
+            if (json_array_append(*rules, (json_t *)vg_policy_rule_declaration(*policy, k)))
+                rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        /* The pack's name and directory, as its last rule's declaration has them. */
+        const json_t *last = vg_policy_rule_declaration(*policy, after - 1);
+        const char *file = json_string_value(json_object_get(last, "file"));
+        const char *slash = file ? strrchr(file, '/') : NULL;
+        json_t *entry = json_pack("{sOss#sI}", "name", json_object_get(last, "pack"), "path", file ? file : "",
+                                  slash ? (size_t)(slash - file) : 0, "rules", (json_int_t)(after - before));
+        if (rc == VG_OK && json_array_append_new(*pack_list, entry))
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
+    return rc;
+}
+
 /* The document as the text of one output format. */
 static int render(const json_t *doc, int format, char **text, size_t *len)
 {
@@ -230,11 +260,11 @@ int cmd_controls(int argc, char **argv)
     vg_ctx ctx;
     vg_ctx_init(&ctx);
     vg_catalogue *cat = NULL;
-    json_t *rules = npacks ? json_array() : NULL, *pack_list = json_array(), *doc = NULL;
-    int rc = (npacks && !rules) || !pack_list ? vg_error(&ctx, VG_ERR_NOMEM, "out of memory")
-                                              : vg_catalogue_load(&ctx, NULL, &cat);
-    for (size_t i = 0; rc == VG_OK && i < npacks; i++)
-        rc = vg_catalogue_read_pack(&ctx, packs[i], rules, pack_list);
+    vg_policy *policy = NULL;
+    json_t *rules = NULL, *pack_list = NULL, *doc = NULL;
+    int rc = vg_catalogue_load(&ctx, NULL, &cat);
+    if (rc == VG_OK && npacks)
+        rc = read_packs(&ctx, packs, npacks, &policy, &rules, &pack_list);
     if (rc == VG_OK)
         rc = vg_catalogue_report(&ctx, cat, frameworks, nframeworks, rules, &doc);
     if (rc == VG_OK && npacks && json_object_set(doc, "packs", pack_list))
@@ -262,6 +292,7 @@ int cmd_controls(int argc, char **argv)
     json_decref(doc);
     json_decref(rules);
     json_decref(pack_list);
+    vg_policy_free(policy);
     vg_catalogue_free(cat);
     vg_ctx_free(&ctx);
     return status;

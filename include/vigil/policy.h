@@ -283,30 +283,15 @@ const vg_control *vg_catalogue_children(const vg_catalogue *cat, const vg_contro
 /* The source of framework, or NULL when the catalogue has none. */
 const vg_catalogue_source *vg_catalogue_source_of(const vg_catalogue *cat, const char *framework);
 
-/* Reads the declarations of the rules of one pack, for coverage: pack is
- * a built-in pack's name (a directory of vg_policy_data_dir()) or, when it
- * holds a '/', a directory.  Its *.lua files, in name order, are compiled
- * in the sandbox and their global table `rule` read; appends to rules one
- * object {id, requirements, pack, file} per rule (ids unique among all of
- * rules) and to packs one {name, path, rules}.  Checks only what coverage
- * needs: an id and a non-empty list of requirement ids.
- * VG_ERR_NOT_FOUND (no such pack, or a pack without rule files), VG_ERR_USAGE
- * (not a pack name), VG_ERR_RULE (a rule without a valid declaration, or
- * a second rule of the same id), and the errors of vg_policy_rule_compile(),
- * each naming the file.
- * Stands in for the engine's pack loader until that exists: coverage reads
- * nothing but these four members, which the engine's rule declarations
- * also have. */
-int vg_catalogue_read_pack(vg_ctx *ctx, const char *pack, json_t *rules, json_t *packs);
-
 /* The document `vigil controls -o json` writes (docs/controls.md; schema
  * docs/controls.schema.json): the requirements of the frameworks named
  * (nframeworks 0: all), in document order, each with its depth and, for
  * the parents, its number of numbered requirements (leaves).  With rules
- * (an array of declarations {id, requirements, pack, file}: those of
- * vg_catalogue_read_pack()), each requirement also gets the ids of the
- * rules that declare it and whether it is covered, each parent how many
- * of its leaves are, and the summary counts covered leaves per framework.
+ * (an array of rule declarations as vg_policy_rule_declaration() gives
+ * them; id, requirements, pack and file are read), each requirement also
+ * gets the ids of the rules that declare it and whether it is covered,
+ * each parent how many of its leaves are, and the summary counts covered
+ * leaves per framework; the document lists the rules too.
  * A rule that names a requirement the catalogue does not have is
  * VG_ERR_RULE naming the rule's file and the id; an unknown framework
  * VG_ERR_USAGE.  *out is a new reference. */

@@ -13,19 +13,17 @@
  * of changing what a rule's requirement means.  Bounded: the file's size,
  * the number of entries, the depth of the tree, the length of every string.
  *
+ * The rules whose coverage is counted come as the engine's declarations
+ * (vg_policy_rule_declaration()); only their id, requirements, pack and
+ * file are read.
+ *
  * Leaves out: the legal texts themselves (titles are paraphrases), and
  * manual attestations in the coverage count (`vigil evidence attest`, not
  * built yet: see "Manual attestations" in report_coverage()).
- *
- * vg_catalogue_read_pack() reads rule declarations for the coverage until
- * the engine's pack loader exists; it checks only what coverage needs.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "source/input_file.h"
 #include "vigil/arena.h"
@@ -36,7 +34,6 @@
 
 #define CATALOGUE_FORMAT "vigil-controls"        /* the file's "catalogue" member */
 #define CATALOGUE_MAX_SOURCE_TEXT 512             /* bytes of a member of a source */
-#define PACK_MAX_RULES 10000                      /* rule files of one pack */
 
 const char *const vg_catalogue_frameworks[] = {"nis2", "ir2024-2690", "cra", NULL};
 #define NFRAMEWORKS 3
@@ -460,147 +457,6 @@ const vg_catalogue_source *vg_catalogue_source_of(const vg_catalogue *cat, const
     return NULL;
 }
 
-/* ---- rule declarations of a pack ---------------------------------------------- */
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The *.lua files of dir (not hidden ones), sorted; *out and *n the
- * caller's to free (each name, then the array). */
-static int rule_files(vg_ctx *ctx, const char *dir, char ***out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    DIR *d = opendir(dir);
-    if (!d) {
-        int e = errno;
-        return vg_error(ctx, e == ENOENT ? VG_ERR_NOT_FOUND : e == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO,
-                        "%s: cannot read the pack directory: %s", dir, strerror(e));
-    }
-    size_t cap = 0;
-    int rc = VG_OK;
-    struct dirent *e;
-    while (rc == VG_OK && (e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || e->d_name[0] == '.' || strcmp(e->d_name + len - 4, ".lua") != 0)
-            continue;
-        if (*n == PACK_MAX_RULES) {
-            rc = vg_error(ctx, VG_ERR_LIMIT, "%s: more than %d rule files in one pack", dir, PACK_MAX_RULES);
-        } else if (*n == cap) {
-            cap = cap ? 2 * cap : 32;
-            char **names = realloc(*out, cap * sizeof *names);
-            if (!names)
-                rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-            else
-                *out = names;
-        }
-        if (rc == VG_OK && !((*out)[*n] = strdup(e->d_name)))
-            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-        else if (rc == VG_OK)
-            (*n)++;
-    }
-    closedir(d);
-    if (rc == VG_OK && *n == 0)
-        rc = vg_error(ctx, VG_ERR_NOT_FOUND, "%s: the pack has no rule files (*.lua)", dir);
-    if (*n)
-        qsort(*out, *n, sizeof **out, by_name);
-    return rc;
-}
-
-/* The declaration coverage needs from the rule file at path, appended to
- * rules: {id, requirements, pack, file}. */
-static int read_declaration(vg_ctx *ctx, const char *path, const char *pack, json_t *rules)
-{
-    vg_buf text;
-    int rc = vg_input_read_file(ctx, path, "rule file", VG_POLICY_MAX_SOURCE, &text);
-    if (rc)
-        return rc;
-    vg_policy_rule *rule = NULL;
-    json_t *decl = NULL;
-    if (!(rc = vg_policy_rule_compile(ctx, path, text.data ? text.data : "", text.len, NULL, &rule)))
-        rc = vg_policy_rule_global(ctx, rule, "rule", &decl);
-    vg_buf_free(&text);
-    vg_policy_rule_free(rule);
-    if (rc)
-        return rc;
-    const char *id = json_string_value(json_object_get(decl, "id"));
-    json_t *reqs = json_object_get(decl, "requirements");
-    if (!json_is_object(decl))
-        rc = vg_error(ctx, VG_ERR_RULE, "%s: the rule file defines no table `rule` (docs/policy.md)", path);
-    else if (!id || !*id || strlen(id) > 64)
-        rc = vg_error(ctx, VG_ERR_RULE, "%s: rule.id must be a string of 1 to 64 bytes", path);
-    else if (!json_is_array(reqs) || json_array_size(reqs) == 0)
-        rc = vg_error(ctx, VG_ERR_RULE, "%s: rule %s: rule.requirements must list the ids of the requirements it "
-                      "evidences, such as \"ir2024-2690:6.10.2\" (see `vigil controls`)", path, id);
-    for (size_t i = 0; rc == VG_OK && i < json_array_size(reqs); i++)
-        if (!json_is_string(json_array_get(reqs, i)))
-            rc = vg_error(ctx, VG_ERR_RULE, "%s: rule %s: rule.requirements[%zu] is not a string", path, id, i + 1);
-    for (size_t i = 0; rc == VG_OK && i < json_array_size(rules); i++) {
-        const json_t *other = json_array_get(rules, i);
-        if (strcmp(json_string_value(json_object_get(other, "id")), id) == 0)
-            rc = vg_error(ctx, VG_ERR_RULE, "%s: rule id %s is also the id of %s; rule ids must be unique in a run",
-                          path, id, json_string_value(json_object_get(other, "file")));
-    }
-    if (rc == VG_OK && json_array_append_new(rules, json_pack("{sssOssss}", "id", id, "requirements", reqs, "pack",
-                                                              pack, "file", path)))
-        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    json_decref(decl);
-    return rc;
-}
-
-int vg_catalogue_read_pack(vg_ctx *ctx, const char *pack, json_t *rules, json_t *packs)
-{
-    /* A name without '/' is a built-in pack; anything else a directory. */
-    char dir[4096];
-    const char *name = pack;
-    if (!strchr(pack, '/')) {
-        size_t n = strlen(pack);
-        int ok = n > 0 && n <= 64 && ((pack[0] >= 'a' && pack[0] <= 'z') || (pack[0] >= '0' && pack[0] <= '9'));
-        for (size_t i = 1; ok && i < n; i++)
-            ok = (pack[i] >= 'a' && pack[i] <= 'z') || (pack[i] >= '0' && pack[i] <= '9') || pack[i] == '-' ||
-                 pack[i] == '_' || pack[i] == '.';
-        if (!ok)
-            return vg_error(ctx, VG_ERR_USAGE, "%s: not a pack name (a built-in pack: nis2, cra, hardening, "
-                            "licences) nor a directory (write ./%s for a directory here)", pack, pack);
-        if ((size_t)snprintf(dir, sizeof dir, "%s/%s", vg_policy_data_dir(), pack) >= sizeof dir)
-            return vg_error(ctx, VG_ERR_USAGE, "%s: path too long", pack);
-        struct stat st;
-        if (stat(dir, &st) != 0 && errno == ENOENT)
-            return vg_error(ctx, VG_ERR_NOT_FOUND, "%s: no built-in pack of that name in %s (set VIGIL_POLICY_DIR, "
-                            "or give the pack's directory)", pack, vg_policy_data_dir());
-    } else {
-        size_t n = strlen(pack);
-        while (n > 1 && pack[n - 1] == '/')
-            n--;
-        if (n >= sizeof dir)
-            return vg_error(ctx, VG_ERR_USAGE, "%s: path too long", pack);
-        memcpy(dir, pack, n);
-        dir[n] = '\0';
-        const char *slash = strrchr(dir, '/');
-        name = slash && slash[1] ? slash + 1 : dir;
-    }
-    char **files;
-    size_t n;
-    int rc = rule_files(ctx, dir, &files, &n);
-    size_t before = json_array_size(rules);
-    for (size_t i = 0; rc == VG_OK && i < n; i++) {
-        char path[4096];
-        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, files[i]) >= sizeof path)
-            rc = vg_error(ctx, VG_ERR_USAGE, "%s/%s: path too long", dir, files[i]);
-        else
-            rc = read_declaration(ctx, path, name, rules);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(files[i]);
-    free(files);
-    if (rc == VG_OK && json_array_append_new(packs, json_pack("{sssssI}", "name", name, "path", dir, "rules",
-                                                              (json_int_t)(json_array_size(rules) - before))))
-        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    return rc;
-}
-
 /* ---- the report: tree and coverage ----------------------------------------------- */
 
 static int by_string(const void *a, const void *b)
@@ -775,8 +631,20 @@ int vg_catalogue_report(vg_ctx *ctx, const vg_catalogue *cat, const char *const 
     }
     if (rc == VG_OK && rules)
         rc = report_coverage(ctx, cat, rules, entries, covered);
-    if (rc == VG_OK && rules && json_object_set_new(doc, "rules", json_deep_copy(rules)))
+    json_t *listed = rules ? json_array() : NULL;
+    for (size_t i = 0; rc == VG_OK && i < json_array_size(rules); i++) {
+        const json_t *r = json_array_get(rules, i);
+        json_t *o = json_object();
+        static const char *const members[] = {"id", "requirements", "pack", "file"};
+        for (size_t k = 0; o && k < sizeof members / sizeof *members; k++)
+            if (json_object_get(r, members[k]) && json_object_set(o, members[k], json_object_get(r, members[k])))
+                json_decref(o), o = NULL;
+        if (!listed || json_array_append_new(listed, o))
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
+    if (rc == VG_OK && listed && json_object_set(doc, "rules", listed))
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    json_decref(listed);
     json_t *per = json_object();
     size_t total[3] = {0};
     for (int f = 0; rc == VG_OK && f < NFRAMEWORKS; f++) {

@@ -178,7 +178,7 @@ if have_validator; then
     fi
 fi
 
-# ---- refused packs: exit 1, the file named, nothing written -----------------------
+# ---- refused packs: the file named, nothing written -----------------------
 refused() { # refused STATUS PATTERN ARGS...: no output file, stderr matches
     local want=$1 pattern=$2
     shift 2
@@ -193,7 +193,8 @@ refused 1 "^vigil: $TMP/packs/unknown/bad.lua: rule typo names requirement \"ir2
     --coverage "$TMP/packs/unknown"
 mkdir "$TMP/packs/twice"
 rule twice kev.lua kev cra:II.2
-refused 1 "$TMP/packs/twice/kev.lua: rule id kev is also the id of $TMP/packs/first/10-kev.lua" \
+# as for `vigil policy` (the engine's pack loader), two rules of one id are a usage error
+refused 2 "$TMP/packs/twice/kev.lua: rule id kev is also the id of $TMP/packs/first/10-kev.lua" \
     --coverage "$TMP/packs/first" --coverage "$TMP/packs/twice"
 mkdir "$TMP/packs/syntax"
 printf 'rule = { id = "x", requirements = { "cra:II.2" }\n' >"$TMP/packs/syntax/x.lua"
@@ -203,7 +204,7 @@ printf 'function check() return {} end\n' >"$TMP/packs/norule/x.lua"
 refused 1 "$TMP/packs/norule/x.lua: the rule file defines no table .rule." --coverage "$TMP/packs/norule"
 mkdir "$TMP/packs/empty"
 refused 1 "$TMP/packs/empty: the pack has no rule files" --coverage "$TMP/packs/empty"
-refused 1 "nis2: no built-in pack of that name in $VIGIL_SRC/policy" --coverage nis2
+refused 2 "nis2: no built-in pack of that name in $VIGIL_SRC/policy" --coverage nis2
 refused 2 "Bad: not a pack name" --coverage Bad
 refused 2 "--framework iso27001: expected nis2, ir2024-2690 or cra" --framework iso27001
 refused 2 "unknown output format 'yaml'" -o yaml
