@@ -18,8 +18,8 @@
  * file are read.
  *
  * Leaves out: the legal texts themselves (titles are paraphrases), and
- * manual attestations in the coverage count (`vigil evidence attest`, not
- * built yet: see "Manual attestations" in report_coverage()).
+ * manual attestations in the coverage count (`vigil evidence attest`:
+ * their place is marked in report_coverage()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -540,8 +540,8 @@ static int report_coverage(vg_ctx *ctx, const vg_catalogue *cat, const json_t *r
         rc = collect_rules(ctx, cat, rules, direct, via);
     /* A leaf is covered when a rule declares it or, for a NIS2 point, an
      * annex entry that implements it (policy/README.md).  Manual
-     * attestations (`vigil evidence attest`) will cover a leaf too: when
-     * they exist, they are counted here, beside the rules.  Children come
+     * attestations (`vigil evidence attest`) are to cover a leaf too: when
+     * they are counted, it is here, beside the rules.  Children come
      * after their parent, so the reverse walk has every child's count
      * before it adds it to the parent's. */
     for (size_t i = cat->n; rc == VG_OK && i-- > 0;) {
