@@ -49,7 +49,19 @@ struct vg_policy {
     engine_rule *rules;
     size_t nrules, cap;
     json_t *packs; /* [{name, path, rules}] */
+    vg_catalogue *catalogue; /* loaded with the first rule */
 };
+
+/* The catalogue of vg_policy_data_dir(), loaded once. */
+static int engine_catalogue(vg_ctx *ctx, vg_policy *p)
+{
+    if (p->catalogue)
+        return VG_OK;
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/catalogue.json", vg_policy_data_dir()) >= sizeof path)
+        return vg_error(ctx, VG_ERR_USAGE, "%s: path too long", vg_policy_data_dir());
+    return vg_catalogue_load(ctx, path, &p->catalogue);
+}
 
 /* The members each kind of object may have, for policy_unknown_member(). */
 #define DECL_MEMBERS "id title severity requirements evidence optional params rationale"
@@ -111,6 +123,7 @@ void vg_policy_free(vg_policy *p)
     }
     free(p->rules);
     json_decref(p->packs);
+    vg_catalogue_free(p->catalogue);
     free(p);
 }
 
@@ -267,12 +280,24 @@ int vg_policy_add_rule(vg_ctx *ctx, vg_policy *p, const char *path, const char *
     vg_file_digest digest;
     vg_policy_rule *rule = NULL;
     json_t *raw = NULL, *decl = NULL, *params = NULL;
-    if (!(rc = vg_digest_memory(ctx, text.data ? text.data : "", text.len, VG_DIGEST_SHA256, &digest)) &&
+    if (!(rc = engine_catalogue(ctx, p)) &&
+        !(rc = vg_digest_memory(ctx, text.data ? text.data : "", text.len, VG_DIGEST_SHA256, &digest)) &&
         !(rc = vg_policy_rule_compile(ctx, path, text.data, text.len, &p->limits, &rule)) &&
         !(rc = vg_policy_rule_global(ctx, rule, "rule", &raw)))
         rc = declaration(ctx, path, raw, &decl, &params);
     vg_buf_free(&text);
     json_decref(raw);
+    size_t k;
+    json_t *req;
+    json_array_foreach(rc == VG_OK ? json_object_get(decl, "requirements") : NULL, k, req) {
+        if (!vg_catalogue_find(p->catalogue, json_string_value(req))) {
+            rc = vg_error(ctx, VG_ERR_RULE, "%s: rule %s names requirement \"%.80s\", which is not in the control "
+                          "catalogue %s (version %s); `vigil controls` lists the ids", path,
+                          json_string_value(json_object_get(decl, "id")), json_string_value(req),
+                          vg_catalogue_path(p->catalogue), vg_catalogue_version(p->catalogue));
+            break;
+        }
+    }
     for (size_t i = 0; rc == VG_OK && i < p->nrules; i++)
         if (json_equal(json_object_get(p->rules[i].decl, "id"), json_object_get(decl, "id")))
             rc = vg_error(ctx, VG_ERR_USAGE, "%s: rule id %s is also the id of %s; rule ids must be unique in a run",
@@ -303,12 +328,6 @@ int vg_policy_add_rule(vg_ctx *ctx, vg_policy *p, const char *path, const char *
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-const char *vg_policy_data_dir(void)
-{
-    const char *env = getenv("VIGIL_POLICY_DIR");
-    return env && *env ? env : VIGIL_POLICY_DIR;
 }
 
 int vg_policy_add_pack(vg_ctx *ctx, vg_policy *p, const char *pack)
@@ -367,7 +386,8 @@ int vg_policy_add_pack(vg_ctx *ctx, vg_policy *p, const char *pack)
     closedir(d);
     if (rc == VG_OK && n == 0)
         rc = vg_error(ctx, VG_ERR_NOT_FOUND, "%s: the pack has no rule files (*.lua)", dir);
-    qsort(names, n, sizeof *names, by_name);
+    if (n)
+        qsort(names, n, sizeof *names, by_name);
     size_t before = p->nrules;
     for (size_t i = 0; rc == VG_OK && i < n; i++) {
         char path[4096];

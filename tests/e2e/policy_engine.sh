@@ -244,6 +244,9 @@ expect_stderr 'decl.lua: rule.id must be'
 printf 'rule = {id = "a", title = "t", severity = "urgent", requirements = {"nis2:21.2.e"}, evidence = {"scan"}}\n' >"$T/decl.lua"
 expect_status 1 $VIGIL policy rules --rule "$T/decl.lua"
 expect_stderr 'rule.severity must be'
+printf 'rule = {id = "a", title = "t", severity = "low", requirements = {"nis2:21.2.z"}, evidence = {"scan"}}\n' >"$T/decl.lua"
+expect_status 1 $VIGIL policy rules --rule "$T/decl.lua"
+expect_stderr 'decl.lua: rule a names requirement "nis2:21.2.z", which is not in the control catalogue'
 expect_status 2 $VIGIL policy rules --rule "$T/pack/kev.lua" --rule "$T/pack/kev.lua"
 expect_stderr 'rule id kev is also the id of'
 expect_status 2 $VIGIL policy eval --pack nosuchpack
