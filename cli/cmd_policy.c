@@ -192,6 +192,59 @@ static const char *text_of(const json_t *o, const char *key)
     return s ? s : "";
 }
 
+static void print_requirement(const json_t *r, FILE *f)
+{
+    fprintf(f, "  %-24s %-12s", text_of(r, "id"), text_of(r, "status"));
+    size_t j, n = 0;
+    json_t *id;
+    json_array_foreach(json_object_get(r, "rules"), j, id) fprintf(f, "%s%s", n++ ? ", " : " ", json_string_value(id));
+    json_array_foreach(json_object_get(r, "manual"), j, id) fprintf(f, "%smanual %s", n++ ? ", " : " ",
+                                                                     json_string_value(id));
+    json_array_foreach(json_object_get(r, "manual_expired"), j, id) fprintf(f, "%smanual %s (not counted)",
+                                                                             n++ ? ", " : " ", json_string_value(id));
+    fputc('\n', f);
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The requirements grouped by the NIS2 Art. 21 point they serve (a
+ * requirement may serve several), then those that serve none (the CRA). */
+static void print_requirements(const json_t *doc, FILE *f)
+{
+    const json_t *points = json_object_get(json_object_get(doc, "catalogue"), "points");
+    const json_t *reqs = json_object_get(doc, "requirements");
+    size_t n = json_object_size(points), k = 0, i;
+    const char **ids = malloc((n ? n : 1) * sizeof *ids);
+    const char *key;
+    json_t *v, *r;
+    if (!ids)
+        return;
+    json_object_foreach((json_t *)points, key, v) ids[k++] = key;
+    qsort(ids, n, sizeof *ids, by_key);
+    for (k = 0; k < n; k++) {
+        const json_t *pt = json_object_get(points, ids[k]);
+        fprintf(f, "\nNIS2 %s  %s\n", text_of(pt, "ref"), text_of(pt, "title"));
+        json_array_foreach(json_object_get(doc, "requirements"), i, r) {
+            size_t j;
+            json_t *id;
+            json_array_foreach(json_object_get(r, "nis2"), j, id) if (strcmp(json_string_value(id), ids[k]) == 0)
+                print_requirement(r, f);
+        }
+    }
+    int header = 0;
+    json_array_foreach((json_t *)reqs, i, r) {
+        if (json_array_size(json_object_get(r, "nis2")))
+            continue;
+        if (!header++)
+            fprintf(f, "\nNot mapped to NIS2 Art. 21 (CRA, or not in the catalogue)\n");
+        print_requirement(r, f);
+    }
+    free(ids);
+}
+
 static void print_table(const json_t *doc, FILE *f)
 {
     int colour = f == stdout && cli_colour();
@@ -212,15 +265,7 @@ static void print_table(const json_t *doc, FILE *f)
             fprintf(f, " [%s]", text_of(r, "baseline"));
         fputc('\n', f);
     }
-    fputc('\n', f);
-    fprintf(f, "%-24s %-12s %s\n", "REQUIREMENT", "STATUS", "RULES");
-    json_array_foreach(json_object_get(doc, "requirements"), i, r) {
-        fprintf(f, "%-24s %-12s", text_of(r, "id"), text_of(r, "status"));
-        size_t j;
-        json_t *id;
-        json_array_foreach(json_object_get(r, "rules"), j, id) fprintf(f, "%s%s", j ? ", " : " ", json_string_value(id));
-        fputc('\n', f);
-    }
+    print_requirements(doc, f);
 }
 
 static void print_summary(const json_t *doc)

@@ -1087,11 +1087,58 @@ fail:
     return NULL;
 }
 
+/* The NIS2 Art. 21 point of a nis2 entry: itself at the depth of the
+ * lettered points, else its ancestor there. */
+static const vg_control *nis2_point(const vg_control *c)
+{
+    while (c && c->depth > 1)
+        c = c->parent;
+    return c;
+}
+
+/* Adds to each requirement row its framework, ref and title, and the NIS2
+ * Art. 21 points it serves (itself or its ancestor for NIS2 entries, the
+ * points an annex entry implements; none for the CRA); returns the
+ * document's "catalogue": version, path and the points named, with their
+ * ref and title, for outputs grouped by point. */
+static json_t *describe_requirements(const vg_catalogue *cat, json_t *reqs)
+{
+    json_t *points = json_object(), *out = json_pack("{ssss}", "version", vg_catalogue_version(cat), "path",
+                                                     vg_catalogue_path(cat));
+    int failed = !points || !out;
+    size_t i;
+    json_t *row;
+    json_array_foreach(reqs, i, row) {
+        const vg_control *c = vg_catalogue_find(cat, json_string_value(json_object_get(row, "id")));
+        json_t *served = json_array();
+        failed |= !served;
+        if (c) {
+            failed |= json_object_set_new(row, "framework", json_string(c->framework)) ||
+                      json_object_set_new(row, "ref", json_string(c->ref)) ||
+                      json_object_set_new(row, "title", json_string(c->title));
+            const vg_control *one = strcmp(c->framework, "nis2") == 0 ? nis2_point(c) : NULL;
+            for (size_t k = 0; served && k < (one ? 1 : c->nnis2); k++) {
+                const vg_control *pt = one ? one : c->nis2[k];
+                failed |= json_array_append_new(served, json_string(pt->id)) ||
+                          (!json_object_get(points, pt->id) &&
+                           json_object_set_new(points, pt->id, json_pack("{ssss}", "ref", pt->ref, "title", pt->title)));
+            }
+        }
+        failed |= json_object_set_new(row, "nis2", served);
+    }
+    failed |= json_object_set_new(out, "points", points);
+    if (failed) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
 /* The manual attestations among the documents (kind "manual": a verified
  * in-toto Statement of VG_POLICY_MANUAL_PREDICATE), each with whether it
  * is in effect: signature verified, well formed, not expired (it ends at
  * 00:00 UTC of its expiry date, as a waiver does). */
-static json_t *manual_attestations(const json_t *documents, int64_t now)
+static json_t *manual_attestations(const json_t *documents, const vg_catalogue *cat, int64_t now)
 {
     json_t *list = json_array();
     size_t i;
@@ -1109,9 +1156,14 @@ static json_t *manual_attestations(const json_t *documents, int64_t now)
         const char *expires = json_string_value(json_object_get(pred, "expires"));
         const char *statement = json_string_value(json_object_get(pred, "statement"));
         int64_t end = date_start(expires);
+        size_t k;
+        json_t *req;
+        int unknown = 0;
+        json_array_foreach(reqs, k, req) unknown |= !json_is_string(req) || !vg_catalogue_find(cat, json_string_value(req));
         const char *problem = !type || strcmp(type, VG_POLICY_MANUAL_PREDICATE) != 0
                                   ? "not a manual attestation (predicateType " VG_POLICY_MANUAL_PREDICATE ")"
                               : !json_is_array(reqs) || !json_array_size(reqs) ? "it names no requirements"
+                              : unknown ? "it names a requirement that is not in the control catalogue"
                               : !statement                                    ? "it has no statement"
                               : end < 0                                       ? "its expiry is not a date YYYY-MM-DD"
                               : !json_is_true(json_object_get(d, "verified"))
@@ -1123,7 +1175,7 @@ static json_t *manual_attestations(const json_t *documents, int64_t now)
         if (entry && json_is_array(reqs))
             json_object_set(entry, "requirements", reqs);
         static const char *const copied[] = {"statement", "expires", "attestedBy", "attestedAt", "files"};
-        for (size_t k = 0; entry && k < sizeof copied / sizeof *copied; k++)
+        for (k = 0; entry && k < sizeof copied / sizeof *copied; k++)
             if (json_object_get(pred, copied[k]))
                 json_object_set(entry, copied[k], json_object_get(pred, copied[k]));
         if (entry && problem)
@@ -1227,9 +1279,14 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
             break;
         }
     }
-    json_t *manual = rc == VG_OK ? manual_attestations(documents, o->now) : NULL;
+    json_t *manual = rc == VG_OK && (rc = engine_catalogue(ctx, p)) == VG_OK
+                         ? manual_attestations(documents, p->catalogue, o->now)
+                         : NULL;
     json_t *reqs = manual ? requirements_rollup(rules, results, manual) : NULL;
     if (rc == VG_OK && !reqs)
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    json_t *catalogue = NULL;
+    if (rc == VG_OK && !(catalogue = describe_requirements(p->catalogue, reqs)))
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     if (rc == VG_OK) {
         json_t *inputs = json_object();
@@ -1249,9 +1306,10 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
         absent = NULL; /* o* took it */
         json_decref(inputs);
         int failed = !doc || json_object_set_new(doc, "requirements", reqs) ||
+                     json_object_set_new(doc, "catalogue", catalogue) ||
                      json_object_set(doc, "manual", manual) ||
                      (!json_object_get(doc, "parameters") && json_object_set_new(doc, "parameters", json_object()));
-        reqs = NULL; /* json_object_set_new took it */
+        reqs = catalogue = NULL; /* json_object_set_new took them */
         if (failed) {
             json_decref(doc);
             doc = NULL;
@@ -1260,6 +1318,7 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     }
     json_decref(reqs);
+    json_decref(catalogue);
     json_decref(manual);
     json_decref(absent);
     json_decref(by_kind);

@@ -95,6 +95,15 @@ fp=$(printf 'kev\0pkg:npm/left-pad@1.0.0' | sha256sum | cut -d' ' -f1)
 [ "$(jq -r '.results[] | select(.resource == "pkg:npm/left-pad@1.0.0") | .fingerprint' "$T/r1.json")" = "$fp" ] ||
     fail "fingerprint"
 
+# The table groups the requirements by the NIS2 Art. 21(2) point they serve
+# (from the catalogue: 6.10.2 implements 21(2)(e)); the CRA's stand apart.
+expect_status 5 vigil_eval --pack "$T/pack" --evidence scan="$T/scan.json"
+awk '/^NIS2 Art. 21\(2\)\(e\)/ {g = "e"} /^NIS2 Art. 21\(2\)\(d\)/ {g = "d"} /^Not mapped/ {g = "cra"}
+     /^  [a-z]/ {print g, $1, $2}' "$T/stdout" >"$T/got"
+printf '%s\n' "d nis2:21.2.d pass" "e nis2:21.2.e fail" "e ir2024-2690:6.10.2 fail" "cra cra:I.2.a not_checked" >"$T/want"
+diff "$T/want" "$T/got" >&2 || fail "table grouped by Art. 21(2) point"
+jq -e '.catalogue.version | test("^[0-9]{4}\\.[0-9]{2}\\.[0-9]+$")' "$T/r1.json" >/dev/null || fail "catalogue version"
+
 # --fail-on: the only fail is critical.
 expect_status 5 vigil_eval --pack "$T/pack" --evidence scan="$T/scan.json" --fail-on critical -o json="$T/x.json"
 # With needs-vex's evidence missing and no fail at or above the gate: 3.
