@@ -956,6 +956,14 @@ static int check_baseline(vg_ctx *ctx, const json_t *baseline, const char *file)
     return VG_OK;
 }
 
+/* Whether member key of a and b is the same: both absent, or equal
+ * (json_equal() says two absent values differ). */
+static int same_member(const json_t *a, const json_t *b, const char *key)
+{
+    const json_t *x = json_object_get(a, key), *y = json_object_get(b, key);
+    return (!x && !y) || json_equal((json_t *)x, (json_t *)y);
+}
+
 /* Marks each result new, unchanged or updated against the baseline and
  * returns the baseline's results that are gone, marked absent: only those
  * of rules that ran this time (a rule left out of this run says nothing
@@ -978,9 +986,8 @@ static int compare_baseline(vg_ctx *ctx, json_t *results, const json_t *rules, c
         json_t *was = json_object_get(old, json_string_value(json_object_get(r, "fingerprint")));
         const char *state = "new";
         if (was) {
-            int same = json_equal(json_object_get(was, "status"), json_object_get(r, "status")) &&
-                       json_equal(json_object_get(was, "message"), json_object_get(r, "message")) &&
-                       !json_object_get(was, "waiver") == !json_object_get(r, "waiver");
+            int same = same_member(was, r, "status") && same_member(was, r, "message") &&
+                       same_member(was, r, "reason") && !json_object_get(was, "waiver") == !json_object_get(r, "waiver");
             state = same ? "unchanged" : "updated";
             if (json_object_set_new(was, "seen", json_true()))
                 failed = 1;

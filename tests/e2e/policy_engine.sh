@@ -187,6 +187,10 @@ diff "$T/want" "$T/got" >&2 || fail "baseline states"
 expect_status 5 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan2.json" --baseline "$T/r1.json" --fail-on-new
 # Against itself nothing is new: the old fail does not gate.
 expect_status 0 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan.json" --baseline "$T/r1.json" --fail-on-new
+# A result without a message (the engine's skip) is unchanged against itself.
+expect_status 3 vigil_eval --rule "$T/pack/vex.lua" --evidence scan="$T/scan.json" --baseline "$T/r1.json" -o json="$T/b2.json"
+[ "$(jq -r '.results[] | [.resource, .status, .baseline] | @tsv' "$T/b2.json")" = "$(printf '*\tskip\tunchanged')" ] ||
+    fail "an unchanged result without a message is not unchanged: $(jq -c .results "$T/b2.json")"
 expect_status 2 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan.json" --fail-on-new
 echo '{"results": []}' >"$T/notresults.json"
 expect_status 1 vigil_eval --rule "$T/pack/kev.lua" --evidence scan="$T/scan.json" --baseline "$T/notresults.json"
