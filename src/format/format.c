@@ -8,6 +8,7 @@
  * The documents themselves are in cyclonedx.c, spdx.c and table.c.
  */
 #include <openssl/evp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,64 @@ const char *fmt_utf8(vg_arena *arena, const char *s)
     }
     out[o] = 0;
     return out;
+}
+
+int fmt_markup(vg_buf *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    int rc = VG_OK;
+    size_t run = 0, n; /* bytes at p - run .. p that need no change */
+    for (; *p && rc == VG_OK; p += n ? n : 1) {
+        n = utf8_sequence(p);
+        const char *with = NULL;
+        if (n == 0 || (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
+            (n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE))
+            with = "\xEF\xBF\xBD";
+        else if (*p == '&')
+            with = "&amp;";
+        else if (*p == '<')
+            with = "&lt;";
+        else if (*p == '>')
+            with = "&gt;";
+        else if (*p == '"')
+            with = "&quot;";
+        else if (*p == '\'')
+            with = "&#39;";
+        if (!with) {
+            run += n;
+            continue;
+        }
+        if (run)
+            rc = vg_buf_add(out, (const char *)p - run, run);
+        if (rc == VG_OK)
+            rc = vg_buf_addstr(out, with);
+        run = 0;
+    }
+    if (rc == VG_OK && run)
+        rc = vg_buf_add(out, (const char *)p - run, run);
+    return rc;
+}
+
+void fmt_put(fmt_writer *w, const char *s)
+{
+    if (w->rc == VG_OK)
+        w->rc = vg_buf_addstr(w->out, s ? s : "");
+}
+
+void fmt_put_text(fmt_writer *w, const char *s)
+{
+    if (w->rc == VG_OK)
+        w->rc = fmt_markup(w->out, s);
+}
+
+void fmt_putf(fmt_writer *w, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    fmt_put(w, text);
 }
 
 json_t *fmt_str(const char *s)

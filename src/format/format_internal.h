@@ -28,6 +28,27 @@ const char *fmt_utf8(vg_arena *arena, const char *s);
  * writers make strings, so that jansson never sees invalid UTF-8. */
 json_t *fmt_str(const char *s);
 
+/* Appends s to out as text that XML 1.0 and HTML take both as character
+ * data and inside a quoted attribute value: & < > " ' as character
+ * references, and every byte that is not part of a valid UTF-8 sequence,
+ * every C0 control but tab, newline and carriage return, and U+FFFE and
+ * U+FFFF (none of which XML 1.0 can hold at all) as U+FFFD.  NULL is "".
+ * VG_OK, or VG_ERR_LIMIT / VG_ERR_NOMEM from the buffer (freed). */
+int fmt_markup(vg_buf *out, const char *s);
+
+/* A writer of markup (XML, HTML) into a vg_buf that keeps its first
+ * failure: after one, every call does nothing, and rc says what failed
+ * (VG_ERR_LIMIT or VG_ERR_NOMEM).  fmt_put() appends s as it is,
+ * fmt_put_text() escaped by fmt_markup(), fmt_putf() formatted (at most
+ * 511 bytes: for numbers and fixed words, never for data). */
+typedef struct fmt_writer {
+    vg_buf *out;
+    int rc;
+} fmt_writer;
+void fmt_put(fmt_writer *w, const char *s);
+void fmt_put_text(fmt_writer *w, const char *s);
+void fmt_putf(fmt_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Sets obj[key] = value (reference stolen); a NULL value or a failed set
  * sets *bad.  fmt_set_str skips NULL and empty strings. */
 void fmt_set(json_t *obj, const char *key, json_t *value, int *bad);
