@@ -166,6 +166,19 @@ int cli_is_sbom_file(const char *target);
 const char *cli_store_url(const char *given, vg_buf *scratch);
 int cli_store_open(const char *given, int flags, struct vg_store **out);
 
+/* The reports of `policy eval` made from its results document
+ * (cli/policy_output.c).  cli_policy_pack_option(): checks -o
+ * evidence-pack=PATH (file: what cli_output_cut returned; previous: an
+ * earlier one, or NULL); -1 with a message.  cli_policy_report(): SARIF
+ * (sarif 1) or JUnit into out; -1 with a message.  cli_policy_write_pack():
+ * builds the pack from the results and the evidence documents (signed with
+ * the private key at key_path when not NULL) and writes it to path, a
+ * directory or, for a name ending in .zip, a zip archive; -1 with a
+ * message. */
+int cli_policy_pack_option(const char *file, const char *previous);
+int cli_policy_report(const json_t *doc, int sarif, vg_buf *out);
+int cli_policy_write_pack(const json_t *doc, const json_t *documents, const char *path, const char *key_path);
+
 /* `db update` as the command runs it (cmd_db.c): vg_vulndb_update() of
  * the database at path, with the CA file from $SSL_CERT_FILE unless
  * opts->ca_cert is set, and the NVD API key from $NVD_API_KEY. */

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "vigil/digest.h"
 #include "vigil/policy.h"
+#include "vigil/policy_report.h"
 #include "vigil/yaml.h"
 
 #define POLICY_MAX_INPUTS 256  /* --pack, --rule, --evidence, --key */
@@ -23,7 +24,7 @@
 #define POLICY_MAX_CONFIG (4u * 1024 * 1024) /* bytes of vigil-policy.yaml, waivers, a baseline, a test file */
 #define POLICY_MAX_EVIDENCE (512u * 1024 * 1024) /* bytes of one evidence document */
 
-enum policy_format { POLICY_TABLE = 1, POLICY_JSON };
+enum policy_format { POLICY_TABLE = 1, POLICY_JSON, POLICY_SARIF, POLICY_JUNIT, POLICY_PACK };
 
 static const char policy_usage[] =
     "usage: vigil policy eval [--pack NAME|DIR]... [--rule FILE]... [--evidence [KIND=]PATH]...\n"
@@ -56,7 +57,10 @@ static const char policy_usage[] =
     "      --max-memory BYTES   per-rule memory limit (default 64 MiB)\n"
     "      --max-instructions N per-rule instruction limit per call\n"
     "  -j, --jobs N             rules run at once (default: one per processor)\n"
-    "  -o, --output FORMAT[=FILE]  table (default) or json; repeatable\n"
+    "  -o, --output FORMAT[=FILE]  table (default), json, sarif, junit, or\n"
+    "                           evidence-pack=DIR|FILE.zip; repeatable\n"
+    "      --attest KEY         sign the evidence pack (in-toto statement of\n"
+    "                           its files, Sigstore bundle)\n"
     "  -q, --quiet              no summary on standard error\n"
     "\n"
     "exit status: 0 every result passes, is not applicable or is waived;\n"
@@ -319,6 +323,10 @@ static int write_outputs(const json_t *doc, const cli_output *outputs, size_t n)
         if (outputs[i].format == POLICY_JSON) {
             text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
             len = text ? strlen(text) : 0;
+        } else if (outputs[i].format == POLICY_SARIF || outputs[i].format == POLICY_JUNIT) {
+            if (cli_policy_report(doc, outputs[i].format == POLICY_SARIF, &docs[i]))
+                rc = -1;
+            continue;
         } else {
             FILE *f = open_memstream(&text, &len);
             if (f) {
@@ -367,12 +375,13 @@ static int policy_eval(int argc, char **argv)
         {"max-instructions", required_argument, NULL, 'I'}, {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},            {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"attest", required_argument, NULL, 'A'},     {NULL, 0, NULL, 0},
     };
     char *packs[POLICY_MAX_INPUTS], *rules[POLICY_MAX_INPUTS], *evidence[POLICY_MAX_INPUTS], *keys[POLICY_MAX_INPUTS];
     size_t npacks = 0, nrules = 0, nevidence = 0, nkeys = 0, noutputs = 0;
     cli_output outputs[POLICY_MAX_OUTPUTS];
     const char *config_path = NULL, *waivers_path = NULL, *baseline_path = NULL, *now_text = NULL, *store = NULL;
+    const char *attest_key = NULL, *pack_path = NULL;
     int use_store = 0, fail_on = 0, fail_on_new = 0, quiet = 0, c;
     vg_policy_limits limits;
     vg_policy_limits_default(&limits);
@@ -398,6 +407,7 @@ static int policy_eval(int argc, char **argv)
         case 'N': fail_on_new = 1; break;
         case 't': now_text = optarg; break;
         case 'q': quiet = 1; break;
+        case 'A': attest_key = optarg; break;
         case 'F':
             if ((fail_on = vg_policy_severity_rank(optarg)) < 0) {
                 cli_error("--fail-on %s: expected info, low, medium, high or critical", optarg);
@@ -425,10 +435,21 @@ static int policy_eval(int argc, char **argv)
             break;
         case 'o': {
             const char *file = cli_output_cut(optarg);
-            int f = !strcmp(optarg, "table") ? POLICY_TABLE : !strcmp(optarg, "json") ? POLICY_JSON : 0;
+            int f = !strcmp(optarg, "table")           ? POLICY_TABLE
+                    : !strcmp(optarg, "json")          ? POLICY_JSON
+                    : !strcmp(optarg, "sarif")         ? POLICY_SARIF
+                    : !strcmp(optarg, "junit")         ? POLICY_JUNIT
+                    : !strcmp(optarg, "evidence-pack") ? POLICY_PACK
+                                                       : 0;
             if (!f) {
-                cli_error("unknown output format '%s' (table, json)", optarg);
+                cli_error("unknown output format '%s' (table, json, sarif, junit, evidence-pack)", optarg);
                 return EXIT_USAGE;
+            }
+            if (f == POLICY_PACK) {
+                if (cli_policy_pack_option(file, pack_path) != 0)
+                    return EXIT_USAGE;
+                pack_path = file;
+                break;
             }
             if (cli_output_add(outputs, &noutputs, POLICY_MAX_OUTPUTS, optarg, f, file) != 0)
                 return EXIT_USAGE;
@@ -446,7 +467,11 @@ static int policy_eval(int argc, char **argv)
         cli_error("--fail-on-new needs --baseline (the results it compares with)");
         return EXIT_USAGE;
     }
-    if (noutputs == 0)
+    if (attest_key && !pack_path) {
+        cli_error("--attest signs the evidence pack: give -o evidence-pack=DIR or -o evidence-pack=FILE.zip");
+        return EXIT_USAGE;
+    }
+    if (noutputs == 0 && !pack_path)
         outputs[noutputs++] = (cli_output){POLICY_TABLE, NULL};
     vg_policy_run_options ro = {.tool_version = VIGIL_VERSION, .jobs = jobs};
     if (now_text ? vg_policy_parse_time(now_text, &ro.now) != 0 : cli_document_time(&ro.now) != 0) {
@@ -493,7 +518,10 @@ static int policy_eval(int argc, char **argv)
         status = cli_exit_status(rc);
     } else {
         cli_print_warnings(&ctx);
-        status = write_outputs(doc, outputs, noutputs) ? EXIT_FAILURE_ : results_exit(doc, fail_on, fail_on_new);
+        status = (pack_path && cli_policy_write_pack(doc, docs, pack_path, attest_key)) ||
+                         write_outputs(doc, outputs, noutputs)
+                     ? EXIT_FAILURE_
+                     : results_exit(doc, fail_on, fail_on_new);
         if (!quiet && isatty(STDERR_FILENO))
             print_summary(doc);
     }

@@ -2,7 +2,11 @@
  * cmd_verify.c — `vigil verify --key PUB --bundle FILE [--subject ARTIFACT]
  * [--type TYPE]`: verifies a Sigstore bundle or a bare DSSE envelope holding
  * an in-toto statement, prints the statement on success (stdout), and on
- * failure names the check that failed (exit status 4).
+ * failure names the check that failed (exit status 4).  `vigil verify --key
+ * PUB --pack DIR|FILE.zip [--bundle FILE]` verifies an evidence pack of
+ * `vigil policy eval` (include/vigil/policy_report.h): the signature, then
+ * that the pack holds exactly the statement's subjects, naming every file
+ * changed, added or missing.
  * Formats: include/vigil/attest.h.  Leaves out: keyless (certificate)
  * verification, transparency-log and timestamp checks.
  */
@@ -12,6 +16,7 @@
 
 #include "cli.h"
 #include "vigil/attest.h"
+#include "vigil/policy_report.h"
 
 static const char *check_name(vg_verify_check check)
 {
@@ -34,11 +39,59 @@ static void verify_usage(FILE *out)
 {
     fprintf(out,
             "usage: vigil verify --key PUB --bundle FILE [--subject ARTIFACT] [--type TYPE]\n"
+            "       vigil verify --key PUB --pack DIR|FILE.zip [--bundle FILE]\n"
             "\n"
             "Verifies a Sigstore bundle or DSSE envelope with the public key PUB:\n"
             "the signature, the predicate type (--type) and that ARTIFACT's digest is\n"
             "a subject.  Prints the in-toto statement on success; on failure names the\n"
-            "check that failed and exits with status 4.\n");
+            "check that failed and exits with status 4.  With --pack, checks an evidence\n"
+            "pack of vigil policy eval against its signed statement (the pack's\n"
+            "attestation.sigstore.json unless --bundle): every file present, unchanged,\n"
+            "and no other file.\n");
+}
+
+/* --pack: the exit status, each file that differs named on stderr. */
+static int verify_pack(const char *key_path, const char *pack_path, const char *bundle_path)
+{
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    vg_key *key = NULL;
+    vg_evidence_pack_check check;
+    memset(&check, 0, sizeof check);
+    int status = EXIT_OK;
+    int rc = vg_key_load_public(&ctx, key_path, &key);
+    if (rc == VG_OK)
+        rc = vg_evidence_pack_verify(&ctx, pack_path, bundle_path, key, &check);
+    size_t i;
+    json_t *p;
+    if (rc == VG_ERR_DIGEST) {
+        json_array_foreach(check.problems, i, p)
+            cli_error("pack %s: %s: %s (%s)", pack_path, json_string_value(json_object_get(p, "problem")),
+                      json_string_value(json_object_get(p, "file")), json_string_value(json_object_get(p, "detail")));
+        cli_error("verification FAILED (pack check): %s", ctx.message);
+        status = EXIT_VERIFY;
+    } else if (rc != VG_OK && check.verify.failed != VG_CHECK_NONE) {
+        cli_error("verification FAILED (%s check): %s: %s", check_name(check.verify.failed),
+                  bundle_path ? bundle_path : pack_path, ctx.message);
+        status = EXIT_VERIFY;
+    } else if (rc == VG_ERR_FORMAT || rc == VG_ERR_LIMIT || rc == VG_ERR_UNSAFE) {
+        cli_error("verification FAILED (pack check): %s", ctx.message);
+        status = EXIT_VERIFY;
+    } else if (rc != VG_OK) {
+        cli_error("verify: %s", ctx.message);
+        status = cli_exit_status(rc);
+    } else if (fwrite(check.verify.statement.data, 1, check.verify.statement.len, stdout) !=
+                   check.verify.statement.len ||
+               fputc('\n', stdout) == EOF) {
+        status = EXIT_FAILURE_;
+    } else {
+        fprintf(stderr, "vigil: verified evidence pack %s: %zu files, each as the statement signed by key %s (%s) "
+                "says, and no other\n", pack_path, check.files, vg_key_id(key), vg_key_type_name(vg_key_get_type(key)));
+    }
+    vg_evidence_pack_check_free(&check);
+    vg_key_free(key);
+    vg_ctx_free(&ctx);
+    return status;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -48,10 +101,11 @@ int cmd_verify(int argc, char **argv)
         {"bundle", required_argument, NULL, 'b'},
         {"subject", required_argument, NULL, 's'},
         {"type", required_argument, NULL, 't'},
+        {"pack", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *key_path = NULL, *bundle_path = NULL;
+    const char *key_path = NULL, *bundle_path = NULL, *pack_path = NULL;
     vg_verify_options opts = {0};
     int c;
     optind = 1;
@@ -61,9 +115,17 @@ int cmd_verify(int argc, char **argv)
         case 'b': bundle_path = optarg; break;
         case 's': opts.subject_path = optarg; break;
         case 't': opts.predicate_type = optarg; break;
+        case 'P': pack_path = optarg; break;
         case 'h': verify_usage(stdout); return EXIT_OK;
         default: verify_usage(stderr); return EXIT_USAGE;
         }
+    }
+    if (pack_path) {
+        if (!key_path || optind != argc || opts.subject_path || opts.predicate_type) {
+            cli_error("verify --pack: give --key, and no --subject, --type or other argument");
+            return EXIT_USAGE;
+        }
+        return verify_pack(key_path, pack_path, bundle_path);
     }
     if (!bundle_path && optind == argc - 1)
         bundle_path = argv[optind++];
