@@ -137,7 +137,7 @@ static void testcase(fmt_writer *w, const char *pack, const json_t *r, const jso
         fmt_put(w, "      <skipped message=\"");
         fmt_put(w, !strcmp(status, "skip") ? "not checked: " : !strcmp(status, "not_applicable") ? "not applicable: "
                                                                                                 : "no status: ");
-        fmt_put_text(w, detail);
+        fmt_put_text(w, member(r, "reason") ? member(r, "reason") : detail);
         fmt_put(w, "\"/>\n");
     }
     fmt_put(w, "      <system-out>");

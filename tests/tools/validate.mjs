@@ -10,12 +10,14 @@
 //
 // SARIF 2.1.0: the OASIS schema (sarif-2.1.0-rtm.5, draft-04) as shipped in
 // the npm package @microsoft/jest-sarif, checked with ajv-draft-04 (with
-// unicodeRegExp off: one pattern of that schema is not a valid /u regexp).
+// unicodeRegExp off: one pattern of that schema is not a valid /u regexp);
+// sarif-2.1.0-errata01 is the OASIS standard's final schema (Errata 01,
+// draft-04) from ../shared/schemas/sarif, checked the same way.
 //
 // vigil's own documents, against the schemas in docs/ (draft-07):
 // vigil-controls (docs/controls.schema.json, `vigil controls -o json`).
 //
-// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3|sarif-2.1.0|vigil-controls FILE
+// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3|sarif-2.1.0|sarif-2.1.0-errata01|vigil-controls FILE
 // The schemas come from $VIGIL_SHARED/schemas, or ../shared/schemas beside
 // the repository.  Exit status: 0 valid, 1 invalid (errors on stderr),
 // 2 usage or unreadable input.
@@ -42,6 +44,7 @@ const formats = {
     refs: [],
     draft04: true,
   },
+  "sarif-2.1.0-errata01": { main: "sarif/sarif-schema-2.1.0.json", refs: [], draft04: true },
   "vigil-controls": { main: join(here, "../../docs/controls.schema.json"), refs: [] },
 };
 
