@@ -370,6 +370,10 @@ expect_status 4 $VIGIL verify --key signer.pub --pack all
 [ "$(grep -Ec 'pack all: (changed: results.json|added: evidence/extra.json|missing: index.html) ' "$TMP/stderr")" = 3 ] ||
     { cat "$TMP/stderr" >&2; fail "not every change to the pack was named"; }
 expect_stderr "3 files differ from the signed statement"
+# A link where a file was: reported, never followed.
+tampered linked && rm linked/index.html && ln -s ../packdir/index.html linked/index.html
+expect_status 4 $VIGIL verify --key signer.pub --pack linked
+expect_stderr "pack linked: not-regular: index.html"
 /usr/bin/python3 - pack.zip <<'PY' || fail "could not make the tampered zip archives"
 import sys, zipfile
 src = zipfile.ZipFile(sys.argv[1])
@@ -385,6 +389,12 @@ copy("changed.zip", lambda n, d: d + b" " if n == "results.json" else d)
 copy("added.zip", lambda n, d: d)
 copy("removed.zip", lambda n, d: None if n == "index.html" else d)
 copy("rewritten.zip", lambda n, d: d)
+import warnings
+warnings.simplefilter("ignore")
+with zipfile.ZipFile("twice.zip", "w") as z:  # results.json twice: which one would a reader take?
+    for info in src.infolist():
+        z.writestr(info.filename, src.read(info))
+    z.writestr("results.json", b"{}")
 PY
 expect_status 0 $VIGIL verify --key signer.pub --pack rewritten.zip
 expect_status 4 $VIGIL verify --key signer.pub --pack changed.zip
@@ -393,6 +403,8 @@ expect_status 4 $VIGIL verify --key signer.pub --pack added.zip
 expect_stderr "pack added.zip: added: evidence/extra.json"
 expect_status 4 $VIGIL verify --key signer.pub --pack removed.zip
 expect_stderr "pack removed.zip: missing: index.html"
+expect_status 4 $VIGIL verify --key signer.pub --pack twice.zip
+expect_stderr "twice.zip: the archive holds results.json twice"
 
 # ---- the HTML report in Chromium -------------------------------------------------
 (cd "$REPORTS" && node open_pack.mjs "$T/packdir/index.html" "$T/evidence-pack.png") >page.json 2>page.err ||
