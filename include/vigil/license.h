@@ -58,6 +58,45 @@ const char *vg_spdx_exception_id(const char *id, size_t len);
 int vg_license_parse(vg_arena *arena, const char *expr, size_t len, unsigned flags,
                      char **out, vg_license_shape *shape);
 
+/* A licence expression as a tree: a term (one licence with its "+" and
+ * WITH exception) or the AND / OR of two expressions. */
+typedef enum vg_license_op {
+    VG_LICENSE_TERM = 1,
+    VG_LICENSE_AND,
+    VG_LICENSE_OR,
+} vg_license_op;
+
+typedef struct vg_license_node {
+    vg_license_op op;
+    const char *license;   /* TERM: the licence id in the list's spelling (which
+                              may itself end in "+": deprecated "GPL-2.0+"), or
+                              the LicenseRef- / DocumentRef- as written */
+    int plus;              /* TERM: followed by "+" */
+    const char *exception; /* TERM: the WITH exception id in the list's spelling, or NULL */
+    const struct vg_license_node *left, *right; /* AND, OR: the operands, in the
+                                                   order written (a chain of one
+                                                   operator nests to the left) */
+} vg_license_node;
+
+/* As vg_license_parse(), giving the expression as a tree in arena. */
+int vg_license_parse_tree(vg_arena *arena, const char *expr, size_t len, unsigned flags,
+                          const vg_license_node **out);
+
+/* Nonzero when the licence term allowed (say, an entry of an allow-list)
+ * permits the term term (both VG_LICENSE_TERM): the same exception, or
+ * none on either side, and
+ *   - the same licence, "-only" and "-or-later" / "+" aside; or
+ *   - another version of the same licence where an "or later" allows it:
+ *     term "GPL-2.0-or-later" is permitted by "GPL-3.0-only" (a version the
+ *     recipient may choose), term "GPL-3.0-only" by "GPL-2.0-or-later",
+ *     and two "or later" terms of one licence always meet.
+ * Versions of one licence are the ids that differ only in a version at
+ * their end, after the last '-' ("GPL-2.0", "GPL-3.0"; "OLDAP-2.0.1";
+ * "LPPL-1.3c"), compared number by number.  This is the reading of "+"
+ * (SPDX 2.3 Annex D.3) that the npm package spdx-satisfies implements with
+ * a hand-kept table of licence families. */
+int vg_license_term_allows(const vg_license_node *allowed, const vg_license_node *term);
+
 /* Nonzero when expr is a valid SPDX 2.3 licence expression (strict,
  * LicenseRef-/DocumentRef- allowed).  For tests and callers without an arena. */
 int vg_license_expression_valid(const char *expr);

@@ -349,6 +349,7 @@ typedef struct expr_result {
     char *text;
     int level;
     int single; /* one listed licence id, nothing else */
+    vg_license_node *node; /* the same expression as a tree */
 } expr_result;
 
 static int fail(parser *p, int status)
@@ -358,15 +359,29 @@ static int fail(parser *p, int status)
     return status;
 }
 
+/* A new tree node in the arena; NULL (and p->status set) on OOM. */
+static vg_license_node *new_node(parser *p, vg_license_op op)
+{
+    vg_license_node *n = vg_arena_calloc(p->arena, 1, sizeof *n);
+    if (!n)
+        fail(p, VG_ERR_NOMEM);
+    else
+        n->op = op;
+    return n;
+}
+
 /* Resolves a licence term: listed id, id"+", license-ref, or (MAP_NAMES)
  * a mapped name. */
 static int resolve_license(parser *p, const token *t, expr_result *r)
 {
     const char *s = t->text;
     size_t len = t->len;
+    if (!(r->node = new_node(p, VG_LICENSE_TERM)))
+        return p->status;
     if ((p->flags & VG_LICENSE_ALLOW_REFS) && is_license_ref(s, len)) {
         r->text = vg_arena_strndup(p->arena, s, len);
         r->single = 0;
+        r->node->license = r->text;
         return r->text ? VG_OK : fail(p, VG_ERR_NOMEM);
     }
     mapped_term m = {NULL, 0};
@@ -390,6 +405,8 @@ static int resolve_license(parser *p, const token *t, expr_result *r)
         return fail(p, VG_ERR_FORMAT);
     r->text = vg_arena_printf(p->arena, "%s%s", m.id, m.plus ? "+" : "");
     r->single = !m.plus;
+    r->node->license = m.id;
+    r->node->plus = m.plus;
     return r->text ? VG_OK : fail(p, VG_ERR_NOMEM);
 }
 
@@ -458,6 +475,7 @@ static int parse_with(parser *p, expr_result *r)
         p->pos++;
         r->text = vg_arena_printf(p->arena, "%s WITH %s", r->text, exception);
         r->single = 0;
+        r->node->exception = exception;
         if (!r->text)
             return fail(p, VG_ERR_NOMEM);
     }
@@ -481,10 +499,14 @@ static int parse_list(parser *p, expr_result *r, token_kind op, int (*sub)(parse
     while (text && (t = peek(p)) != NULL && t->kind == op) {
         p->pos++;
         expr_result next = {0};
-        if (sub(p, &next) != VG_OK)
+        vg_license_node *both = new_node(p, op == TOK_AND ? VG_LICENSE_AND : VG_LICENSE_OR);
+        if (!both || sub(p, &next) != VG_OK)
             return p->status;
         int wrap = op == TOK_AND && next.level == LEVEL_OR;
         text = vg_arena_printf(p->arena, wrap ? "%s %s (%s)" : "%s %s %s", text, word, next.text);
+        both->left = r->node;
+        both->right = next.node;
+        r->node = both;
     }
     if (!text)
         return fail(p, VG_ERR_NOMEM);
@@ -504,10 +526,9 @@ static int parse_or(parser *p, expr_result *r)
     return parse_list(p, r, TOK_OR, parse_and);
 }
 
-int vg_license_parse(vg_arena *arena, const char *expr, size_t len, unsigned flags,
-                     char **out, vg_license_shape *shape)
+/* Parses expr into *r (text and tree): VG_OK or the error status. */
+static int license_parse(vg_arena *arena, const char *expr, size_t len, unsigned flags, expr_result *r)
 {
-    *out = NULL;
     if (!expr)
         return VG_ERR_FORMAT;
     if (len > VG_LICENSE_MAX_LEN)
@@ -520,21 +541,40 @@ int vg_license_parse(vg_arena *arena, const char *expr, size_t len, unsigned fla
     p->arena = arena;
     p->flags = flags;
     int status = tokenize(p, expr, len);
-    expr_result r = {0};
     if (status == VG_OK && p->ntokens == 0)
         status = VG_ERR_FORMAT;
     if (status == VG_OK) {
-        status = parse_or(p, &r);
+        status = parse_or(p, r);
         if (status == VG_OK && p->pos != p->ntokens)
             status = VG_ERR_FORMAT; /* trailing tokens: "MIT )" or "MIT Apache-2.0" */
     }
     free(p);
+    return status;
+}
+
+int vg_license_parse(vg_arena *arena, const char *expr, size_t len, unsigned flags,
+                     char **out, vg_license_shape *shape)
+{
+    *out = NULL;
+    expr_result r = {0};
+    int status = license_parse(arena, expr, len, flags, &r);
     if (status != VG_OK)
         return status;
     *out = r.text;
     if (shape)
         *shape = r.single ? VG_LICENSE_SINGLE : VG_LICENSE_COMPOUND;
     return VG_OK;
+}
+
+int vg_license_parse_tree(vg_arena *arena, const char *expr, size_t len, unsigned flags,
+                          const vg_license_node **out)
+{
+    *out = NULL;
+    expr_result r = {0};
+    int status = license_parse(arena, expr, len, flags, &r);
+    if (status == VG_OK)
+        *out = r.node;
+    return status;
 }
 
 int vg_license_expression_valid(const char *expr)
@@ -557,4 +597,101 @@ char *vg_license_to_spdx(vg_arena *arena, const char *declared, vg_license_shape
     if (vg_license_parse(arena, declared, strlen(declared), VG_LICENSE_MAP_NAMES, &out, shape) != VG_OK)
         return NULL;
     return out;
+}
+
+/* ---- which licence terms an allowed term covers ------------------------ */
+
+/* The licence of term t without what says "or later" or "only": the length
+ * of its id without a trailing "+" (deprecated "GPL-2.0+"), "-or-later" or
+ * "-only", and in *later whether later versions are offered. */
+static size_t license_base(const vg_license_node *t, int *later)
+{
+    static const char or_later[] = "-or-later", only[] = "-only";
+    size_t len = strlen(t->license);
+    *later = t->plus;
+    if (len > 1 && t->license[len - 1] == '+') {
+        *later = 1;
+        return len - 1;
+    }
+    if (len > sizeof or_later - 1 && strcasecmp(t->license + len - (sizeof or_later - 1), or_later) == 0) {
+        *later = 1;
+        return len - (sizeof or_later - 1);
+    }
+    if (len > sizeof only - 1 && strcasecmp(t->license + len - (sizeof only - 1), only) == 0)
+        return len - (sizeof only - 1);
+    return len;
+}
+
+/* Where the version of licence id s[0..len) starts: after its last '-',
+ * when what follows is a digit, then digits and dots, and at most one
+ * letter at the end ("GPL-2.0", "OLDAP-2.0.1", "LPPL-1.3c",
+ * "Unicode-DFS-2016"); 0 when the id ends in no version ("BSD-2-Clause",
+ * "CC-BY-3.0-AT", "MPL-2.0-no-copyleft-exception"). */
+static size_t license_version_at(const char *s, size_t len)
+{
+    size_t dash = len;
+    while (dash > 0 && s[dash - 1] != '-')
+        dash--;
+    if (dash < 2 || dash == len || !isdigit((unsigned char)s[dash]))
+        return 0;
+    for (size_t i = dash; i < len; i++)
+        if (!isdigit((unsigned char)s[i]) && s[i] != '.' && !(i == len - 1 && isalpha((unsigned char)s[i])))
+            return 0;
+    return dash;
+}
+
+/* Compares two versions of license_version_at(): dotted numbers, part by
+ * part, then a final letter ("1.3" < "1.3a" < "1.3c" < "1.10"). */
+static int license_version_compare(const char *a, const char *a_end, const char *b, const char *b_end)
+{
+    while (a < a_end || b < b_end) {
+        /* numbers of any length: skip leading zeros, longer is larger */
+        while (a < a_end && *a == '0' && a + 1 < a_end && isdigit((unsigned char)a[1]))
+            a++;
+        while (b < b_end && *b == '0' && b + 1 < b_end && isdigit((unsigned char)b[1]))
+            b++;
+        const char *na = a, *nb = b;
+        while (na < a_end && isdigit((unsigned char)*na))
+            na++;
+        while (nb < b_end && isdigit((unsigned char)*nb))
+            nb++;
+        if (na - a != nb - b)
+            return na - a < nb - b ? -1 : 1;
+        int c = memcmp(a, b, (size_t)(na - a));
+        if (c)
+            return c < 0 ? -1 : 1;
+        a = na;
+        b = nb;
+        /* a letter, a dot or the end: end < '.' < letters */
+        int ca = a < a_end ? tolower((unsigned char)*a) : 0, cb = b < b_end ? tolower((unsigned char)*b) : 0;
+        if (ca != cb)
+            return ca < cb ? -1 : 1;
+        if (a < a_end)
+            a++;
+        if (b < b_end)
+            b++;
+    }
+    return 0;
+}
+
+int vg_license_term_allows(const vg_license_node *allowed, const vg_license_node *term)
+{
+    if (allowed->op != VG_LICENSE_TERM || term->op != VG_LICENSE_TERM)
+        return 0;
+    if ((allowed->exception == NULL) != (term->exception == NULL) ||
+        (allowed->exception && strcasecmp(allowed->exception, term->exception) != 0))
+        return 0;
+    int allowed_later, term_later;
+    size_t alen = license_base(allowed, &allowed_later), tlen = license_base(term, &term_later);
+    const char *a = allowed->license, *t = term->license;
+    if (alen == tlen && strncasecmp(a, t, alen) == 0)
+        return 1;
+    /* Other versions of the same licence count only through an "or later". */
+    size_t av = license_version_at(a, alen), tv = license_version_at(t, tlen);
+    if (!av || !tv || av != tv || strncasecmp(a, t, av) != 0 || (!allowed_later && !term_later))
+        return 0;
+    if (allowed_later && term_later)
+        return 1;
+    int c = license_version_compare(a + av, a + alen, t + tv, t + tlen);
+    return allowed_later ? c <= 0 : c >= 0;
 }
