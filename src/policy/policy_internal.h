@@ -2,11 +2,13 @@
  * policy_internal.h — what the parts of the rule engine share: the sandbox
  * (sandbox.c), the read-only evidence tables (evidence.c), the conversion
  * of a rule's return value to JSON (result.c) and the pattern functions
- * of the string library (pattern.c).
+ * of the string library (pattern.c), and the vigil.* library (stdlib.c,
+ * datetime.c, glob.c).
  */
 #ifndef VIGIL_POLICY_INTERNAL_H
 #define VIGIL_POLICY_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -49,6 +51,47 @@ void policy_evidence_push(lua_State *L, json_t *value);
  * not an evidence table, or (with *stale set) when it is one from an
  * earlier call.  Never raises. */
 json_t *policy_evidence_json(lua_State *L, int idx, int *stale);
+
+/* Adds the vigil.* functions (docs/policy.md, "The vigil library") to the
+ * global table `vigil` that policy_evidence_open() made, and registers it
+ * as the loaded library "vigil" so that argument errors name the functions
+ * "vigil.NAME" (stdlib.c).  Protected mode: raises on allocation failure. */
+void policy_stdlib_open(lua_State *L);
+
+/* The rank of a severity word, for comparing severities: "critical" 4,
+ * "high" (and "important") 3, "medium" ("moderate") 2, "low"
+ * ("negligible", "unimportant") 1, "info" and "none" 0, in any case;
+ * -1 for any other word (stdlib.c). */
+int policy_severity_rank(const char *s, size_t len);
+
+#define POLICY_TIME_MAX_LEN 64 /* longer strings are no date */
+#define POLICY_TIME_TEXT 32    /* bytes policy_time_format() writes, NUL included */
+
+/* Reads s[0..len), an RFC 3339 date-time or date or one of the ISO 8601
+ * forms docs/policy.md lists (datetime.c), into microseconds since
+ * 1970-01-01T00:00:00Z.  0, or -1 with *why (a static message) when s is
+ * not one.  Never reads past len. */
+int policy_time_parse(const char *s, size_t len, int64_t *out, const char **why);
+
+/* Writes micros (microseconds since the epoch) as RFC 3339 UTC:
+ * "YYYY-MM-DDThh:mm:ssZ", with ".ffffff" (trailing zeros cut) when there
+ * is a fraction of a second.  0, or -1 outside years 0001 to 9999. */
+int policy_time_format(int64_t micros, char out[POLICY_TIME_TEXT]);
+
+/* 0 when pattern[0..len) is a well-formed glob (glob.c, docs/policy.md),
+ * else -1 with *why (a static message): a '[' without ']', a '\' at the
+ * end, a class such as [:alpha:]. */
+int policy_glob_check(const char *pattern, size_t len, const char **why);
+
+/* 1 when s[0..len) matches the glob pattern[0..plen), else 0.  The
+ * pattern must have passed policy_glob_check().  At most (plen + 1) x
+ * (len + 1) steps; when L is not NULL they are charged to its rule with
+ * policy_sandbox_charge(), which raises when they pass its limit. */
+int policy_glob_match_n(lua_State *L, const char *pattern, size_t plen, const char *s, size_t len);
+
+/* The same for C strings, uncharged (the engine's waivers): 1 match,
+ * 0 no match, -1 malformed pattern. */
+int policy_glob_match(const char *pattern, const char *s);
 
 /* Converts the value at index idx to a new JSON reference in *out (result.c;
  * the rules are in vigil/policy.h).  Never raises: a value JSON cannot hold

@@ -369,6 +369,7 @@ static int sandbox_open(lua_State *L)
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 2);
     policy_evidence_open(L);
+    policy_stdlib_open(L);
     return 0;
 }
 
