@@ -528,7 +528,7 @@ static int run_rule(const char *path)
     size_t len = fread(text, 1, sizeof text, f);
     fclose(f);
     json_error_t err;
-    json_t *input = json_loadf(stdin, JSON_DECODE_ANY, &err);
+    json_t *input = json_loadf(stdin, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
     if (!input) {
         fprintf(stderr, "standard input: %s\n", err.text);
         return 2;
