@@ -11,8 +11,10 @@
  * with the functions listed in removed[] taken out, xpcall replaced by
  * sandbox_xpcall, and string.find/match/gmatch/gsub by pattern.c's) and
  * §6.4 (strings share one metatable, whose __index is given a private copy
- * of the string library).  The design follows Suricata's Lua sandbox: a
- * fresh state per rule, a counting allocator, an instruction hook.
+ * of the string library).  Beside them, the table `vigil`: vigil.null
+ * (evidence.c) and the vigil library (stdlib.c).  The design follows
+ * Suricata's Lua sandbox: a fresh state per rule, a counting allocator, an
+ * instruction hook.
  *
  * Library functions and the concatenation operator run in C, where the
  * hook cannot stop them, so their work is charged to the instruction count:

@@ -47,6 +47,7 @@
 
 #define STDLIB_CHARGE_BYTES 64 /* bytes scanned per instruction charged, as in sandbox.c */
 #define STDLIB_QUOTE 48        /* bytes of a value quoted in a message */
+#define STDLIB_MAX_ALLOWED 10000 /* entries of license_allowed's allow-list (the SPDX list has ~700) */
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -353,8 +354,9 @@ static int l_license_allowed(lua_State *L)
     luaL_checktype(L, 2, LUA_TTABLE);
     vg_arena *arena = push_arena(L);
     lua_Integer n = luaL_len(L, 2); /* params are read-only tables: through their metamethods */
-    if (n < 0 || (uint64_t)n > SIZE_MAX / sizeof(vg_license_node *))
-        return luaL_argerror(L, 2, "not a list of licences");
+    /* Bounds what the parsed entries take outside the rule's memory limit. */
+    if (n < 0 || n > STDLIB_MAX_ALLOWED)
+        return luaL_argerror(L, 2, lua_pushfstring(L, "an allow-list of more than %d licences", STDLIB_MAX_ALLOWED));
     policy_sandbox_charge(L, 1 + (uint64_t)n, POLICY_WORK_LIBRARY);
     struct license_allow a = {vg_arena_calloc(arena, (size_t)n + 1, sizeof *a.allowed), (size_t)n, L, 0, 0};
     if (!a.allowed)
