@@ -246,7 +246,9 @@ typedef struct token {
 typedef struct parser {
     vg_arena *arena;
     unsigned flags;
-    token tokens[VG_LICENSE_MAX_TOKENS];
+    int want_text;     /* print the canonical text (vg_license_parse); else the tree alone */
+    token *tokens;     /* room for max_tokens */
+    size_t max_tokens; /* VG_LICENSE_MAX_TOKENS, or fewer for a shorter text */
     size_t ntokens;
     size_t pos;
     int depth;
@@ -279,7 +281,7 @@ static int tokenize(parser *p, const char *expr, size_t len)
             i++;
             continue;
         }
-        if (p->ntokens >= VG_LICENSE_MAX_TOKENS)
+        if (p->ntokens >= p->max_tokens)
             return VG_ERR_LIMIT;
         token *t = &p->tokens[p->ntokens];
         if (c == '(' || c == ')') {
@@ -352,6 +354,10 @@ typedef struct expr_result {
     vg_license_node *node; /* the same expression as a tree */
 } expr_result;
 
+/* The text of every step when the caller wants the tree alone: printing
+ * it costs more than the parse. */
+static char no_text[] = "";
+
 static int fail(parser *p, int status)
 {
     if (p->status == VG_OK)
@@ -403,7 +409,7 @@ static int resolve_license(parser *p, const token *t, expr_result *r)
         map_integer_version(folded, &m);
     if (!m.id)
         return fail(p, VG_ERR_FORMAT);
-    r->text = vg_arena_printf(p->arena, "%s%s", m.id, m.plus ? "+" : "");
+    r->text = p->want_text ? vg_arena_printf(p->arena, "%s%s", m.id, m.plus ? "+" : "") : no_text;
     r->single = !m.plus;
     r->node->license = m.id;
     r->node->plus = m.plus;
@@ -473,7 +479,7 @@ static int parse_with(parser *p, expr_result *r)
         if (!exception)
             return fail(p, VG_ERR_FORMAT);
         p->pos++;
-        r->text = vg_arena_printf(p->arena, "%s WITH %s", r->text, exception);
+        r->text = p->want_text ? vg_arena_printf(p->arena, "%s WITH %s", r->text, exception) : no_text;
         r->single = 0;
         r->node->exception = exception;
         if (!r->text)
@@ -494,8 +500,9 @@ static int parse_list(parser *p, expr_result *r, token_kind op, int (*sub)(parse
         return VG_OK;
     const char *word = op == TOK_AND ? "AND" : "OR";
     int level = op == TOK_AND ? LEVEL_AND : LEVEL_OR;
-    char *text = op == TOK_AND && r->level == LEVEL_OR ? vg_arena_printf(p->arena, "(%s)", r->text)
-                                                        : r->text;
+    char *text = !p->want_text                             ? no_text
+                 : op == TOK_AND && r->level == LEVEL_OR ? vg_arena_printf(p->arena, "(%s)", r->text)
+                                                         : r->text;
     while (text && (t = peek(p)) != NULL && t->kind == op) {
         p->pos++;
         expr_result next = {0};
@@ -503,7 +510,8 @@ static int parse_list(parser *p, expr_result *r, token_kind op, int (*sub)(parse
         if (!both || sub(p, &next) != VG_OK)
             return p->status;
         int wrap = op == TOK_AND && next.level == LEVEL_OR;
-        text = vg_arena_printf(p->arena, wrap ? "%s %s (%s)" : "%s %s %s", text, word, next.text);
+        if (p->want_text)
+            text = vg_arena_printf(p->arena, wrap ? "%s %s (%s)" : "%s %s %s", text, word, next.text);
         both->left = r->node;
         both->right = next.node;
         r->node = both;
@@ -526,8 +534,10 @@ static int parse_or(parser *p, expr_result *r)
     return parse_list(p, r, TOK_OR, parse_and);
 }
 
-/* Parses expr into *r (text and tree): VG_OK or the error status. */
-static int license_parse(vg_arena *arena, const char *expr, size_t len, unsigned flags, expr_result *r)
+/* Parses expr into *r (the tree, and the text when want_text): VG_OK or
+ * the error status. */
+static int license_parse(vg_arena *arena, const char *expr, size_t len, unsigned flags, int want_text,
+                         expr_result *r)
 {
     if (!expr)
         return VG_ERR_FORMAT;
@@ -535,20 +545,22 @@ static int license_parse(vg_arena *arena, const char *expr, size_t len, unsigned
         return VG_ERR_LIMIT;
     if (memchr(expr, 0, len))
         return VG_ERR_FORMAT;
-    parser *p = calloc(1, sizeof *p); /* the token array is too big for the stack */
-    if (!p)
+    /* Every token takes at least one byte: a text of len bytes has at most
+     * len tokens, and the array need not be larger. */
+    parser p = {.arena = arena, .flags = flags, .want_text = want_text};
+    p.max_tokens = len < VG_LICENSE_MAX_TOKENS ? len : VG_LICENSE_MAX_TOKENS;
+    p.tokens = malloc((p.max_tokens ? p.max_tokens : 1) * sizeof *p.tokens);
+    if (!p.tokens)
         return VG_ERR_NOMEM;
-    p->arena = arena;
-    p->flags = flags;
-    int status = tokenize(p, expr, len);
-    if (status == VG_OK && p->ntokens == 0)
+    int status = tokenize(&p, expr, len);
+    if (status == VG_OK && p.ntokens == 0)
         status = VG_ERR_FORMAT;
     if (status == VG_OK) {
-        status = parse_or(p, r);
-        if (status == VG_OK && p->pos != p->ntokens)
+        status = parse_or(&p, r);
+        if (status == VG_OK && p.pos != p.ntokens)
             status = VG_ERR_FORMAT; /* trailing tokens: "MIT )" or "MIT Apache-2.0" */
     }
-    free(p);
+    free(p.tokens);
     return status;
 }
 
@@ -557,7 +569,7 @@ int vg_license_parse(vg_arena *arena, const char *expr, size_t len, unsigned fla
 {
     *out = NULL;
     expr_result r = {0};
-    int status = license_parse(arena, expr, len, flags, &r);
+    int status = license_parse(arena, expr, len, flags, 1, &r);
     if (status != VG_OK)
         return status;
     *out = r.text;
@@ -571,7 +583,7 @@ int vg_license_parse_tree(vg_arena *arena, const char *expr, size_t len, unsigne
 {
     *out = NULL;
     expr_result r = {0};
-    int status = license_parse(arena, expr, len, flags, &r);
+    int status = license_parse(arena, expr, len, flags, 0, &r);
     if (status == VG_OK)
         *out = r.node;
     return status;
