@@ -323,9 +323,108 @@ static int l_license_ids(lua_State *L)
     return 2;
 }
 
-struct license_allow {
-    const vg_license_node **allowed; /* the allow-list's terms */
+/* A parsed allow-list, in the rule's own memory (a full userdata, so that
+ * its memory limit counts it): the terms, then the texts they point to.
+ * Its user value is a copy of the entries.  license_allowed() keeps one
+ * per list table, in a weak-keyed table of the registry, so that a rule
+ * calling it for each of 5 000 components parses its list once: a list
+ * that is evidence (the rule's parameters) cannot change; a rule's own
+ * table is compared with the copy, entry by entry, at each call. */
+typedef struct allow_list {
     size_t n;
+    vg_license_node terms[];
+} allow_list;
+
+static const char allow_cache_key; /* registry[&allow_cache_key] = {list table = allow_list} */
+
+/* Pushes the cached allow_list of the n-entry list at idx and returns it,
+ * or returns NULL (nothing pushed) when there is none or the list has
+ * changed since. */
+static allow_list *allow_cached(lua_State *L, int idx, lua_Integer n)
+{
+    int stale;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &allow_cache_key);
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    allow_list *list = lua_touserdata(L, -1);
+    int same = list && (lua_Integer)list->n == n;
+    if (same && !policy_evidence_json(L, idx, &stale)) {
+        policy_sandbox_charge(L, 1 + (uint64_t)n, POLICY_WORK_LIBRARY);
+        lua_getiuservalue(L, -1, 1);
+        for (lua_Integer i = 1; same && i <= n; i++) {
+            lua_geti(L, idx, i);
+            lua_rawgeti(L, -2, i);
+            same = lua_rawequal(L, -1, -2);
+            lua_pop(L, 2);
+        }
+        lua_pop(L, 1);
+    }
+    if (!same) {
+        lua_pop(L, 1);
+        return NULL;
+    }
+    return list;
+}
+
+/* Copies s to *p and returns the copy. */
+static const char *copy_text(char **p, const char *s)
+{
+    size_t len = strlen(s) + 1;
+    memcpy(*p, s, len);
+    *p += len;
+    return *p - len;
+}
+
+/* Parses the n entries of the list at idx into a new allow_list, pushed
+ * and cached.  Raises for an entry that is not one licence term. */
+static allow_list *allow_parse(lua_State *L, int idx, lua_Integer n)
+{
+    vg_arena *arena = push_arena(L);
+    const vg_license_node **terms = vg_arena_calloc(arena, (size_t)n + 1, sizeof *terms);
+    if (!terms)
+        luaL_error(L, "out of memory");
+    size_t text = 0;
+    lua_createtable(L, (int)n, 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+        size_t len;
+        char q[STDLIB_QUOTE + 4];
+        if (lua_geti(L, idx, i) != LUA_TSTRING)
+            luaL_argerror(L, idx, lua_pushfstring(L, "entry %I is a %s, not a licence", i, luaL_typename(L, -1)));
+        const char *entry = lua_tolstring(L, -1, &len);
+        charge_bytes(L, len);
+        int status = vg_license_parse_tree(arena, entry, len, LICENSE_FLAGS, &terms[i - 1]);
+        if (status == VG_ERR_NOMEM)
+            luaL_error(L, "out of memory");
+        if (status != VG_OK)
+            luaL_argerror(L, idx, lua_pushfstring(L, "entry %I '%s': %s", i, quote(q, entry, len), license_why(status)));
+        if (terms[i - 1]->op != VG_LICENSE_TERM)
+            luaL_argerror(L, idx, lua_pushfstring(L, "entry %I '%s' is an expression: list single licences "
+                                                     "(with \"+\" or WITH an exception)", i, quote(q, entry, len)));
+        text += strlen(terms[i - 1]->license) + 1 + (terms[i - 1]->exception ? strlen(terms[i - 1]->exception) + 1 : 0);
+        lua_rawseti(L, -2, i);
+    }
+    allow_list *list = lua_newuserdatauv(L, sizeof *list + (size_t)n * sizeof list->terms[0] + text, 1);
+    char *p = (char *)&list->terms[n];
+    list->n = (size_t)n;
+    for (size_t i = 0; i < list->n; i++) {
+        list->terms[i] = *terms[i];
+        list->terms[i].license = copy_text(&p, terms[i]->license);
+        if (terms[i]->exception)
+            list->terms[i].exception = copy_text(&p, terms[i]->exception);
+    }
+    lua_insert(L, -2);
+    lua_setiuservalue(L, -2, 1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &allow_cache_key);
+    lua_pushvalue(L, idx);
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    return list;
+}
+
+struct license_allow {
+    const allow_list *list;
     lua_State *L;
     int refused, seen; /* stack indexes: list of terms no entry allows, set of them */
 };
@@ -335,9 +434,9 @@ struct license_allow {
 static int license_eval(struct license_allow *a, const vg_license_node *node)
 {
     if (node->op == VG_LICENSE_TERM) {
-        policy_sandbox_charge(a->L, 1 + a->n, POLICY_WORK_LIBRARY);
-        for (size_t i = 0; i < a->n; i++)
-            if (vg_license_term_allows(a->allowed[i], node))
+        policy_sandbox_charge(a->L, 1 + a->list->n, POLICY_WORK_LIBRARY);
+        for (size_t i = 0; i < a->list->n; i++)
+            if (vg_license_term_allows(&a->list->terms[i], node))
                 return 1;
         push_term(a->L, node);
         add_unique(a->L, a->refused, a->seen);
@@ -352,34 +451,15 @@ static int l_license_allowed(lua_State *L)
 {
     luaL_checkstring(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
-    vg_arena *arena = push_arena(L);
     lua_Integer n = luaL_len(L, 2); /* params are read-only tables: through their metamethods */
-    /* Bounds what the parsed entries take outside the rule's memory limit. */
+    /* Bounds the parse, and the memory the list and its copy take. */
     if (n < 0 || n > STDLIB_MAX_ALLOWED)
         return luaL_argerror(L, 2, lua_pushfstring(L, "an allow-list of more than %d licences", STDLIB_MAX_ALLOWED));
-    policy_sandbox_charge(L, 1 + (uint64_t)n, POLICY_WORK_LIBRARY);
-    struct license_allow a = {vg_arena_calloc(arena, (size_t)n + 1, sizeof *a.allowed), (size_t)n, L, 0, 0};
-    if (!a.allowed)
-        return luaL_error(L, "out of memory");
-    for (lua_Integer i = 1; i <= n; i++) {
-        size_t len;
-        char q[STDLIB_QUOTE + 4];
-        if (lua_geti(L, 2, i) != LUA_TSTRING)
-            return luaL_argerror(L, 2, lua_pushfstring(L, "entry %I is a %s, not a licence", i, luaL_typename(L, -1)));
-        const char *entry = lua_tolstring(L, -1, &len);
-        charge_bytes(L, len);
-        int status = vg_license_parse_tree(arena, entry, len, LICENSE_FLAGS, &a.allowed[i - 1]);
-        if (status == VG_ERR_NOMEM)
-            return luaL_error(L, "out of memory");
-        if (status != VG_OK)
-            return luaL_argerror(L, 2, lua_pushfstring(L, "entry %I '%s': %s", i, quote(q, entry, len), license_why(status)));
-        if (a.allowed[i - 1]->op != VG_LICENSE_TERM)
-            return luaL_argerror(L, 2, lua_pushfstring(L, "entry %I '%s' is an expression: list single licences "
-                                                          "(with \"+\" or WITH an exception)", i, quote(q, entry, len)));
-        lua_pop(L, 1);
-    }
+    struct license_allow a = {allow_cached(L, 2, n), L, 0, 0};
+    if (!a.list)
+        a.list = allow_parse(L, 2, n);
     const vg_license_node *tree;
-    int status = license_arg(L, 1, arena, &tree);
+    int status = license_arg(L, 1, push_arena(L), &tree);
     if (status != VG_OK)
         return fail_result(L, 0, license_why(status));
     lua_newtable(L);
@@ -572,6 +652,12 @@ void policy_stdlib_open(lua_State *L)
         {"severity_rank", l_severity_rank},
         {NULL, NULL},
     };
+    lua_newtable(L); /* license_allowed's parsed lists, weak-keyed by list */
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &allow_cache_key);
     lua_getglobal(L, "vigil");
     luaL_setfuncs(L, functions, 0);
     /* In the registry's LOADED table, argument errors name the functions

@@ -250,6 +250,17 @@ static void test_licenses(void)
     expect("all(vigil.license_allowed('MIT AND Apache-2.0', params.allowed))", "[true]");
     expect("all(vigil.license_allowed('MIT AND GPL-3.0-only', params.allowed))", "[false,[\"GPL-3.0-only\"]]");
     expect("all(vigil.license_allowed('MIT', {}))", "[false,[\"MIT\"]]");
+    /* A list is parsed once and kept; a rule's own list that changes is
+     * parsed again. */
+    expect("(function() local l, r = {'MIT'}, {}\n"
+           "  r[1] = vigil.license_allowed('ISC', l)\n"
+           "  l[1] = 'ISC'; r[2] = vigil.license_allowed('ISC', l)\n"
+           "  l[2] = 'GPL-2.0-only'; r[3] = vigil.license_allowed('GPL-2.0-only', l)\n"
+           "  l[2] = nil; r[4] = vigil.license_allowed('GPL-2.0-only', l)\n"
+           "  r[5] = vigil.license_allowed('MIT', params.allowed); r[6] = vigil.license_allowed('ISC', params.allowed)\n"
+           "  r[7] = pcall(vigil.license_allowed, 'MIT', {'MIT OR ISC'})\n"
+           "  return r end)()",
+           "[false,true,true,false,true,false,false]");
     snprintf(want, sizeof want, "[null,\"%s\"]", invalid);
     expect("all(vigil.license_allowed('GPLv2', {'MIT'}))", want);
     expect_error("vigil.license_allowed('MIT', {'MIT OR ISC'})",
