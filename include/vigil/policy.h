@@ -133,8 +133,9 @@ const json_t *vg_policy_rule_declaration(const vg_policy *p, size_t i);
  * default is VG_ERR_USAGE.  vg_policy_evaluate() checks it again. */
 int vg_policy_configure(vg_ctx *ctx, vg_policy *p, const json_t *config);
 
-/* An RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM)) or a date
- * (00:00 UTC) into seconds since the epoch; -1 when s is neither. */
+/* An RFC 3339 date-time or a date (00:00 UTC), or the ISO 8601 forms
+ * docs/policy.md lists for vigil.time, into whole seconds since the epoch
+ * (rounded down); -1 when s is none of them. */
 int vg_policy_parse_time(const char *s, int64_t *out);
 
 /* Whether s has the form of a requirement id of the catalogue,

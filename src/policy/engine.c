@@ -19,7 +19,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -799,58 +798,24 @@ static int run_rules(vg_ctx *ctx, run_pool *pool, unsigned jobs)
 
 /* ---- waivers ------------------------------------------------------------------- */
 
-/* 00:00 UTC of the date "YYYY-MM-DD", or -1. */
+/* 00:00 UTC of the date "YYYY-MM-DD", in seconds, or -1. */
 static int64_t date_start(const char *s)
 {
-    int y, m, d, n = 0;
-    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[4] != '-' ||
-        s[7] != '-' || m < 1 || m > 12 || d < 1 || y < 1970)
+    int64_t micros;
+    const char *why;
+    if (!s || strlen(s) != 10 || policy_time_parse(s, 10, &micros, &why) != 0 || micros < 0)
         return -1;
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > days[m - 1] + (m == 2 && leap))
-        return -1;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
-    return (int64_t)timegm(&tm);
+    return micros / 1000000;
 }
 
 int vg_policy_parse_time(const char *s, int64_t *out)
 {
-    int64_t day = s && strlen(s) >= 10 ? date_start((char[11]){s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8],
-                                                              s[9], 0})
-                                       : -1;
-    if (day < 0)
+    int64_t micros;
+    const char *why;
+    if (!s || policy_time_parse(s, strlen(s), &micros, &why) != 0)
         return -1;
-    s += 10;
-    if (!*s) {
-        *out = day;
-        return 0;
-    }
-    int h, m, sec, n = 0;
-    if ((*s != 'T' && *s != 't') || sscanf(s + 1, "%2d:%2d:%2d%n", &h, &m, &sec, &n) != 3 || n != 8 || h > 23 ||
-        m > 59 || sec > 60 || s[1] < '0' || s[4] < '0' || s[7] < '0')
-        return -1;
-    s += 9;
-    if (*s == '.') {
-        do
-            s++;
-        while (*s >= '0' && *s <= '9');
-        if (s[-1] == '.')
-            return -1;
-    }
-    int64_t offset = 0;
-    if ((*s == 'Z' || *s == 'z') && !s[1]) {
-        s++;
-    } else if ((*s == '+' || *s == '-') && strlen(s) == 6 && s[3] == ':') {
-        int oh, om;
-        if (sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5 || oh > 23 || om > 59 || s[1] < '0' || s[4] < '0')
-            return -1;
-        offset = (*s == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
-    } else {
-        return -1;
-    }
-    /* A leap second counts as the second before the next minute. */
-    *out = day + h * 3600 + m * 60 + (sec == 60 ? 59 : sec) - offset;
+    /* Whole seconds, rounded down (a time before 1970 too). */
+    *out = micros / 1000000 - (micros % 1000000 < 0);
     return 0;
 }
 
@@ -883,6 +848,10 @@ static int check_waivers(vg_ctx *ctx, const json_t *waivers, const char *file)
             if (!json_is_string(v))
                 return vg_error(ctx, VG_ERR_USAGE, "%s: waiver %zu: %s must be a string", file, i + 1, key);
         }
+        const char *glob = json_string_value(json_object_get(w, "resource")), *why;
+        if (glob && policy_glob_check(glob, strlen(glob), &why) != 0)
+            return vg_error(ctx, VG_ERR_USAGE, "%s: waiver %zu: resource \"%s\" is not a glob: %s", file, i + 1, glob,
+                            why);
         if (date_start(json_string_value(json_object_get(w, "expires"))) < 0)
             return vg_error(ctx, VG_ERR_USAGE, "%s: waiver %zu: expires \"%s\" is not a date YYYY-MM-DD", file, i + 1,
                             json_string_value(json_object_get(w, "expires")));
@@ -905,7 +874,7 @@ static int apply_waivers(json_t *result, const json_t *waivers, int64_t now, siz
     json_array_foreach(waivers, i, w) {
         const char *glob = json_string_value(json_object_get(w, "resource"));
         if (strcmp(json_string_value(json_object_get(w, "rule")), rule) != 0 ||
-            fnmatch(glob ? glob : "*", resource, 0) != 0)
+            policy_glob_match(glob ? glob : "*", resource) != 1)
             continue;
         if (now < date_start(json_string_value(json_object_get(w, "expires")))) {
             used[i]++;
