@@ -12,10 +12,11 @@
 #include "vigil/error.h"
 
 /* Reads the len bytes at text (name is the file, for messages) into *out, a
- * new reference.  JSON when the text starts with '{' or '[', else YAML.
- * VG_ERR_FORMAT (with line and column), VG_ERR_LIMIT (deeper than 64 levels
- * or more than 2 000 000 values, aliases expanded), VG_ERR_UNSUPPORTED
- * (merge keys, a second document), VG_ERR_NOMEM. */
+ * new reference.  JSON when the text starts with '{' or '[' (after white
+ * space), read by vg_json_parse (json.h), else YAML.  VG_ERR_FORMAT (with
+ * line and column), VG_ERR_LIMIT (YAML deeper than 64 levels or with more
+ * than 2 000 000 values, aliases expanded; JSON deeper than 2048 levels),
+ * VG_ERR_UNSUPPORTED (merge keys, a second document), VG_ERR_NOMEM. */
 int vg_yaml_read(vg_ctx *ctx, const char *name, const char *text, size_t len, json_t **out);
 
 #endif

@@ -12,7 +12,8 @@
  * scalars and unique.  Aliases are followed, and the values they expand to
  * are counted against YAML_MAX_VALUES, so that a "billion laughs" document
  * is refused instead of filling memory.  Text whose first character is
- * '{' or '[' is read by jansson as JSON (RFC 8259), duplicate keys refused.
+ * '{' or '[' is read as JSON (RFC 8259) by vg_json_parse (vigil/json.h):
+ * duplicate keys refused, nesting at most 2048 levels.
  * Not supported: more than one document in a stream, merge keys (<<),
  * floats that are not finite (JSON cannot hold them).
  */
@@ -23,6 +24,7 @@
 
 #include <yaml.h>
 
+#include "vigil/json.h"
 #include "vigil/yaml.h"
 
 #define YAML_MAX_DEPTH 64
@@ -169,13 +171,8 @@ int vg_yaml_read(vg_ctx *ctx, const char *name, const char *text, size_t len, js
     size_t skip = 0;
     while (skip < len && strchr(" \t\r\n", text[skip]))
         skip++;
-    if (skip < len && (text[skip] == '{' || text[skip] == '[')) {
-        json_error_t err;
-        *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-        return *out ? VG_OK
-                    : vg_error(ctx, VG_ERR_FORMAT, "%s: not valid JSON (line %d, column %d: %s)", name, err.line,
-                               err.column, err.text);
-    }
+    if (skip < len && (text[skip] == '{' || text[skip] == '['))
+        return vg_json_parse(ctx, name, text, len, out);
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser))
