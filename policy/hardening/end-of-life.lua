@@ -39,6 +39,7 @@ function check(evidence, params, run)
       target_order[#target_order + 1] = name
     end
     t.evidence[#t.evidence + 1] = doc.id
+    t.bad = t.bad or type(d.findings) ~= "table"
     for _, f in ipairs(type(d.findings) == "table" and d.findings or {}) do
       if type(f) == "table" and f.fixState == "end-of-life" then
         t.eol = true
@@ -66,7 +67,10 @@ function check(evidence, params, run)
         #p.ids == 1 and "y" or "ies", table.concat(p.ids, ", ", 1, math.min(#p.ids, 10)) .. (#p.ids > 10 and ", …" or "")) }
   end
   for _, name in ipairs(target_order) do
-    if not targets[name].eol and not packages[name] then
+    if targets[name].bad and not packages[name] then
+      out[#out + 1] = { resource = name, status = "fail", evidence = targets[name].evidence,
+        message = "a scan has no list of findings" }
+    elseif not targets[name].eol and not packages[name] then
       out[#out + 1] = { resource = name, status = "pass", evidence = targets[name].evidence,
         message = "no end-of-life package among its findings" }
     end

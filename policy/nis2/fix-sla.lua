@@ -83,15 +83,16 @@ function check(evidence, params, run)
   end
   -- Targets and assets, with whether any of their findings is judged.
   local wholes, whole_order = {}, {}
-  local function whole(name, doc_id, any)
+  local function whole(name, doc_id, any, findings)
     local w = wholes[name]
     if not w then
-      w = { evidence = {}, any = false }
+      w = { evidence = {}, any = false, bad = false }
       wholes[name] = w
       whole_order[#whole_order + 1] = name
     end
     w.evidence[#w.evidence + 1] = doc_id
     w.any = w.any or any
+    w.bad = w.bad or type(findings) ~= "table"
   end
   for _, doc in ipairs(evidence.inventory) do
     local d = type(doc.data) == "table" and doc.data or {}
@@ -114,7 +115,7 @@ function check(evidence, params, run)
           end
         end
         if text(asset.name) then
-          whole(asset.name, doc.id, any)
+          whole(asset.name, doc.id, any, asset.findings)
         end
       end
     end
@@ -135,7 +136,7 @@ function check(evidence, params, run)
             since = scanned, from = scanned and d.timestamp })
       end
     end
-    whole(type(d.target) == "table" and text(d.target.name) or doc.path, doc.id, any)
+    whole(type(d.target) == "table" and text(d.target.name) or doc.path, doc.id, any, d.findings)
   end
   local out = {}
   for _, resource in ipairs(order) do
@@ -163,7 +164,10 @@ function check(evidence, params, run)
     out[#out + 1] = result
   end
   for _, name in ipairs(whole_order) do
-    if not wholes[name].any and not open[name] then
+    if wholes[name].bad and not open[name] then
+      out[#out + 1] = { resource = name, status = "fail", evidence = wholes[name].evidence,
+        message = "its evidence has no list of findings" }
+    elseif not wholes[name].any and not open[name] then
       out[#out + 1] = { resource = name, status = "pass", evidence = wholes[name].evidence,
         message = "no open fixable finding of a severity with an SLA" }
     end

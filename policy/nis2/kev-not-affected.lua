@@ -239,6 +239,7 @@ function check(evidence, params, run)
       target_order[#target_order + 1] = name
     end
     t.docs[#t.docs + 1] = doc.id
+    t.bad = t.bad or type(d.findings) ~= "table"
     for _, f in ipairs(items(d.findings)) do
       if type(f) == "table" then
         t.findings = t.findings + 1
@@ -274,7 +275,9 @@ function check(evidence, params, run)
   end
   for _, name in ipairs(target_order) do
     local t = targets[name]
-    if not t.kev and not results[name] then
+    if t.bad and not results[name] then
+      out[#out + 1] = { resource = name, status = "fail", evidence = t.docs, message = "a scan has no list of findings" }
+    elseif not t.kev and not results[name] then
       out[#out + 1] = { resource = name, status = "pass", evidence = t.docs,
         message = string.format("no KEV-listed finding among %d", t.findings) }
     end
