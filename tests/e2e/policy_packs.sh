@@ -1,0 +1,272 @@
+# policy_packs.sh — the built-in rule packs (policy/nis2, cra, hardening,
+# licences) run by `vigil policy test --fail-uncovered` on evidence the
+# real binary makes here from ../shared:
+#   rootfs/app     the Alpine 3.10.9 minirootfs with musl lowered to
+#                  1.1.22-r2 (below CVE-2019-14697's fix), busybox and
+#                  ssl_client to 1.30.1-r1 (CVE-2019-5747) and openssl's
+#                  libraries to 1.1.1c-r0 (three CVEs without severity);
+#   rootfs/debian  the Debian 12 minbase package database;
+#   db.sqlite      the real v3.10 secdb, CISA KEV and NVD records;
+#   debian.sqlite  the real Debian security tracker lists (up to bookworm's
+#                  release: no Debian 12 data);
+# scanned and described at 2025-08-26T00:00:00Z (SOURCE_DATE_EPOCH), the
+# release artefacts (the two Alpine minirootfs tarballs) described,
+# attested and given SLSA provenance with a key `vigil key` makes.  The
+# expected results in policy/*/tests/*.yaml are written by hand; the
+# counts they rest on are checked here against the evidence by jq and
+# python.  Then: a wrong expectation makes `vigil policy test` fail, and
+# docs/packs.md lists exactly what `vigil policy rules -o json` says.
+source "$(dirname "$0")/lib.sh"
+need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
+need_shared fixtures/rootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz
+need_shared fixtures/rootfs/debian-bookworm-minbase-pkgdb.tar.gz
+need_shared vulndata/alpine-secdb/v3.10/main.json
+need_shared vulndata/kev/known_exploited_vulnerabilities.json
+need_shared vulndata/nvd/cve
+need_shared vulndata/debian-security-tracker/DSA/list
+need_shared schemas/spdx/examples-3.0.1
+need_cmd jq
+need_cmd python3
+
+V=$VIGIL_SHARED/vulndata
+D=$TMP/data
+mkdir -p "$D/release" "$TMP/rootfs/app" "$TMP/rootfs/debian" "$TMP/artefacts"
+export SOURCE_DATE_EPOCH=1756166400 # 2025-08-26T00:00:00Z
+
+# ---- the evidence ----------------------------------------------------------------
+
+$VIGIL db build --from "$V/alpine-secdb/v3.10/main.json" --from "$V/alpine-secdb/v3.10/community.json" \
+    --from "$V/kev/known_exploited_vulnerabilities.json" --from "$V/nvd/cve" --db "$TMP/db.sqlite" >/dev/null \
+    2>"$TMP/err" || { cat "$TMP/err" >&2; fail "db build (alpine)"; }
+$VIGIL db build --from "$V/debian-security-tracker" --db "$TMP/debian.sqlite" >/dev/null 2>"$TMP/err" ||
+    { cat "$TMP/err" >&2; fail "db build (debian)"; }
+tar xzf "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz" -C "$TMP/rootfs/app"
+tar xzf "$VIGIL_SHARED/fixtures/rootfs/debian-bookworm-minbase-pkgdb.tar.gz" -C "$TMP/rootfs/debian"
+installed=$TMP/rootfs/app/lib/apk/db/installed
+[ "$(grep -c -x -e 'V:1.1.22-r4' -e 'V:1.30.1-r5' -e 'V:1.1.1k-r0' "$installed")" = 6 ] ||
+    fail "fixture changed: musl, musl-utils, busybox, ssl_client, libcrypto1.1, libssl1.1 are not at the versions lowered here"
+sed -i -e 's/^V:1.1.22-r4$/V:1.1.22-r2/' -e 's/^V:1.30.1-r5$/V:1.30.1-r1/' -e 's/^V:1.1.1k-r0$/V:1.1.1c-r0/' "$installed"
+
+cd "$TMP/rootfs"
+scan() { $VIGIL scan --db "$TMP/db.sqlite" --max-db-age 100000d "$@"; }
+expect_status 0 scan -o json="$D/scan.json" app
+expect_status 0 scan --vex "$VIGIL_SRC/tests/data/vex/alpine-musl.openvex.json" \
+    --ignore "$VIGIL_SRC/tests/data/ignore/alpine.ignore.json" -o json="$D/scan-vex.json" app
+expect_status 3 $VIGIL scan --db "$TMP/debian.sqlite" --max-db-age 100000d -o json="$D/scan-debian.json" debian
+expect_status 0 $VIGIL sbom -o cyclonedx-json="$D/sbom.cdx.json" -o spdx-json="$D/sbom.spdx.json" app
+ln -s "$VIGIL_SRC/tests/data/vex" "$D/vex"
+ln -s "$VIGIL_SRC/tests/data/sbom" "$D/third-party"
+ln -s "$VIGIL_SHARED/schemas/spdx/examples-3.0.1" "$D/spdx3"
+
+# The release: two artefacts; 3.10.9 with an SBOM attestation and SLSA
+# provenance, 3.11.13 with an SBOM attestation only.  The rules read the
+# in-toto statements `vigil verify` prints from the bundles.
+cd "$TMP/artefacts"
+for v in 3.10.9 3.11.13; do ln -s "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-$v-x86_64.tar.gz" .; done
+setsid -w env -u VIGIL_PASSWORD "$VIGIL" key generate --no-passphrase release </dev/null >/dev/null 2>&1 ||
+    fail "vigil key generate"
+for v in 3.10.9 3.11.13; do
+    art=alpine-minirootfs-$v-x86_64.tar.gz
+    expect_status 0 $VIGIL sbom -o cyclonedx-json="$D/release/alpine-$v.cdx.json" "$art"
+    expect_status 0 $VIGIL attest --key release.key --type cyclonedx --predicate "$D/release/alpine-$v.cdx.json" \
+        --subject "$art" -o "sbom-$v.bundle"
+    expect_status 0 $VIGIL verify --key release.pub --bundle "sbom-$v.bundle" --subject "$art"
+    cp "$TMP/stdout" "$D/release/sbom-$v.statement.json"
+done
+expect_status 0 env -u GITHUB_ACTIONS -u GITLAB_CI $VIGIL provenance \
+    --builder-id https://github.com/actions/runner/github-hosted \
+    --build-type https://actions.github.io/buildtypes/workflow/v1 -o provenance.json
+expect_status 0 $VIGIL attest --key release.key --type slsa-provenance --predicate provenance.json \
+    --subject alpine-minirootfs-3.10.9-x86_64.tar.gz -o prov-3.10.9.bundle
+expect_status 0 $VIGIL verify --key release.pub --bundle prov-3.10.9.bundle
+cp "$TMP/stdout" "$D/release/prov-3.10.9.statement.json"
+cd "$TMP"
+
+# ---- what the hand-written expectations rest on, read without vigil -------------
+
+python3 "$VIGIL_SRC/tests/e2e/apk_secdb_ref.py" "$installed" "$V/alpine-secdb/v3.10/main.json" \
+    "$V/alpine-secdb/v3.10/community.json" >"$TMP/ref-findings.txt" || fail "apk_secdb_ref.py"
+jq -r '.findings[] | "\(.component.purl | sub("@.*"; ""))\t\(.id)"' "$D/scan.json" >"$TMP/vigil-findings.txt"
+same_lines "$TMP/vigil-findings.txt" "$TMP/ref-findings.txt" "findings of app"
+python3 - "$D" "$V" "$VIGIL_SRC" "$VIGIL_SHARED" "$installed" <<'PY' || fail "an expectation of the pack tests does not match the evidence"
+import glob, hashlib, json, os, sys
+import yaml
+D, V, SRC, SHARED, INSTALLED = sys.argv[1:6]
+errors = []
+def check(cond, msg):
+    if not cond:
+        errors.append(msg)
+def cases(pack, name):
+    return yaml.safe_load(open(f"{SRC}/policy/{pack}/tests/{name}.yaml"))["tests"]
+def expected(pack, name, case, rule):
+    return {e["resource"]: e for e in cases(pack, name)[case]["expect"] if e["rule"] == rule}
+
+# scan.json: severities from the NVD records, none in KEV, timestamps.
+scan = json.load(open(f"{D}/scan.json"))
+kev = {v["cveID"] for v in json.load(open(f"{V}/kev/known_exploited_vulnerabilities.json"))["vulnerabilities"]}
+nvd = {}
+for f in glob.glob(f"{V}/nvd/cve/*.json"):
+    c = json.load(open(f))
+    for m in c["metrics"].get("cvssMetricV31", []) + c["metrics"].get("cvssMetricV30", []):
+        if m["type"] == "Primary":
+            nvd[c["id"]] = m["cvssData"]["baseSeverity"].lower()
+severe = set()
+for f in scan["findings"]:
+    sev = nvd.get(f["id"], "unknown")
+    check(f["severity"] == sev, f"{f['id']} {f['component']['name']}: severity {f['severity']}, NVD {sev}")
+    check(f["id"] not in kev, f"{f['id']} is in KEV: the KEV cases assume none is")
+    if sev in ("critical", "high") and f["fixedVersions"]:
+        severe.add(f"{f['id']} {f['component']['purl'].split('?')[0]}")
+sla = set(expected("nis2", "fix-sla", 0, "fix-sla"))
+check(severe == sla, f"fix-sla case 1 expects {sorted(sla)}, the scan's fixable critical/high findings are {sorted(severe)}")
+check(scan["timestamp"] == "2025-08-26T00:00:00Z" and scan["database"]["fetchedAt"] == "2025-08-25T17:04:19Z",
+      "scan-age: the times the cases compute with")
+npkg = sum(1 for b in open(INSTALLED).read().split("\n\n") if "\nP:" in "\n" + b)
+check(scan["summary"]["components"] == npkg == 14 and scan["summary"]["componentsUnchecked"] == 0,
+      f"scan-coverage: {npkg} apk packages, {scan['summary']}")
+check(len(scan["findings"]) == 10, "kev-not-affected: 10 findings")
+
+# scan-debian.json: every dpkg package unchecked.
+status = open(f"{D}/../rootfs/debian/var/lib/dpkg/status").read().split("\n\n")
+ndeb = sum(1 for b in status if "\nStatus: install ok installed" in "\n" + b)
+deb = json.load(open(f"{D}/scan-debian.json"))
+check(ndeb == 88 == deb["summary"]["components"] == deb["summary"]["componentsUnchecked"],
+      f"scan-coverage: {ndeb} installed deb packages, {deb['summary']['components']} in the scan")
+
+# sbom.cdx.json: suppliers, top-level dependencies, licences.
+cdx = json.load(open(f"{D}/sbom.cdx.json"))
+comps = cdx["components"]
+nosup = [f"{c['name']} {c['version']}" for c in comps if not c.get("supplier")]
+msg = expected("cra", "sboms", 9, "sbom-suppliers")["cyclonedx:app"]["message"]
+check(msg == f"{len(nosup)} of {len(comps)} components name no supplier: {', '.join(nosup)}", f"suppliers: {msg} / {nosup}")
+root = [d for d in cdx["dependencies"] if d["ref"] == cdx["metadata"]["component"]["bom-ref"]][0]
+msg = expected("cra", "sboms", 6, "sbom-dependencies")["cyclonedx:app"]["message"]
+check(msg == f"vigil:target depends directly on {len(root['dependsOn'])} of {len(comps)} components", msg)
+spdx = json.load(open(f"{D}/sbom.spdx.json"))
+contains = [r for r in spdx["relationships"] if r["spdxElementId"] == "SPDXRef-DocumentRoot" and r["relationshipType"] == "CONTAINS"]
+check(len(contains) == len(spdx["packages"]) - 1 == 15, f"SPDX: the root CONTAINS {len(contains)}")
+spdx_ids = set(json.load(open(f"{SHARED}/schemas/cyclonedx/spdx.schema.json"))["enum"])
+allowed = yaml.safe_load(open(f"{SRC}/policy/vigil-policy.yaml"))["parameters"]["allowed"]
+want = expected("licences", "licences-allowed", 0, "licences-allowed")
+for c in comps:
+    if c["type"] == "operating-system":
+        continue
+    lic = c["licenses"][0]["license"]
+    text = lic.get("id") or lic.get("name")
+    status = "pass" if text in allowed else "fail"
+    e = want.get(c["purl"].split("?")[0], {})
+    check(e.get("status") == status, f"licences: {c['name']} ({text}) should {status}, the case expects {e}")
+    if text not in spdx_ids:
+        check("is not an SPDX licence expression" in e.get("message", ""), f"licences: {text} is on no SPDX list")
+check(len(want) == len(comps) - 1, "licences: one expectation per package")
+
+# SPDX 3 examples: the duplicate spdxId, the dependencies of example 11.
+graph = json.load(open(f"{D}/spdx3/ai_example01_simplehtr-example.json"))["@graph"]
+ids = [e.get("spdxId") for e in graph]
+dups = [(i, ids.index(x)) for i, x in enumerate(ids) if x and ids.index(x) != i]
+check(dups == [(102, 81)] and ids[102] == "https://my-first-aibom.com/SimpleHTR-depends-on", f"SPDX 3 duplicates {dups}")
+graph = json.load(open(f"{D}/spdx3/software_example11_sbom.spdx3.json"))["@graph"]
+roots = {r for e in graph if e["type"] == "SpdxDocument" for r in e["rootElement"]}
+direct = sum(len(e["to"]) for e in graph if e.get("from") in roots and e.get("relationshipType") in ("contains", "dependsOn"))
+check(direct == 3, f"SPDX 3 example 11: {direct} direct relationships")
+
+# The release: the tarballs' digests in the cases and the statements.
+for v, prefix in (("3.10.9", "f13bca59"), ("3.11.13", "5450caf5")):
+    digest = hashlib.sha256(open(f"{SHARED}/fixtures/rootfs/alpine-minirootfs-{v}-x86_64.tar.gz", "rb").read()).hexdigest()
+    check(digest.startswith(prefix), f"{v}: sha256 {digest}")
+    statement = json.load(open(f"{D}/release/sbom-{v}.statement.json"))
+    check(statement["subject"] == [{"name": f"alpine-minirootfs-{v}-x86_64.tar.gz", "digest": {"sha256": digest}}],
+          f"{v}: subject {statement['subject']}")
+    text = open(f"{SRC}/policy/cra/tests/release-attested.yaml").read()
+    check(f"alpine-minirootfs-{v}-x86_64.tar.gz@sha256:{digest}" in text, f"{v}: the digest in the cases")
+prov = json.load(open(f"{D}/release/prov-3.10.9.statement.json"))
+check(prov["predicate"]["runDetails"]["builder"]["id"] == "https://github.com/actions/runner/github-hosted", "builder id")
+for e in errors:
+    print(e, file=sys.stderr)
+sys.exit(1 if errors else 0)
+PY
+
+# ---- the pack tests ------------------------------------------------------------------
+
+for pack in nis2 cra hardening licences; do
+    expect_status 0 $VIGIL policy test "$VIGIL_SRC/policy/$pack" --data "$D" --fail-uncovered
+    ncases=$(python3 -c 'import sys, yaml; print(sum(len(yaml.safe_load(open(f))["tests"]) for f in sys.argv[1:]))' \
+        "$VIGIL_SRC/policy/$pack"/tests/*.yaml)
+    nrules=$(ls "$VIGIL_SRC/policy/$pack"/*.lua | wc -l)
+    grep -qx "$ncases passed, 0 failed; 0 of $nrules rules without a test case" "$TMP/stdout" ||
+        { cat "$TMP/stdout" >&2; fail "pack $pack: not $ncases cases passed for $nrules rules"; }
+done
+
+# The harness can fail: a wrong status, a result not expected, a message
+# that differs, a rule without a case, a rule that decides wrongly.
+cp -r "$VIGIL_SRC/policy/nis2" "$TMP/wrong"
+sed -i '0,/status: pass, message: "no KEV-listed finding among 10"/s//status: fail, message: "no KEV-listed finding among 10"/' \
+    "$TMP/wrong/tests/kev-not-affected.yaml"
+expect_status 5 $VIGIL policy test "$TMP/wrong" --data "$D"
+grep -q 'kev-not-affected app: expected fail, got pass: no KEV-listed finding among 10' "$TMP/stdout" ||
+    { cat "$TMP/stdout" >&2; fail "a wrong status was not reported"; }
+cp "$VIGIL_SRC/policy/nis2/tests/kev-not-affected.yaml" "$TMP/wrong/tests/"
+python3 - "$TMP/wrong/tests/fix-sla.yaml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+s = s.replace('      - {rule: fix-sla, resource: "CVE-2019-14697 pkg:apk/alpine/musl-utils@1.1.22-r2", status: pass}\n', "", 1)
+s = s.replace("open 87.0 days, SLA 15 days", "open 86.0 days, SLA 15 days", 1)
+open(p, "w").write(s)
+PY
+expect_status 5 $VIGIL policy test "$TMP/wrong" --data "$D"
+grep -q 'unexpected result fix-sla CVE-2019-14697 pkg:apk/alpine/musl-utils@1.1.22-r2 pass' "$TMP/stdout" ||
+    { cat "$TMP/stdout" >&2; fail "an unexpected result was not reported"; }
+grep -q 'expected a message containing ".*open 86.0 days, SLA 15 days", got ".*open 87.0 days' "$TMP/stdout" ||
+    { cat "$TMP/stdout" >&2; fail "a wrong message was not reported"; }
+cp "$VIGIL_SRC/policy/nis2/tests/fix-sla.yaml" "$TMP/wrong/tests/"
+rm "$TMP/wrong/tests/scan-age.yaml"
+expect_status 5 $VIGIL policy test "$TMP/wrong" --data "$D" --fail-uncovered
+expect_stderr 'rule scan-age \(.*scan-age.lua\) has no test case'
+cp "$VIGIL_SRC/policy/nis2/tests/scan-age.yaml" "$TMP/wrong/tests/"
+sed -i 's/if s and s.status == "not_affected" then/if s and s.status == "affected" then/' "$TMP/wrong/kev-not-affected.lua"
+expect_status 5 $VIGIL policy test "$TMP/wrong" --data "$D"
+grep -q '^FAIL .*OpenVEX not_affected for musl' "$TMP/stdout" || { cat "$TMP/stdout" >&2; fail "a broken rule passed its tests"; }
+
+# ---- the packs by name, with the documented configuration -----------------------
+
+expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml" --now 2025-08-27T00:00:00Z \
+    --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
+    --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
+jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
+    and ([.rules[].id] | length) == 13
+    and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
+    and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
+    "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
+
+# ---- docs/packs.md and policy/vigil-policy.yaml against the rules ----------------
+
+expect_status 0 $VIGIL policy rules --pack nis2 --pack cra --pack hardening --pack licences -o json
+cp "$TMP/stdout" "$TMP/rules.json"
+lua5.4 - "$VIGIL_SRC"/policy/{nis2,cra,hardening,licences}/*.lua >"$TMP/params.tsv" <<'LUA' || fail "lua5.4 reading the rule files"
+-- "id<TAB>name<TAB>JSON" of every parameter default of each rule file, read
+-- by plain Lua: the file's top level, with vigil.* stubbed out.
+local function json(v)
+  if type(v) == "table" then
+    local parts = {}
+    for _, x in ipairs(v) do parts[#parts + 1] = json(x) end
+    return "[" .. table.concat(parts, ",") .. "]"
+  elseif type(v) == "string" then
+    return '"' .. v:gsub('[%c"\\]', function(c) return string.format("\\u%04x", c:byte()) end) .. '"'
+  end
+  return tostring(v)
+end
+for _, file in ipairs(arg) do
+  rule = nil
+  vigil = setmetatable({}, { __index = function() return function() end end })
+  dofile(file)
+  local names = {}
+  for name in pairs(rule.params or {}) do names[#names + 1] = name end
+  table.sort(names)
+  for _, name in ipairs(names) do print(rule.id .. "\t" .. name .. "\t" .. json(rule.params[name])) end
+end
+LUA
+[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 5 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 5"
+python3 "$VIGIL_SRC/tests/e2e/packs_doc.py" "$TMP/rules.json" "$TMP/params.tsv" check "$VIGIL_SRC/docs/packs.md" \
+    "$VIGIL_SRC/policy/vigil-policy.yaml" || fail "docs/packs.md or policy/vigil-policy.yaml differ from the rules"
+echo "ok: the built-in packs pass their tests on vigil's evidence, and their documentation matches them"
