@@ -40,8 +40,9 @@ function check(evidence, params, run)
     end
     t.evidence[#t.evidence + 1] = doc.id
     t.bad = t.bad or type(d.findings) ~= "table"
-    for _, f in ipairs(type(d.findings) == "table" and d.findings or {}) do
-      if type(f) == "table" and f.fixState == "end-of-life" then
+    local list = type(d.findings) == "table" and #d.findings > 0 and d.findings
+    for _, f in ipairs(list and vigil.where(list, "fixState", "end-of-life") or {}) do
+      if type(f) == "table" then
         t.eol = true
         local c = type(f.component) == "table" and f.component or {}
         local resource = text(c.purl) and c.purl:match("^[^?#]*")

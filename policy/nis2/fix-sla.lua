@@ -42,6 +42,12 @@ local function items(x)
   return type(x) == "table" and x or {}
 end
 
+-- The members of a list of findings whose member field is "fixed"
+-- (vigil.where searches in C), or {} when it is no list.
+local function fixable(list, field)
+  return type(list) == "table" and #list > 0 and vigil.where(list, field, "fixed") or {}
+end
+
 -- "type/namespace/name" of a purl: the package a finding's history follows.
 local function package_of(purl)
   local p = text(purl) and vigil.purl(purl)
@@ -67,10 +73,10 @@ function check(evidence, params, run)
   end
   -- First-seen times of the inventory's open findings, by vulnerability and package.
   local first, open, order = {}, {}, {}
-  local function note(key, resource, f)
+  local function note(resource, f)
     local o = open[resource]
     if not o then
-      o = { resource = resource, severity = f.severity, fixed = f.fixed, evidence = {}, key = key }
+      o = { resource = resource, severity = f.severity, fixed = f.fixed, evidence = {}, id = f.id, purl = f.purl }
       open[resource] = o
       order[#order + 1] = resource
     end
@@ -109,8 +115,8 @@ function check(evidence, params, run)
             end
             if f.fix_state == "fixed" and (sla[text(f.severity) or ""] or 0) > 0 then
               any = true
-              note(key, f.id .. " " .. f.purl:match("^[^?#]*"),
-                { severity = f.severity, fixed = versions(f.fixed_versions), doc = doc.id })
+              note(f.id .. " " .. f.purl:match("^[^?#]*"), { id = f.id, purl = f.purl, severity = f.severity,
+                fixed = versions(f.fixed_versions), doc = doc.id })
             end
           end
         end
@@ -124,16 +130,16 @@ function check(evidence, params, run)
     local d = type(doc.data) == "table" and doc.data or {}
     local scanned = text(d.timestamp) and vigil.time(d.timestamp)
     local any = false
-    for _, f in ipairs(items(d.findings)) do
-      local c = type(f) == "table" and type(f.component) == "table" and f.component or {}
-      local pkg = package_of(c.purl)
-      local a = type(f) == "table" and type(f.analysis) == "table" and f.analysis or {}
-      local by_vex = f.suppressed == true and (text(a.by) or ""):sub(1, 4) == "vex:"
-      if pkg and text(f.id) and not by_vex and f.fixState == "fixed" and (sla[text(f.severity) or ""] or 0) > 0 then
-        any = true
-        note(f.id:lower() .. " " .. pkg, f.id .. " " .. c.purl:match("^[^?#]*"),
-          { severity = f.severity, fixed = versions(f.fixedVersions), doc = doc.id,
-            since = scanned, from = scanned and d.timestamp })
+    for _, f in ipairs(fixable(d.findings, "fixState")) do
+      if type(f) == "table" and (sla[text(f.severity) or ""] or 0) > 0 and text(f.id) then
+        local c = type(f.component) == "table" and f.component or {}
+        local a = type(f.analysis) == "table" and f.analysis or {}
+        local by_vex = f.suppressed == true and (text(a.by) or ""):sub(1, 4) == "vex:"
+        if text(c.purl) and not by_vex then
+          any = true
+          note(f.id .. " " .. c.purl:match("^[^?#]*"), { id = f.id, purl = c.purl, severity = f.severity,
+            fixed = versions(f.fixedVersions), doc = doc.id, since = scanned, from = scanned and d.timestamp })
+        end
       end
     end
     whole(type(d.target) == "table" and text(d.target.name) or doc.path, doc.id, any, d.findings)
@@ -142,7 +148,8 @@ function check(evidence, params, run)
   for _, resource in ipairs(order) do
     local o = open[resource]
     local days = sla[o.severity]
-    local seen = first[o.key]
+    local pkg = next(first) and package_of(o.purl)
+    local seen = pkg and first[o.id:lower() .. " " .. pkg]
     local since, how
     if seen then
       since, how = seen.time, "first seen " .. seen.text .. " (inventory)"

@@ -58,6 +58,12 @@ local function push(list, ...)
   return list
 end
 
+-- The members of an evidence list whose member at path is present and not
+-- null (vigil.where, which searches in C), or {} when it is no list.
+local function listed(list, path)
+  return type(list) == "table" and #list > 0 and vigil.where(list, path) or {}
+end
+
 -- Seconds since the epoch of an RFC 3339 time, or nil.
 local function seconds(s)
   return text(s) and vigil.time(s) or nil
@@ -240,10 +246,8 @@ function check(evidence, params, run)
     end
     t.docs[#t.docs + 1] = doc.id
     t.bad = t.bad or type(d.findings) ~= "table"
-    for _, f in ipairs(items(d.findings)) do
-      if type(f) == "table" then
-        t.findings = t.findings + 1
-      end
+    t.findings = t.findings + #items(d.findings)
+    for _, f in ipairs(listed(d.findings, "kev")) do
       if type(f) == "table" and type(f.kev) == "table" and text(f.id) then
         t.kev = true
         local c = type(f.component) == "table" and f.component or {}
