@@ -61,7 +61,8 @@ local function sbom_digests(d)
       described[id] = true
     end
     for _, r in ipairs(items(d.relationships)) do
-      if type(r) == "table" and r.spdxElementId == "SPDXRef-DOCUMENT" and r.relationshipType == "DESCRIBES" then
+      if type(r) == "table" and r.spdxElementId == "SPDXRef-DOCUMENT" and r.relationshipType == "DESCRIBES"
+          and r.relatedSpdxElement ~= nil then
         described[r.relatedSpdxElement] = true
       end
     end

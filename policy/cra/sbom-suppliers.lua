@@ -81,7 +81,8 @@ local function missing(d)
       roots[id] = true
     end
     for _, r in ipairs(items(d.relationships)) do
-      if type(r) == "table" and r.spdxElementId == "SPDXRef-DOCUMENT" and r.relationshipType == "DESCRIBES" then
+      if type(r) == "table" and r.spdxElementId == "SPDXRef-DOCUMENT" and r.relationshipType == "DESCRIBES"
+          and r.relatedSpdxElement ~= nil then
         roots[r.relatedSpdxElement] = true
       end
     end

@@ -96,7 +96,8 @@ function check(evidence, params, run)
         roots[id] = true
       end
       for _, r in ipairs(items(d.relationships)) do
-        if type(r) == "table" and r.spdxElementId == "SPDXRef-DOCUMENT" and r.relationshipType == "DESCRIBES" then
+        if type(r) == "table" and r.spdxElementId == "SPDXRef-DOCUMENT" and r.relationshipType == "DESCRIBES"
+            and r.relatedSpdxElement ~= nil then
           roots[r.relatedSpdxElement] = true
         end
       end

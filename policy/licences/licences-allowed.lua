@@ -61,8 +61,9 @@ end
 
 -- The resource of a component: its purl without qualifiers, else name@version.
 local function component_resource(purl, name, version)
-  if text(purl) then
-    return purl:match("^[^?#]*")
+  local base = text(purl) and text(purl:match("^[^?#]*"))
+  if base then
+    return base
   end
   return (text(name) or "(no name)") .. "@" .. (text(version) or "(no version)")
 end
@@ -109,7 +110,8 @@ local function components(d)
       roots[id] = true
     end
     for _, r in ipairs(items(d.relationships)) do
-      if type(r) == "table" and r.spdxElementId == "SPDXRef-DOCUMENT" and r.relationshipType == "DESCRIBES" then
+      if type(r) == "table" and r.spdxElementId == "SPDXRef-DOCUMENT" and r.relationshipType == "DESCRIBES"
+          and r.relatedSpdxElement ~= nil then
         roots[r.relatedSpdxElement] = true
       end
     end

@@ -30,7 +30,7 @@ function check(evidence, params, run)
   for _, level in ipairs(params.classification_levels) do
     levels[level] = true
   end
-  local out = {}
+  local out, seen = {}, {}
   for _, doc in ipairs(evidence.inventory) do
     local d = type(doc.data) == "table" and doc.data or {}
     for _, asset in ipairs(type(d.assets) == "table" and d.assets or {}) do
@@ -47,12 +47,18 @@ function check(evidence, params, run)
           missing[#missing + 1] = "classification " .. level .. " is none of "
             .. table.concat(params.classification_levels, ", ")
         end
+        local result = { resource = asset.name, status = "pass", evidence = { doc.id },
+          message = #missing == 0 and "owner " .. asset.owner .. ", classification " .. level or nil }
         if #missing > 0 then
-          out[#out + 1] = { resource = asset.name, status = "fail", message = table.concat(missing, "; "),
-            evidence = { doc.id } }
-        else
-          out[#out + 1] = { resource = asset.name, status = "pass", evidence = { doc.id },
-            message = "owner " .. asset.owner .. ", classification " .. level }
+          result.status, result.message = "fail", table.concat(missing, "; ")
+        end
+        -- An asset listed twice is judged once: it fails if any entry does.
+        local prior = seen[asset.name]
+        if not prior then
+          seen[asset.name] = result
+          out[#out + 1] = result
+        elseif result.status == "fail" and prior.status == "pass" then
+          prior.status, prior.message = "fail", result.message
         end
       end
     end

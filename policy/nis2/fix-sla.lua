@@ -42,10 +42,10 @@ local function items(x)
   return type(x) == "table" and x or {}
 end
 
--- The members of a list of findings whose member field is "fixed"
--- (vigil.where searches in C), or {} when it is no list.
-local function fixable(list, field)
-  return type(list) == "table" and #list > 0 and vigil.where(list, field, "fixed") or {}
+-- The findings of a scan whose fixState is "fixed" (vigil.where searches
+-- in C), or {} when it has no list of findings.
+local function fixable(list)
+  return type(list) == "table" and #list > 0 and vigil.where(list, "fixState", "fixed") or {}
 end
 
 -- "type/namespace/name" of a purl: the package a finding's history follows.
@@ -54,6 +54,7 @@ local function package_of(purl)
   return p and (p.type .. "/" .. (p.namespace or "") .. "/" .. p.name) or nil
 end
 
+-- The fixed versions, a list (scan) or a string (inventory), as text.
 local function versions(list)
   if type(list) == "string" then
     return list
@@ -71,7 +72,8 @@ function check(evidence, params, run)
   if #evidence.scan == 0 and #evidence.inventory == 0 then
     return { { resource = "*", status = "skip", reason = "no evidence of kind scan or inventory" } }
   end
-  -- First-seen times of the inventory's open findings, by vulnerability and package.
+  -- first: the earliest first-seen time of the inventory's open findings,
+  -- by vulnerability and package; open: the findings judged, by resource.
   local first, open, order = {}, {}, {}
   local function note(resource, f)
     local o = open[resource]
@@ -130,7 +132,7 @@ function check(evidence, params, run)
     local d = type(doc.data) == "table" and doc.data or {}
     local scanned = text(d.timestamp) and vigil.time(d.timestamp)
     local any = false
-    for _, f in ipairs(fixable(d.findings, "fixState")) do
+    for _, f in ipairs(fixable(d.findings)) do
       if type(f) == "table" and (sla[text(f.severity) or ""] or 0) > 0 and text(f.id) then
         local c = type(f.component) == "table" and f.component or {}
         local a = type(f.analysis) == "table" and f.analysis or {}
