@@ -27,6 +27,7 @@ need_shared vulndata/debian-security-tracker/DSA/list
 need_shared schemas/spdx/examples-3.0.1
 need_cmd jq
 need_cmd python3
+python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is not installed (run ./setup.sh --test)"
 
 V=$VIGIL_SHARED/vulndata
 D=$TMP/data
@@ -241,6 +242,7 @@ jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.
 
 # ---- docs/packs.md and policy/vigil-policy.yaml against the rules ----------------
 
+have_cmd lua5.4 "docs/packs.md and policy/vigil-policy.yaml against the rule files" || exit 0
 expect_status 0 $VIGIL policy rules --pack nis2 --pack cra --pack hardening --pack licences -o json
 cp "$TMP/stdout" "$TMP/rules.json"
 lua5.4 - "$VIGIL_SRC"/policy/{nis2,cra,hardening,licences}/*.lua >"$TMP/params.tsv" <<'LUA' || fail "lua5.4 reading the rule files"
