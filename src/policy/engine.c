@@ -259,6 +259,10 @@ static int declaration(vg_ctx *ctx, const char *file, json_t *raw, json_t **decl
         d = NULL;
     }
     *params = json_is_object(defaults) ? json_deep_copy(defaults) : json_object();
+    if (d && *params && json_object_set(d, "params", *params)) {
+        json_decref(d);
+        d = NULL;
+    }
     if (!d || !*params) {
         json_decref(d);
         json_decref(*params);

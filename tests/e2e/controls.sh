@@ -204,7 +204,7 @@ printf 'function check() return {} end\n' >"$TMP/packs/norule/x.lua"
 refused 1 "$TMP/packs/norule/x.lua: the rule file defines no table .rule." --coverage "$TMP/packs/norule"
 mkdir "$TMP/packs/empty"
 refused 1 "$TMP/packs/empty: the pack has no rule files" --coverage "$TMP/packs/empty"
-refused 2 "nis2: no built-in pack of that name in $VIGIL_SRC/policy" --coverage nis2
+refused 2 "nosuchpack: no built-in pack of that name in $VIGIL_SRC/policy" --coverage nosuchpack
 refused 2 "Bad: not a pack name" --coverage Bad
 refused 2 "--framework iso27001: expected nis2, ir2024-2690 or cra" --framework iso27001
 refused 2 "unknown output format 'yaml'" -o yaml
