@@ -18,23 +18,6 @@
 #include "vigil/attest.h"
 #include "vigil/policy_report.h"
 
-static const char *check_name(vg_verify_check check)
-{
-    switch (check) {
-    case VG_CHECK_NONE: return "none";
-    case VG_CHECK_DOCUMENT: return "document";
-    case VG_CHECK_MEDIA_TYPE: return "media type";
-    case VG_CHECK_SIGNATURE_COUNT: return "signature count";
-    case VG_CHECK_SIGNATURE_FORMAT: return "signature format";
-    case VG_CHECK_SIGNATURE: return "signature";
-    case VG_CHECK_PAYLOAD_TYPE: return "payload type";
-    case VG_CHECK_STATEMENT: return "statement";
-    case VG_CHECK_PREDICATE_TYPE: return "predicate type";
-    case VG_CHECK_SUBJECT: return "subject";
-    }
-    return "unknown";
-}
-
 static void verify_usage(FILE *out)
 {
     fprintf(out,
@@ -71,7 +54,7 @@ static int verify_pack(const char *key_path, const char *pack_path, const char *
         cli_error("verification FAILED (pack check): %s", ctx.message);
         status = EXIT_VERIFY;
     } else if (rc != VG_OK && check.verify.failed != VG_CHECK_NONE) {
-        cli_error("verification FAILED (%s check): %s: %s", check_name(check.verify.failed),
+        cli_error("verification FAILED (%s check): %s: %s", vg_verify_check_name(check.verify.failed),
                   bundle_path ? bundle_path : pack_path, ctx.message);
         status = EXIT_VERIFY;
     } else if (rc == VG_ERR_FORMAT || rc == VG_ERR_LIMIT || rc == VG_ERR_UNSAFE) {
@@ -166,7 +149,7 @@ int cmd_verify(int argc, char **argv)
             cli_error("verify: %s", ctx.message);
             status = EXIT_USAGE;
         } else {
-            cli_error("verification FAILED (%s check): %s: %s", check_name(result.failed), bundle_path, ctx.message);
+            cli_error("verification FAILED (%s check): %s: %s", vg_verify_check_name(result.failed), bundle_path, ctx.message);
             status = EXIT_VERIFY;
         }
         goto done;

@@ -172,6 +172,9 @@ typedef enum vg_verify_check {
     VG_CHECK_SUBJECT = 9,         /* the artifact's digest matches no subject */
 } vg_verify_check;
 
+/* The name of a check in messages ("signature", "media type", "subject"...). */
+const char *vg_verify_check_name(vg_verify_check check);
+
 typedef struct vg_verify_options {
     const vg_key *key;          /* required: the trusted public key */
     const char *subject_path;   /* NULL, or an artifact that must be a subject */

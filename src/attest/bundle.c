@@ -63,6 +63,23 @@ int vg_attest_bundle(vg_ctx *ctx, const vg_key *key, const char *predicate_type,
     return rc;
 }
 
+const char *vg_verify_check_name(vg_verify_check check)
+{
+    switch (check) {
+    case VG_CHECK_NONE: return "none";
+    case VG_CHECK_DOCUMENT: return "document";
+    case VG_CHECK_MEDIA_TYPE: return "media type";
+    case VG_CHECK_SIGNATURE_COUNT: return "signature count";
+    case VG_CHECK_SIGNATURE_FORMAT: return "signature format";
+    case VG_CHECK_SIGNATURE: return "signature";
+    case VG_CHECK_PAYLOAD_TYPE: return "payload type";
+    case VG_CHECK_STATEMENT: return "statement";
+    case VG_CHECK_PREDICATE_TYPE: return "predicate type";
+    case VG_CHECK_SUBJECT: return "subject";
+    }
+    return "unknown";
+}
+
 static int fail(vg_verify_result *result, vg_verify_check check, int status)
 {
     result->failed = check;
