@@ -20,14 +20,22 @@ int vg_input_read_file(vg_ctx *ctx, const char *path, const char *what, size_t m
         int status = e == ENOENT || e == ENOTDIR ? VG_ERR_NOT_FOUND : e == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO;
         return vg_error(ctx, status, "%s: cannot open %s: %s", path, what, strerror(e));
     }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
+    int rc = vg_input_read_fd(ctx, fd, path, what, max, out, NULL);
+    close(fd);
+    return rc;
+}
+
+int vg_input_read_fd(vg_ctx *ctx, int fd, const char *path, const char *what, size_t max, vg_buf *out,
+                     struct stat *st)
+{
+    vg_buf_init(out, max);
+    struct stat own;
+    if (!st)
+        st = &own;
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode))
         return vg_error(ctx, VG_ERR_IO, "%s: the %s is not a regular file", path, what);
-    }
     int rc = vg_read_all(fd, out);
     int e = errno;
-    close(fd);
     if (rc == VG_ERR_LIMIT) {
         vg_buf_free(out);
         return vg_error(ctx, VG_ERR_LIMIT, "%s: the %s is larger than %zu bytes", path, what, max);
