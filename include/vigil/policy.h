@@ -11,6 +11,8 @@
  * status with a message naming the rule file, the line and the cause — it
  * never aborts the process and never affects another rule.
  * docs/policy.md ("The sandbox") is the user's description.
+ * The evidence documents a run hands to its rules are loaded, typed and
+ * verified by the functions of the last section.
  */
 #ifndef VIGIL_POLICY_H
 #define VIGIL_POLICY_H
@@ -298,5 +300,95 @@ const vg_catalogue_source *vg_catalogue_source_of(const vg_catalogue *cat, const
  * VG_ERR_USAGE.  *out is a new reference. */
 int vg_catalogue_report(vg_ctx *ctx, const vg_catalogue *cat, const char *const *frameworks, size_t nframeworks,
                         const json_t *rules, json_t **out);
+
+/* ---- Evidence documents (detect.c, yaml.c, store_evidence.c) ------------
+ *
+ * The documents a run reads: JSON and YAML files, typed by a detector or
+ * by the user (KIND=PATH), signed ones verified with the trusted keys
+ * before any rule sees them, and the inventory of a store.  Each is one
+ * JSON object, in the order loaded:
+ *   {"id": "e1", "kind", "format", "path", "sha256" (of the exact bytes
+ *    read), "size", "collected" (RFC 3339 UTC), "verified" and
+ *    "verification" (kinds attestation and provenance), "data"}
+ * docs/policy.md ("Evidence kinds") says how each kind is detected, what
+ * its format values are, what data holds and which time is "collected".
+ * Problems that do not stop a run (an untyped document, an attestation
+ * that does not verify, a document time that is no RFC 3339 time) are
+ * vg_warn()ed on the ctx of the call, with the file as path.
+ */
+
+#define VG_POLICY_EVIDENCE_MAX_FILE ((size_t)512 << 20)   /* default: bytes of one file */
+#define VG_POLICY_EVIDENCE_MAX_TOTAL ((size_t)2 << 30)    /* bytes of all files of a set */
+#define VG_POLICY_EVIDENCE_MAX_DOCUMENTS 100000           /* documents in a set */
+#define VG_POLICY_EVIDENCE_MAX_DEPTH 256                  /* nesting of a document's values */
+#define VG_POLICY_EVIDENCE_MAX_DIR_DEPTH 32               /* directories below a given one */
+#define VG_POLICY_EVIDENCE_MAX_KEYS 64                    /* trusted public keys */
+#define VG_POLICY_YAML_MAX_VALUES 10000000                /* values of a YAML file, aliases expanded */
+#define VG_POLICY_KIND_MAX 32                             /* bytes of a kind name */
+
+typedef struct vg_policy_evidence vg_policy_evidence;
+
+typedef struct vg_policy_evidence_options {
+    const char *const *keys; /* paths of the PEM public keys (Ed25519, ECDSA P-256)
+                                signed evidence is verified with; any one may verify */
+    size_t nkeys;
+    int64_t now;             /* the run's time, Unix seconds: when the store was read */
+    size_t max_file;         /* largest file read; 0: VG_POLICY_EVIDENCE_MAX_FILE */
+} vg_policy_evidence_options;
+
+/* A new, empty set of evidence documents in *out (free it with
+ * vg_policy_evidence_free()); the keys are loaded now: VG_ERR_NOT_FOUND,
+ * VG_ERR_FORMAT, VG_ERR_UNSUPPORTED ... naming a key file that cannot be
+ * used, VG_ERR_USAGE for more than VG_POLICY_EVIDENCE_MAX_KEYS. */
+int vg_policy_evidence_new(vg_ctx *ctx, const vg_policy_evidence_options *opts, vg_policy_evidence **out);
+
+/* Adds the documents of spec: "PATH" or "KIND=PATH" (KIND a kind name, see
+ * vg_policy_kind_valid(); a PATH whose text before an '=' could be a kind
+ * is written ./PATH).  PATH is a file, read whatever its name, or a
+ * directory, walked depth first with the entries of each directory in
+ * byte order of their names, reading the files named *.json, *.yaml and
+ * *.yml and leaving out names that start with '.' and symbolic links
+ * (warned about), at most VG_POLICY_EVIDENCE_MAX_DIR_DEPTH levels down.
+ * A file named *.yaml or *.yml is YAML, any other JSON.  With KIND, each
+ * document must be of that kind: an untyped document takes it unless it
+ * is one of the kinds vigil detects (sbom, scan, vex, attestation,
+ * provenance, inventory, manual, document).  All or nothing: on an error
+ * the set is as it was, and the message names the file and the problem:
+ *   VG_ERR_NOT_FOUND, VG_ERR_PERMISSION, VG_ERR_IO  a file that cannot be read
+ *   VG_ERR_FORMAT  not JSON or YAML (as its name says), a document that is
+ *                  not the KIND given, a malformed collector document
+ *   VG_ERR_LIMIT   a file larger than opts->max_file, nesting deeper than
+ *                  VG_POLICY_EVIDENCE_MAX_DEPTH, more than
+ *                  VG_POLICY_YAML_MAX_VALUES (an alias bomb), or past the
+ *                  set's bounds (documents, total bytes, directory depth)
+ *   VG_ERR_USAGE   a bad KIND, an empty PATH
+ *   VG_ERR_NOMEM */
+int vg_policy_evidence_add(vg_ctx *ctx, vg_policy_evidence *ev, const char *spec);
+
+/* Adds one document from memory, as vg_policy_evidence_add() adds a file:
+ * data[0..len) are the file's bytes, path names it (and says YAML or JSON
+ * by its ending), mtime is its modification time (Unix seconds), kind is
+ * the KIND given, or NULL. */
+int vg_policy_evidence_add_bytes(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, const char *path,
+                                 const char *data, size_t len, int64_t mtime);
+
+/* Adds one document of kind "inventory" read from the open store: its
+ * assets (name, kind, owner, environment, tags, snapshots, latest
+ * snapshot) and each one's open findings with their first-seen times, as
+ * vg_store_list() and vg_store_show() give them.  url names the store
+ * (its passwords are left out of "path"); "sha256" and "size" are those of
+ * data as compact JSON with sorted keys; "collected" is opts->now.
+ * Errors: the store's. */
+struct vg_store;
+int vg_policy_evidence_add_store(vg_ctx *ctx, vg_policy_evidence *ev, struct vg_store *store, const char *url);
+
+/* The documents, an array in load order (borrowed: valid until the next
+ * add or the free; do not change it). */
+const json_t *vg_policy_evidence_documents(const vg_policy_evidence *ev);
+
+void vg_policy_evidence_free(vg_policy_evidence *ev);
+
+/* 1 when name is a kind name: [a-z][a-z0-9_-]*, at most VG_POLICY_KIND_MAX bytes. */
+int vg_policy_kind_valid(const char *name);
 
 #endif

@@ -1,9 +1,10 @@
 /*
  * policy_internal.h — what the parts of the rule engine share: the sandbox
  * (sandbox.c), the read-only evidence tables (evidence.c), the conversion
- * of a rule's return value to JSON (result.c) and the pattern functions
- * of the string library (pattern.c), and the vigil.* library (stdlib.c,
- * datetime.c, glob.c).
+ * of a rule's return value to JSON (result.c), the pattern functions of
+ * the string library (pattern.c), the vigil.* library (stdlib.c,
+ * datetime.c, glob.c), and the parts of the evidence loader (detect.c,
+ * yaml.c, store_evidence.c).
  */
 #ifndef VIGIL_POLICY_INTERNAL_H
 #define VIGIL_POLICY_INTERNAL_H
@@ -103,5 +104,33 @@ int policy_result_to_json(vg_ctx *ctx, lua_State *L, int idx, const char *file, 
 /* The first member of the object obj whose name is not one of the words
  * of known (names separated by single spaces), or NULL (engine.c). */
 const char *policy_unknown_member(const json_t *obj, const char *known);
+
+/* ---- evidence documents (detect.c, yaml.c, store_evidence.c) ---- */
+
+struct vg_policy_evidence;
+
+/* Converts the YAML document data[0..len) to a JSON value in *out
+ * (yaml.c, whose top comment gives the rules).  Errors name path and the
+ * line: VG_ERR_FORMAT (not YAML, not one document, what JSON cannot
+ * hold), VG_ERR_LIMIT (nesting, values with aliases expanded),
+ * VG_ERR_NOMEM. */
+int policy_yaml_to_json(vg_ctx *ctx, const char *path, const char *data, size_t len, json_t **out);
+
+/* What a document object says besides its id and data. */
+typedef struct policy_document {
+    const char *kind, *format, *path, *sha256;
+    size_t size;
+    int64_t collected;        /* Unix seconds */
+    int verified;             /* with verification set */
+    const char *verification; /* NULL: not a signed kind (no "verified") */
+} policy_document;
+
+/* Appends the document d with data (a new reference, taken; NULL is JSON
+ * null) to the set, numbered next (detect.c).  VG_ERR_LIMIT past
+ * VG_POLICY_EVIDENCE_MAX_DOCUMENTS, VG_ERR_NOMEM. */
+int policy_evidence_append(vg_ctx *ctx, struct vg_policy_evidence *ev, const policy_document *d, json_t *data);
+
+/* The options' now of the set. */
+int64_t policy_evidence_now(const struct vg_policy_evidence *ev);
 
 #endif

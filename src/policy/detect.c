@@ -1,0 +1,687 @@
+/*
+ * detect.c — the evidence documents of a policy run (vigil/policy.h,
+ * "Evidence documents"): reading files and directories, typing each
+ * document, verifying the signed ones with the trusted keys, and the
+ * document objects the rules see.
+ *
+ * What is recognised, and by what (docs/policy.md, "Evidence kinds"):
+ *  - CycloneDX JSON (bomFormat "CycloneDX"): sbom, or vex when it holds
+ *    vulnerabilities, each with an analysis, and no component but those
+ *    they affect (the CycloneDX VEX profile);
+ *  - SPDX 2.x JSON (spdxVersion "SPDX-2.*") and SPDX 3 JSON-LD (@context
+ *    https://spdx.org/rdf/3.*): sbom;
+ *  - vigil's scan report (format "vigil-scan", docs/scan-json.md): scan;
+ *  - OpenVEX (@context https://openvex.dev/ns*): vex;
+ *  - Sigstore bundles (mediaType application/vnd.dev.sigstore.bundle*),
+ *    DSSE envelopes of in-toto statements (payloadType
+ *    application/vnd.in-toto+json) and in-toto statements themselves
+ *    (_type https://in-toto.io/Statement/v0.1 or v1): attestation, or
+ *    provenance when the predicate is SLSA provenance (v0.1, v0.2, v1);
+ *    signatures are checked with vg_attest_verify() (attest.h);
+ *  - collector documents {"vigil-evidence": KIND, "schema": N}: KIND;
+ *  - anything else: document, with a warning.
+ * Leaves out: XML and tag-value encodings; several documents in one file
+ * (JSON Lines, YAML streams); what attest.h leaves out of verification
+ * (keyless certificates, transparency logs).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "format/format_internal.h"
+#include "policy/policy_internal.h"
+#include "source/input_file.h"
+#include "vex/vex_internal.h"
+#include "vigil/attest.h"
+#include "vigil/base64.h"
+#include "vigil/digest.h"
+#include "vigil/map.h"
+#include "vigil/policy.h"
+
+struct vg_policy_evidence {
+    json_t *documents;
+    vg_key *keys[VG_POLICY_EVIDENCE_MAX_KEYS];
+    size_t nkeys;
+    int64_t now;
+    size_t max_file;
+    size_t total; /* bytes of the files read */
+};
+
+/* The kinds vigil gives documents itself: KIND=PATH cannot give them to a
+ * document that is not one, nor can a collector document claim them. */
+static const char *const vigil_kinds[] = {"sbom",      "scan",   "vex",      "attestation", "provenance",
+                                          "inventory", "manual", "document", NULL};
+
+static int is_vigil_kind(const char *kind)
+{
+    for (const char *const *k = vigil_kinds; *k; k++)
+        if (strcmp(*k, kind) == 0)
+            return 1;
+    return 0;
+}
+
+int vg_policy_kind_valid(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    return n > 0 && n <= VG_POLICY_KIND_MAX && name[0] >= 'a' && name[0] <= 'z' &&
+           strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+/* ---- reading JSON ---- */
+
+/* The deepest nesting of arrays and objects in the JSON text, counted
+ * before jansson builds anything. */
+static size_t json_nesting(const char *s, size_t len)
+{
+    size_t depth = 0, deepest = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > deepest)
+                deepest = depth;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return deepest;
+}
+
+/* Parses one JSON object or array: strict, a key given twice refused,
+ * nesting bounded.  NULL with the problem in why. */
+static json_t *json_read(const char *data, size_t len, int *status, char *why, size_t whylen)
+{
+    if (json_nesting(data, len) > VG_POLICY_EVIDENCE_MAX_DEPTH) {
+        *status = VG_ERR_LIMIT;
+        snprintf(why, whylen, "nested more than %d levels deep", VG_POLICY_EVIDENCE_MAX_DEPTH);
+        return NULL;
+    }
+    json_error_t err;
+    json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+    if (!v) {
+        *status = VG_ERR_FORMAT;
+        snprintf(why, whylen, "not valid JSON: line %d, column %d: %s", err.line, err.column, err.text);
+    }
+    return v;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static int is_yaml_name(const char *path) { return ends_with(path, ".yaml") || ends_with(path, ".yml"); }
+
+static int parse(vg_ctx *ctx, const char *path, const char *data, size_t len, json_t **out)
+{
+    if (is_yaml_name(path))
+        return policy_yaml_to_json(ctx, path, data, len, out);
+    char why[512];
+    int status;
+    *out = json_read(data, len, &status, why, sizeof why);
+    return *out ? VG_OK : vg_error(ctx, status, "%s: %s", path, why);
+}
+
+/* ---- typing ---- */
+
+typedef struct typing {
+    const char *kind;        /* may point into the document (collector kinds) */
+    const char *format;
+    const char *what;        /* for messages: "a CycloneDX SBOM" */
+    const json_t *time;      /* the document's own time, or NULL */
+    const char *time_member; /* its name, for messages */
+    int envelope;            /* a bundle or envelope: its signature is verified */
+} typing;
+
+static const char *str(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
+
+static int starts_with(const char *s, const char *prefix) { return s && strncmp(s, prefix, strlen(prefix)) == 0; }
+
+/* 1 when @context, a string or an array, names a URI starting with prefix. */
+static int context_names(const json_t *doc, const char *prefix)
+{
+    const json_t *context = json_object_get(doc, "@context");
+    if (json_is_string(context))
+        return starts_with(json_string_value(context), prefix);
+    size_t i;
+    json_t *e;
+    json_array_foreach(context, i, e) if (starts_with(json_string_value(e), prefix)) return 1;
+    return 0;
+}
+
+/* CycloneDX VEX: vulnerabilities, each with an analysis, and no
+ * component but those they affect (components there only for the
+ * statements to name). */
+static int cyclonedx_is_vex(const json_t *doc)
+{
+    const json_t *vulns = json_object_get(doc, "vulnerabilities");
+    if (!json_is_array(vulns) || json_array_size(vulns) == 0)
+        return 0;
+    vg_map affected;
+    vg_map_init(&affected);
+    int vex = 1;
+    size_t i, j;
+    json_t *v, *a;
+    json_array_foreach(vulns, i, v)
+    {
+        vex &= json_is_object(json_object_get(v, "analysis"));
+        json_array_foreach(json_object_get(v, "affects"), j, a)
+        {
+            const char *ref = str(a, "ref");
+            if (ref && vg_map_put(&affected, ref, strlen(ref), (void *)ref) != VG_OK)
+                vex = 0;
+        }
+    }
+    json_array_foreach(json_object_get(doc, "components"), i, v)
+    {
+        const char *ref = str(v, "bom-ref");
+        vex &= ref && vg_map_get(&affected, ref, strlen(ref)) != NULL;
+    }
+    vg_map_free(&affected);
+    return vex;
+}
+
+static int element_is(const json_t *e, const char *type)
+{
+    const char *t = str(e, "type") ? str(e, "type") : str(e, "@type");
+    return t && strcmp(t, type) == 0;
+}
+
+/* The created time of an SPDX 3 document: its SpdxDocument element's
+ * creationInfo, inline or named by its @id in the @graph. */
+static const json_t *spdx3_created(const json_t *doc)
+{
+    const json_t *graph = json_object_get(doc, "@graph"), *info = NULL;
+    size_t i;
+    json_t *e;
+    json_array_foreach(graph, i, e) if (element_is(e, "SpdxDocument"))
+    {
+        info = json_object_get(e, "creationInfo");
+        break;
+    }
+    if (json_is_string(info)) {
+        const char *id = json_string_value(info);
+        info = NULL;
+        json_array_foreach(graph, i, e)
+        {
+            const char *eid = str(e, "@id") ? str(e, "@id") : str(e, "spdxId");
+            if (eid && strcmp(eid, id) == 0) {
+                info = e;
+                break;
+            }
+        }
+    }
+    return json_object_get(info, "created");
+}
+
+static int is_statement_type(const char *type)
+{
+    return type && (strcmp(type, VG_INTOTO_STATEMENT_V1) == 0 || strcmp(type, "https://in-toto.io/Statement/v0.1") == 0);
+}
+
+/* provenance for the SLSA provenance predicates, else attestation. */
+static const char *statement_kind(const json_t *statement)
+{
+    static const char *const slsa[] = {"https://slsa.dev/provenance/v0.1", "https://slsa.dev/provenance/v0.2",
+                                       VG_SLSA_PROVENANCE_V1, NULL};
+    const char *type = str(statement, "predicateType");
+    for (const char *const *s = slsa; type && *s; s++)
+        if (strcmp(type, *s) == 0)
+            return "provenance";
+    return "attestation";
+}
+
+/* Types the document by its marker members.  Errors: a collector document
+ * that is malformed. */
+static int detect(vg_ctx *ctx, const char *path, const char *encoding, const json_t *doc, typing *t)
+{
+    *t = (typing){.kind = "document", .format = encoding, .what = "an untyped document"};
+    const json_t *collector = json_object_get(doc, "vigil-evidence");
+    if (collector) {
+        const char *kind = json_string_value(collector);
+        const json_t *schema = json_object_get(doc, "schema");
+        if (!vg_policy_kind_valid(kind) || is_vigil_kind(kind))
+            return vg_error(ctx, VG_ERR_FORMAT,
+                            "%s: \"vigil-evidence\" must be the name of a collected kind ([a-z][a-z0-9_-]*, at most %d "
+                            "bytes, none of sbom scan vex attestation provenance inventory manual document)",
+                            path, VG_POLICY_KIND_MAX);
+        if (!json_is_integer(schema) || json_integer_value(schema) < 1)
+            return vg_error(ctx, VG_ERR_FORMAT, "%s: \"schema\" of a vigil-evidence document must be an integer from 1 up",
+                            path);
+        *t = (typing){kind, "vigil", "a collected evidence document", json_object_get(doc, "collected"), "collected", 0};
+    } else if (starts_with(str(doc, "mediaType"), "application/vnd.dev.sigstore.bundle")) {
+        *t = (typing){"attestation", "sigstore-bundle", "a Sigstore bundle", NULL, NULL, 1};
+    } else if (str(doc, "payloadType") && strcmp(str(doc, "payloadType"), VG_INTOTO_PAYLOAD_TYPE) == 0) {
+        *t = (typing){"attestation", "dsse", "a DSSE envelope", NULL, NULL, 1};
+    } else if (is_statement_type(str(doc, "_type"))) {
+        *t = (typing){statement_kind(doc), "in-toto", "an in-toto statement", NULL, NULL, 0};
+    } else if (str(doc, "bomFormat") && strcmp(str(doc, "bomFormat"), "CycloneDX") == 0) {
+        int vex = cyclonedx_is_vex(doc);
+        *t = (typing){vex ? "vex" : "sbom", "cyclonedx", vex ? "a CycloneDX VEX document" : "a CycloneDX SBOM",
+                      json_object_get(json_object_get(doc, "metadata"), "timestamp"), "metadata.timestamp", 0};
+    } else if (starts_with(str(doc, "spdxVersion"), "SPDX-2.")) {
+        *t = (typing){"sbom", "spdx", "an SPDX SBOM", json_object_get(json_object_get(doc, "creationInfo"), "created"),
+                      "creationInfo.created", 0};
+    } else if (context_names(doc, "https://spdx.org/rdf/3.")) {
+        *t = (typing){"sbom", "spdx", "an SPDX SBOM", spdx3_created(doc), "the SpdxDocument's creationInfo.created", 0};
+    } else if (context_names(doc, "https://openvex.dev/ns")) {
+        *t = (typing){"vex", "openvex", "an OpenVEX document", json_object_get(doc, "timestamp"), "timestamp", 0};
+    } else if (str(doc, "format") && strcmp(str(doc, "format"), "vigil-scan") == 0) {
+        *t = (typing){"scan", "vigil", "a vigil scan report", json_object_get(doc, "timestamp"), "timestamp", 0};
+    }
+    return VG_OK;
+}
+
+/* ---- verification ---- */
+
+/* The in-toto statement in the payload of a bundle or envelope whose
+ * signature was not verified: decoded as it stands, or NULL. */
+static json_t *unverified_statement(const json_t *doc)
+{
+    const json_t *env = json_object_get(doc, "mediaType") ? json_object_get(doc, "dsseEnvelope") : doc;
+    const json_t *payload = json_object_get(env, "payload");
+    if (!json_is_string(payload))
+        return NULL;
+    vg_buf raw;
+    vg_buf_init(&raw, VG_ATTEST_MAX_DOCUMENT);
+    json_t *statement = NULL;
+    char why[256];
+    int status;
+    if (vg_base64_decode(&raw, json_string_value(payload), json_string_length(payload)) == VG_OK)
+        statement = json_read(raw.data ? raw.data : "", raw.len, &status, why, sizeof why);
+    vg_buf_free(&raw);
+    if (!json_is_object(statement)) {
+        json_decref(statement);
+        return NULL;
+    }
+    return statement;
+}
+
+typedef struct verification {
+    int verified;
+    char why[1024];
+    json_t *statement; /* the statement data holds, or NULL */
+} verification;
+
+/* Verifies the bundle or envelope bytes[0..len) with each trusted key
+ * until one verifies it; out->statement is the verified statement, or
+ * else the payload as it stands. */
+static void verify(const vg_policy_evidence *ev, const char *bytes, size_t len, const json_t *doc, verification *out)
+{
+    memset(out, 0, sizeof *out);
+    if (ev->nkeys == 0)
+        snprintf(out->why, sizeof out->why, "not verified: no public key was given to check its signature with");
+    size_t used = 0;
+    for (size_t i = 0; i < ev->nkeys && !out->verified; i++) {
+        vg_ctx vctx;
+        vg_ctx_init(&vctx);
+        vg_verify_options opts = {.key = ev->keys[i]};
+        vg_verify_result result;
+        if (vg_attest_verify(&vctx, bytes, len, &opts, &result) == VG_OK) {
+            char why[256];
+            int status;
+            out->statement = json_read(result.statement.data, result.statement.len, &status, why, sizeof why);
+            if (json_is_object(out->statement)) {
+                out->verified = 1;
+                snprintf(out->why, sizeof out->why, "verified with key %s (%s)", vg_key_id(ev->keys[i]),
+                         vg_key_type_name(vg_key_get_type(ev->keys[i])));
+            } else {
+                json_decref(out->statement);
+                out->statement = NULL;
+                snprintf(out->why, sizeof out->why, "the signature verifies, but its statement is refused: %s", why);
+            }
+        } else if (used < sizeof out->why) {
+            /* one key: what failed; several: what failed with each */
+            int n = snprintf(out->why + used, sizeof out->why - used, "%s%s%.12s%s%s check failed: %s",
+                             i ? "; " : "", ev->nkeys > 1 ? "key " : "", ev->nkeys > 1 ? vg_key_id(ev->keys[i]) : "",
+                             ev->nkeys > 1 ? "...: " : "", vg_verify_check_name(result.failed), vctx.message);
+            used += n > 0 ? (size_t)n : 0;
+        }
+        vg_buf_free(&result.statement);
+        vg_ctx_free(&vctx);
+    }
+    if (!out->verified && !out->statement)
+        out->statement = unverified_statement(doc);
+}
+
+/* ---- documents ---- */
+
+static void set(json_t *doc, const char *key, json_t *value) { json_object_set_new(doc, key, value); }
+
+int policy_evidence_append(vg_ctx *ctx, vg_policy_evidence *ev, const policy_document *d, json_t *data)
+{
+    size_t n = json_array_size(ev->documents);
+    if (n >= VG_POLICY_EVIDENCE_MAX_DOCUMENTS) {
+        json_decref(data);
+        return vg_error(ctx, VG_ERR_LIMIT, "%s: more than %d evidence documents", d->path,
+                        VG_POLICY_EVIDENCE_MAX_DOCUMENTS);
+    }
+    char id[32], collected[32];
+    snprintf(id, sizeof id, "e%zu", n + 1);
+    json_t *doc = json_object();
+    if (doc) {
+        set(doc, "id", json_string(id));
+        set(doc, "kind", json_string(d->kind));
+        set(doc, "format", json_string(d->format));
+        set(doc, "path", json_string(d->path));
+        set(doc, "sha256", json_string(d->sha256));
+        set(doc, "size", json_integer((json_int_t)d->size));
+        set(doc, "collected", fmt_timestamp(d->collected, collected) == 0 ? json_string(collected) : json_null());
+        if (d->verification) {
+            set(doc, "verified", json_boolean(d->verified));
+            set(doc, "verification", json_string(d->verification));
+        }
+        set(doc, "data", data ? data : json_null());
+    } else {
+        json_decref(data);
+    }
+    if (!doc || json_object_size(doc) != (d->verification ? 10u : 8u) || json_array_append_new(ev->documents, doc))
+        return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", d->path);
+    return VG_OK;
+}
+
+/* When the document says it was made: its own time when it has one that
+ * is an RFC 3339 time, else the file's modification time. */
+static int64_t collected_time(vg_ctx *ctx, const char *path, const typing *t, int64_t mtime)
+{
+    if (!t->time)
+        return mtime;
+    int64_t own;
+    char check[32];
+    const char *s = json_string_value(t->time);
+    if (s && vex_parse_time(s, &own) == 0 && fmt_timestamp(own, check) == 0)
+        return own;
+    vg_warn(ctx, path, "%s is not an RFC 3339 time: the file's modification time is taken as when it was collected",
+            t->time_member);
+    return mtime;
+}
+
+static int add_document(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, const char *path, const char *data,
+                        size_t len, int64_t mtime)
+{
+    if (kind && !vg_policy_kind_valid(kind))
+        return vg_error(ctx, VG_ERR_USAGE, "%s=%s: '%s' is not a kind name ([a-z][a-z0-9_-]*, at most %d bytes)", kind,
+                        path, kind, VG_POLICY_KIND_MAX);
+    if (len > VG_POLICY_EVIDENCE_MAX_TOTAL - ev->total)
+        return vg_error(ctx, VG_ERR_LIMIT, "%s: the evidence read passes %zu bytes in all", path,
+                        (size_t)VG_POLICY_EVIDENCE_MAX_TOTAL);
+    if (len > ev->max_file)
+        return vg_error(ctx, VG_ERR_LIMIT, "%s: the evidence file is larger than %zu bytes", path, ev->max_file);
+    ev->total += len;
+    json_t *doc;
+    int rc = parse(ctx, path, data, len, &doc);
+    if (rc)
+        return rc;
+    typing t;
+    if ((rc = detect(ctx, path, is_yaml_name(path) ? "yaml" : "json", doc, &t))) {
+        json_decref(doc);
+        return rc;
+    }
+    verification v = {.verified = 0};
+    if (strcmp(t.kind, "attestation") == 0 || strcmp(t.kind, "provenance") == 0) {
+        if (t.envelope) {
+            verify(ev, data, len, doc, &v);
+            json_decref(doc);
+            doc = v.statement;
+            t.kind = statement_kind(doc);
+        } else {
+            snprintf(v.why, sizeof v.why, "not verified: an in-toto statement by itself carries no signature");
+        }
+    }
+    if (kind && strcmp(kind, t.kind) != 0 && (strcmp(t.kind, "document") != 0 || is_vigil_kind(kind))) {
+        json_decref(doc);
+        return vg_error(ctx, VG_ERR_FORMAT, "%s: is %s (kind %s), not of kind %s", path, t.what, t.kind, kind);
+    }
+    if (v.why[0] && !v.verified)
+        vg_warn(ctx, path, "%s: %s", t.what, v.why);
+    if (kind)
+        t.kind = kind;
+    else if (strcmp(t.kind, "document") == 0)
+        vg_warn(ctx, path,
+                "untyped: not an SBOM, scan, VEX, attestation or collected evidence that vigil recognises; rules "
+                "read it only when it is given as KIND=PATH");
+    vg_file_digest digest;
+    if ((rc = vg_digest_memory(ctx, data, len, VG_DIGEST_SHA256, &digest))) {
+        json_decref(doc);
+        return rc;
+    }
+    policy_document d = {.kind = t.kind,
+                         .format = t.format,
+                         .path = path,
+                         .sha256 = digest.sha256,
+                         .size = len,
+                         .collected = collected_time(ctx, path, &t, mtime),
+                         .verified = v.verified,
+                         .verification = v.why[0] ? v.why : NULL};
+    return policy_evidence_append(ctx, ev, &d, doc);
+}
+
+/* Takes the documents added since a failed call out again. */
+static void roll_back(vg_policy_evidence *ev, size_t documents, size_t total)
+{
+    while (json_array_size(ev->documents) > documents)
+        json_array_remove(ev->documents, json_array_size(ev->documents) - 1);
+    ev->total = total;
+}
+
+int vg_policy_evidence_add_bytes(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, const char *path,
+                                 const char *data, size_t len, int64_t mtime)
+{
+    size_t documents = json_array_size(ev->documents), total = ev->total;
+    int rc = add_document(ctx, ev, kind, path, data ? data : "", len, mtime);
+    if (rc)
+        roll_back(ev, documents, total);
+    return rc;
+}
+
+/* ---- files and directories ---- */
+
+static int add_fd(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, int fd, const char *path)
+{
+    vg_buf buf;
+    struct stat st;
+    int rc = vg_input_read_fd(ctx, fd, path, "evidence file", ev->max_file, &buf, &st);
+    if (rc == VG_OK)
+        rc = add_document(ctx, ev, kind, path, buf.data ? buf.data : "", buf.len, (int64_t)st.st_mtim.tv_sec);
+    vg_buf_free(&buf);
+    return rc;
+}
+
+static int open_error(vg_ctx *ctx, const char *path)
+{
+    int e = errno;
+    return vg_error(ctx, e == ENOENT || e == ENOTDIR ? VG_ERR_NOT_FOUND : e == EACCES ? VG_ERR_PERMISSION : VG_ERR_IO,
+                    "%s: cannot open the evidence: %s", path, strerror(e));
+}
+
+static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int is_evidence_name(const char *name)
+{
+    return ends_with(name, ".json") || is_yaml_name(name);
+}
+
+static int add_entry(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, int parent, const char *name,
+                     const char *path, unsigned depth);
+
+/* Adds the evidence files below the directory open at fd (taken). */
+static int add_dir(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, int fd, const char *path,
+                   unsigned depth)
+{
+    DIR *dir = fdopendir(fd);
+    if (!dir) {
+        close(fd);
+        return open_error(ctx, path);
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = VG_OK;
+    struct dirent *e;
+    errno = 0;
+    while (rc == VG_OK && (e = readdir(dir))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == VG_POLICY_EVIDENCE_MAX_DOCUMENTS) {
+            rc = vg_error(ctx, VG_ERR_LIMIT, "%s: more than %d entries in one directory", path,
+                          VG_POLICY_EVIDENCE_MAX_DOCUMENTS);
+            break;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **grown = realloc(names, cap * sizeof *names);
+            if (!grown) {
+                rc = vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            names = grown;
+        }
+        if (!(names[n++] = strdup(e->d_name)))
+            rc = vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", path);
+        errno = 0;
+    }
+    if (rc == VG_OK && errno)
+        rc = vg_error(ctx, VG_ERR_IO, "%s: cannot list the directory: %s", path, strerror(errno));
+    if (rc == VG_OK)
+        qsort(names, n, sizeof *names, name_cmp);
+    for (size_t i = 0; i < n && rc == VG_OK; i++) {
+        size_t plen = strlen(path);
+        int slash = plen > 0 && path[plen - 1] == '/';
+        size_t size = plen + strlen(names[i]) + 2;
+        char *child = malloc(size);
+        if (!child) {
+            rc = vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", path);
+            break;
+        }
+        snprintf(child, size, "%s%s%s", path, slash ? "" : "/", names[i]);
+        rc = add_entry(ctx, ev, kind, dirfd(dir), names[i], child, depth);
+        free(child);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(dir);
+    return rc;
+}
+
+/* One entry of a directory: a directory walked, an evidence file read, a
+ * symbolic link with an evidence file's name warned about, anything else
+ * left out. */
+static int add_entry(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, int parent, const char *name,
+                     const char *path, unsigned depth)
+{
+    struct stat st;
+    if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return open_error(ctx, path);
+    if (S_ISLNK(st.st_mode)) {
+        if (is_evidence_name(name))
+            vg_warn(ctx, path, "a symbolic link in an evidence directory is not followed");
+        return VG_OK;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        if (depth == VG_POLICY_EVIDENCE_MAX_DIR_DEPTH)
+            return vg_error(ctx, VG_ERR_LIMIT, "%s: directories nested more than %d levels below the one given", path,
+                            VG_POLICY_EVIDENCE_MAX_DIR_DEPTH);
+        int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        return fd < 0 ? open_error(ctx, path) : add_dir(ctx, ev, kind, fd, path, depth + 1);
+    }
+    if (!S_ISREG(st.st_mode) || !is_evidence_name(name))
+        return VG_OK;
+    int fd = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return open_error(ctx, path);
+    int rc = add_fd(ctx, ev, kind, fd, path);
+    close(fd);
+    return rc;
+}
+
+int vg_policy_evidence_add(vg_ctx *ctx, vg_policy_evidence *ev, const char *spec)
+{
+    /* KIND=PATH when the text before the first '=' could be a kind */
+    char kind[VG_POLICY_KIND_MAX + 2];
+    const char *path = spec, *eq = strchr(spec, '=');
+    size_t klen = eq ? (size_t)(eq - spec) : 0;
+    int has_kind = klen > 0 && strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789_-") == klen;
+    if (has_kind) {
+        snprintf(kind, sizeof kind, "%.*s", (int)(klen < sizeof kind - 1 ? klen : sizeof kind - 1), spec);
+        path = eq + 1;
+        if (klen > VG_POLICY_KIND_MAX || !vg_policy_kind_valid(kind))
+            return vg_error(ctx, VG_ERR_USAGE,
+                            "%s: '%.*s' is not a kind name ([a-z][a-z0-9_-]*, at most %d bytes; write a path "
+                            "that has an '=' as ./PATH)",
+                            spec, (int)klen, spec, VG_POLICY_KIND_MAX);
+    }
+    if (!*path)
+        return vg_error(ctx, VG_ERR_USAGE, "%s: no path given", spec);
+    size_t documents = json_array_size(ev->documents), total = ev->total;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return open_error(ctx, path);
+    struct stat st;
+    int rc;
+    if (fstat(fd, &st) != 0) {
+        rc = open_error(ctx, path);
+        close(fd);
+    } else if (S_ISDIR(st.st_mode)) {
+        rc = add_dir(ctx, ev, has_kind ? kind : NULL, fd, path, 0);
+    } else {
+        rc = add_fd(ctx, ev, has_kind ? kind : NULL, fd, path);
+        close(fd);
+    }
+    if (rc)
+        roll_back(ev, documents, total);
+    return rc;
+}
+
+/* ---- the set ---- */
+
+int vg_policy_evidence_new(vg_ctx *ctx, const vg_policy_evidence_options *opts, vg_policy_evidence **out)
+{
+    *out = NULL;
+    if (opts && opts->nkeys > VG_POLICY_EVIDENCE_MAX_KEYS)
+        return vg_error(ctx, VG_ERR_USAGE, "at most %d public keys", VG_POLICY_EVIDENCE_MAX_KEYS);
+    vg_policy_evidence *ev = calloc(1, sizeof *ev);
+    if (!ev || !(ev->documents = json_array())) {
+        free(ev);
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
+    ev->now = opts ? opts->now : 0;
+    ev->max_file = opts && opts->max_file ? opts->max_file : VG_POLICY_EVIDENCE_MAX_FILE;
+    for (size_t i = 0; opts && i < opts->nkeys; i++) {
+        int rc = vg_key_load_public(ctx, opts->keys[i], &ev->keys[i]);
+        if (rc) {
+            vg_policy_evidence_free(ev);
+            return rc;
+        }
+        ev->nkeys++;
+    }
+    *out = ev;
+    return VG_OK;
+}
+
+const json_t *vg_policy_evidence_documents(const vg_policy_evidence *ev) { return ev->documents; }
+
+int64_t policy_evidence_now(const vg_policy_evidence *ev) { return ev->now; }
+
+void vg_policy_evidence_free(vg_policy_evidence *ev)
+{
+    if (!ev)
+        return;
+    for (size_t i = 0; i < ev->nkeys; i++)
+        vg_key_free(ev->keys[i]);
+    json_decref(ev->documents);
+    free(ev);
+}
