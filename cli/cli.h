@@ -41,6 +41,8 @@ int cmd_controls(int argc, char **argv);    /* cmd_controls.c */
 int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
 int cmd_inventory_affected(int argc, char **argv); /* cmd_inventory_affected.c */
 int cmd_inventory_maintain(int argc, char **argv); /* rescan, sla, prune: cmd_inventory_rescan.c */
+/* policy subcommands; argv[0] is the subcommand */
+int cmd_policy_evidence(int argc, char **argv);    /* cmd_policy_evidence.c */
 
 /* Attestation helpers (cmd_key.c).  attest_cli_load_private_key() loads a
  * signing key, taking the passphrase of an encrypted key from VIGIL_PASSWORD
