@@ -443,8 +443,9 @@ static int add_document(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, c
         }
     }
     if (kind && strcmp(kind, t.kind) != 0 && (strcmp(t.kind, "document") != 0 || is_vigil_kind(kind))) {
-        json_decref(doc);
-        return vg_error(ctx, VG_ERR_FORMAT, "%s: is %s (kind %s), not of kind %s", path, t.what, t.kind, kind);
+        rc = vg_error(ctx, VG_ERR_FORMAT, "%s: is %s (kind %s), not of kind %s", path, t.what, t.kind, kind);
+        json_decref(doc); /* after the message: a collected kind is text of doc */
+        return rc;
     }
     if (v.why[0] && !v.verified)
         vg_warn(ctx, path, "%s: %s", t.what, v.why);

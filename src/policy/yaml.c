@@ -202,13 +202,13 @@ static int plain_is_float(const char *s, size_t len)
     if (word_is(s, len, nan))
         return 1;
     cursor c = {s, s + len};
-    if (at(&c, ".")) { /* \.[0-9][0-9_]*([eE][-+][0-9]+)? */
-        c.p++;
-        return at(&c, "0123456789") && (span(&c, "0123456789_"), exponent(&c)) && c.p == c.end;
-    }
     sign(&c);
     if (word_is(c.p, (size_t)(c.end - c.p), inf))
         return 1;
+    if (c.p == s && at(&c, ".")) { /* \.[0-9][0-9_]*([eE][-+][0-9]+)?, no sign */
+        c.p++;
+        return at(&c, "0123456789") && (span(&c, "0123456789_"), exponent(&c)) && c.p == c.end;
+    }
     if (!at(&c, "0123456789"))
         return 0;
     span(&c, "0123456789_");
