@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "attest/attest_internal.h"
 #include "format/format_internal.h"
 #include "policy/policy_internal.h"
 #include "source/input_file.h"
@@ -116,6 +117,19 @@ static json_t *json_read(const char *data, size_t len, int *status, char *why, s
         snprintf(why, whylen, "not valid JSON: line %d, column %d: %s", err.line, err.column, err.text);
     }
     return v;
+}
+
+/* The length of the valid UTF-8 at the start of s, up to its NUL. */
+static size_t utf8_prefix(const char *s)
+{
+    size_t i = 0, n = strlen(s);
+    while (i < n) {
+        size_t k = (unsigned char)s[i] < 0x80 ? 1 : attest_utf8_sequence((const unsigned char *)s + i, n - i);
+        if (k == 0)
+            break;
+        i += k;
+    }
+    return i;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -289,7 +303,8 @@ static int detect(vg_ctx *ctx, const char *path, const char *encoding, const jso
 /* ---- verification ---- */
 
 /* The in-toto statement in the payload of a bundle or envelope whose
- * signature was not verified: decoded as it stands, or NULL. */
+ * signature was not verified, decoded as it stands; NULL when the payload
+ * is no in-toto statement. */
 static json_t *unverified_statement(const json_t *doc)
 {
     const json_t *env = json_object_get(doc, "mediaType") ? json_object_get(doc, "dsseEnvelope") : doc;
@@ -304,7 +319,7 @@ static json_t *unverified_statement(const json_t *doc)
     if (vg_base64_decode(&raw, json_string_value(payload), json_string_length(payload)) == VG_OK)
         statement = json_read(raw.data ? raw.data : "", raw.len, &status, why, sizeof why);
     vg_buf_free(&raw);
-    if (!json_is_object(statement)) {
+    if (!is_statement_type(str(statement, "_type"))) {
         json_decref(statement);
         return NULL;
     }
@@ -354,6 +369,7 @@ static void verify(const vg_policy_evidence *ev, const char *bytes, size_t len, 
         vg_buf_free(&result.statement);
         vg_ctx_free(&vctx);
     }
+    out->why[utf8_prefix(out->why)] = '\0'; /* it may quote the document, cut short */
     if (!out->verified && !out->statement)
         out->statement = unverified_statement(doc);
 }
@@ -369,6 +385,11 @@ int policy_evidence_append(vg_ctx *ctx, vg_policy_evidence *ev, const policy_doc
         json_decref(data);
         return vg_error(ctx, VG_ERR_LIMIT, "%s: more than %d evidence documents", d->path,
                         VG_POLICY_EVIDENCE_MAX_DOCUMENTS);
+    }
+    if (d->path[utf8_prefix(d->path)]) {
+        json_decref(data);
+        return vg_error(ctx, VG_ERR_UNSUPPORTED, "%s: the name is not UTF-8, which the evidence record (JSON) needs: "
+                        "rename the file", d->path);
     }
     char id[32], collected[32];
     snprintf(id, sizeof id, "e%zu", n + 1);
@@ -389,9 +410,11 @@ int policy_evidence_append(vg_ctx *ctx, vg_policy_evidence *ev, const policy_doc
     } else {
         json_decref(data);
     }
-    if (!doc || json_object_size(doc) != (d->verification ? 10u : 8u) || json_array_append_new(ev->documents, doc))
+    if (!doc || json_object_size(doc) != (d->verification ? 10u : 8u)) {
+        json_decref(doc);
         return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", d->path);
-    return VG_OK;
+    }
+    return json_array_append_new(ev->documents, doc) ? vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", d->path) : VG_OK;
 }
 
 /* When the document says it was made: its own time when it has one that

@@ -42,10 +42,13 @@ rows() { jq -r '.[] | [.path, .kind, .format, (if has("verified") then (.verifie
 mkdir -p ev/sbom ev/att ev/other
 "$VIGIL" sbom -q -o cyclonedx-json=ev/sbom/alpine.cdx.json -o spdx-json=ev/sbom/alpine.spdx.json "$ROOTFS" || fail "sbom"
 "$VIGIL" scan -q --db db.sqlite --max-db-age 100000d -o json=ev/alpine.scan.json "$ROOTFS" || fail "scan"
-# a VDR whose one suppressed finding has an analysis: still an SBOM, not VEX
+# a VDR whose findings are all suppressed, each with an analysis: an SBOM
+# still (components no vulnerability affects), not VEX
 "$VIGIL" scan -q --db db.sqlite --max-db-age 100000d --vex "$DATA/vex/alpine-musl.openvex.json" \
+    --vex "$DATA/vex/alpine-musl-utils-jan.openvex.json" \
     -o json=ev/trivy.scan.json -o cyclonedx-json=ev/trivy.vdr.json "$DATA/sbom/trivy-alpine.cdx.json" || fail "scan"
-[ "$(jq '[.vulnerabilities[] | select(.analysis)] | length' ev/trivy.vdr.json)" = 1 ] || fail "the VDR fixture changed"
+[ "$(jq -c '[(.vulnerabilities | length), ([.vulnerabilities[] | select(.analysis)] | length)]' ev/trivy.vdr.json)" = \
+    "[2,2]" ] || fail "the VDR fixture changed"
 setsid -w "$VIGIL" key generate --type ecdsa-p256 org </dev/null 2>/dev/null || fail "key generate"
 setsid -w "$VIGIL" key generate --type ed25519 team </dev/null 2>/dev/null || fail "key generate"
 "$VIGIL" attest --key org.key --type cyclonedx --predicate ev/sbom/alpine.cdx.json --subject ev/sbom/alpine.cdx.json \
@@ -63,6 +66,8 @@ jq '.dsseEnvelope.payload |= (@base64d | sub("https://cyclonedx.org/bom"; "https
 jq -r .dsseEnvelope.payload ev/att/sbom.sigstore.json | base64 -d >ev/att/sbom.intoto.json
 cp "$DATA/sbom/syft-debian.cdx.json" "$DATA/sbom/trivy-alpine.spdx.json" "$DATA/sbom/cdxgen-npm.cdx.json" \
     "$DATA/vex/alpine-musl.openvex.json" "$DATA/vex/alpine-musl-utils.cdx-vex.json" "$DATA/policy/firewall.yaml" ev/other/
+# CycloneDX VEX without its analyses: vulnerabilities alone are no VEX
+jq 'del(.vulnerabilities[].analysis)' "$DATA/vex/alpine-musl-utils.cdx-vex.json" >ev/other/musl-utils-vdr.cdx.json
 cp "$DATA/policy/tls-collected.json" ev/
 # not read: other names, hidden files (this one is not even JSON), links
 echo "notes" >ev/README.txt
@@ -83,6 +88,7 @@ ev/other/alpine-musl-utils.cdx-vex.json	vex	cyclonedx	-	2024-03-05T10:00:00Z
 ev/other/alpine-musl.openvex.json	vex	openvex	-	2024-01-10T09:00:00Z
 ev/other/cdxgen-npm.cdx.json	sbom	cyclonedx	-	2024-05-02T08:30:00Z
 ev/other/firewall.yaml	document	yaml	-	$M
+ev/other/musl-utils-vdr.cdx.json	sbom	cyclonedx	-	2024-03-05T10:00:00Z
 ev/other/syft-debian.cdx.json	sbom	cyclonedx	-	2024-03-01T10:00:00Z
 ev/other/trivy-alpine.spdx.json	sbom	spdx	-	2024-03-01T10:00:00Z
 ev/sbom/alpine.cdx.json	sbom	cyclonedx	-	$V
@@ -95,7 +101,7 @@ expect_status 0 pe --evidence ev --key org.pub --key team.pub --data
 mv "$TMP/stdout" all.json
 rows all.json >got.tsv
 diff expected.tsv got.tsv >&2 || fail "types, verification or times differ (< expected, > vigil)"
-[ "$(jq -r '[.[].id] | join(" ")' all.json)" = "$(seq -f e%g 1 17 | tr '\n' ' ' | sed 's/ $//')" ] || fail "ids"
+[ "$(jq -r '[.[].id] | join(" ")' all.json)" = "$(seq -f e%g 1 18 | tr '\n' ' ' | sed 's/ $//')" ] || fail "ids"
 # the order and the set of files: a python walk, depth first, names in byte order
 python3 - ev >walk.txt <<'PY'
 import os, sys
@@ -134,7 +140,7 @@ while IFS=$'\t' read -r path kind format; do
     esac
     cmp -s data.json ref.json || { diff data.json ref.json | head >&2; fail "$path: data is not the document as jq reads it"; }
 done < <(cut -f1-3 got.tsv)
-[ "$n" = 17 ] || fail "checked $n documents"
+[ "$n" = 18 ] || fail "checked $n documents"
 [ "$(jq -r '.[] | select(.path == "ev/att/tampered.sigstore.json") | .data.predicateType' all.json)" = \
     https://example.org/forged ] || fail "the tampered statement is not what rules see"
 [ "$(jq -r '.[] | select(.path == "ev/att/build.provenance.json") | .data.predicate.runDetails.builder.id' all.json)" = \
@@ -179,6 +185,11 @@ for name in sorted(os.listdir(d)):
 PY
 [ "$(wc -l <ref.tsv)" = 27 ] || fail "the SPDX 3 examples changed"
 diff ref.tsv got.tsv >&2 || fail "SPDX 3 examples (< python, > vigil)"
+# another element's creationInfo first in the graph: still the SpdxDocument's time
+jq '."@graph" = [{"@id": "_:other", "type": "CreationInfo", "created": "1999-01-01T00:00:00Z", "createdBy": [],
+    "specVersion": "3.0.1"}] + ."@graph"' "$VIGIL_SHARED/schemas/spdx/examples-3.0.1/ai_example02_sbom.spdx3.json" >spdx3.json
+expect_status 0 pe --evidence spdx3.json
+[ "$(jq -r '.[0].collected' "$TMP/stdout")" = 2024-06-24T05:30:00Z ] || fail "SPDX 3 with two CreationInfo: $(cat "$TMP/stdout")"
 
 # ---- YAML as PyYAML reads it ----------------------------------------------------
 # PyYAML's safe loader, with the two differences yaml.c documents: keys are
@@ -306,6 +317,21 @@ big.json|the evidence file is larger than 536870912 bytes
 fifo.json|the evidence file is not a regular file
 missing.json|cannot open the evidence: No such file or directory
 EOF
+# a file name JSON cannot hold
+mkdir latin1 && cp ev/alpine.scan.json "latin1/caf"$'\xe9'".json"
+reject 1 "\.json: the name is not UTF-8, which the evidence record \(JSON\) needs: rename the file" --evidence latin1
+expect_stderr "latin1/caf"
+# a bundle whose unknown media type the message quotes cut short, in the
+# middle of a character: recorded as not verified, the message still UTF-8
+python3 - ev/att/sbom.sigstore.json >odd.json <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+b["mediaType"] = "application/vnd.dev.sigstore.bundle.v9+json;x" + "\u00e9" * 200
+print(json.dumps(b))
+PY
+expect_status 0 pe --evidence odd.json --key org.pub
+jq -r '.[0] | [.kind, .verified, .verification] | @tsv' "$TMP/stdout" | grep -q "^attestation	false	media type check failed: unknown bundle media type 'application/vnd.dev.sigstore.bundle.v9+json;xéé" ||
+    fail "odd media type: $(cat "$TMP/stdout")"
 # one bad file makes the whole directory fail: nothing printed
 mkdir mixed && cp ev/alpine.scan.json bad/dup.yaml mixed/
 reject 1 "mixed/dup.yaml: line 3: the key 'a' is given twice" --evidence mixed
