@@ -309,7 +309,7 @@ int vg_catalogue_report(vg_ctx *ctx, const vg_catalogue *cat, const char *const 
  * JSON object, in the order loaded:
  *   {"id": "e1", "kind", "format", "path", "sha256" (of the exact bytes
  *    read), "size", "collected" (RFC 3339 UTC), "verified" and
- *    "verification" (kinds attestation and provenance), "data"}
+ *    "verification" (kinds attestation, provenance and manual), "data"}
  * docs/policy.md ("Evidence kinds") says how each kind is detected, what
  * its format values are, what data holds and which time is "collected".
  * Problems that do not stop a run (an untyped document, an attestation

@@ -16,7 +16,8 @@
  *    DSSE envelopes of in-toto statements (payloadType
  *    application/vnd.in-toto+json) and in-toto statements themselves
  *    (_type https://in-toto.io/Statement/v0.1 or v1): attestation, or
- *    provenance when the predicate is SLSA provenance (v0.1, v0.2, v1);
+ *    provenance when the predicate is SLSA provenance (v0.1, v0.2, v1),
+ *    or manual for a manual attestation (VG_POLICY_MANUAL_PREDICATE);
  *    signatures are checked with vg_attest_verify() (attest.h);
  *  - collector documents {"vigil-evidence": KIND, "schema": N}: KIND;
  *  - anything else: document, with a warning.
@@ -247,15 +248,23 @@ static int is_statement_type(const char *type)
     return type && (strcmp(type, VG_INTOTO_STATEMENT_V1) == 0 || strcmp(type, "https://in-toto.io/Statement/v0.1") == 0);
 }
 
-/* provenance for the SLSA provenance predicates, else attestation. */
+/* The kind of an in-toto statement, by its predicate type: provenance
+ * for SLSA provenance, manual for vigil's manual attestations (`vigil
+ * evidence attest`), else attestation. */
 static const char *statement_kind(const json_t *statement)
 {
-    static const char *const slsa[] = {"https://slsa.dev/provenance/v0.1", "https://slsa.dev/provenance/v0.2",
-                                       VG_SLSA_PROVENANCE_V1, NULL};
+    static const struct {
+        const char *predicate_type, *kind;
+    } kinds[] = {
+        {"https://slsa.dev/provenance/v0.1", "provenance"},
+        {"https://slsa.dev/provenance/v0.2", "provenance"},
+        {VG_SLSA_PROVENANCE_V1, "provenance"},
+        {VG_POLICY_MANUAL_PREDICATE, VG_POLICY_MANUAL_KIND},
+    };
     const char *type = str(statement, "predicateType");
-    for (const char *const *s = slsa; type && *s; s++)
-        if (strcmp(type, *s) == 0)
-            return "provenance";
+    for (size_t i = 0; type && i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(type, kinds[i].predicate_type) == 0)
+            return kinds[i].kind;
     return "attestation";
 }
 
@@ -455,7 +464,8 @@ static int add_document(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, c
         return rc;
     }
     verification v = {.verified = 0};
-    if (strcmp(t.kind, "attestation") == 0 || strcmp(t.kind, "provenance") == 0) {
+    if (strcmp(t.kind, "attestation") == 0 || strcmp(t.kind, "provenance") == 0 ||
+        strcmp(t.kind, VG_POLICY_MANUAL_KIND) == 0) {
         if (t.envelope) {
             verify(ev, data, len, doc, &v);
             json_decref(doc);

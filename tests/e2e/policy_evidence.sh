@@ -59,6 +59,8 @@ setsid -w "$VIGIL" key generate --type ed25519 team </dev/null 2>/dev/null || fa
     -o prov.json || fail "provenance"
 "$VIGIL" attest --key org.key --type slsa-provenance --predicate prov.json --subject ev/sbom/alpine.cdx.json \
     -o ev/att/build.provenance.json || fail "attest"
+"$VIGIL" evidence attest --requirement ir2024-2690:2.1.1 --statement "The board approved the security policy." \
+    --expires 2099-01-01 --key org.key -o ev/att/policy-approval.manual.json || fail "evidence attest"
 # the predicate type changed in the signed payload
 jq '.dsseEnvelope.payload |= (@base64d | sub("https://cyclonedx.org/bom"; "https://example.org/forged") | @base64)' \
     ev/att/sbom.sigstore.json >ev/att/tampered.sigstore.json
@@ -80,6 +82,7 @@ V=2023-11-14T22:13:20Z # SOURCE_DATE_EPOCH, the time vigil writes into its docum
 cat >expected.tsv <<EOF
 ev/alpine.scan.json	scan	vigil	-	$V
 ev/att/build.provenance.json	provenance	sigstore-bundle	true	$M
+ev/att/policy-approval.manual.json	manual	sigstore-bundle	true	$M
 ev/att/sbom.intoto.json	attestation	in-toto	false	$M
 ev/att/sbom.sigstore.json	attestation	sigstore-bundle	true	$M
 ev/att/scan.dsse.json	attestation	dsse	true	$M
@@ -101,7 +104,7 @@ expect_status 0 pe --evidence ev --key org.pub --key team.pub --data
 mv "$TMP/stdout" all.json
 rows all.json >got.tsv
 diff expected.tsv got.tsv >&2 || fail "types, verification or times differ (< expected, > vigil)"
-[ "$(jq -r '[.[].id] | join(" ")' all.json)" = "$(seq -f e%g 1 18 | tr '\n' ' ' | sed 's/ $//')" ] || fail "ids"
+[ "$(jq -r '[.[].id] | join(" ")' all.json)" = "$(seq -f e%g 1 19 | tr '\n' ' ' | sed 's/ $//')" ] || fail "ids"
 # the order and the set of files: a python walk, depth first, names in byte order
 python3 - ev >walk.txt <<'PY'
 import os, sys
@@ -140,26 +143,27 @@ while IFS=$'\t' read -r path kind format; do
     esac
     cmp -s data.json ref.json || { diff data.json ref.json | head >&2; fail "$path: data is not the document as jq reads it"; }
 done < <(cut -f1-3 got.tsv)
-[ "$n" = 18 ] || fail "checked $n documents"
+[ "$n" = 19 ] || fail "checked $n documents"
 [ "$(jq -r '.[] | select(.path == "ev/att/tampered.sigstore.json") | .data.predicateType' all.json)" = \
     https://example.org/forged ] || fail "the tampered statement is not what rules see"
 [ "$(jq -r '.[] | select(.path == "ev/att/build.provenance.json") | .data.predicate.runDetails.builder.id' all.json)" = \
     https://ci.example.org/builder ] || fail "provenance data"
 jq -r '.[] | select(.verified == true) | .verification' all.json >verifications.txt
 grep -c "^verified with key $(jq -r '.verificationMaterial.publicKey.hint' ev/att/sbom.sigstore.json) (ecdsa-p256)$" \
-    verifications.txt | grep -qx 2 || fail "org key verifications: $(cat verifications.txt)"
+    verifications.txt | grep -qx 3 || fail "org key verifications: $(cat verifications.txt)"
 grep -qx "verified with key [0-9a-f]\{64\} (ed25519)" verifications.txt || fail "team key verification"
 
 # one key only: the team's envelope no longer verifies; no key: nothing does
 expect_status 0 pe --evidence ev/att --key org.pub
 jq -r '.[] | [.path, .verified] | @tsv' "$TMP/stdout" >got.tsv
-printf '%s\n' "ev/att/build.provenance.json	true" "ev/att/sbom.intoto.json	false" "ev/att/sbom.sigstore.json	true" \
+printf '%s\n' "ev/att/build.provenance.json	true" "ev/att/policy-approval.manual.json	true" \
+    "ev/att/sbom.intoto.json	false" "ev/att/sbom.sigstore.json	true" \
     "ev/att/scan.dsse.json	false" "ev/att/tampered.sigstore.json	false" | diff - got.tsv >&2 || fail "with the org key"
 jq -r '.[] | select(.path == "ev/att/scan.dsse.json") | .verification' "$TMP/stdout" | grep -q "^signature check failed: " ||
     fail "another key's envelope: $(cat "$TMP/stdout")"
 expect_status 0 pe --evidence ev/att
 [ "$(jq '[.[] | select(.verified == false and (.verification | startswith("not verified: no public key")))] | length' \
-    "$TMP/stdout")" = 4 ] || fail "without a key: $(cat "$TMP/stdout")"
+    "$TMP/stdout")" = 5 ] || fail "without a key: $(cat "$TMP/stdout")"
 # a file named anything is read when given itself
 cp ev/att/sbom.sigstore.json sbom.bundle
 expect_status 0 pe --evidence sbom.bundle --key org.pub
