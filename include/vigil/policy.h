@@ -301,7 +301,7 @@ const vg_catalogue_source *vg_catalogue_source_of(const vg_catalogue *cat, const
 int vg_catalogue_report(vg_ctx *ctx, const vg_catalogue *cat, const char *const *frameworks, size_t nframeworks,
                         const json_t *rules, json_t **out);
 
-/* ---- Evidence documents (detect.c, yaml.c, store_evidence.c) ------------
+/* ---- Evidence documents (detect.c, store_evidence.c) --------------------
  *
  * The documents a run reads: JSON and YAML files, typed by a detector or
  * by the user (KIND=PATH), signed ones verified with the trusted keys
@@ -320,10 +320,9 @@ int vg_catalogue_report(vg_ctx *ctx, const vg_catalogue *cat, const char *const 
 #define VG_POLICY_EVIDENCE_MAX_FILE ((size_t)512 << 20)   /* default: bytes of one file */
 #define VG_POLICY_EVIDENCE_MAX_TOTAL ((size_t)2 << 30)    /* bytes of all files of a set */
 #define VG_POLICY_EVIDENCE_MAX_DOCUMENTS 100000           /* documents in a set */
-#define VG_POLICY_EVIDENCE_MAX_DEPTH 256                  /* nesting of a document's values */
+#define VG_POLICY_EVIDENCE_MAX_DEPTH 256                  /* nesting of a JSON document's values */
 #define VG_POLICY_EVIDENCE_MAX_DIR_DEPTH 32               /* directories below a given one */
 #define VG_POLICY_EVIDENCE_MAX_KEYS 64                    /* trusted public keys */
-#define VG_POLICY_YAML_MAX_VALUES 10000000                /* values of a YAML file, aliases expanded */
 #define VG_POLICY_KIND_MAX 32                             /* bytes of a kind name */
 
 typedef struct vg_policy_evidence vg_policy_evidence;
@@ -349,7 +348,8 @@ int vg_policy_evidence_new(vg_ctx *ctx, const vg_policy_evidence_options *opts, 
  * byte order of their names, reading the files named *.json, *.yaml and
  * *.yml and leaving out names that start with '.' and symbolic links
  * (warned about), at most VG_POLICY_EVIDENCE_MAX_DIR_DEPTH levels down.
- * A file named *.yaml or *.yml is YAML, any other JSON.  With KIND, each
+ * A file named *.yaml or *.yml is YAML (read with vg_yaml_read(),
+ * vigil/yaml.h), any other JSON.  With KIND, each
  * document must be of that kind: an untyped document takes it unless it
  * is one of the kinds vigil detects (sbom, scan, vex, attestation,
  * provenance, inventory, manual, document).  All or nothing: on an error
@@ -357,9 +357,11 @@ int vg_policy_evidence_new(vg_ctx *ctx, const vg_policy_evidence_options *opts, 
  *   VG_ERR_NOT_FOUND, VG_ERR_PERMISSION, VG_ERR_IO  a file that cannot be read
  *   VG_ERR_FORMAT  not JSON or YAML (as its name says), a document that is
  *                  not the KIND given, a malformed collector document
- *   VG_ERR_LIMIT   a file larger than opts->max_file, nesting deeper than
- *                  VG_POLICY_EVIDENCE_MAX_DEPTH, more than
- *                  VG_POLICY_YAML_MAX_VALUES (an alias bomb), or past the
+ *   VG_ERR_UNSUPPORTED  YAML vg_yaml_read() does not take (merge keys,
+ *                  several documents), a file name that is not UTF-8
+ *   VG_ERR_LIMIT   a file larger than opts->max_file, JSON nested deeper
+ *                  than VG_POLICY_EVIDENCE_MAX_DEPTH, YAML past
+ *                  vg_yaml_read()'s bounds (an alias bomb), or past the
  *                  set's bounds (documents, total bytes, directory depth)
  *   VG_ERR_USAGE   a bad KIND, an empty PATH
  *   VG_ERR_NOMEM */

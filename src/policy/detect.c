@@ -1,8 +1,8 @@
 /*
  * detect.c — the evidence documents of a policy run (vigil/policy.h,
- * "Evidence documents"): reading files and directories, typing each
- * document, verifying the signed ones with the trusted keys, and the
- * document objects the rules see.
+ * "Evidence documents"): reading files and directories (JSON with jansson,
+ * YAML with vg_yaml_read()), typing each document, verifying the signed
+ * ones with the trusted keys, and the document objects the rules see.
  *
  * What is recognised, and by what (docs/policy.md, "Evidence kinds"):
  *  - CycloneDX JSON (bomFormat "CycloneDX"): sbom, or vex when it holds
@@ -45,6 +45,7 @@
 #include "vigil/digest.h"
 #include "vigil/map.h"
 #include "vigil/policy.h"
+#include "vigil/yaml.h"
 
 struct vg_policy_evidence {
     json_t *documents;
@@ -144,7 +145,7 @@ static int is_yaml_name(const char *path) { return ends_with(path, ".yaml") || e
 static int parse(vg_ctx *ctx, const char *path, const char *data, size_t len, json_t **out)
 {
     if (is_yaml_name(path))
-        return policy_yaml_to_json(ctx, path, data, len, out);
+        return vg_yaml_read(ctx, path, data, len, out);
     char why[512];
     int status;
     *out = json_read(data, len, &status, why, sizeof why);

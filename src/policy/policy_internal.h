@@ -4,7 +4,7 @@
  * of a rule's return value to JSON (result.c), the pattern functions of
  * the string library (pattern.c), the vigil.* library (stdlib.c,
  * datetime.c, glob.c), and the parts of the evidence loader (detect.c,
- * yaml.c, store_evidence.c).
+ * store_evidence.c).
  */
 #ifndef VIGIL_POLICY_INTERNAL_H
 #define VIGIL_POLICY_INTERNAL_H
@@ -105,16 +105,9 @@ int policy_result_to_json(vg_ctx *ctx, lua_State *L, int idx, const char *file, 
  * of known (names separated by single spaces), or NULL (engine.c). */
 const char *policy_unknown_member(const json_t *obj, const char *known);
 
-/* ---- evidence documents (detect.c, yaml.c, store_evidence.c) ---- */
+/* ---- evidence documents (detect.c, store_evidence.c) ---- */
 
 struct vg_policy_evidence;
-
-/* Converts the YAML document data[0..len) to a JSON value in *out
- * (yaml.c, whose top comment gives the rules).  Errors name path and the
- * line: VG_ERR_FORMAT (not YAML, not one document, what JSON cannot
- * hold), VG_ERR_LIMIT (nesting, values with aliases expanded),
- * VG_ERR_NOMEM. */
-int policy_yaml_to_json(vg_ctx *ctx, const char *path, const char *data, size_t len, json_t **out);
 
 /* What a document object says besides its id and data. */
 typedef struct policy_document {

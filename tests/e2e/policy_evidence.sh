@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # policy_evidence.sh — `vigil policy evidence`, the evidence a policy run
-# reads (src/policy/detect.c, yaml.c, store_evidence.c), on documents vigil
+# reads (src/policy/detect.c, store_evidence.c), on documents vigil
 # makes from the Alpine 3.10.9 minirootfs, on other tools' documents
 # (tests/data) and on the official SPDX 3.0.1 examples:
 # - a directory walked in the order a python walk gives, each file typed as
@@ -9,8 +9,8 @@
 #   jq reads it, or for attestations the payload as base64 -d decodes it;
 # - attestations verified with either of two keys, not with a tampered
 #   payload, another key or no key; SLSA provenance typed provenance;
-# - YAML typed as PyYAML's safe loader types it (tests/data/policy/types.yaml,
-#   the firewall export, real pnpm lock files);
+# - YAML typed as PyYAML types it with the YAML 1.2 core schema
+#   (tests/data/policy/types.yaml, the firewall export, real pnpm lock files);
 # - KIND=PATH; bad input of every kind: exit 1, the file and the problem
 #   named, nothing printed;
 # - --store: the assets, latest snapshots and open findings with their
@@ -196,19 +196,33 @@ expect_status 0 pe --evidence spdx3.json
 [ "$(jq -r '.[0].collected' "$TMP/stdout")" = 2024-06-24T05:30:00Z ] || fail "SPDX 3 with two CreationInfo: $(cat "$TMP/stdout")"
 
 # ---- YAML as PyYAML reads it ----------------------------------------------------
-# PyYAML's safe loader, with the two differences yaml.c documents: keys are
-# the text written, timestamps stay text.
+# vg_yaml_read() (src/core/yaml.c) types plain scalars by the YAML 1.2 core
+# schema: PyYAML's loader with the core schema's resolvers (YAML 1.2.2
+# §10.3.2) is the reference; keys are the text written in both.
 cat >pyyaml.py <<'PY'
-import json, sys, yaml
-class Loader(yaml.SafeLoader):
+import json, re, sys, yaml
+class Resolver(yaml.resolver.BaseResolver):
     pass
-Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-def mapping(loader, node):
-    loader.flatten_mapping(node)
-    return {k.value: loader.construct_object(v, deep=True) for k, v in node.value}
-Loader.add_constructor("tag:yaml.org,2002:map", mapping)
-vigil = json.load(open(sys.argv[1]))
-for doc in vigil:
+for tag, regexp, first in (
+        ("null", r"~|null|Null|NULL|", "~nN"),
+        ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+        ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+        ("float", r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)",
+         "-+0123456789.")):
+    Resolver.add_implicit_resolver("tag:yaml.org,2002:" + tag, re.compile(f"^(?:{regexp})$"), list(first) + [""] * (tag == "null"))
+class Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+             yaml.constructor.SafeConstructor, Resolver):
+    def __init__(self, stream):
+        for base in Loader.__bases__:
+            base.__init__(self, *([stream] if base is yaml.reader.Reader else []))
+def core_int(loader, node):
+    v = loader.construct_scalar(node)
+    return int(v[2:], 8) if v.startswith("0o") else int(v[2:], 16) if v.startswith("0x") else int(v)
+Loader.add_constructor("tag:yaml.org,2002:int", core_int)
+Loader.add_constructor("tag:yaml.org,2002:float", lambda loader, node: float(loader.construct_scalar(node)))
+Loader.add_constructor("tag:yaml.org,2002:map",
+                       lambda loader, node: {k.value: loader.construct_object(v, deep=True) for k, v in node.value})
+for doc in json.load(open(sys.argv[1])):
     ref = yaml.load(open(doc["path"], "rb"), Loader=Loader)
     a, b = json.dumps(doc["data"], sort_keys=True), json.dumps(ref, sort_keys=True)
     if a != b or type(ref) is not dict:
@@ -225,11 +239,10 @@ python3 pyyaml.py "$TMP/stdout" >yaml.txt || fail "YAML differs from PyYAML's re
 python3 - "$TMP/stdout" >cases.json <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))[0]["data"]
-print(json.dumps([d["integers"][11], d["integers"][13], d["floats"][8], d["floats"][3], d["booleans"][0],
-                  d["not_integers"][0], d["on"], d["merged"]["name"], d["merged"]["size"], d["merged_list"]["colour"],
-                  d["merged_list"]["size"], d["merged_twice"]["size"], d["tagged"][9:]]))
+print(json.dumps([d["integers"][3], d["integers"][4], d["integers"][7], d["floats"][6], d["booleans"][0],
+                  d["yaml11_words"][0], d["not_integers"][3], d["on"], d["uses_alias"]["name"], d["timestamps"][0]]))
 PY
-[ "$(cat cases.json)" = '[685230, 9223372036854775807, 685230.15, 1.0, true, "08", "the key on stays \"on\"", "merged", 1, "red", 2, 2, [12, 13, "2001-12-14"]]' ] ||
+[ "$(cat cases.json)" = '[17, 15, 9223372036854775807, 1000.0, true, "yes", "1_000", "the key on stays \"on\"", "base", "2001-12-14"]' ] ||
     fail "types.yaml: $(cat cases.json)"
 
 # ---- KIND=PATH ------------------------------------------------------------------
@@ -276,14 +289,10 @@ printf 'a: &x [1, *x]\n' >bad/recursive.yaml
 printf 'a: *nope\n' >bad/undefined.yaml
 printf 'a: 1\n---\nb: 2\n' >bad/two.yaml
 printf '# nothing but a comment\n' >bad/nothing.yaml
-printf 'a: !!binary aGVsbG8=\n' >bad/binary.yaml
-printf 'a: !ruby/object {}\n' >bad/local.yaml
-printf 'a: .inf\n' >bad/inf.yaml
-printf 'a: 9223372036854775808\n' >bad/bigint.yaml
 printf 'a: "x\\0y"\n' >bad/nul.yaml
 printf '? [a]\n: 1\n' >bad/complexkey.yaml
 printf 'a: &x 1\nb: &x 2\n' >bad/anchor.yaml
-printf 'a:\n  <<: 1\n' >bad/merge.yaml
+printf 'a:\n  <<: {b: 1}\n' >bad/merge.yaml
 echo '{"vigil-evidence": "TLS", "schema": 1}' >bad/collector-kind.json
 echo '{"vigil-evidence": "attestation", "schema": 1}' >bad/collector-reserved.json
 echo '{"vigil-evidence": "tls", "schema": "1"}' >bad/collector-schema.json
@@ -298,22 +307,18 @@ deep.json|nested more than 256 levels deep
 bigint.json|not valid JSON: .*too big integer
 scalar.json|not valid JSON: .*'\[' or '\{' expected
 empty.json|not valid JSON
-syntax.yaml|not valid YAML: line 2, column 1: did not find expected ',' or ']'
-dup.yaml|line 3: the key 'a' is given twice in one mapping
-deep.yaml|line 1: nested more than 256 levels deep
-bomb.yaml|line 7: more than 10000000 values once its aliases are expanded
-recursive.yaml|line 1: the alias \*x is inside the node it names
-undefined.yaml|line 1: the alias \*nope names no anchor defined before it
-two.yaml|line 2: a second YAML document
-nothing.yaml|holds no YAML document
-binary.yaml|line 1: the tag tag:yaml.org,2002:binary is not supported
-local.yaml|line 1: the tag !ruby/object is not supported
-inf.yaml|line 1: '.inf' is not a finite number
-bigint.yaml|line 1: the integer 9223372036854775808 does not fit in 64 bits
-nul.yaml|line 1: a string holds a NUL character
-complexkey.yaml|line 1: a sequence as a mapping key
-anchor.yaml|line 2: the anchor &x is defined twice
-merge.yaml|line 2: the merge key << needs a mapping or a sequence of mappings
+syntax.yaml|not valid YAML \(line 2, column 1: did not find expected ',' or ']'\)
+dup.yaml|line 3, column 1: a key given twice in one mapping
+deep.yaml|line 1, column [0-9]+: nested deeper than 64 levels
+bomb.yaml|line 1, column [0-9]+: more than 2000000 values \(aliases expanding too far\?\)
+recursive.yaml|line 1, column [0-9]+: nested deeper than 64 levels
+undefined.yaml|not valid YAML \(line 1, column 4: found undefined alias\)
+two.yaml|more than one YAML document in the file
+nothing.yaml|the file holds no YAML document
+nul.yaml|line 1, column 4: a string containing a NUL character
+complexkey.yaml|line 1, column 1: a mapping key that is not a scalar
+anchor.yaml|not valid YAML \(line 2, column 4: second occurrence\)
+merge.yaml|line 2, column 3: merge keys \(<<\) are not supported
 collector-kind.json|"vigil-evidence" must be the name of a collected kind
 collector-reserved.json|"vigil-evidence" must be the name of a collected kind
 collector-schema.json|"schema" of a vigil-evidence document must be an integer from 1 up
@@ -338,8 +343,8 @@ jq -r '.[0] | [.kind, .verified, .verification] | @tsv' "$TMP/stdout" | grep -q 
     fail "odd media type: $(cat "$TMP/stdout")"
 # one bad file makes the whole directory fail: nothing printed
 mkdir mixed && cp ev/alpine.scan.json bad/dup.yaml mixed/
-reject 1 "mixed/dup.yaml: line 3: the key 'a' is given twice" --evidence mixed
-# the bomb, had it been read, would be a billion values: refused before it grows
+reject 1 "mixed/dup.yaml: line 3, column 1: a key given twice" --evidence mixed
+# the bomb is YAML, and would be a billion values
 python3 -c 'import yaml; yaml.compose(open("bad/bomb.yaml"))' || fail "PyYAML does not read the bomb as YAML"
 
 # ---- the store ------------------------------------------------------------------

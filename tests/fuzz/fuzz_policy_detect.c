@@ -1,9 +1,9 @@
 /*
  * fuzz_policy_detect.c — libFuzzer target for the typing of evidence
- * documents and the YAML conversion (vg_policy_evidence_add_bytes():
- * src/policy/detect.c, yaml.c).  The input is added as a JSON file and as
- * a YAML file, with the kind the first byte picks forced on it (none, a
- * kind vigil detects, a collected kind).  An accepted input must be one
+ * documents read as JSON and as YAML (vg_policy_evidence_add_bytes():
+ * src/policy/detect.c, with vg_yaml_read()).  The input is added as a
+ * JSON file and as a YAML file, with the kind the first byte picks forced
+ * on it (none, a kind vigil detects, a collected kind).  An accepted input must be one
  * more document, numbered next, with the digest of the bytes and a kind;
  * a refused one must leave the set as it was and say why.  No keys:
  * bundles and envelopes go through the path that decodes an unverified

@@ -79,7 +79,7 @@ int main(void)
 
     /* a directory with a bad file: nothing of it added */
     CHECK(vg_policy_evidence_add(&ctx, ev, dir) == VG_ERR_FORMAT, "a directory with a bad file was accepted");
-    CHECK(strstr(ctx.message, "/sub/b-bad.yaml: not valid YAML: line 2") != NULL, "message: %s", ctx.message);
+    CHECK(strstr(ctx.message, "/sub/b-bad.yaml: not valid YAML (line 2") != NULL, "message: %s", ctx.message);
     CHECK(count(ev) == 1, "%zu documents after a failed add, expected 1", count(ev));
 
     /* the next one is e2, and the own time of a scan is taken, in UTC */
