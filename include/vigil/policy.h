@@ -320,7 +320,6 @@ int vg_catalogue_report(vg_ctx *ctx, const vg_catalogue *cat, const char *const 
 #define VG_POLICY_EVIDENCE_MAX_FILE ((size_t)512 << 20)   /* default: bytes of one file */
 #define VG_POLICY_EVIDENCE_MAX_TOTAL ((size_t)2 << 30)    /* bytes of all files of a set */
 #define VG_POLICY_EVIDENCE_MAX_DOCUMENTS 100000           /* documents in a set */
-#define VG_POLICY_EVIDENCE_MAX_DEPTH 256                  /* nesting of a JSON document's values */
 #define VG_POLICY_EVIDENCE_MAX_DIR_DEPTH 32               /* directories below a given one */
 #define VG_POLICY_EVIDENCE_MAX_KEYS 64                    /* trusted public keys */
 #define VG_POLICY_KIND_MAX 32                             /* bytes of a kind name */
@@ -349,7 +348,7 @@ int vg_policy_evidence_new(vg_ctx *ctx, const vg_policy_evidence_options *opts, 
  * *.yml and leaving out names that start with '.' and symbolic links
  * (warned about), at most VG_POLICY_EVIDENCE_MAX_DIR_DEPTH levels down.
  * A file named *.yaml or *.yml is YAML (read with vg_yaml_read(),
- * vigil/yaml.h), any other JSON.  With KIND, each
+ * vigil/yaml.h), any other JSON (vg_json_parse(), vigil/json.h).  With KIND, each
  * document must be of that kind: an untyped document takes it unless it
  * is one of the kinds vigil detects (sbom, scan, vex, attestation,
  * provenance, inventory, manual, document).  All or nothing: on an error
@@ -359,10 +358,10 @@ int vg_policy_evidence_new(vg_ctx *ctx, const vg_policy_evidence_options *opts, 
  *                  not the KIND given, a malformed collector document
  *   VG_ERR_UNSUPPORTED  YAML vg_yaml_read() does not take (merge keys,
  *                  several documents), a file name that is not UTF-8
- *   VG_ERR_LIMIT   a file larger than opts->max_file, JSON nested deeper
- *                  than VG_POLICY_EVIDENCE_MAX_DEPTH, YAML past
- *                  vg_yaml_read()'s bounds (an alias bomb), or past the
- *                  set's bounds (documents, total bytes, directory depth)
+ *   VG_ERR_LIMIT   a file larger than opts->max_file, nesting past
+ *                  vg_json_parse()'s or vg_yaml_read()'s bounds, YAML
+ *                  aliases expanding too far, or past the set's bounds
+ *                  (documents, total bytes, directory depth)
  *   VG_ERR_USAGE   a bad KIND, an empty PATH
  *   VG_ERR_NOMEM */
 int vg_policy_evidence_add(vg_ctx *ctx, vg_policy_evidence *ev, const char *spec);

@@ -1,7 +1,7 @@
 /*
  * detect.c — the evidence documents of a policy run (vigil/policy.h,
- * "Evidence documents"): reading files and directories (JSON with jansson,
- * YAML with vg_yaml_read()), typing each document, verifying the signed
+ * "Evidence documents"): reading files and directories (JSON with
+ * vg_json_parse(), YAML with vg_yaml_read()), typing each document, verifying the signed
  * ones with the trusted keys, and the document objects the rules see.
  *
  * What is recognised, and by what (docs/policy.md, "Evidence kinds"):
@@ -43,6 +43,7 @@
 #include "vigil/attest.h"
 #include "vigil/base64.h"
 #include "vigil/digest.h"
+#include "vigil/json.h"
 #include "vigil/map.h"
 #include "vigil/policy.h"
 #include "vigil/yaml.h"
@@ -76,50 +77,7 @@ int vg_policy_kind_valid(const char *name)
            strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
-/* ---- reading JSON ---- */
-
-/* The deepest nesting of arrays and objects in the JSON text, counted
- * before jansson builds anything. */
-static size_t json_nesting(const char *s, size_t len)
-{
-    size_t depth = 0, deepest = 0;
-    int in_string = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = 0;
-        } else if (c == '"') {
-            in_string = 1;
-        } else if (c == '[' || c == '{') {
-            if (++depth > deepest)
-                deepest = depth;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            depth--;
-        }
-    }
-    return deepest;
-}
-
-/* Parses one JSON object or array: strict, a key given twice refused,
- * nesting bounded.  NULL with the problem in why. */
-static json_t *json_read(const char *data, size_t len, int *status, char *why, size_t whylen)
-{
-    if (json_nesting(data, len) > VG_POLICY_EVIDENCE_MAX_DEPTH) {
-        *status = VG_ERR_LIMIT;
-        snprintf(why, whylen, "nested more than %d levels deep", VG_POLICY_EVIDENCE_MAX_DEPTH);
-        return NULL;
-    }
-    json_error_t err;
-    json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-    if (!v) {
-        *status = VG_ERR_FORMAT;
-        snprintf(why, whylen, "not valid JSON: line %d, column %d: %s", err.line, err.column, err.text);
-    }
-    return v;
-}
+/* ---- reading ---- */
 
 /* The length of the valid UTF-8 at the start of s, up to its NUL. */
 static size_t utf8_prefix(const char *s)
@@ -146,10 +104,7 @@ static int parse(vg_ctx *ctx, const char *path, const char *data, size_t len, js
 {
     if (is_yaml_name(path))
         return vg_yaml_read(ctx, path, data, len, out);
-    char why[512];
-    int status;
-    *out = json_read(data, len, &status, why, sizeof why);
-    return *out ? VG_OK : vg_error(ctx, status, "%s: %s", path, why);
+    return vg_json_parse(ctx, path, data, len, out);
 }
 
 /* ---- typing ---- */
@@ -324,10 +279,11 @@ static json_t *unverified_statement(const json_t *doc)
     vg_buf raw;
     vg_buf_init(&raw, VG_ATTEST_MAX_DOCUMENT);
     json_t *statement = NULL;
-    char why[256];
-    int status;
+    vg_ctx scratch;
+    vg_ctx_init(&scratch);
     if (vg_base64_decode(&raw, json_string_value(payload), json_string_length(payload)) == VG_OK)
-        statement = json_read(raw.data ? raw.data : "", raw.len, &status, why, sizeof why);
+        vg_json_parse(&scratch, "payload", raw.data ? raw.data : "", raw.len, &statement);
+    vg_ctx_free(&scratch);
     vg_buf_free(&raw);
     if (!is_statement_type(str(statement, "_type"))) {
         json_decref(statement);
@@ -357,9 +313,7 @@ static void verify(const vg_policy_evidence *ev, const char *bytes, size_t len, 
         vg_verify_options opts = {.key = ev->keys[i]};
         vg_verify_result result;
         if (vg_attest_verify(&vctx, bytes, len, &opts, &result) == VG_OK) {
-            char why[256];
-            int status;
-            out->statement = json_read(result.statement.data, result.statement.len, &status, why, sizeof why);
+            vg_json_parse(&vctx, "the statement", result.statement.data, result.statement.len, &out->statement);
             if (json_is_object(out->statement)) {
                 out->verified = 1;
                 snprintf(out->why, sizeof out->why, "verified with key %s (%s)", vg_key_id(ev->keys[i]),
@@ -367,7 +321,7 @@ static void verify(const vg_policy_evidence *ev, const char *bytes, size_t len, 
             } else {
                 json_decref(out->statement);
                 out->statement = NULL;
-                snprintf(out->why, sizeof out->why, "the signature verifies, but its statement is refused: %s", why);
+                snprintf(out->why, sizeof out->why, "the signature verifies, but %.900s", vctx.message);
             }
         } else if (used < sizeof out->why) {
             /* one key: what failed; several: what failed with each */
