@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "vigil/digest.h"
 #include "vigil/policy.h"
+#include "vigil/store.h"
 #include "vigil/policy_report.h"
 #include "vigil/yaml.h"
 
@@ -29,7 +30,8 @@ enum policy_format { POLICY_TABLE = 1, POLICY_JSON, POLICY_SARIF, POLICY_JUNIT, 
 static const char policy_usage[] =
     "usage: vigil policy eval [--pack NAME|DIR]... [--rule FILE]... [--evidence [KIND=]PATH]...\n"
     "                         [options]\n"
-    "       vigil policy test DIR|FILE... [--pack NAME|DIR]... [--data DIR]\n"
+    "       vigil policy test DIR|FILE... [--pack NAME|DIR]... [--data DIR] [--key PUB]...\n"
+    "       vigil policy evidence [--evidence [KIND=]PATH]... [--key PUB]... [--store URL]\n"
     "       vigil policy rules [--pack NAME|DIR]... [--rule FILE]... [-o table|json]\n"
     "\n"
     "eval runs the rules of the packs over the evidence documents and reports,\n"
@@ -114,65 +116,42 @@ static int add_packs(vg_ctx *ctx, vg_policy *p, char **packs, size_t npacks, cha
 
 typedef struct test_loader {
     const char *base; /* directory evidence paths are relative to */
+    const char *const *keys; /* --key of policy test */
+    size_t nkeys;
     int64_t now;
 } test_loader;
 
-/* One evidence file given as KIND=PATH, read as JSON or YAML.  Typing by
- * content, directories and signed documents come with src/policy/detect.c. */
-static int load_document(vg_ctx *ctx, const char *kind, const char *path, size_t n, json_t **out)
-{
-    vg_buf buf;
-    int rc = attest_cli_read_file(ctx, path, POLICY_MAX_EVIDENCE, &buf);
-    if (rc)
-        return rc;
-    json_t *data = NULL;
-    vg_file_digest d;
-    struct stat st;
-    char id[32], collected[32];
-    if ((rc = vg_yaml_read(ctx, path, buf.data ? buf.data : "", buf.len, &data)) == VG_OK &&
-        (rc = vg_digest_memory(ctx, buf.data ? buf.data : "", buf.len, VG_DIGEST_SHA256, &d)) == VG_OK) {
-        struct tm tm;
-        time_t mtime = stat(path, &st) == 0 ? st.st_mtime : 0;
-        strftime(collected, sizeof collected, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&mtime, &tm));
-        snprintf(id, sizeof id, "e%zu", n);
-        *out = json_pack("{sssssssssIsssO}", "id", id, "kind", kind, "path", path, "sha256", d.sha256, "size",
-                         (json_int_t)buf.len, "collected", collected, "data", data);
-        if (!*out)
-            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    }
-    json_decref(data);
-    vg_buf_free(&buf);
-    return rc;
-}
-
+/* The evidence of a run: the files and directories of specs, typed and
+ * verified with the keys (vg_policy_evidence_add()), and with use_store
+ * the inventory of the store (given, $VIGIL_STORE or the default). */
 static int cli_policy_load_evidence(vg_ctx *ctx, char **specs, size_t n, const char *const *keys, size_t nkeys,
-                                    int use_store, const char *store, int64_t now, json_t **out)
+                                    int use_store, const char *store_url, int64_t now, json_t **out)
 {
-    (void)keys, (void)store, (void)now;
-    if (nkeys || use_store)
-        return vg_error(ctx, VG_ERR_USAGE, "--key and --store need evidence typing (src/policy/detect.c)");
-    json_t *docs = json_array();
-    int rc = docs ? VG_OK : vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; rc == VG_OK && i < n; i++) {
-        char *eq = strchr(specs[i], '=');
-        if (!eq || eq == specs[i]) {
-            rc = vg_error(ctx, VG_ERR_USAGE, "--evidence %s: give the kind, KIND=PATH", specs[i]);
-            break;
-        }
-        *eq = '\0';
-        json_t *doc;
-        rc = load_document(ctx, specs[i], eq + 1, i + 1, &doc);
-        *eq = '=';
-        if (rc == VG_OK && json_array_append_new(docs, doc))
-            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    vg_policy_evidence *ev = NULL;
+    vg_policy_evidence_options eo = {.keys = keys, .nkeys = nkeys, .now = now};
+    int rc = vg_policy_evidence_new(ctx, &eo, &ev);
+    for (size_t i = 0; rc == VG_OK && i < n; i++)
+        rc = vg_policy_evidence_add(ctx, ev, specs[i]);
+    if (rc == VG_OK && use_store) {
+        vg_buf scratch;
+        const char *url = cli_store_url(store_url, &scratch);
+        struct vg_store *store = NULL;
+        if (!url)
+            rc = vg_error(ctx, VG_ERR_USAGE, "--store: no store (give its URL or set VIGIL_STORE)");
+        else if ((rc = vg_store_open(ctx, url, VG_STORE_READONLY, &store)) == VG_OK)
+            rc = vg_policy_evidence_add_store(ctx, ev, store, url);
+        vg_store_close(store);
+        vg_buf_free(&scratch);
     }
-    if (rc)
-        json_decref(docs);
-    else
-        *out = docs;
+    if (rc == VG_OK && !(*out = json_deep_copy(vg_policy_evidence_documents(ev))))
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    vg_policy_evidence_free(ev);
     return rc;
 }
 
+/* An evidence file of a test case: "path" (relative to the loader's base)
+ * read as `--evidence KIND=PATH` would be, verified with the test's keys;
+ * one document, whose id is that of the case's entry. */
 static int cli_policy_test_loader(vg_ctx *ctx, void *arg, const json_t *entry, const char *where, size_t n,
                                   json_t **doc)
 {
@@ -181,11 +160,26 @@ static int cli_policy_test_loader(vg_ctx *ctx, void *arg, const json_t *entry, c
     const char *kind = json_string_value(json_object_get(entry, "kind"));
     if (!path || !kind)
         return vg_error(ctx, VG_ERR_USAGE, "%s: an evidence file needs kind and path", where);
-    char full[4096];
-    if ((size_t)snprintf(full, sizeof full, "%s%s%s", path[0] == '/' ? "" : l->base, path[0] == '/' ? "" : "/",
-                         path) >= sizeof full)
+    char spec[4200];
+    if ((size_t)snprintf(spec, sizeof spec, "%s=%s%s%s", kind, path[0] == '/' ? "" : l->base,
+                         path[0] == '/' ? "" : "/", path) >= sizeof spec)
         return vg_error(ctx, VG_ERR_USAGE, "%s: path too long", where);
-    return load_document(ctx, kind, full, n, doc);
+    vg_policy_evidence *ev = NULL;
+    vg_policy_evidence_options eo = {.keys = l->keys, .nkeys = l->nkeys, .now = l->now};
+    int rc = vg_policy_evidence_new(ctx, &eo, &ev);
+    if (rc == VG_OK)
+        rc = vg_policy_evidence_add(ctx, ev, spec);
+    const json_t *docs = rc == VG_OK ? vg_policy_evidence_documents(ev) : NULL;
+    if (rc == VG_OK && json_array_size(docs) != 1)
+        rc = vg_error(ctx, VG_ERR_USAGE, "%s: %s holds %zu documents; a test's evidence entry is one file", where,
+                      path, json_array_size(docs));
+    char id[32];
+    snprintf(id, sizeof id, "e%zu", n);
+    if (rc == VG_OK && (!(*doc = json_deep_copy(json_array_get(docs, 0))) ||
+                        json_object_set_new(*doc, "id", json_string(id))))
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    vg_policy_evidence_free(ev);
+    return rc;
 }
 
 /* ---- the table --------------------------------------------------------------------- */
@@ -591,11 +585,12 @@ static int policy_test(int argc, char **argv)
     static const struct option longopts[] = {
         {"pack", required_argument, NULL, 'p'}, {"data", required_argument, NULL, 'd'},
         {"verbose", no_argument, NULL, 'v'},    {"fail-uncovered", no_argument, NULL, 'U'},
-        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"output", required_argument, NULL, 'o'}, {"key", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
     char *packs[POLICY_MAX_INPUTS];
-    size_t npacks = 0;
+    const char *keys[VG_POLICY_EVIDENCE_MAX_KEYS];
+    size_t npacks = 0, nkeys = 0;
     const char *data = NULL, *json_out = NULL;
     int verbose = 0, fail_uncovered = 0, c;
     optind = 1;
@@ -609,6 +604,13 @@ static int policy_test(int argc, char **argv)
             packs[npacks++] = optarg;
             break;
         case 'd': data = optarg; break;
+        case 'k':
+            if (nkeys == VG_POLICY_EVIDENCE_MAX_KEYS) {
+                cli_error("at most %d --key", VG_POLICY_EVIDENCE_MAX_KEYS);
+                return EXIT_USAGE;
+            }
+            keys[nkeys++] = optarg;
+            break;
         case 'v': verbose = 1; break;
         case 'U': fail_uncovered = 1; break;
         case 'o': {
@@ -690,7 +692,7 @@ static int policy_test(int argc, char **argv)
             else
                 strcpy(base, ".");
         }
-        test_loader loader = {base, 0};
+        test_loader loader = {base, keys, nkeys, 0};
         vg_policy_test_options to = {cli_policy_test_loader, &loader, VIGIL_VERSION};
         size_t i;
         json_t *tc;
@@ -839,6 +841,8 @@ int cmd_policy(int argc, char **argv)
         return policy_test(argc - 1, argv + 1);
     if (!strcmp(argv[1], "rules"))
         return policy_rules(argc - 1, argv + 1);
-    cli_error("policy: unknown subcommand '%s' (eval, test, rules)", argv[1]);
+    if (!strcmp(argv[1], "evidence"))
+        return cmd_policy_evidence(argc - 1, argv + 1);
+    cli_error("policy: unknown subcommand '%s' (eval, test, rules, evidence)", argv[1]);
     return EXIT_USAGE;
 }

@@ -18,13 +18,6 @@
 
 /* `vigil policy evidence` (cmd_policy_evidence.c), the other policy
  * subcommands (cmd_policy.c), until cmd_policy() dispatches evidence too. */
-static int policy_dispatch(int argc, char **argv)
-{
-    if (argc >= 2 && strcmp(argv[1], "evidence") == 0)
-        return cmd_policy_evidence(argc - 1, argv + 1);
-    return cmd_policy(argc, argv);
-}
-
 struct command {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -45,7 +38,7 @@ static const struct command commands[] = {
     {"store", cmd_store, "create or upgrade the inventory store (SQLite or PostgreSQL)"},
     {"monitor", cmd_monitor, "update the database, rescan the inventory and announce new findings"},
     {"evidence", cmd_evidence, "sign a manual attestation for a requirement no rule can check"},
-    {"policy", policy_dispatch, "judge evidence against NIS2, 2024/2690 and CRA rules; test rule packs"},
+    {"policy", cmd_policy, "judge evidence against NIS2, 2024/2690 and CRA rules; test rule packs"},
     {"worker", cmd_worker, "run queued inventory jobs (ingests, rescans) from the store"},
     {"controls", cmd_controls, "list the NIS2, 2024/2690 and CRA requirements and the rules that cover them"},
     {NULL, NULL, NULL},

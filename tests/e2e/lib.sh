@@ -98,7 +98,7 @@ expect_status() {
     local want=$1; shift
     local got=0
     "$@" >"$TMP/stdout" 2>"$TMP/stderr" || got=$?
-    [ "$got" = "$want" ] || { cat "$TMP/stderr" >&2; fail "'$*' exited $got, expected $want"; }
+    [ "$got" = "$want" ] || { cat "$TMP/stderr" >&2; head -c 4000 "$TMP/stdout" >&2; fail "'$*' exited $got, expected $want"; }
 }
 
 # expect_stderr PATTERN: the last expect_status's stderr matches the ERE PATTERN.
