@@ -125,7 +125,7 @@ typedef struct test_loader {
  * verified with the keys (vg_policy_evidence_add()), and with use_store
  * the inventory of the store (given, $VIGIL_STORE or the default). */
 static int cli_policy_load_evidence(vg_ctx *ctx, char **specs, size_t n, const char *const *keys, size_t nkeys,
-                                    int use_store, const char *store_url, int64_t now, json_t **out)
+                                    int use_store, const char *store_url, int64_t now, vg_policy_evidence **out)
 {
     vg_policy_evidence *ev = NULL;
     vg_policy_evidence_options eo = {.keys = keys, .nkeys = nkeys, .now = now};
@@ -143,10 +143,12 @@ static int cli_policy_load_evidence(vg_ctx *ctx, char **specs, size_t n, const c
         vg_store_close(store);
         vg_buf_free(&scratch);
     }
-    if (rc == VG_OK && !(*out = json_deep_copy(vg_policy_evidence_documents(ev))))
-        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    vg_policy_evidence_free(ev);
-    return rc;
+    if (rc != VG_OK) {
+        vg_policy_evidence_free(ev);
+        return rc;
+    }
+    *out = ev;
+    return VG_OK;
 }
 
 /* An evidence file of a test case: "path" (relative to the loader's base)
@@ -479,7 +481,8 @@ static int policy_eval(int argc, char **argv)
     vg_ctx ctx;
     vg_ctx_init(&ctx);
     vg_policy *p = NULL;
-    json_t *config = NULL, *waivers = NULL, *baseline = NULL, *docs = NULL, *doc = NULL;
+    json_t *config = NULL, *waivers = NULL, *baseline = NULL, *doc = NULL;
+    vg_policy_evidence *ev = NULL;
     int rc = vg_policy_new(&ctx, &limits, &p);
     if (rc == VG_OK && config_path)
         rc = read_document(&ctx, config_path, "policy configuration", &config);
@@ -495,7 +498,8 @@ static int policy_eval(int argc, char **argv)
         rc = add_packs(&ctx, p, packs, npacks, rules, nrules, config);
     if (rc == VG_OK)
         rc = cli_policy_load_evidence(&ctx, evidence, nevidence, (const char *const *)keys, nkeys, use_store, store,
-                                      ro.now, &docs);
+                                      ro.now, &ev);
+    const json_t *docs = ev ? vg_policy_evidence_documents(ev) : NULL;
     if (rc == VG_OK) {
         ro.config = config;
         ro.config_path = config_path;
@@ -520,7 +524,7 @@ static int policy_eval(int argc, char **argv)
             print_summary(doc);
     }
     json_decref(doc);
-    json_decref(docs);
+    vg_policy_evidence_free(ev);
     json_decref(config);
     json_decref(waivers);
     json_decref(baseline);
