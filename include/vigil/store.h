@@ -32,7 +32,7 @@
 #include "vigil/inventory.h"
 #include "vigil/match.h"
 
-#define VG_STORE_SCHEMA_VERSION 2
+#define VG_STORE_SCHEMA_VERSION 3
 #define VG_STORE_MAX_DOCUMENT ((size_t)512 << 20) /* largest document kept */
 
 typedef struct vg_store vg_store;
@@ -327,6 +327,77 @@ int vg_store_show(vg_ctx *ctx, vg_store *store, const char *ref, json_t **out);
  * digest ("sha256:...") are copied to the buffers given, when non-NULL. */
 int vg_store_export(vg_ctx *ctx, vg_store *store, const char *ref, vg_buf *out, char *media_type,
                     size_t media_type_size, char *digest, size_t digest_size);
+
+/* ---- policy runs kept per scope (policy_history.c) -----------------------
+ *
+ * The results document of a `vigil policy eval` run (docs/policy.md, "The
+ * results document") kept in the store under a scope (a name the user
+ * gives, such as "product-a/prod"), and read back as the trend of each
+ * requirement (docs/store.md, "Policy history").  The runs of a scope are
+ * ordered by the document's time, then by the order they were kept in;
+ * run numbers (1, 2, ...) count the runs of a scope in the order kept. */
+
+#define VG_STORE_SCOPE_MAX 256                 /* bytes of a scope name */
+#define VG_STORE_POLICY_MAX_RESULTS 1000000    /* results of one run */
+#define VG_STORE_POLICY_MAX_REQUIREMENTS 10000 /* requirements of one run */
+#define VG_STORE_POLICY_MAX_RULES 1000         /* rules of one requirement */
+#define VG_STORE_POLICY_MAX_TEXT 16384         /* bytes of a result's resource */
+#define VG_STORE_POLICY_MAX_LAST 1000          /* runs one trend reads */
+
+/* VG_ERR_USAGE, with a message, unless name can name a scope: 1 to
+ * VG_STORE_SCOPE_MAX bytes of UTF-8 without control characters. */
+int vg_store_policy_check_scope(vg_ctx *ctx, const char *name);
+
+/* Keeps the results document doc[0..len) (the exact bytes of `vigil policy
+ * eval -o json`) as the next run of scope, in one transaction: the
+ * document (content-addressed and compressed as the SBOMs are), the run's
+ * time and counts, each requirement's status, rules and counts, each
+ * result's status and waiver by its fingerprint.  name names the document
+ * in messages.  Refused whole, nothing stored: VG_ERR_UNSUPPORTED for a
+ * results document of another version than VG_POLICY_RESULTS_VERSION,
+ * VG_ERR_FORMAT for anything else than a well-formed one (a fingerprint
+ * that is not its rule's and resource's, a summary that does not count
+ * the results), VG_ERR_LIMIT past the VG_STORE_POLICY_MAX_* bounds,
+ * VG_ERR_USAGE for a bad scope.  *out (owned by the caller): {"scope",
+ * "run", "time", "document", "summary", "requirements", "results"}. */
+int vg_store_policy_keep(vg_ctx *ctx, vg_store *store, const char *scope, const char *name, const char *doc,
+                         size_t len, json_t **out);
+
+/* Every scope with runs: [{"scope", "runs", "first", "latest"}] (times of
+ * its oldest and newest run), by name. */
+int vg_store_policy_scopes(vg_ctx *ctx, vg_store *store, json_t **out);
+
+/* The last (at most) `last` runs of scope, oldest first: {"scope",
+ * "runs_kept", "runs": [{"run", "time", "document", "summary"}]}.
+ * VG_ERR_NOT_FOUND for a scope without runs; VG_ERR_USAGE for last outside
+ * 1..VG_STORE_POLICY_MAX_LAST. */
+int vg_store_policy_runs(vg_ctx *ctx, vg_store *store, const char *scope, size_t last, json_t **out);
+
+/* vg_store_policy_runs() plus, for each requirement of those runs (by id),
+ * "requirements": [{"id", "status" (in the newest run, or null), "since"
+ * and "since_run" (the first run of the unbroken series of runs up to the
+ * newest in which it has had that status, looking past the window),
+ * "trend" (its status in each run, oldest first; null where a run did not
+ * check it), "counts" (of its results in the newest run), "rules"}].
+ * With requirement (not NULL), that one only, as "requirement", with
+ * "changes": [{"run", "previous", "time", "results": [{"rule", "resource",
+ * "fingerprint", "from", "to"}]}] (the results of its rules whose status
+ * or waiver changed from a run of the window to the next; from and to are
+ * {"status", "waived"}, or null when the result was not there) and
+ * "results": the results of its rules in the newest run that fail, skip,
+ * error or are waived, each with since when (and since_run) it has had
+ * that status and waiver.  VG_ERR_NOT_FOUND for a scope without runs or a
+ * requirement no run of the window holds. */
+int vg_store_policy_trend(vg_ctx *ctx, vg_store *store, const char *scope, const char *requirement, size_t last,
+                          json_t **out);
+
+/* The results document of run ("N": the scope's N-th, or "latest") of
+ * scope, byte for byte, into out (initialised by the call), after checking
+ * it against its digest (VG_ERR_DIGEST when the stored bytes do not
+ * match); digest ("sha256:...") copied when not NULL.  VG_ERR_NOT_FOUND
+ * for an unknown scope or run, VG_ERR_USAGE for a run that is neither. */
+int vg_store_policy_export(vg_ctx *ctx, vg_store *store, const char *scope, const char *run, vg_buf *out,
+                           char *digest, size_t digest_size);
 
 /* ---- drift and "are we affected?" (diff.c, affected.c) ------------------- */
 

@@ -133,8 +133,8 @@ static int run_counted(vg_ctx *ctx, vg_store *store, const char *sql, int64_t *c
 }
 
 /* Deletes the documents of set that nothing refers to any more: no
- * snapshot, attestation, or ingest job still to run (jobs.c; a done one
- * has let go of its document). */
+ * snapshot, attestation, ingest job still to run (jobs.c; a done one has
+ * let go of its document) or kept policy run (policy_history.c). */
 static int delete_documents(vg_ctx *ctx, vg_store *store, const digest_set *set, int64_t *changes)
 {
     vg_db_stmt *st;
@@ -142,7 +142,8 @@ static int delete_documents(vg_ctx *ctx, vg_store *store, const digest_set *set,
                            "DELETE FROM document WHERE digest = ?"
                            " AND NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.sbom_digest = document.digest)"
                            " AND NOT EXISTS (SELECT 1 FROM snapshot_attestation t WHERE t.digest = document.digest)"
-                           " AND NOT EXISTS (SELECT 1 FROM job j WHERE j.document = document.digest)",
+                           " AND NOT EXISTS (SELECT 1 FROM job j WHERE j.document = document.digest)"
+                           " AND NOT EXISTS (SELECT 1 FROM policy_run p WHERE p.document = document.digest)",
                            &st);
     for (size_t i = 0; rc == VG_OK && i < set->n; i++) {
         vg_db_bind_text(st, 1, set->list[i]);

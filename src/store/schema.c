@@ -124,8 +124,30 @@ static const char migration_2[] =
     "DROP TABLE snapshot_finding;"
     "DROP TABLE snapshot_component;";
 
+/* Version 3: policy runs kept per scope (policy_history.c; docs/store.md,
+ * "Policy history").  A run's results document is a document row; the
+ * tables hold what the history reads: the run's counts, each
+ * requirement's status, and each result's status by its fingerprint,
+ * whose rule and resource are kept once per store (policy_result_key). */
+static const char migration_3[] =
+    "CREATE TABLE policy_scope(id @ID@, name @TEXT@ NOT NULL UNIQUE, runs BIGINT NOT NULL);"
+    "CREATE TABLE policy_run(id @ID@, scope_id BIGINT NOT NULL REFERENCES policy_scope(id) ON DELETE CASCADE,"
+    " seq BIGINT NOT NULL, time BIGINT NOT NULL, document @TEXT@ NOT NULL REFERENCES document(digest),"
+    " pass BIGINT NOT NULL, fail BIGINT NOT NULL, not_applicable BIGINT NOT NULL, skip BIGINT NOT NULL,"
+    " error BIGINT NOT NULL, waived BIGINT NOT NULL, UNIQUE(scope_id, seq));"
+    "CREATE INDEX policy_run_by_time ON policy_run(scope_id, time, id);"
+    "CREATE TABLE policy_requirement(run_id BIGINT NOT NULL REFERENCES policy_run(id) ON DELETE CASCADE,"
+    " requirement @TEXT@ NOT NULL, status @TEXT@ NOT NULL, rules @TEXT@ NOT NULL, pass BIGINT NOT NULL,"
+    " fail BIGINT NOT NULL, not_applicable BIGINT NOT NULL, skip BIGINT NOT NULL, error BIGINT NOT NULL,"
+    " waived BIGINT NOT NULL, PRIMARY KEY(run_id, requirement))@NOROWID@;"
+    "CREATE TABLE policy_result_key(fingerprint @BLOB@ PRIMARY KEY, rule @TEXT@ NOT NULL, resource @TEXT@ NOT NULL)"
+    "@NOROWID@;"
+    "CREATE TABLE policy_result(run_id BIGINT NOT NULL REFERENCES policy_run(id) ON DELETE CASCADE,"
+    " fingerprint @BLOB@ NOT NULL REFERENCES policy_result_key(fingerprint), status @TEXT@ NOT NULL,"
+    " waived INTEGER NOT NULL, PRIMARY KEY(run_id, fingerprint))@NOROWID@;";
+
 /* migrations[i] takes version i + 1 to i + 2. */
-static const char *const migrations[] = {migration_2};
+static const char *const migrations[] = {migration_2, migration_3};
 
 /* text with the dialect words of db's back end filled in; malloc'd. */
 static char *dialect(vg_db *db, const char *text)

@@ -194,6 +194,35 @@ typedef struct store_ingest_payload {
 int store_ingest_payload_parse(vg_ctx *ctx, const char *text, size_t len, store_ingest_payload *p);
 void store_ingest_payload_free(store_ingest_payload *p);
 
+/* policy_history.c: a results document as store_policy_parse() reads it;
+ * the strings point into root.  Counts are of the statuses pass, fail,
+ * not_applicable, skip, error, then of waived results. */
+#define STORE_POLICY_COUNTS 6
+typedef struct store_policy_result {
+    unsigned char fingerprint[32]; /* SHA-256 of rule, a NUL byte, resource */
+    const char *rule, *resource, *status;
+    int waived;
+} store_policy_result;
+typedef struct store_policy_requirement {
+    const char *id, *status;
+    char *rules; /* its rule ids, separated by spaces (malloc'd) */
+    int64_t counts[STORE_POLICY_COUNTS]; /* of the results that cite it */
+} store_policy_requirement;
+typedef struct store_policy_run {
+    json_t *root;
+    int64_t time;
+    int64_t counts[STORE_POLICY_COUNTS];
+    store_policy_result *results; /* sorted by fingerprint */
+    size_t nresults;
+    store_policy_requirement *requirements;
+    size_t nrequirements;
+} store_policy_run;
+/* Reads and checks the results document doc[0..len) (vg_store_policy_keep()
+ * says what is refused); name names it in messages.  On error out holds
+ * nothing; else free it with store_policy_run_free(). */
+int store_policy_parse(vg_ctx *ctx, const char *name, const char *doc, size_t len, store_policy_run *out);
+void store_policy_run_free(store_policy_run *run);
+
 /* Resolves ref (store.h, vg_store_show()) to the asset and snapshot ids. */
 int store_resolve_ref(vg_ctx *ctx, vg_store *store, const char *ref, int64_t *asset_id, int64_t *snapshot_id);
 

@@ -9,6 +9,8 @@
 #                     creates database NAME, prints its URL
 #   pg_psql URL SQL   runs SQL with psql (stops at the first error), prints
 #                     the rows unaligned, without headers
+#   pg_wait URL SQL WANT
+#                     waits (30 s at most, else fails) until SQL prints WANT
 #   pg_stop / pg_restart
 #                     stop the server at once (-m immediate: like a crash,
 #                     no shutdown checkpoint) / start it again on the same
@@ -109,4 +111,13 @@ pg_new_db() {
 
 pg_psql() {
     psql "$1" -X -q -At -v ON_ERROR_STOP=1 -c "$2"
+}
+
+pg_wait() {
+    local i
+    for ((i = 0; i < 300; i++)); do
+        [ "$(pg_psql "$1" "$2")" = "$3" ] && return 0
+        sleep 0.1
+    done
+    fail "waited 30 s for '$2' to give $3"
 }

@@ -59,15 +59,6 @@ sum() { sha256sum <"$1"; }
 # pg_dump_of URL: the database's schema and rows (but the random key of
 # pg_dump's \restrict line).
 pg_dump_of() { "$PG_BIN/pg_dump" -d "$1" --no-owner | grep -Ev '^\\(un)?restrict '; }
-# wait_for URL SQL WANT: polls (at most 30 s) until SQL answers WANT.
-wait_for() {
-    local i
-    for ((i = 0; i < 300; i++)); do
-        [ "$(pg_psql "$1" "$2")" = "$3" ] && return 0
-        sleep 0.1
-    done
-    fail "waited 30 s for '$2' to give $3"
-}
 S=sqlite:$T/store.sqlite
 base "$S"
 store_state "$S" "$T/state0"
@@ -97,10 +88,10 @@ future_refused() {
     for cmd in "inventory list" "inventory show app" "inventory export app -o sbom=$T/x.json" "store init" \
         "store migrate"; do
         expect_status 1 $VIGIL $cmd --store "$store"
-        expect_stderr 'schema version 99, newer than this vigil.s 2: .*upgrade vigil \(the store was not modified\)'
+        expect_stderr 'schema version 99, newer than this vigil.s 3: .*upgrade vigil \(the store was not modified\)'
     done
     expect_status 1 add "$trivy" --asset app --store "$store"
-    expect_stderr 'schema version 99, newer than this vigil.s 2'
+    expect_stderr 'schema version 99, newer than this vigil.s 3'
     [ ! -e "$T/x.json" ] || fail "export wrote a file from a store it refused"
 }
 future_refused "sqlite:$T/future.sqlite"
@@ -118,11 +109,11 @@ echo "ok: a schema from the future is refused by every command, untouched, on bo
 
 # 3. Migrate: nothing to do on a current store; a damaged version.
 expect_status 0 $VIGIL store migrate --store "$S"
-expect_stderr 'schema version 2 is current: nothing to do'
+expect_stderr 'schema version 3 is current: nothing to do'
 P=$(pg_new_db current)
 base "$P"
 expect_status 0 $VIGIL store migrate --store "$P"
-expect_stderr 'schema version 2 is current: nothing to do'
+expect_stderr 'schema version 3 is current: nothing to do'
 sqlite_sql "$T/store.sqlite" "VACUUM INTO '$T/damaged.sqlite'"
 sqlite_sql "$T/damaged.sqlite" "DELETE FROM vigil_schema"
 before=$(sum "$T/damaged.sqlite")
@@ -185,7 +176,7 @@ says() {
 }
 says 0 "postgresql://vigil:\*\*\*@$hp/secret: store created" \
     $VIGIL store init --store "postgresql://vigil:$pw@$hp/secret"
-says 0 "postgresql://vigil@$hp/secret\?password=\*\*\*&password=\*\*\*: schema version 2 is current" \
+says 0 "postgresql://vigil@$hp/secret\?password=\*\*\*&password=\*\*\*: schema version 3 is current" \
     $VIGIL store migrate --store "postgresql://vigil@$hp/secret?password=$pw&password=Zq"
 says 0 '' add "$trivy" --asset app --store "postgresql://vigil:$pw@$hp/secret"
 says 1 'no asset named nothing' $VIGIL inventory show nothing --store "postgresql://vigil:$pw@$hp/secret"
@@ -212,12 +203,12 @@ lock_then() {
     PGAPPNAME=locker psql "$P" -X -q -c "BEGIN; LOCK TABLE component_span IN EXCLUSIVE MODE; SELECT pg_sleep(60)" \
         >/dev/null 2>&1 &
     local locker=$!
-    wait_for "$P" "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+    pg_wait "$P" "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
                    WHERE c.relname = 'component_span' AND l.mode = 'ExclusiveLock' AND l.granted" 1
     timeout 60 $VIGIL inventory add "$T/big1.cdx.json" --asset app --db "$T/db.sqlite" --allow-unchecked \
         --store "$P" >"$T/stdout" 2>"$T/stderr" &
     local adder=$!
-    wait_for "$P" "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vigil' AND wait_event_type = 'Lock'" 1
+    pg_wait "$P" "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vigil' AND wait_event_type = 'Lock'" 1
     "$@" >/dev/null
     local rc=0
     wait "$adder" || rc=$?
@@ -245,7 +236,7 @@ pg_psql "$PG_URL" "SELECT pg_reload_conf()" >/dev/null
 timeout 60 $VIGIL inventory add "$T/big1.cdx.json" --asset app --db "$T/db.sqlite" --allow-unchecked \
     --store "$P" >"$T/stdout" 2>"$T/stderr" &
 adder=$!
-wait_for "$P" "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vigil' AND wait_event = 'SyncRep'" 1
+pg_wait "$P" "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vigil' AND wait_event = 'SyncRep'" 1
 pg_psql "$P" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'vigil'" >/dev/null
 rc=0
 wait "$adder" || rc=$?
