@@ -41,8 +41,18 @@ int cmd_controls(int argc, char **argv);    /* cmd_controls.c */
 int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
 int cmd_inventory_affected(int argc, char **argv); /* cmd_inventory_affected.c */
 int cmd_inventory_maintain(int argc, char **argv); /* rescan, sla, prune: cmd_inventory_rescan.c */
-/* policy subcommands; argv[0] is the subcommand */
+/* policy subcommands in their own files; argv[0] is the subcommand */
 int cmd_policy_evidence(int argc, char **argv);    /* cmd_policy_evidence.c */
+int cmd_policy_history(int argc, char **argv);     /* cmd_policy_history.c */
+/* `vigil policy eval --scope NAME` (cmd_policy_history.c):
+ * cli_policy_scope_ok() checks NAME (0, or -1 with the message printed);
+ * cli_policy_keep() keeps the results document doc, as `-o json` writes
+ * it, as the next run of the scope in the store url (NULL: $VIGIL_STORE,
+ * else the default), and returns status, or EXIT_FAILURE_ with the
+ * message printed when it could not be kept. */
+int cli_policy_scope_ok(const char *scope);
+struct json_t;
+int cli_policy_keep(const char *url, const char *scope, const struct json_t *doc, int status);
 
 /* Attestation helpers (cmd_key.c).  attest_cli_load_private_key() loads a
  * signing key, taking the passphrase of an encrypted key from VIGIL_PASSWORD

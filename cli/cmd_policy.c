@@ -48,6 +48,9 @@ static const char policy_usage[] =
     "      --evidence [KIND=]PATH  an evidence file or directory; repeatable\n"
     "      --key FILE           public key that signed attestation evidence\n"
     "      --store [URL]        add the inventory's assets and findings\n"
+    "      --scope NAME         keep the run in the store (--store's, else\n"
+    "                           $VIGIL_STORE's, else the default) under NAME;\n"
+    "                           see vigil policy history\n"
     "      --waivers FILE       exceptions with an owner and an expiry date\n"
     "      --baseline FILE      a previous `-o json` result: mark each result\n"
     "                           new, unchanged, updated or absent\n"
@@ -369,7 +372,7 @@ static int policy_eval(int argc, char **argv)
         {"fail-on", required_argument, NULL, 'F'},    {"fail-on-new", no_argument, NULL, 'N'},
         {"now", required_argument, NULL, 't'},        {"max-memory", required_argument, NULL, 'M'},
         {"max-instructions", required_argument, NULL, 'I'}, {"output", required_argument, NULL, 'o'},
-        {"jobs", required_argument, NULL, 'j'},
+        {"jobs", required_argument, NULL, 'j'},       {"scope", required_argument, NULL, 's'},
         {"quiet", no_argument, NULL, 'q'},            {"help", no_argument, NULL, 'h'},
         {"attest", required_argument, NULL, 'A'},     {NULL, 0, NULL, 0},
     };
@@ -377,7 +380,7 @@ static int policy_eval(int argc, char **argv)
     size_t npacks = 0, nrules = 0, nevidence = 0, nkeys = 0, noutputs = 0;
     cli_output outputs[POLICY_MAX_OUTPUTS];
     const char *config_path = NULL, *waivers_path = NULL, *baseline_path = NULL, *now_text = NULL, *store = NULL;
-    const char *attest_key = NULL, *pack_path = NULL;
+    const char *attest_key = NULL, *pack_path = NULL, *scope = NULL;
     int use_store = 0, fail_on = 0, fail_on_new = 0, quiet = 0, c;
     vg_policy_limits limits;
     vg_policy_limits_default(&limits);
@@ -404,6 +407,11 @@ static int policy_eval(int argc, char **argv)
         case 't': now_text = optarg; break;
         case 'q': quiet = 1; break;
         case 'A': attest_key = optarg; break;
+        case 's':
+            if (cli_policy_scope_ok(optarg))
+                return EXIT_USAGE;
+            scope = optarg;
+            break;
         case 'F':
             if ((fail_on = vg_policy_severity_rank(optarg)) < 0) {
                 cli_error("--fail-on %s: expected info, low, medium, high or critical", optarg);
@@ -522,6 +530,8 @@ static int policy_eval(int argc, char **argv)
                      : results_exit(doc, fail_on, fail_on_new);
         if (!quiet && isatty(STDERR_FILENO))
             print_summary(doc);
+        if (scope && status != EXIT_FAILURE_ && status != EXIT_USAGE)
+            status = cli_policy_keep(store, scope, doc, status);
     }
     json_decref(doc);
     vg_policy_evidence_free(ev);
@@ -847,6 +857,8 @@ int cmd_policy(int argc, char **argv)
         return policy_rules(argc - 1, argv + 1);
     if (!strcmp(argv[1], "evidence"))
         return cmd_policy_evidence(argc - 1, argv + 1);
-    cli_error("policy: unknown subcommand '%s' (eval, test, rules, evidence)", argv[1]);
+    if (!strcmp(argv[1], "history"))
+        return cmd_policy_history(argc - 1, argv + 1);
+    cli_error("policy: unknown subcommand '%s' (eval, test, rules, evidence, history)", argv[1]);
     return EXIT_USAGE;
 }
