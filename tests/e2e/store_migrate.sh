@@ -1,6 +1,8 @@
 # store_migrate.sh — `vigil store migrate` from schema version 1 (one row
-# per snapshot and component, one per snapshot and finding) to version 2
-# (spans of snapshots, src/store/span.c), on SQLite and PostgreSQL.
+# per snapshot and component, one per snapshot and finding) through
+# version 2 (spans of snapshots, src/store/span.c) to version 3 (policy
+# runs kept per scope, src/store/policy_history.c), and from version 2 to
+# version 3, on SQLite and PostgreSQL.
 #
 # A store is filled with real snapshots (the Alpine 3.10.9 minirootfs as
 # shipped and with musl or zlib lowered, matched against the real v3.10
@@ -13,7 +15,10 @@
 # (the version 1 layout, written out below).  Every command refuses it
 # until it is migrated; after `vigil store migrate` every answer is
 # byte for byte what it was, and the spans the migration made are exactly
-# those the writer had made one snapshot at a time.
+# those the writer had made one snapshot at a time.  The same store is
+# then turned into version 2 (without the policy tables): refused until
+# migrated, every answer the same after `vigil store migrate`, and a
+# policy run kept in it afterwards.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/pg.sh"
 T=$TMP
@@ -62,9 +67,23 @@ SPANS="SELECT a.name, f.seq, COALESCE(u.seq, 0), l.component_id, COALESCE(l.laye
        UNION ALL SELECT a.name, f.seq, COALESCE(u.seq, 0), x.finding_id * 1000000 + x.component_id, x.kev,
        x.suppressed FROM finding_span x JOIN asset a ON a.id = x.asset_id JOIN snapshot f ON f.id = x.since
        LEFT JOIN snapshot u ON u.id = x.until"
-# SQL that turns a version 2 store into version 1, for TEXT TYPE, REAL
+# SQL that turns a version 3 store into version 2: without the tables of
+# policy runs.
+to_v2() {
+    cat <<EOF
+DROP TABLE policy_result;
+DROP TABLE policy_result_key;
+DROP TABLE policy_requirement;
+DROP TABLE policy_run;
+DROP TABLE policy_scope;
+DELETE FROM vigil_schema;
+INSERT INTO vigil_schema(version, written_by, changed_at) VALUES (2, 'store_migrate.sh', 0);
+EOF
+}
+# SQL that turns a version 3 store into version 1, for TEXT TYPE, REAL
 # TYPE and the storage clause of a key-only table.
 to_v1() {
+    to_v2
     local text=$1 real=$2 norowid=$3
     local in="s.asset_id = l.asset_id AND l.since <= s.id AND (l.until IS NULL OR l.until > s.id)"
     cat <<EOF
@@ -90,6 +109,49 @@ INSERT INTO vigil_schema(version, written_by, changed_at) VALUES (1, 'store_migr
 EOF
 }
 
+# same_answers URL SQL-RUNNER NAME WHEN: what a user reads of the store
+# and its spans are those recorded before the migrations.
+same_answers() {
+    local S=$1 run=$2 name=$3 when=$4 f compared=0
+    record "$S" "$T/$name-$when"
+    for f in "$T/$name-before"/*; do
+        cmp "$f" "$T/$name-$when/${f##*/}" ||
+            { diff "$f" "$T/$name-$when/${f##*/}" | head >&2; fail "$name: ${f##*/} changed by the migration ($when)"; }
+        compared=$((compared + 1))
+    done
+    [ "$compared" = 22 ] || fail "$name: compared $compared answers, expected 22"
+    $run "$S" "$SPANS" | LC_ALL=C sort >"$T/$name-spans-$when"
+    cmp "$T/$name-spans-before" "$T/$name-spans-$when" ||
+        { diff "$T/$name-spans-before" "$T/$name-spans-$when" >&2; fail "$name: the migration made other spans ($when)"; }
+}
+
+# keep_policy_run URL NAME: a policy run over the store's own SBOM, kept in
+# the migrated store and read back.
+keep_policy_run() {
+    local S=$1 name=$2
+    mkdir -p "$T/pack"
+    cat >"$T/pack/count.lua" <<'EOF'
+rule = {id = "has-components", title = "The SBOM lists components", severity = "low",
+        requirements = {"ir2024-2690:12.2.1"}, evidence = {"sbom"}}
+function check(evidence)
+  local out = {}
+  for _, doc in ipairs(evidence.sbom) do
+    out[#out + 1] = {resource = "sbom", status = #doc.data.components > 0 and "pass" or "fail",
+                     message = #doc.data.components .. " components"}
+  end
+  return out
+end
+EOF
+    expect_status 0 $VIGIL inventory export alpine@6 --store "$S" -o cyclonedx-json="$T/alpine.cdx.json"
+    VIGIL_STORE=$S expect_status 0 $VIGIL policy eval --pack "$T/pack" --evidence sbom="$T/alpine.cdx.json" \
+        --now 2026-12-01T00:00:00Z --scope alpine/prod -o json="$T/$name-run.json"
+    expect_status 0 $VIGIL policy history --store "$S" --scope alpine/prod -o json
+    [ "$(jq -c '[.runs_kept, .requirements[0].id, .requirements[0].trend]' "$TMP/stdout")" = \
+      '[1,"ir2024-2690:12.2.1",["pass"]]' ] || fail "$name: the policy run kept after the migration: $(cat "$TMP/stdout")"
+    expect_status 0 $VIGIL policy history --store "$S" --scope alpine/prod --export 1 -o json="$T/$name-back.json"
+    cmp "$T/$name-run.json" "$T/$name-back.json" || fail "$name: the kept run is not its document"
+}
+
 # check URL SQL-RUNNER NAME: the whole round on one back end.
 check() {
     local S=$1 run=$2 name=$3
@@ -104,25 +166,26 @@ check() {
     $run "$S" "$(to_v1 "${@:4}")" >/dev/null || fail "$name: making a version 1 store"
     [ "$($run "$S" "SELECT count(*) FROM snapshot_component")" -gt 0 ] || fail "$name: version 1 store is empty"
     expect_status 1 $VIGIL inventory list --store "$S"
-    expect_stderr "schema version 1, older than this vigil's 2: run vigil store migrate"
+    expect_stderr "schema version 1, older than this vigil's 3: run vigil store migrate"
     expect_status 0 $VIGIL store migrate --store "$S"
-    expect_stderr 'schema migrated from version 1 to 2'
-    record "$S" "$T/$name-after"
-    local f compared=0
-    for f in "$T/$name-before"/*; do
-        cmp "$f" "$T/$name-after/${f##*/}" || { diff "$f" "$T/$name-after/${f##*/}" | head >&2; fail "$name: ${f##*/} changed by the migration"; }
-        compared=$((compared + 1))
-    done
-    [ "$compared" = 22 ] || fail "$name: compared $compared answers, expected 22"
-    $run "$S" "$SPANS" | LC_ALL=C sort >"$T/$name-spans-after"
-    cmp "$T/$name-spans-before" "$T/$name-spans-after" ||
-        { diff "$T/$name-spans-before" "$T/$name-spans-after" >&2; fail "$name: the migration made other spans"; }
+    expect_stderr 'schema migrated from version 1 to 3'
+    same_answers "$S" "$run" "$name" after
     expect_status 0 $VIGIL store migrate --store "$S"
-    expect_stderr 'schema version 2 is current: nothing to do'
+    expect_stderr 'schema version 3 is current: nothing to do'
+    # Version 2 to 3: the inventory as it was, and policy runs kept after.
+    $run "$S" "$(to_v2)" >/dev/null || fail "$name: making a version 2 store"
+    expect_status 1 $VIGIL inventory list --store "$S"
+    expect_stderr "schema version 2, older than this vigil's 3: run vigil store migrate"
+    expect_status 1 $VIGIL policy history --store "$S"
+    expect_stderr "schema version 2, older than this vigil's 3: run vigil store migrate"
+    expect_status 0 $VIGIL store migrate --store "$S"
+    expect_stderr 'schema migrated from version 2 to 3'
+    same_answers "$S" "$run" "$name" after-v2
+    keep_policy_run "$S" "$name"
     # and the store goes on: an add after the migration
     expect_status 0 $VIGIL inventory add b --asset alpine --db db-main.sqlite --store "$S" -o json
     [ "$(jq -c '[.snapshot, .previous]' "$TMP/stdout")" = "[7,6]" ] || fail "$name: add after the migration"
-    echo "ok: $name: a version 1 store migrates to spans, $compared answers unchanged, the same $(wc -l <"$T/$name-spans-after") spans"
+    echo "ok: $name: version 1 and version 2 stores migrate to version 3, 22 answers unchanged, the same $(wc -l <"$T/$name-spans-after") spans, a policy run kept after"
 }
 
 sqlite_run() { sqlite3 -bail "${1#sqlite:}" "$2"; }
