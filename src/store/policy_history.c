@@ -28,6 +28,7 @@
 
 #include "store/store_internal.h"
 #include "vigil/digest.h"
+#include "vigil/json.h"
 #include "vigil/map.h"
 #include "vigil/policy.h"
 
@@ -201,16 +202,13 @@ int store_policy_parse(vg_ctx *ctx, const char *name, const char *doc, size_t le
     if (len > VG_STORE_MAX_DOCUMENT)
         return vg_error(ctx, VG_ERR_LIMIT, "%s: %zu bytes: larger than the %zu bytes a store keeps", name, len,
                         (size_t)VG_STORE_MAX_DOCUMENT);
-    json_error_t jerr;
-    out->root = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!out->root)
-        return vg_error(ctx, VG_ERR_FORMAT, "%s: not a vigil policy results document: line %d: %s", name, jerr.line,
-                        jerr.text);
+    int rc = vg_json_parse(ctx, name, doc, len, &out->root);
+    if (rc)
+        return rc;
     const json_t *root = out->root, *version = json_object_get(root, "vigil-policy-results");
     const json_t *results = json_object_get(root, "results"), *reqs = json_object_get(root, "requirements");
     const json_t *summary = json_object_get(root, "summary");
     const char *time = json_string_value(json_object_get(root, "time"));
-    int rc = VG_OK;
     if (!json_is_object(root) || !json_is_integer(version))
         rc = vg_error(ctx, VG_ERR_FORMAT, "%s: not a vigil policy results document (vigil policy eval -o json)", name);
     else if (json_integer_value(version) != VG_POLICY_RESULTS_VERSION)
