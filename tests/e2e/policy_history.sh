@@ -284,9 +284,22 @@ EOF
         "$TMP/stdout" >"$T/got"
     printf '2\t2026-11-01T00:00:00Z\n1\t2026-11-03T00:00:00Z\n1\tpass fail\n' >"$T/want"
     want "$name: the order of the staging runs"
+    # --store=URL names the store the run is kept in, whatever VIGIL_STORE
+    # says (and adds the store's inventory to the evidence).
+    VIGIL_STORE="sqlite:$T/elsewhere.sqlite" expect_status 5 $VIGIL policy eval --pack "$T/pack" \
+        --evidence scan="$T/scan-2.json" --now 2026-11-04T00:00:00Z --store="$S" --scope p/store -o json="$T/st.json"
+    [ ! -e "$T/elsewhere.sqlite" ] || fail "$name: the run went to VIGIL_STORE, not to --store's store"
+    [ "$(jq -r '[.evidence[].kind] | join(" ")' "$T/st.json")" = "scan inventory" ] ||
+        fail "$name: --store added no inventory: $(jq -c '[.evidence[].kind]' "$T/st.json")"
+    history "$S" --scope p/store --export 1
+    cmp "$TMP/stdout" "$T/st.json" || fail "$name: the run kept with --store= is not its document"
     history "$S" -o json
     jq -r '.[] | [.scope, .runs, .first, .latest] | @tsv' "$TMP/stdout" >"$T/got"
-    printf 'p/prod\t6\t2026-11-01T00:00:00Z\t2026-11-11T00:00:00Z\np/staging\t2\t2026-11-01T00:00:00Z\t2026-11-03T00:00:00Z\n' >"$T/want"
+    cat >"$T/want" <<'EOF'
+p/prod	6	2026-11-01T00:00:00Z	2026-11-11T00:00:00Z
+p/staging	2	2026-11-01T00:00:00Z	2026-11-03T00:00:00Z
+p/store	1	2026-11-04T00:00:00Z	2026-11-04T00:00:00Z
+EOF
     want "$name: the scopes"
 
     # The kept documents, byte for byte.
@@ -342,7 +355,7 @@ bad_input() {
     refused "$S" 1 'req.json: requirement ir2024-2690:6.10.1: status is not one of pass, fail, not_checked' \
         $imp "$T/req.json"
     head -c 100 "$T/r1.json" >"$T/cut.json"
-    refused "$S" 1 'cut.json: not a vigil policy results document: line' $imp "$T/cut.json"
+    refused "$S" 1 'cut.json: not valid JSON \(line [0-9]+, column' $imp "$T/cut.json"
     refused "$S" 1 'no policy runs are kept for scope nope \(vigil policy history lists the scopes\)' \
         $VIGIL policy history --store "$S" --scope nope
     refused "$S" 1 'no policy runs are kept for scope nope' $VIGIL policy history --store "$S" --scope nope --export 1
@@ -380,6 +393,7 @@ prune_keeps() {
     [ "$(jq -c '[.snapshots, .documents]' "$TMP/stdout")" = "[1,0]" ] || fail "$name: prune: $(cat "$TMP/stdout")"
     history "$S" --scope twofold --export 1
     cmp "$TMP/stdout" "$T/both.json" || fail "$name: prune took the document of a policy run"
+    echo "ok: $name: prune keeps the document of a policy run"
 }
 
 # tamper: a copy of the SQLite store whose run 2 document holds run 3's
@@ -407,7 +421,7 @@ tamper_sqlite "$T/store.sqlite"
 [ "$(sqlite_sql "$T/store.sqlite" "PRAGMA foreign_key_check")" = "" ] || fail "foreign_key_check"
 # Rows: one result key per distinct rule and resource, one row per run and result.
 [ "$(sqlite_sql "$T/store.sqlite" "SELECT (SELECT count(*) FROM policy_result_key) || ' ' ||
-      (SELECT count(*) FROM policy_result) || ' ' || (SELECT count(*) FROM policy_requirement)")" = "18 135 32" ] ||
+      (SELECT count(*) FROM policy_result) || ' ' || (SELECT count(*) FROM policy_requirement)")" = "18 152 36" ] ||
     fail "row counts: $(sqlite_sql "$T/store.sqlite" "SELECT count(*) FROM policy_result_key")"
 
 P=$(pg_new_db history)
