@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,6 +166,47 @@ static int convert(yaml_conv *c, yaml_node_t *node, int depth, json_t **out)
     return VG_OK;
 }
 
+/* The number of values node expands to, aliases followed, at most
+ * YAML_MAX_VALUES + 1; memo[id] keeps each node's once computed, so that
+ * the work is proportional to the file, not to what it expands to.  0
+ * for nesting deeper than convert() takes (it says so). */
+static uint64_t node_size(yaml_conv *c, int id, uint64_t *memo, int depth)
+{
+    size_t n = (size_t)(c->doc->nodes.top - c->doc->nodes.start);
+    if (id < 1 || (size_t)id > n || depth > YAML_MAX_DEPTH)
+        return 0;
+    if (memo[id])
+        return memo[id];
+    yaml_node_t *node = c->doc->nodes.start + (id - 1);
+    uint64_t total = 1;
+    if (node->type == YAML_SEQUENCE_NODE) {
+        for (yaml_node_item_t *item = node->data.sequence.items.start;
+             item < node->data.sequence.items.top && total <= YAML_MAX_VALUES; item++)
+            total += node_size(c, *item, memo, depth + 1);
+    } else if (node->type == YAML_MAPPING_NODE) {
+        for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
+             pair < node->data.mapping.pairs.top && total <= YAML_MAX_VALUES; pair++)
+            total += node_size(c, pair->value, memo, depth + 1);
+    }
+    return memo[id] = total > YAML_MAX_VALUES ? YAML_MAX_VALUES + 1 : total;
+}
+
+/* Refuses a document whose aliases would expand past YAML_MAX_VALUES
+ * before anything is built, so that a "billion laughs" file is refused in
+ * time and memory proportional to the file. */
+static int expanded_size(yaml_conv *c, yaml_node_t *root)
+{
+    size_t n = (size_t)(c->doc->nodes.top - c->doc->nodes.start);
+    uint64_t *memo = calloc(n + 1, sizeof *memo);
+    if (!memo)
+        return vg_error(c->ctx, VG_ERR_NOMEM, "%s: out of memory", c->name);
+    uint64_t total = node_size(c, (int)(root - c->doc->nodes.start) + 1, memo, 0);
+    free(memo);
+    return total > YAML_MAX_VALUES
+               ? node_error(c, VG_ERR_LIMIT, root, "more than 2000000 values (aliases expanding too far?)")
+               : VG_OK;
+}
+
 int vg_yaml_read(vg_ctx *ctx, const char *name, const char *text, size_t len, json_t **out)
 {
     *out = NULL;
@@ -191,7 +233,9 @@ int vg_yaml_read(vg_ctx *ctx, const char *name, const char *text, size_t len, js
         rc = vg_error(ctx, VG_ERR_FORMAT, "%s: the file holds no YAML document", name);
     } else {
         yaml_conv c = {ctx, name, &doc, 0};
-        rc = convert(&c, root, 0, out);
+        rc = expanded_size(&c, root);
+        if (rc == VG_OK)
+            rc = convert(&c, root, 0, out);
     }
     yaml_document_delete(&doc);
     if (rc == VG_OK) {

@@ -415,3 +415,17 @@ expect_status 2 $VIGIL evidence attest --requirement ir2024-2690:1.1.1 --stateme
 expect_stderr 'the date has passed'
 expect_status 2 $VIGIL evidence attest --requirement 'not an id' --statement s --expires 2027-01-01 --key "$T/signer.key"
 expect_stderr 'not a requirement id'
+
+# 11. A YAML alias bomb (9^7 values from a 400-byte file) is refused before
+#     it is expanded: with the limit's message and a peak memory far below
+#     what expanding it takes (190 MB before this was fixed; about 12 MB,
+#     40 under the sanitizers).  Aliases that stay small work.
+need_cmd /usr/bin/time
+/usr/bin/time -f %M -o "$T/bomb.kb" $VIGIL policy evidence --evidence "$VIGIL_SRC/tests/fuzz/corpus/yaml/bomb.yaml" \
+    >/dev/null 2>"$T/bomb.err" && fail "the alias bomb was read"
+grep -q 'bomb.yaml: line 1, column 1: more than 2000000 values (aliases expanding too far?)' "$T/bomb.err" ||
+    fail "alias bomb not refused before expansion: $(cat "$T/bomb.err")"
+[ "$(tail -1 "$T/bomb.kb")" -lt 100000 ] || fail "the alias bomb took $(tail -1 "$T/bomb.kb") KB before it was refused"
+printf 'a: &x [1, 2, 3]\nb: [*x, *x]\n' >"$T/alias.yaml"
+expect_status 0 $VIGIL policy evidence --evidence "$T/alias.yaml" --data
+[ "$(jq -c '.[0].data' "$T/stdout")" = '{"a":[1,2,3],"b":[[1,2,3],[1,2,3]]}' ] || fail "aliases: $(cat "$T/stdout")"
