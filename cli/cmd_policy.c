@@ -546,11 +546,6 @@ static int policy_eval(int argc, char **argv)
 /* ---- test ------------------------------------------------------------------------- */
 
 
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The test files of a pack: the .yaml, .yml and .json files in DIR/tests, in name order. */
 static int pack_tests(const char *dir, char ***files, size_t *n)
 {
@@ -684,7 +679,7 @@ static int policy_test(int argc, char **argv)
     }
     if (rc == VG_OK && status == EXIT_OK && vg_policy_rule_count(p) == 0)
         rc = vg_error(&ctx, VG_ERR_USAGE, "policy test: no rules (name a pack directory, or give --pack)");
-    qsort(files, nfiles, sizeof *files, by_string);
+    qsort(files, nfiles, sizeof *files, by_key);
     json_t *reports = json_array(), *covered = json_object();
     size_t passed = 0, failed = 0;
     for (size_t f = 0; rc == VG_OK && status == EXIT_OK && f < nfiles; f++) {

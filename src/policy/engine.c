@@ -187,11 +187,6 @@ static const char *check_names(json_t *a, int (*valid)(const char *), int may_be
     return NULL;
 }
 
-static int valid_kind(const char *s)
-{
-    return valid_name(s, 32);
-}
-
 static int valid_rule_id(const char *s)
 {
     return valid_name(s, 64);
@@ -233,11 +228,11 @@ static int declaration(vg_ctx *ctx, const char *file, json_t *raw, json_t **decl
     if ((why = check_names(reqs, vg_policy_requirement_valid, 0)))
         return vg_error(ctx, VG_ERR_RULE, "%s: rule %s: rule.requirements %s (requirement ids such as "
                         "\"nis2:21.2.e\" or \"ir2024-2690:6.10.2\")", file, rid, why);
-    if ((why = check_names(kinds, valid_kind, 0)))
+    if ((why = check_names(kinds, vg_policy_kind_valid, 0)))
         return vg_error(ctx, VG_ERR_RULE, "%s: rule %s: rule.evidence %s (evidence kinds such as \"scan\")", file,
                         rid, why);
     if (optional) {
-        if ((why = check_names(optional, valid_kind, 1)))
+        if ((why = check_names(optional, vg_policy_kind_valid, 1)))
             return vg_error(ctx, VG_ERR_RULE, "%s: rule %s: rule.optional %s", file, rid, why);
         size_t i;
         json_t *v;

@@ -260,6 +260,10 @@ expect_stderr 'rule.severity must be'
 printf 'rule = {id = "a", title = "t", severity = "low", requirements = {"nis2:21.2.z"}, evidence = {"findings"}}\n' >"$T/decl.lua"
 expect_status 1 $VIGIL policy rules --rule "$T/decl.lua"
 expect_stderr 'decl.lua: rule a names requirement "nis2:21.2.z", which is not in the control catalogue'
+# An evidence kind the detectors could never give ([a-z][a-z0-9_-]*) is refused.
+printf 'rule = {id = "a", title = "t", severity = "low", requirements = {"nis2:21.2.e"}, evidence = {"host.facts"}}\n' >"$T/decl.lua"
+expect_status 1 $VIGIL policy rules --rule "$T/decl.lua"
+expect_stderr 'decl.lua: rule a: rule.evidence has a member that is not a valid name'
 expect_status 2 $VIGIL policy rules --rule "$T/pack/kev.lua" --rule "$T/pack/kev.lua"
 expect_stderr 'rule id kev is also the id of'
 expect_status 2 $VIGIL policy eval --pack nosuchpack
