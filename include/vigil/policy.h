@@ -95,8 +95,8 @@ void vg_policy_rule_free(vg_policy_rule *rule);
  * A vg_policy holds the rules of a run: rule files added one by one or a
  * pack (a directory of *.lua files, in name order) at a time.  Each rule
  * file defines a table `rule` (its declaration) and check(evidence,
- * params, run); docs/policy.md ("Rule files") describes both and the
- * results document (docs/policy-results.schema.json). */
+ * params, run); docs/policy.md describes both ("Rule files") and the
+ * results document ("The results document"). */
 
 #define VG_POLICY_MAX_JOBS 16
 #define VG_POLICY_RESULTS_VERSION 1 /* "vigil-policy-results" of the results document */
