@@ -25,8 +25,8 @@
  * JSON (line L, column C: what)" (a syntax error, invalid UTF-8, a
  * duplicate member name, "\u0000", a lone surrogate escape, an integer
  * beyond 64 bits, a number too large for a double); VG_ERR_LIMIT, the same
- * message, nested deeper than VG_JSON_MAX_DEPTH; VG_ERR_NOMEM.  Memory is
- * proportional to len: callers bound the size of what they read.
+ * message, nested deeper than VG_JSON_MAX_DEPTH, and "NAME: a JSON text of
+ * 4 GiB or more"; VG_ERR_NOMEM.  Memory is proportional to len: callers bound the size of what they read.
  * Thread-safe; text need not be NUL-terminated. */
 int vg_json_parse(vg_ctx *ctx, const char *name, const char *text, size_t len, json_t **out);
 

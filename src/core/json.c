@@ -36,6 +36,13 @@
  * stack, not recursion.  Values are made with jansson's _nocheck
  * constructors, the UTF-8 being checked here already.
  *
+ * Two builders share the reader: jansson values (vg_json_parse()) and the
+ * read-only arena tree of vigil/jtree.h (vg_jtree_parse()).  The tree
+ * builder keeps the values of the open arrays and objects on one stack and
+ * lays each out in the arena when it closes, so it finds a name given twice
+ * when its object closes; a text with several errors may then be refused
+ * for another of them than vg_json_parse() names.
+ *
  * Leaves out: texts in UTF-16 or UTF-32 (§8.1: JSON exchanged between
  * systems is UTF-8), comments and the other extensions jansson's flags
  * allow.  Error columns count characters (UTF-8 sequences), from 1.
@@ -51,6 +58,7 @@
 #include "vigil/buf.h"
 #include "vigil/digest.h"
 #include "vigil/json.h"
+#include "vigil/jtree.h"
 #include "vigil/xml.h"
 
 _Static_assert(sizeof(json_int_t) == sizeof(int64_t), "json_int_t is taken to be 64 bits");
@@ -58,8 +66,7 @@ _Static_assert(sizeof(json_int_t) == sizeof(int64_t), "json_int_t is taken to be
 typedef struct json_reader {
     const unsigned char *text, *end;
     const unsigned char *pos; /* the next byte to read */
-    json_t *root;             /* owns every value made so far */
-    json_t **open;            /* the arrays and objects being filled, innermost last */
+    unsigned char *objects;   /* per open array or object, innermost last: 1 for an object */
     size_t depth, open_cap;
     const char *name;         /* member name of the value being read, in an object */
     size_t name_len;
@@ -70,6 +77,22 @@ typedef struct json_reader {
     int status;        /* of the error, VG_OK until one */
     const unsigned char *error_at;
     char problem[96];
+    /* jansson: */
+    json_t *root;  /* owns every value made so far */
+    json_t **open; /* the arrays and objects being filled, innermost last */
+    json_t *made;  /* the value made last */
+    /* the tree (vg_jtree_parse()), when arena is set: */
+    vg_arena *arena, *strings;
+    vg_jmember *stack; /* the values of the open arrays and objects, in order */
+    const unsigned char **names_at; /* where the name of each of them is, in an object */
+    size_t stack_len, stack_cap;
+    size_t *starts;    /* per open array or object: its first value on the stack, the entry it is */
+    struct interned {
+        const char *key; /* in the arena */
+        uint32_t len, hash;
+    } *interned;         /* member names kept once: INTERN_SLOTS, open addressing */
+    size_t ninterned;
+    vg_jval tree_root;
 } json_reader;
 
 __attribute__((format(printf, 4, 5))) static int fail(json_reader *r, int status, const unsigned char *at,
@@ -289,7 +312,7 @@ static const unsigned char *skip_digits(const unsigned char *p, const unsigned c
 }
 
 /* The number at r->pos, as RFC 8259 §6 writes one. */
-static int read_number(json_reader *r, json_t **out)
+static int read_number(json_reader *r, vg_jval *out)
 {
     const unsigned char *start = r->pos, *end = r->end;
     int negative = *start == '-';
@@ -330,8 +353,8 @@ static int read_number(json_reader *r, json_t **out)
         if (int_digits > 19 || magnitude > (uint64_t)INT64_MAX + (uint64_t)negative)
             return fail(r, VG_ERR_FORMAT, start, "an integer beyond 64 bits (%s2^63%s)", negative ? "below -" : "above ",
                         negative ? "" : "-1");
-        json_int_t value = negative && magnitude ? -(json_int_t)(magnitude - 1) - 1 : (json_int_t)magnitude;
-        return (*out = json_integer(value)) ? 0 : fail_nomem(r);
+        *out = (vg_jval){.type = VG_JINT, .u.i = negative && magnitude ? -(int64_t)(magnitude - 1) - 1 : (int64_t)magnitude};
+        return 0;
     }
     /* strtod wants a NUL-terminated copy, and the C locale's decimal point. */
     vg_buf_reset(&r->string_buf);
@@ -342,22 +365,25 @@ static int read_number(json_reader *r, json_t **out)
     double d = strtod_l(r->string_buf.data, NULL, r->c_locale);
     if (!isfinite(d))
         return fail(r, VG_ERR_FORMAT, start, "a number too large for a double (beyond 1.8e308)");
-    return (*out = json_real(d)) ? 0 : fail_nomem(r);
+    *out = (vg_jval){.type = VG_JREAL, .u.d = d};
+    return 0;
 }
 
 /* The literal word at r->pos, or an error. */
-static int read_literal(json_reader *r, const char *word, json_t *value, json_t **out)
+static int read_literal(json_reader *r, const char *word, vg_jtype type, vg_jval *out)
 {
     size_t n = strlen(word);
     if ((size_t)(r->end - r->pos) < n || memcmp(r->pos, word, n) != 0)
         return fail_expected(r, "a value");
     r->pos += n;
-    *out = value;
+    *out = (vg_jval){.type = type};
     return 0;
 }
 
-/* The value at r->pos; an array or object is made empty, to be filled. */
-static int read_value(json_reader *r, json_t **out)
+/* The value at r->pos: a scalar (a string points into the text or a
+ * scratch buffer, and is not NUL-terminated), or the start of an array or
+ * object, to be filled. */
+static int read_value(json_reader *r, vg_jval *out)
 {
     if (r->pos == r->end)
         return fail_expected(r, "a value");
@@ -367,19 +393,20 @@ static int read_value(json_reader *r, json_t **out)
         size_t n;
         if (read_string(r, &r->string_buf, &s, &n))
             return -1;
-        return (*out = json_stringn_nocheck(s, n)) ? 0 : fail_nomem(r);
+        *out = (vg_jval){.type = VG_JSTRING, .n = (uint32_t)n, .u.s = s};
+        return 0;
     }
     case '{':
     case '[':
-        *out = *r->pos == '{' ? json_object() : json_array();
+        *out = (vg_jval){.type = *r->pos == '{' ? VG_JOBJECT : VG_JARRAY};
         r->pos++;
-        return *out ? 0 : fail_nomem(r);
+        return 0;
     case 't':
-        return read_literal(r, "true", json_true(), out);
+        return read_literal(r, "true", VG_JTRUE, out);
     case 'f':
-        return read_literal(r, "false", json_false(), out);
+        return read_literal(r, "false", VG_JFALSE, out);
     case 'n':
-        return read_literal(r, "null", json_null(), out);
+        return read_literal(r, "null", VG_JNULL, out);
     default:
         if (*r->pos == '-' || (*r->pos >= '0' && *r->pos <= '9'))
             return read_number(r, out);
@@ -403,47 +430,201 @@ static int read_member_name(json_reader *r)
     return 0;
 }
 
+static int fail_duplicate(json_reader *r, const char *name, size_t len, const unsigned char *at)
+{
+    /* The name in the message: at most 40 bytes, whole characters. */
+    size_t shown = len;
+    if (shown > 40)
+        for (shown = 40; (name[shown] & 0xC0) == 0x80; shown--)
+            ;
+    return fail(r, VG_ERR_FORMAT, at, "the member name \"%.*s%s\" given twice in one object", (int)shown, name,
+                shown < len ? "..." : "");
+}
+
+/* ---- the jansson builder ---- */
+
 /* Puts v, just made, where it belongs: the root, or into the innermost
  * open array or object.  v belongs to the tree from then on, also when
  * this fails. */
-static int attach(json_reader *r, json_t *v)
+static int json_attach(json_reader *r, json_t *v)
 {
     if (r->depth == 0) {
         r->root = v;
         return 0;
     }
     json_t *into = r->open[r->depth - 1];
-    if (json_is_array(into))
+    if (!r->objects[r->depth - 1])
         return json_array_append_new(into, v) ? fail_nomem(r) : 0;
     size_t size = json_object_size(into);
     if (json_object_setn_new_nocheck(into, r->name, r->name_len, v))
         return fail_nomem(r);
-    if (json_object_size(into) == size) {
-        /* The name in the message: at most 40 bytes, whole characters. */
-        size_t shown = r->name_len;
-        if (shown > 40)
-            for (shown = 40; (r->name[shown] & 0xC0) == 0x80; shown--)
-                ;
-        return fail(r, VG_ERR_FORMAT, r->name_at, "the member name \"%.*s%s\" given twice in one object",
-                    (int)shown, r->name, shown < r->name_len ? "..." : "");
+    return json_object_size(into) == size ? fail_duplicate(r, r->name, r->name_len, r->name_at) : 0;
+}
+
+static int json_add(json_reader *r, const vg_jval *v)
+{
+    json_t *j;
+    switch (v->type) {
+    case VG_JSTRING: j = json_stringn_nocheck(v->u.s, v->n); break;
+    case VG_JINT: j = json_integer(v->u.i); break;
+    case VG_JREAL: j = json_real(v->u.d); break;
+    case VG_JTRUE: j = json_true(); break;
+    case VG_JFALSE: j = json_false(); break;
+    case VG_JNULL: j = json_null(); break;
+    case VG_JOBJECT: j = json_object(); break;
+    default: j = json_array(); break;
     }
+    if (!j)
+        return fail_nomem(r);
+    r->made = j;
+    return json_attach(r, j);
+}
+
+/* ---- the tree builder ---- */
+
+/* A document repeats a few member names many times (a scan report of
+ * 20 000 findings: 340 000 names, 30 different): each is kept once, so that
+ * the tree is smaller and the names a lookup compares stay in the cache.
+ * Names of up to INTERN_MAX_LEN bytes, until the table is half full. */
+#define INTERN_SLOTS 4096
+#define INTERN_MAX_LEN 64
+
+static const char *tree_key(json_reader *r)
+{
+    if (r->name_len > INTERN_MAX_LEN || r->ninterned >= INTERN_SLOTS / 2)
+        return vg_arena_strndup(r->strings, r->name, r->name_len);
+    if (!r->interned && !(r->interned = calloc(INTERN_SLOTS, sizeof *r->interned)))
+        return NULL;
+    uint32_t hash = vg_jtree_hash(r->name, r->name_len);
+    for (size_t i = hash & (INTERN_SLOTS - 1);; i = (i + 1) & (INTERN_SLOTS - 1)) {
+        struct interned *slot = &r->interned[i];
+        if (!slot->key) {
+            if (!(slot->key = vg_arena_strndup(r->strings, r->name, r->name_len)))
+                return NULL;
+            slot->len = (uint32_t)r->name_len;
+            slot->hash = hash;
+            r->ninterned++;
+            return slot->key;
+        }
+        if (slot->hash == hash && slot->len == r->name_len && memcmp(slot->key, r->name, r->name_len) == 0)
+            return slot->key;
+    }
+}
+
+static int tree_push(json_reader *r, const vg_jval *v)
+{
+    if (r->stack_len == r->stack_cap) {
+        size_t cap = r->stack_cap ? r->stack_cap * 2 : 256;
+        vg_jmember *grown = realloc(r->stack, cap * sizeof *grown);
+        if (grown)
+            r->stack = grown;
+        const unsigned char **at = realloc(r->names_at, cap * sizeof *at);
+        if (at)
+            r->names_at = at;
+        if (!grown || !at)
+            return fail_nomem(r);
+        r->stack_cap = cap;
+    }
+    vg_jmember *m = &r->stack[r->stack_len];
+    *m = (vg_jmember){.value = *v};
+    r->names_at[r->stack_len++] = r->name_at;
+    if (r->depth && r->objects[r->depth - 1]) {
+        const char *key = tree_key(r);
+        if (!key)
+            return fail_nomem(r);
+        m->key = key;
+        m->key_len = (uint32_t)r->name_len;
+    }
+    if (v->type == VG_JSTRING && !(m->value.u.s = vg_arena_strndup(r->strings, v->u.s, v->n)))
+        return fail_nomem(r);
     return 0;
 }
 
-static int open_container(json_reader *r, json_t *v)
+/* Lays out the innermost open array or object (the entry at starts[d], its
+ * values after it) in the arena, and leaves it as the last entry. */
+static int tree_close(json_reader *r)
+{
+    size_t d = r->depth - 1, first = r->starts[d] + 1, n = r->stack_len - first;
+    vg_jmember *self = &r->stack[first - 1], *values = &r->stack[first];
+    if (n > UINT32_MAX)
+        return fail(r, VG_ERR_LIMIT, r->pos - 1, "an array or object of more than %u values", UINT32_MAX);
+    if (!r->objects[d]) {
+        vg_jval *items = vg_arena_alloc(r->arena, n * sizeof *items);
+        if (!items)
+            return fail_nomem(r);
+        for (size_t i = 0; i < n; i++)
+            items[i] = values[i].value;
+        self->value.u.items = items;
+        self->value.n = (uint32_t)n;
+    } else {
+        vg_ctx scratch;
+        vg_ctx_init(&scratch);
+        size_t twice = n;
+        int rc = vg_jval_object(&scratch, r->arena, values, n, &self->value, &twice);
+        vg_ctx_free(&scratch);
+        /* A name given twice: the message names its second place in the
+         * text that comes first, as jansson's reader would. */
+        if (twice < n)
+            return fail_duplicate(r, values[twice].key, values[twice].key_len, r->names_at[first + twice]);
+        if (rc)
+            return rc == VG_ERR_NOMEM ? fail_nomem(r) : fail(r, rc, r->pos - 1, "an object too large");
+    }
+    r->stack_len = first;
+    return 0;
+}
+
+/* ---- the reader ---- */
+
+static int add_value(json_reader *r, const vg_jval *v)
+{
+    if (!r->arena)
+        return json_add(r, v);
+    if (r->depth == 0 && v->type != VG_JOBJECT && v->type != VG_JARRAY) {
+        r->tree_root = *v;
+        if (v->type == VG_JSTRING && !(r->tree_root.u.s = vg_arena_strndup(r->strings, v->u.s, v->n)))
+            return fail_nomem(r);
+        return 0;
+    }
+    return tree_push(r, v);
+}
+
+/* Ends the innermost open array or object. */
+static int close_container(json_reader *r)
+{
+    if (r->arena && tree_close(r))
+        return -1;
+    r->depth--;
+    if (r->arena && r->depth == 0)
+        r->tree_root = r->stack[0].value;
+    return 0;
+}
+
+/* Makes the array or object just added (add_value()) the innermost open
+ * one. */
+static int open_container(json_reader *r, int object)
 {
     if (r->depth == VG_JSON_MAX_DEPTH)
         return fail(r, VG_ERR_LIMIT, r->pos - 1, "arrays and objects nested deeper than %d levels",
                     VG_JSON_MAX_DEPTH);
     if (r->depth == r->open_cap) {
         size_t cap = r->open_cap ? r->open_cap * 2 : 32;
-        json_t **open = realloc(r->open, cap * sizeof *open);
-        if (!open)
+        unsigned char *objects = realloc(r->objects, cap);
+        if (objects)
+            r->objects = objects;
+        void *grown = r->arena ? realloc(r->starts, cap * sizeof *r->starts) : realloc(r->open, cap * sizeof *r->open);
+        if (!objects || !grown)
             return fail_nomem(r);
-        r->open = open;
+        if (r->arena)
+            r->starts = grown;
+        else
+            r->open = grown;
         r->open_cap = cap;
     }
-    r->open[r->depth++] = v;
+    if (r->arena)
+        r->starts[r->depth] = r->stack_len - 1;
+    else
+        r->open[r->depth] = r->made;
+    r->objects[r->depth++] = (unsigned char)object;
     return 0;
 }
 
@@ -452,13 +633,15 @@ static int open_container(json_reader *r, json_t *v)
 static int read_text(json_reader *r)
 {
     for (;;) {
-        json_t *v;
+        vg_jval v;
         skip_space(r);
-        if (read_value(r, &v) || attach(r, v))
+        if (read_value(r, &v))
             return -1;
-        if (json_is_object(v) || json_is_array(v)) {
-            int object = json_is_object(v);
-            if (open_container(r, v))
+        int object = v.type == VG_JOBJECT;
+        if (add_value(r, &v))
+            return -1;
+        if (object || v.type == VG_JARRAY) {
+            if (open_container(r, object))
                 return -1;
             skip_space(r);
             if (r->pos == r->end || *r->pos != (object ? '}' : ']')) {
@@ -467,7 +650,8 @@ static int read_text(json_reader *r)
                 continue;
             }
             r->pos++;
-            r->depth--;
+            if (close_container(r))
+                return -1;
         }
         /* After a value: a comma and the next one, or the ends of arrays
          * and objects. */
@@ -475,7 +659,7 @@ static int read_text(json_reader *r)
             skip_space(r);
             if (r->depth == 0)
                 return r->pos == r->end ? 0 : fail_expected(r, "the end of the text (a JSON text is one value)");
-            int object = json_is_object(r->open[r->depth - 1]);
+            object = r->objects[r->depth - 1];
             if (r->pos < r->end && *r->pos == ',') {
                 r->pos++;
                 if (object && read_member_name(r))
@@ -485,39 +669,76 @@ static int read_text(json_reader *r)
             if (r->pos == r->end || *r->pos != (object ? '}' : ']'))
                 return fail_expected(r, object ? "',' or '}'" : "',' or ']'");
             r->pos++;
-            r->depth--;
+            if (close_container(r))
+                return -1;
         }
     }
 }
 
-int vg_json_parse(vg_ctx *ctx, const char *name, const char *text, size_t len, json_t **out)
+/* Reads the text with r's builder; the error message when it fails. */
+static int read_all(vg_ctx *ctx, json_reader *r, const char *name, const char *text, size_t len)
 {
-    *out = NULL;
-    json_reader r = {0};
-    r.text = r.pos = (const unsigned char *)text;
-    r.end = r.text + len;
+    if (len >= UINT32_MAX) /* the lengths of vg_jval */
+        return vg_error(ctx, VG_ERR_LIMIT, "%s: a JSON text of 4 GiB or more", name);
+    r->text = r->pos = (const unsigned char *)text;
+    r->end = r->text + len;
     /* A decoded string is never longer than the text. */
-    vg_buf_init(&r.string_buf, len + 1);
-    vg_buf_init(&r.name_buf, len + 1);
-    int rc = read_text(&r);
-    vg_buf_free(&r.string_buf);
-    vg_buf_free(&r.name_buf);
-    free(r.open);
-    if (r.c_locale)
-        freelocale(r.c_locale);
-    if (rc == 0) {
-        *out = r.root;
+    vg_buf_init(&r->string_buf, len + 1);
+    vg_buf_init(&r->name_buf, len + 1);
+    int rc = read_text(r);
+    vg_buf_free(&r->string_buf);
+    vg_buf_free(&r->name_buf);
+    free(r->objects);
+    free(r->open);
+    free(r->starts);
+    free(r->stack);
+    free(r->names_at);
+    free(r->interned);
+    if (r->c_locale)
+        freelocale(r->c_locale);
+    if (rc == 0)
         return VG_OK;
-    }
-    json_decref(r.root);
-    if (r.status == VG_ERR_NOMEM)
+    if (r->status == VG_ERR_NOMEM)
         return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory reading JSON", name);
     size_t line = 1, column = 1;
-    for (const unsigned char *p = r.text; p < r.error_at; p++) {
+    for (const unsigned char *p = r->text; p < r->error_at; p++) {
         if (*p == '\n')
             line++, column = 1;
         else if ((*p & 0xC0) != 0x80)
             column++;
     }
-    return vg_error(ctx, r.status, "%s: not valid JSON (line %zu, column %zu: %s)", name, line, column, r.problem);
+    return vg_error(ctx, r->status, "%s: not valid JSON (line %zu, column %zu: %s)", name, line, column, r->problem);
+}
+
+int vg_json_parse(vg_ctx *ctx, const char *name, const char *text, size_t len, json_t **out)
+{
+    json_reader r = {0};
+    int rc = read_all(ctx, &r, name, text, len);
+    if (rc)
+        json_decref(r.root);
+    *out = rc ? NULL : r.root;
+    return rc;
+}
+
+int vg_jtree_parse(vg_ctx *ctx, const char *name, const char *text, size_t len, vg_jtree **out)
+{
+    *out = NULL;
+    vg_jtree *tree = calloc(1, sizeof *tree);
+    if (!tree)
+        return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory reading JSON", name);
+    vg_arena_init(&tree->arena);
+    vg_arena_init(&tree->strings);
+    json_reader r = {.arena = &tree->arena, .strings = &tree->strings};
+    int rc = read_all(ctx, &r, name, text, len);
+    vg_jval *root = rc ? NULL : vg_arena_alloc(&tree->arena, sizeof *root);
+    if (rc == VG_OK && !root)
+        rc = vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory reading JSON", name);
+    if (rc) {
+        vg_jtree_free(tree);
+        return rc;
+    }
+    *root = r.tree_root;
+    tree->root = root;
+    *out = tree;
+    return VG_OK;
 }

@@ -21,6 +21,13 @@
  * nesting, invalid UTF-8 (overlong, surrogate, above U+10FFFF, truncated),
  * a byte order mark, duplicate names (also spelled with escapes), text
  * after the value, empty input, literals, a piece of a vigil scan report.
+ *
+ * The tree reader (vg_jtree_parse(), vigil/jtree.h) shares vg_json_parse's
+ * reader with another builder: it must accept and refuse the same texts
+ * with the same status, build the same value (vg_jval_to_json), find every
+ * member of every object by its name (the sorted index of large objects
+ * included) and no name that is not there, and vg_jtree_from_json must give
+ * the same tree back from the jansson value.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +35,63 @@
 #include <string.h>
 
 #include "vigil/json.h"
+#include "vigil/jtree.h"
+
+static void check_lookups(const vg_jval *v)
+{
+    if (v->type == VG_JARRAY)
+        for (uint32_t i = 0; i < v->n; i++)
+            check_lookups(&v->u.items[i]);
+    if (v->type != VG_JOBJECT)
+        return;
+    for (uint32_t i = 0; i < v->n; i++) {
+        const vg_jmember *m = &v->u.members[i];
+        if (vg_jval_member_index(v, m->key, m->key_len) != (long)i) {
+            fprintf(stderr, "member %u (\"%s\") not found by its name\n", i, m->key);
+            abort();
+        }
+        check_lookups(&m->value);
+    }
+    if (vg_jval_getn(v, "\xff", 1)) { /* no name is invalid UTF-8 */
+        fprintf(stderr, "a name that is not there was found\n");
+        abort();
+    }
+}
+
+/* The tree of the text must be the jansson value ours (NULL: refused with
+ * status rc). */
+static void check_tree(const uint8_t *data, size_t size, int rc, const json_t *ours)
+{
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    vg_jtree *tree = NULL;
+    int trc = vg_jtree_parse(&ctx, "input.json", (const char *)data, size, &tree);
+    if (trc != rc || (trc == VG_OK) != (tree != NULL)) {
+        fprintf(stderr, "vg_jtree_parse gives %d (%s), vg_json_parse %d\n", trc, ctx.message, rc);
+        abort();
+    }
+    if (tree) {
+        json_t *back = vg_jval_to_json(tree->root);
+        vg_jtree *again = NULL;
+        json_t *twice = NULL;
+        if (vg_jtree_from_json(&ctx, ours, &again) == VG_OK)
+            twice = vg_jval_to_json(again->root);
+        char *a = json_dumps(back, JSON_ENCODE_ANY | JSON_COMPACT), *b = json_dumps(ours, JSON_ENCODE_ANY | JSON_COMPACT);
+        if (!json_equal(back, ours) || !json_equal(twice, ours) || !a || !b || strcmp(a, b) != 0) {
+            fprintf(stderr, "the tree differs:\n  tree %s\n  json %s\n", a ? a : "?", b ? b : "?");
+            abort();
+        }
+        check_lookups(tree->root);
+        check_lookups(again->root);
+        free(a);
+        free(b);
+        json_decref(back);
+        json_decref(twice);
+        vg_jtree_free(again);
+        vg_jtree_free(tree);
+    }
+    vg_ctx_free(&ctx);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -70,6 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
     }
+    check_tree(data, size, rc, ours);
     json_decref(ours);
     json_decref(theirs);
     vg_ctx_free(&ctx);
