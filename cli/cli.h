@@ -44,6 +44,12 @@ int cmd_inventory_maintain(int argc, char **argv); /* rescan, sla, prune: cmd_in
 /* policy subcommands in their own files; argv[0] is the subcommand */
 int cmd_policy_evidence(int argc, char **argv);    /* cmd_policy_evidence.c */
 int cmd_policy_history(int argc, char **argv);     /* cmd_policy_history.c */
+/* The documents of ev as a new array, with their content ("data") for
+ * all, none, or those that have no file (cmd_policy_evidence.c); NULL when
+ * out of memory. */
+enum { CLI_DATA_NONE, CLI_DATA_ALL, CLI_DATA_NO_FILE };
+struct vg_policy_evidence;
+struct json_t *cli_policy_documents(const struct vg_policy_evidence *ev, int which);
 /* `vigil policy eval --scope NAME` (cmd_policy_history.c):
  * cli_policy_scope_ok() checks NAME (0, or -1 with the message printed);
  * cli_policy_keep() keeps the results document doc, as `-o json` writes

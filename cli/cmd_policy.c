@@ -181,9 +181,24 @@ static int cli_policy_test_loader(vg_ctx *ctx, void *arg, const json_t *entry, c
     char id[32];
     snprintf(id, sizeof id, "e%zu", n);
     if (rc == VG_OK && (!(*doc = json_deep_copy(json_array_get(docs, 0))) ||
-                        json_object_set_new(*doc, "id", json_string(id))))
+                        json_object_set_new(*doc, "id", json_string(id)) ||
+                        json_object_set_new(*doc, "data", vg_jval_to_json(vg_policy_evidence_data(ev, 0)))))
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     vg_policy_evidence_free(ev);
+    return rc;
+}
+
+/* The evidence pack of the run: the documents' content goes with those
+ * that have no file to copy (the inventory of a store). */
+static int write_pack(const json_t *doc, const vg_policy_evidence *ev, const char *path, const char *key)
+{
+    json_t *docs = ev ? cli_policy_documents(ev, CLI_DATA_NO_FILE) : NULL;
+    if (ev && !docs) {
+        cli_error("out of memory");
+        return -1;
+    }
+    int rc = cli_policy_write_pack(doc, docs, path, key);
+    json_decref(docs);
     return rc;
 }
 
@@ -507,7 +522,6 @@ static int policy_eval(int argc, char **argv)
     if (rc == VG_OK)
         rc = cli_policy_load_evidence(&ctx, evidence, nevidence, (const char *const *)keys, nkeys, use_store, store,
                                       ro.now, &ev);
-    const json_t *docs = ev ? vg_policy_evidence_documents(ev) : NULL;
     if (rc == VG_OK) {
         ro.config = config;
         ro.config_path = config_path;
@@ -515,7 +529,7 @@ static int policy_eval(int argc, char **argv)
         ro.waivers_path = waivers_path;
         ro.baseline = baseline;
         ro.baseline_path = baseline_path;
-        rc = vg_policy_evaluate(&ctx, p, docs, &ro, &doc);
+        rc = vg_policy_evaluate(&ctx, p, ev, &ro, &doc);
     }
     int status;
     if (rc != VG_OK) {
@@ -524,8 +538,7 @@ static int policy_eval(int argc, char **argv)
         status = cli_exit_status(rc);
     } else {
         cli_print_warnings(&ctx);
-        status = (pack_path && cli_policy_write_pack(doc, docs, pack_path, attest_key)) ||
-                         write_outputs(doc, outputs, noutputs)
+        status = (pack_path && write_pack(doc, ev, pack_path, attest_key)) || write_outputs(doc, outputs, noutputs)
                      ? EXIT_FAILURE_
                      : results_exit(doc, fail_on, fail_on_new);
         if (!quiet && isatty(STDERR_FILENO))

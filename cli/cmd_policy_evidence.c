@@ -37,18 +37,17 @@ static const char usage_text[] =
     "exit status: 0 printed; 1 evidence could not be read (the message names the\n"
     "file and the problem); 2 usage error.\n";
 
-/* The documents, each without "data" unless with_data. */
-static json_t *printed(const json_t *documents, int with_data)
+json_t *cli_policy_documents(const struct vg_policy_evidence *ev, int which)
 {
-    if (with_data)
-        return json_incref((json_t *)documents);
-    json_t *out = json_array();
+    const json_t *documents = vg_policy_evidence_documents(ev);
+    json_t *out = json_deep_copy(documents);
     size_t i;
     json_t *doc;
-    json_array_foreach(documents, i, doc)
-    {
-        json_t *copy = json_copy(doc);
-        if (!copy || json_object_del(copy, "data") || json_array_append_new(out, copy)) {
+    json_array_foreach(out, i, doc) {
+        const char *path = json_string_value(json_object_get(doc, "path"));
+        if (which == CLI_DATA_NONE || (which == CLI_DATA_NO_FILE && path && *path))
+            continue;
+        if (json_object_set_new(doc, "data", vg_jval_to_json(vg_policy_evidence_data(ev, i)))) {
             json_decref(out);
             return NULL;
         }
@@ -122,7 +121,7 @@ int cmd_policy_evidence(int argc, char **argv)
         cli_error("policy evidence: %s", ctx.message);
         status = cli_exit_status(rc);
     } else {
-        json_t *out = printed(vg_policy_evidence_documents(ev), with_data);
+        json_t *out = cli_policy_documents(ev, with_data ? CLI_DATA_ALL : CLI_DATA_NONE);
         if (!out) {
             cli_error("out of memory");
             status = EXIT_FAILURE_;

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "vigil/error.h"
+#include "vigil/jtree.h"
 
 /* Defaults of vg_policy_limits; docs/policy.md says why these values. */
 #define VG_POLICY_DEFAULT_MEMORY (64u * 1024 * 1024)      /* bytes of the rule's Lua state */
@@ -165,12 +166,14 @@ typedef struct vg_policy_run_options {
     unsigned jobs;            /* rules run at once; 0: one per processor, at most VG_POLICY_MAX_JOBS */
 } vg_policy_run_options;
 
-/* Runs every enabled rule over documents (an array of evidence documents,
- * each with at least "id" and "kind"; borrowed) and makes the results
- * document in *out.  A rule that fails gives `error` results; only a
- * problem of the run itself (bad configuration, waivers or baseline: the
- * message names the file; memory) is an error of this function. */
-int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const vg_policy_run_options *o,
+typedef struct vg_policy_evidence vg_policy_evidence;
+
+/* Runs every enabled rule over the evidence documents of ev (NULL: none;
+ * borrowed) and makes the results document in *out.  A rule that fails
+ * gives `error` results; only a problem of the run itself (bad
+ * configuration, waivers or baseline: the message names the file; memory)
+ * is an error of this function. */
+int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const vg_policy_evidence *ev, const vg_policy_run_options *o,
                        json_t **out);
 
 /* ---- Rule tests (testing.c) ------------------------------------------------------ */
@@ -309,7 +312,10 @@ int vg_catalogue_report(vg_ctx *ctx, const vg_catalogue *cat, const char *const 
  * JSON object, in the order loaded:
  *   {"id": "e1", "kind", "format", "path", "sha256" (of the exact bytes
  *    read), "size", "collected" (RFC 3339 UTC), "verified" and
- *    "verification" (kinds attestation, provenance and manual), "data"}
+ *    "verification" (kinds attestation, provenance and manual)}
+ * and its content ("data" to the rules), kept as a read-only tree
+ * (vigil/jtree.h): a scan report of 20 000 findings is one arena, not
+ * 600 000 jansson values.
  * docs/policy.md ("Evidence kinds") says how each kind is detected, what
  * its format values are, what data holds and which time is "collected".
  * Problems that do not stop a run (an untyped document, an attestation
@@ -383,9 +389,19 @@ int vg_policy_evidence_add_bytes(vg_ctx *ctx, vg_policy_evidence *ev, const char
 struct vg_store;
 int vg_policy_evidence_add_store(vg_ctx *ctx, vg_policy_evidence *ev, struct vg_store *store, const char *url);
 
-/* The documents, an array in load order (borrowed: valid until the next
- * add or the free; do not change it). */
+/* The documents, an array in load order, without their content (borrowed:
+ * valid until the next add or the free; do not change it). */
 const json_t *vg_policy_evidence_documents(const vg_policy_evidence *ev);
+
+/* The content of document i (from 0), or NULL past the last; valid as
+ * long as the set. */
+const vg_jval *vg_policy_evidence_data(const vg_policy_evidence *ev, size_t i);
+
+/* Adds a document made elsewhere (a test case's, a fuzzer's): an object
+ * with the members the list above has, as given (at least "id" and
+ * "kind"), and "data", its content.  VG_ERR_USAGE when it has no id or
+ * kind, VG_ERR_LIMIT, VG_ERR_NOMEM. */
+int vg_policy_evidence_add_document(vg_ctx *ctx, vg_policy_evidence *ev, const json_t *doc);
 
 void vg_policy_evidence_free(vg_policy_evidence *ev);
 

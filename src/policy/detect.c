@@ -1,7 +1,7 @@
 /*
  * detect.c — the evidence documents of a policy run (vigil/policy.h,
  * "Evidence documents"): reading files and directories (JSON with
- * vg_json_parse(), YAML with vg_yaml_read()), typing each document, verifying the signed
+ * vg_jtree_parse(), YAML with vg_yaml_read()), typing each document, verifying the signed
  * ones with the trusted keys, and the document objects the rules see.
  *
  * What is recognised, and by what (docs/policy.md, "Evidence kinds"):
@@ -49,7 +49,9 @@
 #include "vigil/yaml.h"
 
 struct vg_policy_evidence {
-    json_t *documents;
+    json_t *documents; /* what each document is, without its content */
+    vg_jtree **data;   /* data[i]: the content of documents[i] */
+    size_t data_cap;
     vg_key *keys[VG_POLICY_EVIDENCE_MAX_KEYS];
     size_t nkeys;
     int64_t now;
@@ -100,11 +102,16 @@ static int ends_with(const char *s, const char *suffix)
 
 static int is_yaml_name(const char *path) { return ends_with(path, ".yaml") || ends_with(path, ".yml"); }
 
-static int parse(vg_ctx *ctx, const char *path, const char *data, size_t len, json_t **out)
+static int parse(vg_ctx *ctx, const char *path, const char *data, size_t len, vg_jtree **out)
 {
-    if (is_yaml_name(path))
-        return vg_yaml_read(ctx, path, data, len, out);
-    return vg_json_parse(ctx, path, data, len, out);
+    if (!is_yaml_name(path))
+        return vg_jtree_parse(ctx, path, data, len, out);
+    json_t *doc;
+    int rc = vg_yaml_read(ctx, path, data, len, &doc);
+    if (rc == VG_OK)
+        rc = vg_jtree_from_json(ctx, doc, out);
+    json_decref(doc);
+    return rc;
 }
 
 /* ---- typing ---- */
@@ -113,52 +120,55 @@ typedef struct typing {
     const char *kind;        /* may point into the document (collector kinds) */
     const char *format;
     const char *what;        /* for messages: "a CycloneDX SBOM" */
-    const json_t *time;      /* the document's own time, or NULL */
+    const vg_jval *time;     /* the document's own time, or NULL */
     const char *time_member; /* its name, for messages */
     int envelope;            /* a bundle or envelope: its signature is verified */
 } typing;
 
-static const char *str(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
+static const char *str(const vg_jval *o, const char *key) { return vg_jval_member_str(o, key); }
 
 static int starts_with(const char *s, const char *prefix) { return s && strncmp(s, prefix, strlen(prefix)) == 0; }
 
 /* 1 when @context, a string or an array, names a URI starting with prefix. */
-static int context_names(const json_t *doc, const char *prefix)
+static int context_names(const vg_jval *doc, const char *prefix)
 {
-    const json_t *context = json_object_get(doc, "@context");
-    if (json_is_string(context))
-        return starts_with(json_string_value(context), prefix);
-    size_t i;
-    json_t *e;
-    json_array_foreach(context, i, e) if (starts_with(json_string_value(e), prefix)) return 1;
+    const vg_jval *context = vg_jval_get(doc, "@context");
+    if (vg_jval_is(context, VG_JSTRING))
+        return starts_with(context->u.s, prefix);
+    for (size_t i = 0; i < vg_jval_size(context) && context->type == VG_JARRAY; i++)
+        if (starts_with(vg_jval_str(&context->u.items[i]), prefix))
+            return 1;
     return 0;
 }
+
+/* The items of v when it is an array (else none): for (EACH(v, i, e)). */
+#define EACH(v, i, e)                                                                                                 \
+    size_t i = 0;                                                                                                     \
+    vg_jval_is(v, VG_JARRAY) && i < (v)->n && ((e) = &(v)->u.items[i], 1);                                          \
+    i++
 
 /* CycloneDX VEX: vulnerabilities, each with an analysis, and no
  * component but those they affect (components there only for the
  * statements to name). */
-static int cyclonedx_is_vex(const json_t *doc)
+static int cyclonedx_is_vex(const vg_jval *doc)
 {
-    const json_t *vulns = json_object_get(doc, "vulnerabilities");
-    if (!json_is_array(vulns) || json_array_size(vulns) == 0)
+    const vg_jval *vulns = vg_jval_get(doc, "vulnerabilities"), *v, *a;
+    if (!vg_jval_is(vulns, VG_JARRAY) || vulns->n == 0)
         return 0;
     vg_map affected;
     vg_map_init(&affected);
     int vex = 1;
-    size_t i, j;
-    json_t *v, *a;
-    json_array_foreach(vulns, i, v)
-    {
-        vex &= json_is_object(json_object_get(v, "analysis"));
-        json_array_foreach(json_object_get(v, "affects"), j, a)
-        {
+    for (EACH(vulns, i, v)) {
+        vex &= vg_jval_is(vg_jval_get(v, "analysis"), VG_JOBJECT);
+        const vg_jval *affects = vg_jval_get(v, "affects");
+        for (EACH(affects, j, a)) {
             const char *ref = str(a, "ref");
             if (ref && vg_map_put(&affected, ref, strlen(ref), (void *)ref) != VG_OK)
                 vex = 0;
         }
     }
-    json_array_foreach(json_object_get(doc, "components"), i, v)
-    {
+    const vg_jval *components = vg_jval_get(doc, "components");
+    for (EACH(components, i, v)) {
         const char *ref = str(v, "bom-ref");
         vex &= ref && vg_map_get(&affected, ref, strlen(ref)) != NULL;
     }
@@ -166,7 +176,7 @@ static int cyclonedx_is_vex(const json_t *doc)
     return vex;
 }
 
-static int element_is(const json_t *e, const char *type)
+static int element_is(const vg_jval *e, const char *type)
 {
     const char *t = str(e, "type") ? str(e, "type") : str(e, "@type");
     return t && strcmp(t, type) == 0;
@@ -174,21 +184,18 @@ static int element_is(const json_t *e, const char *type)
 
 /* The created time of an SPDX 3 document: its SpdxDocument element's
  * creationInfo, inline or named by its @id in the @graph. */
-static const json_t *spdx3_created(const json_t *doc)
+static const vg_jval *spdx3_created(const vg_jval *doc)
 {
-    const json_t *graph = json_object_get(doc, "@graph"), *info = NULL;
-    size_t i;
-    json_t *e;
-    json_array_foreach(graph, i, e) if (element_is(e, "SpdxDocument"))
-    {
-        info = json_object_get(e, "creationInfo");
-        break;
-    }
-    if (json_is_string(info)) {
-        const char *id = json_string_value(info);
+    const vg_jval *graph = vg_jval_get(doc, "@graph"), *info = NULL, *e;
+    for (EACH(graph, i, e))
+        if (element_is(e, "SpdxDocument")) {
+            info = vg_jval_get(e, "creationInfo");
+            break;
+        }
+    if (vg_jval_is(info, VG_JSTRING)) {
+        const char *id = info->u.s;
         info = NULL;
-        json_array_foreach(graph, i, e)
-        {
+        for (EACH(graph, i, e)) {
             const char *eid = str(e, "@id") ? str(e, "@id") : str(e, "spdxId");
             if (eid && strcmp(eid, id) == 0) {
                 info = e;
@@ -196,7 +203,7 @@ static const json_t *spdx3_created(const json_t *doc)
             }
         }
     }
-    return json_object_get(info, "created");
+    return vg_jval_get(info, "created");
 }
 
 static int is_statement_type(const char *type)
@@ -207,7 +214,7 @@ static int is_statement_type(const char *type)
 /* The kind of an in-toto statement, by its predicate type: provenance
  * for SLSA provenance, manual for vigil's manual attestations (`vigil
  * evidence attest`), else attestation. */
-static const char *statement_kind(const json_t *statement)
+static const char *statement_kind(const vg_jval *statement)
 {
     static const struct {
         const char *predicate_type, *kind;
@@ -226,22 +233,22 @@ static const char *statement_kind(const json_t *statement)
 
 /* Types the document by its marker members.  Errors: a collector document
  * that is malformed. */
-static int detect(vg_ctx *ctx, const char *path, const char *encoding, const json_t *doc, typing *t)
+static int detect(vg_ctx *ctx, const char *path, const char *encoding, const vg_jval *doc, typing *t)
 {
     *t = (typing){.kind = "document", .format = encoding, .what = "an untyped document"};
-    const json_t *collector = json_object_get(doc, "vigil-evidence");
+    const vg_jval *collector = vg_jval_get(doc, "vigil-evidence");
     if (collector) {
-        const char *kind = json_string_value(collector);
-        const json_t *schema = json_object_get(doc, "schema");
+        const char *kind = vg_jval_str(collector);
+        const vg_jval *schema = vg_jval_get(doc, "schema");
         if (!vg_policy_kind_valid(kind) || is_vigil_kind(kind))
             return vg_error(ctx, VG_ERR_FORMAT,
                             "%s: \"vigil-evidence\" must be the name of a collected kind ([a-z][a-z0-9_-]*, at most %d "
                             "bytes, none of sbom scan vex attestation provenance inventory manual document)",
                             path, VG_POLICY_KIND_MAX);
-        if (!json_is_integer(schema) || json_integer_value(schema) < 1)
+        if (!vg_jval_is(schema, VG_JINT) || schema->u.i < 1)
             return vg_error(ctx, VG_ERR_FORMAT, "%s: \"schema\" of a vigil-evidence document must be an integer from 1 up",
                             path);
-        *t = (typing){kind, "vigil", "a collected evidence document", json_object_get(doc, "collected"), "collected", 0};
+        *t = (typing){kind, "vigil", "a collected evidence document", vg_jval_get(doc, "collected"), "collected", 0};
     } else if (starts_with(str(doc, "mediaType"), "application/vnd.dev.sigstore.bundle")) {
         *t = (typing){"attestation", "sigstore-bundle", "a Sigstore bundle", NULL, NULL, 1};
     } else if (str(doc, "payloadType") && strcmp(str(doc, "payloadType"), VG_INTOTO_PAYLOAD_TYPE) == 0) {
@@ -251,16 +258,16 @@ static int detect(vg_ctx *ctx, const char *path, const char *encoding, const jso
     } else if (str(doc, "bomFormat") && strcmp(str(doc, "bomFormat"), "CycloneDX") == 0) {
         int vex = cyclonedx_is_vex(doc);
         *t = (typing){vex ? "vex" : "sbom", "cyclonedx", vex ? "a CycloneDX VEX document" : "a CycloneDX SBOM",
-                      json_object_get(json_object_get(doc, "metadata"), "timestamp"), "metadata.timestamp", 0};
+                      vg_jval_get(vg_jval_get(doc, "metadata"), "timestamp"), "metadata.timestamp", 0};
     } else if (starts_with(str(doc, "spdxVersion"), "SPDX-2.")) {
-        *t = (typing){"sbom", "spdx", "an SPDX SBOM", json_object_get(json_object_get(doc, "creationInfo"), "created"),
+        *t = (typing){"sbom", "spdx", "an SPDX SBOM", vg_jval_get(vg_jval_get(doc, "creationInfo"), "created"),
                       "creationInfo.created", 0};
     } else if (context_names(doc, "https://spdx.org/rdf/3.")) {
         *t = (typing){"sbom", "spdx", "an SPDX SBOM", spdx3_created(doc), "the SpdxDocument's creationInfo.created", 0};
     } else if (context_names(doc, "https://openvex.dev/ns")) {
-        *t = (typing){"vex", "openvex", "an OpenVEX document", json_object_get(doc, "timestamp"), "timestamp", 0};
+        *t = (typing){"vex", "openvex", "an OpenVEX document", vg_jval_get(doc, "timestamp"), "timestamp", 0};
     } else if (str(doc, "format") && strcmp(str(doc, "format"), "vigil-scan") == 0) {
-        *t = (typing){"scan", "vigil", "a vigil scan report", json_object_get(doc, "timestamp"), "timestamp", 0};
+        *t = (typing){"scan", "vigil", "a vigil scan report", vg_jval_get(doc, "timestamp"), "timestamp", 0};
     }
     return VG_OK;
 }
@@ -270,23 +277,23 @@ static int detect(vg_ctx *ctx, const char *path, const char *encoding, const jso
 /* The in-toto statement in the payload of a bundle or envelope whose
  * signature was not verified, decoded as it stands; NULL when the payload
  * is no in-toto statement. */
-static json_t *unverified_statement(const json_t *doc)
+static vg_jtree *unverified_statement(const vg_jval *doc)
 {
-    const json_t *env = json_object_get(doc, "mediaType") ? json_object_get(doc, "dsseEnvelope") : doc;
-    const json_t *payload = json_object_get(env, "payload");
-    if (!json_is_string(payload))
+    const vg_jval *env = vg_jval_get(doc, "mediaType") ? vg_jval_get(doc, "dsseEnvelope") : doc;
+    const vg_jval *payload = vg_jval_get(env, "payload");
+    if (!vg_jval_is(payload, VG_JSTRING))
         return NULL;
     vg_buf raw;
     vg_buf_init(&raw, VG_ATTEST_MAX_DOCUMENT);
-    json_t *statement = NULL;
+    vg_jtree *statement = NULL;
     vg_ctx scratch;
     vg_ctx_init(&scratch);
-    if (vg_base64_decode(&raw, json_string_value(payload), json_string_length(payload)) == VG_OK)
-        vg_json_parse(&scratch, "payload", raw.data ? raw.data : "", raw.len, &statement);
+    if (vg_base64_decode(&raw, payload->u.s, payload->n) == VG_OK)
+        vg_jtree_parse(&scratch, "payload", raw.data ? raw.data : "", raw.len, &statement);
     vg_ctx_free(&scratch);
     vg_buf_free(&raw);
-    if (!is_statement_type(str(statement, "_type"))) {
-        json_decref(statement);
+    if (statement && !is_statement_type(str(statement->root, "_type"))) {
+        vg_jtree_free(statement);
         return NULL;
     }
     return statement;
@@ -295,13 +302,13 @@ static json_t *unverified_statement(const json_t *doc)
 typedef struct verification {
     int verified;
     char why[1024];
-    json_t *statement; /* the statement data holds, or NULL */
+    vg_jtree *statement; /* the statement data holds, or NULL */
 } verification;
 
 /* Verifies the bundle or envelope bytes[0..len) with each trusted key
  * until one verifies it; out->statement is the verified statement, or
  * else the payload as it stands. */
-static void verify(const vg_policy_evidence *ev, const char *bytes, size_t len, const json_t *doc, verification *out)
+static void verify(const vg_policy_evidence *ev, const char *bytes, size_t len, const vg_jval *doc, verification *out)
 {
     memset(out, 0, sizeof *out);
     if (ev->nkeys == 0)
@@ -313,13 +320,13 @@ static void verify(const vg_policy_evidence *ev, const char *bytes, size_t len, 
         vg_verify_options opts = {.key = ev->keys[i]};
         vg_verify_result result;
         if (vg_attest_verify(&vctx, bytes, len, &opts, &result) == VG_OK) {
-            vg_json_parse(&vctx, "the statement", result.statement.data, result.statement.len, &out->statement);
-            if (json_is_object(out->statement)) {
+            vg_jtree_parse(&vctx, "the statement", result.statement.data, result.statement.len, &out->statement);
+            if (out->statement && out->statement->root->type == VG_JOBJECT) {
                 out->verified = 1;
                 snprintf(out->why, sizeof out->why, "verified with key %s (%s)", vg_key_id(ev->keys[i]),
                          vg_key_type_name(vg_key_get_type(ev->keys[i])));
             } else {
-                json_decref(out->statement);
+                vg_jtree_free(out->statement);
                 out->statement = NULL;
                 snprintf(out->why, sizeof out->why, "the signature verifies, but %.900s", vctx.message);
             }
@@ -342,18 +349,38 @@ static void verify(const vg_policy_evidence *ev, const char *bytes, size_t len, 
 
 static void set(json_t *doc, const char *key, json_t *value) { json_object_set_new(doc, key, value); }
 
-int policy_evidence_append(vg_ctx *ctx, vg_policy_evidence *ev, const policy_document *d, json_t *data)
+/* Room for one more document's data; -1 when out of memory. */
+static int grow(vg_policy_evidence *ev)
+{
+    if (json_array_size(ev->documents) < ev->data_cap)
+        return 0;
+    size_t cap = ev->data_cap ? ev->data_cap * 2 : 16;
+    vg_jtree **grown = realloc(ev->data, cap * sizeof *grown);
+    if (!grown)
+        return -1;
+    ev->data = grown;
+    ev->data_cap = cap;
+    return 0;
+}
+
+int policy_evidence_append(vg_ctx *ctx, vg_policy_evidence *ev, const policy_document *d, vg_jtree *data)
 {
     size_t n = json_array_size(ev->documents);
     if (n >= VG_POLICY_EVIDENCE_MAX_DOCUMENTS) {
-        json_decref(data);
+        vg_jtree_free(data);
         return vg_error(ctx, VG_ERR_LIMIT, "%s: more than %d evidence documents", d->path,
                         VG_POLICY_EVIDENCE_MAX_DOCUMENTS);
     }
     if (d->path[utf8_prefix(d->path)]) {
-        json_decref(data);
+        vg_jtree_free(data);
         return vg_error(ctx, VG_ERR_UNSUPPORTED, "%s: the name is not UTF-8, which the evidence record (JSON) needs: "
                         "rename the file", d->path);
+    }
+    if (!data && vg_jtree_from_json(ctx, NULL, &data))
+        return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", d->path);
+    if (grow(ev)) {
+        vg_jtree_free(data);
+        return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", d->path);
     }
     char id[32], collected[32];
     snprintf(id, sizeof id, "e%zu", n + 1);
@@ -370,15 +397,44 @@ int policy_evidence_append(vg_ctx *ctx, vg_policy_evidence *ev, const policy_doc
             set(doc, "verified", json_boolean(d->verified));
             set(doc, "verification", json_string(d->verification));
         }
-        set(doc, "data", data ? data : json_null());
-    } else {
-        json_decref(data);
     }
-    if (!doc || json_object_size(doc) != (d->verification ? 10u : 8u)) {
+    if (!doc || json_object_size(doc) != (d->verification ? 9u : 7u) || json_array_append_new(ev->documents, doc)) {
         json_decref(doc);
+        vg_jtree_free(data);
         return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", d->path);
     }
-    return json_array_append_new(ev->documents, doc) ? vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", d->path) : VG_OK;
+    ev->data[n] = data;
+    return VG_OK;
+}
+
+int policy_evidence_append_json(vg_ctx *ctx, vg_policy_evidence *ev, const policy_document *d, json_t *data)
+{
+    vg_jtree *tree;
+    int rc = vg_jtree_from_json(ctx, data, &tree);
+    json_decref(data);
+    return rc ? vg_error(ctx, rc, "%s: %s", d->path, ctx->message) : policy_evidence_append(ctx, ev, d, tree);
+}
+
+int vg_policy_evidence_add_document(vg_ctx *ctx, vg_policy_evidence *ev, const json_t *doc)
+{
+    if (!json_is_string(json_object_get(doc, "id")) || !json_is_string(json_object_get(doc, "kind")))
+        return vg_error(ctx, VG_ERR_USAGE, "an evidence document needs an id and a kind");
+    size_t n = json_array_size(ev->documents);
+    if (n >= VG_POLICY_EVIDENCE_MAX_DOCUMENTS)
+        return vg_error(ctx, VG_ERR_LIMIT, "more than %d evidence documents", VG_POLICY_EVIDENCE_MAX_DOCUMENTS);
+    if (grow(ev))
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    json_t *meta = json_deep_copy(doc);
+    if (!meta)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    json_object_del(meta, "data");
+    int rc = vg_jtree_from_json(ctx, json_object_get(doc, "data"), &ev->data[n]);
+    if (rc == VG_OK && json_array_append(ev->documents, meta)) {
+        vg_jtree_free(ev->data[n]);
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
+    json_decref(meta);
+    return rc;
 }
 
 /* When the document says it was made: its own time when it has one that
@@ -389,7 +445,7 @@ static int64_t collected_time(vg_ctx *ctx, const char *path, const typing *t, in
         return mtime;
     int64_t own;
     char check[32];
-    const char *s = json_string_value(t->time);
+    const char *s = vg_jval_str(t->time);
     if (s && vex_parse_time(s, &own) == 0 && fmt_timestamp(own, check) == 0)
         return own;
     vg_warn(ctx, path, "%s is not an RFC 3339 time: the file's modification time is taken as when it was collected",
@@ -409,30 +465,30 @@ static int add_document(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, c
     if (len > ev->max_file)
         return vg_error(ctx, VG_ERR_LIMIT, "%s: the evidence file is larger than %zu bytes", path, ev->max_file);
     ev->total += len;
-    json_t *doc;
+    vg_jtree *doc;
     int rc = parse(ctx, path, data, len, &doc);
     if (rc)
         return rc;
     typing t;
-    if ((rc = detect(ctx, path, is_yaml_name(path) ? "yaml" : "json", doc, &t))) {
-        json_decref(doc);
+    if ((rc = detect(ctx, path, is_yaml_name(path) ? "yaml" : "json", doc->root, &t))) {
+        vg_jtree_free(doc);
         return rc;
     }
     verification v = {.verified = 0};
     if (strcmp(t.kind, "attestation") == 0 || strcmp(t.kind, "provenance") == 0 ||
         strcmp(t.kind, VG_POLICY_MANUAL_KIND) == 0) {
         if (t.envelope) {
-            verify(ev, data, len, doc, &v);
-            json_decref(doc);
+            verify(ev, data, len, doc->root, &v);
+            vg_jtree_free(doc);
             doc = v.statement;
-            t.kind = statement_kind(doc);
+            t.kind = statement_kind(doc ? doc->root : NULL);
         } else {
             snprintf(v.why, sizeof v.why, "not verified: an in-toto statement by itself carries no signature");
         }
     }
     if (kind && strcmp(kind, t.kind) != 0 && (strcmp(t.kind, "document") != 0 || is_vigil_kind(kind))) {
         rc = vg_error(ctx, VG_ERR_FORMAT, "%s: is %s (kind %s), not of kind %s", path, t.what, t.kind, kind);
-        json_decref(doc); /* after the message: a collected kind is text of doc */
+        vg_jtree_free(doc); /* after the message: a collected kind is text of doc */
         return rc;
     }
     if (v.why[0] && !v.verified)
@@ -445,7 +501,7 @@ static int add_document(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, c
                 "read it only when it is given as KIND=PATH");
     vg_file_digest digest;
     if ((rc = vg_digest_memory(ctx, data, len, VG_DIGEST_SHA256, &digest))) {
-        json_decref(doc);
+        vg_jtree_free(doc);
         return rc;
     }
     policy_document d = {.kind = t.kind,
@@ -462,8 +518,11 @@ static int add_document(vg_ctx *ctx, vg_policy_evidence *ev, const char *kind, c
 /* Takes the documents added since a failed call out again. */
 static void roll_back(vg_policy_evidence *ev, size_t documents, size_t total)
 {
-    while (json_array_size(ev->documents) > documents)
-        json_array_remove(ev->documents, json_array_size(ev->documents) - 1);
+    while (json_array_size(ev->documents) > documents) {
+        size_t last = json_array_size(ev->documents) - 1;
+        json_array_remove(ev->documents, last);
+        vg_jtree_free(ev->data[last]);
+    }
     ev->total = total;
 }
 
@@ -663,6 +722,11 @@ int vg_policy_evidence_new(vg_ctx *ctx, const vg_policy_evidence_options *opts, 
 
 const json_t *vg_policy_evidence_documents(const vg_policy_evidence *ev) { return ev->documents; }
 
+const vg_jval *vg_policy_evidence_data(const vg_policy_evidence *ev, size_t i)
+{
+    return i < json_array_size(ev->documents) ? ev->data[i]->root : NULL;
+}
+
 int64_t policy_evidence_now(const vg_policy_evidence *ev) { return ev->now; }
 
 void vg_policy_evidence_free(vg_policy_evidence *ev)
@@ -671,6 +735,9 @@ void vg_policy_evidence_free(vg_policy_evidence *ev)
         return;
     for (size_t i = 0; i < ev->nkeys; i++)
         vg_key_free(ev->keys[i]);
+    for (size_t i = 0; i < json_array_size(ev->documents); i++)
+        vg_jtree_free(ev->data[i]);
+    free(ev->data);
     json_decref(ev->documents);
     free(ev);
 }

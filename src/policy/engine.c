@@ -602,43 +602,70 @@ static json_t *result_from_rule(const json_t *decl, const json_t *got, size_t in
     return r;
 }
 
+typedef struct sort_key {
+    const char *rule, *resource;
+    json_t *result;
+} sort_key;
+
 static int cmp_results(const void *a, const void *b)
 {
-    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    int c = strcmp(json_string_value(json_object_get(x, "rule")), json_string_value(json_object_get(y, "rule")));
-    return c ? c
-             : strcmp(json_string_value(json_object_get(x, "resource")),
-                      json_string_value(json_object_get(y, "resource")));
+    const sort_key *x = a, *y = b;
+    int c = strcmp(x->rule, y->rule);
+    return c ? c : strcmp(x->resource, y->resource);
 }
 
 /* Sorts the array by (rule, resource). */
 static int sort_results(json_t *results)
 {
     size_t n = json_array_size(results);
-    json_t **v = malloc((n ? n : 1) * sizeof *v);
+    sort_key *v = malloc((n ? n : 1) * sizeof *v);
     if (!v)
         return -1;
-    for (size_t i = 0; i < n; i++)
-        v[i] = json_incref(json_array_get(results, i));
+    for (size_t i = 0; i < n; i++) {
+        json_t *r = json_array_get(results, i);
+        const char *rule = json_string_value(json_object_get(r, "rule"));
+        const char *resource = json_string_value(json_object_get(r, "resource"));
+        v[i] = (sort_key){rule ? rule : "", resource ? resource : "", json_incref(r)};
+    }
     qsort(v, n, sizeof *v, cmp_results);
     json_array_clear(results);
     int rc = 0;
     for (size_t i = 0; i < n; i++)
-        rc |= json_array_append_new(results, v[i]);
+        rc |= json_array_append_new(results, v[i].result);
     free(v);
     return rc;
 }
 
+/* The evidence of a run as the rules read it: per kind, in the order the
+ * kinds first appear, the array of its document objects (what
+ * vg_policy_evidence_documents() lists, and "data"), in one arena that the
+ * documents' own trees outlive. */
+typedef struct evidence_view {
+    vg_arena arena;
+    const char **kinds;
+    vg_jval *lists; /* lists[k]: the documents of kinds[k] */
+    size_t nkinds;
+    vg_jval run;    /* the rules' third argument */
+} evidence_view;
+
+static const vg_jval *view_list(const evidence_view *v, const char *kind)
+{
+    for (size_t k = 0; k < v->nkinds; k++)
+        if (strcmp(v->kinds[k], kind) == 0)
+            return &v->lists[k];
+    return NULL;
+}
+
 /* Runs one rule; appends its results to out. */
-static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, json_t *by_kind, const json_t *doc_ids,
-                    const json_t *config, json_t *run, json_t *out)
+static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, const evidence_view *view,
+                    const json_t *doc_ids, const json_t *config, json_t *out)
 {
     const json_t *kinds = json_object_get(decl, "evidence"), *optional = json_object_get(decl, "optional");
-    size_t i;
+    size_t i, nkinds = json_array_size(kinds);
     json_t *k;
     json_array_foreach(kinds, i, k) {
         const char *kind = json_string_value(k);
-        if (!in_array(optional, kind) && json_array_size(json_object_get(by_kind, kind)) == 0) {
+        if (!in_array(optional, kind) && vg_jval_size(view_list(view, kind)) == 0) {
             char reason[160];
             snprintf(reason, sizeof reason, "no evidence of kind %s", kind);
             return json_array_append_new(out, result_new(decl, "*", "skip", NULL, reason))
@@ -647,25 +674,35 @@ static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, json_t *by_
         }
     }
     /* The rule sees only the kinds it declared, each an array (maybe empty). */
-    json_t *evidence = json_object(), *params = NULL, *got = NULL;
-    int rc = evidence ? VG_OK : vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    vg_arena arena;
+    vg_arena_init(&arena);
+    vg_jmember *members = vg_arena_calloc(&arena, nkinds + 1, sizeof *members);
+    vg_jval evidence;
+    json_t *params = NULL, *got = NULL;
+    int rc = members ? VG_OK : vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    static const vg_jval empty = {.type = VG_JARRAY};
     json_array_foreach(kinds, i, k) {
-        json_t *docs = json_object_get(by_kind, json_string_value(k));
-        if (rc == VG_OK && json_object_set_new(evidence, json_string_value(k), docs ? json_incref(docs) : json_array()))
-            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        const vg_jval *list = view_list(view, json_string_value(k));
+        if (rc == VG_OK)
+            members[i] = (vg_jmember){json_string_value(k), (uint32_t)json_string_length(k), 0, list ? *list : empty};
     }
     if (rc == VG_OK)
+        rc = vg_jval_object(ctx, &arena, members, nkinds, &evidence, NULL);
+    vg_jval param_node;
+    if (rc == VG_OK)
         rc = rule_params(ctx, r, config, &params);
+    if (rc == VG_OK)
+        rc = vg_jval_from_json(ctx, &arena, params, &param_node);
+    json_decref(params);
     if (rc != VG_OK) {
-        json_decref(evidence);
+        vg_arena_free(&arena);
         return rc;
     }
-    json_t *args[] = {evidence, params, run};
+    const vg_jval *args[] = {&evidence, &param_node, &view->run};
     vg_ctx rctx;
     vg_ctx_init(&rctx);
-    int status = vg_policy_rule_call(&rctx, r->rule, "check", args, 3, &got);
-    json_decref(evidence);
-    json_decref(params);
+    int status = policy_rule_call_nodes(&rctx, r->rule, "check", args, 3, &got);
+    vg_arena_free(&arena);
     char why[sizeof rctx.message] = "";
     json_t *mine = json_array();
     if (!mine)
@@ -730,15 +767,14 @@ static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, json_t *by_
 /* ---- running the rules on threads --------------------------------------------------- */
 
 /* Rules are independent: each has its own Lua state, and the evidence is
- * shared read-only (jansson's reference counts are atomic, its reads do
- * not write).  Threads take the next rule from a counter; results are
+ * shared read-only (trees are never written once built).  Threads take the next rule from a counter; results are
  * sorted afterwards, so the order they finish in does not show. */
 typedef struct run_pool {
     vg_policy *p;
     json_t **decls; /* per rule: the declaration of this run, NULL when disabled */
-    json_t *by_kind;
+    const evidence_view *view;
     const json_t *doc_ids, *config;
-    json_t *run, *results;
+    json_t *results;
     pthread_mutex_t lock; /* next, rc, message, results */
     size_t next;
     int rc;
@@ -760,8 +796,7 @@ static void *run_worker(void *arg)
         if (stop)
             break;
         if (pool->decls[i])
-            rc = run_rule(&ctx, &pool->p->rules[i], pool->decls[i], pool->by_kind, pool->doc_ids, pool->config,
-                          pool->run, mine);
+            rc = run_rule(&ctx, &pool->p->rules[i], pool->decls[i], pool->view, pool->doc_ids, pool->config, mine);
     }
     pthread_mutex_lock(&pool->lock);
     if (rc == VG_OK && json_array_extend(pool->results, mine))
@@ -1113,18 +1148,22 @@ static json_t *describe_requirements(const vg_catalogue *cat, json_t *reqs)
  * in-toto Statement of VG_POLICY_MANUAL_PREDICATE), each with whether it
  * is in effect: signature verified, well formed, not expired (it ends at
  * 00:00 UTC of its expiry date, as a waiver does). */
-static json_t *manual_attestations(const json_t *documents, const vg_catalogue *cat, int64_t now)
+static json_t *manual_attestations(const vg_policy_evidence *ev, const vg_catalogue *cat, int64_t now)
 {
     json_t *list = json_array();
     size_t i;
     json_t *d;
-    json_array_foreach((json_t *)documents, i, d) {
+    json_array_foreach(ev ? (json_t *)vg_policy_evidence_documents(ev) : NULL, i, d) {
         if (!list)
             break;
         const char *kind = json_string_value(json_object_get(d, "kind"));
         if (!kind || strcmp(kind, VG_POLICY_MANUAL_KIND) != 0)
             continue;
-        json_t *data = json_object_get(d, "data");
+        json_t *data = vg_jval_to_json(vg_policy_evidence_data(ev, i));
+        if (!data) {
+            json_decref(list);
+            return NULL;
+        }
         json_t *pred = json_object_get(data, "predicate");
         json_t *reqs = json_object_get(pred, "requirements");
         const char *type = json_string_value(json_object_get(data, "predicateType"));
@@ -1155,6 +1194,7 @@ static json_t *manual_attestations(const json_t *documents, const vg_catalogue *
                 json_object_set(entry, copied[k], json_object_get(pred, copied[k]));
         if (entry && problem)
             json_object_set_new(entry, "problem", json_string(problem));
+        json_decref(data);
         if (!entry || json_array_append_new(list, entry)) {
             json_decref(list);
             list = NULL;
@@ -1163,29 +1203,17 @@ static json_t *manual_attestations(const json_t *documents, const vg_catalogue *
     return list;
 }
 
-int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const vg_policy_run_options *o,
-                       json_t **out)
+/* The view of the documents of ev (NULL: none) for the rules, and the
+ * set of their ids. */
+static int make_view(vg_ctx *ctx, const vg_policy_evidence *ev, const json_t *run, evidence_view *v, json_t *doc_ids)
 {
-    *out = NULL;
-    char now[32];
-    if (fmt_timestamp(o->now, now))
-        return vg_error(ctx, VG_ERR_USAGE, "the run's time is out of range");
-    if (documents && !json_is_array(documents))
-        return vg_error(ctx, VG_ERR_USAGE, "vg_policy_evaluate: documents must be an array");
-    int rc = vg_policy_configure(ctx, p, o->config);
-    if (rc == VG_OK && o->waivers)
-        rc = check_waivers(ctx, o->waivers, o->waivers_path ? o->waivers_path : "waivers");
-    if (rc == VG_OK && o->baseline)
-        rc = check_baseline(ctx, o->baseline, o->baseline_path ? o->baseline_path : "baseline");
-    if (rc)
-        return rc;
-
-    json_t *by_kind = json_object(), *doc_ids = json_object(), *evidence = json_array(), *results = json_array(),
-           *rules = json_array(), *run = json_pack("{ss}", "now", now), *doc = NULL, *absent = NULL;
-    size_t *used = calloc(json_array_size(o->waivers) + 1, sizeof *used);
-    if (!by_kind || !doc_ids || !evidence || !results || !rules || !run || !used)
-        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    size_t i;
+    const json_t *documents = ev ? vg_policy_evidence_documents(ev) : NULL;
+    size_t n = json_array_size(documents), i;
+    vg_jval *docs = vg_arena_calloc(&v->arena, n + 1, sizeof *docs);
+    size_t *kind_of = calloc(n + 1, sizeof *kind_of), *filled = NULL;
+    v->kinds = vg_arena_calloc(&v->arena, n + 1, sizeof *v->kinds);
+    int rc = docs && kind_of && v->kinds ? vg_jval_from_json(ctx, &v->arena, run, &v->run)
+                                         : vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     json_t *d;
     json_array_foreach((json_t *)documents, i, d) {
         const char *kind = json_string_value(json_object_get(d, "kind"));
@@ -1196,14 +1224,76 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
             rc = vg_error(ctx, VG_ERR_USAGE, "vg_policy_evaluate: document %zu has no kind or id", i + 1);
             break;
         }
-        json_t *list = json_object_get(by_kind, kind), *summary = json_copy(d);
-        if (!list && (json_object_set_new(by_kind, kind, list = json_array()) || !list))
+        /* the document object: what the list says of it, then "data" */
+        vg_jval meta;
+        if ((rc = vg_jval_from_json(ctx, &v->arena, d, &meta)))
+            break;
+        vg_jmember *members = vg_arena_calloc(&v->arena, meta.n + 1, sizeof *members);
+        if (!members) {
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-        else if (!summary || (json_object_del(summary, "data"), 0) || json_array_append(list, d) ||
-                 json_object_set(doc_ids, id, json_true()) || json_array_append(evidence, summary))
+            break;
+        }
+        memcpy(members, meta.u.members, meta.n * sizeof *members);
+        members[meta.n] = (vg_jmember){"data", 4, 0, *vg_policy_evidence_data(ev, i)};
+        if ((rc = vg_jval_object(ctx, &v->arena, members, meta.n + 1, &docs[i], NULL)))
+            break;
+        size_t k = 0;
+        while (k < v->nkinds && strcmp(v->kinds[k], kind) != 0)
+            k++;
+        if (k == v->nkinds)
+            v->kinds[v->nkinds++] = kind;
+        kind_of[i] = k;
+        if (json_object_set(doc_ids, id, json_true()))
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-        json_decref(summary);
     }
+    /* each kind's documents side by side, in load order */
+    v->lists = rc ? NULL : vg_arena_calloc(&v->arena, v->nkinds + 1, sizeof *v->lists);
+    filled = rc ? NULL : calloc(v->nkinds + 1, sizeof *filled);
+    if (rc == VG_OK && (!v->lists || !filled))
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    for (i = 0; rc == VG_OK && i < n; i++)
+        v->lists[kind_of[i]].n++;
+    for (size_t k = 0; rc == VG_OK && k < v->nkinds; k++) {
+        v->lists[k].type = VG_JARRAY;
+        if (!(v->lists[k].u.items = vg_arena_calloc(&v->arena, v->lists[k].n, sizeof(vg_jval))))
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    }
+    for (i = 0; rc == VG_OK && i < n; i++)
+        ((vg_jval *)v->lists[kind_of[i]].u.items)[filled[kind_of[i]]++] = docs[i];
+    free(kind_of);
+    free(filled);
+    return rc;
+}
+
+int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const vg_policy_evidence *ev, const vg_policy_run_options *o,
+                       json_t **out)
+{
+    *out = NULL;
+    char now[32];
+    if (fmt_timestamp(o->now, now))
+        return vg_error(ctx, VG_ERR_USAGE, "the run's time is out of range");
+    int rc = vg_policy_configure(ctx, p, o->config);
+    if (rc == VG_OK && o->waivers)
+        rc = check_waivers(ctx, o->waivers, o->waivers_path ? o->waivers_path : "waivers");
+    if (rc == VG_OK && o->baseline)
+        rc = check_baseline(ctx, o->baseline, o->baseline_path ? o->baseline_path : "baseline");
+    if (rc)
+        return rc;
+
+    json_t *doc_ids = json_object(), *evidence = json_deep_copy(ev ? vg_policy_evidence_documents(ev) : NULL),
+           *results = json_array(), *rules = json_array(), *run = json_pack("{ss}", "now", now), *doc = NULL,
+           *absent = NULL;
+    if (!evidence && !ev)
+        evidence = json_array();
+    evidence_view view = {.nkinds = 0};
+    vg_arena_init(&view.arena);
+    size_t *used = calloc(json_array_size(o->waivers) + 1, sizeof *used);
+    size_t i;
+    json_t *d;
+    if (!doc_ids || !evidence || !results || !rules || !run || !used)
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    else
+        rc = make_view(ctx, ev, run, &view, doc_ids);
     const json_t *config_rules = json_object_get(o->config, "rules");
     json_t **decls = calloc(p->nrules + 1, sizeof *decls);
     if (!decls && rc == VG_OK)
@@ -1222,7 +1312,7 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
             decls[i] = decl;
     }
     if (rc == VG_OK) {
-        run_pool pool = {p, decls, by_kind, doc_ids, o->config, run, results, PTHREAD_MUTEX_INITIALIZER, 0, VG_OK, ""};
+        run_pool pool = {p, decls, &view, doc_ids, o->config, results, PTHREAD_MUTEX_INITIALIZER, 0, VG_OK, ""};
         rc = run_rules(ctx, &pool, o->jobs);
     }
     free(decls);
@@ -1255,7 +1345,7 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
         }
     }
     json_t *manual = rc == VG_OK && (rc = engine_catalogue(ctx, p)) == VG_OK
-                         ? manual_attestations(documents, p->catalogue, o->now)
+                         ? manual_attestations(ev, p->catalogue, o->now)
                          : NULL;
     json_t *reqs = manual ? requirements_rollup(rules, results, manual) : NULL;
     if (rc == VG_OK && !reqs)
@@ -1296,7 +1386,7 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const json_t *documents, const
     json_decref(catalogue);
     json_decref(manual);
     json_decref(absent);
-    json_decref(by_kind);
+    vg_arena_free(&view.arena);
     json_decref(doc_ids);
     json_decref(evidence);
     json_decref(results);

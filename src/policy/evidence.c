@@ -1,10 +1,11 @@
 /*
- * evidence.c — evidence (jansson JSON values) handed to a rule as read-only
- * Lua tables that convert their members when they are read.
+ * evidence.c — evidence (read-only JSON trees, vigil/jtree.h) handed to a
+ * rule as read-only Lua tables that convert their members when they are
+ * read.
  *
  * An object or array becomes an empty table with one hidden entry, keyed by
  * the address of box_key (a light userdata no rule can make), holding a
- * full userdata with the json_t and the number of the call it belongs to;
+ * full userdata with the tree node and the number of the call it belongs to;
  * its user value caches the members already converted, so that reading
  * the same member twice gives the same table.  The shared metatable
  * (Lua 5.4 Reference Manual §2.4) gives __index (the conversion),
@@ -25,11 +26,15 @@
 
 #include "policy/policy_internal.h"
 
+/* Most members a cache table is made with room for at once (a rule that
+ * reads one item of a huge array should not pay for all). */
+#define EVIDENCE_CACHE_PRESIZE 65536
+
 static const char box_key;       /* proxy[&box_key] = the box */
 static const char metatable_key; /* registry[&metatable_key] = the shared metatable */
 
 typedef struct evidence_box {
-    json_t *json;
+    const vg_jval *node;
     uint64_t generation;
 } evidence_box;
 
@@ -44,54 +49,54 @@ static evidence_box *evidence_box_at(lua_State *L, int idx)
     return box;
 }
 
-json_t *policy_evidence_json(lua_State *L, int idx, int *stale)
+const vg_jval *policy_evidence_node(lua_State *L, int idx, int *stale)
 {
     evidence_box *box = evidence_box_at(L, idx);
     *stale = box && box->generation != policy_sandbox_generation(L);
-    return box && !*stale ? box->json : NULL;
+    return box && !*stale ? box->node : NULL;
 }
 
-/* The JSON value of the evidence table at idx (a metamethod's argument);
- * raises when it belongs to an earlier call. */
-static json_t *evidence_checked(lua_State *L, int idx)
+/* The node of the evidence table at idx (a metamethod's argument); raises
+ * when it belongs to an earlier call. */
+static const vg_jval *evidence_checked(lua_State *L, int idx)
 {
     int stale;
-    json_t *json = policy_evidence_json(L, idx, &stale);
+    const vg_jval *node = policy_evidence_node(L, idx, &stale);
     if (stale)
         luaL_error(L, "evidence from an earlier run of the rule is no longer available");
-    if (!json)
+    if (!node)
         luaL_error(L, "not an evidence table");
-    return json;
+    return node;
 }
 
-void policy_evidence_push(lua_State *L, json_t *value)
+void policy_evidence_push(lua_State *L, const vg_jval *value)
 {
-    switch (json_typeof(value)) {
-    case JSON_OBJECT:
-    case JSON_ARRAY: {
+    switch (value->type) {
+    case VG_JOBJECT:
+    case VG_JARRAY: {
         lua_createtable(L, 0, 1);
         evidence_box *box = lua_newuserdatauv(L, sizeof *box, 1);
-        box->json = value;
+        box->node = value;
         box->generation = policy_sandbox_generation(L);
         lua_rawsetp(L, -2, &box_key);
         lua_rawgetp(L, LUA_REGISTRYINDEX, &metatable_key);
         lua_setmetatable(L, -2);
         break;
     }
-    case JSON_STRING:
-        lua_pushlstring(L, json_string_value(value), json_string_length(value));
+    case VG_JSTRING:
+        lua_pushlstring(L, value->u.s, value->n);
         break;
-    case JSON_INTEGER:
-        lua_pushinteger(L, (lua_Integer)json_integer_value(value));
+    case VG_JINT:
+        lua_pushinteger(L, (lua_Integer)value->u.i);
         break;
-    case JSON_REAL:
-        lua_pushnumber(L, json_real_value(value));
+    case VG_JREAL:
+        lua_pushnumber(L, value->u.d);
         break;
-    case JSON_TRUE:
-    case JSON_FALSE:
-        lua_pushboolean(L, json_is_true(value));
+    case VG_JTRUE:
+    case VG_JFALSE:
+        lua_pushboolean(L, value->type == VG_JTRUE);
         break;
-    case JSON_NULL:
+    default:
         lua_pushlightuserdata(L, NULL);
         break;
     }
@@ -102,16 +107,20 @@ void policy_evidence_push(lua_State *L, json_t *value)
  * cache, so that reading it twice gives the same table; a scalar as a new
  * Lua value every time (equal values are equal in Lua), which spares the
  * cache for the common reads of strings and numbers. */
-static void evidence_push_member(lua_State *L, int idx, int key_idx, json_t *member)
+static void evidence_push_member(lua_State *L, int idx, int key_idx, const vg_jval *member)
 {
-    if (!json_is_object(member) && !json_is_array(member)) {
+    if (member->type != VG_JOBJECT && member->type != VG_JARRAY) {
         policy_evidence_push(L, member);
         return;
     }
     lua_rawgetp(L, idx, &box_key);
     if (lua_getiuservalue(L, -1, 1) != LUA_TTABLE) {
+        /* sized for every member at once: an array's items are read in
+         * turn by ipairs, and a table that grows is rehashed each time */
+        const vg_jval *parent = ((evidence_box *)lua_touserdata(L, -2))->node;
+        int n = parent->n > EVIDENCE_CACHE_PRESIZE ? EVIDENCE_CACHE_PRESIZE : (int)parent->n;
         lua_pop(L, 1);
-        lua_newtable(L);
+        lua_createtable(L, parent->type == VG_JARRAY ? n : 0, parent->type == VG_JARRAY ? 0 : n);
         lua_pushvalue(L, -1);
         lua_setiuservalue(L, -3, 1);
     }
@@ -128,28 +137,27 @@ static void evidence_push_member(lua_State *L, int idx, int key_idx, json_t *mem
 }
 
 /* The array index an integer-valued key names (1-based), or 0. */
-static size_t evidence_index(lua_State *L, int key_idx, const json_t *array)
+static size_t evidence_index(lua_State *L, int key_idx, const vg_jval *array)
 {
     int isnum;
     lua_Integer i = lua_tointegerx(L, key_idx, &isnum);
-    return isnum && lua_type(L, key_idx) == LUA_TNUMBER && i >= 1 && (size_t)i <= json_array_size(array)
-               ? (size_t)i : 0;
+    return isnum && lua_type(L, key_idx) == LUA_TNUMBER && i >= 1 && (size_t)i <= array->n ? (size_t)i : 0;
 }
 
 static int evidence_index_mm(lua_State *L)
 {
-    json_t *json = evidence_checked(L, 1);
-    json_t *member = NULL;
-    if (json_is_object(json) && lua_type(L, 2) == LUA_TSTRING) {
+    const vg_jval *node = evidence_checked(L, 1);
+    const vg_jval *member = NULL;
+    if (node->type == VG_JOBJECT && lua_type(L, 2) == LUA_TSTRING) {
         size_t len;
         const char *key = lua_tolstring(L, 2, &len);
-        member = json_object_getn(json, key, len);
-    } else if (json_is_array(json)) {
-        size_t i = evidence_index(L, 2, json);
+        member = vg_jval_getn(node, key, len);
+    } else if (node->type == VG_JARRAY) {
+        size_t i = evidence_index(L, 2, node);
         if (i) {
             lua_pushinteger(L, (lua_Integer)i); /* 2.0 and 2 are one member */
             lua_replace(L, 2);
-            member = json_array_get(json, i - 1);
+            member = &node->u.items[i - 1];
         }
     }
     if (!member)
@@ -165,22 +173,21 @@ static int evidence_newindex_mm(lua_State *L)
 
 static int evidence_len_mm(lua_State *L)
 {
-    json_t *json = evidence_checked(L, 1);
-    lua_pushinteger(L, json_is_array(json) ? (lua_Integer)json_array_size(json) : 0);
+    const vg_jval *node = evidence_checked(L, 1);
+    lua_pushinteger(L, node->type == VG_JARRAY ? (lua_Integer)node->n : 0);
     return 1;
 }
 
-/* The object iterator following the member named by the string at
- * key_idx; raises when there is no such member.  (jansson's keys hold no
- * NUL, and json_object_iter_at takes a C string.) */
-static void *evidence_iter_after(lua_State *L, json_t *object, int key_idx)
+/* The position after the member of object named by the string at
+ * key_idx; raises when there is no such member. */
+static size_t evidence_after(lua_State *L, const vg_jval *object, int key_idx)
 {
     size_t len;
     const char *key = lua_type(L, key_idx) == LUA_TSTRING ? lua_tolstring(L, key_idx, &len) : NULL;
-    void *iter = key && !memchr(key, 0, len) ? json_object_iter_at(object, key) : NULL;
-    if (!iter)
+    long i = key ? vg_jval_member_index(object, key, len) : -1;
+    if (i < 0)
         luaL_error(L, "invalid key to 'next'");
-    return json_object_iter_next(object, iter);
+    return (size_t)i + 1;
 }
 
 /* next(t, k): evidence tables in document order, other tables as Lua's. */
@@ -194,26 +201,25 @@ static int evidence_next(lua_State *L)
         lua_pushnil(L);
         return 1;
     }
-    json_t *json = evidence_checked(L, 1);
-    json_t *member;
-    if (json_is_array(json)) {
-        size_t i = lua_isnil(L, 2) ? 0 : evidence_index(L, 2, json);
+    const vg_jval *node = evidence_checked(L, 1), *member;
+    if (node->type == VG_JARRAY) {
+        size_t i = lua_isnil(L, 2) ? 0 : evidence_index(L, 2, node);
         if (!lua_isnil(L, 2) && !i)
             return luaL_error(L, "invalid key to 'next'");
-        if (i >= json_array_size(json)) {
+        if (i >= node->n) {
             lua_pushnil(L);
             return 1;
         }
         lua_pushinteger(L, (lua_Integer)i + 1);
-        member = json_array_get(json, i);
+        member = &node->u.items[i];
     } else {
-        void *iter = lua_isnil(L, 2) ? json_object_iter(json) : evidence_iter_after(L, json, 2);
-        if (!iter) {
+        size_t i = lua_isnil(L, 2) ? 0 : evidence_after(L, node, 2);
+        if (i >= node->n) {
             lua_pushnil(L);
             return 1;
         }
-        lua_pushlstring(L, json_object_iter_key(iter), json_object_iter_key_len(iter));
-        member = json_object_iter_value(iter);
+        lua_pushlstring(L, node->u.members[i].key, node->u.members[i].key_len);
+        member = &node->u.members[i].value;
     }
     evidence_push_member(L, 1, 3, member);
     return 2;
@@ -232,13 +238,13 @@ static int evidence_pairs_mm(lua_State *L)
 
 /* The member of value at the dotted path ("kev", "component.purl"), or
  * NULL; *steps counts the lookups. */
-static json_t *evidence_at_path(json_t *value, const char *path, size_t len, uint64_t *steps)
+static const vg_jval *evidence_at_path(const vg_jval *value, const char *path, size_t len, uint64_t *steps)
 {
     size_t start = 0;
     while (value && start <= len) {
         const char *dot = memchr(path + start, '.', len - start);
         size_t end = dot ? (size_t)(dot - path) : len;
-        value = json_is_object(value) ? json_object_getn(value, path + start, end - start) : NULL;
+        value = vg_jval_getn(value, path + start, end - start);
         (*steps)++;
         start = end + 1;
     }
@@ -247,29 +253,29 @@ static json_t *evidence_at_path(json_t *value, const char *path, size_t len, uin
 
 /* Whether member matches the Lua value at idx: none (absent) means
  * "present and not null"; else a string, number or boolean equal to it. */
-static int evidence_matches(lua_State *L, json_t *member, int idx)
+static int evidence_matches(lua_State *L, const vg_jval *member, int idx)
 {
     if (!member)
         return 0;
     switch (lua_type(L, idx)) {
     case LUA_TNONE:
     case LUA_TNIL:
-        return !json_is_null(member);
+        return member->type != VG_JNULL;
     case LUA_TSTRING: {
         size_t len;
         const char *s = lua_tolstring(L, idx, &len);
-        return json_is_string(member) && json_string_length(member) == len &&
-               memcmp(json_string_value(member), s, len) == 0;
+        return member->type == VG_JSTRING && member->n == len && memcmp(member->u.s, s, len) == 0;
     }
     case LUA_TNUMBER:
-        if (json_is_integer(member))
-            return lua_isinteger(L, idx) ? lua_tointeger(L, idx) == (lua_Integer)json_integer_value(member)
-                                         : lua_tonumber(L, idx) == (lua_Number)json_integer_value(member);
-        return json_is_real(member) && lua_tonumber(L, idx) == json_real_value(member);
+        if (member->type == VG_JINT)
+            return lua_isinteger(L, idx) ? lua_tointeger(L, idx) == (lua_Integer)member->u.i
+                                         : lua_tonumber(L, idx) == (lua_Number)member->u.i;
+        return member->type == VG_JREAL && lua_tonumber(L, idx) == member->u.d;
     case LUA_TBOOLEAN:
-        return json_is_boolean(member) && json_is_true(member) == lua_toboolean(L, idx);
+        return (member->type == VG_JTRUE || member->type == VG_JFALSE) &&
+               (member->type == VG_JTRUE) == lua_toboolean(L, idx);
     case LUA_TLIGHTUSERDATA:
-        return lua_touserdata(L, idx) == NULL && json_is_null(member);
+        return lua_touserdata(L, idx) == NULL && member->type == VG_JNULL;
     default:
         return luaL_argerror(L, 3, "a string, number, boolean or vigil.null");
     }
@@ -280,25 +286,25 @@ static int evidence_matches(lua_State *L, json_t *member, int idx)
  * null, or equals value — found in C without converting the others. */
 static int evidence_query(lua_State *L, int count_only)
 {
-    json_t *list = evidence_box_at(L, 1) ? evidence_checked(L, 1) : NULL;
-    if (!json_is_array(list))
+    const vg_jval *list = evidence_box_at(L, 1) ? evidence_checked(L, 1) : NULL;
+    if (!list || list->type != VG_JARRAY)
         return luaL_argerror(L, 1, "an evidence list (an array of the evidence)");
     size_t len;
     const char *path = luaL_checklstring(L, 2, &len);
     int has_value = !lua_isnoneornil(L, 3);
     lua_settop(L, 3);
-    size_t n = json_array_size(list), found = 0;
+    size_t n = list->n, found = 0;
     uint64_t steps = 0;
     if (!count_only)
         lua_newtable(L); /* 4: the result */
     for (size_t i = 0; i < n; i++) {
-        json_t *member = evidence_at_path(json_array_get(list, i), path, len, &steps);
-        if (!(has_value ? evidence_matches(L, member, 3) : member && !json_is_null(member)))
+        const vg_jval *member = evidence_at_path(&list->u.items[i], path, len, &steps);
+        if (!(has_value ? evidence_matches(L, member, 3) : member && member->type != VG_JNULL))
             continue;
         found++;
         if (!count_only) {
             lua_pushinteger(L, (lua_Integer)i + 1);
-            evidence_push_member(L, 1, lua_gettop(L), json_array_get(list, i));
+            evidence_push_member(L, 1, lua_gettop(L), &list->u.items[i]);
             lua_rawseti(L, 4, (lua_Integer)found);
             lua_pop(L, 1);
         }

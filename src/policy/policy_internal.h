@@ -16,6 +16,7 @@
 #include <lua.h>
 
 #include "vigil/error.h"
+#include "vigil/jtree.h"
 
 /* The number of the current call into the rule's state (sandbox.c).  An
  * evidence table made in an earlier call refuses to be read: its JSON may
@@ -46,12 +47,18 @@ void policy_evidence_open(lua_State *L);
  * vigil.null), objects and arrays as read-only tables that convert their
  * members when they are read.  value is borrowed for the current call.
  * Raises on allocation failure. */
-void policy_evidence_push(lua_State *L, json_t *value);
+void policy_evidence_push(lua_State *L, const vg_jval *value);
 
-/* The JSON value behind the evidence table at index idx: NULL when idx is
+/* The tree node behind the evidence table at index idx: NULL when idx is
  * not an evidence table, or (with *stale set) when it is one from an
  * earlier call.  Never raises. */
-json_t *policy_evidence_json(lua_State *L, int idx, int *stale);
+const vg_jval *policy_evidence_node(lua_State *L, int idx, int *stale);
+
+/* vg_policy_rule_call() with the arguments as tree nodes (NULL: nil),
+ * borrowed for the call (sandbox.c). */
+struct vg_policy_rule;
+int policy_rule_call_nodes(vg_ctx *ctx, struct vg_policy_rule *rule, const char *function, const vg_jval *const *args,
+                           size_t nargs, json_t **out);
 
 /* Adds the vigil.* functions (docs/policy.md, "The vigil library") to the
  * global table `vigil` that policy_evidence_open() made, and registers it
@@ -118,10 +125,13 @@ typedef struct policy_document {
     const char *verification; /* NULL: not a signed kind (no "verified") */
 } policy_document;
 
-/* Appends the document d with data (a new reference, taken; NULL is JSON
- * null) to the set, numbered next (detect.c).  VG_ERR_LIMIT past
+/* Appends the document d with data (taken; NULL is JSON null) to the set,
+ * numbered next (detect.c).  VG_ERR_LIMIT past
  * VG_POLICY_EVIDENCE_MAX_DOCUMENTS, VG_ERR_NOMEM. */
-int policy_evidence_append(vg_ctx *ctx, struct vg_policy_evidence *ev, const policy_document *d, json_t *data);
+int policy_evidence_append(vg_ctx *ctx, struct vg_policy_evidence *ev, const policy_document *d, vg_jtree *data);
+
+/* The same with data as a jansson value (a new reference, taken). */
+int policy_evidence_append_json(vg_ctx *ctx, struct vg_policy_evidence *ev, const policy_document *d, json_t *data);
 
 /* The options' now of the set. */
 int64_t policy_evidence_now(const struct vg_policy_evidence *ev);

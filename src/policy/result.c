@@ -138,12 +138,12 @@ static int convert_object(struct convert *c, int idx, int depth, size_t count, j
 static int convert_table(struct convert *c, int idx, int depth, json_t **out)
 {
     int stale;
-    json_t *evidence = policy_evidence_json(c->L, idx, &stale);
+    const vg_jval *evidence = policy_evidence_node(c->L, idx, &stale);
     if (stale)
         return convert_fail(c, "evidence from an earlier run of the rule");
     if (evidence) {
-        *out = json_incref(evidence);
-        return VG_OK;
+        *out = vg_jval_to_json(evidence);
+        return *out ? VG_OK : vg_error(c->ctx, VG_ERR_NOMEM, "%s: out of memory", c->file);
     }
     const void *self = lua_topointer(c->L, idx);
     for (int i = 0; i < depth; i++)

@@ -42,6 +42,7 @@
 #define SANDBOX_CHUNK "rule"
 #define SANDBOX_HOOK_INTERVAL 1000 /* instructions between two runs of the hook */
 #define SANDBOX_CHARGE_BYTES 64    /* bytes allocated or scanned per instruction charged */
+#define SANDBOX_GC_SLACK ((size_t)64 << 10) /* garbage a call may leave for the next */
 
 enum sandbox_stop { STOP_NONE, STOP_INSTRUCTIONS, STOP_PATTERN, STOP_DEPTH };
 
@@ -50,6 +51,7 @@ struct vg_policy_rule {
     char *file;
     vg_policy_limits limits;
     size_t memory;        /* bytes the state holds */
+    size_t memory_at_rest;/* ... after its last full collection */
     int memory_refused;   /* the last allocation was refused by the limit */
     int out_of_memory;    /* the last allocation failed under the limit */
     uint64_t instructions;/* counted in this call */
@@ -523,7 +525,7 @@ int vg_policy_rule_compile(vg_ctx *ctx, const char *file, const char *text, size
 
 struct sandbox_call {
     const char *function;
-    json_t *const *args;
+    const vg_jval *const *args;
     size_t nargs;
 };
 
@@ -543,8 +545,8 @@ static int sandbox_call_protected(lua_State *L)
     return 1;
 }
 
-int vg_policy_rule_call(vg_ctx *ctx, vg_policy_rule *rule, const char *function, json_t *const *args,
-                        size_t nargs, json_t **out)
+int policy_rule_call_nodes(vg_ctx *ctx, vg_policy_rule *rule, const char *function, const vg_jval *const *args,
+                           size_t nargs, json_t **out)
 {
     *out = NULL;
     if (!rule || !function || (nargs && !args) || nargs > VG_POLICY_MAX_ARGS)
@@ -562,8 +564,32 @@ int vg_policy_rule_call(vg_ctx *ctx, vg_policy_rule *rule, const char *function,
     lua_settop(L, 0);
     /* What the rule made of the evidence (the tables converted, their
      * caches) is garbage now: give it back before the next rule runs, so
-     * that a run holds one rule's working memory at a time, not all. */
-    lua_gc(L, LUA_GCCOLLECT);
+     * that a run holds one rule's working memory at a time, not all.  A
+     * call that left less than SANDBOX_GC_SLACK behind is not worth a
+     * full collection (most rules read a few members of a few documents). */
+    if (rule->memory > rule->memory_at_rest + SANDBOX_GC_SLACK) {
+        lua_gc(L, LUA_GCCOLLECT);
+        rule->memory_at_rest = rule->memory;
+    }
+    return rc;
+}
+
+int vg_policy_rule_call(vg_ctx *ctx, vg_policy_rule *rule, const char *function, json_t *const *args,
+                        size_t nargs, json_t **out)
+{
+    *out = NULL;
+    if (nargs > VG_POLICY_MAX_ARGS || (nargs && !args))
+        return vg_error(ctx, VG_ERR_USAGE, "vg_policy_rule_call: no rule, no function name or bad arguments");
+    vg_jtree *trees[VG_POLICY_MAX_ARGS + 1] = {NULL};
+    const vg_jval *nodes[VG_POLICY_MAX_ARGS + 1] = {NULL};
+    int rc = VG_OK;
+    for (size_t i = 0; i < nargs && rc == VG_OK; i++)
+        if (args[i] && (rc = vg_jtree_from_json(ctx, args[i], &trees[i])) == VG_OK)
+            nodes[i] = trees[i]->root;
+    if (rc == VG_OK)
+        rc = policy_rule_call_nodes(ctx, rule, function, nodes, nargs, out);
+    for (size_t i = 0; i < nargs; i++)
+        vg_jtree_free(trees[i]);
     return rc;
 }
 

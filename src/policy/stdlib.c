@@ -349,7 +349,7 @@ static allow_list *allow_cached(lua_State *L, int idx, lua_Integer n)
     lua_remove(L, -2);
     allow_list *list = lua_touserdata(L, -1);
     int same = list && (lua_Integer)list->n == n;
-    if (same && !policy_evidence_json(L, idx, &stale)) {
+    if (same && !policy_evidence_node(L, idx, &stale)) {
         policy_sandbox_charge(L, 1 + (uint64_t)n, POLICY_WORK_LIBRARY);
         lua_getiuservalue(L, -1, 1);
         for (lua_Integer i = 1; same && i <= n; i++) {

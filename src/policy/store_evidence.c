@@ -84,5 +84,5 @@ int vg_policy_evidence_add_store(vg_ctx *ctx, vg_policy_evidence *ev, vg_store *
                          .sha256 = digest.sha256,
                          .size = size,
                          .collected = policy_evidence_now(ev)};
-    return policy_evidence_append(ctx, ev, &d, data);
+    return policy_evidence_append_json(ctx, ev, &d, data);
 }

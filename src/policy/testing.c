@@ -371,9 +371,12 @@ int vg_policy_test_case(vg_ctx *ctx, vg_policy *p, const json_t *tc, const char 
     int64_t now;
     if (vg_policy_parse_time(now_text, &now))
         return vg_error(ctx, VG_ERR_USAGE, "%s: now \"%s\" is not a time YYYY-MM-DDTHH:MM:SSZ", where, now_text);
-    json_t *docs = json_array(), *config = case_config(p, tc), *results = NULL;
-    if (!docs || !config)
+    json_t *config = case_config(p, tc), *results = NULL;
+    vg_policy_evidence *docs = NULL;
+    if (!config)
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    else
+        rc = vg_policy_evidence_new(ctx, NULL, &docs);
     size_t i;
     json_t *entry;
     json_array_foreach(json_object_get(tc, "evidence"), i, entry) {
@@ -398,8 +401,8 @@ int vg_policy_test_case(vg_ctx *ctx, vg_policy *p, const json_t *tc, const char 
             json_decref(data);
             /* The digest stays the file's: the patch is part of the case. */
         }
-        if (rc == VG_OK && json_array_append(docs, doc))
-            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        if (rc == VG_OK)
+            rc = vg_policy_evidence_add_document(ctx, docs, doc);
         json_decref(doc);
     }
     if (rc == VG_OK) {
@@ -422,7 +425,7 @@ int vg_policy_test_case(vg_ctx *ctx, vg_policy *p, const json_t *tc, const char 
     }
     json_decref(failures);
     json_decref(results);
-    json_decref(docs);
+    vg_policy_evidence_free(docs);
     json_decref(config);
     return rc;
 }

@@ -37,7 +37,7 @@ static void add_one(vg_policy_evidence *ev, const char *kind, const char *name, 
             strcmp(json_string_value(json_object_get(doc, "id")), id) != 0 ||
             !vg_policy_kind_valid(json_string_value(json_object_get(doc, "kind"))) ||
             (kind && strcmp(json_string_value(json_object_get(doc, "kind")), kind) != 0) ||
-            !json_object_get(doc, "data"))
+            json_object_get(doc, "data") || !vg_policy_evidence_data(ev, before))
             abort();
     }
     vg_ctx_free(&ctx);

@@ -90,8 +90,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vg_ctx ctx;
     vg_ctx_init(&ctx);
     vg_policy_run_options o = {.now = 1756252800 /* 2025-08-27T00:00:00Z */, .tool_version = "fuzz", .jobs = 1};
-    json_t *results = NULL;
-    if (vg_policy_evaluate(&ctx, packs(), docs, &o, &results) != VG_OK) {
+    json_t *results = NULL, *doc;
+    vg_policy_evidence *ev = NULL;
+    size_t i;
+    if (vg_policy_evidence_new(&ctx, NULL, &ev) != VG_OK)
+        abort();
+    json_array_foreach(docs, i, doc) if (vg_policy_evidence_add_document(&ctx, ev, doc) != VG_OK) abort();
+    if (vg_policy_evaluate(&ctx, packs(), ev, &o, &results) != VG_OK) {
         fprintf(stderr, "fuzz_policy_packs: the run failed on evidence: %s\n", ctx.message);
         abort();
     }
@@ -99,6 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (json_array_size(json_object_get(results, "results")) < vg_policy_rule_count(packs()))
         abort();
     json_decref(results);
+    vg_policy_evidence_free(ev);
     vg_ctx_free(&ctx);
     json_decref(docs);
     json_decref(value);

@@ -69,7 +69,13 @@ int main(void)
              "\"size\": %zu, \"collected\": \"1970-01-02T00:00:00Z\", \"data\": {\"openvex\": 1, \"@context\": "
              "\"https://openvex.dev/ns/v0.2.0\"}}",
              d.sha256, strlen(text));
-    char *got = json_dumps(json_array_get(vg_policy_evidence_documents(ev), 0), JSON_PRESERVE_ORDER);
+    /* the list has what each document is; its content comes apart */
+    json_t *doc = json_deep_copy(json_array_get(vg_policy_evidence_documents(ev), 0));
+    CHECK(doc && !json_object_get(doc, "data"), "the list holds the content too");
+    json_object_set_new(doc, "data", vg_jval_to_json(vg_policy_evidence_data(ev, 0)));
+    CHECK(vg_policy_evidence_data(ev, 1) == NULL, "a content past the last document");
+    char *got = json_dumps(doc, JSON_PRESERVE_ORDER);
+    json_decref(doc);
     json_t *want_json = json_loads(want, JSON_PRESERVE_ORDER, NULL);
     char *want_text = json_dumps(want_json, JSON_PRESERVE_ORDER);
     CHECK(got && want_text && strcmp(got, want_text) == 0, "document:\n %s\nexpected\n %s", got, want_text);
