@@ -1,10 +1,11 @@
 /*
- * bench_json.c — how long reading a JSON document into jansson values
- * takes with vg_json_parse (src/core/json.c) and with jansson's own
- * json_loadb.  Not a test; run by bench/json/run.sh, figures in
+ * bench_json.c — how long reading a JSON document takes: into jansson
+ * values with vg_json_parse (src/core/json.c) and with jansson's own
+ * json_loadb, and into the policy engine's read-only tree with
+ * vg_jtree_parse (vigil/jtree.h).  Not a test; run by bench/json/run.sh, figures in
  * bench/README.md ("JSON parsing").
  *
- *   bench_json FILE vigil|jansson   reads FILE into memory, then parses it
+ *   bench_json FILE vigil|jansson|tree   reads FILE into memory, then parses it
  *       once with that parser and prints "PARSER BYTES USER_MS SYS_MS
  *       WALL_MS": the CPU time (getrusage) and the time on the clock of
  *       the parse alone, reading the file and freeing the values left out.
@@ -25,6 +26,7 @@
 
 #include "vigil/io.h"
 #include "vigil/json.h"
+#include "vigil/jtree.h"
 
 static double ms(struct timeval tv)
 {
@@ -60,8 +62,8 @@ static json_t *parse(const char *parser, const char *path, const char *text, siz
 int main(int argc, char **argv)
 {
     if (argc != 3 || (strcmp(argv[2], "vigil") != 0 && strcmp(argv[2], "jansson") != 0 &&
-                      strcmp(argv[2], "check") != 0)) {
-        fprintf(stderr, "usage: bench_json FILE vigil|jansson|check\n");
+                      strcmp(argv[2], "tree") != 0 && strcmp(argv[2], "check") != 0)) {
+        fprintf(stderr, "usage: bench_json FILE vigil|jansson|tree|check\n");
         return 2;
     }
     vg_buf text;
@@ -89,6 +91,23 @@ int main(int argc, char **argv)
     struct rusage before, after;
     getrusage(RUSAGE_SELF, &before);
     double start = wall_ms();
+    if (strcmp(argv[2], "tree") == 0) {
+        vg_ctx ctx;
+        vg_ctx_init(&ctx);
+        vg_jtree *tree = NULL;
+        int rc = vg_jtree_parse(&ctx, argv[1], data, text.len, &tree);
+        double wall = wall_ms() - start;
+        getrusage(RUSAGE_SELF, &after);
+        if (rc != VG_OK)
+            fprintf(stderr, "bench_json: %s\n", ctx.message);
+        else
+            printf("tree %zu %.1f %.1f %.1f\n", text.len, ms(after.ru_utime) - ms(before.ru_utime),
+                   ms(after.ru_stime) - ms(before.ru_stime), wall);
+        vg_jtree_free(tree);
+        vg_ctx_free(&ctx);
+        vg_buf_free(&text);
+        return rc != VG_OK;
+    }
     json_t *v = parse(argv[2], argv[1], data, text.len);
     double wall = wall_ms() - start;
     getrusage(RUSAGE_SELF, &after);

@@ -30,4 +30,14 @@
  * Thread-safe; text need not be NUL-terminated. */
 int vg_json_parse(vg_ctx *ctx, const char *name, const char *text, size_t len, json_t **out);
 
+/* Appends value written as JSON text to out: exactly the bytes
+ * json_dumps(value, flags) makes, several times faster (a policy run's
+ * results document is 200 000 values).  flags: JSON_INDENT(n),
+ * JSON_COMPACT, JSON_SORT_KEYS, JSON_PRESERVE_ORDER, JSON_ENCODE_ANY; any
+ * other, or a string that is not UTF-8, is VG_ERR_USAGE or VG_ERR_FORMAT
+ * (json_dumps fails on the latter too); VG_ERR_NOMEM, VG_ERR_LIMIT past
+ * out's bound.  Thread-safe. */
+struct vg_buf;
+int vg_json_dump(const json_t *value, size_t flags, struct vg_buf *out);
+
 #endif

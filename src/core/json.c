@@ -58,7 +58,7 @@
 #include "vigil/buf.h"
 #include "vigil/digest.h"
 #include "vigil/json.h"
-#include "vigil/jtree.h"
+#include "core/jtree_internal.h"
 #include "vigil/xml.h"
 
 _Static_assert(sizeof(json_int_t) == sizeof(int64_t), "json_int_t is taken to be 64 bits");
@@ -489,13 +489,13 @@ static int json_add(json_reader *r, const vg_jval *v)
 #define INTERN_SLOTS 4096
 #define INTERN_MAX_LEN 64
 
-static const char *tree_key(json_reader *r)
+static const char *tree_key(json_reader *r, uint32_t *hash_out)
 {
+    uint32_t hash = *hash_out = vg_jtree_hash(r->name, r->name_len);
     if (r->name_len > INTERN_MAX_LEN || r->ninterned >= INTERN_SLOTS / 2)
         return vg_arena_strndup(r->strings, r->name, r->name_len);
     if (!r->interned && !(r->interned = calloc(INTERN_SLOTS, sizeof *r->interned)))
         return NULL;
-    uint32_t hash = vg_jtree_hash(r->name, r->name_len);
     for (size_t i = hash & (INTERN_SLOTS - 1);; i = (i + 1) & (INTERN_SLOTS - 1)) {
         struct interned *slot = &r->interned[i];
         if (!slot->key) {
@@ -529,11 +529,13 @@ static int tree_push(json_reader *r, const vg_jval *v)
     *m = (vg_jmember){.value = *v};
     r->names_at[r->stack_len++] = r->name_at;
     if (r->depth && r->objects[r->depth - 1]) {
-        const char *key = tree_key(r);
+        uint32_t hash;
+        const char *key = tree_key(r, &hash);
         if (!key)
             return fail_nomem(r);
         m->key = key;
         m->key_len = (uint32_t)r->name_len;
+        m->hash = hash;
     }
     if (v->type == VG_JSTRING && !(m->value.u.s = vg_arena_strndup(r->strings, v->u.s, v->n)))
         return fail_nomem(r);
@@ -557,11 +559,8 @@ static int tree_close(json_reader *r)
         self->value.u.items = items;
         self->value.n = (uint32_t)n;
     } else {
-        vg_ctx scratch;
-        vg_ctx_init(&scratch);
-        size_t twice = n;
-        int rc = vg_jval_object(&scratch, r->arena, values, n, &self->value, &twice);
-        vg_ctx_free(&scratch);
+        size_t twice;
+        int rc = jtree_object(r->arena, values, n, 1, &self->value, &twice);
         /* A name given twice: the message names its second place in the
          * text that comes first, as jansson's reader would. */
         if (twice < n)
@@ -741,4 +740,199 @@ int vg_jtree_parse(vg_ctx *ctx, const char *name, const char *text, size_t len, 
     tree->root = root;
     *out = tree;
     return VG_OK;
+}
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+typedef struct json_writer {
+    vg_buf *out;
+    size_t flags, indent;
+    int status;
+    struct key_ref {
+        const char *key;
+        size_t len;
+        json_t *value;
+    } *keys; /* the members of the objects being written, sorted, innermost last */
+    size_t nkeys, keys_cap;
+} json_writer;
+
+static void put(json_writer *w, const void *s, size_t n)
+{
+    if (!w->status)
+        w->status = vg_buf_add(w->out, s, n);
+}
+
+/* A newline and depth levels of indentation, or a space, as jansson's
+ * dump_indent() writes them. */
+static void put_indent(json_writer *w, size_t depth, int space)
+{
+    if (w->indent) {
+        size_t n = 1 + w->indent * depth;
+        if (!w->status)
+            w->status = vg_buf_reserve(w->out, n);
+        if (!w->status) {
+            char *p = w->out->data + w->out->len;
+            p[0] = '\n';
+            memset(p + 1, ' ', n - 1);
+            w->out->len += n;
+            w->out->data[w->out->len] = '\0';
+        }
+    } else if (space && !(w->flags & JSON_COMPACT)) {
+        put(w, " ", 1);
+    }
+}
+
+static void put_string(json_writer *w, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    put(w, "\"", 1);
+    while (p < end && !w->status) {
+        const unsigned char *q = plain_run(p, end);
+        put(w, p, (size_t)(q - p));
+        if (q == end)
+            break;
+        static const char simple[][3] = {['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b", ['\f'] = "\\f",
+                                         ['\n'] = "\\n", ['\r'] = "\\r",   ['\t'] = "\\t"};
+        if (*q >= 0x80) { /* not UTF-8: jansson's json_dumps fails too */
+            w->status = VG_ERR_FORMAT;
+            break;
+        }
+        if (*q < sizeof simple / sizeof *simple && simple[*q][0]) {
+            put(w, simple[*q], 2);
+        } else {
+            char u[8];
+            snprintf(u, sizeof u, "\\u%04X", (unsigned)*q);
+            put(w, u, 6);
+        }
+        p = q + 1;
+    }
+    put(w, "\"", 1);
+}
+
+/* The opening bracket of an array or object of n values (brackets: its
+ * two), and the indentation of its first value; 0 when it is empty and
+ * written whole. */
+static int put_open(json_writer *w, const char *brackets, size_t n, size_t depth)
+{
+    put(w, brackets, 1);
+    if (n == 0) {
+        put(w, brackets + 1, 1);
+        return 0;
+    }
+    put_indent(w, depth + 1, 0);
+    return 1;
+}
+
+/* After a value at depth + 1: a comma and the next one's indentation, or
+ * (the last) the indentation of close. */
+static void put_next(json_writer *w, int more, const char *close, size_t depth)
+{
+    if (more) {
+        put(w, ",", 1);
+        put_indent(w, depth + 1, 1);
+    } else {
+        put_indent(w, depth, 0);
+        put(w, close, 1);
+    }
+}
+
+static int key_cmp_ref(const void *a, const void *b)
+{
+    const struct key_ref *x = a, *y = b;
+    int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static void put_value(json_writer *w, json_t *v, size_t depth)
+{
+    char num[64];
+    switch (json_typeof(v)) {
+    case JSON_STRING: put_string(w, json_string_value(v), json_string_length(v)); return;
+    case JSON_INTEGER:
+        put(w, num, (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v)));
+        return;
+    case JSON_REAL: {
+        /* jansson's form: %.17g in the C locale, ".0" after what would
+         * read back as an integer, the exponent without '+' and leading
+         * zeros */
+        char *p = num;
+        size_t n = (size_t)snprintf(num, sizeof num, "%.17g", json_real_value(v));
+        while ((p = strpbrk(p, ",")))
+            *p = '.';
+        if (!strchr(num, '.') && !strchr(num, 'e'))
+            n += (size_t)snprintf(num + n, sizeof num - n, ".0");
+        char *e = strchr(num, 'e');
+        if (e) {
+            char *start = e + 1, *end = start + 1;
+            if (*start == '-')
+                start++;
+            while (*end == '0')
+                end++;
+            if (end != start) {
+                memmove(start, end, n + 1 - (size_t)(end - num));
+                n -= (size_t)(end - start);
+            }
+        }
+        put(w, num, n);
+        return;
+    }
+    case JSON_TRUE: put(w, "true", 4); return;
+    case JSON_FALSE: put(w, "false", 5); return;
+    case JSON_NULL: put(w, "null", 4); return;
+    case JSON_ARRAY: {
+        size_t n = json_array_size(v);
+        if (!put_open(w, "[]", n, depth))
+            return;
+        for (size_t i = 0; i < n && !w->status; i++) {
+            put_value(w, json_array_get(v, i), depth + 1);
+            put_next(w, i + 1 < n, "]", depth);
+        }
+        return;
+    }
+    case JSON_OBJECT: {
+        size_t n = json_object_size(v);
+        if (!put_open(w, "{}", n, depth))
+            return;
+        if (w->nkeys + n > w->keys_cap) {
+            size_t cap = (w->nkeys + n) * 2;
+            struct key_ref *grown = realloc(w->keys, cap * sizeof *grown);
+            if (!grown) {
+                w->status = VG_ERR_NOMEM;
+                return;
+            }
+            w->keys = grown;
+            w->keys_cap = cap;
+        }
+        size_t first = w->nkeys;
+        const char *key;
+        json_t *value;
+        json_object_foreach(v, key, value) {
+            w->keys[w->nkeys++] = (struct key_ref){key, json_object_iter_key_len(json_object_key_to_iter(key)), value};
+        }
+        if (w->flags & JSON_SORT_KEYS)
+            qsort(w->keys + first, n, sizeof *w->keys, key_cmp_ref);
+        for (size_t i = 0; i < n && !w->status; i++) {
+            struct key_ref k = w->keys[first + i]; /* w->keys may move */
+            put_string(w, k.key, k.len);
+            put(w, w->flags & JSON_COMPACT ? ":" : ": ", w->flags & JSON_COMPACT ? 1 : 2);
+            put_value(w, k.value, depth + 1);
+            put_next(w, i + 1 < n, "}", depth);
+        }
+        w->nkeys = first;
+        return;
+    }
+    }
+}
+
+int vg_json_dump(const json_t *value, size_t flags, vg_buf *out)
+{
+    if (!value || (flags & ~(size_t)(JSON_MAX_INDENT | JSON_COMPACT | JSON_SORT_KEYS | JSON_PRESERVE_ORDER |
+                                      JSON_ENCODE_ANY)))
+        return VG_ERR_USAGE;
+    if (!(flags & JSON_ENCODE_ANY) && !json_is_object(value) && !json_is_array(value))
+        return VG_ERR_USAGE;
+    json_writer w = {.out = out, .flags = flags, .indent = flags & JSON_MAX_INDENT};
+    put_value(&w, (json_t *)value, 0);
+    free(w.keys);
+    return w.status;
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vigil/jtree.h"
+#include "core/jtree_internal.h"
 
 void vg_jtree_free(vg_jtree *tree)
 {
@@ -76,19 +76,18 @@ static int member_cmp(const void *a, const void *b, void *base)
     return c ? c : (i > j) - (i < j);
 }
 
-int vg_jval_object(vg_ctx *ctx, vg_arena *arena, const vg_jmember *members, size_t n, vg_jval *out,
-                   size_t *twice)
+int jtree_object(vg_arena *arena, const vg_jmember *members, size_t n, int hashed, vg_jval *out, size_t *twice)
 {
     if (n > UINT32_MAX)
-        return vg_error(ctx, VG_ERR_LIMIT, "an object of more than %u members", UINT32_MAX);
+        return VG_ERR_LIMIT;
     int indexed = n > VG_JTREE_INDEXED;
     vg_jmember *copy = vg_arena_alloc(arena, n * sizeof *copy + (indexed ? 2 : 1) * n * sizeof(uint32_t));
     if (!copy)
-        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        return VG_ERR_NOMEM;
     memcpy(copy, members, n * sizeof *copy);
     uint32_t *hashes = (uint32_t *)(copy + n);
     for (size_t i = 0; i < n; i++)
-        hashes[i] = copy[i].hash = vg_jtree_hash(copy[i].key, copy[i].key_len);
+        hashes[i] = hashed ? copy[i].hash : (copy[i].hash = vg_jtree_hash(copy[i].key, copy[i].key_len));
     size_t second = n; /* the earliest second member of a name */
     if (indexed) {
         uint32_t *order = hashes + n;
@@ -105,13 +104,27 @@ int vg_jval_object(vg_ctx *ctx, vg_arena *arena, const vg_jmember *members, size
                 if (key_cmp(&copy[i], copy[j].hash, copy[j].key, copy[j].key_len) == 0)
                     second = j;
     }
-    if (second < n) {
-        if (twice)
-            *twice = second;
-        return vg_error(ctx, VG_ERR_USAGE, "an object with the member name \"%.40s\" given twice", copy[second].key);
-    }
+    *twice = second;
+    if (second < n)
+        return VG_ERR_USAGE;
     *out = (vg_jval){.type = VG_JOBJECT, .n = (uint32_t)n, .u.members = copy};
     return VG_OK;
+}
+
+int vg_jval_object(vg_ctx *ctx, vg_arena *arena, const vg_jmember *members, size_t n, vg_jval *out,
+                   size_t *twice)
+{
+    size_t second;
+    int rc = jtree_object(arena, members, n, 0, out, &second);
+    if (twice)
+        *twice = second;
+    switch (rc) {
+    case VG_OK: return VG_OK;
+    case VG_ERR_LIMIT: return vg_error(ctx, rc, "an object of more than %u members", UINT32_MAX);
+    case VG_ERR_USAGE:
+        return vg_error(ctx, rc, "an object with the member name \"%.40s\" given twice", members[second].key);
+    default: return vg_error(ctx, rc, "out of memory");
+    }
 }
 
 /* v as a node in arena: strings and containers copied (from a jansson
