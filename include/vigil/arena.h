@@ -3,7 +3,8 @@
  * is freed at once with vg_arena_free().  There is no per-object free.
  *
  * Allocation functions return NULL when memory runs out; callers return
- * VG_ERR_NOMEM.  Memory is zeroed.  Pointers are aligned for any type.
+ * VG_ERR_NOMEM.  vg_arena_alloc() memory is zeroed and aligned for any type;
+ * the strings of vg_arena_strndup(), strdup() and printf() are byte aligned.
  */
 #ifndef VIGIL_ARENA_H
 #define VIGIL_ARENA_H

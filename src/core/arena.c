@@ -39,16 +39,17 @@ void vg_arena_free(vg_arena *arena)
     arena->used = 0;
 }
 
-void *vg_arena_alloc(vg_arena *arena, size_t size)
+/* size bytes at an offset that is a multiple of align (a power of two, at
+ * most ARENA_ALIGN), not zeroed. */
+static void *take(vg_arena *arena, size_t size, size_t align)
 {
     if (size == 0)
         size = 1;
     if (size > SIZE_MAX - ARENA_ALIGN)
         return NULL;
-    size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
-
     vg_arena_chunk *c = arena->head;
-    if (!c || c->size - c->used < size) {
+    size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+    if (!c || at > c->size || c->size - at < size) {
         size_t want = c ? c->size * 2 : ARENA_MIN_CHUNK;
         if (want > ARENA_MAX_CHUNK)
             want = ARENA_MAX_CHUNK;
@@ -69,11 +70,22 @@ void *vg_arena_alloc(vg_arena *arena, size_t size)
             arena->head = fresh;
         }
         c = fresh;
+        at = 0;
     }
-    void *p = c->data + c->used;
-    c->used += size;
-    arena->used += size;
-    memset(p, 0, size);
+    void *p = c->data + at;
+    arena->used += at + size - c->used;
+    c->used = at + size;
+    return p;
+}
+
+void *vg_arena_alloc(vg_arena *arena, size_t size)
+{
+    if (size > SIZE_MAX - ARENA_ALIGN)
+        return NULL;
+    size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+    void *p = take(arena, size, ARENA_ALIGN);
+    if (p)
+        memset(p, 0, size);
     return p;
 }
 
@@ -88,7 +100,7 @@ char *vg_arena_strndup(vg_arena *arena, const char *s, size_t len)
 {
     if (len == SIZE_MAX)
         return NULL;
-    char *p = vg_arena_alloc(arena, len + 1);
+    char *p = take(arena, len + 1, 1); /* a string needs no alignment, nor zeros it overwrites */
     if (!p)
         return NULL;
     memcpy(p, s, len);
@@ -109,7 +121,7 @@ char *vg_arena_printf(vg_arena *arena, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    char *p = vg_arena_alloc(arena, (size_t)n + 1);
+    char *p = take(arena, (size_t)n + 1, 1);
     if (!p)
         return NULL;
     va_start(ap, fmt);
