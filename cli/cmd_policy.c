@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "vigil/digest.h"
+#include "vigil/json.h"
 #include "vigil/policy.h"
 #include "vigil/store.h"
 #include "vigil/policy_report.h"
@@ -335,8 +336,11 @@ static int write_outputs(const json_t *doc, const cli_output *outputs, size_t n)
         char *text = NULL;
         size_t len = 0;
         if (outputs[i].format == POLICY_JSON) {
-            text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
-            len = text ? strlen(text) : 0;
+            if (vg_json_dump(doc, JSON_INDENT(2) | JSON_SORT_KEYS, &docs[i]) || vg_buf_add(&docs[i], "\n", 1)) {
+                cli_error("out of memory writing the results");
+                rc = -1;
+            }
+            continue;
         } else if (outputs[i].format == POLICY_SARIF || outputs[i].format == POLICY_JUNIT) {
             if (cli_policy_report(doc, outputs[i].format == POLICY_SARIF, &docs[i]))
                 rc = -1;
@@ -348,8 +352,7 @@ static int write_outputs(const json_t *doc, const cli_output *outputs, size_t n)
                 fclose(f);
             }
         }
-        if (!text || vg_buf_add(&docs[i], text, len) || (outputs[i].format == POLICY_JSON &&
-                                                           vg_buf_add(&docs[i], "\n", 1))) {
+        if (!text || vg_buf_add(&docs[i], text, len)) {
             cli_error("out of memory writing the results");
             rc = -1;
         }

@@ -535,8 +535,9 @@ static int status_index(const char *s)
     return -1;
 }
 
-/* Checks one result a rule returned and copies what the document keeps;
- * NULL with the message in why[] when it is malformed. */
+/* Checks one result a rule returned and makes it a result of the run (a
+ * new reference to got, completed); NULL with the message in why[] when it
+ * is malformed. */
 static json_t *result_from_rule(const json_t *decl, const json_t *got, size_t index, const json_t *doc_ids,
                                 char *why, size_t whylen)
 {
@@ -558,7 +559,6 @@ static json_t *result_from_rule(const json_t *decl, const json_t *got, size_t in
     }
     const char *resource = json_string_value(json_object_get(got, "resource"));
     const char *status = json_string_value(json_object_get(got, "status"));
-    const char *message = json_string_value(json_object_get(got, "message"));
     const char *reason = json_string_value(json_object_get(got, "reason"));
     int s = status_index(status);
     if (!resource || !*resource) {
@@ -590,16 +590,17 @@ static json_t *result_from_rule(const json_t *decl, const json_t *got, size_t in
             }
         }
     }
-    json_t *r = result_new(decl, resource, status, message, reason);
-    if (r && json_object_set(r, "evidence", ev ? ev : json_array())) {
-        json_decref(r);
+    /* The rule's own object becomes the result: it holds only known
+     * members, each checked above. */
+    json_t *r = (json_t *)got;
+    if (json_object_set(r, "rule", json_object_get(decl, "id")) ||
+        json_object_set(r, "severity", json_object_get(decl, "severity")) ||
+        json_object_set(r, "requirements", json_object_get(decl, "requirements")) ||
+        (!ev && json_object_set_new(r, "evidence", json_array()))) {
+        snprintf(why, whylen, "out of memory");
         return NULL;
     }
-    if (!ev && r)
-        json_decref(json_object_get(r, "evidence"));
-    if (!r)
-        snprintf(why, whylen, "out of memory");
-    return r;
+    return json_incref(r);
 }
 
 typedef struct sort_key {
@@ -764,6 +765,24 @@ static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, const evide
     return rc;
 }
 
+/* A result's fingerprint: sha256(rule NUL resource), what baselines match
+ * results by (docs/policy.md, "The results document"). */
+static int fingerprint(vg_ctx *ctx, const char *rule, const char *resource, char hex[VG_SHA256_HEX_LEN + 1])
+{
+    size_t a = strlen(rule), b = strlen(resource);
+    char *s = malloc(a + b + 2);
+    if (!s)
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    memcpy(s, rule, a + 1); /* the NUL separates the two */
+    memcpy(s + a + 1, resource, b + 1);
+    vg_file_digest d;
+    int rc = vg_digest_memory(ctx, s, a + b + 1, VG_DIGEST_SHA256, &d);
+    free(s);
+    if (rc == VG_OK)
+        memcpy(hex, d.sha256, sizeof d.sha256);
+    return rc;
+}
+
 /* ---- running the rules on threads --------------------------------------------------- */
 
 /* Rules are independent: each has its own Lua state, and the evidence is
@@ -797,6 +816,17 @@ static void *run_worker(void *arg)
             break;
         if (pool->decls[i])
             rc = run_rule(&ctx, &pool->p->rules[i], pool->decls[i], pool->view, pool->doc_ids, pool->config, mine);
+    }
+    /* each result's fingerprint, here on the worker's thread */
+    size_t k;
+    json_t *r;
+    json_array_foreach(mine, k, r) {
+        char fp[VG_SHA256_HEX_LEN + 1];
+        if (rc || (rc = fingerprint(&ctx, json_string_value(json_object_get(r, "rule")),
+                                    json_string_value(json_object_get(r, "resource")), fp)))
+            break;
+        if (json_object_set_new(r, "fingerprint", json_string(fp)))
+            rc = vg_error(&ctx, VG_ERR_NOMEM, "out of memory");
     }
     pthread_mutex_lock(&pool->lock);
     if (rc == VG_OK && json_array_extend(pool->results, mine))
@@ -920,23 +950,8 @@ static int apply_waivers(json_t *result, const json_t *waivers, int64_t now, siz
     return expired ? json_object_set(result, "waiver_expired", expired) : 0;
 }
 
-/* ---- baseline ------------------------------------------------------------------ */
 
-static int fingerprint(vg_ctx *ctx, const char *rule, const char *resource, char hex[VG_SHA256_HEX_LEN + 1])
-{
-    size_t a = strlen(rule), b = strlen(resource);
-    char *s = malloc(a + b + 2);
-    if (!s)
-        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    memcpy(s, rule, a + 1); /* the NUL separates the two */
-    memcpy(s + a + 1, resource, b + 1);
-    vg_file_digest d;
-    int rc = vg_digest_memory(ctx, s, a + b + 1, VG_DIGEST_SHA256, &d);
-    free(s);
-    if (rc == VG_OK)
-        memcpy(hex, d.sha256, sizeof d.sha256);
-    return rc;
-}
+/* ---- baseline ------------------------------------------------------------------ */
 
 static int check_baseline(vg_ctx *ctx, const json_t *baseline, const char *file)
 {
@@ -1077,7 +1092,7 @@ static json_t *requirements_rollup(const json_t *rules, const json_t *results, c
             if (!(entry = json_object_get(by_id, json_string_value(req))))
                 continue;
             json_int_t worst = json_integer_value(json_object_get(entry, "results"));
-            if (json_object_set_new(entry, "results", json_integer(level > worst ? level : worst)))
+            if (level > worst && json_object_set_new(entry, "results", json_integer(level)))
                 goto fail;
         }
     }
@@ -1321,11 +1336,9 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const vg_policy_evidence *ev, 
     json_t *r;
     json_int_t counts[5] = {0}, waived = 0;
     json_array_foreach(results, i, r) {
-        char fp[VG_SHA256_HEX_LEN + 1];
-        if (rc || (rc = fingerprint(ctx, json_string_value(json_object_get(r, "rule")),
-                                    json_string_value(json_object_get(r, "resource")), fp)))
+        if (rc)
             break;
-        if (json_object_set_new(r, "fingerprint", json_string(fp)) || apply_waivers(r, o->waivers, o->now, used)) {
+        if (apply_waivers(r, o->waivers, o->now, used)) {
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
             break;
         }
