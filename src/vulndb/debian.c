@@ -122,7 +122,9 @@ static int parse_date(const char *s, size_t len, char out[11])
     long y = strtol(year, NULL, 10);
     if (!m || d < 1 || d > 31 || y < 1990 || y > 2999)
         return 0;
-    snprintf(out, 11, "%04ld-%02d-%02ld", y, m, d);
+    char date[32]; /* room for what the compiler cannot prove out of range */
+    snprintf(date, sizeof date, "%04ld-%02d-%02ld", y, m, d);
+    memcpy(out, date, 11);
     return 1;
 }
 
