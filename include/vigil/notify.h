@@ -43,6 +43,13 @@
 #define VG_NOTIFY_ATTEMPTS_MAX 10 /* largest max_attempts accepted */
 #define VG_NOTIFY_ID_MAX 64       /* longest delivery id */
 
+/* What a 0 in vg_notify_options stands for. */
+#define VG_NOTIFY_DEFAULT_ATTEMPTS 4
+#define VG_NOTIFY_DEFAULT_CONNECT_TIMEOUT_MS 10000
+#define VG_NOTIFY_DEFAULT_TIMEOUT_MS 30000
+#define VG_NOTIFY_DEFAULT_BACKOFF_MS 5000
+#define VG_NOTIFY_DEFAULT_BACKOFF_MAX_MS 60000
+
 /* Zero-initialise and set what differs from the defaults; NULL options
  * means all defaults.  Times are milliseconds. */
 typedef struct vg_notify_options {
@@ -89,6 +96,17 @@ typedef struct vg_notify_result {
 int vg_notify_webhook(vg_ctx *ctx, const char *url, const void *secret, size_t secret_len,
                       const char *body, size_t len, const vg_notify_options *opts,
                       vg_notify_result *out);
+
+/* The longest vg_notify_webhook() can block with opts (NULL: defaults),
+ * in milliseconds: every attempt taking its whole timeout_ms and every
+ * wait between two attempts its longest, backoff_max_ms. */
+unsigned long long vg_notify_longest_ms(const vg_notify_options *opts);
+
+/* A new random delivery id (a UUID, RFC 9562 version 4) into out, for a
+ * caller that keeps it so as to send the same delivery again later
+ * (vg_notify_options.delivery_id).  VG_ERR_NOMEM when OpenSSL has no
+ * random bytes. */
+int vg_notify_new_id(char out[VG_NOTIFY_ID_MAX + 1]);
 
 /* Appends body[0..len) (one JSON object or array without a line break)
  * and "\n" to the NDJSON file at path, creating it (mode 0640 before the

@@ -130,7 +130,7 @@ static int secret_key(vg_ctx *ctx, const char *shown, const void *secret, size_t
 }
 
 /* A random UUID, version 4 (RFC 9562 section 5.4). */
-static int random_uuid(char out[37])
+int vg_notify_new_id(char out[VG_NOTIFY_ID_MAX + 1])
 {
     unsigned char b[16];
     if (RAND_bytes(b, sizeof b) != 1)
@@ -499,6 +499,17 @@ static int deliver(vg_ctx *ctx, const delivery *d, unsigned max_attempts, unsign
     }
 }
 
+unsigned long long vg_notify_longest_ms(const vg_notify_options *opts)
+{
+    vg_notify_options o = {0};
+    if (opts)
+        o = *opts;
+    unsigned long long attempts = o.max_attempts ? o.max_attempts : VG_NOTIFY_DEFAULT_ATTEMPTS;
+    unsigned long long timeout = o.timeout_ms ? o.timeout_ms : VG_NOTIFY_DEFAULT_TIMEOUT_MS;
+    unsigned long long wait = o.backoff_max_ms ? o.backoff_max_ms : VG_NOTIFY_DEFAULT_BACKOFF_MAX_MS;
+    return attempts * timeout + (attempts - 1) * wait;
+}
+
 int vg_notify_webhook(vg_ctx *ctx, const char *url, const void *secret, size_t secret_len,
                       const char *body, size_t len, const vg_notify_options *opts,
                       vg_notify_result *out)
@@ -508,7 +519,7 @@ int vg_notify_webhook(vg_ctx *ctx, const char *url, const void *secret, size_t s
     vg_notify_options o = {0};
     if (opts)
         o = *opts;
-    unsigned max_attempts = o.max_attempts ? o.max_attempts : 4;
+    unsigned max_attempts = o.max_attempts ? o.max_attempts : VG_NOTIFY_DEFAULT_ATTEMPTS;
     CURLU *u;
     char *shown;
     int st = parse_url(ctx, url ? url : "", &u, &shown);
@@ -518,8 +529,9 @@ int vg_notify_webhook(vg_ctx *ctx, const char *url, const void *secret, size_t s
     vg_buf_init(&key, 4096);
     delivery d = {.url = u, .shown = shown, .body = body, .len = len,
                   .ca_file = o.ca_file,
-                  .connect_timeout_ms = o.connect_timeout_ms ? o.connect_timeout_ms : 10000,
-                  .timeout_ms = o.timeout_ms ? o.timeout_ms : 30000};
+                  .connect_timeout_ms = o.connect_timeout_ms ? o.connect_timeout_ms
+                                                             : VG_NOTIFY_DEFAULT_CONNECT_TIMEOUT_MS,
+                  .timeout_ms = o.timeout_ms ? o.timeout_ms : VG_NOTIFY_DEFAULT_TIMEOUT_MS};
     if (max_attempts > VG_NOTIFY_ATTEMPTS_MAX) {
         st = vg_error(ctx, VG_ERR_USAGE, "%s: %u attempts asked for, at most %d allowed", shown,
                       max_attempts, VG_NOTIFY_ATTEMPTS_MAX);
@@ -549,7 +561,7 @@ int vg_notify_webhook(vg_ctx *ctx, const char *url, const void *secret, size_t s
     }
     if (o.delivery_id)
         snprintf(out->delivery_id, sizeof out->delivery_id, "%s", o.delivery_id);
-    else if ((st = random_uuid(out->delivery_id)) != VG_OK) {
+    else if ((st = vg_notify_new_id(out->delivery_id)) != VG_OK) {
         vg_error(ctx, st, "%s: no random bytes for the delivery id (OpenSSL)", shown);
         goto done;
     }
@@ -558,8 +570,8 @@ int vg_notify_webhook(vg_ctx *ctx, const char *url, const void *secret, size_t s
         st = vg_error(ctx, VG_ERR_NOMEM, "%s: libcurl could not be initialised", shown);
         goto done;
     }
-    st = deliver(ctx, &d, max_attempts, o.backoff_ms ? o.backoff_ms : 5000,
-                 o.backoff_max_ms ? o.backoff_max_ms : 60000, out);
+    st = deliver(ctx, &d, max_attempts, o.backoff_ms ? o.backoff_ms : VG_NOTIFY_DEFAULT_BACKOFF_MS,
+                 o.backoff_max_ms ? o.backoff_max_ms : VG_NOTIFY_DEFAULT_BACKOFF_MAX_MS, out);
     curl_global_cleanup();
 done:
     if (key.data)
