@@ -253,7 +253,8 @@ int vg_store_prune(vg_ctx *ctx, vg_store *store, const vg_store_prune_options *o
  * and completing checks that the lease is still the worker's, so that each
  * job's effect is applied exactly once.  Jobs of one asset run in the order
  * they were enqueued, one at a time, so that its snapshots are numbered and
- * compared as if one process had run them.  Job times are the database
+ * compared as if one process had run them; a job of no asset (notify) runs
+ * only once every job enqueued before it is done or failed.  Job times are the database
  * server's clock, so that the workers' clocks need not agree. */
 
 #define VG_STORE_JOB_ATTEMPTS 3          /* a job is failed after this many attempts */
@@ -281,19 +282,45 @@ int vg_store_enqueue_ingest(vg_ctx *ctx, vg_store *store, const vg_store_snapsho
  * asset that does not exist or has no snapshot. */
 int vg_store_enqueue_rescans(vg_ctx *ctx, vg_store *store, const char *const *assets, size_t nassets, json_t **out);
 
+struct vg_notify_options;
+
+#define VG_STORE_NOTIFY_JOB_FINDINGS 1000 /* findings one notify job delivers at most */
+
+/* Enqueues a notify job: a worker will deliver the findings waiting for
+ * the sink (vg_store_notify_pending()), once every job enqueued before it
+ * is done or failed, to the webhook at url ("webhook" sink) or as a line
+ * of the NDJSON file at the absolute path file ("file" sink): exactly one
+ * of url and file.  Of opts (NULL: defaults) max_attempts,
+ * connect_timeout_ms, timeout_ms and ca_file (absolute) are kept.  always:
+ * deliver even when nothing waits.  No secret is kept: the worker signs
+ * with its own (vg_store_worker.webhook_secret), and a URL holding a
+ * password is refused (VG_ERR_USAGE), as are a relative path and options
+ * out of range.  *job_id: the job's number. */
+int vg_store_enqueue_notify(vg_ctx *ctx, vg_store *store, const char *url, const char *file,
+                            const struct vg_notify_options *opts, int always, int64_t *job_id);
+
+/* VG_OK, or the VG_ERR_USAGE vg_store_enqueue_notify() would give for
+ * these, so that a caller can refuse them before it queues anything. */
+int vg_store_check_notify(vg_ctx *ctx, const char *url, const char *file, const struct vg_notify_options *opts);
+
 typedef struct vg_store_worker {
     const char *id;       /* recorded with each job it takes, e.g. "host:pid" */
     int64_t lease;        /* seconds a taken job stays this worker's (>= 1) */
     struct vg_vulndb *db; /* what ingested SBOMs and rescans are matched against */
+    const void *webhook_secret; /* signs notify jobs' webhooks (notify.h); NULL: */
+    size_t webhook_secret_len;  /* this worker fails them, never sends unsigned */
 } vg_store_worker;
 
 /* Takes the next ready job (queued, or running under a lease that ran
- * out, and not behind an unfinished job of its asset) and runs it.
+ * out, and not behind an unfinished job of its asset, or for a job of no
+ * asset behind any unfinished job) and runs it.
  * *out (owned by the caller) is NULL when no job was ready, with *pending
  * the number of jobs queued or running (0: the queue is empty); else the
  * job's report: {"job", "kind", "asset", "attempt", "outcome", ...} where
  * outcome is "done" (with "result": what vg_store_add_snapshot() or
- * vg_store_rescan_asset() returned), "retry" (the attempt failed and the
+ * vg_store_rescan_asset() returned, or for a notify job {"sink",
+ * "delivery", "findings", "more", "delivered", "outcome", and for a
+ * webhook "attempts" and "http_status"}), "retry" (the attempt failed and the
  * job is queued again; "error"), "failed" (failed for good, after
  * VG_STORE_JOB_ATTEMPTS attempts; "error") or "lost" (the lease ran out
  * before the job finished: nothing of it was kept, and it will be taken

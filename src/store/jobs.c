@@ -1,6 +1,7 @@
 /*
  * jobs.c — the job table (docs/store.md, "Jobs and workers"): enqueueing
- * the ingest of an uploaded SBOM and the rescan of assets, and running them
+ * the ingest of an uploaded SBOM, the rescan of assets and the delivery of
+ * the findings waiting for a notification sink (notify), and running them
  * from any number of workers on any number of machines.
  *
  * A job goes queued -> running (taken by one worker for a lease) -> done,
@@ -22,6 +23,23 @@
  * Order: a job is ready only when no earlier job of its asset is queued or
  * running, so the jobs of one asset run one at a time in the order they
  * were enqueued, and any number of workers give the store one worker gives.
+ * A job of no asset (notify) is ready only when no earlier job at all is
+ * queued or running: it announces what the jobs enqueued before it found,
+ * and two notify jobs never deliver at once.
+ *
+ * Notify, exactly once in effect: a delivery cannot be in the same
+ * transaction as the store, so before anything is sent the job fixes what
+ * it delivers, in a transaction on the condition that it is still the
+ * worker's: the notices waiting for the sink (at most
+ * VG_STORE_NOTIFY_JOB_FINDINGS) and a random delivery id go into its
+ * payload, the announcement's bytes into the document table (job.document),
+ * and its lease is extended by the longest the delivery can take
+ * (vg_notify_longest_ms()).  Any later attempt (after a failed delivery,
+ * or a worker killed after delivering but before committing) sends the
+ * same bytes with the same delivery id (the webhook-id header), which the
+ * receiver de-duplicates by; the notices are taken out of the sink's queue
+ * in the transaction that completes the job.  No secret is kept in the job
+ * table: each worker signs with its own (--webhook-secret-file).
  *
  * Taking a job: PostgreSQL locks the candidate row with FOR UPDATE SKIP
  * LOCKED, so that workers pass over each other's rows instead of waiting;
@@ -29,19 +47,21 @@
  * Times are the database server's clock (db_now()), so that the clocks of
  * the workers' machines need not agree.
  *
- * Leaves out: lease renewal (a job must finish within its lease), a notify
- * kind, LISTEN/NOTIFY (idle workers poll).
+ * Leaves out: lease renewal (a job must finish within its lease; a notify
+ * job extends its own once, before delivering), LISTEN/NOTIFY (idle
+ * workers poll).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "store/store_internal.h"
+#include "vigil/notify.h"
 #include "vigil/sbomread.h"
 #include "vigil/vulndb.h"
 
 /* The kinds this worker runs: others (a newer vigil's) are left queued. */
-#define KNOWN_KINDS "kind IN ('ingest', 'rescan')"
+#define KNOWN_KINDS "kind IN ('ingest', 'rescan', 'notify')"
 #define PENDING "state IN ('queued', 'running')"
 
 /* The database server's clock, in Unix seconds: the one clock every lease
@@ -138,23 +158,34 @@ void store_ingest_payload_free(store_ingest_payload *p)
     p->root = NULL;
 }
 
-int store_ingest_payload_parse(vg_ctx *ctx, const char *text, size_t len, store_ingest_payload *p)
+/* A job's payload text[0..len) (untrusted) into *root: a JSON object of
+ * at most VG_STORE_MAX_PAYLOAD bytes. */
+static int payload_load(vg_ctx *ctx, const char *text, size_t len, json_t **root)
 {
-    memset(p, 0, sizeof *p);
+    *root = NULL;
     if (len > VG_STORE_MAX_PAYLOAD)
         return vg_error(ctx, VG_ERR_LIMIT, "job payload of %zu bytes: larger than %zu", len,
                         (size_t)VG_STORE_MAX_PAYLOAD);
     json_error_t err;
-    p->root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-    if (!json_is_object(p->root)) {
-        vg_error(ctx, VG_ERR_FORMAT, "job payload: not a JSON object%s%s", p->root ? "" : ": ", p->root ? "" : err.text);
-        store_ingest_payload_free(p);
-        return VG_ERR_FORMAT;
-    }
+    *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    if (json_is_object(*root))
+        return VG_OK;
+    vg_error(ctx, VG_ERR_FORMAT, "job payload: not a JSON object%s%s", *root ? "" : ": ", *root ? "" : err.text);
+    json_decref(*root);
+    *root = NULL;
+    return VG_ERR_FORMAT;
+}
+
+int store_ingest_payload_parse(vg_ctx *ctx, const char *text, size_t len, store_ingest_payload *p)
+{
+    memset(p, 0, sizeof *p);
+    int rc = payload_load(ctx, text, len, &p->root);
+    if (rc)
+        return rc;
     p->in.tags = p->tags;
     const char *distro = NULL, *target_kind = NULL;
     json_t *time = json_object_get(p->root, "time"), *tags = json_object_get(p->root, "tags");
-    int rc = payload_text(ctx, p->root, "kind", &p->in.kind);
+    rc = payload_text(ctx, p->root, "kind", &p->in.kind);
     rc = rc ? rc : payload_text(ctx, p->root, "owner", &p->in.owner);
     rc = rc ? rc : payload_text(ctx, p->root, "environment", &p->in.environment);
     rc = rc ? rc : payload_text(ctx, p->root, "version", &p->in.version_label);
@@ -195,6 +226,39 @@ int store_ingest_payload_parse(vg_ctx *ctx, const char *text, size_t len, store_
 
 /* ---- enqueueing ------------------------------------------------------------ */
 
+/* Inserts a queued job, inside the open transaction; *job_id its number. */
+static int insert_job(vg_ctx *ctx, vg_store *store, const char *kind, const char *asset, const char *document,
+                      const char *payload, int64_t *job_id)
+{
+    int64_t now = 0;
+    vg_db_stmt *st = NULL;
+    int rc = db_now(ctx, store, &now);
+    if (rc || (rc = store_prepare(ctx, store,
+                                  "INSERT INTO job(kind, asset, document, payload, state, enqueued_at, attempts)"
+                                  " VALUES (?, ?, ?, ?, 'queued', ?, 0) RETURNING id",
+                                  &st)))
+        return rc;
+    vg_db_bind_text(st, 1, kind);
+    if (asset)
+        vg_db_bind_text(st, 2, asset);
+    else
+        vg_db_bind_null(st, 2);
+    if (document)
+        vg_db_bind_text(st, 3, document);
+    else
+        vg_db_bind_null(st, 3);
+    vg_db_bind_text(st, 4, payload);
+    vg_db_bind_int(st, 5, now);
+    if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
+        *job_id = vg_db_column_int(st, 0);
+        rc = VG_OK;
+    } else if (rc == VG_DB_DONE) {
+        rc = vg_error(ctx, VG_ERR_IO, "%s: enqueueing returned no job", vg_db_name(store->db));
+    }
+    vg_db_finalize(st);
+    return rc;
+}
+
 int vg_store_enqueue_ingest(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, const char *distro,
                             int64_t *job_id)
 {
@@ -218,31 +282,9 @@ int vg_store_enqueue_ingest(vg_ctx *ctx, vg_store *store, const vg_store_snapsho
                         (size_t)VG_STORE_MAX_PAYLOAD);
     }
     char digest[72];
-    int64_t now = 0;
-    vg_db_stmt *st = NULL;
-    if ((rc = vg_db_begin(ctx, store->db)) != VG_OK)
-        goto out;
-    if ((rc = db_now(ctx, store, &now)) ||
-        (rc = store_document_put(ctx, store, in->document, in->document_len, in->media_type, digest)) ||
-        (rc = store_prepare(ctx, store,
-                            "INSERT INTO job(kind, asset, document, payload, state, enqueued_at, attempts)"
-                            " VALUES ('ingest', ?, ?, ?, 'queued', ?, 0) RETURNING id",
-                            &st)))
-        goto out;
-    vg_db_bind_text(st, 1, in->asset);
-    vg_db_bind_text(st, 2, digest);
-    vg_db_bind_text(st, 3, payload);
-    vg_db_bind_int(st, 4, now);
-    if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
-        *job_id = vg_db_column_int(st, 0);
-        rc = VG_OK;
-    } else if (rc == VG_DB_DONE) {
-        rc = vg_error(ctx, VG_ERR_IO, "%s: enqueueing returned no job", vg_db_name(store->db));
-    }
-    vg_db_finalize(st);
-    st = NULL;
-out:
-    vg_db_finalize(st);
+    if ((rc = vg_db_begin(ctx, store->db)) == VG_OK &&
+        (rc = store_document_put(ctx, store, in->document, in->document_len, in->media_type, digest)) == VG_OK)
+        rc = insert_job(ctx, store, "ingest", in->asset, digest, payload, job_id);
     if ((rc = end_transaction(ctx, store, rc)) != VG_OK)
         *job_id = 0;
     free(payload);
@@ -308,6 +350,154 @@ int vg_store_enqueue_rescans(vg_ctx *ctx, vg_store *store, const char *const *as
     return *out ? VG_OK : vg_error(ctx, VG_ERR_NOMEM, "out of memory");
 }
 
+/* ---- notify jobs: the payload ------------------------------------------------ */
+
+#define NOTIFY_TIMEOUT_MAX_MS 3600000u /* a timeout longer than an hour is refused */
+
+/* What a notify job delivers where, parsed from its payload (docs/store.md,
+ * "Jobs and workers"): {"sink": "webhook", "url"} or {"sink": "file",
+ * "file"}, with "attempts", "timeout_ms", "connect_timeout_ms", "ca_file",
+ * "always"; and once an attempt fixed what it sends, "delivery" and
+ * "notices". */
+typedef struct notify_payload {
+    json_t *root;
+    const char *sink, *url, *file, *delivery;
+    vg_notify_options opts;
+    int always;
+    json_t *notices; /* in root, or NULL */
+} notify_payload;
+
+/* "scheme://user:password@host...": a secret the job table must not hold. */
+static int url_has_password(const char *url)
+{
+    const char *auth = strstr(url, "://");
+    if (!auth)
+        return 0;
+    auth += 3;
+    size_t n = strcspn(auth, "/?#");
+    const char *at = memchr(auth, '@', n);
+    return at && memchr(auth, ':', (size_t)(at - auth)) != NULL;
+}
+
+/* member of o as a whole number from 0 to max into *out (left alone when absent). */
+static int payload_uint(vg_ctx *ctx, json_t *o, const char *member, unsigned max, unsigned *out)
+{
+    json_t *v = json_object_get(o, member);
+    if (!v)
+        return VG_OK;
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > max)
+        return vg_error(ctx, VG_ERR_FORMAT, "job payload: \"%s\" is not a number from 0 to %u", member, max);
+    *out = (unsigned)json_integer_value(v);
+    return VG_OK;
+}
+
+/* Checks p's sink and settings, wherever they came from ("job payload"
+ * when from the table, else the enqueuer's options). */
+static int notify_check(vg_ctx *ctx, const notify_payload *p, int bad)
+{
+    if (!p->url == !p->file)
+        return vg_error(ctx, bad, "a notify job delivers to one webhook URL or one notification file");
+    if (p->url && url_has_password(p->url))
+        return vg_error(ctx, bad,
+                        "a notify job's webhook URL may not hold a password: the job table keeps no secret "
+                        "(the worker signs with its --webhook-secret-file)");
+    const char *relative = p->file && p->file[0] != '/'                   ? p->file
+                           : p->opts.ca_file && p->opts.ca_file[0] != '/' ? p->opts.ca_file
+                                                                          : NULL;
+    if (relative)
+        return vg_error(ctx, bad, "%s: a notify job needs an absolute path (a worker runs it elsewhere)", relative);
+    if (p->opts.max_attempts > VG_NOTIFY_ATTEMPTS_MAX || p->opts.timeout_ms > NOTIFY_TIMEOUT_MAX_MS ||
+        p->opts.connect_timeout_ms > NOTIFY_TIMEOUT_MAX_MS)
+        return vg_error(ctx, bad, "a notify job's attempts (at most %d) or timeouts (at most %u s) are out of range",
+                        VG_NOTIFY_ATTEMPTS_MAX, NOTIFY_TIMEOUT_MAX_MS / 1000);
+    return VG_OK;
+}
+
+static void notify_payload_free(notify_payload *p)
+{
+    json_decref(p->root);
+    p->root = NULL;
+}
+
+/* Parses a notify job's payload (untrusted: bounded, every member checked,
+ * unknown members ignored) into p, which refers into p->root. */
+static int notify_payload_parse(vg_ctx *ctx, const char *text, notify_payload *p)
+{
+    memset(p, 0, sizeof *p);
+    int rc = payload_load(ctx, text, strlen(text), &p->root);
+    if (rc)
+        return rc;
+    json_t *always = json_object_get(p->root, "always");
+    p->notices = json_object_get(p->root, "notices");
+    rc = payload_text(ctx, p->root, "sink", &p->sink);
+    rc = rc ? rc : payload_text(ctx, p->root, "url", &p->url);
+    rc = rc ? rc : payload_text(ctx, p->root, "file", &p->file);
+    rc = rc ? rc : payload_text(ctx, p->root, "ca_file", &p->opts.ca_file);
+    rc = rc ? rc : payload_text(ctx, p->root, "delivery", &p->delivery);
+    rc = rc ? rc : payload_uint(ctx, p->root, "attempts", VG_NOTIFY_ATTEMPTS_MAX, &p->opts.max_attempts);
+    rc = rc ? rc : payload_uint(ctx, p->root, "timeout_ms", NOTIFY_TIMEOUT_MAX_MS, &p->opts.timeout_ms);
+    rc = rc ? rc : payload_uint(ctx, p->root, "connect_timeout_ms", NOTIFY_TIMEOUT_MAX_MS, &p->opts.connect_timeout_ms);
+    rc = rc ? rc : notify_check(ctx, p, VG_ERR_FORMAT);
+    if (rc == VG_OK && strcmp(p->sink ? p->sink : "", p->url ? "webhook" : "file") != 0)
+        rc = vg_error(ctx, VG_ERR_FORMAT, "job payload: \"sink\" is not \"%s\"", p->url ? "webhook" : "file");
+    if (rc == VG_OK && always && !json_is_boolean(always))
+        rc = vg_error(ctx, VG_ERR_FORMAT, "job payload: \"always\" is not true or false");
+    if (rc == VG_OK && !p->delivery != !p->notices)
+        rc = vg_error(ctx, VG_ERR_FORMAT, "job payload: \"delivery\" and \"notices\" go together");
+    if (rc == VG_OK && p->notices &&
+        (!json_is_array(p->notices) || json_array_size(p->notices) > VG_STORE_NOTIFY_JOB_FINDINGS))
+        rc = vg_error(ctx, VG_ERR_FORMAT, "job payload: \"notices\" is not an array of at most %d numbers",
+                      VG_STORE_NOTIFY_JOB_FINDINGS);
+    for (size_t i = 0; rc == VG_OK && i < json_array_size(p->notices); i++)
+        if (!json_is_integer(json_array_get(p->notices, i)))
+            rc = vg_error(ctx, VG_ERR_FORMAT, "job payload: notice %zu is not a number", i);
+    if (rc) {
+        notify_payload_free(p);
+        return rc;
+    }
+    p->always = json_is_true(always);
+    return VG_OK;
+}
+
+int vg_store_check_notify(vg_ctx *ctx, const char *url, const char *file, const vg_notify_options *opts)
+{
+    notify_payload p = {.url = url, .file = file};
+    if (opts)
+        p.opts = *opts;
+    return notify_check(ctx, &p, VG_ERR_USAGE);
+}
+
+int vg_store_enqueue_notify(vg_ctx *ctx, vg_store *store, const char *url, const char *file,
+                            const vg_notify_options *opts, int always, int64_t *job_id)
+{
+    *job_id = 0;
+    const vg_notify_options none = {0}, *set = url && opts ? opts : &none;
+    int rc = vg_store_check_notify(ctx, url, file, opts);
+    if (rc)
+        return rc;
+    json_t *o = json_pack("{s:s, s:b}", "sink", url ? "webhook" : "file", "always", always);
+    int bad = !o || set_text(o, url ? "url" : "file", url ? url : file) || set_text(o, "ca_file", set->ca_file);
+    if (!bad && set->max_attempts)
+        bad = json_object_set_new(o, "attempts", json_integer(set->max_attempts));
+    if (!bad && set->timeout_ms)
+        bad = json_object_set_new(o, "timeout_ms", json_integer(set->timeout_ms));
+    if (!bad && set->connect_timeout_ms)
+        bad = json_object_set_new(o, "connect_timeout_ms", json_integer(set->connect_timeout_ms));
+    char *payload = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    if (!payload)
+        return vg_error(ctx, VG_ERR_USAGE, "the webhook URL and the paths of a notify job must be UTF-8 text");
+    if (strlen(payload) > VG_STORE_MAX_PAYLOAD)
+        rc = vg_error(ctx, VG_ERR_LIMIT, "the URL and paths of a notify job are longer than %zu bytes",
+                      (size_t)VG_STORE_MAX_PAYLOAD);
+    else if ((rc = vg_db_begin(ctx, store->db)) == VG_OK)
+        rc = insert_job(ctx, store, "notify", NULL, NULL, payload, job_id);
+    if ((rc = end_transaction(ctx, store, rc)) != VG_OK)
+        *job_id = 0;
+    free(payload);
+    return rc;
+}
+
 /* ---- taking and finishing jobs ---------------------------------------------- */
 
 typedef struct job {
@@ -369,6 +559,8 @@ static int take_job(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, job 
              "SELECT id, kind, asset, document, payload, attempts, worker FROM job j"
              " WHERE " PENDING " AND " KNOWN_KINDS " AND COALESCE(lease_until, 0) < ?"
              " AND NOT EXISTS (SELECT 1 FROM job e WHERE e.asset = j.asset AND e.id < j.id AND e." PENDING ")"
+             /* a job of no asset (notify) waits for every job before it */
+             " AND (j.asset IS NOT NULL OR NOT EXISTS (SELECT 1 FROM job e WHERE e.id < j.id AND e." PENDING "))"
              " ORDER BY id LIMIT 1%s",
              /* PostgreSQL: lock it, passing over rows other workers are taking */
              vg_db_kind_of(store->db) == VG_DB_POSTGRES ? " FOR UPDATE SKIP LOCKED" : "");
@@ -437,12 +629,32 @@ out:
     return rc;
 }
 
+/* Prepares "UPDATE job SET set WHERE" j is still w's at now (the same
+ * worker and attempt, the lease not run out); set's own nset parameters
+ * come first, for the caller to bind. */
+static int prepare_owned_update(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, const job *j,
+                                const char *set, int nset, int64_t now, vg_db_stmt **st)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "UPDATE job SET %s WHERE id = ? AND worker = ? AND attempts = ? AND state = 'running'"
+             " AND lease_until >= ?",
+             set);
+    int rc = store_prepare(ctx, store, sql, st);
+    if (rc == VG_OK) {
+        vg_db_bind_int(*st, nset + 1, j->id);
+        vg_db_bind_text(*st, nset + 2, w->id);
+        vg_db_bind_int(*st, nset + 3, j->attempt);
+        vg_db_bind_int(*st, nset + 4, now);
+    }
+    return rc;
+}
+
 /* Opens the transaction that applies j's effect and completes it: marks
- * it done on the condition that it is still w's (the same worker and
- * attempt, the lease not run out).  *owned = 0, and no transaction left
- * open, when it is not.  *now: the server's time.  A done job lets go of
- * its document: the snapshot refers to it now, and prune may delete it
- * with the snapshot. */
+ * it done on the condition that it is still w's (prepare_owned_update()).
+ * *owned = 0, and no transaction left open, when it is not.  *now: the
+ * server's time.  A done job lets go of its document: the snapshot refers
+ * to it now, and prune may delete it with the snapshot. */
 static int begin_completion(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, const job *j, int64_t *now,
                             int *owned)
 {
@@ -453,15 +665,9 @@ static int begin_completion(vg_ctx *ctx, vg_store *store, const vg_store_worker 
     if (rc)
         return rc;
     if ((rc = db_now(ctx, store, now)) == VG_OK &&
-        (rc = store_prepare(ctx, store,
-                            "UPDATE job SET state = 'done', done_at = ?, lease_until = NULL, document = NULL WHERE id = ?"
-                            " AND worker = ? AND attempts = ? AND state = 'running' AND lease_until >= ?",
-                            &st)) == VG_OK) {
+        (rc = prepare_owned_update(ctx, store, w, j, "state = 'done', done_at = ?, lease_until = NULL, document = NULL",
+                                   1, *now, &st)) == VG_OK) {
         vg_db_bind_int(st, 1, *now);
-        vg_db_bind_int(st, 2, j->id);
-        vg_db_bind_text(st, 3, w->id);
-        vg_db_bind_int(st, 4, j->attempt);
-        vg_db_bind_int(st, 5, *now);
         rc = run_counting(ctx, st, &changed);
     }
     vg_db_finalize(st);
@@ -600,6 +806,157 @@ static int run_rescan(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, co
     return rc;
 }
 
+/* The announcement of pending (vg_store_notify_pending()) by job j, the
+ * document of `vigil monitor` (docs/store.md, "Monitor") with the job's
+ * number and delivery id, and no rescan of its own: as compact JSON text
+ * (malloc'd), or NULL when out of memory. */
+static char *notify_announcement(const job *j, const char *delivery, int64_t now, const json_t *pending)
+{
+    json_t *doc = json_pack("{s:s, s:i, s:o, s:s, s:I, s:O, s:O, s:n, s:n, s:n}", "type", "vigil.findings.new",
+                            "version", 1, "time", store_json_time(now), "delivery", delivery, "job",
+                            (json_int_t)j->id, "findings", json_object_get(pending, "findings"), "more",
+                            json_object_get(pending, "more"), "run", "db_time", "summary");
+    char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII) : NULL;
+    json_decref(doc);
+    return text;
+}
+
+/* Fixes what attempt j of a notify job sends, before anything is sent, in
+ * one transaction on the condition that j is still w's: on the first
+ * attempt the notices waiting for p's sink go into the payload with a new
+ * delivery id, and the announcement into the document table
+ * (job.document); a later attempt reads them back.  Either way the lease
+ * is extended by the longest the delivery may take.  body (initialised by
+ * the call): the announcement, left empty when nothing waits and p->always
+ * is not set (then nothing is written).  *owned = 0 when j is no longer
+ * w's. */
+static int prepare_notify(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, const job *j, notify_payload *p,
+                          vg_buf *body, int *owned)
+{
+    *owned = 0;
+    vg_buf_init(body, VG_STORE_MAX_DOCUMENT);
+    json_t *pending = NULL;
+    char *text = NULL, *payload = NULL, digest[72], id[VG_NOTIFY_ID_MAX + 1];
+    vg_db_stmt *st = NULL;
+    int64_t now = 0, changed = 0;
+    int rc = vg_db_begin(ctx, store->db);
+    if (rc == VG_OK)
+        rc = db_now(ctx, store, &now);
+    int64_t lease = now + (int64_t)(vg_notify_longest_ms(&p->opts) / 1000) + 1 + w->lease;
+    if (rc == VG_OK && p->delivery) {
+        if (!j->document)
+            rc = vg_error(ctx, VG_ERR_FORMAT, "job %lld: its delivery was fixed, but it names no document",
+                          (long long)j->id);
+        else if ((rc = store_document_get(ctx, store, j->document, body, NULL, 0)) == VG_OK &&
+                 (rc = prepare_owned_update(ctx, store, w, j, "lease_until = ?", 1, now, &st)) == VG_OK)
+            vg_db_bind_int(st, 1, lease);
+    } else if (rc == VG_OK && (rc = vg_store_notify_pending(ctx, store, p->sink, VG_STORE_NOTIFY_JOB_FINDINGS,
+                                                            &pending)) == VG_OK) {
+        if (!json_array_size(json_object_get(pending, "findings")) && !p->always) {
+            *owned = 1; /* nothing to send: the caller completes the job */
+            goto out;
+        }
+        if ((rc = vg_notify_new_id(id)) != VG_OK) {
+            vg_error(ctx, rc, "job %lld: no random bytes for a delivery id (OpenSSL)", (long long)j->id);
+            goto out;
+        }
+        if (!(text = notify_announcement(j, id, now, pending)) ||
+            json_object_set_new(p->root, "delivery", json_string(id)) ||
+            json_object_set(p->root, "notices", json_object_get(pending, "notices")) ||
+            !(payload = json_dumps(p->root, JSON_COMPACT | JSON_SORT_KEYS)) || vg_buf_addstr(body, text)) {
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        p->delivery = json_string_value(json_object_get(p->root, "delivery"));
+        p->notices = json_object_get(p->root, "notices");
+        if (strlen(payload) > VG_STORE_MAX_PAYLOAD)
+            rc = vg_error(ctx, VG_ERR_LIMIT, "job %lld: the notices and the sink's URL or path are longer than %zu bytes",
+                          (long long)j->id, (size_t)VG_STORE_MAX_PAYLOAD);
+        else if ((rc = store_document_put(ctx, store, text, strlen(text), "application/json", digest)) == VG_OK &&
+                 (rc = prepare_owned_update(ctx, store, w, j, "document = ?, payload = ?, lease_until = ?", 3, now,
+                                            &st)) == VG_OK) {
+            vg_db_bind_text(st, 1, digest);
+            vg_db_bind_text(st, 2, payload);
+            vg_db_bind_int(st, 3, lease);
+        }
+    }
+    if (rc == VG_OK && (rc = run_counting(ctx, st, &changed)) == VG_OK && changed == 1) {
+        vg_db_finalize(st);
+        st = NULL;
+        *owned = 1;
+        rc = vg_db_commit(ctx, store->db);
+    }
+out:
+    vg_db_finalize(st);
+    if (rc || !*owned || !body->len)
+        vg_db_rollback(store->db);
+    if (rc)
+        *owned = 0;
+    json_decref(pending);
+    free(text);
+    free(payload);
+    return rc;
+}
+
+/* notify: the findings waiting for the job's sink, fixed by
+ * prepare_notify(), delivered, and taken out of the sink's queue in the
+ * transaction that completes the job. */
+static int run_notify(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, const job *j, json_t **result,
+                      int *owned)
+{
+    notify_payload p;
+    vg_buf body;
+    vg_buf_init(&body, 0);
+    int64_t now;
+    int rc = notify_payload_parse(ctx, j->payload, &p);
+    if (rc)
+        return rc;
+    if (p.url && !w->webhook_secret) {
+        rc = vg_error(ctx, VG_ERR_USAGE,
+                      "job %lld: this worker has no secret to sign the webhook with: start it with"
+                      " --webhook-secret-file FILE (a notify job is never delivered unsigned)",
+                      (long long)j->id);
+        goto out;
+    }
+    if ((rc = prepare_notify(ctx, store, w, j, &p, &body, owned)) != VG_OK || !*owned)
+        goto out;
+    size_t n = json_array_size(p.notices);
+    if (!(*result = json_pack("{s:s, s:s?, s:I, s:b, s:s}", "sink", p.sink, "delivery", p.delivery, "findings",
+                              (json_int_t)n, "delivered", 0, "outcome", "nothing new"))) {
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (body.len && p.url) {
+        vg_notify_result res;
+        vg_notify_options opts = p.opts;
+        opts.delivery_id = p.delivery;
+        rc = vg_notify_webhook(ctx, p.url, w->webhook_secret, w->webhook_secret_len, body.data, body.len, &opts, &res);
+        json_object_set_new(*result, "outcome", json_string(vg_notify_outcome_name(res.outcome)));
+        json_object_set_new(*result, "attempts", json_integer(res.attempts));
+        json_object_set_new(*result, "http_status", json_integer(res.http_status));
+    } else if (body.len) {
+        rc = vg_notify_file(ctx, p.file, body.data, body.len);
+        json_object_set_new(*result, "outcome", json_string(rc ? "not written" : "delivered"));
+    }
+    if (rc) {
+        size_t len = strlen(ctx->message);
+        snprintf(ctx->message + len, sizeof ctx->message - len, "; its %zu finding%s stay queued for the %s", n,
+                 n == 1 ? "" : "s", p.sink);
+        goto out;
+    }
+    json_object_set_new(*result, "delivered", json_boolean(body.len > 0));
+    if ((rc = begin_completion(ctx, store, w, j, &now, owned)) != VG_OK || !*owned)
+        goto out;
+    if ((rc = vg_store_notify_done(ctx, store, p.notices)) == VG_OK)
+        rc = end_completion(ctx, store, j, *result);
+    else
+        vg_db_rollback(store->db);
+out:
+    vg_buf_free(&body);
+    notify_payload_free(&p);
+    return rc;
+}
+
 int vg_store_work(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, json_t **out, int64_t *pending)
 {
     *out = NULL;
@@ -629,8 +986,9 @@ int vg_store_work(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, json_t
     vg_ctx_init(&jctx);
     json_t *result = NULL;
     int owned = 0;
-    int effect = strcmp(j.kind, "ingest") == 0 ? run_ingest(&jctx, store, w, &j, &result, &owned)
-                                                : run_rescan(&jctx, store, w, &j, &result, &owned);
+    int effect = strcmp(j.kind, "ingest") == 0   ? run_ingest(&jctx, store, w, &j, &result, &owned)
+                 : strcmp(j.kind, "notify") == 0 ? run_notify(&jctx, store, w, &j, &result, &owned)
+                                                 : run_rescan(&jctx, store, w, &j, &result, &owned);
     if (effect == VG_OK) {
         json_object_set_new(report, "outcome", json_string(owned ? "done" : "lost"));
         if (owned)
