@@ -216,4 +216,11 @@ int cli_rescan(struct vg_store *store, const char *db_path, const char *const *a
 void cli_print_rescan(const json_t *result, FILE *f);
 int cli_rescan_status(const json_t *result, int fail_on, int allow_unchecked);
 
+/* The webhook secret in the file at path (--webhook-secret-file of vigil
+ * monitor and vigil worker, cmd_monitor.c) into out (initialised by the
+ * call, at most CLI_WEBHOOK_SECRET_MAX bytes), without one final line
+ * break; -1 with a message printed. */
+#define CLI_WEBHOOK_SECRET_MAX 4096
+int cli_read_webhook_secret(const char *path, vg_buf *out);
+
 #endif

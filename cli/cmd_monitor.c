@@ -11,6 +11,12 @@
  * (vg_store_notify_pending()): a receiver that was down gets, at the next
  * run, what it missed, and findings that other commands (an add, a rescan,
  * a worker) recorded between two runs are announced too.
+ *
+ * `monitor --enqueue` leaves the rescan and the deliveries to `vigil
+ * worker`: after the update it subscribes the sinks, then queues a rescan
+ * job per asset and, after them, a notify job per sink (store.h,
+ * vg_store_enqueue_notify()), which a worker runs once every job queued
+ * before it is done.  The secret is not queued: workers sign with theirs.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -24,16 +30,19 @@
 
 #define MONITOR_MAX_SOURCES 512
 #define MONITOR_MAX_FINDINGS 10000 /* per delivery; the rest waits for the next run */
-#define MONITOR_MAX_SECRET 4096
 
 static const char monitor_usage[] =
     "usage: vigil monitor [--store URL] [--db PATH] [--skip-update | --mirror URL | --from DIR]\n"
     "                     [--webhook URL [--webhook-secret-file FILE]] [--notify-file FILE]\n"
+    "       vigil monitor --enqueue [--store URL] [--skip-update | ...] [--webhook URL]\n"
+    "                     [--notify-file FILE]\n"
     "\n"
     "Updates the vulnerability database, rescans the latest snapshot of every\n"
     "asset of the store and announces the new findings: one signed POST to the\n"
     "webhook and/or one line appended to the NDJSON file per run.  Findings a\n"
     "failed delivery could not announce are announced by the next run.\n"
+    "With --enqueue the rescans and the deliveries are queued as jobs that\n"
+    "vigil worker runs (signing with its own --webhook-secret-file).\n"
     "\n"
     "options:\n"
     "      --store URL               sqlite:PATH or postgresql://... (default:\n"
@@ -52,6 +61,8 @@ static const char monitor_usage[] =
     "      --webhook-ca-file FILE    CAs to trust for an https webhook\n"
     "      --notify-file FILE        append the new findings to FILE as one NDJSON line\n"
     "      --notify-always           announce every run, even with nothing new\n"
+    "      --enqueue                 queue a rescan job per asset, then a notify job per\n"
+    "                                sink, for vigil worker (FILE and CA file: absolute)\n"
     "      --fail-on LEVEL           exit 5 when a new finding is at or above LEVEL\n"
     "      --allow-unchecked         exit 0, not 3, when components could not be checked\n"
     "  -o, --output FORMAT[=FILE]    table (default) or json: what the run did\n"
@@ -77,6 +88,7 @@ typedef struct monitor_opts {
     vg_notify_options notify;
     const char *notify_file;
     int notify_always;
+    int enqueue;
     int fail_on;
     int allow_unchecked;
 } monitor_opts;
@@ -117,13 +129,11 @@ static int update_db(const monitor_opts *o, json_t *report)
     return rc ? 1 : 0;
 }
 
-/* The secret of --webhook-secret-file into out (initialised by the call),
- * without one final line break; -1 with a message. */
-static int read_secret(const char *path, vg_buf *out)
+int cli_read_webhook_secret(const char *path, vg_buf *out)
 {
     vg_ctx ctx;
     vg_ctx_init(&ctx);
-    int rc = attest_cli_read_file(&ctx, path, MONITOR_MAX_SECRET, out);
+    int rc = attest_cli_read_file(&ctx, path, CLI_WEBHOOK_SECRET_MAX, out);
     if (rc)
         cli_error("--webhook-secret-file: %s", ctx.message);
     vg_ctx_free(&ctx);
@@ -198,6 +208,48 @@ out:
     return rc != VG_OK;
 }
 
+/* --enqueue: a rescan job per asset, then a notify job per sink, into
+ * report's "jobs"; an exit status, the message printed. */
+static int enqueue(vg_store *store, const monitor_opts *o, const char *const *sinks, size_t nsinks, json_t *report)
+{
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    json_t *rescans = NULL, *notify = json_array();
+    json_object_set_new(report, "jobs", json_pack("{s:o}", "notify", notify));
+    int rc = VG_OK;
+    for (size_t i = 0; rc == VG_OK && i < nsinks; i++) /* nothing queued unless all can be */
+        rc = strcmp(sinks[i], "webhook") == 0 ? vg_store_check_notify(&ctx, o->webhook, NULL, &o->notify)
+                                               : vg_store_check_notify(&ctx, NULL, o->notify_file, NULL);
+    if (rc == VG_OK)
+        rc = vg_store_enqueue_rescans(&ctx, store, NULL, 0, &rescans);
+    json_object_set_new(json_object_get(report, "jobs"), "rescans", rescans ? rescans : json_null());
+    for (size_t i = 0; rc == VG_OK && i < nsinks; i++) {
+        int webhook = strcmp(sinks[i], "webhook") == 0;
+        int64_t job;
+        if ((rc = vg_store_enqueue_notify(&ctx, store, webhook ? o->webhook : NULL, webhook ? NULL : o->notify_file,
+                                          webhook ? &o->notify : NULL, o->notify_always, &job)) == VG_OK)
+            json_array_append_new(notify, json_pack("{s:s, s:I}", "sink", sinks[i], "job", (json_int_t)job));
+    }
+    if (rc)
+        cli_error("%s", ctx.message);
+    vg_ctx_free(&ctx);
+    return rc ? cli_exit_status(rc) : EXIT_OK;
+}
+
+static void print_enqueued(const json_t *jobs, FILE *f)
+{
+    const json_t *rescans = json_object_get(jobs, "rescans"), *x;
+    size_t i;
+    fprintf(f, "queued %lld rescan jobs", (long long)json_integer_value(json_object_get(rescans, "jobs")));
+    if (json_integer_value(json_object_get(rescans, "already_queued")))
+        fprintf(f, " (%lld more assets have a rescan queued already)",
+                (long long)json_integer_value(json_object_get(rescans, "already_queued")));
+    fprintf(f, ", for vigil worker\n");
+    json_array_foreach(json_object_get(jobs, "notify"), i, x)
+        fprintf(f, "queued notify job %lld for the %s, to run after them\n",
+                (long long)json_integer_value(json_object_get(x, "job")), json_string_value(json_object_get(x, "sink")));
+}
+
 static void print_deliveries(const json_t *deliveries, FILE *f)
 {
     size_t i;
@@ -221,8 +273,8 @@ static void print_deliveries(const json_t *deliveries, FILE *f)
 static int run(const monitor_opts *o)
 {
     vg_buf secret;
-    vg_buf_init(&secret, MONITOR_MAX_SECRET);
-    if (o->secret_file && read_secret(o->secret_file, &secret) != 0) {
+    vg_buf_init(&secret, CLI_WEBHOOK_SECRET_MAX);
+    if (o->secret_file && cli_read_webhook_secret(o->secret_file, &secret) != 0) {
         vg_buf_free(&secret);
         return EXIT_FAILURE_;
     }
@@ -249,7 +301,13 @@ static int run(const monitor_opts *o)
             cli_error("%s", ctx.message);
             status = EXIT_FAILURE_;
         }
-    if (status == EXIT_OK && (status = cli_rescan(store, o->db_path, NULL, 0, o->quiet, &r)) == EXIT_OK) {
+    if (status == EXIT_OK && o->enqueue) {
+        json_object_del(report, "deliveries");
+        if ((status = enqueue(store, o, sinks, nsinks, report)) == EXIT_OK && strcmp(o->output, "json") == 0)
+            status = cli_print_json(report, o->output_path);
+        else if (status == EXIT_OK)
+            print_enqueued(json_object_get(report, "jobs"), stdout);
+    } else if (status == EXIT_OK && (status = cli_rescan(store, o->db_path, NULL, 0, o->quiet, &r)) == EXIT_OK) {
         json_object_set(report, "rescan", r);
         for (size_t i = 0; i < nsinks; i++)
             failed |= deliver(store, o, sinks[i], &secret, r, deliveries);
@@ -303,6 +361,7 @@ int cmd_monitor(int argc, char **argv)
         {"webhook-ca-file", required_argument, NULL, 'C'},
         {"notify-file", required_argument, NULL, 'n'},
         {"notify-always", no_argument, NULL, 'a'},
+        {"enqueue", no_argument, NULL, 'E'},
         {"fail-on", required_argument, NULL, 'F'},
         {"allow-unchecked", no_argument, NULL, 'U'},
         {"output", required_argument, NULL, 'o'},
@@ -353,6 +412,7 @@ int cmd_monitor(int argc, char **argv)
         case 'C': o.notify.ca_file = optarg; break;
         case 'n': o.notify_file = optarg; break;
         case 'a': o.notify_always = 1; break;
+        case 'E': o.enqueue = 1; break;
         case 'F':
             if ((o.fail_on = cli_parse_level(optarg, strlen(optarg))) < 0) {
                 cli_error("--fail-on %s: expected unknown, low, medium, high or critical", optarg);
@@ -376,6 +436,11 @@ int cmd_monitor(int argc, char **argv)
                               "exclude each other"
                         : !o.webhook && (o.secret_file || o.notify.max_attempts || o.notify.timeout_ms || o.notify.ca_file)
                             ? "the --webhook-* options go with --webhook"
+                        : o.enqueue && (o.secret_file || o.fail_on >= 0 || o.allow_unchecked)
+                            ? "--enqueue: --webhook-secret-file, --fail-on and --allow-unchecked are the workers'"
+                              " (vigil worker --webhook-secret-file): no secret is kept in the job table"
+                        : o.enqueue && !o.webhook && !o.notify_file
+                            ? "--enqueue: give --webhook and/or --notify-file (or use vigil inventory rescan --enqueue)"
                         : strcmp(o.output, "table") != 0 && strcmp(o.output, "json") != 0
                             ? "unknown output format (table, json)"
                             : NULL;

@@ -15,6 +15,9 @@
  * failure of the store itself (a lost connection) ends it with status 1:
  * a supervisor (systemd Restart=on-failure) starts it again, and the job
  * it had taken is taken again once its lease runs out.
+ *
+ * Notify jobs are signed with the secret of --webhook-secret-file, read
+ * once at the start: the job table holds no secret.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,13 +38,15 @@
 
 static const char worker_usage[] =
     "usage: vigil worker [--store URL] [--db PATH] [--lease DURATION] [--until-empty]\n"
-    "                    [--max-jobs N] [--id NAME]\n"
+    "                    [--max-jobs N] [--id NAME] [--webhook-secret-file FILE]\n"
     "       vigil worker --status [--store URL] [-o json]\n"
     "\n"
     "Runs the jobs of the store's job table: ingests of SBOMs queued with\n"
     "vigil inventory add --enqueue, rescans queued with vigil inventory rescan\n"
-    "--enqueue. Any number of workers, on any number of machines, share one\n"
-    "PostgreSQL store; each job's effect is applied once.\n"
+    "--enqueue or vigil monitor --enqueue, and the deliveries of new findings\n"
+    "(notify) queued with vigil monitor --enqueue. Any number of workers, on any\n"
+    "number of machines, share one PostgreSQL store; each job's effect is\n"
+    "applied once.\n"
     "\n"
     "options:\n"
     "      --store URL          sqlite:PATH or postgresql://... (default:\n"
@@ -52,6 +57,9 @@ static const char worker_usage[] =
     "      --until-empty        exit once no job is queued or running\n"
     "      --max-jobs N         exit after N jobs\n"
     "      --id NAME            the name recorded with each job taken (default HOST:PID)\n"
+    "      --webhook-secret-file FILE\n"
+    "                           sign notify jobs' webhooks with the secret in FILE (as\n"
+    "                           vigil monitor does); without it they fail: never unsigned\n"
     "      --status             print the queue (counts, running and failed jobs) and exit\n"
     "  -o, --output FORMAT      with --status: table (default) or json\n"
     "  -h, --help               show this help\n"
@@ -97,8 +105,16 @@ static void print_report(const json_t *r, double seconds, int64_t lease)
             json_string_value(json_object_get(r, "kind")), asset ? " " : "", asset ? asset : "");
     const char *error = json_string_value(json_object_get(r, "error"));
     long long attempt = (long long)json_integer_value(json_object_get(r, "attempt"));
-    if (done) {
-        const json_t *res = json_object_get(r, "result");
+    const json_t *res = json_object_get(r, "result");
+    if (done && json_object_get(res, "sink")) {
+        fprintf(stderr, "done: %s: %lld findings %s (delivery %s) (%.2f s)\n",
+                json_string_value(json_object_get(res, "sink")),
+                (long long)json_integer_value(json_object_get(res, "findings")),
+                json_string_value(json_object_get(res, "outcome")),
+                json_is_string(json_object_get(res, "delivery")) ? json_string_value(json_object_get(res, "delivery"))
+                                                                 : "none",
+                seconds);
+    } else if (done) {
         fprintf(stderr, "done: snapshot %lld, %zu new findings, %zu fixed%s (%.2f s)\n",
                 (long long)json_integer_value(json_object_get(res, "snapshot")),
                 json_array_size(json_object_get(res, "new_findings")),
@@ -236,14 +252,16 @@ typedef struct worker_opts {
     int until_empty;
     long long max_jobs; /* 0: no limit */
     const char *id;
+    const char *secret_file; /* --webhook-secret-file, or NULL */
 } worker_opts;
 
 static int worker_run(const worker_opts *o)
 {
     vg_ctx ctx;
     vg_ctx_init(&ctx);
-    vg_buf default_db;
+    vg_buf default_db, secret;
     vg_buf_init(&default_db, 4096);
+    vg_buf_init(&secret, CLI_WEBHOOK_SECRET_MAX);
     worker_db db = {.path = o->db_path};
     vg_store *store = NULL;
     int status = EXIT_OK;
@@ -259,6 +277,10 @@ static int worker_run(const worker_opts *o)
         status = EXIT_FAILURE_;
         goto out;
     }
+    if (o->secret_file && cli_read_webhook_secret(o->secret_file, &secret) != 0) {
+        status = EXIT_FAILURE_;
+        goto out;
+    }
     if ((status = cli_store_open(o->store, 0, &store)) != EXIT_OK)
         goto out;
 
@@ -267,7 +289,7 @@ static int worker_run(const worker_opts *o)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    vg_store_worker w = {.id = o->id, .lease = o->lease};
+    vg_store_worker w = {.id = o->id, .lease = o->lease, .webhook_secret = secret.data, .webhook_secret_len = secret.len};
     unsigned idle_ms = WORKER_IDLE_MIN_MS;
     long long ran = 0;
     int failed = 0;
@@ -302,6 +324,9 @@ out:
     vg_store_close(store);
     vg_vulndb_close(db.db);
     vg_buf_free(&default_db);
+    if (secret.data)
+        explicit_bzero(secret.data, secret.len);
+    vg_buf_free(&secret);
     vg_ctx_free(&ctx);
     return status;
 }
@@ -315,6 +340,7 @@ int cmd_worker(int argc, char **argv)
         {"until-empty", no_argument, NULL, 'u'},
         {"max-jobs", required_argument, NULL, 'm'},
         {"id", required_argument, NULL, 'i'},
+        {"webhook-secret-file", required_argument, NULL, 'x'},
         {"status", no_argument, NULL, 's'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
@@ -352,6 +378,7 @@ int cmd_worker(int argc, char **argv)
             }
             o.id = optarg;
             break;
+        case 'x': o.secret_file = optarg; break;
         case 's': status_only = 1; break;
         case 'o': output = optarg; break;
         case 'h': fputs(worker_usage, stdout); return EXIT_OK;
