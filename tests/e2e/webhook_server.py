@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""webhook_server.py — a loopback webhook receiver for tests/e2e/notify_webhook.sh.
+"""webhook_server.py — a loopback webhook receiver for tests/e2e/notify_webhook.sh,
+monitor.sh and worker_notify.sh.
 
     webhook_server.py DIR SECRET_FILE...
 
@@ -27,6 +28,9 @@ What each path answers (a per-path count of requests decides "first"):
     /retry-after/VALUE  503 with "Retry-After: VALUE" (URL-decoded) first,
                         then 200; VALUE "date+N" is the HTTP-date N s ahead
     /hang               reads the request and never answers
+    /hold/NAME          waits until DIR/NAME.go exists, answers 200, then
+                        creates DIR/NAME.answered (a test acts between the
+                        request's arrival and its answer)
 
 Stops when DIR/stop appears, or after 120 s whatever happens.
 """
@@ -134,6 +138,11 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(503 if nth == 1 else 200, [("Retry-After", value)] if nth == 1 else [])
         elif kind == "hang":
             stopping.wait(LIFETIME)
+        elif kind == "hold":
+            while not os.path.exists(os.path.join(DIR, arg + ".go")) and not stopping.wait(0.05):
+                pass
+            self.answer(200)
+            open(os.path.join(DIR, arg + ".answered"), "w").close()
         else:
             self.answer(400)
 
