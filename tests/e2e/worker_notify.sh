@@ -106,7 +106,7 @@ check() {
     SRV=$T/srv-$name
     mkdir "$SRV"
     python3 "$VIGIL_SRC/tests/e2e/webhook_server.py" "$SRV" "$T/secret" 2>"$T/server.err" &
-    at_exit "touch '$SRV/stop'"
+    at_exit "touch '$SRV/stop'; wait $!"
     for _ in $(seq 200); do [ -e "$SRV/ports.json" ] && break; sleep 0.05; done
     [ -e "$SRV/ports.json" ] || { cat "$T/server.err" >&2; fail "the test receiver did not start"; }
     URL=http://127.0.0.1:$(jq -r .http "$SRV/ports.json")
@@ -217,7 +217,7 @@ S=sqlite:$T/store.sqlite
 SRV=$T/srv-more
 mkdir "$SRV"
 python3 "$VIGIL_SRC/tests/e2e/webhook_server.py" "$SRV" "$T/secret" 2>"$T/server.err" &
-at_exit "touch '$SRV/stop'"
+at_exit "touch '$SRV/stop'; wait $!"
 for _ in $(seq 200); do [ -e "$SRV/ports.json" ] && break; sleep 0.05; done
 URL=http://127.0.0.1:$(jq -r .http "$SRV/ports.json")
 reopen "$S"
