@@ -354,19 +354,6 @@ int vg_store_enqueue_rescans(vg_ctx *ctx, vg_store *store, const char *const *as
 
 #define NOTIFY_TIMEOUT_MAX_MS 3600000u /* a timeout longer than an hour is refused */
 
-/* What a notify job delivers where, parsed from its payload (docs/store.md,
- * "Jobs and workers"): {"sink": "webhook", "url"} or {"sink": "file",
- * "file"}, with "attempts", "timeout_ms", "connect_timeout_ms", "ca_file",
- * "always"; and once an attempt fixed what it sends, "delivery" and
- * "notices". */
-typedef struct notify_payload {
-    json_t *root;
-    const char *sink, *url, *file, *delivery;
-    vg_notify_options opts;
-    int always;
-    json_t *notices; /* in root, or NULL */
-} notify_payload;
-
 /* "scheme://user:password@host...": a secret the job table must not hold. */
 static int url_has_password(const char *url)
 {
@@ -393,7 +380,7 @@ static int payload_uint(vg_ctx *ctx, json_t *o, const char *member, unsigned max
 
 /* Checks p's sink and settings, wherever they came from ("job payload"
  * when from the table, else the enqueuer's options). */
-static int notify_check(vg_ctx *ctx, const notify_payload *p, int bad)
+static int notify_check(vg_ctx *ctx, const store_notify_payload *p, int bad)
 {
     if (!p->url == !p->file)
         return vg_error(ctx, bad, "a notify job delivers to one webhook URL or one notification file");
@@ -413,18 +400,16 @@ static int notify_check(vg_ctx *ctx, const notify_payload *p, int bad)
     return VG_OK;
 }
 
-static void notify_payload_free(notify_payload *p)
+void store_notify_payload_free(store_notify_payload *p)
 {
     json_decref(p->root);
     p->root = NULL;
 }
 
-/* Parses a notify job's payload (untrusted: bounded, every member checked,
- * unknown members ignored) into p, which refers into p->root. */
-static int notify_payload_parse(vg_ctx *ctx, const char *text, notify_payload *p)
+int store_notify_payload_parse(vg_ctx *ctx, const char *text, size_t len, store_notify_payload *p)
 {
     memset(p, 0, sizeof *p);
-    int rc = payload_load(ctx, text, strlen(text), &p->root);
+    int rc = payload_load(ctx, text, len, &p->root);
     if (rc)
         return rc;
     json_t *always = json_object_get(p->root, "always");
@@ -452,7 +437,7 @@ static int notify_payload_parse(vg_ctx *ctx, const char *text, notify_payload *p
         if (!json_is_integer(json_array_get(p->notices, i)))
             rc = vg_error(ctx, VG_ERR_FORMAT, "job payload: notice %zu is not a number", i);
     if (rc) {
-        notify_payload_free(p);
+        store_notify_payload_free(p);
         return rc;
     }
     p->always = json_is_true(always);
@@ -461,7 +446,7 @@ static int notify_payload_parse(vg_ctx *ctx, const char *text, notify_payload *p
 
 int vg_store_check_notify(vg_ctx *ctx, const char *url, const char *file, const vg_notify_options *opts)
 {
-    notify_payload p = {.url = url, .file = file};
+    store_notify_payload p = {.url = url, .file = file};
     if (opts)
         p.opts = *opts;
     return notify_check(ctx, &p, VG_ERR_USAGE);
@@ -830,7 +815,7 @@ static char *notify_announcement(const job *j, const char *delivery, int64_t now
  * the call): the announcement, left empty when nothing waits and p->always
  * is not set (then nothing is written).  *owned = 0 when j is no longer
  * w's. */
-static int prepare_notify(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, const job *j, notify_payload *p,
+static int prepare_notify(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, const job *j, store_notify_payload *p,
                           vg_buf *body, int *owned)
 {
     *owned = 0;
@@ -904,11 +889,11 @@ out:
 static int run_notify(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, const job *j, json_t **result,
                       int *owned)
 {
-    notify_payload p;
+    store_notify_payload p;
     vg_buf body;
     vg_buf_init(&body, 0);
     int64_t now;
-    int rc = notify_payload_parse(ctx, j->payload, &p);
+    int rc = store_notify_payload_parse(ctx, j->payload, strlen(j->payload), &p);
     if (rc)
         return rc;
     if (p.url && !w->webhook_secret) {
@@ -953,7 +938,7 @@ static int run_notify(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, co
         vg_db_rollback(store->db);
 out:
     vg_buf_free(&body);
-    notify_payload_free(&p);
+    store_notify_payload_free(&p);
     return rc;
 }
 

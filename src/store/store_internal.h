@@ -6,6 +6,7 @@
 #define VIGIL_STORE_INTERNAL_H
 
 #include "store/db.h"
+#include "vigil/notify.h"
 #include "vigil/store.h"
 
 /* Statements kept prepared for the life of a store handle: the batch
@@ -193,6 +194,25 @@ typedef struct store_ingest_payload {
 /* VG_ERR_FORMAT (naming the member) or VG_ERR_LIMIT; p is freed on error. */
 int store_ingest_payload_parse(vg_ctx *ctx, const char *text, size_t len, store_ingest_payload *p);
 void store_ingest_payload_free(store_ingest_payload *p);
+
+/* jobs.c: what a notify job delivers where (its payload, docs/store.md
+ * "Jobs and workers"), parsed from JSON any process may have written: at
+ * most VG_STORE_MAX_PAYLOAD bytes; exactly one of url (sink "webhook") and
+ * file (sink "file", an absolute path); opts.max_attempts, timeout_ms,
+ * connect_timeout_ms and ca_file (absolute) within vg_notify_webhook()'s
+ * bounds; and, once an attempt fixed what it sends, delivery and notices
+ * (at most VG_STORE_NOTIFY_JOB_FINDINGS integers) together.  Unknown
+ * members are ignored; the strings point into root. */
+typedef struct store_notify_payload {
+    json_t *root;
+    const char *sink, *url, *file, *delivery;
+    vg_notify_options opts;
+    int always;
+    json_t *notices; /* in root, or NULL */
+} store_notify_payload;
+/* VG_ERR_FORMAT (naming the member) or VG_ERR_LIMIT; p is freed on error. */
+int store_notify_payload_parse(vg_ctx *ctx, const char *text, size_t len, store_notify_payload *p);
+void store_notify_payload_free(store_notify_payload *p);
 
 /* policy_history.c: a results document as store_policy_parse() reads it;
  * the strings point into root.  Counts are of the statuses pass, fail,
