@@ -319,8 +319,8 @@ typedef struct vg_store_worker {
  * job's report: {"job", "kind", "asset", "attempt", "outcome", ...} where
  * outcome is "done" (with "result": what vg_store_add_snapshot() or
  * vg_store_rescan_asset() returned, or for a notify job {"sink",
- * "delivery", "findings", "more", "delivered", "outcome", and for a
- * webhook "attempts" and "http_status"}), "retry" (the attempt failed and the
+ * "delivery", "findings", "delivered", "outcome", and for a webhook
+ * "attempts" and "http_status"}), "retry" (the attempt failed and the
  * job is queued again; "error"), "failed" (failed for good, after
  * VG_STORE_JOB_ATTEMPTS attempts; "error") or "lost" (the lease ran out
  * before the job finished: nothing of it was kept, and it will be taken
