@@ -437,8 +437,8 @@ int cmd_monitor(int argc, char **argv)
                         : !o.webhook && (o.secret_file || o.notify.max_attempts || o.notify.timeout_ms || o.notify.ca_file)
                             ? "the --webhook-* options go with --webhook"
                         : o.enqueue && (o.secret_file || o.fail_on >= 0 || o.allow_unchecked)
-                            ? "--enqueue: --webhook-secret-file, --fail-on and --allow-unchecked are the workers'"
-                              " (vigil worker --webhook-secret-file): no secret is kept in the job table"
+                            ? "--enqueue: the secret goes to vigil worker --webhook-secret-file (no secret is kept"
+                              " in the job table), and --fail-on and --allow-unchecked have no rescan to judge"
                         : o.enqueue && !o.webhook && !o.notify_file
                             ? "--enqueue: give --webhook and/or --notify-file (or use vigil inventory rescan --enqueue)"
                         : strcmp(o.output, "table") != 0 && strcmp(o.output, "json") != 0
