@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/json/run.sh [BUILD] — how fast vg_json_parse (src/core/json.c)
-# reads large evidence documents into jansson values, against jansson's
-# json_loadb (issue 10: the policy engine reads a 20 000-finding scan, a
-# 5 000-component SBOM and 50 other documents in < 300 ms).  Builds vigil
+# reads large evidence documents into jansson values, and vg_jtree_parse
+# into the policy engine's read-only tree, against jansson's json_loadb
+# (issue 10: the policy engine reads a 20 000-finding scan, a 5 000-component
+# SBOM and 50 other documents in < 300 ms).  Builds vigil
 # and bench_json (bench/json/bench_json.c) in BUILD (default build/), then
 # makes two documents:
 #   - a vigil scan report of 20 000 findings: `vigil scan -o json` of a
@@ -55,7 +56,7 @@ median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 echo "$(uptime | sed 's/.*load average/load average/'), $RUNS runs each, medians"
 echo
-echo "| document | size | parser | user CPU | MB/s (user) | system | clock | jansson / vigil (user) |"
+echo "| document | size | parser | user CPU | MB/s (user) | system | clock | jansson / it (user) |"
 echo "|---|---:|---|---:|---:|---:|---:|---:|"
 for doc in scan sbom; do
     file=$work/$doc.json
@@ -67,13 +68,14 @@ for doc in scan sbom; do
     for ((i = 0; i < RUNS; i++)); do
         "$bench" "$file" jansson
         "$bench" "$file" vigil
+        "$bench" "$file" tree
     done >"$work/$doc.times"
     bytes=$(awk 'NR == 1 {print $2}' "$work/$doc.times")
-    for parser in jansson vigil; do
+    for parser in jansson vigil tree; do
         user[$parser]=$(awk -v p=$parser '$1 == p {print $3}' "$work/$doc.times" | median)
         sys=$(awk -v p=$parser '$1 == p {print $4}' "$work/$doc.times" | median)
         clock=$(awk -v p=$parser '$1 == p {print $5}' "$work/$doc.times" | median)
-        ratio=$([ $parser = vigil ] && awk -v a="${user[jansson]}" -v b="${user[vigil]}" 'BEGIN {printf "%.1fx", a / b}' || true)
+        ratio=$([ $parser != jansson ] && awk -v a="${user[jansson]}" -v b="${user[$parser]}" 'BEGIN {printf "%.1fx", a / b}' || true)
         awk -v w="$what" -v b="$bytes" -v p=$parser -v u="${user[$parser]}" -v s="$sys" -v c="$clock" -v r="$ratio" \
             'BEGIN {printf "| %s | %.1f MB | %s | %.0f ms | %.0f | %.0f ms | %.0f ms | %s |\n", w, b / 1e6, p, u, b / 1e6 / (u / 1e3), s, c, r}'
     done
@@ -83,16 +85,17 @@ done
 # (callgrind, collected inside bench_json's parse()) do not.
 if command -v valgrind >/dev/null; then
     echo
-    echo "| document | jansson, instructions | vigil, instructions | jansson / vigil |"
-    echo "|---|---:|---:|---:|"
+    echo "| document | jansson, instructions | vigil, instructions | tree, instructions | jansson / vigil | jansson / tree |"
+    echo "|---|---:|---:|---:|---:|---:|"
     for doc in scan sbom; do
         file=$work/$doc.json
         declare -A count
-        for parser in jansson vigil; do
-            count[$parser]=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect=parse \
+        for parser in jansson vigil tree; do
+            fn=$([ $parser = tree ] && echo vg_jtree_parse || echo parse)
+            count[$parser]=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect=$fn \
                 "$bench" "$file" $parser 2>&1 >/dev/null | sed -n 's/.*Collected : //p')
         done
-        awk -v d=$doc -v j="${count[jansson]}" -v v="${count[vigil]}" \
-            'BEGIN {printf "| %s | %.0f M | %.0f M | %.1fx |\n", d, j / 1e6, v / 1e6, j / v}'
+        awk -v d=$doc -v j="${count[jansson]}" -v v="${count[vigil]}" -v t="${count[tree]}" \
+            'BEGIN {printf "| %s | %.0f M | %.0f M | %.0f M | %.1fx | %.1fx |\n", d, j / 1e6, v / 1e6, t / 1e6, j / v, j / t}'
     done
 fi
