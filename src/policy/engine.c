@@ -645,6 +645,7 @@ typedef struct evidence_view {
     vg_arena arena;
     const char **kinds;
     vg_jval *lists; /* lists[k]: the documents of kinds[k] */
+    uint64_t *bytes; /* bytes[k]: the size of their files */
     size_t nkinds;
     vg_jval run;    /* the rules' third argument */
 } evidence_view;
@@ -791,6 +792,7 @@ static int fingerprint(vg_ctx *ctx, const char *rule, const char *resource, char
 typedef struct run_pool {
     vg_policy *p;
     json_t **decls; /* per rule: the declaration of this run, NULL when disabled */
+    const size_t *order; /* the rules in the order they are taken */
     const evidence_view *view;
     const json_t *doc_ids, *config;
     json_t *results;
@@ -809,11 +811,12 @@ static void *run_worker(void *arg)
     int rc = mine ? VG_OK : vg_error(&ctx, VG_ERR_NOMEM, "out of memory");
     for (;;) {
         pthread_mutex_lock(&pool->lock);
-        size_t i = pool->next++;
-        int stop = pool->rc != VG_OK || rc != VG_OK || i >= pool->p->nrules;
+        size_t next = pool->next++;
+        int stop = pool->rc != VG_OK || rc != VG_OK || next >= pool->p->nrules;
         pthread_mutex_unlock(&pool->lock);
         if (stop)
             break;
+        size_t i = pool->order[next];
         if (pool->decls[i])
             rc = run_rule(&ctx, &pool->p->rules[i], pool->decls[i], pool->view, pool->doc_ids, pool->config, mine);
     }
@@ -1218,6 +1221,49 @@ static json_t *manual_attestations(const vg_policy_evidence *ev, const vg_catalo
     return list;
 }
 
+/* The order rules are taken in by the threads: those with the most
+ * evidence to read first (in bytes of their kinds' files, a measure of
+ * their work), so that no thread is left with a long rule when the others
+ * are done; ties in pack order.  NULL when out of memory. */
+typedef struct rule_weight {
+    uint64_t bytes;
+    size_t index;
+} rule_weight;
+
+static int cmp_weight(const void *a, const void *b)
+{
+    const rule_weight *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes > y->bytes ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+static size_t *rule_order(const vg_policy *p, json_t *const *decls, const evidence_view *view)
+{
+    rule_weight *w = calloc(p->nrules + 1, sizeof *w);
+    size_t *order = calloc(p->nrules + 1, sizeof *order);
+    if (!w || !order) {
+        free(w);
+        free(order);
+        return NULL;
+    }
+    for (size_t i = 0; i < p->nrules; i++) {
+        w[i].index = i;
+        size_t j;
+        json_t *k;
+        json_array_foreach(decls[i] ? json_object_get(decls[i], "evidence") : NULL, j, k) {
+            for (size_t m = 0; m < view->nkinds; m++)
+                if (strcmp(view->kinds[m], json_string_value(k)) == 0)
+                    w[i].bytes += view->bytes[m];
+        }
+    }
+    qsort(w, p->nrules, sizeof *w, cmp_weight);
+    for (size_t i = 0; i < p->nrules; i++)
+        order[i] = w[i].index;
+    free(w);
+    return order;
+}
+
 /* The view of the documents of ev (NULL: none) for the rules, and the
  * set of their ids. */
 static int make_view(vg_ctx *ctx, const vg_policy_evidence *ev, const json_t *run, evidence_view *v, json_t *doc_ids)
@@ -1227,7 +1273,8 @@ static int make_view(vg_ctx *ctx, const vg_policy_evidence *ev, const json_t *ru
     vg_jval *docs = vg_arena_calloc(&v->arena, n + 1, sizeof *docs);
     size_t *kind_of = calloc(n + 1, sizeof *kind_of), *filled = NULL;
     v->kinds = vg_arena_calloc(&v->arena, n + 1, sizeof *v->kinds);
-    int rc = docs && kind_of && v->kinds ? vg_jval_from_json(ctx, &v->arena, run, &v->run)
+    v->bytes = vg_arena_calloc(&v->arena, n + 1, sizeof *v->bytes);
+    int rc = docs && kind_of && v->kinds && v->bytes ? vg_jval_from_json(ctx, &v->arena, run, &v->run)
                                          : vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     json_t *d;
     json_array_foreach((json_t *)documents, i, d) {
@@ -1258,6 +1305,7 @@ static int make_view(vg_ctx *ctx, const vg_policy_evidence *ev, const json_t *ru
         if (k == v->nkinds)
             v->kinds[v->nkinds++] = kind;
         kind_of[i] = k;
+        v->bytes[k] += (uint64_t)json_integer_value(json_object_get(d, "size"));
         if (json_object_set(doc_ids, id, json_true()))
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     }
@@ -1326,11 +1374,15 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const vg_policy_evidence *ev, 
         if (!json_is_false(enabled))
             decls[i] = decl;
     }
+    size_t *order = rc == VG_OK ? rule_order(p, decls, &view) : NULL;
+    if (rc == VG_OK && !order)
+        rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     if (rc == VG_OK) {
-        run_pool pool = {p, decls, &view, doc_ids, o->config, results, PTHREAD_MUTEX_INITIALIZER, 0, VG_OK, ""};
+        run_pool pool = {p, decls, order, &view, doc_ids, o->config, results, PTHREAD_MUTEX_INITIALIZER, 0, VG_OK, ""};
         rc = run_rules(ctx, &pool, o->jobs);
     }
     free(decls);
+    free(order);
     if (rc == VG_OK && sort_results(results))
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     json_t *r;
