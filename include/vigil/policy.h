@@ -97,7 +97,8 @@ void vg_policy_rule_free(vg_policy_rule *rule);
  * pack (a directory of *.lua files, in name order) at a time.  Each rule
  * file defines a table `rule` (its declaration) and check(evidence,
  * params, run); docs/policy.md describes both ("Rule files") and the
- * results document ("The results document"). */
+ * results document ("The results document", whose JSON Schema is
+ * docs/policy-results.schema.json). */
 
 #define VG_POLICY_MAX_JOBS 16
 #define VG_POLICY_RESULTS_VERSION 1 /* "vigil-policy-results" of the results document */

@@ -7,7 +7,8 @@
  * evidence kinds, optional kinds, parameters with their defaults,
  * rationale) and a function check(evidence, params, run); docs/policy.md
  * ("Rule files") is the author's description, and "The results document"
- * there lists what a run gives back.  The engine, not the rule,
+ * there (with docs/policy-results.schema.json) lists what a run gives
+ * back.  The engine, not the rule,
  * decides the statuses a rule cannot give itself: `error` (the rule
  * raised, passed a limit or returned something malformed), and `skip`
  * when a required kind of evidence is absent or the rule found no

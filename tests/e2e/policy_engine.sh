@@ -433,3 +433,25 @@ grep -q 'bomb.yaml: line 1, column 1: more than 2000000 values (aliases expandin
 printf 'a: &x [1, 2, 3]\nb: [*x, *x]\n' >"$T/alias.yaml"
 expect_status 0 $VIGIL policy evidence --evidence "$T/alias.yaml" --data
 [ "$(jq -c '.[0].data' "$T/stdout")" = '{"a":[1,2,3],"b":[[1,2,3],[1,2,3]]}' ] || fail "aliases: $(cat "$T/stdout")"
+
+# 12. Every results document the sections above wrote is valid against
+#     docs/policy-results.schema.json: plain (r1), waived and expired
+#     waivers (w1), against a baseline with absent results (b, b2), rule
+#     errors (bad) and a manual attestation (man).  The schema check can
+#     fail: a result without its fingerprint, a skip without its reason.
+if have_validator; then
+    for f in r1 w1 b b2 bad man; do
+        [ -s "$T/$f.json" ] || fail "$f.json was not written"
+        validate vigil-policy-results "$T/$f.json"
+    done
+    [ "$(jq '[.results[] | select(.waiver)] | length' "$T/w1.json")" -gt 0 ] || fail "w1.json has no waived result to check"
+    [ "$(jq -s 'map(.absent | length) | add' "$T/b.json" "$T/b2.json")" -gt 0 ] || fail "no absent result to check"
+    jq 'del(.results[0].fingerprint)' "$T/r1.json" >"$T/bad-schema.json"
+    if node "$VIGIL_SRC/tests/tools/validate.mjs" vigil-policy-results "$T/bad-schema.json" 2>/dev/null; then
+        fail "the schema accepts a result without its fingerprint"
+    fi
+    jq '.results[0] |= (.status = "skip" | del(.reason))' "$T/r1.json" >"$T/bad-schema.json"
+    if node "$VIGIL_SRC/tests/tools/validate.mjs" vigil-policy-results "$T/bad-schema.json" 2>/dev/null; then
+        fail "the schema accepts a skip without its reason"
+    fi
+fi
