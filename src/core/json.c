@@ -758,8 +758,15 @@ typedef struct json_writer {
 
 static void put(json_writer *w, const void *s, size_t n)
 {
-    if (!w->status)
-        w->status = vg_buf_add(w->out, s, n);
+    vg_buf *b = w->out;
+    /* most writes fit the room there is: no call for them */
+    if (!w->status && b->data && b->cap - b->len > n && b->max - b->len >= n) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+    } else if (!w->status) {
+        w->status = vg_buf_add(b, s, n);
+    }
 }
 
 /* A newline and depth levels of indentation, or a space, as jansson's
@@ -909,8 +916,20 @@ static void put_value(json_writer *w, json_t *v, size_t depth)
         json_object_foreach(v, key, value) {
             w->keys[w->nkeys++] = (struct key_ref){key, json_object_iter_key_len(json_object_key_to_iter(key)), value};
         }
-        if (w->flags & JSON_SORT_KEYS)
+        if ((w->flags & JSON_SORT_KEYS) && n > 16) {
             qsort(w->keys + first, n, sizeof *w->keys, key_cmp_ref);
+        } else if (w->flags & JSON_SORT_KEYS) { /* most objects are small: insertion, without calls */
+            struct key_ref *k = w->keys + first;
+            for (size_t i = 1; i < n; i++) {
+                struct key_ref x = k[i];
+                size_t j = i;
+                while (j > 0 && key_cmp_ref(&k[j - 1], &x) > 0) {
+                    k[j] = k[j - 1];
+                    j--;
+                }
+                k[j] = x;
+            }
+        }
         for (size_t i = 0; i < n && !w->status; i++) {
             struct key_ref k = w->keys[first + i]; /* w->keys may move */
             put_string(w, k.key, k.len);

@@ -26,7 +26,14 @@ struct convert {
     const char *file, *function;
     size_t values;
     const void *tables[VG_POLICY_RESULT_MAX_DEPTH]; /* the tables from the top down to here */
-    char path[256];
+    /* where the walk is, written out only for a message: the member names
+     * (key) or item numbers (key NULL) from the top down */
+    struct step {
+        const char *key;
+        size_t len;
+        lua_Integer i;
+    } steps[VG_POLICY_RESULT_MAX_DEPTH + 1];
+    size_t nsteps;
 };
 
 struct member {
@@ -37,25 +44,32 @@ struct member {
 
 __attribute__((format(printf, 2, 3))) static int convert_fail(struct convert *c, const char *fmt, ...)
 {
-    char what[128];
+    char what[128], path[256] = "result";
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    for (size_t k = 0; k < c->nsteps; k++) {
+        size_t at = strlen(path);
+        const struct step *s = &c->steps[k];
+        if (s->key)
+            snprintf(path + at, sizeof path - at, ".%.*s", (int)(s->len > 64 ? 64 : s->len), s->key);
+        else
+            snprintf(path + at, sizeof path - at, "[%lld]", (long long)s->i);
+    }
     return vg_error(c->ctx, VG_ERR_RULE, "%s: the value %s() returned cannot be converted to JSON: %s: %s", c->file,
-                    c->function, c->path, what);
+                    c->function, path, what);
 }
 
-/* Appends ".key" or "[i]" (key NULL) to the path; returns the old length. */
-static size_t path_push(struct convert *c, const char *key, size_t len, lua_Integer i)
+/* Goes down to member key (or item i, key NULL); path_pop() comes back. */
+static void path_push(struct convert *c, const char *key, size_t len, lua_Integer i)
 {
-    size_t at = strlen(c->path), room = sizeof c->path - at;
-    if (key)
-        snprintf(c->path + at, room, ".%.*s", (int)(len > 64 ? 64 : len), key);
-    else
-        snprintf(c->path + at, room, "[%lld]", (long long)i);
-    return at;
+    if (c->nsteps < sizeof c->steps / sizeof *c->steps)
+        c->steps[c->nsteps] = (struct step){key, len, i};
+    c->nsteps++;
 }
+
+static void path_pop(struct convert *c) { c->nsteps--; }
 
 static int member_cmp(const void *a, const void *b)
 {
@@ -74,11 +88,11 @@ static int convert_array(struct convert *c, int idx, int depth, lua_Integer n, j
         return vg_error(c->ctx, VG_ERR_NOMEM, "%s: out of memory", c->file);
     for (lua_Integer i = 1; i <= n; i++) {
         json_t *item;
-        size_t at = path_push(c, NULL, 0, i);
+        path_push(c, NULL, 0, i);
         lua_rawgeti(c->L, idx, i);
         int rc = convert_value(c, lua_gettop(c->L), depth + 1, &item);
         lua_pop(c->L, 1);
-        c->path[at] = '\0';
+        path_pop(c);
         if (rc != VG_OK) {
             json_decref(array);
             return rc;
@@ -104,10 +118,10 @@ static int convert_object(struct convert *c, int idx, int depth, size_t count, j
     while (lua_next(c->L, idx)) {
         struct member *m = &members[n];
         m->key = lua_tolstring(c->L, -2, &m->len); /* a string: converted in place never */
-        size_t at = path_push(c, m->key, m->len, 0);
+        path_push(c, m->key, m->len, 0);
         rc = convert_value(c, lua_gettop(c->L), depth + 1, &m->value);
-        c->path[at] = '\0';
         lua_pop(c->L, 1);
+        path_pop(c);
         if (rc != VG_OK) {
             lua_pop(c->L, 1);
             break;
@@ -122,6 +136,7 @@ static int convert_object(struct convert *c, int idx, int depth, size_t count, j
         if (rc == VG_OK && json_object_setn_new(object, members[i].key, members[i].len, members[i].value) != 0) {
             path_push(c, members[i].key, members[i].len, 0);
             rc = convert_fail(c, "a key that is not valid UTF-8");
+            path_pop(c);
         } else if (rc != VG_OK) {
             json_decref(members[i].value);
         }
@@ -221,6 +236,6 @@ static int convert_value(struct convert *c, int idx, int depth, json_t **out)
 
 int policy_result_to_json(vg_ctx *ctx, lua_State *L, int idx, const char *file, const char *function, json_t **out)
 {
-    struct convert c = {.ctx = ctx, .L = L, .file = file, .function = function, .path = "result"};
+    struct convert c = {.ctx = ctx, .L = L, .file = file, .function = function};
     return convert_value(&c, lua_absindex(L, idx), 0, out);
 }
