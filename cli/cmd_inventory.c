@@ -223,6 +223,11 @@ int inventory_read_sbom(vg_ctx *ctx, const char *name, const vg_buf *doc, const 
     return rc;
 }
 
+const char *inventory_distro_text(const vg_match_options *mopts, char *buf, size_t size)
+{
+    return vg_store_release_text(mopts ? mopts->distro : NULL, buf, size);
+}
+
 int inventory_match_sbom(vg_ctx *ctx, vg_vulndb *db, const vg_match_options *mopts, const char *name,
                          const vg_buf *doc, const vg_inventory *scanned, vg_inventory *inv, vg_findings *findings,
                          int64_t *db_time)
@@ -309,9 +314,8 @@ static int enqueue_ingest(vg_store *store, const char *target, const vg_buf *doc
     int64_t job = 0;
     int status = EXIT_OK;
     char distro[256];
-    snprintf(distro, sizeof distro, "%s%s%s", a->distro.id ? a->distro.id : "", a->distro.version_id ? ":" : "",
-             a->distro.version_id ? a->distro.version_id : "");
-    if (vg_store_enqueue_ingest(&ctx, store, &a->in, a->distro.id ? distro : NULL, &job) != VG_OK) {
+    if (vg_store_enqueue_ingest(&ctx, store, &a->in, inventory_distro_text(&a->mopts, distro, sizeof distro), &job) !=
+        VG_OK) {
         cli_error("%s", ctx.message);
         vg_ctx_free(&ctx);
         return EXIT_FAILURE_;
@@ -424,6 +428,8 @@ static int inventory_add(const char *target, add_opts *a, const inventory_opts *
     a->in.source = target;
     a->in.attestations = atts;
     a->in.nattestations = a->nbundles;
+    char distro[256];
+    a->in.distro = inventory_distro_text(&a->mopts, distro, sizeof distro);
     if (rc == VG_OK && a->enqueue) {
         rc = inventory_read_sbom(&ctx, name, &doc, &scanned, &inv);
     } else if (rc == VG_OK) {

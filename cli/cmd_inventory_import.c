@@ -144,8 +144,9 @@ static void job_prepare(line_job *j, vg_vulndb *db, const vg_match_options *mopt
  * status of what failed with the message printed; *stop set when the store
  * or database itself failed. */
 static int job_store(line_job *j, vg_store *store, int allow_unchecked, const char *manifest,
-                     const inventory_opts *io, import_counts *n, int *stop)
+                     const inventory_opts *io, const vg_match_options *mopts, import_counts *n, int *stop)
 {
+    char distro[256];
     json_t *result = NULL;
     int rc = j->rc;
     if (rc == VG_OK) {
@@ -154,6 +155,7 @@ static int job_store(line_job *j, vg_store *store, int allow_unchecked, const ch
             .asset = e->asset, .kind = e->kind, .owner = e->owner, .environment = e->environment,
             .tags = e->tags, .ntags = e->ntags, .version_label = e->version, .source = j->path,
             .time = e->has_time ? e->time : (int64_t)time(NULL),
+            .distro = inventory_distro_text(mopts, distro, sizeof distro),
         };
         rc = inventory_store_matched(&j->ctx, store, &j->doc, j->db_time, &in, &j->inv, &j->findings, &result);
     }
@@ -316,7 +318,7 @@ int inventory_import(const char *manifest, const char *db_path, const vg_match_o
         if (j->too_long) {
             cli_error("%s:%zu: line longer than %d bytes: skipped", name, j->line, VG_STORE_MANIFEST_MAX_LINE);
             n.failed++;
-        } else if (job_store(j, store, allow_unchecked, name, io, &n, &stop) != VG_OK && stop) {
+        } else if (job_store(j, store, allow_unchecked, name, io, mopts, &n, &stop) != VG_OK && stop) {
             cli_error("%s: stopped at line %zu: the lines after it were not imported", name, j->line);
         }
         job_free(j);

@@ -32,7 +32,7 @@
 #include "vigil/inventory.h"
 #include "vigil/match.h"
 
-#define VG_STORE_SCHEMA_VERSION 3
+#define VG_STORE_SCHEMA_VERSION 4
 #define VG_STORE_MAX_DOCUMENT ((size_t)512 << 20) /* largest document kept */
 
 typedef struct vg_store vg_store;
@@ -87,6 +87,10 @@ typedef struct vg_store_attestation {
     const char *detail; /* what verification said, or NULL */
 } vg_store_attestation;
 
+/* "ID[:VERSION]" of os in buf, the form a snapshot keeps its OS and the
+ * release it was matched as in; NULL (buf untouched) when os has no id. */
+const char *vg_store_release_text(const vg_os *os, char *buf, size_t size);
+
 typedef struct vg_store_snapshot_input {
     const char *asset;        /* asset name (created on first use) */
     const char *kind;         /* asset kind ("image", "host", "product" ...), or NULL */
@@ -107,6 +111,9 @@ typedef struct vg_store_snapshot_input {
     size_t nattestations;
     const char *job_key;      /* idempotency key: a second snapshot with the same key
                                  is not stored (the first one is returned) */
+    const char *distro;       /* "ID[:VERSION]" the OS packages were matched as
+                                 (vg_match_options.distro, --distro), kept so that a
+                                 rescan matches them the same way; or NULL */
 } vg_store_snapshot_input;
 
 /* Stores the snapshot in one transaction, updates the asset's findings

@@ -758,6 +758,8 @@ static int run_ingest(vg_ctx *ctx, vg_store *store, const vg_store_worker *w, co
     p.in.inv = &inv;
     p.in.findings = &findings;
     p.in.job_key = key;
+    char distro[256];
+    p.in.distro = p.has_distro ? vg_store_release_text(&p.distro, distro, sizeof distro) : NULL;
     if (vg_vulndb_age(ctx, w->db, time(NULL), &age) == VG_OK)
         p.in.db_time = (int64_t)time(NULL) - age;
     if ((rc = begin_completion(ctx, store, w, j, &now, owned)) != VG_OK || !*owned)

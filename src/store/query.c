@@ -56,7 +56,7 @@ int store_resolve_ref(vg_ctx *ctx, vg_store *store, const char *ref, int64_t *as
 /* {"seq", "created", ...} of the snapshot row read by snapshot_columns. */
 #define SNAPSHOT_COLUMNS                                                                                              \
     "s.seq, s.created_at, s.version_label, s.source, s.target_kind, s.target_digest, s.os, s.sbom_digest, "      \
-    "s.db_time, s.matched_at, s.components, s.findings, s.unchecked"
+    "s.db_time, s.matched_at, s.components, s.findings, s.unchecked, s.distro"
 
 static json_t *snapshot_json(vg_db_stmt *st, int c)
 {
@@ -74,6 +74,7 @@ static json_t *snapshot_json(vg_db_stmt *st, int c)
     json_object_set_new(o, "components", json_integer(vg_db_column_int(st, c + 10)));
     json_object_set_new(o, "findings", json_integer(vg_db_column_int(st, c + 11)));
     json_object_set_new(o, "unchecked", json_integer(vg_db_column_int(st, c + 12)));
+    json_object_set_new(o, "distro", store_json_text(vg_db_column_text(st, c + 13)));
     return o;
 }
 

@@ -20,8 +20,8 @@
  * until the sink's delivery succeeded, so that nothing is lost to a
  * receiver that was down.
  *
- * Leaves out: the matching options an add may have been given (--distro):
- * a rescan matches the document as it is.
+ * A snapshot whose add was given a release to match its OS packages as
+ * (--distro; the column snapshot.distro) is matched as that release again.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -44,6 +44,7 @@ typedef struct matched_doc {
     size_t ndistinct;          /* distinct keys: the links of a snapshot of it */
     int64_t *ids;              /* their component ids in the snapshot at hand */
     char match[72];            /* store_match_digest() of findings */
+    char distro[256];          /* the release findings were matched as, or "" */
 } matched_doc;
 
 static void doc_init(matched_doc *d)
@@ -136,12 +137,17 @@ static int doc_parse(vg_ctx *ctx, const char *digest, const char *label, const v
 
 /* Reads back and matches the document digest into d, unless d holds it
  * (matched, or parsed by the parser thread). */
-static int doc_load(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const char *digest, const char *label,
-                    matched_doc *d)
+static int doc_load(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const char *digest, const char *distro,
+                    const char *label, matched_doc *d)
 {
     int same = d->parsed && strcmp(d->digest, digest) == 0;
-    if (same && d->loaded)
+    if (same && d->loaded && strcmp(d->distro, distro) == 0)
         return VG_OK;
+    if (same && d->loaded) { /* the same document, another release: matched again */
+        vg_findings_free(&d->findings);
+        vg_findings_init(&d->findings);
+        d->loaded = 0;
+    }
     int rc = VG_OK;
     if (!same) {
         doc_free(d);
@@ -151,8 +157,18 @@ static int doc_load(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const char *dig
         rc = doc_parse(ctx, digest, label, &bytes, d);
         vg_buf_free(&bytes);
     }
+    char text[256];
+    vg_os os = {.id = text};
+    snprintf(text, sizeof text, "%s", distro);
+    char *colon = strchr(text, ':');
+    if (colon) {
+        *colon = '\0';
+        os.version_id = colon + 1;
+    }
+    vg_match_options mopts = {.distro = *distro ? &os : NULL};
     if (rc == VG_OK)
-        rc = vg_match(ctx, db, &d->inv, NULL, &d->findings);
+        rc = vg_match(ctx, db, &d->inv, &mopts, &d->findings);
+    snprintf(d->distro, sizeof d->distro, "%s", distro);
     if (rc == VG_OK)
         rc = store_match_digest(ctx, d->digest, &d->inv, &d->findings, d->match);
     if (rc) {
@@ -248,6 +264,7 @@ typedef struct latest {
     int64_t asset_id, snapshot_id, seq;
     char digest[72];
     char match[72]; /* its match_digest, or "" */
+    char distro[256]; /* the release it was matched as (snapshot.distro), or "" */
 } latest;
 
 /* The latest snapshot of the asset named name; with lock, inside a
@@ -259,9 +276,9 @@ static int find_latest(vg_ctx *ctx, vg_store *store, const char *name, int lock,
     int pg = vg_db_kind_of(store->db) == VG_DB_POSTGRES;
     vg_db_stmt *st;
     int rc = store_prepare(ctx, store,
-                           lock && pg ? "SELECT a.id, s.id, s.seq, s.sbom_digest, s.match_digest FROM asset a"
+                           lock && pg ? "SELECT a.id, s.id, s.seq, s.sbom_digest, s.match_digest, s.distro FROM asset a"
                                         " JOIN snapshot s ON s.id = a.latest_snapshot WHERE a.name = ? FOR UPDATE OF a"
-                                      : "SELECT a.id, s.id, s.seq, s.sbom_digest, s.match_digest FROM asset a"
+                                      : "SELECT a.id, s.id, s.seq, s.sbom_digest, s.match_digest, s.distro FROM asset a"
                                         " JOIN snapshot s ON s.id = a.latest_snapshot WHERE a.name = ?",
                            &st);
     if (rc)
@@ -273,6 +290,7 @@ static int find_latest(vg_ctx *ctx, vg_store *store, const char *name, int lock,
         out->seq = vg_db_column_int(st, 2);
         snprintf(out->digest, sizeof out->digest, "%s", vg_db_column_text(st, 3));
         snprintf(out->match, sizeof out->match, "%s", vg_db_column_null(st, 4) ? "" : vg_db_column_text(st, 4));
+        snprintf(out->distro, sizeof out->distro, "%s", vg_db_column_null(st, 5) ? "" : vg_db_column_text(st, 5));
         rc = VG_OK;
     } else if (rc == VG_DB_DONE) {
         rc = vg_error(ctx, VG_ERR_NOT_FOUND, "%s: no asset named %s (see vigil inventory list)",
@@ -364,7 +382,7 @@ static int load_latest(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const char *
 {
     char label[1200];
     snprintf(label, sizeof label, "%s@%lld (document %s)", asset, (long long)l->seq, l->digest);
-    return doc_load(ctx, store, db, l->digest, label, d);
+    return doc_load(ctx, store, db, l->digest, l->distro, label, d);
 }
 
 static int rescan_one(vg_ctx *ctx, vg_store *store, vg_vulndb *db, matched_doc *d, const char *asset, int64_t now,

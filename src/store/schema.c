@@ -146,8 +146,13 @@ static const char migration_3[] =
     " fingerprint @BLOB@ NOT NULL REFERENCES policy_result_key(fingerprint), status @TEXT@ NOT NULL,"
     " waived INTEGER NOT NULL, PRIMARY KEY(run_id, fingerprint))@NOROWID@;";
 
+/* Version 4: the release a snapshot's OS packages were matched as when
+ * its add was given one (--distro), so that a rescan matches them as the
+ * add did (NULL: as the document says). */
+static const char migration_4[] = "ALTER TABLE snapshot ADD COLUMN distro @TEXT@;";
+
 /* migrations[i] takes version i + 1 to i + 2. */
-static const char *const migrations[] = {migration_2, migration_3};
+static const char *const migrations[] = {migration_2, migration_3, migration_4};
 
 /* text with the dialect words of db's back end filled in; malloc'd. */
 static char *dialect(vg_db *db, const char *text)

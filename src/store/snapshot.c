@@ -719,6 +719,14 @@ static int find_job_snapshot(vg_ctx *ctx, vg_store *store, const char *job_key, 
     return rc == VG_DB_ROW || rc == VG_DB_DONE ? VG_OK : rc;
 }
 
+const char *vg_store_release_text(const vg_os *os, char *buf, size_t size)
+{
+    if (!os || !os->id || !*os->id)
+        return NULL;
+    snprintf(buf, size, "%s%s%s", os->id, os->version_id ? ":" : "", os->version_id ? os->version_id : "");
+    return buf;
+}
+
 static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, int64_t asset_id,
                            const char *digest, size_t unchecked, int64_t *id, int64_t *seq)
 {
@@ -729,15 +737,13 @@ static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot
     if (rc || (rc = store_prepare_cached(ctx, store,
                                   "INSERT INTO snapshot(asset_id, seq, created_at, version_label, source, target_kind,"
                                   " target_digest, os, sbom_digest, db_time, matched_at, components, findings,"
-                                  " unchecked, job_key, match_digest) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1"
-                                  " FROM snapshot WHERE asset_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                  " unchecked, job_key, match_digest, distro) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1"
+                                  " FROM snapshot WHERE asset_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                   " RETURNING id, seq",
                                   &st)))
         return rc;
-    char os[256] = "";
-    if (inv->has_os && inv->os.id)
-        snprintf(os, sizeof os, "%s%s%s", inv->os.id, inv->os.version_id ? ":" : "",
-                 inv->os.version_id ? inv->os.version_id : "");
+    char os_buf[256];
+    const char *os = inv->has_os ? vg_store_release_text(&inv->os, os_buf, sizeof os_buf) : NULL;
     size_t nfind = 0;
     for (size_t i = 0; i < in->findings->n; i++)
         nfind += !in->findings->items[i].suppressed;
@@ -748,7 +754,7 @@ static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot
     vg_db_bind_text(st, 5, in->source ? in->source : "");
     vg_db_bind_text(st, 6, store_target_kind_name(inv->target.kind));
     vg_db_bind_text(st, 7, inv->target.digest);
-    vg_db_bind_text(st, 8, os[0] ? os : NULL);
+    vg_db_bind_text(st, 8, os);
     vg_db_bind_text(st, 9, digest);
     if (in->db_time)
         vg_db_bind_int(st, 10, in->db_time);
@@ -760,6 +766,7 @@ static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot
     vg_db_bind_int(st, 14, (int64_t)unchecked);
     vg_db_bind_text(st, 15, in->job_key);
     vg_db_bind_text(st, 16, match);
+    vg_db_bind_text(st, 17, in->distro);
     rc = vg_db_step(ctx, st);
     if (rc == VG_DB_ROW) {
         *id = vg_db_column_int(st, 0);

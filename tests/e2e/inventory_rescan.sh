@@ -206,4 +206,24 @@ for i in 1 2 3; do
 done
 expect_status 0 $VIGIL inventory rescan --store "sqlite:$T/warn.sqlite" --db "$T/db-plus.sqlite" --allow-unchecked
 for i in 1 2 3; do expect_stderr "purl 'notapurl $i' is not valid"; done
+
+# --distro: a snapshot whose add matched its OS packages as another release
+# is rescanned as that release, not as its document says.  The same
+# document as alpine (3.10.9) is added as 3.10 and as 3.11, for which the
+# database has no data; each rescan must give back what its add found
+# (3.10: the reference's findings; 3.11: none, its packages unchecked), and
+# the snapshot keeps the release (show).
+D=sqlite:$T/distro.sqlite
+expect_status 0 $VIGIL inventory add "$T/a" --asset as310 --distro alpine:3.10 --db "$T/db-plus.sqlite" --store "$D"
+expect_status 3 $VIGIL inventory add "$T/a" --asset as311 --distro alpine:3.11 --db "$T/db-plus.sqlite" --store "$D"
+expect_status 0 $VIGIL inventory show as311 --store "$D" -o json
+[ "$(jq -r '.latest.distro // .distro' "$TMP/stdout")" = alpine:3.11 ] || fail "the snapshot does not keep its release: $(jq -c . "$TMP/stdout" | head -c 400)"
+[ "$(jq '.finding_list | length' "$TMP/stdout")" = 0 ] || fail "alpine:3.11 has findings"
+expect_status 3 $VIGIL inventory rescan --store "$D" --db "$T/db-plus.sqlite" -o json
+[ "$(jq -c '[.summary.assets, .summary.new, .summary.fixed, ([.assets[] | .new_findings, .fixed_findings | length] | add)]' \
+      "$TMP/stdout")" = '[2,0,0,0]' ] ||
+    fail "a rescan did not match as the add did: $(jq -c '[.assets[] | {asset, new: (.new_findings | length), fixed: (.fixed_findings | length), unchecked}]' "$TMP/stdout")"
+[ "$(jq '[.assets[] | select(.asset == "as311") | .unchecked > 0] == [true]' "$TMP/stdout")" = true ] ||
+    fail "as311's packages are not unchecked after the rescan"
+[ "$(stored "$D" as310 | sort)" = "$(sort "$T/ref-a-plus.txt")" ] || fail "as310's findings after the rescan"
 echo ok

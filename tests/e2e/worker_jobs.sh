@@ -401,7 +401,8 @@ done
 diff "$T/direct.json" "$T/queued.json" >"$T/diff" || { cat "$T/diff" >&2; fail "add --enqueue and add store other snapshots"; }
 [ "$(jq -r '.target_kind, .tags.team, .version, .environment' "$T/queued.json" | tr '\n' ' ')" = "rootfs-archive x v1 prod " ] &&
     [ "$(jq '.target_digest | test("^sha256:")' "$T/queued.json")" = true ] &&
-    [ "$(jq '.finding_list | length' "$T/queued.json")" -gt 0 ] || fail "the queued snapshot: $(cat "$T/queued.json")"
+    [ "$(jq '.finding_list | length' "$T/queued.json")" -gt 0 ] &&
+    [ "$(jq -r .distro "$T/queued.json")" = alpine:3.11 ] || fail "the queued snapshot: $(cat "$T/queued.json")"
 # a rescan of named assets only; an unknown one queues nothing
 expect_status 0 $VIGIL inventory rescan --enqueue --asset a --store "sqlite:$T/direct.sqlite" -o json
 [ "$(jq -r '.jobs, .already_queued' "$TMP/stdout" | tr '\n' ' ')" = "1 0 " ] || fail "rescan --enqueue --asset: $(cat "$TMP/stdout")"
@@ -409,6 +410,11 @@ expect_status 1 $VIGIL inventory rescan --enqueue --asset nope --store "sqlite:$
 expect_stderr "no asset named nope with a snapshot"
 [ "$(sql "sqlite:$T/direct.sqlite" "SELECT kind, asset, state FROM job")" = "rescan|a|queued" ] ||
     fail "rescan --enqueue --asset: $(sql "sqlite:$T/direct.sqlite" "SELECT kind, asset, state FROM job")"
+# that rescan job matches the snapshot as Alpine 3.11 again, as its add did
+expect_status 0 $VIGIL worker --store "sqlite:$T/direct.sqlite" --db "$T/db1.sqlite" --until-empty
+$VIGIL inventory show a --store "sqlite:$T/direct.sqlite" -o json |
+    jq -S 'del(.created, .matched, .db_time) | .finding_list |= map(del(.first_seen))' >"$T/rescanned.json"
+diff "$T/direct.json" "$T/rescanned.json" >"$T/diff" || { cat "$T/diff" >&2; fail "the rescan job matched otherwise than the add"; }
 
 # Prune deletes the documents of the snapshots it deletes, but not one a
 # queued ingest job still needs (the same SBOM queued again).
