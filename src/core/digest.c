@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -56,19 +57,33 @@ static void state_free(digest_state *st)
     EVP_MD_CTX_free(st->sha512);
 }
 
+/* The algorithms, fetched from the default provider once: OpenSSL 3
+ * otherwise looks EVP_sha256() up again on every EVP_DigestInit_ex, which
+ * costs more than hashing a short text (a policy run fingerprints every
+ * result).  NULL when the fetch failed; the caller then falls back. */
+static EVP_MD *fetched_sha256, *fetched_sha512;
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+
+static void fetch_algorithms(void)
+{
+    fetched_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    fetched_sha512 = EVP_MD_fetch(NULL, "SHA512", NULL);
+}
+
 static int state_init(vg_ctx *ctx, digest_state *st, unsigned algorithms)
 {
     memset(st, 0, sizeof *st);
     if (!(algorithms & (VG_DIGEST_SHA256 | VG_DIGEST_SHA512)))
         return vg_error(ctx, VG_ERR_USAGE, "no digest algorithm requested");
+    pthread_once(&fetch_once, fetch_algorithms);
     if (algorithms & VG_DIGEST_SHA256) {
         st->sha256 = EVP_MD_CTX_new();
-        if (!st->sha256 || !EVP_DigestInit_ex(st->sha256, EVP_sha256(), NULL))
+        if (!st->sha256 || !EVP_DigestInit_ex(st->sha256, fetched_sha256 ? fetched_sha256 : EVP_sha256(), NULL))
             goto nomem;
     }
     if (algorithms & VG_DIGEST_SHA512) {
         st->sha512 = EVP_MD_CTX_new();
-        if (!st->sha512 || !EVP_DigestInit_ex(st->sha512, EVP_sha512(), NULL))
+        if (!st->sha512 || !EVP_DigestInit_ex(st->sha512, fetched_sha512 ? fetched_sha512 : EVP_sha512(), NULL))
             goto nomem;
     }
     return VG_OK;
