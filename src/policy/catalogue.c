@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/policy_internal.h"
 #include "source/input_file.h"
 #include "vigil/arena.h"
 #include "vigil/digest.h"
@@ -126,16 +127,15 @@ static int only_members(vg_ctx *ctx, const char *name, const char *where, const 
 {
     if (!json_is_object(o))
         return vg_error(ctx, VG_ERR_FORMAT, "%s: %s is not an object", name, where);
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)o, key, v) {
-        size_t k = 0;
-        while (names[k] && strcmp(key, names[k]) != 0)
-            k++;
-        if (!names[k])
-            return vg_error(ctx, VG_ERR_FORMAT, "%s: %s: unknown member \"%.64s\" (policy/README.md lists the "
-                            "members)", name, where, key);
+    char known[256] = ""; /* the names as policy_unknown_member() takes them */
+    for (size_t k = 0; names[k]; k++) {
+        size_t at = strlen(known);
+        snprintf(known + at, sizeof known - at, "%s%s", k ? " " : "", names[k]);
     }
+    const char *key = policy_unknown_member(o, known);
+    if (key)
+        return vg_error(ctx, VG_ERR_FORMAT, "%s: %s: unknown member \"%.64s\" (policy/README.md lists the members)",
+                        name, where, key);
     return VG_OK;
 }
 
