@@ -661,7 +661,7 @@ static const vg_jval *view_list(const evidence_view *v, const char *kind)
 
 /* Runs one rule; appends its results to out. */
 static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, const evidence_view *view,
-                    const json_t *doc_ids, const json_t *config, json_t *out)
+                    const json_t *doc_ids, json_t *out)
 {
     const json_t *kinds = json_object_get(decl, "evidence"), *optional = json_object_get(decl, "optional");
     size_t i, nkinds = json_array_size(kinds);
@@ -681,7 +681,7 @@ static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, const evide
     vg_arena_init(&arena);
     vg_jmember *members = vg_arena_calloc(&arena, nkinds + 1, sizeof *members);
     vg_jval evidence;
-    json_t *params = NULL, *got = NULL;
+    json_t *got = NULL;
     int rc = members ? VG_OK : vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     static const vg_jval empty = {.type = VG_JARRAY};
     json_array_foreach(kinds, i, k) {
@@ -693,10 +693,7 @@ static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, const evide
         rc = vg_jval_object(ctx, &arena, members, nkinds, &evidence, NULL);
     vg_jval param_node;
     if (rc == VG_OK)
-        rc = rule_params(ctx, r, config, &params);
-    if (rc == VG_OK)
-        rc = vg_jval_from_json(ctx, &arena, params, &param_node);
-    json_decref(params);
+        rc = vg_jval_from_json(ctx, &arena, json_object_get(decl, "params"), &param_node);
     if (rc != VG_OK) {
         vg_arena_free(&arena);
         return rc;
@@ -795,7 +792,7 @@ typedef struct run_pool {
     json_t **decls; /* per rule: the declaration of this run, NULL when disabled */
     const size_t *order; /* the rules in the order they are taken */
     const evidence_view *view;
-    const json_t *doc_ids, *config;
+    const json_t *doc_ids;
     json_t *results;
     pthread_mutex_t lock; /* next, rc, message, results */
     size_t next;
@@ -819,7 +816,7 @@ static void *run_worker(void *arg)
             break;
         size_t i = pool->order[next];
         if (pool->decls[i])
-            rc = run_rule(&ctx, &pool->p->rules[i], pool->decls[i], pool->view, pool->doc_ids, pool->config, mine);
+            rc = run_rule(&ctx, &pool->p->rules[i], pool->decls[i], pool->view, pool->doc_ids, mine);
     }
     /* each result's fingerprint, here on the worker's thread */
     size_t k;
@@ -1366,8 +1363,16 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const vg_policy_evidence *ev, 
         engine_rule *r = &p->rules[i];
         const json_t *own = json_object_get(config_rules, json_string_value(json_object_get(r->decl, "id")));
         json_t *enabled = json_object_get(own, "enabled"), *severity = json_object_get(own, "severity");
-        json_t *decl = json_copy(r->decl);
-        if (!decl || json_object_set_new(decl, "enabled", json_boolean(!json_is_false(enabled))) ||
+        json_t *decl = json_copy(r->decl), *params = NULL;
+        /* the parameters this run gives the rule: its defaults as configured */
+        if ((rc = rule_params(ctx, r, o->config, &params)) != VG_OK) {
+            json_decref(decl);
+            break;
+        }
+        if (!decl)
+            json_decref(params);
+        if (!decl || json_object_set_new(decl, "params", params) ||
+            json_object_set_new(decl, "enabled", json_boolean(!json_is_false(enabled))) ||
             (severity && json_object_set(decl, "severity", severity)) || json_array_append_new(rules, decl)) {
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
             break;
@@ -1379,7 +1384,7 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const vg_policy_evidence *ev, 
     if (rc == VG_OK && !order)
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     if (rc == VG_OK) {
-        run_pool pool = {p, decls, order, &view, doc_ids, o->config, results, PTHREAD_MUTEX_INITIALIZER, 0, VG_OK, ""};
+        run_pool pool = {p, decls, order, &view, doc_ids, results, PTHREAD_MUTEX_INITIALIZER, 0, VG_OK, ""};
         rc = run_rules(ctx, &pool, o->jobs);
     }
     free(decls);

@@ -125,6 +125,11 @@ expect_status 5 vigil_eval --pack "$T/pack" --evidence findings="$T/scan.json" -
     fail "global parameter or severity override not applied"
 [ "$(jq '[.results[] | select(.rule == "kev")] | length' "$T/r2.json")" = 0 ] || fail "disabled rule ran"
 [ "$(jq -r '.rules[] | select(.id == "kev") | .enabled' "$T/r2.json")" = false ] || fail "disabled rule not listed as such"
+# the results say which parameters the rule ran with, not its defaults
+[ "$(jq -c '.rules[] | select(.id == "count") | .params' "$T/r2.json")" = '{"label":"x","max":2}' ] ||
+    fail "the effective parameters: $(jq -c '.rules[] | select(.id == "count") | .params' "$T/r2.json")"
+[ "$(jq -c '.rules[] | select(.id == "count") | .params' "$T/r1.json")" = '{"label":"x","max":5}' ] ||
+    fail "the default parameters: $(jq -c '.rules[] | select(.id == "count") | .params' "$T/r1.json")"
 bad_config() { # STATUS YAML STDERR-PATTERN
     printf '%b' "$2" >"$T/c.yaml"
     expect_status "$1" vigil_eval --pack "$T/pack" --evidence findings="$T/scan.json" --config "$T/c.yaml"
