@@ -127,87 +127,64 @@ int vg_jval_object(vg_ctx *ctx, vg_arena *arena, const vg_jmember *members, size
     }
 }
 
-/* v as a node in arena: strings and containers copied (from a jansson
- * value when json, else from the tree node tree). */
-static int build(vg_ctx *ctx, vg_arena *arena, const json_t *json, const vg_jval *tree, vg_jval *out)
+int vg_jval_from_json(vg_ctx *ctx, vg_arena *arena, const json_t *json, vg_jval *out)
 {
-    int type = json ? (int)json_typeof(json) : -1;
-    if (json ? type == JSON_STRING : tree->type == VG_JSTRING) {
-        size_t n = json ? json_string_length(json) : tree->n;
-        const char *s = json ? json_string_value(json) : tree->u.s;
+    switch (json ? json_typeof(json) : JSON_NULL) {
+    case JSON_STRING: {
+        size_t n = json_string_length(json);
         if (n >= UINT32_MAX)
             return vg_error(ctx, VG_ERR_LIMIT, "a string of 4 GiB or more");
-        char *copy = vg_arena_strndup(arena, s, n);
+        char *copy = vg_arena_strndup(arena, json_string_value(json), n);
         if (!copy)
             return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
         *out = (vg_jval){.type = VG_JSTRING, .n = (uint32_t)n, .u.s = copy};
         return VG_OK;
     }
-    if (json ? type == JSON_ARRAY : tree->type == VG_JARRAY) {
-        size_t n = json ? json_array_size(json) : tree->n;
+    case JSON_ARRAY: {
+        size_t n = json_array_size(json);
         if (n >= UINT32_MAX)
             return vg_error(ctx, VG_ERR_LIMIT, "an array of 4 Gi items or more");
         vg_jval *items = vg_arena_alloc(arena, n * sizeof *items);
         if (!items)
             return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
         for (size_t i = 0; i < n; i++) {
-            int rc = build(ctx, arena, json ? json_array_get(json, i) : NULL, json ? NULL : &tree->u.items[i], &items[i]);
+            int rc = vg_jval_from_json(ctx, arena, json_array_get(json, i), &items[i]);
             if (rc)
                 return rc;
         }
         *out = (vg_jval){.type = VG_JARRAY, .n = (uint32_t)n, .u.items = items};
         return VG_OK;
     }
-    if (json ? type == JSON_OBJECT : tree->type == VG_JOBJECT) {
-        size_t n = json ? json_object_size(json) : tree->n, i = 0;
+    case JSON_OBJECT: {
+        size_t n = json_object_size(json), i = 0;
         vg_jmember *members = malloc((n ? n : 1) * sizeof *members);
         if (!members)
             return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
         int rc = VG_OK;
-        if (json) {
-            const char *key;
-            json_t *value;
-            json_object_foreach((json_t *)json, key, value) {
-                size_t len = json_object_iter_key_len(json_object_key_to_iter(key));
-                members[i] = (vg_jmember){.key = vg_arena_strndup(arena, key, len), .key_len = (uint32_t)len};
-                rc = !members[i].key ? vg_error(ctx, VG_ERR_NOMEM, "out of memory")
-                                     : build(ctx, arena, value, NULL, &members[i].value);
-                if (rc)
-                    break;
-                i++;
-            }
-        } else {
-            for (; i < n && rc == VG_OK; i++) {
-                const vg_jmember *m = &tree->u.members[i];
-                members[i] = (vg_jmember){.key = vg_arena_strndup(arena, m->key, m->key_len), .key_len = m->key_len};
-                rc = !members[i].key ? vg_error(ctx, VG_ERR_NOMEM, "out of memory")
-                                     : build(ctx, arena, NULL, &m->value, &members[i].value);
-            }
+        const char *key;
+        json_t *value;
+        json_object_foreach((json_t *)json, key, value) {
+            size_t len = json_object_iter_key_len(json_object_key_to_iter(key));
+            members[i] = (vg_jmember){.key = vg_arena_strndup(arena, key, len), .key_len = (uint32_t)len};
+            rc = !members[i].key ? vg_error(ctx, VG_ERR_NOMEM, "out of memory")
+                                 : vg_jval_from_json(ctx, arena, value, &members[i].value);
+            if (rc)
+                break;
+            i++;
         }
         if (rc == VG_OK)
             rc = vg_jval_object(ctx, arena, members, n, out, NULL);
         free(members);
         return rc;
     }
-    if (json) {
-        switch (type) {
-        case JSON_INTEGER: *out = (vg_jval){.type = VG_JINT, .u.i = json_integer_value(json)}; break;
-        case JSON_REAL: *out = (vg_jval){.type = VG_JREAL, .u.d = json_real_value(json)}; break;
-        case JSON_TRUE: *out = (vg_jval){.type = VG_JTRUE}; break;
-        case JSON_FALSE: *out = (vg_jval){.type = VG_JFALSE}; break;
-        default: *out = (vg_jval){.type = VG_JNULL}; break;
-        }
-    } else {
-        *out = *tree;
+    case JSON_INTEGER: *out = (vg_jval){.type = VG_JINT, .u.i = json_integer_value(json)}; return VG_OK;
+    case JSON_REAL: *out = (vg_jval){.type = VG_JREAL, .u.d = json_real_value(json)}; return VG_OK;
+    case JSON_TRUE: *out = (vg_jval){.type = VG_JTRUE}; return VG_OK;
+    case JSON_FALSE: *out = (vg_jval){.type = VG_JFALSE}; return VG_OK;
+    default: *out = (vg_jval){.type = VG_JNULL}; return VG_OK;
     }
-    return VG_OK;
 }
 
-int vg_jval_from_json(vg_ctx *ctx, vg_arena *arena, const json_t *value, vg_jval *out)
-{
-    static const vg_jval null = {.type = VG_JNULL};
-    return build(ctx, arena, value, value ? NULL : &null, out);
-}
 
 int vg_jtree_from_json(vg_ctx *ctx, const json_t *value, vg_jtree **out)
 {
