@@ -223,11 +223,6 @@ int inventory_read_sbom(vg_ctx *ctx, const char *name, const vg_buf *doc, const 
     return rc;
 }
 
-const char *inventory_distro_text(const vg_match_options *mopts, char *buf, size_t size)
-{
-    return vg_store_release_text(mopts ? mopts->distro : NULL, buf, size);
-}
-
 int inventory_match_sbom(vg_ctx *ctx, vg_vulndb *db, const vg_match_options *mopts, const char *name,
                          const vg_buf *doc, const vg_inventory *scanned, vg_inventory *inv, vg_findings *findings,
                          int64_t *db_time)
@@ -313,9 +308,9 @@ static int enqueue_ingest(vg_store *store, const char *target, const vg_buf *doc
     a->in.source = target;
     int64_t job = 0;
     int status = EXIT_OK;
-    char distro[256];
-    if (vg_store_enqueue_ingest(&ctx, store, &a->in, inventory_distro_text(&a->mopts, distro, sizeof distro), &job) !=
-        VG_OK) {
+    char text[256];
+    const char *distro = vg_store_release_text(a->mopts.distro, text, sizeof text);
+    if (vg_store_enqueue_ingest(&ctx, store, &a->in, distro, &job) != VG_OK) {
         cli_error("%s", ctx.message);
         vg_ctx_free(&ctx);
         return EXIT_FAILURE_;
@@ -429,7 +424,7 @@ static int inventory_add(const char *target, add_opts *a, const inventory_opts *
     a->in.attestations = atts;
     a->in.nattestations = a->nbundles;
     char distro[256];
-    a->in.distro = inventory_distro_text(&a->mopts, distro, sizeof distro);
+    a->in.distro = vg_store_release_text(a->mopts.distro, distro, sizeof distro);
     if (rc == VG_OK && a->enqueue) {
         rc = inventory_read_sbom(&ctx, name, &doc, &scanned, &inv);
     } else if (rc == VG_OK) {

@@ -155,7 +155,7 @@ static int job_store(line_job *j, vg_store *store, int allow_unchecked, const ch
             .asset = e->asset, .kind = e->kind, .owner = e->owner, .environment = e->environment,
             .tags = e->tags, .ntags = e->ntags, .version_label = e->version, .source = j->path,
             .time = e->has_time ? e->time : (int64_t)time(NULL),
-            .distro = inventory_distro_text(mopts, distro, sizeof distro),
+            .distro = vg_store_release_text(mopts ? mopts->distro : NULL, distro, sizeof distro),
         };
         rc = inventory_store_matched(&j->ctx, store, &j->doc, j->db_time, &in, &j->inv, &j->findings, &result);
     }

@@ -36,9 +36,6 @@ int inventory_read_sbom(vg_ctx *ctx, const char *name, const vg_buf *doc, const 
  * findings, with the database's time in *db_time (0: unknown); then stores
  * what was matched (inv and findings, from the same doc) with the facts of
  * *in. */
-/* The release of mopts->distro as "ID[:VERSION]" in buf (what a snapshot
- * keeps, so that a rescan matches as the add did), or NULL when none. */
-const char *inventory_distro_text(const vg_match_options *mopts, char *buf, size_t size);
 int inventory_match_sbom(vg_ctx *ctx, vg_vulndb *db, const vg_match_options *mopts, const char *name,
                          const vg_buf *doc, const vg_inventory *scanned, vg_inventory *inv, vg_findings *findings,
                          int64_t *db_time);

@@ -75,21 +75,6 @@ static int db_now(vg_ctx *ctx, vg_store *store, int64_t *now)
                            now);
 }
 
-/* "ID[:VERSION]" into text, and os pointing into it; -1 when malformed. */
-static int parse_distro(const char *s, char *text, size_t size, vg_os *os)
-{
-    if (!s || strlen(s) >= size)
-        return -1;
-    memcpy(text, s, strlen(s) + 1);
-    char *colon = strchr(text, ':');
-    if (colon)
-        *colon = '\0';
-    if (!*text || (colon && !colon[1]))
-        return -1;
-    *os = (vg_os){.id = text, .version_id = colon ? colon + 1 : NULL};
-    return 0;
-}
-
 /* Commits the open transaction when rc is VG_OK, else rolls it back. */
 static int end_transaction(vg_ctx *ctx, vg_store *store, int rc)
 {
@@ -210,7 +195,7 @@ int store_ingest_payload_parse(vg_ctx *ctx, const char *text, size_t len, store_
             p->tags[p->in.ntags++] = (vg_store_tag){key, json_string_value(value)};
     }
     if (rc == VG_OK && distro) {
-        if (parse_distro(distro, p->distro_text, sizeof p->distro_text, &p->distro) != 0)
+        if (store_parse_release(distro, p->distro_text, sizeof p->distro_text, &p->distro) != 0)
             rc = vg_error(ctx, VG_ERR_FORMAT, "job payload: \"distro\" is not ID or ID:VERSION");
         p->has_distro = rc == VG_OK;
     }
@@ -249,14 +234,7 @@ static int insert_job(vg_ctx *ctx, vg_store *store, const char *kind, const char
         vg_db_bind_null(st, 3);
     vg_db_bind_text(st, 4, payload);
     vg_db_bind_int(st, 5, now);
-    if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
-        *job_id = vg_db_column_int(st, 0);
-        rc = VG_OK;
-    } else if (rc == VG_DB_DONE) {
-        rc = vg_error(ctx, VG_ERR_IO, "%s: enqueueing returned no job", vg_db_name(store->db));
-    }
-    vg_db_finalize(st);
-    return rc;
+    return store_insert_id(ctx, store, st, "enqueueing", job_id);
 }
 
 int vg_store_enqueue_ingest(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, const char *distro,
@@ -270,7 +248,7 @@ int vg_store_enqueue_ingest(vg_ctx *ctx, vg_store *store, const vg_store_snapsho
         return rc;
     if (in->ntags > STORE_JOB_MAX_TAGS)
         return vg_error(ctx, VG_ERR_LIMIT, "more than %d tags", STORE_JOB_MAX_TAGS);
-    if (distro && parse_distro(distro, scratch, sizeof scratch, &os) != 0)
+    if (distro && store_parse_release(distro, scratch, sizeof scratch, &os) != 0)
         return vg_error(ctx, VG_ERR_USAGE, "distro '%s': expected ID or ID:VERSION, e.g. debian:12", distro);
     char *payload = ingest_payload_text(in, distro);
     if (!payload)

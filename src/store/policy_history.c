@@ -351,13 +351,7 @@ static int keep_run(vg_ctx *ctx, vg_store *store, const char *scope, const char 
     vg_db_bind_text(st, 4, digest);
     bind_counts(st, 5, run->counts);
     keep_rows k = {run, 0};
-    if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
-        k.run_id = vg_db_column_int(st, 0);
-        rc = VG_OK;
-    }
-    vg_db_finalize(st);
-    if (rc == VG_OK && !k.run_id)
-        rc = vg_error(ctx, VG_ERR_IO, "%s: the run was not stored", vg_db_name(store->db));
+    rc = store_insert_id(ctx, store, st, "storing the policy run", &k.run_id);
     if (rc == VG_OK)
         rc = store_batch_run(ctx, store,
                              "INSERT INTO policy_requirement(run_id, requirement, status, rules, pass, fail,"

@@ -158,14 +158,8 @@ static int doc_load(vg_ctx *ctx, vg_store *store, vg_vulndb *db, const char *dig
         vg_buf_free(&bytes);
     }
     char text[256];
-    vg_os os = {.id = text};
-    snprintf(text, sizeof text, "%s", distro);
-    char *colon = strchr(text, ':');
-    if (colon) {
-        *colon = '\0';
-        os.version_id = colon + 1;
-    }
-    vg_match_options mopts = {.distro = *distro ? &os : NULL};
+    vg_os os;
+    vg_match_options mopts = {.distro = store_parse_release(distro, text, sizeof text, &os) == 0 ? &os : NULL};
     if (rc == VG_OK)
         rc = vg_match(ctx, db, &d->inv, &mopts, &d->findings);
     snprintf(d->distro, sizeof d->distro, "%s", distro);
@@ -516,14 +510,7 @@ static int record_run(vg_ctx *ctx, vg_store *store, int64_t started, int64_t fin
         vg_db_bind_null(st, 3);
     for (int i = 0; i < 5; i++)
         vg_db_bind_int(st, 4 + i, counts[i]);
-    if ((rc = vg_db_step(ctx, st)) == VG_DB_ROW) {
-        *id = vg_db_column_int(st, 0);
-        rc = VG_OK;
-    } else if (rc == VG_DB_DONE) {
-        rc = vg_error(ctx, VG_ERR_IO, "%s: recording the rescan returned nothing", vg_db_name(store->db));
-    }
-    vg_db_finalize(st);
-    return rc;
+    return store_insert_id(ctx, store, st, "recording the rescan", id);
 }
 
 int vg_store_rescan(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const vg_store_rescan_options *opts,

@@ -490,6 +490,19 @@ int store_run(vg_ctx *ctx, vg_db_stmt *stmt)
     return rc == VG_DB_DONE ? VG_OK : rc;
 }
 
+int store_insert_id(vg_ctx *ctx, vg_store *store, vg_db_stmt *stmt, const char *what, int64_t *id)
+{
+    int rc = vg_db_step(ctx, stmt);
+    if (rc == VG_DB_ROW) {
+        *id = vg_db_column_int(stmt, 0);
+        rc = VG_OK;
+    } else if (rc == VG_DB_DONE) {
+        rc = vg_error(ctx, VG_ERR_IO, "%s: %s returned nothing", vg_db_name(store->db), what);
+    }
+    vg_db_finalize(stmt);
+    return rc;
+}
+
 int store_query_int(vg_ctx *ctx, vg_store *store, const char *sql, int64_t *out)
 {
     vg_db_stmt *st;

@@ -727,6 +727,20 @@ const char *vg_store_release_text(const vg_os *os, char *buf, size_t size)
     return buf;
 }
 
+int store_parse_release(const char *s, char *text, size_t size, vg_os *os)
+{
+    if (!s || strlen(s) >= size)
+        return -1;
+    memcpy(text, s, strlen(s) + 1);
+    char *colon = strchr(text, ':');
+    if (colon)
+        *colon = '\0';
+    if (!*text || (colon && !colon[1]))
+        return -1;
+    *os = (vg_os){.id = text, .version_id = colon ? colon + 1 : NULL};
+    return 0;
+}
+
 static int insert_snapshot(vg_ctx *ctx, vg_store *store, const vg_store_snapshot_input *in, int64_t asset_id,
                            const char *digest, size_t unchecked, int64_t *id, int64_t *seq)
 {

@@ -38,6 +38,10 @@ int store_prepare(vg_ctx *ctx, vg_store *store, const char *sql, vg_db_stmt **ou
 int store_prepare_cached(vg_ctx *ctx, vg_store *store, const char *sql, vg_db_stmt **out);
 /* Steps a statement that returns no rows (or whose rows are not needed). */
 int store_run(vg_ctx *ctx, vg_db_stmt *stmt);
+/* Steps an INSERT ... RETURNING id (prepared with store_prepare()) and
+ * finalizes it: the id in *id; no row is VG_ERR_IO, "DB: WHAT returned
+ * nothing". */
+int store_insert_id(vg_ctx *ctx, vg_store *store, vg_db_stmt *stmt, const char *what, int64_t *id);
 /* Runs sql with no parameters and returns its first column of its first
  * row as an integer in *out (0 when no row). */
 int store_query_int(vg_ctx *ctx, vg_store *store, const char *sql, int64_t *out);
@@ -175,6 +179,10 @@ int store_check_asset_name(vg_ctx *ctx, const char *name);
  * back (0 for an unknown name). */
 const char *store_target_kind_name(vg_target_kind kind);
 vg_target_kind store_target_kind_of(const char *name);
+
+/* "ID[:VERSION]" (vg_store_release_text()'s form) into text (size bytes)
+ * and os pointing into it; -1 when malformed or too long (snapshot.c). */
+int store_parse_release(const char *s, char *text, size_t size, vg_os *os);
 
 /* jobs.c: the facts of an ingest job (its payload, docs/store.md "Jobs
  * and workers"), parsed from JSON any process may have written: at most
