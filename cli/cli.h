@@ -20,6 +20,21 @@ enum {
     EXIT_POLICY = 5,     /* a gate failed (scan --fail-on) */
 };
 
+/* 1 in the sanitizer builds, where a command frees everything it made
+ * before it returns so that the leak checker can see what was not; 0
+ * otherwise, where a command whose process ends may leave large
+ * structures to the kernel (policy eval). */
+#if defined(__SANITIZE_ADDRESS__)
+#define CLI_FREE_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CLI_FREE_AT_EXIT 1
+#endif
+#endif
+#ifndef CLI_FREE_AT_EXIT
+#define CLI_FREE_AT_EXIT 0
+#endif
+
 /* Subcommands.  argv[0] is the subcommand name. */
 int cmd_sbom(int argc, char **argv);
 int cmd_scan(int argc, char **argv);       /* cmd_scan.c */

@@ -165,6 +165,8 @@ typedef struct vg_policy_run_options {
     const char *baseline_path;
     const char *tool_version;
     unsigned jobs;            /* rules run at once; 0: one per processor, at most VG_POLICY_MAX_JOBS */
+    int last;                 /* 1: p's last run; each rule's Lua state is closed as soon as the rule has
+                                 run, which gives its memory back at once (a later run of p fails) */
 } vg_policy_run_options;
 
 typedef struct vg_policy_evidence vg_policy_evidence;

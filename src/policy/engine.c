@@ -50,6 +50,7 @@ struct vg_policy {
     size_t nrules, cap;
     json_t *packs; /* [{name, path, rules}] */
     vg_catalogue *catalogue; /* loaded with the first rule */
+    int closed;              /* a run with o->last has closed the rules' states */
 };
 
 /* The catalogue of vg_policy_data_dir(), loaded once. */
@@ -661,7 +662,7 @@ static const vg_jval *view_list(const evidence_view *v, const char *kind)
 
 /* Runs one rule; appends its results to out. */
 static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, const evidence_view *view,
-                    const json_t *doc_ids, json_t *out)
+                    const json_t *doc_ids, int last, json_t *out)
 {
     const json_t *kinds = json_object_get(decl, "evidence"), *optional = json_object_get(decl, "optional");
     size_t i, nkinds = json_array_size(kinds);
@@ -701,7 +702,7 @@ static int run_rule(vg_ctx *ctx, engine_rule *r, const json_t *decl, const evide
     const vg_jval *args[] = {&evidence, &param_node, &view->run};
     vg_ctx rctx;
     vg_ctx_init(&rctx);
-    int status = policy_rule_call_nodes(&rctx, r->rule, "check", args, 3, &got);
+    int status = policy_rule_call_nodes(&rctx, r->rule, "check", args, 3, last, &got);
     vg_arena_free(&arena);
     char why[sizeof rctx.message] = "";
     json_t *mine = json_array();
@@ -793,6 +794,7 @@ typedef struct run_pool {
     const size_t *order; /* the rules in the order they are taken */
     const evidence_view *view;
     const json_t *doc_ids;
+    int last;       /* close each rule's state after its call */
     json_t *results;
     pthread_mutex_t lock; /* next, rc, message, results */
     size_t next;
@@ -816,7 +818,7 @@ static void *run_worker(void *arg)
             break;
         size_t i = pool->order[next];
         if (pool->decls[i])
-            rc = run_rule(&ctx, &pool->p->rules[i], pool->decls[i], pool->view, pool->doc_ids, mine);
+            rc = run_rule(&ctx, &pool->p->rules[i], pool->decls[i], pool->view, pool->doc_ids, pool->last, mine);
     }
     /* each result's fingerprint, here on the worker's thread */
     size_t k;
@@ -1333,6 +1335,9 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const vg_policy_evidence *ev, 
     char now[32];
     if (fmt_timestamp(o->now, now))
         return vg_error(ctx, VG_ERR_USAGE, "the run's time is out of range");
+    if (p->closed)
+        return vg_error(ctx, VG_ERR_USAGE, "vg_policy_evaluate: the rules were closed by a last run");
+    p->closed = o->last;
     int rc = vg_policy_configure(ctx, p, o->config);
     if (rc == VG_OK && o->waivers)
         rc = check_waivers(ctx, o->waivers, o->waivers_path ? o->waivers_path : "waivers");
@@ -1384,7 +1389,7 @@ int vg_policy_evaluate(vg_ctx *ctx, vg_policy *p, const vg_policy_evidence *ev, 
     if (rc == VG_OK && !order)
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     if (rc == VG_OK) {
-        run_pool pool = {p, decls, order, &view, doc_ids, results, PTHREAD_MUTEX_INITIALIZER, 0, VG_OK, ""};
+        run_pool pool = {p, decls, order, &view, doc_ids, o->last, results, PTHREAD_MUTEX_INITIALIZER, 0, VG_OK, ""};
         rc = run_rules(ctx, &pool, o->jobs);
     }
     free(decls);

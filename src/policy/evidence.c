@@ -4,17 +4,23 @@
  * read.
  *
  * An object or array becomes an empty table with one hidden entry, keyed by
- * the address of box_key (a light userdata no rule can make), holding a
- * full userdata with the tree node and the number of the call it belongs to;
- * its user value caches the members already converted, so that reading
- * the same member twice gives the same table.  The shared metatable
- * (Lua 5.4 Reference Manual §2.4) gives __index (the conversion),
- * __newindex (raises "evidence is read-only"), __len (an array's size; 0
- * for an object, as for a Lua table with string keys only), __pairs (the
- * members in document order) and __metatable (so that nothing can reach
- * it).  The global `next` is replaced by one that walks evidence tables the
- * same way and plain tables as before (§6.1), since the raw table is empty.
- * ipairs, # and the table library go through the metamethods.
+ * the address of box_key (a light userdata no rule can make), holding the
+ * tree node as a light userdata, and the metatable of the call that made
+ * it; a second hidden entry (keyed by &cache_key), made when the first
+ * object or array member is read, caches the members already converted, so
+ * that reading the same member twice gives the same table.  A table and its
+ * part are the only allocations (Lua 5.4 Reference Manual §4.6): walking
+ * the 20 000 findings of a scan makes 20 000 of them.  Each call into the
+ * rule makes a metatable of its own (policy_evidence_begin()), so that a
+ * table kept from an earlier call, whose node may be gone, is told by its
+ * metatable and refused.  The metatable (§2.4) gives __index (the
+ * conversion), __newindex (raises "evidence is read-only"), __len (an
+ * array's size; 0 for an object, as for a Lua table with string keys
+ * only), __pairs (the members in document order) and __metatable (so that
+ * nothing can reach it).  The global `next` is replaced by one that walks
+ * evidence tables the same way and plain tables as before (§6.1), since
+ * the raw table is empty.  ipairs, # and the table library go through the
+ * metamethods.
  *
  * JSON null is vigil.null, a light userdata NULL, so that a member that is
  * null and one that is absent (nil) stay apart.  Integers stay Lua
@@ -30,30 +36,31 @@
  * reads one item of a huge array should not pay for all). */
 #define EVIDENCE_CACHE_PRESIZE 65536
 
-static const char box_key;       /* proxy[&box_key] = the box */
-static const char metatable_key; /* registry[&metatable_key] = the shared metatable */
+static const char box_key;       /* proxy[&box_key] = the node, a light userdata */
+static const char cache_key;     /* proxy[&cache_key] = the members converted */
+static const char metatable_key; /* registry[&metatable_key] = this call's metatable */
 
-typedef struct evidence_box {
-    const vg_jval *node;
-    uint64_t generation;
-} evidence_box;
-
-/* The box of the evidence table at idx, or NULL; pushes nothing. */
-static evidence_box *evidence_box_at(lua_State *L, int idx)
+/* The node of the evidence table at idx, or NULL; *stale when it was made
+ * by an earlier call.  Pushes nothing. */
+static const vg_jval *evidence_box_at(lua_State *L, int idx, int *stale)
 {
+    *stale = 0;
     if (lua_type(L, idx) != LUA_TTABLE)
         return NULL;
     lua_rawgetp(L, idx, &box_key);
-    evidence_box *box = lua_type(L, -1) == LUA_TUSERDATA ? lua_touserdata(L, -1) : NULL;
+    const vg_jval *node = lua_type(L, -1) == LUA_TLIGHTUSERDATA ? lua_touserdata(L, -1) : NULL;
     lua_pop(L, 1);
-    return box;
+    if (node && lua_getmetatable(L, idx)) {
+        *stale = lua_topointer(L, -1) != *policy_sandbox_evidence_mt(L);
+        lua_pop(L, 1);
+    }
+    return node;
 }
 
 const vg_jval *policy_evidence_node(lua_State *L, int idx, int *stale)
 {
-    evidence_box *box = evidence_box_at(L, idx);
-    *stale = box && box->generation != policy_sandbox_generation(L);
-    return box && !*stale ? box->node : NULL;
+    const vg_jval *node = evidence_box_at(L, idx, stale);
+    return *stale ? NULL : node;
 }
 
 /* The node of the evidence table at idx (a metamethod's argument); raises
@@ -61,7 +68,7 @@ const vg_jval *policy_evidence_node(lua_State *L, int idx, int *stale)
 static const vg_jval *evidence_checked(lua_State *L, int idx)
 {
     int stale;
-    const vg_jval *node = policy_evidence_node(L, idx, &stale);
+    const vg_jval *node = evidence_box_at(L, idx, &stale);
     if (stale)
         luaL_error(L, "evidence from an earlier run of the rule is no longer available");
     if (!node)
@@ -75,9 +82,7 @@ void policy_evidence_push(lua_State *L, const vg_jval *value)
     case VG_JOBJECT:
     case VG_JARRAY: {
         lua_createtable(L, 0, 1);
-        evidence_box *box = lua_newuserdatauv(L, sizeof *box, 1);
-        box->node = value;
-        box->generation = policy_sandbox_generation(L);
+        lua_pushlightuserdata(L, (void *)value);
         lua_rawsetp(L, -2, &box_key);
         lua_rawgetp(L, LUA_REGISTRYINDEX, &metatable_key);
         lua_setmetatable(L, -2);
@@ -102,27 +107,25 @@ void policy_evidence_push(lua_State *L, const vg_jval *value)
     }
 }
 
-/* Pushes member (of the evidence table at idx, read under the key at
- * key_idx): an object or array converted once and then taken from the
- * cache, so that reading it twice gives the same table; a scalar as a new
- * Lua value every time (equal values are equal in Lua), which spares the
- * cache for the common reads of strings and numbers. */
-static void evidence_push_member(lua_State *L, int idx, int key_idx, const vg_jval *member)
+/* Pushes member (of the evidence table at idx, whose node is parent, read
+ * under the key at key_idx): an object or array converted once and then
+ * taken from the cache, so that reading it twice gives the same table; a
+ * scalar as a new Lua value every time (equal values are equal in Lua),
+ * which spares the cache for the common reads of strings and numbers. */
+static void evidence_push_member(lua_State *L, int idx, const vg_jval *parent, int key_idx, const vg_jval *member)
 {
     if (member->type != VG_JOBJECT && member->type != VG_JARRAY) {
         policy_evidence_push(L, member);
         return;
     }
-    lua_rawgetp(L, idx, &box_key);
-    if (lua_getiuservalue(L, -1, 1) != LUA_TTABLE) {
+    if (lua_rawgetp(L, idx, &cache_key) != LUA_TTABLE) {
         /* sized for every member at once: an array's items are read in
          * turn by ipairs, and a table that grows is rehashed each time */
-        const vg_jval *parent = ((evidence_box *)lua_touserdata(L, -2))->node;
         int n = parent->n > EVIDENCE_CACHE_PRESIZE ? EVIDENCE_CACHE_PRESIZE : (int)parent->n;
         lua_pop(L, 1);
         lua_createtable(L, parent->type == VG_JARRAY ? n : 0, parent->type == VG_JARRAY ? 0 : n);
         lua_pushvalue(L, -1);
-        lua_setiuservalue(L, -3, 1);
+        lua_rawsetp(L, idx, &cache_key);
     }
     lua_pushvalue(L, key_idx);
     if (lua_rawget(L, -2) == LUA_TNIL) {
@@ -132,8 +135,7 @@ static void evidence_push_member(lua_State *L, int idx, int key_idx, const vg_jv
         lua_pushvalue(L, -2);
         lua_rawset(L, -4);
     }
-    lua_replace(L, -3);
-    lua_pop(L, 1);
+    lua_remove(L, -2);
 }
 
 /* The array index an integer-valued key names (1-based), or 0. */
@@ -162,7 +164,7 @@ static int evidence_index_mm(lua_State *L)
     }
     if (!member)
         return 0;
-    evidence_push_member(L, 1, 2, member);
+    evidence_push_member(L, 1, node, 2, member);
     return 1;
 }
 
@@ -195,7 +197,8 @@ static int evidence_next(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 2);
-    if (!evidence_box_at(L, 1)) {
+    int stale;
+    if (!evidence_box_at(L, 1, &stale)) {
         if (lua_next(L, 1))
             return 2;
         lua_pushnil(L);
@@ -221,7 +224,7 @@ static int evidence_next(lua_State *L)
         lua_pushlstring(L, node->u.members[i].key, node->u.members[i].key_len);
         member = &node->u.members[i].value;
     }
-    evidence_push_member(L, 1, 3, member);
+    evidence_push_member(L, 1, node, 3, member);
     return 2;
 }
 
@@ -286,7 +289,8 @@ static int evidence_matches(lua_State *L, const vg_jval *member, int idx)
  * null, or equals value — found in C without converting the others. */
 static int evidence_query(lua_State *L, int count_only)
 {
-    const vg_jval *list = evidence_box_at(L, 1) ? evidence_checked(L, 1) : NULL;
+    int stale;
+    const vg_jval *list = evidence_box_at(L, 1, &stale) ? evidence_checked(L, 1) : NULL;
     if (!list || list->type != VG_JARRAY)
         return luaL_argerror(L, 1, "an evidence list (an array of the evidence)");
     size_t len;
@@ -304,7 +308,7 @@ static int evidence_query(lua_State *L, int count_only)
         found++;
         if (!count_only) {
             lua_pushinteger(L, (lua_Integer)i + 1);
-            evidence_push_member(L, 1, lua_gettop(L), &list->u.items[i]);
+            evidence_push_member(L, 1, list, lua_gettop(L), &list->u.items[i]);
             lua_rawseti(L, 4, (lua_Integer)found);
             lua_pop(L, 1);
         }
@@ -325,7 +329,7 @@ static int evidence_count(lua_State *L)
     return evidence_query(L, 1);
 }
 
-void policy_evidence_open(lua_State *L)
+void policy_evidence_begin(lua_State *L)
 {
     static const luaL_Reg metamethods[] = {
         {"__index", evidence_index_mm}, {"__newindex", evidence_newindex_mm}, {"__len", evidence_len_mm},
@@ -334,8 +338,12 @@ void policy_evidence_open(lua_State *L)
     luaL_newlib(L, metamethods);
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
+    *policy_sandbox_evidence_mt(L) = lua_topointer(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &metatable_key);
+}
 
+void policy_evidence_open(lua_State *L)
+{
     lua_pushcfunction(L, evidence_next);
     lua_setglobal(L, "next");
     lua_createtable(L, 0, 3);

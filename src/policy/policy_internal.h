@@ -18,10 +18,75 @@
 #include "vigil/error.h"
 #include "vigil/jtree.h"
 
-/* The number of the current call into the rule's state (sandbox.c).  An
- * evidence table made in an earlier call refuses to be read: its JSON may
- * be gone. */
-uint64_t policy_sandbox_generation(lua_State *L);
+/* The allocator of one rule's Lua state (pool.c): blocks of at most
+ * POLICY_POOL_SMALL bytes, aligned to POLICY_POOL_GRAIN, from free lists by
+ * size, carved from chunks that policy_pool_release() frees all at once.
+ * Larger blocks are the caller's to take from malloc.  A zeroed
+ * policy_pool is empty; once closing is set, policy_pool_free() keeps
+ * nothing (the state is being closed and the pool will be released).  Not
+ * thread-safe: one pool per state. */
+#define POLICY_POOL_GRAIN 16
+#define POLICY_POOL_SMALL 256
+/* The sanitizer builds take every block from malloc, so that
+ * AddressSanitizer still sees each one. */
+#if defined(__SANITIZE_ADDRESS__)
+#define POLICY_POOL_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POLICY_POOL_SANITIZED 1
+#endif
+#endif
+#ifndef POLICY_POOL_SANITIZED
+#define POLICY_POOL_SANITIZED 0
+#endif
+typedef struct policy_pool {
+    void *free[POLICY_POOL_SMALL / POLICY_POOL_GRAIN];
+    char *next, *end; /* the unused part of the newest chunk */
+    char *chunks;     /* each chunk starts with the address of the one before */
+    int closing;
+} policy_pool;
+/* A block of size bytes (1 to POLICY_POOL_SMALL), or NULL when out of
+ * memory; policy_pool_free() gives it back (with the same size, or any of
+ * its class).  The lists are inline: a Lua state calls them a million
+ * times in a run. */
+void *policy_pool_grow(policy_pool *p, size_t bytes); /* a new chunk's first block (pool.c) */
+void policy_pool_drop(policy_pool *p, void *block);   /* a block the sanitizer builds took from malloc */
+static inline size_t policy_pool_class(size_t size)
+{
+    return (size - 1) / POLICY_POOL_GRAIN;
+}
+static inline void *policy_pool_alloc(policy_pool *p, size_t size)
+{
+    size_t c = policy_pool_class(size), bytes = (c + 1) * POLICY_POOL_GRAIN;
+    void *block = p->free[c];
+    if (block) {
+        p->free[c] = *(void **)block;
+        return block;
+    }
+    if ((size_t)(p->end - p->next) < bytes)
+        return policy_pool_grow(p, bytes);
+    block = p->next;
+    p->next += bytes;
+    return block;
+}
+static inline void policy_pool_free(policy_pool *p, void *block, size_t size)
+{
+    if (POLICY_POOL_SANITIZED || p->closing) {
+        policy_pool_drop(p, block);
+        return;
+    }
+    size_t c = policy_pool_class(size);
+    *(void **)block = p->free[c];
+    p->free[c] = block;
+}
+/* Frees every chunk: every block is gone. */
+void policy_pool_release(policy_pool *p);
+
+/* Where the rule's state keeps the address of the current call's evidence
+ * metatable (sandbox.c, set by policy_evidence_begin()).  An evidence
+ * table made in an earlier call has another metatable and refuses to be
+ * read: its JSON may be gone. */
+const void **policy_sandbox_evidence_mt(lua_State *L);
 
 /* What work done in C is charged for; the limit's message says which. */
 enum policy_work {
@@ -38,10 +103,14 @@ void policy_sandbox_charge(lua_State *L, uint64_t n, enum policy_work work);
  * pattern.c's, which charge their matching with policy_sandbox_charge(). */
 void policy_pattern_open(lua_State *L, int idx);
 
-/* Registers the evidence tables' metatable, the global `next` that walks
- * them, and `vigil.null`, the value of JSON null (evidence.c).  Runs in
- * protected mode: raises on allocation failure. */
+/* Registers the global `next` that walks evidence tables, and
+ * `vigil.null`, the value of JSON null (evidence.c).  Runs in protected
+ * mode: raises on allocation failure. */
 void policy_evidence_open(lua_State *L);
+/* Starts a call into the rule: makes the metatable of the evidence tables
+ * the call pushes (evidence.c).  Protected mode: raises on allocation
+ * failure. */
+void policy_evidence_begin(lua_State *L);
 
 /* Pushes value for the rule to read: scalars as Lua values (null as
  * vigil.null), objects and arrays as read-only tables that convert their
@@ -54,11 +123,16 @@ void policy_evidence_push(lua_State *L, const vg_jval *value);
  * earlier call.  Never raises. */
 const vg_jval *policy_evidence_node(lua_State *L, int idx, int *stale);
 
-/* vg_policy_rule_call() with the arguments as tree nodes (NULL: nil),
- * borrowed for the call (sandbox.c). */
+/* Closes the rule's Lua state and frees its memory; a later call is
+ * VG_ERR_USAGE (sandbox.c).  For a run that calls each rule once. */
 struct vg_policy_rule;
+void policy_rule_close(struct vg_policy_rule *rule);
+
+/* vg_policy_rule_call() with the arguments as tree nodes (NULL: nil),
+ * borrowed for the call (sandbox.c).  last: the rule will not be called
+ * again, and its state is closed after the call (policy_rule_close()). */
 int policy_rule_call_nodes(vg_ctx *ctx, struct vg_policy_rule *rule, const char *function, const vg_jval *const *args,
-                           size_t nargs, json_t **out);
+                           size_t nargs, int last, json_t **out);
 
 /* Adds the vigil.* functions (docs/policy.md, "The vigil library") to the
  * global table `vigil` that policy_evidence_open() made, and registers it

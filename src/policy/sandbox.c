@@ -58,7 +58,8 @@ struct vg_policy_rule {
     int hook_interval;
     enum sandbox_stop stop; /* a limit stopped this call */
     int stop_line;
-    uint64_t generation;  /* number of this call */
+    const void *evidence_mt; /* this call's evidence metatable (evidence.c) */
+    policy_pool pool;     /* the state's small blocks */
 };
 
 static vg_policy_rule *sandbox_of(lua_State *L)
@@ -68,9 +69,9 @@ static vg_policy_rule *sandbox_of(lua_State *L)
     return ud;
 }
 
-uint64_t policy_sandbox_generation(lua_State *L)
+const void **policy_sandbox_evidence_mt(lua_State *L)
 {
-    return sandbox_of(L)->generation;
+    return &sandbox_of(L)->evidence_mt;
 }
 
 void vg_policy_limits_default(vg_policy_limits *out)
@@ -80,16 +81,20 @@ void vg_policy_limits_default(vg_policy_limits *out)
     out->call_depth = VG_POLICY_DEFAULT_CALL_DEPTH;
 }
 
-/* lua_Alloc (§4.6): realloc with a byte count.  When ptr is NULL, osize is
- * a type tag, not a size.  A refused request makes Lua collect garbage and
- * ask again once; only a second refusal becomes a memory error, so the
+/* lua_Alloc (§4.6): realloc with a byte count, small blocks from the
+ * state's pool (pool.c), larger ones from malloc.  When ptr is NULL, osize
+ * is a type tag, not a size.  A refused request makes Lua collect garbage
+ * and ask again once; only a second refusal becomes a memory error, so the
  * flags describe the last request. */
 static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     vg_policy_rule *rule = ud;
     size_t old = ptr ? osize : 0;
     if (nsize == 0) {
-        free(ptr);
+        if (old > POLICY_POOL_SMALL)
+            free(ptr);
+        else if (ptr)
+            policy_pool_free(&rule->pool, ptr, old);
         rule->memory -= old;
         return NULL;
     }
@@ -97,7 +102,21 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         rule->memory_refused = 1;
         return NULL;
     }
-    void *p = realloc(ptr, nsize);
+    void *p;
+    if (old > POLICY_POOL_SMALL && nsize > POLICY_POOL_SMALL) {
+        p = realloc(ptr, nsize);
+    } else if (ptr && (old - 1) / POLICY_POOL_GRAIN == (nsize - 1) / POLICY_POOL_GRAIN) {
+        p = ptr; /* the block has room */
+    } else {
+        p = nsize > POLICY_POOL_SMALL ? malloc(nsize) : policy_pool_alloc(&rule->pool, nsize);
+        if (p && ptr) {
+            memcpy(p, ptr, old < nsize ? old : nsize);
+            if (old > POLICY_POOL_SMALL)
+                free(ptr);
+            else
+                policy_pool_free(&rule->pool, ptr, old);
+        }
+    }
     rule->instructions += nsize / SANDBOX_CHARGE_BYTES; /* the bytes will be written */
     rule->memory_refused = 0;
     rule->out_of_memory = p == NULL;
@@ -399,7 +418,6 @@ static void sandbox_begin(vg_policy_rule *rule)
     rule->stop = STOP_NONE;
     rule->stop_line = -1;
     rule->memory_refused = rule->out_of_memory = 0;
-    rule->generation++;
     lua_sethook(rule->L, sandbox_hook, LUA_MASKCOUNT, rule->hook_interval);
 }
 
@@ -451,12 +469,21 @@ static int sandbox_error(vg_ctx *ctx, vg_policy_rule *rule, int status)
     return sandbox_message(ctx, VG_ERR_RULE, rule, msg);
 }
 
+void policy_rule_close(vg_policy_rule *rule)
+{
+    if (rule->L) {
+        rule->pool.closing = 1; /* released whole below */
+        lua_close(rule->L);
+        rule->L = NULL;
+    }
+    policy_pool_release(&rule->pool);
+}
+
 void vg_policy_rule_free(vg_policy_rule *rule)
 {
     if (!rule)
         return;
-    if (rule->L)
-        lua_close(rule->L);
+    policy_rule_close(rule);
     free(rule->file);
     free(rule);
 }
@@ -535,6 +562,7 @@ static int sandbox_call_protected(lua_State *L)
     const struct sandbox_call *call = lua_touserdata(L, 1);
     if (lua_getglobal(L, call->function) != LUA_TFUNCTION)
         return luaL_error(L, "the rule defines no function '%s'", call->function);
+    policy_evidence_begin(L);
     for (size_t i = 0; i < call->nargs; i++) {
         if (call->args[i])
             policy_evidence_push(L, call->args[i]);
@@ -546,11 +574,13 @@ static int sandbox_call_protected(lua_State *L)
 }
 
 int policy_rule_call_nodes(vg_ctx *ctx, vg_policy_rule *rule, const char *function, const vg_jval *const *args,
-                           size_t nargs, json_t **out)
+                           size_t nargs, int last, json_t **out)
 {
     *out = NULL;
     if (!rule || !function || (nargs && !args) || nargs > VG_POLICY_MAX_ARGS)
         return vg_error(ctx, VG_ERR_USAGE, "vg_policy_rule_call: no rule, no function name or bad arguments");
+    if (!rule->L)
+        return vg_error(ctx, VG_ERR_USAGE, "%s: the rule's state was closed after its last call", rule->file);
     lua_State *L = rule->L;
     struct sandbox_call call = {function, args, nargs};
     sandbox_begin(rule);
@@ -558,16 +588,27 @@ int policy_rule_call_nodes(vg_ctx *ctx, vg_policy_rule *rule, const char *functi
     lua_pushcfunction(L, sandbox_where);
     lua_pushcfunction(L, sandbox_call_protected);
     lua_pushlightuserdata(L, &call);
+    /* No collection during the call: what a rule makes of the evidence
+     * (the tables converted, their caches) stays reachable until it
+     * returns, so a collection would mark it all and free nothing.  At the
+     * memory limit Lua collects anyway (§4.6: a refused allocation makes
+     * it run a full collection and ask again), so the limit still bounds
+     * what the rule holds, not what it once made. */
+    lua_gc(L, LUA_GCSTOP);
     int status = lua_pcall(L, 1, 1, 1);
+    lua_gc(L, LUA_GCRESTART);
     int rc = status == LUA_OK ? policy_result_to_json(ctx, L, 2, rule->file, function, out)
                               : sandbox_error(ctx, rule, status);
     lua_settop(L, 0);
-    /* What the rule made of the evidence (the tables converted, their
-     * caches) is garbage now: give it back before the next rule runs, so
-     * that a run holds one rule's working memory at a time, not all.  A
-     * call that left less than SANDBOX_GC_SLACK behind is not worth a
-     * full collection (most rules read a few members of a few documents). */
-    if (rule->memory > rule->memory_at_rest + SANDBOX_GC_SLACK) {
+    /* What the rule made of the evidence is garbage now: give it back
+     * before the next rule runs, so that a run holds one rule's working
+     * memory at a time, not all — at once by closing the state when this
+     * was its last call, else by a collection, unless the call left less
+     * than SANDBOX_GC_SLACK behind (most rules read a few members of a few
+     * documents). */
+    if (last) {
+        policy_rule_close(rule);
+    } else if (rule->memory > rule->memory_at_rest + SANDBOX_GC_SLACK) {
         lua_gc(L, LUA_GCCOLLECT);
         rule->memory_at_rest = rule->memory;
     }
@@ -587,7 +628,7 @@ int vg_policy_rule_call(vg_ctx *ctx, vg_policy_rule *rule, const char *function,
         if (args[i] && (rc = vg_jtree_from_json(ctx, args[i], &trees[i])) == VG_OK)
             nodes[i] = trees[i]->root;
     if (rc == VG_OK)
-        rc = policy_rule_call_nodes(ctx, rule, function, nodes, nargs, out);
+        rc = policy_rule_call_nodes(ctx, rule, function, nodes, nargs, 0, out);
     for (size_t i = 0; i < nargs; i++)
         vg_jtree_free(trees[i]);
     return rc;
