@@ -152,6 +152,15 @@ jq -r '.[] | select(.verified == true) | .verification' all.json >verifications.
 grep -c "^verified with key $(jq -r '.verificationMaterial.publicKey.hint' ev/att/sbom.sigstore.json) (ecdsa-p256)$" \
     verifications.txt | grep -qx 3 || fail "org key verifications: $(cat verifications.txt)"
 grep -qx "verified with key [0-9a-f]\{64\} (ed25519)" verifications.txt || fail "team key verification"
+# A document of 1 MiB or more is hashed on a thread of its own while it is
+# parsed: the same digest, and the same data, as for the small ones.
+jq '.components = [range(60) as $i | .components[] | .["bom-ref"] += "-\($i)"]' ev/sbom/alpine.cdx.json >big.cdx.json
+[ "$(stat -c %s big.cdx.json)" -ge 1048576 ] || fail "big.cdx.json is not 1 MiB: $(stat -c %s big.cdx.json)"
+expect_status 0 pe --evidence big.cdx.json --data
+[ "$(jq -c '.[0] | {kind, sha256, size}' "$TMP/stdout")" = \
+    "{\"kind\":\"sbom\",\"sha256\":\"$(sha256sum big.cdx.json | cut -d' ' -f1)\",\"size\":$(stat -c %s big.cdx.json)}" ] ||
+    fail "big.cdx.json: $(jq -c '.[0] | {kind, sha256, size}' "$TMP/stdout") is not what sha256sum and stat say"
+cmp -s <(jq -S '.[0].data' "$TMP/stdout") <(jq -S . big.cdx.json) || fail "big.cdx.json: data is not the document"
 
 # one key only: the team's envelope no longer verifies; no key: nothing does
 expect_status 0 pe --evidence ev/att --key org.pub
