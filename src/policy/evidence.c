@@ -76,18 +76,25 @@ static const vg_jval *evidence_checked(lua_State *L, int idx)
     return node;
 }
 
-void policy_evidence_push(lua_State *L, const vg_jval *value)
+/* Pushes the evidence table of the object or array value, with the
+ * metatable at mt (an absolute index). */
+static void evidence_new(lua_State *L, const vg_jval *value, int mt)
+{
+    lua_createtable(L, 0, 1);
+    lua_pushlightuserdata(L, (void *)value);
+    lua_rawsetp(L, -2, &box_key);
+    lua_pushvalue(L, mt);
+    lua_setmetatable(L, -2);
+}
+
+/* policy_evidence_push() with the metatable at mt. */
+static void evidence_push(lua_State *L, const vg_jval *value, int mt)
 {
     switch (value->type) {
     case VG_JOBJECT:
-    case VG_JARRAY: {
-        lua_createtable(L, 0, 1);
-        lua_pushlightuserdata(L, (void *)value);
-        lua_rawsetp(L, -2, &box_key);
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &metatable_key);
-        lua_setmetatable(L, -2);
+    case VG_JARRAY:
+        evidence_new(L, value, mt);
         break;
-    }
     case VG_JSTRING:
         lua_pushlstring(L, value->u.s, value->n);
         break;
@@ -107,15 +114,28 @@ void policy_evidence_push(lua_State *L, const vg_jval *value)
     }
 }
 
+void policy_evidence_push(lua_State *L, const vg_jval *value)
+{
+    if (value->type == VG_JOBJECT || value->type == VG_JARRAY) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &metatable_key);
+        evidence_new(L, value, lua_gettop(L));
+        lua_remove(L, -2);
+    } else {
+        evidence_push(L, value, 0);
+    }
+}
+
 /* Pushes member (of the evidence table at idx, whose node is parent, read
- * under the key at key_idx): an object or array converted once and then
+ * under the string key at key_idx, or the array index i when key_idx is 0)
+ * with the metatable at mt: an object or array converted once and then
  * taken from the cache, so that reading it twice gives the same table; a
  * scalar as a new Lua value every time (equal values are equal in Lua),
  * which spares the cache for the common reads of strings and numbers. */
-static void evidence_push_member(lua_State *L, int idx, const vg_jval *parent, int key_idx, const vg_jval *member)
+static void evidence_push_member(lua_State *L, int idx, const vg_jval *parent, int key_idx, lua_Integer i,
+                                 const vg_jval *member, int mt)
 {
     if (member->type != VG_JOBJECT && member->type != VG_JARRAY) {
-        policy_evidence_push(L, member);
+        evidence_push(L, member, mt);
         return;
     }
     if (lua_rawgetp(L, idx, &cache_key) != LUA_TTABLE) {
@@ -127,13 +147,20 @@ static void evidence_push_member(lua_State *L, int idx, const vg_jval *parent, i
         lua_pushvalue(L, -1);
         lua_rawsetp(L, idx, &cache_key);
     }
-    lua_pushvalue(L, key_idx);
-    if (lua_rawget(L, -2) == LUA_TNIL) {
-        lua_pop(L, 1);
-        policy_evidence_push(L, member);
+    if (key_idx) {
         lua_pushvalue(L, key_idx);
-        lua_pushvalue(L, -2);
-        lua_rawset(L, -4);
+        if (lua_rawget(L, -2) == LUA_TNIL) {
+            lua_pop(L, 1);
+            evidence_new(L, member, mt);
+            lua_pushvalue(L, key_idx);
+            lua_pushvalue(L, -2);
+            lua_rawset(L, -4);
+        }
+    } else if (lua_rawgeti(L, -1, i) == LUA_TNIL) {
+        lua_pop(L, 1);
+        evidence_new(L, member, mt);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, i);
     }
     lua_remove(L, -2);
 }
@@ -146,25 +173,37 @@ static size_t evidence_index(lua_State *L, int key_idx, const vg_jval *array)
     return isnum && lua_type(L, key_idx) == LUA_TNUMBER && i >= 1 && (size_t)i <= array->n ? (size_t)i : 0;
 }
 
+/* The node of the evidence table at 1, in one of its metamethods: each is
+ * a closure whose upvalue is the metatable of the call that made the
+ * table.  Raises when that was an earlier call. */
+static const vg_jval *evidence_self(lua_State *L)
+{
+    if (lua_topointer(L, lua_upvalueindex(1)) != *policy_sandbox_evidence_mt(L))
+        luaL_error(L, "evidence from an earlier run of the rule is no longer available");
+    lua_rawgetp(L, 1, &box_key);
+    const vg_jval *node = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (!node)
+        luaL_error(L, "not an evidence table");
+    return node;
+}
+
 static int evidence_index_mm(lua_State *L)
 {
-    const vg_jval *node = evidence_checked(L, 1);
-    const vg_jval *member = NULL;
+    const vg_jval *node = evidence_self(L);
     if (node->type == VG_JOBJECT && lua_type(L, 2) == LUA_TSTRING) {
         size_t len;
         const char *key = lua_tolstring(L, 2, &len);
-        member = vg_jval_getn(node, key, len);
-    } else if (node->type == VG_JARRAY) {
-        size_t i = evidence_index(L, 2, node);
-        if (i) {
-            lua_pushinteger(L, (lua_Integer)i); /* 2.0 and 2 are one member */
-            lua_replace(L, 2);
-            member = &node->u.items[i - 1];
-        }
+        const vg_jval *member = vg_jval_getn(node, key, len);
+        if (!member)
+            return 0;
+        evidence_push_member(L, 1, node, 2, 0, member, lua_upvalueindex(1));
+        return 1;
     }
-    if (!member)
+    size_t i = node->type == VG_JARRAY ? evidence_index(L, 2, node) : 0;
+    if (!i)
         return 0;
-    evidence_push_member(L, 1, node, 2, member);
+    evidence_push_member(L, 1, node, 0, (lua_Integer)i, &node->u.items[i - 1], lua_upvalueindex(1));
     return 1;
 }
 
@@ -175,7 +214,7 @@ static int evidence_newindex_mm(lua_State *L)
 
 static int evidence_len_mm(lua_State *L)
 {
-    const vg_jval *node = evidence_checked(L, 1);
+    const vg_jval *node = evidence_self(L);
     lua_pushinteger(L, node->type == VG_JARRAY ? (lua_Integer)node->n : 0);
     return 1;
 }
@@ -204,7 +243,8 @@ static int evidence_next(lua_State *L)
         lua_pushnil(L);
         return 1;
     }
-    const vg_jval *node = evidence_checked(L, 1), *member;
+    const vg_jval *node = evidence_checked(L, 1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &metatable_key); /* 3 */
     if (node->type == VG_JARRAY) {
         size_t i = lua_isnil(L, 2) ? 0 : evidence_index(L, 2, node);
         if (!lua_isnil(L, 2) && !i)
@@ -214,7 +254,7 @@ static int evidence_next(lua_State *L)
             return 1;
         }
         lua_pushinteger(L, (lua_Integer)i + 1);
-        member = &node->u.items[i];
+        evidence_push_member(L, 1, node, 0, (lua_Integer)i + 1, &node->u.items[i], 3);
     } else {
         size_t i = lua_isnil(L, 2) ? 0 : evidence_after(L, node, 2);
         if (i >= node->n) {
@@ -222,15 +262,14 @@ static int evidence_next(lua_State *L)
             return 1;
         }
         lua_pushlstring(L, node->u.members[i].key, node->u.members[i].key_len);
-        member = &node->u.members[i].value;
+        evidence_push_member(L, 1, node, 4, 0, &node->u.members[i].value, 3);
     }
-    evidence_push_member(L, 1, node, 3, member);
     return 2;
 }
 
 static int evidence_pairs_mm(lua_State *L)
 {
-    evidence_checked(L, 1);
+    evidence_self(L);
     lua_pushcfunction(L, evidence_next);
     lua_pushvalue(L, 1);
     lua_pushnil(L);
@@ -299,20 +338,22 @@ static int evidence_query(lua_State *L, int count_only)
     lua_settop(L, 3);
     size_t n = list->n, found = 0;
     uint64_t steps = 0;
-    if (!count_only)
-        lua_newtable(L); /* 4: the result */
+    if (!count_only) {
+        lua_newtable(L);                                    /* 4: the result */
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &metatable_key); /* 5 */
+    }
     for (size_t i = 0; i < n; i++) {
         const vg_jval *member = evidence_at_path(&list->u.items[i], path, len, &steps);
         if (!(has_value ? evidence_matches(L, member, 3) : member && member->type != VG_JNULL))
             continue;
         found++;
         if (!count_only) {
-            lua_pushinteger(L, (lua_Integer)i + 1);
-            evidence_push_member(L, 1, list, lua_gettop(L), &list->u.items[i]);
+            evidence_push_member(L, 1, list, 0, (lua_Integer)i + 1, &list->u.items[i], 5);
             lua_rawseti(L, 4, (lua_Integer)found);
-            lua_pop(L, 1);
         }
     }
+    if (!count_only)
+        lua_pop(L, 1);
     policy_sandbox_charge(L, n + steps, POLICY_WORK_LIBRARY);
     if (count_only)
         lua_pushinteger(L, (lua_Integer)found);
@@ -335,7 +376,13 @@ void policy_evidence_begin(lua_State *L)
         {"__index", evidence_index_mm}, {"__newindex", evidence_newindex_mm}, {"__len", evidence_len_mm},
         {"__pairs", evidence_pairs_mm}, {NULL, NULL},
     };
-    luaL_newlib(L, metamethods);
+    /* each metamethod a closure over the metatable (evidence_self()) */
+    lua_createtable(L, 0, 5);
+    for (const luaL_Reg *m = metamethods; m->name; m++) {
+        lua_pushvalue(L, -1);
+        lua_pushcclosure(L, m->func, 1);
+        lua_setfield(L, -2, m->name);
+    }
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     *policy_sandbox_evidence_mt(L) = lua_topointer(L, -1);
