@@ -1,99 +1,106 @@
 /*
  * evidence.c — evidence (read-only JSON trees, vigil/jtree.h) handed to a
- * rule as read-only Lua tables that convert their members when they are
- * read.
+ * rule as values that read like read-only Lua tables and convert their
+ * members when they are read.
  *
- * An object or array becomes an empty table with one hidden entry, keyed by
- * the address of box_key (a light userdata no rule can make), holding the
- * tree node as a light userdata, and the metatable of the call that made
- * it; a second hidden entry (keyed by &cache_key), made when the first
- * object or array member is read, caches the members already converted, so
- * that reading the same member twice gives the same table.  A table and its
- * part are the only allocations (Lua 5.4 Reference Manual §4.6): walking
- * the 20 000 findings of a scan makes 20 000 of them.  Each call into the
- * rule makes a metatable of its own (policy_evidence_begin()), so that a
- * table kept from an earlier call, whose node may be gone, is told by its
- * metatable and refused.  The metatable (§2.4) gives __index (the
- * conversion), __newindex (raises "evidence is read-only"), __len (an
- * array's size; 0 for an object, as for a Lua table with string keys
- * only), __pairs (the members in document order) and __metatable (so that
- * nothing can reach it).  The global `next` is replaced by one that walks
- * evidence tables the same way and plain tables as before (§6.1), since
- * the raw table is empty.  ipairs, # and the table library go through the
- * metamethods.
+ * An object or array is a light userdata (Lua 5.4 Reference Manual §2.1):
+ * the address of its tree node, with the number of the call into the rule
+ * that pushed it in the top 16 bits.  Nothing is allocated for it — walking
+ * the 20 000 findings of a scan allocates nothing — and reading the same
+ * member twice gives the same value, so evidence compares equal and
+ * serves as a table key.  A value kept from an earlier call, whose node
+ * may be gone, carries another number and is refused before its address
+ * is used; a state that has made 65 535 calls refuses more rather than
+ * reuse a number.  The metatable of light userdata (one per state, §2.4)
+ * gives __index (the conversion), __newindex (raises "evidence is
+ * read-only"), __len (an array's size; 0 for an object, as for a Lua table
+ * with string keys only), __pairs (the members in document order),
+ * __tostring and __metatable (so that nothing can reach it).  ipairs, #,
+ * pairs and the table library go through the metamethods; the globals
+ * `next` and `type` are replaced by ones that treat evidence as a table
+ * (§6.1: type() says "table"); the raw functions are not in the sandbox.
  *
- * JSON null is vigil.null, a light userdata NULL, so that a member that is
- * null and one that is absent (nil) stay apart.  Integers stay Lua
- * integers, reals Lua floats (math.type tells them apart).
+ * JSON null is vigil.null, the light userdata NULL, so that a member that
+ * is null and one that is absent (nil) stay apart; indexing it raises.
+ * Integers stay Lua integers, reals Lua floats (math.type tells them
+ * apart).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <lauxlib.h>
 
 #include "policy/policy_internal.h"
 
-/* Most members a cache table is made with room for at once (a rule that
- * reads one item of a huge array should not pay for all). */
-#define EVIDENCE_CACHE_PRESIZE 65536
+/* The call number in the top bits of an evidence value. */
+#define EVIDENCE_TAG_SHIFT 48
+#define EVIDENCE_ADDRESS ((((uintptr_t)1) << EVIDENCE_TAG_SHIFT) - 1)
+#define EVIDENCE_CALLS 0xffffu
 
-static const char box_key;       /* proxy[&box_key] = the node, a light userdata */
-static const char cache_key;     /* proxy[&cache_key] = the members converted */
-static const char metatable_key; /* registry[&metatable_key] = this call's metatable */
+_Static_assert(sizeof(uintptr_t) == 8, "evidence values need 64-bit addresses");
 
-/* The node of the evidence table at idx, or NULL; *stale when it was made
- * by an earlier call.  Pushes nothing. */
-static const vg_jval *evidence_box_at(lua_State *L, int idx, int *stale)
+/* The current call's tag. */
+static uintptr_t evidence_tag(lua_State *L)
+{
+    return (uintptr_t)*policy_sandbox_evidence_call(L) << EVIDENCE_TAG_SHIFT;
+}
+
+/* The node of the evidence value at idx, or NULL (anything else, or
+ * vigil.null); *stale when it was pushed by an earlier call, and then NULL
+ * too; *tag its call's tag.  Never raises. */
+static const vg_jval *evidence_node(lua_State *L, int idx, int *stale, uintptr_t *tag)
 {
     *stale = 0;
-    if (lua_type(L, idx) != LUA_TTABLE)
+    *tag = 0;
+    if (lua_type(L, idx) != LUA_TLIGHTUSERDATA)
         return NULL;
-    lua_rawgetp(L, idx, &box_key);
-    const vg_jval *node = lua_type(L, -1) == LUA_TLIGHTUSERDATA ? lua_touserdata(L, -1) : NULL;
-    lua_pop(L, 1);
-    if (node && lua_getmetatable(L, idx)) {
-        *stale = lua_topointer(L, -1) != *policy_sandbox_evidence_mt(L);
-        lua_pop(L, 1);
+    uintptr_t v = (uintptr_t)lua_touserdata(L, idx);
+    if (!v)
+        return NULL;
+    *tag = v & ~EVIDENCE_ADDRESS;
+    if (*tag != evidence_tag(L)) {
+        *stale = 1;
+        return NULL;
     }
-    return node;
+    return (const vg_jval *)(v & EVIDENCE_ADDRESS);
 }
 
 const vg_jval *policy_evidence_node(lua_State *L, int idx, int *stale)
 {
-    const vg_jval *node = evidence_box_at(L, idx, stale);
-    return *stale ? NULL : node;
+    uintptr_t tag;
+    return evidence_node(L, idx, stale, &tag);
 }
 
-/* The node of the evidence table at idx (a metamethod's argument); raises
- * when it belongs to an earlier call. */
-static const vg_jval *evidence_checked(lua_State *L, int idx)
+/* The node of the evidence value at idx, or NULL when it is none; raises
+ * when it is from an earlier call. */
+static const vg_jval *evidence_checked(lua_State *L, int idx, uintptr_t *tag)
 {
     int stale;
-    const vg_jval *node = evidence_box_at(L, idx, &stale);
+    const vg_jval *node = evidence_node(L, idx, &stale, tag);
     if (stale)
         luaL_error(L, "evidence from an earlier run of the rule is no longer available");
-    if (!node)
-        luaL_error(L, "not an evidence table");
     return node;
 }
 
-/* Pushes the evidence table of the object or array value, with the
- * metatable at mt (an absolute index). */
-static void evidence_new(lua_State *L, const vg_jval *value, int mt)
+/* The node behind the first argument of a metamethod: raises for an old
+ * value and for vigil.null (what: "index", "get length of"). */
+static const vg_jval *evidence_self(lua_State *L, const char *what, uintptr_t *tag)
 {
-    lua_createtable(L, 0, 1);
-    lua_pushlightuserdata(L, (void *)value);
-    lua_rawsetp(L, -2, &box_key);
-    lua_pushvalue(L, mt);
-    lua_setmetatable(L, -2);
+    const vg_jval *node = evidence_checked(L, 1, tag);
+    if (!node)
+        luaL_error(L, "attempt to %s vigil.null (a JSON null)", what);
+    return node;
 }
 
-/* policy_evidence_push() with the metatable at mt. */
-static void evidence_push(lua_State *L, const vg_jval *value, int mt)
+/* Pushes value, as a value of the call tagged tag. */
+static void evidence_push(lua_State *L, const vg_jval *value, uintptr_t tag)
 {
     switch (value->type) {
     case VG_JOBJECT:
     case VG_JARRAY:
-        evidence_new(L, value, mt);
+        if ((uintptr_t)value & ~EVIDENCE_ADDRESS)
+            luaL_error(L, "evidence at an address above 2^%d, which cannot carry a call number", EVIDENCE_TAG_SHIFT);
+        lua_pushlightuserdata(L, (void *)((uintptr_t)value | tag));
         break;
     case VG_JSTRING:
         lua_pushlstring(L, value->u.s, value->n);
@@ -116,53 +123,7 @@ static void evidence_push(lua_State *L, const vg_jval *value, int mt)
 
 void policy_evidence_push(lua_State *L, const vg_jval *value)
 {
-    if (value->type == VG_JOBJECT || value->type == VG_JARRAY) {
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &metatable_key);
-        evidence_new(L, value, lua_gettop(L));
-        lua_remove(L, -2);
-    } else {
-        evidence_push(L, value, 0);
-    }
-}
-
-/* Pushes member (of the evidence table at idx, whose node is parent, read
- * under the string key at key_idx, or the array index i when key_idx is 0)
- * with the metatable at mt: an object or array converted once and then
- * taken from the cache, so that reading it twice gives the same table; a
- * scalar as a new Lua value every time (equal values are equal in Lua),
- * which spares the cache for the common reads of strings and numbers. */
-static void evidence_push_member(lua_State *L, int idx, const vg_jval *parent, int key_idx, lua_Integer i,
-                                 const vg_jval *member, int mt)
-{
-    if (member->type != VG_JOBJECT && member->type != VG_JARRAY) {
-        evidence_push(L, member, mt);
-        return;
-    }
-    if (lua_rawgetp(L, idx, &cache_key) != LUA_TTABLE) {
-        /* sized for every member at once: an array's items are read in
-         * turn by ipairs, and a table that grows is rehashed each time */
-        int n = parent->n > EVIDENCE_CACHE_PRESIZE ? EVIDENCE_CACHE_PRESIZE : (int)parent->n;
-        lua_pop(L, 1);
-        lua_createtable(L, parent->type == VG_JARRAY ? n : 0, parent->type == VG_JARRAY ? 0 : n);
-        lua_pushvalue(L, -1);
-        lua_rawsetp(L, idx, &cache_key);
-    }
-    if (key_idx) {
-        lua_pushvalue(L, key_idx);
-        if (lua_rawget(L, -2) == LUA_TNIL) {
-            lua_pop(L, 1);
-            evidence_new(L, member, mt);
-            lua_pushvalue(L, key_idx);
-            lua_pushvalue(L, -2);
-            lua_rawset(L, -4);
-        }
-    } else if (lua_rawgeti(L, -1, i) == LUA_TNIL) {
-        lua_pop(L, 1);
-        evidence_new(L, member, mt);
-        lua_pushvalue(L, -1);
-        lua_rawseti(L, -3, i);
-    }
-    lua_remove(L, -2);
+    evidence_push(L, value, evidence_tag(L));
 }
 
 /* The array index an integer-valued key names (1-based), or 0. */
@@ -173,49 +134,48 @@ static size_t evidence_index(lua_State *L, int key_idx, const vg_jval *array)
     return isnum && lua_type(L, key_idx) == LUA_TNUMBER && i >= 1 && (size_t)i <= array->n ? (size_t)i : 0;
 }
 
-/* The node of the evidence table at 1, in one of its metamethods: each is
- * a closure whose upvalue is the metatable of the call that made the
- * table.  Raises when that was an earlier call. */
-static const vg_jval *evidence_self(lua_State *L)
-{
-    if (lua_topointer(L, lua_upvalueindex(1)) != *policy_sandbox_evidence_mt(L))
-        luaL_error(L, "evidence from an earlier run of the rule is no longer available");
-    lua_rawgetp(L, 1, &box_key);
-    const vg_jval *node = lua_touserdata(L, -1);
-    lua_pop(L, 1);
-    if (!node)
-        luaL_error(L, "not an evidence table");
-    return node;
-}
-
 static int evidence_index_mm(lua_State *L)
 {
-    const vg_jval *node = evidence_self(L);
+    uintptr_t tag;
+    const vg_jval *node = evidence_self(L, "index", &tag), *member = NULL;
     if (node->type == VG_JOBJECT && lua_type(L, 2) == LUA_TSTRING) {
         size_t len;
         const char *key = lua_tolstring(L, 2, &len);
-        const vg_jval *member = vg_jval_getn(node, key, len);
-        if (!member)
-            return 0;
-        evidence_push_member(L, 1, node, 2, 0, member, lua_upvalueindex(1));
-        return 1;
+        member = vg_jval_getn(node, key, len);
+    } else if (node->type == VG_JARRAY) {
+        size_t i = evidence_index(L, 2, node);
+        member = i ? &node->u.items[i - 1] : NULL;
     }
-    size_t i = node->type == VG_JARRAY ? evidence_index(L, 2, node) : 0;
-    if (!i)
+    if (!member)
         return 0;
-    evidence_push_member(L, 1, node, 0, (lua_Integer)i, &node->u.items[i - 1], lua_upvalueindex(1));
+    evidence_push(L, member, tag);
     return 1;
 }
 
 static int evidence_newindex_mm(lua_State *L)
 {
+    uintptr_t tag;
+    evidence_self(L, "index", &tag);
     return luaL_error(L, "evidence is read-only");
 }
 
 static int evidence_len_mm(lua_State *L)
 {
-    const vg_jval *node = evidence_self(L);
+    uintptr_t tag;
+    const vg_jval *node = evidence_self(L, "get length of", &tag);
     lua_pushinteger(L, node->type == VG_JARRAY ? (lua_Integer)node->n : 0);
+    return 1;
+}
+
+static int evidence_tostring_mm(lua_State *L)
+{
+    int stale;
+    uintptr_t tag;
+    const vg_jval *node = evidence_node(L, 1, &stale, &tag);
+    if (node)
+        lua_pushfstring(L, "table: %p", (const void *)node);
+    else
+        lua_pushstring(L, stale ? "evidence of an earlier run" : "null");
     return 1;
 }
 
@@ -231,20 +191,21 @@ static size_t evidence_after(lua_State *L, const vg_jval *object, int key_idx)
     return (size_t)i + 1;
 }
 
-/* next(t, k): evidence tables in document order, other tables as Lua's. */
+/* next(t, k): evidence in document order, tables as Lua's. */
 static int evidence_next(lua_State *L)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 2);
-    int stale;
-    if (!evidence_box_at(L, 1, &stale)) {
+    if (lua_type(L, 1) == LUA_TTABLE) {
         if (lua_next(L, 1))
             return 2;
         lua_pushnil(L);
         return 1;
     }
-    const vg_jval *node = evidence_checked(L, 1);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &metatable_key); /* 3 */
+    uintptr_t tag;
+    const vg_jval *node = evidence_checked(L, 1, &tag);
+    if (!node)
+        return luaL_typeerror(L, 1, "table");
+    const vg_jval *member;
     if (node->type == VG_JARRAY) {
         size_t i = lua_isnil(L, 2) ? 0 : evidence_index(L, 2, node);
         if (!lua_isnil(L, 2) && !i)
@@ -254,7 +215,7 @@ static int evidence_next(lua_State *L)
             return 1;
         }
         lua_pushinteger(L, (lua_Integer)i + 1);
-        evidence_push_member(L, 1, node, 0, (lua_Integer)i + 1, &node->u.items[i], 3);
+        member = &node->u.items[i];
     } else {
         size_t i = lua_isnil(L, 2) ? 0 : evidence_after(L, node, 2);
         if (i >= node->n) {
@@ -262,18 +223,33 @@ static int evidence_next(lua_State *L)
             return 1;
         }
         lua_pushlstring(L, node->u.members[i].key, node->u.members[i].key_len);
-        evidence_push_member(L, 1, node, 4, 0, &node->u.members[i].value, 3);
+        member = &node->u.members[i].value;
     }
+    evidence_push(L, member, tag);
     return 2;
 }
 
 static int evidence_pairs_mm(lua_State *L)
 {
-    evidence_self(L);
+    uintptr_t tag;
+    evidence_self(L, "iterate over", &tag);
     lua_pushcfunction(L, evidence_next);
     lua_pushvalue(L, 1);
     lua_pushnil(L);
     return 3;
+}
+
+/* type(v): "table" for evidence, as for the tables it stands for. */
+static int evidence_type(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    int stale;
+    uintptr_t tag;
+    if (evidence_node(L, 1, &stale, &tag) || stale)
+        lua_pushliteral(L, "table");
+    else
+        lua_pushstring(L, luaL_typename(L, 1));
+    return 1;
 }
 
 /* ---- queries done in C ------------------------------------------------------------ */
@@ -317,7 +293,10 @@ static int evidence_matches(lua_State *L, const vg_jval *member, int idx)
         return (member->type == VG_JTRUE || member->type == VG_JFALSE) &&
                (member->type == VG_JTRUE) == lua_toboolean(L, idx);
     case LUA_TLIGHTUSERDATA:
-        return lua_touserdata(L, idx) == NULL && member->type == VG_JNULL;
+        if (lua_touserdata(L, idx) == NULL)
+            return member->type == VG_JNULL;
+        /* evidence: not a value to compare with */
+        /* fall through */
     default:
         return luaL_argerror(L, 3, "a string, number, boolean or vigil.null");
     }
@@ -328,8 +307,8 @@ static int evidence_matches(lua_State *L, const vg_jval *member, int idx)
  * null, or equals value — found in C without converting the others. */
 static int evidence_query(lua_State *L, int count_only)
 {
-    int stale;
-    const vg_jval *list = evidence_box_at(L, 1, &stale) ? evidence_checked(L, 1) : NULL;
+    uintptr_t tag;
+    const vg_jval *list = evidence_checked(L, 1, &tag);
     if (!list || list->type != VG_JARRAY)
         return luaL_argerror(L, 1, "an evidence list (an array of the evidence)");
     size_t len;
@@ -338,22 +317,18 @@ static int evidence_query(lua_State *L, int count_only)
     lua_settop(L, 3);
     size_t n = list->n, found = 0;
     uint64_t steps = 0;
-    if (!count_only) {
-        lua_newtable(L);                                    /* 4: the result */
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &metatable_key); /* 5 */
-    }
+    if (!count_only)
+        lua_newtable(L); /* 4: the result */
     for (size_t i = 0; i < n; i++) {
         const vg_jval *member = evidence_at_path(&list->u.items[i], path, len, &steps);
         if (!(has_value ? evidence_matches(L, member, 3) : member && member->type != VG_JNULL))
             continue;
         found++;
         if (!count_only) {
-            evidence_push_member(L, 1, list, 0, (lua_Integer)i + 1, &list->u.items[i], 5);
+            evidence_push(L, &list->u.items[i], tag);
             lua_rawseti(L, 4, (lua_Integer)found);
         }
     }
-    if (!count_only)
-        lua_pop(L, 1);
     policy_sandbox_charge(L, n + steps, POLICY_WORK_LIBRARY);
     if (count_only)
         lua_pushinteger(L, (lua_Integer)found);
@@ -372,27 +347,29 @@ static int evidence_count(lua_State *L)
 
 void policy_evidence_begin(lua_State *L)
 {
-    static const luaL_Reg metamethods[] = {
-        {"__index", evidence_index_mm}, {"__newindex", evidence_newindex_mm}, {"__len", evidence_len_mm},
-        {"__pairs", evidence_pairs_mm}, {NULL, NULL},
-    };
-    /* each metamethod a closure over the metatable (evidence_self()) */
-    lua_createtable(L, 0, 5);
-    for (const luaL_Reg *m = metamethods; m->name; m++) {
-        lua_pushvalue(L, -1);
-        lua_pushcclosure(L, m->func, 1);
-        lua_setfield(L, -2, m->name);
-    }
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    *policy_sandbox_evidence_mt(L) = lua_topointer(L, -1);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &metatable_key);
+    unsigned *call = policy_sandbox_evidence_call(L);
+    if (*call == EVIDENCE_CALLS)
+        luaL_error(L, "the rule's state has run %d calls, the most whose evidence can be told apart", (int)EVIDENCE_CALLS);
+    (*call)++;
 }
 
 void policy_evidence_open(lua_State *L)
 {
+    static const luaL_Reg metamethods[] = {
+        {"__index", evidence_index_mm}, {"__newindex", evidence_newindex_mm}, {"__len", evidence_len_mm},
+        {"__pairs", evidence_pairs_mm}, {"__tostring", evidence_tostring_mm}, {NULL, NULL},
+    };
+    lua_pushlightuserdata(L, NULL);
+    luaL_newlib(L, metamethods);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2); /* of every light userdata */
+    lua_pop(L, 1);
+
     lua_pushcfunction(L, evidence_next);
     lua_setglobal(L, "next");
+    lua_pushcfunction(L, evidence_type);
+    lua_setglobal(L, "type");
     lua_createtable(L, 0, 3);
     lua_pushlightuserdata(L, NULL);
     lua_setfield(L, -2, "null");

@@ -626,7 +626,9 @@ static int pattern_gsub(lua_State *L)
     size_t ls, lp, lrepl = 0;
     const char *s = luaL_checklstring(L, 1, &ls);
     const char *p = luaL_checklstring(L, 2, &lp);
-    int repl_type = lua_type(L, 3);
+    int stale, repl_type = lua_type(L, 3);
+    if (repl_type == LUA_TLIGHTUSERDATA && policy_evidence_node(L, 3, &stale))
+        repl_type = LUA_TTABLE; /* evidence: read through its metamethods, as a table */
     lua_Integer max = luaL_optinteger(L, 4, (lua_Integer)ls + 1);
     luaL_argexpected(L, repl_type == LUA_TNUMBER || repl_type == LUA_TSTRING || repl_type == LUA_TFUNCTION ||
                             repl_type == LUA_TTABLE,

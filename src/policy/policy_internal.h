@@ -82,11 +82,11 @@ static inline void policy_pool_free(policy_pool *p, void *block, size_t size)
 /* Frees every chunk: every block is gone. */
 void policy_pool_release(policy_pool *p);
 
-/* Where the rule's state keeps the address of the current call's evidence
- * metatable (sandbox.c, set by policy_evidence_begin()).  An evidence
- * table made in an earlier call has another metatable and refuses to be
- * read: its JSON may be gone. */
-const void **policy_sandbox_evidence_mt(lua_State *L);
+/* Where the rule's state keeps the number of the current call
+ * (sandbox.c; counted by policy_evidence_begin()).  Evidence pushed by an
+ * earlier call carries another number and refuses to be read: its JSON
+ * may be gone. */
+unsigned *policy_sandbox_evidence_call(lua_State *L);
 
 /* What work done in C is charged for; the limit's message says which. */
 enum policy_work {
@@ -103,23 +103,24 @@ void policy_sandbox_charge(lua_State *L, uint64_t n, enum policy_work work);
  * pattern.c's, which charge their matching with policy_sandbox_charge(). */
 void policy_pattern_open(lua_State *L, int idx);
 
-/* Registers the global `next` that walks evidence tables, and
- * `vigil.null`, the value of JSON null (evidence.c).  Runs in protected
- * mode: raises on allocation failure. */
-void policy_evidence_open(lua_State *L);
-/* Starts a call into the rule: makes the metatable of the evidence tables
- * the call pushes (evidence.c).  Protected mode: raises on allocation
+/* Registers the metatable of evidence values, the globals `next` and
+ * `type` that treat them as tables, and `vigil.null`, the value of JSON
+ * null (evidence.c).  Runs in protected mode: raises on allocation
  * failure. */
+void policy_evidence_open(lua_State *L);
+/* Starts a call into the rule: gives its evidence a new number
+ * (evidence.c).  Protected mode: raises when the state has made all the
+ * calls it can. */
 void policy_evidence_begin(lua_State *L);
 
 /* Pushes value for the rule to read: scalars as Lua values (null as
- * vigil.null), objects and arrays as read-only tables that convert their
- * members when they are read.  value is borrowed for the current call.
- * Raises on allocation failure. */
+ * vigil.null), objects and arrays as evidence values that read like
+ * read-only tables and convert their members when they are read.  value is
+ * borrowed for the current call. */
 void policy_evidence_push(lua_State *L, const vg_jval *value);
 
-/* The tree node behind the evidence table at index idx: NULL when idx is
- * not an evidence table, or (with *stale set) when it is one from an
+/* The tree node behind the evidence value at index idx: NULL when idx is
+ * not one (vigil.null is not), or (with *stale set) when it is one from an
  * earlier call.  Never raises. */
 const vg_jval *policy_evidence_node(lua_State *L, int idx, int *stale);
 

@@ -152,14 +152,6 @@ static int convert_object(struct convert *c, int idx, int depth, size_t count, j
 
 static int convert_table(struct convert *c, int idx, int depth, json_t **out)
 {
-    int stale;
-    const vg_jval *evidence = policy_evidence_node(c->L, idx, &stale);
-    if (stale)
-        return convert_fail(c, "evidence from an earlier run of the rule");
-    if (evidence) {
-        *out = vg_jval_to_json(evidence);
-        return *out ? VG_OK : vg_error(c->ctx, VG_ERR_NOMEM, "%s: out of memory", c->file);
-    }
     const void *self = lua_topointer(c->L, idx);
     for (int i = 0; i < depth; i++)
         if (c->tables[i] == self)
@@ -221,11 +213,15 @@ static int convert_value(struct convert *c, int idx, int depth, json_t **out)
             return convert_fail(c, "a string that is not valid UTF-8");
         break;
     }
-    case LUA_TLIGHTUSERDATA:
-        if (lua_touserdata(L, idx) != NULL)
-            return convert_fail(c, "a light userdata value");
-        *out = json_null();
+    case LUA_TLIGHTUSERDATA: {
+        /* vigil.null, or evidence (evidence.c) */
+        int stale;
+        const vg_jval *evidence = policy_evidence_node(L, idx, &stale);
+        if (stale)
+            return convert_fail(c, "evidence from an earlier run of the rule");
+        *out = evidence ? vg_jval_to_json(evidence) : json_null();
         break;
+    }
     case LUA_TTABLE:
         return convert_table(c, idx, depth, out);
     default:

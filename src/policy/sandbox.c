@@ -58,7 +58,7 @@ struct vg_policy_rule {
     int hook_interval;
     enum sandbox_stop stop; /* a limit stopped this call */
     int stop_line;
-    const void *evidence_mt; /* this call's evidence metatable (evidence.c) */
+    unsigned evidence_call; /* the number of the current call, for its evidence (evidence.c) */
     policy_pool pool;     /* the state's small blocks */
 };
 
@@ -69,9 +69,9 @@ static vg_policy_rule *sandbox_of(lua_State *L)
     return ud;
 }
 
-const void **policy_sandbox_evidence_mt(lua_State *L)
+unsigned *policy_sandbox_evidence_call(lua_State *L)
 {
-    return &sandbox_of(L)->evidence_mt;
+    return &sandbox_of(L)->evidence_call;
 }
 
 void vg_policy_limits_default(vg_policy_limits *out)
@@ -293,10 +293,10 @@ static const struct {
     {"_G", "collectgarbage"}, /* can stop the collector or change its pace */
     {"_G", "getmetatable"},   /* reaches the strings' shared metatable */
     {"_G", "setmetatable"},   /* __gc finalizers run unhooked; rules need no classes */
-    {"_G", "rawset"},         /* writes past the evidence tables' __newindex */
-    {"_G", "rawget"},         /* reads the evidence tables' hidden insides */
+    {"_G", "rawset"},         /* writes to tables past their __newindex */
+    {"_G", "rawget"},         /* would see a userdata where evidence stands */
     {"_G", "rawequal"},       /* no use without the other raw functions */
-    {"_G", "rawlen"},         /* gives 0 for evidence tables: misleading */
+    {"_G", "rawlen"},         /* would see a userdata where evidence stands */
     {"_G", "print"},          /* the library never prints */
     {"_G", "warn"},           /* the same */
     {"string", "dump"},       /* makes bytecode */

@@ -450,7 +450,9 @@ static int license_eval(struct license_allow *a, const vg_license_node *node)
 static int l_license_allowed(lua_State *L)
 {
     luaL_checkstring(L, 1);
-    luaL_checktype(L, 2, LUA_TTABLE);
+    int stale;
+    if (lua_type(L, 2) != LUA_TTABLE && !policy_evidence_node(L, 2, &stale))
+        return luaL_typeerror(L, 2, "table");
     lua_Integer n = luaL_len(L, 2); /* params are read-only tables: through their metamethods */
     /* Bounds the parse, and the memory the list and its copy take. */
     if (n < 0 || n > STDLIB_MAX_ALLOWED)

@@ -58,16 +58,20 @@ static const char good_rule[] =
     "    utf8_len = utf8.len(e.utf8), concat = table.concat(e.words, ','),\n"
     "    unpack = {table.unpack(e.words)}, float_index = e.list[2.0], string_index = e.list['1'] == nil,\n"
     "    out_of_range = e.list[0] == nil and e.list[8] == nil, sub = e.list[6].k, subarray = e.list[7],\n"
+    "    as_key = ({[e.nested] = 'found'})[e.nested], shown = tostring(e.nested):sub(1, 7),\n"
+    "    gsub = (('zeta'):gsub('%a+', e.nested)), null_shown = tostring(vigil.null),\n"
+    "    sorted = select(2, pcall(table.insert, e.words, 'd')):match('read%-only') ~= nil,\n"
     "  }\n"
     "end\n";
 
 static const char good_expected[] =
-    "{\"big\":-9223372036854775808,\"concat\":\"a,b,c\",\"count\":42,\"deep\":\"second\",\"empty_len\":0,"
-    "\"empty_obj\":true,\"flag\":true,\"float_index\":\"two\","
+    "{\"as_key\":\"found\",\"big\":-9223372036854775808,\"concat\":\"a,b,c\",\"count\":42,\"deep\":\"second\","
+    "\"empty_len\":0,\"empty_obj\":true,\"flag\":true,\"float_index\":\"two\",\"gsub\":\"1\","
     "\"ipairs\":[1,\"two\",3.5,true,null,{\"k\":\"v\"},[7]],\"keys\":[\"zeta\",\"alpha\",\"mid\"],\"len\":7,"
     "\"members\":15,\"missing_is_nil\":true,\"name\":\"web-01\",\"next_keys\":[\"zeta\",\"alpha\",\"mid\"],"
-    "\"nul\":\"x\\u0000y\",\"nul_len\":3,\"null_is_null\":true,\"object_len\":0,\"off\":false,\"out_of_range\":true,"
-    "\"ratio\":0.5,\"same_table\":true,\"string_index\":true,\"sub\":\"v\",\"subarray\":[7],"
+    "\"nul\":\"x\\u0000y\",\"nul_len\":3,\"null_is_null\":true,\"null_shown\":\"null\",\"object_len\":0,\"off\":false,"
+    "\"out_of_range\":true,\"ratio\":0.5,\"same_table\":true,\"shown\":\"table: \",\"sorted\":true,"
+    "\"string_index\":true,\"sub\":\"v\",\"subarray\":[7],"
     "\"types\":[\"integer\",\"float\",\"float\",\"boolean\",\"table\"],\"unpack\":[\"a\",\"b\",\"c\"],"
     "\"utf8\":\"gr\\u00fc\\u00dfe \\ud83d\\ude00\",\"utf8_len\":7,\"whole\":2.0}";
 
@@ -410,6 +414,32 @@ static void test_stale_evidence(void)
               "kept evidence: %d %s", rc, ctx.message);
         vg_ctx_free(&ctx);
     }
+    vg_policy_rule_free(r);
+    /* Each call's evidence carries the call's number, 16 bits: a state
+     * makes 65 535 calls, then refuses rather than reuse a number. */
+    r = compile_ok("calls.lua", "function check(e) return e.name end\n", NULL);
+    int rc = VG_OK, calls = 0;
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    while (r && rc == VG_OK && calls < 70000) {
+        json_t *out = NULL;
+        rc = vg_policy_rule_run(&ctx, r, "check", evidence, &out);
+        CHECK(rc != VG_OK || json_equal(out, json_object_get(evidence, "name")), "call %d: %s", calls + 1, dump(out));
+        json_decref(out);
+        calls += rc == VG_OK;
+    }
+    CHECK(calls == 65535 && rc == VG_ERR_RULE && strstr(ctx.message, "has run 65535 calls"),
+          "after %d calls: %d %s", calls, rc, ctx.message);
+    vg_ctx_free(&ctx);
+    vg_policy_rule_free(r);
+    /* vigil.null is no table */
+    r = compile_ok("null.lua", "function check(e) return e.nothing.x end\n", NULL);
+    vg_ctx_init(&ctx);
+    json_t *out = (json_t *)1;
+    rc = r ? vg_policy_rule_run(&ctx, r, "check", evidence, &out) : VG_OK;
+    CHECK(rc == VG_ERR_RULE && strstr(ctx.message, "attempt to index vigil.null (a JSON null)"), "null.x: %d %s", rc,
+          ctx.message);
+    vg_ctx_free(&ctx);
     vg_policy_rule_free(r);
 }
 
