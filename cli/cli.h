@@ -52,6 +52,15 @@ int cmd_worker(int argc, char **argv);      /* cmd_worker.c */
 int cmd_policy(int argc, char **argv);      /* cmd_policy.c */
 int cmd_evidence(int argc, char **argv);    /* cmd_evidence.c */
 int cmd_controls(int argc, char **argv);    /* cmd_controls.c */
+int cmd_collect(int argc, char **argv);     /* cmd_collect.c */
+/* collect kinds in their own files (cli/collect_KIND.c); argv[0] is the kind */
+struct json_t;
+/* Writes the collector document doc (include/vigil/collect.h) to output
+ * (NULL or "-": standard output) as the other outputs are written, prints
+ * ctx's warnings and each "unchecked" item, and returns the exit status:
+ * EXIT_OK, EXIT_INCOMPLETE when something was not checked, EXIT_FAILURE_
+ * (message printed) when nothing could be written. */
+int cli_collect_write(vg_ctx *ctx, struct json_t *doc, const char *output);
 /* inventory subcommands in their own files; argv[0] is the subcommand */
 int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
 int cmd_inventory_affected(int argc, char **argv); /* cmd_inventory_affected.c */

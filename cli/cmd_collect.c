@@ -1,0 +1,82 @@
+/*
+ * cmd_collect.c — `vigil collect KIND [OPTIONS] [TARGET...]`: runs one
+ * evidence collector (include/vigil/collect.h) and writes its document.
+ * Each kind's options live in cli/collect_KIND.c; adding a kind is that
+ * file and one row in the table below.  Documented in docs/vigil-collect.1
+ * and docs/collect.md.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "vigil/buf.h"
+#include "vigil/json.h"
+
+/* The largest document a collector writes (the binaries of a whole
+ * machine are about 10 MB). */
+#define COLLECT_MAX_OUTPUT ((size_t)1 << 30)
+
+struct collector {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct collector collectors[] = {
+    {NULL, NULL, NULL},
+};
+
+static void collect_usage(FILE *out)
+{
+    fputs("usage: vigil collect KIND [OPTIONS] [TARGET...] [-o FILE]\n\nkinds:\n", out);
+    for (const struct collector *c = collectors; c->name; c++)
+        fprintf(out, "  %-12s %s\n", c->name, c->summary);
+    fputs("\nWrites one evidence document (docs/collect.md) for vigil policy --evidence.\n"
+          "'vigil collect KIND --help' describes a kind.\n"
+          "\n"
+          "exit status: 0 written; 1 failed, nothing written; 2 usage error;\n"
+          "3 written, but something asked for could not be checked (its \"unchecked\").\n",
+          out);
+}
+
+int cli_collect_write(vg_ctx *ctx, json_t *doc, const char *output)
+{
+    vg_buf text;
+    vg_buf_init(&text, COLLECT_MAX_OUTPUT);
+    int rc = vg_json_dump(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER, &text);
+    if (rc == VG_OK)
+        rc = vg_buf_addc(&text, '\n');
+    if (rc != VG_OK) {
+        cli_error("collect %s: %s", json_string_value(json_object_get(doc, "vigil-evidence")), vg_strerror(rc));
+        vg_buf_free(&text);
+        return EXIT_FAILURE_;
+    }
+    int status = cli_write_output(output, text.data, text.len) == 0 ? EXIT_OK : EXIT_FAILURE_;
+    vg_buf_free(&text);
+    cli_print_warnings(ctx);
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(doc, "unchecked"), i, item) {
+        cli_error("not checked: %s: %s", json_string_value(json_object_get(item, "what")),
+                  json_string_value(json_object_get(item, "reason")));
+        if (status == EXIT_OK)
+            status = EXIT_INCOMPLETE;
+    }
+    return status;
+}
+
+int cmd_collect(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        collect_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    for (const struct collector *c = collectors; c->name; c++)
+        if (strcmp(argv[1], c->name) == 0)
+            return c->run(argc - 1, argv + 1);
+    cli_error("collect: no collector named \"%s\"", argv[1]);
+    collect_usage(stderr);
+    return EXIT_USAGE;
+}
