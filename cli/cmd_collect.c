@@ -25,6 +25,7 @@ struct collector {
 };
 
 static const struct collector collectors[] = {
+    {"tls", cli_collect_tls, "a TLS endpoint: versions, suites, groups, certificates, OCSP, HSTS"},
     {NULL, NULL, NULL},
 };
 

@@ -33,4 +33,33 @@ json_t *vg_collect_document(vg_ctx *ctx, const char *kind, int schema, int64_t c
  * VG_OK or VG_ERR_NOMEM. */
 int vg_collect_unchecked(vg_ctx *ctx, json_t *doc, const char *what, const char *reason);
 
+/* vigil collect tls (src/collect/tls.c, docs/collect.md "tls"): an
+ * OpenSSL client probe of each endpoint the caller names, and no other
+ * address.  timeout_ms bounds every connection (connect, handshake, the
+ * HTTP answer); at most VG_TLS_PARALLEL connections are open at once. */
+#define VG_TLS_MAX_ENDPOINTS 64
+#define VG_TLS_PARALLEL 8
+typedef struct vg_collect_tls_options {
+    const char *const *endpoints; /* "HOST:PORT" or "[V6]:PORT", as the user named them */
+    size_t nendpoints;            /* 1 to VG_TLS_MAX_ENDPOINTS */
+    const char *ca_file;          /* PEM bundle the chains must lead to; NULL: the system's store */
+    const char *servername;       /* sent as SNI and matched by the certificate; NULL: each host */
+    int timeout_ms;               /* per connection, 1 to 600000 */
+    int64_t collected;            /* Unix time of the collection: days to expiry and verification */
+} vg_collect_tls_options;
+
+/* Checks that endpoint is HOST:PORT (a port 1-65535, a host of at most
+ * 253 bytes without spaces or control characters, an IPv6 address in
+ * brackets); VG_ERR_USAGE with the message in ctx otherwise. */
+int vg_collect_tls_endpoint_check(vg_ctx *ctx, const char *endpoint);
+
+/* Probes every endpoint of opts and sets *out to the document (the
+ * caller's: json_decref it).  What could not be checked (an endpoint that
+ * does not answer, a probe that timed out) is in its "unchecked"; the
+ * return value is VG_OK then too.  VG_ERR_USAGE for bad options (a bad
+ * endpoint or timeout), VG_ERR_IO for a ca_file without a PEM certificate
+ * that can be read, VG_ERR_NOMEM, VG_ERR_UNSUPPORTED
+ * when OpenSSL cannot make a client at all. */
+int vg_collect_tls(vg_ctx *ctx, const vg_collect_tls_options *opts, json_t **out);
+
 #endif
