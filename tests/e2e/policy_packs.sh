@@ -11,12 +11,15 @@
 #                  release: no Debian 12 data);
 # scanned and described at 2025-08-26T00:00:00Z (SOURCE_DATE_EPOCH), the
 # release artefacts (the two Alpine minirootfs tarballs) described,
-# attested and given SLSA provenance with a key `vigil key` makes.  The
+# attested and given SLSA provenance with a key `vigil key` makes; tls/:
+# `vigil collect tls` of the servers tests/e2e/tls_lib.sh starts (nginx,
+# openssl s_server strong and weak, a silent socket).  The
 # expected results in policy/*/tests/*.yaml are written by hand; the
 # counts they rest on are checked here against the evidence by jq and
 # python.  Then: a wrong expectation makes `vigil policy test` fail, and
 # docs/packs.md lists exactly what `vigil policy rules -o json` says.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/tls_lib.sh"
 need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
 need_shared fixtures/rootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz
 need_shared fixtures/rootfs/debian-bookworm-minbase-pkgdb.tar.gz
@@ -58,6 +61,7 @@ expect_status 0 $VIGIL sbom -o cyclonedx-json="$D/sbom.cdx.json" -o spdx-json="$
 ln -s "$VIGIL_SRC/tests/data/vex" "$D/vex"
 ln -s "$VIGIL_SRC/tests/data/sbom" "$D/third-party"
 ln -s "$VIGIL_SHARED/schemas/spdx/examples-3.0.1" "$D/spdx3"
+tls_evidence "$D/tls"
 
 # The release: two artefacts; 3.10.9 with an SBOM attestation and SLSA
 # provenance, 3.11.13 with an SBOM attestation only.  The rules read the
@@ -187,6 +191,39 @@ for e in errors:
 sys.exit(1 if errors else 0)
 PY
 
+# tls/: the days, verification errors, versions and suites of
+# policy/hardening/tests/tls.yaml, as openssl's own tools see them.
+tls_yaml=$VIGIL_SRC/policy/hardening/tests/tls.yaml
+for pair in nginx:2025-08-27:199 strong:2025-08-27:364 weak:2025-08-27:9 nginx:2026-03-20:-6; do
+    IFS=: read -r name now want <<<"$pair"
+    end=$(date -u -d "$(openssl x509 -in "$TLS/$name.pem" -noout -enddate | cut -d= -f2)" +%s)
+    days=$(python3 -c 'import sys; print((int(sys.argv[1]) - int(sys.argv[2])) // 86400)' "$end" "$(date -u -d "$now" +%s)")
+    [ "$days" = "$want" ] || fail "tls: $name's certificate expires $days days after $now, not $want"
+    [ "$want" -lt 0 ] && want=$(date -u -d @"$end" +%Y-%m-%dT%H:%M:%SZ)
+    grep -q -e "expires in $want days" -e "expired on $want" "$tls_yaml" || fail "tls.yaml: nothing expires in $want days"
+done
+verify_error() { # CERT CAFILE [UNTRUSTED]
+    { openssl verify -attime "$SOURCE_DATE_EPOCH" -CAfile "$2" ${3:+-untrusted "$3"} "$1" 2>&1 || true; } |
+        sed -n 's/^error [0-9]* at [0-9]* depth lookup: //p' | sed -n 1p
+}
+[ "$(verify_error "$TLS/weak.pem" "$TLS/root.pem")" = "self-signed certificate" ] || fail "tls: weak is not self-signed"
+[ "$(verify_error "$TLS/strong.pem" "$TLS/root.pem")" = "unable to get local issuer certificate" ] ||
+    fail "tls: strong verifies against the root alone"
+[ -z "$(verify_error "$TLS/strong.pem" "$TLS/root+inter.pem")" ] && [ -z "$(verify_error "$TLS/nginx.pem" "$TLS/root.pem" \
+    "$TLS/inter.pem")" ] || fail "tls: strong or nginx does not verify"
+openssl x509 -in "$TLS/weak.pem" -noout -checkip 127.0.0.1 | grep -q 'does NOT match' || fail "tls: weak matches 127.0.0.1"
+accepts() { # ADDR ARGS...: openssl s_client agrees on a suite
+    timeout 10 openssl s_client -connect "$1" "${@:2}" </dev/null 2>&1 | grep -Eq '^New, .*Cipher is [^(]'
+}
+for v in tls1 tls1_1 tls1_2; do
+    for c in ADH-AES128-SHA NULL-SHA AES128-SHA; do
+        accepts "$TLS_WEAK" -$v -cipher "$c:@SECLEVEL=0" || fail "tls: weak does not accept $c with -$v"
+    done
+    [ $v = tls1_2 ] || ! accepts "$TLS_NGINX" -$v -cipher 'ALL:@SECLEVEL=0' || fail "tls: nginx accepts -$v"
+    ! accepts "$TLS_STRONG" -$v -cipher 'ALL:@SECLEVEL=0' || fail "tls: strong accepts -$v"
+done
+! accepts "$TLS_WEAK" -tls1_3 && accepts "$TLS_NGINX" -tls1_3 && accepts "$TLS_NGINX" -tls1_2 || fail "tls: versions"
+
 # ---- the pack tests ------------------------------------------------------------------
 
 for pack in nis2 cra hardening licences; do
@@ -235,7 +272,7 @@ expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml
     --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
     --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
 jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
-    and ([.rules[].id] | length) == 13
+    and ([.rules[].id] | length) == 14
     and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
     and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
     "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
@@ -268,7 +305,7 @@ for _, file in ipairs(arg) do
   for _, name in ipairs(names) do print(rule.id .. "\t" .. name .. "\t" .. json(rule.params[name])) end
 end
 LUA
-[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 5 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 5"
+[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 6 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 6"
 python3 "$VIGIL_SRC/tests/e2e/packs_doc.py" "$TMP/rules.json" "$TMP/params.tsv" check "$VIGIL_SRC/docs/packs.md" \
     "$VIGIL_SRC/policy/vigil-policy.yaml" || fail "docs/packs.md or policy/vigil-policy.yaml differ from the rules"
 echo "ok: the built-in packs pass their tests on vigil's evidence, and their documentation matches them"

@@ -193,3 +193,41 @@ tls_servers() {
     tls_silent
     TLS_CLOSED=127.0.0.1:$(tls_free_port)
 }
+
+# tls_relabel FILE ADDRESS PORT: the document FILE with the endpoint
+# ADDRESS (127.0.0.1:this run's free port) renamed 127.0.0.1:PORT, so that
+# hand-written expectations can name it; nothing else changes.
+tls_relabel() {
+    python3 - "$@" <<'PY' || fail "relabelling $1"
+import json, sys
+path, address, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+label = f"127.0.0.1:{port}"
+doc = json.loads(open(path).read().replace(f'"{address}', f'"{label}'))
+for e in doc["endpoints"]:
+    if e["endpoint"] == label:
+        e["port"] = port
+open(path, "w").write(json.dumps(doc, indent=2) + "\n")
+PY
+}
+
+# tls_evidence DIR: the servers' documents, as the hardening pack's tests
+# (policy/hardening/tests/tls.yaml) read them: DIR/nginx.json (127.0.0.1:4431,
+# verified against the root), strong.json (4432, against the root and the
+# intermediate the server does not send), strong-root.json (4432, against the
+# root only), weak.json (4433), silent.json (4434, unchecked).
+tls_evidence() {
+    local dir=$1
+    mkdir -p "$dir"
+    tls_servers
+    expect_status 0 "$VIGIL" collect tls --ca "$TLS/root.pem" --servername localhost --timeout 3 "$TLS_NGINX" \
+        -o "$dir/nginx.json"
+    expect_status 0 "$VIGIL" collect tls --ca "$TLS/root+inter.pem" --timeout 1 "$TLS_STRONG" -o "$dir/strong.json"
+    expect_status 0 "$VIGIL" collect tls --ca "$TLS/root.pem" --timeout 1 "$TLS_STRONG" -o "$dir/strong-root.json"
+    expect_status 0 "$VIGIL" collect tls --ca "$TLS/root.pem" --timeout 1 "$TLS_WEAK" -o "$dir/weak.json"
+    expect_status 3 "$VIGIL" collect tls --timeout 1 "$TLS_SILENT" -o "$dir/silent.json"
+    tls_relabel "$dir/nginx.json" "$TLS_NGINX" 4431
+    tls_relabel "$dir/strong.json" "$TLS_STRONG" 4432
+    tls_relabel "$dir/strong-root.json" "$TLS_STRONG" 4432
+    tls_relabel "$dir/weak.json" "$TLS_WEAK" 4433
+    tls_relabel "$dir/silent.json" "$TLS_SILENT" 4434
+}
