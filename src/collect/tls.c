@@ -34,6 +34,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,7 @@ static const struct {
 static const char *const groups13[] = {"x25519",    "secp256r1", "secp384r1", "secp521r1", "x448",
                                        "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"};
 static const char *const groups12[] = {"x25519", "secp256r1", "secp384r1", "secp521r1", "x448"};
+static const int groups12_nid[] = {NID_X25519, NID_X9_62_prime256v1, NID_secp384r1, NID_secp521r1, NID_X448};
 #define N13 (sizeof groups13 / sizeof *groups13)
 #define N12 (sizeof groups12 / sizeof *groups12)
 
@@ -123,7 +125,7 @@ struct version_fact {
 
 struct group_fact {
     enum probe_status status;
-    int library;
+    int library; /* unchecked by a limit of the probe, not of the server: not in "unchecked" */
     char reason[TLS_REASON];
 };
 
@@ -142,6 +144,7 @@ struct endpoint {
     int reachable;
     char reason[TLS_REASON];
     int64_t budget_end; /* monotonic ms */
+    int cert_nid12;     /* the curve of an EC certificate sent with TLS 1.2, else NID_undef */
     struct version_fact v[V_COUNT];
     struct group_fact g13[N13], g12[N12];
     /* step 4 */
@@ -426,7 +429,8 @@ static void kx_facts(SSL *ssl, struct suite_fact *f)
 }
 
 /* The OpenSSL cipher list (TLS 1.2 and below) or suite list (TLS 1.3)
- * of the suites of o that used[] does not mark; 0, or -1 when empty. */
+ * of the suites of o that used[] does not mark; 0, 1 when there is none
+ * left, -1 out of memory. */
 static int offer_list(const struct offer *o, const unsigned char *used, int tls13, vg_buf *out)
 {
     vg_buf_reset(out);
@@ -434,7 +438,7 @@ static int offer_list(const struct offer *o, const unsigned char *used, int tls1
         if (!used[i] && (vg_buf_addstr(out, SSL_CIPHER_get_name(o->suites[i])) || vg_buf_addc(out, ':')))
             return -1;
     if (out->len == 0)
-        return -1;
+        return 1;
     out->len--;
     if (!tls13 && vg_buf_addstr(out, ":@SECLEVEL=0"))
         return -1;
@@ -453,6 +457,12 @@ static void version_job(const struct probe *p, struct endpoint *ep, size_t vi)
     if (c.status == PROBE_ACCEPTED) {
         kx_facts(c.ssl, &v->suites[0]);
         v->nsuites = 1;
+        X509 *leaf = SSL_get0_peer_certificate(c.ssl);
+        EVP_PKEY *key = leaf ? X509_get0_pubkey(leaf) : NULL;
+        char curve[64];
+        if (vi == V_TLS12 && key && EVP_PKEY_get_base_id(key) == EVP_PKEY_EC &&
+            EVP_PKEY_get_group_name(key, curve, sizeof curve, NULL))
+            ep->cert_nid12 = OBJ_sn2nid(curve);
     }
     conn_close(&c);
 }
@@ -469,8 +479,11 @@ static void suites_job(const struct probe *p, struct endpoint *ep, size_t vi)
         for (size_t i = 0; i < o->n; i++)
             used[i] |= o->suites[i] == v->suites[k].cipher;
     for (;;) {
-        if (v->nsuites == TLS_MAX_SUITES || offer_list(o, used, vi == V_TLS13, &list) != 0) {
-            v->suites_complete = 1; /* every suite offered was accepted */
+        int left = v->nsuites == TLS_MAX_SUITES ? 1 : offer_list(o, used, vi == V_TLS13, &list);
+        if (left != 0) {
+            v->suites_complete = left == 1; /* every suite offered was accepted */
+            if (left < 0)
+                snprintf(v->suites_reason, TLS_REASON, "out of memory");
             break;
         }
         struct hello h = {.version = versions[vi].id};
@@ -501,18 +514,44 @@ static void suites_job(const struct probe *p, struct endpoint *ep, size_t vi)
     vg_buf_free(&list);
 }
 
+/* The name of the group nid for a groups list. */
+static const char *group12_name(int nid)
+{
+    for (size_t k = 0; k < N12; k++)
+        if (groups12_nid[k] == nid)
+            return groups12[k];
+    return OBJ_nid2sn(nid);
+}
+
+/* One group offered alone (TLS 1.3: a key share for it; TLS 1.2: with
+ * ECDHE suites only).  A TLS 1.2 server with an EC certificate also needs
+ * that certificate's curve among the groups (RFC 8422, 5.1): it is
+ * offered second, and when the server takes it the group is unchecked. */
 static void group_job(const struct probe *p, struct endpoint *ep, size_t k)
 {
     int tls13 = k < N13;
     struct group_fact *g = tls13 ? &ep->g13[k] : &ep->g12[k - N13];
+    const char *name = tls13 ? groups13[k] : groups12[k - N13];
+    int nid = tls13 ? NID_undef : groups12_nid[k - N13];
+    char list[96];
+    if (!tls13 && ep->cert_nid12 != NID_undef && ep->cert_nid12 != nid && group12_name(ep->cert_nid12))
+        snprintf(list, sizeof list, "%s:%s", name, group12_name(ep->cert_nid12));
+    else
+        snprintf(list, sizeof list, "%s", name);
     struct hello h = {.version = tls13 ? TLS1_3_VERSION : TLS1_2_VERSION,
-                      .groups = tls13 ? groups13[k] : groups12[k - N13],
+                      .groups = list,
                       .ciphers = tls13 ? NULL : "kECDHE:!aPSK:@SECLEVEL=0"};
     struct conn c;
     tls_connect(p, ep, &h, &c);
     g->status = c.status;
     g->library = c.library;
     memcpy(g->reason, c.reason, TLS_REASON);
+    if (c.status == PROBE_ACCEPTED && !tls13 && SSL_get_negotiated_group(c.ssl) != nid) {
+        g->status = PROBE_UNCHECKED;
+        g->library = 1;
+        snprintf(g->reason, TLS_REASON, "the server chose %s, the curve of its certificate, which had to be offered too",
+                 group12_name(ep->cert_nid12));
+    }
     conn_close(&c);
 }
 
@@ -678,14 +717,14 @@ static void *queue_worker(void *arg)
     }
 }
 
-/* Runs the n jobs on at most VG_TLS_PARALLEL threads, this one included
- * (fewer when threads cannot be started). */
-static void run_jobs(const struct probe *p, struct endpoint *ep, const struct job *jobs, size_t n)
+/* Runs the n jobs on at most parallel (<= VG_TLS_PARALLEL) threads, this
+ * one included (fewer when threads cannot be started). */
+static void run_jobs(const struct probe *p, struct endpoint *ep, const struct job *jobs, size_t n, size_t parallel)
 {
     struct queue q = {p, ep, jobs, n, 0, PTHREAD_MUTEX_INITIALIZER};
     pthread_t threads[VG_TLS_PARALLEL];
     size_t started = 0;
-    while (started + 1 < VG_TLS_PARALLEL && started + 1 < n &&
+    while (started + 1 < parallel && started + 1 < VG_TLS_PARALLEL && started + 1 < n &&
            pthread_create(&threads[started], NULL, queue_worker, &q) == 0)
         started++;
     queue_worker(&q);
@@ -695,6 +734,24 @@ static void run_jobs(const struct probe *p, struct endpoint *ep, const struct jo
 }
 
 /* ---- one endpoint -------------------------------------------------------- */
+
+/* The jobs of step 3 that did not finish (a timeout), run again one at a
+ * time: a server that handles one connection at a time (openssl
+ * s_server) makes parallel handshakes wait behind each other. */
+static void retry_alone(const struct probe *p, struct endpoint *ep, struct job *jobs, size_t n)
+{
+    size_t again = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = jobs[i].arg;
+        const struct group_fact *g = k < N13 ? &ep->g13[k] : k < N13 + N12 ? &ep->g12[k - N13] : NULL;
+        int unfinished = jobs[i].run == suites_job
+                             ? !ep->v[k].suites_complete && strcmp(ep->v[k].suites_reason, "out of memory") != 0
+                             : g->status == PROBE_UNCHECKED && !g->library;
+        if (unfinished)
+            jobs[again++] = jobs[i];
+    }
+    run_jobs(p, ep, jobs, again, 1);
+}
 
 /* Step 1: the first address of ep that takes a TCP connection. */
 static void endpoint_reach(const struct probe *p, struct endpoint *ep)
@@ -742,7 +799,7 @@ static void endpoint_probe(const struct probe *p, struct endpoint *ep)
             jobs[n++] = (struct job){version_job, vi};
         }
     }
-    run_jobs(p, ep, jobs, n);
+    run_jobs(p, ep, jobs, n, VG_TLS_PARALLEL);
     n = 0;
     int any = 0;
     for (size_t vi = 0; vi < V_COUNT; vi++) {
@@ -756,7 +813,8 @@ static void endpoint_probe(const struct probe *p, struct endpoint *ep)
             jobs[n++] = (struct job){group_job, k};
     if (!any)
         return;
-    run_jobs(p, ep, jobs, n);
+    run_jobs(p, ep, jobs, n, VG_TLS_PARALLEL);
+    retry_alone(p, ep, jobs, n);
     main_job(p, ep);
 }
 
@@ -893,10 +951,12 @@ static json_t *http_json(const struct endpoint *ep)
 static void no_handshake_reason(const struct endpoint *ep, char *out, size_t cap)
 {
     size_t len = (size_t)snprintf(out, cap, "no TLS handshake succeeded");
+    const char *sep = ":";
     for (size_t vi = V_COUNT; vi-- > 0 && len < cap;)
-        if (!ep->v[vi].library)
-            len += (size_t)snprintf(out + len, cap - len, "%s %s: %s", len > 26 ? ";" : ":", versions[vi].name,
-                                    ep->v[vi].reason);
+        if (!ep->v[vi].library) {
+            len += (size_t)snprintf(out + len, cap - len, "%s %s: %s", sep, versions[vi].name, ep->v[vi].reason);
+            sep = ";";
+        }
 }
 
 static int endpoint_json(vg_ctx *ctx, const struct probe *p, json_t *doc, const struct endpoint *ep, json_t **out)
@@ -1101,12 +1161,9 @@ static void endpoint_names(const vg_collect_tls_options *opts, struct endpoint *
     ep->sni = ep->match_is_ip ? NULL : ep->match;
 }
 
-int vg_collect_tls(vg_ctx *ctx, const vg_collect_tls_options *opts, json_t **out)
+static int collect_endpoints(vg_ctx *ctx, const vg_collect_tls_options *opts, json_t **out)
 {
-    *out = NULL;
-    int rc = check_options(ctx, opts);
-    if (rc != VG_OK)
-        return rc;
+    int rc;
     struct probe p;
     rc = probe_init(ctx, &p, opts);
     json_t *doc = rc == VG_OK ? tls_document(ctx, &p) : NULL;
@@ -1133,4 +1190,25 @@ int vg_collect_tls(vg_ctx *ctx, const vg_collect_tls_options *opts, json_t **out
     }
     *out = doc;
     return VG_OK;
+}
+
+int vg_collect_tls(vg_ctx *ctx, const vg_collect_tls_options *opts, json_t **out)
+{
+    *out = NULL;
+    int rc = check_options(ctx, opts);
+    if (rc != VG_OK)
+        return rc;
+    /* A write to a connection the server closed raises SIGPIPE in the
+     * writing thread (OpenSSL's socket BIO cannot pass MSG_NOSIGNAL): it
+     * is blocked here, so in the probe's threads, and taken at the end. */
+    sigset_t pipe_set, old_set;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+    rc = collect_endpoints(ctx, opts, out);
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
+        ;
+    pthread_sigmask(SIG_SETMASK, &old_set, NULL);
+    return rc;
 }
