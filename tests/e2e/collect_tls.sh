@@ -37,7 +37,8 @@ nginx_ms=$(($(ms) - t0))
 expect_status 0 $VIGIL collect tls --ca "$TLS/root+inter.pem" --timeout 1 "$TLS_STRONG" -o strong.json
 expect_status 0 $VIGIL collect tls --ca "$TLS/root.pem" --timeout 1 "$TLS_STRONG" -o strong-root.json
 expect_status 0 $VIGIL collect tls --timeout 1 "$TLS_WEAK" -o weak.json
-for f in nginx strong strong-root weak; do
+expect_status 0 $VIGIL collect tls --ca "$TLS/root+inter.pem" --timeout 1 "$TLS_EC12" -o ec12.json
+for f in nginx strong strong-root weak ec12; do
     validate vigil-collect-tls $f.json
     jq -e '.unchecked == [] and .endpoints[0].status == "checked" and .collected == "2025-08-26T00:00:00Z"' $f.json \
         >/dev/null || fail "$f.json: not a complete, checked document"
@@ -101,8 +102,14 @@ check_suites() { # NAME ADDR
         fail "$name: a suite list is not complete"
 }
 
-check_groups() { # NAME ADDR
-    local name=$1 addr=$2 g
+# The group a TLS 1.2 handshake agreed, from s_client's "Server Temp Key: ECDH, prime256v1, 256 bits".
+temp_key_group() {
+    sed -n 's/^Server Temp Key: \(ECDH, \)\{0,1\}\([^,]*\),.*/\2/p' "$TMP/s_client.out" |
+        sed -e 's/^X25519$/x25519/' -e 's/^X448$/x448/' -e 's/^prime256v1$/secp256r1/'
+}
+
+check_groups() { # NAME ADDR [CURVE: the EC certificate's, offered second with TLS 1.2 (RFC 8422)]
+    local name=$1 addr=$2 curve=${3:-} g list
     : >"$TMP/ref-groups"
     if jq -e '.endpoints[0].protocols[] | select(.version == "TLSv1.3") | .status == "accepted"' "$name.json" >/dev/null; then
         for g in x25519 secp256r1 secp384r1 secp521r1 x448 ffdhe2048 ffdhe3072 ffdhe4096 ffdhe6144 ffdhe8192; do
@@ -111,7 +118,10 @@ check_groups() { # NAME ADDR
     fi
     if jq -e '.endpoints[0].protocols[] | select(.version == "TLSv1.2") | .status == "accepted"' "$name.json" >/dev/null; then
         for g in x25519 secp256r1 secp384r1 secp521r1 x448; do
-            s_client "$addr" -tls1_2 -cipher 'kECDHE:!aPSK:@SECLEVEL=0' -groups "$g" && echo "TLSv1.2 $g" >>"$TMP/ref-groups"
+            list=$g
+            [ -n "$curve" ] && [ "$curve" != "$g" ] && list=$g:$curve
+            s_client "$addr" -tls1_2 -cipher 'kECDHE:!aPSK:@SECLEVEL=0' -groups "$list" &&
+                [ "$(temp_key_group)" = "$g" ] && echo "TLSv1.2 $g" >>"$TMP/ref-groups"
         done
     fi
     jq -r '.endpoints[0].protocols[] | .version as $v | (.groups // [])[] | select(.status == "accepted") | "\($v) \(.name)"' \
@@ -121,9 +131,9 @@ check_groups() { # NAME ADDR
     fi
 }
 
-for pair in "nginx $TLS_NGINX" "strong $TLS_STRONG" "weak $TLS_WEAK"; do
-    check_versions $pair
-    check_suites $pair
+for pair in "nginx $TLS_NGINX" "strong $TLS_STRONG" "weak $TLS_WEAK" "ec12 $TLS_EC12 secp256r1"; do
+    check_versions ${pair% secp256r1}
+    check_suites ${pair% secp256r1}
     check_groups $pair
 done
 # The configurations are what they were made to be (so that the checks above compared something).
@@ -133,6 +143,8 @@ jq -e '[.endpoints[0].protocols[] | select(.status == "accepted") | .version] ==
     >/dev/null || fail "weak: not TLS 1.0 to 1.2"
 jq -e '[.endpoints[0].protocols[] | select(.version == "TLSv1") | .suites[] | .auth] | index("none")' weak.json >/dev/null ||
     fail "weak: the anonymous suite is missing"
+jq -e '[.endpoints[0].protocols[] | select(.version == "TLSv1.2") | .groups[] | select(.status == "accepted")] | length >= 4' \
+    ec12.json >/dev/null || fail "ec12: fewer than 4 TLS 1.2 groups beside the certificate's curve"
 
 # ---- certificates, chain, hostname, OCSP, HSTS -------------------------------------------
 
