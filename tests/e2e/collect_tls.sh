@@ -38,7 +38,8 @@ expect_status 0 $VIGIL collect tls --ca "$TLS/root+inter.pem" --timeout 1 "$TLS_
 expect_status 0 $VIGIL collect tls --ca "$TLS/root.pem" --timeout 1 "$TLS_STRONG" -o strong-root.json
 expect_status 0 $VIGIL collect tls --timeout 1 "$TLS_WEAK" -o weak.json
 expect_status 0 $VIGIL collect tls --ca "$TLS/root+inter.pem" --timeout 1 "$TLS_EC12" -o ec12.json
-for f in nginx strong strong-root weak ec12; do
+expect_status 0 $VIGIL collect tls --ca "$TLS/root.pem" --servername localhost --timeout 1 "$TLS_WEAK" -o weak-name.json
+for f in nginx strong strong-root weak ec12 weak-name; do
     validate vigil-collect-tls $f.json
     jq -e '.unchecked == [] and .endpoints[0].status == "checked" and .collected == "2025-08-26T00:00:00Z"' $f.json \
         >/dev/null || fail "$f.json: not a complete, checked document"
@@ -143,6 +144,8 @@ jq -e '[.endpoints[0].protocols[] | select(.status == "accepted") | .version] ==
     >/dev/null || fail "weak: not TLS 1.0 to 1.2"
 jq -e '[.endpoints[0].protocols[] | select(.version == "TLSv1") | .suites[] | .auth] | index("none")' weak.json >/dev/null ||
     fail "weak: the anonymous suite is missing"
+jq -e '[.endpoints[0].protocols[] | select(.status == "accepted") | .version] == ["TLSv1.1", "TLSv1.2"]' ec12.json \
+    >/dev/null || fail "ec12: not TLS 1.1 and 1.2"
 jq -e '[.endpoints[0].protocols[] | select(.version == "TLSv1.2") | .groups[] | select(.status == "accepted")] | length >= 4' \
     ec12.json >/dev/null || fail "ec12: fewer than 4 TLS 1.2 groups beside the certificate's curve"
 
@@ -203,12 +206,12 @@ check_chain() {
     fi
 }
 
-check_hostname() { # NAME NAME-OR-IP
-    local want=false
+check_hostname() { # NAME NAME-OR-IP [CHAIN: the certificates of another document]
+    local want=false leaf=$TMP/chain-${3:-$1}/0.pem
     if [[ $2 =~ ^[0-9.]+$ ]]; then
-        openssl x509 -in "$TMP/chain-$1/0.pem" -noout -checkip "$2" | grep -q 'does match' && want=true
+        openssl x509 -in "$leaf" -noout -checkip "$2" | grep -q 'does match' && want=true
     else
-        openssl x509 -in "$TMP/chain-$1/0.pem" -noout -checkhost "$2" | grep -q 'does match' && want=true
+        openssl x509 -in "$leaf" -noout -checkhost "$2" | grep -q 'does match' && want=true
     fi
     jq -e --arg n "$2" --argjson m $want '.endpoints[0].hostname == {name: $n, match: $m}' "$1.json" >/dev/null ||
         fail "$1: hostname is not {$2, $want}"
@@ -217,6 +220,7 @@ check_hostname() { # NAME NAME-OR-IP
 check_certificates nginx "$TLS_NGINX"
 check_certificates strong "$TLS_STRONG"
 check_certificates weak "$TLS_WEAK"
+check_certificates ec12 "$TLS_EC12"
 cp -r "$TMP/chain-strong" "$TMP/chain-strong-root"
 check_chain nginx "$TLS/root.pem"
 check_chain strong "$TLS/root+inter.pem"
@@ -228,6 +232,9 @@ jq -e '.endpoints[0].chain | .verified and .sent_complete == false' strong.json 
 check_hostname nginx localhost
 check_hostname strong 127.0.0.1
 check_hostname weak 127.0.0.1
+check_hostname weak-name localhost weak
+check_hostname ec12 127.0.0.1
+jq -e '.endpoints[0].hostname.match == false' weak-name.json >/dev/null || fail "weak matches localhost"
 jq -e '.endpoints[0].certificates[0] | .self_signed and .key.type == "RSA"' weak.json >/dev/null ||
     fail "weak: the certificate is not self-signed RSA"
 

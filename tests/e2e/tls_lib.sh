@@ -16,7 +16,8 @@
 #                      (anonymous) and NULL-SHA, a self-signed RSA-1024
 #                      certificate for wrong.example expiring 10 days after
 #                      $SOURCE_DATE_EPOCH
-#     TLS_EC12         openssl s_server -www: TLS 1.2 only, the EC P-256 leaf
+#     TLS_EC12         openssl s_server -www at @SECLEVEL=0: TLS 1.1 and 1.2, the
+#                      EC P-256 leaf
 #     TLS_NGINX        Debian's nginx, as this user: TLS 1.2 and 1.3, RSA-2048
 #                      leaf with its intermediate, HSTS, a stapled OCSP
 #                      response (ssl_stapling_file)
@@ -190,7 +191,8 @@ tls_servers() {
     tls_s_server TLS_STRONG -cert "$TLS/strong.pem" -key "$TLS/strong.key" -tls1_3 -groups x25519:secp384r1
     tls_s_server TLS_WEAK -cert "$TLS/weak.pem" -key "$TLS/weak.key" -min_protocol TLSv1 -max_protocol TLSv1.2 \
         -cipher 'AES128-SHA:ADH-AES128-SHA:NULL-SHA:@SECLEVEL=0'
-    tls_s_server TLS_EC12 -cert "$TLS/strong.pem" -key "$TLS/strong.key" -tls1_2
+    tls_s_server TLS_EC12 -cert "$TLS/strong.pem" -key "$TLS/strong.key" -min_protocol TLSv1.1 \
+        -max_protocol TLSv1.2 -cipher 'ALL:!aNULL:@SECLEVEL=0'
     tls_nginx
     tls_silent
     TLS_CLOSED=127.0.0.1:$(tls_free_port)
