@@ -54,6 +54,7 @@ int cmd_evidence(int argc, char **argv);    /* cmd_evidence.c */
 int cmd_controls(int argc, char **argv);    /* cmd_controls.c */
 int cmd_collect(int argc, char **argv);     /* cmd_collect.c */
 /* collect kinds in their own files (cli/collect_KIND.c); argv[0] is the kind */
+int cli_collect_binaries(int argc, char **argv); /* collect_binaries.c */
 int cli_collect_tls(int argc, char **argv); /* collect_tls.c */
 struct json_t;
 /* Writes the collector document doc (include/vigil/collect.h) to output

@@ -29,6 +29,8 @@ typedef struct vg_catalog_run {
     vg_ctx *ctx;
     vg_inventory *inv; /* components go here */
     vg_arena *arena;   /* == &inv->arena: allocate collected data here */
+    void *user;        /* what the caller of vg_scan() gave its own table of
+                          catalogers (vg_scan_options.user); NULL otherwise */
 } vg_catalog_run;
 
 typedef struct vg_file vg_file;
@@ -83,10 +85,13 @@ extern const vg_cataloger *const vg_catalogers[];
 /* One run of every cataloger over one view of a target. */
 typedef struct vg_catalog vg_catalog;
 
-typedef uint32_t vg_catalog_mask; /* bit i set: vg_catalogers[i] wants the file (at most 32) */
+typedef uint32_t vg_catalog_mask; /* bit i set: the table's cataloger i wants the file (at most 32) */
 
-/* Starts a run of the catalogers in enabled (0: all of them). */
-int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, vg_catalog_mask enabled, vg_catalog **out);
+/* Starts a run of the catalogers of table (NULL-terminated, at most 32;
+ * NULL: vg_catalogers, the SBOM's) that enabled selects (0: all of them),
+ * with run->user = user. */
+int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, const vg_cataloger *const *table, vg_catalog_mask enabled,
+                     void *user, vg_catalog **out);
 /* Parses a comma-separated list of cataloger names and groups ("all", "os":
  * the OS package catalogers, "lang": the others) into a mask; os-release is
  * always included.  VG_ERR_USAGE naming the unknown name and listing the

@@ -18,10 +18,13 @@
 #ifndef VIGIL_COLLECT_H
 #define VIGIL_COLLECT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
+#include "vigil/catalog.h"
 #include "vigil/error.h"
+#include "vigil/source.h"
 
 /* A new collector document of kind (a policy kind name, docs/policy.md)
  * and schema version schema, collected at the Unix time collected, of
@@ -29,8 +32,8 @@
  * VG_ERR_NOMEM in ctx, when out of memory. */
 json_t *vg_collect_document(vg_ctx *ctx, const char *kind, int schema, int64_t collected, const char *target);
 
-/* Appends {"what": what, "reason": reason} to doc's "unchecked".
- * VG_OK or VG_ERR_NOMEM. */
+/* Appends {"what": what, "reason": reason} to doc's "unchecked" (bytes
+ * that are not UTF-8 as U+FFFD).  VG_OK or VG_ERR_NOMEM. */
 int vg_collect_unchecked(vg_ctx *ctx, json_t *doc, const char *what, const char *reason);
 
 /* vigil collect tls (src/collect/tls.c, docs/collect.md "tls"): an
@@ -61,5 +64,40 @@ int vg_collect_tls_endpoint_check(vg_ctx *ctx, const char *endpoint);
  * that can be read, VG_ERR_NOMEM, VG_ERR_UNSUPPORTED
  * when OpenSSL cannot make a client at all. */
 int vg_collect_tls(vg_ctx *ctx, const vg_collect_tls_options *opts, json_t **out);
+/* Moves the warnings recorded in ctx (by the source reading a target: a
+ * file or directory that could not be read) into doc's "unchecked": what
+ * is prefix and the warning's path, or target for a warning about no path;
+ * warnings past VG_WARNINGS_MAX become one entry that counts them.  ctx
+ * has no warnings after it.  VG_OK or VG_ERR_NOMEM. */
+int vg_collect_take_warnings(vg_ctx *ctx, json_t *doc, const char *prefix, const char *target);
+
+/* --- binaries (src/collect/binaries.c) ---------------------------------- */
+
+typedef struct vg_collect_binaries_options {
+    vg_scan_options scan;  /* exclude, platform, max_total_size as for vigil sbom;
+                              the collector sets the catalogers and the rest */
+    int all_filesystems;   /* a directory: also enter the other file systems
+                              mounted below it (never pseudo ones: proc, sysfs ...) */
+    size_t max_binaries;   /* binaries listed at most; 0: 200 000 */
+} vg_collect_binaries_options;
+
+/* The "binaries" document of target (a directory, root filesystem
+ * tarball, docker-save archive or OCI image layout, as vigil sbom reads
+ * it), collected at the Unix time collected: every ELF executable and
+ * shared object with its hardening facts, sorted by path, a summary, and
+ * in "unchecked" what could not be read.  VG_OK with *out the caller's;
+ * otherwise an error with ctx->message set (the target cannot be read),
+ * *out NULL. */
+int vg_collect_binaries(vg_ctx *ctx, const char *target, const vg_collect_binaries_options *opts, int64_t collected,
+                        json_t **out);
+
+/* The entry of one file in the binaries document (docs/collect.md):
+ * VG_OK with *out the caller's; VG_ERR_UNSUPPORTED, nothing to report,
+ * when file is no ELF executable or shared object (any other file, an ELF
+ * object or core file, a separate debug-information file); VG_ERR_FORMAT,
+ * VG_ERR_LIMIT or VG_ERR_IO with ctx->message "PATH: what is wrong" when
+ * its headers are truncated, lie, or pass a limit; VG_ERR_NOMEM.  Reads
+ * only through file->read_at. */
+int vg_collect_binary(vg_ctx *ctx, const vg_file *file, json_t **out);
 
 #endif

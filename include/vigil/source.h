@@ -30,6 +30,17 @@ typedef struct vg_scan_options {
     vg_catalog_mask catalogers; /* which catalogers run (vg_catalog_select), 0 = all */
     const char *const *exclude; /* --exclude GLOB patterns: paths left out (below) */
     size_t nexclude;
+    /* The catalogers to run instead of the SBOM's (vg_catalogers), as a
+     * NULL-terminated table (catalogers then selects among them): how an
+     * evidence collector reads a target the way vigil sbom does
+     * (src/collect/binaries.c).  user reaches them as run->user. */
+    const vg_cataloger *const *table;
+    void *user;
+    unsigned one_filesystem; /* directories: enter no other mounted file
+                                system either, as find -xdev */
+    unsigned final_view_only; /* images: the catalogers see the final view
+                                 only, once; no component is attributed to a
+                                 layer (the catalogers do not run per layer) */
 } vg_scan_options;
 
 /* Scans target (a path) into inv, which the caller has initialised.  The

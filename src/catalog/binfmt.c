@@ -64,29 +64,12 @@ int vg_file_load(const vg_file *file, size_t max, const unsigned char **out, siz
     return VG_OK;
 }
 
-/* --- integers in either byte order ------------------------------------- */
+/* --- integers in either byte order (binfmt.h) ---------------------------- */
 
-static uint16_t get16(const unsigned char *p, int big)
-{
-    return big ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
-}
-
-static uint32_t get32(const unsigned char *p, int big)
-{
-    return big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-               : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-static uint64_t get64(const unsigned char *p, int big)
-{
-    return big ? (uint64_t)get32(p, 1) << 32 | get32(p + 4, 1) : (uint64_t)get32(p + 4, 0) << 32 | get32(p, 0);
-}
-
-/* A word of the file's class: 4 or 8 bytes. */
-static uint64_t getword(const unsigned char *p, int big, int size)
-{
-    return size == 8 ? get64(p, big) : get32(p, big);
-}
+#define get16 vg_binfmt_get16
+#define get32 vg_binfmt_get32
+#define get64 vg_binfmt_get64
+#define getword vg_binfmt_getword
 
 /* off + len lies inside a file of size bytes (no overflow). */
 static int in_file(uint64_t size, uint64_t off, uint64_t len)
@@ -188,6 +171,8 @@ static int open_elf(vg_ctx *ctx, vg_binfmt *bf, const vg_file *file)
         return vg_error(ctx, VG_ERR_FORMAT, "%s: truncated ELF header", path);
     bf->big_endian = big;
     bf->ptr_size = w;
+    bf->elf_type = get16(eh + 16, big);
+    bf->elf_machine = get16(eh + 18, big);
     /* e_phoff, e_shoff and the counts, at class-dependent offsets */
     uint64_t phoff = getword(eh + (w == 8 ? 32 : 28), big, w);
     uint64_t shoff = getword(eh + (w == 8 ? 40 : 32), big, w);
@@ -206,26 +191,35 @@ static int open_elf(vg_ctx *ctx, vg_binfmt *bf, const vg_file *file)
             return rc;
         for (uint64_t i = 0; i < phnum; i++) {
             const unsigned char *p = ph + i * phentsize;
-            if (get32(p, big) != PT_LOAD)
-                continue;
-            vg_binfmt_region *r = add_region(&bf->segments, &bf->nsegments, &bf->segments_cap);
+            vg_binfmt_region *r = add_region(&bf->programs, &bf->nprograms, &bf->programs_cap);
             if (!r) {
                 free(ph);
-                return vg_error(ctx, VG_ERR_LIMIT, "%s: too many ELF segments", path);
+                return vg_error(ctx, VG_ERR_LIMIT, "%s: too many ELF program headers", path);
             }
+            r->type = get32(p, big);
             if (w == 8) {
                 r->flags = get32(p + 4, big);
                 r->offset = get64(p + 8, big);
                 r->addr = get64(p + 16, big);
                 r->file_size = get64(p + 32, big);
                 r->size = get64(p + 40, big);
+                r->align = get64(p + 48, big);
             } else {
                 r->offset = get32(p + 4, big);
                 r->addr = get32(p + 8, big);
                 r->file_size = get32(p + 16, big);
                 r->size = get32(p + 20, big);
                 r->flags = get32(p + 24, big);
+                r->align = get32(p + 28, big);
             }
+            if (r->type != PT_LOAD)
+                continue;
+            vg_binfmt_region *seg = add_region(&bf->segments, &bf->nsegments, &bf->segments_cap);
+            if (!seg) {
+                free(ph);
+                return vg_error(ctx, VG_ERR_LIMIT, "%s: too many ELF segments", path);
+            }
+            *seg = *r;
         }
         free(ph);
     }
@@ -285,11 +279,15 @@ static int open_elf(vg_ctx *ctx, vg_binfmt *bf, const vg_file *file)
         uint32_t name = get32(s, big), type = get32(s + 4, big);
         if (names && name < names_len)
             set_name(r->name, sizeof r->name, names + name, names_len - name);
+        r->type = type;
         r->flags = (uint32_t)getword(s + 8, big, w);
         r->addr = getword(s + (w == 8 ? 16 : 12), big, w);
         r->offset = getword(s + (w == 8 ? 24 : 16), big, w);
         r->size = getword(s + (w == 8 ? 32 : 20), big, w);
         r->file_size = type == SHT_NOBITS ? 0 : r->size;
+        r->link = get32(s + (w == 8 ? 40 : 24), big);
+        r->align = getword(s + (w == 8 ? 48 : 32), big, w);
+        r->entsize = getword(s + (w == 8 ? 56 : 36), big, w);
     }
     free(names);
     free(sh);
@@ -560,8 +558,10 @@ void vg_binfmt_close(vg_binfmt *bf)
 {
     free(bf->sections);
     free(bf->segments);
-    bf->sections = bf->segments = NULL;
-    bf->nsections = bf->nsegments = bf->sections_cap = bf->segments_cap = 0;
+    free(bf->programs);
+    bf->sections = bf->segments = bf->programs = NULL;
+    bf->nsections = bf->nsegments = bf->nprograms = 0;
+    bf->sections_cap = bf->segments_cap = bf->programs_cap = 0;
 }
 
 const vg_binfmt_region *vg_binfmt_section(const vg_binfmt *bf, const char *segment, const char *name)

@@ -13,10 +13,14 @@
  *
  * Everything is read through vg_file.read_at: only the headers, the tables
  * and whatever section the caller then asks for; never the whole file.
+ * For ELF the file type, the machine and every program header are kept as
+ * well (the hardening collector, src/collect/binaries.c, reads the dynamic
+ * section, the dynamic symbols and the notes they locate).
  * Every count, offset and size is checked against the file size and against
  * fixed limits before it is used.
  *
- * Left out: relocations, symbols, dynamic sections, compressed ELF sections
+ * Left out: relocations; symbols and dynamic sections are located, not
+ * read (src/collect/binaries.c reads them); compressed ELF sections
  * (SHF_COMPRESSED), Mach-O slices after the first of a universal file,
  * XCOFF and Plan 9 a.out (Go reads them; vigil does not).
  */
@@ -46,6 +50,10 @@ typedef struct vg_binfmt_region {
     uint64_t file_size; /* bytes present in the file (0: NOBITS, zerofill) */
     uint32_t flags;     /* ELF: sh_flags / p_flags; Mach-O segment:
                            initprot | maxprot << 8; PE: Characteristics */
+    uint32_t type;      /* ELF: sh_type / p_type; 0 otherwise */
+    uint32_t link;      /* ELF sections: sh_link; 0 otherwise */
+    uint64_t entsize;   /* ELF sections: sh_entsize; 0 otherwise */
+    uint64_t align;     /* ELF: sh_addralign / p_align; 0 otherwise */
 } vg_binfmt_region;
 
 typedef struct vg_binfmt {
@@ -57,8 +65,37 @@ typedef struct vg_binfmt {
     size_t nsections;
     vg_binfmt_region *segments;  /* ELF PT_LOAD, Mach-O segments; none for PE */
     size_t nsegments;
-    size_t sections_cap, segments_cap;
+    vg_binfmt_region *programs;  /* ELF: every program header, in file order
+                                    (PT_LOAD ones too); none otherwise */
+    size_t nprograms;
+    size_t sections_cap, segments_cap, programs_cap;
+    uint16_t elf_type;           /* ELF: e_type (ET_EXEC 2, ET_DYN 3, ...) */
+    uint16_t elf_machine;        /* ELF: e_machine (EM_X86_64 62, ...) */
 } vg_binfmt;
+
+/* Integers of the file's byte order (big: nonzero for big-endian) at p. */
+static inline uint16_t vg_binfmt_get16(const unsigned char *p, int big)
+{
+    return big ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+}
+
+static inline uint32_t vg_binfmt_get32(const unsigned char *p, int big)
+{
+    return big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+               : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static inline uint64_t vg_binfmt_get64(const unsigned char *p, int big)
+{
+    return big ? (uint64_t)vg_binfmt_get32(p, 1) << 32 | vg_binfmt_get32(p + 4, 1)
+               : (uint64_t)vg_binfmt_get32(p + 4, 0) << 32 | vg_binfmt_get32(p, 0);
+}
+
+/* A word of size bytes (4 or 8: the ELF class) at p. */
+static inline uint64_t vg_binfmt_getword(const unsigned char *p, int big, int size)
+{
+    return size == 8 ? vg_binfmt_get64(p, big) : vg_binfmt_get32(p, big);
+}
 
 /* Cheap test of the first bytes: the kind of binary they start, or 0.
  * head holds the first len bytes of the file (16 are enough). */

@@ -45,6 +45,7 @@ const vg_cataloger *const vg_catalogers[] = {
 
 struct vg_catalog {
     vg_catalog_run run;
+    const vg_cataloger *const *table; /* vg_catalogers, or the caller's */
     size_t count;            /* catalogers in the table */
     vg_catalog_mask enabled; /* the ones this run uses */
     void *states[32];        /* one per enabled cataloger, from begin() */
@@ -101,7 +102,8 @@ int vg_catalog_select(vg_ctx *ctx, const char *list, vg_catalog_mask *out)
     return VG_OK;
 }
 
-int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, vg_catalog_mask enabled, vg_catalog **out)
+int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, const vg_cataloger *const *table, vg_catalog_mask enabled,
+                     void *user, vg_catalog **out)
 {
     *out = NULL;
     vg_catalog *cat = calloc(1, sizeof *cat);
@@ -110,13 +112,19 @@ int vg_catalog_begin(vg_ctx *ctx, vg_inventory *inv, vg_catalog_mask enabled, vg
     cat->run.ctx = ctx;
     cat->run.inv = inv;
     cat->run.arena = &inv->arena;
-    while (vg_catalogers[cat->count])
+    cat->run.user = user;
+    cat->table = table ? table : vg_catalogers;
+    while (cat->table[cat->count])
         cat->count++;
+    if (cat->count > sizeof(vg_catalog_mask) * 8) {
+        free(cat);
+        return vg_error(ctx, VG_ERR_USAGE, "more catalogers than a run holds (%zu)", sizeof(vg_catalog_mask) * 8);
+    }
     cat->enabled = enabled ? enabled : ~(vg_catalog_mask)0;
     for (size_t i = 0; i < cat->count; i++) {
         if (!(cat->enabled >> i & 1))
             continue;
-        cat->states[i] = vg_catalogers[i]->begin(&cat->run);
+        cat->states[i] = cat->table[i]->begin(&cat->run);
         if (!cat->states[i]) {
             vg_catalog_abort(cat);
             return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
@@ -130,7 +138,7 @@ vg_catalog_mask vg_catalog_wants(const vg_catalog *cat, const char *path, size_t
 {
     vg_catalog_mask mask = 0;
     for (size_t i = 0; i < cat->count; i++)
-        if ((cat->enabled >> i & 1) && vg_catalogers[i]->wants(path, len, base))
+        if ((cat->enabled >> i & 1) && cat->table[i]->wants(path, len, base))
             mask |= (vg_catalog_mask)1 << i;
     return mask;
 }
@@ -139,8 +147,8 @@ size_t vg_catalog_max_size(const vg_catalog *cat, vg_catalog_mask mask)
 {
     size_t max = 0;
     for (size_t i = 0; i < cat->count; i++)
-        if ((mask >> i & 1) && vg_catalogers[i]->max_size > max)
-            max = vg_catalogers[i]->max_size;
+        if ((mask >> i & 1) && cat->table[i]->max_size > max)
+            max = cat->table[i]->max_size;
     return max;
 }
 
@@ -148,7 +156,7 @@ vg_catalog_mask vg_catalog_flagged(const vg_catalog *cat, unsigned flag)
 {
     vg_catalog_mask mask = 0;
     for (size_t i = 0; i < cat->count; i++)
-        if ((cat->enabled >> i & 1) && (vg_catalogers[i]->flags & flag))
+        if ((cat->enabled >> i & 1) && (cat->table[i]->flags & flag))
             mask |= (vg_catalog_mask)1 << i;
     return mask;
 }
@@ -171,14 +179,14 @@ int vg_catalog_feed(vg_catalog *cat, vg_catalog_mask mask, const vg_file *file)
     for (size_t i = 0; i < cat->count; i++) {
         if (!(mask >> i & 1))
             continue;
-        if (file->size > vg_catalogers[i]->max_size) {
+        if (file->size > cat->table[i]->max_size) {
             vg_warn(cat->run.ctx, file->path, "skipped: %zu bytes is more than the %zu the %s cataloger reads",
-                    file->size, vg_catalogers[i]->max_size, vg_catalogers[i]->name);
+                    file->size, cat->table[i]->max_size, cat->table[i]->name);
             continue;
         }
-        if (!file->data && !(vg_catalogers[i]->flags & VG_CATALOG_RANDOM_ACCESS))
+        if (!file->data && !(cat->table[i]->flags & VG_CATALOG_RANDOM_ACCESS))
             continue; /* the source did not load it: it was over this cataloger's max_size */
-        int rc = vg_catalogers[i]->collect(&cat->run, cat->states[i], file);
+        int rc = cat->table[i]->collect(&cat->run, cat->states[i], file);
         if (rc)
             return rc;
     }
@@ -191,11 +199,11 @@ int vg_catalog_finish(vg_catalog *cat)
     size_t i = 0;
     for (; i < cat->count && rc == VG_OK; i++)
         if (cat->states[i])
-            rc = vg_catalogers[i]->finish(&cat->run, cat->states[i]);
+            rc = cat->table[i]->finish(&cat->run, cat->states[i]);
     /* Catalogers whose finish() did not run after a failure still release. */
     for (; i < cat->count; i++)
-        if (vg_catalogers[i]->discard && cat->states[i])
-            vg_catalogers[i]->discard(cat->states[i]);
+        if (cat->table[i]->discard && cat->states[i])
+            cat->table[i]->discard(cat->states[i]);
     free(cat);
     return rc;
 }
@@ -205,7 +213,7 @@ void vg_catalog_abort(vg_catalog *cat)
     if (!cat)
         return;
     for (size_t i = 0; i < cat->count; i++)
-        if (vg_catalogers[i]->discard && cat->states[i])
-            vg_catalogers[i]->discard(cat->states[i]);
+        if (cat->table[i]->discard && cat->states[i])
+            cat->table[i]->discard(cat->states[i]);
     free(cat);
 }

@@ -2,8 +2,12 @@
  * collect.c — what every evidence collector's document starts with
  * (include/vigil/collect.h, docs/collect.md "The document").
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "format/format_internal.h"
 #include "vigil/collect.h"
 #include "vigil/vigil.h"
 
@@ -31,8 +35,35 @@ json_t *vg_collect_document(vg_ctx *ctx, const char *kind, int schema, int64_t c
 
 int vg_collect_unchecked(vg_ctx *ctx, json_t *doc, const char *what, const char *reason)
 {
-    json_t *item = json_pack("{s:s, s:s}", "what", what, "reason", reason);
+    json_t *item = json_pack("{s:o, s:o}", "what", fmt_str(what), "reason", fmt_str(reason));
     if (!item || json_array_append_new(json_object_get(doc, "unchecked"), item) != 0)
-        return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", what);
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     return VG_OK;
+}
+
+int vg_collect_take_warnings(vg_ctx *ctx, json_t *doc, const char *prefix, const char *target)
+{
+    int rc = VG_OK;
+    for (size_t i = 0; i < ctx->nwarnings && rc == VG_OK; i++) {
+        const vg_warning *w = &ctx->warnings[i];
+        char *what = NULL;
+        if (w->path && asprintf(&what, "%s%s", prefix, w->path) < 0)
+            rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory"), what = NULL;
+        else
+            rc = vg_collect_unchecked(ctx, doc, what ? what : target, w->message);
+        free(what);
+    }
+    if (rc == VG_OK && ctx->warnings_dropped) {
+        char reason[128];
+        snprintf(reason, sizeof reason, "%zu more problems, not listed (only the first %d are)",
+                 ctx->warnings_dropped, VG_WARNINGS_MAX);
+        rc = vg_collect_unchecked(ctx, doc, target, reason);
+    }
+    if (rc == VG_OK) {
+        char message[sizeof ctx->message];
+        memcpy(message, ctx->message, sizeof message);
+        vg_ctx_free(ctx); /* the warnings; the message stays */
+        memcpy(ctx->message, message, sizeof message);
+    }
+    return rc;
 }

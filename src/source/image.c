@@ -49,6 +49,8 @@
  * catalogers want, the catalogers run over the view as it is then (into a
  * scratch inventory); a component of the final inventory belongs to the
  * first layer from which it is present in every snapshot up to the last.
+ * With vg_scan_options.final_view_only (a collector's catalogers, which
+ * make no components) they run once, over the final view.
  *
  * Content kept: files a cataloger wants are held in memory; files only
  * catalogers with VG_CATALOG_RANDOM_ACCESS want (binaries, jars; with
@@ -112,6 +114,9 @@ typedef struct scan {
     int image;            /* whiteouts apply */
     const char *platform;
     vg_catalog_mask catalogers; /* enabled catalogers, 0 = all */
+    const vg_cataloger *const *table; /* vg_scan_options.table, or NULL */
+    void *user;                 /* vg_scan_options.user */
+    unsigned final_view_only;   /* vg_scan_options.final_view_only */
 } scan;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -552,7 +557,7 @@ static int snapshot_layer(scan *s, attribution *at, size_t layer)
     vg_inventory sinv;
     vg_inventory_init(&sinv);
     vg_catalog *cat;
-    int rc = vg_catalog_begin(&sctx, &sinv, s->catalogers, &cat);
+    int rc = vg_catalog_begin(&sctx, &sinv, s->table, s->catalogers, s->user, &cat);
     if (rc == VG_OK) {
         rc = feed_view(s, cat, 0);
         if (rc)
@@ -1768,6 +1773,8 @@ static int scan_image(scan *s, store *st, image_plan *plan)
         t->nlayers = i + 1;
         if (i + 1 == plan->nlayers)
             break; /* the last snapshot is the final inventory itself */
+        if (s->final_view_only)
+            continue; /* nothing is attributed to layers */
         if (changed)
             rc = snapshot_layer(s, &at, i);
         else
@@ -1781,7 +1788,7 @@ static int scan_image(scan *s, store *st, image_plan *plan)
         s->cat = NULL;
         rc = vg_catalog_finish(cat);
     }
-    if (rc == VG_OK)
+    if (rc == VG_OK && !s->final_view_only)
         rc = attribute_components(s, &at);
 out:
     attribution_free(&at);
@@ -1804,6 +1811,9 @@ static int scan_init(scan *s, vg_ctx *ctx, const char *path, const vg_scan_optio
     s->max_total = opts && opts->max_total_size ? opts->max_total_size : VG_DEFAULT_MAX_TOTAL_SIZE;
     s->platform = opts ? opts->platform : NULL;
     s->catalogers = opts ? opts->catalogers : 0;
+    s->table = opts ? opts->table : NULL;
+    s->user = opts ? opts->user : NULL;
+    s->final_view_only = opts ? opts->final_view_only : 0;
     ctx->message[0] = '\0';
     if (vg_tree_init(&s->tree) != VG_OK) {
         vg_tree_free(&s->tree);
@@ -1816,7 +1826,7 @@ static int scan_init(scan *s, vg_ctx *ctx, const char *path, const vg_scan_optio
         return nomem(s);
     }
     s->spool_fd = -1;
-    int rc = vg_catalog_begin(ctx, inv, s->catalogers, &s->cat);
+    int rc = vg_catalog_begin(ctx, inv, s->table, s->catalogers, s->user, &s->cat);
     if (rc) {
         vg_tree_free(&s->tree);
         return rc;

@@ -13,8 +13,9 @@
  * ".." stop at the root, as they would for a process chroot()ed there).
  *
  * Not entered: pseudo file systems mounted below the root (proc, sysfs,
- * devtmpfs, cgroup, ...: their files are not software), and directories
- * nested deeper than WALK_MAX_DEPTH (a warning).
+ * devtmpfs, cgroup, ...: their files are not software), any other mounted
+ * file system with vg_scan_options.one_filesystem, and directories nested
+ * deeper than WALK_MAX_DEPTH (a warning).
  */
 #include <dirent.h>
 #include <linux/openat2.h>
@@ -203,13 +204,15 @@ static int feed_fd(walk *w, int fd, const char *path, vg_catalog_mask mask)
 }
 
 /* Could a file of this name be a binary?  Executables are offered to the
- * binary catalogers (Go, Rust) by their mode, which costs a stat per file;
- * names with an extension that is always something else (sources, scripts,
- * documents, images, compressed data) are not stat()ed for it. */
+ * binary catalogers (Go, Rust, the binaries collector) by their mode, which
+ * costs a stat per file; names with an extension that is always something
+ * else (sources, scripts, documents, images, compressed data) are not
+ * stat()ed for it.  A number is no such extension: ruby3.1 and
+ * bin2obj-3.2.2 are executables, and man pages are compressed. */
 static int maybe_binary(const char *name, size_t len)
 {
     static const char *const not_binary[] = {
-        "1", "2", "3", "5", "7", "8", "bz2", "c", "cfg", "conf", "css", "csv", "gif", "gz", "h", "hpp",
+        "bz2", "c", "cfg", "conf", "css", "csv", "gif", "gz", "h", "hpp",
         "htm", "html", "ico", "ini", "jpg", "js", "json", "lua", "md", "mjs", "mo", "pem", "php", "pl",
         "pm", "png", "po", "py", "pyc", "rb", "rst", "sh", "svg", "tcl", "ts", "txt", "xml", "xz",
         "yaml", "yml", "zst",
@@ -348,6 +351,8 @@ static int read_directory(walk *w, const dirjob *job, dirscan *ds)
                 if (!have_stat && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
                     continue;
                 if (st.st_dev != job->dev) { /* a mount point: is it a pseudo file system? */
+                    if (w->opts->one_filesystem)
+                        continue;
                     struct statfs sfs;
                     int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                     int pseudo = fd >= 0 && fstatfs(fd, &sfs) == 0 && pseudo_filesystem((long)sfs.f_type);
@@ -582,7 +587,7 @@ int vg_scan_directory(vg_ctx *ctx, const char *path, int dirfd, const vg_scan_op
     inv->target.name = inv->target.path;
     if (!inv->target.path)
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    int rc = vg_catalog_begin(ctx, inv, opts->catalogers, &w.cat);
+    int rc = vg_catalog_begin(ctx, inv, opts->table, opts->catalogers, opts->user, &w.cat);
     if (rc)
         return rc;
     w.random_access = vg_catalog_flagged(w.cat, VG_CATALOG_RANDOM_ACCESS);
