@@ -473,14 +473,19 @@ static int build_entry(elf_facts *f, const vg_file *file, json_t **out)
         const char *type = bf->elf_type == ET_EXEC              ? "executable"
                            : f->interp || f->pie_flag ? "pie-executable"
                                                                 : "shared-object";
-        int fortify_known = f->dynsym && (f->fortified_any || f->unfortified_any);
-        entry = json_pack("{s:o, s:s, s:s, s:I, s:b, s:s, s:b, s:b, s:b, s:o, s:o, s:O, s:o, s:o, s:o, s:o, s:O, "
-                          "s:O, s:b}",
+        /* A static executable carries libc's own __stack_chk_fail and
+         * __*_chk, whether its code uses them or not: its imports tell
+         * nothing, and neither do those of a binary without .dynsym. */
+        int is_static = strcmp(type, "shared-object") != 0 && !f->interp;
+        int symbols = f->dynsym && !is_static;
+        int fortify_known = symbols && (f->fortified_any || f->unfortified_any);
+        entry = json_pack("{s:o, s:s, s:s, s:I, s:b, s:s, s:b, s:b, s:b, s:b, s:o, s:o, s:O, s:o, s:o, s:o, s:o, "
+                          "s:O, s:O, s:b}",
                           "path", fmt_str(path), "type", type, "machine",
                           machine_name(bf->elf_machine, mbuf, sizeof mbuf), "size", (json_int_t)file->size, "pie",
                           bf->elf_type == ET_DYN, "relro", !f->gnu_relro ? "none" : f->bind_now ? "full" : "partial",
-                          "bind_now", f->bind_now, "nx", f->gnu_stack && !f->stack_exec, "dynamic_symbols",
-                          f->dynsym, "canary", tristate(f->dynsym, f->canary), "fortify",
+                          "bind_now", f->bind_now, "nx", f->gnu_stack && !f->stack_exec, "static", is_static,
+                          "dynamic_symbols", f->dynsym, "canary", tristate(symbols, f->canary), "fortify",
                           tristate(fortify_known, f->fortified_any), "fortified", fortified, "ibt",
                           tristate(x86, ibt), "shstk", tristate(x86, shstk), "bti", tristate(arm, bti), "pac",
                           tristate(arm, pac), "rpath", rpath, "runpath", runpath, "stripped", stripped);
@@ -637,7 +642,7 @@ static int count(json_t *counts, const char *key, const char *bucket)
  * ("yes"), lack it ("no") or cannot tell ("unknown": null). */
 static json_t *summarize(const json_t *list)
 {
-    static const char *const facts[] = {"pie", "bind_now", "nx", "dynamic_symbols", "canary", "fortify",
+    static const char *const facts[] = {"pie", "bind_now", "nx", "static", "dynamic_symbols", "canary", "fortify",
                                         "ibt", "shstk", "bti", "pac", "rpath", "runpath", "stripped"};
     json_t *counts = json_pack("{s:I, s:{s:i, s:i, s:i}, s:{s:i, s:i, s:i}}", "binaries",
                                (json_int_t)json_array_size(list), "type", "executable", 0, "pie-executable", 0,

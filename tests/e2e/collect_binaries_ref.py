@@ -94,12 +94,13 @@ def readelf(path):
                 und.append((cols[3], cols[7].split("@")[0]))
     f["und"] = und
     funcs = [n for t, n in und if t in ("FUNC", "IFUNC", "NOTYPE")]
-    f["canary"] = (any(n in ("__stack_chk_fail", "__stack_chk_guard") for _, n in und)
-                   if f["dynamic_symbols"] else None)
+    f["static"] = f["type"] != "shared-object" and not f["interp"]
+    symbols = f["dynamic_symbols"] and not f["static"]
+    f["canary"] = any(n in ("__stack_chk_fail", "__stack_chk_guard") for _, n in und) if symbols else None
     chk = sorted({n[2:-4] for n in funcs if re.fullmatch(r"__.+_chk", n) and n != "__stack_chk_fail"})
     f["fortified"] = chk
     plain = [n for n in funcs if n in LIBC]
-    f["fortify"] = (True if chk else False if plain else None) if f["dynamic_symbols"] else None
+    f["fortify"] = (True if chk else False if plain else None) if symbols else None
     return f, out
 
 
@@ -113,7 +114,7 @@ def compare_readelf(doc, root):
         n += 1
         if f["debug_only"]:
             bad.append(f"{b['path']}: a separate debug-information file is listed")
-        for key in ("type", "machine", "pie", "relro", "bind_now", "nx", "dynamic_symbols", "canary", "fortify",
+        for key in ("type", "machine", "pie", "relro", "bind_now", "nx", "static", "dynamic_symbols", "canary", "fortify",
                     "fortified", "ibt", "shstk", "bti", "pac", "rpath", "runpath", "stripped"):
             if b[key] != f[key]:
                 bad.append(f"{b['path']}: {key}: vigil {b[key]!r}, readelf {f[key]!r}")
@@ -165,7 +166,7 @@ def compare_hardening_check(doc, root, paths):
         sp = h["Stack protected"]
         want = True if sp == "yes" else False if sp.startswith("no") else None
         if b["canary"] != want:
-            explained = (b["canary"] is None and not f["dynamic_symbols"]) or \
+            explained = (b["canary"] is None and (f["static"] or not f["dynamic_symbols"])) or \
                         (b["canary"] and any(n == "__stack_chk_guard" for _, n in f["und"]))
             if not explained:
                 bad.append(f"{p}: canary {b['canary']}, hardening-check: {sp}")

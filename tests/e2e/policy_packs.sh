@@ -9,7 +9,11 @@
 #   db.sqlite      the real v3.10 secdb, CISA KEV and NVD records;
 #   debian.sqlite  the real Debian security tracker lists (up to bookworm's
 #                  release: no Debian 12 data);
-# scanned and described at 2025-08-26T00:00:00Z (SOURCE_DATE_EPOCH), the
+#   bins           six programs gcc compiles here with and without PIE,
+#                  RELRO, an executable stack and a stack protector (the
+#                  flags in policy/hardening/tests/binaries.yaml);
+# scanned, described and collected (vigil collect binaries) at
+# 2025-08-26T00:00:00Z (SOURCE_DATE_EPOCH), the
 # release artefacts (the two Alpine minirootfs tarballs) described,
 # attested and given SLSA provenance with a key `vigil key` makes; tls/:
 # `vigil collect tls` of the servers tests/e2e/tls_lib.sh starts (nginx,
@@ -30,6 +34,8 @@ need_shared vulndata/debian-security-tracker/DSA/list
 need_shared schemas/spdx/examples-3.0.1
 need_cmd jq
 need_cmd python3
+need_cmd gcc
+need_cmd readelf
 python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is not installed (run ./setup.sh --test)"
 
 V=$VIGIL_SHARED/vulndata
@@ -58,6 +64,23 @@ expect_status 0 scan --vex "$VIGIL_SRC/tests/data/vex/alpine-musl.openvex.json" 
     --ignore "$VIGIL_SRC/tests/data/ignore/alpine.ignore.json" -o json="$D/scan-vex.json" app
 expect_status 3 $VIGIL scan --db "$TMP/debian.sqlite" --max-db-age 100000d -o json="$D/scan-debian.json" debian
 expect_status 0 $VIGIL sbom -o cyclonedx-json="$D/sbom.cdx.json" -o spdx-json="$D/sbom.spdx.json" app
+# The binaries: six programs of one C file (a stack buffer), the flags
+# deciding what binary-hardening finds.
+mkdir -p bins/usr/bin bins/usr/lib bins/opt/vendor
+printf '%s\n' '#include <stdio.h>' '#include <string.h>' \
+    'int main(int argc, char **argv) { char buf[64]; strcpy(buf, argc > 1 ? argv[1] : "none"); printf("%s\n", buf); return 0; }' \
+    >"$TMP/prog.c"
+printf '%s\n' '#include <string.h>' \
+    'int demo_copy(char *d, const char *s, int n) { char t[128]; memcpy(t, s, n < 128 ? n : 128); strcpy(d, t); return (int)strlen(d); }' \
+    >"$TMP/lib.c"
+H="-O2 -fstack-protector-strong -Wl,-z,relro,-z,now"
+gcc -o bins/usr/bin/hardened "$TMP/prog.c" $H -fPIE -pie
+gcc -o bins/usr/bin/lazy "$TMP/prog.c" -O2 -fPIE -pie -fstack-protector-strong -Wl,-z,relro,-z,lazy
+gcc -o bins/usr/bin/legacy "$TMP/prog.c" -O2 -fno-pie -no-pie -fno-stack-protector -Wl,-z,norelro -z execstack
+gcc -o bins/usr/bin/static "$TMP/prog.c" $H -static-pie
+gcc -o bins/usr/lib/libdemo.so.1 "$TMP/lib.c" $H -fPIC -shared
+gcc -o bins/opt/vendor/tool "$TMP/prog.c" $H -fno-pie -no-pie
+expect_status 0 $VIGIL collect binaries bins -o "$D/binaries.json"
 ln -s "$VIGIL_SRC/tests/data/vex" "$D/vex"
 ln -s "$VIGIL_SRC/tests/data/sbom" "$D/third-party"
 ln -s "$VIGIL_SHARED/schemas/spdx/examples-3.0.1" "$D/spdx3"
@@ -184,6 +207,24 @@ for v, prefix in (("3.10.9", "f13bca59"), ("3.11.13", "5450caf5")):
           f"{v}: subject {statement['subject']}")
     text = open(f"{SRC}/policy/cra/tests/release-attested.yaml").read()
     check(f"alpine-minirootfs-{v}-x86_64.tar.gz@sha256:{digest}" in text, f"{v}: the digest in the cases")
+# binaries.json: the facts the binary-hardening cases rest on, as readelf
+# shows them (tests/e2e/collect_binaries_ref.py), in the order they assume.
+import importlib.util
+spec = importlib.util.spec_from_file_location("ref", f"{SRC}/tests/e2e/collect_binaries_ref.py")
+ref = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ref)
+ref.LIBC.update(ref.hardening_check_list())
+want = [("/opt/vendor/tool", "executable", "full", True, True), ("/usr/bin/hardened", "pie-executable", "full", True, True),
+        ("/usr/bin/lazy", "pie-executable", "partial", True, True), ("/usr/bin/legacy", "executable", "none", False, False),
+        ("/usr/bin/static", "pie-executable", "full", True, None),
+        ("/usr/lib/libdemo.so.1", "shared-object", "full", True, True)]
+bins = json.load(open(f"{D}/binaries.json"))
+check([b["path"] for b in bins["binaries"]] == [w[0] for w in want], "binaries: " + str([b["path"] for b in bins["binaries"]]))
+for path, type_, relro, nx, canary in want:
+    f, _ = ref.readelf(f"{D}/../rootfs/bins{path}")
+    got = (f["type"], f["relro"], f["nx"], f["canary"], f["fortify"] is not True, f["ibt"], f["shstk"])
+    check(got == (type_, relro, nx, canary, True, False, False), f"{path}: readelf shows {got}")
+check(bins["target"] == "bins" and bins["unchecked"] == [], "binaries: target and unchecked")
 prov = json.load(open(f"{D}/release/prov-3.10.9.statement.json"))
 check(prov["predicate"]["runDetails"]["builder"]["id"] == "https://github.com/actions/runner/github-hosted", "builder id")
 for e in errors:
