@@ -93,8 +93,9 @@ int vg_collect_binaries(vg_ctx *ctx, const char *target, const vg_collect_binari
 
 /* The entry of one file in the binaries document (docs/collect.md):
  * VG_OK with *out the caller's; VG_ERR_UNSUPPORTED, nothing to report,
- * when file is no ELF executable or shared object (any other file, an ELF
- * object or core file, a separate debug-information file); VG_ERR_FORMAT,
+ * when file is no ELF executable or shared object (any other file, a
+ * broken PE or Mach-O file too, an ELF object or core file, a separate
+ * debug-information file); VG_ERR_FORMAT,
  * VG_ERR_LIMIT or VG_ERR_IO with ctx->message "PATH: what is wrong" when
  * its headers are truncated, lie, or pass a limit; VG_ERR_NOMEM.  Reads
  * only through file->read_at. */

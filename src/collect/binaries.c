@@ -30,6 +30,7 @@
  * stack clash protection (hardening-check looks for it in the
  * disassembly); which level of _FORTIFY_SOURCE (the binary does not say).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,15 +106,15 @@ static const char *const fortifiable[] = {
     "wcsnrtombs", "wcsrtombs", "wcstombs", "wctomb", "wmemcpy", "wmemmove", "wmempcpy", "wmemset", "wprintf",
 };
 
-/* e_machine names, as the Linux kernel and Debian name the architectures. */
+/* Short names of the e_machine values of Linux architectures (the gABI's
+ * EM_* without the prefix, x86-64 as its psABI spells it). */
 static const struct {
     unsigned machine;
     const char *name;
 } machines[] = {
-    {2, "sparc"},     {3, "i386"},     {4, "m68k"},       {8, "mips"},     {15, "parisc"},
-    {18, "sparc32plus"}, {20, "ppc"},  {21, "ppc64"},     {22, "s390"},    {40, "arm"},
-    {42, "sh"},       {43, "sparc64"}, {50, "ia64"},      {62, "x86-64"},  {183, "aarch64"},
-    {243, "riscv"},   {247, "bpf"},    {258, "loongarch"},
+    {2, "sparc"},   {3, "i386"},     {4, "m68k"},   {8, "mips"},      {15, "parisc"},  {18, "sparc32plus"},
+    {20, "ppc"},    {21, "ppc64"},   {22, "s390"},  {40, "arm"},      {42, "sh"},      {43, "sparc64"},
+    {50, "ia64"},   {62, "x86-64"},  {183, "aarch64"}, {243, "riscv"}, {247, "bpf"},   {258, "loongarch"},
 };
 
 /* What one ELF file says about its hardening. */
@@ -507,8 +508,10 @@ int vg_collect_binary(vg_ctx *ctx, const vg_file *file, json_t **out)
     *out = NULL;
     vg_binfmt bf;
     int rc = vg_binfmt_open(ctx, &bf, file);
-    if (rc == VG_OK && (bf.kind != VG_BINFMT_ELF || (bf.elf_type != ET_EXEC && bf.elf_type != ET_DYN) ||
-                        debug_info_only(&bf)))
+    /* Not ELF (a broken PE or Mach-O file included), or an ELF file of
+     * another type, as far as its header got read: not a binary of ours. */
+    int other_type = bf.elf_type && bf.elf_type != ET_EXEC && bf.elf_type != ET_DYN;
+    if (rc != VG_ERR_NOMEM && (bf.kind != VG_BINFMT_ELF || other_type || (rc == VG_OK && debug_info_only(&bf))))
         rc = VG_ERR_UNSUPPORTED;
     if (rc) {
         vg_binfmt_close(&bf);

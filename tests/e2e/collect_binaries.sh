@@ -98,14 +98,17 @@ for v in bti nobti; do
     clang --target=aarch64-linux-gnu $flags -O2 -fPIC -c arm.c -o "arm-$v.o" || fail "clang aarch64"
     ld.lld -shared -z now -z relro -o "$R/usr/lib/aarch64/lib$v.so" "arm-$v.o" || fail "ld.lld aarch64"
 done
-# Not binaries, or not ones vigil reports: a script, an object file and a
-# separate debug-information file (with an x bit each), a symlink, text
+# Not binaries, or not ones vigil reports: a script, a broken PE file, an
+# object file and a separate debug-information file (with an x bit each), a symlink, text
 # named like a shared object, an ELF executable without an x bit and with
 # no shared object's name (not offered: docs/collect.md).
 printf '#!/bin/sh\necho hi\n' >"$R/usr/bin/script.sh"
+# a PE file whose optional header is cut short: broken, but not ELF
+python3 -c 'import struct, sys; open(sys.argv[1], "wb").write(b"MZ" + bytes(58) + struct.pack("<I", 64) + b"PE\0\0" + bytes(16) + struct.pack("<H", 224) + bytes(10))' \
+    "$R/usr/bin/tool.exe"
 gcc -c -O2 -o "$R/usr/bin/object.o" prog.c
 objcopy --only-keep-debug "$R/usr/bin/notstripped" "$R/usr/lib/debug/notstripped.debug"
-chmod 755 "$R/usr/bin/script.sh" "$R/usr/bin/object.o" "$R/usr/lib/debug/notstripped.debug"
+chmod 755 "$R/usr/bin/script.sh" "$R/usr/bin/tool.exe" "$R/usr/bin/object.o" "$R/usr/lib/debug/notstripped.debug"
 ln -s hard "$R/usr/bin/link-to-hard"
 echo "not ELF" >"$R/usr/lib/libtext.so.2"
 cp "$R/usr/bin/hard" "$R/opt/app/data.bin" && chmod 644 "$R/opt/app/data.bin"
@@ -194,7 +197,7 @@ python3 "$REF" files "$R" >"$TMP/find.txt" || fail "collect_binaries_ref.py file
 jq -r '.binaries[].path' "$TMP/dir.json" >"$TMP/vigil.txt"
 same_lines "$TMP/vigil.txt" "$TMP/find.txt" "the binaries of $R"
 [ "$(wc -l <"$TMP/vigil.txt")" = 24 ] || fail "not the 24 binaries compiled here: $(cat "$TMP/vigil.txt")"
-for absent in script.sh object.o link-to-hard; do
+for absent in script.sh tool.exe object.o link-to-hard; do
     grep -qx "/usr/bin/$absent" "$TMP/vigil.txt" && fail "/usr/bin/$absent is listed"
 done
 grep -q -e '/usr/lib/debug/' -e 'libtext' -e '/opt/app/data.bin' "$TMP/vigil.txt" && fail "a file that is no binary vigil reports is listed"
