@@ -4,8 +4,11 @@
  * root filesystem or image (vg_collect_binaries()).  Documented in
  * docs/vigil-collect.1 and docs/collect.md ("binaries").
  */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "vigil/collect.h"
@@ -29,6 +32,8 @@ static const char binaries_usage[] =
     "                             find -xdev; proc, sysfs and the like never)\n"
     "      --platform OS/ARCH[/VARIANT]\n"
     "                             image to pick from a multi-platform OCI index\n"
+    "      --max-binaries N       list at most N binaries (default 200000); the\n"
+    "                             others are counted in \"unchecked\"\n"
     "  -h, --help                 show this help\n"
     "\n"
     "exit status: 0 written; 1 failed, nothing written; 2 usage error;\n"
@@ -41,6 +46,7 @@ int cli_collect_binaries(int argc, char **argv)
         {"exclude", required_argument, NULL, 'X'},
         {"all-filesystems", no_argument, NULL, 'A'},
         {"platform", required_argument, NULL, 'P'},
+        {"max-binaries", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -64,6 +70,17 @@ int cli_collect_binaries(int argc, char **argv)
         case 'P':
             opts.scan.platform = optarg;
             break;
+        case 'M': {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(optarg, &end, 10);
+            if (errno || end == optarg || *end || n == 0 || n > SIZE_MAX || optarg[0] == '-') {
+                cli_error("--max-binaries %s: not a number from 1", optarg);
+                return EXIT_USAGE;
+            }
+            opts.max_binaries = (size_t)n;
+            break;
+        }
         case 'h':
             fputs(binaries_usage, stdout);
             return EXIT_OK;

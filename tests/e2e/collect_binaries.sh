@@ -351,12 +351,22 @@ for b in bad[:20]:
 sys.exit(1 if bad else 0)
 PY
 
+# ---- the count limit ---------------------------------------------------------------------
+
+expect_status 3 $VIGIL collect binaries --max-binaries 5 "$R" -o "$TMP/five.json"
+expect_stderr "not checked: $R: 19 more binaries than the 5 listed"
+jq -e --slurpfile d "$TMP/dir.json" '.summary.binaries == 5 and (.binaries | length) == 5
+    and ([.binaries[].path] | . == sort) and all(.binaries[]; . as $b | $d[0].binaries | index([$b]))' \
+    "$TMP/five.json" >/dev/null || fail "--max-binaries 5"
+
 # ---- usage and bad targets ------------------------------------------------------------------
 
 expect_status 1 $VIGIL collect binaries "$TMP/absent"
 expect_stderr "collect binaries: .*absent: no such file or directory"
 expect_status 2 $VIGIL collect binaries "$R" "$R"
 expect_stderr "only one target at a time"
+expect_status 2 $VIGIL collect binaries --max-binaries 0 "$R"
+expect_stderr "max-binaries 0: not a number from 1"
 echo "garbage" >"$TMP/garbage.tar"
 expect_status 1 $VIGIL collect binaries "$TMP/garbage.tar"
 expect_status 0 $VIGIL collect binaries --help
