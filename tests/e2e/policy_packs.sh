@@ -313,7 +313,7 @@ expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml
     --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
     --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
 jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
-    and ([.rules[].id] | length) == 14
+    and ([.rules[].id] | length) == 15
     and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
     and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
     "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
@@ -346,7 +346,7 @@ for _, file in ipairs(arg) do
   for _, name in ipairs(names) do print(rule.id .. "\t" .. name .. "\t" .. json(rule.params[name])) end
 end
 LUA
-[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 6 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 6"
+[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 7 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 7"
 python3 "$VIGIL_SRC/tests/e2e/packs_doc.py" "$TMP/rules.json" "$TMP/params.tsv" check "$VIGIL_SRC/docs/packs.md" \
     "$VIGIL_SRC/policy/vigil-policy.yaml" || fail "docs/packs.md or policy/vigil-policy.yaml differ from the rules"
 echo "ok: the built-in packs pass their tests on vigil's evidence, and their documentation matches them"
