@@ -56,6 +56,7 @@ int cmd_collect(int argc, char **argv);     /* cmd_collect.c */
 /* collect kinds in their own files (cli/collect_KIND.c); argv[0] is the kind */
 int cli_collect_binaries(int argc, char **argv); /* collect_binaries.c */
 int cli_collect_tls(int argc, char **argv); /* collect_tls.c */
+int cli_collect_host(int argc, char **argv); /* collect_host.c */
 struct json_t;
 /* Writes the collector document doc (include/vigil/collect.h) to output
  * (NULL or "-": standard output) as the other outputs are written, prints

@@ -26,6 +26,7 @@ struct collector {
 
 static const struct collector collectors[] = {
     {"binaries", cli_collect_binaries, "hardening of the ELF executables and shared objects of a directory or image"},
+    {"host", cli_collect_host, "a Linux host's or root filesystem's security settings"},
     {"tls", cli_collect_tls, "a TLS endpoint: versions, suites, groups, certificates, OCSP, HSTS"},
     {NULL, NULL, NULL},
 };

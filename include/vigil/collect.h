@@ -100,5 +100,12 @@ int vg_collect_binaries(vg_ctx *ctx, const char *target, const vg_collect_binari
  * its headers are truncated, lie, or pass a limit; VG_ERR_NOMEM.  Reads
  * only through file->read_at. */
 int vg_collect_binary(vg_ctx *ctx, const vg_file *file, json_t **out);
+/* The "host" document (docs/collect.md "host") of the root filesystem at
+ * root: "/" is the running system (its listening sockets are read too),
+ * anything else a mounted or extracted root filesystem, read as if
+ * chroot()ed there.  Nothing is executed.  The document is the caller's;
+ * NULL with the reason in ctx when root is not a readable directory
+ * (VG_ERR_NOT_FOUND, VG_ERR_IO) or out of memory. */
+json_t *vg_collect_host(vg_ctx *ctx, const char *root, int64_t collected);
 
 #endif

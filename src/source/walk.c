@@ -18,7 +18,6 @@
  * deeper than WALK_MAX_DEPTH (a warning).
  */
 #include <dirent.h>
-#include <linux/openat2.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <limits.h>
@@ -33,6 +32,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "source/rootpath.h"
 #include "source/source_internal.h"
 #include "vigil/buf.h"
 
@@ -237,20 +237,6 @@ struct linux_dirent64 {
     char d_name[];
 };
 
-/* Opens path, relative to the root, without following any symlink and
- * without leaving the root. */
-static int open_beneath(int rootfd, const char *path, int flags)
-{
-    if (!*path)
-        return openat(rootfd, ".", flags | O_CLOEXEC);
-    struct open_how how = {.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
-                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
-    int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
-    if (fd < 0 && errno == ENOSYS) /* before Linux 5.6: intermediate components are trusted */
-        fd = openat(rootfd, path, flags | O_NOFOLLOW | O_CLOEXEC);
-    return fd;
-}
-
 /* What one directory held: wanted files and subdirectories, handed to the
  * shared lists in one go. */
 typedef struct dirscan {
@@ -289,7 +275,7 @@ static void walk_warn(walk *w, const char *path, const char *what, int err)
 static int read_directory(walk *w, const dirjob *job, dirscan *ds)
 {
     const char *shown = *job->path ? job->path : ".";
-    int dirfd = open_beneath(w->rootfd, job->path, O_RDONLY | O_DIRECTORY);
+    int dirfd = vg_root_open_beneath(w->rootfd, job->path, O_RDONLY | O_DIRECTORY);
     if (dirfd < 0) {
         if (errno == EACCES || errno == EPERM) {
             pthread_mutex_lock(&w->lock);
@@ -480,82 +466,18 @@ static int found_cmp(const void *a, const void *b)
 }
 
 /* Opens path (relative to the root) inside the root: symlinks are followed
- * with the root as "/", ".." stops at the root.  Returns an open fd, or -1
- * with a warning recorded about shown (the name the catalogers know). */
+ * with the root as "/", ".." stops at the root (rootpath.h).  Returns an
+ * open fd, or -1 with a warning recorded about shown (the name the
+ * catalogers know). */
 static int open_in_root(walk *w, const char *path, const char *shown)
 {
-    vg_buf todo, done;
-    vg_buf_init(&todo, 64 * VG_MAX_PATH);
+    vg_buf done;
     vg_buf_init(&done, VG_MAX_PATH);
-    int fd = -1, hops = 0, escaped = 0;
-    if (vg_buf_addstr(&todo, path) != VG_OK || vg_buf_addc(&done, '\0') != VG_OK)
+    int fd = -1, escaped = 0;
+    int rc = vg_root_resolve(w->ctx, w->rootfd, path, &done, &escaped);
+    if (rc != VG_OK) {
+        vg_warn(w->ctx, shown, "%s", rc == VG_ERR_NOMEM ? "cannot resolve: out of memory" : w->ctx->message);
         goto out;
-    done.len = 0;
-
-    while (todo.len) {
-        /* Take the first component of todo. */
-        size_t n = 0;
-        while (n < todo.len && todo.data[n] != '/')
-            n++;
-        char comp[VG_MAX_PATH + 1];
-        if (n > VG_MAX_PATH) {
-            vg_warn(w->ctx, shown, "cannot resolve: path component too long");
-            goto out;
-        }
-        memcpy(comp, todo.data, n);
-        comp[n] = '\0';
-        size_t skip = n < todo.len ? n + 1 : n;
-        memmove(todo.data, todo.data + skip, todo.len - skip + 1);
-        todo.len -= skip;
-
-        if (n == 0 || strcmp(comp, ".") == 0)
-            continue;
-        if (strcmp(comp, "..") == 0) {
-            if (done.len == 0) {
-                escaped = 1;
-                continue;
-            }
-            char *slash = strrchr(done.data, '/');
-            done.len = slash ? (size_t)(slash - done.data) : 0;
-            done.data[done.len] = '\0';
-            continue;
-        }
-        size_t mark = done.len;
-        if ((done.len && vg_buf_addc(&done, '/') != VG_OK) || vg_buf_addstr(&done, comp) != VG_OK) {
-            vg_warn(w->ctx, shown, "cannot resolve: path too long");
-            goto out;
-        }
-        struct stat st;
-        if (fstatat(w->rootfd, done.data, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            vg_warn(w->ctx, shown, "cannot resolve: /%s: %s", done.data, strerror(errno));
-            goto out;
-        }
-        if (!S_ISLNK(st.st_mode))
-            continue;
-        if (++hops > VG_MAX_SYMLINK_HOPS) {
-            vg_warn(w->ctx, shown, "cannot resolve: symlink loop (more than %d links)", VG_MAX_SYMLINK_HOPS);
-            goto out;
-        }
-        char target[VG_MAX_PATH + 1];
-        ssize_t tlen = readlinkat(w->rootfd, done.data, target, sizeof target - 1);
-        if (tlen < 0 || tlen >= (ssize_t)sizeof target - 1) {
-            vg_warn(w->ctx, shown, "cannot resolve: /%s: unreadable symlink", done.data);
-            goto out;
-        }
-        target[tlen] = '\0';
-        done.len = target[0] == '/' ? 0 : mark;
-        done.data[done.len] = '\0';
-        /* todo = target + "/" + todo */
-        vg_buf rest;
-        vg_buf_init(&rest, todo.max);
-        if (vg_buf_add(&rest, target, (size_t)tlen) != VG_OK || vg_buf_addc(&rest, '/') != VG_OK ||
-            vg_buf_add(&rest, todo.data ? todo.data : "", todo.len) != VG_OK) {
-            vg_buf_free(&rest);
-            vg_warn(w->ctx, shown, "cannot resolve: path too long");
-            goto out;
-        }
-        vg_buf_free(&todo);
-        todo = rest;
     }
     if (escaped)
         vg_warn(w->ctx, shown, "symlink points outside the root; resolved inside it, as the system would");
@@ -566,11 +488,10 @@ static int open_in_root(walk *w, const char *path, const char *shown)
     if (vg_exclude_match(w->exclude, done.data, done.len))
         goto out; /* leads into what --exclude leaves out: not followed, no warning */
     /* done has no symlink in it, as resolved: one swapped in since is not followed. */
-    fd = open_beneath(w->rootfd, done.data, O_RDONLY | O_NONBLOCK);
+    fd = vg_root_open_beneath(w->rootfd, done.data, O_RDONLY | O_NONBLOCK);
     if (fd < 0)
         vg_warn(w->ctx, shown, "cannot open /%s: %s", done.data, strerror(errno));
 out:
-    vg_buf_free(&todo);
     vg_buf_free(&done);
     return fd;
 }
@@ -629,7 +550,7 @@ int vg_scan_directory(vg_ctx *ctx, const char *path, int dirfd, const vg_scan_op
         found *f = &w.found[i];
         if (rc == VG_OK) {
             int fd = f->symlink ? open_in_root(&w, f->path, f->path)
-                                : open_beneath(w.rootfd, f->path, O_RDONLY | O_NONBLOCK);
+                                : vg_root_open_beneath(w.rootfd, f->path, O_RDONLY | O_NONBLOCK);
             if (fd < 0 && !f->symlink)
                 vg_warn(ctx, f->path, "cannot open: %s", strerror(errno));
             if (fd >= 0) {
