@@ -164,7 +164,8 @@ static json_t *list_dir(host *h, const char *dir)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, name_cmp);
+    if (n)
+        qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; i < n; i++) {
         host_append_str(out, names[i], &h->bad);
         free(names[i]);
@@ -317,6 +318,28 @@ static json_t *os_release(host *h)
     }
     json_decref(raw);
     return out ? out : json_null();
+}
+
+/* text_fn of /etc/hostname (hostname(5)): its first word, into the
+ * string arg points to. */
+static void hostname_text(host *h, const char *path, const char *text, size_t len, void *arg, int *truncated)
+{
+    host_lines it;
+    host_lines_init(&it, text, len);
+    while (!*(json_t **)arg && host_lines_next(&it)) {
+        char *s = host_trim(it.line);
+        char *w = *s == '#' ? NULL : host_word(&s);
+        if (w)
+            *(json_t **)arg = fmt_str(w);
+    }
+    *truncated |= it.truncated;
+}
+
+static json_t *hostname(host *h)
+{
+    json_t *name = NULL;
+    with_text(h, "/etc/hostname", hostname_text, &name);
+    return or_null(name);
 }
 
 /* ---- sshd ---- */
@@ -984,6 +1007,7 @@ json_t *vg_collect_host(vg_ctx *ctx, const char *root, int64_t collected)
         return NULL;
     }
     fmt_set(h.doc, "running", json_boolean(h.running), &h.bad);
+    section(&h, "hostname", hostname(&h));
     section(&h, "os", os_release(&h));
     json_t *units = systemd_enabled(&h);
     section(&h, "sshd", sshd(&h));

@@ -427,11 +427,14 @@ static int apt_token(aptconf *a, char *tok, size_t size)
         tok[n] = '\0';
         return '"';
     }
-    while (a->p < a->end && !isspace((unsigned char)*a->p) && !strchr("{};\"", *a->p)) {
+    const char *start = a->p;
+    while (a->p < a->end && *a->p && !isspace((unsigned char)*a->p) && !strchr("{};\"", *a->p)) {
         if (n + 1 < size)
             tok[n++] = *a->p;
         a->p++;
     }
+    if (a->p == start) /* a NUL byte: no token, skipped */
+        a->p++;
     tok[n] = '\0';
     return 'w';
 }

@@ -166,7 +166,8 @@ static const char *type_name(unsigned mode)
 
 static json_t *to_json(list *l, int *bad)
 {
-    qsort(l->items, l->n, sizeof *l->items, entry_cmp);
+    if (l->n)
+        qsort(l->items, l->n, sizeof *l->items, entry_cmp);
     json_t *a = json_array();
     if (!a)
         *bad = 1;

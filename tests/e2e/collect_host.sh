@@ -29,12 +29,13 @@ unshare -m true 2>/dev/null || skip "unshare -m (mount namespaces) is not allowe
 ROOT=$TMP/root
 DOC=$TMP/host.json
 mkdir -p "$ROOT" "$TMP/debs"
-( cd "$TMP/debs" && apt-get download base-passwd login passwd sudo openssh-server libpam-runtime libpam-modules \
+( cd "$TMP/debs" && apt-get download base-files base-passwd login passwd sudo openssh-server libpam-runtime libpam-modules \
     libpwquality-common systemd-timesyncd unattended-upgrades apt nftables auditd >/dev/null 2>&1 ) ||
     skip "apt-get download failed (no network or no apt lists)"
 for deb in "$TMP"/debs/*.deb; do dpkg-deb -x "$deb" "$ROOT"; done
 
 # ---- the root filesystem, as the packages' maintainer scripts would leave it ----
+echo web1 >"$ROOT/etc/hostname"
 cp "$ROOT/usr/share/base-passwd/passwd.master" "$ROOT/etc/passwd"
 cp "$ROOT/usr/share/base-passwd/group.master" "$ROOT/etc/group"
 pwconv -R "$ROOT"
@@ -104,7 +105,10 @@ collect
 expect_stderr 'not checked: listening sockets: the root is not the running system'
 have_validator && node "$VIGIL_SRC/tests/tools/validate.mjs" vigil-collect-host "$DOC" || fail "$DOC is not valid vigil-collect-host"
 jq -e '.["vigil-evidence"] == "host" and .schema == 1 and .running == false and .listening == null
-       and .os.id == null' "$DOC" >/dev/null || fail "the document's header"
+       and .hostname == "web1"' "$DOC" >/dev/null || fail "the document's header"
+# /etc/os-release is base-files' relative symlink to ../usr/lib/os-release
+[ "$(jq -r '.os.id + " " + .os.versionId' "$DOC")" = "$(. "$ROOT/usr/lib/os-release" && echo "$ID $VERSION_ID")" ] ||
+    fail "os-release: $(jq -c .os "$DOC")"
 
 # Secrets: neither the hash (nor its salt) nor a private key reaches it.
 salt=$(printf '%s' "$HASH" | cut -d'$' -f3)
@@ -297,6 +301,15 @@ same_lines "$TMP/got.txt" "$TMP/ref.txt" "password states of / (passwd -S -a)"
 find / -xdev \( -path /proc -o -path /sys -o -path /dev \) -prune -o -type f -perm /6000 -print 2>/dev/null >"$TMP/ref.txt" || true
 jq -r '.fileModes.setuidSetgid[].path' "$TMP/live.json" >"$TMP/got.txt"
 same_lines "$TMP/got.txt" "$TMP/ref.txt" "setuid/setgid files of / (find -xdev -perm /6000)"
+find / -xdev \( -path /proc -o -path /sys -o -path /dev \) -prune -o \
+    ! \( -path /tmp -o -path '/tmp/*' -o -path /var/tmp -o -path '/var/tmp/*' \) -perm -0002 ! -type l \
+    ! \( -type d -perm -1000 \) -print 2>/dev/null >"$TMP/ref.txt" || true
+jq -r '.fileModes.worldWritable[].path' "$TMP/live.json" >"$TMP/got.txt"
+if [ -s "$TMP/ref.txt" ]; then
+    same_lines "$TMP/got.txt" "$TMP/ref.txt" "world-writable files of / (find -xdev -perm -0002)"
+else
+    [ ! -s "$TMP/got.txt" ] || fail "world-writable files of /: vigil lists $(wc -l <"$TMP/got.txt"), find none"
+fi
 systemctl --root=/ list-unit-files --state=enabled --no-legend | awk '{ print $1 }' >"$TMP/ref.txt"
 jq -r '.systemd.enabled[]' "$TMP/live.json" >"$TMP/got.txt"
 same_lines "$TMP/got.txt" "$TMP/ref.txt" "enabled units of / (systemctl)"

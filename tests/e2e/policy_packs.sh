@@ -12,6 +12,12 @@
 #   bins           six programs gcc compiles here with and without PIE,
 #                  RELRO, an executable stack and a stack protector (the
 #                  flags in policy/hardening/tests/binaries.yaml);
+#   rootfs/web1    a root filesystem of this machine's packaged files
+#                  (openssh-server's sshd_config, base-passwd's passwd.master)
+#                  with planted conditions: PermitRootLogin yes and a Match
+#                  block allowing passwords, a second uid 0 account and one
+#                  with an empty password, an apt source with trusted=yes;
+#                  `vigil collect host` of it is host/web1.json;
 # scanned, described and collected (vigil collect binaries) at
 # 2025-08-26T00:00:00Z (SOURCE_DATE_EPOCH), the
 # release artefacts (the two Alpine minirootfs tarballs) described,
@@ -36,11 +42,14 @@ need_cmd jq
 need_cmd python3
 need_cmd gcc
 need_cmd readelf
+need_cmd openssl
 python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is not installed (run ./setup.sh --test)"
+[ -f /usr/share/openssh/sshd_config ] || skip "openssh-server is not installed (run ./setup.sh --test)"
+[ -f /usr/share/base-passwd/passwd.master ] || skip "base-passwd's passwd.master is absent"
 
 V=$VIGIL_SHARED/vulndata
 D=$TMP/data
-mkdir -p "$D/release" "$TMP/rootfs/app" "$TMP/rootfs/debian" "$TMP/artefacts"
+mkdir -p "$D/release" "$D/host" "$TMP/rootfs/app" "$TMP/rootfs/debian" "$TMP/artefacts"
 export SOURCE_DATE_EPOCH=1756166400 # 2025-08-26T00:00:00Z
 
 # ---- the evidence ----------------------------------------------------------------
@@ -85,6 +94,28 @@ ln -s "$VIGIL_SRC/tests/data/vex" "$D/vex"
 ln -s "$VIGIL_SRC/tests/data/sbom" "$D/third-party"
 ln -s "$VIGIL_SHARED/schemas/spdx/examples-3.0.1" "$D/spdx3"
 tls_evidence "$D/tls"
+
+# The host web1: packaged files, planted conditions (the expectations in
+# policy/hardening/tests/host.yaml name them).
+W=$TMP/rootfs/web1
+mkdir -p "$W/etc/ssh/sshd_config.d" "$W/etc/apt/sources.list.d" "$W/etc/apt/apt.conf.d"
+echo web1 >"$W/etc/hostname"
+cp /usr/share/openssh/sshd_config "$W/etc/ssh/sshd_config"
+printf 'PermitRootLogin yes\n# planted by policy_packs.sh\nMatch Address 192.0.2.0/24\n    PasswordAuthentication yes\n' \
+    >"$W/etc/ssh/sshd_config.d/10-planted.conf"
+{ cat /usr/share/base-passwd/passwd.master
+  echo 'toor:x:0:0:root:/root:/bin/sh'
+  echo 'nopass:x:1001:1001::/home/nopass:/bin/sh'
+  echo 'alice:x:1000:1000:Alice:/home/alice:/bin/bash'; } >"$W/etc/passwd"
+hash=$(openssl passwd -6 's3cret')
+awk -F: -v hash="$hash" '{ pw = $1 == "nopass" ? "" : $1 == "alice" ? hash : "*"; print $1 ":" pw ":19000:0:99999:7:::" }' \
+    "$W/etc/passwd" >"$W/etc/shadow"
+printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    >"$W/etc/apt/sources.list.d/debian.sources"
+echo 'deb [trusted=yes] http://example.org/debian bookworm main' >"$W/etc/apt/sources.list.d/local.list"
+printf 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n' >"$W/etc/apt/apt.conf.d/20auto-upgrades"
+expect_status 3 $VIGIL collect host web1 -o "$D/host/web1.json" # 3: no listening sockets of a root filesystem
+! grep -qF "$hash" "$D/host/web1.json" || fail "the password hash reached the host evidence"
 
 # The release: two artefacts; 3.10.9 with an SBOM attestation and SLSA
 # provenance, 3.11.13 with an SBOM attestation only.  The rules read the
@@ -227,6 +258,18 @@ for path, type_, relro, nx, canary in want:
 check(bins["target"] == "bins" and bins["unchecked"] == [], "binaries: target and unchecked")
 prov = json.load(open(f"{D}/release/prov-3.10.9.statement.json"))
 check(prov["predicate"]["runDetails"]["builder"]["id"] == "https://github.com/actions/runner/github-hosted", "builder id")
+# host/web1.json: the planted conditions, read from the files vigil read.
+host = json.load(open(f"{D}/host/web1.json"))
+passwd = [l.split(":") for l in open(f"{D}/../rootfs/web1/etc/passwd").read().splitlines()]
+check([p[0] for p in passwd if p[2] == "0"] == ["root", "toor"] == host["accounts"]["uid0"], "host: uid 0")
+check(len(passwd) == 21 == len(host["accounts"]["users"]), f"host: {len(passwd)} accounts")
+check(host["accounts"]["users"][18]["name"] == "toor" and host["accounts"]["users"][19]["name"] == "nopass",
+      "host: the indexes the cases patch")
+msg = expected("hardening", "host", 0, "privileged-accounts")["web1"]["message"]
+check(msg == "uid 0 also for toor; empty password: nopass", f"host: {msg}")
+check(f"among {len(passwd)} accounts" in expected("hardening", "host", 1, "privileged-accounts")["web1"]["message"],
+      "host: the number of accounts")
+check(len(host["repositories"]) == 3 and host["repositories"][2]["trusted"] is True, "host: the repositories")
 for e in errors:
     print(e, file=sys.stderr)
 sys.exit(1 if errors else 0)
@@ -313,7 +356,7 @@ expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml
     --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
     --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
 jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
-    and ([.rules[].id] | length) == 15
+    and ([.rules[].id] | length) == 19
     and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
     and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
     "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
