@@ -466,9 +466,10 @@ void host_aptconf_parse(const char *text, size_t len, json_t *values, int *bad, 
                 *k = (char)tolower((unsigned char)*k);
             host_set_str(values, key, value, bad);
         } else if (next == '{') {
-            if (depth < sizeof marks / sizeof marks[0] && strlen(key) < sizeof scope) {
+            size_t klen = strlen(key);
+            if (depth < sizeof marks / sizeof marks[0] && klen < sizeof scope) {
                 marks[depth++] = strlen(scope);
-                snprintf(scope, sizeof scope, "%s", key);
+                memcpy(scope, key, klen + 1);
             } else {
                 return; /* nested too deep: stop */
             }

@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +27,11 @@
 
 #include "collect/host_internal.h"
 #include "format/format_internal.h"
+#include "source/rootpath.h"
 #include "vigil/collect.h"
 
 #define WALK_MAX_DEPTH 256
+#define WALK_THREADS 4
 #define WALK_PATH_MAX 4096
 
 typedef struct entry {
@@ -43,16 +46,29 @@ typedef struct list {
     size_t dropped; /* past HOST_MAX_ITEMS */
 } list;
 
+/* A directory waiting to be read: its path from the root ("" is the root,
+ * else "/etc/ssh"), its depth. */
+typedef struct job {
+    char *path;
+    int depth;
+} job;
+
+/* The walk, shared by its threads under lock. */
 typedef struct walker {
+    int rootfd;
     dev_t dev;
-    char path[WALK_PATH_MAX + 1];
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    job *jobs;
+    size_t njobs, jobs_cap, busy;
     size_t files, directories, unreadable, too_deep, too_long;
-    char first_unreadable[WALK_PATH_MAX + 1];
+    char first_unreadable[WALK_PATH_MAX + 1]; /* the smallest path, so that runs agree */
     list writable, setid;
     int nomem;
 } walker;
 
-static void add(walker *w, list *l, const struct stat *st)
+/* Adds path and st to l; under the lock. */
+static void add(walker *w, list *l, const char *path, const struct stat *st)
 {
     if (l->n >= HOST_MAX_ITEMS) {
         l->dropped++;
@@ -68,12 +84,12 @@ static void add(walker *w, list *l, const struct stat *st)
         l->items = items;
         l->cap = cap;
     }
-    char *path = strdup(*w->path ? w->path : "/");
-    if (!path) {
+    char *copy = strdup(path);
+    if (!copy) {
         w->nomem = 1;
         return;
     }
-    l->items[l->n++] = (entry){path, (unsigned)st->st_mode, (unsigned)st->st_uid, (unsigned)st->st_gid};
+    l->items[l->n++] = (entry){copy, (unsigned)st->st_mode, (unsigned)st->st_uid, (unsigned)st->st_gid};
 }
 
 /* path is at or below one of the places world-writable by design. */
@@ -88,65 +104,182 @@ static int temporary_place(const char *path)
     return 0;
 }
 
-static void judge(walker *w, const struct stat *st)
+static void judge(walker *w, const char *path, const struct stat *st)
 {
     if (S_ISLNK(st->st_mode))
         return;
-    if ((st->st_mode & S_IWOTH) && !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)) && !temporary_place(w->path))
-        add(w, &w->writable, st);
-    if (S_ISREG(st->st_mode) && (st->st_mode & (S_ISUID | S_ISGID)))
-        add(w, &w->setid, st);
+    int writable = (st->st_mode & S_IWOTH) && !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)) &&
+                   !temporary_place(path);
+    int setid = S_ISREG(st->st_mode) && (st->st_mode & (S_ISUID | S_ISGID));
+    if (!writable && !setid)
+        return;
+    pthread_mutex_lock(&w->lock);
+    if (writable)
+        add(w, &w->writable, path, st);
+    if (setid)
+        add(w, &w->setid, path, st);
+    pthread_mutex_unlock(&w->lock);
 }
 
-static void walk_dir(walker *w, int dirfd, int depth)
+/* What one thread counted, added to the walk's at its end. */
+typedef struct counts {
+    size_t files, directories, unreadable, too_deep, too_long;
+    char first_unreadable[WALK_PATH_MAX + 1];
+} counts;
+
+static void unreadable(counts *c, const char *path)
 {
-    DIR *d = fdopendir(dirfd);
+    if (c->unreadable++ == 0 || strcmp(path, c->first_unreadable) < 0)
+        snprintf(c->first_unreadable, sizeof c->first_unreadable, "%s", path);
+}
+
+/* Queues the subdirectories found (under the lock); frees them on failure. */
+static void push(walker *w, job *found, size_t n)
+{
+    if (n == 0)
+        return;
+    pthread_mutex_lock(&w->lock);
+    size_t i = 0;
+    if (w->njobs + n > w->jobs_cap) {
+        size_t cap = w->jobs_cap ? w->jobs_cap : 256;
+        while (cap < w->njobs + n)
+            cap *= 2;
+        job *jobs = realloc(w->jobs, cap * sizeof *jobs);
+        if (jobs) {
+            w->jobs = jobs;
+            w->jobs_cap = cap;
+        } else {
+            w->nomem = 1;
+        }
+    }
+    if (!w->nomem)
+        for (; i < n; i++)
+            w->jobs[w->njobs++] = found[i];
+    for (; i < n; i++)
+        free(found[i].path);
+    pthread_cond_broadcast(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* Reads the directory of j: judges each entry, queues the subdirectories
+ * to enter. */
+static void walk_dir(walker *w, const job *j, counts *c)
+{
+    int fd = vg_root_open_beneath(w->rootfd, *j->path ? j->path + 1 : "", O_RDONLY | O_DIRECTORY);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     if (!d) {
-        close(dirfd);
+        if (fd >= 0)
+            close(fd);
+        else if (errno != ENOENT)
+            unreadable(c, *j->path ? j->path : "/");
         return;
     }
-    size_t base = strlen(w->path);
+    char path[WALK_PATH_MAX + 1];
+    size_t base = strlen(j->path);
+    memcpy(path, j->path, base + 1);
+    job found[64];
+    size_t nfound = 0;
     struct dirent *de;
-    while (!w->nomem && (de = readdir(d))) {
+    while ((de = readdir(d))) {
         const char *name = de->d_name;
         if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
             continue;
-        if (depth == 0 && (strcmp(name, "proc") == 0 || strcmp(name, "sys") == 0 || strcmp(name, "dev") == 0))
+        if (j->depth == 0 && (strcmp(name, "proc") == 0 || strcmp(name, "sys") == 0 || strcmp(name, "dev") == 0))
             continue;
         size_t n = strlen(name);
         if (base + 1 + n > WALK_PATH_MAX) {
-            w->too_long++;
+            c->too_long++;
             continue;
         }
-        w->path[base] = '/';
-        memcpy(w->path + base + 1, name, n + 1);
+        path[base] = '/';
+        memcpy(path + base + 1, name, n + 1);
         struct stat st;
-        if (de->d_type == DT_LNK || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            w->path[base] = '\0';
+        if (de->d_type == DT_LNK || fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        judge(w, path, &st);
+        if (!S_ISDIR(st.st_mode)) {
+            c->files++;
             continue;
         }
-        judge(w, &st);
-        if (S_ISDIR(st.st_mode)) {
-            w->directories++;
-            if (st.st_dev != w->dev) {
-                /* -xdev: judged, not entered */
-            } else if (depth + 1 >= WALK_MAX_DEPTH) {
-                w->too_deep++;
-            } else {
-                int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (fd >= 0) {
-                    walk_dir(w, fd, depth + 1);
-                } else if (errno != ENOENT) {
-                    if (w->unreadable++ == 0)
-                        snprintf(w->first_unreadable, sizeof w->first_unreadable, "%s", w->path);
-                }
-            }
-        } else {
-            w->files++;
+        c->directories++;
+        if (st.st_dev != w->dev) /* -xdev: judged, not entered */
+            continue;
+        if (j->depth + 1 >= WALK_MAX_DEPTH) {
+            c->too_deep++;
+            continue;
         }
-        w->path[base] = '\0';
+        if (nfound == sizeof found / sizeof found[0]) {
+            push(w, found, nfound);
+            nfound = 0;
+        }
+        found[nfound].path = strdup(path);
+        found[nfound].depth = j->depth + 1;
+        if (found[nfound].path) {
+            nfound++;
+        } else {
+            pthread_mutex_lock(&w->lock);
+            w->nomem = 1;
+            pthread_mutex_unlock(&w->lock);
+        }
     }
     closedir(d);
+    push(w, found, nfound);
+}
+
+static void *worker(void *arg)
+{
+    walker *w = arg;
+    counts c;
+    memset(&c, 0, sizeof c);
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (w->njobs == 0 && w->busy > 0 && !w->nomem)
+            pthread_cond_wait(&w->wake, &w->lock);
+        if (w->njobs == 0 || w->nomem)
+            break;
+        job j = w->jobs[--w->njobs];
+        w->busy++;
+        pthread_mutex_unlock(&w->lock);
+        walk_dir(w, &j, &c);
+        free(j.path);
+        pthread_mutex_lock(&w->lock);
+        w->busy--;
+    }
+    pthread_cond_broadcast(&w->wake);
+    w->files += c.files;
+    w->directories += c.directories;
+    w->too_deep += c.too_deep;
+    w->too_long += c.too_long;
+    if (c.unreadable && (w->unreadable == 0 || strcmp(c.first_unreadable, w->first_unreadable) < 0))
+        snprintf(w->first_unreadable, sizeof w->first_unreadable, "%s", c.first_unreadable);
+    w->unreadable += c.unreadable;
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* Walks the root with up to WALK_THREADS threads. */
+static void walk(walker *w)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n = cores < 1 ? 1 : cores > WALK_THREADS ? WALK_THREADS : (size_t)cores;
+    pthread_t threads[WALK_THREADS];
+    size_t started = 0;
+    job root = {strdup(""), 0};
+    if (!root.path) {
+        w->nomem = 1;
+        return;
+    }
+    push(w, &root, 1);
+    for (; started < n; started++)
+        if (pthread_create(&threads[started], NULL, worker, w) != 0)
+            break;
+    if (started == 0)
+        worker(w);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    for (size_t i = 0; i < w->njobs; i++) /* left when out of memory */
+        free(w->jobs[i].path);
+    free(w->jobs);
 }
 
 static int entry_cmp(const void *a, const void *b) { return strcmp(((const entry *)a)->path, ((const entry *)b)->path); }
@@ -203,15 +336,20 @@ json_t *host_walk(vg_ctx *ctx, int rootfd, json_t *doc)
         return NULL;
     struct stat st;
     json_t *out = NULL;
-    int bad = 0, fd = -1;
-    if (fstat(rootfd, &st) != 0 || (fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+    int bad = 0;
+    if (fstat(rootfd, &st) != 0) {
         vg_collect_unchecked(ctx, doc, "/", "the root directory cannot be read");
         free(w);
         return json_null();
     }
+    w->rootfd = rootfd;
     w->dev = st.st_dev;
-    w->path[0] = '\0';
-    walk_dir(w, fd, 0);
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->wake, NULL);
+    judge(w, "/", &st); /* as find judges its starting point */
+    walk(w);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->wake);
     if (!w->nomem) {
         out = json_pack("{s:o, s:o, s:{s:I, s:I}}", "worldWritable", to_json(&w->writable, &bad), "setuidSetgid",
                         to_json(&w->setid, &bad), "walked", "files", (json_int_t)w->files, "directories",

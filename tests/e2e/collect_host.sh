@@ -165,6 +165,23 @@ same_lines "$TMP/got.txt" "$TMP/ref.txt" "setuid/setgid (find -perm /6000)"
 grep -qx '/usr/local/bin/suid-true 4755' "$TMP/got.txt" && grep -qx '/usr/bin/sudo 4755' "$TMP/got.txt" ||
     fail "the planted setuid file or sudo is missing"
 
+# -xdev: a file system mounted inside the root is judged at its mount point
+# and not entered (a tmpfs in a mount namespace of our own, holding a
+# setuid file and a world-writable file that must not be listed).
+mkdir -p "$ROOT/mnt/other"
+unshare -m sh -c 'mount -t tmpfs -o mode=0777 vigil-xdev "$1/mnt/other" &&
+    cp /bin/true "$1/mnt/other/suid" && chmod 4755 "$1/mnt/other/suid" &&
+    touch "$1/mnt/other/ww" && chmod 0666 "$1/mnt/other/ww" &&
+    { "$2" collect host "$1" -o "$3" 2>/dev/null; [ $? = 3 ]; } &&
+    find "$1" -xdev \( -path "$1/proc" -o -path "$1/sys" -o -path "$1/dev" \) -prune -o -type f -perm /6000 -print >"$4"' \
+    sh "$ROOT" "$VIGIL" "$TMP/xdev.json" "$TMP/xdev-ref.txt" || fail "the -xdev run in a mount namespace"
+sed -i "s|^$ROOT||" "$TMP/xdev-ref.txt"
+jq -r '.fileModes.setuidSetgid[].path' "$TMP/xdev.json" >"$TMP/got.txt"
+same_lines "$TMP/got.txt" "$TMP/xdev-ref.txt" "setuid/setgid with a mount inside the root (find -xdev)"
+jq -e '[.fileModes.worldWritable[].path] | index("/mnt/other") != null and index("/mnt/other/ww") == null' \
+    "$TMP/xdev.json" >/dev/null || fail "-xdev: the mount point is judged, its content is not"
+rmdir "$ROOT/mnt/other"
+
 # ---- systemd: systemctl --root list-unit-files ----
 systemctl --root="$ROOT" list-unit-files --state=enabled --no-legend | awk '{ print $1 }' >"$TMP/ref.txt"
 jq -r '.systemd.enabled[]' "$DOC" >"$TMP/got.txt"
