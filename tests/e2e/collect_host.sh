@@ -198,6 +198,88 @@ jq -e '[.repositories[] | select(.signed == false) | .uris[0]] == ["http://deb.d
        and ([.repositories[] | .signedBy] == ["/usr/share/keyrings/debian-archive-keyring.gpg", null, null, "/usr/share/keyrings/example.gpg"])' \
     "$DOC" >/dev/null || { jq -c '.repositories' "$DOC" >&2; fail "signed, trusted and signed-by of the apt sources"; }
 
+# ---- yum/dnf: dnf's own configuration reader (python3-dnf) on a root of .repo files ----
+Y=$TMP/yroot
+mkdir -p "$Y/etc/yum.repos.d" "$Y/etc/dnf"
+printf '[main]\ngpgcheck=1\ninstallonly_limit=3\n' >"$Y/etc/dnf/dnf.conf"
+cat >"$Y/etc/yum.repos.d/rocky.repo" <<'EOF'
+[baseos]
+name=Rocky Linux $releasever - BaseOS
+mirrorlist=https://mirrors.rockylinux.org/mirrorlist?arch=$basearch&repo=BaseOS-$releasever
+#baseurl=http://dl.rockylinux.org/$contentdir/$releasever/BaseOS/$basearch/os/
+gpgcheck=1
+enabled=1
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-Rocky-9
+
+[local]
+name=Local packages
+baseurl=http://repo.example/el9/
+  http://mirror.example/el9/
+enabled=1
+gpgcheck=0
+
+[extras]
+name=Extras, off
+baseurl=http://repo.example/extras/
+enabled=0
+
+[nodefault]
+name=gpgcheck from [main]
+baseurl=http://repo.example/nodefault/
+repo_gpgcheck=1
+EOF
+dnf_repos() { # ROOT: "id enabled gpgcheck repo_gpgcheck uris gpgkey" as dnf reads them
+    /usr/bin/python3 - "$1" <<'PY2'
+import sys
+import dnf
+root = sys.argv[1]
+b = dnf.Base()
+b.conf.installroot = root
+b.conf.config_file_path = root + "/etc/dnf/dnf.conf"
+b.conf.read(priority=dnf.conf.PRIO_MAINCONFIG)
+b.conf.reposdir = [root + "/etc/yum.repos.d"]
+for k in [k for k, v in b.conf.substitutions.items() if v is None]:
+    del b.conf.substitutions[k]
+b.read_all_repos()
+for r in b.repos.all():
+    n = len(r.baseurl) + bool(r.mirrorlist) + bool(r.metalink)
+    print(r.id, str(r.enabled).lower(), str(r.gpgcheck).lower(), str(r.repo_gpgcheck).lower(), n, str(bool(r.gpgkey)).lower())
+PY2
+}
+if /usr/bin/python3 -c 'import dnf' 2>/dev/null; then
+    for main in with without; do
+        [ $main = with ] || sed -i '/^gpgcheck=1$/d' "$Y/etc/dnf/dnf.conf"
+        expect_status 3 "$VIGIL" collect host "$Y" -o "$TMP/yum.json"
+        dnf_repos "$Y" >"$TMP/ref.txt" || fail "python3-dnf reading $Y"
+        jq -r '.repositories[] | "\(.id) \(.enabled) \(.gpgcheck) \(.repoGpgcheck) \(.uris | length) \(.gpgkey)"' "$TMP/yum.json" >"$TMP/got.txt"
+        same_lines "$TMP/got.txt" "$TMP/ref.txt" "yum repositories, $main gpgcheck in [main] (dnf)"
+    done
+    jq -e '[.repositories[] | .signed] == [true, false, false, false]' "$TMP/yum.json" >/dev/null ||
+        fail "yum: signed is gpgcheck"
+else
+    skip_part "yum repositories against dnf (python3-dnf is not installed: run ./setup.sh --test)"
+fi
+
+# ---- apk: the real Alpine 3.10 minirootfs (its repositories file and keys) ----
+if [ -e "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz" ]; then
+    A=$TMP/aroot
+    mkdir -p "$A"
+    tar xzf "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz" -C "$A"
+    expect_status 3 "$VIGIL" collect host "$A" -o "$TMP/apk.json"
+    grep -v -e '^#' -e '^[[:space:]]*$' "$A/etc/apk/repositories" >"$TMP/ref.txt"
+    jq -r '.repositories[] | select(.type == "apk") | .uris[0]' "$TMP/apk.json" >"$TMP/got.txt"
+    same_lines "$TMP/got.txt" "$TMP/ref.txt" "apk repositories (/etc/apk/repositories)"
+    [ "$(ls "$A/etc/apk/keys" | wc -l)" -gt 0 ] && jq -e '[.repositories[].signed] | all' "$TMP/apk.json" >/dev/null ||
+        fail "apk: repositories with keys in /etc/apk/keys are signed"
+    jq -e '.os.id == "alpine" and .sshd == null and (.accounts.uid0 == ["root"])' "$TMP/apk.json" >/dev/null ||
+        fail "the Alpine root: $(jq -c '[.os, .accounts.uid0]' "$TMP/apk.json")"
+    rm "$A"/etc/apk/keys/*
+    expect_status 3 "$VIGIL" collect host "$A" -o "$TMP/apk.json"
+    jq -e '[.repositories[].signed] | any | not' "$TMP/apk.json" >/dev/null || fail "apk: no key, no signature check"
+else
+    skip_part "apk repositories ($VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz is absent)"
+fi
+
 # ---- automatic updates: apt-config dump ----
 for k in Update-Package-Lists Unattended-Upgrade; do
     want=$(APT_CONFIG=$TMP/apt.conf apt-config dump | sed -n "s/^APT::Periodic::$k \"\(.*\)\";\$/\1/p")
