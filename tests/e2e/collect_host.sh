@@ -97,7 +97,14 @@ cp /bin/true "$ROOT/usr/local/bin/suid-true" && chmod 4755 "$ROOT/usr/local/bin/
 cp /bin/true "$ROOT/usr/local/bin/sgid-true" && chmod 2711 "$ROOT/usr/local/bin/sgid-true"
 ln -s /usr/local/bin/suid-true "$ROOT/usr/local/bin/link-to-suid"
 printf 'secret-crypt UUID=0f1e2d3c-aaaa-bbbb-cccc-000000000001 /etc/keys/secret.key luks,discard\nswap /dev/sda3 /dev/urandom swap\n' \
-    >"$ROOT/etc/crypttab"
+    >"$ROOT/etc/crypttab-real"
+# a relative symlink climbing above the root: resolved inside it, as chroot would
+ln -s ../../../../../../../../../../../../etc/crypttab-real "$ROOT/etc/crypttab"
+mkdir -p "$ROOT/etc/security/pwquality.conf.d" "$ROOT/etc/systemd/timesyncd.conf.d"
+printf 'minlen = 14\nminclass=3\n' >"$ROOT/etc/security/pwquality.conf.d/50-local.conf"
+printf 'deny = 5\nunlock_time = 900\nsilent\n' >>"$ROOT/etc/security/faillock.conf"
+printf '[Time]\nNTP=ntp1.example.org ntp2.example.org\n' >"$ROOT/etc/systemd/timesyncd.conf.d/10-site.conf"
+printf -- '-w /etc/passwd -p wa -k identity\n-a always,exit -F arch=b64 -S execve -k exec\n' >"$ROOT/etc/audit/rules.d/50-site.rules"
 
 # ---- the collector on the root filesystem ----
 collect() { expect_status 3 "$VIGIL" collect host "$ROOT" -o "$DOC"; }
@@ -287,9 +294,30 @@ for k in Update-Package-Lists Unattended-Upgrade; do
     [ -n "$want" ] && [ "$got" = "$want" ] || fail "APT::Periodic::$k: vigil '$got', apt-config '$want'"
 done
 jq -e '.automaticUpdates.apt.configured and .automaticUpdates.configured and .timeSync.configured
-       and .audit.enabled and .audit.rules == 0 and .firewall.enabled.nftables and .firewall.present == false
+       and .timeSync.services[0].servers == ["ntp1.example.org", "ntp2.example.org"]
+       and .audit.enabled and .audit.rules == 2 and (.audit.ruleFiles | map(.rules)) == [2, 0]
+       and .firewall.enabled.nftables and .firewall.present == false
+       and .pam.pwquality == {"minlen": "14", "minclass": "3"}
+       and .pam.faillock == {"deny": "5", "unlock_time": "900", "silent": ""}
        and (.crypttab | map([.name, .keyFile]) == [["secret-crypt", true], ["swap", true]])' "$DOC" >/dev/null ||
-    { jq -c '.automaticUpdates, .timeSync, .audit, .firewall, .crypttab' "$DOC" >&2; fail "updates, time, audit, firewall, crypttab"; }
+    { jq -c '.automaticUpdates, .timeSync, .audit, .firewall, .pam.pwquality, .pam.faillock, .crypttab' "$DOC" >&2
+      fail "updates, time, PAM settings, audit, firewall, crypttab"; }
+# login.defs: every KEY VALUE line of the packaged file
+awk '!/^[[:space:]]*(#|$)/ { print $1, $2 }' "$ROOT/etc/login.defs" >"$TMP/ref.txt"
+jq -r '.loginDefs | to_entries[] | "\(.key) \(.value)"' "$DOC" >"$TMP/got.txt"
+same_lines "$TMP/got.txt" "$TMP/ref.txt" "login.defs"
+# PAM: the module lines of the packaged /etc/pam.d/sshd, by field
+grep -Ev '^[[:space:]]*(#|$)' "$ROOT/etc/pam.d/sshd" | awk '$1 == "@include" { print "include", $2; next }
+    { if ($2 ~ /^\[/) { c = $2; i = 3; while (c !~ /\]$/) c = c " " $(i++) } else { c = $2; i = 3 }
+      print $1, c, $i }' >"$TMP/ref.txt"
+jq -r '.pam.files["/etc/pam.d/sshd"][] | if .include then "include \(.include)" else "\(.type) \(.control) \(.module)" end' \
+    "$DOC" >"$TMP/got.txt"
+same_lines "$TMP/got.txt" "$TMP/ref.txt" "PAM lines of /etc/pam.d/sshd"
+# A firewall ruleset with a rule is present once nftables.service is enabled.
+sed -i 's/type filter hook input priority filter;/&\n\t\tct state established,related accept\n\t\ttcp dport 22 accept/' "$ROOT/etc/nftables.conf"
+collect
+jq -e '.firewall.rulesets == [{"file": "/etc/nftables.conf", "rules": 2, "kind": "nftables"}] and .firewall.present' \
+    "$DOC" >/dev/null || fail "firewall: $(jq -c .firewall "$DOC")"
 ! grep -qF 'secret.key' "$DOC" || fail "a crypttab key file name reached the document"
 
 # ---- sshd: sshd -T on several configurations ----
@@ -439,6 +467,20 @@ PY
     same_lines "$TMP/got.txt" "$TMP/ref.txt" "listening sockets of / (ss -ltn, ss -lun)"
     for p in $(cat "$TMP/ports"); do grep -q " $p\$" "$TMP/got.txt" || fail "our listener on port $p is missing"; done
 fi
+
+# ---- what cannot be read is "unchecked", not absent ----
+ln -s loop-b "$ROOT/etc/loop-a" && ln -s loop-a "$ROOT/etc/loop-b" && rm "$ROOT/etc/login.defs" &&
+    ln -s loop-a "$ROOT/etc/login.defs"
+rm "$ROOT/etc/audit/rules.d/50-site.rules" && mkfifo "$ROOT/etc/audit/rules.d/50-site.rules"
+echo 'PermitRootLogin maybe' >"$ROOT/etc/ssh/sshd_config.d/05-bad.conf"
+collect
+expect_stderr 'not checked: /etc/login.defs: a symlink loop'
+expect_stderr 'not checked: /etc/audit/rules.d/50-site.rules: not a regular file'
+jq -e '.loginDefs == null and (.unchecked | map(.what) | index("/etc/login.defs")) != null
+       and .sshd.errors == [{"file": "/etc/ssh/sshd_config.d/05-bad.conf", "line": 1,
+                             "message": "permitrootlogin has no value \"maybe\""}]' "$DOC" >/dev/null ||
+    fail "unreadable files and a bad sshd line: $(jq -c '[.unchecked, .sshd.errors]' "$DOC")"
+! sshd_T >/dev/null 2>&1 || fail "sshd -T accepted PermitRootLogin maybe"
 
 # ---- bad input ----
 expect_status 1 "$VIGIL" collect host "$TMP/absent" -o "$TMP/none.json"
