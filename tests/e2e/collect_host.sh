@@ -328,20 +328,18 @@ sshd_T() {
     unshare -m sh -c 'mount --bind "$1/etc/ssh" /etc/ssh && shift && exec /usr/sbin/sshd -T -h "$@"' sh "$ROOT" \
         "$TMP/hostkey" "$@"
 }
-# compare_sshd WHAT [CONNECTION]: the settings vigil reports (with the
-# Match blocks that apply to user bob from 192.0.2.1 when CONNECTION is
-# given) against sshd -T [-C CONNECTION].
-compare_sshd() {
-    collect
-    sshd_T ${2:+-C "$2"} >"$TMP/sshd-T.txt" 2>"$TMP/sshd-T.err" || { cat "$TMP/sshd-T.err" >&2; fail "$1: sshd -T"; }
-    python3 - "$DOC" "$TMP/sshd-T.txt" "${2:+bob}" <<'PY' || fail "$1: vigil and sshd -T differ"
+# sshd_diff DOC REF [USER]: the sshd settings of the host document DOC
+# (with the Match blocks "User USER" and "all" applied, first value
+# winning, when USER is given) against REF, what sshd -T printed.
+sshd_diff() {
+    python3 - "$1" "$2" "${3:-}" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))["sshd"]
 got = dict(doc["settings"])
-if sys.argv[3]:  # Match blocks sshd applies to user bob at 192.0.2.1: first value wins
+if sys.argv[3]:
     seen = set()
     for block in doc["match"]:
-        if block["criteria"].lower() in ("user bob", "all"):
+        if block["criteria"].lower() in ("user " + sys.argv[3], "all"):
             for k, v in block["settings"].items():
                 if k not in seen:
                     got[k] = v
@@ -361,6 +359,14 @@ for k, v in got.items():
         bad += 1
 sys.exit(bad > 0)
 PY
+}
+# compare_sshd WHAT [USER]: vigil's settings of the root against sshd -T
+# (-C for USER connecting from 192.0.2.1 when given).
+compare_sshd() {
+    collect
+    sshd_T ${2:+-C "user=$2,host=client,addr=192.0.2.1"} >"$TMP/sshd-T.txt" 2>"$TMP/sshd-T.err" ||
+        { cat "$TMP/sshd-T.err" >&2; fail "$1: sshd -T"; }
+    sshd_diff "$DOC" "$TMP/sshd-T.txt" "${2:-}" || fail "$1: vigil and sshd -T differ"
 }
 compare_sshd "the packaged sshd_config"
 jq -e '.sshd.settings.permitrootlogin == "prohibit-password" and .sshd.settings.usepam == "yes"' "$DOC" >/dev/null ||
@@ -401,7 +407,7 @@ Match User bob
     PermitTTY no
 EOF
 compare_sshd "sshd_config with Include and Match"
-compare_sshd "sshd_config with Include and Match, for user bob" "user=bob,host=client,addr=192.0.2.1"
+compare_sshd "sshd_config with Include and Match, for user bob" bob
 jq -e '.sshd.settings.permitrootlogin == "yes" and .sshd.settings.passwordauthentication == "no"
        and .sshd.settings.port == ["2222", "2223"] and .sshd.settings.maxstartups == "5:50:20"
        and (.sshd.match | map(.criteria)) == ["Address 10.0.0.0/8", "User bob"]
@@ -414,6 +420,15 @@ rm "$ROOT/etc/ssh/sshd_config.d/10-planted.conf"
 compare_sshd "Match all in an included file"
 jq -e '.sshd.settings.maxsessions == "4" and .sshd.settings.permitrootlogin == "no"' "$DOC" >/dev/null ||
     fail "Match all is applied to the global settings"
+
+# An Include inside a Match block: its lines belong to the block.
+mkdir -p "$ROOT/etc/ssh/carol.d"
+printf 'PasswordAuthentication yes\nMaxAuthTries 2\n' >"$ROOT/etc/ssh/carol.d/10-carol.conf"
+printf 'Match User carol\n    Include carol.d/*.conf\n' >>"$ROOT/etc/ssh/sshd_config"
+compare_sshd "Include inside a Match block"
+compare_sshd "Include inside a Match block, for user carol" carol
+jq -e '.sshd.match[-1] | .criteria == "User carol" and .settings == {"passwordauthentication": "yes", "maxauthtries": "2"}' \
+    "$DOC" >/dev/null || fail "the included lines of a Match block: $(jq -c '.sshd.match[-1]' "$DOC")"
 
 # ---- this machine's / ----
 "$VIGIL" collect host -o "$TMP/live.json" 2>"$TMP/stderr" || [ $? = 3 ] || { cat "$TMP/stderr" >&2; fail "collect host /"; }
@@ -436,6 +451,13 @@ if [ -s "$TMP/ref.txt" ]; then
     same_lines "$TMP/got.txt" "$TMP/ref.txt" "world-writable files of / (find -xdev -perm -0002)"
 else
     [ ! -s "$TMP/got.txt" ] || fail "world-writable files of /: vigil lists $(wc -l <"$TMP/got.txt"), find none"
+fi
+if [ -f /etc/ssh/sshd_config ]; then # this machine's own sshd configuration
+    /usr/sbin/sshd -T -h "$TMP/hostkey" >"$TMP/sshd-T.txt" 2>"$TMP/sshd-T.err" ||
+        { cat "$TMP/sshd-T.err" >&2; fail "sshd -T of /"; }
+    sshd_diff "$TMP/live.json" "$TMP/sshd-T.txt" || fail "sshd settings of /: vigil and sshd -T differ"
+else
+    skip_part "sshd settings of / (no /etc/ssh/sshd_config)"
 fi
 systemctl --root=/ list-unit-files --state=enabled --no-legend | awk '{ print $1 }' >"$TMP/ref.txt"
 jq -r '.systemd.enabled[]' "$TMP/live.json" >"$TMP/got.txt"
