@@ -344,44 +344,46 @@ static json_t *hostname(host *h)
 
 /* ---- sshd ---- */
 
+/* What sshd_text() parses into, and its first failure. */
+typedef struct sshd_arg {
+    host_sshd *s;
+    int depth;
+    int rc;
+} sshd_arg;
+
+static void sshd_text(host *h, const char *path, const char *text, size_t len, void *arg, int *truncated)
+{
+    sshd_arg *a = arg;
+    if (a->rc == VG_OK)
+        a->rc = host_sshd_parse(a->s, path, text, len, a->depth, truncated);
+}
+
 static int sshd_include(host_sshd *s, const char *pattern, int depth, void *arg)
 {
     host *h = arg;
     char full[4096];
     snprintf(full, sizeof full, "%s%s", pattern[0] == '/' ? "" : "/etc/ssh/", pattern);
     json_t *paths = glob_paths(h, full);
+    sshd_arg a = {s, depth + 1, VG_OK};
     size_t i;
     json_t *p;
-    int rc = VG_OK;
-    json_array_foreach(paths, i, p) {
-        vg_buf b;
-        if (read_file(h, json_string_value(p), &b) == VG_OK)
-            rc = host_sshd_parse(s, json_string_value(p), b.data, b.len, depth + 1);
-        vg_buf_free(&b);
-        if (rc != VG_OK)
-            break;
-    }
+    json_array_foreach(paths, i, p) with_text(h, json_string_value(p), sshd_text, &a);
     json_decref(paths);
-    return rc;
+    return a.rc;
 }
 
 static json_t *sshd(host *h)
 {
-    const char *path = "/etc/ssh/sshd_config";
-    vg_buf b;
-    int rc = read_file(h, path, &b);
-    if (rc != VG_OK) {
-        vg_buf_free(&b);
-        return json_null();
-    }
     host_sshd *s = host_sshd_new(sshd_include, h);
+    sshd_arg a = {s, 0, VG_OK};
     json_t *out = NULL;
-    if (s && host_sshd_parse(s, path, b.data, b.len, 0) == VG_OK)
+    if (!s)
+        h->bad = 1;
+    else if (!with_text(h, "/etc/ssh/sshd_config", sshd_text, &a))
+        out = json_null();
+    else if (a.rc == VG_OK)
         out = host_sshd_result(s);
-    if (s)
-        note_truncated(h, "sshd_config", host_sshd_truncated(s));
     host_sshd_free(s);
-    vg_buf_free(&b);
     h->bad |= !out;
     return out;
 }
@@ -397,12 +399,14 @@ static json_t *accounts(host *h)
     if (rc == VG_ERR_NOT_FOUND)
         unchecked(h, "/etc/passwd", "absent");
     if (rc == VG_OK) {
-        int truncated = 0;
+        int truncated[2] = {0, 0};
         /* an absent shadow file is no entry for anyone, as for passwd -S */
         const char *text = src == VG_OK ? (shadow.data ? shadow.data : "") : src == VG_ERR_NOT_FOUND ? "" : NULL;
-        out = host_accounts_parse(passwd.data, passwd.len, text, src == VG_OK ? shadow.len : 0, &truncated);
+        out = host_accounts_parse(passwd.data ? passwd.data : "", passwd.len, text, src == VG_OK ? shadow.len : 0,
+                                  truncated);
         h->bad |= !out;
-        note_truncated(h, "/etc/passwd or /etc/shadow", truncated);
+        note_truncated(h, "/etc/passwd", truncated[0]);
+        note_truncated(h, "/etc/shadow", truncated[1]);
     }
     vg_buf_free(&passwd);
     vg_buf_free(&shadow);
@@ -462,14 +466,25 @@ static json_t *pam(host *h)
 
 /* ---- sudoers ---- */
 
+/* What sudoers_text() parses into, and its first failure. */
+typedef struct sudoers_arg {
+    host_sudoers *s;
+    int depth;
+    int rc;
+} sudoers_arg;
+
+static void sudoers_text(host *h, const char *path, const char *text, size_t len, void *arg, int *truncated)
+{
+    sudoers_arg *a = arg;
+    if (a->rc == VG_OK)
+        a->rc = host_sudoers_parse(a->s, path, text, len, a->depth, truncated);
+}
+
 static int sudoers_file(host *h, host_sudoers *s, const char *path, int depth)
 {
-    vg_buf b;
-    int rc = VG_OK;
-    if (read_file(h, path, &b) == VG_OK)
-        rc = host_sudoers_parse(s, path, b.data, b.len, depth);
-    vg_buf_free(&b);
-    return rc;
+    sudoers_arg a = {s, depth, VG_OK};
+    with_text(h, path, sudoers_text, &a);
+    return a.rc;
 }
 
 static int sudoers_include(host_sudoers *s, const char *file, const char *path, int dir, int depth, void *arg)
@@ -510,8 +525,6 @@ static json_t *sudoers(host *h)
     json_t *out = NULL;
     if (s && sudoers_file(h, s, "/etc/sudoers", 0) == VG_OK)
         out = host_sudoers_result(s);
-    if (s)
-        note_truncated(h, "sudoers", host_sudoers_truncated(s));
     host_sudoers_free(s);
     h->bad |= !out;
     return out;

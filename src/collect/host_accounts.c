@@ -67,14 +67,14 @@ static const char *state_of(const json_t *states, const char *name)
     return json_string_value(json_object_get(states, name));
 }
 
-json_t *host_accounts_parse(const char *passwd, size_t plen, const char *shadow, size_t slen, int *truncated)
+json_t *host_accounts_parse(const char *passwd, size_t plen, const char *shadow, size_t slen, int truncated[2])
 {
     int bad = 0;
     json_t *states = json_object();
     if (!states)
         return NULL;
     if (shadow)
-        read_shadow(shadow, slen, states, &bad, truncated);
+        read_shadow(shadow, slen, states, &bad, &truncated[1]);
     json_t *users = json_array(), *uid0 = json_array(), *empty = json_array(), *locked = json_array();
     json_t *out = json_pack("{s:o, s:o, s:o, s:o, s:i}", "users", users, "uid0", uid0, "emptyPassword", empty,
                             "locked", locked, "malformed", 0);
@@ -112,7 +112,7 @@ json_t *host_accounts_parse(const char *passwd, size_t plen, const char *shadow,
         if (strcmp(state, "locked") == 0)
             host_append_str(locked, f[0], &bad);
     }
-    *truncated |= it.truncated;
+    truncated[0] |= it.truncated;
     json_decref(states);
     if (!bad)
         fmt_set(out, "malformed", json_integer((json_int_t)malformed), &bad);

@@ -71,20 +71,20 @@ typedef int (*host_sshd_include_fn)(host_sshd *s, const char *pattern, int depth
 /* A new parse; NULL when out of memory. */
 host_sshd *host_sshd_new(host_sshd_include_fn include, void *arg);
 void host_sshd_free(host_sshd *s);
-/* Parses the configuration text of file (its path inside the root). */
-int host_sshd_parse(host_sshd *s, const char *file, const char *text, size_t len, int depth);
+/* Parses the configuration text of file (its path inside the root);
+ * *truncated is set when a line of it was cut.  VG_OK or VG_ERR_NOMEM. */
+int host_sshd_parse(host_sshd *s, const char *file, const char *text, size_t len, int depth, int *truncated);
 /* The "sshd" member (docs/collect.md): effective global settings with the
  * defaults of OpenSSH 9.2 (Debian 12) for those not set, the Match blocks,
  * the files read.  NULL when out of memory. */
 json_t *host_sshd_result(host_sshd *s);
-/* 1 when the parse met a line longer than HOST_MAX_LINE. */
-int host_sshd_truncated(const host_sshd *s);
 
 /* ---- accounts (host_accounts.c) ---- */
 
 /* The "accounts" member from /etc/passwd and /etc/shadow (shadow NULL: not
- * readable), as passwd(1) -S tells them: never a hash. */
-json_t *host_accounts_parse(const char *passwd, size_t plen, const char *shadow, size_t slen, int *truncated);
+ * readable), as passwd(1) -S tells them: never a hash.  truncated[0] and
+ * truncated[1] are set when a line of passwd or of shadow was cut. */
+json_t *host_accounts_parse(const char *passwd, size_t plen, const char *shadow, size_t slen, int truncated[2]);
 
 /* One PAM configuration file (pam.conf(5) syntax, without the service
  * column): its lines as [{"type", "control", "module", "arguments"}]. */
@@ -100,10 +100,10 @@ typedef int (*host_sudoers_include_fn)(host_sudoers *s, const char *file, const 
                                        void *arg);
 host_sudoers *host_sudoers_new(host_sudoers_include_fn include, void *arg);
 void host_sudoers_free(host_sudoers *s);
-int host_sudoers_parse(host_sudoers *s, const char *file, const char *text, size_t len, int depth);
+/* As host_sshd_parse(), for a sudoers file. */
+int host_sudoers_parse(host_sudoers *s, const char *file, const char *text, size_t len, int depth, int *truncated);
 /* The "sudoers" member; NULL when out of memory. */
 json_t *host_sudoers_result(host_sudoers *s);
-int host_sudoers_truncated(const host_sudoers *s);
 
 /* ---- package repositories (host_repos.c) ---- */
 

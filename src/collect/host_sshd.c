@@ -159,7 +159,7 @@ struct host_sshd {
     json_t *block;  /* the Match block lines go to now, or NULL */
     int global;     /* lines apply to the global settings */
     int nevermatch; /* inside an Include made from an inactive block */
-    int truncated, bad;
+    int bad;
 };
 
 host_sshd *host_sshd_new(host_sshd_include_fn include, void *arg)
@@ -195,8 +195,6 @@ void host_sshd_free(host_sshd *s)
     json_decref(s->errors);
     free(s);
 }
-
-int host_sshd_truncated(const host_sshd *s) { return s->truncated; }
 
 static void problem(host_sshd *s, const char *file, size_t line, const char *msg)
 {
@@ -594,7 +592,7 @@ static int parse_line(host_sshd *s, char *line, const char *file, size_t lineno,
     return VG_OK;
 }
 
-int host_sshd_parse(host_sshd *s, const char *file, const char *text, size_t len, int depth)
+int host_sshd_parse(host_sshd *s, const char *file, const char *text, size_t len, int depth, int *truncated)
 {
     host_append_str(s->files, file, &s->bad);
     json_t *block = s->block;
@@ -606,7 +604,7 @@ int host_sshd_parse(host_sshd *s, const char *file, const char *text, size_t len
     int rc = VG_OK;
     while (rc == VG_OK && host_lines_next(it))
         rc = parse_line(s, it->line, file, it->lineno, depth);
-    s->truncated |= it->truncated;
+    *truncated |= it->truncated;
     free(it);
     if (depth > 0) { /* a Match block ends with its included file */
         s->block = block;

@@ -26,7 +26,7 @@ struct host_sudoers {
     host_sudoers_include_fn include;
     void *arg;
     json_t *files, *rules, *defaults, *aliases, *errors;
-    int truncated, bad;
+    int bad;
 };
 
 host_sudoers *host_sudoers_new(host_sudoers_include_fn include, void *arg)
@@ -59,8 +59,6 @@ void host_sudoers_free(host_sudoers *s)
     json_decref(s->errors);
     free(s);
 }
-
-int host_sudoers_truncated(const host_sudoers *s) { return s->truncated; }
 
 static json_t *where(host_sudoers *s, const char *file, size_t line)
 {
@@ -390,7 +388,7 @@ static int parse_line(host_sudoers *s, char *line, const char *file, size_t line
     return VG_OK;
 }
 
-int host_sudoers_parse(host_sudoers *s, const char *file, const char *text, size_t len, int depth)
+int host_sudoers_parse(host_sudoers *s, const char *file, const char *text, size_t len, int depth, int *truncated)
 {
     host_append_str(s->files, file, &s->bad);
     host_lines *it = malloc(sizeof *it);
@@ -408,7 +406,7 @@ int host_sudoers_parse(host_sudoers *s, const char *file, const char *text, size
             first = it->lineno;
         size_t n = strlen(it->line);
         if (jlen + n > HOST_MAX_LINE) {
-            s->truncated = 1;
+            *truncated = 1;
             n = HOST_MAX_LINE - jlen;
         }
         memcpy(joined + jlen, it->line, n);
@@ -423,7 +421,7 @@ int host_sudoers_parse(host_sudoers *s, const char *file, const char *text, size
     }
     if (rc == VG_OK && jlen)
         rc = parse_line(s, joined, file, first, depth);
-    s->truncated |= it->truncated;
+    *truncated |= it->truncated;
     free(it);
     free(joined);
     return rc != VG_OK ? rc : s->bad ? VG_ERR_NOMEM : VG_OK;

@@ -495,7 +495,9 @@ ln -s loop-b "$ROOT/etc/loop-a" && ln -s loop-a "$ROOT/etc/loop-b" && rm "$ROOT/
     ln -s loop-a "$ROOT/etc/login.defs"
 rm "$ROOT/etc/audit/rules.d/50-site.rules" && mkfifo "$ROOT/etc/audit/rules.d/50-site.rules"
 echo 'PermitRootLogin maybe' >"$ROOT/etc/ssh/sshd_config.d/05-bad.conf"
+python3 -c 'print("alice ALL = NOPASSWD: /bin/" + "x" * 9000)' >"$ROOT/etc/sudoers.d/99-long"
 collect
+expect_stderr 'not checked: /etc/sudoers.d/99-long: lines longer than 8192 bytes were cut'
 expect_stderr 'not checked: /etc/login.defs: a symlink loop'
 expect_stderr 'not checked: /etc/audit/rules.d/50-site.rules: not a regular file'
 jq -e '.loginDefs == null and (.unchecked | map(.what) | index("/etc/login.defs")) != null

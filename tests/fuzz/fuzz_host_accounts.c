@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = (const char *)data;
     const char *nul = memchr(text, '\0', size);
     size_t plen = nul ? (size_t)(nul - text) : size;
-    int truncated = 0, bad = 0;
-    json_t *out = host_accounts_parse(text, plen, nul ? nul + 1 : NULL, nul ? size - plen - 1 : 0, &truncated);
+    int truncated = 0, bad = 0, cut[2] = {0, 0};
+    json_t *out = host_accounts_parse(text, plen, nul ? nul + 1 : NULL, nul ? size - plen - 1 : 0, cut);
     size_t i;
     json_t *u;
     json_array_foreach(json_object_get(out, "users"), i, u) {

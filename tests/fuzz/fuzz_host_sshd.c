@@ -23,7 +23,8 @@ static int include(host_sshd *s, const char *pattern, int depth, void *arg)
     (void)pattern;
     if (++in->includes > 64) /* the real reader is bounded by the files there are */
         return 0;
-    return host_sshd_parse(s, "/etc/ssh/included.conf", in->text, in->len, depth + 1);
+    int truncated = 0;
+    return host_sshd_parse(s, "/etc/ssh/included.conf", in->text, in->len, depth + 1, &truncated);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -32,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     host_sshd *s = host_sshd_new(include, &in);
     if (!s)
         return 0;
-    if (host_sshd_parse(s, "/etc/ssh/sshd_config", in.text, in.len, 0) == 0) {
+    int truncated = 0;
+    if (host_sshd_parse(s, "/etc/ssh/sshd_config", in.text, in.len, 0, &truncated) == 0) {
         json_t *out = host_sshd_result(s);
         json_t *settings = json_object_get(out, "settings");
         const char *key;

@@ -24,7 +24,8 @@ static int include(host_sudoers *s, const char *file, const char *path, int dir,
     (void)dir;
     if (++in->includes > 64)
         return 0;
-    return host_sudoers_parse(s, "/etc/sudoers.d/included", in->text, in->len, depth + 1);
+    int truncated = 0;
+    return host_sudoers_parse(s, "/etc/sudoers.d/included", in->text, in->len, depth + 1, &truncated);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -33,7 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     host_sudoers *s = host_sudoers_new(include, &in);
     if (!s)
         return 0;
-    if (host_sudoers_parse(s, "/etc/sudoers", in.text, in.len, 0) == 0) {
+    int truncated = 0;
+    if (host_sudoers_parse(s, "/etc/sudoers", in.text, in.len, 0, &truncated) == 0) {
         json_t *out = host_sudoers_result(s);
         size_t i;
         json_t *r;
