@@ -32,6 +32,7 @@
 
 #define HOST_SCHEMA 1
 #define MAX_GLOB 1000
+#define MAX_GLOB_LISTS 1000 /* directories one glob may list, however many wildcards it has */
 
 typedef struct host {
     vg_ctx *ctx;
@@ -39,6 +40,7 @@ typedef struct host {
     int running; /* ROOT is "/": the running system */
     json_t *doc;
     json_t *enabled; /* systemd unit files enabled, name -> true */
+    int glob_lists;  /* directories the current glob may still list */
     int bad;
 } host;
 
@@ -200,6 +202,8 @@ static void glob_below(host *h, const char *prefix, const char *rest, json_t *ou
             glob_below(h, path, rest + n, out);
         return;
     }
+    if (h->glob_lists-- <= 0)
+        return;
     json_t *names = list_dir(h, *prefix ? prefix : "/");
     size_t i;
     json_t *name;
@@ -224,6 +228,7 @@ static json_t *glob_paths(host *h, const char *pattern)
         h->bad = 1;
         return NULL;
     }
+    h->glob_lists = MAX_GLOB_LISTS;
     glob_below(h, "", pattern, out);
     size_t n = json_array_size(out);
     json_t **items = malloc((n ? n : 1) * sizeof *items);
