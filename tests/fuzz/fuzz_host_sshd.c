@@ -21,7 +21,7 @@ static int include(host_sshd *s, const char *pattern, int depth, void *arg)
 {
     input *in = arg;
     (void)pattern;
-    if (++in->includes > 64) /* the real reader is bounded by the files there are */
+    if (++in->includes > 20) /* past the depth limit (16); the real reader is bounded by the files there are */
         return 0;
     int truncated = 0;
     return host_sshd_parse(s, "/etc/ssh/included.conf", in->text, in->len, depth + 1, &truncated);

@@ -22,7 +22,7 @@ static int include(host_sudoers *s, const char *file, const char *path, int dir,
     (void)file;
     (void)path;
     (void)dir;
-    if (++in->includes > 64)
+    if (++in->includes > 20) /* past the depth limit (16) */
         return 0;
     int truncated = 0;
     return host_sudoers_parse(s, "/etc/sudoers.d/included", in->text, in->len, depth + 1, &truncated);
