@@ -322,12 +322,14 @@ jq -e '.firewall.rulesets == [{"file": "/etc/nftables.conf", "rules": 2, "kind":
 
 # ---- sshd: sshd -T on several configurations ----
 ssh-keygen -q -t ed25519 -N '' -f "$TMP/hostkey"
-mkdir -p /run/sshd 2>/dev/null || true
-# sshd_T [ARGS]: sshd -T with the root's /etc/ssh on /etc/ssh
-sshd_T() {
-    unshare -m sh -c 'mount --bind "$1/etc/ssh" /etc/ssh && shift && exec /usr/sbin/sshd -T -h "$@"' sh "$ROOT" \
-        "$TMP/hostkey" "$@"
+mkdir -p "$TMP/run/sshd" # sshd -T wants its privilege separation directory, /run/sshd
+# sshd_T_in SSHDIR [ARGS]: sshd -T with SSHDIR on /etc/ssh and $TMP/run on
+# /run, in a mount namespace of its own (nothing outside $TMP is touched).
+sshd_T_in() {
+    unshare -m sh -c 'mount --bind "$1" /etc/ssh && mount --bind "$2" /run && shift 2 && exec /usr/sbin/sshd -T -h "$@"' \
+        sh "$@"
 }
+sshd_T() { sshd_T_in "$ROOT/etc/ssh" "$TMP/run" "$TMP/hostkey" "$@"; } # the root's configuration
 # sshd_diff DOC REF [USER]: the sshd settings of the host document DOC
 # (with the Match blocks "User USER" and "all" applied, first value
 # winning, when USER is given) against REF, what sshd -T printed.
@@ -453,7 +455,7 @@ else
     [ ! -s "$TMP/got.txt" ] || fail "world-writable files of /: vigil lists $(wc -l <"$TMP/got.txt"), find none"
 fi
 if [ -f /etc/ssh/sshd_config ]; then # this machine's own sshd configuration
-    /usr/sbin/sshd -T -h "$TMP/hostkey" >"$TMP/sshd-T.txt" 2>"$TMP/sshd-T.err" ||
+    sshd_T_in /etc/ssh "$TMP/run" "$TMP/hostkey" >"$TMP/sshd-T.txt" 2>"$TMP/sshd-T.err" ||
         { cat "$TMP/sshd-T.err" >&2; fail "sshd -T of /"; }
     sshd_diff "$TMP/live.json" "$TMP/sshd-T.txt" || fail "sshd settings of /: vigil and sshd -T differ"
 else
