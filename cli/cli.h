@@ -57,6 +57,9 @@ int cmd_collect(int argc, char **argv);     /* cmd_collect.c */
 int cli_collect_binaries(int argc, char **argv); /* collect_binaries.c */
 int cli_collect_tls(int argc, char **argv); /* collect_tls.c */
 int cli_collect_host(int argc, char **argv); /* collect_host.c */
+int cli_collect_securitytxt(int argc, char **argv); /* collect_securitytxt.c */
+/* --timeout SECONDS of a collector as milliseconds; -1 when not a number from 0.001 to 600 (cmd_collect.c). */
+int cli_collect_timeout(const char *text);
 struct json_t;
 /* Writes the collector document doc (include/vigil/collect.h) to output
  * (NULL or "-": standard output) as the other outputs are written, prints
@@ -64,6 +67,9 @@ struct json_t;
  * EXIT_OK, EXIT_INCOMPLETE when something was not checked, EXIT_FAILURE_
  * (message printed) when nothing could be written. */
 int cli_collect_write(vg_ctx *ctx, struct json_t *doc, const char *output);
+/* The end of a collector's command: the error of rc, or doc written to output
+ * (cli_collect_write); frees doc and ctx; the exit status (cmd_collect.c). */
+int cli_collect_finish(vg_ctx *ctx, int rc, struct json_t *doc, const char *output);
 /* inventory subcommands in their own files; argv[0] is the subcommand */
 int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
 int cmd_inventory_affected(int argc, char **argv); /* cmd_inventory_affected.c */

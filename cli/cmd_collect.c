@@ -5,7 +5,9 @@
  * file and one row in the table below.  Documented in docs/vigil-collect.1
  * and docs/collect.md.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -27,6 +29,7 @@ struct collector {
 static const struct collector collectors[] = {
     {"binaries", cli_collect_binaries, "hardening of the ELF executables and shared objects of a directory or image"},
     {"host", cli_collect_host, "a Linux host's or root filesystem's security settings"},
+    {"securitytxt", cli_collect_securitytxt, "an RFC 9116 security.txt: fields, Expires, Canonical, signature"},
     {"tls", cli_collect_tls, "a TLS endpoint: versions, suites, groups, certificates, OCSP, HSTS"},
     {NULL, NULL, NULL},
 };
@@ -42,6 +45,15 @@ static void collect_usage(FILE *out)
           "exit status: 0 written; 1 failed, nothing written; 2 usage error;\n"
           "3 written, but something asked for could not be checked (its \"unchecked\").\n",
           out);
+}
+
+int cli_collect_timeout(const char *text)
+{
+    char *end;
+    double s = strtod(text, &end);
+    if (end == text || *end || !isfinite(s) || s < 0.001 || s > 600)
+        return -1;
+    return (int)(s * 1000 + 0.5);
 }
 
 int cli_collect_write(vg_ctx *ctx, json_t *doc, const char *output)
@@ -67,6 +79,20 @@ int cli_collect_write(vg_ctx *ctx, json_t *doc, const char *output)
         if (status == EXIT_OK)
             status = EXIT_INCOMPLETE;
     }
+    return status;
+}
+
+int cli_collect_finish(vg_ctx *ctx, int rc, json_t *doc, const char *output)
+{
+    int status;
+    if (rc != VG_OK) {
+        cli_error("%s", ctx->message);
+        status = cli_exit_status(rc);
+    } else {
+        status = cli_collect_write(ctx, doc, output);
+    }
+    json_decref(doc);
+    vg_ctx_free(ctx);
     return status;
 }
 

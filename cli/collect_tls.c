@@ -5,7 +5,6 @@
  * Documented in docs/vigil-collect.1 and docs/collect.md, "tls".
  */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,16 +33,6 @@ static const char tls_usage[] =
     "exit status: 0 written; 1 failed; 2 usage error; 3 written, but an endpoint\n"
     "or a probe could not be checked (\"unchecked\").\n";
 
-/* SECONDS as milliseconds; -1 when not a number from 0.001 to 600. */
-static int parse_timeout(const char *text)
-{
-    char *end;
-    double s = strtod(text, &end);
-    if (end == text || *end || !isfinite(s) || s < 0.001 || s > 600)
-        return -1;
-    return (int)(s * 1000 + 0.5);
-}
-
 int cli_collect_tls(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -63,7 +52,7 @@ int cli_collect_tls(int argc, char **argv)
         case 'C': opts.ca_file = optarg; break;
         case 'S': opts.servername = optarg; break;
         case 'T':
-            if ((opts.timeout_ms = parse_timeout(optarg)) < 0) {
+            if ((opts.timeout_ms = cli_collect_timeout(optarg)) < 0) {
                 cli_error("--timeout %s: expected a number of seconds from 0.001 to 600", optarg);
                 return EXIT_USAGE;
             }
@@ -92,14 +81,6 @@ int cli_collect_tls(int argc, char **argv)
     vg_ctx ctx;
     vg_ctx_init(&ctx);
     json_t *doc = NULL;
-    int rc = vg_collect_tls(&ctx, &opts, &doc), status;
-    if (rc != VG_OK) {
-        cli_error("%s", ctx.message);
-        status = cli_exit_status(rc);
-    } else {
-        status = cli_collect_write(&ctx, doc, output);
-    }
-    json_decref(doc);
-    vg_ctx_free(&ctx);
-    return status;
+    int rc = vg_collect_tls(&ctx, &opts, &doc);
+    return cli_collect_finish(&ctx, rc, doc, output);
 }

@@ -108,4 +108,25 @@ int vg_collect_binary(vg_ctx *ctx, const vg_file *file, json_t **out);
  * (VG_ERR_NOT_FOUND, VG_ERR_IO) or out of memory. */
 json_t *vg_collect_host(vg_ctx *ctx, const char *root, int64_t collected);
 
+/* vigil collect securitytxt (src/collect/securitytxt.c, docs/collect.md
+ * "securitytxt"): an RFC 9116 security.txt read from a file or fetched
+ * from an https:// URL (a site's URL: its /.well-known/security.txt).
+ * A fetch follows redirects only on the same origin, reads at most
+ * 32 KiB and lasts at most timeout_ms. */
+typedef struct vg_collect_securitytxt_options {
+    const char *target;  /* an https:// (or, with allow_http, http://) URL, or a file */
+    const char *ca_file; /* PEM bundle the server's chain must lead to; NULL: the system's store */
+    int allow_http;      /* fetch an http:// URL too (a problem "not-https" in the document) */
+    int timeout_ms;      /* the whole fetch, 1 to 600000 */
+    int64_t collected;   /* Unix time of the collection: Expires is judged against it */
+} vg_collect_securitytxt_options;
+
+/* Reads or fetches the file of opts and sets *out to the document (the
+ * caller's).  A fetch that fails (no answer, a status other than 200, a
+ * body over 32 KiB, a redirect to another origin) is VG_OK with an
+ * "unchecked" entry.  VG_ERR_USAGE for bad options or an http:// URL
+ * without allow_http, VG_ERR_IO for a file that cannot be read,
+ * VG_ERR_LIMIT for a file over 32 KiB, VG_ERR_NOMEM. */
+int vg_collect_securitytxt(vg_ctx *ctx, const vg_collect_securitytxt_options *opts, json_t **out);
+
 #endif
