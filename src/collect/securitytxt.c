@@ -225,7 +225,7 @@ static int collect_url(vg_ctx *ctx, const vg_collect_securitytxt_options *o, jso
     fetch_result r;
     char final[SECTXT_MAX_URL], reason[1700];
     const char *failed = fetch(url, o, b, &r, final, reason, sizeof reason);
-    json_t *source = json_pack("{s:s, s:s, s:s, s:s?, s:i}", "kind", "url", "requested", url, "final", final,
+    json_t *source = json_pack("{s:s, s:s, s:s, s:s*, s:i}", "kind", "url", "requested", url, "final", final,
                                "content_type", r.content_type[0] ? r.content_type : NULL, "http_status",
                                (json_int_t)r.status);
     curl_free(url);
