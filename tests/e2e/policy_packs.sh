@@ -94,6 +94,18 @@ ln -s "$VIGIL_SRC/tests/data/vex" "$D/vex"
 ln -s "$VIGIL_SRC/tests/data/sbom" "$D/third-party"
 ln -s "$VIGIL_SHARED/schemas/spdx/examples-3.0.1" "$D/spdx3"
 tls_evidence "$D/tls"
+# securitytxt/: `vigil collect securitytxt` of the files of
+# policy/cra/tests/security-txt.yaml, and of a closed port (its port renamed 1)
+mkdir -p "$D/securitytxt"
+printf 'Contact: mailto:security@example.com\nExpires: 2026-01-01T00:00:00Z\n' >"$D/securitytxt/valid.txt"
+printf 'Contact: mailto:security@example.com\nExpires: 2025-08-01T00:00:00Z\n' >"$D/securitytxt/expired.txt"
+printf '# no contact\nExpires: 2026-01-01T00:00:00Z\n' >"$D/securitytxt/nocontact.txt"
+for f in valid expired nocontact; do
+    (cd "$D/securitytxt" && expect_status 0 "$VIGIL" collect securitytxt $f.txt -o $f.json)
+done
+closed=$(tls_free_port)
+expect_status 3 "$VIGIL" collect securitytxt --timeout 2 "https://127.0.0.1:$closed/" -o "$D/securitytxt/closed.json"
+sed -i "s/127\.0\.0\.1:$closed/127.0.0.1:1/g" "$D/securitytxt/closed.json"
 
 # The host web1: packaged files, planted conditions (the expectations in
 # policy/hardening/tests/host.yaml name them).
@@ -356,7 +368,7 @@ expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml
     --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
     --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
 jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
-    and ([.rules[].id] | length) == 19
+    and ([.rules[].id] | length) == 20
     and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
     and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
     "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
