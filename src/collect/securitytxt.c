@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -65,13 +66,14 @@ static char *request_url(const char *url, const char **why)
     return out;
 }
 
-/* The host of url, malloc'd (curl_free), or NULL. */
+/* A part of url, malloc'd (curl_free), or NULL; the port is the
+ * scheme's default when the URL names none. */
 static char *url_part(const char *url, CURLUPart part)
 {
     CURLU *u = curl_url();
     char *out = NULL;
     if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK)
-        curl_url_get(u, part, &out, 0);
+        curl_url_get(u, part, &out, part == CURLUPART_PORT ? CURLU_DEFAULT_PORT : 0);
     curl_url_cleanup(u);
     return out;
 }
@@ -81,8 +83,8 @@ static int same_origin(const char *a, const char *b)
     char *ha = url_part(a, CURLUPART_HOST), *hb = url_part(b, CURLUPART_HOST);
     char *sa = url_part(a, CURLUPART_SCHEME), *sb = url_part(b, CURLUPART_SCHEME);
     char *pa = url_part(a, CURLUPART_PORT), *pb = url_part(b, CURLUPART_PORT);
-    int same = ha && hb && sa && sb && strcasecmp(ha, hb) == 0 && strcasecmp(sa, sb) == 0 &&
-               ((!pa && !pb) || (pa && pb && strcmp(pa, pb) == 0));
+    int same = ha && hb && sa && sb && pa && pb && strcasecmp(ha, hb) == 0 && strcasecmp(sa, sb) == 0 &&
+               strcmp(pa, pb) == 0;
     curl_free(ha), curl_free(hb), curl_free(sa), curl_free(sb), curl_free(pa), curl_free(pb);
     return same;
 }
@@ -94,8 +96,16 @@ typedef struct fetch_result {
     char error[CURL_ERROR_SIZE];
 } fetch_result;
 
-/* One GET of url into b; CURLE_OK when an answer came (any status). */
-static CURLcode get_once(const char *url, const vg_collect_securitytxt_options *o, body *b, fetch_result *r)
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One GET of url into b within timeout_ms; CURLE_OK when an answer came (any status). */
+static CURLcode get_once(const char *url, const vg_collect_securitytxt_options *o, long timeout_ms, body *b,
+                         fetch_result *r)
 {
     CURL *c = curl_easy_init();
     if (!c)
@@ -109,7 +119,7 @@ static CURLcode get_once(const char *url, const vg_collect_securitytxt_options *
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, body_cb);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->error);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)SECTXT_MAX_SIZE);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "vigil-collect-securitytxt");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -134,8 +144,14 @@ static const char *fetch(const char *url, const vg_collect_securitytxt_options *
                          char *final, char *why, size_t whylen)
 {
     snprintf(final, SECTXT_MAX_URL, "%s", url);
+    int64_t deadline = now_ms() + o->timeout_ms;
     for (int hops = 0;; hops++) {
-        CURLcode rc = get_once(final, o, b, r);
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            snprintf(why, whylen, "no answer within %d ms", o->timeout_ms);
+            return why;
+        }
+        CURLcode rc = get_once(final, o, (long)left, b, r);
         if (b->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
             snprintf(why, whylen, "larger than %d bytes (RFC 9116 files are small; refused)", SECTXT_MAX_SIZE);
             return why;

@@ -152,9 +152,12 @@ class H(http.server.BaseHTTPRequestHandler):
         elif self.path == "/other":
             self.send_response(302); self.send_header("Location", f"https://localhost:{port}/.well-known/security.txt")
             self.end_headers()
-        elif self.path == "/.well-known/security.txt":
+        elif self.path in ("/.well-known/security.txt", "/html", "/big"):
             body = b"Contact: mailto:security@example.com\nExpires: 2026-01-01T00:00:00Z\n"
-            self.send_response(200); self.send_header("Content-Type", "text/plain; charset=utf-8")
+            if self.path == "/big":
+                body += b"#" * 40000 + b"\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html" if self.path == "/html" else "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
         else:
             self.send_error(404)
@@ -181,6 +184,12 @@ expect_status 3 $VIGIL collect securitytxt --ca "$TLS/site.pem" --timeout 5 "$si
 validate vigil-collect-securitytxt absent.json
 check absent.json '.status == "unchecked" and .source.http_status == 404 and (.unchecked[0].reason | test("HTTP status 404"))
     and (has("problems") | not)' "a 404 is unchecked"
+expect_status 0 $VIGIL collect securitytxt --ca "$TLS/site.pem" --timeout 5 "$site2/html" -o html.json
+[ "$(problems html.json)" = "content-type" ] || fail "html: problems $(problems html.json)"
+expect_status 3 $VIGIL collect securitytxt --ca "$TLS/site.pem" --timeout 5 "$site2/big" -o big-url.json
+validate vigil-collect-securitytxt big-url.json
+check big-url.json '.status == "unchecked" and (.unchecked[0].reason | test("larger than 32768 bytes"))' \
+    "a body over 32 KiB is not read"
 # a certificate not trusted, a closed port: unchecked, exit 3
 expect_status 3 $VIGIL collect securitytxt --timeout 5 "$site/" -o untrusted.json
 check untrusted.json '.status == "unchecked" and (.unchecked[0].reason | test("certificate"; "i"))' \
