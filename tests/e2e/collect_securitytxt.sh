@@ -1,12 +1,14 @@
 # collect_securitytxt.sh — `vigil collect securitytxt` on security.txt files
-# written here after RFC 9116's own examples (section 2.5 and appendix A):
-# a valid one (CRLF ends), one signed by `gpg --clearsign` with a key made
-# here, an expired one, one without Contact, one with Expires twice, one
-# with an Expires two years ahead and a Contact that is no URI, one over
-# 32 KiB; then fetched from a loopback `openssl s_server -WWW` with a
-# self-signed certificate made by openssl req (passed
-# with --ca), a missing path and a closed port.  Every expected fact below is
-# written by hand from these inputs; SOURCE_DATE_EPOCH is the collection
+# written here after RFC 9116's own examples (section 2.5): a valid one
+# (CRLF ends), one signed by `gpg --clearsign` with a key made here, an
+# expired one, one without Contact, one with Expires twice, one with an
+# Expires two years ahead and a Contact that is no URI, one over 32 KiB;
+# then fetched from a loopback `openssl s_server -WWW` with a self-signed
+# certificate made by openssl req (passed with --ca), a python3 ssl HTTPS
+# server for what s_server cannot answer (404, redirects to the same and
+# to another origin, text/html, a body over 32 KiB), an untrusted
+# certificate and a closed port.  Every expected fact below is written by
+# hand from these inputs; SOURCE_DATE_EPOCH is the collection
 # time.  The documents are validated against
 # docs/collect-securitytxt.schema.json.
 source "$(dirname "$0")/lib.sh"
@@ -207,3 +209,7 @@ expect_stderr 'not checked: '
 expect_status 2 $VIGIL collect securitytxt "http://127.0.0.1:$closed/"
 expect_stderr 'RFC 9116 requires HTTPS'
 expect_status 2 $VIGIL collect securitytxt --timeout 0 valid.txt
+expect_status 2 $VIGIL collect securitytxt valid.txt twice.txt
+expect_stderr 'name one URL or FILE'
+expect_status 0 $VIGIL collect securitytxt --help
+grep -q -- '--allow-http' "$TMP/stdout" || fail "--help does not list --allow-http"
