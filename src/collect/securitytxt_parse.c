@@ -174,6 +174,9 @@ static void known_value(parse_state *st, size_t k, json_t *value, const char *v,
     if (k == 2 && !scheme_ok(v, n))
         problem(st, "contact-not-uri", line, "Contact %s is not a mailto:, https:// or tel: URI",
                 json_string_value(value));
+    else if (prefix_nocase(v, n, "http://"))
+        problem(st, "uri-not-https", line, "%s %s: a web URI must begin with https:// (RFC 9116, 2.5)", f->name,
+                json_string_value(value));
     json_array_append(json_object_get(st->out, f->member), value);
 }
 

@@ -54,7 +54,7 @@ check valid.json ".size == $(stat -c %s valid.txt) and .signature.present == fal
 printf 'Contact: mailto:security@example.com\nExpires: 2025-08-25T23:59:59Z\n' >expired.txt
 printf '# no contact\nExpires: 2026-01-01T00:00:00Z\nPolicy: https://example.com/disclosure.html\n' >nocontact.txt
 printf 'Contact: mailto:a@example.com\nExpires: 2026-01-01T00:00:00Z\nExpires: 2027-01-01T00:00:00Z\n' >twice.txt
-printf 'Contact: security@example.com\nExpires: 2027-08-26T00:00:00+02:00\nthis line is no field\n' >far.txt
+printf 'Contact: security@example.com\nExpires: 2027-08-26T00:00:00+02:00\nthis line is no field\nPolicy: http://example.com/p\n' >far.txt
 printf 'Contact: mailto:a@example.com\n' >noexpires.txt
 printf 'Contact: mailto:a@example.com\nExpires: 2026-02-30T00:00:00Z\n' >badexpires.txt
 for f in expired nocontact twice far noexpires badexpires; do
@@ -67,7 +67,7 @@ check expired.json '.expires_in_days == -1 and .problems[0].line == 2' "expired 
 [ "$(problems twice.json)" = "duplicate-expires" ] || fail "twice.txt: problems $(problems twice.json)"
 check twice.json '.expires == "2026-01-01T00:00:00Z" and .problems[0].line == 3 and (.fields | length) == 3' \
     "the first Expires counts, the second is the problem"
-[ "$(problems far.json)" = "contact-not-uri expires-too-far invalid-line" ] || fail "far.txt: problems $(problems far.json)"
+[ "$(problems far.json)" = "contact-not-uri expires-too-far invalid-line uri-not-https" ] || fail "far.txt: problems $(problems far.json)"
 check far.json '.expires_in_days == 729' "2027-08-26T00:00+02:00 is 729 days and 22 hours ahead"
 [ "$(problems noexpires.json)" = "missing-expires" ] || fail "noexpires.txt: problems $(problems noexpires.json)"
 [ "$(problems badexpires.json)" = "bad-expires" ] || fail "badexpires.txt: problems $(problems badexpires.json)"
