@@ -1,0 +1,155 @@
+# collect_estate.sh — the whole path an auditor sees: `vigil collect` of a
+# real Debian 12 system → `vigil policy eval` with the nis2, cra and
+# hardening packs → a signed evidence pack, checked by `vigil verify --pack`.
+#
+# The system is a minbase root filesystem made here by debootstrap (with
+# openssh-server, sudo and unattended-upgrades), in two states:
+#   good  sshd refuses root and passwords (a drop-in file), automatic
+#         updates on (20auto-upgrades as `dpkg-reconfigure unattended-upgrades`
+#         writes it), the product's binary built with Debian's hardening
+#         flags, a TLS 1.3 endpoint with a chain that verifies, a valid
+#         security.txt;
+#   bad   the same root with faults planted by the tools an administrator
+#         would use: PermitRootLogin yes, a second uid 0 (useradd -o -u 0),
+#         an APT source with trusted=yes, 20auto-upgrades removed, the
+#         binary rebuilt without PIE, RELRO, canary and with an executable
+#         stack, a TLS 1.0 endpoint with anonymous and NULL suites and a
+#         self-signed certificate, an expired security.txt.
+# The status of every requirement the three packs cite is written below by
+# hand, for each state, from the rules' documented semantics: a requirement
+# passes only when every rule citing it passed, fails when one failed, and
+# is not_checked when a rule citing it had no evidence (no SBOM and no scan
+# are given here: their requirements must say not_checked, never pass).
+source "$(dirname "$0")/lib.sh"
+export SOURCE_DATE_EPOCH=1756166400 # 2025-08-26T00:00:00Z: the collection time
+source "$(dirname "$0")/tls_lib.sh"
+for c in debootstrap chroot gcc jq openssl python3 useradd; do need_cmd "$c"; done
+[ "$(id -u)" = 0 ] || skip "debootstrap needs root"
+MIRROR=${VIGIL_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+NOW=2025-08-27T00:00:00Z
+cd "$TMP"
+
+# ---- the system ------------------------------------------------------------------
+ROOT=$TMP/root
+debootstrap --variant=minbase --include=openssh-server,sudo,unattended-upgrades bookworm "$ROOT" "$MIRROR" \
+    >debootstrap.log 2>&1 || { tail -20 debootstrap.log >&2; fail "debootstrap from $MIRROR failed"; }
+echo web1 >"$ROOT/etc/hostname"
+printf 'PermitRootLogin no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n' \
+    >"$ROOT/etc/ssh/sshd_config.d/50-hardening.conf"
+printf 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n' \
+    >"$ROOT/etc/apt/apt.conf.d/20auto-upgrades"
+[ -e "$ROOT/etc/systemd/system/timers.target.wants/apt-daily-upgrade.timer" ] ||
+    fail "debootstrap did not enable apt-daily-upgrade.timer (apt's postinst)"
+mkdir -p "$ROOT/opt/app/bin"
+cat >app.c <<'EOF'
+#include <stdio.h>
+#include <string.h>
+int main(int argc, char **argv)
+{
+    char line[64];
+    strcpy(line, argc > 1 ? argv[1] : "app");
+    puts(line);
+    return 0;
+}
+EOF
+# dpkg-buildflags' hardening=+all for a C program, then the same program without any of it.
+gcc -O2 -fPIE -pie -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now -o "$ROOT/opt/app/bin/app" app.c
+gcc -O2 -no-pie -fno-stack-protector -Wl,-z,norelro -Wl,-z,execstack -o app-weak app.c
+
+# ---- evidence: good ----------------------------------------------------------------
+tls_pki
+tls_servers
+printf 'Contact: mailto:security@example.com\nExpires: 2026-01-01T00:00:00Z\n' >security-good.txt
+printf 'Contact: mailto:security@example.com\nExpires: 2025-08-01T00:00:00Z\n' >security-bad.txt
+
+collect() { # collect STATE TLS_ENDPOINT TLS_CA: the evidence of $ROOT now into STATE/
+    local state=$1
+    mkdir -p "$state"
+    expect_status 3 $VIGIL collect host "$ROOT" -o "$state/host.json" # 3: sockets are only read on /
+    [ "$(jq -c '[.unchecked[].what]' "$state/host.json")" = '["listening sockets"]' ] ||
+        fail "$state: host: unexpected unchecked: $(jq -c .unchecked "$state/host.json")"
+    expect_status 0 $VIGIL collect binaries "$ROOT/opt/app" -o "$state/binaries.json"
+    expect_status 0 $VIGIL collect tls --ca "$3" --timeout 3 "$2" -o "$state/tls.json"
+    expect_status 0 $VIGIL collect securitytxt "security-$state.txt" -o "$state/securitytxt.json"
+    for k in host binaries tls securitytxt; do validate "vigil-collect-$k" "$state/$k.json"; done
+}
+collect good "$TLS_STRONG" "$TLS/root+inter.pem"
+
+# ---- evidence: bad -----------------------------------------------------------------
+printf 'PermitRootLogin yes\n' >"$ROOT/etc/ssh/sshd_config.d/40-root.conf" # sshd: the first value wins
+useradd -R "$ROOT" -o -u 0 -g 0 -M -s /bin/sh toor
+echo 'deb [trusted=yes] http://apt.example.com/repo ./' >"$ROOT/etc/apt/sources.list.d/vendor.list"
+rm "$ROOT/etc/apt/apt.conf.d/20auto-upgrades"
+cp app-weak "$ROOT/opt/app/bin/app"
+collect bad "$TLS_WEAK" "$TLS/root.pem"
+
+# The facts the rules turn on, as the system's own tools see them.
+chroot "$ROOT" getent passwd 0 >/dev/null && [ "$(chroot "$ROOT" awk -F: '$3 == 0' /etc/passwd | wc -l)" = 2 ] ||
+    fail "useradd -o -u 0 did not make a second uid 0"
+readelf -h app-weak | grep -q 'EXEC (Executable file)' || fail "app-weak is a PIE"
+readelf -lW app-weak | grep GNU_STACK | grep -q RWE || fail "app-weak has no executable stack"
+readelf -h "$TMP/root/opt/app/bin/app" >/dev/null
+
+# ---- policy ------------------------------------------------------------------------
+$VIGIL key generate --no-passphrase auditor >/dev/null 2>&1 || fail "key generate"
+for pair in good:3 bad:5; do # 3: the SBOM and scan rules skip; 5: a rule failed
+    state=${pair%:*}
+    expect_status "${pair#*:}" $VIGIL policy eval --pack nis2 --pack cra --pack hardening --evidence "$state" --now $NOW \
+        -o json="$state.results.json" -o evidence-pack="$state.pack" --attest auditor.key
+    validate vigil-policy-results "$state.results.json"
+done
+
+# ---- the requirements, by hand -----------------------------------------------------
+# Passed when good, failed when bad: every rule citing them read evidence
+# given here (security-txt; binary-hardening; privileged-accounts and
+# ssh-hardening; tls-configuration).
+judged="cra:II.5 cra:II.6 cra:I.2.k ir2024-2690:11.3.2 ir2024-2690:11.5.2 ir2024-2690:11.6.2 ir2024-2690:11.6.3
+        cra:I.2.d nis2:21.2.j nis2:21.2.h ir2024-2690:9.2 cra:I.2.e"
+# Not checked when good (a rule citing them needs an SBOM, a scan or the
+# inventory), failed when bad (privileged-accounts, repositories-signed or
+# security-updates-automatic fails, and one fail is enough).
+failed_when_bad="nis2:21.2.i nis2:21.2.e ir2024-2690:6.6.1 cra:II.7 cra:I.2.c"
+# Not checked in both: only rules without evidence here cite them.
+unchecked="ir2024-2690:12.4.1 ir2024-2690:12.4.2 ir2024-2690:12.1.2 ir2024-2690:6.10.1 ir2024-2690:6.10.2
+           ir2024-2690:6.10.3 ir2024-2690:6.1.2 cra:II.1 cra:II.2 cra:II.3 cra:I.2.a cra:I.2.f nis2:21.2.d nis2:21.3"
+expected() { # expected STATE: "ID STATUS" lines, sorted
+    local id
+    for id in $judged; do echo "$id $([ "$1" = good ] && echo pass || echo fail)"; done
+    for id in $failed_when_bad; do echo "$id $([ "$1" = good ] && echo not_checked || echo fail)"; done
+    for id in $unchecked; do echo "$id not_checked"; done
+}
+for state in good bad; do
+    jq -r '.requirements[] | "\(.id) \(.status)"' "$state.results.json" | LC_ALL=C sort >"$state.got"
+    expected $state | LC_ALL=C sort >"$state.want"
+    diff -u "$state.want" "$state.got" >&2 || fail "$state: the requirements' statuses differ from the ones written by hand"
+done
+
+# The results behind them, per rule and resource.
+result() { # result STATE RULE: "STATUS MESSAGE" of RULE's results, one line each
+    jq -r --arg r "$2" '.results[] | select(.rule == $r) | "\(.resource) \(.status) \(.message // .reason // "")"' "$1.results.json"
+}
+result bad ssh-hardening | grep -q '^web1 fail .*PermitRootLogin yes.*40-root.conf' ||
+    fail "ssh-hardening should name PermitRootLogin yes of 40-root.conf: $(result bad ssh-hardening)"
+result bad privileged-accounts | grep -q '^web1 fail uid 0 also for toor' ||
+    fail "privileged-accounts should name toor: $(result bad privileged-accounts)"
+result bad repositories-signed | grep -q '^web1 fail .*apt.example.com' ||
+    fail "repositories-signed should name the trusted=yes source: $(result bad repositories-signed)"
+[ "$(result bad binary-hardening | cut -d' ' -f1-3)" = "$ROOT/opt/app /bin/app fail" ] ||
+    fail "binary-hardening should fail /bin/app only: $(result bad binary-hardening)"
+result bad binary-hardening | grep -q 'pie.*relro.*nx.*canary' || fail "binary-hardening should name all four: $(result bad binary-hardening)"
+result good binary-hardening | grep -q "pass" || fail "binary-hardening, good: $(result good binary-hardening)"
+for rule in ssh-hardening privileged-accounts repositories-signed security-updates-automatic; do
+    [ "$(result good $rule | cut -d' ' -f1-2)" = "web1 pass" ] || fail "$rule, good: $(result good $rule)"
+done
+
+# ---- the evidence pack ---------------------------------------------------------------
+for state in good bad; do
+    expect_status 0 $VIGIL verify --key auditor.pub --pack "$state.pack"
+    cmp -s "$state.pack/results.json" "$state.results.json" || fail "$state: the pack's results.json is not the run's"
+    for k in host binaries tls securitytxt; do
+        grep -q "  evidence/.*$k.json$" "$state.pack/SHA256SUMS" ||
+            grep -q "$(sha256sum "$state/$k.json" | cut -d' ' -f1)" "$state.pack/SHA256SUMS" ||
+            fail "$state: $k.json is not in the pack's SHA256SUMS"
+    done
+done
+echo "ok: collect → policy (nis2, cra, hardening) → evidence pack on a debootstrap system, good and bad"
