@@ -33,13 +33,9 @@ rule = {
     .. "treated as tampering, even next to one that does.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 local function is_sbom_type(t)
   return t ~= nil and (t:find("^https://cyclonedx%.org/bom") or t:find("^https://spdx%.dev/Document")) ~= nil

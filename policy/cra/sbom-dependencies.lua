@@ -26,32 +26,11 @@ rule = {
     .. "ships, and a reference that names nothing is a broken graph that consumers resolve differently.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
--- The resource of an SBOM: "cyclonedx:", "spdx:" or "sbom:" and the name
--- of what it describes, else the name of its file.
-local function sbom_resource(doc)
-  local d = type(doc.data) == "table" and doc.data or {}
-  local format, name = "sbom", nil
-  if text(d.bomFormat) == "CycloneDX" then
-    local c = type(d.metadata) == "table" and d.metadata.component
-    format, name = "cyclonedx", type(c) == "table" and text(c.name) or nil
-  elseif d.spdxVersion ~= nil then
-    format, name = "spdx", text(d.name)
-  elseif d["@graph"] ~= nil then
-    format = "spdx"
-    for _, e in ipairs(items(d["@graph"])) do
-      name = name or (type(e) == "table" and e.type == "SpdxDocument" and text(e.name)) or nil
-    end
-  end
-  return format .. ":" .. (name or doc.path:match("[^/]*$"))
-end
+local sbom_resource = vigil.sbom_name
 
 -- One CycloneDX SBOM: status, message.
 local function cyclonedx(d)

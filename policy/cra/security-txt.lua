@@ -25,13 +25,9 @@ rule = {
     .. "sends reports nowhere.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 local function resource(d)
   local s = type(d.source) == "table" and d.source or {}

@@ -36,13 +36,9 @@ rule = {
     .. "built with -fstack-protector-strong: exempt it by path, or drop canary from binary_required.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 -- A static binary, or one without dynamic symbols: its imports say
 -- nothing of canary and fortify.
@@ -90,23 +86,6 @@ function check(evidence, params, run)
     end
   end
 
-  -- the newest document of each target
-  local newest, order = {}, {}
-  for _, doc in ipairs(evidence.binaries) do
-    local d = type(doc.data) == "table" and doc.data or {}
-    local name = text(d.target) or doc.path
-    local time = text(d.collected) and vigil.time(d.collected) or -math.huge
-    local n = newest[name]
-    if not n then
-      order[#order + 1] = name
-      newest[name] = { doc = doc, time = time, evidence = { doc.id } }
-    else
-      n.evidence[#n.evidence + 1] = doc.id
-      if time > n.time then
-        n.doc, n.time = doc, time
-      end
-    end
-  end
 
   -- one result per resource: a second one (a path unchecked twice) adds to the first
   local out, seen = {}, {}
@@ -125,8 +104,8 @@ function check(evidence, params, run)
     seen[resource] = r
     out[#out + 1] = r
   end
-  for _, target in ipairs(order) do
-    local n = newest[target]
+  for _, n in ipairs(vigil.newest(evidence.binaries, function(d) return text(d.target) end)) do
+    local target = n.resource
     local d = type(n.doc.data) == "table" and n.doc.data or {}
     local judged, spared, bad = 0, 0, 0
     for _, b in ipairs(items(d.binaries)) do

@@ -23,9 +23,7 @@ rule = {
     .. "end-of-life by its distribution gets no more security updates: each new vulnerability stays open.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
 function check(evidence, params, run)
   local packages, order, targets, target_order = {}, {}, {}, {}

@@ -21,30 +21,17 @@ rule = {
     .. "checked at all, and a clean scan of it says nothing.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
+local text = vigil.text
+
+-- The target a scan describes, and the scan's time.
+local function scan_target(d)
+  return type(d.target) == "table" and text(d.target.name) or nil, text(d.timestamp) or false
 end
 
 function check(evidence, params, run)
-  local newest, order = {}, {}
-  for _, doc in ipairs(evidence.scan) do
-    local d = type(doc.data) == "table" and doc.data or {}
-    local name = type(d.target) == "table" and text(d.target.name) or doc.path
-    local time = text(d.timestamp) and vigil.time(d.timestamp) or -math.huge
-    local n = newest[name]
-    if not n then
-      order[#order + 1] = name
-      newest[name] = { doc = doc, time = time, evidence = { doc.id } }
-    else
-      n.evidence[#n.evidence + 1] = doc.id
-      if time > n.time then
-        n.doc, n.time = doc, time
-      end
-    end
-  end
   local out = {}
-  for _, name in ipairs(order) do
-    local n = newest[name]
+  for _, n in ipairs(vigil.newest(evidence.scan, scan_target)) do
+    local name = n.resource
     local s = type(n.doc.data) == "table" and type(n.doc.data.summary) == "table" and n.doc.data.summary or {}
     local total, unchecked = s.components, s.componentsUnchecked
     local result = { resource = name, evidence = n.evidence }

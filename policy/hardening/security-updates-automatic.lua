@@ -23,29 +23,11 @@ rule = {
     .. "waits for someone to log in and upgrade stays open for as long as nobody does.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
--- The newest document of each host: {resource = {doc, evidence}}, in order.
-local function newest_hosts(docs)
-  local hosts, order = {}, {}
-  for _, doc in ipairs(docs) do
-    local d = type(doc.data) == "table" and doc.data or {}
-    local name = text(d.hostname) or text(d.target) or doc.path
-    local time = text(d.collected) and vigil.time(d.collected) or -math.huge
-    local h = hosts[name]
-    if not h then
-      order[#order + 1] = name
-      hosts[name] = { doc = doc, time = time, evidence = { doc.id } }
-    else
-      h.evidence[#h.evidence + 1] = doc.id
-      if time > h.time then
-        h.doc, h.time = doc, time
-      end
-    end
-  end
-  return hosts, order
+-- The name of the host a document describes.
+local function host_name(d)
+  return text(d.hostname) or text(d.target)
 end
 
 -- Why the apt and dnf parts of u are not configured.
@@ -70,10 +52,9 @@ local function missing(u)
 end
 
 function check(evidence, params, run)
-  local hosts, order = newest_hosts(evidence.host)
   local out = {}
-  for _, name in ipairs(order) do
-    local h = hosts[name]
+  for _, h in ipairs(vigil.newest(evidence.host, host_name)) do
+    local name = h.resource
     local d = type(h.doc.data) == "table" and h.doc.data or {}
     local u = type(d.automaticUpdates) == "table" and d.automaticUpdates or nil
     local r = { resource = name, evidence = h.evidence }

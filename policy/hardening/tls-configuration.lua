@@ -52,13 +52,9 @@ local FAMILIES = {
   ["MD5"] = function(s) return s.name:find("_MD5$") end,
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 -- The weak families of suite s among those asked for.
 local function weak_families(s, wanted)

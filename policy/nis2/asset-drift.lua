@@ -26,13 +26,9 @@ rule = {
     .. "no classification and no finding history, and escapes every rule that reads the inventory.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 -- The subject of an SBOM: its name and the digests ("sha256:HEX") it gives.
 local function sbom_subject(d)

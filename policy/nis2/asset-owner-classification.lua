@@ -21,9 +21,7 @@ rule = {
     .. "reviews or answers for it.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
 function check(evidence, params, run)
   local levels = {}

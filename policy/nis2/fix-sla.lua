@@ -34,13 +34,9 @@ rule = {
     .. "CISA BOD 19-02 (15 days critical, 30 high); 0 leaves a severity out.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 -- The findings of a scan whose fixState is "fixed" (vigil.where searches
 -- in C), or {} when it has no list of findings.

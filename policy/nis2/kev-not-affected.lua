@@ -39,13 +39,9 @@ rule = {
     .. "statement, and an ignore entry is a risk acceptance that belongs in a waiver.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 -- Appends the strings among the values to list.
 local function push(list, ...)

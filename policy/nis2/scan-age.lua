@@ -23,31 +23,18 @@ rule = {
     .. "max_db_age_days when it ran, no longer says what is vulnerable today.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
+local text = vigil.text
+
+-- The target a scan describes, and the scan's time.
+local function scan_target(d)
+  return type(d.target) == "table" and text(d.target.name) or nil, text(d.timestamp) or false
 end
 
 function check(evidence, params, run)
-  local newest, order = {}, {}
-  for _, doc in ipairs(evidence.scan) do
-    local d = type(doc.data) == "table" and doc.data or {}
-    local target = type(d.target) == "table" and text(d.target.name) or doc.path
-    local time = text(d.timestamp) and vigil.time(d.timestamp)
-    local have = newest[target]
-    if not have then
-      order[#order + 1] = target
-      newest[target] = { doc = doc, time = time, ids = { doc.id } }
-    else
-      have.ids[#have.ids + 1] = doc.id
-      if time and (not have.time or time > have.time) then
-        have.doc, have.time = doc, time
-      end
-    end
-  end
   local out = {}
-  for _, target in ipairs(order) do
-    local n = newest[target]
-    local d = type(n.doc.data) == "table" and n.doc.data or {}
+  for _, n in ipairs(vigil.newest(evidence.scan, scan_target)) do
+    local target, d = n.resource, vigil.items(n.doc.data)
+    n.time = text(d.timestamp) and vigil.time(d.timestamp)
     local status, message
     if not n.time then
       status, message = "fail", "the scan has no valid timestamp"
@@ -74,7 +61,7 @@ function check(evidence, params, run)
         message = message .. string.format("; vulnerability data %.1f days old", db_age)
       end
     end
-    out[#out + 1] = { resource = target, status = status, message = message, evidence = n.ids }
+    out[#out + 1] = { resource = target, status = status, message = message, evidence = n.evidence }
   end
   return out
 end

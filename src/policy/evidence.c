@@ -24,6 +24,11 @@
  * is null and one that is absent (nil) stay apart; indexing it raises.
  * Integers stay Lua integers, reals Lua floats (math.type tells them
  * apart).
+ *
+ * The vigil.* functions that work on evidence itself live here too:
+ * where and count (searches in C), and the helpers every rule over
+ * collected documents needs, text, items, newest (the newest document per
+ * host or target) and sbom_name (docs/policy.md, "The vigil library").
  */
 #include <stdint.h>
 #include <string.h>
@@ -345,6 +350,187 @@ static int evidence_count(lua_State *L)
     return evidence_query(L, 1);
 }
 
+/* ---- helpers every rule needs ------------------------------------------------------ */
+
+/* vigil.text(x): x when it is a non-empty string, else nil. */
+static int evidence_text(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    if (lua_type(L, 1) != LUA_TSTRING || lua_rawlen(L, 1) == 0)
+        lua_pushnil(L);
+    else
+        lua_settop(L, 1);
+    return 1;
+}
+
+/* vigil.items(x): x when type() says it is a table (evidence too), else a
+ * new empty table: what ipairs may walk whatever a document holds. */
+static int evidence_items(lua_State *L)
+{
+    int stale;
+    uintptr_t tag;
+    if (lua_istable(L, 1) || evidence_node(L, 1, &stale, &tag) || stale) {
+        lua_settop(L, 1);
+        return 1;
+    }
+    lua_newtable(L);
+    return 1;
+}
+
+/* The evidence document at argument arg (a member of evidence.KIND);
+ * raises when it is none. */
+static const vg_jval *document_arg(lua_State *L, int arg, uintptr_t *tag)
+{
+    const vg_jval *doc = evidence_checked(L, arg, tag);
+    if (!doc || doc->type != VG_JOBJECT || !vg_jval_member_str(doc, "id") || !vg_jval_member_str(doc, "path"))
+        luaL_argerror(L, arg, "an evidence document (a member of evidence.KIND)");
+    return doc;
+}
+
+/* Microseconds of the time at idx (a date-time vigil.time reads, or
+ * seconds); INT64_MIN, older than any, for anything else. */
+static int64_t document_time(lua_State *L, int idx)
+{
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        lua_Number seconds = lua_tonumber(L, idx);
+        return seconds > -9.2e12 && seconds < 9.2e12 ? (int64_t)(seconds * 1e6) : INT64_MIN;
+    }
+    int64_t micros;
+    size_t len;
+    const char *why, *text = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
+    return text && policy_time_parse(text, len, &micros, &why) == 0 ? micros : INT64_MIN;
+}
+
+/* vigil.newest(docs, key): the documents of an evidence list grouped by
+ * what they describe, with the newest of each group.  key(data, doc)
+ * returns the group's name (nil or "": the document's path) and,
+ * optionally, the document's time (nil: data.collected); data is {} when
+ * the document holds no object.  Returns the groups in the order of their
+ * first document: {resource = name, doc = the newest, evidence = the ids
+ * of all}.  A document without a time that vigil.time reads is older than
+ * any with one; of two with the same time, the first stays. */
+static int evidence_newest(lua_State *L)
+{
+    uintptr_t tag;
+    const vg_jval *docs = evidence_checked(L, 1, &tag);
+    if (!docs || docs->type != VG_JARRAY)
+        return luaL_argerror(L, 1, "an evidence list (evidence.KIND)");
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_settop(L, 2);
+    lua_newtable(L); /* 3: the groups, in order */
+    lua_newtable(L); /* 4: name -> group */
+    lua_newtable(L); /* 5: name -> the time of the group's document */
+    lua_Integer ngroups = 0;
+    for (size_t i = 0; i < docs->n; i++) {
+        const vg_jval *doc = &docs->u.items[i], *data = vg_jval_get(doc, "data");
+        policy_sandbox_charge(L, 1, POLICY_WORK_LIBRARY);
+        lua_pushvalue(L, 2);
+        if (data && data->type == VG_JOBJECT)
+            evidence_push(L, data, tag);
+        else
+            lua_newtable(L);
+        evidence_push(L, doc, tag);
+        document_arg(L, 8, &tag);
+        lua_call(L, 2, 2); /* 6: name, 7: time */
+        if (lua_type(L, 6) != LUA_TSTRING || lua_rawlen(L, 6) == 0) {
+            if (!lua_isnil(L, 6) && lua_type(L, 6) != LUA_TSTRING)
+                return luaL_error(L, "vigil.newest: the key function returned a %s, not a name", luaL_typename(L, 6));
+            lua_pushstring(L, vg_jval_member_str(doc, "path"));
+            lua_replace(L, 6);
+        }
+        if (lua_isnil(L, 7)) {
+            const vg_jval *collected = vg_jval_get(data, "collected");
+            if (collected && collected->type == VG_JSTRING)
+                lua_pushlstring(L, collected->u.s, collected->n);
+            else
+                lua_pushnil(L);
+            lua_replace(L, 7);
+        }
+        int64_t time = document_time(L, 7);
+        lua_pushvalue(L, 6);
+        if (lua_rawget(L, 4) == LUA_TNIL) { /* 8 */
+            lua_pop(L, 1);
+            lua_createtable(L, 0, 3);
+            lua_pushvalue(L, 6);
+            lua_setfield(L, -2, "resource");
+            evidence_push(L, doc, tag);
+            lua_setfield(L, -2, "doc");
+            lua_createtable(L, 1, 0);
+            evidence_push(L, vg_jval_get(doc, "id"), tag);
+            lua_rawseti(L, -2, 1);
+            lua_setfield(L, -2, "evidence");
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, 3, ++ngroups);
+            lua_pushvalue(L, 6);
+            lua_pushvalue(L, -2);
+            lua_rawset(L, 4);
+        } else {
+            lua_getfield(L, 8, "evidence");
+            evidence_push(L, vg_jval_get(doc, "id"), tag);
+            lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+            lua_pop(L, 1);
+            lua_pushvalue(L, 6);
+            lua_rawget(L, 5);
+            int64_t have = (int64_t)lua_tointeger(L, -1);
+            lua_pop(L, 1);
+            if (time <= have) {
+                lua_settop(L, 5);
+                continue;
+            }
+            evidence_push(L, doc, tag);
+            lua_setfield(L, 8, "doc");
+        }
+        lua_pushvalue(L, 6);
+        lua_pushinteger(L, (lua_Integer)time);
+        lua_rawset(L, 5);
+        lua_settop(L, 5);
+    }
+    lua_settop(L, 3);
+    return 1;
+}
+
+/* vigil.sbom_name(doc): the resource name of an SBOM document,
+ * "cyclonedx:", "spdx:" or "sbom:" and the name of what it describes
+ * (CycloneDX metadata.component.name, SPDX 2 name, SPDX 3 SpdxDocument
+ * name), else of its file. */
+static int evidence_sbom_name(lua_State *L)
+{
+    uintptr_t tag;
+    const vg_jval *doc = document_arg(L, 1, &tag), *data = vg_jval_get(doc, "data"), *name = NULL;
+    const char *format = "sbom";
+    const char *bom_format = vg_jval_member_str(data, "bomFormat");
+    if (bom_format && strcmp(bom_format, "CycloneDX") == 0) {
+        format = "cyclonedx";
+        name = vg_jval_get(vg_jval_get(vg_jval_get(data, "metadata"), "component"), "name");
+    } else if (vg_jval_get(data, "spdxVersion")) {
+        format = "spdx";
+        name = vg_jval_get(data, "name");
+    } else if (vg_jval_get(data, "@graph")) {
+        format = "spdx";
+        const vg_jval *graph = vg_jval_get(data, "@graph");
+        for (size_t i = 0; i < vg_jval_size(graph) && graph->type == VG_JARRAY; i++) {
+            const vg_jval *e = vg_jval_item(graph, i), *type = vg_jval_get(e, "type");
+            const vg_jval *n = vg_jval_get(e, "name");
+            if (type && type->type == VG_JSTRING && strcmp(type->u.s, "SpdxDocument") == 0 && n &&
+                n->type == VG_JSTRING && n->n > 0) {
+                name = n;
+                break;
+            }
+        }
+        policy_sandbox_charge(L, vg_jval_size(graph), POLICY_WORK_LIBRARY);
+    }
+    lua_pushstring(L, format);
+    lua_pushliteral(L, ":");
+    if (name && name->type == VG_JSTRING && name->n > 0) {
+        lua_pushlstring(L, name->u.s, name->n);
+    } else {
+        const char *path = vg_jval_member_str(doc, "path"), *slash = strrchr(path, '/');
+        lua_pushstring(L, slash ? slash + 1 : path);
+    }
+    lua_concat(L, 3);
+    return 1;
+}
+
 void policy_evidence_begin(lua_State *L)
 {
     unsigned *call = policy_sandbox_evidence_call(L);
@@ -370,12 +556,13 @@ void policy_evidence_open(lua_State *L)
     lua_setglobal(L, "next");
     lua_pushcfunction(L, evidence_type);
     lua_setglobal(L, "type");
-    lua_createtable(L, 0, 3);
+    static const luaL_Reg functions[] = {
+        {"where", evidence_where}, {"count", evidence_count},   {"text", evidence_text},
+        {"items", evidence_items}, {"newest", evidence_newest}, {"sbom_name", evidence_sbom_name},
+        {NULL, NULL},
+    };
+    luaL_newlib(L, functions);
     lua_pushlightuserdata(L, NULL);
     lua_setfield(L, -2, "null");
-    lua_pushcfunction(L, evidence_where);
-    lua_setfield(L, -2, "where");
-    lua_pushcfunction(L, evidence_count);
-    lua_setfield(L, -2, "count");
     lua_setglobal(L, "vigil");
 }

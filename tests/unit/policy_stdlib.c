@@ -1,7 +1,7 @@
 /*
  * policy_stdlib.c — unit test of the vigil.* library of policy rules
- * (src/policy/stdlib.c, datetime.c, glob.c; docs/policy.md "The vigil
- * library").
+ * (src/policy/stdlib.c, datetime.c, glob.c, and the helpers of evidence.c;
+ * docs/policy.md "The vigil library").
  *
  * Each case is a Lua expression run in a rule of its own, in the real
  * sandbox, and the JSON of what it returns, written by hand from the
@@ -45,6 +45,7 @@
     "end\n"
 
 static json_t *params; /* the second argument of check: read-only, as the engine's parameters */
+static json_t *docs;   /* the first: NULL for null, else evidence documents (test_documents) */
 
 static char *dump(const json_t *j)
 {
@@ -60,7 +61,7 @@ static int run_expr(const char *expr, const vg_policy_limits *limits, vg_ctx *ct
     *out = NULL;
     int rc = vg_policy_rule_compile(ctx, "t.lua", text, strlen(text), limits, &rule);
     if (rc == VG_OK) {
-        json_t *args[2] = {json_null(), params};
+        json_t *args[2] = {docs ? docs : json_null(), params};
         rc = vg_policy_rule_call(ctx, rule, "check", args, 2, out);
     }
     vg_policy_rule_free(rule);
@@ -408,6 +409,62 @@ static void test_glob_and_severity(void)
 }
 
 /* The engine's C entry points. */
+/* vigil.text, items, newest and sbom_name (evidence.c), on documents as the
+ * engine hands them to check: {id, path, data}. */
+static void test_documents(void)
+{
+    json_error_t err;
+    docs = json_loads("[{\"id\":\"e1\",\"path\":\"a/h1.json\",\"data\":{\"hostname\":\"web1\",\"collected\":\"2025-08-01T00:00:00Z\"}},"
+                      " {\"id\":\"e2\",\"path\":\"b/x.json\",\"data\":{\"hostname\":\"web1\",\"collected\":\"2025-08-02T00:00:00+02:00\"}},"
+                      " {\"id\":\"e3\",\"path\":\"c/y.json\",\"data\":{\"collected\":\"yesterday\"}},"
+                      " {\"id\":\"e4\",\"path\":\"d/z.json\",\"data\":{\"hostname\":\"web1\",\"collected\":\"2025-08-01T22:00:00Z\"}},"
+                      " {\"id\":\"e5\",\"path\":\"e/w.json\",\"data\":[1,2]},"
+                      " {\"id\":\"e6\",\"path\":\"c/y.json\",\"data\":{\"collected\":\"2020-01-01\",\"t\":5}},"
+                      " {\"id\":\"e7\",\"path\":\"f/v.json\",\"data\":{\"hostname\":\"\",\"t\":7}}]",
+                      0, &err);
+    CHECK(docs != NULL, "documents: %s", err.text);
+#define GROUPS(KEY)                                                                                          \
+    "(function() local out = {} for _, g in ipairs(vigil.newest(e, " KEY ")) do"                              \
+    " out[#out + 1] = {g.resource, g.doc.id, table.concat(g.evidence, ',')} end return out end)()"
+    /* By hostname, else the path: e2 (22:00 UTC) is newer than e1, as
+     * new as e4 (the first stays); e3 has no time, so e6 is newer; e5
+     * holds no object; e7's empty name is no name. */
+    expect(GROUPS("function(d) return vigil.text(d.hostname) end"),
+           "[[\"web1\",\"e2\",\"e1,e2,e4\"],[\"c/y.json\",\"e6\",\"e3,e6\"],[\"e/w.json\",\"e5\",\"e5\"],"
+           "[\"f/v.json\",\"e7\",\"e7\"]]");
+    /* A time of the key's own (seconds, or a date-time), false for none. */
+    expect(GROUPS("function(d) return 'all', d.t or '1970-01-01T00:00:06Z' end"), "[[\"all\",\"e7\",\"e1,e2,e3,e4,e5,e6,e7\"]]");
+    expect(GROUPS("function(d) return 'all', false end"), "[[\"all\",\"e1\",\"e1,e2,e3,e4,e5,e6,e7\"]]");
+    expect(GROUPS("function(d, doc) return doc.id == 'e3' and 'three' or nil, false end"),
+           "[[\"a/h1.json\",\"e1\",\"e1\"],[\"b/x.json\",\"e2\",\"e2\"],[\"three\",\"e3\",\"e3\"],[\"d/z.json\",\"e4\",\"e4\"],"
+           "[\"e/w.json\",\"e5\",\"e5\"],[\"c/y.json\",\"e6\",\"e6\"],[\"f/v.json\",\"e7\",\"e7\"]]");
+    expect_error("vigil.newest(e, function() return 1 end)", "vigil.newest: the key function returned a number, not a name");
+    expect_error("vigil.newest({}, tostring)", "bad argument #1 to 'newest' (an evidence list (evidence.KIND))");
+    expect_error("vigil.newest(e)", "bad argument #2 to 'newest' (function expected, got no value)");
+    expect_error("vigil.sbom_name(e)", "bad argument #1 to 'sbom_name' (an evidence document (a member of evidence.KIND))");
+
+    expect("all(vigil.text('a'), vigil.text(''), vigil.text(5), vigil.text(nil), vigil.text(e[1].path))",
+           "[\"a\",null,null,null,\"a/h1.json\"]");
+    expect("{#vigil.items(nil), #vigil.items('x'), #vigil.items(e), vigil.items(e) == e, #vigil.items({1, 2, 3})}",
+           "[0,0,7,true,3]");
+    json_decref(docs);
+
+    docs = json_loads("[{\"id\":\"s1\",\"path\":\"/x/app.cdx.json\",\"data\":{\"bomFormat\":\"CycloneDX\","
+                      "\"metadata\":{\"component\":{\"name\":\"shop\"}}}},"
+                      " {\"id\":\"s2\",\"path\":\"/x/anon.cdx.json\",\"data\":{\"bomFormat\":\"CycloneDX\",\"metadata\":{}}},"
+                      " {\"id\":\"s3\",\"path\":\"rootfs.spdx.json\",\"data\":{\"spdxVersion\":\"SPDX-2.3\",\"name\":\"rootfs\"}},"
+                      " {\"id\":\"s4\",\"path\":\"dir/v3.jsonld\",\"data\":{\"@graph\":[{\"type\":\"Person\",\"name\":\"x\"},"
+                      "{\"type\":\"SpdxDocument\",\"name\":\"\"},{\"type\":\"SpdxDocument\",\"name\":\"img\"}]}},"
+                      " {\"id\":\"s5\",\"path\":\"other.json\",\"data\":{\"spdxVersion\":null}},"
+                      " {\"id\":\"s6\",\"path\":\"plain\",\"data\":\"text\"}]",
+                      0, &err);
+    CHECK(docs != NULL, "SBOM documents: %s", err.text);
+    expect("(function() local out = {} for _, d in ipairs(e) do out[#out + 1] = vigil.sbom_name(d) end return out end)()",
+           "[\"cyclonedx:shop\",\"cyclonedx:anon.cdx.json\",\"spdx:rootfs\",\"spdx:img\",\"spdx:other.json\",\"sbom:plain\"]");
+    json_decref(docs);
+    docs = NULL;
+}
+
 static void test_c_interface(void)
 {
     CHECK(policy_glob_match("asset:web-*", "asset:web-01") == 1, "policy_glob_match match");
@@ -582,6 +639,7 @@ int main(int argc, char **argv)
     test_cvss();
     test_dates();
     test_glob_and_severity();
+    test_documents();
     test_c_interface();
     test_glob_fnmatch();
     test_charges();
