@@ -20,6 +20,7 @@
 # passes only when every rule citing it passed, fails when one failed, and
 # is not_checked when a rule citing it had no evidence (no SBOM and no scan
 # are given here: their requirements must say not_checked, never pass).
+# Root's password hash and the SSH host keys must reach no document.
 source "$(dirname "$0")/lib.sh"
 export SOURCE_DATE_EPOCH=1756166400 # 2025-08-26T00:00:00Z: the collection time
 source "$(dirname "$0")/tls_lib.sh"
@@ -34,6 +35,11 @@ ROOT=$TMP/root
 debootstrap --variant=minbase --include=openssh-server,sudo,unattended-upgrades bookworm "$ROOT" "$MIRROR" \
     >debootstrap.log 2>&1 || { tail -20 debootstrap.log >&2; fail "debootstrap from $MIRROR failed"; }
 echo web1 >"$ROOT/etc/hostname"
+# Secrets that must reach no document: root's password hash, and the SSH
+# host keys openssh-server's postinst made (ssh-keygen -A).
+HASH=$(openssl passwd -6 'estate-Root-s3cret')
+usermod -R "$ROOT" -p "$HASH" root
+ls "$ROOT"/etc/ssh/ssh_host_*_key >/dev/null || fail "openssh-server's postinst made no host key"
 printf 'PermitRootLogin no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n' \
     >"$ROOT/etc/ssh/sshd_config.d/50-hardening.conf"
 printf 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n' \
@@ -140,6 +146,18 @@ result bad binary-hardening | grep -q 'pie.*relro.*nx.*canary' || fail "binary-h
 result good binary-hardening | grep -q "pass" || fail "binary-hardening, good: $(result good binary-hardening)"
 for rule in ssh-hardening privileged-accounts repositories-signed security-updates-automatic; do
     [ "$(result good $rule | cut -d' ' -f1-2)" = "web1 pass" ] || fail "$rule, good: $(result good $rule)"
+done
+
+# ---- secrets ----------------------------------------------------------------------------
+# Nothing written here holds the hash, its salt, or a line of a private key.
+secrets=("$HASH" "$(cut -d'$' -f3 <<<"$HASH")")
+for key in "$ROOT"/etc/ssh/ssh_host_*_key; do
+    while read -r line; do
+        case $line in -----*) ;; *) secrets+=("$line") ;; esac
+    done <"$key"
+done
+for s in "${secrets[@]}"; do
+    ! grep -rqF -- "$s" good bad ./*.results.json || fail "a secret reached the evidence or the results: ${s:0:12}…"
 done
 
 # ---- the evidence pack ---------------------------------------------------------------
