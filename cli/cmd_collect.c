@@ -29,6 +29,7 @@ struct collector {
 static const struct collector collectors[] = {
     {"binaries", cli_collect_binaries, "hardening of the ELF executables and shared objects of a directory or image"},
     {"host", cli_collect_host, "a Linux host's or root filesystem's security settings"},
+    {"image", cli_collect_image, "a container image: user, ports, secret-looking env names, shells, package managers"},
     {"securitytxt", cli_collect_securitytxt, "an RFC 9116 security.txt: fields, Expires, Canonical, signature"},
     {"tls", cli_collect_tls, "a TLS endpoint: versions, suites, groups, certificates, OCSP, HSTS"},
     {NULL, NULL, NULL},

@@ -42,7 +42,8 @@ struct vg_file {
                                   unless another cataloger had it loaded */
     size_t size;
     int layer;                 /* index of the layer the file comes from, or -1 */
-    unsigned mode;             /* permission bits (0777) when known, else 0 */
+    unsigned mode;             /* permission bits (07777, setuid and setgid
+                                  included) when known, else 0 */
     /* Random access to the content, always set: copies up to len bytes from
      * offset into buf and returns how many (0 at the end), or -1 on a read
      * error.  Valid, like data, only during collect(). */

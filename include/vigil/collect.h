@@ -36,6 +36,11 @@ json_t *vg_collect_document(vg_ctx *ctx, const char *kind, int schema, int64_t c
  * that are not UTF-8 as U+FFFD).  VG_OK or VG_ERR_NOMEM. */
 int vg_collect_unchecked(vg_ctx *ctx, json_t *doc, const char *what, const char *reason);
 
+/* The items of the array list (references to them) in a new array, sorted
+ * by cmp, which compares two json_t * const * as qsort(3) does; NULL when
+ * out of memory.  Collectors list their entries in a fixed order this way. */
+json_t *vg_collect_sorted(const json_t *list, int (*cmp)(const void *, const void *));
+
 /* vigil collect tls (src/collect/tls.c, docs/collect.md "tls"): an
  * OpenSSL client probe of each endpoint the caller names, and no other
  * address.  timeout_ms bounds every connection (connect, handshake, the
@@ -128,5 +133,21 @@ typedef struct vg_collect_securitytxt_options {
  * without allow_http, VG_ERR_IO for a file that cannot be read,
  * VG_ERR_LIMIT for a file over 32 KiB, VG_ERR_NOMEM. */
 int vg_collect_securitytxt(vg_ctx *ctx, const vg_collect_securitytxt_options *opts, json_t **out);
+
+/* --- image (src/collect/image.c) --------------------------------------- */
+
+/* The "image" document (docs/collect.md "image") of target, a `docker
+ * save` archive or an OCI image layout (directory or tar) read as vigil
+ * sbom reads it (opts: platform, exclude, sizes; NULL for the defaults),
+ * collected at the Unix time collected: the image's configuration (user
+ * and whether it is root, ports, entrypoint, cmd, the names of
+ * secret-looking environment variables, never their values, labels,
+ * healthcheck) and, from its final file view, the shells and package
+ * managers present, the OS packages installed and the setuid and setgid
+ * files.  VG_OK with *out the caller's (what could not be read in its
+ * "unchecked"); VG_ERR_UNSUPPORTED for a target that is no image; the
+ * source's errors (VG_ERR_FORMAT, VG_ERR_LIMIT, VG_ERR_DIGEST, ...) with
+ * ctx->message "FILE: what is wrong"; *out NULL then. */
+int vg_collect_image(vg_ctx *ctx, const char *target, const vg_scan_options *opts, int64_t collected, json_t **out);
 
 #endif

@@ -44,6 +44,9 @@ typedef struct vg_target {
     const char *os;           /* from the image config, or NULL */
     vg_layer *layers;         /* in order of application */
     size_t nlayers;
+    const char *config;       /* an image's config (OCI config.md), as compact
+                                 JSON re-serialised from the blob read; NULL
+                                 for other targets (vigil collect image) */
 } vg_target;
 
 /* Operating system from os-release (freedesktop.org os-release(5)). */

@@ -609,30 +609,6 @@ static int cmp_entry_path(const void *a, const void *b)
                   json_string_value(json_object_get(*(json_t *const *)b, "path")));
 }
 
-/* list sorted by path (the walk's order is the directory's, an image's
- * the order of its layers), as a new array. */
-static json_t *sorted(const json_t *list)
-{
-    size_t n = json_array_size(list);
-    json_t **items = malloc((n ? n : 1) * sizeof *items);
-    json_t *out = json_array();
-    if (!items || !out) {
-        free(items);
-        json_decref(out);
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++)
-        items[i] = json_array_get(list, i);
-    qsort(items, n, sizeof *items, cmp_entry_path);
-    for (size_t i = 0; i < n && out; i++)
-        if (json_array_append(out, items[i])) {
-            json_decref(out);
-            out = NULL;
-        }
-    free(items);
-    return out;
-}
-
 /* Adds one to counts[key][bucket]. */
 static int count(json_t *counts, const char *key, const char *bucket)
 {
@@ -697,7 +673,8 @@ int vg_collect_binaries(vg_ctx *ctx, const char *target, const vg_collect_binari
     vg_inventory inv;
     vg_inventory_init(&inv);
     int rc = vg_scan(ctx, target, &scan, &inv);
-    json_t *list = rc == VG_OK ? sorted(b.list) : NULL;
+    /* the walk's order is the directory's, an image's the order of its layers */
+    json_t *list = rc == VG_OK ? vg_collect_sorted(b.list, cmp_entry_path) : NULL;
     json_t *summary = list ? summarize(list) : NULL;
     if (rc == VG_OK && (!list || !summary))
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");

@@ -67,3 +67,23 @@ int vg_collect_take_warnings(vg_ctx *ctx, json_t *doc, const char *prefix, const
     }
     return rc;
 }
+
+json_t *vg_collect_sorted(const json_t *list, int (*cmp)(const void *, const void *))
+{
+    size_t n = json_array_size(list);
+    json_t **items = malloc((n ? n : 1) * sizeof *items);
+    json_t *out = json_array();
+    if (!items || !out) {
+        free(items);
+        json_decref(out);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        items[i] = json_array_get(list, i);
+    qsort(items, n, sizeof *items, cmp);
+    for (size_t i = 0; i < n && out; i++)
+        if (json_array_append(out, items[i]))
+            json_decref(out), out = NULL;
+    free(items);
+    return out;
+}

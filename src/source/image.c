@@ -420,7 +420,7 @@ static int apply_entry(scan *s, struct archive *a, struct archive_entry *e, int 
         }
     }
     if (kind == VG_NODE_FILE)
-        n->mode = archive_entry_perm(e) & 0777;
+        n->mode = archive_entry_perm(e) & 07777;
     if (kind == VG_NODE_FILE || kind == VG_NODE_HARDLINK || kind == VG_NODE_SYMLINK)
         n->mask = vg_catalog_wants(s->cat, path, len, base);
     /* As in the directory walk: binaries and archives are read once, under
@@ -1742,11 +1742,14 @@ static int scan_image(scan *s, store *st, image_plan *plan)
     t->name = plan->ntags ? plan->tags[0] : t->path;
     t->architecture = arena_str(s, json_string_value(json_object_get(config, "architecture")));
     t->os = arena_str(s, json_string_value(json_object_get(config, "os")));
+    char *compact = json_dumps(config, JSON_COMPACT);
+    t->config = compact ? arena_str(s, compact) : NULL;
+    free(compact);
     t->layers = vg_arena_calloc(&s->inv->arena, plan->nlayers ? plan->nlayers : 1, sizeof *t->layers);
     at.nlayers = plan->nlayers;
     at.sets = calloc(plan->nlayers + 1, sizeof *at.sets);
     at.set_of = calloc(plan->nlayers + 1, sizeof *at.set_of);
-    if (!t->image_id || !t->layers || !at.sets || !at.set_of) {
+    if (!t->image_id || !t->config || !t->layers || !at.sets || !at.set_of) {
         rc = nomem(s);
         goto out;
     }

@@ -57,7 +57,7 @@ typedef struct vg_node {
     vg_blob *content;    /* wanted file content, or NULL */
     vg_catalog_mask mask;/* catalogers that want this path (files, links) */
     unsigned too_big;    /* wanted, but larger than the size read from one file */
-    unsigned mode;       /* permission bits (0777) from the archive */
+    unsigned mode;       /* permission bits (07777: setuid, setgid, sticky too) from the archive */
     unsigned excluded;   /* left out by --exclude: never read, never followed to */
     int spooled;         /* content is in the scan's spool file at spool_offset */
     uint64_t spool_offset;

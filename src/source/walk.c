@@ -196,7 +196,7 @@ static int feed_fd(walk *w, int fd, const char *path, vg_catalog_mask mask)
         }
     }
     vg_file file = {.path = path, .data = data, .size = data ? len : (size_t)st.st_size, .layer = -1,
-                    .mode = st.st_mode & 0777, .read_at = data ? vg_file_read_memory : read_at_fd,
+                    .mode = st.st_mode & 07777, .read_at = data ? vg_file_read_memory : read_at_fd,
                     .handle = &fd};
     int rc = vg_catalog_feed(w->cat, mask, &file);
     free(data);

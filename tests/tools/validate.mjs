@@ -20,9 +20,10 @@
 // vigil-collect-binaries (docs/collect-binaries.schema.json, `vigil collect binaries`),
 // vigil-collect-host (docs/collect-host.schema.json, `vigil collect host`),
 // vigil-collect-securitytxt (docs/collect-securitytxt.schema.json, `vigil collect securitytxt`) and
-// vigil-collect-tls (docs/collect-tls.schema.json, `vigil collect tls`).
+// vigil-collect-tls (docs/collect-tls.schema.json, `vigil collect tls`);
+// vigil-collect-image (docs/collect-image.schema.json, `vigil collect image`).
 //
-// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3|sarif-2.1.0|sarif-2.1.0-errata01|vigil-controls|vigil-policy-results|vigil-collect-binaries|vigil-collect-host|vigil-collect-securitytxt|vigil-collect-tls FILE
+// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3|sarif-2.1.0|sarif-2.1.0-errata01|vigil-controls|vigil-policy-results|vigil-collect-binaries|vigil-collect-host|vigil-collect-securitytxt|vigil-collect-tls|vigil-collect-image FILE
 // The schemas come from $VIGIL_SHARED/schemas, or ../shared/schemas beside
 // the repository.  Exit status: 0 valid, 1 invalid (errors on stderr),
 // 2 usage or unreadable input.
@@ -56,6 +57,7 @@ const formats = {
   "vigil-collect-host": { main: join(here, "../../docs/collect-host.schema.json"), refs: [] },
   "vigil-collect-tls": { main: join(here, "../../docs/collect-tls.schema.json"), refs: [] },
   "vigil-collect-securitytxt": { main: join(here, "../../docs/collect-securitytxt.schema.json"), refs: [] },
+  "vigil-collect-image": { main: join(here, "../../docs/collect-image.schema.json"), refs: [] },
 };
 
 function die(code, msg) {
