@@ -6,12 +6,14 @@
 # docker archive converted by skopeo (`skopeo copy oci:... docker-archive:...`).
 # Root filesystems: the Alpine 3.11.13 minirootfs (busybox with its
 # /bin/sh and /bin/ash links, apk, 14 packages), the same with a second
-# layer whiting out /sbin/apk, and a "distroless-like" one made here: a
+# layer whiting out /sbin/apk, the Debian 12 minbase package database with
+# this machine's bash, dash, dpkg and apt-get (/usr/bin/sh -> dash) in a
+# second layer, and a "distroless-like" one made here: a
 # static binary gcc compiles, a setuid copy of it, an /etc/passwd with a
 # nonroot user (65532), no shell, no package manager.  A secret is planted
 # in the environment (DB_PASSWORD=s3cr3t-planted): its name must be in the
 # document, its value nowhere.  Expected facts are written by hand, from the
-# listings of tar, find -perm and grep, and what `skopeo inspect --config`
+# listings of tar, find -perm, grep and dpkg-query, and what `skopeo inspect --config`
 # says of the config; the documents are validated against
 # docs/collect-image.schema.json.  Malformed inputs: a truncated archive,
 # a config that is not JSON, one over 16 MiB, a config member of the wrong
@@ -25,6 +27,7 @@ need_cmd gcc
 need_cmd python3
 need_cmd umoci
 need_cmd skopeo
+need_cmd dpkg-query
 ALPINE=$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz
 MKIMAGE="python3 $VIGIL_SRC/tests/tools/mkimage.py"
 cd "$TMP"
@@ -93,6 +96,25 @@ $MKIMAGE -f oci-dir -o alpine-noapk --tag vigil-test/alpine:noapk "$ALPINE" noap
 expect_status 0 $VIGIL collect image alpine-noapk -o noapk.json
 check noapk.json '.layers == 2 and .files.package_managers == [] and .files.shells == ["/bin/ash", "/bin/busybox", "/bin/sh"]
     and .files.packages.apk == 14' "apk whited out (its database stays)"
+
+# ---- Debian: the bookworm minbase package database, with this machine's bash, dash,
+# dpkg and apt-get in a second layer and /usr/bin/sh -> dash as Debian links it
+
+need_shared fixtures/rootfs/debian-bookworm-minbase-pkgdb.tar.gz
+DEBIAN=$VIGIL_SHARED/fixtures/rootfs/debian-bookworm-minbase-pkgdb.tar.gz
+mkdir -p debian-root deb-bin/usr/bin
+tar xzf "$DEBIAN" -C debian-root
+debs=$(dpkg-query --admindir=debian-root/var/lib/dpkg -W -f='${db:Status-Abbrev}\n' | grep -c '^ii')
+for p in bash dash dpkg apt-get; do cp "$(command -v $p)" deb-bin/usr/bin/; done
+ln -s dash deb-bin/usr/bin/sh
+$MKIMAGE -f docker-archive -o debian.tar --tag vigil-test/debian:12 "$DEBIAN" deb-bin
+expect_status 0 $VIGIL collect image debian.tar -o debian.json
+validate vigil-collect-image debian.json
+check debian.json ".files == {shells: [\"/usr/bin/bash\", \"/usr/bin/dash\", \"/usr/bin/sh\"],
+    package_managers: [{name: \"apt-get\", format: \"deb\", path: \"/usr/bin/apt-get\"},
+                       {name: \"dpkg\", format: \"deb\", path: \"/usr/bin/dpkg\"}],
+    packages: {total: $debs, deb: $debs, apk: 0, rpm: 0}, setuid: []} and .layers == 2 and .config.root == true" \
+    "Debian: bash, dash and its sh link, apt-get and dpkg, the packages dpkg-query lists installed"
 
 # ---- distroless-like: nonroot, no shell, a setuid file, a planted secret ----------------
 

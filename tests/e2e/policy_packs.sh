@@ -18,6 +18,8 @@
 #                  block allowing passwords, a second uid 0 account and one
 #                  with an empty password, an apt source with trusted=yes;
 #                  `vigil collect host` of it is host/web1.json;
+#   image-*.json   `vigil collect image` of an Alpine image (mkimage.py) and a
+#                  "distroless-like" one configured by umoci;
 # scanned, described and collected (vigil collect binaries) at
 # 2025-08-26T00:00:00Z (SOURCE_DATE_EPOCH), the
 # release artefacts (the two Alpine minirootfs tarballs) described,
@@ -43,6 +45,7 @@ need_cmd python3
 need_cmd gcc
 need_cmd readelf
 need_cmd openssl
+need_cmd umoci
 python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is not installed (run ./setup.sh --test)"
 [ -f /usr/share/openssh/sshd_config ] || skip "openssh-server is not installed (run ./setup.sh --test)"
 [ -f /usr/share/base-passwd/passwd.master ] || skip "base-passwd's passwd.master is absent"
@@ -90,6 +93,31 @@ gcc -o bins/usr/bin/static "$TMP/prog.c" $H -static-pie
 gcc -o bins/usr/lib/libdemo.so.1 "$TMP/lib.c" $H -fPIC -shared
 gcc -o bins/opt/vendor/tool "$TMP/prog.c" $H -fno-pie -no-pie
 expect_status 0 $VIGIL collect binaries bins -o "$D/binaries.json"
+# image-*.json: `vigil collect image` of two images (policy/hardening/tests/image.yaml):
+# alpine-3.11.tar, mkimage.py's docker archive of the Alpine 3.11.13 minirootfs, and
+# distroless-oci, an OCI layout of a static binary, a setuid copy of it and an
+# /etc/passwd with nonroot (65532), configured by umoci as the user nonroot.
+mkdir -p "$TMP/images/dl/app" "$TMP/images/dl/etc"
+gcc -static -O2 -o "$TMP/images/dl/app/server" "$TMP/prog.c"
+cp "$TMP/images/dl/app/server" "$TMP/images/dl/app/helper" && chmod 4755 "$TMP/images/dl/app/helper"
+printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' \
+    >"$TMP/images/dl/etc/passwd"
+(
+    cd "$TMP/images"
+    python3 "$VIGIL_SRC/tests/tools/mkimage.py" -f docker-archive -o alpine-3.11.tar --tag vigil-test/alpine:3.11 \
+        "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz"
+    python3 "$VIGIL_SRC/tests/tools/mkimage.py" -f oci-dir -o distroless-oci --tag vigil-test/distroless:1 dl
+    umoci config --image distroless-oci:1 --config.user nonroot --config.exposedports 8080/tcp \
+        --config.entrypoint /app/server
+    expect_status 0 "$VIGIL" collect image alpine-3.11.tar -o "$D/image-alpine.json"
+    expect_status 0 "$VIGIL" collect image distroless-oci -o "$D/image-distroless.json"
+)
+jq -e '.config.root == true and .files.shells == ["/bin/ash", "/bin/busybox", "/bin/sh"]
+    and [.files.package_managers[].path] == ["/sbin/apk"] and .files.setuid == []' "$D/image-alpine.json" >/dev/null ||
+    fail "image-alpine.json: not root with busybox and apk"
+jq -e '.config.user == "nonroot" and .config.uid == 65532 and .config.root == false and .files.shells == []
+    and .files.package_managers == [] and [.files.setuid[].path] == ["/app/helper"]' "$D/image-distroless.json" \
+    >/dev/null || fail "image-distroless.json: not nonroot with only /app/helper setuid"
 ln -s "$VIGIL_SRC/tests/data/vex" "$D/vex"
 ln -s "$VIGIL_SRC/tests/data/sbom" "$D/third-party"
 ln -s "$VIGIL_SHARED/schemas/spdx/examples-3.0.1" "$D/spdx3"
@@ -368,7 +396,7 @@ expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml
     --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
     --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
 jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
-    and ([.rules[].id] | length) == 20
+    and ([.rules[].id] | length) == 21
     and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
     and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
     "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
@@ -401,7 +429,7 @@ for _, file in ipairs(arg) do
   for _, name in ipairs(names) do print(rule.id .. "\t" .. name .. "\t" .. json(rule.params[name])) end
 end
 LUA
-[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 9 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 9"
+[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 10 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 10"
 python3 "$VIGIL_SRC/tests/e2e/packs_doc.py" "$TMP/rules.json" "$TMP/params.tsv" check "$VIGIL_SRC/docs/packs.md" \
     "$VIGIL_SRC/policy/vigil-policy.yaml" || fail "docs/packs.md or policy/vigil-policy.yaml differ from the rules"
 echo "ok: the built-in packs pass their tests on vigil's evidence, and their documentation matches them"
