@@ -3,14 +3,16 @@
  * image` records it (docs/collect.md "image"), from the image config JSON:
  * OCI image spec v1.1 config.md ("config": User, ExposedPorts, Env,
  * Entrypoint, Cmd, WorkingDir, Labels) and Docker's image JSON (the same
- * members, plus Healthcheck, Docker Engine API v1.43 "ImageInspect"
- * ContainerConfig.Healthcheck).  The user is resolved to a uid through the
- * image's /etc/passwd (passwd(5)).
+ * members, plus Healthcheck: the Docker Engine API's HealthConfig, whose
+ * Test ["NONE"] disables a healthcheck and [] inherits one).  The user is
+ * resolved to a uid through the image's /etc/passwd (passwd(5)).
  *
  * Environment variables: only the NAMES of those that look like secrets
- * are kept (image_secret_name); no value is ever copied out of the
- * config.  Left out: Volumes, StopSignal, ArgsEscaped, OnBuild, Shell, and
- * the history (vigil sbom reports the layers).
+ * are kept (secret_name); no value is ever copied out of the config.  In
+ * Entrypoint and Cmd, a value given to a secret-looking option or
+ * variable (--db-password=..., TOKEN=...) is redacted.  Left out: Volumes,
+ * StopSignal, ArgsEscaped, OnBuild, Shell, and the history (vigil sbom
+ * reports the layers).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -72,7 +74,37 @@ static int sort_strings(json_t **arr)
     return bad ? -1 : 0;
 }
 
-/* An array of strings (Entrypoint, Cmd) or null, copied. */
+#define REDACTED "<redacted>"
+
+/* word, or what it becomes when it may carry a secret: "--NAME=VALUE" or
+ * "NAME=VALUE" with a secret-looking NAME keeps "--NAME=" only, and a word
+ * after a flag with a secret-looking name ("--password", "-token") is
+ * replaced whole. */
+static json_t *command_word(const char *word, const char *previous)
+{
+    const char *name = word + strspn(word, "-");
+    const char *eq = strchr(name, '=');
+    if (eq && secret_name(name, (size_t)(eq - name))) {
+        size_t keep = (size_t)(eq - word) + 1;
+        char *out = malloc(keep + sizeof REDACTED);
+        if (!out)
+            return NULL;
+        memcpy(out, word, keep);
+        memcpy(out + keep, REDACTED, sizeof REDACTED);
+        json_t *j = json_string(out);
+        free(out);
+        return j;
+    }
+    if (previous && previous[0] == '-' && word[0] != '-' && !strchr(previous, '=')) {
+        const char *flag = previous + strspn(previous, "-");
+        if (secret_name(flag, strlen(flag)))
+            return json_string(REDACTED);
+    }
+    return json_string(word);
+}
+
+/* An array of strings (Entrypoint, Cmd) or null, copied with the values
+ * that look like secrets redacted (command_word). */
 static int string_list(vg_ctx *ctx, const char *name, const char *key, json_t *v, json_t **out)
 {
     *out = NULL;
@@ -89,8 +121,14 @@ static int string_list(vg_ctx *ctx, const char *name, const char *key, json_t *v
     json_array_foreach(v, i, s)
         if (!json_is_string(s))
             return vg_error(ctx, VG_ERR_FORMAT, "%s: config.%s[%zu] is not a string", name, key, i);
-    *out = json_deep_copy(v);
-    return *out ? VG_OK : vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    *out = json_array();
+    const char *previous = NULL;
+    json_array_foreach(v, i, s) {
+        if (!*out || json_array_append_new(*out, command_word(json_string_value(s), previous)))
+            return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        previous = json_string_value(s);
+    }
+    return VG_OK;
 }
 
 /* The keys of an object ({"80/tcp": {}}) or null, sorted. */

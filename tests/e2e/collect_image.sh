@@ -130,31 +130,26 @@ $MKIMAGE -f oci-dir -o dl-oci --tag vigil-test/distroless:1 dl
 umoci config --image dl-oci:1 --config.user nonroot --config.env DB_PASSWORD=s3cr3t-planted \
     --config.env GITHUB_TOKEN=ghp_planted0 --config.env LANG=C.UTF-8 --config.env PWD=/app \
     --config.exposedports 8080/tcp --config.exposedports 9090/udp --config.entrypoint /app/server \
-    --config.cmd --serve --config.workingdir /app --config.label org.opencontainers.image.source=https://example.com/app
+    --config.cmd --serve --config.cmd --api-token --config.cmd ghp_planted1 --config.cmd --db-password=s3cr3t-planted \
+    --config.workingdir /app --config.label org.opencontainers.image.source=https://example.com/app
 skopeo copy -q oci:dl-oci:1 docker-archive:dl-docker.tar:vigil-test/distroless:1
 # what skopeo reads from the config umoci wrote, the facts below
 skopeo inspect --config oci:dl-oci:1 >skopeo-config.json
-check skopeo-config.json '.config.User == "nonroot" and (.config.Env | index("DB_PASSWORD=s3cr3t-planted")) != null' \
-    "umoci's config"
+check skopeo-config.json '.config.User == "nonroot" and (.config.Env | index("DB_PASSWORD=s3cr3t-planted")) != null
+    and (.config.Cmd | index("--db-password=s3cr3t-planted")) != null' "umoci's config"
 for img in dl-oci dl-docker.tar; do
     expect_status 0 $VIGIL collect image "$img" -o "$img.json"
     validate vigil-collect-image "$img.json"
     check "$img.json" '.config == {user: "nonroot", uid: 65532, root: false, exposed_ports: ["8080/tcp", "9090/udp"],
-        entrypoint: ["/app/server"], cmd: ["--serve"], working_dir: "/app", secret_env: ["DB_PASSWORD", "GITHUB_TOKEN"],
+        entrypoint: ["/app/server"], cmd: ["--serve", "--api-token", "<redacted>", "--db-password=<redacted>"], working_dir: "/app", secret_env: ["DB_PASSWORD", "GITHUB_TOKEN"],
         labels: {"org.opencontainers.image.source": "https://example.com/app"}, healthcheck: false}' "umoci's config"
     check "$img.json" '.files == {shells: [], package_managers: [], packages: {total: 0, deb: 0, apk: 0, rpm: 0},
         setuid: [{path: "/app/group-tool", mode: "2755", setuid: false, setgid: true},
                  {path: "/app/helper", mode: "4755", setuid: true, setgid: false}]}' "no shell, two setuid/setgid files"
     grep -q DB_PASSWORD "$img.json" || fail "$img.json: the secret's name is missing"
-    if grep -q -e s3cr3t-planted -e ghp_planted0 "$img.json"; then fail "$img.json: a planted secret value is in the document"; fi
+    if grep -q -e s3cr3t-planted -e ghp_planted "$img.json"; then fail "$img.json: a planted secret value is in the document"; fi
 done
 check dl-docker.tar.json '.format == "docker-archive" and .tags == ["docker.io/vigil-test/distroless:1"]' "skopeo's tag"
-# stdout, with no -o: the same document
-expect_status 0 $VIGIL collect image dl-oci
-if grep -q s3cr3t-planted "$TMP/stdout" "$TMP/stderr"; then fail "a planted secret value is printed"; fi
-
-# ---- malformed inputs: exit 1, the file named, the old output kept ------------------------
-
 # rewrite-config IN.tar OUT.tar CONFIG: the docker archive IN with CONFIG as its config
 # (named by its sha256, as docker save names it, so that the digest check passes)
 cat >recfg.py <<'PY'
@@ -172,6 +167,26 @@ with tarfile.open(src) as t, tarfile.open(dst, "w") as out:
         info.size = len(data)
         out.addfile(info, io.BytesIO(data))
 PY
+# Docker's Healthcheck (Docker Engine API, schema HealthConfig, as published at
+# https://docs.docker.com/reference/api/engine/version/v1.57/schemas/HealthConfig/:
+# {Test, Interval, Timeout, Retries, StartPeriod}; Test ["NONE"] disables the base image's),
+# which umoci does not write: set with jq in the config of the docker archive
+jq -c '.config.Healthcheck = {Test: ["CMD", "/app/server", "--health"], Interval: 30000000000, Retries: 3}' \
+    skopeo-config.json >health.cfg
+jq -c '.config.Healthcheck = {Test: ["NONE"]}' skopeo-config.json >nohealth.cfg
+python3 recfg.py dl-docker.tar health.tar health.cfg
+python3 recfg.py dl-docker.tar nohealth.tar nohealth.cfg
+expect_status 0 $VIGIL collect image health.tar -o health.json
+check health.json '.config.healthcheck == true and .config.user == "nonroot"' "a healthcheck"
+expect_status 0 $VIGIL collect image nohealth.tar -o nohealth.json
+check nohealth.json '.config.healthcheck == false' "a healthcheck disabled with NONE"
+
+# stdout, with no -o: the same document
+expect_status 0 $VIGIL collect image dl-oci
+if grep -q -e s3cr3t-planted -e ghp_planted "$TMP/stdout" "$TMP/stderr"; then fail "a planted secret value is printed"; fi
+
+# ---- malformed inputs: exit 1, the file named, the old output kept ------------------------
+
 printf 'not json {' >notjson.cfg
 jq -c '.config.Labels.padding = ("x" * 17000000)' skopeo-config.json >huge.cfg
 jq -c '.config.User = 0' skopeo-config.json >usertype.cfg

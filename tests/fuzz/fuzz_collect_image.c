@@ -4,8 +4,8 @@
  * its first NUL byte, is the image config JSON and the image's
  * /etc/passwd.  Whatever the input, "secret_env" holds names only: each is
  * the part before "=" of an Env entry, never a value.  Seeds in
- * corpus/collect_image/ (configs written by umoci, by mkimage.py, and one
- * with Docker's Healthcheck).
+ * corpus/collect_image/ (configs written by umoci, by mkimage.py, one with
+ * Docker's Healthcheck, one with secrets on the command line).
  */
 #include <stdint.h>
 #include <stdlib.h>
