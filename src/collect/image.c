@@ -19,9 +19,11 @@
  * -c); files that are setuid without an executable bit (the source offers
  * executables only); image signatures.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "format/format_internal.h"
 #include "image_internal.h"
@@ -221,6 +223,20 @@ static json_t *package_counts(const vg_inventory *inv)
     return json_pack("{s:I, s:I, s:I, s:I}", "total", deb + apk + rpm, "deb", deb, "apk", apk, "rpm", rpm);
 }
 
+/* A directory that is no OCI image layout (as src/source/source.c tells
+ * them apart): refused before it is walked.  The scan decides again; this
+ * only spares walking a whole root filesystem to refuse it. */
+static int plain_directory(const char *target)
+{
+    int fd = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    int oci = faccessat(fd, "oci-layout", F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
+              faccessat(fd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+    close(fd);
+    return !oci;
+}
+
 int vg_collect_image(vg_ctx *ctx, const char *target, const vg_scan_options *opts, int64_t collected, json_t **out)
 {
     *out = NULL;
@@ -232,7 +248,8 @@ int vg_collect_image(vg_ctx *ctx, const char *target, const vg_scan_options *opt
     int rc = doc ? VG_OK : VG_ERR_NOMEM;
     if (rc == VG_OK && (!f.shells || !f.managers || !f.setuid))
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    if (rc == VG_OK) {
+    int refused = rc == VG_OK && plain_directory(target);
+    if (rc == VG_OK && !refused) {
         vg_scan_options scan = opts ? *opts : (vg_scan_options){0};
         scan.table = image_table;
         scan.catalogers = 0;
@@ -240,7 +257,7 @@ int vg_collect_image(vg_ctx *ctx, const char *target, const vg_scan_options *opt
         scan.final_view_only = 1;
         rc = vg_scan(ctx, target, &scan, &inv);
     }
-    if (rc == VG_OK && !inv.target.config)
+    if (rc == VG_OK && (refused || !inv.target.config))
         rc = vg_error(ctx, VG_ERR_UNSUPPORTED, "%s: not a container image (a docker save archive or an OCI image "
                                                "layout); vigil collect host and binaries read root filesystems",
                       target);

@@ -17,7 +17,7 @@
 # says of the config; the documents are validated against
 # docs/collect-image.schema.json.  Malformed inputs: a truncated archive,
 # a config that is not JSON, one over 16 MiB, a config member of the wrong
-# type, a directory that is no image: exit status 1, an error naming the
+# type, a directory or a root filesystem tarball that is no image: exit status 1, an error naming the
 # file, and the output file keeps its old content.
 source "$(dirname "$0")/lib.sh"
 export SOURCE_DATE_EPOCH=1756166400 # 2025-08-26T00:00:00Z
@@ -204,6 +204,8 @@ grep -q "usertype.tar: the image config sha256:[0-9a-f]\{64\}: config.User is no
     fail "User of the wrong type: $(cat "$TMP/stderr")"
 expect_status 1 $VIGIL collect image dl -o out.json
 grep -q "dl: not a container image" "$TMP/stderr" || fail "a directory: $(cat "$TMP/stderr")"
+expect_status 1 $VIGIL collect image "$ALPINE" -o out.json
+grep -q "not a container image" "$TMP/stderr" || fail "a root filesystem tarball: $(cat "$TMP/stderr")"
 [ "$(cat out.json)" = old ] || fail "a failed run changed the output file"
 expect_status 1 $VIGIL collect image truncated.tar -o new.json
 [ ! -e new.json ] || fail "a failed run left an output file"
