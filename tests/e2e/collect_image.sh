@@ -12,12 +12,13 @@
 # static binary gcc compiles, a setuid copy of it, an /etc/passwd with a
 # nonroot user (65532), no shell, no package manager.  A secret is planted
 # in the environment (DB_PASSWORD=s3cr3t-planted): its name must be in the
-# document, its value nowhere.  Expected facts are written by hand, from the
-# listings of tar, find -perm, grep and dpkg-query, and what `skopeo inspect --config`
-# says of the config; the documents are validated against
-# docs/collect-image.schema.json.  Malformed inputs: a truncated archive,
-# a config that is not JSON, one over 16 MiB, a config member of the wrong
-# type, a directory or a root filesystem tarball that is no image: exit status 1, an error naming the
+# document, its value nowhere (in Env and in Cmd).  Expected facts are
+# written by hand, from the listings of tar, find -perm, grep and
+# dpkg-query, and what `skopeo inspect --config` says of the config; the
+# documents are validated against docs/collect-image.schema.json.
+# Malformed inputs: a truncated archive, a config that is not JSON, one
+# over 16 MiB, a config member of the wrong type, a directory or a root
+# filesystem tarball that is no image: exit status 1, an error naming the
 # file, and the output file keeps its old content.
 source "$(dirname "$0")/lib.sh"
 export SOURCE_DATE_EPOCH=1756166400 # 2025-08-26T00:00:00Z
