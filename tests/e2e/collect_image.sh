@@ -8,9 +8,10 @@
 # /bin/sh and /bin/ash links, apk, 14 packages), the same with a second
 # layer whiting out /sbin/apk, the Debian 12 minbase package database with
 # this machine's bash, dash, dpkg and apt-get (/usr/bin/sh -> dash) in a
-# second layer, and a "distroless-like" one made here: a
-# static binary gcc compiles, a setuid copy of it, an /etc/passwd with a
-# nonroot user (65532), no shell, no package manager.  A secret is planted
+# second layer, CBL-Mariner 2.0's rpm database (counted by rpm -qa), and a
+# "distroless-like" one made here: a static binary gcc compiles, a setuid
+# copy of it, an /etc/passwd with a nonroot user (65532), no shell, no
+# package manager.  A secret is planted
 # in the environment (DB_PASSWORD=s3cr3t-planted): its name must be in the
 # document, its value nowhere (in Env and in Cmd).  Expected facts are
 # written by hand, from the listings of tar, find -perm, grep and
@@ -29,6 +30,7 @@ need_cmd python3
 need_cmd umoci
 need_cmd skopeo
 need_cmd dpkg-query
+need_cmd rpm
 ALPINE=$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz
 MKIMAGE="python3 $VIGIL_SRC/tests/tools/mkimage.py"
 cd "$TMP"
@@ -116,6 +118,18 @@ check debian.json ".files == {shells: [\"/usr/bin/bash\", \"/usr/bin/dash\", \"/
                        {name: \"dpkg\", format: \"deb\", path: \"/usr/bin/dpkg\"}],
     packages: {total: $debs, deb: $debs, apk: 0, rpm: 0}, setuid: []} and .layers == 2 and .config.root == true" \
     "Debian: bash, dash and its sh link, apt-get and dpkg, the packages dpkg-query lists installed"
+
+# ---- rpm: CBL-Mariner 2.0's rpm database (sqlite) as /var/lib/rpm/rpmdb.sqlite of an OCI tar
+
+need_shared fixtures/rpmdb/cbl-mariner-2.0/rpmdb.sqlite
+mkdir -p rpm-root/var/lib/rpm
+cp "$VIGIL_SHARED/fixtures/rpmdb/cbl-mariner-2.0/rpmdb.sqlite" rpm-root/var/lib/rpm/
+rpms=$(rpm --dbpath "$TMP/rpm-root/var/lib/rpm" -qa | wc -l)
+[ "$rpms" -gt 0 ] || fail "rpm -qa lists no package of the CBL-Mariner database"
+$MKIMAGE -f oci-tar -o rpm.tar --tag vigil-test/mariner:2 rpm-root
+expect_status 0 $VIGIL collect image rpm.tar -o rpm.json
+check rpm.json ".files.packages == {total: $rpms, deb: 0, apk: 0, rpm: $rpms} and .files.package_managers == []
+    and .unchecked == []" "the packages rpm -qa lists"
 
 # ---- distroless-like: nonroot, no shell, a setuid file, a planted secret ----------------
 
