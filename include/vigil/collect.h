@@ -150,4 +150,31 @@ int vg_collect_securitytxt(vg_ctx *ctx, const vg_collect_securitytxt_options *op
  * ctx->message "FILE: what is wrong"; *out NULL then. */
 int vg_collect_image(vg_ctx *ctx, const char *target, const vg_scan_options *opts, int64_t collected, json_t **out);
 
+/* vigil collect backup (src/collect/backup.c, docs/collect.md "backup"):
+ * the snapshots of restic repositories (`restic snapshots --json`), the
+ * archives of borg repositories (`borg list --json REPO`) and restore-test
+ * logs (docs/collect.md says their format), each a file the caller names.
+ * Nothing is executed and no repository is opened. */
+typedef enum vg_backup_input_kind { VG_BACKUP_RESTIC, VG_BACKUP_BORG, VG_BACKUP_LOG } vg_backup_input_kind;
+typedef struct vg_backup_input {
+    vg_backup_input_kind kind;
+    const char *path;     /* the file */
+    const char *location; /* the repository's location (restic, borg), NULL: borg's own, restic none;
+                             credentials in it (user:password@) are never written */
+} vg_backup_input;
+#define VG_BACKUP_MAX_INPUTS 64
+typedef struct vg_collect_backup_options {
+    const vg_backup_input *inputs;
+    size_t ninputs;            /* 1 to VG_BACKUP_MAX_INPUTS */
+    const char *borg_timezone; /* how a time without zone is read: "UTC", "+HH:MM"/"-HH:MM", "local"; NULL: refused */
+    int64_t collected;         /* Unix time of the collection: the ages are counted to it */
+} vg_collect_backup_options;
+
+/* Reads every input of opts and sets *out to the document (the caller's).
+ * VG_ERR_USAGE for bad options or a zone-less time without
+ * borg_timezone, VG_ERR_IO / VG_ERR_NOT_FOUND for a file that cannot be
+ * read, VG_ERR_FORMAT for one that is not what its tool writes, VG_ERR_LIMIT
+ * past a bound; ctx->message then names the file.  VG_ERR_NOMEM. */
+int vg_collect_backup(vg_ctx *ctx, const vg_collect_backup_options *opts, json_t **out);
+
 #endif

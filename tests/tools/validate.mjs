@@ -21,9 +21,15 @@
 // vigil-collect-host (docs/collect-host.schema.json, `vigil collect host`),
 // vigil-collect-securitytxt (docs/collect-securitytxt.schema.json, `vigil collect securitytxt`) and
 // vigil-collect-tls (docs/collect-tls.schema.json, `vigil collect tls`);
+<<<<<<< HEAD
 // vigil-collect-image (docs/collect-image.schema.json, `vigil collect image`).
 //
 // Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3|sarif-2.1.0|sarif-2.1.0-errata01|vigil-controls|vigil-policy-results|vigil-collect-binaries|vigil-collect-host|vigil-collect-securitytxt|vigil-collect-tls|vigil-collect-image FILE
+=======
+// vigil-collect-backup (docs/collect-backup.schema.json, `vigil collect backup`).
+//
+// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3|sarif-2.1.0|sarif-2.1.0-errata01|vigil-controls|vigil-policy-results|vigil-collect-binaries|vigil-collect-host|vigil-collect-securitytxt|vigil-collect-tls|vigil-collect-backup FILE
+>>>>>>> 42d4be0 (collect backup: restic snapshots, borg archives and restore-test logs into one document — latest snapshot age and retention per source, last successful restore test; borg 1.2's zone-less times refused without --borg-timezone; passwords in locations removed; e2e on real restic and borg repositories)
 // The schemas come from $VIGIL_SHARED/schemas, or ../shared/schemas beside
 // the repository.  Exit status: 0 valid, 1 invalid (errors on stderr),
 // 2 usage or unreadable input.
@@ -57,7 +63,11 @@ const formats = {
   "vigil-collect-host": { main: join(here, "../../docs/collect-host.schema.json"), refs: [] },
   "vigil-collect-tls": { main: join(here, "../../docs/collect-tls.schema.json"), refs: [] },
   "vigil-collect-securitytxt": { main: join(here, "../../docs/collect-securitytxt.schema.json"), refs: [] },
+<<<<<<< HEAD
   "vigil-collect-image": { main: join(here, "../../docs/collect-image.schema.json"), refs: [] },
+=======
+  "vigil-collect-backup": { main: join(here, "../../docs/collect-backup.schema.json"), refs: [] },
+>>>>>>> 42d4be0 (collect backup: restic snapshots, borg archives and restore-test logs into one document — latest snapshot age and retention per source, last successful restore test; borg 1.2's zone-less times refused without --borg-timezone; passwords in locations removed; e2e on real restic and borg repositories)
 };
 
 function die(code, msg) {
