@@ -25,7 +25,8 @@
 # release artefacts (the two Alpine minirootfs tarballs) described,
 # attested and given SLSA provenance with a key `vigil key` makes; tls/:
 # `vigil collect tls` of the servers tests/e2e/tls_lib.sh starts (nginx,
-# openssl s_server strong and weak, a silent socket).  The
+# openssl s_server strong and weak, a silent socket); backup/: `vigil
+# collect backup` of a borg repository and a restore-test log.  The
 # expected results in policy/*/tests/*.yaml are written by hand; the
 # counts they rest on are checked here against the evidence by jq and
 # python.  Then: a wrong expectation makes `vigil policy test` fail, and
@@ -46,6 +47,7 @@ need_cmd gcc
 need_cmd readelf
 need_cmd openssl
 need_cmd umoci
+need_cmd borg
 python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is not installed (run ./setup.sh --test)"
 [ -f /usr/share/openssh/sshd_config ] || skip "openssh-server is not installed (run ./setup.sh --test)"
 [ -f /usr/share/base-passwd/passwd.master ] || skip "base-passwd's passwd.master is absent"
@@ -134,6 +136,30 @@ done
 closed=$(tls_free_port)
 expect_status 3 "$VIGIL" collect securitytxt --timeout 2 "https://127.0.0.1:$closed/" -o "$D/securitytxt/closed.json"
 sed -i "s/127\.0\.0\.1:$closed/127.0.0.1:1/g" "$D/securitytxt/closed.json"
+
+# backup/: `vigil collect backup` of a borg repository made here (archives
+# www, db, mail and wiki taken at the times policy/nis2/tests/backup.yaml
+# names; borg reads --timestamp as UTC and lists local time: TZ=UTC) and of
+# the restore-test log written here.
+mkdir -p "$D/backup" "$TMP/backup-src"
+echo data >"$TMP/backup-src/file"
+(
+    cd "$TMP/backup-src"
+    export TZ=UTC BORG_PASSPHRASE=pack-test BORG_BASE_DIR=$TMP/borgbase
+    borg init -e repokey "$TMP/borg-repo" 2>/dev/null || fail "borg init"
+    for a in www-2025-08-24T00:00=2025-08-24T00:00:00 www-2025-08-25T12:00=2025-08-25T12:00:00 \
+        db-2025-08-20=2025-08-20T00:00:00 mail-2025-08-25=2025-08-25T18:00:00 wiki-2025-08-25=2025-08-25T06:00:00; do
+        borg create --timestamp "${a#*=}" "$TMP/borg-repo::${a%%=*}" file || fail "borg create ${a%%=*}"
+    done
+    borg list --json "$TMP/borg-repo" >"$D/backup/borg.json" || fail "borg list --json"
+)
+cat >"$D/backup/restore.log" <<'LOG'
+{"time": "2025-08-01T00:00:00Z", "source": "www", "tool": "borg", "result": "success", "verified": "checksum"}
+{"time": "2025-05-01T00:00:00Z", "source": "db", "tool": "borg", "result": "success"}
+{"time": "2025-08-10T00:00:00Z", "source": "mail", "tool": "borg", "result": "success"}
+{"time": "2025-08-20T00:00:00Z", "source": "mail", "tool": "borg", "result": "failure"}
+LOG
+(cd "$D/backup" && expect_status 0 "$VIGIL" collect backup --borg borg.json --borg-timezone UTC --log restore.log -o backup.json)
 
 # The host web1: packaged files, planted conditions (the expectations in
 # policy/hardening/tests/host.yaml name them).
@@ -396,7 +422,7 @@ expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml
     --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
     --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
 jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
-    and ([.rules[].id] | length) == 21
+    and ([.rules[].id] | length) == 22
     and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
     and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
     "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
@@ -429,7 +455,7 @@ for _, file in ipairs(arg) do
   for _, name in ipairs(names) do print(rule.id .. "\t" .. name .. "\t" .. json(rule.params[name])) end
 end
 LUA
-[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 10 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 10"
+[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 11 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 11"
 python3 "$VIGIL_SRC/tests/e2e/packs_doc.py" "$TMP/rules.json" "$TMP/params.tsv" check "$VIGIL_SRC/docs/packs.md" \
     "$VIGIL_SRC/policy/vigil-policy.yaml" || fail "docs/packs.md or policy/vigil-policy.yaml differ from the rules"
 echo "ok: the built-in packs pass their tests on vigil's evidence, and their documentation matches them"
