@@ -306,7 +306,9 @@ int backup_parse_restic(vg_ctx *ctx, backup_state *st, const char *name, const c
             }
         /* the source's name: HOST:PATH[,PATH...] */
         char *sname = NULL;
-        size_t cap = strlen(host) + 2 + n * (BACKUP_MAX_STRING + 1);
+        size_t cap = strlen(host) + 2;
+        for (size_t k = 0; k < n; k++)
+            cap += json_string_length(json_array_get(sorted, k)) + 1;
         if (sorted && (sname = malloc(cap)) != NULL) {
             size_t at = (size_t)snprintf(sname, cap, "%s:", host);
             for (size_t k = 0; k < n; k++)
