@@ -25,7 +25,7 @@ static int nomem(vg_ctx *ctx)
 /* Reads and parses one input into st, its description appended to inputs. */
 static int read_input(vg_ctx *ctx, backup_state *st, const vg_backup_input *in, const char *tz, json_t *inputs)
 {
-    static const char *const what[] = {"restic snapshots", "borg archive list", "restore-test log"};
+    static const char *const what[] = {"restic snapshot list", "borg archive list", "restore-test log"};
     vg_buf text;
     int rc = vg_input_read_file(ctx, in->path, what[in->kind], BACKUP_MAX_FILE, &text);
     if (rc != VG_OK)

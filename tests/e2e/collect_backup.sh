@@ -175,7 +175,7 @@ bad many.json --restic 'many.json: more than 200000 snapshots'
 jq --arg p "/$(head -c 5000 /dev/zero | tr '\0' a)" '.[0].paths = [$p]' restic.json >longpath.json
 bad longpath.json --restic 'longpath.json: snapshot 1: "paths" item 1 is not a string of 1 to 4096 bytes'
 truncate -s 70M huge.json
-bad huge.json --restic 'huge.json: the restic snapshots is larger than 67108864 bytes'
+bad huge.json --restic 'huge.json: the restic snapshot list is larger than 67108864 bytes'
 bad missing.json --restic 'missing.json: cannot open'
 
 # ---- usage -------------------------------------------------------------------
