@@ -16,20 +16,11 @@
 //
 // vigil's own documents, against the schemas in docs/ (draft-07):
 // vigil-controls (docs/controls.schema.json, `vigil controls -o json`),
-// vigil-policy-results (docs/policy-results.schema.json, `vigil policy eval -o json`),
-// vigil-collect-binaries (docs/collect-binaries.schema.json, `vigil collect binaries`),
-// vigil-collect-host (docs/collect-host.schema.json, `vigil collect host`),
-// vigil-collect-securitytxt (docs/collect-securitytxt.schema.json, `vigil collect securitytxt`) and
-// vigil-collect-tls (docs/collect-tls.schema.json, `vigil collect tls`);
-<<<<<<< HEAD
-// vigil-collect-image (docs/collect-image.schema.json, `vigil collect image`).
+// vigil-policy-results (docs/policy-results.schema.json, `vigil policy eval -o json`) and
+// vigil-collect-KIND (docs/collect-KIND.schema.json, `vigil collect KIND`)
+// for each KIND of COLLECT_KINDS below.
 //
-// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3|sarif-2.1.0|sarif-2.1.0-errata01|vigil-controls|vigil-policy-results|vigil-collect-binaries|vigil-collect-host|vigil-collect-securitytxt|vigil-collect-tls|vigil-collect-image FILE
-=======
-// vigil-collect-backup (docs/collect-backup.schema.json, `vigil collect backup`).
-//
-// Usage: node tests/tools/validate.mjs cyclonedx-1.6|spdx-2.3|sarif-2.1.0|sarif-2.1.0-errata01|vigil-controls|vigil-policy-results|vigil-collect-binaries|vigil-collect-host|vigil-collect-securitytxt|vigil-collect-tls|vigil-collect-backup FILE
->>>>>>> 42d4be0 (collect backup: restic snapshots, borg archives and restore-test logs into one document — latest snapshot age and retention per source, last successful restore test; borg 1.2's zone-less times refused without --borg-timezone; passwords in locations removed; e2e on real restic and borg repositories)
+// Usage: node tests/tools/validate.mjs NAME FILE, NAME one of the names above.
 // The schemas come from $VIGIL_SHARED/schemas, or ../shared/schemas beside
 // the repository.  Exit status: 0 valid, 1 invalid (errors on stderr),
 // 2 usage or unreadable input.
@@ -59,16 +50,12 @@ const formats = {
   "sarif-2.1.0-errata01": { main: "sarif/sarif-schema-2.1.0.json", refs: [], draft04: true },
   "vigil-controls": { main: join(here, "../../docs/controls.schema.json"), refs: [] },
   "vigil-policy-results": { main: join(here, "../../docs/policy-results.schema.json"), refs: [] },
-  "vigil-collect-binaries": { main: join(here, "../../docs/collect-binaries.schema.json"), refs: [] },
-  "vigil-collect-host": { main: join(here, "../../docs/collect-host.schema.json"), refs: [] },
-  "vigil-collect-tls": { main: join(here, "../../docs/collect-tls.schema.json"), refs: [] },
-  "vigil-collect-securitytxt": { main: join(here, "../../docs/collect-securitytxt.schema.json"), refs: [] },
-<<<<<<< HEAD
-  "vigil-collect-image": { main: join(here, "../../docs/collect-image.schema.json"), refs: [] },
-=======
-  "vigil-collect-backup": { main: join(here, "../../docs/collect-backup.schema.json"), refs: [] },
->>>>>>> 42d4be0 (collect backup: restic snapshots, borg archives and restore-test logs into one document — latest snapshot age and retention per source, last successful restore test; borg 1.2's zone-less times refused without --borg-timezone; passwords in locations removed; e2e on real restic and borg repositories)
 };
+// The kinds of `vigil collect`, one word each.
+const COLLECT_KINDS = ["binaries", "host", "tls", "securitytxt", "image", "backup"];
+for (const kind of COLLECT_KINDS) {
+  formats[`vigil-collect-${kind}`] = { main: join(here, `../../docs/collect-${kind}.schema.json`), refs: [] };
+}
 
 function die(code, msg) {
   process.stderr.write(`validate.mjs: ${msg}\n`);
