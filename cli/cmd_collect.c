@@ -30,6 +30,7 @@ static const struct collector collectors[] = {
     {"backup", cli_collect_backup, "backups: latest snapshot age, retention and restore tests (restic, borg, a log)"},
     {"binaries", cli_collect_binaries, "hardening of the ELF executables and shared objects of a directory or image"},
     {"host", cli_collect_host, "a Linux host's or root filesystem's security settings"},
+    {"identity", cli_collect_identity, "identity provider exports: accounts, admins, MFA, last sign-in, leavers"},
     {"image", cli_collect_image, "a container image: user, ports, secret-looking env names, shells, package managers"},
     {"securitytxt", cli_collect_securitytxt, "an RFC 9116 security.txt: fields, Expires, Canonical, signature"},
     {"tls", cli_collect_tls, "a TLS endpoint: versions, suites, groups, certificates, OCSP, HSTS"},

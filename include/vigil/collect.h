@@ -177,4 +177,35 @@ typedef struct vg_collect_backup_options {
  * past a bound; ctx->message then names the file.  VG_ERR_NOMEM. */
 int vg_collect_backup(vg_ctx *ctx, const vg_collect_backup_options *opts, json_t **out);
 
+/* --- identity (src/collect/identity.c, docs/collect.md "identity") ------ */
+
+/* The identity providers whose exports vigil collect identity reads. */
+typedef enum vg_identity_provider {
+    VG_IDENTITY_OKTA,   /* GET /api/v1/users with each user's factors and the admins */
+    VG_IDENTITY_ENTRA,  /* Microsoft Graph userRegistrationDetails (and Conditional Access policies) */
+    VG_IDENTITY_GOOGLE, /* Admin SDK Directory users.list */
+    VG_IDENTITY_GITHUB, /* GET /orgs/{org}, its members, admins and members without 2FA */
+} vg_identity_provider;
+
+typedef struct vg_identity_export {
+    vg_identity_provider provider;
+    const char *path;    /* the export, a JSON file (docs/collect.md says its shape) */
+    const char *ca_path; /* Entra only: GET /identity/conditionalAccess/policies; NULL: not given */
+} vg_identity_export;
+
+#define VG_IDENTITY_MAX_EXPORTS 64
+typedef struct vg_collect_identity_options {
+    const vg_identity_export *exports; /* 1 to VG_IDENTITY_MAX_EXPORTS */
+    size_t nexports;
+    const char *leavers_path; /* CSV "id,leaving_date"; NULL: none */
+    int64_t collected;        /* Unix time of the collection */
+} vg_collect_identity_options;
+
+/* Reads every export of opts (and the leavers CSV) into one "identity"
+ * document (*out, the caller's).  Nothing is fetched.  VG_ERR_USAGE for
+ * bad options, VG_ERR_IO for a file that cannot be read, VG_ERR_FORMAT or
+ * VG_ERR_LIMIT ("FILE: what is wrong") for one that is not the documented
+ * shape or passes a limit, VG_ERR_NOMEM; *out NULL then. */
+int vg_collect_identity(vg_ctx *ctx, const vg_collect_identity_options *opts, json_t **out);
+
 #endif

@@ -136,6 +136,14 @@ done
 closed=$(tls_free_port)
 expect_status 3 "$VIGIL" collect securitytxt --timeout 2 "https://127.0.0.1:$closed/" -o "$D/securitytxt/closed.json"
 sed -i "s/127\.0\.0\.1:$closed/127.0.0.1:1/g" "$D/securitytxt/closed.json"
+# identity/: `vigil collect identity` of the sample exports of tests/data/identity
+# (written from the providers' published API examples: its README.md cites them),
+# as policy/nis2/tests/identity.yaml describes.
+mkdir -p "$D/identity"
+(cd "$VIGIL_SRC/tests/data/identity" &&
+    expect_status 0 "$VIGIL" collect identity --okta okta.json --entra entra.json --entra-ca entra-ca.json \
+        --google google.json --github-org github-org.json --leavers leavers.csv -o "$D/identity/all.json" &&
+    expect_status 0 "$VIGIL" collect identity --github-org github-org-no2fa.json -o "$D/identity/no2fa.json")
 
 # backup/: `vigil collect backup` of a borg repository made here (archives
 # www, db, mail and wiki taken at the times policy/nis2/tests/backup.yaml
@@ -422,7 +430,7 @@ expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml
     --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
     --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
 jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
-    and ([.rules[].id] | length) == 22
+    and ([.rules[].id] | length) == 26
     and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
     and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
     "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
@@ -455,7 +463,7 @@ for _, file in ipairs(arg) do
   for _, name in ipairs(names) do print(rule.id .. "\t" .. name .. "\t" .. json(rule.params[name])) end
 end
 LUA
-[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 11 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 11"
+[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 13 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 13"
 python3 "$VIGIL_SRC/tests/e2e/packs_doc.py" "$TMP/rules.json" "$TMP/params.tsv" check "$VIGIL_SRC/docs/packs.md" \
     "$VIGIL_SRC/policy/vigil-policy.yaml" || fail "docs/packs.md or policy/vigil-policy.yaml differ from the rules"
 echo "ok: the built-in packs pass their tests on vigil's evidence, and their documentation matches them"
