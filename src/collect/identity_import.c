@@ -92,8 +92,11 @@ static int utc_time(import *im, const char *text, const char *where, json_t **ou
     time_t tt = (time_t)t;
     struct tm tm;
     char buf[32];
-    if (!gmtime_r(&tt, &tm) || strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    if (!gmtime_r(&tt, &tm))
         return bad(im, VG_ERR_FORMAT, "%s: \"%s\" is out of range", where, text);
+    /* the year has four digits in RFC 3339, and so in the document (0985, not 985) */
+    snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec);
     *out = json_string(buf);
     return *out ? VG_OK : vg_error(im->ctx, VG_ERR_NOMEM, "collect identity: out of memory");
 }
@@ -135,9 +138,11 @@ static int each_item(import *im, const json_t *root, const char *member, const c
 }
 
 /* A new account of provider with its id; the other members null. */
-static int account_new(import *im, const char *provider, const char *id, json_t **out)
+static int account_new(import *im, const char *provider, const char *id, const char *where, json_t **out)
 {
     *out = NULL;
+    if (!id[0])
+        return bad(im, VG_ERR_FORMAT, "%s: an empty id", where);
     if (im->before + json_array_size(im->accounts) >= IDENTITY_MAX_ACCOUNTS)
         return bad(im, VG_ERR_LIMIT, "more than %d accounts in all", IDENTITY_MAX_ACCOUNTS);
     json_t *a = json_pack("{s:s, s:s, s:n, s:n, s:n, s:s, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n}", "provider",
@@ -233,7 +238,7 @@ static int okta_user(import *im, const json_t *u, const char *where, void *arg)
     if (rc != VG_OK)
         return rc;
     json_t *a;
-    if ((rc = account_new(im, "okta", id, &a)) != VG_OK) {
+    if ((rc = account_new(im, "okta", id, where, &a)) != VG_OK) {
         json_decref(when);
         return rc;
     }
@@ -365,7 +370,7 @@ static int entra_user(import *im, const json_t *u, const char *where, void *arg)
         rc = bad(im, VG_ERR_FORMAT, "%s: \"methodsRegistered\" must be an array", where);
     json_t *a = NULL;
     if (rc == VG_OK)
-        rc = account_new(im, "entra", id, &a);
+        rc = account_new(im, "entra", id, where, &a);
     if (rc != VG_OK) {
         json_decref(admin);
         json_decref(mfa);
@@ -449,7 +454,7 @@ static int google_user(import *im, const json_t *u, const char *where, void *arg
         rc = utc_time(im, last, where, &when);
     json_t *a = NULL;
     if (rc == VG_OK)
-        rc = account_new(im, "google", id, &a);
+        rc = account_new(im, "google", id, where, &a);
     if (rc != VG_OK) {
         json_decref(admin), json_decref(enrolled), json_decref(enforced), json_decref(suspended);
         json_decref(archived), json_decref(when);
@@ -493,7 +498,7 @@ static int github_member(import *im, const json_t *m, const char *where, void *a
     char idtext[32];
     snprintf(idtext, sizeof idtext, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
     json_t *a;
-    if ((rc = account_new(im, "github", idtext, &a)) != VG_OK)
+    if ((rc = account_new(im, "github", idtext, where, &a)) != VG_OK)
         return rc;
     set_str(a, "login", login);
     json_object_set_new(a, "status", json_string("active"));
