@@ -91,7 +91,7 @@ static int utc_time(import *im, const char *text, const char *where, json_t **ou
         return VG_OK;
     time_t tt = (time_t)t;
     struct tm tm;
-    char buf[32];
+    char buf[80]; /* what %d of six ints can take, for -Wformat-truncation */
     if (!gmtime_r(&tt, &tm))
         return bad(im, VG_ERR_FORMAT, "%s: \"%s\" is out of range", where, text);
     /* the year has four digits in RFC 3339, and so in the document (0985, not 985) */
