@@ -1,6 +1,6 @@
 /*
  * collect_identity.c — `vigil collect identity --okta FILE | --entra FILE
- * [--entra-ca FILE] | --google FILE | --github-org FILE ... [--leavers
+ * [--entra-ca FILE] [--entra-users FILE] | --google FILE | --github-org FILE ... [--leavers
  * FILE.csv] [-o FILE]`: the options of the identity provider collector
  * (vg_collect_identity(), src/collect/identity.c).  Documented in
  * docs/vigil-collect.1 and docs/collect.md, "identity".
@@ -15,8 +15,8 @@
 #include "vigil/collect.h"
 
 static const char identity_usage[] =
-    "usage: vigil collect identity (--okta FILE | --entra FILE [--entra-ca FILE] | --google FILE |\n"
-    "                               --github-org FILE)... [--leavers FILE.csv] [-o FILE]\n"
+    "usage: vigil collect identity (--okta FILE | --entra FILE [--entra-ca FILE] [--entra-users FILE] |\n"
+    "                               --google FILE | --github-org FILE)... [--leavers FILE.csv] [-o FILE]\n"
     "\n"
     "Reads identity provider exports (docs/collect.md, \"identity\", says which API\n"
     "calls make each) into one list of accounts: status, administrator or not, MFA\n"
@@ -25,6 +25,7 @@ static const char identity_usage[] =
     "      --okta FILE        Okta users with their factors and the admins\n"
     "      --entra FILE       Microsoft Graph userRegistrationDetails\n"
     "      --entra-ca FILE    the Conditional Access policies of the --entra before it\n"
+    "      --entra-users FILE its users with accountEnabled and signInActivity\n"
     "      --google FILE      Google Admin SDK Directory users.list\n"
     "      --github-org FILE  a GitHub organisation, its members, admins and members without 2FA\n"
     "      --leavers FILE     CSV \"id,leaving_date\" from an HR system: marks leavers' accounts\n"
@@ -41,6 +42,7 @@ int cli_collect_identity(int argc, char **argv)
         {"okta", required_argument, NULL, 'O'},
         {"entra", required_argument, NULL, 'E'},
         {"entra-ca", required_argument, NULL, 'C'},
+        {"entra-users", required_argument, NULL, 'U'},
         {"google", required_argument, NULL, 'G'},
         {"github-org", required_argument, NULL, 'H'},
         {"leavers", required_argument, NULL, 'L'},
@@ -66,16 +68,20 @@ int cli_collect_identity(int argc, char **argv)
                 cli_error("collect identity: at most %d exports", VG_IDENTITY_MAX_EXPORTS);
                 return EXIT_USAGE;
             }
-            exports[opts.nexports++] = (vg_identity_export){p, optarg, NULL};
+            exports[opts.nexports++] = (vg_identity_export){p, optarg, NULL, NULL};
             break;
         case 'C':
-            if (opts.nexports == 0 || exports[opts.nexports - 1].provider != VG_IDENTITY_ENTRA ||
-                exports[opts.nexports - 1].ca_path) {
-                cli_error("collect identity: --entra-ca %s must follow the --entra it belongs to", optarg);
+        case 'U': {
+            vg_identity_export *e = opts.nexports ? &exports[opts.nexports - 1] : NULL;
+            const char **slot = e && e->provider == VG_IDENTITY_ENTRA ? (c == 'C' ? &e->ca_path : &e->users_path) : NULL;
+            if (!slot || *slot) {
+                cli_error("collect identity: %s %s must follow the --entra it belongs to, once",
+                          c == 'C' ? "--entra-ca" : "--entra-users", optarg);
                 return EXIT_USAGE;
             }
-            exports[opts.nexports - 1].ca_path = optarg;
+            *slot = optarg;
             break;
+        }
         case 'L': opts.leavers_path = optarg; break;
         case 'o': output = optarg; break;
         case 'h': fputs(identity_usage, stdout); return EXIT_OK;

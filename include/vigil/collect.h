@@ -191,6 +191,7 @@ typedef struct vg_identity_export {
     vg_identity_provider provider;
     const char *path;    /* the export, a JSON file (docs/collect.md says its shape) */
     const char *ca_path; /* Entra only: GET /identity/conditionalAccess/policies; NULL: not given */
+    const char *users_path; /* Entra only: GET /users with accountEnabled, signInActivity; NULL: not given */
 } vg_identity_export;
 
 #define VG_IDENTITY_MAX_EXPORTS 64

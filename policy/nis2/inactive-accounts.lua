@@ -3,10 +3,11 @@
 --
 -- Reads `vigil collect identity` documents (docs/collect.md, "identity"):
 -- one result per enabled account whose export gives its last sign-in
--- (Okta lastLogin, Google lastLoginTime), named PROVIDER:LOGIN (the id when
--- there is no login).  It fails when the last sign-in is more than
--- max_inactive_days before the run, and passes otherwise.  Accounts whose
--- export does not tell (Entra's userRegistrationDetails, GitHub, an account
+-- (Okta lastLogin, Google lastLoginTime, Entra signInActivity), named
+-- PROVIDER:LOGIN (the id when there is no login).  It fails when the last
+-- sign-in is more than max_inactive_days before the run, and passes
+-- otherwise.  Accounts whose
+-- export does not tell (Entra without --entra-users, GitHub, an account
 -- that never signed in) are not judged, nor disabled ones.
 -- Leaves out: service accounts that authenticate with keys or tokens
 -- rather than by signing in.

@@ -7,7 +7,7 @@
 -- still enabled more than leaver_grace_days after the leaving date at the
 -- time of the run fails; one disabled (suspended, deprovisioned,
 -- archived) passes, as does one still inside the grace period; one whose
--- export does not say whether it is enabled (Entra's userRegistrationDetails)
+-- export does not say whether it is enabled (Entra without --entra-users)
 -- skips.  A leaver no account matches skips with that reason: the HR id may
 -- be spelt otherwise than the logins.
 -- Leaves out: accounts in systems not exported, and access that outlives

@@ -115,43 +115,84 @@ int identity_leavers_parse(vg_ctx *ctx, const char *name, const char *text, size
     return VG_OK;
 }
 
-/* An HR id matches an account's id or login exactly, or its login or
- * email ignoring case when it is an e-mail address. */
-static int matches(const char *hr, const json_t *a)
+/* An HR id matches an account's id, login or email exactly, or its login
+ * or email ignoring (ASCII) case when it is an e-mail address.  The
+ * accounts are indexed by "=VALUE" and "~lowercase value" to positions in
+ * accounts, so that joining is linear, not leavers times accounts. */
+static void index_key(char *key, size_t size, char kind, const char *v)
 {
-    static const char *const keys[] = {"id", "login", "email"};
-    int email = strchr(hr, '@') != NULL;
-    for (size_t k = 0; k < 3; k++) {
-        const char *v = json_string_value(json_object_get(a, keys[k]));
-        if (v && (strcmp(v, hr) == 0 || (email && k > 0 && strcasecmp(v, hr) == 0)))
-            return 1;
+    size_t n = 0;
+    key[n++] = kind;
+    for (; *v && n + 1 < size; v++)
+        key[n++] = kind == '~' && *v >= 'A' && *v <= 'Z' ? (char)(*v + 32) : *v;
+    key[n] = '\0';
+}
+
+static int index_add(json_t *index, char kind, const char *v, size_t pos)
+{
+    char key[IDENTITY_MAX_STRING + 2];
+    if (!v)
+        return 0;
+    index_key(key, sizeof key, kind, v);
+    json_t *list = json_object_get(index, key);
+    if (!list && json_object_set_new(index, key, list = json_array()) != 0)
+        return -1;
+    return json_array_append_new(list, json_integer((json_int_t)pos));
+}
+
+/* Adds to matched (ascending) the positions of index[kind id] not in it yet. */
+static void index_find(const json_t *index, char kind, const char *id, json_t *matched)
+{
+    char key[IDENTITY_MAX_STRING + 2];
+    size_t i, j;
+    json_t *p, *q;
+    index_key(key, sizeof key, kind, id);
+    json_array_foreach(json_object_get(index, key), i, p) {
+        json_int_t at = json_integer_value(p);
+        json_array_foreach(matched, j, q) if (json_integer_value(q) >= at) break;
+        if (!(q = json_array_get(matched, j)) || json_integer_value(q) != at)
+            json_array_insert(matched, j, p);
     }
-    return 0;
 }
 
 json_t *identity_leavers_join(json_t *leavers, json_t *accounts)
 {
-    json_t *out = json_array();
+    json_t *out = json_array(), *index = json_object();
     size_t i, j;
-    json_t *l, *a;
+    json_t *l, *a, *p;
+    int failed = !out || !index;
+    json_array_foreach(accounts, i, a) {
+        const char *login = json_string_value(json_object_get(a, "login"));
+        const char *email = json_string_value(json_object_get(a, "email"));
+        failed |= index_add(index, '=', json_string_value(json_object_get(a, "id")), i) != 0 ||
+                  index_add(index, '=', login, i) != 0 || index_add(index, '=', email, i) != 0 ||
+                  index_add(index, '~', login, i) != 0 || index_add(index, '~', email, i) != 0;
+    }
     json_array_foreach(leavers, i, l) {
+        if (failed)
+            break;
         const char *id = json_string_value(json_object_get(l, "id"));
         const char *date = json_string_value(json_object_get(l, "leaving_date"));
-        json_t *matched = json_array();
-        json_array_foreach(accounts, j, a) {
-            if (!matches(id, a))
-                continue;
+        json_t *positions = json_array(), *matched = json_array();
+        index_find(index, '=', id, positions);
+        if (strchr(id, '@'))
+            index_find(index, '~', id, positions);
+        json_array_foreach(positions, j, p) {
+            a = json_array_get(accounts, (size_t)json_integer_value(p));
             const char *had = json_string_value(json_object_get(a, "leaving_date"));
             if (!had || strcmp(date, had) < 0) /* listed twice: the earlier date */
                 json_object_set_new(a, "leaving_date", json_string(date));
             json_array_append_new(matched, json_pack("{s:O, s:O}", "provider", json_object_get(a, "provider"), "id",
                                                      json_object_get(a, "id")));
         }
-        if (!matched || json_array_append_new(out, json_pack("{s:s, s:s, s:o}", "id", id, "leaving_date", date,
-                                                             "accounts", matched)) != 0) {
-            json_decref(out);
-            return NULL;
-        }
+        json_decref(positions);
+        failed |= !matched || json_array_append_new(out, json_pack("{s:s, s:s, s:o}", "id", id, "leaving_date", date,
+                                                                   "accounts", matched)) != 0;
+    }
+    json_decref(index);
+    if (failed) {
+        json_decref(out);
+        return NULL;
     }
     return out;
 }
@@ -188,16 +229,23 @@ int vg_collect_identity(vg_ctx *ctx, const vg_collect_identity_options *o, json_
     int rc = providers && accounts && leavers ? VG_OK : vg_error(ctx, VG_ERR_NOMEM, "collect identity: out of memory");
     for (size_t i = 0; rc == VG_OK && i < o->nexports; i++) {
         const vg_identity_export *e = &o->exports[i];
-        vg_buf text, ca;
+        vg_buf text, ca, users;
         vg_buf_init(&ca, IDENTITY_MAX_FILE);
+        vg_buf_init(&users, IDENTITY_MAX_FILE);
         rc = read_file(ctx, e->path, IDENTITY_MAX_FILE, &text);
         if (rc == VG_OK && e->ca_path)
             rc = read_file(ctx, e->ca_path, IDENTITY_MAX_FILE, &ca);
+        if (rc == VG_OK && e->users_path)
+            rc = read_file(ctx, e->users_path, IDENTITY_MAX_FILE, &users);
+        identity_input in = {e->path, text.data ? text.data : "", text.len};
+        identity_input cin = {e->ca_path, ca.data ? ca.data : "", ca.len};
+        identity_input uin = {e->users_path, users.data ? users.data : "", users.len};
         if (rc == VG_OK)
-            rc = identity_import(ctx, e->provider, e->path, text.data ? text.data : "", text.len, e->ca_path,
-                                 e->ca_path ? (ca.data ? ca.data : "") : NULL, ca.len, providers, accounts);
+            rc = identity_import(ctx, e->provider, &in, e->ca_path ? &cin : NULL, e->users_path ? &uin : NULL,
+                                 providers, accounts);
         vg_buf_free(&text);
         vg_buf_free(&ca);
+        vg_buf_free(&users);
     }
     if (rc == VG_OK && o->leavers_path) {
         vg_buf text;

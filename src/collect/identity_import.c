@@ -429,6 +429,76 @@ static int import_entra(import *im, const json_t *root, const char *ca_name, con
     return rc;
 }
 
+/* GET /users?$select=id,accountEnabled,signInActivity: each user's
+ * accountEnabled and latest sign-in, interactive or not, joined by id to
+ * the accounts of userRegistrationDetails.  Users the registration details
+ * do not list are left out; "0001-01-01T00:00:00Z" is Graph's "never". */
+typedef struct entra_users_arg {
+    json_t *by_id; /* account id -> account */
+    size_t joined;
+} entra_users_arg;
+
+static int later_time(import *im, const json_t *activity, const char *key, const char *where, json_t **best)
+{
+    const char *text;
+    json_t *t = NULL;
+    int rc = opt_string(im, activity, key, where, &text);
+    if (rc == VG_OK && text && strncmp(text, "0001-01-01", 10) != 0)
+        rc = utc_time(im, text, where, &t);
+    if (rc == VG_OK && json_is_string(t) &&
+        (!json_is_string(*best) || strcmp(json_string_value(t), json_string_value(*best)) > 0)) {
+        json_decref(*best);
+        *best = json_incref(t);
+    }
+    json_decref(t);
+    return rc;
+}
+
+static int entra_user_activity(import *im, const json_t *u, const char *where, void *arg)
+{
+    entra_users_arg *ea = arg;
+    const char *id;
+    json_t *enabled = NULL, *last = json_null();
+    const json_t *activity = json_object_get(u, "signInActivity");
+    int rc = opt_string(im, u, "id", where, &id);
+    if (rc == VG_OK && !id)
+        rc = bad(im, VG_ERR_FORMAT, "%s: no \"id\" string ($select id too)", where);
+    if (rc == VG_OK && activity && !json_is_object(activity) && !json_is_null(activity))
+        rc = bad(im, VG_ERR_FORMAT, "%s: \"signInActivity\" must be an object", where);
+    if (rc == VG_OK)
+        rc = opt_bool(im, u, "accountEnabled", where, &enabled);
+    if (rc == VG_OK && json_is_object(activity) &&
+        (rc = later_time(im, activity, "lastSignInDateTime", where, &last)) == VG_OK)
+        rc = later_time(im, activity, "lastNonInteractiveSignInDateTime", where, &last);
+    json_t *a = rc == VG_OK ? json_object_get(ea->by_id, id) : NULL;
+    if (a) {
+        json_object_set(a, "enabled", enabled);
+        json_object_set_new(a, "status",
+                            json_string(json_is_null(enabled) ? "unknown" : json_is_true(enabled) ? "active" : "suspended"));
+        json_object_set(a, "last_sign_in", last);
+        ea->joined++;
+    }
+    json_decref(enabled);
+    json_decref(last);
+    return rc;
+}
+
+static int entra_join_users(import *im, const char *name, const json_t *root, json_t *provider)
+{
+    entra_users_arg ea = {json_object(), 0};
+    size_t i;
+    json_t *a;
+    if (!ea.by_id)
+        return vg_error(im->ctx, VG_ERR_NOMEM, "collect identity: out of memory");
+    json_array_foreach(im->accounts, i, a) json_object_set(ea.by_id, json_string_value(json_object_get(a, "id")), a);
+    import ui = {im->ctx, name, im->accounts, im->before};
+    int rc = each_item(&ui, root, "value", "GET /users?$select=id,accountEnabled,signInActivity", entra_user_activity, &ea);
+    json_decref(ea.by_id);
+    if (rc == VG_OK)
+        json_object_set_new(provider, "users", json_pack("{s:s, s:I}", "source", name, "joined", (json_int_t)ea.joined));
+    return rc;
+}
+
 /* --- Google Workspace ------------------------------------------------------ */
 
 static int google_user(import *im, const json_t *u, const char *where, void *arg)
@@ -541,28 +611,34 @@ static int import_github(import *im, const json_t *root, json_t *provider)
 
 static const char *const provider_names[] = {"okta", "entra", "google", "github"};
 
-static int parse(vg_ctx *ctx, const char *name, const char *text, size_t len, json_t **out)
+static int parse(vg_ctx *ctx, const identity_input *in, json_t **out)
 {
-    if (len > IDENTITY_MAX_FILE)
-        return vg_error(ctx, VG_ERR_LIMIT, "%s: larger than %u MiB", name, IDENTITY_MAX_FILE >> 20);
-    return vg_json_parse(ctx, name, text, len, out);
+    if (in->len > IDENTITY_MAX_FILE)
+        return vg_error(ctx, VG_ERR_LIMIT, "%s: larger than %u MiB", in->name, IDENTITY_MAX_FILE >> 20);
+    return vg_json_parse(ctx, in->name, in->text, in->len, out);
 }
 
-int identity_import(vg_ctx *ctx, vg_identity_provider provider, const char *name, const char *text, size_t len,
-                    const char *ca_name, const char *ca_text, size_t ca_len, json_t *providers, json_t *accounts)
+int identity_import(vg_ctx *ctx, vg_identity_provider provider, const identity_input *in, const identity_input *ca,
+                    const identity_input *users, json_t *providers, json_t *accounts)
 {
-    json_t *root = NULL, *ca = NULL;
-    int rc = parse(ctx, name, text, len, &root);
-    if (rc == VG_OK && ca_text)
-        rc = parse(ctx, ca_name, ca_text, ca_len, &ca);
-    import im = {ctx, name, json_array(), json_array_size(accounts)};
-    json_t *entry = json_pack("{s:s, s:s, s:n}", "provider", provider_names[provider], "source", name, "name");
+    json_t *root = NULL, *ca_root = NULL, *users_root = NULL;
+    int rc = parse(ctx, in, &root);
+    if (rc == VG_OK && ca)
+        rc = parse(ctx, ca, &ca_root);
+    if (rc == VG_OK && users)
+        rc = parse(ctx, users, &users_root);
+    import im = {ctx, in->name, json_array(), json_array_size(accounts)};
+    json_t *entry = json_pack("{s:s, s:s, s:n}", "provider", provider_names[provider], "source", in->name, "name");
     if (rc == VG_OK && (!im.accounts || !entry))
         rc = vg_error(ctx, VG_ERR_NOMEM, "collect identity: out of memory");
     if (rc == VG_OK) {
         switch (provider) {
         case VG_IDENTITY_OKTA: rc = import_okta(&im, root, entry); break;
-        case VG_IDENTITY_ENTRA: rc = import_entra(&im, root, ca_name, ca, entry); break;
+        case VG_IDENTITY_ENTRA:
+            rc = import_entra(&im, root, ca ? ca->name : NULL, ca_root, entry);
+            if (rc == VG_OK && users)
+                rc = entra_join_users(&im, users->name, users_root, entry);
+            break;
         case VG_IDENTITY_GOOGLE:
             rc = each_item(&im, root, "users", "admin/directory/v1/users", google_user, NULL);
             json_object_set_new(entry, "mfa_enforced", json_null());
@@ -578,6 +654,7 @@ int identity_import(vg_ctx *ctx, vg_identity_provider provider, const char *name
     json_decref(entry);
     json_decref(im.accounts);
     json_decref(root);
-    json_decref(ca);
+    json_decref(ca_root);
+    json_decref(users_root);
     return rc;
 }

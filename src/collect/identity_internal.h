@@ -15,21 +15,28 @@
 #include "vigil/collect.h"
 #include "vigil/error.h"
 
-#define IDENTITY_MAX_FILE (64u << 20)   /* bytes of one export */
+#define IDENTITY_MAX_FILE (256u << 20)  /* bytes of one export: 200 000 accounts of about 1 KiB */
 #define IDENTITY_MAX_CSV (16u << 20)    /* bytes of a leavers CSV */
 #define IDENTITY_MAX_ACCOUNTS 200000    /* accounts of one document, all providers */
 #define IDENTITY_MAX_LEAVERS 200000     /* rows of a leavers CSV */
 #define IDENTITY_MAX_STRING 1024        /* bytes of an id, login, email or name kept */
 
-/* Reads the export text[0..len) of provider (what vg_identity_provider
- * names), named name in messages, and appends one entry to providers and
- * one per account to accounts (docs/collect.md "identity").  ca is the
- * Entra Conditional Access policies' export (NULL: not given) with its
- * name.  VG_OK; VG_ERR_FORMAT "NAME: what is wrong" for text that is not
- * JSON or not the documented shape; VG_ERR_LIMIT past a limit above;
- * VG_ERR_NOMEM.  Nothing is appended on error. */
-int identity_import(vg_ctx *ctx, vg_identity_provider provider, const char *name, const char *text, size_t len,
-                    const char *ca_name, const char *ca_text, size_t ca_len, json_t *providers, json_t *accounts);
+/* One file of an export: its name (for messages) and its bytes. */
+typedef struct identity_input {
+    const char *name;
+    const char *text;
+    size_t len;
+} identity_input;
+
+/* Reads the export in of provider (what vg_identity_provider names) and
+ * appends one entry to providers and one per account to accounts
+ * (docs/collect.md "identity").  Entra only: ca, the Conditional Access
+ * policies, and users, the users with accountEnabled and signInActivity
+ * (each NULL: not given).  VG_OK; VG_ERR_FORMAT "NAME: what is wrong" for
+ * text that is not JSON or not the documented shape; VG_ERR_LIMIT past a
+ * limit above; VG_ERR_NOMEM.  Nothing is appended on error. */
+int identity_import(vg_ctx *ctx, vg_identity_provider provider, const identity_input *in, const identity_input *ca,
+                    const identity_input *users, json_t *providers, json_t *accounts);
 
 /* Reads the leavers CSV text[0..len) (header "id,leaving_date", dates
  * YYYY-MM-DD) into *out: an array of {"id", "leaving_date"} in file order.

@@ -3,7 +3,8 @@
 # and schemas (its README.md cites each: Okta's management OpenAPI
 # examples ListUsersResponse, ListUsersSearchResponse, ListFactorsResults and
 # RoleAssignedUsersResponseExample; the Microsoft Graph v1.0 documentation's
-# userRegistrationDetails and conditionalAccess policies list responses;
+# userRegistrationDetails, conditionalAccess policies and users (with
+# signInActivity) list responses;
 # Google's admin:directory_v1 discovery document; GitHub's OpenAPI examples
 # organization-full and simple-user-items), and on malformed and oversized
 # ones made here.  Every expected fact below is written by hand from those
@@ -27,7 +28,7 @@ check() {
 # ---- every provider in one document -------------------------------------------------
 
 expect_status 0 $VIGIL collect identity --okta okta.json --entra entra.json --entra-ca entra-ca.json \
-    --google google.json --github-org github-org.json --leavers leavers.csv -o all.json
+    --entra-users entra-users.json --google google.json --github-org github-org.json --leavers leavers.csv -o all.json
 validate vigil-collect-identity all.json
 check all.json '."vigil-evidence" == "identity" and .schema == 1 and .collected == "2025-08-26T00:00:00Z"
     and .unchecked == [] and .leavers_source == "leavers.csv"
@@ -40,10 +41,10 @@ okta	ben.richler@example.com	pending	true	false	null	null	null	null	-
 okta	janice.benson@gmail.com	pending	true	false	null	null	null	2025-08-20	-
 okta	dade.murphy@example.com	active	true	false	true	null	2025-08-25T07:12:40Z	null	question,sms
 okta	eve.parker@example.com	suspended	false	false	null	null	2025-01-10T10:00:00Z	null	-
-entra	AlexW@Contoso.com	unknown	null	false	true	true	null	null	microsoftAuthenticatorPush,softwareOneTimePasscode
-entra	AllanD@Contoso.com	unknown	null	false	false	false	null	null	
+entra	AlexW@Contoso.com	active	true	false	true	true	2025-07-29T17:53:42Z	null	microsoftAuthenticatorPush,softwareOneTimePasscode
+entra	AllanD@Contoso.com	active	true	false	false	false	null	null	
 entra	BiancaP@Contoso.com	unknown	null	false	true	true	null	null	mobilePhone,microsoftAuthenticatorPush,softwareOneTimePasscode
-entra	AdeleV@Contoso.com	unknown	null	true	false	true	null	null	
+entra	AdeleV@Contoso.com	active	true	true	false	true	2021-06-17T16:41:33Z	null	
 google	liz@example.com	active	true	true	true	true	2025-08-20T08:00:00Z	null	-
 google	bob@example.com	active	true	false	false	false	2025-03-01T12:30:00Z	2025-08-01	-
 google	carol@example.com	suspended	false	false	false	true	null	2025-07-01	-
@@ -68,6 +69,7 @@ check all.json '[.providers[] | [.provider, .source, .name, .mfa_enforced, .acco
     "providers"
 check all.json '.providers[1].conditional_access == {source: "entra-ca.json", mfa_policies: [{id: "4d2b8a5e-7f3c-4e1a-9c6d-1b0e2f3a4c5d",
     display_name: "Require MFA for all users", scope: "all-users"}]}' "the Conditional Access policies that require MFA"
+check all.json '.providers[1].users == {source: "entra-users.json", joined: 3}' "the Entra users joined (Bianca is not among them)"
 check all.json '.leavers == [{id: "bob@example.com", leaving_date: "2025-08-01", accounts: [{provider: "google", id: "114327615098765432101"}]},
     {id: "Janice.Benson@gmail.com", leaving_date: "2025-08-20", accounts: [{provider: "okta", id: "00u269cmneNMFHCH51d7"}]},
     {id: "carol@example.com", leaving_date: "2025-07-01", accounts: [{provider: "google", id: "108765432109876543210"}]},
@@ -87,8 +89,13 @@ done
 expect_status 0 $VIGIL collect identity --entra entra.json -o entra-only.json
 validate vigil-collect-identity entra-only.json
 check entra-only.json '[.accounts[].mfa_enforced] == [null, null, null, null] and .providers[0].mfa_enforced == null
-    and (.providers[0] | has("conditional_access") | not) and .leavers == [] and .leavers_source == null' \
-    "Entra without Conditional Access: MFA enforcement unknown"
+    and [.accounts[] | [.status, .enabled, .last_sign_in]] == [["unknown", null, null], ["unknown", null, null], ["unknown", null, null], ["unknown", null, null]]
+    and (.providers[0] | has("conditional_access") or has("users") | not) and .leavers == [] and .leavers_source == null' \
+    "Entra without Conditional Access and users: MFA enforcement, status and sign-ins unknown"
+# A disabled account: accountEnabled false reads "suspended".
+jq '.value[1].accountEnabled = false' entra-users.json >entra-users-disabled.json
+expect_status 0 $VIGIL collect identity --entra entra.json --entra-users entra-users-disabled.json -o disabled.json
+check disabled.json '.accounts[0] | .status == "suspended" and .enabled == false' "accountEnabled false"
 # Pages as the APIs return them (@odata.nextLink, nextPageToken), concatenated into an array.
 python3 - <<'PY' || fail "splitting the exports into pages"
 import json
@@ -116,6 +123,9 @@ expect_status 2 $VIGIL collect identity
 expect_stderr 'name at least one export'
 expect_status 2 $VIGIL collect identity --entra-ca entra-ca.json --entra entra.json
 expect_stderr 'must follow the --entra'
+expect_status 2 $VIGIL collect identity --okta okta.json --entra-users entra-users.json
+expect_stderr '--entra-users entra-users.json must follow the --entra'
+expect_status 2 $VIGIL collect identity --entra entra.json --entra-ca entra-ca.json --entra-ca entra-ca.json
 expect_status 2 $VIGIL collect identity --okta okta.json stray-argument
 expect_status 2 $VIGIL collect identity --no-such-option
 expect_status 0 $VIGIL collect identity --help
@@ -167,10 +177,17 @@ rm -f new.json
 expect_status 1 $VIGIL collect identity --entra entra.json --entra-ca ca-object.json -o new.json
 expect_stderr '^vigil: ca-object\.json: "value" must be an array \(GET /identity/conditionalAccess/policies\)'
 [ ! -e new.json ] || fail "ca-object.json: a document was written"
+jq '.value[0].signInActivity = "yesterday"' entra-users.json >activity-string.json
+expect_status 1 $VIGIL collect identity --entra entra.json --entra-users activity-string.json -o new.json
+expect_stderr '^vigil: activity-string\.json: value\[0\]: "signInActivity" must be an object'
+jq '.value[1].signInActivity.lastSignInDateTime = "2025-13-01T00:00:00Z"' entra-users.json >activity-date.json
+expect_status 1 $VIGIL collect identity --entra entra.json --entra-users activity-date.json -o new.json
+expect_stderr '^vigil: activity-date\.json: value\[1\]: "2025-13-01T00:00:00Z" is not an RFC 3339 date-time'
+[ ! -e new.json ] || fail "the Entra users: a document was written"
 
-# Sizes: an export over 64 MiB, more than 200 000 accounts, a string over 1 KiB.
-truncate -s $((64 * 1024 * 1024 + 1)) huge.json
-bad --okta huge.json '^vigil: huge\.json: larger than 64 MiB'
+# Sizes: an export over 256 MiB, more than 200 000 accounts, a string over 1 KiB.
+truncate -s $((256 * 1024 * 1024 + 1)) huge.json
+bad --okta huge.json '^vigil: huge\.json: larger than 256 MiB'
 python3 -c 'import json; json.dump({"value": [{"id": "u%d" % i} for i in range(200001)]}, open("many.json", "w"))'
 bad --entra many.json '^vigil: many\.json: more than 200000 accounts in all'
 jq --arg l "$(head -c 1025 /dev/zero | tr '\0' a)" '.users[0].primaryEmail = $l' google.json >long.json
@@ -206,5 +223,11 @@ printf '\xef\xbb\xbfid , leaving_date\n\n  BOB@example.com , 2025-08-01 \n' >bom
 expect_status 0 $VIGIL collect identity --google google.json --leavers bom.csv -o bom.json
 check bom.json '.leavers == [{id: "BOB@example.com", leaving_date: "2025-08-01", accounts: [{provider: "google", id: "114327615098765432101"}]}]' \
     "a leaver matched by e-mail in another case"
+# One account matched by its login and its e-mail, exactly and in any case, is listed once;
+# a leaver listed twice keeps the earlier date; an id without @ matches case-sensitively.
+printf 'id,leaving_date\nalice.smith@example.com,2025-08-02\nALICE.SMITH@EXAMPLE.COM,2025-08-01\nOctocat,2025-08-01\n' >twice.csv
+expect_status 0 $VIGIL collect identity --okta okta.json --github-org github-org.json --leavers twice.csv -o twice-leavers.json
+check twice-leavers.json '[.leavers[] | [.id, (.accounts | length)]] == [["alice.smith@example.com", 1], ["ALICE.SMITH@EXAMPLE.COM", 1], ["Octocat", 0]]
+    and .accounts[0].leaving_date == "2025-08-01" and .summary.leavers_unmatched == 1' "one account, two spellings, the earlier date"
 
 echo "ok: collect identity reads the published shapes of Okta, Entra, Google and GitHub exports and refuses malformed ones"

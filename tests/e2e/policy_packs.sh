@@ -142,7 +142,7 @@ sed -i "s/127\.0\.0\.1:$closed/127.0.0.1:1/g" "$D/securitytxt/closed.json"
 mkdir -p "$D/identity"
 (cd "$VIGIL_SRC/tests/data/identity" &&
     expect_status 0 "$VIGIL" collect identity --okta okta.json --entra entra.json --entra-ca entra-ca.json \
-        --google google.json --github-org github-org.json --leavers leavers.csv -o "$D/identity/all.json" &&
+        --entra-users entra-users.json --google google.json --github-org github-org.json --leavers leavers.csv -o "$D/identity/all.json" &&
     expect_status 0 "$VIGIL" collect identity --github-org github-org-no2fa.json -o "$D/identity/no2fa.json")
 
 # backup/: `vigil collect backup` of a borg repository made here (archives

@@ -1,7 +1,7 @@
 /*
  * fuzz_identity.c — libFuzzer target for the import parsers of `vigil
  * collect identity` (src/collect/identity_import.c: the Okta, Entra, Google
- * and GitHub export shapes, the Entra Conditional Access policies) and its
+ * and GitHub export shapes, the Entra Conditional Access policies and users) and its
  * leavers CSV reader and join (src/collect/identity.c).  The first byte
  * chooses the reader, the rest is the input.  Beyond memory safety it
  * checks their contracts: an import that fails appends nothing and says
@@ -59,10 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vg_ctx_init(&ctx);
     if (data[0] % 6 < 4 || data[0] % 6 == 5) {
         vg_identity_provider p = data[0] % 6 == 5 ? VG_IDENTITY_ENTRA : (vg_identity_provider)(data[0] % 6);
-        int with_ca = data[0] % 6 == 5;
+        int with_extra = data[0] % 6 == 5; /* Entra with the same text as policies and users */
+        identity_input in = {"fuzz.json", text, len}, ca = {"ca.json", text, len}, users = {"users.json", text, len};
         json_t *providers = json_array(), *accounts = json_array();
-        int rc = identity_import(&ctx, p, "fuzz.json", text, len, with_ca ? "ca.json" : NULL, with_ca ? text : NULL,
-                                 len, providers, accounts);
+        int rc = identity_import(&ctx, p, &in, with_extra ? &ca : NULL, with_extra ? &users : NULL, providers, accounts);
         if (rc != VG_OK && (json_array_size(providers) || json_array_size(accounts) || !ctx.message[0]))
             abort();
         if (rc == VG_OK && json_array_size(providers) != 1)
