@@ -73,7 +73,9 @@ int cli_collect_identity(int argc, char **argv)
         case 'C':
         case 'U': {
             vg_identity_export *e = opts.nexports ? &exports[opts.nexports - 1] : NULL;
-            const char **slot = e && e->provider == VG_IDENTITY_ENTRA ? (c == 'C' ? &e->ca_path : &e->users_path) : NULL;
+            const char **slot = NULL;
+            if (e && e->provider == VG_IDENTITY_ENTRA)
+                slot = c == 'C' ? &e->ca_path : &e->users_path;
             if (!slot || *slot) {
                 cli_error("collect identity: %s %s must follow the --entra it belongs to, once",
                           c == 'C' ? "--entra-ca" : "--entra-users", optarg);
@@ -89,7 +91,8 @@ int cli_collect_identity(int argc, char **argv)
         }
     }
     if (optind != argc || opts.nexports == 0) {
-        cli_error("collect identity: name at least one export (--okta, --entra, --google, --github-org) and no other argument");
+        cli_error("collect identity: name at least one export (--okta, --entra, --google, --github-org) "
+                  "and no other argument");
         fputs(identity_usage, stderr);
         return EXIT_USAGE;
     }

@@ -98,11 +98,12 @@ int identity_leavers_parse(vg_ctx *ctx, const char *name, const char *text, size
             rc = vg_error(ctx, VG_ERR_FORMAT, "%s: line %zu: an id of 1 to %d bytes is needed", name, line,
                           IDENTITY_MAX_STRING);
         else if (!date_ok(date, daten))
-            rc = vg_error(ctx, VG_ERR_FORMAT, "%s: line %zu: leaving_date \"%.*s\" is not a date YYYY-MM-DD", name, line,
+            rc = vg_error(ctx, VG_ERR_FORMAT, "%s: line %zu: leaving_date \"%.*s\" is not a date YYYY-MM-DD", name,
+                          line,
                           (int)(daten > 40 ? 40 : daten), date);
         else if (json_array_size(rows) >= IDENTITY_MAX_LEAVERS)
             rc = vg_error(ctx, VG_ERR_LIMIT, "%s: more than %d leavers", name, IDENTITY_MAX_LEAVERS);
-        else if (json_array_append_new(rows, json_pack("{s:s%, s:s%}", "id", id, idn, "leaving_date", date, daten)) != 0)
+        else if (json_array_append_new(rows, json_pack("{s:s%, s:s%}", "id", id, idn, "leaving_date", date, daten)))
             rc = vg_error(ctx, VG_ERR_FORMAT, "%s: line %zu: the id is not UTF-8", name, line);
     }
     if (rc == VG_OK && line == 0)

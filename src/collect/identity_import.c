@@ -95,8 +95,8 @@ static int utc_time(import *im, const char *text, const char *where, json_t **ou
     if (!gmtime_r(&tt, &tm))
         return bad(im, VG_ERR_FORMAT, "%s: \"%s\" is out of range", where, text);
     /* the year has four digits in RFC 3339, and so in the document (0985, not 985) */
-    snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec);
+    snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+             tm.tm_hour, tm.tm_min, tm.tm_sec);
     *out = json_string(buf);
     return *out ? VG_OK : vg_error(im->ctx, VG_ERR_NOMEM, "collect identity: out of memory");
 }
@@ -326,8 +326,8 @@ static int entra_policy(import *im, const json_t *p, const char *where, void *ar
     const json_t *cond = json_object_get(p, "conditions"), *grant = json_object_get(p, "grantControls");
     const json_t *users = json_object_get(cond, "users"), *apps = json_object_get(cond, "applications");
     const json_t *controls = json_object_get(grant, "builtInControls");
-    if ((cond && !json_is_object(cond) && !json_is_null(cond)) || (grant && !json_is_object(grant) && !json_is_null(grant)) ||
-        (controls && !json_is_array(controls)))
+    if ((cond && !json_is_object(cond) && !json_is_null(cond)) ||
+        (grant && !json_is_object(grant) && !json_is_null(grant)) || (controls && !json_is_array(controls)))
         return bad(im, VG_ERR_FORMAT, "%s: \"conditions\" and \"grantControls\" must be objects", where);
     const json_t *strength = json_object_get(grant, "authenticationStrength");
     int mfa = has_string(controls, "mfa") || json_is_object(strength);
@@ -473,8 +473,8 @@ static int entra_user_activity(import *im, const json_t *u, const char *where, v
     json_t *a = rc == VG_OK ? json_object_get(ea->by_id, id) : NULL;
     if (a) {
         json_object_set(a, "enabled", enabled);
-        json_object_set_new(a, "status",
-                            json_string(json_is_null(enabled) ? "unknown" : json_is_true(enabled) ? "active" : "suspended"));
+        const char *status = json_is_null(enabled) ? "unknown" : json_is_true(enabled) ? "active" : "suspended";
+        json_object_set_new(a, "status", json_string(status));
         json_object_set(a, "last_sign_in", last);
         ea->joined++;
     }
@@ -492,10 +492,12 @@ static int entra_join_users(import *im, const char *name, const json_t *root, js
         return vg_error(im->ctx, VG_ERR_NOMEM, "collect identity: out of memory");
     json_array_foreach(im->accounts, i, a) json_object_set(ea.by_id, json_string_value(json_object_get(a, "id")), a);
     import ui = {im->ctx, name, im->accounts, im->before};
-    int rc = each_item(&ui, root, "value", "GET /users?$select=id,accountEnabled,signInActivity", entra_user_activity, &ea);
+    int rc = each_item(&ui, root, "value", "GET /users?$select=id,accountEnabled,signInActivity", entra_user_activity,
+                       &ea);
     json_decref(ea.by_id);
     if (rc == VG_OK)
-        json_object_set_new(provider, "users", json_pack("{s:s, s:I}", "source", name, "joined", (json_int_t)ea.joined));
+        json_object_set_new(provider, "users",
+                            json_pack("{s:s, s:I}", "source", name, "joined", (json_int_t)ea.joined));
     return rc;
 }
 
@@ -534,11 +536,11 @@ static int google_user(import *im, const json_t *u, const char *where, void *arg
     set_str(a, "email", email);
     set_str(a, "display_name", full);
     int is_suspended = json_is_true(suspended), is_archived = json_is_true(archived);
-    json_object_set_new(a, "status", json_string(is_archived ? "archived" : is_suspended ? "suspended"
-                                                 : json_is_null(suspended) ? "unknown" : "active"));
+    int unknown = json_is_null(suspended) && !is_archived;
+    const char *status = is_archived ? "archived" : is_suspended ? "suspended" : unknown ? "unknown" : "active";
+    json_object_set_new(a, "status", json_string(status));
     json_object_set_new(a, "provider_status", json_null());
-    json_object_set_new(a, "enabled", json_is_null(suspended) && !is_archived ? json_null()
-                                                                             : json_boolean(!is_suspended && !is_archived));
+    json_object_set_new(a, "enabled", unknown ? json_null() : json_boolean(!is_suspended && !is_archived));
     json_object_set_new(a, "admin", admin);
     json_object_set_new(a, "mfa_registered", enrolled);
     json_object_set_new(a, "mfa_enforced", enforced);

@@ -34,7 +34,8 @@ static void check_account(const json_t *a)
         known |= strcmp(status, statuses[i]) == 0;
     if (!id || !id[0] || !known || json_object_size(a) != 14)
         abort();
-    static const char *const strings[] = {"login", "email", "display_name", "provider_status", "last_sign_in", "leaving_date"};
+    static const char *const strings[] = {"login",           "email",        "display_name",
+                                          "provider_status", "last_sign_in", "leaving_date"};
     static const char *const bools[] = {"enabled", "admin", "mfa_registered", "mfa_enforced"};
     for (size_t i = 0; i < 6; i++)
         if (!null_or(json_object_get(a, strings[i]), is_string))
@@ -62,7 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int with_extra = data[0] % 6 == 5; /* Entra with the same text as policies and users */
         identity_input in = {"fuzz.json", text, len}, ca = {"ca.json", text, len}, users = {"users.json", text, len};
         json_t *providers = json_array(), *accounts = json_array();
-        int rc = identity_import(&ctx, p, &in, with_extra ? &ca : NULL, with_extra ? &users : NULL, providers, accounts);
+        int rc =
+            identity_import(&ctx, p, &in, with_extra ? &ca : NULL, with_extra ? &users : NULL, providers, accounts);
         if (rc != VG_OK && (json_array_size(providers) || json_array_size(accounts) || !ctx.message[0]))
             abort();
         if (rc == VG_OK && json_array_size(providers) != 1)
