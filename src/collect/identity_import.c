@@ -396,8 +396,8 @@ static int entra_user(import *im, const json_t *u, const char *where, void *arg)
             enforced = ea->admin_roles && json_is_true(admin) ? json_null() : json_false();
         else if (ea->all_users && !ea->all_users_excludes)
             enforced = json_true();
-        else if (!ea->all_users && !ea->admin_roles)
-            enforced = json_false();
+        else if (!ea->all_users && (!ea->admin_roles || json_is_false(admin)))
+            enforced = json_false(); /* a policy for directory roles does not reach a user without one */
         json_object_set_new(a, "mfa_enforced", enforced);
     }
     return VG_OK;

@@ -92,6 +92,14 @@ check entra-only.json '[.accounts[].mfa_enforced] == [null, null, null, null] an
     and [.accounts[] | [.status, .enabled, .last_sign_in]] == [["unknown", null, null], ["unknown", null, null], ["unknown", null, null], ["unknown", null, null]]
     and (.providers[0] | has("conditional_access") or has("users") | not) and .leavers == [] and .leavers_source == null' \
     "Entra without Conditional Access and users: MFA enforcement, status and sign-ins unknown"
+# A policy for directory roles only (Global Administrator's role template id): it may reach the
+# administrator, whose roles the export does not list, and reaches no one else.
+jq '.value[2].conditions.users.includeUsers = ["None"] | .value[2].conditions.users.excludeUsers = []
+    | .value[2].conditions.users.includeRoles = ["62e90394-69f5-4237-9190-012177145e10"]' entra-ca.json >entra-ca-roles.json
+expect_status 0 $VIGIL collect identity --entra entra.json --entra-ca entra-ca-roles.json -o roles.json
+check roles.json '[.accounts[] | [.login, .mfa_enforced]] == [["AlexW@Contoso.com", false], ["AllanD@Contoso.com", false],
+    ["BiancaP@Contoso.com", false], ["AdeleV@Contoso.com", null]] and .providers[0].mfa_enforced == false
+    and [.providers[0].conditional_access.mfa_policies[].scope] == ["roles"]' "a Conditional Access policy for roles only"
 # A disabled account: accountEnabled false reads "suspended".
 jq '.value[1].accountEnabled = false' entra-users.json >entra-users-disabled.json
 expect_status 0 $VIGIL collect identity --entra entra.json --entra-users entra-users-disabled.json -o disabled.json
