@@ -25,7 +25,7 @@ esac
 build_pkgs="gcc make cmake pkg-config libarchive-dev libjansson-dev libsqlite3-dev libssl-dev libyaml-dev libcurl4-openssl-dev zlib1g-dev libexpat1-dev libpq-dev libzstd-dev liblua5.4-dev"
 test_pkgs="clang postgresql-15 systemd libclang-rt-14-dev python3 rpm dpkg zstd xz-utils bzip2 gzip tar openssl jq util-linux db5.3-util skopeo umoci
     unzip zip openjdk-17-jdk-headless golang-go golang-golang-x-mod-dev binutils cargo python3-yaml python3-rpm python3-packaging ruby libmaven3-core-java php-cli php-composer-semver composer python3-pip libdpkg-perl hyperfine time gdb libcommons-lang3-java libcommons-io-java libguava-java libxml2-utils python3-cryptography lua5.4
-    python3-junitparser chromium fonts-dejavu-core nginx devscripts lld openssh-server sudo iproute2 python3-dnf gnupg debootstrap"
+    python3-junitparser chromium fonts-dejavu-core nginx devscripts lld openssh-server sudo iproute2 python3-dnf gnupg debootstrap git openssh-client"
 
 missing=""
 pkgs="$build_pkgs"

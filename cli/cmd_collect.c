@@ -32,6 +32,7 @@ static const struct collector collectors[] = {
     {"host", cli_collect_host, "a Linux host's or root filesystem's security settings"},
     {"identity", cli_collect_identity, "identity provider exports: accounts, admins, MFA, last sign-in, leavers"},
     {"image", cli_collect_image, "a container image: user, ports, secret-looking env names, shells, package managers"},
+    {"repo", cli_collect_repo, "a git repository: signed tags and commits, as git verify-tag/verify-commit say"},
     {"securitytxt", cli_collect_securitytxt, "an RFC 9116 security.txt: fields, Expires, Canonical, signature"},
     {"tls", cli_collect_tls, "a TLS endpoint: versions, suites, groups, certificates, OCSP, HSTS"},
     {NULL, NULL, NULL},

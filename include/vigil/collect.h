@@ -209,4 +209,23 @@ typedef struct vg_collect_identity_options {
  * shape or passes a limit, VG_ERR_NOMEM; *out NULL then. */
 int vg_collect_identity(vg_ctx *ctx, const vg_collect_identity_options *opts, json_t **out);
 
+/* vigil collect repo (src/collect/repo.c, docs/collect.md "repo"): the
+ * signatures of the tags and recent commits of a git repository, as
+ * `git verify-tag` and `git verify-commit` judge them; vigil runs git
+ * (fixed argv, no shell, each command bounded to timeout_ms and 16 MiB of
+ * output). */
+typedef struct vg_collect_repo_options {
+    const char *git_dir; /* a checkout or bare repository, as `git -C` takes it */
+    int commits;         /* the last commits of HEAD whose signatures are counted, 0 to 10000 */
+    int timeout_ms;      /* per git command, 1 to 600000 */
+    int64_t collected;   /* Unix time of the collection */
+} vg_collect_repo_options;
+
+/* Sets *out to the "repo" document of opts (the caller's).  A git command
+ * that times out or prints too much is an "unchecked" entry, VG_OK.
+ * VG_ERR_USAGE for bad options, VG_ERR_NOT_FOUND when git_dir is no git
+ * repository, VG_ERR_UNSUPPORTED when git cannot be run, VG_ERR_IO when
+ * git cannot list the tags, VG_ERR_NOMEM. */
+int vg_collect_repo(vg_ctx *ctx, const vg_collect_repo_options *opts, json_t **out);
+
 #endif
