@@ -26,13 +26,15 @@
 # attested and given SLSA provenance with a key `vigil key` makes; tls/:
 # `vigil collect tls` of the servers tests/e2e/tls_lib.sh starts (nginx,
 # openssl s_server strong and weak, a silent socket); backup/: `vigil
-# collect backup` of a borg repository and a restore-test log.  The
+# collect backup` of a borg repository and a restore-test log; repo/: `vigil
+# collect repo` of git repositories repo_lib.sh signs with gpg and ssh-keygen.  The
 # expected results in policy/*/tests/*.yaml are written by hand; the
 # counts they rest on are checked here against the evidence by jq and
 # python.  Then: a wrong expectation makes `vigil policy test` fail, and
 # docs/packs.md lists exactly what `vigil policy rules -o json` says.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tls_lib.sh"
+source "$(dirname "$0")/repo_lib.sh"
 need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
 need_shared fixtures/rootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz
 need_shared fixtures/rootfs/debian-bookworm-minbase-pkgdb.tar.gz
@@ -48,6 +50,9 @@ need_cmd readelf
 need_cmd openssl
 need_cmd umoci
 need_cmd borg
+need_cmd git
+need_cmd gpg
+need_cmd ssh-keygen
 python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is not installed (run ./setup.sh --test)"
 [ -f /usr/share/openssh/sshd_config ] || skip "openssh-server is not installed (run ./setup.sh --test)"
 [ -f /usr/share/base-passwd/passwd.master ] || skip "base-passwd's passwd.master is absent"
@@ -168,6 +173,23 @@ cat >"$D/backup/restore.log" <<'LOG'
 {"time": "2025-08-20T00:00:00Z", "source": "mail", "tool": "borg", "result": "failure"}
 LOG
 (cd "$D/backup" && expect_status 0 "$VIGIL" collect backup --borg borg.json --borg-timezone UTC --log restore.log -o backup.json)
+
+# repo/: `vigil collect repo` of the repositories of
+# policy/nis2/tests/release-tags-signed.yaml (repo_lib.sh; good: a clone of
+# r keeping build-7, v1.0 and v2.0, with r's allowed signers; empty: no
+# commit).
+mkdir -p "$D/repo" "$TMP/repo"
+make_signed_repo "$TMP/repo/r"
+git clone -q "$TMP/repo/r" "$TMP/repo/good"
+git -C "$TMP/repo/good" tag -d v1.1 v1.2 v2.1 v2.2 >/dev/null
+git -C "$TMP/repo/good" config gpg.ssh.allowedSignersFile "$TMP/keys/allowed_signers"
+git init -q -b main "$TMP/repo/empty"
+for r in r good empty; do
+    (cd "$TMP/repo" && expect_status 0 "$VIGIL" collect repo $r -o "$D/repo/$r.json")
+done
+for t in v1.0 v2.0; do # the release tags good keeps: git accepts them there
+    git -C "$TMP/repo/good" verify-tag $t >/dev/null 2>&1 || fail "git verify-tag $t fails in the clone good"
+done
 
 # The host web1: packaged files, planted conditions (the expectations in
 # policy/hardening/tests/host.yaml name them).
@@ -430,7 +452,7 @@ expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml
     --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
     --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
 jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
-    and ([.rules[].id] | length) == 26
+    and ([.rules[].id] | length) == 27
     and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
     and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
     "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
@@ -463,7 +485,7 @@ for _, file in ipairs(arg) do
   for _, name in ipairs(names) do print(rule.id .. "\t" .. name .. "\t" .. json(rule.params[name])) end
 end
 LUA
-[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 13 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 13"
+[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 14 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 14"
 python3 "$VIGIL_SRC/tests/e2e/packs_doc.py" "$TMP/rules.json" "$TMP/params.tsv" check "$VIGIL_SRC/docs/packs.md" \
     "$VIGIL_SRC/policy/vigil-policy.yaml" || fail "docs/packs.md or policy/vigil-policy.yaml differ from the rules"
 echo "ok: the built-in packs pass their tests on vigil's evidence, and their documentation matches them"
