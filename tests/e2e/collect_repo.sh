@@ -3,7 +3,8 @@
 # commits, an unsigned annotated and a lightweight tag, a tag signed by an
 # SSH key outside the allowed signers file and one by an OpenPGP key no
 # longer in the keyring), its bare clone, an empty repository, a
-# repository of 10 001 tags, and what is no repository.  The expected
+# repository of 10 001 tags, what is no repository, and git wrappers that
+# hang or print too much.  The expected
 # facts are what git itself says on the same repository: the exit status
 # of `git verify-tag` and `git verify-commit`, `git cat-file -t`, `git log
 # --format=%G?`; the signature kinds are written by hand from how each tag
@@ -122,6 +123,26 @@ expect_status 1 $VIGIL collect repo missing -o new.json
 expect_status 1 env PATH=/nonexistent "$(command -v "$VIGIL" || echo "$VIGIL")" collect repo r -o new.json
 expect_stderr 'git cannot be run'
 [ ! -e new.json ] || fail "new.json written without git"
+
+# The bounds on git: a git that hangs in verify-tag (killed after
+# --timeout), one whose cat-file prints more than 16 MiB (killed): the
+# tags it was asked about are "unchecked", verified null, exit 3.  The
+# wrapper is on PATH before the real git, which it runs otherwise.
+real_git=$(command -v git)
+mkdir -p slow/bin big/bin
+printf '#!/bin/sh\nfor a; do [ "$a" = verify-tag ] && exec sleep 60; done\nexec %s "$@"\n' "$real_git" >slow/bin/git
+printf '#!/bin/sh\nfor a; do [ "$a" = cat-file ] && [ "$3" = cat-file ] && [ "$4" = tag ] && exec head -c 17000000 /dev/zero; done\nexec %s "$@"\n' \
+    "$real_git" >big/bin/git
+chmod +x slow/bin/git big/bin/git
+expect_status 3 env PATH="$TMP/slow/bin:$PATH" $VIGIL collect repo --timeout 1 r -o slow.json
+validate vigil-collect-repo slow.json
+check slow.json '[.unchecked[].what] == ["refs/tags/v1.0", "refs/tags/v2.0", "refs/tags/v2.1", "refs/tags/v2.2"]
+    and (.unchecked | map(.reason) | unique) == ["git did not finish in time: killed"]
+    and ([.tags[] | select(.verified == null) | .name] == ["v1.0", "v2.0", "v2.1", "v2.2"])' "verify-tag killed after --timeout"
+expect_status 3 env PATH="$TMP/big/bin:$PATH" $VIGIL collect repo r -o big.json
+validate vigil-collect-repo big.json
+check big.json '(.unchecked | length) == 6 and (.unchecked | map(.reason) | unique) == ["git printed more than 16 MiB: killed"]
+    and .summary.signed == 0' "cat-file output over 16 MiB"
 
 # Usage errors: exit 2.
 expect_status 2 $VIGIL collect repo
