@@ -62,6 +62,7 @@ int cli_collect_image(int argc, char **argv); /* collect_image.c */
 int cli_collect_backup(int argc, char **argv); /* collect_backup.c */
 int cli_collect_identity(int argc, char **argv); /* collect_identity.c */
 int cli_collect_repo(int argc, char **argv); /* collect_repo.c */
+int cli_collect_iac(int argc, char **argv);         /* collect_iac.c */
 /* --timeout SECONDS of a collector as milliseconds; -1 when not a number from 0.001 to 600 (cmd_collect.c). */
 int cli_collect_timeout(const char *text);
 struct json_t;

@@ -228,4 +228,20 @@ typedef struct vg_collect_repo_options {
  * git cannot list the tags, VG_ERR_NOMEM. */
 int vg_collect_repo(vg_ctx *ctx, const vg_collect_repo_options *opts, json_t **out);
 
+/* vigil collect iac (src/collect/iac.c, docs/collect.md "iac"): the
+ * security facts of a Terraform plan, as `terraform show -json PLANFILE`
+ * prints it (at most 256 MiB): public ingress to administration and
+ * database ports, storage encryption, S3 bucket encryption and logging,
+ * CloudTrail trails, drift.  Nothing is run. */
+typedef struct vg_collect_iac_options {
+    const char *terraform_plan; /* the plan's JSON file */
+    int64_t collected;          /* Unix time of the collection */
+} vg_collect_iac_options;
+
+/* Sets *out to the document (the caller's).  VG_ERR_USAGE without a plan,
+ * VG_ERR_NOT_FOUND / VG_ERR_IO for a file that cannot be read,
+ * VG_ERR_FORMAT for one that is not a plan's JSON, VG_ERR_LIMIT for one
+ * too large or deep; ctx->message "FILE: what is wrong". */
+int vg_collect_iac(vg_ctx *ctx, const vg_collect_iac_options *opts, json_t **out);
+
 #endif

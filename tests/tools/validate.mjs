@@ -52,7 +52,7 @@ const formats = {
   "vigil-policy-results": { main: join(here, "../../docs/policy-results.schema.json"), refs: [] },
 };
 // The kinds of `vigil collect`, one word each.
-const COLLECT_KINDS = ["binaries", "host", "tls", "securitytxt", "image", "backup", "identity", "repo"];
+const COLLECT_KINDS = ["binaries", "host", "tls", "securitytxt", "image", "backup", "identity", "repo", "iac"];
 for (const kind of COLLECT_KINDS) {
   formats[`vigil-collect-${kind}`] = { main: join(here, `../../docs/collect-${kind}.schema.json`), refs: [] };
 }
