@@ -232,16 +232,20 @@ int vg_collect_repo(vg_ctx *ctx, const vg_collect_repo_options *opts, json_t **o
  * security facts of a Terraform plan, as `terraform show -json PLANFILE`
  * prints it (at most 256 MiB): public ingress to administration and
  * database ports, storage encryption, S3 bucket encryption and logging,
- * CloudTrail trails, drift.  Nothing is run. */
+ * CloudTrail trails, drift; and of the Kubernetes manifests of a directory:
+ * workload and container security settings, default-deny network
+ * policies per namespace.  Nothing is run. */
 typedef struct vg_collect_iac_options {
-    const char *terraform_plan; /* the plan's JSON file */
+    const char *terraform_plan; /* the plan's JSON file, or NULL */
+    const char *k8s_dir;        /* a directory of Kubernetes manifests, or NULL (one of the two at least) */
     int64_t collected;          /* Unix time of the collection */
 } vg_collect_iac_options;
 
-/* Sets *out to the document (the caller's).  VG_ERR_USAGE without a plan,
- * VG_ERR_NOT_FOUND / VG_ERR_IO for a file that cannot be read,
- * VG_ERR_FORMAT for one that is not a plan's JSON, VG_ERR_LIMIT for one
- * too large or deep; ctx->message "FILE: what is wrong". */
+/* Sets *out to the document (the caller's).  VG_ERR_USAGE without a plan
+ * or directory, or a --k8s that is no directory; VG_ERR_NOT_FOUND /
+ * VG_ERR_IO for a file that cannot be read, VG_ERR_FORMAT for one that is
+ * not a plan's JSON or not YAML, VG_ERR_LIMIT for one too large or deep;
+ * ctx->message "FILE: what is wrong". */
 int vg_collect_iac(vg_ctx *ctx, const vg_collect_iac_options *opts, json_t **out);
 
 #endif

@@ -19,4 +19,11 @@
  * VG_ERR_UNSUPPORTED (merge keys, a second document), VG_ERR_NOMEM. */
 int vg_yaml_read(vg_ctx *ctx, const char *name, const char *text, size_t len, json_t **out);
 
+/* Every document of the YAML stream at text (separated by "---"), as an
+ * array (*out, a new reference), empty documents left out: each read as
+ * vg_yaml_read() reads one, with its limits.  JSON text is one document.
+ * VG_ERR_LIMIT past max_documents; other statuses as vg_yaml_read(). */
+int vg_yaml_read_stream(vg_ctx *ctx, const char *name, const char *text, size_t len, size_t max_documents,
+                        json_t **out);
+
 #endif

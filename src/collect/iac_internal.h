@@ -24,4 +24,29 @@
  * deep), VG_ERR_NOMEM, each with "NAME: what is wrong" in ctx. */
 int iac_terraform_facts(vg_ctx *ctx, const char *name, const char *text, size_t len, json_t **out);
 
+/* --- Kubernetes manifests (iac_k8s.c) --- */
+
+#define IAC_K8S_MAX_FILE ((size_t)16 << 20) /* bytes of one manifest file */
+#define IAC_K8S_MAX_DOCUMENTS 10000         /* YAML documents of one file */
+#define IAC_K8S_MAX_FILES 10000             /* manifest files of a directory tree */
+#define IAC_K8S_MAX_DEPTH 16                /* directory levels below DIR */
+
+/* A new "kubernetes" member (docs/collect.md "iac"): empty "workloads",
+ * "network_policies" and "other_kinds", and the counts; NULL when out of
+ * memory. */
+json_t *iac_k8s_new(void);
+
+/* Adds the objects of the manifest file text[0..len) (YAML, several
+ * documents, or JSON; List kinds opened) to k; name is its path, for
+ * messages and the "file" of each object.  VG_OK; VG_ERR_FORMAT (not
+ * YAML), VG_ERR_LIMIT (too large, too many documents, too deep),
+ * VG_ERR_NOMEM, with "NAME: what is wrong" in ctx. */
+int iac_k8s_read(vg_ctx *ctx, const char *name, const char *text, size_t len, json_t *k);
+
+/* Turns what iac_k8s_read() gathered in k into the documented members:
+ * "namespaces", one entry per namespace seen, sorted, with whether a
+ * default-deny NetworkPolicy covers its ingress and its egress.  VG_OK or
+ * VG_ERR_NOMEM. */
+int iac_k8s_finish(vg_ctx *ctx, json_t *k);
+
 #endif

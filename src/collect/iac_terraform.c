@@ -162,7 +162,8 @@ static int port_range(const char *s, long *from, long *to)
 }
 
 /* Appends one public ingress entry to out, when sources holds a range;
- * from or to -1: every port. */
+ * from or to -1: every port; a range past 65535 ends there; one whose
+ * from is past its to is left out. */
 static void add_ingress(json_t *out, json_t *sources, const char *protocol, long from, long to)
 {
     if (json_array_size(sources) == 0) {
@@ -171,6 +172,12 @@ static void add_ingress(json_t *out, json_t *sources, const char *protocol, long
     }
     if (from < 0 || to < 0)
         from = 0, to = 65535;
+    if (to > 65535)
+        to = 65535;
+    if (from > to) { /* no port a provider would accept */
+        json_decref(sources);
+        return;
+    }
     json_t *ports = json_array();
     for (size_t i = 0; ports && i < sizeof admin_ports / sizeof *admin_ports; i++)
         if (admin_ports[i] >= from && admin_ports[i] <= to)
@@ -208,6 +215,9 @@ static json_t *public_sources(const vg_jval *obj, const char *const *keys)
 static void aws_ingress(json_t *out, const vg_jval *r, const char *const *ranges, const char *protocol_key)
 {
     const char *proto = vg_jval_member_str(r, protocol_key);
+    if (proto && (strcasecmp(proto, "icmp") == 0 || strcasecmp(proto, "icmpv6") == 0 || strcmp(proto, "1") == 0 ||
+                  strcmp(proto, "58") == 0))
+        return; /* from_port and to_port are an ICMP type and code */
     int all = aws_all_protocols(proto);
     add_ingress(out, public_sources(r, ranges), proto, all ? -1 : int_of(vg_jval_get(r, "from_port"), -1),
                 all ? -1 : int_of(vg_jval_get(r, "to_port"), -1));

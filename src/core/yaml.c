@@ -14,7 +14,9 @@
  * is refused instead of filling memory.  Text whose first character is
  * '{' or '[' is read as JSON (RFC 8259) by vg_json_parse (vigil/json.h):
  * duplicate keys refused, nesting at most 2048 levels.
- * Not supported: more than one document in a stream, merge keys (<<),
+ * vg_yaml_read() refuses a second document in a stream;
+ * vg_yaml_read_stream() reads them all (Kubernetes manifests).
+ * Not supported: merge keys (<<),
  * floats that are not finite (JSON cannot hold them).
  */
 #include <errno.h>
@@ -256,4 +258,64 @@ int vg_yaml_read(vg_ctx *ctx, const char *name, const char *text, size_t len, js
     }
     yaml_parser_delete(&parser);
     return rc;
+}
+
+int vg_yaml_read_stream(vg_ctx *ctx, const char *name, const char *text, size_t len, size_t max_documents,
+                        json_t **out)
+{
+    *out = NULL;
+    size_t skip = 0;
+    while (skip < len && strchr(" \t\r\n", text[skip]))
+        skip++;
+    json_t *docs = json_array();
+    if (!docs)
+        return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", name);
+    if (skip < len && (text[skip] == '{' || text[skip] == '[')) {
+        json_t *one = NULL;
+        int rc = vg_json_parse(ctx, name, text, len, &one);
+        if (rc == VG_OK && json_array_append_new(docs, one) != 0)
+            rc = vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", name);
+        if (rc != VG_OK) {
+            json_decref(docs);
+            return rc;
+        }
+        *out = docs;
+        return VG_OK;
+    }
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        json_decref(docs);
+        return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", name);
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    int rc = VG_OK;
+    for (size_t n = 0; rc == VG_OK; n++) {
+        yaml_document_t doc;
+        if (!yaml_parser_load(&parser, &doc)) {
+            rc = vg_error(ctx, parser.error == YAML_MEMORY_ERROR ? VG_ERR_NOMEM : VG_ERR_FORMAT,
+                          "%s: not valid YAML (line %zu, column %zu: %s)", name, parser.problem_mark.line + 1,
+                          parser.problem_mark.column + 1, parser.problem ? parser.problem : "unknown error");
+            break;
+        }
+        yaml_node_t *root = yaml_document_get_root_node(&doc);
+        if (!root) { /* the end of the stream */
+            yaml_document_delete(&doc);
+            break;
+        }
+        json_t *v = NULL;
+        yaml_conv c = {ctx, name, &doc, 0};
+        if (n >= max_documents)
+            rc = vg_error(ctx, VG_ERR_LIMIT, "%s: more than %zu YAML documents", name, max_documents);
+        else if ((rc = expanded_size(&c, root)) == VG_OK && (rc = convert(&c, root, 0, &v)) == VG_OK &&
+                 !json_is_null(v) && json_array_append_new(docs, v) != 0)
+            rc = vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", name);
+        yaml_document_delete(&doc);
+    }
+    yaml_parser_delete(&parser);
+    if (rc != VG_OK) {
+        json_decref(docs);
+        return rc;
+    }
+    *out = docs;
+    return VG_OK;
 }

@@ -6,6 +6,16 @@
 #       delete);
 #   cloud-plan.json  AWS, Google Cloud and Azure resources written after the
 #       Terraform JSON output format and the providers' documented attributes.
+#   k8s/website/*.yaml  Kubernetes documentation examples, unedited
+#       (kubernetes/website content/en/examples/pods/security/
+#       security-context.yaml, -2, -4; service/networking/
+#       network-policy-default-deny-ingress.yaml, -allow-all-ingress.yaml);
+#   k8s/shop/app.yaml (a multi-document stream: a Namespace, a hardened
+#       Deployment, the documentation's default-deny-all policy in that
+#       namespace, a Secret) and k8s/shop/system.json (a List: a privileged
+#       DaemonSet with hostNetwork, hostPID and a hostPath, a CronJob with an
+#       initContainer running as root, a ConfigMap), written after the
+#       Kubernetes API reference.
 # The expected facts below are written by hand from those inputs, and the
 # resources and actions are compared with what jq reads from the plans
 # themselves.  Then malformed and huge plans: exit 1, "FILE: what is wrong",
@@ -119,11 +129,75 @@ expect_stderr 'huge.json: larger than 256 MiB: refused'
 expect_status 1 $VIGIL collect iac --terraform-plan missing.json
 expect_stderr 'missing.json: No such file'
 
+# ---- Kubernetes manifests ---------------------------------------------------------------
+expect_status 0 $VIGIL collect iac --k8s "$DATA/k8s" -o k8s.json
+validate vigil-collect-iac k8s.json
+check k8s.json '.target == "'"$DATA"'/k8s" and (has("terraform") | not) and .kubernetes.files == 7 and .kubernetes.documents == 10' \
+    "7 files, 10 documents (app.yaml's trailing --- is no document; the List is one)"
+# c FILE.json NAME CONTAINER: one container's facts, compact, without its image.
+c() { jq -c --arg n "$2" --arg c "$3" '.kubernetes.workloads[] | select(.name == $n) | .containers[] | select(.name == $c) | del(.image)' "$1"; }
+[ "$(c k8s.json security-context-demo sec-ctx-demo)" = \
+  '{"name":"sec-ctx-demo","init":false,"image_digest":false,"run_as_non_root":null,"run_as_user":1000,"privileged":false,"allow_privilege_escalation":false,"read_only_root_filesystem":false,"capabilities_added":[]}' ] ||
+    fail "security-context.yaml: the pod's runAsUser 1000, allowPrivilegeEscalation false: $(c k8s.json security-context-demo sec-ctx-demo)"
+[ "$(c k8s.json security-context-demo-2 sec-ctx-demo-2 | jq -c '[.run_as_user, .allow_privilege_escalation]')" = '[2000,false]' ] ||
+    fail "security-context-2.yaml: the container's runAsUser 2000 wins over the pod's 1000"
+[ "$(c k8s.json security-context-demo-4 sec-ctx-4 | jq -c '[.capabilities_added, .run_as_user, .run_as_non_root]')" = '[["NET_ADMIN","SYS_TIME"],null,null]' ] ||
+    fail "security-context-4.yaml (flow style after ---): NET_ADMIN and SYS_TIME added"
+[ "$(c k8s.json web web)" = \
+  '{"name":"web","init":false,"image_digest":true,"run_as_non_root":true,"run_as_user":10001,"privileged":false,"allow_privilege_escalation":false,"read_only_root_filesystem":true,"capabilities_added":[]}' ] ||
+    fail "shop/web: hardened: $(c k8s.json web web)"
+check k8s.json '.kubernetes.workloads[] | select(.name == "node-agent") | .kind == "DaemonSet" and .namespace == "monitoring"
+    and .host_network and .host_pid and (.host_ipc | not) and .host_path_volumes == ["proc"]' "node-agent: host namespaces, hostPath proc"
+[ "$(c k8s.json node-agent agent | jq -c '[.privileged, .run_as_user, .image_digest]')" = '[true,0,false]' ] || fail "node-agent: privileged, root"
+[ "$(jq -c '[.kubernetes.workloads[] | select(.name == "backup") | .containers[] | [.name, .init, .run_as_non_root, .run_as_user]]' k8s.json)" = \
+  '[["wait",true,true,0],["backup",false,true,null]]' ] || fail "the CronJob's initContainer (runAsUser 0) and container"
+check k8s.json '[.kubernetes.workloads[] | .kind] == ["Deployment", "DaemonSet", "CronJob", "Pod", "Pod", "Pod"]' "workloads in file order"
+check k8s.json '.kubernetes.namespaces == [
+    {workloads: 3, network_policies: 2, default_deny_ingress: true, default_deny_egress: false, namespace: "default"},
+    {workloads: 2, network_policies: 0, default_deny_ingress: false, default_deny_egress: false, namespace: "monitoring"},
+    {workloads: 1, network_policies: 1, default_deny_ingress: true, default_deny_egress: true, namespace: "shop"}]' \
+    "namespaces: default denies ingress (default-deny-ingress; allow-all-ingress has a rule), shop denies both"
+check k8s.json '[.kubernetes.network_policies[] | [.name, .ingress_rules, .default_deny_ingress, .default_deny_egress]]
+    == [["default-deny-all", 0, true, true], ["allow-all-ingress", 1, false, false], ["default-deny-ingress", 0, true, false]]' \
+    "the three policies"
+check k8s.json '.kubernetes.other_kinds == ["ConfigMap", "Secret"]' "other kinds named"
+! grep -q 'example-only-k8s-not-a-secret' k8s.json || fail "the Secret's value was copied"
+# both at once
+expect_status 0 $VIGIL collect iac --terraform-plan "$DATA/tf-data-create.json" --k8s "$DATA/k8s" -o both.json
+validate vigil-collect-iac both.json
+check both.json 'has("terraform") and has("kubernetes")' "both members"
+
+# bad manifests: the file named, nothing written
+mkdir -p bad1 bad2 bad3 bad4
+cp "$DATA/k8s/website/security-context.yaml" bad1/
+printf 'kind: Pod\nmetadata: {name: x\n' >bad1/zz-broken.yaml
+printf 'a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f]\n' >bad2/laughs.yaml
+python3 -c 'print("--- {kind: ConfigMap}\n" * 10001, end="")' >bad3/many.yaml
+truncate -s 17M bad4/huge.yml
+for b in bad1/zz-broken.yaml bad2/laughs.yaml bad3/many.yaml bad4/huge.yml; do
+    expect_status 1 $VIGIL collect iac --k8s "$(dirname $b)" -o kept.json
+    expect_stderr "^vigil: $b: "
+    [ "$(cat kept.json)" = '{"old": true}' ] || fail "$b: the old output was overwritten"
+    expect_status 1 $VIGIL collect iac --k8s "$(dirname $b)" -o new.json
+    [ ! -e new.json ] || fail "$b: output written for a refused manifest"
+done
+expect_status 1 $VIGIL collect iac --k8s bad1
+expect_stderr 'bad1/zz-broken.yaml: not valid YAML \(line 3'
+expect_status 1 $VIGIL collect iac --k8s bad2
+expect_stderr 'bad2/laughs.yaml: .*more than 2000000 values'
+expect_status 1 $VIGIL collect iac --k8s bad3
+expect_stderr 'bad3/many.yaml: more than 10000 YAML documents'
+expect_status 1 $VIGIL collect iac --k8s bad4
+expect_stderr 'bad4/huge.yml: larger than 16 MiB: refused'
+expect_status 1 $VIGIL collect iac --k8s missing-dir
+expect_stderr 'missing-dir: No such file'
+expect_status 2 $VIGIL collect iac --k8s "$DATA/cloud-plan.json"
+expect_stderr 'not a directory'
+
 # ---- usage ---------------------------------------------------------------------------
 expect_status 2 $VIGIL collect iac
-expect_stderr 'name a plan with --terraform-plan FILE'
+expect_stderr 'name a plan with --terraform-plan FILE or manifests with --k8s DIR'
 expect_status 2 $VIGIL collect iac --terraform-plan "$DATA/cloud-plan.json" extra
-expect_status 2 $VIGIL collect iac --k8s .
 expect_status 0 $VIGIL collect iac --help
-grep -q -- '--terraform-plan FILE' "$TMP/stdout" || fail "--help does not describe --terraform-plan"
+grep -q -- '--terraform-plan FILE' "$TMP/stdout" && grep -q -- '--k8s DIR' "$TMP/stdout" || fail "--help does not describe the options"
 echo "ok"
