@@ -191,10 +191,11 @@ for t in v1.0 v2.0; do # the release tags good keeps: git accepts them there
     git -C "$TMP/repo/good" verify-tag $t >/dev/null 2>&1 || fail "git verify-tag $t fails in the clone good"
 done
 
-# iac/: `vigil collect iac` of tests/data/iac/cloud-plan.json
-# (policy/hardening/tests/iac.yaml).
+# iac/: `vigil collect iac` of tests/data/iac/cloud-plan.json and of the
+# manifests of tests/data/iac/k8s (policy/hardening/tests/iac.yaml, k8s.yaml).
 mkdir -p "$D/iac"
 expect_status 0 "$VIGIL" collect iac --terraform-plan "$VIGIL_SRC/tests/data/iac/cloud-plan.json" -o "$D/iac/cloud.json"
+expect_status 0 "$VIGIL" collect iac --k8s "$VIGIL_SRC/tests/data/iac/k8s" -o "$D/iac/k8s.json"
 
 # The host web1: packaged files, planted conditions (the expectations in
 # policy/hardening/tests/host.yaml name them).
@@ -457,7 +458,7 @@ expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml
     --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
     --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
 jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
-    and ([.rules[].id] | length) == 29
+    and ([.rules[].id] | length) == 31
     and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
     and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
     "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
@@ -490,7 +491,7 @@ for _, file in ipairs(arg) do
   for _, name in ipairs(names) do print(rule.id .. "\t" .. name .. "\t" .. json(rule.params[name])) end
 end
 LUA
-[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 16 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 16"
+[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 18 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 18"
 python3 "$VIGIL_SRC/tests/e2e/packs_doc.py" "$TMP/rules.json" "$TMP/params.tsv" check "$VIGIL_SRC/docs/packs.md" \
     "$VIGIL_SRC/policy/vigil-policy.yaml" || fail "docs/packs.md or policy/vigil-policy.yaml differ from the rules"
 echo "ok: the built-in packs pass their tests on vigil's evidence, and their documentation matches them"
