@@ -43,6 +43,7 @@ typedef struct tf_reader {
     vg_ctx *ctx;
     const char *name;
     const vg_jval *config; /* configuration.root_module, or NULL */
+    size_t work;           /* comparisons made matching S3 buckets (IAC_TF_MAX_MATCH_WORK) */
 } tf_reader;
 
 static int contains_true(const vg_jval *v)
@@ -332,7 +333,7 @@ static size_t module_prefix(const char *addr)
 }
 
 /* The configuration block at configuration address addr ("module.a.x.y"). */
-static const vg_jval *config_resource(const vg_jval *module, const char *addr)
+static const vg_jval *config_resource(tf_reader *r, const vg_jval *module, const char *addr)
 {
     for (int depth = 0; module && strncmp(addr, "module.", 7) == 0 && depth < IAC_TF_MAX_MODULE_DEPTH; depth++) {
         const char *name = addr + 7, *dot = strchr(name, '.');
@@ -342,6 +343,7 @@ static const vg_jval *config_resource(const vg_jval *module, const char *addr)
         addr = dot + 1;
     }
     const vg_jval *list = vg_jval_get(module, "resources");
+    r->work += vg_jval_size(list);
     for (size_t i = 0; i < vg_jval_size(list) && list->type == VG_JARRAY; i++) {
         const char *a = vg_jval_member_str(&list->u.items[i], "address");
         if (a && strcmp(a, addr) == 0)
@@ -355,7 +357,7 @@ static const vg_jval *config_resource(const vg_jval *module, const char *addr)
  * are known, else by a reference to the bucket in the configuration of
  * c's "bucket" argument (aws_s3_bucket.NAME or aws_s3_bucket.NAME.id in
  * the same module).  Every instance of a counted bucket matches. */
-static int names_bucket(const tf_reader *r, const vg_jval *c, const vg_jval *b)
+static int names_bucket(tf_reader *r, const vg_jval *c, const vg_jval *b)
 {
     const char *want = vg_jval_member_str(vg_jval_get(vg_jval_get(b, "change"), "after"), "bucket");
     const char *have = vg_jval_member_str(vg_jval_get(vg_jval_get(c, "change"), "after"), "bucket");
@@ -367,7 +369,7 @@ static int names_bucket(const tf_reader *r, const vg_jval *c, const vg_jval *b)
     size_t cp = module_prefix(ca), bp = module_prefix(ba);
     if (cp != bp || strncmp(ca, ba, cp) != 0)
         return 0;
-    const vg_jval *block = config_resource(r->config, ca);
+    const vg_jval *block = config_resource(r, r->config, ca);
     const vg_jval *refs = vg_jval_get(vg_jval_get(vg_jval_get(block, "expressions"), "bucket"), "references");
     size_t blen = strlen(ba + bp);
     for (size_t i = 0; i < vg_jval_size(refs) && refs->type == VG_JARRAY; i++) {
@@ -378,12 +380,15 @@ static int names_bucket(const tf_reader *r, const vg_jval *c, const vg_jval *b)
     return 0;
 }
 
-/* Whether some change of type in changes names the bucket b. */
-static int bucket_has(const tf_reader *r, const vg_jval *changes, const char *type, const vg_jval *b)
+/* Whether some change of type in changes names the bucket b: 1 or 0, -1
+ * once the matching has made IAC_TF_MAX_MATCH_WORK comparisons. */
+static int bucket_has(tf_reader *r, const vg_jval *changes, const char *type, const vg_jval *b)
 {
     for (size_t i = 0; i < changes->n; i++) {
         const vg_jval *c = &changes->u.items[i];
         const char *t = vg_jval_member_str(c, "type");
+        if (++r->work > IAC_TF_MAX_MATCH_WORK)
+            return -1;
         if (t && strcmp(t, type) == 0 && vg_jval_is(vg_jval_get(vg_jval_get(c, "change"), "after"), VG_JOBJECT) &&
             names_bucket(r, c, b))
             return 1;
@@ -431,28 +436,40 @@ static int one_change(tf_reader *r, const vg_jval *changes, const vg_jval *c, js
             at++;
         if (order != 0 && json_array_insert_new(types, at, json_string(type)) != 0)
             return vg_error(r->ctx, VG_ERR_NOMEM, "%s: out of memory", r->name);
-    } else if (is_network_type(type)) {
-        json_t *ingress = json_array(), *undetermined = json_array();
-        if (ingress && undetermined)
-            network_facts(type, after, unknown, ingress, undetermined);
-        json_array_append_new(json_object_get(t, "network_rules"),
-                              json_pack("{s:s, s:s, s:o, s:o}", "address", address, "type", type, "public_ingress",
-                                        ingress, "undetermined", undetermined));
-    } else if (encryption_attribute(type)) {
-        const char *attr = encryption_attribute(type);
-        json_array_append_new(json_object_get(t, "storage"),
-                              json_pack("{s:s, s:s, s:s, s:o}", "address", address, "type", type, "attribute", attr,
-                                        "encrypted", tri_bool(after, unknown, attr)));
-    } else if (strcmp(type, "aws_s3_bucket") == 0) {
-        json_array_append_new(json_object_get(t, "s3_buckets"),
-                              json_pack("{s:s, s:b, s:b}", "address", address, "sse_configuration",
-                                        bucket_has(r, changes, "aws_s3_bucket_server_side_encryption_configuration", c),
-                                        "access_logging", bucket_has(r, changes, "aws_s3_bucket_logging", c)));
-    } else if (strcmp(type, "aws_cloudtrail") == 0) {
-        json_array_append_new(json_object_get(t, "cloudtrails"),
-                              json_pack("{s:s, s:o, s:o}", "address", address, "multi_region",
-                                        tri_bool(after, unknown, "is_multi_region_trail"), "log_file_validation",
-                                        tri_bool(after, unknown, "enable_log_file_validation")));
+    } else {
+        const char *member;
+        json_t *fact;
+        if (is_network_type(type)) {
+            json_t *ingress = json_array(), *undetermined = json_array();
+            if (ingress && undetermined)
+                network_facts(type, after, unknown, ingress, undetermined);
+            member = "network_rules";
+            fact = json_pack("{s:s, s:s, s:o, s:o}", "address", address, "type", type, "public_ingress", ingress,
+                             "undetermined", undetermined);
+        } else if (encryption_attribute(type)) {
+            const char *attr = encryption_attribute(type);
+            member = "storage";
+            fact = json_pack("{s:s, s:s, s:s, s:o}", "address", address, "type", type, "attribute", attr, "encrypted",
+                             tri_bool(after, unknown, attr));
+        } else if (strcmp(type, "aws_s3_bucket") == 0) {
+            int sse = bucket_has(r, changes, "aws_s3_bucket_server_side_encryption_configuration", c);
+            int logging = sse < 0 ? -1 : bucket_has(r, changes, "aws_s3_bucket_logging", c);
+            if (logging < 0)
+                return vg_error(r->ctx, VG_ERR_LIMIT,
+                                "%s: too many S3 buckets and bucket configurations to match (more than %d comparisons)",
+                                r->name, IAC_TF_MAX_MATCH_WORK);
+            member = "s3_buckets";
+            fact = json_pack("{s:s, s:b, s:b}", "address", address, "sse_configuration", sse, "access_logging", logging);
+        } else if (strcmp(type, "aws_cloudtrail") == 0) {
+            member = "cloudtrails";
+            fact = json_pack("{s:s, s:o, s:o}", "address", address, "multi_region",
+                             tri_bool(after, unknown, "is_multi_region_trail"), "log_file_validation",
+                             tri_bool(after, unknown, "enable_log_file_validation"));
+        } else {
+            return VG_OK; /* judged only as the target of another: an S3 bucket's configuration or logging */
+        }
+        if (json_array_append_new(json_object_get(t, member), fact) != 0)
+            return vg_error(r->ctx, VG_ERR_NOMEM, "%s: out of memory", r->name);
     }
     return VG_OK;
 }
@@ -499,7 +516,7 @@ int iac_terraform_facts(vg_ctx *ctx, const char *name, const char *text, size_t 
         vg_jtree_free(tree);
         return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", name);
     }
-    tf_reader r = {ctx, name, vg_jval_get(vg_jval_get(root, "configuration"), "root_module")};
+    tf_reader r = {ctx, name, vg_jval_get(vg_jval_get(root, "configuration"), "root_module"), 0};
     static const vg_jval empty = {.type = VG_JARRAY};
     for (size_t i = 0; rc == VG_OK && i < vg_jval_size(changes); i++)
         rc = one_change(&r, changes ? changes : &empty, &changes->u.items[i], t);
