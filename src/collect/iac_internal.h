@@ -16,7 +16,7 @@
 #define IAC_TF_MAX_SIZE ((size_t)256 << 20) /* bytes of a plan document */
 #define IAC_TF_MAX_RESOURCES 100000         /* resource_changes[] and resource_drift[] entries, each */
 #define IAC_TF_MAX_MODULE_DEPTH 32          /* configuration module_calls nesting */
-#define IAC_TF_MAX_MATCH_WORK 50000000      /* comparisons matching S3 buckets with their configurations */
+#define IAC_TF_MAX_MATCH_WORK 200000000     /* comparisons matching S3 buckets with their configurations */
 
 /* The "terraform" member of the iac document (docs/collect.md "iac") of
  * the plan JSON text[0..len); name is the file, for messages.  VG_OK with

@@ -39,10 +39,20 @@
 static const int admin_ports[] = {22,   23,   1433, 1521, 2375, 2376,  2379,  3306,  3389, 5432,
                                   5900, 5985, 5986, 6379, 6443, 9200, 9300, 10250, 11211, 27017};
 
+/* A change that may name an S3 bucket (an encryption or logging
+ * configuration), with its configuration block once looked up. */
+typedef struct tf_related {
+    const vg_jval *change;
+    const vg_jval *block;
+    int looked_up;
+} tf_related;
+
 typedef struct tf_reader {
     vg_ctx *ctx;
     const char *name;
     const vg_jval *config; /* configuration.root_module, or NULL */
+    tf_related *related;   /* the changes of S3 bucket configurations */
+    size_t nrelated;
     size_t work;           /* comparisons made matching S3 buckets (IAC_TF_MAX_MATCH_WORK) */
 } tf_reader;
 
@@ -352,13 +362,14 @@ static const vg_jval *config_resource(tf_reader *r, const vg_jval *module, const
     return NULL;
 }
 
-/* Whether the resource change c (an aws_s3_bucket_* resource) names the
+/* Whether the related change rel (an aws_s3_bucket_* resource) names the
  * bucket of change b (an aws_s3_bucket): by the bucket's name when both
  * are known, else by a reference to the bucket in the configuration of
- * c's "bucket" argument (aws_s3_bucket.NAME or aws_s3_bucket.NAME.id in
+ * its "bucket" argument (aws_s3_bucket.NAME or aws_s3_bucket.NAME.id in
  * the same module).  Every instance of a counted bucket matches. */
-static int names_bucket(tf_reader *r, const vg_jval *c, const vg_jval *b)
+static int names_bucket(tf_reader *r, tf_related *rel, const vg_jval *b)
 {
+    const vg_jval *c = rel->change;
     const char *want = vg_jval_member_str(vg_jval_get(vg_jval_get(b, "change"), "after"), "bucket");
     const char *have = vg_jval_member_str(vg_jval_get(vg_jval_get(c, "change"), "after"), "bucket");
     if (want && have)
@@ -369,8 +380,11 @@ static int names_bucket(tf_reader *r, const vg_jval *c, const vg_jval *b)
     size_t cp = module_prefix(ca), bp = module_prefix(ba);
     if (cp != bp || strncmp(ca, ba, cp) != 0)
         return 0;
-    const vg_jval *block = config_resource(r, r->config, ca);
-    const vg_jval *refs = vg_jval_get(vg_jval_get(vg_jval_get(block, "expressions"), "bucket"), "references");
+    if (!rel->looked_up) {
+        rel->block = config_resource(r, r->config, ca);
+        rel->looked_up = 1;
+    }
+    const vg_jval *refs = vg_jval_get(vg_jval_get(vg_jval_get(rel->block, "expressions"), "bucket"), "references");
     size_t blen = strlen(ba + bp);
     for (size_t i = 0; i < vg_jval_size(refs) && refs->type == VG_JARRAY; i++) {
         const char *ref = vg_jval_str(&refs->u.items[i]);
@@ -380,20 +394,35 @@ static int names_bucket(tf_reader *r, const vg_jval *c, const vg_jval *b)
     return 0;
 }
 
-/* Whether some change of type in changes names the bucket b: 1 or 0, -1
+/* Whether some related change of type names the bucket b: 1 or 0, -1
  * once the matching has made IAC_TF_MAX_MATCH_WORK comparisons. */
-static int bucket_has(tf_reader *r, const vg_jval *changes, const char *type, const vg_jval *b)
+static int bucket_has(tf_reader *r, const char *type, const vg_jval *b)
 {
-    for (size_t i = 0; i < changes->n; i++) {
-        const vg_jval *c = &changes->u.items[i];
-        const char *t = vg_jval_member_str(c, "type");
+    for (size_t i = 0; i < r->nrelated; i++) {
         if (++r->work > IAC_TF_MAX_MATCH_WORK)
             return -1;
-        if (t && strcmp(t, type) == 0 && vg_jval_is(vg_jval_get(vg_jval_get(c, "change"), "after"), VG_JOBJECT) &&
-            names_bucket(r, c, b))
+        if (strcmp(vg_jval_member_str(r->related[i].change, "type"), type) == 0 && names_bucket(r, &r->related[i], b))
             return 1;
     }
     return 0;
+}
+
+/* The changes of changes that may name a bucket, into r->related:
+ * VG_OK or VG_ERR_NOMEM. */
+static int find_related(vg_ctx *ctx, tf_reader *r, const vg_jval *changes)
+{
+    r->related = calloc(vg_jval_size(changes) + 1, sizeof *r->related);
+    if (!r->related)
+        return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", r->name);
+    for (size_t i = 0; i < vg_jval_size(changes); i++) {
+        const vg_jval *c = &changes->u.items[i];
+        const char *t = vg_jval_member_str(c, "type");
+        if (t && (strcmp(t, "aws_s3_bucket_server_side_encryption_configuration") == 0 ||
+                  strcmp(t, "aws_s3_bucket_logging") == 0) &&
+            vg_jval_member_str(c, "address") && vg_jval_is(vg_jval_get(vg_jval_get(c, "change"), "after"), VG_JOBJECT))
+            r->related[r->nrelated++].change = c;
+    }
+    return VG_OK;
 }
 
 static json_t *actions_of(const vg_jval *change)
@@ -407,7 +436,7 @@ static json_t *actions_of(const vg_jval *change)
 }
 
 /* One resource change into the members of t. */
-static int one_change(tf_reader *r, const vg_jval *changes, const vg_jval *c, json_t *t)
+static int one_change(tf_reader *r, const vg_jval *c, json_t *t)
 {
     const char *address = vg_jval_member_str(c, "address"), *type = vg_jval_member_str(c, "type");
     const char *mode = vg_jval_member_str(c, "mode");
@@ -452,8 +481,8 @@ static int one_change(tf_reader *r, const vg_jval *changes, const vg_jval *c, js
             fact = json_pack("{s:s, s:s, s:s, s:o}", "address", address, "type", type, "attribute", attr, "encrypted",
                              tri_bool(after, unknown, attr));
         } else if (strcmp(type, "aws_s3_bucket") == 0) {
-            int sse = bucket_has(r, changes, "aws_s3_bucket_server_side_encryption_configuration", c);
-            int logging = sse < 0 ? -1 : bucket_has(r, changes, "aws_s3_bucket_logging", c);
+            int sse = bucket_has(r, "aws_s3_bucket_server_side_encryption_configuration", c);
+            int logging = sse < 0 ? -1 : bucket_has(r, "aws_s3_bucket_logging", c);
             if (logging < 0)
                 return vg_error(r->ctx, VG_ERR_LIMIT,
                                 "%s: too many S3 buckets and bucket configurations to match (more than %d comparisons)",
@@ -516,10 +545,11 @@ int iac_terraform_facts(vg_ctx *ctx, const char *name, const char *text, size_t 
         vg_jtree_free(tree);
         return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", name);
     }
-    tf_reader r = {ctx, name, vg_jval_get(vg_jval_get(root, "configuration"), "root_module"), 0};
-    static const vg_jval empty = {.type = VG_JARRAY};
+    tf_reader r = {ctx, name, vg_jval_get(vg_jval_get(root, "configuration"), "root_module"), NULL, 0, 0};
+    rc = find_related(ctx, &r, changes);
     for (size_t i = 0; rc == VG_OK && i < vg_jval_size(changes); i++)
-        rc = one_change(&r, changes ? changes : &empty, &changes->u.items[i], t);
+        rc = one_change(&r, &changes->u.items[i], t);
+    free(r.related);
     for (size_t i = 0; rc == VG_OK && i < vg_jval_size(drift); i++) {
         const vg_jval *d = &drift->u.items[i];
         const char *address = vg_jval_member_str(d, "address"), *type = vg_jval_member_str(d, "type");
