@@ -29,7 +29,7 @@ struct collector {
 static const struct collector collectors[] = {
     {"backup", cli_collect_backup, "backups: latest snapshot age, retention and restore tests (restic, borg, a log)"},
     {"binaries", cli_collect_binaries, "hardening of the ELF executables and shared objects of a directory or image"},
-    {"iac", cli_collect_iac, "a Terraform plan: public admin ports, encryption at rest, logging, drift"},
+    {"iac", cli_collect_iac, "a Terraform plan or Kubernetes manifests: exposed ports, encryption, pod security"},
     {"host", cli_collect_host, "a Linux host's or root filesystem's security settings"},
     {"identity", cli_collect_identity, "identity provider exports: accounts, admins, MFA, last sign-in, leavers"},
     {"image", cli_collect_image, "a container image: user, ports, secret-looking env names, shells, package managers"},
