@@ -63,7 +63,8 @@ int cli_collect_backup(int argc, char **argv); /* collect_backup.c */
 int cli_collect_identity(int argc, char **argv); /* collect_identity.c */
 int cli_collect_repo(int argc, char **argv); /* collect_repo.c */
 int cli_collect_iac(int argc, char **argv);         /* collect_iac.c */
-/* --timeout SECONDS of a collector as milliseconds; -1 when not a number from 0.001 to 600 (cmd_collect.c). */
+/* --timeout SECONDS of a collector as milliseconds; -1, with the error printed, when not a number from
+ * 0.001 to 600 (cmd_collect.c). */
 int cli_collect_timeout(const char *text);
 struct json_t;
 /* Writes the collector document doc (include/vigil/collect.h) to output

@@ -56,8 +56,10 @@ int cli_collect_timeout(const char *text)
 {
     char *end;
     double s = strtod(text, &end);
-    if (end == text || *end || !isfinite(s) || s < 0.001 || s > 600)
+    if (end == text || *end || !isfinite(s) || s < 0.001 || s > 600) {
+        cli_error("--timeout %s: expected a number of seconds from 0.001 to 600", text);
         return -1;
+    }
     return (int)(s * 1000 + 0.5);
 }
 

@@ -58,10 +58,8 @@ int cli_collect_repo(int argc, char **argv)
             opts.commits = (int)n;
             break;
         case 'T':
-            if ((opts.timeout_ms = cli_collect_timeout(optarg)) < 0) {
-                cli_error("--timeout %s: expected a number of seconds from 0.001 to 600", optarg);
+            if ((opts.timeout_ms = cli_collect_timeout(optarg)) < 0)
                 return EXIT_USAGE;
-            }
             break;
         case 'o': output = optarg; break;
         case 'h': fputs(repo_usage, stdout); return EXIT_OK;

@@ -53,10 +53,8 @@ int cli_collect_securitytxt(int argc, char **argv)
         case 'C': opts.ca_file = optarg; break;
         case 'H': opts.allow_http = 1; break;
         case 'T':
-            if ((opts.timeout_ms = cli_collect_timeout(optarg)) < 0) {
-                cli_error("--timeout %s: expected a number of seconds from 0.001 to 600", optarg);
+            if ((opts.timeout_ms = cli_collect_timeout(optarg)) < 0)
                 return EXIT_USAGE;
-            }
             break;
         case 'o': output = optarg; break;
         case 'h': fputs(securitytxt_usage, stdout); return EXIT_OK;

@@ -52,10 +52,8 @@ int cli_collect_tls(int argc, char **argv)
         case 'C': opts.ca_file = optarg; break;
         case 'S': opts.servername = optarg; break;
         case 'T':
-            if ((opts.timeout_ms = cli_collect_timeout(optarg)) < 0) {
-                cli_error("--timeout %s: expected a number of seconds from 0.001 to 600", optarg);
+            if ((opts.timeout_ms = cli_collect_timeout(optarg)) < 0)
                 return EXIT_USAGE;
-            }
             break;
         case 'o': output = optarg; break;
         case 'h': fputs(tls_usage, stdout); return EXIT_OK;

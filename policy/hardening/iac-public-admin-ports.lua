@@ -32,13 +32,9 @@ rule = {
     .. "allow-list, or a private network instead.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 -- A rule's protocol as written, "any protocol" for AWS's -1, Azure's *
 -- and Google's all.

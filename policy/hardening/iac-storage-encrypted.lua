@@ -30,13 +30,9 @@ rule = {
     .. "encryption leaves its snapshots and copies readable to whoever reaches them.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 function check(evidence, params, run)
   local out = {}

@@ -36,13 +36,9 @@ rule = {
     .. "as a non-root user with none of them.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 local function paths(list)
   local out = {}
@@ -58,27 +54,9 @@ end
 function check(evidence, params, run)
   local allowed_users = items(params.image_allowed_users)
 
-  -- the newest document of each image
-  local newest, order = {}, {}
-  for _, doc in ipairs(evidence.image) do
-    local d = type(doc.data) == "table" and doc.data or {}
-    local name = text(d.target) or doc.path
-    local time = text(d.collected) and vigil.time(d.collected) or -math.huge
-    local n = newest[name]
-    if not n then
-      order[#order + 1] = name
-      newest[name] = { doc = doc, time = time, evidence = { doc.id } }
-    else
-      n.evidence[#n.evidence + 1] = doc.id
-      if time > n.time then
-        n.doc, n.time = doc, time
-      end
-    end
-  end
-
   local out = {}
-  for _, target in ipairs(order) do
-    local n = newest[target]
+  for _, n in ipairs(vigil.newest(evidence.image, function(d) return text(d.target) end)) do
+    local target = n.resource
     local d = type(n.doc.data) == "table" and n.doc.data or {}
     local config = type(d.config) == "table" and d.config or {}
     local files = type(d.files) == "table" and d.files or {}

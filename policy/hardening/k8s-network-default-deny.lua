@@ -26,9 +26,7 @@ rule = {
     .. "every other: one compromised pod reaches the databases of all namespaces.",
 }
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 function check(evidence, params, run)
   local out = {}

@@ -40,13 +40,9 @@ rule = {
     .. "can change under the same name.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 local function container_problems(c, on)
   local bad = {}

@@ -29,13 +29,9 @@ rule = {
     .. "restore_test_days, or whose last restore test failed, may not be recoverable at all.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 -- The newest of the times a and the RFC 3339 text s (with s itself).
 local function newer(a, a_text, s)

@@ -25,13 +25,9 @@ rule = {
     .. "would go unnoticed.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 function check(evidence, params, run)
   local out = {}

@@ -25,13 +25,9 @@ rule = {
     .. "enabled leaver_grace_days after its owner's last day is access nobody is accountable for.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 function check(evidence, params, run)
   local out = {}

@@ -28,13 +28,9 @@ rule = {
     .. "over with a password alone.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 local function judge(a)
   if a.mfa_registered == false then

@@ -27,13 +27,9 @@ rule = {
     .. "those users' access to phishing and password reuse.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 function check(evidence, params, run)
   local out = {}

@@ -27,13 +27,9 @@ rule = {
     .. "made by anyone who can push.",
 }
 
-local function text(x)
-  return type(x) == "string" and x ~= "" and x or nil
-end
+local text = vigil.text
 
-local function items(x)
-  return type(x) == "table" and x or {}
-end
+local items = vigil.items
 
 -- Why tag t is not a signed, verified release tag; nil when it is.
 local function problem(t)
