@@ -8,23 +8,32 @@
 #         updates on (20auto-upgrades as `dpkg-reconfigure unattended-upgrades`
 #         writes it), the product's binary built with Debian's hardening
 #         flags, a TLS 1.3 endpoint with a chain that verifies, a valid
-#         security.txt;
+#         security.txt, the system as a container image (tests/tools/
+#         mkimage.py, then `umoci config`) that runs as nobody, and a GitHub
+#         organisation that requires 2FA (tests/data/identity, from GitHub's
+#         published examples) with a leaver inside the one-day grace;
 #   bad   the same root with faults planted by the tools an administrator
 #         would use: PermitRootLogin yes, a second uid 0 (useradd -o -u 0),
 #         an APT source with trusted=yes, 20auto-upgrades removed, the
 #         binary rebuilt without PIE, RELRO, canary and with an executable
 #         stack, a TLS 1.0 endpoint with anonymous and NULL suites and a
-#         self-signed certificate, an expired security.txt.
+#         self-signed certificate, an expired security.txt, the image
+#         running as root, the organisation without the 2FA requirement and
+#         an administrator without 2FA, a leaver enabled 26 days after leaving.
+# The image is a whole Debian: vigil-policy.yaml (estate.yaml below) lets
+# it keep its shells, apt and setuid files, as a build stage would; running
+# as root is what the bad state adds.
 # The status of every requirement the three packs cite is written below by
 # hand, for each state, from the rules' documented semantics: a requirement
 # passes only when every rule citing it passed, fails when one failed, and
 # is not_checked when a rule citing it had no evidence (no SBOM and no scan
 # are given here: their requirements must say not_checked, never pass).
-# Root's password hash and the SSH host keys must reach no document.
+# Root's password hash, the SSH host keys and a password in the image's
+# environment must reach no document.
 source "$(dirname "$0")/lib.sh"
 export SOURCE_DATE_EPOCH=1756166400 # 2025-08-26T00:00:00Z: the collection time
 source "$(dirname "$0")/tls_lib.sh"
-for c in debootstrap chroot gcc jq openssl python3 useradd; do need_cmd "$c"; done
+for c in debootstrap chroot gcc jq openssl python3 useradd umoci; do need_cmd "$c"; done
 [ "$(id -u)" = 0 ] || skip "debootstrap needs root"
 MIRROR=${VIGIL_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 NOW=2025-08-27T00:00:00Z
@@ -67,6 +76,23 @@ tls_pki
 tls_servers
 printf 'Contact: mailto:security@example.com\nExpires: 2026-01-01T00:00:00Z\n' >security-good.txt
 printf 'Contact: mailto:security@example.com\nExpires: 2025-08-01T00:00:00Z\n' >security-bad.txt
+printf 'id,leaving_date\nmonalisa,2025-08-26\n' >leavers-good.csv # one day before the run: within the grace
+printf 'id,leaving_date\nhubot,2025-08-01\n' >leavers-bad.csv
+IDENTITY=$VIGIL_SRC/tests/data/identity
+cat >estate.yaml <<'EOF'
+parameters:
+  image_allow_shell: true
+  image_allow_package_manager: true
+  image_allow_setuid: true
+EOF
+
+# The system as an image, as it is now; the good one runs as nobody, the bad
+# one as root (a copy of the layout, its configuration changed by umoci).
+ENV_SECRET=estate-Db-s3cret
+python3 "$VIGIL_SRC/tests/tools/mkimage.py" -f oci-dir -o image-good --tag vigil-test/web1:1 "$ROOT"
+cp -r image-good image-bad
+umoci config --image image-good:1 --config.user nobody --config.env "DB_PASSWORD=$ENV_SECRET"
+umoci config --image image-bad:1 --config.user root --config.env "DB_PASSWORD=$ENV_SECRET"
 
 collect() { # collect STATE TLS_ENDPOINT TLS_CA: the evidence of $ROOT now into STATE/
     local state=$1
@@ -77,9 +103,12 @@ collect() { # collect STATE TLS_ENDPOINT TLS_CA: the evidence of $ROOT now into 
     expect_status 0 $VIGIL collect binaries "$ROOT/opt/app" -o "$state/binaries.json"
     expect_status 0 $VIGIL collect tls --ca "$3" --timeout 3 "$2" -o "$state/tls.json"
     expect_status 0 $VIGIL collect securitytxt "security-$state.txt" -o "$state/securitytxt.json"
-    for k in host binaries tls securitytxt; do validate "vigil-collect-$k" "$state/$k.json"; done
+    expect_status 0 $VIGIL collect image "image-$state" -o "$state/image.json"
+    expect_status 0 $VIGIL collect identity --github-org "$IDENTITY/$4" --leavers "leavers-$state.csv" \
+        -o "$state/identity.json"
+    for k in host binaries tls securitytxt image identity; do validate "vigil-collect-$k" "$state/$k.json"; done
 }
-collect good "$TLS_STRONG" "$TLS/root+inter.pem"
+collect good "$TLS_STRONG" "$TLS/root+inter.pem" github-org.json
 
 # ---- evidence: bad -----------------------------------------------------------------
 printf 'PermitRootLogin yes\n' >"$ROOT/etc/ssh/sshd_config.d/40-root.conf" # sshd: the first value wins
@@ -87,7 +116,7 @@ useradd -R "$ROOT" -o -u 0 -g 0 -M -s /bin/sh toor
 echo 'deb [trusted=yes] http://apt.example.com/repo ./' >"$ROOT/etc/apt/sources.list.d/vendor.list"
 rm "$ROOT/etc/apt/apt.conf.d/20auto-upgrades"
 cp app-weak "$ROOT/opt/app/bin/app"
-collect bad "$TLS_WEAK" "$TLS/root.pem"
+collect bad "$TLS_WEAK" "$TLS/root.pem" github-org-no2fa.json
 
 # The facts the rules turn on, as the system's own tools see them.
 chroot "$ROOT" getent passwd 0 >/dev/null && [ "$(chroot "$ROOT" awk -F: '$3 == 0' /etc/passwd | wc -l)" = 2 ] ||
@@ -95,29 +124,41 @@ chroot "$ROOT" getent passwd 0 >/dev/null && [ "$(chroot "$ROOT" awk -F: '$3 == 
 readelf -h app-weak | grep -q 'EXEC (Executable file)' || fail "app-weak is a PIE"
 readelf -lW app-weak | grep GNU_STACK | grep -q RWE || fail "app-weak has no executable stack"
 readelf -h "$TMP/root/opt/app/bin/app" >/dev/null
+jq -e '.org.two_factor_requirement_enabled == false' "$IDENTITY/github-org-no2fa.json" >/dev/null &&
+    jq -e '[.members_2fa_disabled[].login, .admins[].login] == ["octocat", "octocat"]' "$IDENTITY/github-org-no2fa.json" \
+        >/dev/null || fail "github-org-no2fa.json: not an organisation whose administrator octocat has no 2FA"
 
 # ---- policy ------------------------------------------------------------------------
 $VIGIL key generate --no-passphrase auditor >/dev/null 2>&1 || fail "key generate"
 for pair in good:3 bad:5; do # 3: the SBOM and scan rules skip; 5: a rule failed
     state=${pair%:*}
-    expect_status "${pair#*:}" $VIGIL policy eval --pack nis2 --pack cra --pack hardening --evidence "$state" --now $NOW \
+    expect_status "${pair#*:}" $VIGIL policy eval --config estate.yaml --pack nis2 --pack cra --pack hardening \
+        --evidence "$state" --now $NOW \
         -o json="$state.results.json" -o evidence-pack="$state.pack" --attest auditor.key
     validate vigil-policy-results "$state.results.json"
 done
 
 # ---- the requirements, by hand -----------------------------------------------------
 # Passed when good, failed when bad: every rule citing them read evidence
-# given here (security-txt; binary-hardening; privileged-accounts and
-# ssh-hardening; tls-configuration).
-judged="cra:II.5 cra:II.6 cra:I.2.k ir2024-2690:11.3.2 ir2024-2690:11.5.2 ir2024-2690:11.6.2 ir2024-2690:11.6.3
-        cra:I.2.d nis2:21.2.j nis2:21.2.h ir2024-2690:9.2 cra:I.2.e"
-# Not checked when good (a rule citing them needs an SBOM, a scan or the
-# inventory), failed when bad (privileged-accounts, repositories-signed or
-# security-updates-automatic fails, and one fail is enough).
-failed_when_bad="nis2:21.2.i nis2:21.2.e ir2024-2690:6.6.1 cra:II.7 cra:I.2.c"
+# given here (security-txt; privileged-accounts, ssh-hardening;
+# mfa-administrators, mfa-enforced, leaver-accounts).
+judged="cra:II.5 cra:II.6 cra:I.2.d nis2:21.2.j ir2024-2690:11.2.2 ir2024-2690:11.3.2 ir2024-2690:11.5.2
+        ir2024-2690:11.6.2 ir2024-2690:11.6.3 ir2024-2690:11.7.1 ir2024-2690:11.7.2"
+# Not checked when good, failed when bad: a rule citing them has no evidence
+# here (an SBOM, a scan, the inventory, infrastructure as code; or
+# inactive-accounts, which GitHub's exports give no sign-in times to), and a
+# rule that failed in the bad state cites them too: repositories-signed,
+# security-updates-automatic, image-minimal, privileged-accounts,
+# leaver-accounts, binary-hardening (with k8s-workload-hardening),
+# tls-configuration (with iac-storage-encrypted).
+failed_when_bad="nis2:21.2.e nis2:21.2.h nis2:21.2.i ir2024-2690:6.3.2 ir2024-2690:6.6.1 ir2024-2690:9.2
+                 ir2024-2690:11.5.4 cra:I.2.b cra:I.2.c cra:I.2.e cra:I.2.j cra:I.2.k cra:II.7"
 # Not checked in both: only rules without evidence here cite them.
-unchecked="ir2024-2690:12.4.1 ir2024-2690:12.4.2 ir2024-2690:12.1.2 ir2024-2690:6.10.1 ir2024-2690:6.10.2
-           ir2024-2690:6.10.3 ir2024-2690:6.1.2 cra:II.1 cra:II.2 cra:II.3 cra:I.2.a cra:I.2.f nis2:21.2.d nis2:21.3"
+unchecked="nis2:21.2.c nis2:21.2.d nis2:21.3 ir2024-2690:4.2.1 ir2024-2690:4.2.2 ir2024-2690:4.2.6
+           ir2024-2690:6.1.2 ir2024-2690:6.2.2 ir2024-2690:6.4.2 ir2024-2690:6.7.2 ir2024-2690:6.8.1
+           ir2024-2690:6.8.2 ir2024-2690:6.10.1 ir2024-2690:6.10.2 ir2024-2690:6.10.3 ir2024-2690:11.2.3
+           ir2024-2690:11.4.2 ir2024-2690:12.1.2 ir2024-2690:12.4.1 ir2024-2690:12.4.2 cra:I.2.a cra:I.2.f
+           cra:II.1 cra:II.2 cra:II.3"
 expected() { # expected STATE: "ID STATUS" lines, sorted
     local id
     for id in $judged; do echo "$id $([ "$1" = good ] && echo pass || echo fail)"; done
@@ -144,13 +185,22 @@ result bad repositories-signed | grep -q '^web1 fail .*apt.example.com' ||
     fail "binary-hardening should fail /bin/app only: $(result bad binary-hardening)"
 result bad binary-hardening | grep -q 'pie.*relro.*nx.*canary' || fail "binary-hardening should name all four: $(result bad binary-hardening)"
 result good binary-hardening | grep -q "pass" || fail "binary-hardening, good: $(result good binary-hardening)"
+result bad image-minimal | grep -q 'fail .*root' || fail "image-minimal should name the root user: $(result bad image-minimal)"
+result good image-minimal | grep -q ' pass ' || fail "image-minimal, good: $(result good image-minimal)"
+[ "$(result bad mfa-administrators | cut -d' ' -f1-2)" = "github:octocat fail" ] ||
+    fail "mfa-administrators should fail octocat: $(result bad mfa-administrators)"
+[ "$(result bad leaver-accounts | cut -d' ' -f1-2)" = "github:hubot fail" ] ||
+    fail "leaver-accounts should fail hubot: $(result bad leaver-accounts)"
+[ "$(result good leaver-accounts | cut -d' ' -f1-2)" = "github:monalisa pass" ] ||
+    fail "leaver-accounts should pass monalisa (within the grace): $(result good leaver-accounts)"
+[ "$(result good inactive-accounts | cut -d' ' -f2)" = skip ] || fail "inactive-accounts: $(result good inactive-accounts)"
 for rule in ssh-hardening privileged-accounts repositories-signed security-updates-automatic; do
     [ "$(result good $rule | cut -d' ' -f1-2)" = "web1 pass" ] || fail "$rule, good: $(result good $rule)"
 done
 
 # ---- secrets ----------------------------------------------------------------------------
 # Nothing written here holds the hash, its salt, or a line of a private key.
-secrets=("$HASH" "$(cut -d'$' -f3 <<<"$HASH")")
+secrets=("$HASH" "$(cut -d'$' -f3 <<<"$HASH")" "$ENV_SECRET")
 for key in "$ROOT"/etc/ssh/ssh_host_*_key; do
     while read -r line; do
         case $line in -----*) ;; *) secrets+=("$line") ;; esac
@@ -164,7 +214,7 @@ done
 for state in good bad; do
     expect_status 0 $VIGIL verify --key auditor.pub --pack "$state.pack"
     cmp -s "$state.pack/results.json" "$state.results.json" || fail "$state: the pack's results.json is not the run's"
-    for k in host binaries tls securitytxt; do
+    for k in host binaries tls securitytxt image identity; do
         grep -q "  evidence/.*$k.json$" "$state.pack/SHA256SUMS" ||
             grep -q "$(sha256sum "$state/$k.json" | cut -d' ' -f1)" "$state.pack/SHA256SUMS" ||
             fail "$state: $k.json is not in the pack's SHA256SUMS"
