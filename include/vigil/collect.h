@@ -215,14 +215,19 @@ int vg_collect_identity(vg_ctx *ctx, const vg_collect_identity_options *opts, js
  * (fixed argv, no shell, each command bounded to timeout_ms and 16 MiB of
  * output). */
 typedef struct vg_collect_repo_options {
-    const char *git_dir; /* a checkout or bare repository, as `git -C` takes it */
+    const char *git_dir; /* a checkout or bare repository, as `git -C` takes it; or NULL with github */
+    const char *github;  /* instead of git_dir: a GitHub REST API export (docs/collect.md "repo"), or NULL */
     int commits;         /* the last commits of HEAD whose signatures are counted, 0 to 10000 */
     int timeout_ms;      /* per git command, 1 to 600000 */
     int64_t collected;   /* Unix time of the collection */
 } vg_collect_repo_options;
 
 /* Sets *out to the "repo" document of opts (the caller's).  A git command
- * that times out or prints too much is an "unchecked" entry, VG_OK.
+ * that times out or prints too much is an "unchecked" entry, VG_OK; so is
+ * a github export without the default branch's protection.  With github
+ * (and no git_dir) nothing is run: VG_ERR_IO / VG_ERR_NOT_FOUND when the
+ * file cannot be read, VG_ERR_FORMAT / VG_ERR_LIMIT when it is not the
+ * export (ctx->message names the file).
  * VG_ERR_USAGE for bad options, VG_ERR_NOT_FOUND when git_dir is no git
  * repository, VG_ERR_UNSUPPORTED when git cannot be run, VG_ERR_IO when
  * git cannot list the tags, VG_ERR_NOMEM. */

@@ -11,7 +11,9 @@
  * and keys (GNUPGHOME, gpg.ssh.allowedSignersFile): the document records
  * what this user's git says.  Reads nothing of the objects itself: loose
  * and packed objects, reftables and alternates are git's business.
- * Leaves out: GitHub settings (branch protection), signatures of other
+ * With --github it reads a GitHub REST API export instead (branch
+ * protection, src/collect/repo_github.c) and runs nothing.
+ * Leaves out: signatures of other
  * branches than HEAD's, commits older than the last --commits.
  */
 #include <errno.h>
@@ -29,6 +31,7 @@
 #include "repo_internal.h"
 #include "vigil/buf.h"
 #include "vigil/collect.h"
+#include "vigil/io.h"
 
 extern char **environ;
 
@@ -285,9 +288,50 @@ static int collect(vg_ctx *ctx, const vg_collect_repo_options *o, json_t *doc, g
     return summary(ctx, doc, tags);
 }
 
+/* The document of the --github export o->github. */
+static int collect_github(vg_ctx *ctx, const vg_collect_repo_options *o, json_t **out)
+{
+    vg_buf text;
+    vg_buf_init(&text, REPO_GITHUB_MAX_FILE);
+    int rc = VG_OK, exported = 0, fd = open(o->github, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        rc = vg_error(ctx, errno == ENOENT ? VG_ERR_NOT_FOUND : VG_ERR_IO, "%s: %s", o->github, strerror(errno));
+    if (fd >= 0 && (rc = vg_read_all(fd, &text)) != VG_OK)
+        rc = rc == VG_ERR_LIMIT ? vg_error(ctx, rc, "%s: larger than %d MiB", o->github, REPO_GITHUB_MAX_FILE >> 20)
+             : rc == VG_ERR_NOMEM ? nomem(ctx)
+                                  : vg_error(ctx, VG_ERR_IO, "%s: %s", o->github, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    json_t *gh = NULL, *doc = NULL;
+    if (rc == VG_OK)
+        rc = repo_github_parse(ctx, o->github, text.data ? text.data : "", text.len, &gh, &exported);
+    vg_buf_free(&text);
+    if (rc == VG_OK && !(doc = vg_collect_document(ctx, "repo", 1, o->collected, o->github)))
+        rc = VG_ERR_NOMEM;
+    if (rc == VG_OK && json_object_set(doc, "github", gh) != 0)
+        rc = nomem(ctx);
+    if (rc == VG_OK && !exported) {
+        char what[REPO_GITHUB_MAX_STRING + 32];
+        snprintf(what, sizeof what, "protection of branch %s",
+                 json_string_value(json_object_get(gh, "default_branch")));
+        rc = vg_collect_unchecked(ctx, doc, what, "the export has no \"protection\" member");
+    }
+    json_decref(gh);
+    if (rc != VG_OK) {
+        json_decref(doc);
+        return rc;
+    }
+    *out = doc;
+    return VG_OK;
+}
+
 int vg_collect_repo(vg_ctx *ctx, const vg_collect_repo_options *o, json_t **out)
 {
     *out = NULL;
+    if (o->github && o->git_dir)
+        return vg_error(ctx, VG_ERR_USAGE, "collect repo: name a git repository or --github FILE, not both");
+    if (o->github)
+        return collect_github(ctx, o, out);
     if (!o->git_dir || !o->git_dir[0])
         return vg_error(ctx, VG_ERR_USAGE, "collect repo: name a git repository");
     if (o->timeout_ms < 1 || o->timeout_ms > 600000)

@@ -38,4 +38,19 @@ const char *repo_signature_kind(const char *text, size_t len, int commit);
  * (G B U X Y R E N).  NULL when out of memory. */
 json_t *repo_parse_log_status(const char *text, size_t len, size_t *total, size_t *bad);
 
+#include "vigil/error.h"
+
+#define REPO_GITHUB_MAX_FILE (16 << 20) /* bytes of a --github export */
+#define REPO_GITHUB_MAX_STRING 1024     /* bytes of a name or status check context */
+#define REPO_GITHUB_MAX_CONTEXTS 1000   /* required status check contexts */
+
+/* The "github" member of a repo document made from the --github export
+ * text[0..len) read from the file name (src/collect/repo_github.c,
+ * docs/collect.md "repo"): *out a new object, *exported whether the
+ * export says the default branch's protection (an object, or null for an
+ * unprotected branch); when it does not, *out has no "protection".
+ * VG_ERR_FORMAT or VG_ERR_LIMIT with ctx->message "name: what is wrong",
+ * VG_ERR_NOMEM. */
+int repo_github_parse(vg_ctx *ctx, const char *name, const char *text, size_t len, json_t **out, int *exported);
+
 #endif
