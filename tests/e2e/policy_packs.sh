@@ -190,6 +190,13 @@ done
 for t in v1.0 v2.0; do # the release tags good keeps: git accepts them there
     git -C "$TMP/repo/good" verify-tag $t >/dev/null 2>&1 || fail "git verify-tag $t fails in the clone good"
 done
+# repo/github-*.json: `vigil collect repo --github` of tests/data/repo/github-*.json
+# (GitHub's published examples and variants; policy/nis2/tests/branch-protection.yaml).
+for g in example protected unprotected no-reviews; do
+    expect_status 0 "$VIGIL" collect repo --github "$VIGIL_SRC/tests/data/repo/github-$g.json" -o "$D/repo/github-$g.json"
+done
+expect_status 3 "$VIGIL" collect repo --github "$VIGIL_SRC/tests/data/repo/github-unexported.json" \
+    -o "$D/repo/github-unexported.json"
 
 # iac/: `vigil collect iac` of tests/data/iac/cloud-plan.json and of the
 # manifests of tests/data/iac/k8s (policy/hardening/tests/iac.yaml, k8s.yaml).
@@ -458,7 +465,7 @@ expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml
     --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
     --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
 jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
-    and ([.rules[].id] | length) == 31
+    and ([.rules[].id] | length) == 32
     and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
     and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
     "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
@@ -491,7 +498,7 @@ for _, file in ipairs(arg) do
   for _, name in ipairs(names) do print(rule.id .. "\t" .. name .. "\t" .. json(rule.params[name])) end
 end
 LUA
-[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 18 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 18"
+[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 19 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 19"
 python3 "$VIGIL_SRC/tests/e2e/packs_doc.py" "$TMP/rules.json" "$TMP/params.tsv" check "$VIGIL_SRC/docs/packs.md" \
     "$VIGIL_SRC/policy/vigil-policy.yaml" || fail "docs/packs.md or policy/vigil-policy.yaml differ from the rules"
 echo "ok: the built-in packs pass their tests on vigil's evidence, and their documentation matches them"
