@@ -206,6 +206,8 @@ int repo_github_parse(vg_ctx *ctx, const char *name, const char *text, size_t le
     } else if (p && !json_is_object(p)) {
         rc = BAD(&g, VG_ERR_FORMAT,
                  "\"protection\" must be the object GET .../branches/{branch}/protection returns, or null");
+    } else if (p && json_is_string(json_object_get(p, "message")) && !json_object_get(p, "url")) {
+        rc = BAD(&g, VG_ERR_FORMAT, "\"protection\" is GitHub's error answer, not a branch protection");
     } else if (p) {
         if ((rc = protection(&g, p, &v)) == VG_OK) {
             json_object_set_new(m, "protection", v);

@@ -77,6 +77,10 @@ jq '.repository.default_branch = ""' "$DATA/github-example.json" >branch.json
 bad branch.json 'repository.default_branch must be a non-empty string'
 jq '.protection = "yes"' "$DATA/github-example.json" >prot-str.json
 bad prot-str.json '"protection" must be'
+# GitHub's 404 answer (its basic-error schema: message, documentation_url, status) is no protection
+jq '.protection = {"message": "Branch not protected", "documentation_url": "https://docs.github.com/rest/branches/branch-protection#get-branch-protection", "status": "404"}' \
+    "$DATA/github-example.json" >prot-err.json
+bad prot-err.json "is GitHub's error answer"
 jq '.protection.enforce_admins.enabled = "true"' "$DATA/github-example.json" >admins.json
 bad admins.json 'protection.enforce_admins.enabled must be true or false'
 jq '.protection.required_pull_request_reviews.required_approving_review_count = -1' "$DATA/github-example.json" >count.json
