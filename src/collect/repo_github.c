@@ -94,7 +94,9 @@ static int analysis_of(const gh *g, const json_t *r, const char *key, json_t **o
         rc = object_of(g, sa, "repository.security_and_analysis", key, &o);
     if (rc != VG_OK || !o)
         return rc;
-    return string_of(g, o, key, "status", 0, out);
+    char where[64];
+    snprintf(where, sizeof where, "repository.security_and_analysis.%s", key);
+    return string_of(g, o, where, "status", 0, out);
 }
 
 /* protection.required_status_checks: null or {"strict", "contexts"}. */
@@ -122,7 +124,10 @@ static int status_checks(const gh *g, const json_t *p, json_t *out)
             return BAD(g, VG_ERR_FORMAT, "protection.required_status_checks.contexts[%zu] must be a string of at most %d"
                        " bytes", i, REPO_GITHUB_MAX_STRING);
         }
-        json_array_append(contexts, (json_t *)v);
+        if (json_array_append(contexts, (json_t *)v) != 0) {
+            json_decref(contexts);
+            return vg_error(g->ctx, VG_ERR_NOMEM, "collect repo: out of memory");
+        }
     }
     json_t *m = json_pack("{s:o, s:o}", "strict", strict, "contexts", contexts);
     if (!m || json_object_set_new(out, "required_status_checks", m) != 0)
