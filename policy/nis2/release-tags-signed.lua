@@ -9,7 +9,8 @@
 -- accepted it where the collector ran, with that user's keys and allowed
 -- signers.  A repository fails when one release tag is not; it skips when
 -- no tag matches (nothing to judge) or when the collector could not
--- examine every tag ("unchecked").
+-- examine every tag ("unchecked").  Documents of `vigil collect repo
+-- --github` (a "github" member, no tags) are not judged here.
 -- Leaves out: who signed (any key git accepts passes: the allowed signers
 -- file and keyring decide), signed commits, tags outside the glob.
 
@@ -73,9 +74,11 @@ function check(evidence, params, run)
   local out = {}
   for _, doc in ipairs(evidence.repo) do
     local d = type(doc.data) == "table" and doc.data or {}
-    local status, message, reason = judge(d, params.release_tags)
-    out[#out + 1] = { resource = text(d.target) or doc.path, status = status, message = message, reason = reason,
-                      evidence = { doc.id } }
+    if type(d.github) ~= "table" then -- a --github document has no tags: branch-protection's
+      local status, message, reason = judge(d, params.release_tags)
+      out[#out + 1] = { resource = text(d.target) or doc.path, status = status, message = message, reason = reason,
+                        evidence = { doc.id } }
+    end
   end
   return out
 end
