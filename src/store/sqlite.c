@@ -7,6 +7,10 @@
  * a writer waits for the lock at the start, never half-way.  WAL mode is set
  * by the first write transaction, not on opening: opening a file to find
  * it is not a store (or a store of a newer schema) must leave it as it was.
+ * SQLite answers SQLITE_BUSY at once, without its busy handler, where
+ * waiting could deadlock (a connection upgrading its lock while another
+ * holds a pending one: several first writers switching a new file to WAL
+ * at once); those statements are retried here within the same bound.
  * Foreign keys are enforced.  synchronous=NORMAL in WAL mode keeps every
  * committed transaction across a crash of the process (kill -9); a power
  * cut may lose the last transactions but never corrupts the file.
@@ -14,10 +18,12 @@
  * Leaves out: shared-cache mode, encryption.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -85,14 +91,37 @@ static int sq_exec(vg_ctx *ctx, vg_db *db, const char *sql)
     return rc == SQLITE_OK ? VG_OK : fail(ctx, db, rc, "SQL");
 }
 
+/* Milliseconds of the monotonic clock. */
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* sql, run again while SQLite answers SQLITE_BUSY, until SQLITE_BUSY_MS
+ * have passed since the first try (the busy handler waits within each try
+ * where waiting is safe). */
+static int exec_retrying(sqlite3 *h, const char *sql)
+{
+    int64_t until = now_ms() + SQLITE_BUSY_MS;
+    int rc;
+    while ((rc = sqlite3_exec(h, sql, NULL, NULL, NULL)) != SQLITE_OK && (rc & 0xff) == SQLITE_BUSY &&
+           now_ms() < until) {
+        struct timespec pause = {0, 10 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+    return rc;
+}
+
 static int sq_begin(vg_ctx *ctx, vg_db *db)
 {
     sqlite_db *s = (sqlite_db *)db;
     int rc = SQLITE_OK;
-    if (!s->wal && (rc = sqlite3_exec(s->handle, "PRAGMA journal_mode=WAL", NULL, NULL, NULL)) == SQLITE_OK)
+    if (!s->wal && (rc = exec_retrying(s->handle, "PRAGMA journal_mode=WAL")) == SQLITE_OK)
         s->wal = 1;
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(s->handle, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        rc = exec_retrying(s->handle, "BEGIN IMMEDIATE");
     return rc == SQLITE_OK ? VG_OK : fail(ctx, db, rc, "starting a transaction");
 }
 
