@@ -33,9 +33,7 @@ rule = {
     .. "treated as tampering, even next to one that does.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 local function is_sbom_type(t)
   return t ~= nil and (t:find("^https://cyclonedx%.org/bom") or t:find("^https://spdx%.dev/Document")) ~= nil

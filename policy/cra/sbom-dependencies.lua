@@ -26,9 +26,7 @@ rule = {
     .. "ships, and a reference that names nothing is a broken graph that consumers resolve differently.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 local sbom_resource = vigil.sbom_name
 

@@ -37,9 +37,7 @@ rule = {
     .. "validation belongs in the pipeline that writes the SBOM.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 local sbom_resource = vigil.sbom_name
 

@@ -22,9 +22,7 @@ rule = {
     .. "cannot be traced to anyone who fixes it. The supplier is one of the NTIA minimum elements of an SBOM.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 local sbom_resource = vigil.sbom_name
 

@@ -25,9 +25,7 @@ rule = {
     .. "sends reports nowhere.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 local function resource(d)
   local s = type(d.source) == "table" and d.source or {}

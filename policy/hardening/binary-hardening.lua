@@ -36,9 +36,7 @@ rule = {
     .. "built with -fstack-protector-strong: exempt it by path, or drop canary from binary_required.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 -- A static binary, or one without dynamic symbols: its imports say
 -- nothing of canary and fortify.

@@ -24,9 +24,7 @@ rule = {
     .. "Part II (1)): whatever version is really installed goes unchecked.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 local sbom_resource = vigil.sbom_name
 

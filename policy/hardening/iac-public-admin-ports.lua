@@ -32,9 +32,7 @@ rule = {
     .. "allow-list, or a private network instead.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 -- A rule's protocol as written, "any protocol" for AWS's -1, Azure's *
 -- and Google's all.

@@ -30,9 +30,7 @@ rule = {
     .. "encryption leaves its snapshots and copies readable to whoever reaches them.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 function check(evidence, params, run)
   local out = {}

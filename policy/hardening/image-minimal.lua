@@ -36,9 +36,7 @@ rule = {
     .. "as a non-root user with none of them.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 local function paths(list)
   local out = {}

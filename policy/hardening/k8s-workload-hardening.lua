@@ -40,9 +40,7 @@ rule = {
     .. "can change under the same name.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 local function container_problems(c, on)
   local bad = {}

@@ -52,9 +52,7 @@ local FAMILIES = {
   ["MD5"] = function(s) return s.name:find("_MD5$") end,
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 -- The weak families of suite s among those asked for.
 local function weak_families(s, wanted)

@@ -32,9 +32,7 @@ rule = {
     .. "people, with a waiver when it is accepted.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 local sbom_resource = vigil.sbom_name
 

@@ -26,9 +26,7 @@ rule = {
     .. "no classification and no finding history, and escapes every rule that reads the inventory.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 -- The subject of an SBOM: its name and the digests ("sha256:HEX") it gives.
 local function sbom_subject(d)

@@ -29,9 +29,7 @@ rule = {
     .. "restore_test_days, or whose last restore test failed, may not be recoverable at all.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 -- The newest of the times a and the RFC 3339 text s (with s itself).
 local function newer(a, a_text, s)

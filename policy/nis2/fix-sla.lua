@@ -34,9 +34,7 @@ rule = {
     .. "CISA BOD 19-02 (15 days critical, 30 high); 0 leaves a severity out.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 -- The findings of a scan whose fixState is "fixed" (vigil.where searches
 -- in C), or {} when it has no list of findings.

@@ -25,9 +25,7 @@ rule = {
     .. "would go unnoticed.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 function check(evidence, params, run)
   local out = {}

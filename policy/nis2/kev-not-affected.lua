@@ -39,9 +39,7 @@ rule = {
     .. "statement, and an ignore entry is a risk acceptance that belongs in a waiver.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 -- Appends the strings among the values to list.
 local function push(list, ...)

@@ -25,9 +25,7 @@ rule = {
     .. "enabled leaver_grace_days after its owner's last day is access nobody is accountable for.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 function check(evidence, params, run)
   local out = {}

@@ -28,9 +28,7 @@ rule = {
     .. "over with a password alone.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 local function judge(a)
   if a.mfa_registered == false then

@@ -27,9 +27,7 @@ rule = {
     .. "those users' access to phishing and password reuse.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 function check(evidence, params, run)
   local out = {}

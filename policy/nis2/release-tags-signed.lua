@@ -28,9 +28,7 @@ rule = {
     .. "made by anyone who can push.",
 }
 
-local text = vigil.text
-
-local items = vigil.items
+local text, items = vigil.text, vigil.items
 
 -- Why tag t is not a signed, verified release tag; nil when it is.
 local function problem(t)
