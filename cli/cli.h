@@ -53,6 +53,7 @@ int cmd_policy(int argc, char **argv);      /* cmd_policy.c */
 int cmd_evidence(int argc, char **argv);    /* cmd_evidence.c */
 int cmd_controls(int argc, char **argv);    /* cmd_controls.c */
 int cmd_collect(int argc, char **argv);     /* cmd_collect.c */
+int cmd_incident(int argc, char **argv);    /* cmd_incident.c */
 /* collect kinds in their own files (cli/collect_KIND.c); argv[0] is the kind */
 int cli_collect_binaries(int argc, char **argv); /* collect_binaries.c */
 int cli_collect_tls(int argc, char **argv); /* collect_tls.c */

@@ -14,8 +14,9 @@
  * store, no I/O; they are unit-tested on hand-written scenarios.
  *
  * Times are Unix seconds, UTC.  Ownership: what a function returns in a
- * json_t ** belongs to the caller; a vg_incident borrows its strings and
- * JSON values from the events it was folded from.
+ * json_t ** belongs to the caller; a vg_incident borrows its strings from
+ * the events it was folded from (keep them until vg_incident_free()), and
+ * owns fields and findings, which several events add to.
  */
 #ifndef VIGIL_INCIDENT_H
 #define VIGIL_INCIDENT_H
@@ -96,12 +97,34 @@ typedef struct vg_incident {
     size_t nsubs;
     vg_incident_request requests[VG_INCIDENT_MAX_REQUESTS];
     size_t nrequests;
-    const json_t *fields;         /* the report fields as last set (an object; never NULL after a fold) */
+    json_t *fields;               /* the report fields as last set (an object; owned) */
+    json_t *findings;             /* the inventory findings linked ({"asset", "vuln"} objects; owned) */
     const json_t *classification; /* the last classify's result (vg_incident_classify), or NULL */
     const json_t *facts;          /* the facts it was given, or NULL */
     size_t nevents;
     int64_t updated_at; /* the time of the last event */
 } vg_incident;
+
+/* ---- the record (fold.c) ------------------------------------------------ */
+
+/* An event is a JSON object (docs/incidents.md, "The event log"):
+ *   {"seq": N, "incident": ID, "type": T, "time": RFC3339, "actor": A,
+ *    ["reason": R,] "data": {...}, "prev": "sha256:HEX"}
+ * of the types opened, updated, classified, noted, requested, submitted,
+ * closed.  The store keeps its exact bytes and their SHA-256. */
+
+#define VG_INCIDENT_MAX_EVENTS 10000 /* per incident */
+#define VG_INCIDENT_MAX_TEXT 20000   /* bytes of a title, note or reason */
+
+/* An empty record of id (borrowed). */
+void vg_incident_init(vg_incident *inc, const char *id);
+void vg_incident_free(vg_incident *inc);
+/* Applies one event to inc, checking that the law and the record allow
+ * it: VG_ERR_USAGE (an event the record refuses: a stage submitted twice,
+ * a close with reports pending, an awareness time in the future...) or
+ * VG_ERR_FORMAT (a malformed event), with inc unchanged and the message
+ * saying why.  The event must outlive inc. */
+int vg_incident_apply(vg_ctx *ctx, vg_incident *inc, const json_t *event);
 
 /* ---- the clocks (clock.c) ----------------------------------------------- */
 

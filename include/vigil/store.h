@@ -32,7 +32,7 @@
 #include "vigil/inventory.h"
 #include "vigil/match.h"
 
-#define VG_STORE_SCHEMA_VERSION 4
+#define VG_STORE_SCHEMA_VERSION 5
 #define VG_STORE_MAX_DOCUMENT ((size_t)512 << 20) /* largest document kept */
 
 typedef struct vg_store vg_store;
@@ -461,5 +461,48 @@ int vg_store_diff(vg_ctx *ctx, vg_store *store, const char *asset, const char *f
  * that does not parse or validate, a range whose scheme is not the purl
  * type's, a range on a type without a version order. */
 int vg_store_affected(vg_ctx *ctx, vg_store *store, const char *query, int all, json_t **out);
+
+/* ---- the incident register (incident.c, incident_verify.c) -------------- */
+
+struct vg_incident;
+
+/* Whether id may name an incident: 1 to 64 of A-Z a-z 0-9 - _ . */
+int vg_store_incident_id_valid(const char *id);
+
+typedef struct vg_store_incident_event {
+    const char *incident; /* NULL for an "opened" event: the next free INC-NNNN */
+    const char *type;     /* opened, updated, classified, noted, requested, submitted, closed */
+    int64_t time;         /* when it is recorded */
+    const char *actor;    /* who records it: required */
+    const char *reason;   /* why, or NULL (required to move the awareness time) */
+    const json_t *data;   /* the event's data (docs/incidents.md) */
+} vg_store_incident_event;
+
+/* Appends ev to the log in one transaction, after vg_incident_apply() has
+ * accepted it on the record as stored; nothing is written when it is
+ * refused.  *out: {"incident", "seq", "hash"}.  Errors: vg_incident_apply()'s,
+ * VG_ERR_NOT_FOUND (no such incident), VG_ERR_DIGEST (the stored record
+ * does not fold: run verify), the store's. */
+int vg_store_incident_append(vg_ctx *ctx, vg_store *store, const vg_store_incident_event *ev, json_t **out);
+/* The events of incident id in order, *events = [{"seq", "hash", "body"
+ * (the exact stored text), "event" (it parsed)}], and, when inc is not
+ * NULL, the record folded from them (borrowing from *events: free inc
+ * first).  VG_ERR_NOT_FOUND when the store has no such incident. */
+int vg_store_incident_load(vg_ctx *ctx, vg_store *store, const char *id, json_t **events, struct vg_incident *inc);
+/* The open incidents (all with closed_too), as docs/incidents.md shows. */
+int vg_store_incident_list(vg_ctx *ctx, vg_store *store, int closed_too, json_t **out);
+/* The pending submissions of open incidents due at or before until,
+ * soonest first: [{"incident", "title", "regime", "stage", "article",
+ * "due_unix", "or_progress", "provisional"}]. */
+int vg_store_incident_due(vg_ctx *ctx, vg_store *store, int64_t until, json_t **out);
+/* The other incidents that were classified, for 2024/2690 Art. 4:
+ * [{"id", "aware_at", "facts"}]. */
+int vg_store_incident_priors(vg_ctx *ctx, vg_store *store, const char *id, json_t **out);
+/* Recomputes the chain and every record (incident_verify.c).  checkpoint:
+ * NULL or "SEQ:sha256:HEX", an event the log must still hold unchanged.
+ * *out: {"events", "incidents", "head", "verified", "derived_mismatch": [ids],
+ * "first_bad": {"seq", "incident", "problem"} when an event is bad}.  VG_OK
+ * whenever the check ran, verified or not. */
+int vg_store_incident_verify(vg_ctx *ctx, vg_store *store, const char *checkpoint, json_t **out);
 
 #endif

@@ -151,8 +151,24 @@ static const char migration_3[] =
  * add did (NULL: as the document says). */
 static const char migration_4[] = "ALTER TABLE snapshot ADD COLUMN distro @TEXT@;";
 
+/* Version 5: the incident register (incident.c; docs/incidents.md).  The
+ * log incident_event is append-only; incident and incident_deadline are
+ * derived from it with every event. */
+static const char migration_5[] =
+    "CREATE TABLE incident_event(seq BIGINT PRIMARY KEY, incident @TEXT@ NOT NULL, type @TEXT@ NOT NULL,"
+    " time BIGINT NOT NULL, prev @TEXT@ NOT NULL, body @TEXT@ NOT NULL, hash @TEXT@ NOT NULL);"
+    "CREATE INDEX incident_event_by_incident ON incident_event(incident, seq);"
+    "CREATE TABLE incident(id @TEXT@ PRIMARY KEY, title @TEXT@ NOT NULL, kind @TEXT@ NOT NULL,"
+    " regimes @TEXT@ NOT NULL, entity_type @TEXT@, aware_at BIGINT NOT NULL, aware_offset INTEGER NOT NULL,"
+    " significance INTEGER NOT NULL, ended_at BIGINT, closed_at BIGINT, events BIGINT NOT NULL,"
+    " last_seq BIGINT NOT NULL, facts @TEXT@);"
+    "CREATE TABLE incident_deadline(incident @TEXT@ NOT NULL REFERENCES incident(id), ord INTEGER NOT NULL,"
+    " regime @TEXT@ NOT NULL, stage @TEXT@ NOT NULL, article @TEXT@ NOT NULL, due BIGINT, waiting @TEXT@,"
+    " or_progress INTEGER NOT NULL, provisional INTEGER NOT NULL, PRIMARY KEY(incident, ord))@NOROWID@;"
+    "CREATE INDEX incident_deadline_by_due ON incident_deadline(due) WHERE due IS NOT NULL;";
+
 /* migrations[i] takes version i + 1 to i + 2. */
-static const char *const migrations[] = {migration_2, migration_3, migration_4};
+static const char *const migrations[] = {migration_2, migration_3, migration_4, migration_5};
 
 /* text with the dialect words of db's back end filled in; malloc'd. */
 static char *dialect(vg_db *db, const char *text)
