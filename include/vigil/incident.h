@@ -189,6 +189,17 @@ int vg_incident_classify(vg_ctx *ctx, const json_t *facts, int64_t aware_at, con
  * it: a known name, a value of its type.  VG_ERR_USAGE naming the field. */
 int vg_incident_field_check(vg_ctx *ctx, const char *name, const json_t *value);
 
+/* The longest NAME=VALUE vg_incident_field_parse() reads, in bytes. */
+#define VG_INCIDENT_FIELD_MAX 65536
+
+/* Reads `NAME=VALUE` as `vigil incident update --set` is given it, VALUE
+ * typed by the field NAME names: a text or enumerated field takes VALUE as
+ * it is, a yes/no field "true" or "false", a list field a JSON array of
+ * strings; then checks it as vg_incident_field_check() does.  *name: the
+ * field's name (static); *value: a new reference.  VG_ERR_USAGE naming the
+ * field, VG_ERR_LIMIT past VG_INCIDENT_FIELD_MAX. */
+int vg_incident_field_parse(vg_ctx *ctx, const char *assignment, const char **name, json_t **value);
+
 /* The draft of one submission of inc (docs/incident-report.schema.json):
  * what the stage must carry, from the fields, with every required field
  * still empty listed under "blockers".  deadlines as vg_incident_deadlines
