@@ -16,6 +16,8 @@
 //
 // vigil's own documents, against the schemas in docs/ (draft-07):
 // vigil-controls (docs/controls.schema.json, `vigil controls -o json`),
+// vigil-incident-report (docs/incident-report.schema.json, draft 2020-12,
+// checked with ajv's 2020-12 validator: `vigil incident report --format json`),
 // vigil-policy-results (docs/policy-results.schema.json, `vigil policy eval -o json`) and
 // vigil-collect-KIND (docs/collect-KIND.schema.json, `vigil collect KIND`)
 // for each KIND of COLLECT_KINDS below.
@@ -28,6 +30,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv from "ajv";
+import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import AjvDraft04 from "ajv-draft-04";
 import { fullFormats } from "ajv-formats/dist/formats.js";
@@ -50,6 +53,7 @@ const formats = {
   "sarif-2.1.0-errata01": { main: "sarif/sarif-schema-2.1.0.json", refs: [], draft04: true },
   "vigil-controls": { main: join(here, "../../docs/controls.schema.json"), refs: [] },
   "vigil-policy-results": { main: join(here, "../../docs/policy-results.schema.json"), refs: [] },
+  "vigil-incident-report": { main: join(here, "../../docs/incident-report.schema.json"), refs: [], draft2020: true },
 };
 // The kinds of `vigil collect`, one word each.
 const COLLECT_KINDS = ["binaries", "host", "tls", "securitytxt", "image", "backup", "identity", "repo", "iac"];
@@ -87,7 +91,9 @@ if (!format || !file || !formats[format])
 const spec0 = formats[format];
 const ajv = spec0.draft04
   ? new AjvDraft04({ strict: false, allErrors: true, validateFormats: true, unicodeRegExp: false })
-  : new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  : spec0.draft2020
+    ? new Ajv2020({ strict: false, allErrors: true, validateFormats: true })
+    : new Ajv({ strict: false, allErrors: true, validateFormats: true });
 addFormats(ajv);
 // ajv-formats has no RFC 3987 / RFC 6531 formats, which CycloneDX uses.  An
 // IRI reference is a URI reference that may also hold non-ASCII characters
