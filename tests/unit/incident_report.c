@@ -362,15 +362,17 @@ static void test_fields(void)
     memset(big, 'x', 1025);
     big[1024] = '\0';
     json_array_append_new(item, json_string(big));
-    CHECK(vg_incident_field_check(&ctx, "indicatorsOfCompromise", item) == VG_OK, "1024-byte item: %s", ctx.message);
+    CHECK(vg_incident_field_check(&ctx, "indicatorsOfCompromise", item) == VG_OK, "1024-byte item: %s",
+          ctx.message);
     big[1024] = 'x';
     big[1025] = '\0';
     json_array_set_new(item, 0, json_string(big));
     CHECK(vg_incident_field_check(&ctx, "indicatorsOfCompromise", item) == VG_ERR_USAGE &&
               strstr(ctx.message, "item 1 is too long (at most 1024 bytes"),
           "1025-byte item: %s", ctx.message);
-    static const char *const all[] = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
-                                      "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"};
+    /* the 27 member states (Greece as ISO 3166-1 writes it, GR) */
+    static const char *const all[] = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU",
+                                      "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"};
     for (size_t i = 0; i < 27; i++)
         json_array_append_new(states, json_string(all[i]));
     CHECK(vg_incident_field_check(&ctx, "memberStates", states) == VG_OK, "the 27: %s", ctx.message);
