@@ -727,7 +727,7 @@ static int render_report(const json_t *report, vg_buf *out, int html)
             put(r, html ? "<li>" : "> - ");
             text(r, member(b, "label"));
             put(r, html ? " (<code>" : " (`");
-            put(r, member(b, "field"));
+            text(r, member(b, "field"));
             put(r, html ? "</code>, " : "`, ");
             text(r, member(b, "article"));
             put(r, html ? ")</li>\n" : ")\n");
@@ -750,7 +750,7 @@ static int render_report(const json_t *report, vg_buf *out, int html)
         put(r, html ? "<tr><td>" : "| ");
         text(r, member(f, "label"));
         put(r, html ? " (<code>" : " (`");
-        put(r, member(f, "name"));
+        text(r, member(f, "name"));
         put(r, html ? "</code>)</td><td>" : "`) | ");
         if (json_is_null(v) && required)
             put(r, html ? "<span class=\"missing\">MISSING</span>" : "**MISSING**");
