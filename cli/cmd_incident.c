@@ -33,7 +33,8 @@ static const char incident_usage[] =
     "                           [--set NAME=VALUE]... [--unset NAME]... [--finding ASSET:VULN]...\n"
     "       vigil incident classify ID [--facts FILE] [--fact NAME=VALUE]...\n"
     "       vigil incident note ID --text TEXT\n"
-    "       vigil incident request ID --due TIME            (an intermediate report, NIS2 Art. 23(4)(c))\n"
+    "       vigil incident request ID --due TIME [--regime R]  (an intermediate report the authority\n"
+    "                           asked for: NIS2 Art. 23(4)(c), CRA Art. 14(6))\n"
     "       vigil incident submitted ID --stage STAGE --at TIME [--regime R] [--reference REF]\n"
     "       vigil incident close ID\n"
     "       vigil incident list [--all]\n"
@@ -131,7 +132,7 @@ static void default_actor(char *out, size_t outsz)
     snprintf(out, outsz, "%s@%s", pw && pw->pw_name ? pw->pw_name : "uid", *host ? host : "localhost");
 }
 
-/* NAME=VALUE of --set and --fact: VALUE is JSON when it reads as true,
+/* NAME=VALUE of --fact: VALUE is JSON when it reads as true,
  * false, a number, an array or an object; any other text is a string. */
 static int name_value(const char *arg, const char *opt, char *name, size_t namesz, json_t **value)
 {
@@ -340,10 +341,17 @@ static int do_update(const inc_opts *o, const char *id)
     if (!status && o->regime && !(status = regimes_json(o->regime, NULL, &regimes)))
         json_object_set_new(data, "regimes", regimes);
     for (size_t i = 0; !status && i < o->nsets; i++) {
-        char name[128];
+        /* Typed by the field's type (report.c), not guessed from VALUE. */
+        const char *name;
         json_t *v;
-        if (!(status = name_value(o->sets[i], "--set", name, sizeof name, &v)))
+        vg_ctx c;
+        vg_ctx_init(&c);
+        int rc = vg_incident_field_parse(&c, o->sets[i], &name, &v);
+        if (rc)
+            status = fail_ctx(&c, VG_ERR_USAGE);
+        else
             json_object_set_new(fields, name, v);
+        vg_ctx_free(&c);
     }
     for (size_t i = 0; !status && i < o->nunsets; i++)
         json_object_set_new(fields, o->unsets[i], json_null());
@@ -366,16 +374,6 @@ static int do_note(const inc_opts *o, const char *id)
     if (!o->text)
         return usage_error("note: --text is required");
     return append(o, id, "noted", json_pack("{ss}", "text", o->text));
-}
-
-static int do_request(const inc_opts *o, const char *id)
-{
-    int64_t t;
-    if (!o->due)
-        return usage_error("request: --due TIME is required (when the authority wants the intermediate report)");
-    if (parse_time_opt("--due", o->due, &t, NULL))
-        return EXIT_USAGE;
-    return append(o, id, "requested", json_pack("{ssss}", "stage", "intermediate", "due", o->due));
 }
 
 /* The regime of a submission or report: --regime, else the incident's only one. */
@@ -404,6 +402,25 @@ static int one_regime(const inc_opts *o, vg_store *store, const char *id, const 
     }
     vg_ctx_free(&ctx);
     return status;
+}
+
+static int do_request(const inc_opts *o, const char *id)
+{
+    int64_t t;
+    if (!o->due)
+        return usage_error("request: --due TIME is required (when the authority wants the intermediate report)");
+    if (parse_time_opt("--due", o->due, &t, NULL))
+        return EXIT_USAGE;
+    vg_store *store;
+    const char *regime = NULL;
+    int status = cli_store_open(o->store, 0, &store);
+    if (status)
+        return status;
+    status = one_regime(o, store, id, &regime);
+    vg_store_close(store);
+    if (status)
+        return status;
+    return append(o, id, "requested", json_pack("{ssssss}", "regime", regime, "stage", "intermediate", "due", o->due));
 }
 
 static int do_submitted(const inc_opts *o, const char *id)
@@ -811,7 +828,9 @@ static int report_record(const inc_opts *o, vg_store *store, const vg_incident *
 static int export_record(const inc_opts *o, vg_store *store, const vg_incident *inc, const json_t *events)
 {
     (void)store;
-    if (o->noutputs != 1 || !o->outputs[0].path || !strcmp(o->outputs[0].path, "-"))
+    /* -o FILE or -o json=FILE: the record is JSON, and goes to a file. */
+    const char *path = o->noutputs != 1 ? NULL : o->outputs[0].path ? o->outputs[0].path : o->outputs[0].name;
+    if (!path || !strcmp(path, "-") || (o->outputs[0].path && strcmp(o->outputs[0].name, "json") != 0))
         return usage_error("export: give the record's file with -o FILE (or -o json=FILE)");
     json_t *record = record_json(inc, events, o->now), *list = json_array();
     size_t i;
@@ -837,12 +856,12 @@ static int export_record(const inc_opts *o, vg_store *store, const vg_incident *
         vg_ctx_init(&ctx);
         vg_key *key = NULL;
         vg_file_digest dg;
-        const char *slash = strrchr(o->outputs[0].path, '/');
+        const char *slash = strrchr(path, '/');
         int rc = attest_cli_load_private_key(&ctx, o->attest_key, &key);
         if (rc == VG_OK)
             rc = vg_digest_memory(&ctx, text.data, text.len, VG_DIGEST_SHA256, &dg);
         if (rc == VG_OK) {
-            vg_attest_subject subject = {.name = slash ? slash + 1 : o->outputs[0].path, .sha256 = dg.sha256};
+            vg_attest_subject subject = {.name = slash ? slash + 1 : path, .sha256 = dg.sha256};
             rc = vg_attest_bundle(&ctx, key, "https://vigil.dev/attestations/incident-record/v1", text.data,
                                   text.len, &subject, 1, VG_ATTEST_BUNDLE, &bundle);
         }
@@ -851,7 +870,7 @@ static int export_record(const inc_opts *o, vg_store *store, const vg_incident *
         vg_key_free(key);
         vg_ctx_free(&ctx);
     }
-    cli_output out = {.path = o->outputs[0].path};
+    cli_output out = {.path = path};
     if (status == EXIT_OK && cli_write_documents(&out, &text, &bundle, 1) != 0)
         status = EXIT_FAILURE_;
     vg_buf_free(&text);
@@ -923,7 +942,7 @@ static const struct {
     {"update", 1, {O_TITLE, O_AWARE, O_REGIME, O_ENTITY, O_ENDED, O_MEASURE, O_SET, O_UNSET, O_FINDING}},
     {"classify", 1, {O_FACTS, O_FACT}},
     {"note", 1, {O_TEXT}},
-    {"request", 1, {O_DUE, O_STAGE}},
+    {"request", 1, {O_DUE, O_STAGE, O_REGIME}},
     {"submitted", 1, {O_STAGE, O_AT, O_REGIME, O_REF}},
     {"close", 1, {0}},
     {"list", 0, {O_ALL}},
@@ -1035,7 +1054,7 @@ int cmd_incident(int argc, char **argv)
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (o.stage && strcmp(subcommands[sc].name, "request") == 0 && strcmp(o.stage, "intermediate") != 0)
-        return usage_error("request: --stage %s: only an intermediate report is requested (NIS2 Art. 23(4)(c))",
+        return usage_error("request: --stage %s: only an intermediate report is requested",
                            o.stage);
     o.now = (int64_t)time(NULL);
     if (o.now_text && parse_time_opt("--now", o.now_text, &o.now, NULL))

@@ -46,7 +46,7 @@ typedef enum vg_incident_kind {
 typedef enum vg_incident_stage {
     VG_STAGE_EARLY_WARNING = 0,
     VG_STAGE_NOTIFICATION = 1,
-    VG_STAGE_INTERMEDIATE = 2, /* NIS2 Art. 23(4)(c): on the authority's request */
+    VG_STAGE_INTERMEDIATE = 2, /* NIS2 Art. 23(4)(c), CRA Art. 14(6): on the authority's request */
     VG_STAGE_PROGRESS = 3,     /* NIS2 Art. 23(4)(e): ongoing at the final report's date */
     VG_STAGE_FINAL = 4,
     VG_STAGE_USERS_INFORMED = 5, /* CRA Art. 14(8): no fixed clock, but required */
@@ -74,8 +74,10 @@ typedef struct vg_incident_submission {
     const char *reference; /* the authority's reference, or NULL */
 } vg_incident_submission;
 
-/* An intermediate report the authority asked for (NIS2 Art. 23(4)(c)). */
+/* An intermediate report the authority asked for (NIS2 Art. 23(4)(c);
+ * CRA Art. 14(6)). */
 typedef struct vg_incident_request {
+    unsigned regime;
     int64_t requested_at;
     int64_t due;
 } vg_incident_request;

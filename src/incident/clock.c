@@ -20,6 +20,7 @@
  *     (4) a severe incident: (a) early warning 24 hours, (b) incident
  *         notification 72 hours, (c) final report one month after the
  *         incident notification was submitted;
+ *     (6) an intermediate report when the CSIRT asks for one;
  *     (8) informing the impacted users: required, with no fixed time.
  *
  * Hours are exact (3600 s each); months are calendar months in UTC
@@ -80,6 +81,15 @@ static void add(const vg_incident *inc, vg_deadline *out, size_t *n, unsigned re
     };
 }
 
+/* The intermediate reports the authority asked for under regime: the k-th
+ * submission answers the k-th request. */
+static void intermediates(const vg_incident *inc, vg_deadline *out, size_t *n, unsigned regime, const char *article)
+{
+    for (size_t i = 0, k = 0; i < inc->nrequests; i++)
+        if (inc->requests[i].regime == regime)
+            add(inc, out, n, regime, VG_STAGE_INTERMEDIATE, k++, article, inc->requests[i].due, NULL);
+}
+
 static void nis2(const vg_incident *inc, vg_deadline *out, size_t *n)
 {
     size_t first = *n;
@@ -88,8 +98,7 @@ static void nis2(const vg_incident *inc, vg_deadline *out, size_t *n)
     add(inc, out, n, VG_REGIME_NIS2, VG_STAGE_NOTIFICATION, 0,
         tsp ? "NIS2 Art. 23(4), second subparagraph" : "NIS2 Art. 23(4)(b)",
         inc->aware_at + (tsp ? 24 : 72) * HOUR, NULL);
-    for (size_t i = 0; i < inc->nrequests; i++)
-        add(inc, out, n, VG_REGIME_NIS2, VG_STAGE_INTERMEDIATE, i, "NIS2 Art. 23(4)(c)", inc->requests[i].due, NULL);
+    intermediates(inc, out, n, VG_REGIME_NIS2, "NIS2 Art. 23(4)(c)");
 
     const vg_incident_submission *notified = submission(inc, VG_REGIME_NIS2, VG_STAGE_NOTIFICATION, 0);
     const vg_incident_submission *final = submission(inc, VG_REGIME_NIS2, VG_STAGE_FINAL, 0);
@@ -130,6 +139,7 @@ static void cra(const vg_incident *inc, vg_deadline *out, size_t *n)
         add(inc, out, n, VG_REGIME_CRA, VG_STAGE_FINAL, 0, "CRA Art. 14(2)(c)",
             inc->measure_at ? inc->measure_at + 14 * DAY : 0,
             "14 days after a corrective or mitigating measure is available");
+        intermediates(inc, out, n, VG_REGIME_CRA, "CRA Art. 14(6)");
     } else {
         const vg_incident_submission *notified = submission(inc, VG_REGIME_CRA, VG_STAGE_NOTIFICATION, 0);
         add(inc, out, n, VG_REGIME_CRA, VG_STAGE_EARLY_WARNING, 0, "CRA Art. 14(4)(a)", inc->aware_at + 24 * HOUR,
@@ -139,6 +149,7 @@ static void cra(const vg_incident *inc, vg_deadline *out, size_t *n)
         add(inc, out, n, VG_REGIME_CRA, VG_STAGE_FINAL, 0, "CRA Art. 14(4)(c)",
             notified ? vg_incident_add_months(notified->at, 1) : 0,
             "one month after the incident notification is submitted");
+        intermediates(inc, out, n, VG_REGIME_CRA, "CRA Art. 14(6)");
     }
     add(inc, out, n, VG_REGIME_CRA, VG_STAGE_USERS_INFORMED, 0, "CRA Art. 14(8)", 0,
         "no fixed time: inform the impacted users once aware");

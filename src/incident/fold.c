@@ -291,20 +291,23 @@ static int submitted(vg_ctx *ctx, vg_incident *next, const json_t *d, int64_t ti
 
 static int requested(vg_ctx *ctx, vg_incident *next, const json_t *d, int64_t time, const char *what)
 {
-    const char *stage;
+    const char *stage, *regime;
     int64_t due;
-    int rc = members_known(ctx, d, "stage due", what);
-    if (rc || (rc = text(ctx, d, "stage", 1, &stage, what)) || (rc = time_member(ctx, d, "due", 1, &due, NULL, what)))
+    int rc = members_known(ctx, d, "regime stage due", what);
+    if (rc || (rc = text(ctx, d, "regime", 1, &regime, what)) || (rc = text(ctx, d, "stage", 1, &stage, what)) ||
+        (rc = time_member(ctx, d, "due", 1, &due, NULL, what)))
         return rc;
-    if (strcmp(stage, "intermediate") != 0)
-        return vg_error(ctx, VG_ERR_USAGE, "%s: only an intermediate report is requested (NIS2 Art. 23(4)(c))", what);
-    if (!(next->regimes & VG_REGIME_NIS2) || next->kind != VG_INCIDENT_KIND_INCIDENT)
-        return vg_error(ctx, VG_ERR_USAGE, "%s: intermediate reports are NIS2's; the incident is not under NIS2", what);
+    unsigned r = !strcmp(regime, "nis2") ? VG_REGIME_NIS2 : !strcmp(regime, "cra") ? VG_REGIME_CRA : 0;
+    if (strcmp(stage, "intermediate") != 0 || !r)
+        return vg_error(ctx, VG_ERR_USAGE, "%s: only an intermediate report is requested, under nis2 (Art. 23(4)(c)) "
+                        "or cra (Art. 14(6))", what);
+    if (!(next->regimes & r) || (r == VG_REGIME_NIS2 && next->kind != VG_INCIDENT_KIND_INCIDENT))
+        return vg_error(ctx, VG_ERR_USAGE, "%s: the record is not under %s", what, regime);
     if (due < next->aware_at)
         return vg_error(ctx, VG_ERR_USAGE, "%s: a due time before the incident was known", what);
     if (next->nrequests == VG_INCIDENT_MAX_REQUESTS)
         return vg_error(ctx, VG_ERR_LIMIT, "%s: more than %d requests", what, VG_INCIDENT_MAX_REQUESTS);
-    next->requests[next->nrequests++] = (vg_incident_request){.requested_at = time, .due = due};
+    next->requests[next->nrequests++] = (vg_incident_request){.regime = r, .requested_at = time, .due = due};
     return VG_OK;
 }
 

@@ -192,18 +192,9 @@ static const stage_content stages[] = {
      {{"userNotice", 1, "CRA Art. 14(8)"}, {"userMeasures", 1, "CRA Art. 14(8)"}}},
 };
 
-/* The names the draft writes; vg_incident_stage_name() and
- * vg_incident_regime_name() spell them the same. */
-static const char *const stage_names[VG_STAGE_COUNT] = {"early-warning", "notification", "intermediate",
-                                                        "progress",      "final",        "users-informed"};
 static const char *const stage_titles[VG_STAGE_COUNT] = {"Early warning",   "Notification",
                                                          "Intermediate report", "Progress report",
                                                          "Final report",    "Users informed"};
-
-static const char *regime_name(unsigned regime)
-{
-    return regime == VG_REGIME_NIS2 ? "nis2" : "cra";
-}
 
 static const stage_content *stage_find(unsigned regime, vg_incident_kind kind, vg_incident_stage stage)
 {
@@ -468,12 +459,12 @@ int vg_incident_report(vg_ctx *ctx, const vg_incident *inc, const vg_deadline *d
         size_t n = 0;
         for (int s = 0; s < VG_STAGE_COUNT; s++)
             if (stage_find(regime, inc->kind, (vg_incident_stage)s))
-                n += (size_t)snprintf(valid + n, sizeof valid - n, "%s%s", n ? ", " : "", stage_names[s]);
+                n += (size_t)snprintf(valid + n, sizeof valid - n, "%s%s", n ? ", " : "", vg_incident_stage_name((vg_incident_stage)s));
         if (n == 0)
             return vg_error(ctx, VG_ERR_USAGE, "report: NIS2 Art. 23 asks for reports on significant incidents; %s "
                             "is a vulnerability (CRA Art. 14(2))", id);
         return vg_error(ctx, VG_ERR_USAGE, "report: %s %s has no %s %s report (its %s stages: %s)", kind, id,
-                        regime == VG_REGIME_NIS2 ? "NIS2" : "CRA", stage_names[stage],
+                        regime == VG_REGIME_NIS2 ? "NIS2" : "CRA", vg_incident_stage_name(stage),
                         regime == VG_REGIME_NIS2 ? "NIS2" : "CRA", valid);
     }
 
@@ -535,8 +526,8 @@ int vg_incident_report(vg_ctx *ctx, const vg_incident *inc, const vg_deadline *d
     fmt_set(doc, "schema", json_string(REPORT_SCHEMA), &bad);
     fmt_set(doc, "generatedAt", time_value(now), &bad);
     fmt_set(doc, "incident", incident, &bad);
-    fmt_set(doc, "regime", json_string(regime_name(regime)), &bad);
-    fmt_set(doc, "stage", json_string(stage_names[stage]), &bad);
+    fmt_set(doc, "regime", json_string(vg_incident_regime_name(regime)), &bad);
+    fmt_set(doc, "stage", json_string(vg_incident_stage_name(stage)), &bad);
     fmt_set(doc, "title", json_string(stage_titles[stage]), &bad);
     fmt_set(doc, "article", json_string(content->article), &bad);
     fmt_set(doc, "deadline", deadline_json(deadline_find(deadlines, ndeadlines, regime, stage), &bad), &bad);

@@ -343,7 +343,7 @@ static int list_row(void *arg, vg_db_stmt *st)
 {
     int64_t next = vg_db_column_null(st, 8) ? 0 : vg_db_column_int(st, 8);
     int sig = (int)vg_db_column_int(st, 5);
-    json_t *o = json_pack("{sssssssssososososIsI}", "id", vg_db_column_text(st, 0), "title", vg_db_column_text(st, 1),
+    json_t *o = json_pack("{sssssssssssososososIsI}", "id", vg_db_column_text(st, 0), "title", vg_db_column_text(st, 1),
                           "kind", vg_db_column_text(st, 2), "regimes", vg_db_column_text(st, 3), "significance",
                           sig == VG_SIGNIFICANCE_YES ? "significant"
                           : sig == VG_SIGNIFICANCE_NO ? "not-significant"

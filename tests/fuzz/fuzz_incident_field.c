@@ -15,7 +15,7 @@
 
 /* Drafts every stage of both regimes for both kinds with fields, and
  * renders them; none may fail but by refusing a stage that does not apply. */
-static void drafts(const json_t *fields)
+static void drafts(json_t *fields)
 {
     static const vg_incident_kind kinds[] = {VG_INCIDENT_KIND_INCIDENT, VG_INCIDENT_KIND_VULNERABILITY};
     static const unsigned regimes[] = {VG_REGIME_NIS2, VG_REGIME_CRA};

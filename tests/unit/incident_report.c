@@ -26,7 +26,7 @@
 #define AWARE 1796374800LL
 #define HOUR 3600LL
 
-static vg_incident make(vg_incident_kind kind, unsigned regimes, const json_t *fields, const char *title)
+static vg_incident make(vg_incident_kind kind, unsigned regimes, json_t *fields, const char *title)
 {
     vg_incident inc;
     memset(&inc, 0, sizeof inc);

@@ -1,0 +1,192 @@
+# incident_scenarios.sh — `vigil incident` on realistic incidents walked
+# through their lives, in a SQLite store, with every deadline written out
+# by hand from the articles (docs/incidents.md, "The clocks"):
+#
+#  1. aware at 23:30 UTC on Friday 20 March 2026: early warning Saturday
+#     23:30, notification Monday 23:30 (NIS2 Art. 23(4)(a), (b)); `due`
+#     with a window and --fail;
+#  2. across the change to summer time in Europe/Berlin (29 March 2026,
+#     01:00 UTC): aware 10:00 CET on the 28th = 09:00 UTC, so the early
+#     warning is due 09:00 UTC on the 29th (11:00 CEST), not 08:00 UTC
+#     (the same wall-clock time a day later);
+#  3. a notification submitted on 31 January 2026: the final report is due
+#     28 February (Art. 23(4)(d)); closed once everything is submitted;
+#  4. still ongoing at the one-month mark: a progress report then, the
+#     final one month after the handling ended (Art. 23(4)(e)); an
+#     intermediate report the CSIRT asked for (Art. 23(4)(c)); a close
+#     refused while a report is due;
+#  5. a trust service provider: the notification within 24 hours
+#     (Art. 23(4), second subparagraph);
+#  6. a CRA actively exploited vulnerability whose fix ships on day 5: the
+#     final report 14 days later (CRA Art. 14(2)(c)), users informed
+#     (Art. 14(8)); the report drafts with their blockers, checked against
+#     docs/incident-report.schema.json; the signed export, verified by
+#     `vigil verify` and by sigstore-js, its event digests recomputed here.
+source "$(dirname "$0")/lib.sh"
+need_cmd jq
+need_cmd python3
+need_cmd node
+INTEROP=$VIGIL_SRC/tests/interop
+[ -d "$INTEROP/node_modules/@sigstore/verify" ] || skip "sigstore-js is not installed (npm ci --prefix tests/interop)"
+export VIGIL_STORE="sqlite:$TMP/store.sqlite" VIGIL_ACTOR="e2e tester"
+cd "$TMP" || fail "cd $TMP"
+
+inc() { expect_status 0 "$VIGIL" incident "$@"; }
+open_inc() { inc open "$@"; cat "$TMP/stdout"; }
+# field ID JQ: a member of `incident show ID -o json`.
+field() { "$VIGIL" incident show "$1" -o json | jq -r "$2"; }
+# deadline ID REGIME STAGE MEMBER
+deadline() { field "$1" ".deadlines[] | select(.regime == \"$2\" and .stage == \"$3\") | .$4"; }
+want_due() {
+    local got
+    got=$(deadline "$1" "$2" "$3" due)
+    [ "$got" = "$4" ] || fail "$1 $2 $3 due '$got', want '$4'"
+}
+want_article() {
+    local got
+    got=$(deadline "$1" "$2" "$3" article)
+    [ "$got" = "$4" ] || fail "$1 $2 $3 cites '$got', want '$4'"
+}
+
+# 1. Friday 23:30 UTC.
+a=$(open_inc --title "Ransomware on the file servers" --aware-at 2026-03-20T23:30:00Z)
+[ "$a" = INC-0001 ] || fail "first id is '$a'"
+want_due "$a" nis2 early-warning 2026-03-21T23:30:00Z
+want_due "$a" nis2 notification 2026-03-23T23:30:00Z
+want_article "$a" nis2 early-warning "NIS2 Art. 23(4)(a)"
+want_article "$a" nis2 notification "NIS2 Art. 23(4)(b)"
+[ "$(deadline "$a" nis2 final waiting)" = "one month after the incident notification is submitted" ] ||
+    fail "final report not waiting for the notification"
+[ "$(deadline "$a" nis2 early-warning provisional)" = true ] || fail "unclassified clocks are not provisional"
+# 20:00 UTC on Saturday: 3 h 30 min left for the early warning.
+inc due --now 2026-03-21T20:00:00Z --within 6h -o json
+[ "$(jq -r '[.due[] | .incident + " " + .stage + " " + (.seconds_left | tostring)] | join(",")' "$TMP/stdout")" = \
+    "INC-0001 early-warning 12600" ] || { cat "$TMP/stdout"; fail "due within 6h"; }
+expect_status 5 "$VIGIL" incident due --now 2026-03-21T20:00:00Z --within 6h --fail
+grep -q "3h 30m left" "$TMP/stdout" || { cat "$TMP/stdout"; fail "due table: time left"; }
+expect_status 0 "$VIGIL" incident due --now 2026-03-21T20:00:00Z --within 1h --fail
+grep -q "nothing due in the window" "$TMP/stdout" || fail "an empty window is not said"
+# Overdue after the deadline.
+inc due --now 2026-03-22T00:30:00Z --within 1h --format json
+[ "$(jq -r '.overdue' "$TMP/stdout")" = 1 ] || fail "the early warning is not overdue an hour later"
+inc submitted "$a" --stage early-warning --at 2026-03-21T22:00:00Z --reference CSIRT-2026-0042
+[ "$(deadline "$a" nis2 early-warning status)" = submitted ] || fail "early warning not submitted"
+[ "$(deadline "$a" nis2 early-warning reference)" = CSIRT-2026-0042 ] || fail "reference lost"
+
+# 2. Across the change to summer time in Europe/Berlin.
+b=$(open_inc --title "Phishing of the payroll team" --aware-at 2026-03-28T10:00:00+01:00)
+want_due "$b" nis2 early-warning 2026-03-29T09:00:00Z
+want_due "$b" nis2 notification 2026-03-31T09:00:00Z
+[ "$(field "$b" .aware_at)" = 2026-03-28T10:00:00+01:00 ] || fail "the reporter's offset is not kept"
+[ "$(deadline "$b" nis2 early-warning due_local)" = 2026-03-29T10:00:00+01:00 ] || fail "due in the reporter's offset"
+
+# 3. The notification submitted on 31 January.
+c=$(open_inc --title "Outage of the customer portal" --aware-at 2026-01-29T08:00:00Z)
+inc submitted "$c" --stage early-warning --at 2026-01-30T07:00:00Z
+inc submitted "$c" --stage notification --at 2026-01-31T15:00:00Z
+want_due "$c" nis2 final 2026-02-28T15:00:00Z
+[ "$(deadline "$c" nis2 final or_progress)" = true ] || fail "final report: not marked 'or progress'"
+inc update "$c" --ended-at 2026-02-10T00:00:00Z
+want_due "$c" nis2 final 2026-02-28T15:00:00Z
+want_article "$c" nis2 final "NIS2 Art. 23(4)(d)"
+expect_status 2 "$VIGIL" incident close "$c"
+expect_stderr "cannot close with the nis2 final report still due"
+inc submitted "$c" --stage final --at 2026-02-27T10:00:00Z
+inc close "$c"
+[ "$(field "$c" '.closed_at != null')" = true ] || fail "not closed"
+inc list -o json
+jq -e --arg c "$c" 'all(.[]; .id != $c)' "$TMP/stdout" >/dev/null || fail "a closed incident is listed without --all"
+inc list --all -o json
+jq -e --arg c "$c" 'any(.[]; .id == $c)' "$TMP/stdout" >/dev/null || fail "--all does not list the closed one"
+
+# 4. Ongoing at the one-month mark.
+d=$(open_inc --title "Intrusion into the build farm" --aware-at 2026-01-30T12:00:00Z)
+inc submitted "$d" --stage early-warning --at 2026-01-31T09:00:00Z
+inc submitted "$d" --stage notification --at 2026-02-02T12:00:00Z
+inc request "$d" --due 2026-02-17T17:00:00Z
+want_due "$d" nis2 intermediate 2026-02-17T17:00:00Z
+want_article "$d" nis2 intermediate "NIS2 Art. 23(4)(c)"
+inc submitted "$d" --stage intermediate --at 2026-02-16T09:00:00Z
+want_due "$d" nis2 final 2026-03-02T12:00:00Z
+inc submitted "$d" --stage progress --at 2026-03-02T10:00:00Z
+want_due "$d" nis2 progress 2026-03-02T12:00:00Z
+[ "$(deadline "$d" nis2 final status)" = waiting ] || fail "final not waiting for the end of the handling"
+expect_status 2 "$VIGIL" incident close "$d"
+expect_stderr "final report still due"
+inc update "$d" --ended-at 2026-03-20T08:00:00Z
+want_due "$d" nis2 final 2026-04-20T08:00:00Z
+want_article "$d" nis2 final "NIS2 Art. 23(4)(e)"
+inc submitted "$d" --stage final --at 2026-04-15T08:00:00Z
+inc close "$d"
+
+# 5. A trust service provider.
+e=$(open_inc --title "Signing service unavailable" --aware-at 2026-05-04T08:15:00Z --entity-type trust-service-provider)
+want_due "$e" nis2 notification 2026-05-05T08:15:00Z
+want_article "$e" nis2 notification "NIS2 Art. 23(4), second subparagraph"
+
+# 6. A CRA actively exploited vulnerability, fixed on day 5.
+f=$(open_inc --kind vulnerability --title "CVE-2026-1234 exploited in our router firmware" \
+    --aware-at 2026-09-14T06:00:00Z --finding firmware-4.2:CVE-2026-1234)
+want_due "$f" cra early-warning 2026-09-15T06:00:00Z
+want_due "$f" cra notification 2026-09-17T06:00:00Z
+want_article "$f" cra final "CRA Art. 14(2)(c)"
+[ "$(deadline "$f" cra final status)" = waiting ] || fail "CRA final not waiting for the measure"
+[ "$(field "$f" '.findings[0].asset + " " + .findings[0].vuln')" = "firmware-4.2 CVE-2026-1234" ] || fail "finding link"
+[ "$(field "$f" '.regimes | join(",")')" = cra ] || fail "a vulnerability is not under the CRA by default"
+inc update "$f" --measure-at 2026-09-19T06:00:00Z
+want_due "$f" cra final 2026-10-03T06:00:00Z
+[ "$(deadline "$f" cra users-informed article)" = "CRA Art. 14(8)" ] || fail "users-informed"
+
+# Report drafts: an empty early warning lists its required field as a blocker.
+inc report "$f" --stage early-warning -o json=ew.json -o markdown=ew.md -o html=ew.html
+expect_stderr "1 required field still empty"
+validate vigil-incident-report ew.json
+[ "$(jq -r '[.blockers[].field] | join(",")' ew.json)" = memberStates ] || { cat ew.json; fail "early warning blockers"; }
+grep -q memberStates ew.md || fail "the Markdown draft does not name the blocker"
+grep -q "<html" ew.html || fail "no HTML page"
+inc update "$f" --set 'memberStates=["DE","AT"]'
+inc report "$f" --stage early-warning -o json=ew.json
+[ "$(jq -r '.blockers | length' ew.json)" = 0 ] || fail "blockers left after the field was set"
+jq -e '[.. | strings] | any(. == "DE")' ew.json >/dev/null || fail "the draft does not carry the member states"
+expect_status 2 "$VIGIL" incident update "$f" --set 'memberStates=Germany'
+expect_status 2 "$VIGIL" incident report "$f" --stage early-warning --regime nis2
+
+for s in early-warning notification final users-informed; do
+    inc submitted "$f" --stage $s --at 2026-10-01T09:00:00Z --reference "ENISA-$s"
+done
+inc close "$f"
+
+# The signed export.
+VIGIL_PASSWORD= expect_status 0 "$VIGIL" key generate --type ecdsa-p256 "$TMP/signer"
+inc export "$f" -o record.json --attest signer.key
+expect_status 0 "$VIGIL" verify --key signer.pub --bundle record.json.sigstore.json --subject record.json
+node "$INTEROP/verify_bundle.mjs" record.json.sigstore.json signer.pub >js.out 2>&1 || { cat js.out; fail "sigstore-js rejects the export"; }
+grep -q "predicateType https://vigil.dev/attestations/incident-record/v1" js.out || { cat js.out; fail "predicate type"; }
+# Every event's digest is the SHA-256 of its body, and each links to the one before.
+python3 - record.json <<'PY' || fail "the export's events do not hold together"
+import hashlib, json, sys
+doc = json.load(open(sys.argv[1]))
+events = doc["events"]
+assert len(events) == 8, len(events)
+prev_seq, prev_hash = None, None
+for e in events:
+    assert "sha256:" + hashlib.sha256(e["body"].encode()).hexdigest() == e["hash"], e["seq"]
+    body = json.loads(e["body"])
+    assert body["seq"] == e["seq"] and body["incident"] == doc["record"]["id"]
+    if prev_seq is not None and e["seq"] == prev_seq + 1:
+        assert body["prev"] == prev_hash
+    prev_seq, prev_hash = e["seq"], e["hash"]
+assert doc["record"]["head"] == events[-1]["hash"]
+PY
+jq '.record.title = "something else"' record.json > changed.json
+expect_status 4 "$VIGIL" verify --key signer.pub --bundle record.json.sigstore.json --subject changed.json
+
+# The whole register verifies; its head is the last event.
+inc verify -o json
+[ "$(jq -r .verified "$TMP/stdout")" = true ] || { cat "$TMP/stdout"; fail "verify"; }
+[ "$(jq -r .incidents "$TMP/stdout")" = 6 ] || fail "verify counted $(jq -r .incidents "$TMP/stdout") incidents"
+# Events recorded, counted by hand above: 2 + 1 + 6 + 9 + 1 + 8; the
+# refused closes, update and report wrote nothing.
+n=$(jq -r .events "$TMP/stdout")
+[ "$n" = 27 ] || fail "$n events, want 27"
+echo "ok: 6 incidents, $n events"
