@@ -774,6 +774,8 @@ static int report_record(const inc_opts *o, vg_store *store, const vg_incident *
     (void)events;
     (void)store;
     int stage = vg_incident_stage_parse(o->stage);
+    if (o->regime && strcmp(o->regime, "nis2") != 0 && strcmp(o->regime, "cra") != 0)
+        return usage_error("--regime %s: give nis2 or cra", o->regime);
     unsigned regime = o->regime && !strcmp(o->regime, "cra")    ? VG_REGIME_CRA
                       : o->regime && !strcmp(o->regime, "nis2") ? VG_REGIME_NIS2
                       : inc->regimes == VG_REGIME_CRA           ? VG_REGIME_CRA

@@ -234,15 +234,23 @@ static int classified(vg_ctx *ctx, vg_incident *next, const json_t *d, const cha
     return VG_OK;
 }
 
-/* The pending deadline of (regime, stage) of inc that a submission would
- * meet, or NULL. */
-static const vg_deadline *pending(const vg_deadline *d, size_t n, unsigned regime, vg_incident_stage stage)
+/* The pending deadline of (regime, stage) that a submission would meet,
+ * or NULL; *waiting is set when there is one whose date is not known yet
+ * (a final report before the notification, or before a measure or the end
+ * of the handling is recorded), which no submission may meet: informing
+ * the users (CRA Art. 14(8)) alone has no date at all. */
+static const vg_deadline *pending(const vg_deadline *d, size_t n, unsigned regime, vg_incident_stage stage,
+                                  const char **waiting)
 {
+    *waiting = NULL;
     for (size_t i = 0; i < n; i++) {
         if (d[i].regime != regime || d[i].submitted)
             continue;
-        if (d[i].stage == stage || (stage == VG_STAGE_PROGRESS && d[i].stage == VG_STAGE_FINAL && d[i].or_progress))
+        if (d[i].stage != stage && !(stage == VG_STAGE_PROGRESS && d[i].stage == VG_STAGE_FINAL && d[i].or_progress))
+            continue;
+        if (d[i].due || d[i].stage == VG_STAGE_USERS_INFORMED)
             return &d[i];
+        *waiting = d[i].waiting;
     }
     return NULL;
 }
@@ -268,7 +276,11 @@ static int submitted(vg_ctx *ctx, vg_incident *next, const json_t *d, int64_t ti
         return vg_error(ctx, VG_ERR_USAGE, "%s: a submission time in the future", what);
     vg_deadline d2[VG_INCIDENT_MAX_DEADLINES];
     size_t n = vg_incident_deadlines(next, d2);
-    if (!pending(d2, n, r, (vg_incident_stage)s)) {
+    const char *waiting;
+    if (!pending(d2, n, r, (vg_incident_stage)s, &waiting)) {
+        if (waiting)
+            return vg_error(ctx, VG_ERR_USAGE, "%s: the %s %s report is not due yet: it comes %s", what, regime, stage,
+                            waiting);
         for (size_t i = 0; i < next->nsubs; i++)
             if (next->subs[i].regime == r && next->subs[i].stage == (vg_incident_stage)s) {
                 char when[40];
