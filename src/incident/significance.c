@@ -282,25 +282,31 @@ static int and3(int a, int b)
     return a == MET && b == MET ? MET : UNKNOWN;
 }
 
-/* Whether fact id is true; records its value or that it is missing. */
-static int truth(eval *e, int id)
+/* Whether fact id was given; records its value, or that it is missing. */
+static int given(eval *e, int id)
 {
     if (!e->f->has[id]) {
         lacks(e, facts_def[id].name);
-        return UNKNOWN;
+        return 0;
     }
-    put(e, e->values, facts_def[id].name, json_boolean(e->f->num[id]));
+    double v = e->f->num[id];
+    put(e, e->values, facts_def[id].name, facts_def[id].type == T_BOOL ? json_boolean(v) : number(v));
+    return 1;
+}
+
+/* Whether fact id is true. */
+static int truth(eval *e, int id)
+{
+    if (!given(e, id))
+        return UNKNOWN;
     return e->f->num[id] ? MET : NOT_MET;
 }
 
 /* Whether fact id is more than limit. */
 static int more_than(eval *e, int id, double limit)
 {
-    if (!e->f->has[id]) {
-        lacks(e, facts_def[id].name);
+    if (!given(e, id))
         return UNKNOWN;
-    }
-    put(e, e->values, facts_def[id].name, number(e->f->num[id]));
     return e->f->num[id] > limit ? MET : NOT_MET;
 }
 
@@ -308,12 +314,9 @@ static int more_than(eval *e, int id, double limit)
  * more than absolute, whichever number is smaller. */
 static int users_over(eval *e, int id, double per, double absolute)
 {
-    if (!e->f->has[id]) {
-        lacks(e, facts_def[id].name);
+    if (!given(e, id))
         return UNKNOWN;
-    }
     double n = e->f->num[id];
-    put(e, e->values, facts_def[id].name, number(n));
     if (n > absolute)
         return MET;
     if (!e->f->has[F_USERS]) {
@@ -330,14 +333,14 @@ static int users_over(eval *e, int id, double per, double absolute)
 
 /* Art. 3(1)(a): loss exceeds EUR 500 000 or 5 % of turnover, whichever is
  * lower (n * 20 > turnover is "more than 5 %" without rounding). */
-static int loss_exceeds(eval *e, double loss, const char *turnover_name)
+static int loss_exceeds(eval *e, double loss)
 {
     if (loss > 500000)
         return MET;
     if (!e->f->has[F_TURNOVER]) {
         if (loss == 0)
             return NOT_MET;
-        lacks(e, turnover_name);
+        lacks(e, "annual_turnover_eur");
         return UNKNOWN;
     }
     double turnover = e->f->num[F_TURNOVER];
@@ -368,6 +371,7 @@ static int scheduled(eval *e, int r, const char **excluded_by)
 enum kind {
     K_TRUE,        /* fact is true */
     K_OVER,        /* fact more than limit */
+    K_LOSS,        /* Art. 3(1)(a) */
     K_BOTH_TRUE,   /* fact and fact2 true */
     K_USERS,       /* fact's users over per / absolute */
     K_OVER_USERS,  /* fact more than limit, and fact2's users over per / absolute */
@@ -425,7 +429,7 @@ static const criterion general[] = {
     {"2024/2690 Art. 3(1)(a)",
      "the incident has caused or is capable of causing direct financial loss for the entity that exceeds EUR "
      "500 000 or 5 % of its total annual turnover in the preceding financial year, whichever is lower",
-     K_OVER, F_LOSS, 0, 0, 0, 0, 0, 0},
+     K_LOSS, F_LOSS, 0, 0, 0, 0, 0, 0},
     {"2024/2690 Art. 3(1)(b)",
      "the incident has caused or is capable of causing the exfiltration of trade secrets (Directive (EU) "
      "2016/943 Art. 2(1)) of the entity",
@@ -568,8 +572,9 @@ static int evaluate(eval *e, const criterion *c, const char **excluded_by)
         break;
     case K_OVER:
         r = more_than(e, c->fact, c->limit);
-        if (c->fact == F_LOSS && r != UNKNOWN)
-            r = loss_exceeds(e, f->num[F_LOSS], "annual_turnover_eur");
+        break;
+    case K_LOSS:
+        r = given(e, F_LOSS) ? loss_exceeds(e, f->num[F_LOSS]) : UNKNOWN;
         break;
     case K_BOTH_TRUE:
         r = and3(truth(e, c->fact), truth(e, c->fact2));
@@ -592,16 +597,11 @@ static int evaluate(eval *e, const criterion *c, const char **excluded_by)
             break;
         /* The exception: fewer than 1 000 names, no more than 1 % of the
          * names managed (n * 100 <= managed), misconfiguration only. */
-        int names = more_than(e, F_DOMAINS_INCORRECT, 999); /* "met" here: 1 000 or more */
-        if (names != UNKNOWN)
-            names = f->num[F_DOMAINS_INCORRECT] < 1000 ? MET : NOT_MET;
-        int share = UNKNOWN;
-        if (f->has[F_DOMAINS_INCORRECT] && f->has[F_DOMAINS_MANAGED]) {
-            put(e, e->values, "domains_managed", number(f->num[F_DOMAINS_MANAGED]));
-            share = f->num[F_DOMAINS_INCORRECT] * 100 <= f->num[F_DOMAINS_MANAGED] ? MET : NOT_MET;
-        } else if (!f->has[F_DOMAINS_MANAGED]) {
-            lacks(e, "domains_managed");
-        }
+        int incorrect = given(e, F_DOMAINS_INCORRECT), managed = given(e, F_DOMAINS_MANAGED);
+        int names = !incorrect ? UNKNOWN : f->num[F_DOMAINS_INCORRECT] < 1000 ? MET : NOT_MET;
+        int share = !incorrect || !managed ? UNKNOWN
+                    : f->num[F_DOMAINS_INCORRECT] * 100 <= f->num[F_DOMAINS_MANAGED] ? MET
+                                                                                    : NOT_MET;
         int exception = and3(truth(e, F_MISCONFIG), and3(names, share));
         r = exception == MET ? NOT_MET : exception == NOT_MET ? MET : UNKNOWN;
         break;
@@ -786,7 +786,7 @@ static int recurring(vg_ctx *ctx, const facts *f, int64_t aware_at, const vg_inc
             lacks(&e, "root_cause");
         r = njoined || nundecided ? UNKNOWN : NOT_MET;
     } else {
-        r = njoined ? loss_exceeds(&e, total, "annual_turnover_eur") : NOT_MET;
+        r = njoined ? loss_exceeds(&e, total) : NOT_MET;
         if (r == NOT_MET && nundecided) {
             r = UNKNOWN;
             lacks(&e, "the facts of the prior incidents under recurring.undecided");
