@@ -565,7 +565,9 @@ static const criterion *const specific[ET_COUNT] = {
 static int evaluate(eval *e, const criterion *c, const char **excluded_by)
 {
     const facts *f = e->f;
-    int r = NOT_MET;
+    int r = NOT_MET, r2;
+    /* One test after the other (not as two arguments of and3, whose order
+     * C leaves open), so that values and missing come in a fixed order. */
     switch (c->kind) {
     case K_TRUE:
         r = truth(e, c->fact);
@@ -577,19 +579,27 @@ static int evaluate(eval *e, const criterion *c, const char **excluded_by)
         r = given(e, F_LOSS) ? loss_exceeds(e, f->num[F_LOSS]) : UNKNOWN;
         break;
     case K_BOTH_TRUE:
-        r = and3(truth(e, c->fact), truth(e, c->fact2));
+        r = truth(e, c->fact);
+        r2 = truth(e, c->fact2);
+        r = and3(r, r2);
         break;
     case K_USERS:
         r = users_over(e, c->fact, c->per, c->absolute);
         break;
     case K_OVER_USERS:
-        r = and3(more_than(e, c->fact, c->limit), users_over(e, c->fact2, c->per, c->absolute));
+        r = more_than(e, c->fact, c->limit);
+        r2 = users_over(e, c->fact2, c->per, c->absolute);
+        r = and3(r, r2);
         break;
     case K_OVER_OVER:
-        r = and3(more_than(e, c->fact, c->limit), more_than(e, c->fact2, c->limit2));
+        r = more_than(e, c->fact, c->limit);
+        r2 = more_than(e, c->fact2, c->limit2);
+        r = and3(r, r2);
         break;
     case K_DATA_USERS:
-        r = and3(truth(e, c->fact), users_over(e, c->fact2, c->per, c->absolute));
+        r = truth(e, c->fact);
+        r2 = users_over(e, c->fact2, c->per, c->absolute);
+        r = and3(r, r2);
         break;
     case K_DNS_DATA: {
         r = truth(e, F_DATA);
