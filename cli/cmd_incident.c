@@ -496,8 +496,23 @@ static int do_classify(const inc_opts *o, const char *id)
     json_t *events = NULL, *priors = NULL, *result = NULL;
     vg_incident inc;
     int rc = vg_store_incident_load(&ctx, store, id, &events, &inc), loaded = rc == VG_OK;
+    /* The entity type is the record's: classify reads it from the facts. */
+    const char *given = json_string_value(json_object_get(facts, "entity_type"));
+    if (rc == VG_OK && given && (!inc.entity_type || strcmp(given, inc.entity_type) != 0))
+        rc = vg_error(&ctx, VG_ERR_USAGE,
+                      "%s: the facts say entity_type %s, the record %s: set it on the record (vigil incident update %s "
+                      "--entity-type TYPE)",
+                      id, given, inc.entity_type ? inc.entity_type : "nothing", id);
+    if (rc == VG_OK && !given && !inc.entity_type)
+        rc = vg_error(&ctx, VG_ERR_USAGE,
+                      "%s: no entity type: the thresholds depend on it; set it with vigil incident update %s "
+                      "--entity-type TYPE (\"other\" for NIS2 Art. 23(3) alone)",
+                      id, id);
+    if (rc == VG_OK && !given)
+        json_object_set_new(facts, "entity_type", json_string(inc.entity_type));
+    /* Art. 4 looks six months back. */
     if (rc == VG_OK)
-        rc = vg_store_incident_priors(&ctx, store, id, &priors);
+        rc = vg_store_incident_priors(&ctx, store, id, vg_incident_add_months(inc.aware_at, -6), inc.aware_at, &priors);
     vg_incident_prior prior[1024];
     size_t nprior = 0, i;
     json_t *p;
@@ -518,9 +533,13 @@ static int do_classify(const inc_opts *o, const char *id)
     json_decref(priors);
     if (rc) {
         json_decref(facts);
-        status = fail_ctx(&ctx, rc);
+        /* A fact refused: say which file it came from, when one. */
+        if (o->facts_file && !strncmp(ctx.message, "facts: ", 7))
+            cli_error("%s: %s", o->facts_file, ctx.message + 7);
+        else
+            cli_error("%s", ctx.message);
         vg_ctx_free(&ctx);
-        return status;
+        return cli_exit_status(rc);
     }
     vg_ctx_free(&ctx);
     const char *answer = json_string_value(json_object_get(result, "significance"));

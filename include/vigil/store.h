@@ -495,9 +495,9 @@ int vg_store_incident_list(vg_ctx *ctx, vg_store *store, int closed_too, json_t 
  * soonest first: [{"incident", "title", "regime", "stage", "article",
  * "due_unix", "or_progress", "provisional"}]. */
 int vg_store_incident_due(vg_ctx *ctx, vg_store *store, int64_t until, json_t **out);
-/* The other incidents that were classified, for 2024/2690 Art. 4:
- * [{"id", "aware_at", "facts"}]. */
-int vg_store_incident_priors(vg_ctx *ctx, vg_store *store, const char *id, json_t **out);
+/* The other incidents that were classified, aware between from and to
+ * (the newest 1 024), for 2024/2690 Art. 4: [{"id", "aware_at", "facts"}]. */
+int vg_store_incident_priors(vg_ctx *ctx, vg_store *store, const char *id, int64_t from, int64_t to, json_t **out);
 /* Recomputes the chain and every record (incident_verify.c).  checkpoint:
  * NULL or "SEQ:sha256:HEX", an event the log must still hold unchanged.
  * *out: {"events", "incidents", "head", "verified", "derived_mismatch": [ids],

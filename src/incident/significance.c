@@ -676,52 +676,6 @@ static const criterion *general_of(const facts *f)
 
 /* ---- Art. 4: recurring incidents ------------------------------------------ */
 
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
-
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back (the
- * algorithms of H. Hinnant, "chrono-Compatible Low-Level Date Algorithms"). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-/* t less six calendar months, UTC, the day clamped to the month's last
- * (31 August - 6 months = 28 or 29 February), the time of day kept. */
-static int64_t six_months_before(int64_t t)
-{
-    int64_t day = floor_div(t, 86400), secs = t - day * 86400, y;
-    int m, d;
-    civil_from_days(day, &y, &m, &d);
-    m -= 6;
-    if (m < 1) {
-        m += 12;
-        y--;
-    }
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    if (d > last)
-        d = last;
-    return days_from_civil(y, m, d) * 86400 + secs;
-}
-
 #define AWARE_MAX ((int64_t)253402300799) /* 9999-12-31T23:59:59Z */
 
 /* Art. 3(1)(f) / Art. 4 for f (aware at aware_at) and the register's other
@@ -734,7 +688,7 @@ static int recurring(vg_ctx *ctx, const facts *f, int64_t aware_at, const vg_inc
     int rc = VG_ERR_NOMEM;
     if (!e.values || !e.missing || !joined || !undecided || !rec)
         goto done;
-    int64_t start = six_months_before(aware_at);
+    int64_t start = vg_incident_add_months(aware_at, -6); /* the day clamped: 31 August - 6 = end of February */
     double total = f->has[F_LOSS] ? f->num[F_LOSS] : 0;
     size_t njoined = 0, nundecided = 0;
     for (size_t i = 0; i < nprior; i++) {

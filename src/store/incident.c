@@ -431,16 +431,19 @@ static int prior_row(void *arg, vg_db_stmt *st)
     return o && !json_array_append_new(s->out, o) ? VG_OK : vg_error(s->ctx, VG_ERR_NOMEM, "out of memory");
 }
 
-int vg_store_incident_priors(vg_ctx *ctx, vg_store *store, const char *id, json_t **out)
+int vg_store_incident_priors(vg_ctx *ctx, vg_store *store, const char *id, int64_t from, int64_t to, json_t **out)
 {
     if (!(*out = json_array()))
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     vg_db_stmt *st;
     int rc = store_prepare(ctx, store,
-                           "SELECT id, aware_at, facts FROM incident WHERE id <> ? AND facts IS NOT NULL ORDER BY id",
+                           "SELECT id, aware_at, facts FROM incident WHERE id <> ? AND facts IS NOT NULL"
+                           " AND aware_at >= ? AND aware_at <= ? ORDER BY aware_at DESC, id LIMIT 1024",
                            &st);
     if (rc == VG_OK) {
         vg_db_bind_text(st, 1, id);
+        vg_db_bind_int(st, 2, from);
+        vg_db_bind_int(st, 3, to);
         prior_state s = {ctx, *out};
         rc = store_rows(ctx, st, prior_row, &s);
     }

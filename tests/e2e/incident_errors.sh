@@ -10,6 +10,7 @@ cd "$TMP" || fail "cd $TMP"
 expect_status 0 "$VIGIL" incident open --title "Mail server compromise" --aware-at 2026-06-01T10:00:00+02:00
 expect_status 0 "$VIGIL" incident submitted INC-0001 --stage early-warning --at 2026-06-01T20:00:00Z
 expect_status 0 "$VIGIL" incident open --kind vulnerability --title "Exploited flaw" --aware-at 2026-10-01T00:00:00Z
+expect_status 0 "$VIGIL" incident open --title "CDN outage" --aware-at 2026-10-02T00:00:00Z --entity-type cdn-provider
 
 state() { "$VIGIL" incident verify -o json | jq -r '"\(.events) \(.head) \(.verified)"'; }
 before=$(state)
@@ -56,6 +57,19 @@ refused 2 "give the record's file" export INC-0001
 refused 2 "give SEQ:sha256:HEX" verify --checkpoint 3
 refused 2 "give nis2 or cra" report INC-0001 --stage final --regime gdpr
 refused 2 "unknown report field .colour." update INC-0001 --set colour=blue
+# Facts of classify: missing entity type, unknown members, wrong types, negative and absurd numbers.
+refused 2 "no entity type" classify INC-0001 --fact financial_loss_eur=1
+refused 2 "give the facts" classify INC-0003
+refused 2 "financial_loss_eur" classify INC-0003 --fact financial_loss_eur=-5
+refused 2 "financial_loss_eur" classify INC-0003 --fact financial_loss_eur=1e300
+refused 2 "unavailable_minutes" classify INC-0003 --fact unavailable_minutes=99999999
+refused 2 "colour" classify INC-0003 --fact colour=blue
+refused 2 "death" classify INC-0003 --fact death=maybe
+echo '{"financial_loss_eur": 1,' >bad.json
+refused 2 "bad.json: not valid JSON" classify INC-0003 --facts bad.json
+echo '[1]' >bad.json
+refused 2 "bad.json: the facts must be a JSON object" classify INC-0003 --facts bad.json
+refused 1 "none.json" classify INC-0003 --facts none.json
 # A store that does not exist is not created by a read.
 expect_status 1 "$VIGIL" incident list --store "sqlite:$TMP/none/s.sqlite"
 [ ! -e "$TMP/none/s.sqlite" ] || fail "list created a store"

@@ -21,7 +21,14 @@
 #     final report 14 days later (CRA Art. 14(2)(c)), users informed
 #     (Art. 14(8)); the report drafts with their blockers, checked against
 #     docs/incident-report.schema.json; the signed export, verified by
-#     `vigil verify` and by sigstore-js, its event digests recomputed here.
+#     `vigil verify` and by sigstore-js, its event digests recomputed here;
+#  7. recurring incidents (2024/2690 Art. 4): a managed service provider
+#     (turnover EUR 20 million, so the Art. 3(1)(a) threshold is the lower
+#     of EUR 500 000 and 5 % = EUR 1 million) loses EUR 300 000 in February
+#     and EUR 250 000 in July to the same root cause: neither is significant
+#     alone, together (EUR 550 000) they are, and the July one is
+#     classified significant naming the February one; a third in August
+#     with another root cause is not.
 source "$(dirname "$0")/lib.sh"
 need_cmd jq
 need_cmd python3
@@ -181,12 +188,43 @@ PY
 jq '.record.title = "something else"' record.json > changed.json
 expect_status 4 "$VIGIL" verify --key signer.pub --bundle record.json.sigstore.json --subject changed.json
 
+# 7. Recurring incidents.
+cat >facts.json <<'JSON'
+{"annual_turnover_eur": 20000000, "root_cause": "system-failures", "trade_secret_exfiltration": false,
+ "death": false, "health_damage": false, "suspected_malicious_unauthorised_access": false,
+ "unavailable_minutes": 0, "degraded_minutes": 0, "degraded_users": 0, "users_in_union": 40000,
+ "planned_maintenance": false, "data_compromised": false}
+JSON
+g=$(open_inc --title "Billing run failed" --aware-at 2026-02-10T09:00:00Z --entity-type managed-service-provider)
+jq '. + {financial_loss_eur: 300000}' facts.json >g.json
+inc classify "$g" --facts g.json
+expect_stderr "$g: not-significant"
+[ "$(field "$g" '.deadlines | length')" = 0 ] || fail "a not significant incident has NIS2 deadlines"
+h=$(open_inc --title "Billing run failed again" --aware-at 2026-07-20T09:00:00Z --entity-type managed-service-provider)
+jq '. + {financial_loss_eur: 250000}' facts.json >h.json
+inc classify "$h" --facts h.json
+expect_stderr "$h: significant"
+expect_stderr "met +2024/2690 Art. 3\(1\)\(f\)"
+[ "$(field "$h" '.classification.recurring | [.result, (.incidents | map(.id) | join(",")), .total_financial_loss_eur] | map(tostring) | join(" ")')" = \
+    "met $g 550000" ] || fail "Art. 4 did not join $g"
+[ "$(deadline "$h" nis2 early-warning provisional)" = null ] || fail "a significant incident's clocks are still provisional"
+k=$(open_inc --title "Operator deleted a queue" --aware-at 2026-08-03T09:00:00Z --entity-type managed-service-provider)
+jq '. + {financial_loss_eur: 250000, root_cause: "human-errors"}' facts.json >k.json
+inc classify "$k" --facts k.json
+expect_stderr "$k: not-significant"
+# A fact the record contradicts, and facts missing: undetermined, exit 3.
+expect_status 2 "$VIGIL" incident classify "$k" --fact entity_type=cloud-computing-service-provider --fact financial_loss_eur=1
+expect_stderr "the facts say entity_type cloud-computing-service-provider, the record managed-service-provider"
+expect_status 3 "$VIGIL" incident classify "$k" --fact financial_loss_eur=1000
+expect_stderr "$k: undetermined"
+[ "$(field "$k" .significance)" = undetermined ] || fail "an undetermined classification is not recorded as such"
+
 # The whole register verifies; its head is the last event.
 inc verify -o json
 [ "$(jq -r .verified "$TMP/stdout")" = true ] || { cat "$TMP/stdout"; fail "verify"; }
-[ "$(jq -r .incidents "$TMP/stdout")" = 6 ] || fail "verify counted $(jq -r .incidents "$TMP/stdout") incidents"
-# Events recorded, counted by hand above: 2 + 1 + 6 + 9 + 1 + 8; the
-# refused closes, update and report wrote nothing.
+[ "$(jq -r .incidents "$TMP/stdout")" = 9 ] || fail "verify counted $(jq -r .incidents "$TMP/stdout") incidents"
+# Events recorded, counted by hand above: 2 + 1 + 6 + 9 + 1 + 8 + 2 + 2 +
+# 3; the refused closes, update, report and classify wrote nothing.
 n=$(jq -r .events "$TMP/stdout")
-[ "$n" = 27 ] || fail "$n events, want 27"
-echo "ok: 6 incidents, $n events"
+[ "$n" = 34 ] || fail "$n events, want 34"
+echo "ok: 9 incidents, $n events"
