@@ -376,8 +376,8 @@ static int do_note(const inc_opts *o, const char *id)
     return append(o, id, "noted", json_pack("{ss}", "text", o->text));
 }
 
-/* The regime of a submission or report: --regime, else the incident's only one. */
-static int one_regime(const inc_opts *o, vg_store *store, const char *id, const char **out)
+/* The regime of a submission or request: --regime, else the incident's only one. */
+static int one_regime(const inc_opts *o, const char *id, const char **out)
 {
     if (o->regime) {
         if (strcmp(o->regime, "nis2") != 0 && strcmp(o->regime, "cra") != 0)
@@ -385,11 +385,15 @@ static int one_regime(const inc_opts *o, vg_store *store, const char *id, const 
         *out = o->regime;
         return EXIT_OK;
     }
+    vg_store *store;
+    int status = cli_store_open(o->store, VG_STORE_READONLY, &store);
+    if (status)
+        return status;
     vg_ctx ctx;
     vg_ctx_init(&ctx);
     json_t *events;
     vg_incident inc;
-    int rc = vg_store_incident_load(&ctx, store, id, &events, &inc), status = EXIT_OK;
+    int rc = vg_store_incident_load(&ctx, store, id, &events, &inc);
     if (rc)
         status = fail_ctx(&ctx, rc);
     else if (inc.regimes == (VG_REGIME_NIS2 | VG_REGIME_CRA))
@@ -400,6 +404,7 @@ static int one_regime(const inc_opts *o, vg_store *store, const char *id, const 
         vg_incident_free(&inc);
         json_decref(events);
     }
+    vg_store_close(store);
     vg_ctx_free(&ctx);
     return status;
 }
@@ -411,13 +416,8 @@ static int do_request(const inc_opts *o, const char *id)
         return usage_error("request: --due TIME is required (when the authority wants the intermediate report)");
     if (parse_time_opt("--due", o->due, &t, NULL))
         return EXIT_USAGE;
-    vg_store *store;
     const char *regime = NULL;
-    int status = cli_store_open(o->store, 0, &store);
-    if (status)
-        return status;
-    status = one_regime(o, store, id, &regime);
-    vg_store_close(store);
+    int status = one_regime(o, id, &regime);
     if (status)
         return status;
     return append(o, id, "requested", json_pack("{ssssss}", "regime", regime, "stage", "intermediate", "due", o->due));
@@ -433,13 +433,8 @@ static int do_submitted(const inc_opts *o, const char *id)
                            "users-informed", o->stage);
     if (parse_time_opt("--at", o->at, &t, NULL))
         return EXIT_USAGE;
-    vg_store *store;
     const char *regime = NULL;
-    int status = cli_store_open(o->store, 0, &store);
-    if (status)
-        return status;
-    status = one_regime(o, store, id, &regime);
-    vg_store_close(store);
+    int status = one_regime(o, id, &regime);
     if (status)
         return status;
     json_t *data = json_pack("{ssssss}", "regime", regime, "stage", o->stage, "at", o->at);
