@@ -111,6 +111,13 @@ void cli_print_rescan(const json_t *r, FILE *f)
     }
     json_array_foreach(json_object_get(r, "errors"), i, x)
         fprintf(f, "%s: not rescanned: %s\n", text_or_dash(x, "asset"), text_or_dash(x, "message"));
+    const json_t *cra = json_object_get(r, "cra_candidates");
+    if (json_array_size(cra))
+        fprintf(f, "CRA Art. 14 candidates: actively exploited (KEV) in your own products, no incident yet\n"
+                   "(report within 24 h of becoming aware: vigil incident open --kind vulnerability"
+                   " --finding ASSET:VULN ...)\n");
+    json_array_foreach(cra, i, x)
+        fprintf(f, "  ! %-20s %s (%s)\n", text_or_dash(x, "vuln"), text_or_dash(x, "asset"), text_or_dash(x, "package"));
 }
 
 int cli_rescan_status(const json_t *r, int fail_on, int allow_unchecked)

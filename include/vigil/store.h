@@ -498,6 +498,12 @@ int vg_store_incident_due(vg_ctx *ctx, vg_store *store, int64_t until, json_t **
 /* The other incidents that were classified, aware between from and to
  * (the newest 1 024), for 2024/2690 Art. 4: [{"id", "aware_at", "facts"}]. */
 int vg_store_incident_priors(vg_ctx *ctx, vg_store *store, const char *id, int64_t from, int64_t to, json_t **out);
+/* The candidates for a CRA Art. 14(1) notification: open, unsuppressed,
+ * KEV-listed findings of the assets tagged cra=product (the manufacturer's
+ * own products with digital elements) that no incident is linked to (open
+ * --finding ASSET:VULN): [{"asset", "vuln", "package"}], by asset and
+ * vulnerability. */
+int vg_store_incident_cra_candidates(vg_ctx *ctx, vg_store *store, json_t **out);
 /* Recomputes the chain and every record (incident_verify.c).  checkpoint:
  * NULL or "SEQ:sha256:HEX", an event the log must still hold unchanged.
  * *out: {"events", "incidents", "head", "verified", "derived_mismatch": [ids],

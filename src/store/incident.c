@@ -117,7 +117,7 @@ static const char *regimes_text(unsigned r)
     return r == (VG_REGIME_NIS2 | VG_REGIME_CRA) ? "nis2,cra" : r == VG_REGIME_CRA ? "cra" : "nis2";
 }
 
-/* Rewrites the rows of inc in incident and incident_deadline. */
+/* Rewrites the rows of inc in incident, incident_finding and incident_deadline. */
 static int project(vg_ctx *ctx, vg_store *store, const vg_incident *inc, int64_t last_seq)
 {
     vg_db_stmt *st;
@@ -159,6 +159,30 @@ static int project(vg_ctx *ctx, vg_store *store, const vg_incident *inc, int64_t
                            VG_OK) {
         vg_db_bind_text(st, 1, inc->id);
         rc = store_run(ctx, st);
+        vg_db_finalize(st);
+    }
+    /* The inventory findings it is about (vigil inventory rescan's CRA candidates leave them out). */
+    if (rc == VG_OK && (rc = store_prepare(ctx, store, "DELETE FROM incident_finding WHERE incident = ?", &st)) ==
+                           VG_OK) {
+        vg_db_bind_text(st, 1, inc->id);
+        rc = store_run(ctx, st);
+        vg_db_finalize(st);
+    }
+    if (rc == VG_OK && json_array_size(inc->findings) &&
+        (rc = store_prepare(ctx, store,
+                            "INSERT INTO incident_finding(incident, asset, vuln) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                            &st)) == VG_OK) {
+        size_t i;
+        json_t *f;
+        json_array_foreach(inc->findings, i, f) {
+            if (rc)
+                break;
+            vg_db_reset(st);
+            vg_db_bind_text(st, 1, inc->id);
+            vg_db_bind_text(st, 2, json_string_value(json_object_get(f, "asset")));
+            vg_db_bind_text(st, 3, json_string_value(json_object_get(f, "vuln")));
+            rc = store_run(ctx, st);
+        }
         vg_db_finalize(st);
     }
     vg_deadline d[VG_INCIDENT_MAX_DEADLINES];
@@ -447,6 +471,37 @@ int vg_store_incident_priors(vg_ctx *ctx, vg_store *store, const char *id, int64
         prior_state s = {ctx, *out};
         rc = store_rows(ctx, st, prior_row, &s);
     }
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* ---- CRA Art. 14 candidates ---------------------------------------------------- */
+
+static int candidate_row(void *arg, vg_db_stmt *st)
+{
+    json_t *o = json_pack("{ssssss}", "asset", vg_db_column_text(st, 0), "vuln", vg_db_column_text(st, 1), "package",
+                          vg_db_column_text(st, 2));
+    return o && !json_array_append_new(arg, o) ? VG_OK : VG_ERR_NOMEM;
+}
+
+int vg_store_incident_cra_candidates(vg_ctx *ctx, vg_store *store, json_t **out)
+{
+    if (!(*out = json_array()))
+        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+    int rc = store_select(
+        ctx, store,
+        "SELECT a.name, f.vuln, f.package FROM finding_span s JOIN finding f ON f.id = s.finding_id"
+        " JOIN asset a ON a.id = s.asset_id"
+        " JOIN asset_tag t ON t.asset_id = a.id AND t.key = 'cra' AND t.value = 'product'"
+        " WHERE s.until IS NULL AND s.kev = 1 AND s.suppressed = 0"
+        " AND NOT EXISTS (SELECT 1 FROM incident_finding i WHERE i.asset = a.name AND i.vuln = f.vuln)"
+        " GROUP BY a.name, f.vuln, f.package ORDER BY a.name, f.vuln, f.package",
+        candidate_row, *out);
+    if (rc == VG_ERR_NOMEM)
+        rc = vg_error(ctx, rc, "out of memory");
     if (rc) {
         json_decref(*out);
         *out = NULL;

@@ -9,8 +9,8 @@
  * event's prev is the digest of the one before; each digest is the SHA-256
  * of the stored bytes); in incident order, each body (its seq, incident,
  * type and prev are the row's) folded with vg_incident_apply(), and the
- * record and pending deadlines compared with the tables incident and
- * incident_deadline.  The first bad event is the one of lowest seq that
+ * record, its pending deadlines and its linked findings compared with the
+ * tables incident, incident_deadline and incident_finding.  The first bad event is the one of lowest seq that
  * either pass found.
  *
  * What a chain cannot show: events cut from its end, with the derived
@@ -129,6 +129,13 @@ static int derived_deadline(vg_buf *b, int64_t ord, const char *regime, const ch
                        (long long)provisional);
 }
 
+static int derived_finding(vg_buf *b, const char *asset, const char *vuln)
+{
+    return vg_buf_addf(b, "\x1d%s\x1f%s", asset ? asset : "", vuln ? vuln : "");
+}
+
+static int text_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 static int expected_text(const vg_incident *inc, int64_t last, vg_buf *b)
 {
     char *facts = inc->facts ? json_dumps(inc->facts, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -146,6 +153,27 @@ static int expected_text(const vg_incident *inc, int64_t last, vg_buf *b)
             rc = derived_deadline(b, (int64_t)i, vg_incident_regime_name(d[i].regime),
                                   vg_incident_stage_name(d[i].stage), d[i].article, d[i].due, d[i].waiting,
                                   d[i].or_progress, d[i].provisional);
+    /* The linked findings, once each, in the order of the table's key. */
+    size_t nf = json_array_size(inc->findings), k = 0;
+    char **links = nf ? calloc(nf, sizeof *links) : NULL;
+    if (nf && !links)
+        return VG_ERR_NOMEM;
+    for (size_t i = 0; rc == VG_OK && i < nf; i++) {
+        json_t *f = json_array_get(inc->findings, i);
+        vg_buf one;
+        vg_buf_init(&one, 1 << 20);
+        rc = derived_finding(&one, json_string_value(json_object_get(f, "asset")),
+                             json_string_value(json_object_get(f, "vuln")));
+        links[k++] = one.data;
+    }
+    if (rc == VG_OK)
+        qsort(links, k, sizeof *links, text_cmp);
+    for (size_t i = 0; rc == VG_OK && i < k; i++)
+        if (!i || strcmp(links[i], links[i - 1]) != 0)
+            rc = vg_buf_addstr(b, links[i]);
+    for (size_t i = 0; i < k; i++)
+        free(links[i]);
+    free(links);
     return rc;
 }
 
@@ -265,6 +293,21 @@ static int derived_deadline_row(void *arg, vg_db_stmt *st)
     return vg_map_put(&s->derived, id, strlen(id), b.data);
 }
 
+static int derived_finding_row(void *arg, vg_db_stmt *st)
+{
+    verify_state *s = arg;
+    const char *id = vg_db_column_text(st, 0);
+    char *have = vg_map_get(&s->derived, id, strlen(id));
+    vg_buf b = {.data = have, .len = have ? strlen(have) : 0, .cap = have ? strlen(have) + 1 : 0,
+                .max = (size_t)1 << 24};
+    if (!have)
+        return json_array_append_new(s->mismatch, json_string(id)) ? vg_error(s->ctx, VG_ERR_NOMEM, "out of memory")
+                                                                    : VG_OK;
+    if (derived_finding(&b, vg_db_column_text(st, 1), vg_db_column_text(st, 2)))
+        return vg_error(s->ctx, VG_ERR_NOMEM, "out of memory");
+    return vg_map_put(&s->derived, id, strlen(id), b.data);
+}
+
 int vg_store_incident_verify(vg_ctx *ctx, vg_store *store, const char *checkpoint, json_t **out)
 {
     *out = NULL;
@@ -304,6 +347,9 @@ int vg_store_incident_verify(vg_ctx *ctx, vg_store *store, const char *checkpoin
                           "SELECT incident, ord, regime, stage, article, due, waiting, or_progress, provisional"
                           " FROM incident_deadline ORDER BY incident, ord",
                           derived_deadline_row, &s);
+    if (rc == VG_OK)
+        rc = store_select(ctx, store, "SELECT incident, asset, vuln FROM incident_finding ORDER BY incident, asset, vuln",
+                          derived_finding_row, &s);
     if (rc == VG_OK)
         rc = store_select(ctx, store,
                           "SELECT seq, incident, type, prev, body FROM incident_event ORDER BY incident, seq",

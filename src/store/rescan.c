@@ -603,17 +603,24 @@ int vg_store_rescan(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const vg
     int64_t finished = (int64_t)time(NULL), run = 0;
     if (rc == VG_OK)
         rc = record_run(ctx, store, now, finished, db_time, counts, &run);
+    /* KEV-listed findings in the manufacturer's own products that no
+     * incident is about yet: CRA Art. 14(1) notifications to consider. */
+    json_t *candidates = NULL;
+    if (rc == VG_OK)
+        rc = vg_store_incident_cra_candidates(ctx, store, &candidates);
     if (rc == VG_OK) {
         store_sort_array(results, store_cmp_asset);
-        *out = json_pack("{s:I, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:O, s:O}", "run", (json_int_t)run,
+        *out = json_pack("{s:I, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:O, s:O, s:o}", "run", (json_int_t)run,
                          "started", store_json_time(now), "finished", store_json_time(finished), "db_time",
                          store_json_time(db_time), "summary", "assets", (json_int_t)counts[0], "new",
                          (json_int_t)counts[1], "fixed", (json_int_t)counts[2], "unchecked", (json_int_t)counts[3],
                          "unchecked_assets", (json_int_t)unchecked_assets, "errors", (json_int_t)counts[4], "assets",
-                         results, "errors", errors);
+                         results, "errors", errors, "cra_candidates", candidates);
+        candidates = NULL;
         if (!*out)
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     }
+    json_decref(candidates);
     json_decref(results);
     json_decref(errors);
     return rc;

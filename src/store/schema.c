@@ -152,8 +152,8 @@ static const char migration_3[] =
 static const char migration_4[] = "ALTER TABLE snapshot ADD COLUMN distro @TEXT@;";
 
 /* Version 5: the incident register (incident.c; docs/incidents.md).  The
- * log incident_event is append-only; incident and incident_deadline are
- * derived from it with every event. */
+ * log incident_event is append-only; incident, incident_deadline and
+ * incident_finding are derived from it with every event. */
 static const char migration_5[] =
     "CREATE TABLE incident_event(seq BIGINT PRIMARY KEY, incident @TEXT@ NOT NULL, type @TEXT@ NOT NULL,"
     " time BIGINT NOT NULL, prev @TEXT@ NOT NULL, body @TEXT@ NOT NULL, hash @TEXT@ NOT NULL);"
@@ -165,7 +165,10 @@ static const char migration_5[] =
     "CREATE TABLE incident_deadline(incident @TEXT@ NOT NULL REFERENCES incident(id), ord INTEGER NOT NULL,"
     " regime @TEXT@ NOT NULL, stage @TEXT@ NOT NULL, article @TEXT@ NOT NULL, due BIGINT, waiting @TEXT@,"
     " or_progress INTEGER NOT NULL, provisional INTEGER NOT NULL, PRIMARY KEY(incident, ord))@NOROWID@;"
-    "CREATE INDEX incident_deadline_by_due ON incident_deadline(due) WHERE due IS NOT NULL;";
+    "CREATE INDEX incident_deadline_by_due ON incident_deadline(due) WHERE due IS NOT NULL;"
+    "CREATE TABLE incident_finding(incident @TEXT@ NOT NULL REFERENCES incident(id), asset @TEXT@ NOT NULL,"
+    " vuln @TEXT@ NOT NULL, PRIMARY KEY(incident, asset, vuln))@NOROWID@;"
+    "CREATE INDEX incident_finding_by_finding ON incident_finding(asset, vuln);";
 
 /* migrations[i] takes version i + 1 to i + 2. */
 static const char *const migrations[] = {migration_2, migration_3, migration_4, migration_5};

@@ -73,6 +73,7 @@ SPANS="SELECT a.name, f.seq, COALESCE(u.seq, 0), l.component_id, COALESCE(l.laye
 # register.
 to_v4() {
     cat <<EOF
+DROP TABLE incident_finding;
 DROP TABLE incident_deadline;
 DROP TABLE incident;
 DROP TABLE incident_event;
