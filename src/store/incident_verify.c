@@ -166,7 +166,7 @@ static int expected_text(const vg_incident *inc, int64_t last, vg_buf *b)
                              json_string_value(json_object_get(f, "vuln")));
         links[k++] = one.data;
     }
-    if (rc == VG_OK)
+    if (rc == VG_OK && k > 1)
         qsort(links, k, sizeof *links, text_cmp);
     for (size_t i = 0; rc == VG_OK && i < k; i++)
         if (!i || strcmp(links[i], links[i - 1]) != 0)
