@@ -38,7 +38,7 @@ static const char incident_usage[] =
     "       vigil incident submitted ID --stage STAGE --at TIME [--regime R] [--reference REF]\n"
     "       vigil incident close ID\n"
     "       vigil incident list [--all]\n"
-    "       vigil incident show ID\n"
+    "       vigil incident show ID [--tz ZONE]\n"
     "       vigil incident due [--within DURATION] [--fail]\n"
     "       vigil incident report ID --stage STAGE [--regime R] [-o json|markdown|html[=FILE]]...\n"
     "       vigil incident export ID -o FILE [--attest KEY]\n"
@@ -158,6 +158,35 @@ static json_t *time_text(int64_t t, int offset)
     return json_string(s);
 }
 
+/* --tz ZONE: local times in that IANA zone (its own offset at each
+ * instant, daylight saving included) instead of the reporter's offset. */
+static int display_tz;
+
+static int local_offset(int64_t t, int reporter)
+{
+    if (!display_tz || !t)
+        return reporter;
+    time_t tt = (time_t)t;
+    struct tm tm;
+    return localtime_r(&tt, &tm) ? (int)(tm.tm_gmtoff / 60) : reporter;
+}
+
+static int set_tz(const char *zone)
+{
+    char path[4096];
+    /* glibc reads an unknown zone as UTC without a word: refuse it here. */
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", zone);
+    if (!*zone || zone[0] == '/' || strstr(zone, "..") || access(path, R_OK) != 0) {
+        fprintf(stderr, "vigil: incident: --tz %s: not a time zone of /usr/share/zoneinfo (e.g. Europe/Berlin)\n",
+                zone);
+        return EXIT_USAGE;
+    }
+    setenv("TZ", zone, 1);
+    tzset();
+    display_tz = 1;
+    return EXIT_OK;
+}
+
 static int fail_ctx(vg_ctx *ctx, int rc)
 {
     cli_error("%s", ctx->message);
@@ -183,7 +212,7 @@ static json_t *deadlines_json(const vg_incident *inc, const vg_deadline *d, size
     for (size_t i = 0; a && i < n; i++) {
         json_t *o = json_pack("{sssssssosossso}", "regime", vg_incident_regime_name(d[i].regime), "stage",
                               vg_incident_stage_name(d[i].stage), "article", d[i].article, "due", time_text(d[i].due, 0),
-                              "due_local", time_text(d[i].due, inc->aware_offset), "status",
+                              "due_local", time_text(d[i].due, local_offset(d[i].due, inc->aware_offset)), "status",
                               deadline_status(&d[i], now), "submitted_at", time_text(d[i].submitted, 0));
         if (!o)
             continue;
@@ -216,9 +245,9 @@ static json_t *record_json(const vg_incident *inc, const json_t *events, int64_t
         "{sssssssososisosssosososososOsOsIsOso}", "id", inc->id, "title", inc->title, "kind",
         inc->kind == VG_INCIDENT_KIND_VULNERABILITY ? "vulnerability" : "incident", "regimes", regimes, "entity_type",
         inc->entity_type ? json_string(inc->entity_type) : json_null(), "aware_at_offset_minutes", inc->aware_offset,
-        "aware_at", time_text(inc->aware_at, inc->aware_offset), "significance", significance_name(inc->significance),
-        "opened_at", time_text(inc->opened_at, 0), "ended_at", time_text(inc->ended_at, inc->aware_offset),
-        "measure_at", time_text(inc->measure_at, inc->aware_offset), "closed_at", time_text(inc->closed_at, 0),
+        "aware_at", time_text(inc->aware_at, local_offset(inc->aware_at, inc->aware_offset)), "significance", significance_name(inc->significance),
+        "opened_at", time_text(inc->opened_at, 0), "ended_at", time_text(inc->ended_at, local_offset(inc->ended_at, inc->aware_offset)),
+        "measure_at", time_text(inc->measure_at, local_offset(inc->measure_at, inc->aware_offset)), "closed_at", time_text(inc->closed_at, 0),
         "classification", inc->classification ? json_deep_copy(inc->classification) : json_null(), "fields",
         inc->fields, "findings", inc->findings, "events", (json_int_t)inc->nevents, "head",
         json_object_get(last, "hash"), "deadlines", deadlines_json(inc, d, n, now));
@@ -634,14 +663,15 @@ static void print_show(const json_t *r, FILE *f)
         fprintf(f, "   closed: %s", cli_json_text(r, "closed_at"));
     fprintf(f, "\nevents: %lld, head %s\n\n", (long long)json_integer_value(json_object_get(r, "events")),
             cli_json_text(r, "head"));
-    fprintf(f, "%-6s %-15s %-10s %-27s %-22s %s\n", "REGIME", "STAGE", "STATUS", "DUE (UTC)", "", "ARTICLE");
+    fprintf(f, "%-6s %-15s %-10s %-27s %-22s %s\n", "REGIME", "STAGE", "STATUS", display_tz ? "DUE (LOCAL)" : "DUE (UTC)",
+            "", "ARTICLE");
     size_t i;
     json_t *d;
     json_array_foreach(json_object_get(r, "deadlines"), i, d) {
         fprintf(f, "%-6s %-15s %-10s ", cli_json_text(d, "regime"), cli_json_text(d, "stage"),
                 cli_json_text(d, "status"));
         if (json_is_string(json_object_get(d, "due")))
-            fprintf(f, "%-27s ", cli_json_text(d, "due"));
+            fprintf(f, "%-27s ", cli_json_text(d, display_tz ? "due_local" : "due"));
         else
             fprintf(f, "%-27s ", "-");
         if (json_is_string(json_object_get(d, "submitted_at"))) {
@@ -945,7 +975,7 @@ static int do_verify(const inc_opts *o)
 enum {
     O_STORE = 256, O_ACTOR, O_REASON, O_NOW, O_TITLE, O_AWARE, O_KIND, O_REGIME, O_ENTITY, O_ID, O_ENDED, O_MEASURE,
     O_TEXT, O_STAGE, O_AT, O_REF, O_DUE, O_WITHIN, O_FACTS, O_FACT, O_SET, O_UNSET, O_FINDING, O_ALL, O_FAIL,
-    O_CHECKPOINT, O_ATTEST, O_FORMAT,
+    O_CHECKPOINT, O_ATTEST, O_FORMAT, O_TZ,
 };
 
 /* The options each subcommand takes besides --store, --actor, --reason, --now, -o. */
@@ -962,7 +992,7 @@ static const struct {
     {"submitted", 1, {O_STAGE, O_AT, O_REGIME, O_REF}},
     {"close", 1, {0}},
     {"list", 0, {O_ALL}},
-    {"show", 1, {0}},
+    {"show", 1, {O_TZ}},
     {"due", 0, {O_WITHIN, O_FAIL}},
     {"report", 1, {O_STAGE, O_REGIME}},
     {"export", 1, {O_ATTEST}},
@@ -986,7 +1016,8 @@ int cmd_incident(int argc, char **argv)
         {"finding", required_argument, NULL, O_FINDING}, {"all", no_argument, NULL, O_ALL},
         {"fail", no_argument, NULL, O_FAIL},           {"checkpoint", required_argument, NULL, O_CHECKPOINT},
         {"attest", required_argument, NULL, O_ATTEST}, {"format", required_argument, NULL, O_FORMAT},
-        {"output", required_argument, NULL, 'o'},      {"help", no_argument, NULL, 'h'},
+        {"tz", required_argument, NULL, O_TZ},         {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -1051,6 +1082,10 @@ int cmd_incident(int argc, char **argv)
         case O_FAIL: o.fail = 1; break;
         case O_CHECKPOINT: o.checkpoint = optarg; break;
         case O_ATTEST: o.attest_key = optarg; break;
+        case O_TZ:
+            if (set_tz(optarg))
+                return EXIT_USAGE;
+            break;
         case 'o':
         case O_FORMAT: {
             if (o.noutputs == sizeof o.outputs / sizeof *o.outputs)

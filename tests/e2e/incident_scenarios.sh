@@ -86,6 +86,14 @@ want_due "$b" nis2 early-warning 2026-03-29T09:00:00Z
 want_due "$b" nis2 notification 2026-03-31T09:00:00Z
 [ "$(field "$b" .aware_at)" = 2026-03-28T10:00:00+01:00 ] || fail "the reporter's offset is not kept"
 [ "$(deadline "$b" nis2 early-warning due_local)" = 2026-03-29T10:00:00+01:00 ] || fail "due in the reporter's offset"
+# In Berlin's own time, daylight saving shows: aware 10:00 CET, due 11:00 CEST.
+expect_status 0 "$VIGIL" incident show "$b" --tz Europe/Berlin -o json
+[ "$(jq -r '.aware_at + " " + (.deadlines[] | select(.stage == "early-warning") | .due_local)' "$TMP/stdout")" = \
+  "2026-03-28T10:00:00+01:00 2026-03-29T11:00:00+02:00" ] || fail "--tz Europe/Berlin: $(jq -c .deadlines "$TMP/stdout")"
+expect_status 0 "$VIGIL" incident show "$b" --tz Europe/Berlin
+grep -q "2026-03-29T11:00:00+02:00" "$TMP/stdout" || { cat "$TMP/stdout"; fail "the table is not in local time"; }
+expect_status 2 "$VIGIL" incident show "$b" --tz Mars/Olympus_Mons
+expect_stderr "not a time zone"
 
 # 3. The notification submitted on 31 January.
 c=$(open_inc --title "Outage of the customer portal" --aware-at 2026-01-29T08:00:00Z)
