@@ -17,7 +17,7 @@
 #             taken before, "cut from its end"
 #   derived   a pending deadline deleted from incident_deadline (hiding
 #             an overdue report)                          -> incident named
-# The untouched log verifies, and `due` keeps working on it.  Sixteen
+# The untouched log verifies, with and without a checkpoint.  Sixteen
 # writers at once never fork the chain: every append is serialised, on
 # both back ends.
 source "$(dirname "$0")/lib.sh"
