@@ -309,8 +309,15 @@ static int append_locked(vg_ctx *ctx, vg_store *store, const vg_store_incident_e
     }
     if (rc == VG_OK && (!ev->actor || !*ev->actor))
         rc = vg_error(ctx, VG_ERR_USAGE, "an event needs an actor (--actor)");
-    if (rc == VG_OK)
-        rc = vg_incident_apply(ctx, &inc, event);
+    if (rc == VG_OK && (rc = vg_incident_apply(ctx, &inc, event)) != VG_OK) {
+        /* Refused: it is no event of the log, so name the incident only. */
+        char prefix[128], msg[sizeof ctx->message];
+        snprintf(prefix, sizeof prefix, "event %lld of %s: ", (long long)seq + 1, id);
+        if (strncmp(ctx->message, prefix, strlen(prefix)) == 0) {
+            snprintf(msg, sizeof msg, "%s: %s (nothing was recorded)", id, ctx->message + strlen(prefix));
+            vg_error(ctx, rc, "%s", msg);
+        }
+    }
     vg_buf body;
     vg_buf_init(&body, MAX_BODY);
     if (rc == VG_OK && (rc = vg_json_dump(event, JSON_COMPACT | JSON_PRESERVE_ORDER, &body)) != VG_OK)
