@@ -229,8 +229,8 @@ static int lifecycle(vg_ctx *ctx, size_t k, size_t events, plan *p, int *vulnera
             significant = strcmp(s, "not-significant") != 0;
             add(p, "classified", ew + HOUR, c);
         }
-        if (!significant) { /* no NIS2 report is due (Art. 23(3)) */
-            if (depth >= 4)
+        if (!significant) { /* no NIS2 report is due (Art. 23(3)); the CRA's still are */
+            if (depth >= 4 && !both)
                 add(p, "closed", ew + DAY, json_object());
         } else {
             if (depth >= 4)
