@@ -4,11 +4,16 @@
  * `verify` of a 100 000-event chain < 1 s").  Not a test; run by
  * bench/incident/run.sh, figures in bench/README.md ("Incident register").
  *
- *   bench_incident URL [INCIDENTS [EVENTS]]
+ *   bench_incident URL [INCIDENTS [EVENTS [ABANDONED]]]
  *     URL        sqlite:PATH or postgresql://...
  *     INCIDENTS  how many incidents (default 10 000)
  *     EVENTS     events per incident (default 10), exactly: the lifecycle
  *                below, with notes and field updates between its steps
+ *     ABANDONED  the percentage of incidents left at a random step of their
+ *                life, with their reports overdue (default 45: a register
+ *                where half the incidents are open, most of them for
+ *                months, the worst case for `due`; 3 is closer to a
+ *                register that is kept)
  *
  * Every event goes through vg_store_incident_append(), the write path of
  * `vigil incident`, so that the record, the derived tables and the chain
@@ -24,10 +29,11 @@
  * exploited vulnerabilities under the CRA.  Each incident walks its
  * lifecycle (fields set, early warning, notification, sometimes an
  * intermediate report the authority asked for, end of handling or
- * measure, final report, users informed, close) up to a random depth, no
- * step later than FILL_NOW: so the register holds closed incidents,
- * abandoned ones with overdue reports and recent ones with reports
- * pending.  Deterministic: a fixed seed.
+ * measure, final report, users informed, close) to its end or, if it is
+ * one of the ABANDONED, up to a random step; no step later than FILL_NOW:
+ * so the register holds closed incidents, abandoned ones with overdue
+ * reports and recent ones with reports pending.  Deterministic: a fixed
+ * seed.
  *
  * Prints what it wrote and the time taken; exit status 1 on any error
  * (the store's message on standard error).
@@ -158,16 +164,17 @@ static int intermediate_step(const step *s)
 }
 
 /* The lifecycle of incident number k (from 1), in time order, every step
- * no later than FILL_NOW, to a random depth; an intermediate report only
- * when the rest leaves room for it in events. */
-static int lifecycle(vg_ctx *ctx, size_t k, size_t events, plan *p, int *vulnerability)
+ * no later than FILL_NOW, to its end or, abandoned percent of the time, to
+ * a random step; an intermediate report only when the rest leaves room
+ * for it in events. */
+static int lifecycle(vg_ctx *ctx, size_t k, size_t events, int abandoned, plan *p, int *vulnerability)
 {
     int64_t aware = between(YEAR_START, FILL_NOW - 12 * HOUR);
     int offset = percent(50) ? 60 : 0; /* CET or UTC, for display */
     int vuln = percent(10), both = !vuln && percent(5);
     const char *entity = !vuln && percent(60) ? entity_types[rng() % 5] : NULL;
     /* 0: stops after opening ... 9: everything, closed. */
-    int depth = percent(55) ? 9 : (int)between(0, 8);
+    int depth = percent(abandoned) ? (int)between(0, 8) : 9;
     char title[96];
     snprintf(title, sizeof title, "%s %zu: %s", vuln ? "Exploited vulnerability" : "Incident", k,
              vuln ? "remote code execution in the update service" : "outage of the customer portal");
@@ -346,13 +353,15 @@ static int append_plan(vg_ctx *ctx, vg_store *store, long k, plan *p, size_t *wr
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 4) {
-        fprintf(stderr, "usage: bench_incident URL [INCIDENTS [EVENTS]]\n");
+    if (argc < 2 || argc > 5) {
+        fprintf(stderr, "usage: bench_incident URL [INCIDENTS [EVENTS [ABANDONED]]]\n");
         return 2;
     }
-    long incidents = argc > 2 ? strtol(argv[2], NULL, 10) : 10000, events = argc > 3 ? strtol(argv[3], NULL, 10) : 10;
-    if (incidents < 1 || incidents > 1000000 || events < 1 || events > MAX_STEPS - 2) {
-        fprintf(stderr, "bench_incident: INCIDENTS 1 to 1000000, EVENTS 1 to %d\n", MAX_STEPS - 2);
+    long incidents = argc > 2 ? strtol(argv[2], NULL, 10) : 10000, events = argc > 3 ? strtol(argv[3], NULL, 10) : 10,
+         abandoned = argc > 4 ? strtol(argv[4], NULL, 10) : 45;
+    if (incidents < 1 || incidents > 1000000 || events < 1 || events > MAX_STEPS - 2 || abandoned < 0 ||
+        abandoned > 100) {
+        fprintf(stderr, "bench_incident: INCIDENTS 1 to 1000000, EVENTS 1 to %d, ABANDONED 0 to 100\n", MAX_STEPS - 2);
         return 2;
     }
     vg_ctx ctx;
@@ -369,7 +378,7 @@ int main(int argc, char **argv)
     rc = vg_db_begin(&ctx, store->db);
     for (long k = 1; rc == VG_OK && k <= incidents; k++) {
         int vuln;
-        if ((rc = lifecycle(&ctx, (size_t)k, (size_t)events, &p, &vuln)))
+        if ((rc = lifecycle(&ctx, (size_t)k, (size_t)events, (int)abandoned, &p, &vuln)))
             break;
         pad(&p, (size_t)events);
         vulnerabilities += vuln;
@@ -387,8 +396,10 @@ int main(int argc, char **argv)
     if (rc) {
         fprintf(stderr, "bench_incident: %s\n", ctx.message);
     } else {
-        printf("%s: %ld incidents (%zu vulnerabilities, %zu closed), %zu events in %.1f s (%.0f events/s)\n",
-               vg_store_backend(store), incidents, vulnerabilities, closed, written, took, (double)written / took);
+        printf("%s: %ld incidents (%zu vulnerabilities, %zu closed, %ld %% abandoned), %zu events in %.1f s "
+               "(%.0f events/s)\n",
+               vg_store_backend(store), incidents, vulnerabilities, closed, abandoned, written, took,
+               (double)written / took);
     }
     vg_store_close(store);
     vg_ctx_free(&ctx);
