@@ -6,6 +6,9 @@
 #   fill     bench_incident (bench/incident/bench_incident.c) writes
 #            INCIDENTS incidents x EVENTS events through the register's write
 #            path into a new store: wall time, peak memory, the store's size;
+#            once for each percentage in ABANDONED of incidents left open
+#            with their reports overdue (45: the worst case; 3: a register
+#            that is kept); the queries below run on each;
 #   queries  hyperfine on `vigil incident due --now 2026-12-31T00:00:00Z -o json`
 #            (every pending submission with a known date), `due --within 6h`
 #            (the table, from now: the overdue ones and the next 6 hours) and
@@ -13,23 +16,26 @@
 #            /usr/bin/time -v for its peak memory;
 #   append   hyperfine on `vigil incident note` (one event each run) on the
 #            filled store and on a store holding one incident: appending reads
-#            only the one incident's events, so the two must be close.
+#            only the one incident's events, so the two must be close (the
+#            filled store: the last of ABANDONED).
 #
 # Prints Markdown with the load average before each part (the machine is
 # shared: re-run when it is quiet).  Results: bench/README.md, section
 # "Incident register".  Not a test: nothing is asserted but that verify
 # verifies.
 #
-# Environment: INCIDENTS (10000), EVENTS (10), RUNS (hyperfine runs, 20),
-# BACKENDS ("sqlite"; add postgresql for a server started here, in the work
-# directory, on a free loopback port), PG_BIN (/usr/lib/postgresql/15/bin),
-# KEEP=1 keeps the work directory.  Needs hyperfine, GNU time, sqlite3;
+# Environment: INCIDENTS (10000), EVENTS (10), ABANDONED ("3 45"), RUNS
+# (hyperfine runs, 20), BACKENDS ("sqlite"; add postgresql for a server
+# started here, in the work directory, on a free loopback port; its fill
+# takes minutes), PG_BIN (/usr/lib/postgresql/15/bin), KEEP=1 keeps the work
+# directory.  Needs hyperfine, GNU time, sqlite3;
 # psql and PostgreSQL 15 for the PostgreSQL half.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(realpath "${1:-$here/build}")
 INCIDENTS=${INCIDENTS:-10000}
 EVENTS=${EVENTS:-10}
+ABANDONED=${ABANDONED:-3 45}
 RUNS=${RUNS:-20}
 BACKENDS=${BACKENDS:-sqlite}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -100,31 +106,38 @@ echo "## Incident register: $INCIDENTS incidents x $EVENTS events, $(date -u +%Y
 echo
 for b in $BACKENDS; do
     [ "$b" = postgresql ] && pg_start
-    url=$(store_url "$b" filled)
     echo "### $b"
     echo
-    load fill
-    read -r wall rss < <(peak "$W/fill.txt" "$BUILD/bench_incident" "$url" "$INCIDENTS" "$EVENTS")
-    echo "fill: $(cat "$W/fill.txt"); wall $wall s, peak RSS $((rss / 1024)) MiB;" \
-        "store $(($(store_bytes "$b" filled) / 1024 / 1024)) MiB"
-    echo
-    "$VIGIL" incident verify --store "$url" | grep -q '^verified:' || { echo "bench: verify did not verify" >&2; exit 1; }
-    echo "due rows: $("$VIGIL" incident due --store "$url" --now 2026-12-31T00:00:00Z -o json | grep -c '"incident":')"
-    echo
-    load queries
-    table "$b-queries" -n "due --now -o json" "$VIGIL incident due --store $url --now 2026-12-31T00:00:00Z -o json" \
-        -n "due --within 6h" "$VIGIL incident due --store $url --within 6h" \
-        -n "verify" "$VIGIL incident verify --store $url"
-    echo "| peak RSS | due --now -o json | due --within 6h | verify |"
-    echo "|---|---:|---:|---:|"
-    row="| MiB |"
-    for args in "due --now 2026-12-31T00:00:00Z -o json" "due --within 6h" "verify"; do
-        # shellcheck disable=SC2086
-        read -r wall rss < <(peak /dev/null "$VIGIL" incident $args --store "$url")
-        row="$row $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') |"
+    for abandoned in $ABANDONED; do
+        url=$(store_url "$b" "register$abandoned")
+        echo "#### $abandoned % of the incidents abandoned"
+        echo
+        load fill
+        read -r wall rss < <(peak "$W/fill.txt" "$BUILD/bench_incident" "$url" "$INCIDENTS" "$EVENTS" "$abandoned")
+        echo "fill: $(cat "$W/fill.txt"); wall $wall s, peak RSS $((rss / 1024)) MiB;" \
+            "store $(($(store_bytes "$b" "register$abandoned") / 1024 / 1024)) MiB"
+        echo
+        "$VIGIL" incident verify --store "$url" | grep -q '^verified:' ||
+            { echo "bench: verify did not verify" >&2; exit 1; }
+        echo "rows: due --now 2026-12-31: $("$VIGIL" incident due --store "$url" --now 2026-12-31T00:00:00Z -o json |
+            grep -c '"incident":'); due --within 6h: $(("$("$VIGIL" incident due --store "$url" --within 6h | wc -l)" - 1))"
+        echo
+        load queries
+        table "$b-$abandoned-queries" \
+            -n "due --now -o json" "$VIGIL incident due --store $url --now 2026-12-31T00:00:00Z -o json" \
+            -n "due --within 6h" "$VIGIL incident due --store $url --within 6h" \
+            -n "verify" "$VIGIL incident verify --store $url"
+        echo "| peak RSS | due --now -o json | due --within 6h | verify |"
+        echo "|---|---:|---:|---:|"
+        row="| MiB |"
+        for args in "due --now 2026-12-31T00:00:00Z -o json" "due --within 6h" "verify"; do
+            # shellcheck disable=SC2086
+            read -r wall rss < <(peak /dev/null "$VIGIL" incident $args --store "$url")
+            row="$row $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') |"
+        done
+        echo "$row"
+        echo
     done
-    echo "$row"
-    echo
     load append
     one=$(store_url "$b" one)
     "$VIGIL" incident open --store "$one" --title "One incident" --aware-at 2026-11-30T09:00:00Z >/dev/null 2>&1
