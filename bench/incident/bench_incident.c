@@ -17,7 +17,10 @@
  *
  * Every event goes through vg_store_incident_append(), the write path of
  * `vigil incident`, so that the record, the derived tables and the chain
- * are the ones the CLI would have written.  The appends are wrapped, a few
+ * are the ones the CLI would have written.  The events of all incidents
+ * are appended in the order of their times, interleaved as in a real
+ * register (an incident's events are then spread over the log, which is
+ * what loading one and verify's pass in incident order have to read).  The appends are wrapped, a few
  * thousand at a time, in one outer transaction (each append is then a
  * savepoint, src/store/db.h): that only saves the commits.
  *
@@ -163,13 +166,12 @@ static int intermediate_step(const step *s)
             !strcmp(json_string_value(json_object_get(s->data, "stage")), "intermediate"));
 }
 
-/* The lifecycle of incident number k (from 1), in time order, every step
+/* The lifecycle of incident number k (from 1) aware at aware, in time order, every step
  * no later than FILL_NOW, to its end or, abandoned percent of the time, to
  * a random step; an intermediate report only when the rest leaves room
  * for it in events. */
-static int lifecycle(vg_ctx *ctx, size_t k, size_t events, int abandoned, plan *p, int *vulnerability)
+static int lifecycle(vg_ctx *ctx, size_t k, int64_t aware, size_t events, int abandoned, plan *p, int *vulnerability)
 {
-    int64_t aware = between(YEAR_START, FILL_NOW - 12 * HOUR);
     int offset = percent(50) ? 60 : 0; /* CET or UTC, for display */
     int vuln = percent(10), both = !vuln && percent(5);
     const char *entity = !vuln && percent(60) ? entity_types[rng() % 5] : NULL;
@@ -323,32 +325,82 @@ static double seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Appends the plan of incident k; the steps' data are freed.  On an
- * error, the message says which planned event the register refused. */
-static int append_plan(vg_ctx *ctx, vg_store *store, long k, plan *p, size_t *written, size_t *closed)
+/* An incident whose plan is being appended, in a heap ordered by the
+ * time of its next step (then by k), so that the log interleaves the
+ * incidents' events in time order as a real register's does. */
+typedef struct active {
+    plan p;
+    size_t next; /* the step to append next */
+    long k;
+    char id[32]; /* once opened */
+} active;
+
+static int before(const active *a, const active *b)
 {
-    char id[32] = "";
-    int rc = VG_OK;
-    for (size_t i = 0; i < p->n; i++) {
-        json_t *out = NULL;
-        vg_store_incident_event ev = {.incident = id[0] ? id : NULL, .type = p->steps[i].type,
-                                      .time = p->steps[i].time, .actor = "bench@vigil", .data = p->steps[i].data};
-        if (rc != VG_OK) {
-            /* an earlier step was refused: only free the rest */
-        } else if ((rc = vg_store_incident_append(ctx, store, &ev, &out)) == VG_OK) {
-            snprintf(id, sizeof id, "%s", json_string_value(json_object_get(out, "incident")));
-            ++*written;
-            *closed += !strcmp(p->steps[i].type, "closed");
-        } else {
-            char *d = json_dumps(p->steps[i].data, JSON_COMPACT);
-            fprintf(stderr, "bench_incident: incident %ld, event %zu (%s %s) refused\n", k, i + 1, p->steps[i].type,
-                    d ? d : "");
-            free(d);
-        }
-        json_decref(out);
-        json_decref(p->steps[i].data);
+    int64_t ta = a->p.steps[a->next].time, tb = b->p.steps[b->next].time;
+    return ta < tb || (ta == tb && a->k < b->k);
+}
+
+static void heap_up(active **h, size_t i)
+{
+    for (; i > 0 && before(h[i], h[(i - 1) / 2]); i = (i - 1) / 2) {
+        active *t = h[i];
+        h[i] = h[(i - 1) / 2];
+        h[(i - 1) / 2] = t;
     }
+}
+
+static void heap_down(active **h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t m = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && before(h[l], h[m]))
+            m = l;
+        if (r < n && before(h[r], h[m]))
+            m = r;
+        if (m == i)
+            return;
+        active *t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+/* Appends the next step of a.  On an error, the message says which
+ * planned event the register refused. */
+static int append_step(vg_ctx *ctx, vg_store *store, active *a, size_t *written, size_t *closed)
+{
+    const step *s = &a->p.steps[a->next];
+    json_t *out = NULL;
+    vg_store_incident_event ev = {.incident = a->id[0] ? a->id : NULL, .type = s->type, .time = s->time,
+                                  .actor = "bench@vigil", .data = s->data};
+    int rc = vg_store_incident_append(ctx, store, &ev, &out);
+    if (rc == VG_OK) {
+        snprintf(a->id, sizeof a->id, "%s", json_string_value(json_object_get(out, "incident")));
+        ++*written;
+        *closed += !strcmp(s->type, "closed");
+    } else {
+        char *d = json_dumps(s->data, JSON_COMPACT);
+        fprintf(stderr, "bench_incident: incident %ld, event %zu (%s %s) refused\n", a->k, a->next + 1, s->type,
+                d ? d : "");
+        free(d);
+    }
+    json_decref(out);
     return rc;
+}
+
+static void active_free(active *a)
+{
+    while (a->p.n)
+        drop(&a->p, a->p.n - 1);
+    free(a);
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)
@@ -372,22 +424,58 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_incident: %s\n", ctx.message);
         return 1;
     }
+    /* The awareness times first, in order: incident k is the k-th known. */
+    int64_t *aware = malloc((size_t)incidents * sizeof *aware);
+    active **heap = malloc((size_t)incidents * sizeof *heap);
+    if (!aware || !heap) {
+        fprintf(stderr, "bench_incident: out of memory\n");
+        return 1;
+    }
+    for (long k = 0; k < incidents; k++)
+        aware[k] = between(YEAR_START, FILL_NOW - 12 * HOUR);
+    qsort(aware, (size_t)incidents, sizeof *aware, cmp_time);
+
     double start = seconds();
-    size_t written = 0, closed = 0, vulnerabilities = 0, committed = 0;
-    plan p;
+    size_t written = 0, closed = 0, vulnerabilities = 0, committed = 0, nheap = 0;
+    long next = 0;
     rc = vg_db_begin(&ctx, store->db);
-    for (long k = 1; rc == VG_OK && k <= incidents; k++) {
-        int vuln;
-        if ((rc = lifecycle(&ctx, (size_t)k, (size_t)events, (int)abandoned, &p, &vuln)))
+    while (rc == VG_OK && (next < incidents || nheap)) {
+        if (next < incidents && (!nheap || aware[next] <= heap[0]->p.steps[heap[0]->next].time)) {
+            /* Its plan, made once the time comes that it is known. */
+            active *a = calloc(1, sizeof *a);
+            int vuln;
+            if (!a) {
+                rc = vg_error(&ctx, VG_ERR_NOMEM, "out of memory");
+                break;
+            }
+            a->k = ++next;
+            if ((rc = lifecycle(&ctx, (size_t)a->k, aware[next - 1], (size_t)events, (int)abandoned, &a->p, &vuln))) {
+                free(a);
+                break;
+            }
+            pad(&a->p, (size_t)events);
+            vulnerabilities += vuln;
+            heap[nheap] = a;
+            heap_up(heap, nheap++);
+            continue;
+        }
+        active *a = heap[0];
+        if ((rc = append_step(&ctx, store, a, &written, &closed)))
             break;
-        pad(&p, (size_t)events);
-        vulnerabilities += vuln;
-        if ((rc = append_plan(&ctx, store, k, &p, &written, &closed)) == VG_OK && written - committed >= COMMIT_EVERY &&
-            (rc = vg_db_commit(&ctx, store->db)) == VG_OK) {
+        if (++a->next == a->p.n) {
+            active_free(a);
+            heap[0] = heap[--nheap];
+        }
+        heap_down(heap, nheap, 0);
+        if (written - committed >= COMMIT_EVERY && (rc = vg_db_commit(&ctx, store->db)) == VG_OK) {
             committed = written;
             rc = vg_db_begin(&ctx, store->db);
         }
     }
+    while (nheap)
+        active_free(heap[--nheap]);
+    free(heap);
+    free(aware);
     if (rc == VG_OK)
         rc = vg_db_commit(&ctx, store->db);
     else
