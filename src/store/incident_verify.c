@@ -111,22 +111,63 @@ static int chain_row(void *arg, vg_db_stmt *st)
     return VG_OK;
 }
 
-/* The derived tables' content as one text, from a fold or from the rows. */
+/* Appends s (NULL as nothing), then sep unless it is 0. */
+static int add_text(vg_buf *b, const char *s, char sep)
+{
+    int rc = s ? vg_buf_addstr(b, s) : VG_OK;
+    return rc == VG_OK && sep ? vg_buf_addc(b, sep) : rc;
+}
+
+/* Appends v in decimal, as %lld writes it, then sep unless it is 0. */
+static int add_int(vg_buf *b, int64_t v, char sep)
+{
+    char digits[24], *p = digits + sizeof digits;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--p = '-';
+    return add_text(b, p, sep);
+}
+
+/* The derived tables' content as one text, from a fold or from the rows.
+ * Built without printf: verify makes one for every incident and deadline,
+ * twice. */
 static int derived_head(vg_buf *b, const char *title, const char *kind, const char *regimes, const char *entity,
                         int64_t aware_at, int64_t offset, int64_t sig, int64_t ended, int64_t closed, int64_t events,
                         int64_t last, const char *facts)
 {
-    return vg_buf_addf(b, "%s\x1f%s\x1f%s\x1f%s\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1f%s", title,
-                       kind, regimes, entity ? entity : "", (long long)aware_at, (long long)offset, (long long)sig,
-                       (long long)ended, (long long)closed, (long long)events, (long long)last, facts ? facts : "");
+    const char *texts[] = {title, kind, regimes, entity ? entity : ""};
+    const int64_t ints[] = {aware_at, offset, sig, ended, closed, events, last};
+    int rc = VG_OK;
+    for (size_t i = 0; rc == VG_OK && i < sizeof texts / sizeof *texts; i++)
+        rc = add_text(b, texts[i], '\x1f');
+    for (size_t i = 0; rc == VG_OK && i < sizeof ints / sizeof *ints; i++)
+        rc = add_int(b, ints[i], '\x1f');
+    return rc == VG_OK ? add_text(b, facts ? facts : "", 0) : rc;
 }
 
 static int derived_deadline(vg_buf *b, int64_t ord, const char *regime, const char *stage, const char *article,
                             int64_t due, const char *waiting, int64_t or_progress, int64_t provisional)
 {
-    return vg_buf_addf(b, "\x1e%lld\x1f%s\x1f%s\x1f%s\x1f%lld\x1f%s\x1f%lld\x1f%lld", (long long)ord, regime, stage,
-                       article, (long long)due, waiting ? waiting : "", (long long)or_progress,
-                       (long long)provisional);
+    int rc = vg_buf_addc(b, '\x1e');
+    if (rc == VG_OK)
+        rc = add_int(b, ord, '\x1f');
+    if (rc == VG_OK)
+        rc = add_text(b, regime, '\x1f');
+    if (rc == VG_OK)
+        rc = add_text(b, stage, '\x1f');
+    if (rc == VG_OK)
+        rc = add_text(b, article, '\x1f');
+    if (rc == VG_OK)
+        rc = add_int(b, due, '\x1f');
+    if (rc == VG_OK)
+        rc = add_text(b, waiting ? waiting : "", '\x1f');
+    if (rc == VG_OK)
+        rc = add_int(b, or_progress, '\x1f');
+    return rc == VG_OK ? add_int(b, provisional, 0) : rc;
 }
 
 static int derived_finding(vg_buf *b, const char *asset, const char *vuln)
