@@ -76,7 +76,6 @@ static int percent(int p) { return (int)(rng() % 100) < p; }
 typedef struct step {
     const char *type;
     int64_t time;
-    const char *reason;
     json_t *data;
 } step;
 
