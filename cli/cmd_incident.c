@@ -187,6 +187,24 @@ static int set_tz(const char *zone)
     return EXIT_OK;
 }
 
+/* Prints value as indented JSON with sorted keys, as cli_print_json()
+ * does, through vigil's own writer: `due` on a large register prints
+ * thousands of rows, and jansson's writer was most of its time. */
+static int print_json(const json_t *value, const char *path)
+{
+    vg_buf text;
+    vg_buf_init(&text, (size_t)1 << 30);
+    int status = EXIT_OK;
+    if (vg_json_dump(value, JSON_INDENT(2) | JSON_SORT_KEYS, &text) || vg_buf_addc(&text, '\n')) {
+        cli_error("out of memory");
+        status = EXIT_FAILURE_;
+    } else if (cli_write_output(path, text.data, text.len) != 0) {
+        status = EXIT_FAILURE_;
+    }
+    vg_buf_free(&text);
+    return status;
+}
+
 static int fail_ctx(vg_ctx *ctx, int rc)
 {
     cli_error("%s", ctx->message);
@@ -632,21 +650,24 @@ static int do_list(const inc_opts *o)
     json_t *list = NULL;
     int rc = vg_store_incident_list(&ctx, store, o->all, &list);
     status = rc ? fail_ctx(&ctx, rc)
-                : !strcmp(format, "json") ? cli_print_json(list, path) : cli_print_table(list, print_list, path);
+                : !strcmp(format, "json") ? print_json(list, path) : cli_print_table(list, print_list, path);
     json_decref(list);
     vg_store_close(store);
     vg_ctx_free(&ctx);
     return status;
 }
 
-static void print_left(int64_t left, FILE *f)
+/* "2d 04h left", "3h 30m overdue" into out. */
+static const char *time_left(int64_t left, char *out, size_t outsz)
 {
     int64_t a = left < 0 ? -left : left;
     if (a >= 86400)
-        fprintf(f, "%lldd %02lldh", (long long)(a / 86400), (long long)(a % 86400 / 3600));
+        snprintf(out, outsz, "%lldd %02lldh %s", (long long)(a / 86400), (long long)(a % 86400 / 3600),
+                 left < 0 ? "overdue" : "left");
     else
-        fprintf(f, "%lldh %02lldm", (long long)(a / 3600), (long long)(a % 3600 / 60));
-    fprintf(f, left < 0 ? " overdue" : " left");
+        snprintf(out, outsz, "%lldh %02lldm %s", (long long)(a / 3600), (long long)(a % 3600 / 60),
+                 left < 0 ? "overdue" : "left");
+    return out;
 }
 
 static void print_show(const json_t *r, FILE *f)
@@ -677,13 +698,8 @@ static void print_show(const json_t *r, FILE *f)
         if (json_is_string(json_object_get(d, "submitted_at"))) {
             fprintf(f, "%-22s ", cli_json_text(d, "submitted_at"));
         } else if (json_is_integer(json_object_get(d, "seconds_left"))) {
-            char left[64] = "";
-            FILE *m = fmemopen(left, sizeof left - 1, "w");
-            if (m) {
-                print_left(json_integer_value(json_object_get(d, "seconds_left")), m);
-                fclose(m);
-            }
-            fprintf(f, "%-22s ", left);
+            char left[64];
+            fprintf(f, "%-22s ", time_left(json_integer_value(json_object_get(d, "seconds_left")), left, sizeof left));
         } else {
             fprintf(f, "%-22s ", "");
         }
@@ -734,7 +750,7 @@ static int show_record(const inc_opts *o, vg_store *store, const vg_incident *in
         return EXIT_USAGE;
     json_t *r = record_json(inc, events, o->now);
     int status = !r ? EXIT_FAILURE_
-                    : !strcmp(format, "json") ? cli_print_json(r, path) : cli_print_table(r, print_show, path);
+                    : !strcmp(format, "json") ? print_json(r, path) : cli_print_table(r, print_show, path);
     json_decref(r);
     return status;
 }
@@ -751,13 +767,9 @@ static void print_due(const json_t *r, FILE *f)
     size_t i;
     json_t *d;
     json_array_foreach(list, i, d) {
-        char left[64] = "";
-        FILE *m = fmemopen(left, sizeof left - 1, "w");
-        if (m) {
-            print_left(json_integer_value(json_object_get(d, "seconds_left")), m);
-            fclose(m);
-        }
-        fprintf(f, "%-21s %-18s %-12s %-6s %-15s %-26s %s%s\n", cli_json_text(d, "due"), left,
+        char left[64];
+        fprintf(f, "%-21s %-18s %-12s %-6s %-15s %-26s %s%s\n", cli_json_text(d, "due"),
+                time_left(json_integer_value(json_object_get(d, "seconds_left")), left, sizeof left),
                 cli_json_text(d, "incident"), cli_json_text(d, "regime"), cli_json_text(d, "stage"),
                 cli_json_text(d, "article"), cli_json_text(d, "title"),
                 json_is_true(json_object_get(d, "provisional")) ? " (provisional)" : "");
@@ -780,7 +792,7 @@ static int do_due(const inc_opts *o)
     vg_ctx ctx;
     vg_ctx_init(&ctx);
     json_t *list = NULL;
-    int rc = vg_store_incident_due(&ctx, store, within >= 0 ? o->now + within : INT64_MAX, &list);
+    int rc = vg_store_incident_due(&ctx, store, o->now, within >= 0 ? o->now + within : INT64_MAX, &list);
     vg_store_close(store);
     if (rc) {
         status = fail_ctx(&ctx, rc);
@@ -790,26 +802,17 @@ static int do_due(const inc_opts *o)
     vg_ctx_free(&ctx);
     size_t i, overdue = 0;
     json_t *d;
-    json_array_foreach(list, i, d) {
-        int64_t due = json_integer_value(json_object_get(d, "due_unix"));
-        json_object_set_new(d, "due", time_text(due, 0));
-        json_object_set_new(d, "seconds_left", json_integer(due - o->now));
-        json_object_set_new(d, "overdue", json_boolean(due < o->now));
-        json_object_del(d, "due_unix");
-        overdue += due < o->now;
-        if (!json_is_true(json_object_get(d, "or_progress")))
-            json_object_del(d, "or_progress");
-        if (!json_is_true(json_object_get(d, "provisional")))
-            json_object_del(d, "provisional");
-    }
+    json_array_foreach(list, i, d)
+        overdue += json_is_true(json_object_get(d, "overdue"));
     json_t *r = json_pack("{sososIsI}", "now", time_text(o->now, 0), "until",
                           within >= 0 ? time_text(o->now + within, 0) : json_null(), "overdue", (json_int_t)overdue,
                           "count", (json_int_t)json_array_size(list));
     json_object_set_new(r, "due", list);
-    status = !strcmp(format, "json") ? cli_print_json(r, path) : cli_print_table(r, print_due, path);
+    status = !strcmp(format, "json") ? print_json(r, path) : cli_print_table(r, print_due, path);
     if (status == EXIT_OK && o->fail && json_array_size(list))
         status = EXIT_POLICY;
-    json_decref(r);
+    if (CLI_FREE_AT_EXIT) /* thousands of rows on a large register: the process ends here */
+        json_decref(r);
     return status;
 }
 
@@ -961,7 +964,7 @@ static int do_verify(const inc_opts *o)
     if (rc) {
         status = fail_ctx(&ctx, rc);
     } else {
-        status = !strcmp(format, "json") ? cli_print_json(r, path) : cli_print_table(r, print_verify, path);
+        status = !strcmp(format, "json") ? print_json(r, path) : cli_print_table(r, print_verify, path);
         if (status == EXIT_OK && !json_is_true(json_object_get(r, "verified")))
             status = EXIT_VERIFY;
     }

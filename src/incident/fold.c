@@ -373,8 +373,11 @@ int vg_incident_apply(vg_ctx *ctx, vg_incident *inc, const json_t *event)
 
     /* Work on a copy, so that a refused event leaves inc as it was. */
     vg_incident next = *inc;
-    next.fields = inc->fields ? json_deep_copy(inc->fields) : json_object();
-    next.findings = inc->findings ? json_deep_copy(inc->findings) : json_array();
+    /* Only opened and updated change the fields and findings: the other
+     * events share them (a copy per event was a sixth of verify's time). */
+    int mutates = is_open || !strcmp(type, "updated");
+    next.fields = !inc->fields ? json_object() : mutates ? json_deep_copy(inc->fields) : json_incref(inc->fields);
+    next.findings = !inc->findings ? json_array() : mutates ? json_deep_copy(inc->findings) : json_incref(inc->findings);
     if (!next.fields || !next.findings) {
         vg_incident_free(&next);
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");

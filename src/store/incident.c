@@ -410,17 +410,30 @@ int vg_store_incident_list(vg_ctx *ctx, vg_store *store, int closed_too, json_t 
     return rc;
 }
 
+typedef struct due_state {
+    json_t *list;
+    int64_t now;
+} due_state;
+
 static int due_row(void *arg, vg_db_stmt *st)
 {
-    json_t *o = json_pack("{sssssssssssIsbsb}", "incident", vg_db_column_text(st, 0), "title",
-                          vg_db_column_text(st, 1), "regime", vg_db_column_text(st, 2), "stage",
-                          vg_db_column_text(st, 3), "article", vg_db_column_text(st, 4), "due_unix",
-                          (json_int_t)vg_db_column_int(st, 5), "or_progress", (int)vg_db_column_int(st, 6),
-                          "provisional", (int)vg_db_column_int(st, 7));
-    return o && !json_array_append_new(arg, o) ? VG_OK : VG_ERR_NOMEM;
+    due_state *s = arg;
+    int64_t due = vg_db_column_int(st, 5);
+    /* Members in the order of their names: the output sorts them anyway. */
+    json_t *o = json_pack("{sssosssbsIssss}", "article", vg_db_column_text(st, 4), "due", store_json_time(due),
+                          "incident", vg_db_column_text(st, 0), "overdue", due < s->now, "seconds_left",
+                          (json_int_t)(due - s->now), "stage", vg_db_column_text(st, 3), "title",
+                          vg_db_column_text(st, 1));
+    if (o && vg_db_column_int(st, 6))
+        json_object_set_new(o, "or_progress", json_true());
+    if (o && vg_db_column_int(st, 7))
+        json_object_set_new(o, "provisional", json_true());
+    if (o)
+        json_object_set_new(o, "regime", json_string(vg_db_column_text(st, 2)));
+    return o && !json_array_append_new(s->list, o) ? VG_OK : VG_ERR_NOMEM;
 }
 
-int vg_store_incident_due(vg_ctx *ctx, vg_store *store, int64_t until, json_t **out)
+int vg_store_incident_due(vg_ctx *ctx, vg_store *store, int64_t now, int64_t until, json_t **out)
 {
     if (!(*out = json_array()))
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
@@ -433,7 +446,8 @@ int vg_store_incident_due(vg_ctx *ctx, vg_store *store, int64_t until, json_t **
                            &st);
     if (rc == VG_OK) {
         vg_db_bind_int(st, 1, until);
-        rc = store_rows(ctx, st, due_row, *out);
+        due_state s = {*out, now};
+        rc = store_rows(ctx, st, due_row, &s);
     }
     if (rc == VG_ERR_NOMEM)
         rc = vg_error(ctx, rc, "out of memory");
