@@ -718,7 +718,7 @@ static void print_show(const json_t *r, FILE *f)
 
 /* Loads ID and runs fn on the record. */
 static int with_record(const inc_opts *o, const char *id,
-                       int (*fn)(const inc_opts *o, vg_store *store, const vg_incident *inc, const json_t *events))
+                       int (*fn)(const inc_opts *o, const vg_incident *inc, const json_t *events))
 {
     vg_store *store;
     int status = cli_store_open(o->store, VG_STORE_READONLY, &store);
@@ -732,7 +732,7 @@ static int with_record(const inc_opts *o, const char *id,
     if (rc) {
         status = fail_ctx(&ctx, rc);
     } else {
-        status = fn(o, store, &inc, events);
+        status = fn(o, &inc, events);
         vg_incident_free(&inc);
         json_decref(events);
     }
@@ -741,11 +741,10 @@ static int with_record(const inc_opts *o, const char *id,
     return status;
 }
 
-static int show_record(const inc_opts *o, vg_store *store, const vg_incident *inc, const json_t *events)
+static int show_record(const inc_opts *o, const vg_incident *inc, const json_t *events)
 {
     static const char *const formats[] = {"table", "json", NULL};
     const char *format, *path;
-    (void)store;
     if (output_format(o, formats, &format, &path))
         return EXIT_USAGE;
     json_t *r = record_json(inc, events, o->now);
@@ -816,10 +815,9 @@ static int do_due(const inc_opts *o)
     return status;
 }
 
-static int report_record(const inc_opts *o, vg_store *store, const vg_incident *inc, const json_t *events)
+static int report_record(const inc_opts *o, const vg_incident *inc, const json_t *events)
 {
     (void)events;
-    (void)store;
     int stage = vg_incident_stage_parse(o->stage);
     if (o->regime && strcmp(o->regime, "nis2") != 0 && strcmp(o->regime, "cra") != 0)
         return usage_error("--regime %s: give nis2 or cra", o->regime);
@@ -874,9 +872,8 @@ static int report_record(const inc_opts *o, vg_store *store, const vg_incident *
     return status;
 }
 
-static int export_record(const inc_opts *o, vg_store *store, const vg_incident *inc, const json_t *events)
+static int export_record(const inc_opts *o, const vg_incident *inc, const json_t *events)
 {
-    (void)store;
     /* -o FILE or -o json=FILE: the record is JSON, and goes to a file. */
     const char *path = o->noutputs != 1 ? NULL : o->outputs[0].path ? o->outputs[0].path : o->outputs[0].name;
     if (!path || !strcmp(path, "-") || (o->outputs[0].path && strcmp(o->outputs[0].name, "json") != 0))
