@@ -5,13 +5,14 @@
  * and its verification").
  *
  * Two passes over incident_event, so that memory stays one incident's
- * events: in seq order, the chain (seq 1, 2, 3 ... with no gap; each
- * event's prev is the digest of the one before; each digest is the SHA-256
- * of the stored bytes); in incident order, each body (its seq, incident,
- * type and prev are the row's) folded with vg_incident_apply(), and the
- * record, its pending deadlines and its linked findings compared with the
- * tables incident, incident_deadline and incident_finding.  The first bad event is the one of lowest seq that
- * either pass found.
+ * events: in seq order, the chain of the rows' columns (seq 1, 2, 3 ...
+ * with no gap; each event's prev is the digest of the one before); in
+ * incident order, each body (its digest is the SHA-256 of its stored
+ * bytes; its seq, incident, type and prev are the row's) folded with
+ * vg_incident_apply(), and the record, its pending deadlines and its
+ * linked findings compared with the tables incident, incident_deadline and
+ * incident_finding.  Each body is read once.  The first bad event is the
+ * one of lowest seq that either pass found.
  *
  * What a chain cannot show: events cut from its end, with the derived
  * tables rewritten to match.  A checkpoint (the head's seq and digest,
@@ -79,23 +80,15 @@ static int chain_row(void *arg, vg_db_stmt *st)
         return VG_OK;
     int64_t seq = vg_db_column_int(st, 0);
     const char *incident = vg_db_column_text(st, 1), *prev = vg_db_column_text(st, 2),
-               *hash = vg_db_column_text(st, 3), *body = vg_db_column_text(st, 4);
-    size_t len = body ? strlen(body) : 0;
-    vg_file_digest d;
-    int rc = vg_digest_memory(s->ctx, body ? body : "", len, VG_DIGEST_SHA256, &d);
-    if (rc)
-        return rc;
-    char computed[80];
-    snprintf(computed, sizeof computed, "sha256:%s", d.sha256);
+               *hash = vg_db_column_text(st, 3);
+    if (!hash)
+        hash = "";
     if (seq != s->expect)
         bad(s, seq, incident, "the log jumps from event %lld to event %lld: %s", (long long)s->expect - 1,
             (long long)seq, seq > s->expect ? "events were deleted" : "events were renumbered");
     else if (!prev || strcmp(prev, s->prev) != 0)
         bad(s, seq, incident, "its prev (%s) is not the digest of event %lld (%s): events were inserted, deleted or "
             "reordered", prev ? prev : "none", (long long)seq - 1, s->prev);
-    else if (!hash || strcmp(hash, computed) != 0)
-        bad(s, seq, incident, "its content does not match its digest (stored %s, computed %s): the event was edited",
-            hash ? hash : "none", computed);
     if (s->bad_seq) {
         s->chain_done = 1;
         return VG_OK;
@@ -251,7 +244,7 @@ static int fold_row(void *arg, vg_db_stmt *st)
     verify_state *s = arg;
     int64_t seq = vg_db_column_int(st, 0);
     const char *incident = vg_db_column_text(st, 1), *type = vg_db_column_text(st, 2),
-               *prev = vg_db_column_text(st, 3), *body = vg_db_column_text(st, 4);
+               *prev = vg_db_column_text(st, 3), *hash = vg_db_column_text(st, 4), *body = vg_db_column_text(st, 5);
     if (!incident)
         incident = "";
     int rc;
@@ -273,7 +266,18 @@ static int fold_row(void *arg, vg_db_stmt *st)
     snprintf(name, sizeof name, "event %lld", (long long)seq);
     vg_ctx_free(&s->scratch);
     vg_ctx_init(&s->scratch);
-    if (len > MAX_BODY) {
+    /* Its digest is the SHA-256 of its bytes (the chain pass checked
+     * that each event's prev is the digest of the one before). */
+    vg_file_digest d;
+    rc = vg_digest_memory(s->ctx, body ? body : "", len, VG_DIGEST_SHA256, &d);
+    if (rc)
+        return rc;
+    char computed[80];
+    snprintf(computed, sizeof computed, "sha256:%s", d.sha256);
+    if (!hash || strcmp(hash, computed) != 0) {
+        bad(s, seq, incident, "its content does not match its digest (stored %s, computed %s): the event was edited",
+            hash ? hash : "none", computed);
+    } else if (len > MAX_BODY) {
         bad(s, seq, incident, "its body is larger than %zu bytes", MAX_BODY);
     } else if (vg_json_parse(&s->scratch, name, body ? body : "", len, &event) != VG_OK) {
         bad(s, seq, incident, "%s", s->scratch.message);
@@ -376,7 +380,7 @@ int vg_store_incident_verify(vg_ctx *ctx, vg_store *store, const char *checkpoin
     if (rc == VG_OK)
         rc = vg_db_begin(ctx, store->db);
     if (rc == VG_OK)
-        rc = store_select(ctx, store, "SELECT seq, incident, prev, hash, body FROM incident_event ORDER BY seq",
+        rc = store_select(ctx, store, "SELECT seq, incident, prev, hash FROM incident_event ORDER BY seq",
                           chain_row, &s);
     if (rc == VG_OK)
         rc = store_select(ctx, store,
@@ -393,7 +397,7 @@ int vg_store_incident_verify(vg_ctx *ctx, vg_store *store, const char *checkpoin
                           derived_finding_row, &s);
     if (rc == VG_OK)
         rc = store_select(ctx, store,
-                          "SELECT seq, incident, type, prev, body FROM incident_event ORDER BY incident, seq",
+                          "SELECT seq, incident, type, prev, hash, body FROM incident_event ORDER BY incident, seq",
                           fold_row, &s);
     if (rc == VG_OK)
         rc = end_group(&s);
