@@ -423,15 +423,11 @@ static int do_note(const inc_opts *o, const char *id)
     return append(o, id, "noted", json_pack("{ss}", "text", o->text));
 }
 
-/* The regime of a submission or request: --regime, else the incident's only one. */
-static int one_regime(const inc_opts *o, const char *id, const char **out)
+/* Loads ID and runs fn on the record, with arg. */
+static int with_record(const inc_opts *o, const char *id,
+                       int (*fn)(const inc_opts *o, const vg_incident *inc, const json_t *events, void *arg),
+                       void *arg)
 {
-    if (o->regime) {
-        if (strcmp(o->regime, "nis2") != 0 && strcmp(o->regime, "cra") != 0)
-            return usage_error("--regime %s: give nis2 or cra", o->regime);
-        *out = o->regime;
-        return EXIT_OK;
-    }
     vg_store *store;
     int status = cli_store_open(o->store, VG_STORE_READONLY, &store);
     if (status)
@@ -441,19 +437,38 @@ static int one_regime(const inc_opts *o, const char *id, const char **out)
     json_t *events;
     vg_incident inc;
     int rc = vg_store_incident_load(&ctx, store, id, &events, &inc);
-    if (rc)
+    if (rc) {
         status = fail_ctx(&ctx, rc);
-    else if (inc.regimes == (VG_REGIME_NIS2 | VG_REGIME_CRA))
-        status = usage_error("%s is under NIS2 and the CRA: give --regime nis2 or cra", id);
-    else
-        *out = inc.regimes == VG_REGIME_CRA ? "cra" : "nis2";
-    if (!rc) {
+    } else {
+        status = fn(o, &inc, events, arg);
         vg_incident_free(&inc);
         json_decref(events);
     }
     vg_store_close(store);
     vg_ctx_free(&ctx);
     return status;
+}
+
+static int pick_regime(const inc_opts *o, const vg_incident *inc, const json_t *events, void *arg)
+{
+    (void)events;
+    if (inc->regimes == (VG_REGIME_NIS2 | VG_REGIME_CRA))
+        return usage_error("%s is under NIS2 and the CRA: give --regime nis2 or cra", inc->id);
+    (void)o;
+    *(const char **)arg = inc->regimes == VG_REGIME_CRA ? "cra" : "nis2";
+    return EXIT_OK;
+}
+
+/* The regime of a submission or request: --regime, else the incident's only one. */
+static int one_regime(const inc_opts *o, const char *id, const char **out)
+{
+    if (o->regime) {
+        if (strcmp(o->regime, "nis2") != 0 && strcmp(o->regime, "cra") != 0)
+            return usage_error("--regime %s: give nis2 or cra", o->regime);
+        *out = o->regime;
+        return EXIT_OK;
+    }
+    return with_record(o, id, pick_regime, (void *)out);
 }
 
 static int do_request(const inc_opts *o, const char *id)
@@ -617,6 +632,15 @@ static int output_format(const inc_opts *o, const char *const *allowed, const ch
     return usage_error("unknown output format '%s'", *format);
 }
 
+/* The table-or-JSON output of o and the store opened with flags. */
+static int open_for_output(const inc_opts *o, int flags, const char **format, const char **path, vg_store **store)
+{
+    static const char *const formats[] = {"table", "json", NULL};
+    if (output_format(o, formats, format, path))
+        return EXIT_USAGE;
+    return cli_store_open(o->store, flags, store);
+}
+
 static void print_list(const json_t *list, FILE *f)
 {
     size_t i;
@@ -637,12 +661,9 @@ static void print_list(const json_t *list, FILE *f)
 
 static int do_list(const inc_opts *o)
 {
-    static const char *const formats[] = {"table", "json", NULL};
     const char *format, *path;
-    if (output_format(o, formats, &format, &path))
-        return EXIT_USAGE;
     vg_store *store;
-    int status = cli_store_open(o->store, VG_STORE_READONLY, &store);
+    int status = open_for_output(o, VG_STORE_READONLY, &format, &path, &store);
     if (status)
         return status;
     vg_ctx ctx;
@@ -716,33 +737,9 @@ static void print_show(const json_t *r, FILE *f)
     }
 }
 
-/* Loads ID and runs fn on the record. */
-static int with_record(const inc_opts *o, const char *id,
-                       int (*fn)(const inc_opts *o, const vg_incident *inc, const json_t *events))
+static int show_record(const inc_opts *o, const vg_incident *inc, const json_t *events, void *arg)
 {
-    vg_store *store;
-    int status = cli_store_open(o->store, VG_STORE_READONLY, &store);
-    if (status)
-        return status;
-    vg_ctx ctx;
-    vg_ctx_init(&ctx);
-    json_t *events;
-    vg_incident inc;
-    int rc = vg_store_incident_load(&ctx, store, id, &events, &inc);
-    if (rc) {
-        status = fail_ctx(&ctx, rc);
-    } else {
-        status = fn(o, &inc, events);
-        vg_incident_free(&inc);
-        json_decref(events);
-    }
-    vg_store_close(store);
-    vg_ctx_free(&ctx);
-    return status;
-}
-
-static int show_record(const inc_opts *o, const vg_incident *inc, const json_t *events)
-{
+    (void)arg;
     static const char *const formats[] = {"table", "json", NULL};
     const char *format, *path;
     if (output_format(o, formats, &format, &path))
@@ -777,15 +774,12 @@ static void print_due(const json_t *r, FILE *f)
 
 static int do_due(const inc_opts *o)
 {
-    static const char *const formats[] = {"table", "json", NULL};
-    const char *format, *path;
-    if (output_format(o, formats, &format, &path))
-        return EXIT_USAGE;
     int64_t within = -1;
     if (o->within && (within = cli_parse_duration(o->within)) < 0)
         return usage_error("--within %s: give a duration such as 90m, 6h or 2d", o->within);
+    const char *format, *path;
     vg_store *store;
-    int status = cli_store_open(o->store, VG_STORE_READONLY, &store);
+    int status = open_for_output(o, VG_STORE_READONLY, &format, &path, &store);
     if (status)
         return status;
     vg_ctx ctx;
@@ -815,9 +809,10 @@ static int do_due(const inc_opts *o)
     return status;
 }
 
-static int report_record(const inc_opts *o, const vg_incident *inc, const json_t *events)
+static int report_record(const inc_opts *o, const vg_incident *inc, const json_t *events, void *arg)
 {
     (void)events;
+    (void)arg;
     int stage = vg_incident_stage_parse(o->stage);
     if (o->regime && strcmp(o->regime, "nis2") != 0 && strcmp(o->regime, "cra") != 0)
         return usage_error("--regime %s: give nis2 or cra", o->regime);
@@ -872,8 +867,9 @@ static int report_record(const inc_opts *o, const vg_incident *inc, const json_t
     return status;
 }
 
-static int export_record(const inc_opts *o, const vg_incident *inc, const json_t *events)
+static int export_record(const inc_opts *o, const vg_incident *inc, const json_t *events, void *arg)
 {
+    (void)arg;
     /* -o FILE or -o json=FILE: the record is JSON, and goes to a file. */
     const char *path = o->noutputs != 1 ? NULL : o->outputs[0].path ? o->outputs[0].path : o->outputs[0].name;
     if (!path || !strcmp(path, "-") || (o->outputs[0].path && strcmp(o->outputs[0].name, "json") != 0))
@@ -934,7 +930,8 @@ static void print_verify(const json_t *r, FILE *f)
     size_t i;
     json_t *m;
     json_array_foreach(json_object_get(r, "derived_mismatch"), i, m)
-        fprintf(f, "MISMATCH: incident %s: the tables incident and incident_deadline differ from its events\n",
+        fprintf(f, "MISMATCH: incident %s: the derived tables (incident, incident_deadline, incident_finding) "
+                   "differ from its events\n",
                 json_string_value(m));
     fprintf(f, "%s: %lld events of %lld incidents; head %lld:%s\n",
             json_is_true(json_object_get(r, "verified")) ? "verified" : "not verified",
@@ -945,12 +942,9 @@ static void print_verify(const json_t *r, FILE *f)
 
 static int do_verify(const inc_opts *o)
 {
-    static const char *const formats[] = {"table", "json", NULL};
     const char *format, *path;
-    if (output_format(o, formats, &format, &path))
-        return EXIT_USAGE;
     vg_store *store;
-    int status = cli_store_open(o->store, 0, &store);
+    int status = open_for_output(o, 0, &format, &path, &store);
     if (status)
         return status;
     vg_ctx ctx;
@@ -1121,14 +1115,14 @@ int cmd_incident(int argc, char **argv)
     case 5: return do_submitted(&o, id);
     case 6: return do_close(&o, id);
     case 7: return do_list(&o);
-    case 8: return with_record(&o, id, show_record);
+    case 8: return with_record(&o, id, show_record, NULL);
     case 9: return do_due(&o);
     case 10:
         if (!o.stage || vg_incident_stage_parse(o.stage) < 0)
             return usage_error("report: --stage is required: early-warning, notification, intermediate, progress, "
                                "final or users-informed");
-        return with_record(&o, id, report_record);
-    case 11: return with_record(&o, id, export_record);
+        return with_record(&o, id, report_record, NULL);
+    case 11: return with_record(&o, id, export_record, NULL);
     default: return do_verify(&o);
     }
 }
