@@ -4,45 +4,19 @@
  * CRA Art. 14(4)(c) count "one month").
  *
  * Every computation is in UTC on the proleptic Gregorian calendar, with the
- * days-from-civil arithmetic of H. Hinnant's "chrono-Compatible Low-Level
- * Date Algorithms"; no time zone database is read, so daylight saving
- * never moves a deadline.
+ * library's calendar functions (src/vex/vex_internal.h); no time zone
+ * database is read, so daylight saving never moves a deadline.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "vex/vex_internal.h"
 #include "vigil/incident.h"
 
-/* Days since 1970-01-01 of y-m-d. */
-static int64_t days_from_civil(int64_t y, int m, int d)
+/* The number of days of month m of year y. */
+static int64_t month_length(int64_t y, unsigned m)
 {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static int leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int month_days(int64_t y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap(y) ? 29 : days[m - 1];
+    return m == 12 ? 31 : vex_days_from_civil(y, m + 1, 1) - vex_days_from_civil(y, m, 1);
 }
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
@@ -50,14 +24,14 @@ static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (
 int64_t vg_incident_add_months(int64_t t, int months)
 {
     int64_t days = floor_div(t, 86400), secs = t - days * 86400, y;
-    int m, d;
-    civil_from_days(days, &y, &m, &d);
+    unsigned m, d;
+    vex_civil_from_days(days, &y, &m, &d);
     int64_t index = y * 12 + (m - 1) + months;
     y = floor_div(index, 12);
-    m = (int)(index - y * 12) + 1;
-    if (d > month_days(y, m))
-        d = month_days(y, m);
-    return days_from_civil(y, m, d) * 86400 + secs;
+    m = (unsigned)(index - y * 12) + 1;
+    if (d > month_length(y, m))
+        d = (unsigned)month_length(y, m);
+    return vex_days_from_civil(y, m, d) * 86400 + secs;
 }
 
 /* n digits of s as a number; -1 when one is not a digit. */
@@ -79,8 +53,7 @@ int vg_incident_parse_time(const char *s, int64_t *t, int *offset)
         return -1;
     int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2), h = digits(s + 11, 2),
         mi = digits(s + 14, 2), sec = digits(s + 17, 2);
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-        sec < 0 || sec > 59)
+    if (y < 1970 || !vex_valid_date(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
         return -1;
     const char *p = s + 19;
     if (*p == '.') {
@@ -101,7 +74,7 @@ int vg_incident_parse_time(const char *s, int64_t *t, int *offset)
     } else {
         return -1;
     }
-    *t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;
+    *t = vex_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;
     *offset = off;
     return 0;
 }
@@ -109,9 +82,9 @@ int vg_incident_parse_time(const char *s, int64_t *t, int *offset)
 void vg_incident_format_time(int64_t t, int offset, char *out, size_t outsz)
 {
     int64_t local = t + (int64_t)offset * 60, days = floor_div(local, 86400), secs = local - days * 86400, y;
-    int m, d;
-    civil_from_days(days, &y, &m, &d);
-    int n = snprintf(out, outsz, "%04lld-%02d-%02dT%02d:%02d:%02d", (long long)y, m, d, (int)(secs / 3600),
+    unsigned m, d;
+    vex_civil_from_days(days, &y, &m, &d);
+    int n = snprintf(out, outsz, "%04lld-%02u-%02uT%02d:%02d:%02d", (long long)y, m, d, (int)(secs / 3600),
                      (int)(secs / 60 % 60), (int)(secs % 60));
     if (n < 0 || (size_t)n >= outsz)
         return;

@@ -120,16 +120,9 @@ int policy_time_format(int64_t micros, char out[POLICY_TIME_TEXT])
         rest += 86400;
         days--;
     }
-    /* Howard Hinnant's civil_from_days, the inverse of vex_days_from_civil */
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t day = doy - (153 * mp + 2) / 5 + 1;
-    int64_t month = mp < 10 ? mp + 3 : mp - 9;
-    int64_t year = yoe + era * 400 + (month <= 2);
+    int64_t year;
+    unsigned month, day;
+    vex_civil_from_days(days, &year, &month, &day);
     int n = snprintf(out, POLICY_TIME_TEXT, "%04d-%02d-%02dT%02d:%02d:%02d", (int)year, (int)month, (int)day,
                      (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60));
     if (fraction) {

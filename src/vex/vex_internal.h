@@ -1,7 +1,8 @@
 /*
  * vex_internal.h — helpers shared by the VEX readers (openvex.c,
  * cyclonedx_vex.c), their application (vex.c) and the --ignore file
- * (src/match/ignore.c).  Internal to the library.
+ * (src/match/ignore.c); the calendar functions serve the policy engine's
+ * and the incident register's times too.  Internal to the library.
  */
 #ifndef VIGIL_VEX_INTERNAL_H
 #define VIGIL_VEX_INTERNAL_H
@@ -12,6 +13,8 @@
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (any year). */
 int64_t vex_days_from_civil(int64_t year, unsigned month, unsigned day);
+/* Its inverse: the date of a day number. */
+void vex_civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day);
 
 /* 1 when year-month-day is a real calendar day. */
 int vex_valid_date(int year, int month, int day);
