@@ -320,20 +320,31 @@ static int derived_row(void *arg, vg_db_stmt *st)
     return vg_error(s->ctx, VG_ERR_NOMEM, "out of memory");
 }
 
+/* The derived text of incident id so far, to append a row of another
+ * derived table to; *found = 0, and the id counted as a mismatch, when the
+ * table incident has no row of that id. */
+static int derived_text_of(verify_state *s, const char *id, vg_buf *b, int *found)
+{
+    char *have = vg_map_get(&s->derived, id, strlen(id));
+    *found = have != NULL;
+    *b = (vg_buf){.data = have, .len = have ? strlen(have) : 0, .cap = have ? strlen(have) + 1 : 0,
+                  .max = (size_t)1 << 24};
+    if (!have && json_array_append_new(s->mismatch, json_string(id)))
+        return vg_error(s->ctx, VG_ERR_NOMEM, "out of memory");
+    return VG_OK;
+}
+
 static int derived_deadline_row(void *arg, vg_db_stmt *st)
 {
     verify_state *s = arg;
     const char *id = vg_db_column_text(st, 0);
-    char *have = vg_map_get(&s->derived, id, strlen(id));
-    vg_buf b = {.data = have, .len = have ? strlen(have) : 0, .cap = have ? strlen(have) + 1 : 0,
-                .max = (size_t)1 << 24};
-    if (!have) /* a deadline of no incident: counts as a mismatch of that id */
-        return json_array_append_new(s->mismatch, json_string(id)) ? vg_error(s->ctx, VG_ERR_NOMEM, "out of memory")
-                                                                    : VG_OK;
-    int rc = derived_deadline(&b, vg_db_column_int(st, 1), vg_db_column_text(st, 2), vg_db_column_text(st, 3),
-                              vg_db_column_text(st, 4), vg_db_column_null(st, 5) ? 0 : vg_db_column_int(st, 5),
-                              vg_db_column_text(st, 6), vg_db_column_int(st, 7), vg_db_column_int(st, 8));
-    if (rc)
+    vg_buf b;
+    int found, rc = derived_text_of(s, id, &b, &found);
+    if (rc || !found)
+        return rc;
+    if (derived_deadline(&b, vg_db_column_int(st, 1), vg_db_column_text(st, 2), vg_db_column_text(st, 3),
+                         vg_db_column_text(st, 4), vg_db_column_null(st, 5) ? 0 : vg_db_column_int(st, 5),
+                         vg_db_column_text(st, 6), vg_db_column_int(st, 7), vg_db_column_int(st, 8)))
         return vg_error(s->ctx, VG_ERR_NOMEM, "out of memory");
     return vg_map_put(&s->derived, id, strlen(id), b.data);
 }
@@ -342,12 +353,10 @@ static int derived_finding_row(void *arg, vg_db_stmt *st)
 {
     verify_state *s = arg;
     const char *id = vg_db_column_text(st, 0);
-    char *have = vg_map_get(&s->derived, id, strlen(id));
-    vg_buf b = {.data = have, .len = have ? strlen(have) : 0, .cap = have ? strlen(have) + 1 : 0,
-                .max = (size_t)1 << 24};
-    if (!have)
-        return json_array_append_new(s->mismatch, json_string(id)) ? vg_error(s->ctx, VG_ERR_NOMEM, "out of memory")
-                                                                    : VG_OK;
+    vg_buf b;
+    int found, rc = derived_text_of(s, id, &b, &found);
+    if (rc || !found)
+        return rc;
     if (derived_finding(&b, vg_db_column_text(st, 1), vg_db_column_text(st, 2)))
         return vg_error(s->ctx, VG_ERR_NOMEM, "out of memory");
     return vg_map_put(&s->derived, id, strlen(id), b.data);
