@@ -111,6 +111,8 @@ void cli_print_rescan(const json_t *r, FILE *f)
     }
     json_array_foreach(json_object_get(r, "errors"), i, x)
         fprintf(f, "%s: not rescanned: %s\n", text_or_dash(x, "asset"), text_or_dash(x, "message"));
+    if (json_is_string(json_object_get(r, "cra_unchecked")))
+        fprintf(f, "CRA Art. 14 candidates: not checked: %s\n", text_or_dash(r, "cra_unchecked"));
     const json_t *cra = json_object_get(r, "cra_candidates");
     if (json_array_size(cra))
         fprintf(f, "CRA Art. 14 candidates: actively exploited (KEV) in your own products, no incident yet\n"
@@ -132,6 +134,12 @@ int cli_rescan_status(const json_t *r, int fail_on, int allow_unchecked)
     if (int_of(s, "unchecked") && !allow_unchecked) {
         cli_error("%lld components could not be checked in %lld asset%s; --allow-unchecked accepts that",
                   int_of(s, "unchecked"), int_of(s, "unchecked_assets"), int_of(s, "unchecked_assets") == 1 ? "" : "s");
+        status = EXIT_INCOMPLETE;
+    }
+    /* Never "no CRA candidate" without the data to tell. */
+    if (json_is_string(json_object_get(r, "cra_unchecked")) && !allow_unchecked) {
+        cli_error("CRA Art. 14 candidates not checked: %s; --allow-unchecked accepts that",
+                  json_string_value(json_object_get(r, "cra_unchecked")));
         status = EXIT_INCOMPLETE;
     }
     if (fail_on < 0)

@@ -414,6 +414,24 @@ static int rescan_one(vg_ctx *ctx, vg_store *store, vg_vulndb *db, matched_doc *
     return rc;
 }
 
+/* Whether db holds the CISA KEV catalogue (a source of kind "kev"). */
+static int has_kev(vg_vulndb *db)
+{
+    vg_ctx quiet;
+    vg_ctx_init(&quiet);
+    vg_arena arena;
+    vg_arena_init(&arena);
+    vg_vulndb_source_info *src = NULL;
+    size_t n = 0;
+    int found = 0;
+    if (vg_vulndb_sources(&quiet, db, &arena, &src, &n) == VG_OK)
+        for (size_t i = 0; i < n && !found; i++)
+            found = src[i].kind && strcmp(src[i].kind, "kev") == 0;
+    vg_arena_free(&arena);
+    vg_ctx_free(&quiet);
+    return found;
+}
+
 /* The time of the newest data of db (what a snapshot's db_time says), or 0. */
 static int64_t data_time(vg_vulndb *db, int64_t now)
 {
@@ -604,9 +622,20 @@ int vg_store_rescan(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const vg
     if (rc == VG_OK)
         rc = record_run(ctx, store, now, finished, db_time, counts, &run);
     /* KEV-listed findings in the manufacturer's own products that no
-     * incident is about yet: CRA Art. 14(1) notifications to consider. */
+     * incident is about yet: CRA Art. 14(1) notifications to consider;
+     * null, with the reason, when products are tagged and the database
+     * holds no KEV catalogue to tell exploited vulnerabilities apart. */
     json_t *candidates = NULL;
+    const char *cra_unchecked = NULL;
+    int64_t products = 0;
     if (rc == VG_OK)
+        rc = store_query_int(ctx, store, "SELECT count(*) FROM asset_tag WHERE key = 'cra' AND value = 'product'",
+                             &products);
+    if (rc == VG_OK && products && !has_kev(db))
+        cra_unchecked = "the vulnerability database holds no CISA KEV catalogue, so actively exploited "
+                        "vulnerabilities in the assets tagged cra=product could not be told apart "
+                        "(vigil db update --source kev)";
+    if (rc == VG_OK && !cra_unchecked)
         rc = vg_store_incident_cra_candidates(ctx, store, &candidates);
     if (rc == VG_OK) {
         store_sort_array(results, store_cmp_asset);
@@ -615,8 +644,10 @@ int vg_store_rescan(vg_ctx *ctx, vg_store *store, struct vg_vulndb *db, const vg
                          store_json_time(db_time), "summary", "assets", (json_int_t)counts[0], "new",
                          (json_int_t)counts[1], "fixed", (json_int_t)counts[2], "unchecked", (json_int_t)counts[3],
                          "unchecked_assets", (json_int_t)unchecked_assets, "errors", (json_int_t)counts[4], "assets",
-                         results, "errors", errors, "cra_candidates", candidates);
+                         results, "errors", errors, "cra_candidates", candidates ? candidates : json_null());
         candidates = NULL;
+        if (*out && cra_unchecked)
+            json_object_set_new(*out, "cra_unchecked", json_string(cra_unchecked));
         if (!*out)
             rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     }

@@ -44,6 +44,17 @@ expect_status 0 "$VIGIL" inventory show router-fw -o json
 [ "$(jq -r '[.finding_list[] | select(.id == "CVE-2019-14697")] | length' "$TMP/stdout")" = 2 ] ||
     fail "the fixture has not CVE-2019-14697"
 
+# A database without the KEV catalogue cannot tell: no list, said, exit 3
+# (--allow-unchecked accepts it, and still gives no list).
+"$VIGIL" db build --from "$V/alpine-secdb/v3.10/main.json" --db db-nokev.sqlite >/dev/null 2>err ||
+    { cat err >&2; fail "db build nokev"; }
+expect_status 3 "$VIGIL" inventory rescan --db db-nokev.sqlite -o json
+expect_stderr "CRA Art. 14 candidates not checked: the vulnerability database holds no CISA KEV catalogue"
+[ "$(jq -c '[.cra_candidates, (.cra_unchecked | length > 0)]' "$TMP/stdout")" = "[null,true]" ] ||
+    fail "no KEV: $(jq -c '{cra_candidates, cra_unchecked}' "$TMP/stdout")"
+expect_status 0 "$VIGIL" inventory rescan --db db-nokev.sqlite --allow-unchecked
+grep -q "CRA Art. 14 candidates: not checked" "$TMP/stdout" || { cat "$TMP/stdout"; fail "the table does not say so"; }
+
 # Not in KEV: no candidate.
 expect_status 0 "$VIGIL" inventory rescan --db db-plain.sqlite -o json
 [ "$(jq -c .cra_candidates "$TMP/stdout")" = "[]" ] || fail "candidates without a KEV listing: $(jq -c .cra_candidates "$TMP/stdout")"
