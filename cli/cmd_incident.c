@@ -751,11 +751,22 @@ static int show_record(const inc_opts *o, const vg_incident *inc, const json_t *
     return status;
 }
 
+/* What has no date yet, so that an empty list never reads as nothing owed. */
+static void print_undated(const json_t *r, FILE *f)
+{
+    long long n = (long long)json_integer_value(json_object_get(r, "undated"));
+    if (n)
+        fprintf(f, "%lld more submission%s owed with no date yet (informing users, a final report waiting for an "
+                   "event): vigil incident list, show\n",
+                n, n == 1 ? "" : "s");
+}
+
 static void print_due(const json_t *r, FILE *f)
 {
     const json_t *list = json_object_get(r, "due");
     if (!json_array_size(list)) {
         fprintf(f, "nothing due%s\n", json_is_string(json_object_get(r, "until")) ? " in the window" : "");
+        print_undated(r, f);
         return;
     }
     fprintf(f, "%-21s %-18s %-12s %-6s %-15s %-26s %s\n", "DUE (UTC)", "", "INCIDENT", "REGIME", "STAGE", "ARTICLE",
@@ -770,6 +781,7 @@ static void print_due(const json_t *r, FILE *f)
                 cli_json_text(d, "article"), cli_json_text(d, "title"),
                 json_is_true(json_object_get(d, "provisional")) ? " (provisional)" : "");
     }
+    print_undated(r, f);
 }
 
 static int do_due(const inc_opts *o)
@@ -785,7 +797,8 @@ static int do_due(const inc_opts *o)
     vg_ctx ctx;
     vg_ctx_init(&ctx);
     json_t *list = NULL;
-    int rc = vg_store_incident_due(&ctx, store, o->now, within >= 0 ? o->now + within : INT64_MAX, &list);
+    int64_t undated = 0;
+    int rc = vg_store_incident_due(&ctx, store, o->now, within >= 0 ? o->now + within : INT64_MAX, &list, &undated);
     vg_store_close(store);
     if (rc) {
         status = fail_ctx(&ctx, rc);
@@ -797,9 +810,9 @@ static int do_due(const inc_opts *o)
     json_t *d;
     json_array_foreach(list, i, d)
         overdue += json_is_true(json_object_get(d, "overdue"));
-    json_t *r = json_pack("{sososIsI}", "now", time_text(o->now, 0), "until",
+    json_t *r = json_pack("{sososIsIsI}", "now", time_text(o->now, 0), "until",
                           within >= 0 ? time_text(o->now + within, 0) : json_null(), "overdue", (json_int_t)overdue,
-                          "count", (json_int_t)json_array_size(list));
+                          "count", (json_int_t)json_array_size(list), "undated", (json_int_t)undated);
     json_object_set_new(r, "due", list);
     status = !strcmp(format, "json") ? print_json(r, path) : cli_print_table(r, print_due, path);
     if (status == EXIT_OK && o->fail && json_array_size(list))

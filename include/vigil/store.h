@@ -494,8 +494,11 @@ int vg_store_incident_list(vg_ctx *ctx, vg_store *store, int closed_too, json_t 
 /* The pending submissions of open incidents due at or before until,
  * soonest first, as seen at now: [{"incident", "title", "regime", "stage",
  * "article", "due", "seconds_left", "overdue", "or_progress" (only when
- * true), "provisional" (only when true)}]. */
-int vg_store_incident_due(vg_ctx *ctx, vg_store *store, int64_t now, int64_t until, json_t **out);
+ * true), "provisional" (only when true)}]; *undated: the pending
+ * submissions of open incidents that have no date yet (informing the users,
+ * a final report waiting for an event), which the list cannot hold. */
+int vg_store_incident_due(vg_ctx *ctx, vg_store *store, int64_t now, int64_t until, json_t **out,
+                          int64_t *undated);
 /* The other incidents that were classified, aware between from and to
  * (the newest 1 024), for 2024/2690 Art. 4: [{"id", "aware_at", "facts"}]. */
 int vg_store_incident_priors(vg_ctx *ctx, vg_store *store, const char *id, int64_t from, int64_t to, json_t **out);

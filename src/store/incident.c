@@ -433,12 +433,17 @@ static int due_row(void *arg, vg_db_stmt *st)
     return o && !json_array_append_new(s->list, o) ? VG_OK : VG_ERR_NOMEM;
 }
 
-int vg_store_incident_due(vg_ctx *ctx, vg_store *store, int64_t now, int64_t until, json_t **out)
+int vg_store_incident_due(vg_ctx *ctx, vg_store *store, int64_t now, int64_t until, json_t **out, int64_t *undated)
 {
     if (!(*out = json_array()))
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     vg_db_stmt *st;
-    int rc = store_prepare(ctx, store,
+    int rc = store_query_int(ctx, store,
+                             "SELECT count(*) FROM incident_deadline d JOIN incident i ON i.id = d.incident"
+                             " WHERE i.closed_at IS NULL AND d.due IS NULL",
+                             undated);
+    if (rc == VG_OK)
+        rc = store_prepare(ctx, store,
                            "SELECT d.incident, i.title, d.regime, d.stage, d.article, d.due, d.or_progress,"
                            " d.provisional FROM incident_deadline d JOIN incident i ON i.id = d.incident"
                            " WHERE i.closed_at IS NULL AND d.due IS NOT NULL AND d.due <= ?"

@@ -148,6 +148,13 @@ want_article "$f" cra final "CRA Art. 14(2)(c)"
 [ "$(deadline "$f" cra final status)" = waiting ] || fail "CRA final not waiting for the measure"
 [ "$(field "$f" '.findings[0].asset + " " + .findings[0].vuln')" = "firmware-4.2 CVE-2026-1234" ] || fail "finding link"
 [ "$(field "$f" '.regimes | join(",")')" = cra ] || fail "a vulnerability is not under the CRA by default"
+# What has no date yet is counted, never silently left out of `due`: the
+# NIS2 final reports of a, b and e (waiting for their notifications) and,
+# for f, the CRA final report (no measure yet) and informing the users: 5.
+inc due --now 2026-09-14T07:00:00Z --within 1h -o json
+[ "$(jq -r .undated "$TMP/stdout")" = 5 ] || fail "undated: $(jq -c '{count, undated}' "$TMP/stdout")"
+inc due --now 2026-09-14T07:00:00Z --within 1h
+grep -q "^5 more submissions owed with no date yet" "$TMP/stdout" || { cat "$TMP/stdout"; fail "due does not say what has no date"; }
 inc update "$f" --measure-at 2026-09-19T06:00:00Z
 want_due "$f" cra final 2026-10-03T06:00:00Z
 [ "$(deadline "$f" cra users-informed article)" = "CRA Art. 14(8)" ] || fail "users-informed"
