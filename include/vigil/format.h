@@ -30,6 +30,17 @@ typedef struct vg_format_options {
     const char *tool_version; /* e.g. "0.1.0" */
     int width;                /* table: columns to fit (a terminal's), 0 = no limit */
     int wide;                 /* table: list every location of each package, not their number */
+    /* The product the SBOM describes (vigil sbom --name, --version,
+     * --supplier, --manufacturer, vigil.toml [product], VIGIL_PRODUCT_*):
+     * when name is set, the document's subject (CycloneDX
+     * metadata.component, the SPDX root element) is this product instead
+     * of the path or image given on the command line.  NULL = not given. */
+    struct {
+        const char *name;
+        const char *version;
+        const char *supplier;
+        const char *manufacturer;
+    } product;
 } vg_format_options;
 
 int vg_format_write(vg_ctx *ctx, vg_format format, const vg_inventory *inv,
