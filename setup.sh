@@ -30,6 +30,7 @@ test_pkgs="clang postgresql-15 systemd libclang-rt-14-dev python3 rpm dpkg zstd 
 missing=""
 pkgs="$build_pkgs"
 test_pkgs="$test_pkgs restic borgbackup tzdata" # vigil collect backup's tests: real repositories, zones
+test_pkgs="$test_pkgs docker-registry apache2-utils" # registry_*.sh: a real OCI registry, htpasswd -B
 [ "$test_mode" = 1 ] && pkgs="$pkgs $test_pkgs"
 for p in $pkgs; do
     dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing="$missing $p"

@@ -141,6 +141,28 @@ int cli_write_documents(const cli_output *outputs, const vg_buf *docs, const vg_
  * message in ctx, for a target that has none: a directory. */
 int cli_target_subject(vg_ctx *ctx, const vg_inventory *inv, vg_attest_subject *out);
 
+/* Registry targets (registry_cli.c, include/vigil/registry.h): the long
+ * options --registry-auth USER:PASSWORD|@FILE, --registry-ca FILE and
+ * --registry-timeout SECONDS, shared by sbom, scan and verify. */
+#define CLI_OPT_REGISTRY_AUTH 0x1101
+#define CLI_OPT_REGISTRY_CA 0x1102
+#define CLI_OPT_REGISTRY_TIMEOUT 0x1103
+#define CLI_REGISTRY_LONGOPTS                                                                    \
+    {"registry-auth", required_argument, NULL, CLI_OPT_REGISTRY_AUTH},                           \
+        {"registry-ca", required_argument, NULL, CLI_OPT_REGISTRY_CA},                           \
+        {"registry-timeout", required_argument, NULL, CLI_OPT_REGISTRY_TIMEOUT}
+struct vg_registry_options;
+/* Takes option c with arg into o; -1 with a message for a bad value. */
+int cli_registry_option(struct vg_registry_options *o, int c, const char *arg);
+/* Completes o: VIGIL_REGISTRY_TIMEOUT when no --registry-timeout, and a
+ * progress line on stderr when it is a terminal and not quiet. */
+void cli_registry_finish(struct vg_registry_options *o, int quiet);
+/* --push of sbom --attest: attaches doc's attestation (bundle, and a DSSE
+ * envelope signed here) to the registry image inv was scanned from.  0, or
+ * -1 with a message. */
+int cli_registry_push(const vg_key *key, const vg_inventory *inv, const char *type, const vg_buf *doc,
+                      const vg_buf *bundle, const struct vg_registry_options *o);
+
 /* The time to write into documents: SOURCE_DATE_EPOCH
  * (reproducible-builds.org) when set, else now.  -1 with a message printed
  * when SOURCE_DATE_EPOCH is not a number of seconds. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vigil/registry.h"
 
 #define SBOM_MAX_OUTPUTS 8
 #define SBOM_MAX_DOCUMENT ((size_t)4 << 30)
@@ -17,7 +18,8 @@ static const char sbom_usage[] =
     "\n"
     "Writes a software bill of materials of TARGET: a directory or mounted root\n"
     "filesystem, a root filesystem tarball (.tar, .tar.gz, .tar.zst, .tar.xz),\n"
-    "a `docker save` archive, or an OCI image layout (directory or tar).\n"
+    "a `docker save` archive, an OCI image layout (directory or tar), or an image\n"
+    "in a registry: registry:HOST[:PORT]/REPO[:TAG|@sha256:DIGEST].\n"
     "\n"
     "options:\n"
     "  -o, --output FORMAT[=FILE]  write FORMAT to FILE (default: standard output);\n"
@@ -38,6 +40,13 @@ static const char sbom_usage[] =
     "                              into FILE.sigstore.json: an in-toto statement\n"
     "                              about the image or archive digest, in a\n"
     "                              Sigstore bundle (see vigil-attest(1))\n"
+    "      --push                  with --attest and a registry: target, also attach\n"
+    "                              the attestations to the image in the registry\n"
+    "      --registry-auth USER:PASSWORD|@FILE\n"
+    "                              registry credentials (default: ~/.docker/config.json)\n"
+    "      --registry-ca FILE      also trust these CA certificates (PEM)\n"
+    "      --registry-timeout SECONDS\n"
+    "                              give up on a registry silent this long (default 30)\n"
     "      --wide                  table: list every place each package was found,\n"
     "                              not only how many\n"
     "  -q, --quiet                 do not print warnings\n"
@@ -105,6 +114,8 @@ int cmd_sbom(int argc, char **argv)
         {"attest", required_argument, NULL, 'A'},
         {"exclude", required_argument, NULL, 'X'},
         {"wide", no_argument, NULL, 'W'},
+        {"push", no_argument, NULL, 'U'},
+        CLI_REGISTRY_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -114,7 +125,8 @@ int cmd_sbom(int argc, char **argv)
     vg_scan_options opts = {0};
     const char *excludes[CLI_MAX_EXCLUDES];
     const char *attest_key = NULL;
-    int quiet = 0, wide = 0, c;
+    int quiet = 0, wide = 0, push = 0, c;
+    vg_registry_options ropts = {0};
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -164,6 +176,15 @@ int cmd_sbom(int argc, char **argv)
         case 'W':
             wide = 1;
             break;
+        case 'U':
+            push = 1;
+            break;
+        case CLI_OPT_REGISTRY_AUTH:
+        case CLI_OPT_REGISTRY_CA:
+        case CLI_OPT_REGISTRY_TIMEOUT:
+            if (cli_registry_option(&ropts, c, optarg) != 0)
+                return EXIT_USAGE;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -183,6 +204,12 @@ int cmd_sbom(int argc, char **argv)
     if (noutputs == 0)
         outputs[noutputs++] = (cli_output){VG_FORMAT_CYCLONEDX_JSON, NULL};
 
+    if (push && (!attest_key || !vg_registry_is_target(argv[optind]))) {
+        cli_error("--push: give --attest KEY and a registry: target");
+        return EXIT_USAGE;
+    }
+    cli_registry_finish(&ropts, quiet);
+    opts.registry = &ropts;
     if (attest_key) {
         for (size_t i = 0; i < noutputs; i++) {
             if (outputs[i].format != VG_FORMAT_TABLE && !outputs[i].path) {
@@ -242,6 +269,13 @@ int cmd_sbom(int argc, char **argv)
     if (cli_write_documents(outputs, docs, bundles, noutputs) != 0) {
         status = EXIT_FAILURE_;
         goto out;
+    }
+    for (size_t i = 0; push && i < noutputs; i++) {
+        if (bundles[i].len && cli_registry_push(key, &inv, outputs[i].format == VG_FORMAT_SPDX_JSON ? "spdx" : "cyclonedx",
+                                                &docs[i], &bundles[i], &ropts) != 0) {
+            status = EXIT_FAILURE_;
+            goto out;
+        }
     }
     if (inv.incomplete) {
         size_t n = vg_warning_count(&ctx);

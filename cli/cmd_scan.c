@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "vigil/ignore.h"
 #include "vigil/match.h"
+#include "vigil/registry.h"
 #include "vigil/sbomread.h"
 #include "vigil/vex.h"
 #include "vigil/vulndb.h"
@@ -34,10 +35,12 @@ static const char scan_usage[] =
     "usage: vigil scan [OPTIONS] TARGET\n"
     "\n"
     "Lists the known vulnerabilities of the packages in TARGET (anything\n"
-    "'vigil sbom' accepts, a CycloneDX or SPDX JSON SBOM file, or - for an\n"
+    "'vigil sbom' accepts, registry:HOST/REPO:TAG included, a CycloneDX or SPDX JSON SBOM file, or - for an\n"
     "SBOM on standard input) from the local vulnerability database.\n"
     "\n"
     "options:\n"
+    "      --registry-auth USER:PASSWORD|@FILE, --registry-ca FILE,\n"
+    "      --registry-timeout SECONDS   for registry: targets, as vigil sbom\n"
     "      --db PATH               vulnerability database (default:\n"
     "                              $XDG_CACHE_HOME/vigil/vulndb.sqlite)\n"
     "  -o, --output FORMAT[=FILE]  write FORMAT to FILE (default: standard output);\n"
@@ -257,6 +260,7 @@ int cmd_scan(int argc, char **argv)
         {"severity", required_argument, NULL, 's'},
         {"exclude", required_argument, NULL, 'X'},
         {"quiet", no_argument, NULL, 'q'},
+        CLI_REGISTRY_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -268,6 +272,7 @@ int cmd_scan(int argc, char **argv)
     int gate = -1, quiet = 0, show_suppressed = 0, allow_unchecked = 0, c;
     int64_t max_age = VG_VULNDB_MAX_AGE_DEFAULT;
     vg_scan_options sopts = {0};
+    vg_registry_options regopts = {0};
     vg_os distro;
     vg_match_options mopts = {0};
     vg_findings_filter filter = {0};
@@ -355,6 +360,12 @@ int cmd_scan(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
+        case CLI_OPT_REGISTRY_AUTH:
+        case CLI_OPT_REGISTRY_CA:
+        case CLI_OPT_REGISTRY_TIMEOUT:
+            if (cli_registry_option(&regopts, c, optarg) != 0)
+                return EXIT_USAGE;
+            break;
         case 'h':
             fputs(scan_usage, stdout);
             return EXIT_OK;
@@ -368,6 +379,8 @@ int cmd_scan(int argc, char **argv)
         fputs(scan_usage, stderr);
         return EXIT_USAGE;
     }
+    cli_registry_finish(&regopts, quiet);
+    sopts.registry = &regopts;
     if (noutputs == 0)
         outputs[noutputs++] = (cli_output){VG_REPORT_TABLE, NULL};
     if (attest_key) {

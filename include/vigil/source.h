@@ -38,6 +38,9 @@ typedef struct vg_scan_options {
     void *user;
     unsigned one_filesystem; /* directories: enter no other mounted file
                                 system either, as find -xdev */
+    /* Registry targets ("registry:HOST/REPO:TAG", registry.h): credentials,
+     * trust, time limits, progress; NULL = the defaults. */
+    const struct vg_registry_options *registry;
     unsigned final_view_only; /* images: the catalogers see the final view
                                  only, once; no component is attributed to a
                                  layer (the catalogers do not run per layer) */

@@ -1537,6 +1537,50 @@ static int platform_matches(json_t *p, const char *want)
     return !wvar || (variant && strcmp(variant, wvar) == 0);
 }
 
+/* The image of an index for platform (the rules in source_internal.h). */
+int vg_image_pick_platform(vg_ctx *ctx, const char *where, json_t *const *descs, size_t n, const char *platform,
+                           size_t *pick_out)
+{
+    char want[256];
+    if (platform)
+        snprintf(want, sizeof want, "%s", platform);
+    else
+        host_platform(want, sizeof want);
+    /* Attestation manifests (platform unknown/unknown) are not images. */
+    size_t images = 0, pick = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        json_t *p = json_object_get(descs[i], "platform");
+        if (platform_matches(p, "unknown/unknown"))
+            continue;
+        images++;
+        if (pick == SIZE_MAX && (p ? platform_matches(p, want) : !platform))
+            pick = i;
+    }
+    if (pick == SIZE_MAX && images == 1 && !platform) {
+        for (size_t i = 0; i < n; i++)
+            if (!platform_matches(json_object_get(descs[i], "platform"), "unknown/unknown"))
+                pick = i;
+    }
+    if (pick != SIZE_MAX) {
+        *pick_out = pick;
+        return VG_OK;
+    }
+    vg_buf list;
+    vg_buf_init(&list, 4096);
+    for (size_t i = 0; i < n; i++) {
+        json_t *p = json_object_get(descs[i], "platform");
+        const char *os = json_string_value(json_object_get(p, "os"));
+        const char *arch = json_string_value(json_object_get(p, "architecture"));
+        const char *v = json_string_value(json_object_get(p, "variant"));
+        vg_buf_addf(&list, "%s%s/%s%s%s", list.len ? ", " : "", os ? os : "?", arch ? arch : "?", v ? "/" : "",
+                    v ? v : "");
+    }
+    int rc = vg_error(ctx, VG_ERR_NOT_FOUND, "%s: no image for platform %s; the index has: %s", where, want,
+                      list.data ? list.data : "nothing");
+    vg_buf_free(&list);
+    return rc;
+}
+
 typedef struct candidate {
     json_t *desc;        /* borrowed from an index kept in candidates.roots */
     json_t *annotations; /* of the top-level index entry */
@@ -1621,44 +1665,12 @@ static int plan_oci(scan *s, store *st, image_plan *plan)
     if (rc)
         goto out;
     plan->kind = VG_TARGET_OCI_LAYOUT;
-    char want[256];
-    if (s->platform)
-        snprintf(want, sizeof want, "%s", s->platform);
-    else
-        host_platform(want, sizeof want);
-    /* Attestation manifests (platform unknown/unknown) are not images. */
-    size_t images = 0, pick = SIZE_MAX;
-    for (size_t i = 0; i < c.n; i++) {
-        json_t *p = json_object_get(c.items[i].desc, "platform");
-        if (platform_matches(p, "unknown/unknown"))
-            continue;
-        images++;
-        if (pick == SIZE_MAX && (p ? platform_matches(p, want) : !s->platform))
-            pick = i;
-    }
-    if (pick == SIZE_MAX && images == 1 && !s->platform) {
-        for (size_t i = 0; i < c.n; i++)
-            if (!platform_matches(json_object_get(c.items[i].desc, "platform"), "unknown/unknown"))
-                pick = i;
-    }
-    if (pick == SIZE_MAX) {
-        vg_buf list;
-        vg_buf_init(&list, 4096);
-        for (size_t i = 0; i < c.n; i++) {
-            json_t *p = json_object_get(c.items[i].desc, "platform");
-            const char *v = json_string_value(json_object_get(p, "variant"));
-            vg_buf_addf(&list, "%s%s/%s%s%s", list.len ? ", " : "",
-                        json_string_value(json_object_get(p, "os")) ? json_string_value(json_object_get(p, "os")) : "?",
-                        json_string_value(json_object_get(p, "architecture"))
-                            ? json_string_value(json_object_get(p, "architecture"))
-                            : "?",
-                        v ? "/" : "", v ? v : "");
-        }
-        rc = vg_error(s->ctx, VG_ERR_NOT_FOUND, "%s: no image for platform %s; the index has: %s", s->path, want,
-                      list.data ? list.data : "nothing");
-        vg_buf_free(&list);
+    json_t *descs[sizeof c.items / sizeof c.items[0]];
+    for (size_t i = 0; i < c.n; i++)
+        descs[i] = c.items[i].desc;
+    size_t pick;
+    if ((rc = vg_image_pick_platform(s->ctx, s->path, descs, c.n, s->platform, &pick)) != VG_OK)
         goto out;
-    }
     layer_plan md;
     if ((rc = descriptor_plan(s, c.items[pick].desc, &md)) != VG_OK)
         goto out;

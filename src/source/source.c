@@ -5,6 +5,7 @@
  * once, and what it is comes from fstat() on that descriptor, which every
  * reader then uses: the target is never looked up by name again, so it
  * cannot be replaced between the check and the read, or between two reads.
+ * A target "registry:..." is an image in an OCI registry (registry.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "source/source_internal.h"
+#include "vigil/registry.h"
 
 int vg_scan(vg_ctx *ctx, const char *target, const vg_scan_options *opts, vg_inventory *inv)
 {
@@ -24,6 +26,11 @@ int vg_scan(vg_ctx *ctx, const char *target, const vg_scan_options *opts, vg_inv
     if (rc) {
         vg_exclude_free(&ex);
         return rc;
+    }
+    if (vg_registry_is_target(target)) {
+        rc = vg_scan_registry(ctx, target, opts, &ex, inv);
+        vg_exclude_free(&ex);
+        return rc ? rc : vg_inventory_finalize(ctx, inv);
     }
     /* O_NONBLOCK: a FIFO must not hang the open; it is refused below. */
     int fd = open(target, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);

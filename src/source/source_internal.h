@@ -5,6 +5,8 @@
 #ifndef VIGIL_SOURCE_INTERNAL_H
 #define VIGIL_SOURCE_INTERNAL_H
 
+#include <jansson.h>
+
 #include "vigil/catalog.h"
 #include "vigil/source.h"
 #include "source/exclude.h"
@@ -30,5 +32,19 @@ int vg_scan_archive(vg_ctx *ctx, const char *path, int fd, const vg_scan_options
 /* image.c: an OCI image layout directory (has an "oci-layout" file). */
 int vg_scan_oci_directory(vg_ctx *ctx, const char *path, int dirfd, const vg_scan_options *opts,
                           const vg_exclude *ex, vg_inventory *inv);
+
+/* image.c: which of the n manifest descriptors of an image index is the
+ * image for platform ("os/arch[/variant]"; NULL: linux and this machine's
+ * architecture, or the only image when there is one).  Descriptors with
+ * platform unknown/unknown (attestations) are never picked.  VG_OK with
+ * *pick, or VG_ERR_NOT_FOUND naming the platforms there are; where names
+ * the index in the message. */
+int vg_image_pick_platform(vg_ctx *ctx, const char *where, json_t *const *descs, size_t n, const char *platform,
+                           size_t *pick);
+
+/* registry.c: an image in an OCI registry ("registry:HOST/REPO:TAG"),
+ * pulled into the cache and scanned as an OCI layout. */
+int vg_scan_registry(vg_ctx *ctx, const char *target, const vg_scan_options *opts, const vg_exclude *ex,
+                     vg_inventory *inv);
 
 #endif
