@@ -151,6 +151,14 @@ int cli_target_subject(vg_ctx *ctx, const vg_inventory *inv, vg_attest_subject *
     {"registry-auth", required_argument, NULL, CLI_OPT_REGISTRY_AUTH},                           \
         {"registry-ca", required_argument, NULL, CLI_OPT_REGISTRY_CA},                           \
         {"registry-timeout", required_argument, NULL, CLI_OPT_REGISTRY_TIMEOUT}
+/* The switch cases of getopt_long() for them, into the options o. */
+#define CLI_REGISTRY_CASES(o)                                                                    \
+    case CLI_OPT_REGISTRY_AUTH:                                                                  \
+    case CLI_OPT_REGISTRY_CA:                                                                    \
+    case CLI_OPT_REGISTRY_TIMEOUT:                                                               \
+        if (cli_registry_option(&(o), c, optarg) != 0)                                           \
+            return EXIT_USAGE;                                                                   \
+        break
 struct vg_registry_options;
 /* Takes option c with arg into o; -1 with a message for a bad value. */
 int cli_registry_option(struct vg_registry_options *o, int c, const char *arg);

@@ -179,12 +179,7 @@ int cmd_sbom(int argc, char **argv)
         case 'U':
             push = 1;
             break;
-        case CLI_OPT_REGISTRY_AUTH:
-        case CLI_OPT_REGISTRY_CA:
-        case CLI_OPT_REGISTRY_TIMEOUT:
-            if (cli_registry_option(&ropts, c, optarg) != 0)
-                return EXIT_USAGE;
-            break;
+        CLI_REGISTRY_CASES(ropts);
         case 'q':
             quiet = 1;
             break;

@@ -360,12 +360,7 @@ int cmd_scan(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
-        case CLI_OPT_REGISTRY_AUTH:
-        case CLI_OPT_REGISTRY_CA:
-        case CLI_OPT_REGISTRY_TIMEOUT:
-            if (cli_registry_option(&regopts, c, optarg) != 0)
-                return EXIT_USAGE;
-            break;
+        CLI_REGISTRY_CASES(regopts);
         case 'h':
             fputs(scan_usage, stdout);
             return EXIT_OK;

@@ -177,12 +177,7 @@ int cmd_verify(int argc, char **argv)
         case 't': opts.predicate_type = optarg; break;
         case 'P': pack_path = optarg; break;
         case 'L': platform = optarg; break;
-        case CLI_OPT_REGISTRY_AUTH:
-        case CLI_OPT_REGISTRY_CA:
-        case CLI_OPT_REGISTRY_TIMEOUT:
-            if (cli_registry_option(&ropts, c, optarg) != 0)
-                return EXIT_USAGE;
-            break;
+        CLI_REGISTRY_CASES(ropts);
         case 'h': verify_usage(stdout); return EXIT_OK;
         default: verify_usage(stderr); return EXIT_USAGE;
         }

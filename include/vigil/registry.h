@@ -44,6 +44,11 @@ typedef struct vg_registry_options {
 /* Nonzero when target names a registry image (starts with "registry:"). */
 int vg_registry_is_target(const char *target);
 
+/* The manifest digest ("sha256:HEX") of the image target names, for
+ * platform (as vg_scan_options.platform), as a scan of it would take it. */
+int vg_registry_resolve(vg_ctx *ctx, const char *target, const char *platform, const vg_registry_options *opts,
+                        char digest_out[72]);
+
 /* One attestation to attach: the signed documents and the predicate type. */
 typedef struct vg_registry_attestation {
     const char *predicate_type;          /* URI */

@@ -256,6 +256,23 @@ int reg_resolve_image(reg_client *c, const char *platform, reg_image *out)
     return rc;
 }
 
+int vg_registry_resolve(vg_ctx *ctx, const char *target, const char *platform, const vg_registry_options *opts,
+                        char digest_out[72])
+{
+    reg_ref ref;
+    reg_client *c;
+    int rc = reg_ref_parse(ctx, target, &ref);
+    if (rc || (rc = reg_client_open(ctx, &ref, opts, 0, &c)) != VG_OK)
+        return rc;
+    reg_image img;
+    rc = reg_resolve_image(c, platform, &img);
+    if (rc == VG_OK)
+        memcpy(digest_out, img.digest, 72);
+    reg_image_free(&img);
+    reg_client_close(c);
+    return rc;
+}
+
 /* ---- blobs -------------------------------------------------------------- */
 
 typedef struct blob_dl {

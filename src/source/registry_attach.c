@@ -168,7 +168,7 @@ static int push_att_tag(reg_client *c, const char *hex, const vg_registry_attest
 static int push_referrer(reg_client *c, const char *subject_digest, const vg_registry_attestation *att)
 {
     vg_ctx *ctx = reg_client_ctx(c);
-    char bdigest[72], edigest[72], rdigest[72], sdigest[72];
+    char bdigest[72] = "", edigest[72] = "", rdigest[72] = "", sdigest[72] = "";
     vg_buf subject;
     vg_buf_init(&subject, REG_MAX_MANIFEST);
     char *smt = NULL;
@@ -181,12 +181,15 @@ static int push_referrer(reg_client *c, const char *subject_digest, const vg_reg
                                     "dev.sigstore.bundle.predicateType", att->predicate_type);
     size_t rsize = 0;
     reg_response resp;
+    char title[96];
+    snprintf(title, sizeof title, "sha256-%s.sigstore.json", bdigest + 7);
     if (rc == VG_OK) {
-        json_t *m = json_pack("{s:i, s:s, s:s, s:{s:s, s:i, s:s}, s:[{s:s, s:I, s:s}], s:{s:s, s:I, s:s}, s:O}",
+        json_t *m = json_pack("{s:i, s:s, s:s, s:{s:s, s:i, s:s}, s:[{s:s, s:I, s:s, s:{s:s}}], s:{s:s, s:I, s:s}, s:O}",
                               "schemaVersion", 2, "mediaType", REG_MT_OCI_MANIFEST, "artifactType",
                               VG_SIGSTORE_BUNDLE_V03, "config", "mediaType", REG_MT_EMPTY, "size", 2, "digest",
                               edigest, "layers", "mediaType", VG_SIGSTORE_BUNDLE_V03, "size",
-                              (json_int_t)att->bundle_len, "digest", bdigest, "subject", "mediaType", smt, "size",
+                              (json_int_t)att->bundle_len, "digest", bdigest, "annotations",
+                              "org.opencontainers.image.title", title, "subject", "mediaType", smt, "size",
                               (json_int_t)subject.len, "digest", subject_digest, "annotations", annotations);
         rc = m ? push_manifest(c, NULL, m, REG_MT_OCI_MANIFEST, rdigest, &rsize, &resp)
                : vg_error(ctx, VG_ERR_NOMEM, "out of memory");

@@ -80,6 +80,8 @@ check(m["artifactType"] == "application/vnd.dev.sigstore.bundle.v0.3+json", "the
 check(m["config"]["mediaType"] == "application/vnd.oci.empty.v1+json", "the referrer's empty config")
 st, b = get("blobs/" + m["layers"][0]["digest"])
 check(json.loads(b)["mediaType"] == "application/vnd.dev.sigstore.bundle.v0.3+json", "the bundle layer")
+check(m["layers"][0]["annotations"]["org.opencontainers.image.title"] == m["layers"][0]["digest"].replace(":", "-") + ".sigstore.json", "the layer's title")
+check(ds[0]["annotations"]["dev.sigstore.bundle.predicateType"] == "https://cyclonedx.org/bom", "the index entry's predicateType")
 st, _ = get("referrers/sha256:" + hexd)
 check(st == 404, "distribution 2.8 has no referrers API (so the tag schema is the one to use)")
 print("ok: .att tag (DSSE, predicateType, subject sha256:%s) and referrers tag (bundle, subject) as specified" % hexd)
@@ -115,3 +117,15 @@ raw "sha256-$hex.att" >att2.json
 python3 -c 'import json,sys; t=[l["annotations"]["predicateType"] for l in json.load(open(sys.argv[1]))["layers"]]; sys.exit(0 if t == ["https://cyclonedx.org/bom", "https://spdx.dev/Document"] else "layers: %s" % t)' att2.json ||
     fail "the second push did not add its layer after the first"
 echo "ok: a second push adds a layer to the .att manifest"
+
+# vigil attest: a registry: subject is the image's manifest digest; --push attaches it.
+printf '{"reviewed":"registry test"}\n' >pred.json
+expect_status 0 "$VIGIL" attest --key k.key --type https://example.org/review/v1 --predicate pred.json \
+    --subject "$IMG" --push "${R[@]}" -o review.bundle
+python3 -c 'import base64,json,sys; s=json.loads(base64.b64decode(json.load(open(sys.argv[1]))["dsseEnvelope"]["payload"])); sys.exit(0 if s["subject"][0]["digest"]["sha256"] == sys.argv[2] else "subject %s" % s["subject"])' review.bundle "$hex" ||
+    fail "vigil attest: the subject is not the image's manifest digest"
+expect_status 0 "$VIGIL" verify --key k.pub --type https://example.org/review/v1 "${R[@]}" "$IMG"
+[ "$(grep -c "vigil: verified $IMG" "$TMP/stderr")" = 2 ] || { cat "$TMP/stderr"; fail "the pushed review attestation did not verify twice"; }
+raw "sha256-$hex" | python3 -c 'import json,sys; n=len(json.load(sys.stdin)["manifests"]); sys.exit(0 if n == 3 else "%d referrers" % n)' ||
+    fail "the referrers tag index does not list the three bundles pushed"
+echo "ok: vigil attest --push with a registry: subject"
