@@ -187,7 +187,13 @@ int reg_get_manifest(reg_client *c, const char *reference, vg_buf *out, char dig
         return vg_error(ctx, VG_ERR_FORMAT, "registry %s: manifest %s:%s is not a JSON object", ref->host, ref->repo,
                         reference);
     }
-    *mt_out = strdup(mt ? mt : content_type[0] ? content_type : REG_MT_OCI_MANIFEST);
+    /* mediaType is optional in OCI manifests and indexes: then the
+     * Content-Type, else what the document holds. */
+    if (!mt)
+        mt = content_type[0]                                     ? content_type
+             : json_is_array(json_object_get(j, "manifests")) ? REG_MT_OCI_INDEX
+                                                               : REG_MT_OCI_MANIFEST;
+    *mt_out = strdup(mt);
     json_decref(j);
     if (!*mt_out)
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");

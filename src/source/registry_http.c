@@ -388,6 +388,14 @@ int reg_request(reg_client *c, const char *method, const char *path, const char 
     if (rc)
         return vg_error(c->ctx, rc, "registry %s: URL too long", c->ref.host);
     size_t kept = sink && sink->buf ? sink->buf->len : 0;
+    /* A Location on another host (an upload to storage) gets no credentials. */
+    size_t hl = strlen(c->ref.host);
+    int own = strncmp(url.data + 8, c->ref.host, hl) == 0 && (url.data[8 + hl] == '/' || url.data[8 + hl] == '\0');
+    if (!own) {
+        rc = perform(c, method, url.data, accept, body, body_len, ctype, sink, resp, NULL);
+        vg_buf_free(&url);
+        return rc;
+    }
     rc = perform(c, method, url.data, accept, body, body_len, ctype, sink, resp, c->authz);
     if (rc == VG_OK && resp->status == 401) {
         int had = c->authz[0] != '\0';

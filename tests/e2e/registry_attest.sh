@@ -80,6 +80,7 @@ check(m["artifactType"] == "application/vnd.dev.sigstore.bundle.v0.3+json", "the
 check(m["config"]["mediaType"] == "application/vnd.oci.empty.v1+json", "the referrer's empty config")
 st, b = get("blobs/" + m["layers"][0]["digest"])
 check(json.loads(b)["mediaType"] == "application/vnd.dev.sigstore.bundle.v0.3+json", "the bundle layer")
+check(b == open(sys.argv[4] + ".sigstore.json", "rb").read(), "the pushed bundle is the one written beside the SBOM")
 check(m["layers"][0]["annotations"]["org.opencontainers.image.title"] == m["layers"][0]["digest"].replace(":", "-") + ".sigstore.json", "the layer's title")
 check(ds[0]["annotations"]["dev.sigstore.bundle.predicateType"] == "https://cyclonedx.org/bom", "the index entry's predicateType")
 st, _ = get("referrers/sha256:" + hexd)

@@ -9,6 +9,9 @@
 #   REG_DATA    the registry's filesystem storage
 #   registry_push SRC REPO:TAG [--all]   skopeo copy SRC to the registry
 #   registry_blob_gets   how many GETs of /v2/.../blobs/ the registry served
+# With REG_TOKEN_REALM set (registry_token.sh), the registry takes bearer
+# tokens from that realm, signed by the key of $TMP/registry/token.crt,
+# instead of htpasswd.
 
 need_cmd docker-registry
 need_cmd htpasswd
@@ -48,11 +51,15 @@ http:
   tls:
     certificate: $dir/server.crt
     key: $dir/server.key
-auth:
-  htpasswd:
-    realm: vigil-test
-    path: $dir/htpasswd
 EOF
+    if [ -n "${REG_TOKEN_REALM:-}" ]; then
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=vigil test token issuer" \
+            -keyout "$dir/token.key" -out "$dir/token.crt" 2>/dev/null || fail "openssl: token key"
+        printf 'auth:\n  token:\n    realm: %s\n    service: vigil-test-registry\n    issuer: vigil-test-issuer\n    rootcertbundle: %s\n' \
+            "$REG_TOKEN_REALM" "$dir/token.crt" >>"$dir/config.yml"
+    else
+        printf 'auth:\n  htpasswd:\n    realm: vigil-test\n    path: %s\n' "$dir/htpasswd" >>"$dir/config.yml"
+    fi
     REG_LOG="$dir/access.log"
     docker-registry serve "$dir/config.yml" >"$REG_LOG" 2>&1 &
     REG_PID=$!
