@@ -85,33 +85,44 @@ static int push_manifest(reg_client *c, const char *reference, json_t *j, const 
     return rc;
 }
 
-/* The manifest tagged tag, or NULL with VG_OK when there is none. */
-static int get_tagged(reg_client *c, const char *tag, json_t **out)
+/* GETs /v2/REPO/KIND/REF as a JSON object into *out; a 404 is VG_OK
+ * with *out NULL (and *missing set). */
+static int get_json(reg_client *c, const char *kind, const char *reference, const char *accept, json_t **out,
+                    int *missing)
 {
     const reg_ref *ref = reg_client_ref(c);
     *out = NULL;
+    *missing = 0;
     char path[1024];
-    snprintf(path, sizeof path, "/v2/%s/manifests/%s", ref->repo, tag);
+    snprintf(path, sizeof path, "/v2/%s/%s/%s", ref->repo, kind, reference);
     vg_buf body;
     vg_buf_init(&body, REG_MAX_MANIFEST);
     reg_sink sink = {.buf = &body, .max = REG_MAX_MANIFEST};
     reg_response resp;
-    int rc = reg_request(c, "GET", path, REG_MT_OCI_MANIFEST ", " REG_MT_OCI_INDEX, NULL, 0, NULL, &sink, &resp);
+    int rc = reg_request(c, "GET", path, accept, NULL, 0, NULL, &sink, &resp);
+    char what[600];
+    snprintf(what, sizeof what, "%s %s:%s", kind, ref->repo, reference);
     if (rc == VG_OK && resp.status == 200) {
         *out = json_loadb(body.data ? body.data : "", body.len, 0, NULL);
         if (!json_is_object(*out)) {
             json_decref(*out);
             *out = NULL;
-            rc = vg_error(reg_client_ctx(c), VG_ERR_FORMAT, "registry %s: %s:%s is not a JSON manifest", ref->host,
-                          ref->repo, tag);
+            rc = vg_error(reg_client_ctx(c), VG_ERR_FORMAT, "registry %s: %s is not a JSON object", ref->host, what);
         }
-    } else if (rc == VG_OK && resp.status != 404) {
-        char what[600];
-        snprintf(what, sizeof what, "manifest %s:%s", ref->repo, tag);
+    } else if (rc == VG_OK && resp.status == 404) {
+        *missing = 1;
+    } else if (rc == VG_OK) {
         rc = reg_status_error(c, what, &resp);
     }
     vg_buf_free(&body);
     return rc;
+}
+
+/* The manifest tagged tag, or NULL with VG_OK when there is none. */
+static int get_tagged(reg_client *c, const char *tag, json_t **out)
+{
+    int missing;
+    return get_json(c, "manifests", tag, REG_MT_OCI_MANIFEST ", " REG_MT_OCI_INDEX, out, &missing);
 }
 
 static int push_att_tag(reg_client *c, const char *hex, const vg_registry_attestation *att)
@@ -303,25 +314,14 @@ static int add_layers(reg_client *c, json_t *manifest, const char *mt, found *f)
 
 static int read_referrers(reg_client *c, const char *digest, found *f)
 {
-    const reg_ref *ref = reg_client_ref(c);
-    char path[1024];
-    snprintf(path, sizeof path, "/v2/%s/referrers/%s", ref->repo, digest);
-    vg_buf body;
-    vg_buf_init(&body, REG_MAX_MANIFEST);
-    reg_sink sink = {.buf = &body, .max = REG_MAX_MANIFEST};
-    reg_response resp;
-    json_t *index = NULL;
-    int rc = reg_request(c, "GET", path, REG_MT_OCI_INDEX, NULL, 0, NULL, &sink, &resp);
-    if (rc == VG_OK && resp.status == 200) {
-        index = json_loadb(body.data ? body.data : "", body.len, 0, NULL);
-    } else if (rc == VG_OK && resp.status == 404) {
+    json_t *index;
+    int missing;
+    int rc = get_json(c, "referrers", digest, REG_MT_OCI_INDEX, &index, &missing);
+    if (rc == VG_OK && missing) { /* no referrers API: the tag schema */
         char tag[96];
         snprintf(tag, sizeof tag, "sha256-%s", digest + 7);
         rc = get_tagged(c, tag, &index);
-    } else if (rc == VG_OK) {
-        rc = reg_status_error(c, "referrers", &resp);
     }
-    vg_buf_free(&body);
     size_t i;
     json_t *d;
     json_array_foreach(json_object_get(index, "manifests"), i, d) {
