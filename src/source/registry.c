@@ -226,17 +226,22 @@ int reg_resolve_image(reg_client *c, const char *platform, reg_image *out)
     json_t *manifests = json_object_get(index, "manifests");
     json_t *descs[256];
     size_t n = 0;
-    for (size_t i = 0; i < json_array_size(manifests) && n < sizeof descs / sizeof descs[0]; i++) {
-        json_t *d = json_array_get(manifests, i);
-        const char *mt = json_string_value(json_object_get(d, "mediaType"));
-        if (!mt || !is_index(mt))
-            descs[n++] = d;
-    }
     char where[800];
     snprintf(where, sizeof where, "registry:%s/%s (index %s)", ref->host, ref->repo, out->digest);
+    for (size_t i = 0; i < json_array_size(manifests) && rc == VG_OK; i++) {
+        json_t *d = json_array_get(manifests, i);
+        const char *mt = json_string_value(json_object_get(d, "mediaType"));
+        if (mt && is_index(mt))
+            continue;
+        if (n == sizeof descs / sizeof descs[0])
+            rc = vg_error(ctx, VG_ERR_LIMIT, "%s: more than %zu manifests", where, n);
+        else
+            descs[n++] = d;
+    }
     size_t pick;
-    rc = json_is_array(manifests) ? vg_image_pick_platform(ctx, where, descs, n, platform, &pick)
-                                  : vg_error(ctx, VG_ERR_FORMAT, "%s: no \"manifests\" array", where);
+    if (rc == VG_OK)
+        rc = json_is_array(manifests) ? vg_image_pick_platform(ctx, where, descs, n, platform, &pick)
+                                      : vg_error(ctx, VG_ERR_FORMAT, "%s: no \"manifests\" array", where);
     const char *digest = rc ? NULL : json_string_value(json_object_get(descs[pick], "digest"));
     if (rc == VG_OK && !reg_valid_digest(digest))
         rc = vg_error(ctx, VG_ERR_UNSUPPORTED, "%s: the manifest for the platform has no sha256 digest", where);

@@ -10,7 +10,8 @@
 # the second run downloads no blob (the registry's access log); a blob
 # whose stored data was altered is refused, naming blob and registry, and
 # nothing of it is kept; a registry that accepts and never answers times
-# out with a clear message; vigil scan reads a registry target.
+# out with a clear message; --max-total-size refuses a too large image
+# before any blob is fetched; vigil scan reads a registry target.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry_lib.sh"
 
@@ -111,6 +112,14 @@ expect_status 1 "$VIGIL" sbom --registry-ca "$REG_CERTS/ca.crt" --registry-auth 
 grep -q "no image for platform linux/s390x; the index has: linux/amd64, linux/arm64" "$TMP/stderr" ||
     fail "missing platform: $(cat "$TMP/stderr")"
 echo "ok: @FILE credentials, --platform from a registry index, by digest"
+
+# --max-total-size bounds what is pulled: refused before any blob is fetched.
+blobs_before=$(registry_blob_gets)
+VIGIL_CACHE="$TMP/cache-small" expect_status 1 "$VIGIL" sbom --registry-ca "$REG_CERTS/ca.crt" --registry-auth "$REG_CREDS" \
+    --max-total-size 1K "registry:$REG/vigil/alpine:3.11"
+expect_stderr "the image's blobs add up to more than 1024 bytes \(--max-total-size\)"
+[ "$(registry_blob_gets)" = "$blobs_before" ] || fail "blobs were downloaded past --max-total-size"
+echo "ok: --max-total-size refuses an image too large before downloading it"
 
 # vigil scan of the registry image finds what it finds in the local layout.
 expect_status 0 "$VIGIL" db build --from "$VIGIL_SHARED/vulndata/alpine-secdb/v3.11" --db "$TMP/vuln.sqlite"
