@@ -396,6 +396,16 @@ int reg_request(reg_client *c, const char *method, const char *path, const char 
         vg_buf_free(&url);
         return rc;
     }
+    /* Credentials given are sent as Basic from the first request: a registry
+     * that takes them saves the round trip of its 401; one that wants a
+     * token still answers 401 with its challenge. */
+    if (!c->authz[0] && !c->creds_loaded) {
+        if (load_credentials(c) != VG_OK || (c->user[0] && basic_header(c, c->authz, sizeof c->authz) != VG_OK)) {
+            /* said again if the registry asks for credentials; else moot */
+            c->creds_loaded = 0;
+            c->user[0] = c->authz[0] = c->ctx->message[0] = '\0';
+        }
+    }
     rc = perform(c, method, url.data, accept, body, body_len, ctype, sink, resp, c->authz);
     if (rc == VG_OK && resp->status == 401) {
         int had = c->authz[0] != '\0';
