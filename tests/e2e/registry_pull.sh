@@ -11,7 +11,8 @@
 # whose stored data was altered is refused, naming blob and registry, and
 # nothing of it is kept; a registry that accepts and never answers times
 # out with a clear message; --max-total-size refuses a too large image
-# before any blob is fetched; vigil scan reads a registry target.
+# before any blob is fetched; vigil scan reads a registry target; a
+# progress line is shown on a terminal (script(1)) only, not with -q.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/registry_lib.sh"
 
@@ -70,6 +71,17 @@ after=$(registry_blob_gets)
 cmp -s "$TMP/reg.json" "$TMP/reg2.json" || fail "the warm-cache SBOM differs"
 [ -z "$(find "$VIGIL_CACHE" -name '.tmp-*' -o -name 'view.*')" ] || fail "temporary files left in the cache"
 echo "ok: warm cache: no blob downloaded again ($before blob GETs in all)"
+
+# A progress line on a terminal only (script(1) gives a terminal), not with -q.
+grep -q "pulling blob" "$TMP/stderr" && fail "a progress line without a terminal"
+need_cmd script
+for q in "" -q; do
+    VIGIL_CACHE="$TMP/cache-tty$q" script -qec "$VIGIL sbom $q --registry-ca $REG_CERTS/ca.crt --registry-auth $REG_CREDS registry:$REG/vigil/alpine:3.11 -o cyclonedx-json=$TMP/tty.json" /dev/null >"$TMP/tty$q.out" </dev/null ||
+        fail "vigil sbom $q on a terminal failed: $(cat "$TMP/tty$q.out")"
+done
+grep -q "vigil: pulling blob 2/2, 2.6 of 2.6 MiB" "$TMP/tty.out" || fail "no progress line on a terminal: $(cat -v "$TMP/tty.out")"
+grep -q "pulling" "$TMP/tty-q.out" && fail "a progress line with -q"
+echo "ok: a progress line on a terminal, none with -q or without a terminal"
 
 # 3. Credentials from docker config.json in a temporary HOME.
 mkdir -p "$TMP/home/.docker"
