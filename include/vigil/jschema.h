@@ -19,8 +19,8 @@
  *     vg_jschema_validate(ctx, schema, doc, NULL, &r);      // r.valid, r.errors
  *     vg_jschema_result_free(&r);  vg_jschema_set_free(set);
  * A compiled schema belongs to its set and lives until vg_jschema_set_free().
- * Compiling changes the set: one thread at a time per set.  Validating
- * only reads the schema: several threads may validate with one schema.
+ * Compiling changes the set, and so does validating (the automata of the
+ * patterns are built as strings meet them): one thread at a time per set.
  * No global state.
  */
 #ifndef VIGIL_JSCHEMA_H

@@ -102,6 +102,8 @@ struct js_node {
     long double minimum, maximum;
     const json_t *const_value; /* NULL when absent (a JSON null is json_null()) */
     const json_t *enum_values;
+    const json_t **enum_strings; /* the string values of enum, sorted (bsearch) */
+    size_t nenum_strings;
     js_node **all_of, **any_of, **one_of;
     size_t nall, nany, none;
     js_node *not_, *if_, *then_, *else_;
@@ -130,37 +132,12 @@ struct vg_jschema_set {
 
 /* ================================================================ loading */
 
-static int add_doc(vg_ctx *ctx, vg_jschema_set *set, const char *path)
+int jschema_set_add(vg_ctx *ctx, vg_jschema_set *set, const char *path, json_t *root)
 {
-    if (set->ndocs >= VG_JSCHEMA_MAX_FILES)
+    if (set->ndocs >= VG_JSCHEMA_MAX_FILES) {
+        json_decref(root);
         return vg_error(ctx, VG_ERR_LIMIT, "%s: more than %d schema files", path, VG_JSCHEMA_MAX_FILES);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return vg_error(ctx, errno == ENOENT ? VG_ERR_NOT_FOUND : VG_ERR_IO, "%s: cannot open schema: %s", path,
-                        strerror(errno));
-    vg_buf buf;
-    vg_buf_init(&buf, VG_JSCHEMA_MAX_FILE_SIZE);
-    int rc = vg_read_all(fd, &buf);
-    int saved = errno;
-    close(fd);
-    if (rc == VG_ERR_LIMIT) {
-        vg_buf_free(&buf);
-        return vg_error(ctx, rc, "%s: schema larger than %u bytes", path, VG_JSCHEMA_MAX_FILE_SIZE);
     }
-    if (rc != VG_OK) {
-        vg_buf_free(&buf);
-        return vg_error(ctx, rc, "%s: cannot read schema: %s", path, rc == VG_ERR_IO ? strerror(saved) : vg_strerror(rc));
-    }
-    /* jansson's own reader, not vg_json_parse(): the official SPDX 3.0.1
-     * schema names "extension" twice in one object, and JSON.parse (so
-     * ajv) keeps the last value, as json_loadb does without
-     * JSON_REJECT_DUPLICATES. */
-    json_error_t jerr;
-    json_t *root = json_loadb(buf.data ? buf.data : "", buf.len, JSON_DECODE_ANY, &jerr);
-    vg_buf_free(&buf);
-    if (!root)
-        return vg_error(ctx, json_error_code(&jerr) == json_error_out_of_memory ? VG_ERR_NOMEM : VG_ERR_FORMAT,
-                        "%s: not valid JSON (line %d, column %d: %s)", path, jerr.line, jerr.column, jerr.text);
     if (set->ndocs == set->capdocs) {
         size_t nc = set->capdocs ? set->capdocs * 2 : 16;
         schema_doc *nd = realloc(set->docs, nc * sizeof *nd);
@@ -196,6 +173,38 @@ static int add_doc(vg_ctx *ctx, vg_jschema_set *set, const char *path)
     }
     set->ndocs++;
     return VG_OK;
+}
+
+static int add_doc(vg_ctx *ctx, vg_jschema_set *set, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return vg_error(ctx, errno == ENOENT ? VG_ERR_NOT_FOUND : VG_ERR_IO, "%s: cannot open schema: %s", path,
+                        strerror(errno));
+    vg_buf buf;
+    vg_buf_init(&buf, VG_JSCHEMA_MAX_FILE_SIZE);
+    int rc = vg_read_all(fd, &buf);
+    int saved = errno;
+    close(fd);
+    if (rc == VG_ERR_LIMIT) {
+        vg_buf_free(&buf);
+        return vg_error(ctx, rc, "%s: schema larger than %u bytes", path, VG_JSCHEMA_MAX_FILE_SIZE);
+    }
+    if (rc != VG_OK) {
+        vg_buf_free(&buf);
+        return vg_error(ctx, rc, "%s: cannot read schema: %s", path, rc == VG_ERR_IO ? strerror(saved) : vg_strerror(rc));
+    }
+    /* jansson's own reader, not vg_json_parse(): the official SPDX 3.0.1
+     * schema names "extension" twice in one object, and JSON.parse (so
+     * ajv) keeps the last value, as json_loadb does without
+     * JSON_REJECT_DUPLICATES. */
+    json_error_t jerr;
+    json_t *root = json_loadb(buf.data ? buf.data : "", buf.len, JSON_DECODE_ANY, &jerr);
+    vg_buf_free(&buf);
+    if (!root)
+        return vg_error(ctx, json_error_code(&jerr) == json_error_out_of_memory ? VG_ERR_NOMEM : VG_ERR_FORMAT,
+                        "%s: not valid JSON (line %d, column %d: %s)", path, jerr.line, jerr.column, jerr.text);
+    return jschema_set_add(ctx, set, path, root);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -258,7 +267,7 @@ static int add_dir(vg_ctx *ctx, vg_jschema_set *set, const char *dir, int depth)
     return rc;
 }
 
-static vg_jschema_set *set_new(void)
+vg_jschema_set *jschema_set_new(void)
 {
     vg_jschema_set *set = calloc(1, sizeof *set);
     if (set)
@@ -269,7 +278,7 @@ static vg_jschema_set *set_new(void)
 int vg_jschema_set_open(vg_ctx *ctx, const char *dir, vg_jschema_set **out)
 {
     *out = NULL;
-    vg_jschema_set *set = set_new();
+    vg_jschema_set *set = jschema_set_new();
     if (!set)
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     int rc = add_dir(ctx, set, dir, 0);
@@ -284,7 +293,7 @@ int vg_jschema_set_open(vg_ctx *ctx, const char *dir, vg_jschema_set **out)
 int vg_jschema_set_open_files(vg_ctx *ctx, const char *const *paths, size_t n, vg_jschema_set **out)
 {
     *out = NULL;
-    vg_jschema_set *set = set_new();
+    vg_jschema_set *set = jschema_set_new();
     if (!set)
         return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
@@ -538,6 +547,29 @@ static int read_count(compiler *c, js_node *n, const char *kw, const json_t *v, 
     return VG_OK;
 }
 
+static int json_string_cmp(const void *a, const void *b)
+{
+    const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
+    size_t lx = json_string_length(x), ly = json_string_length(y);
+    int r = memcmp(json_string_value(x), json_string_value(y), lx < ly ? lx : ly);
+    return r ? r : (lx > ly) - (lx < ly);
+}
+
+/* The strings of n's enum, sorted, so that a string is looked up in
+ * log time (SPDX licence identifiers are an enum of 700 strings). */
+static int sort_enum_strings(compiler *c, js_node *n)
+{
+    size_t cnt = json_array_size(n->enum_values);
+    n->enum_strings = vg_arena_calloc(&c->set->arena, cnt ? cnt : 1, sizeof *n->enum_strings);
+    if (!n->enum_strings)
+        return nomem(c);
+    for (size_t i = 0; i < cnt; i++)
+        if (json_is_string(json_array_get(n->enum_values, i)))
+            n->enum_strings[n->nenum_strings++] = json_array_get(n->enum_values, i);
+    qsort(n->enum_strings, n->nenum_strings, sizeof *n->enum_strings, json_string_cmp);
+    return VG_OK;
+}
+
 static int prop_cmp(const void *a, const void *b)
 {
     return strcmp(((const js_prop *)a)->name, ((const js_prop *)b)->name);
@@ -609,9 +641,12 @@ static int compile_node(compiler *c, const pending *w)
                     n->types |= 1u << j;
             }
         } else if (!strcmp(k, "enum")) {
-            if (!json_is_array(v))
+            if (!json_is_array(v)) {
                 rc = bad(c, n, k, "must be an array");
+                break;
+            }
             n->enum_values = v;
+            rc = sort_enum_strings(c, n);
         } else if (!strcmp(k, "const")) {
             n->const_value = v;
         } else if (!strcmp(k, "properties")) {
@@ -996,15 +1031,17 @@ static uint64_t fnv(const void *data, size_t len, uint64_t h)
     return h;
 }
 
-/* A hash that equal values (json_same) share. */
+/* A hash that equal values (json_same) share.  Below depth 1 an array or
+ * object counts by its size only: enough to tell SBOM components apart by
+ * their names and references, without hashing all of every item. */
 static uint64_t json_hash(vstate *st, const json_t *v, size_t depth)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
     if (!charge(st, 1))
         return 0;
-    if (depth > st->max_depth) {
-        st->status = VG_ERR_LIMIT;
-        return 0;
+    if (depth > 1 && (json_is_array(v) || json_is_object(v))) {
+        size_t n = json_is_array(v) ? json_array_size(v) : json_object_size(v);
+        return fnv(&n, sizeof n, h ^ json_typeof(v));
     }
     switch (json_typeof(v)) {
     case JSON_INTEGER:
@@ -1014,8 +1051,15 @@ static uint64_t json_hash(vstate *st, const json_t *v, size_t depth)
             d = 0; /* -0 */
         return fnv(&d, sizeof d, h ^ 'n');
     }
-    case JSON_STRING:
-        return fnv(json_string_value(v), json_string_length(v), h ^ 's');
+    case JSON_STRING: {
+        /* The length, the first and the last 32 bytes. */
+        size_t len = json_string_length(v);
+        const char *str = json_string_value(v);
+        h = fnv(&len, sizeof len, h ^ 's');
+        if (len <= 64)
+            return fnv(str, len, h);
+        return fnv(str + len - 32, 32, fnv(str, 32, h));
+    }
     case JSON_ARRAY:
         h ^= 'a';
         for (size_t i = 0; i < json_array_size(v); i++) {
@@ -1366,9 +1410,13 @@ static int validate_node(vstate *st, const js_node *n, const json_t *inst, int q
     }
     if (n->enum_values) {
         size_t i, cnt = json_array_size(n->enum_values);
-        for (i = 0; i < cnt; i++)
-            if (json_same(st, inst, json_array_get(n->enum_values, i), 0))
-                break;
+        if (json_is_string(inst)) {
+            i = bsearch(&inst, n->enum_strings, n->nenum_strings, sizeof *n->enum_strings, json_string_cmp) ? 0 : cnt;
+        } else {
+            for (i = 0; i < cnt; i++)
+                if (json_same(st, inst, json_array_get(n->enum_values, i), 0))
+                    break;
+        }
         if (i == cnt) {
             if (!quiet)
                 error_at(st, n, "enum", "is not one of the %zu values of the enum", cnt);

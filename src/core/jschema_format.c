@@ -9,7 +9,8 @@
  *                          (ajv also takes a space for "T" and +hh or +hhmm
  *                          offsets: refused here, as RFC 3339 does.)
  *   uri, uri-reference     RFC 3986 §3, §4.1 (URI / URI-reference ABNF,
- *                          IPv6 and IPvFuture literals included).
+ *                          IPv6 and IPvFuture literals included), but a URI
+ *                          with an empty hier-part ("s:", as ajv refuses it).
  *   iri, iri-reference     RFC 3987 §2.2: the same with ucschar wherever
  *                          unreserved is allowed and iprivate in the query.
  *   email, idn-email       RFC 5321 §4.1.2 Mailbox as ajv takes it: a
@@ -340,7 +341,9 @@ static int check_uri(const char *str, size_t len, int need_scheme, int iri)
             c.i = k + 1;
         }
     }
-    if (need_scheme && !scheme)
+    /* RFC 3986 allows "s:" (path-empty); ajv-formats does not, and this
+     * check is never laxer than ajv. */
+    if (need_scheme && (!scheme || c.i == len || c.s[c.i] == '?' || c.s[c.i] == '#'))
         return 0;
     if (c.i + 1 < len && c.s[c.i] == '/' && c.s[c.i + 1] == '/') {
         c.i += 2;

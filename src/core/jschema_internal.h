@@ -1,15 +1,27 @@
 /*
  * jschema_internal.h — the parts of the JSON Schema validator that live in
  * their own files: the ECMA-262 regular expressions of "pattern"
- * (jschema_regex.c) and the "format" checks (jschema_format.c).  Used by
- * src/core/jschema.c and by the tests; not a public interface.
+ * (jschema_regex.c) and the "format" checks (jschema_format.c), and a set
+ * made from memory.  Used by src/core/jschema.c and by the tests; not a
+ * public interface.
  */
 #ifndef VIGIL_JSCHEMA_INTERNAL_H
 #define VIGIL_JSCHEMA_INTERNAL_H
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "vigil/arena.h"
+#include "vigil/error.h"
+#include "vigil/jschema.h"
+
+/* An empty schema set (NULL when out of memory), and the schema root,
+ * parsed already, added to it under the file path (the fuzz target adds
+ * its schemas this way).  root belongs to the set from then on, also on
+ * error (VG_ERR_LIMIT past VG_JSCHEMA_MAX_FILES, VG_ERR_NOMEM). */
+vg_jschema_set *jschema_set_new(void);
+int jschema_set_add(vg_ctx *ctx, vg_jschema_set *set, const char *path, json_t *root);
 
 /* A compiled regular expression (jschema_regex.c). */
 typedef struct jschema_regex jschema_regex;
@@ -27,8 +39,10 @@ int jschema_regex_compile(vg_arena *arena, const char *src, jschema_regex **out,
 
 /* RegExp.prototype.test: 1 when re matches somewhere in the UTF-8 string
  * s of len bytes, 0 when not, -1 when *budget steps ran out (each step is
- * one NFA thread advanced over one character; *budget is decremented). */
-int jschema_regex_test(const jschema_regex *re, const char *s, size_t len, size_t *budget);
+ * one NFA thread advanced over one character, or one character read by
+ * the DFA; *budget is decremented).  re caches DFA states in the arena it
+ * was compiled in: one thread at a time per regex. */
+int jschema_regex_test(jschema_regex *re, const char *s, size_t len, size_t *budget);
 
 /* The formats of "format" that are implemented (jschema_format.c). */
 typedef enum jschema_format {

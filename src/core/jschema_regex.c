@@ -21,8 +21,10 @@
  * without back-references that does not depend on which alternative a
  * backtracking engine would try first, so greedy and lazy compile alike and
  * the run takes time linear in the subject for a given pattern: no
- * catastrophic backtracking.  A lookahead is a nested anchored run.  Every
- * thread step is charged to the caller's budget.
+ * catastrophic backtracking.  A lookahead is a nested anchored run.  The
+ * thread sets met are cached as the states of a lazy DFA (below), so that
+ * an ASCII string is tested with one table look-up per character.  Every
+ * thread step and character is charged to the caller's budget.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +34,9 @@
 #include "core/jschema_internal.h"
 
 #define REGEX_MAX_DEPTH 64     /* nested groups */
+#define REGEX_MAX_LOOK_DEPTH 8 /* nested lookaheads: each nested run has its lists on the stack */
+#define REGEX_STACK_PROGRAM 1024 /* programs up to this size run without malloc */
+#define REGEX_MAX_DFA_STATES 512 /* lazy DFA states kept per pattern */
 #define REGEX_MAX_COUNT 100000 /* largest {n,m} number read */
 #define CP_MAX 0x10FFFF
 
@@ -67,11 +72,27 @@ typedef struct inst {
     uint32_t y;       /* OP_SPLIT second target, OP_LOOK continuation */
 } inst;
 
+/* A state of the lazy DFA: the NFA threads (sorted pcs, consuming
+ * instructions and pending "$"), whether MATCH was reached, and the next
+ * state for each ASCII character (-1: not built yet). */
+typedef struct dfa_state {
+    uint32_t *pcs;
+    uint32_t npcs;
+    uint8_t match;     /* MATCH reached: test() is true */
+    uint8_t match_end; /* MATCH reached if the subject ends here */
+    int16_t next[128];
+} dfa_state;
+
 struct jschema_regex {
     inst *prog;
     size_t n;
     cp_set *sets;
     size_t nsets;
+    int has_look;      /* lookaheads depend on the subject: no DFA */
+    vg_arena *arena;   /* where DFA states are made */
+    dfa_state *states; /* states[0] is the state at the subject's start */
+    size_t nstates;
+    int dfa_full;      /* REGEX_MAX_DFA_STATES reached: the NFA runs */
 };
 
 typedef struct parser {
@@ -81,6 +102,7 @@ typedef struct parser {
     char *err;
     size_t errlen;
     int failed;
+    int look_depth; /* lookaheads open at the parse position */
     cp_set *sets; /* growable, malloc'd; copied into the arena at the end */
     size_t nsets, capsets;
     inst *prog;
@@ -521,10 +543,13 @@ static rnode *parse_group(parser *p, int depth)
             p->pos++;
         } else if (c == '=' || c == '!') {
             p->pos++;
+            if (p->look_depth >= REGEX_MAX_LOOK_DEPTH)
+                return fail(p, "lookaheads nested more than 8 deep are not implemented");
             look = new_node(p, RN_LOOK);
             if (!look)
                 return NULL;
             look->negative = c == '!';
+            p->look_depth++;
         } else if (c == '<' && p->pos + 1 < p->len && (p->src[p->pos + 1] == '=' || p->src[p->pos + 1] == '!')) {
             return fail(p, "lookbehind is not implemented");
         } else if (c == '<') {
@@ -547,6 +572,7 @@ static rnode *parse_group(parser *p, int depth)
         return fail(p, "unterminated group");
     p->pos++;
     if (look) {
+        p->look_depth--;
         look->kid = body;
         return look;
     }
@@ -827,7 +853,9 @@ int jschema_regex_compile(vg_arena *arena, const char *src, jschema_regex **out,
             memcpy(prog, p.prog, p.n * sizeof *prog);
             if (p.nsets)
                 memcpy(sets, p.sets, p.nsets * sizeof *sets);
-            *re = (jschema_regex){prog, p.n, sets, p.nsets};
+            *re = (jschema_regex){prog, p.n, sets, p.nsets, 0, arena, NULL, 0, 0};
+            for (size_t i = 0; i < p.n; i++)
+                re->has_look |= prog[i].op == OP_LOOK;
         }
     }
     free(p.prog);
@@ -845,6 +873,7 @@ typedef struct vm {
     const unsigned char *s;
     size_t len;
     size_t *budget;
+    int defer_eol; /* building a DFA state: keep "$" as a pending thread */
 } vm;
 
 static int set_has(const cp_set *set, uint32_t cp)
@@ -902,7 +931,9 @@ static int add_thread(vm *m, uint32_t *list, size_t *nlist, uint32_t *mark, uint
                 stack[sp++] = pc + 1;
             break;
         case OP_EOL:
-            if (pos == m->len)
+            if (m->defer_eol)
+                list[(*nlist)++] = pc;
+            else if (pos == m->len)
                 stack[sp++] = pc + 1;
             break;
         case OP_LOOK: {
@@ -927,8 +958,10 @@ static int add_thread(vm *m, uint32_t *list, size_t *nlist, uint32_t *mark, uint
 static int run(vm *m, uint32_t start, size_t pos, int anchored)
 {
     size_t n = m->re->n;
-    uint32_t local[4 * 256 + 1];
-    uint32_t *mem = n <= 256 ? local : malloc((4 * n + 1) * sizeof *mem);
+    /* The lists of most patterns fit on the stack: no allocation per test
+     * (validating an SBOM tests tens of thousands of strings). */
+    uint32_t local[4 * REGEX_STACK_PROGRAM + 1];
+    uint32_t *mem = n <= REGEX_STACK_PROGRAM ? local : malloc((4 * n + 1) * sizeof *mem);
     if (!mem)
         return -1;
     uint32_t *clist = mem, *nlist = mem + n, *mark = mem + 2 * n, *stack = mem + 3 * n;
@@ -979,8 +1012,162 @@ static int run(vm *m, uint32_t start, size_t pos, int anchored)
     return rc;
 }
 
-int jschema_regex_test(const jschema_regex *re, const char *s, size_t len, size_t *budget)
+/* ---- lazy DFA ----
+ * For patterns without lookahead, on ASCII subjects: the set of NFA threads
+ * after each character depends only on the previous set and the
+ * character (away from the subject's ends), so sets met once are kept as
+ * states with a transition table, and a string is then tested with one
+ * table look-up per character.  "^" holds only in states[0]; "$" is kept
+ * as a pending thread and resolved when the subject ends (match_end).  A
+ * run that meets a non-ASCII byte, or a pattern past REGEX_MAX_DFA_STATES
+ * states, goes to the Pike VM. */
+
+static int pcs_cmp(const void *a, const void *b)
 {
-    vm m = {re, (const unsigned char *)s, len, budget};
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The thread list being built for a DFA state, with add_thread()'s work
+ * space, for a program of at most REGEX_STACK_PROGRAM instructions.  The
+ * subject is a stand-in of len spaces: only the position of a thread
+ * (start, middle, end) matters to "^" and "$". */
+typedef struct dfa_work {
+    uint32_t mem[4 * REGEX_STACK_PROGRAM + 1];
+    uint32_t *list, *mark, *stack;
+    size_t n;
+    vm m;
+} dfa_work;
+
+static void work_init(dfa_work *w, jschema_regex *re, size_t len, size_t *budget, int defer_eol)
+{
+    w->list = w->mem;
+    w->mark = w->mem + re->n;
+    w->stack = w->mem + 2 * re->n;
+    memset(w->mark, 0xff, re->n * sizeof *w->mark);
+    w->n = 0;
+    w->m = (vm){re, (const unsigned char *)"   ", len, budget, defer_eol};
+}
+
+static int work_add(dfa_work *w, uint32_t pc, size_t pos)
+{
+    return add_thread(&w->m, w->list, &w->n, w->mark, 0, w->stack, pc, pos);
+}
+
+/* The state of the thread list (sorted here); -1 when out of states or
+ * memory, -2 when the budget ran out. */
+static int dfa_state_for(jschema_regex *re, uint32_t *list, size_t n, int match, size_t *budget)
+{
+    qsort(list, n, sizeof *list, pcs_cmp);
+    for (size_t i = 0; i < re->nstates; i++) {
+        dfa_state *d = &re->states[i];
+        if (d->match == match && d->npcs == n && memcmp(d->pcs, list, n * sizeof *list) == 0)
+            return (int)i;
+    }
+    if (re->nstates == 0) {
+        re->states = vg_arena_calloc(re->arena, REGEX_MAX_DFA_STATES, sizeof *re->states);
+        if (!re->states)
+            return -1;
+    }
+    if (re->nstates >= REGEX_MAX_DFA_STATES)
+        return -1;
+    dfa_state *d = &re->states[re->nstates];
+    d->pcs = vg_arena_calloc(re->arena, n ? n : 1, sizeof *d->pcs);
+    if (!d->pcs)
+        return -1;
+    memcpy(d->pcs, list, n * sizeof *list);
+    d->npcs = (uint32_t)n;
+    d->match = (uint8_t)match;
+    memset(d->next, 0xff, sizeof d->next);
+    /* At the end of the subject: a pending "$" holds, and an unanchored
+     * search also starts there. */
+    dfa_work w;
+    work_init(&w, re, 1, budget, 0);
+    int end = 0;
+    for (size_t i = 0; i < n && !end; i++)
+        if (re->prog[list[i]].op == OP_EOL)
+            end = work_add(&w, list[i] + 1, 1);
+    if (!end)
+        end = work_add(&w, 0, 1);
+    if (end < 0)
+        return -2;
+    d->match_end = (uint8_t)(match || end);
+    return (int)re->nstates++;
+}
+
+/* The state after state si and the ASCII character c. */
+static int dfa_step(jschema_regex *re, int si, unsigned char c, size_t *budget)
+{
+    dfa_work w;
+    work_init(&w, re, 3, budget, 1); /* position 1 of 3: "^" fails, "$" waits */
+    int match = 0;
+    const dfa_state *d = &re->states[si];
+    for (size_t i = 0; i < d->npcs && !match; i++) {
+        const inst *in = &re->prog[d->pcs[i]];
+        int ok;
+        switch (in->op) {
+        case OP_CHAR: ok = c == in->x; break;
+        case OP_ANY: ok = !is_line_terminator(c); break;
+        case OP_SET: ok = set_has(&re->sets[in->x], c); break;
+        default: ok = 0; /* a pending "$" */
+        }
+        if (ok)
+            match = work_add(&w, d->pcs[i] + 1, 1);
+    }
+    if (!match)
+        match = work_add(&w, 0, 1);
+    if (match < 0)
+        return -2;
+    return dfa_state_for(re, w.list, w.n, match, budget);
+}
+
+/* The DFA's verdict: 1, 0, -1 (budget), or -3 when the NFA must decide. */
+static int dfa_test(jschema_regex *re, const unsigned char *s, size_t len, size_t *budget)
+{
+    if (re->has_look || re->dfa_full || re->n > REGEX_STACK_PROGRAM || len == 0)
+        return -3;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] >= 0x80)
+            return -3;
+    if (re->nstates == 0) {
+        /* The start: "^" holds, "$" is deferred. */
+        dfa_work w;
+        work_init(&w, re, 1, budget, 1);
+        int match = work_add(&w, 0, 0);
+        int si = match < 0 ? -2 : dfa_state_for(re, w.list, w.n, match, budget);
+        if (si < 0) {
+            re->dfa_full = si == -1;
+            return si == -2 ? -1 : -3;
+        }
+    }
+    int si = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (re->states[si].match)
+            return 1;
+        if (*budget == 0)
+            return -1;
+        (*budget)--;
+        int next = re->states[si].next[s[i]];
+        if (next < 0) {
+            next = dfa_step(re, si, s[i], budget);
+            if (next == -2)
+                return -1;
+            if (next < 0) {
+                re->dfa_full = 1;
+                return -3;
+            }
+            re->states[si].next[s[i]] = (int16_t)next;
+        }
+        si = next;
+    }
+    return re->states[si].match_end;
+}
+
+int jschema_regex_test(jschema_regex *re, const char *s, size_t len, size_t *budget)
+{
+    int r = dfa_test(re, (const unsigned char *)s, len, budget);
+    if (r != -3)
+        return r;
+    vm m = {re, (const unsigned char *)s, len, budget, 0};
     return run(&m, 0, 0, 0);
 }
