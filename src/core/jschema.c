@@ -845,7 +845,8 @@ typedef struct verr {
 typedef struct vstate {
     vg_arena *arena;
     size_t steps_left;
-    size_t max_depth, depth;
+    size_t max_depth, depth; /* depth: $ref applied in place */
+    size_t frames;           /* validate_node() calls under way, at most 8 * max_depth */
     int status;
     path_seg *path;
     size_t npath;
@@ -1344,11 +1345,8 @@ static int validate_string(vstate *st, const js_node *n, const json_t *inst, int
     return ok;
 }
 
-/* Validates inst against n: 1 valid, 0 not (or a bound was reached: then
- * st->status is set).  quiet: stop at the first failure, build no error.
- * ev: when not NULL, the annotation bitmap of inst's members (an object)
- * that the properties evaluated here are marked in. */
-static int validate_node(vstate *st, const js_node *n, const json_t *inst, int quiet, unsigned char *ev)
+/* validate_node() without the bound on its recursion. */
+static int validate_in(vstate *st, const js_node *n, const json_t *inst, int quiet, unsigned char *ev)
 {
     if (!charge(st, 1))
         return 0;
@@ -1528,6 +1526,24 @@ done:
     free(own);
     return ok && st->status == VG_OK;
 #undef FAILED
+}
+
+/* Validates inst against n: 1 valid, 0 not (or a bound was reached: then
+ * st->status is set).  quiet: stop at the first failure, build no error.
+ * ev: when not NULL, the annotation bitmap of inst's members (an object)
+ * that the properties evaluated here are marked in.  The nesting of calls
+ * (instance levels times the subschemas applied at each) is bounded, so
+ * that a deep schema applied through a $ref chain cannot exhaust the stack. */
+static int validate_node(vstate *st, const js_node *n, const json_t *inst, int quiet, unsigned char *ev)
+{
+    if (st->frames >= 8 * st->max_depth) {
+        st->status = VG_ERR_LIMIT;
+        return 0;
+    }
+    st->frames++;
+    int r = validate_in(st, n, inst, quiet, ev);
+    st->frames--;
+    return r;
 }
 
 int vg_jschema_validate(vg_ctx *ctx, const vg_jschema *schema, const json_t *doc, const vg_jschema_limits *limits,

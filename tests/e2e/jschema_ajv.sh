@@ -105,6 +105,13 @@ cat >"$TMP/cdx17/cryptography-defs.schema.json" <<'EOF'
 EOF
 SCHEMAS=$TMP/cdx17 compare cdx17 bom-1.7.schema.json "$TMP"/sbom/*.cdx.json "$TMP"/cases/cdx16/*.json
 
+# run_cases KIND: JavaScript and vigil on the cases $TMP/KIND.json (regex or
+# format), into $TMP/KIND.ajv and $TMP/KIND.vigil.
+run_cases() {
+    node "$AJV" "$1" "$TMP/$1.json" >"$TMP/$1.ajv"
+    "$CHECK" "$1" "$TMP/$1.json" >"$TMP/$1.vigil"
+}
+
 # --- patterns -------------------------------------------------------------
 python3 - "$SCHEMAS" "$TMP/regex.json" <<'PY'
 import json, os, sys
@@ -147,13 +154,10 @@ subjects = [
 cases = [{"pattern": p, "subjects": subjects} for p in sorted(pats) + features]
 json.dump(cases, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
-node "$AJV" regex "$TMP/regex.json" >"$TMP/regex.ajv"
-"$CHECK" regex "$TMP/regex.json" >"$TMP/regex.vigil"
+run_cases regex
 python3 - "$TMP/regex.json" "$TMP/regex.ajv" "$TMP/regex.vigil" <<'PY' || fail "patterns: vigil and JavaScript disagree"
 import json, sys
-cases = json.load(open(sys.argv[1]))
-js = json.load(open(sys.argv[2]))
-vg = json.load(open(sys.argv[3]))
+cases, js, vg = (json.load(open(f)) for f in sys.argv[1:4])
 # Valid for JavaScript, refused by vigil as not implemented (docs/json-schema.md).
 UNIMPLEMENTED = {"\\1(a)", "(?<=a)b", "\\bfoo", "\\p{L}"}
 bad = compared = 0
@@ -210,13 +214,10 @@ for f in ("email", "idn-email"):
     cases.append({"format": f, "subjects": emails})
 json.dump(cases, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
-node "$AJV" format "$TMP/format.json" >"$TMP/format.ajv"
-"$CHECK" format "$TMP/format.json" >"$TMP/format.vigil"
+run_cases format
 python3 - "$TMP/format.json" "$TMP/format.ajv" "$TMP/format.vigil" <<'PY' || fail "formats: vigil and ajv-formats disagree"
 import json, sys
-cases = json.load(open(sys.argv[1]))
-ajv = json.load(open(sys.argv[2]))
-vg = json.load(open(sys.argv[3]))
+cases, ajv, vg = (json.load(open(f)) for f in sys.argv[1:4])
 # Where vigil is stricter than ajv-formats on purpose (docs/json-schema.md):
 # RFC 3339 §5.6 has "T" and +hh:mm only; RFC 3986 has no '"' in a URI
 # reference, no ":" in the first segment of a relative path (§4.2) and a
