@@ -14,6 +14,7 @@ extern const vg_cataloger vg_cataloger_osrelease;
 extern const vg_cataloger vg_cataloger_dpkg;
 extern const vg_cataloger vg_cataloger_apk;
 extern const vg_cataloger vg_cataloger_rpm;
+extern const vg_cataloger vg_cataloger_chisel;
 extern const vg_cataloger vg_cataloger_java;
 extern const vg_cataloger vg_cataloger_golang;
 extern const vg_cataloger vg_cataloger_cargo;
@@ -24,12 +25,14 @@ extern const vg_cataloger vg_cataloger_pnpm;
 extern const vg_cataloger vg_cataloger_python;
 extern const vg_cataloger vg_cataloger_ruby;
 extern const vg_cataloger vg_cataloger_php;
+extern const vg_cataloger vg_cataloger_embedded_sbom;
 
 const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_osrelease, /* first: the others read inv->os */
     &vg_cataloger_dpkg,
     &vg_cataloger_apk,
     &vg_cataloger_rpm,
+    &vg_cataloger_chisel,
     &vg_cataloger_java,
     &vg_cataloger_golang,
     &vg_cataloger_cargo,
@@ -40,6 +43,7 @@ const vg_cataloger *const vg_catalogers[] = {
     &vg_cataloger_python,
     &vg_cataloger_ruby,
     &vg_cataloger_php,
+    &vg_cataloger_embedded_sbom, /* last: its finish() matches what the others found */
     NULL,
 };
 
@@ -57,7 +61,7 @@ _Static_assert(sizeof(vg_catalog_mask) * 8 == 32, "one mask bit per state slot")
 static int is_os_cataloger(const char *name)
 {
     return strcmp(name, "os-release") == 0 || strcmp(name, "dpkg") == 0 || strcmp(name, "apk") == 0 ||
-           strcmp(name, "rpm") == 0;
+           strcmp(name, "rpm") == 0 || strcmp(name, "chisel") == 0;
 }
 
 int vg_catalog_select(vg_ctx *ctx, const char *list, vg_catalog_mask *out)
