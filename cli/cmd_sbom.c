@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "vigil/registry.h"
+#include "product.h"
 
 #define SBOM_MAX_OUTPUTS 8
 #define SBOM_MAX_DOCUMENT ((size_t)4 << 30)
@@ -49,6 +50,13 @@ static const char sbom_usage[] =
     "                              give up on a registry silent this long (default 30)\n"
     "      --wide                  table: list every place each package was found,\n"
     "                              not only how many\n"
+    "      --name NAME, --version VERSION, --supplier ORG, --manufacturer ORG\n"
+    "                              the product the SBOM describes (its subject)\n"
+    "                              instead of TARGET; ORG may be \"Name <email>\".\n"
+    "                              Default: VIGIL_PRODUCT_NAME, _VERSION,\n"
+    "                              _SUPPLIER, _MANUFACTURER, else the [product]\n"
+    "                              table of ./vigil.toml\n"
+    "      --config FILE           read [product] from FILE, not ./vigil.toml\n"
     "  -q, --quiet                 do not print warnings\n"
     "  -h, --help                  show this help\n"
     "\n"
@@ -116,6 +124,11 @@ int cmd_sbom(int argc, char **argv)
         {"wide", no_argument, NULL, 'W'},
         {"push", no_argument, NULL, 'U'},
         CLI_REGISTRY_LONGOPTS,
+        {"name", required_argument, NULL, 'N'},
+        {"version", required_argument, NULL, 'V'},
+        {"supplier", required_argument, NULL, 'S'},
+        {"manufacturer", required_argument, NULL, 'M'},
+        {"config", required_argument, NULL, 'c'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -127,6 +140,9 @@ int cmd_sbom(int argc, char **argv)
     const char *attest_key = NULL;
     int quiet = 0, wide = 0, push = 0, c;
     vg_registry_options ropts = {0};
+    /* product.arena is empty until cli_product_resolve(): nothing to free before */
+    cli_product product;
+    cli_product_init(&product);
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -180,6 +196,21 @@ int cmd_sbom(int argc, char **argv)
             push = 1;
             break;
         CLI_REGISTRY_CASES(ropts);
+        case 'N':
+            product.name = optarg;
+            break;
+        case 'V':
+            product.version = optarg;
+            break;
+        case 'S':
+            product.supplier = optarg;
+            break;
+        case 'M':
+            product.manufacturer = optarg;
+            break;
+        case 'c':
+            product.config = optarg;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -218,6 +249,10 @@ int cmd_sbom(int argc, char **argv)
     vg_format_options fopts = {.tool_version = vg_version(), .wide = wide};
     if (cli_document_time(&fopts.timestamp) != 0)
         return EXIT_USAGE;
+    if (cli_product_resolve(&product, &fopts) != EXIT_OK) {
+        cli_product_free(&product);
+        return EXIT_USAGE;
+    }
 
     const char *target = argv[optind];
     vg_ctx ctx;
@@ -284,6 +319,7 @@ out:
         vg_buf_free(&bundles[i]);
     }
     vg_key_free(key);
+    cli_product_free(&product);
     vg_inventory_free(&inv);
     vg_ctx_free(&ctx);
     return status;

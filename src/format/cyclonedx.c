@@ -98,10 +98,37 @@ static void add_sha256(cdx_writer *w, json_t *obj, const char *digest)
     fmt_set(obj, "hashes", hashes, &w->bad);
 }
 
-static json_t *target_component(cdx_writer *w)
+/* An organizationalEntity for "Name" or "Name <email>"; NULL for NULL. */
+static json_t *organization(cdx_writer *w, const char *s)
+{
+    if (!s || !*s)
+        return NULL;
+    const char *name, *email;
+    fmt_split_contact(&w->arena, s, &name, &email);
+    json_t *org = json_object();
+    if (!org) {
+        w->bad = 1;
+        return NULL;
+    }
+    fmt_set_str(org, "name", name ? name : email ? NULL : s, &w->bad);
+    if (email) {
+        json_t *contacts = json_array(), *contact = json_object();
+        fmt_set_str(contact, "email", email, &w->bad);
+        fmt_append(contacts, contact, &w->bad);
+        fmt_set(org, "contact", contacts, &w->bad);
+    }
+    return org;
+}
+
+/* The subject of the BOM: the product when opts names one (an
+ * "application", or the "container" of an image), else the target itself.
+ * Either way the target's kind, path, name, digest and image facts are
+ * kept as vigil:* properties. */
+static json_t *target_component(cdx_writer *w, const vg_format_options *opts)
 {
     const vg_target *t = &w->inv->target;
     int image = t->kind == VG_TARGET_DOCKER_ARCHIVE || t->kind == VG_TARGET_OCI_LAYOUT;
+    const char *product = opts->product.name;
     json_t *c = json_object();
     if (!c) {
         w->bad = 1;
@@ -109,17 +136,30 @@ static json_t *target_component(cdx_writer *w)
     }
     /* CycloneDX has no "directory" type; like syft, a directory and a
      * root filesystem archive are a "file". */
-    fmt_set(c, "type", json_string(image ? "container" : "file"), &w->bad);
+    fmt_set(c, "type", json_string(image ? "container" : product ? "application" : "file"), &w->bad);
     fmt_set_str(c, "bom-ref", w->root_ref, &w->bad);
-    fmt_set_str(c, "name", t->name ? t->name : t->path ? t->path : "unknown", &w->bad);
-    if (image)
+    json_t *supplier = organization(w, opts->product.supplier);
+    if (supplier)
+        fmt_set(c, "supplier", supplier, &w->bad);
+    json_t *manufacturer = organization(w, opts->product.manufacturer);
+    if (manufacturer)
+        fmt_set(c, "manufacturer", manufacturer, &w->bad);
+    fmt_set_str(c, "name", product ? product : t->name ? t->name : t->path ? t->path : "unknown", &w->bad);
+    if (opts->product.version)
+        fmt_set_str(c, "version", opts->product.version, &w->bad);
+    else if (image)
         fmt_set_str(c, "version", t->digest, &w->bad);
-    else
+    if (!image)
         add_sha256(w, c, t->digest);
 
     json_t *props = json_array();
     add_property(w, props, "vigil:target:kind", fmt_target_kind(t->kind));
     add_property(w, props, "vigil:target:path", t->path);
+    if (product || opts->product.version) {
+        /* what name and version showed, the subject's own fields now */
+        add_property(w, props, "vigil:target:name", t->name);
+        add_property(w, props, "vigil:target:digest", t->digest);
+    }
     add_property(w, props, "vigil:image:id", t->image_id);
     add_property(w, props, "vigil:image:architecture", t->architecture);
     add_property(w, props, "vigil:image:os", t->os);
@@ -279,7 +319,14 @@ static json_t *metadata(cdx_writer *w, const vg_format_options *opts, const char
     fmt_append(list, vigil, &w->bad);
     fmt_set(tools, "components", list, &w->bad);
     fmt_set(m, "tools", tools, &w->bad);
-    fmt_set(m, "component", target_component(w), &w->bad);
+    /* The manufacturer made this BOM (it ran vigil) and the product. */
+    json_t *manufacturer = organization(w, opts->product.manufacturer);
+    if (manufacturer)
+        fmt_set(m, "manufacturer", manufacturer, &w->bad);
+    fmt_set(m, "component", target_component(w, opts), &w->bad);
+    json_t *supplier = organization(w, opts->product.supplier);
+    if (supplier)
+        fmt_set(m, "supplier", supplier, &w->bad);
     return m;
 }
 
@@ -434,7 +481,7 @@ int vg_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_opt
         return vg_error(ctx, VG_ERR_USAGE, "timestamp %lld is outside the years 0000-9999",
                         (long long)opts->timestamp);
     unsigned char id[32];
-    if (fmt_identity_hash(inv, "cyclonedx-1.6 serialNumber", id) != VG_OK)
+    if (fmt_identity_hash(inv, opts, "cyclonedx-1.6 serialNumber", id) != VG_OK)
         return vg_error(ctx, VG_ERR_NOMEM, "cannot hash the inventory");
     /* RFC 4122 layout: version 5 (name-based, SHA-1 there; SHA-256 here,
      * truncated) and the RFC 4122 variant. */

@@ -505,17 +505,19 @@ static int hash_field(EVP_MD_CTX *md, const char *s)
     return EVP_DigestUpdate(md, s, strlen(s) + 1); /* with the NUL: fields never run together */
 }
 
-int fmt_identity_hash(const vg_inventory *inv, const char *salt, unsigned char out[32])
+int fmt_identity_hash(const vg_inventory *inv, const vg_format_options *opts, const char *salt, unsigned char out[32])
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!md)
         return VG_ERR_NOMEM;
     const vg_target *t = &inv->target;
     int ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) && hash_field(md, salt) &&
-             hash_field(md, fmt_target_kind(t->kind)) && hash_field(md, t->name ? t->name : t->path) &&
-             hash_field(md, t->digest) && hash_field(md, t->image_id) &&
+             hash_field(md, fmt_target_kind(t->kind)) && hash_field(md, t->digest) && hash_field(md, t->image_id) &&
              hash_field(md, inv->has_os ? inv->os.id : NULL) &&
              hash_field(md, inv->has_os ? inv->os.version_id : NULL);
+    const vg_format_options none = {0}, *o = opts ? opts : &none;
+    ok = ok && hash_field(md, o->product.name) && hash_field(md, o->product.version) &&
+         hash_field(md, o->product.supplier) && hash_field(md, o->product.manufacturer);
     for (size_t i = 0; ok && i < inv->ncomponents; i++) {
         const vg_component *c = inv->components[i];
         ok = hash_field(md, c->bom_ref) && hash_field(md, c->purl) && hash_field(md, c->name) &&

@@ -123,11 +123,16 @@ int fmt_stream_end(vg_ctx *ctx, fmt_stream *s);
  * years 0000..9999. */
 int fmt_timestamp(int64_t t, char out[32]);
 
-/* SHA-256 over salt and the identity of the inventory: target kind, name,
- * digest and image id, the OS id and version, and each component's
- * bom-ref, purl, name and version, each followed by a NUL.  Timestamps
- * are not part of it, so the same input always gives the same hash. */
-int fmt_identity_hash(const vg_inventory *inv, const char *salt, unsigned char out[32]);
+/* SHA-256 over salt, the content of the inventory and the product it is
+ * the SBOM of: the target kind, digest and image id, the OS id and version,
+ * each component's bom-ref, purl, name and version, and the product name,
+ * version, supplier and manufacturer of opts (NULL: none), each followed
+ * by a NUL.  Neither timestamps nor the path or name the target was given
+ * by are part of it: the same content with the same identity gives the
+ * same hash wherever it was scanned from, and another identity another. */
+struct vg_format_options;
+int fmt_identity_hash(const vg_inventory *inv, const struct vg_format_options *opts, const char *salt,
+                      unsigned char out[32]);
 
 /* Lowercase hex of len bytes into hex (2 * len + 1 bytes). */
 void fmt_hex(char *hex, const unsigned char *bytes, size_t len);

@@ -188,13 +188,37 @@ static void package_licences(spdx_writer *w, json_t *p, const char *declared)
     fmt_set(p, "copyrightText", json_string("NOASSERTION"), &w->bad);
 }
 
-static json_t *root_package(spdx_writer *w, const char *id)
+/* "Organization: NAME (EMAIL)" (SPDX 2.3 clauses 7.5 and 7.6) for "Name"
+ * or "Name <email>"; NULL for NULL. */
+static const char *organization(spdx_writer *w, vg_arena *arena, const char *s)
+{
+    if (!s || !*s)
+        return NULL;
+    const char *name, *email;
+    fmt_split_contact(arena, s, &name, &email);
+    const char *out = email ? vg_arena_printf(arena, "Organization: %s (%s)", name ? name : "", email)
+                            : vg_arena_printf(arena, "Organization: %s", s);
+    if (!out)
+        w->bad = 1;
+    return out;
+}
+
+/* The package the document DESCRIBES: the product when opts names one
+ * (supplier its supplier, originator its manufacturer, purpose
+ * APPLICATION, or CONTAINER for an image), else the target. */
+static json_t *root_package(spdx_writer *w, const char *id, const vg_format_options *opts)
 {
     const vg_target *t = &w->inv->target;
     int image = t->kind == VG_TARGET_DOCKER_ARCHIVE || t->kind == VG_TARGET_OCI_LAYOUT;
-    json_t *p = package_head(w, id, t->name ? t->name : t->path, image ? t->digest : NULL, NULL);
+    const char *product = opts->product.name;
+    const char *version = opts->product.version ? opts->product.version : image ? t->digest : NULL;
+    json_t *p = package_head(w, id, product ? product : t->name ? t->name : t->path, version,
+                             organization(w, &w->arena, opts->product.supplier));
     if (!p)
         return NULL;
+    const char *originator = organization(w, &w->arena, opts->product.manufacturer);
+    if (originator)
+        fmt_set_str(p, "originator", originator, &w->bad);
     if (t->digest && strncmp(t->digest, "sha256:", 7) == 0 && strlen(t->digest) == 71) {
         json_t *sums = json_array(), *sum = json_object();
         fmt_set(sum, "algorithm", json_string("SHA256"), &w->bad);
@@ -202,11 +226,20 @@ static json_t *root_package(spdx_writer *w, const char *id)
         fmt_append(sums, sum, &w->bad);
         fmt_set(p, "checksums", sums, &w->bad);
     }
-    fmt_set_str(p, "sourceInfo", vg_arena_printf(&w->arena, "target of kind %s scanned by vigil", fmt_target_kind(t->kind)),
+    /* With a product, the target it was scanned from is named here. */
+    fmt_set_str(p, "sourceInfo",
+                product || opts->product.version
+                    ? vg_arena_printf(&w->arena, "target of kind %s scanned by vigil: %s", fmt_target_kind(t->kind),
+                                      t->name ? t->name : t->path ? t->path : "")
+                    : vg_arena_printf(&w->arena, "target of kind %s scanned by vigil", fmt_target_kind(t->kind)),
                 &w->bad);
     package_licences(w, p, "NOASSERTION");
     fmt_set(p, "primaryPackagePurpose",
-            json_string(image ? "CONTAINER" : t->kind == VG_TARGET_ROOTFS_ARCHIVE ? "ARCHIVE" : "FILE"), &w->bad);
+            json_string(image     ? "CONTAINER"
+                        : product ? "APPLICATION"
+                        : t->kind == VG_TARGET_ROOTFS_ARCHIVE ? "ARCHIVE"
+                                                              : "FILE"),
+            &w->bad);
     return p;
 }
 
@@ -372,7 +405,7 @@ int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options 
                         (long long)opts->timestamp);
     unsigned char hash[32];
     char hex[65];
-    if (fmt_identity_hash(inv, "spdx-2.3 documentNamespace", hash) != VG_OK)
+    if (fmt_identity_hash(inv, opts, "spdx-2.3 documentNamespace", hash) != VG_OK)
         return vg_error(ctx, VG_ERR_NOMEM, "cannot hash the inventory");
     fmt_hex(hex, hash, 32);
 
@@ -385,8 +418,10 @@ int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options 
     vg_map_init(&w.ids);
     vg_map_init(&w.refs);
     const vg_target *t = &inv->target;
-    const char *name = t->name ? t->name : t->path ? t->path : "unknown";
-    char *name_id = idstring(&w, name, NULL);
+    /* The namespace names the product, or the kind of target: never the
+     * path it was given by, so that it derives from content and identity. */
+    const char *name = opts->product.name ? opts->product.name : t->name ? t->name : t->path ? t->path : "unknown";
+    char *name_id = idstring(&w, opts->product.name ? opts->product.name : fmt_target_kind(t->kind), NULL);
     const char *root_id = "SPDXRef-DocumentRoot";
     const char *os_id = "SPDXRef-OperatingSystem";
     vg_map_put(&w.ids, root_id, strlen(root_id), (void *)root_id);
@@ -445,7 +480,7 @@ int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options 
         fmt_stream_value(&s, "hasExtractedLicensingInfos", extracted_licences(&w));
 
     fmt_stream_open(&s, "packages", '[');
-    fmt_stream_value(&s, NULL, root_package(&w, root_id));
+    fmt_stream_value(&s, NULL, root_package(&w, root_id, opts));
     if (inv->has_os)
         fmt_stream_value(&s, NULL, os_package(&w, os_id));
     for (size_t i = 0; i < n && !w.bad && !s.status; i++) {
