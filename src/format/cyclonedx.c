@@ -5,7 +5,9 @@
  * Document: bomFormat, specVersion, serialNumber (a UUID with version-5
  * bits over the inventory identity hash, so the same input gives the same
  * serial), version 1, metadata (timestamp, tools.components = vigil, the
- * target as metadata.component with its vigil:* properties), components
+ * target as metadata.component with its vigil:* properties, or the product
+ * of vg_format_options.product with its supplier and manufacturer, also
+ * as metadata.supplier and metadata.manufacturer), components
  * (the operating system, then every package as type "library", as syft
  * and trivy write OS packages, each with evidence.occurrences listing
  * every place it was found), dependencies (the target depends on the

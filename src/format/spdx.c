@@ -5,7 +5,8 @@
  *
  * Document: SPDXRef-DOCUMENT with a deterministic documentNamespace under
  * https://vigil.invalid/spdxdocs/ (the inventory identity hash, so the same
- * input names the same document), one package for the target (DESCRIBES),
+ * input names the same document), one package for the target, or the
+ * product of vg_format_options.product (DESCRIBES),
  * one for the operating system (primaryPackagePurpose OPERATING_SYSTEM),
  * one per component; relationships "target CONTAINS x" and the graph
  * (CONTAINS, DEPENDS_ON), sorted.  SPDX 2.3 has no field for where a
