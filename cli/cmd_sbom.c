@@ -63,6 +63,8 @@ static const char sbom_usage[] =
     "SIZE takes a K, M or G suffix. SOURCE_DATE_EPOCH, when set, is the timestamp\n"
     "written into the documents, which are otherwise byte-for-byte reproducible.\n"
     "\n"
+    "       vigil sbom check [OPTIONS] FILE   (judge an SBOM: vigil sbom check -h)\n"
+    "\n"
     "exit status: 0 complete; 1 failed, nothing written; 2 usage error;\n"
     "3 written, but parts of the target could not be read (see the warnings).\n";
 
@@ -144,6 +146,8 @@ int cmd_sbom(int argc, char **argv)
     cli_product product;
     cli_product_init(&product);
 
+    if (argc > 1 && !strcmp(argv[1], "check"))
+        return cmd_sbom_check(argc - 1, argv + 1);
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
