@@ -59,16 +59,22 @@ static json_t *report_json(const char *file, const vg_sbomcheck_doc *doc, const 
         json_t *failing = json_array(), *problems = json_array();
         for (size_t j = 0; j < r->nfailing; j++) {
             const vg_sbomcheck_component *c = &doc->components[r->failing[j]];
-            json_array_append_new(failing, json_pack("{s:s?,s:s?}", "ref", c->ref, "name", c->name));
+            json_t *o = json_object();
+            if (c->ref)
+                json_object_set_new(o, "ref", json_string(c->ref));
+            if (c->name)
+                json_object_set_new(o, "name", json_string(c->name));
+            json_array_append_new(failing, o);
         }
         for (size_t j = 0; j < r->nproblems; j++)
             json_array_append_new(problems, json_string(r->problems[j]));
-        json_array_append_new(
-            results, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s?,s:o,s:o}", "id", r->id, "standard", r->standard,
-                               "clause", r->clause, "title", r->title, "level",
-                               r->level == VG_SBOMCHECK_REQUIRED ? "required" : "recommended", "verdict",
-                               vg_sbomcheck_verdict_name(r->verdict), "reason", r->reason, "failing", failing,
-                               "problems", problems));
+        json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "id", r->id, "standard", r->standard,
+                                "clause", r->clause, "title", r->title, "level",
+                                r->level == VG_SBOMCHECK_REQUIRED ? "required" : "recommended", "verdict",
+                                vg_sbomcheck_verdict_name(r->verdict), "failing", failing, "problems", problems);
+        if (row && r->reason)
+            json_object_set_new(row, "reason", json_string(r->reason));
+        json_array_append_new(results, row);
     }
     for (int v = VG_SBOMCHECK_PASS; v <= VG_SBOMCHECK_NOT_CHECKED; v++)
         json_object_set_new(summary, vg_sbomcheck_verdict_name(v), json_integer((json_int_t)counts[v]));

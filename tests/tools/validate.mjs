@@ -18,7 +18,8 @@
 // vigil-controls (docs/controls.schema.json, `vigil controls -o json`),
 // vigil-incident-report (docs/incident-report.schema.json, draft 2020-12,
 // checked with ajv's 2020-12 validator: `vigil incident report --format json`),
-// vigil-policy-results (docs/policy-results.schema.json, `vigil policy eval -o json`) and
+// vigil-policy-results (docs/policy-results.schema.json, `vigil policy eval -o json`),
+// vigil-sbom-check (docs/sbom-check.schema.json, `vigil sbom check -o json`) and
 // vigil-collect-KIND (docs/collect-KIND.schema.json, `vigil collect KIND`)
 // for each KIND of COLLECT_KINDS below.
 //
@@ -53,6 +54,7 @@ const formats = {
   "sarif-2.1.0-errata01": { main: "sarif/sarif-schema-2.1.0.json", refs: [], draft04: true },
   "vigil-controls": { main: join(here, "../../docs/controls.schema.json"), refs: [] },
   "vigil-policy-results": { main: join(here, "../../docs/policy-results.schema.json"), refs: [] },
+  "vigil-sbom-check": { main: join(here, "../../docs/sbom-check.schema.json"), refs: [] },
   "vigil-incident-report": { main: join(here, "../../docs/incident-report.schema.json"), refs: [], draft2020: true },
 };
 // The kinds of `vigil collect`, one word each.
