@@ -66,17 +66,22 @@ typedef struct vg_sbomcheck_component {
     const char **cpes;
     size_t ncpes;
     size_t nother_ids;      /* SWID tags, OmniBOR ids, SWHIDs, gitoids */
-    const char **hash_algs; /* as written: "SHA-512", "SHA512", "sha512" */
+    const char **hash_algs; /* as written: "SHA-512", "SHA512", "sha512"; CycloneDX:
+                               of the component and of its "distribution" references */
     size_t nhashes;
     vg_sbomcheck_licence *licences;
     size_t nlicences;
     const char *copyright;
     const char *filename;   /* BSI bsi:component:filename, SPDX 2 packageFileName */
-    const char *executable; /* BSI bsi:component:executable, ...:archive, ...:structured */
+    const char *executable; /* BSI bsi:component:executable, ...:archive, ...:structured
+                               (NOASSERTION, which says it is not known, is kept as NULL) */
     const char *archive;
     const char *structured;
-    int has_dependency_entry; /* CycloneDX: a dependencies[] entry with this ref;
-                                 SPDX: the source of a dependency relationship */
+    int has_dependency_entry; /* CycloneDX: a dependencies[] entry with this ref */
+    int completeness_stated;  /* the completeness of its dependencies is stated:
+                                 CycloneDX compositions[] name it, SPDX 3 a
+                                 dependency relationship from it has a completeness,
+                                 SPDX 2 it relates to NONE or NOASSERTION */
 } vg_sbomcheck_component;
 
 /* A relationship between two elements: a dependency, or containment. */
@@ -103,9 +108,8 @@ typedef struct vg_sbomcheck_doc {
                                    (services, files, licences, agents...) */
     size_t nother_refs;
     size_t ncompleteness;       /* completeness statements (CycloneDX compositions,
-                                   SPDX 3 relationship completeness) */
-    size_t ncompleteness_known; /* of those, the ones that state a completeness
-                                   other than unknown / noAssertion */
+                                   SPDX 3 relationship completeness, SPDX 2
+                                   relationships to NONE / NOASSERTION) */
     size_t capacity_components, capacity_edges, capacity_other; /* internal */
     struct vg_jtree *tree;      /* internal: the parsed text the strings point into */
 } vg_sbomcheck_doc;

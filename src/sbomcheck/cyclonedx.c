@@ -7,7 +7,11 @@
  * component keeps its raw fields: supplier, manufacturer, publisher,
  * author(s), purl, cpe, swid, omniborId, swhid, hashes, licenses (id,
  * name, expression, acknowledgement), copyright and the BSI TR-03183-2
- * properties bsi:component:filename/executable/archive/structured.
+ * properties bsi:component:filename/executable/archive/structured, and the
+ * hashes of its "distribution" external references (where the TR puts the
+ * SHA-512 of the deployable file).  compositions[] say which components'
+ * dependency lists have a stated completeness (any aggregate: "unknown"
+ * states that it is not known).
  * Leaves out: XML, signatures, vulnerabilities, formulation.
  */
 #include <stdlib.h>
@@ -61,6 +65,12 @@ static size_t read_authors(const vg_jval *authors, const char **name, int *conta
     return n;
 }
 
+/* A property value, or NULL for NOASSERTION: the field is not known. */
+static const char *known(const char *v)
+{
+    return v && strcmp(v, "NOASSERTION") ? v : NULL;
+}
+
 static int read_licences(cdx_reader *r, const vg_jval *licenses, vg_sbomcheck_component *c)
 {
     for (size_t i = 0; i < vg_jval_size(licenses); i++) {
@@ -76,7 +86,9 @@ static int read_licences(cdx_reader *r, const vg_jval *licenses, vg_sbomcheck_co
             rc = sbomcheck_push_licence(r->ctx, &r->doc->arena, c, VG_SBOMCHECK_LICENCE_ID,
                                         sbomcheck_str(lic, "id"), concluded);
         else if (sbomcheck_str(lic, "name"))
-            rc = sbomcheck_push_licence(r->ctx, &r->doc->arena, c, VG_SBOMCHECK_LICENCE_NAME,
+            rc = sbomcheck_push_licence(r->ctx, &r->doc->arena, c,
+                                        known(sbomcheck_str(lic, "name")) ? VG_SBOMCHECK_LICENCE_NAME
+                                                                          : VG_SBOMCHECK_LICENCE_NOASSERTION,
                                         sbomcheck_str(lic, "name"), concluded);
         if (rc)
             return rc;
@@ -85,6 +97,17 @@ static int read_licences(cdx_reader *r, const vg_jval *licenses, vg_sbomcheck_co
 }
 
 static int read_component(cdx_reader *r, const vg_jval *o, const char *parent, int depth, long *index);
+
+static int read_hashes(cdx_reader *r, const vg_jval *hashes, vg_sbomcheck_component *c)
+{
+    for (size_t i = 0; i < vg_jval_size(hashes); i++) {
+        const char *alg = sbomcheck_str(vg_jval_item(hashes, i), "alg");
+        int rc = alg ? sbomcheck_push(r->ctx, &r->doc->arena, &c->hash_algs, &c->nhashes, SBOMCHECK_FIELD_MAX, alg) : VG_OK;
+        if (rc)
+            return rc;
+    }
+    return VG_OK;
+}
 
 static int read_components(cdx_reader *r, const vg_jval *list, const char *parent, int depth)
 {
@@ -123,18 +146,23 @@ static int read_component(cdx_reader *r, const vg_jval *o, const char *parent, i
     int rc = VG_OK;
     const char *purl = sbomcheck_str(o, "purl"), *cpe = sbomcheck_str(o, "cpe");
     if (purl)
-        rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->purls, &c->npurls, purl);
+        rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->purls, &c->npurls, SBOMCHECK_FIELD_MAX, purl);
     if (!rc && cpe)
-        rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->cpes, &c->ncpes, cpe);
+        rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->cpes, &c->ncpes, SBOMCHECK_FIELD_MAX, cpe);
     if (rc)
         return rc;
     if (sbomcheck_str(vg_jval_get(o, "swid"), "tagId"))
         c->nother_ids++;
     c->nother_ids += vg_jval_size(vg_jval_get(o, "omniborId")) + vg_jval_size(vg_jval_get(o, "swhid"));
-    const vg_jval *hashes = vg_jval_get(o, "hashes");
-    for (size_t i = 0; i < vg_jval_size(hashes); i++) {
-        const char *alg = sbomcheck_str(vg_jval_item(hashes, i), "alg");
-        if (alg && (rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->hash_algs, &c->nhashes, alg)))
+    if ((rc = read_hashes(r, vg_jval_get(o, "hashes"), c)))
+        return rc;
+    /* BSI TR-03183-2 maps the hash of the deployable component to an
+     * external reference of type "distribution" with its hashes. */
+    const vg_jval *refs = vg_jval_get(o, "externalReferences");
+    for (size_t i = 0; i < vg_jval_size(refs); i++) {
+        const vg_jval *e = vg_jval_item(refs, i);
+        const char *type = sbomcheck_str(e, "type");
+        if (type && !strcmp(type, "distribution") && (rc = read_hashes(r, vg_jval_get(e, "hashes"), c)))
             return rc;
     }
     if ((rc = read_licences(r, vg_jval_get(o, "licenses"), c)))
@@ -146,13 +174,13 @@ static int read_component(cdx_reader *r, const vg_jval *o, const char *parent, i
         if (!pn || !pv)
             continue;
         if (!strcmp(pn, "bsi:component:filename"))
-            c->filename = pv;
+            c->filename = known(pv);
         else if (!strcmp(pn, "bsi:component:executable"))
-            c->executable = pv;
+            c->executable = known(pv);
         else if (!strcmp(pn, "bsi:component:archive"))
-            c->archive = pv;
+            c->archive = known(pv);
         else if (!strcmp(pn, "bsi:component:structured"))
-            c->structured = pv;
+            c->structured = known(pv);
     }
     const char *ref = c->ref; /* c moves when the array grows below */
     /* A nested component is part of its parent: a relationship. */
@@ -189,26 +217,59 @@ static int ref_cmp(const void *a, const void *b)
     return strcmp(((const ref_index *)a)->ref, ((const ref_index *)b)->ref);
 }
 
-static int read_dependencies(cdx_reader *r, const vg_jval *deps)
+/* The components whose ref is ref: idx[*first .. *end). */
+static void find_ref(const ref_index *idx, size_t n, const char *ref, size_t *first, size_t *end)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(idx[mid].ref, ref) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    while (lo < n && !strcmp(idx[lo].ref, ref))
+        lo++;
+    *end = lo;
+}
+
+/* Sets what dependencies[] and compositions[] say of each component. */
+static int read_graph(cdx_reader *r, const vg_jval *deps, const vg_jval *comps)
 {
     vg_sbomcheck_doc *doc = r->doc;
     ref_index *idx = vg_arena_calloc(&doc->arena, doc->ncomponents + 1, sizeof *idx);
     if (!idx)
         return vg_error(r->ctx, VG_ERR_NOMEM, "%s: out of memory", r->name);
-    size_t n = 0;
+    size_t n = 0, first, end;
     for (size_t i = 0; i < doc->ncomponents; i++)
         if (doc->components[i].ref)
             idx[n++] = (ref_index){doc->components[i].ref, i};
     qsort(idx, n, sizeof *idx, ref_cmp);
+    for (size_t i = 0; i < vg_jval_size(comps); i++) {
+        const vg_jval *comp = vg_jval_item(comps, i);
+        doc->ncompleteness++;
+        static const char *const lists[] = {"assemblies", "dependencies"};
+        for (int l = 0; l < 2; l++) {
+            const vg_jval *list = vg_jval_get(comp, lists[l]);
+            for (size_t j = 0; j < vg_jval_size(list); j++) {
+                const char *ref = vg_jval_str(vg_jval_item(list, j));
+                if (!ref)
+                    continue;
+                find_ref(idx, n, ref, &first, &end);
+                for (; first < end; first++)
+                    doc->components[idx[first].at].completeness_stated = 1;
+            }
+        }
+    }
     for (size_t i = 0; i < vg_jval_size(deps); i++) {
         const vg_jval *d = vg_jval_item(deps, i);
         const char *ref = sbomcheck_str(d, "ref");
         if (!ref)
             continue;
-        ref_index key = {ref, 0}, *hit = bsearch(&key, idx, n, sizeof *idx, ref_cmp);
-        if (hit)
-            for (ref_index *h = hit; h >= idx && !strcmp(h->ref, ref); h--)
-                doc->components[h->at].has_dependency_entry = 1;
+        find_ref(idx, n, ref, &first, &end);
+        for (; first < end; first++)
+            doc->components[idx[first].at].has_dependency_entry = 1;
         const vg_jval *on = vg_jval_get(d, "dependsOn");
         for (size_t j = 0; j < vg_jval_size(on); j++) {
             const char *to = vg_jval_str(vg_jval_item(on, j));
@@ -257,14 +318,7 @@ int sbomcheck_read_cyclonedx(vg_ctx *ctx, const char *name, const vg_jval *root,
         return rc;
     if ((rc = read_components(&r, vg_jval_get(root, "components"), NULL, 0)) ||
         (rc = read_services(&r, vg_jval_get(root, "services"), 0)) ||
-        (rc = read_dependencies(&r, vg_jval_get(root, "dependencies"))))
+        (rc = read_graph(&r, vg_jval_get(root, "dependencies"), vg_jval_get(root, "compositions"))))
         return rc;
-    const vg_jval *comps = vg_jval_get(root, "compositions");
-    for (size_t i = 0; i < vg_jval_size(comps); i++) {
-        const char *agg = sbomcheck_str(vg_jval_item(comps, i), "aggregate");
-        doc->ncompleteness++;
-        if (agg && strcmp(agg, "unknown") && strcmp(agg, "not_specified"))
-            doc->ncompleteness_known++;
-    }
     return VG_OK;
 }

@@ -14,8 +14,10 @@
 vg_sbomcheck_component *sbomcheck_add_component(vg_ctx *ctx, const char *name, vg_sbomcheck_doc *doc);
 int sbomcheck_add_edge(vg_ctx *ctx, const char *name, vg_sbomcheck_doc *doc, const char *from, const char *to);
 int sbomcheck_add_other_ref(vg_ctx *ctx, vg_sbomcheck_doc *doc, const char *ref);
-/* Appends s to the list *list of *n strings in the arena (VG_ERR_NOMEM). */
-int sbomcheck_push(vg_ctx *ctx, vg_arena *arena, const char ***list, size_t *n, const char *s);
+/* Appends s to the list *list of *n strings in the arena: VG_ERR_NOMEM, or
+ * VG_ERR_LIMIT when it has max already. */
+#define SBOMCHECK_FIELD_MAX 4096 /* values of one field of one component */
+int sbomcheck_push(vg_ctx *ctx, vg_arena *arena, const char ***list, size_t *n, size_t max, const char *s);
 int sbomcheck_push_licence(vg_ctx *ctx, vg_arena *arena, vg_sbomcheck_component *c,
                            vg_sbomcheck_licence_kind kind, const char *text, int concluded);
 /* The string member key of o when it is a non-empty string, else NULL. */

@@ -63,33 +63,39 @@ int sbomcheck_add_other_ref(vg_ctx *ctx, vg_sbomcheck_doc *doc, const char *ref)
     return VG_OK;
 }
 
-/* Lists of a component are short: grown by one, copied, in the arena. */
-int sbomcheck_push(vg_ctx *ctx, vg_arena *arena, const char ***list, size_t *n, const char *s)
+/* The capacity of a list is implicit: the next power of two at or above
+ * its length, so that it is copied to twice its size when n reaches one. */
+int sbomcheck_push(vg_ctx *ctx, vg_arena *arena, const char ***list, size_t *n, size_t max, const char *s)
 {
-    if (*n >= 4096)
-        return vg_error(ctx, VG_ERR_LIMIT, "more than 4096 values of one field of one component");
-    const char **p = vg_arena_calloc(arena, *n + 1, sizeof *p);
-    if (!p)
-        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    if (*n)
-        memcpy(p, *list, *n * sizeof *p);
-    p[(*n)++] = s;
-    *list = p;
+    if (*n >= max)
+        return vg_error(ctx, VG_ERR_LIMIT, "more than %zu values in one list", max);
+    if ((*n & (*n - 1)) == 0) { /* 0 or a power of two: full */
+        const char **p = vg_arena_calloc(arena, *n ? *n * 2 : 1, sizeof *p);
+        if (!p)
+            return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        if (*n)
+            memcpy(p, *list, *n * sizeof *p);
+        *list = p;
+    }
+    (*list)[(*n)++] = s;
     return VG_OK;
 }
 
 int sbomcheck_push_licence(vg_ctx *ctx, vg_arena *arena, vg_sbomcheck_component *c,
                            vg_sbomcheck_licence_kind kind, const char *text, int concluded)
 {
-    if (c->nlicences >= 4096)
-        return vg_error(ctx, VG_ERR_LIMIT, "more than 4096 licences of one component");
-    vg_sbomcheck_licence *p = vg_arena_calloc(arena, c->nlicences + 1, sizeof *p);
-    if (!p)
-        return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
-    if (c->nlicences)
-        memcpy(p, c->licences, c->nlicences * sizeof *p);
-    p[c->nlicences++] = (vg_sbomcheck_licence){kind, text, concluded};
-    c->licences = p;
+    size_t n = c->nlicences;
+    if (n >= SBOMCHECK_FIELD_MAX)
+        return vg_error(ctx, VG_ERR_LIMIT, "more than %d licences of one component", SBOMCHECK_FIELD_MAX);
+    if ((n & (n - 1)) == 0) { /* as sbomcheck_push() */
+        vg_sbomcheck_licence *p = vg_arena_calloc(arena, n ? n * 2 : 1, sizeof *p);
+        if (!p)
+            return vg_error(ctx, VG_ERR_NOMEM, "out of memory");
+        if (n)
+            memcpy(p, c->licences, n * sizeof *p);
+        c->licences = p;
+    }
+    c->licences[c->nlicences++] = (vg_sbomcheck_licence){kind, text, concluded};
     return VG_OK;
 }
 

@@ -167,11 +167,24 @@ static int licences_valid(checker *k, const vg_sbomcheck_component *c)
     return 1;
 }
 
-/* Whether a validity row applies to c at all. */
-static int has_purls(const vg_sbomcheck_component *c) { return c->npurls > 0; }
-static int has_cpes(const vg_sbomcheck_component *c) { return c->ncpes > 0; }
-static int has_judged_licences(const vg_sbomcheck_component *c)
+static int completeness_stated(checker *k, const vg_sbomcheck_component *c)
 {
+    (void)k;
+    return c->completeness_stated;
+}
+
+/* Whether a row applies to c at all. */
+static int has_purls(checker *k, const vg_sbomcheck_component *c) { (void)k; return c->npurls > 0; }
+static int has_cpes(checker *k, const vg_sbomcheck_component *c) { (void)k; return c->ncpes > 0; }
+/* A component with a list of dependencies: a CycloneDX dependencies[]
+ * entry, or the source of an SPDX relationship. */
+static int has_dependency_list(checker *k, const vg_sbomcheck_component *c)
+{
+    return c->has_dependency_entry || k->from_edge[c - k->doc->components] || c->completeness_stated;
+}
+static int has_judged_licences(checker *k, const vg_sbomcheck_component *c)
+{
+    (void)k;
     for (size_t i = 0; i < c->nlicences; i++)
         if (c->licences[i].kind == VG_SBOMCHECK_LICENCE_ID || c->licences[i].kind == VG_SBOMCHECK_LICENCE_EXPRESSION)
             return 1;
@@ -249,20 +262,19 @@ static int problem(row_builder *b, vg_sbomcheck_result *r, const char *text)
 {
     if (!text)
         return vg_error(b->k->ctx, VG_ERR_NOMEM, "out of memory");
-    return sbomcheck_push(b->k->ctx, &b->k->doc->arena, &r->problems, &r->nproblems, text);
+    return sbomcheck_push(b->k->ctx, &b->k->doc->arena, &r->problems, &r->nproblems, VG_SBOMCHECK_MAX_EDGES, text);
 }
 
 /* A row judged on every component (applies: which of them it concerns;
  * NULL: all). */
 static int component_row(row_builder *b, const char *id, const char *standard, const char *clause,
-                         const char *title, vg_sbomcheck_level level, component_pred ok,
-                         int (*applies)(const vg_sbomcheck_component *))
+                         const char *title, vg_sbomcheck_level level, component_pred ok, component_pred applies)
 {
     vg_sbomcheck_result *r = add_row(b, id, standard, clause, title, level);
     vg_sbomcheck_doc *doc = b->k->doc;
     size_t judged = 0;
     for (size_t i = 0; i < doc->ncomponents; i++) {
-        if (applies && !applies(&doc->components[i]))
+        if (applies && !applies(b->k, &doc->components[i]))
             continue;
         judged++;
         int rc = ok(b->k, &doc->components[i]) ? VG_OK : fail_component(b, r, i);
@@ -271,7 +283,7 @@ static int component_row(row_builder *b, const char *id, const char *standard, c
     }
     if (!judged) {
         r->verdict = VG_SBOMCHECK_NOT_APPLICABLE;
-        r->reason = applies ? "no component has one" : "the document lists no component";
+        r->reason = applies ? "no component it concerns" : "the document lists no component";
     } else if (r->nfailing) {
         r->verdict = VG_SBOMCHECK_FAIL;
         r->reason = vg_arena_printf(&doc->arena, "%zu of %zu components", r->nfailing, judged);
@@ -500,9 +512,7 @@ int vg_sbomcheck_run(vg_ctx *ctx, vg_sbomcheck_doc *doc, const vg_sbomcheck_sche
                         : NULL;
     }
     doc_row(&b, "cisa.completeness", "cisa", CISA "2.2.2.6.4 Relationship Completeness",
-            "relationship completeness declared", REC, doc->ncompleteness_known > 0,
-            doc->ncompleteness ? "every completeness statement is unknown / noAssertion"
-                               : "no completeness statement");
+            "relationship completeness declared", REC, doc->ncompleteness > 0, "no completeness statement");
     if ((rc = primary_row(&b, "cisa.license", "cisa", CISA "2.2.2.7 License", "licence of the primary component", REQ,
                           has_licence)) ||
         (rc = component_row(&b, "cisa.license-all", "cisa", CISA "2.2.2.7 License", "licence of every component", REC,
@@ -541,8 +551,8 @@ int vg_sbomcheck_run(vg_ctx *ctx, vg_sbomcheck_doc *doc, const vg_sbomcheck_sche
         goto out;
     if ((rc = component_row(&b, "bsi.dependencies", "bsi", BSI "5.2.2 Dependencies on other components",
                             "dependencies listed", REQ, has_dependencies, NULL)) ||
-        (rc = component_row(&b, "bsi.licences", "bsi", BSI "5.2.2 Associated licences", "associated (declared) licences",
-                            REQ, has_declared_licence, NULL)) ||
+        (rc = component_row(&b, "bsi.licences", "bsi", BSI "5.2.2 Distribution licences",
+                            "distribution (concluded) licences", REQ, has_concluded_licence, NULL)) ||
         (rc = component_row(&b, "bsi.hash", "bsi", BSI "5.2.2 Hash value of the executable component",
                             "SHA-512 hash", REQ, has_sha512, NULL)))
         goto out;
@@ -560,11 +570,11 @@ int vg_sbomcheck_run(vg_ctx *ctx, vg_sbomcheck_doc *doc, const vg_sbomcheck_sche
         else if ((rc = component_row(&b, props[i].id, "bsi", props[i].clause, props[i].title, REQ, props[i].ok, NULL)))
             goto out;
     }
-    doc_row(&b, "bsi.completeness", "bsi", BSI "5.2.2 Dependencies on other components (completeness)",
-            "completeness of the dependencies stated", REQ, doc->ncompleteness_known > 0,
-            doc->ncompleteness ? "every completeness statement is unknown / noAssertion" : "no completeness statement");
-    if ((rc = component_row(&b, "bsi.concluded-licences", "bsi", BSI "5.2.4 Concluded licences", "concluded licences",
-                            REC, has_concluded_licence, NULL)) ||
+    if ((rc = component_row(&b, "bsi.completeness", "bsi", BSI "5.2.2 Dependencies on other components (completeness)",
+                            "completeness of each dependency list stated", REQ, completeness_stated,
+                            has_dependency_list)) ||
+        (rc = component_row(&b, "bsi.original-licences", "bsi", BSI "5.2.4 Original licences",
+                            "original (declared) licences", REC, has_declared_licence, NULL)) ||
         (rc = component_row(&b, "bsi.identifiers", "bsi", BSI "5.2.4 Other unique identifiers",
                             "other unique identifiers (CPE, purl)", REC, has_identifier, NULL)))
         goto out;

@@ -10,9 +10,12 @@
  * statements that nothing is known, or that there is nothing.
  * Leaves out: tag-value, RDF, YAML and XML encodings.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+static int str_cmp(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
 /* "Organization: ACME (info@acme.test)" -> whether it names someone (not
  * NOASSERTION) and gives an e-mail address. */
@@ -79,7 +82,7 @@ static int read_package(vg_ctx *ctx, const char *name, vg_sbomcheck_doc *doc, co
     for (size_t i = 0; i < vg_jval_size(sums) && !rc; i++) {
         const char *alg = sbomcheck_str(vg_jval_item(sums, i), "algorithm");
         if (alg)
-            rc = sbomcheck_push(ctx, &doc->arena, &c->hash_algs, &c->nhashes, alg);
+            rc = sbomcheck_push(ctx, &doc->arena, &c->hash_algs, &c->nhashes, SBOMCHECK_FIELD_MAX, alg);
     }
     static const char *const lic[] = {"licenseDeclared", "licenseConcluded"};
     for (int i = 0; i < 2 && !rc; i++) {
@@ -94,9 +97,9 @@ static int read_package(vg_ctx *ctx, const char *name, vg_sbomcheck_doc *doc, co
         if (!type || !loc)
             continue;
         if (!strcmp(type, "purl"))
-            rc = sbomcheck_push(ctx, &doc->arena, &c->purls, &c->npurls, loc);
+            rc = sbomcheck_push(ctx, &doc->arena, &c->purls, &c->npurls, SBOMCHECK_FIELD_MAX, loc);
         else if (!strcmp(type, "cpe23Type") || !strcmp(type, "cpe22Type"))
-            rc = sbomcheck_push(ctx, &doc->arena, &c->cpes, &c->ncpes, loc);
+            rc = sbomcheck_push(ctx, &doc->arena, &c->cpes, &c->ncpes, SBOMCHECK_FIELD_MAX, loc);
         else if (!strcmp(type, "swid") || !strcmp(type, "gitoid") || !strcmp(type, "swh"))
             c->nother_ids++;
     }
@@ -150,6 +153,8 @@ int sbomcheck_read_spdx2(vg_ctx *ctx, const char *name, const vg_jval *root, vg_
     /* The primary package: the one the document describes. */
     const char *described = vg_jval_str(vg_jval_item(vg_jval_get(root, "documentDescribes"), 0));
     const vg_jval *rels = vg_jval_get(root, "relationships");
+    const char **stated = NULL; /* the sources of relationships to NONE / NOASSERTION */
+    size_t nstated = 0;
     for (size_t i = 0; i < vg_jval_size(rels); i++) {
         const vg_jval *r = vg_jval_item(rels, i);
         const char *from = sbomcheck_str(r, "spdxElementId"), *to = sbomcheck_str(r, "relatedSpdxElement"),
@@ -161,15 +166,26 @@ int sbomcheck_read_spdx2(vg_ctx *ctx, const char *name, const vg_jval *root, vg_
         else if (!strcmp(type, "DESCRIBED_BY") && !described && self && !strcmp(to, self))
             described = from;
         int dir = dependency_direction(type);
-        if (!dir || !strcmp(to, "NONE") || !strcmp(to, "NOASSERTION"))
+        if (!dir)
             continue;
+        /* "X DEPENDS_ON NONE": X has no more; "... NOASSERTION": unknown
+         * (SPDX 2.3 11.1): either states the completeness of X's list. */
+        if (!strcmp(to, "NONE") || !strcmp(to, "NOASSERTION")) {
+            if (dir > 0 && (rc = sbomcheck_push(ctx, &doc->arena, &stated, &nstated, VG_SBOMCHECK_MAX_EDGES, from)))
+                return rc;
+            continue;
+        }
         if ((rc = sbomcheck_add_edge(ctx, name, doc, dir > 0 ? from : to, dir > 0 ? to : from)))
             return rc;
     }
-    for (size_t i = 0; described && i < doc->ncomponents; i++)
-        if (doc->components[i].ref && !strcmp(doc->components[i].ref, described)) {
+    doc->ncompleteness = nstated;
+    qsort(stated, nstated, sizeof *stated, str_cmp);
+    for (size_t i = 0; i < doc->ncomponents; i++) {
+        const char *ref = doc->components[i].ref;
+        if (ref && described && doc->primary < 0 && !strcmp(ref, described))
             doc->primary = (long)i;
-            break;
-        }
+        if (ref && nstated && bsearch(&ref, stated, nstated, sizeof *stated, str_cmp))
+            doc->components[i].completeness_stated = 1;
+    }
     return VG_OK;
 }

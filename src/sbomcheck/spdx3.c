@@ -100,7 +100,7 @@ static int read_package(spdx3_reader *r, const vg_jval *p)
     int rc = VG_OK;
     const char *purl = sbomcheck_str(p, "software_packageUrl");
     if (purl)
-        rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->purls, &c->npurls, purl);
+        rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->purls, &c->npurls, SBOMCHECK_FIELD_MAX, purl);
     const vg_jval *ids = vg_jval_get(p, "externalIdentifier");
     for (size_t i = 0; i < vg_jval_size(ids) && !rc; i++) {
         const vg_jval *e = vg_jval_item(ids, i);
@@ -109,9 +109,9 @@ static int read_package(spdx3_reader *r, const vg_jval *p)
             continue;
         if (!strcmp(t, "packageUrl")) {
             if (!purl || strcmp(purl, id))
-                rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->purls, &c->npurls, id);
+                rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->purls, &c->npurls, SBOMCHECK_FIELD_MAX, id);
         } else if (!strcmp(t, "cpe23") || !strcmp(t, "cpe22"))
-            rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->cpes, &c->ncpes, id);
+            rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->cpes, &c->ncpes, SBOMCHECK_FIELD_MAX, id);
         else if (!strcmp(t, "swid") || !strcmp(t, "gitoid") || !strcmp(t, "swhid"))
             c->nother_ids++;
     }
@@ -119,7 +119,7 @@ static int read_package(spdx3_reader *r, const vg_jval *p)
     for (size_t i = 0; i < vg_jval_size(hashes) && !rc; i++) {
         const char *alg = sbomcheck_str(vg_jval_item(hashes, i), "algorithm");
         if (alg)
-            rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->hash_algs, &c->nhashes, alg);
+            rc = sbomcheck_push(r->ctx, &r->doc->arena, &c->hash_algs, &c->nhashes, SBOMCHECK_FIELD_MAX, alg);
     }
     return rc;
 }
@@ -184,10 +184,11 @@ static int read_relationship(spdx3_reader *r, const vg_jval *rel)
     }
     if (!is_dependency(type))
         return VG_OK;
-    const char *completeness = sbomcheck_str(rel, "completeness");
-    if (completeness) {
+    if (sbomcheck_str(rel, "completeness")) {
+        vg_sbomcheck_component *c = component(r, from);
         r->doc->ncompleteness++;
-        r->doc->ncompleteness_known += strcmp(completeness, "noAssertion") != 0;
+        if (c)
+            c->completeness_stated = 1;
     }
     for (size_t i = 0; i < vg_jval_size(to) && !rc; i++) {
         const char *t = vg_jval_str(vg_jval_item(to, i));

