@@ -179,7 +179,8 @@ int sbomcheck_read_spdx2(vg_ctx *ctx, const char *name, const vg_jval *root, vg_
             return rc;
     }
     doc->ncompleteness = nstated;
-    qsort(stated, nstated, sizeof *stated, str_cmp);
+    if (nstated)
+        qsort(stated, nstated, sizeof *stated, str_cmp);
     for (size_t i = 0; i < doc->ncomponents; i++) {
         const char *ref = doc->components[i].ref;
         if (ref && described && doc->primary < 0 && !strcmp(ref, described))

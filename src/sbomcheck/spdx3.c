@@ -230,29 +230,32 @@ int sbomcheck_read_spdx3(vg_ctx *ctx, const char *name, const vg_jval *root, vg_
         return vg_error(ctx, VG_ERR_NOMEM, "%s: out of memory", name);
     const vg_jval *sbom = NULL, *document = NULL;
     int rc = VG_OK;
-    for (size_t i = 0; i < graph->n && !rc; i++) {
+    /* First the index of every element, so that packages can resolve the
+     * agents they name wherever these stand in @graph. */
+    for (size_t i = 0; i < graph->n; i++) {
         const vg_jval *e = vg_jval_item(graph, i);
         const char *id = sbomcheck_str(e, "spdxId"), *type = sbomcheck_str(e, "type");
         if (!id)
             id = sbomcheck_str(e, "@id");
         if (id)
             r.elements[r.nelements++] = (element){id, e, -1};
-        if (!type)
-            continue;
-        if (!strcmp(type, "software_Sbom") && !sbom)
+        if (type && !strcmp(type, "software_Sbom") && !sbom)
             sbom = e;
-        else if (!strcmp(type, "SpdxDocument") && !document)
+        else if (type && !strcmp(type, "SpdxDocument") && !document)
             document = e;
-        if (is_package(type)) {
-            rc = read_package(&r, e);
-            if (id)
-                r.elements[r.nelements - 1].component = (long)doc->ncomponents - 1;
-        } else if (id && strcmp(type, "CreationInfo"))
-            rc = sbomcheck_add_other_ref(ctx, doc, id);
+    }
+    qsort(r.elements, r.nelements, sizeof *r.elements, element_cmp);
+    for (size_t i = 0; i < r.nelements && !rc; i++) {
+        element *e = &r.elements[i];
+        const char *type = sbomcheck_str(e->v, "type");
+        if (type && is_package(type)) {
+            rc = read_package(&r, e->v);
+            e->component = (long)doc->ncomponents - 1;
+        } else if (!type || strcmp(type, "CreationInfo"))
+            rc = sbomcheck_add_other_ref(ctx, doc, e->id);
     }
     if (rc)
         return rc;
-    qsort(r.elements, r.nelements, sizeof *r.elements, element_cmp);
     if (!document)
         return vg_error(ctx, VG_ERR_FORMAT, "%s: SPDX 3 document without an SpdxDocument element", name);
     const vg_jval *info = deref(&r, vg_jval_get(document, "creationInfo"));
