@@ -150,8 +150,8 @@ int cmd_sbom_check(int argc, char **argv)
         switch (c) {
         case 'o':
             path = cli_output_cut(optarg);
-            if (path && (!*path || !strcmp(path, "-")))
-                path = *path ? NULL : path;
+            if (path && !strcmp(path, "-"))
+                path = NULL;
             /* fall through */
         case 'f':
             if (strcmp(optarg, "table") && strcmp(optarg, "json")) {
@@ -201,7 +201,7 @@ int cmd_sbom_check(int argc, char **argv)
         rc = vg_sbomcheck_run(&ctx, &doc, &schema, &rep);
     if (rc) {
         cli_error("sbom check: %s", ctx.message);
-        status = rc == VG_ERR_NOMEM ? EXIT_FAILURE_ : rc == VG_ERR_USAGE ? EXIT_USAGE : EXIT_FAILURE_;
+        status = cli_exit_status(rc);
         goto out;
     }
     int failed = 0, unchecked = 0;

@@ -247,6 +247,11 @@ rc=0; "$VIGIL" sbom check --require nist "$lib" 2>/dev/null || rc=$?
 grep -q "^fail  *ntia.supplier" "$TMP/table" || fail "table: no ntia.supplier row"
 grep -q "example-lib (pkg:generic/example-lib@1.4.2)" "$TMP/table" || fail "table: failing component not named"
 if grep -q $'\033' "$TMP/table"; then fail "colour in a piped table"; fi
+# On a terminal (script(1) gives it one) the verdicts are coloured, unless NO_COLOR
+script -qec "$VIGIL sbom check $TMP/b-nosupplier.json" /dev/null >"$TMP/tty" || true
+grep -q $'\033\[31mfail' "$TMP/tty" || fail "no colour on a terminal"
+NO_COLOR=1 script -qec "$VIGIL sbom check $TMP/b-nosupplier.json" /dev/null >"$TMP/tty" || true
+if grep -q $'\033' "$TMP/tty"; then fail "colour with NO_COLOR set"; fi
 
 [ ${#checked[@]} -ge 20 ] || fail "only ${#checked[@]} SBOMs checked"
 echo "ok: ${#checked[@]} SBOMs from vigil, Trivy, cdxgen, cyclonedx-library and the SPDX 3.0.1 examples"
