@@ -11,9 +11,9 @@
  * SPDX 2.2/2.3 JSON (spdx2.c) and SPDX 3.0.1 JSON-LD (spdx3.c); the model
  * keeps the raw fields as written, so that the requirements
  * (requirements.c) judge what the document says, not what vigil would make
- * of it.  Leaves out: XML, tag-value and RDF encodings; the JSON Schema
- * check (the "schema" row is always "not checked" until a validator is
- * built into vigil).
+ * of it.  The JSON Schema row is the caller's verdict (vg_sbomcheck_schema):
+ * this library validates nothing against a schema.  Leaves out: XML,
+ * tag-value and RDF encodings.
  */
 #ifndef VIGIL_SBOMCHECK_H
 #define VIGIL_SBOMCHECK_H
