@@ -16,6 +16,7 @@
 
 static const char sbom_usage[] =
     "usage: vigil sbom [OPTIONS] TARGET\n"
+    "       vigil sbom check [OPTIONS] FILE   (judge an SBOM: vigil sbom check -h)\n"
     "\n"
     "Writes a software bill of materials of TARGET: a directory or mounted root\n"
     "filesystem, a root filesystem tarball (.tar, .tar.gz, .tar.zst, .tar.xz),\n"
@@ -62,8 +63,6 @@ static const char sbom_usage[] =
     "\n"
     "SIZE takes a K, M or G suffix. SOURCE_DATE_EPOCH, when set, is the timestamp\n"
     "written into the documents, which are otherwise byte-for-byte reproducible.\n"
-    "\n"
-    "       vigil sbom check [OPTIONS] FILE   (judge an SBOM: vigil sbom check -h)\n"
     "\n"
     "exit status: 0 complete; 1 failed, nothing written; 2 usage error;\n"
     "3 written, but parts of the target could not be read (see the warnings).\n";
