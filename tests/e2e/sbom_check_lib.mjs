@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
-const require = createRequire(new URL("../tools/package.json", import.meta.url));
+const require = createRequire(new URL("../tools/sbomgen/package.json", import.meta.url));
 const CDX = require("@cyclonedx/cyclonedx-library");
 const { Models, Enums, Spec, Serialize } = CDX;
 
