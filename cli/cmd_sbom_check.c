@@ -30,9 +30,9 @@ static const char check_usage[] =
     "      --format FORMAT         the same as -o FORMAT\n"
     "      --schemas DIR           the official JSON schemas (bom-1.6.schema.json,\n"
     "                              spdx-2.3-schema.json, spdx-3.0.1.schema.json...)\n"
-    "                              in DIR or its subdirectories (default:\n"
-    "                              $VIGIL_SCHEMAS); without them the schema row\n"
-    "                              is not checked\n"
+    "                              in DIR or its subdirectories, CycloneDX's also\n"
+    "                              by $id (default: $VIGIL_SCHEMAS); without them\n"
+    "                              the schema row is not checked\n"
     "      --require SET           fail (exit 5) when a required row of SET fails:\n"
     "                              ntia, cisa, bsi or valid; may be repeated\n"
     "  -h, --help                  show this help\n"
@@ -80,12 +80,23 @@ static void check_schema(const char *dir, vg_sbomcheck_doc *doc, const vg_buf *t
     vg_jschema_result result;
     memset(&result, 0, sizeof result);
     int rc = vg_jschema_set_open(&ctx, dir, &set);
+    /* CycloneDX schemas also by their $id, so that any official copy works
+     * (the npm package @cyclonedx/cyclonedx-library names them
+     * bom-1.7.SNAPSHOT.schema.json); SPDX's have no usable $id. */
+    if (!rc && doc->format == VG_SBOMCHECK_CYCLONEDX) {
+        const char *id = vg_arena_printf(a, "http://cyclonedx.org/schema/%s", file);
+        if (vg_jschema_compile(&ctx, set, id, &schema) == VG_OK)
+            goto compiled;
+        vg_ctx_free(&ctx);
+        vg_ctx_init(&ctx);
+    }
     if (!rc)
         rc = vg_jschema_compile(&ctx, set, file, &schema);
     if (rc) {
         out->message = vg_arena_printf(a, "not checked: %s", ctx.message);
         goto out;
     }
+compiled:
     if ((rc = vg_json_parse(&ctx, "document", (const char *)text->data, text->len, &json)) ||
         (rc = vg_jschema_validate(&ctx, schema, json, NULL, &result))) {
         out->message = vg_arena_printf(a, "not checked: %s: %s", file, ctx.message);
