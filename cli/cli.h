@@ -128,6 +128,10 @@ const char *cli_output_cut(char *arg);
  * (or standard output) already has an output. */
 int cli_output_add(cli_output *outputs, size_t *n, size_t max, const char *format_name, int format,
                    const char *file);
+/* The SBOM format named by name, FORMAT[@VERSION] (vg_format_from_name);
+ * 0, with a message naming known (the formats the command writes) or the
+ * versions accepted, when it is unknown. */
+vg_format cli_sbom_format(const char *name, const char *known);
 /* --exclude GLOB of sbom and scan: checks pattern (vg_scan_exclude_check)
  * and adds it to opts, whose exclude array is excludes[CLI_MAX_EXCLUDES].
  * -1, with a message, for a bad pattern or one too many. */

@@ -26,7 +26,9 @@ static const char sbom_usage[] =
     "options:\n"
     "  -o, --output FORMAT[=FILE]  write FORMAT to FILE (default: standard output);\n"
     "                              may be given several times. FORMAT is one of\n"
-    "                              cyclonedx-json (default), spdx-json, table\n"
+    "                              cyclonedx-json (default; cyclonedx-json@1.7 for\n"
+    "                              CycloneDX 1.7), spdx-json (SPDX 2.3), spdx3-json\n"
+    "                              (SPDX 3.0.1), table\n"
     "      --exclude GLOB          leave out the paths that match GLOB, relative to\n"
     "                              the target's root: ./out, /etc, **/node_modules,\n"
     "                              ./srv/**/*.json; may be given several times\n"
@@ -99,9 +101,10 @@ static int attest_documents(vg_ctx *ctx, const vg_key *key, const vg_inventory *
     if (st)
         return st;
     for (size_t i = 0; i < n; i++) {
-        const char *type = outputs[i].format == VG_FORMAT_CYCLONEDX_JSON ? "cyclonedx"
-                           : outputs[i].format == VG_FORMAT_SPDX_JSON    ? "spdx"
-                                                                         : NULL;
+        int f = outputs[i].format;
+        const char *type = f == VG_FORMAT_CYCLONEDX_JSON || f == VG_FORMAT_CYCLONEDX_JSON_17 ? "cyclonedx"
+                           : f == VG_FORMAT_SPDX_JSON || f == VG_FORMAT_SPDX3_JSON           ? "spdx"
+                                                                                             : NULL;
         if (!type)
             continue;
         int rc = vg_attest_bundle(ctx, key, type, docs[i].data, docs[i].len, &subject, 1, VG_ATTEST_BUNDLE,
@@ -152,11 +155,9 @@ int cmd_sbom(int argc, char **argv)
         switch (c) {
         case 'o': {
             const char *file = cli_output_cut(optarg);
-            vg_format f = vg_format_from_name(optarg);
-            if (!f) {
-                cli_error("unknown output format '%s' (cyclonedx-json, spdx-json, table)", optarg);
+            vg_format f = cli_sbom_format(optarg, "cyclonedx-json[@1.6|@1.7], spdx-json, spdx3-json, table");
+            if (!f)
                 return EXIT_USAGE;
-            }
             if (cli_output_add(outputs, &noutputs, SBOM_MAX_OUTPUTS, optarg, f, file) != 0)
                 return EXIT_USAGE;
             break;

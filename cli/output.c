@@ -524,3 +524,16 @@ int cli_write_documents(const cli_output *outputs, const vg_buf *docs, const vg_
         free(bundle_paths[i]);
     return rc;
 }
+
+vg_format cli_sbom_format(const char *name, const char *known)
+{
+    vg_format f = vg_format_from_name(name);
+    const char *versions = vg_format_versions(name);
+    if (f)
+        return f;
+    if (versions && strchr(name, '@'))
+        cli_error("-o %s: unknown version of that format (accepted: %s)", name, versions);
+    else
+        cli_error("unknown output format '%s' (%s)", name, known);
+    return 0;
+}

@@ -1,6 +1,7 @@
 /*
  * format.h — writers that turn an inventory into a document:
- * CycloneDX 1.6 JSON, SPDX 2.3 JSON and a human-readable table.
+ * CycloneDX 1.6 and 1.7 JSON, SPDX 2.3 JSON, SPDX 3.0.1 JSON-LD and a
+ * human-readable table.
  *
  * Writers are deterministic: the same inventory and options give the same
  * bytes.  Documents are written into a vg_buf so that the caller can put
@@ -18,11 +19,20 @@ typedef enum vg_format {
     VG_FORMAT_CYCLONEDX_JSON = 1,
     VG_FORMAT_SPDX_JSON,
     VG_FORMAT_TABLE,
+    VG_FORMAT_SPDX3_JSON,        /* SPDX 3.0.1 JSON-LD */
+    VG_FORMAT_CYCLONEDX_JSON_17, /* CycloneDX 1.7 JSON */
 } vg_format;
 
 /* Parses a format name ("cyclonedx-json", "cyclonedx", "cdx", "spdx-json",
- * "spdx", "table"); returns 0 if unknown. */
+ * "spdx", "spdx3-json", "spdx3", "table"), optionally followed by
+ * "@VERSION" of the specification ("cyclonedx-json@1.7", "spdx-json@2.3",
+ * "spdx3-json@3.0.1"); returns 0 if the format or the version is unknown. */
 vg_format vg_format_from_name(const char *name);
+/* The versions accepted after "@" for the format name (as above, the part
+ * before any "@"), as a static string ("1.6, 1.7"); NULL when the name is
+ * unknown or takes no version. */
+const char *vg_format_versions(const char *name);
+/* The canonical name: "cyclonedx-json", "cyclonedx-json@1.7", ... */
 const char *vg_format_name(vg_format format);
 
 typedef struct vg_format_options {
@@ -49,6 +59,7 @@ int vg_format_write(vg_ctx *ctx, vg_format format, const vg_inventory *inv,
 /* The individual writers, in src/format/. */
 int vg_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options *opts, vg_buf *out);
 int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options *opts, vg_buf *out);
+int vg_spdx3_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options *opts, vg_buf *out);
 int vg_table_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options *opts, vg_buf *out);
 
 #endif

@@ -1,6 +1,10 @@
 /*
  * cyclonedx.c — writes an inventory as a CycloneDX 1.6 JSON BOM
- * (ECMA-424 / cyclonedx.org/docs/1.6/json, bom-1.6.schema.json).
+ * (ECMA-424 / cyclonedx.org/docs/1.6/json, bom-1.6.schema.json), or 1.7
+ * (cyclonedx.org/docs/1.7/json, bom-1.7.schema.json): 1.7 only adds
+ * what vigil does not write (isExternal, versionRange, patents, citations,
+ * distributionConstraints), so the two differ in $schema, specVersion and
+ * the serial number.
  *
  * Document: bomFormat, specVersion, serialNumber (a UUID with version-5
  * bits over the inventory identity hash, so the same input gives the same
@@ -474,16 +478,26 @@ static void next_item(cdx_writer *w)
     vg_arena_init(&w->item);
 }
 
-/* The document is streamed (fmt_stream): only one component's or one
- * dependency entry's jansson tree exists at a time. */
 int vg_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options *opts, vg_buf *out)
 {
+    return fmt_cyclonedx_write(ctx, inv, opts, "1.6", out);
+}
+
+/* The document is streamed (fmt_stream): only one component's or one
+ * dependency entry's jansson tree exists at a time. */
+int fmt_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options *opts, const char *spec,
+                        vg_buf *out)
+{
+    if (strcmp(spec, "1.6") != 0 && strcmp(spec, "1.7") != 0)
+        return vg_error(ctx, VG_ERR_USAGE, "CycloneDX %s is not written (1.6, 1.7)", spec);
     char timestamp[32];
     if (fmt_timestamp(opts->timestamp, timestamp) != 0)
         return vg_error(ctx, VG_ERR_USAGE, "timestamp %lld is outside the years 0000-9999",
                         (long long)opts->timestamp);
     unsigned char id[32];
-    if (fmt_identity_hash(inv, opts, "cyclonedx-1.6 serialNumber", id) != VG_OK)
+    char salt[64];
+    snprintf(salt, sizeof salt, "cyclonedx-%s serialNumber", spec);
+    if (fmt_identity_hash(inv, opts, salt, id) != VG_OK)
         return vg_error(ctx, VG_ERR_NOMEM, "cannot hash the inventory");
     /* RFC 4122 layout: version 5 (name-based, SHA-1 there; SHA-256 here,
      * truncated) and the RFC 4122 variant. */
@@ -507,9 +521,11 @@ int vg_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_opt
 
     fmt_stream s;
     fmt_stream_begin(&s, out);
-    fmt_stream_value(&s, "$schema", json_string("http://cyclonedx.org/schema/bom-1.6.schema.json"));
+    char schema[64];
+    snprintf(schema, sizeof schema, "http://cyclonedx.org/schema/bom-%s.schema.json", spec);
+    fmt_stream_value(&s, "$schema", json_string(schema));
     fmt_stream_value(&s, "bomFormat", json_string("CycloneDX"));
-    fmt_stream_value(&s, "specVersion", json_string("1.6"));
+    fmt_stream_value(&s, "specVersion", json_string(spec));
     fmt_stream_value(&s, "serialNumber", json_string(serial));
     fmt_stream_value(&s, "version", json_integer(1));
     fmt_stream_value(&s, "metadata", metadata(&w, opts, timestamp));

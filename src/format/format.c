@@ -5,7 +5,7 @@
  * tree at a time), RFC 3339 timestamps, the inventory identity hash
  * (SHA-256 through OpenSSL 3 EVP), the component facts all formats show and
  * the cells of tables for a terminal.
- * The documents themselves are in cyclonedx.c, spdx.c and table.c.
+ * The documents themselves are in cyclonedx.c, spdx.c, spdx3.c and table.c.
  */
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -29,21 +29,68 @@ static const struct format_name {
     {"cdx", VG_FORMAT_CYCLONEDX_JSON},
     {"spdx-json", VG_FORMAT_SPDX_JSON},
     {"spdx", VG_FORMAT_SPDX_JSON},
+    {"spdx3-json", VG_FORMAT_SPDX3_JSON},
+    {"spdx3", VG_FORMAT_SPDX3_JSON},
     {"table", VG_FORMAT_TABLE},
 };
+
+/* FORMAT@VERSION: the specification versions each format can be written
+ * in, the first the default (what FORMAT alone gives). */
+static const struct format_version {
+    vg_format base;
+    const char *version;
+    vg_format format;
+    const char *name; /* canonical name of format */
+} format_versions[] = {
+    {VG_FORMAT_CYCLONEDX_JSON, "1.6", VG_FORMAT_CYCLONEDX_JSON, "cyclonedx-json"},
+    {VG_FORMAT_CYCLONEDX_JSON, "1.7", VG_FORMAT_CYCLONEDX_JSON_17, "cyclonedx-json@1.7"},
+    {VG_FORMAT_SPDX_JSON, "2.3", VG_FORMAT_SPDX_JSON, "spdx-json"},
+    {VG_FORMAT_SPDX3_JSON, "3.0.1", VG_FORMAT_SPDX3_JSON, "spdx3-json"},
+};
+
+/* The format named by name[0..len), without version; 0 if unknown. */
+static vg_format base_format(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+        if (strlen(format_names[i].name) == len && strncmp(name, format_names[i].name, len) == 0)
+            return format_names[i].format;
+    return 0;
+}
 
 vg_format vg_format_from_name(const char *name)
 {
     if (!name)
         return 0;
-    for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
-        if (strcmp(name, format_names[i].name) == 0)
-            return format_names[i].format;
+    const char *at = strchr(name, '@');
+    vg_format base = base_format(name, at ? (size_t)(at - name) : strlen(name));
+    if (!at || !base)
+        return base;
+    for (size_t i = 0; i < sizeof format_versions / sizeof format_versions[0]; i++)
+        if (format_versions[i].base == base && strcmp(at + 1, format_versions[i].version) == 0)
+            return format_versions[i].format;
     return 0;
+}
+
+const char *vg_format_versions(const char *name)
+{
+    const char *at = name ? strchr(name, '@') : NULL;
+    switch (name ? base_format(name, at ? (size_t)(at - name) : strlen(name)) : 0) {
+    case VG_FORMAT_CYCLONEDX_JSON:
+        return "1.6, 1.7";
+    case VG_FORMAT_SPDX_JSON:
+        return "2.3";
+    case VG_FORMAT_SPDX3_JSON:
+        return "3.0.1";
+    default:
+        return NULL;
+    }
 }
 
 const char *vg_format_name(vg_format format)
 {
+    for (size_t i = 0; i < sizeof format_versions / sizeof format_versions[0]; i++)
+        if (format_versions[i].format == format)
+            return format_versions[i].name;
     for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
         if (format_names[i].format == format)
             return format_names[i].name;
@@ -58,8 +105,12 @@ int vg_format_write(vg_ctx *ctx, vg_format format, const vg_inventory *inv,
     switch (format) {
     case VG_FORMAT_CYCLONEDX_JSON:
         return vg_cyclonedx_write(ctx, inv, opts, out);
+    case VG_FORMAT_CYCLONEDX_JSON_17:
+        return fmt_cyclonedx_write(ctx, inv, opts, "1.7", out);
     case VG_FORMAT_SPDX_JSON:
         return vg_spdx_write(ctx, inv, opts, out);
+    case VG_FORMAT_SPDX3_JSON:
+        return vg_spdx3_write(ctx, inv, opts, out);
     case VG_FORMAT_TABLE:
         return vg_table_write(ctx, inv, opts, out);
     }

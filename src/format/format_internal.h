@@ -16,6 +16,7 @@
 #include "vigil/arena.h"
 #include "vigil/buf.h"
 #include "vigil/error.h"
+#include "vigil/format.h"
 #include "vigil/inventory.h"
 
 /* s with every byte that is not part of a valid UTF-8 sequence (RFC 3629:
@@ -166,6 +167,11 @@ int fmt_component_properties(vg_arena *arena, const vg_inventory *inv, const vg_
  * ids (NULL when the declared text has no exact SPDX equivalent),
  * *single = 1 when it is one licence id.  Declared NULL or blank: both NULL. */
 void fmt_component_license(vg_arena *arena, const vg_component *c, const char **spdx, int *single);
+
+/* The CycloneDX writer for spec "1.6" (vg_cyclonedx_write) or "1.7";
+ * another spec is VG_ERR_USAGE. */
+int fmt_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options *opts, const char *spec,
+                        vg_buf *out);
 
 /* ---- tables for a terminal ---- */
 
