@@ -39,6 +39,7 @@ enum {
 int cmd_sbom(int argc, char **argv);
 int cmd_sbom_check(int argc, char **argv); /* `vigil sbom check`: cmd_sbom_check.c */
 int cmd_scan(int argc, char **argv);       /* cmd_scan.c */
+int cmd_convert(int argc, char **argv);    /* cmd_convert.c */
 int cmd_key(int argc, char **argv);         /* cmd_key.c */
 int cmd_attest(int argc, char **argv);      /* cmd_attest.c */
 int cmd_verify(int argc, char **argv);      /* cmd_verify.c */

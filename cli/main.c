@@ -27,6 +27,7 @@ struct command {
 static const struct command commands[] = {
     {"sbom", cmd_sbom, "write a software bill of materials of a directory, root filesystem or image"},
     {"scan", cmd_scan, "list the known vulnerabilities of a target's packages"},
+    {"convert", cmd_convert, "convert an SBOM between CycloneDX and SPDX, listing what is not carried"},
     {"key", cmd_key, "generate a signing key pair for attestations"},
     {"attest", cmd_attest, "sign an in-toto attestation (Sigstore bundle or DSSE envelope)"},
     {"verify", cmd_verify, "verify an attestation bundle or DSSE envelope with a public key"},

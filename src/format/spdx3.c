@@ -20,7 +20,8 @@
  * its expression, and the graph (DEPENDS_ON as dependsOn, CONTAINS as
  * contains).  A relationship to components whose scope is known is a
  * LifecycleScopedRelationship: required -> runtime, dev -> development,
- * optional -> runtime with relationshipType hasOptionalDependency.
+ * optional -> runtime with relationshipType hasOptionalDependency (or
+ * hasOptionalComponent for contains).
  * Relationships of one element with the same type and scope are one
  * Relationship with several "to".
  *
@@ -147,8 +148,7 @@ static void edge_type(const vg_component *c, const char *type, const char **type
         break;
     case VG_SCOPE_OPTIONAL:
         *scope_out = "runtime";
-        if (strcmp(type, "dependsOn") == 0)
-            *type_out = "hasOptionalDependency";
+        *type_out = strcmp(type, "dependsOn") == 0 ? "hasOptionalDependency" : "hasOptionalComponent";
         break;
     case VG_SCOPE_DEV:
         *scope_out = "development";

@@ -13,9 +13,10 @@
 #    says what the CycloneDX 1.6 document says: the same packages (name,
 #    version, purl, CPE, supplier, homepage), the same declared licences
 #    (hasDeclaredLicense to a LicenseExpression), the same dependency graph
-#    (CycloneDX dependsOn = SPDX dependsOn, hasOptionalDependency or
-#    contains), the scopes of the spec's LifecycleScopeType (CycloneDX
-#    excluded = development, required/optional = runtime);
+#    (CycloneDX dependsOn = SPDX dependsOn, hasOptionalDependency,
+#    contains or hasOptionalComponent), the scopes of the spec's
+#    LifecycleScopeType (CycloneDX excluded = development,
+#    required/optional = runtime, optional ones by the hasOptional* types);
 #  - the 1.7 document is the 1.6 one but for $schema, specVersion and
 #    serialNumber;
 #  - two runs give identical bytes, another SOURCE_DATE_EPOCH changes only
@@ -98,7 +99,8 @@ want = sorted((c["name"], c.get("version"), c.get("purl"), c.get("cpe"),
                c.get("description")) for c in comps.values())
 def ident(p, kind):
     return next((x["identifier"] for x in p.get("externalIdentifier", []) if x["externalIdentifierType"] == kind), None)
-contained = {t for r in rels if r["from"] == root["spdxId"] and r["relationshipType"] == "contains" for t in r["to"]}
+contained = {t for r in rels if r["from"] == root["spdxId"] and r["relationshipType"] in ("contains", "hasOptionalComponent")
+             for t in r["to"]}
 pkgs = {i: byid[i] for i in contained if byid[i].get("software_primaryPurpose") != "operatingSystem"}
 got = []
 for p in pkgs.values():
@@ -159,7 +161,8 @@ for ref, c in comps.items():
 want_edges = {(ref_to_id[d["ref"]], ref_to_id[t]) for d in cdx["dependencies"] if d["ref"] in comps
               for t in d.get("dependsOn", []) if t in comps}
 got_edges = {(r["from"], t) for r in rels if r["from"] in pkgs
-             and r["relationshipType"] in ("dependsOn", "hasOptionalDependency", "contains") for t in r["to"]}
+             and r["relationshipType"] in ("dependsOn", "hasOptionalDependency", "contains", "hasOptionalComponent")
+             for t in r["to"]}
 if want_edges != got_edges:
     err(f"edges differ: {sorted(got_edges - want_edges)[:3]} / {sorted(want_edges - got_edges)[:3]}")
 
@@ -175,7 +178,7 @@ for r in rels:
         nscoped += s is not None
         if r.get("scope") != s:
             err(f"{r['relationshipType']} to {c['name']}: scope {r.get('scope')}, CycloneDX {c.get('scope')}")
-        if r["relationshipType"] == "hasOptionalDependency" and c.get("scope") != "optional":
+        if r["relationshipType"].startswith("hasOptional") != (c.get("scope") == "optional"):
             err(f"hasOptionalDependency to {c['name']}, which is {c.get('scope')}")
 
 # --- CycloneDX 1.7: the same document with its own version
