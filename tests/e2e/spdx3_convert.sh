@@ -18,6 +18,10 @@
 #    (ajv) with the same purls, and what they hold that vigil does not keep
 #    is listed (exit 3), with the exact counts of package checksums, files
 #    and CycloneDX component hashes;
+#  - `vigil scan` of vigil's SPDX 3 SBOM of an Alpine root filesystem (musl
+#    set back to a vulnerable release) finds what the scan of its CycloneDX
+#    SBOM and of the root filesystem itself find (database built from the
+#    Alpine secdb in ../shared/vulndata), with the same OS and components;
 #  - --allow-dropped exits 0 and still lists; convert is deterministic;
 #    a missing input is exit 1, an unknown format exit 2, and an output
 #    that cannot be written leaves the existing file alone.
@@ -158,6 +162,29 @@ assert deps(a) == deps(b)
 assert len(a["components"]) == len(own["components"]) > 0
 PY
 done
+
+# vigil scan FILE.spdx3.json: the same findings as the target's own scan
+need_shared vulndata/alpine-secdb/v3.10/main.json
+need_cmd jq
+secdb=$VIGIL_SHARED/vulndata/alpine-secdb/v3.10
+"$VIGIL" db build --from "$secdb/main.json" --from "$secdb/community.json" --db "$TMP/db.sqlite" >/dev/null 2>"$TMP/err" ||
+    { cat "$TMP/err" >&2; fail "db build"; }
+mkdir "$TMP/root"
+tar xzf "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz" -C "$TMP/root"
+sed -i 's/^V:1.1.22-r4$/V:1.1.22-r2/' "$TMP/root/lib/apk/db/installed"
+expect_status 0 "$VIGIL" sbom -o "spdx3-json=$TMP/root.spdx3.json" -o "cyclonedx-json=$TMP/root.cdx.json" "$TMP/root"
+findings() { jq -r '.findings[] | "\(.component.name)\t\(.component.purl)\t\(.id)\t\(.fixedVersions | join(","))"' "$1"; }
+for t in root root.cdx.json root.spdx3.json; do
+    expect_status 0 "$VIGIL" scan --db "$TMP/db.sqlite" --max-db-age 100000d -o "json=$TMP/$t.scan" "$TMP/$t"
+    findings "$TMP/$t.scan" >"$TMP/$t.findings"
+done
+grep -q "^musl	.*CVE-2019-14697" "$TMP/root.findings" || fail "the root filesystem scan lost its musl finding"
+same_lines "$TMP/root.spdx3.json.findings" "$TMP/root.findings" "findings of the SPDX 3 SBOM and of the root filesystem"
+same_lines "$TMP/root.spdx3.json.findings" "$TMP/root.cdx.json.findings" "findings of the SPDX 3 and CycloneDX SBOMs"
+[ "$(jq -r .target.kind "$TMP/root.spdx3.json.scan")" = sbom ] || fail "SPDX 3 scan: target kind"
+[ "$(jq -r .os.ecosystem "$TMP/root.spdx3.json.scan")" = "Alpine:v3.10" ] || fail "SPDX 3 scan: ecosystem"
+[ "$(jq .summary.components "$TMP/root.spdx3.json.scan")" = "$(jq .summary.components "$TMP/root.scan")" ] ||
+    fail "SPDX 3 scan: component count differs from the root filesystem's"
 
 # other tools' SPDX 2.3 and CycloneDX 1.6 into SPDX 3
 for f in syft-debian.spdx.json trivy-alpine.spdx.json syft-debian.cdx.json trivy-alpine.cdx.json; do
