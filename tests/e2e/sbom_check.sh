@@ -250,6 +250,22 @@ node "$VIGIL_SRC/tests/tools/validate.mjs" cyclonedx-1.6 "$TMP/b-schema.json" >/
 expect "$TMP/b-schema.json" 5 --schemas "$VIGIL_SHARED/schemas" --require valid -- valid.schema=fail
 expect "$lib" 0 --schemas "$VIGIL_SHARED/schemas" --require valid -- valid.schema=pass
 VIGIL_SCHEMAS=$VIGIL_SHARED/schemas expect "$lib" 0 -- valid.schema=pass `# every row checked: 0`
+# CycloneDX 1.7 (cdxgen's): bom-1.7 needs cryptography-defs.schema.json,
+# which ../shared lacks; with the official copy from the npm package
+# @cyclonedx/cyclonedx-library beside the shared schemas (found by its $id)
+# the verdict is ajv's, for cdxgen's document and for one made invalid.
+mkdir "$TMP/schemas17"
+cp -r "$VIGIL_SHARED/schemas/cyclonedx" "$VIGIL_SHARED/schemas/spdx" "$TMP/schemas17/"
+cp "$VIGIL_SRC/tests/tools/sbomgen/node_modules/@cyclonedx/cyclonedx-library/res/schema/cryptography-defs.SNAPSHOT.schema.json" \
+    "$TMP/schemas17/cyclonedx/"
+expect "$TMP/cdxgen.json" - -- valid.schema=not-checked `# without the cryptography-defs schema`
+edit "$TMP/cdxgen.json" "$TMP/cdxgen-badtype.json" 'd["components"][0]["type"] = "gadget"'
+for file in cdxgen.json cdxgen-badtype.json; do
+    want=pass
+    node "$VIGIL_SRC/tests/tools/validate.mjs" cyclonedx-1.7 "$TMP/$file" >/dev/null 2>&1 || want=fail
+    expect "$TMP/$file" - --schemas "$TMP/schemas17" -- valid.schema=$want
+done
+[ "$want" = fail ] || fail "ajv accepts a component of type gadget in CycloneDX 1.7"
 # No schema of CycloneDX 1.5 beside the others: not checked, never a pass
 expect "$TMP/trivy.cdx.json" 3 --schemas "$VIGIL_SHARED/schemas" --require valid -- valid.schema=not-checked
 expect "$examples/software_example13_example13.spdx3.json" 3 --schemas "$VIGIL_SHARED/schemas" -- \

@@ -117,16 +117,17 @@ ajv.addFormat("iri", (s) => fullFormats.uri(s.replace(nonAscii, "%C2")));
 ajv.addFormat("idn-email", (s) => fullFormats.email.test(s.replace(nonAscii, "a")));
 const spec = formats[format];
 for (const ref of spec.refs) ajv.addSchema(readJson(join(schemaDir, ref), "schema"));
-// bom-1.7 also references cryptography-defs.schema.json, for the algorithm
-// family and elliptic curve of a cryptographic-asset component only; it is
-// not among the shared schemas.  Those two definitions accept anything
-// here: no document vigil writes has a cryptographic asset, so nothing
-// vigil writes is checked less than by the full schema.
+// bom-1.7 also references cryptography-defs.schema.json (the algorithm
+// families and elliptic curves of cryptographic assets), which is not among
+// the shared schemas: the official copy comes from the npm package
+// @cyclonedx/cyclonedx-library (tests/tools/sbomgen), found by its $id.
 if (format === "cyclonedx-1.7")
-  ajv.addSchema({
-    $id: "http://cyclonedx.org/schema/cryptography-defs.schema.json",
-    definitions: { algorithmFamiliesEnum: {}, ellipticCurvesEnum: {} },
-  });
+  ajv.addSchema(
+    readJson(
+      join(here, "sbomgen/node_modules/@cyclonedx/cyclonedx-library/res/schema/cryptography-defs.SNAPSHOT.schema.json"),
+      "schema",
+    ),
+  );
 const main = readJson(spec.main.startsWith("/") ? spec.main : join(schemaDir, spec.main), "schema");
 let validate;
 try {
