@@ -145,7 +145,7 @@ findings() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(
 echo "ok: vigil scan of the registry image = of the local layout ($(findings "$TMP/scan-reg.json" | wc -l) findings)"
 
 # 6. A blob whose stored data was altered is refused; nothing of it kept.
-python3 "$VIGIL_SRC/tests/tools/mkimage.py" -f oci-dir -o "$TMP/img2" --tag vigil/other:1 "$ALPINE" "$VIGIL_SRC/tests"
+python3 "$VIGIL_SRC/tests/tools/mkimage.py" -f oci-dir -o "$TMP/img2" --tag vigil/other:1 "$ALPINE" "$VIGIL_SRC/docs"
 registry_push oci:"$TMP/img2" vigil/other:1
 layer=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1]+"/index.json"))["manifests"][0]["digest"]; print(json.load(open(sys.argv[1]+"/blobs/sha256/"+m[7:]))["layers"][-1]["digest"][7:])' "$TMP/img2")
 data="$REG_DATA/docker/registry/v2/blobs/sha256/${layer:0:2}/$layer/data"
