@@ -26,7 +26,7 @@
 // vigil-collect-KIND (docs/collect-KIND.schema.json, `vigil collect KIND`)
 // for each KIND of COLLECT_KINDS below.
 //
-// Usage: node tests/tools/validate.mjs NAME FILE, NAME one of the names above.
+// Usage: node tests/tools/validate.mjs NAME FILE..., NAME one of the names above.
 // The schemas come from $VIGIL_SHARED/schemas, or ../shared/schemas beside
 // the repository.  Exit status: 0 valid, 1 invalid (errors on stderr),
 // 2 usage or unreadable input.
@@ -91,9 +91,9 @@ function readJson(path, what) {
   }
 }
 
-const [format, file] = process.argv.slice(2);
-if (!format || !file || !formats[format])
-  die(2, `usage: node validate.mjs ${Object.keys(formats).join("|")} FILE`);
+const [format, ...files] = process.argv.slice(2);
+if (!format || !files.length || !formats[format])
+  die(2, `usage: node validate.mjs ${Object.keys(formats).join("|")} FILE...`);
 
 // strict: false because the official schemas use annotation keywords ajv
 // does not know ("meta:enum", "deprecated" in draft-07); they do not affect
@@ -136,15 +136,20 @@ try {
   die(2, `cannot compile ${spec.main}: ${e.message}`);
 }
 
-const doc = readJson(file, "document");
-if (validate(doc)) {
-  process.stdout.write(`${file}: valid ${format}\n`);
-  process.exit(0);
+// Each FILE in turn, the schema compiled once: 1 when any is invalid.
+let invalid = 0;
+for (const file of files) {
+  const doc = readJson(file, "document");
+  if (validate(doc)) {
+    process.stdout.write(`${file}: valid ${format}\n`);
+    continue;
+  }
+  invalid = 1;
+  for (const err of validate.errors.slice(0, 50)) {
+    const params = JSON.stringify(err.params);
+    process.stderr.write(`${file}: ${err.instancePath || "/"}: ${err.message} ${params}\n`);
+  }
+  if (validate.errors.length > 50)
+    process.stderr.write(`${file}: ${validate.errors.length - 50} more errors\n`);
 }
-for (const err of validate.errors.slice(0, 50)) {
-  const params = JSON.stringify(err.params);
-  process.stderr.write(`${file}: ${err.instancePath || "/"}: ${err.message} ${params}\n`);
-}
-if (validate.errors.length > 50)
-  process.stderr.write(`${file}: ${validate.errors.length - 50} more errors\n`);
-process.exit(1);
+process.exit(invalid);
