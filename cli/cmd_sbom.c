@@ -51,6 +51,10 @@ static const char sbom_usage[] =
     "      --registry-ca FILE      also trust these CA certificates (PEM)\n"
     "      --registry-timeout SECONDS\n"
     "                              give up on a registry silent this long (default 30)\n"
+    "      --profile NAME          add what a guideline asks for: bsi-tr-03183-2\n"
+    "                              (SHA-512 of every deployable file, file kinds,\n"
+    "                              declared and concluded licences, creators,\n"
+    "                              completeness; see vigil-sbom(1))\n"
     "      --wide                  table: list every place each package was found,\n"
     "                              not only how many\n"
     "      --name NAME, --version VERSION, --supplier ORG, --manufacturer ORG\n"
@@ -133,6 +137,7 @@ int cmd_sbom(int argc, char **argv)
         {"supplier", required_argument, NULL, 'S'},
         {"manufacturer", required_argument, NULL, 'M'},
         {"config", required_argument, NULL, 'c'},
+        {"profile", required_argument, NULL, 'R'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -147,6 +152,7 @@ int cmd_sbom(int argc, char **argv)
     /* product.arena is empty until cli_product_resolve(): nothing to free before */
     cli_product product;
     cli_product_init(&product);
+    vg_profile profile = VG_PROFILE_NONE;
 
     if (argc > 1 && !strcmp(argv[1], "check"))
         return cmd_sbom_check(argc - 1, argv + 1);
@@ -215,6 +221,14 @@ int cmd_sbom(int argc, char **argv)
         case 'c':
             product.config = optarg;
             break;
+        case 'R':
+            profile = vg_profile_from_name(optarg);
+            if (!profile) {
+                cli_error("--profile %s: unknown profile (known: %s)", optarg, vg_profile_names());
+                return EXIT_USAGE;
+            }
+            opts.hash_files = profile == VG_PROFILE_BSI_TR_03183_2;
+            break;
         case 'q':
             quiet = 1;
             break;
@@ -250,7 +264,7 @@ int cmd_sbom(int argc, char **argv)
         }
     }
 
-    vg_format_options fopts = {.tool_version = vg_version(), .wide = wide};
+    vg_format_options fopts = {.tool_version = vg_version(), .wide = wide, .profile = profile};
     if (cli_document_time(&fopts.timestamp) != 0)
         return EXIT_USAGE;
     if (cli_product_resolve(&product, &fopts) != EXIT_OK) {

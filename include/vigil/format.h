@@ -35,11 +35,25 @@ const char *vg_format_versions(const char *name);
 /* The canonical name: "cyclonedx-json", "cyclonedx-json@1.7", ... */
 const char *vg_format_name(vg_format format);
 
+/* A profile: what a regulator's guideline asks a document to carry beyond
+ * what vigil writes anyway (vigil sbom --profile NAME). */
+typedef enum vg_profile {
+    VG_PROFILE_NONE = 0,
+    VG_PROFILE_BSI_TR_03183_2, /* BSI TR-03183-2 v2.1.0, docs/bsi-tr-03183-2.md;
+                                  needs the scan's file hashes (vg_scan_options.hash_files) */
+} vg_profile;
+
+/* The profile named name ("bsi-tr-03183-2"), or VG_PROFILE_NONE when unknown. */
+vg_profile vg_profile_from_name(const char *name);
+/* The known profile names, comma-separated, for messages. */
+const char *vg_profile_names(void);
+
 typedef struct vg_format_options {
     int64_t timestamp;        /* seconds since the epoch for document timestamps */
     const char *tool_version; /* e.g. "0.1.0" */
     int width;                /* table: columns to fit (a terminal's), 0 = no limit */
     int wide;                 /* table: list every location of each package, not their number */
+    vg_profile profile;       /* fields a guideline asks for, VG_PROFILE_NONE = none */
     /* The product the SBOM describes (vigil sbom --name, --version,
      * --supplier, --manufacturer, vigil.toml [product], VIGIL_PRODUCT_*):
      * when name is set, the document's subject (CycloneDX

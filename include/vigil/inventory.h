@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "vigil/arena.h"
 #include "vigil/error.h"
+#include "vigil/map.h"
 
 typedef enum vg_target_kind {
     VG_TARGET_DIRECTORY = 1,     /* a directory or mounted root filesystem */
@@ -90,6 +91,19 @@ typedef enum vg_evidence {
  * recorded) only when both are. */
 vg_scope vg_scope_wider(vg_scope a, vg_scope b);
 
+/* One file of a component as it is on disk in the target, hashed when the
+ * scan was asked to (vg_scan_options.hash_files, for the BSI TR-03183-2
+ * profile, docs/bsi-tr-03183-2.md): the SHA-512 of its bytes and what kind
+ * of file it is, from its mode and its first bytes. */
+typedef struct vg_file_hash {
+    const char *path;     /* relative to the root, without a leading "/" */
+    char sha512[129];     /* lowercase hex */
+    uint64_t size;        /* bytes hashed */
+    unsigned executable;  /* an executable bit is set, or an ELF / PE / Mach-O header */
+    unsigned archive;     /* a container of files: zip (jar, wheel), tar, ar (deb),
+                             cpio, rpm, 7z, or a compressed tar by its name */
+} vg_file_hash;
+
 typedef struct vg_component {
     const char *type;        /* purl type and ecosystem: "deb", "apk", "rpm", ... */
     const char *name;
@@ -121,6 +135,11 @@ typedef struct vg_component {
     int application;         /* 1: an application root (the project a lock file or
                                 manifest describes, a Go main module), not a library */
     const char *bom_ref;     /* assigned by vg_inventory_finalize() */
+    /* The component's deployable files as hashed (vg_component_deployable()),
+     * sorted by path; set by vg_inventory_finalize() from inv->file_hashes,
+     * empty when the scan did not hash or none of them could be read. */
+    const vg_file_hash **hashes;
+    size_t nhashes;
 } vg_component;
 
 typedef enum vg_edge_kind {
@@ -147,6 +166,11 @@ typedef struct vg_inventory {
     size_t nedges;
     size_t edges_cap;
     int incomplete; /* set when warnings were recorded while building it */
+    /* path (relative, no leading "/") -> vg_file_hash *, filled by the source
+     * when vg_scan_options.hash_files is set, for the paths
+     * vg_component_deployable() names; values live in arena. */
+    vg_map file_hashes;
+    int hashed;     /* the scan hashed the deployable files */
 } vg_inventory;
 
 void vg_inventory_init(vg_inventory *inv);
@@ -160,6 +184,16 @@ int vg_component_set_property(vg_inventory *inv, vg_component *c, const char *na
 int vg_component_add_location(vg_inventory *inv, vg_component *c, const char *path);
 /* Records that from relates to to.  VG_OK or VG_ERR_NOMEM. */
 int vg_inventory_add_edge(vg_inventory *inv, vg_component *from, vg_component *to, vg_edge_kind kind);
+/* Whether path (relative or absolute in the target) is a deployable file of
+ * c, the file whose bytes are the component (BSI TR-03183-2 §5.2.2 "hash
+ * value of the deployable component"): any file an OS package owns
+ * (c->files), or, for a component without owned files found as installed
+ * (evidence VG_EVIDENCE_INSTALLED), a location that is the artifact itself:
+ * a Java archive, a wheel or egg, a .gem, an npm .tgz, a .nupkg, or the
+ * binary a Go or Rust cataloger read build information from.  A package's
+ * metadata file (dpkg status, METADATA, package.json, a lock file) is not. */
+int vg_component_deployable(const vg_component *c, const char *path);
+
 /* Call once, after all catalogers.  In order:
  *  1. adds a CONTAINS edge from every OS package (deb, apk, rpm) to each
  *     component with a location that is a file that package owns;
@@ -179,7 +213,9 @@ int vg_inventory_add_edge(vg_inventory *inv, vg_component *from, vg_component *t
  *  3. sorts components by (type, name, version, arch, location) and edges
  *     by (from, kind, to) in component order, without repeats;
  *  4. assigns bom_ref: the purl when no other component has it, else the
- *     purl and what tells the copies apart (owner, digest or location). */
+ *     purl and what tells the copies apart (owner, digest or location);
+ *  5. with inv->hashed, points each component's hashes at the entries of
+ *     inv->file_hashes of its deployable files. */
 int vg_inventory_finalize(vg_ctx *ctx, vg_inventory *inv);
 
 #endif

@@ -44,6 +44,13 @@ typedef struct vg_scan_options {
     unsigned final_view_only; /* images: the catalogers see the final view
                                  only, once; no component is attributed to a
                                  layer (the catalogers do not run per layer) */
+    unsigned hash_files;     /* also compute the SHA-512 and kind of every
+                                deployable file of the components
+                                (vg_component_deployable(): what an OS package
+                                owns, a jar, a binary ...) into
+                                inv->file_hashes, for the BSI TR-03183-2
+                                profile: a directory's files are read once
+                                more, an archive's are hashed as they stream */
 } vg_scan_options;
 
 /* Scans target (a path) into inv, which the caller has initialised.  The

@@ -39,6 +39,7 @@ typedef struct cdx_writer {
     int bad;        /* a jansson call failed (out of memory) */
     const char *root_ref;
     const char *os_ref;
+    vg_profile profile;
 } cdx_writer;
 
 /* candidate, or candidate-2, -3 ... if a component already has it as
@@ -246,6 +247,189 @@ static json_t *licenses(cdx_writer *w, const vg_component *pkg)
     return list;
 }
 
+/* ---- the BSI TR-03183-2 profile (docs/bsi-tr-03183-2.md) ---- */
+
+/* path as a relative URI reference (RFC 3986): every byte but unreserved
+ * ones and "/" percent-encoded. */
+static const char *path_uri(cdx_writer *w, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t len = strlen(path);
+    char *out = vg_arena_alloc(&w->item, len * 3 + 1);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p)) {
+            out[k++] = (char)*p;
+        } else {
+            out[k++] = '%';
+            out[k++] = hex[*p >> 4];
+            out[k++] = hex[*p & 15];
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+/* §5.2.2 "Hash value of the deployable component" as the TR's CycloneDX
+ * mapping puts it: an external reference of type distribution to the
+ * file, with its SHA-512. */
+static json_t *distribution(cdx_writer *w, const vg_file_hash *h)
+{
+    json_t *refs = json_array(), *ref = json_object(), *hashes = json_array(), *hash = json_object();
+    fmt_set_str(ref, "url", path_uri(w, h->path), &w->bad);
+    fmt_set(ref, "comment", json_string("the deployable file, at this path in the scanned target"), &w->bad);
+    fmt_set(ref, "type", json_string("distribution"), &w->bad);
+    fmt_set(hash, "alg", json_string("SHA-512"), &w->bad);
+    fmt_set(hash, "content", json_string(h->sha512), &w->bad);
+    fmt_append(hashes, hash, &w->bad);
+    fmt_set(ref, "hashes", hashes, &w->bad);
+    fmt_append(refs, ref, &w->bad);
+    return refs;
+}
+
+/* §5.2.2 filename, executable, archive and structured properties of one
+ * file (NULL: not known, each written as NOASSERTION). */
+static void file_properties(cdx_writer *w, json_t *props, const vg_file_hash *h)
+{
+    add_property(w, props, "bsi:component:filename", h ? fmt_bsi_basename(h->path) : "NOASSERTION");
+    add_property(w, props, "bsi:component:executable",
+                 !h ? "NOASSERTION" : h->executable ? "executable" : "non-executable");
+    add_property(w, props, "bsi:component:archive", !h ? "NOASSERTION" : h->archive ? "archive" : "no archive");
+    /* An archive keeps its members identifiable (a zip, tar or ar lists
+     * them); a file that is not one has no members to structure. */
+    add_property(w, props, "bsi:component:structured",
+                 !h ? "NOASSERTION" : h->archive ? "structured" : "unstructured");
+}
+
+static json_t *license_entry(cdx_writer *w, const char *id, const char *name, const char *expression,
+                             const char *acknowledgement)
+{
+    json_t *entry = json_object();
+    if (expression) {
+        fmt_set_str(entry, "expression", expression, &w->bad);
+        fmt_set(entry, "acknowledgement", json_string(acknowledgement), &w->bad);
+        return entry;
+    }
+    json_t *lic = json_object();
+    if (id)
+        fmt_set_str(lic, "id", id, &w->bad);
+    else
+        fmt_set_str(lic, "name", name, &w->bad);
+    fmt_set(lic, "acknowledgement", json_string(acknowledgement), &w->bad);
+    fmt_set(entry, "license", lic, &w->bad);
+    return entry;
+}
+
+/* §5.2.2 "Original licences" (declared: as the package metadata states
+ * them) and "Distribution licences" (concluded: vigil's normalised SPDX
+ * expression of them, or NOASSERTION).  CycloneDX 1.6 takes either named
+ * licences or one expression, not both: a compound concluded expression
+ * is then the one entry, and the declared text stays in the
+ * vigil:license:declared property. */
+static json_t *bsi_licenses(cdx_writer *w, const vg_component *pkg)
+{
+    const char *spdx;
+    int single;
+    fmt_component_license(&w->item, pkg, &spdx, &single);
+    json_t *list = json_array();
+    if (spdx && !single) {
+        fmt_append(list, license_entry(w, NULL, NULL, spdx, "concluded"), &w->bad);
+        return list;
+    }
+    int declared = pkg->license && pkg->license[strspn(pkg->license, " \t\r\n")];
+    if (declared && spdx && strcmp(spdx, pkg->license) == 0)
+        fmt_append(list, license_entry(w, spdx, NULL, NULL, "declared"), &w->bad);
+    else
+        fmt_append(list, license_entry(w, NULL, declared ? pkg->license : "NOASSERTION", NULL, "declared"),
+                   &w->bad);
+    fmt_append(list, license_entry(w, spdx, spdx ? NULL : "NOASSERTION", NULL, "concluded"), &w->bad);
+    return list;
+}
+
+/* The fields the profile adds to a package component c. */
+static void bsi_component(cdx_writer *w, json_t *c, const vg_component *pkg)
+{
+    json_t *lic = bsi_licenses(w, pkg);
+    if (lic)
+        fmt_set(c, "licenses", lic, &w->bad);
+    /* §5.2.2 "Component creator": an e-mail address, else a URL. */
+    const char *name = NULL, *email = NULL;
+    if (pkg->supplier && *pkg->supplier)
+        fmt_split_contact(&w->item, pkg->supplier, &name, &email);
+    int url = fmt_url_ok(pkg->homepage);
+    json_t *props = json_object_get(c, "properties");
+    if (!props) {
+        props = json_array();
+        fmt_set(c, "properties", props, &w->bad);
+    }
+    if (email || url) {
+        json_t *m = json_object();
+        fmt_set_str(m, "name", name ? name : email ? email : pkg->homepage, &w->bad);
+        if (url) {
+            json_t *urls = json_array();
+            fmt_append(urls, fmt_str(pkg->homepage), &w->bad);
+            fmt_set(m, "url", urls, &w->bad);
+        }
+        if (email) {
+            json_t *contacts = json_array(), *contact = json_object();
+            fmt_set_str(contact, "email", email, &w->bad);
+            fmt_append(contacts, contact, &w->bad);
+            fmt_set(m, "contact", contacts, &w->bad);
+        }
+        fmt_set(c, "manufacturer", m, &w->bad);
+    } else {
+        add_property(w, props, "vigil:bsi:creator", "NOASSERTION: the package metadata gives no e-mail address or URL");
+    }
+    const char *why = fmt_bsi_not_hashed(&w->item, w->inv, pkg);
+    if (pkg->nfiles) {
+        /* A package as installed is many files: the package archive it came
+         * from is not on disk, so each installed file is a nested
+         * component with its own filename, SHA-512 and kind. */
+        file_properties(w, props, NULL);
+        add_property(w, props, "vigil:bsi:deployable",
+                     why ? vg_arena_printf(&w->item, "NOASSERTION: %s", why)
+                         : vg_arena_printf(&w->item, "the package archive is not in the target; its %zu "
+                                                           "installed regular files are nested components, each "
+                                                           "with its SHA-512", pkg->nhashes));
+        if (!pkg->nhashes)
+            return;
+        json_t *files = json_array();
+        for (size_t i = 0; i < pkg->nhashes && !w->bad; i++) {
+            const vg_file_hash *h = pkg->hashes[i];
+            json_t *f = json_object(), *fprops = json_array();
+            fmt_set(f, "type", json_string("file"), &w->bad);
+            fmt_set_str(f, "name", h->path, &w->bad);
+            fmt_set(f, "externalReferences", distribution(w, h), &w->bad);
+            file_properties(w, fprops, h);
+            fmt_set(f, "properties", fprops, &w->bad);
+            fmt_append(files, f, &w->bad);
+        }
+        fmt_set(c, "components", files, &w->bad);
+        return;
+    }
+    if (why) {
+        file_properties(w, props, NULL);
+        add_property(w, props, "vigil:bsi:deployable", vg_arena_printf(&w->item, "NOASSERTION: %s", why));
+        return;
+    }
+    /* One file is the component (a jar, a binary, a wheel); copies of it
+     * found in several places are one component with every copy's hash. */
+    file_properties(w, props, pkg->hashes[0]);
+    json_t *refs = json_object_get(c, "externalReferences");
+    if (!refs) {
+        refs = json_array();
+        fmt_set(c, "externalReferences", refs, &w->bad);
+    }
+    for (size_t i = 0; i < pkg->nhashes; i++) {
+        json_t *one = distribution(w, pkg->hashes[i]);
+        json_array_extend(refs, one);
+        json_decref(one);
+    }
+}
+
 static json_t *package_component(cdx_writer *w, const vg_component *pkg)
 {
     json_t *c = json_object();
@@ -299,6 +483,8 @@ static json_t *package_component(cdx_writer *w, const vg_component *pkg)
             fmt_append(list, property(w, props[i].name, props[i].value), &w->bad);
         fmt_set(c, "properties", list, &w->bad);
     }
+    if (w->profile == VG_PROFILE_BSI_TR_03183_2)
+        bsi_component(w, c, pkg);
     return c;
 }
 
@@ -457,7 +643,7 @@ static unsigned char *graph_roots(const vg_inventory *inv)
     return root;
 }
 
-static json_t *incomplete_composition(cdx_writer *w)
+static json_t *root_composition(cdx_writer *w, const char *aggregate)
 {
     json_t *comp = json_object(), *assemblies = json_array();
     if (!comp) {
@@ -465,9 +651,40 @@ static json_t *incomplete_composition(cdx_writer *w)
         w->bad = 1;
         return NULL;
     }
-    fmt_set(comp, "aggregate", json_string("incomplete"), &w->bad);
+    fmt_set(comp, "aggregate", json_string(aggregate), &w->bad);
     fmt_append(assemblies, fmt_str(w->root_ref), &w->bad);
     fmt_set(comp, "assemblies", assemblies, &w->bad);
+    return comp;
+}
+
+static const char *component_property(const vg_component *c, const char *name)
+{
+    for (const vg_property *p = c->properties; p; p = p->next)
+        if (p->name && strcmp(p->name, name) == 0)
+            return p->value;
+    return NULL;
+}
+
+/* §5.2.2 "Dependencies on other components" with the completeness the TR
+ * asks for, per dependency list: "complete" only for a Debian package
+ * whose status entry declares no Depends and no Pre-Depends (the package
+ * database lists its dependencies exhaustively, and there are none);
+ * every other list "unknown": vigil resolves declared dependencies
+ * against what is installed and cannot tell an unresolved one from none. */
+static json_t *dependency_composition(cdx_writer *w, int complete)
+{
+    json_t *comp = json_object(), *refs = json_array();
+    fmt_set(comp, "aggregate", json_string(complete ? "complete" : "unknown"), &w->bad);
+    for (size_t i = 0; i < w->inv->ncomponents; i++) {
+        const vg_component *c = w->inv->components[i];
+        int none = c->type && strcmp(c->type, "deb") == 0 && strcmp(c->cataloger ? c->cataloger : "", "dpkg") == 0 &&
+                   !component_property(c, "vigil:dpkg:depends") && !component_property(c, "vigil:dpkg:pre-depends");
+        if (none == complete)
+            fmt_append(refs, fmt_str(c->bom_ref), &w->bad);
+    }
+    if (!complete && w->os_ref)
+        fmt_append(refs, fmt_str(w->os_ref), &w->bad);
+    fmt_set(comp, "dependencies", refs, &w->bad);
     return comp;
 }
 
@@ -508,7 +725,7 @@ int fmt_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_op
     snprintf(serial, sizeof serial, "urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
              hex + 20);
 
-    cdx_writer w = {.inv = inv};
+    cdx_writer w = {.inv = inv, .profile = opts->profile};
     vg_arena_init(&w.arena);
     vg_arena_init(&w.item);
     w.root_ref = unique_ref(&w, "vigil:target");
@@ -571,9 +788,15 @@ int fmt_cyclonedx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_op
     }
     fmt_stream_close(&s);
 
-    if (inv->incomplete) {
+    if (inv->incomplete || w.profile == VG_PROFILE_BSI_TR_03183_2) {
         fmt_stream_open(&s, "compositions", '[');
-        fmt_stream_value(&s, NULL, incomplete_composition(&w));
+        /* With the profile, a target read without warnings is still
+         * "unknown": software no package manager lists may be there. */
+        fmt_stream_value(&s, NULL, root_composition(&w, inv->incomplete ? "incomplete" : "unknown"));
+        if (w.profile == VG_PROFILE_BSI_TR_03183_2) {
+            fmt_stream_value(&s, NULL, dependency_composition(&w, 1));
+            fmt_stream_value(&s, NULL, dependency_composition(&w, 0));
+        }
         fmt_stream_close(&s);
     }
     int rc = fmt_stream_end(ctx, &s);

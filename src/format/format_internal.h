@@ -190,4 +190,12 @@ const char *fmt_shorten(vg_arena *arena, const char *s, size_t w, int from_left)
  * strings in arena. */
 void fmt_split_contact(vg_arena *arena, const char *s, const char **name, const char **email);
 
+/* ---- the BSI TR-03183-2 profile (bsi.c) ---- */
+
+/* Why c has no hashed deployable file, in a sentence (in arena), or NULL
+ * when it has one. */
+const char *fmt_bsi_not_hashed(vg_arena *arena, const vg_inventory *inv, const vg_component *c);
+/* The last component of path. */
+const char *fmt_bsi_basename(const char *path);
+
 #endif

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vigil/inventory.h"
 #include "vigil/map.h"
@@ -19,6 +20,7 @@ void vg_inventory_free(vg_inventory *inv)
 {
     free(inv->components);
     free(inv->edges);
+    vg_map_free(&inv->file_hashes);
     vg_arena_free(&inv->arena);
     memset(inv, 0, sizeof *inv);
 }
@@ -660,6 +662,90 @@ static int ranked_cmp(const void *a, const void *b)
     return component_cmp(&((const ranked *)a)->component, &((const ranked *)b)->component);
 }
 
+/* Does name (len bytes) end in suffix? */
+static int ends_with(const char *name, size_t len, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return len >= n && strncasecmp(name + len - n, suffix, n) == 0;
+}
+
+int vg_component_deployable(const vg_component *c, const char *path)
+{
+    while (*path == '/')
+        path++;
+    for (size_t i = 0; i < c->nfiles; i++) {
+        const char *f = c->files[i];
+        while (*f == '/')
+            f++;
+        if (strcmp(f, path) == 0)
+            return 1;
+    }
+    if (c->nfiles || c->evidence != VG_EVIDENCE_INSTALLED || !c->type)
+        return 0;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t len = strlen(base);
+    if (strcmp(c->type, "maven") == 0) {
+        static const char *const java[] = {".jar", ".war", ".ear", ".par", ".sar", ".nar", ".rar",
+                                           ".jpi", ".hpi", ".kar", ".lpkg"};
+        for (size_t i = 0; i < sizeof java / sizeof java[0]; i++)
+            if (ends_with(base, len, java[i]))
+                return 1;
+        return 0;
+    }
+    if (strcmp(c->type, "pypi") == 0)
+        return ends_with(base, len, ".whl") || ends_with(base, len, ".egg");
+    if (strcmp(c->type, "gem") == 0)
+        return ends_with(base, len, ".gem");
+    if (strcmp(c->type, "npm") == 0)
+        return ends_with(base, len, ".tgz");
+    if (strcmp(c->type, "nuget") == 0)
+        return ends_with(base, len, ".nupkg");
+    /* Build information read from a binary: the location is the binary. */
+    if (strcmp(c->type, "golang") == 0)
+        return strcmp(base, "go.mod") != 0 && strcmp(base, "go.sum") != 0 && strcmp(base, "go.work") != 0;
+    if (strcmp(c->type, "cargo") == 0)
+        return strcmp(base, "Cargo.lock") != 0 && strcmp(base, "Cargo.toml") != 0;
+    return 0;
+}
+
+static int hash_path_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const vg_file_hash *const *)a)->path, (*(const vg_file_hash *const *)b)->path);
+}
+
+/* Step 5 of vg_inventory_finalize(): each component's hashed deployable
+ * files, from inv->file_hashes. */
+static int attach_hashes(vg_inventory *inv)
+{
+    for (size_t i = 0; i < inv->ncomponents; i++) {
+        vg_component *c = inv->components[i];
+        size_t n = 0, max = c->nfiles ? c->nfiles : c->nlocations;
+        const vg_file_hash **list = vg_arena_calloc(&inv->arena, max ? max : 1, sizeof *list);
+        if (!list)
+            return VG_ERR_NOMEM;
+        for (size_t k = 0; k < max; k++) {
+            const char *p = c->nfiles ? c->files[k] : c->locations[k];
+            while (*p == '/')
+                p++;
+            if (!c->nfiles && !vg_component_deployable(c, p))
+                continue;
+            const vg_file_hash *h = vg_map_get(&inv->file_hashes, p, strlen(p));
+            if (h && (n == 0 || list[n - 1] != h))
+                list[n++] = h;
+        }
+        if (n > 1)
+            qsort(list, n, sizeof *list, hash_path_cmp);
+        size_t u = 0; /* without repeats (a file listed twice) */
+        for (size_t k = 0; k < n; k++)
+            if (u == 0 || list[u - 1] != list[k])
+                list[u++] = list[k];
+        c->hashes = list;
+        c->nhashes = u;
+    }
+    return VG_OK;
+}
+
 int vg_inventory_finalize(vg_ctx *ctx, vg_inventory *inv)
 {
     if (inv->ncomponents > 1)
@@ -688,6 +774,8 @@ int vg_inventory_finalize(vg_ctx *ctx, vg_inventory *inv)
         rc = sort_edges(inv);
     if (rc == VG_OK)
         rc = assign_refs(inv, copies);
+    if (rc == VG_OK && inv->hashed)
+        rc = attach_hashes(inv);
     free(copies);
     if (rc)
         return vg_error(ctx, rc, "cannot finalise the inventory: %s", vg_strerror(rc));

@@ -81,6 +81,7 @@
 #include <openssl/evp.h>
 
 #include "source/exclude.h"
+#include "source/filehash.h"
 #include "source/source_internal.h"
 #include "source/tree.h"
 #include "vigil/buf.h"
@@ -117,6 +118,8 @@ typedef struct scan {
     const vg_cataloger *const *table; /* vg_scan_options.table, or NULL */
     void *user;                 /* vg_scan_options.user */
     unsigned final_view_only;   /* vg_scan_options.final_view_only */
+    unsigned hash_files;        /* vg_scan_options.hash_files: every regular
+                                   file is hashed as it streams by */
 } scan;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -173,19 +176,48 @@ typedef struct entry_data {
     struct archive *a;
     const vg_buf *pre;
     size_t off;
+    vg_hasher *hasher; /* every byte read goes through it, or NULL */
 } entry_data;
 
 static la_ssize_t entry_read(entry_data *d, void *buf, size_t n)
 {
-    if (!d->pre)
-        return archive_read_data(d->a, buf, n);
-    size_t left = d->pre->len - d->off;
-    if (n > left)
-        n = left;
-    if (n)
-        memcpy(buf, d->pre->data + d->off, n);
-    d->off += n;
-    return (la_ssize_t)n;
+    la_ssize_t r;
+    if (!d->pre) {
+        r = archive_read_data(d->a, buf, n);
+    } else {
+        size_t left = d->pre->len - d->off;
+        if (n > left)
+            n = left;
+        if (n)
+            memcpy(buf, d->pre->data + d->off, n);
+        d->off += n;
+        r = (la_ssize_t)n;
+    }
+    if (r > 0 && d->hasher)
+        vg_hasher_update(d->hasher, buf, (size_t)r);
+    return r;
+}
+
+/* With hash_files: reads what the catalogers left of the entry's data
+ * through d's hasher and keeps the SHA-512 of the whole file on n. */
+static int hash_entry_rest(scan *s, entry_data *d, vg_node *n, const char *where)
+{
+    unsigned char block[IMAGE_IO_BLOCK];
+    la_ssize_t r;
+    while ((r = entry_read(d, block, sizeof block)) > 0)
+        ;
+    if (r < 0) {
+        vg_hasher_discard(d->hasher);
+        return vg_error(s->ctx, VG_ERR_FORMAT, "%s: %s: %s", where, n->path, archive_error_string(d->a));
+    }
+    n->hash = vg_arena_calloc(&s->tree.arena, 1, sizeof *n->hash);
+    if (!n->hash) {
+        vg_hasher_discard(d->hasher);
+        return nomem(s);
+    }
+    if (vg_hasher_final(d->hasher, n->mode, n->path, n->hash) != VG_OK)
+        return nomem(s);
+    return VG_OK;
 }
 
 /* Copies the data of the current entry of a to the end of the spool file,
@@ -441,9 +473,22 @@ static int apply_entry(scan *s, struct archive *a, struct archive_entry *e, int 
         if (n->mask && !shared && !n->spooled && !n->too_big)
             vg_warn(s->ctx, where, "%s: hardlink to %s, whose content was not kept", path, n->link);
         vg_tree_set_content(n, shared);
-    } else if (kind == VG_NODE_FILE && n->mask) {
+        if (linked)
+            n->hash = linked_copy.hash;
+    } else if (kind == VG_NODE_FILE && (n->mask || (s->hash_files && !n->excluded))) {
+        vg_hasher hasher;
         entry_data d = {.a = a, .pre = pre};
-        rc = read_content(s, &d, n, where);
+        if (s->hash_files && !n->excluded) {
+            if (vg_hasher_init(&hasher) != VG_OK) {
+                vg_blob_release(shared);
+                return nomem(s);
+            }
+            d.hasher = &hasher;
+        }
+        if (n->mask)
+            rc = read_content(s, &d, n, where);
+        if (d.hasher)
+            rc = rc == VG_OK ? hash_entry_rest(s, &d, n, where) : (vg_hasher_discard(&hasher), rc);
     }
     vg_blob_release(shared);
     return rc;
@@ -1829,6 +1874,7 @@ static int scan_init(scan *s, vg_ctx *ctx, const char *path, const vg_scan_optio
     s->table = opts ? opts->table : NULL;
     s->user = opts ? opts->user : NULL;
     s->final_view_only = opts ? opts->final_view_only : 0;
+    s->hash_files = opts ? opts->hash_files : 0;
     ctx->message[0] = '\0';
     if (vg_tree_init(&s->tree) != VG_OK) {
         vg_tree_free(&s->tree);
@@ -1851,8 +1897,40 @@ static int scan_init(scan *s, vg_ctx *ctx, const char *path, const vg_scan_optio
     return VG_OK;
 }
 
+/* A vg_hash_lookup over the final view: the digests taken as it streamed. */
+static int hash_from_view(vg_ctx *ctx, void *arg, vg_file_hash *hashes, size_t n, size_t threads)
+{
+    (void)ctx;
+    (void)threads;
+    const vg_tree *tree = arg;
+    for (size_t i = 0; i < n; i++) {
+        const char *p = hashes[i].path, *slash = strrchr(p, '/');
+        const vg_node *node = vg_tree_get(tree, p, strlen(p));
+        if (!node && slash) {
+            /* A directory on the way is a symlink (/bin -> usr/bin): follow
+             * it inside the view, not the file itself. */
+            vg_node *dir;
+            int flags;
+            char full[VG_MAX_PATH + 1];
+            if (vg_tree_resolve(tree, p, (size_t)(slash - p), &dir, &flags) == VG_OK && dir->kind == VG_NODE_DIR) {
+                int w = snprintf(full, sizeof full, "%s%s%s", dir->path, *dir->path ? "/" : "", slash + 1);
+                if (w > 0 && (size_t)w < sizeof full)
+                    node = vg_tree_get(tree, full, (size_t)w);
+            }
+        }
+        if (!node || node->excluded || !node->hash || (node->kind != VG_NODE_FILE && node->kind != VG_NODE_HARDLINK))
+            continue; /* a directory, a symlink, not in the view: no bytes of its own */
+        const char *path = hashes[i].path;
+        hashes[i] = *node->hash;
+        hashes[i].path = path;
+    }
+    return VG_OK;
+}
+
 static int scan_done(scan *s, int rc)
 {
+    if (rc == VG_OK && s->hash_files)
+        rc = vg_source_hash_components(s->ctx, s->inv, hash_from_view, &s->tree, 1);
     if (s->cat)
         vg_catalog_abort(s->cat);
     vg_tree_free(&s->tree);

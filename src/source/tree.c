@@ -176,6 +176,7 @@ static void reset_node(vg_node *n, vg_node_kind kind, int layer)
     n->mode = 0;
     n->spooled = 0;
     n->spool_offset = 0;
+    n->hash = NULL;
 }
 
 /* A new child of parent at path[0..len), not yet in the index. */

@@ -61,6 +61,8 @@ typedef struct vg_node {
     unsigned excluded;   /* left out by --exclude: never read, never followed to */
     int spooled;         /* content is in the scan's spool file at spool_offset */
     uint64_t spool_offset;
+    vg_file_hash *hash;  /* SHA-512 and kind of a file's bytes (in the tree's
+                            arena) when the scan hashes files, else NULL */
     struct vg_node *parent, *first, *last, *prev, *next;
 } vg_node;
 

@@ -32,6 +32,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "source/filehash.h"
 #include "source/rootpath.h"
 #include "source/source_internal.h"
 #include "vigil/buf.h"
@@ -568,5 +569,9 @@ int vg_scan_directory(vg_ctx *ctx, const char *path, int dirfd, const vg_scan_op
         vg_catalog_abort(w.cat);
         return rc;
     }
-    return vg_catalog_finish(w.cat);
+    rc = vg_catalog_finish(w.cat);
+    /* The files components own are known only now: read them once more. */
+    if (rc == VG_OK && opts->hash_files)
+        rc = vg_source_hash_components(ctx, inv, vg_hash_directory_files, &w.rootfd, nthreads);
+    return rc;
 }

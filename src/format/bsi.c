@@ -1,0 +1,58 @@
+/*
+ * bsi.c — the BSI TR-03183-2 profile (Technical Guideline TR-03183-2
+ * "Cyber Resilience Requirements for Manufacturers and Products, Part 2:
+ * Software Bill of Materials", v2.1.0, 2025-08-20): its name, and the
+ * facts per component that the writers share (docs/bsi-tr-03183-2.md maps
+ * every field of the TR to where vigil writes it).
+ *
+ * What the writers are told here they do not invent: the creator is an
+ * e-mail address or URL the package metadata gives (§5.2.2 "Component
+ * creator"), the concluded licence is vigil's normalised SPDX expression of
+ * what the package declares, and a deployable file vigil could not hash is
+ * explained, not given a hash.
+ */
+#include <string.h>
+
+#include "format/format_internal.h"
+#include "vigil/format.h"
+
+vg_profile vg_profile_from_name(const char *name)
+{
+    if (name && strcmp(name, "bsi-tr-03183-2") == 0)
+        return VG_PROFILE_BSI_TR_03183_2;
+    return VG_PROFILE_NONE;
+}
+
+const char *vg_profile_names(void)
+{
+    return "bsi-tr-03183-2";
+}
+
+const char *fmt_bsi_not_hashed(vg_arena *arena, const vg_inventory *inv, const vg_component *c)
+{
+    if (c->nhashes)
+        return NULL;
+    const char *where = c->location ? c->location : "an unknown place";
+    if (!inv->hashed)
+        return "the scan did not hash files";
+    if (c->nfiles)
+        return vg_arena_printf(arena, "none of the %zu files the package owns is a regular file in the target",
+                               c->nfiles);
+    if (c->evidence == VG_EVIDENCE_LOCK)
+        return vg_arena_printf(arena, "named by a lock file (%s): the deployable form is not in the target", where);
+    if (c->evidence == VG_EVIDENCE_MANIFEST)
+        return vg_arena_printf(arena, "declared by a manifest (%s): the deployable form is not in the target", where);
+    for (size_t i = 0; i < c->nlocations; i++)
+        if (vg_component_deployable(c, c->locations[i]))
+            return vg_arena_printf(arena, "the deployable file %s could not be read as a file of the target",
+                                   c->locations[i]);
+    return vg_arena_printf(arena, "installed: vigil read its metadata (%s); the package file it was installed "
+                                  "from is not in the target",
+                           where);
+}
+
+const char *fmt_bsi_basename(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}

@@ -1,0 +1,239 @@
+# sbom_bsi_profile.sh — vigil sbom --profile bsi-tr-03183-2 (BSI TR-03183-2
+# v2.1.0, docs/bsi-tr-03183-2.md) on the real Debian 12 package database,
+# with real bytes added where the packages list them: /bin/bash (through a
+# merged-/usr "bin -> usr/bin" symlink, as Debian lists it) is this
+# machine's /usr/bin/true, and a Maven jar made here with pom.properties.
+# The same tree is scanned as a directory, a root filesystem tarball, a
+# docker archive and an OCI layout whose second layer replaces bash.
+#
+# Checked against references computed here, never against vigil's own
+# output: every SHA-512 equals sha512sum's of the file; a package's nested
+# file components are exactly the regular files its info/*.list names that
+# exist in the tree; the file kinds follow from what the files are (an ELF
+# executable, a zip); every component carries the TR's fields or says
+# NOASSERTION with a reason; declared and concluded licences of a few
+# packages, written by hand from their copyright files; the component
+# creator from the status file's Maintainer; the compositions from the
+# status file's Depends/Pre-Depends; the documents validate against the
+# CycloneDX 1.6 and 1.7 schemas (ajv).
+. "$(dirname "$0")/lib.sh"
+
+need_cmd python3
+need_cmd sha512sum
+need_shared fixtures/rootfs/debian-bookworm-minbase-pkgdb.tar.gz
+need_shared schemas/cyclonedx/bom-1.6.schema.json
+FIXTURE="$VIGIL_SHARED/fixtures/rootfs/debian-bookworm-minbase-pkgdb.tar.gz"
+MKIMAGE="$VIGIL_SRC/tests/tools/mkimage.py"
+PROFILE=bsi-tr-03183-2
+
+R="$TMP/root"
+mkdir "$R"
+tar -xzf "$FIXTURE" -C "$R"
+grep -q -x /bin/bash "$R/var/lib/dpkg/info/bash.list" || fail "bash.list does not list /bin/bash"
+mkdir -p "$R/usr/bin" "$R/usr/share/java"
+ln -s usr/bin "$R/bin"
+cp /usr/bin/true "$R/usr/bin/bash"
+chmod 755 "$R/usr/bin/bash"
+python3 - "$R/usr/share/java/demo-1.2.3.jar" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n\r\n")
+    z.writestr("META-INF/maven/org.example/demo/pom.properties",
+               "groupId=org.example\nartifactId=demo\nversion=1.2.3\n")
+PY
+
+# The checks, for one document (argument 1) of the tree at argument 2 (the
+# files as the target holds them).
+cat > "$TMP/check.py" <<'PY'
+import glob, json, os, re, subprocess, sys, urllib.parse
+
+doc_path, root = sys.argv[1], sys.argv[2]
+doc = json.load(open(doc_path))
+comps = doc["components"]
+
+def fail(msg):
+    sys.exit(f"FAIL: {doc_path}: {msg}")
+
+def props(c):
+    out = {}
+    for p in c.get("properties", []):
+        out.setdefault(p["name"], []).append(p["value"])
+    return out
+
+# SHA-512 by sha512sum, for every file a distribution reference names.
+refs = {}  # path -> (sha512, kind properties)
+def collect(c):
+    for r in c.get("externalReferences", []):
+        if r["type"] != "distribution":
+            continue
+        algs = {h["alg"]: h["content"] for h in r.get("hashes", [])}
+        if "SHA-512" not in algs:
+            fail(f"{c['name']}: distribution reference without SHA-512")  # TR §5.2.2 hash: SHA-512
+        path = urllib.parse.unquote(r["url"])
+        p = props(c)
+        refs[path] = (algs["SHA-512"], tuple(p[k][0] for k in ("bsi:component:filename", "bsi:component:executable",
+                                                                "bsi:component:archive", "bsi:component:structured")))
+    for sub in c.get("components", []):
+        collect(sub)
+for c in comps:
+    collect(c)
+paths = sorted(refs)
+if len(paths) < 10:
+    fail(f"only {len(paths)} files hashed")
+out = subprocess.run(["sha512sum", "--"] + [os.path.join(root, p) for p in paths], check=True,
+                     capture_output=True, text=True).stdout.splitlines()
+for path, line in zip(paths, out):
+    want = line.split()[0]
+    if refs[path][0] != want:
+        fail(f"{path}: SHA-512 {refs[path][0][:16]}... but sha512sum says {want[:16]}...")
+
+# A package's nested files are the regular files its .list names that are
+# in the tree (merged /usr: through the bin symlink).
+by_name = {c["name"]: c for c in comps if c.get("purl", "").startswith("pkg:deb/")}
+for lst in glob.glob(os.path.join(root, "var/lib/dpkg/info/*.list")):
+    name = os.path.basename(lst)[:-5].split(":")[0]
+    if name not in by_name:
+        continue
+    want = set()
+    for line in open(lst, encoding="utf-8", errors="surrogateescape"):
+        p = line.rstrip("\n").lstrip("/")
+        full = os.path.join(root, p)
+        if p and os.path.isfile(full) and not os.path.islink(full):
+            want.add(p)
+    got = {f["name"] for f in by_name[name].get("components", [])}
+    if got != want:
+        fail(f"{name}: nested files {sorted(got)[:5]} but its .list names {sorted(want)[:5]}")
+    if not all(f["type"] == "file" for f in by_name[name].get("components", [])):
+        fail(f"{name}: a nested component is not of type file")
+
+# File kinds (TR §5.2.2 executable / archive / structured properties).
+# bin/bash: an ELF executable, or in the images a shell script with mode 755.
+if refs["bin/bash"][1] != ("bash", "executable", "no archive", "unstructured"):
+    fail(f"bin/bash: {refs['bin/bash'][1]}")
+if refs["usr/share/doc/bash/copyright"][1] != ("copyright", "non-executable", "no archive", "unstructured"):
+    fail(f"bash's copyright file: {refs['usr/share/doc/bash/copyright'][1]}")
+jar = [c for c in comps if c.get("purl", "").startswith("pkg:maven/org.example/demo@1.2.3")]
+if len(jar) != 1:
+    fail("the jar made here is not one component")
+jp = props(jar[0])
+if (jp["bsi:component:filename"], jp["bsi:component:executable"], jp["bsi:component:archive"],
+        jp["bsi:component:structured"]) != (["demo-1.2.3.jar"], ["non-executable"], ["archive"], ["structured"]):
+    fail(f"the jar's kind: {jp}")
+if "usr/share/java/demo-1.2.3.jar" not in refs:
+    fail("the jar has no distribution reference with its SHA-512")
+
+# Every component has the TR's fields or NOASSERTION with the reason.
+for c in comps:
+    if c["type"] == "operating-system":
+        continue
+    p = props(c)
+    for k in ("bsi:component:filename", "bsi:component:executable", "bsi:component:archive", "bsi:component:structured"):
+        if not p.get(k) or not p[k][0]:
+            fail(f"{c['name']}: no {k}")
+    hashed = any(r["type"] == "distribution" for r in c.get("externalReferences", [])) or c.get("components")
+    if not hashed and not any(v.startswith("NOASSERTION: ") for v in p.get("vigil:bsi:deployable", [])):
+        fail(f"{c['name']}: neither a hash nor a reason why not")
+    if c.get("components") and p["bsi:component:filename"] != ["NOASSERTION"]:
+        fail(f"{c['name']}: a package of many files has one filename")
+    acks = {l.get("license", l).get("acknowledgement") for l in c.get("licenses", [])}
+    if "concluded" not in acks:
+        fail(f"{c['name']}: no concluded licence (TR §5.2.2 distribution licences)")
+    if "declared" not in acks and not (len(c["licenses"]) == 1 and "expression" in c["licenses"][0]):
+        fail(f"{c['name']}: no declared licence (TR §5.2.2 original licences)")
+
+def licences(name):
+    out = {}
+    for l in by_name[name]["licenses"]:
+        if "expression" in l:
+            out[l["acknowledgement"]] = l["expression"]
+        else:
+            out[l["license"]["acknowledgement"]] = l["license"].get("id") or l["license"].get("name")
+    return out
+# Written by hand from usr/share/doc/PKG/copyright (DEP-5), TR §5.2.2
+# "Original licences" (declared) and "Distribution licences" (concluded):
+# zlib1g: "License: Zlib" only.
+if licences("zlib1g") != {"declared": "Zlib", "concluded": "Zlib"}:
+    fail(f"zlib1g licences: {licences('zlib1g')}")
+# tzdata: "License: public-domain", which is no SPDX licence: nothing concluded.
+if licences("tzdata") != {"declared": "public-domain", "concluded": "NOASSERTION"}:
+    fail(f"tzdata licences: {licences('tzdata')}")
+# base-files: its copyright file is not machine-readable: nothing declared, nothing concluded.
+if licences("base-files") != {"declared": "NOASSERTION", "concluded": "NOASSERTION"}:
+    fail(f"base-files licences: {licences('base-files')}")
+# libacl1: "GPL-2+" and "LGPL-2+" (DEP-5 names for GPL-2.0-or-later, LGPL-2.0-or-later):
+# a compound expression, the one CycloneDX 1.6 entry; the text as declared in a property.
+if licences("libacl1") != {"concluded": "GPL-2.0-or-later AND LGPL-2.0-or-later"}:
+    fail(f"libacl1 licences: {licences('libacl1')}")
+decl = props(by_name["libacl1"]).get("vigil:license:declared", [""])[0]
+if not re.search(r"\bGPL-2\+", decl) or not re.search(r"\bLGPL-2\+", decl):
+    fail(f"libacl1: declared text {decl!r}")
+
+# Component creator (TR §5.2.2): bash's Maintainer is "Matthias Klose <doko@debian.org>".
+m = by_name["bash"].get("manufacturer", {})
+if [x.get("email") for x in m.get("contact", [])] != ["doko@debian.org"]:
+    fail(f"bash's creator: {m}")
+
+# Compositions (TR §5.2.2 dependencies, with their completeness): "complete"
+# exactly for the installed packages whose status stanza has neither Depends
+# nor Pre-Depends; all others "unknown"; the target as a whole not "complete".
+status = open(os.path.join(root, "var/lib/dpkg/status"), encoding="utf-8").read()
+nodeps = set()
+for stanza in status.split("\n\n"):
+    f = dict(re.findall(r"^([A-Za-z-]+): ?(.*)$", stanza, re.M))
+    if "install ok installed" in f.get("Status", "") and "Depends" not in f and "Pre-Depends" not in f:
+        nodeps.add(f["Package"])
+ref_name = {c["bom-ref"]: c["name"] for c in comps if c.get("purl", "").startswith("pkg:deb/")}
+agg = {}
+for comp in doc["compositions"]:
+    for r in comp.get("dependencies", []):
+        if r in agg:
+            fail(f"{r} in two compositions")
+        agg[r] = comp["aggregate"]
+    if "vigil:target" in comp.get("assemblies", []) and comp["aggregate"] == "complete":
+        fail("the target claimed complete")
+complete = {ref_name[r] for r, a in agg.items() if a == "complete"}
+if complete != nodeps:
+    fail(f"complete: {sorted(complete)} but without dependencies: {sorted(nodeps)}")
+for c in comps:
+    if c["bom-ref"] not in agg:
+        fail(f"{c['name']}: in no composition")
+print(f"{doc_path}: {len(paths)} files hashed, all equal to sha512sum's")
+PY
+check() { python3 "$TMP/check.py" "$1" "$2" || fail "$1: the checks above"; }
+
+"$VIGIL" sbom --profile "$PROFILE" -o cyclonedx-json="$TMP/dir.json" "$R" || fail "vigil sbom --profile on a directory"
+check "$TMP/dir.json" "$R"
+validate_cyclonedx "$TMP/dir.json"
+validate cyclonedx-1.7 "$TMP/dir.json"
+
+tar -C "$R" -czf "$TMP/root.tar.gz" .
+"$VIGIL" sbom --profile "$PROFILE" -o cyclonedx-json="$TMP/tgz.json" "$TMP/root.tar.gz" || fail "on a tarball"
+check "$TMP/tgz.json" "$R"
+validate_cyclonedx "$TMP/tgz.json"
+
+# Images: layer 1 replaces bash; the hash must be that of the final view.
+mkdir -p "$TMP/l1/usr/bin" "$TMP/final"
+cp -a "$R/." "$TMP/final/"
+printf '#!/bin/sh\necho replaced\n' > "$TMP/l1/usr/bin/bash"
+chmod 755 "$TMP/l1/usr/bin/bash"
+cp "$TMP/l1/usr/bin/bash" "$TMP/final/usr/bin/bash"
+python3 "$MKIMAGE" -f oci-dir -o "$TMP/oci" --compress gzip "$R" "$TMP/l1" >/dev/null
+python3 "$MKIMAGE" -f docker-archive -o "$TMP/docker.tar" "$R" "$TMP/l1" >/dev/null
+for img in oci docker.tar; do
+    "$VIGIL" sbom --profile "$PROFILE" -o cyclonedx-json="$TMP/$img.json" "$TMP/$img" || fail "on $img"
+    check "$TMP/$img.json" "$TMP/final"
+    validate_cyclonedx "$TMP/$img.json"
+done
+
+# Without the profile: nothing of it.
+"$VIGIL" sbom -o cyclonedx-json="$TMP/plain.json" "$R"
+if grep -q 'bsi:component\|SHA-512\|"compositions"' "$TMP/plain.json"; then
+    fail "the plain SBOM carries the profile's fields"
+fi
+
+# An unknown profile is a usage error that lists the known ones.
+rc=0
+"$VIGIL" sbom --profile bsi "$R" >/dev/null 2>"$TMP/err" || rc=$?
+[ "$rc" = 2 ] || fail "--profile bsi: exit $rc, want 2"
+grep -q "known: bsi-tr-03183-2" "$TMP/err" || fail "--profile bsi: $(cat "$TMP/err")"
+echo "ok"
