@@ -114,7 +114,7 @@ void vg_hasher_discard(vg_hasher *h)
 /* ---- which files ---------------------------------------------------------- */
 
 /* Adds path (no leading "/") to the list of files to hash, once. */
-static int want(vg_inventory *inv, vg_map *seen, const char ***list, size_t *n, size_t *cap, const char *path)
+static int want(vg_map *seen, const char ***list, size_t *n, size_t *cap, const char *path)
 {
     while (*path == '/')
         path++;
@@ -130,7 +130,6 @@ static int want(vg_inventory *inv, vg_map *seen, const char ***list, size_t *n, 
         *cap = ncap;
     }
     (*list)[(*n)++] = path;
-    (void)inv;
     return vg_map_put(seen, path, len, (void *)1);
 }
 
@@ -144,16 +143,16 @@ int vg_source_hash_components(vg_ctx *ctx, vg_inventory *inv, vg_hash_lookup loo
     for (size_t i = 0; i < inv->ncomponents && rc == VG_OK; i++) {
         const vg_component *c = inv->components[i];
         for (size_t k = 0; k < c->nfiles && rc == VG_OK; k++)
-            rc = want(inv, &seen, &paths, &n, &cap, c->files[k]);
+            rc = want(&seen, &paths, &n, &cap, c->files[k]);
         if (c->nfiles)
             continue;
         /* Before vg_inventory_finalize(): location, and locations when a
          * cataloger added more. */
         if (c->location && vg_component_deployable(c, c->location))
-            rc = want(inv, &seen, &paths, &n, &cap, c->location);
+            rc = want(&seen, &paths, &n, &cap, c->location);
         for (size_t k = 0; k < c->nlocations && rc == VG_OK; k++)
             if (vg_component_deployable(c, c->locations[k]))
-                rc = want(inv, &seen, &paths, &n, &cap, c->locations[k]);
+                rc = want(&seen, &paths, &n, &cap, c->locations[k]);
     }
     vg_map_free(&seen);
     vg_file_hash *hashes = rc == VG_OK ? vg_arena_calloc(&inv->arena, n ? n : 1, sizeof *hashes) : NULL;
