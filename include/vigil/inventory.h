@@ -189,7 +189,7 @@ int vg_inventory_add_edge(vg_inventory *inv, vg_component *from, vg_component *t
  * value of the deployable component"): any file an OS package owns
  * (c->files), or, for a component without owned files found as installed
  * (evidence VG_EVIDENCE_INSTALLED), a location that is the artifact itself:
- * a Java archive, a wheel or egg, a .gem, an npm .tgz, a .nupkg, or the
+ * a Java archive (not one nested in another: vigil:java:path has "!/"), a wheel or egg, a .gem, an npm .tgz, a .nupkg, or the
  * binary a Go or Rust cataloger read build information from.  A package's
  * metadata file (dpkg status, METADATA, package.json, a lock file) is not. */
 int vg_component_deployable(const vg_component *c, const char *path);

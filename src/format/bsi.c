@@ -42,6 +42,13 @@ const char *fmt_bsi_not_hashed(vg_arena *arena, const vg_inventory *inv, const v
         return vg_arena_printf(arena, "named by a lock file (%s): the deployable form is not in the target", where);
     if (c->evidence == VG_EVIDENCE_MANIFEST)
         return vg_arena_printf(arena, "declared by a manifest (%s): the deployable form is not in the target", where);
+    for (const vg_property *p = c->properties; p; p = p->next) {
+        const char *inner = p->name && p->value && strcmp(p->name, "vigil:java:path") == 0 ? strstr(p->value, "!/")
+                                                                                           : NULL;
+        if (inner)
+            return vg_arena_printf(arena, "nested in the archive %.*s (%s): its bytes are part of that archive's",
+                                   (int)(inner - p->value), p->value, p->value);
+    }
     for (size_t i = 0; i < c->nlocations; i++)
         if (vg_component_deployable(c, c->locations[i]))
             return vg_arena_printf(arena, "the deployable file %s could not be read as a file of the target",

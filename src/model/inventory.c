@@ -686,6 +686,12 @@ int vg_component_deployable(const vg_component *c, const char *path)
     const char *base = slash ? slash + 1 : path;
     size_t len = strlen(base);
     if (strcmp(c->type, "maven") == 0) {
+        /* A jar inside another archive has the outer file as its location
+         * and its own path in vigil:java:path ("outer.war!/WEB-INF/lib/x.jar"):
+         * its bytes are not a file of the target. */
+        for (const vg_property *p = c->properties; p; p = p->next)
+            if (p->name && p->value && strcmp(p->name, "vigil:java:path") == 0 && strstr(p->value, "!/"))
+                return 0;
         static const char *const java[] = {".jar", ".war", ".ear", ".par", ".sar", ".nar", ".rar",
                                            ".jpi", ".hpi", ".kar", ".lpkg"};
         for (size_t i = 0; i < sizeof java / sizeof java[0]; i++)

@@ -2,7 +2,8 @@
 # v2.1.0, docs/bsi-tr-03183-2.md) on the real Debian 12 package database,
 # with real bytes added where the packages list them: /bin/bash (through a
 # merged-/usr "bin -> usr/bin" symlink, as Debian lists it) is this
-# machine's /usr/bin/true, and a Maven jar made here with pom.properties.
+# machine's /usr/bin/true, a Maven jar made here with pom.properties and a
+# war holding another jar.
 # The same tree is scanned as a directory, a root filesystem tarball, a
 # docker archive and an OCI layout whose second layer replaces bash.
 #
@@ -40,6 +41,14 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
     z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n\r\n")
     z.writestr("META-INF/maven/org.example/demo/pom.properties",
                "groupId=org.example\nartifactId=demo\nversion=1.2.3\n")
+# A jar inside a war: its bytes are part of the war's, it has no file of its own.
+import io
+inner = io.BytesIO()
+with zipfile.ZipFile(inner, "w") as z:
+    z.writestr("META-INF/maven/org.example/inner/pom.properties",
+               "groupId=org.example\nartifactId=inner\nversion=2.0\n")
+with zipfile.ZipFile(sys.argv[1].replace("demo-1.2.3.jar", "app.war"), "w") as z:
+    z.writestr("WEB-INF/lib/inner-2.0.jar", inner.getvalue())
 PY
 
 # The checks, for one document (argument 1) of the tree at argument 2 (the
@@ -121,6 +130,13 @@ if (jp["bsi:component:filename"], jp["bsi:component:executable"], jp["bsi:compon
     fail(f"the jar's kind: {jp}")
 if "usr/share/java/demo-1.2.3.jar" not in refs:
     fail("the jar has no distribution reference with its SHA-512")
+
+inner = [c for c in comps if c.get("purl", "").startswith("pkg:maven/org.example/inner@2.0")]
+if len(inner) != 1 or not any("nested in the archive usr/share/java/app.war" in v
+                              for v in props(inner[0]).get("vigil:bsi:deployable", [])):
+    fail(f"the jar inside the war: {inner and props(inner[0])}")
+if "usr/share/java/app.war" not in refs:
+    fail("the war has no distribution reference with its SHA-512")
 
 # Every component has the TR's fields or NOASSERTION with the reason.
 for c in comps:

@@ -65,6 +65,9 @@ int main(void)
     CHECK(vg_component_deployable(&jar, jar.location), "a jar");
     jar.evidence = VG_EVIDENCE_MANIFEST;
     CHECK(!vg_component_deployable(&jar, jar.location), "a jar named by a manifest only");
+    vg_property nested = {.name = "vigil:java:path", .value = "opt/app/app.war!/WEB-INF/lib/x-1.0.jar"};
+    vg_component inner = {.type = "maven", .location = "opt/app/app.war", .properties = &nested};
+    CHECK(!vg_component_deployable(&inner, inner.location), "a jar nested in a war is not the war");
     vg_component pom = {.type = "maven", .location = "opt/app/pom.xml"};
     CHECK(!vg_component_deployable(&pom, pom.location), "a pom.xml");
     vg_component gobin = {.type = "golang", .location = "usr/bin/app"};
