@@ -515,6 +515,12 @@ static json_t *metadata(cdx_writer *w, const vg_format_options *opts, const char
     json_t *manufacturer = organization(w, opts->product.manufacturer);
     if (manufacturer)
         fmt_set(m, "manufacturer", manufacturer, &w->bad);
+    else if (w->profile == VG_PROFILE_BSI_TR_03183_2) { /* TR §5.2.1 "Creator of the SBOM" */
+        json_t *props = json_array();
+        add_property(w, props, "vigil:bsi:sbom-creator",
+                     "NOASSERTION: no manufacturer given (--manufacturer, vigil.toml [product])");
+        fmt_set(m, "properties", props, &w->bad);
+    }
     fmt_set(m, "component", target_component(w, opts), &w->bad);
     json_t *supplier = organization(w, opts->product.supplier);
     if (supplier)

@@ -241,6 +241,20 @@ for img in oci docker.tar; do
     validate_cyclonedx "$TMP/$img.json"
 done
 
+# Creator of the SBOM (TR §5.2.1): the manufacturer given, else NOASSERTION with the reason.
+"$VIGIL" sbom --profile "$PROFILE" --manufacturer 'ACME GmbH <psirt@acme.example>' \
+    -o cyclonedx-json="$TMP/maker.json" "$R" || fail "with --manufacturer"
+python3 - "$TMP/maker.json" "$TMP/dir.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))["metadata"]
+if [c.get("email") for c in m.get("manufacturer", {}).get("contact", [])] != ["psirt@acme.example"]:
+    sys.exit(f"FAIL: SBOM creator with --manufacturer: {m.get('manufacturer')}")
+m = json.load(open(sys.argv[2]))["metadata"]
+said = [p["value"] for p in m.get("properties", []) if p["name"] == "vigil:bsi:sbom-creator"]
+if "manufacturer" in m or len(said) != 1 or not said[0].startswith("NOASSERTION: "):
+    sys.exit(f"FAIL: SBOM creator without --manufacturer: {m.get('manufacturer')} {said}")
+PY
+
 # Without the profile: nothing of it.
 "$VIGIL" sbom -o cyclonedx-json="$TMP/plain.json" "$R"
 if grep -q 'bsi:component\|SHA-512\|"compositions"' "$TMP/plain.json"; then
