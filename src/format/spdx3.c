@@ -407,6 +407,44 @@ static const char *source_info(spdx3_writer *w, const vg_component *c)
     return s;
 }
 
+/* The BSI TR-03183-2 profile (docs/bsi-tr-03183-2.md) on the package of a
+ * component that is one file (a jar, a binary): its SHA-512 (§5.2.2 hash,
+ * verifiedUsing) and kinds (software_additionalPurpose executable, archive,
+ * container for a structured archive), and its filename as a property;
+ * otherwise why not, as the CycloneDX writer says it.  An OS package's
+ * installed files are not written as File elements here (CycloneDX only). */
+static void bsi_package(spdx3_writer *w, json_t *p, json_t *props, const vg_component *c)
+{
+    const char *why = fmt_bsi_not_hashed(&w->item, w->inv, c);
+    if (c->nfiles || why) {
+        fmt_append(props, cdx_property(w, "vigil:bsi:deployable",
+                                       why ? vg_arena_printf(&w->item, "NOASSERTION: %s", why)
+                                           : "the package archive is not in the target; its installed files "
+                                             "and their SHA-512 are in the CycloneDX document"),
+                   &w->bad);
+        return;
+    }
+    json_t *hashes = json_array();
+    for (size_t i = 0; i < c->nhashes; i++) {
+        json_t *h = json_object();
+        fmt_set(h, "type", json_string("Hash"), &w->bad);
+        fmt_set(h, "algorithm", json_string("sha512"), &w->bad);
+        fmt_set(h, "hashValue", json_string(c->hashes[i]->sha512), &w->bad);
+        fmt_append(hashes, h, &w->bad);
+    }
+    fmt_set(p, "verifiedUsing", hashes, &w->bad);
+    const vg_file_hash *f = c->hashes[0];
+    json_t *purposes = json_array();
+    if (f->executable)
+        fmt_append(purposes, json_string("executable"), &w->bad);
+    if (f->archive) {
+        fmt_append(purposes, json_string("archive"), &w->bad);
+        fmt_append(purposes, json_string("container"), &w->bad);
+    }
+    set_list(w, p, "software_additionalPurpose", purposes);
+    fmt_append(props, cdx_property(w, "bsi:component:filename", fmt_bsi_basename(f->path)), &w->bad);
+}
+
 /* The software_Package of component c.  Fields of other profiles (hashes,
  * file kinds) are added here. */
 static json_t *component_package(spdx3_writer *w, const vg_component *c, const char *id)
@@ -439,6 +477,8 @@ static json_t *component_package(spdx3_writer *w, const vg_component *c, const c
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++)
         fmt_append(list, cdx_property(w, props[i].name, props[i].value), &w->bad);
+    if (w->opts->profile == VG_PROFILE_BSI_TR_03183_2)
+        bsi_package(w, p, list, c);
     add_properties(w, p, list);
     return p;
 }

@@ -241,6 +241,25 @@ for img in oci docker.tar; do
     validate_cyclonedx "$TMP/$img.json"
 done
 
+# SPDX 3.0.1 (the TR's mapping): the jar's package verifiedUsing its SHA-512
+# (sha512sum's) with additionalPurpose archive + container (structured);
+# validated with the official SPDX 3.0.1 schema.
+"$VIGIL" sbom --profile "$PROFILE" -o spdx3-json="$TMP/dir.spdx3.json" "$R" || fail "spdx3-json with the profile"
+validate spdx-3.0.1 "$TMP/dir.spdx3.json"
+want=$(sha512sum "$R/usr/share/java/demo-1.2.3.jar" | cut -d' ' -f1)
+python3 - "$TMP/dir.spdx3.json" "$want" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+pkgs = [e for e in doc["@graph"] if e.get("type") == "software_Package" and e.get("name") == "demo"]
+if len(pkgs) != 1:
+    sys.exit(f"FAIL: spdx3: {len(pkgs)} packages named demo")
+p = pkgs[0]
+if [(h["algorithm"], h["hashValue"]) for h in p.get("verifiedUsing", [])] != [("sha512", sys.argv[2])]:
+    sys.exit(f"FAIL: spdx3: the jar's verifiedUsing {p.get('verifiedUsing')}")
+if sorted(p.get("software_additionalPurpose", [])) != ["archive", "container"]:
+    sys.exit(f"FAIL: spdx3: the jar's purposes {p.get('software_additionalPurpose')}")
+PY
+
 # Creator of the SBOM (TR §5.2.1): the manufacturer given, else NOASSERTION with the reason.
 "$VIGIL" sbom --profile "$PROFILE" --manufacturer 'ACME GmbH <psirt@acme.example>' \
     -o cyclonedx-json="$TMP/maker.json" "$R" || fail "with --manufacturer"
