@@ -63,3 +63,23 @@ const char *fmt_bsi_basename(const char *path)
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
+
+static int has_property(const vg_component *c, const char *name)
+{
+    for (const vg_property *p = c->properties; p; p = p->next)
+        if (p->name && strcmp(p->name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* §5.2.2 "Dependencies on other components" with the completeness the TR
+ * asks for: a list is complete only for a Debian package whose status
+ * entry declares no Depends and no Pre-Depends (the package database lists
+ * its dependencies exhaustively, and there are none); every other list is
+ * not known to be complete: vigil resolves declared dependencies against
+ * what is installed and cannot tell an unresolved one from none. */
+int fmt_bsi_dependencies_complete(const vg_component *c)
+{
+    return c->type && strcmp(c->type, "deb") == 0 && c->cataloger && strcmp(c->cataloger, "dpkg") == 0 &&
+           !has_property(c, "vigil:dpkg:depends") && !has_property(c, "vigil:dpkg:pre-depends");
+}

@@ -663,29 +663,16 @@ static json_t *root_composition(cdx_writer *w, const char *aggregate)
     return comp;
 }
 
-static const char *component_property(const vg_component *c, const char *name)
-{
-    for (const vg_property *p = c->properties; p; p = p->next)
-        if (p->name && strcmp(p->name, name) == 0)
-            return p->value;
-    return NULL;
-}
-
 /* §5.2.2 "Dependencies on other components" with the completeness the TR
- * asks for, per dependency list: "complete" only for a Debian package
- * whose status entry declares no Depends and no Pre-Depends (the package
- * database lists its dependencies exhaustively, and there are none);
- * every other list "unknown": vigil resolves declared dependencies
- * against what is installed and cannot tell an unresolved one from none. */
+ * asks for, per dependency list (fmt_bsi_dependencies_complete()):
+ * "complete" or "unknown". */
 static json_t *dependency_composition(cdx_writer *w, int complete)
 {
     json_t *comp = json_object(), *refs = json_array();
     fmt_set(comp, "aggregate", json_string(complete ? "complete" : "unknown"), &w->bad);
     for (size_t i = 0; i < w->inv->ncomponents; i++) {
         const vg_component *c = w->inv->components[i];
-        int none = c->type && strcmp(c->type, "deb") == 0 && strcmp(c->cataloger ? c->cataloger : "", "dpkg") == 0 &&
-                   !component_property(c, "vigil:dpkg:depends") && !component_property(c, "vigil:dpkg:pre-depends");
-        if (none == complete)
+        if (fmt_bsi_dependencies_complete(c) == complete)
             fmt_append(refs, fmt_str(c->bom_ref), &w->bad);
     }
     if (!complete && w->os_ref)

@@ -197,5 +197,7 @@ void fmt_split_contact(vg_arena *arena, const char *s, const char **name, const 
 const char *fmt_bsi_not_hashed(vg_arena *arena, const vg_inventory *inv, const vg_component *c);
 /* The last component of path. */
 const char *fmt_bsi_basename(const char *path);
+/* Whether c's dependency list is known to be complete (it is then empty). */
+int fmt_bsi_dependencies_complete(const vg_component *c);
 
 #endif

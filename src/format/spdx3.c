@@ -17,7 +17,9 @@
  * SPDX equivalent as LicenseRef-vigil-HASH with its text in a
  * simplelicensing_SimpleLicensingText), and the relationships: the root
  * "contains" the OS and every component, each package "hasDeclaredLicense"
- * its expression, and the graph (DEPENDS_ON as dependsOn, CONTAINS as
+ * its expression (with the BSI profile also "hasConcludedLicense", its
+ * dependsOn with their completeness, and an OS package's installed files
+ * as software_File elements it "contains", each after its package), and the graph (DEPENDS_ON as dependsOn, CONTAINS as
  * contains).  A relationship to components whose scope is known is a
  * LifecycleScopedRelationship: required -> runtime, dev -> development,
  * optional -> runtime with relationshipType hasOptionalDependency (or
@@ -32,9 +34,9 @@
  * bytes.  vigil's facts about a component (its properties, every place it
  * was found as vigil:location) are CycloneDX-style properties in an
  * extension_CdxPropertiesExtension.  docs/formats.md describes every
- * field.  Not written: files (software_File needs hashes vigil does not
- * compute), snippets, annotations, concluded licences, hashes of packages,
- * the build/AI/dataset/security profiles.
+ * field.  Not written: files and concluded licences (but with the BSI
+ * profile, which hashes files), snippets, annotations, the
+ * build/AI/dataset/security profiles.
  *
  * Per-package fields are added in component_package(); relationships of a
  * component (licences) in component_relationships().
@@ -70,6 +72,7 @@ typedef struct spdx3_writer {
     vg_map agents;    /* supplier or manufacturer text -> Organization spdxId */
     vg_map licences;  /* licence expression -> LicenseExpression spdxId */
     vg_map texts;     /* LicenseRef-vigil-HASH -> licence text */
+    vg_map deps;      /* profile: component spdxId -> completeness of its dependsOn */
     spdx3_rel *rels;
     size_t nrels, relcap;
 } spdx3_writer;
@@ -407,33 +410,21 @@ static const char *source_info(spdx3_writer *w, const vg_component *c)
     return s;
 }
 
-/* The BSI TR-03183-2 profile (docs/bsi-tr-03183-2.md) on the package of a
- * component that is one file (a jar, a binary): its SHA-512 (§5.2.2 hash,
- * verifiedUsing) and kinds (software_additionalPurpose executable, archive,
- * container for a structured archive), and its filename as a property;
- * otherwise why not, as the CycloneDX writer says it.  An OS package's
- * installed files are not written as File elements here (CycloneDX only). */
-static void bsi_package(spdx3_writer *w, json_t *p, json_t *props, const vg_component *c)
+/* A file's SHA-512 (§5.2.2 hash) as a Hash for verifiedUsing. */
+static json_t *sha512_hash(spdx3_writer *w, const vg_file_hash *f)
 {
-    const char *why = fmt_bsi_not_hashed(&w->item, w->inv, c);
-    if (c->nfiles || why) {
-        fmt_append(props, cdx_property(w, "vigil:bsi:deployable",
-                                       why ? vg_arena_printf(&w->item, "NOASSERTION: %s", why)
-                                           : "the package archive is not in the target; its installed files "
-                                             "and their SHA-512 are in the CycloneDX document"),
-                   &w->bad);
-        return;
-    }
-    json_t *hashes = json_array();
-    for (size_t i = 0; i < c->nhashes; i++) {
-        json_t *h = json_object();
-        fmt_set(h, "type", json_string("Hash"), &w->bad);
-        fmt_set(h, "algorithm", json_string("sha512"), &w->bad);
-        fmt_set(h, "hashValue", json_string(c->hashes[i]->sha512), &w->bad);
-        fmt_append(hashes, h, &w->bad);
-    }
-    fmt_set(p, "verifiedUsing", hashes, &w->bad);
-    const vg_file_hash *f = c->hashes[0];
+    json_t *h = json_object();
+    fmt_set(h, "type", json_string("Hash"), &w->bad);
+    fmt_set(h, "algorithm", json_string("sha512"), &w->bad);
+    fmt_set(h, "hashValue", json_string(f->sha512), &w->bad);
+    return h;
+}
+
+/* A file's kinds (§5.2.2 executable, archive, structured) as the TR's SPDX
+ * mapping puts them: software_additionalPurpose executable, archive, and
+ * container for a structured archive; its filename as a property. */
+static void file_kinds(spdx3_writer *w, json_t *obj, json_t *props, const vg_file_hash *f)
+{
     json_t *purposes = json_array();
     if (f->executable)
         fmt_append(purposes, json_string("executable"), &w->bad);
@@ -441,8 +432,71 @@ static void bsi_package(spdx3_writer *w, json_t *p, json_t *props, const vg_comp
         fmt_append(purposes, json_string("archive"), &w->bad);
         fmt_append(purposes, json_string("container"), &w->bad);
     }
-    set_list(w, p, "software_additionalPurpose", purposes);
+    set_list(w, obj, "software_additionalPurpose", purposes);
     fmt_append(props, cdx_property(w, "bsi:component:filename", fmt_bsi_basename(f->path)), &w->bad);
+}
+
+/* The BSI TR-03183-2 profile (docs/bsi-tr-03183-2.md) on the package of a
+ * component that is one file (a jar, a binary): its SHA-512 (verifiedUsing)
+ * and kinds; an OS package's installed files are software_File elements
+ * it contains (file_element()); otherwise why not, as the CycloneDX
+ * writer says it. */
+static void bsi_package(spdx3_writer *w, json_t *p, json_t *props, const vg_component *c)
+{
+    const char *why = fmt_bsi_not_hashed(&w->item, w->inv, c);
+    if (c->nfiles || why) {
+        fmt_append(props, cdx_property(w, "vigil:bsi:deployable",
+                                       why ? vg_arena_printf(&w->item, "NOASSERTION: %s", why)
+                                           : vg_arena_printf(&w->item, "the package archive is not in the target; "
+                                                                       "it contains its %zu installed regular "
+                                                                       "files, software_File elements each with "
+                                                                       "its SHA-512", c->nhashes)),
+                   &w->bad);
+        return;
+    }
+    json_t *hashes = json_array();
+    for (size_t i = 0; i < c->nhashes; i++)
+        fmt_append(hashes, sha512_hash(w, c->hashes[i]), &w->bad);
+    fmt_set(p, "verifiedUsing", hashes, &w->bad);
+    file_kinds(w, p, props, c->hashes[0]);
+}
+
+/* The spdxIds of the profile's installed files of an OS package c (none for
+ * any other component): in arena, *n of them; NULL when none or on OOM
+ * (w->bad). */
+static const char **file_ids(spdx3_writer *w, const vg_component *c, size_t *n)
+{
+    *n = 0;
+    if (w->opts->profile != VG_PROFILE_BSI_TR_03183_2 || !c->nfiles || !c->nhashes)
+        return NULL;
+    const char **ids = vg_arena_calloc(&w->arena, c->nhashes, sizeof *ids);
+    if (!ids) {
+        w->bad = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < c->nhashes && !w->bad; i++) {
+        const char *key = vg_arena_printf(&w->item, "%s/%s", c->bom_ref ? c->bom_ref : "component",
+                                          c->hashes[i]->path);
+        ids[i] = key ? element_id(w, "file", key) : NULL;
+        if (!ids[i])
+            w->bad = 1;
+    }
+    *n = c->nhashes;
+    return ids;
+}
+
+/* The software_File of an installed file f of an OS package: named by its
+ * path in the target, with its SHA-512, kinds and filename. */
+static json_t *file_element(spdx3_writer *w, const vg_file_hash *f, const char *id)
+{
+    json_t *e = element(w, "software_File", id), *hashes = json_array(), *props = json_array();
+    fmt_set_str(e, "name", f->path, &w->bad);
+    fmt_append(hashes, sha512_hash(w, f), &w->bad);
+    fmt_set(e, "verifiedUsing", hashes, &w->bad);
+    file_kinds(w, e, props, f);
+    fmt_set(e, "software_fileKind", json_string("file"), &w->bad);
+    add_properties(w, e, props);
+    return e;
 }
 
 /* The software_Package of component c.  Fields of other profiles (hashes,
@@ -483,12 +537,43 @@ static json_t *component_package(spdx3_writer *w, const vg_component *c, const c
     return p;
 }
 
-/* The relationships of component c other than the graph's. */
-static void component_relationships(spdx3_writer *w, const vg_component *c, const char *id)
+/* The relationships of component c other than the graph's: its declared
+ * licence; with the profile its concluded licence (§5.2.2 "Distribution
+ * licences": vigil's normalised SPDX expression, else NoAssertionLicense)
+ * and the installed files (files[0..nfiles)) it contains. */
+static void component_relationships(spdx3_writer *w, const vg_component *c, const char *id, const char **files,
+                                    size_t nfiles)
 {
     const char *lic = licence_id(w, c);
     if (lic)
         relate(w, id, "hasDeclaredLicense", NULL, lic);
+    if (w->opts->profile != VG_PROFILE_BSI_TR_03183_2)
+        return;
+    const char *spdx;
+    int single;
+    fmt_component_license(&w->arena, c, &spdx, &single);
+    relate(w, id, "hasConcludedLicense", NULL,
+           spdx ? shared_id(w, &w->licences, "licence", spdx) : "expandedlicensing_NoAssertionLicense");
+    for (size_t i = 0; i < nfiles; i++)
+        relate(w, id, "contains", NULL, files[i]);
+}
+
+/* With the profile, §5.2.2 "Dependencies on other components" with their
+ * completeness (fmt_bsi_dependencies_complete()): a complete list is a
+ * dependsOn to NoneElement (SPDX 3.0.1 Core: a set of zero elements;
+ * Relationship.to needs at least one) with completeness complete; another
+ * list is its dependsOn relationships with completeness noAssertion, or,
+ * without any, a dependsOn to NoAssertionElement.  has_deps: c has
+ * dependsOn edges. */
+static void component_dependencies(spdx3_writer *w, const vg_component *c, const char *id, int has_deps)
+{
+    int complete = fmt_bsi_dependencies_complete(c);
+    if (vg_map_put(&w->deps, id, strlen(id), complete ? "complete" : "noAssertion") != VG_OK)
+        w->bad = 1;
+    if (complete && !has_deps)
+        relate(w, id, "dependsOn", NULL, "NoneElement");
+    else if (!has_deps)
+        relate(w, id, "dependsOn", NULL, "NoAssertionElement");
 }
 
 /* The spdxId of the Relationship of rels[0..]'s from, type and scope:
@@ -519,6 +604,11 @@ static json_t *relationship_element(spdx3_writer *w, const spdx3_rel *rels, size
         fmt_set(e, "scope", json_string(rels->scope), &w->bad);
     if (w->inv->incomplete && strcmp(rels->type, "contains") == 0 && strcmp(rels->from, w->root) == 0)
         fmt_set(e, "completeness", json_string("incomplete"), &w->bad);
+    const char *completeness = strcmp(rels->type, "dependsOn") == 0 || strcmp(rels->type, "hasOptionalDependency") == 0
+                                   ? vg_map_get(&w->deps, rels->from, strlen(rels->from))
+                                   : NULL;
+    if (completeness)
+        fmt_set(e, "completeness", json_string(completeness), &w->bad);
     return e;
 }
 
@@ -566,6 +656,7 @@ int vg_spdx3_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options
     vg_map_init(&w.agents);
     vg_map_init(&w.licences);
     vg_map_init(&w.texts);
+    vg_map_init(&w.deps);
     /* the product is part of the document's identity (fmt_identity_hash) */
     unsigned char hash[32];
     char hex[65];
@@ -589,9 +680,13 @@ int vg_spdx3_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options
     /* First pass: ids and relationships. */
     size_t n = inv->ncomponents;
     const char **ids = vg_arena_calloc(&w.arena, n ? n : 1, sizeof *ids);
+    const char ***files = vg_arena_calloc(&w.arena, n ? n : 1, sizeof *files); /* the profile's */
+    size_t *nfiles = vg_arena_calloc(&w.arena, n ? n : 1, sizeof *nfiles);
     vg_map ids_of; /* component -> its spdxId, for the edges */
     vg_map_init(&ids_of);
-    if (!ids)
+    vg_map has_deps; /* component with dependsOn edges -> itself */
+    vg_map_init(&has_deps);
+    if (!ids || !files || !nfiles)
         w.bad = 1;
     if (inv->has_os)
         relate(&w, root_id, "contains", NULL, os_id);
@@ -606,7 +701,9 @@ int vg_spdx3_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options
         edge_type(c, "contains", &type, &scope);
         relate(&w, root_id, type, scope, ids[i]);
         agent_id(&w, c->supplier);
-        component_relationships(&w, c, ids[i]);
+        files[i] = file_ids(&w, c, &nfiles[i]);
+        component_relationships(&w, c, ids[i], files[i], nfiles[i]);
+        next_item(&w);
         if (!ids[i] || vg_map_put(&ids_of, (const char *)&inv->components[i], sizeof(vg_component *), (void *)ids[i]))
             w.bad = 1;
     }
@@ -618,7 +715,16 @@ int vg_spdx3_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options
         edge_type(e->to, e->kind == VG_EDGE_CONTAINS ? "contains" : "dependsOn", &type, &scope);
         if (from && to)
             relate(&w, from, type, scope, to);
+        if (from && to && e->kind == VG_EDGE_DEPENDS_ON &&
+            vg_map_put(&has_deps, (const char *)&e->from, sizeof(vg_component *), (void *)e->from) != VG_OK)
+            w.bad = 1;
     }
+    for (size_t i = 0; i < n && !w.bad && opts->profile == VG_PROFILE_BSI_TR_03183_2; i++) {
+        const char *key = (const char *)&inv->components[i];
+        int deps = vg_map_get(&has_deps, key, sizeof(vg_component *)) != NULL;
+        component_dependencies(&w, inv->components[i], ids[i], deps);
+    }
+    vg_map_free(&has_deps);
     vg_map_free(&ids_of);
     /* the root's relationships first (relationship_element() marks them
      * incomplete), then by from, type, scope, to */
@@ -708,8 +814,11 @@ int vg_spdx3_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options
     fmt_stream_str(&s, NULL, root_id);
     if (inv->has_os)
         fmt_stream_str(&s, NULL, os_id);
-    for (size_t i = 0; i < n && !w.bad; i++)
+    for (size_t i = 0; i < n && !w.bad; i++) {
         fmt_stream_str(&s, NULL, ids[i]);
+        for (size_t k = 0; k < nfiles[i]; k++)
+            fmt_stream_str(&s, NULL, files[i][k]);
+    }
     for (size_t i = 0; agents && i < w.agents.count; i++)
         fmt_stream_str(&s, NULL, vg_map_get(&w.agents, agents[i], strlen(agents[i])));
     for (size_t i = 0; licences && i < w.licences.count; i++)
@@ -728,6 +837,10 @@ int vg_spdx3_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options
     for (size_t i = 0; i < n && !w.bad && !s.status; i++) {
         fmt_stream_value(&s, NULL, component_package(&w, inv->components[i], ids[i]));
         next_item(&w);
+        for (size_t k = 0; k < nfiles[i] && !s.status; k++) {
+            fmt_stream_value(&s, NULL, file_element(&w, inv->components[i]->hashes[k], files[i][k]));
+            next_item(&w);
+        }
     }
     for (size_t i = 0; agents && i < w.agents.count && !s.status; i++) {
         fmt_stream_value(&s, NULL,
@@ -757,6 +870,7 @@ int vg_spdx3_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options
     vg_map_free(&w.agents);
     vg_map_free(&w.licences);
     vg_map_free(&w.texts);
+    vg_map_free(&w.deps);
     vg_arena_free(&w.item);
     vg_arena_free(&w.arena);
     return rc;

@@ -16,7 +16,10 @@
 # packages, written by hand from their copyright files; the component
 # creator from the status file's Maintainer; the compositions from the
 # status file's Depends/Pre-Depends; the documents validate against the
-# CycloneDX 1.6 and 1.7 schemas (ajv).
+# CycloneDX 1.6 and 1.7 schemas (ajv).  The SPDX 3.0.1 documents validate
+# against its schema, and carry the same concluded licences, installed
+# files (SHA-512 by sha512sum) and dependency completeness as the CycloneDX
+# document of the same run.
 . "$(dirname "$0")/lib.sh"
 
 need_cmd python3
@@ -244,8 +247,177 @@ done
 # SPDX 3.0.1 (the TR's mapping): the jar's package verifiedUsing its SHA-512
 # (sha512sum's) with additionalPurpose archive + container (structured);
 # validated with the official SPDX 3.0.1 schema.
-"$VIGIL" sbom --profile "$PROFILE" -o spdx3-json="$TMP/dir.spdx3.json" "$R" || fail "spdx3-json with the profile"
-validate spdx-3.0.1 "$TMP/dir.spdx3.json"
+"$VIGIL" sbom --profile "$PROFILE" -o spdx3-json="$TMP/dir.spdx3.json" -o cyclonedx-json="$TMP/both.json" "$R" ||
+    fail "spdx3-json with the profile"
+"$VIGIL" sbom --profile "$PROFILE" -o spdx3-json="$TMP/oci.spdx3.json" "$TMP/oci" || fail "spdx3-json on the OCI layout"
+if have_validator; then
+    node "$VIGIL_SRC/tests/tools/validate.mjs" spdx-3.0.1 "$TMP/dir.spdx3.json" "$TMP/oci.spdx3.json" ||
+        fail "an SPDX 3 document of the profile is not valid spdx-3.0.1"
+fi
+
+# The rest of the TR's SPDX mapping, read from the SPDX 3.0.1 model
+# (Core/Relationship, Software/File, SimpleLicensing): every package
+# hasConcludedLicense one simplelicensing_LicenseExpression, or the
+# NoAssertionLicense individual where the CycloneDX document of the same
+# run concludes NOASSERTION, the same expression as there; an OS package
+# contains exactly the regular files its dpkg .list names, each a
+# software_File named by its path with one sha512 Hash equal to sha512sum's;
+# every package's dependsOn says its completeness: "complete" (to NoneElement,
+# the empty set) exactly where the CycloneDX composition is complete,
+# "noAssertion" elsewhere.
+cat > "$TMP/check_spdx3.py" <<'PY'
+import glob, json, os, re, subprocess, sys
+
+spdx_path, cdx_path, root = sys.argv[1:4]
+graph = json.load(open(spdx_path))["@graph"]
+cdx = json.load(open(cdx_path)) if cdx_path != "-" else None
+
+def fail(msg):
+    sys.exit(f"FAIL: {spdx_path}: {msg}")
+
+by_id = {e["spdxId"]: e for e in graph if "spdxId" in e}
+sbom = [e for e in graph if e["type"] == "software_Sbom"][0]
+listed = set(sbom["element"])
+rels = {}  # (from, type) -> [relationship]
+for e in graph:
+    if e["type"] in ("Relationship", "LifecycleScopedRelationship"):
+        if not e["to"]:
+            fail(f"{e['spdxId']}: empty to")
+        for t in e["to"]:
+            if t not in by_id and t not in ("NoneElement", "NoAssertionElement",
+                                            "expandedlicensing_NoAssertionLicense"):
+                fail(f"{e['spdxId']}: to {t}, no element of the document")
+        rels.setdefault((e["from"], e["relationshipType"]), []).append(e)
+root_pkg = by_id[sbom["rootElement"][0]]
+pkgs = [e for e in graph if e["type"] == "software_Package" and e is not root_pkg
+        and e.get("software_primaryPurpose") != "operatingSystem"]
+if len(pkgs) < 50:
+    fail(f"only {len(pkgs)} packages")
+
+def deb_name(p):
+    m = re.match(r"pkg:deb/debian/([^@]+)@", p.get("software_packageUrl", ""))
+    return m and m.group(1)
+
+# The concluded licence (TR §5.2.2 "Distribution licences").
+concluded = {}
+for p in pkgs:
+    r = rels.get((p["spdxId"], "hasConcludedLicense"), [])
+    if len(r) != 1 or len(r[0]["to"]) != 1:
+        fail(f"{p['name']}: {len(r)} hasConcludedLicense")
+    to = r[0]["to"][0]
+    if to == "expandedlicensing_NoAssertionLicense":
+        concluded[p["software_packageUrl"] if "software_packageUrl" in p else p["name"]] = "NOASSERTION"
+        continue
+    lic = by_id[to]
+    if lic["type"] != "simplelicensing_LicenseExpression" or to not in listed:
+        fail(f"{p['name']}: concluded licence {to} is no LicenseExpression of the Sbom")
+    if lic["simplelicensing_licenseExpression"].startswith("LicenseRef-"):
+        fail(f"{p['name']}: concluded {lic['simplelicensing_licenseExpression']}, not vigil's SPDX expression")
+    concluded[p.get("software_packageUrl", p["name"])] = lic["simplelicensing_licenseExpression"]
+names = {deb_name(p): concluded[p.get("software_packageUrl", p["name"])] for p in pkgs if deb_name(p)}
+# By hand from usr/share/doc/PKG/copyright (as in the CycloneDX checks above).
+want = {"zlib1g": "Zlib", "tzdata": "NOASSERTION", "base-files": "NOASSERTION",
+        "libacl1": "GPL-2.0-or-later AND LGPL-2.0-or-later"}
+for n, v in want.items():
+    if names.get(n) != v:
+        fail(f"{n}: concluded {names.get(n)}, want {v}")
+
+# An OS package's installed files (TR §5.2.2 filename, hash, kinds).
+files = {}
+for lst in glob.glob(os.path.join(root, "var/lib/dpkg/info/*.list")):
+    name = os.path.basename(lst)[:-5].split(":")[0]
+    want = set()
+    for line in open(lst, encoding="utf-8", errors="surrogateescape"):
+        path = line.rstrip("\n").lstrip("/")
+        full = os.path.join(root, path)
+        if path and os.path.isfile(full) and not os.path.islink(full):
+            want.add(path)
+    files[name] = want
+hashed = {}
+for p in pkgs:
+    n = deb_name(p)
+    if not n:
+        continue
+    got = {}
+    for r in rels.get((p["spdxId"], "contains"), []):
+        for t in r["to"]:
+            f = by_id[t]
+            if f["type"] != "software_File":
+                continue
+            if t not in listed:
+                fail(f"{n}: file {t} not in the Sbom's elements")
+            hs = [(h["type"], h["algorithm"]) for h in f.get("verifiedUsing", [])]
+            if hs != [("Hash", "sha512")] or f.get("software_fileKind") != "file":
+                fail(f"{n}: {f['name']}: verifiedUsing {hs}, fileKind {f.get('software_fileKind')}")
+            got[f["name"]] = f
+    if set(got) != files.get(n, set()):
+        fail(f"{n}: files {sorted(got)[:5]}, its .list names {sorted(files.get(n, set()))[:5]}")
+    for path, f in got.items():
+        hashed[path] = (f["verifiedUsing"][0]["hashValue"], sorted(f.get("software_additionalPurpose", [])))
+if len(hashed) < 10:
+    fail(f"only {len(hashed)} files")
+paths = sorted(hashed)
+out = subprocess.run(["sha512sum", "--"] + [os.path.join(root, p) for p in paths], check=True,
+                     capture_output=True, text=True).stdout.splitlines()
+for path, line in zip(paths, out):
+    if hashed[path][0] != line.split()[0]:
+        fail(f"{path}: SHA-512 {hashed[path][0][:16]}..., sha512sum says {line.split()[0][:16]}...")
+# bin/bash is executable (mode 755), the copyright file neither executable nor archive.
+if hashed["bin/bash"][1] != ["executable"] or hashed["usr/share/doc/bash/copyright"][1] != []:
+    fail(f"file kinds: bash {hashed['bin/bash'][1]}, copyright {hashed['usr/share/doc/bash/copyright'][1]}")
+if sum(1 for e in graph if e["type"] == "software_File") != len(hashed):
+    fail("a software_File no package contains")
+
+# Completeness of each dependency list (TR §5.2.2), from dpkg's status file.
+status = open(os.path.join(root, "var/lib/dpkg/status"), encoding="utf-8").read()
+nodeps = set()
+for stanza in status.split("\n\n"):
+    f = dict(re.findall(r"^([A-Za-z-]+): ?(.*)$", stanza, re.M))
+    if "install ok installed" in f.get("Status", "") and "Depends" not in f and "Pre-Depends" not in f:
+        nodeps.add(f["Package"])
+completeness = {}
+for p in pkgs:
+    r = rels.get((p["spdxId"], "dependsOn"), []) + rels.get((p["spdxId"], "hasOptionalDependency"), [])
+    vals = {x.get("completeness") for x in r}
+    if len(vals) != 1 or None in vals:
+        fail(f"{p['name']}: dependsOn completeness {vals}")
+    v = vals.pop()
+    tos = [t for x in r for t in x["to"]]
+    if v == "complete" and tos != ["NoneElement"]:
+        fail(f"{p['name']}: complete, but dependsOn {tos}")
+    if v == "noAssertion" and "NoneElement" in tos:
+        fail(f"{p['name']}: no assertion, and none")
+    completeness[p.get("software_packageUrl", p["name"])] = v
+complete = {deb_name(p) for p in pkgs if completeness[p.get("software_packageUrl", p["name"])] == "complete"}
+if complete != nodeps:
+    fail(f"complete: {sorted(complete)}, without dependencies: {sorted(nodeps)}")
+
+# Component by component, the same as the CycloneDX document of the same run.
+if cdx:
+    agg = {r: c["aggregate"] for c in cdx["compositions"] for r in c.get("dependencies", [])}
+    cdx_comps = [c for c in cdx["components"] if c["type"] != "operating-system"]
+    if len(cdx_comps) != len(pkgs):
+        fail(f"{len(pkgs)} packages, the CycloneDX document {len(cdx_comps)} components")
+    for c in cdx_comps:
+        key = c.get("purl", c["name"])
+        lic = {}
+        for l in c["licenses"]:
+            if "expression" in l:
+                lic[l["acknowledgement"]] = l["expression"]
+            else:
+                lic[l["license"]["acknowledgement"]] = l["license"].get("id") or l["license"].get("name")
+        if concluded.get(key) != lic["concluded"]:
+            fail(f"{key}: concluded {concluded.get(key)}, CycloneDX {lic['concluded']}")
+        if (completeness[key] == "complete") != (agg[c["bom-ref"]] == "complete"):
+            fail(f"{key}: completeness {completeness[key]}, CycloneDX {agg[c['bom-ref']]}")
+        nested = {f["name"] for f in c.get("components", [])}
+        deb = re.match(r"pkg:deb/debian/([^@]+)@", key)
+        if deb and nested != files.get(deb.group(1), set()):
+            fail(f"{key}: CycloneDX nests other files")
+print(f"{spdx_path}: {len(pkgs)} packages, {len(hashed)} files equal to sha512sum's")
+PY
+python3 "$TMP/check_spdx3.py" "$TMP/dir.spdx3.json" "$TMP/both.json" "$R" || fail "SPDX 3 checks (directory)"
+python3 "$TMP/check_spdx3.py" "$TMP/oci.spdx3.json" - "$TMP/final" || fail "SPDX 3 checks (OCI layout)"
 want=$(sha512sum "$R/usr/share/java/demo-1.2.3.jar" | cut -d' ' -f1)
 python3 - "$TMP/dir.spdx3.json" "$want" <<'PY'
 import json, sys
