@@ -12,7 +12,8 @@
  * Relationship and LifecycleScopedRelationship (dependsOn, contains,
  * has*Link, hasPrerequisite; hasDeclaredLicense / hasConcludedLicense to
  * a LicenseExpression, a ListedLicense or the NoAssertion / None
- * individuals; completeness).  Every other element's spdxId is kept for
+ * individuals; completeness; the NoneElement / NoAssertionElement
+ * individuals as targets state a list's completeness, they are no edge).  Every other element's spdxId is kept for
  * the reference checks.  Leaves out: JSON-LD processing (an expanded or
  * compacted-elsewhere document is not understood: the @context must be
  * the SPDX 3.0.1 one and names are read as it defines them), the BSI
@@ -155,6 +156,18 @@ static int add_licence(spdx3_reader *r, vg_sbomcheck_component *c, const char *t
     return sbomcheck_push_licence(r->ctx, a, c, VG_SBOMCHECK_LICENCE_NAME, n ? n : to, concluded);
 }
 
+/* The Core individuals NoneElement ("no element": a complete, empty list)
+ * and NoAssertionElement (not known), compacted by the 3.0.1 context or
+ * written in full: statements about a relationship, not elements it leads
+ * to. */
+static int no_element(const char *to)
+{
+    static const char core[] = "https://spdx.org/rdf/3.0.1/terms/Core/";
+    if (!strncmp(to, core, sizeof core - 1))
+        to += sizeof core - 1;
+    return !strcmp(to, "NoneElement") || !strcmp(to, "NoAssertionElement");
+}
+
 static int is_dependency(const char *type)
 {
     static const char *const deps[] = {"dependsOn", "contains", "hasDynamicLink", "hasStaticLink",
@@ -192,7 +205,7 @@ static int read_relationship(spdx3_reader *r, const vg_jval *rel)
     }
     for (size_t i = 0; i < vg_jval_size(to) && !rc; i++) {
         const char *t = vg_jval_str(vg_jval_item(to, i));
-        if (t)
+        if (t && !no_element(t))
             rc = sbomcheck_add_edge(r->ctx, r->name, r->doc, from, t);
     }
     return rc;

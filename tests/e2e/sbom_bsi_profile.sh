@@ -446,6 +446,19 @@ if "manufacturer" in m or len(said) != 1 or not said[0].startswith("NOASSERTION:
     sys.exit(f"FAIL: SBOM creator without --manufacturer: {m.get('manufacturer')} {said}")
 PY
 
+# vigil's own checker finds every relationship's target in both documents
+# (NoneElement / NoAssertionElement state a list's completeness in SPDX 3,
+# they are not elements the document lacks), and no duplicate reference.
+for doc in "$TMP/dir.spdx3.json" "$TMP/both.json"; do
+    "$VIGIL" sbom check -o json="$TMP/check.json" "$doc" >/dev/null || true
+    python3 - "$TMP/check.json" <<'PY' || fail "sbom check of the profile's ${doc##*/}"
+import json, sys
+got = {r["id"]: r["verdict"] for r in json.load(open(sys.argv[1]))["results"]}
+bad = {k: got.get(k) for k in ("valid.references", "valid.unique-refs", "valid.purl", "valid.licence") if got.get(k) != "pass"}
+sys.exit(f"FAIL: {bad}" if bad else 0)
+PY
+done
+
 # Without the profile: nothing of it.
 "$VIGIL" sbom -o cyclonedx-json="$TMP/plain.json" "$R"
 if grep -q 'bsi:component\|SHA-512\|"compositions"' "$TMP/plain.json"; then
