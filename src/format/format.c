@@ -266,6 +266,17 @@ void fmt_append(json_t *arr, json_t *value, int *bad)
         *bad = 1;
 }
 
+void *fmt_push(vg_buf *buf, const void *item, size_t size, size_t *n, int *bad)
+{
+    if (vg_buf_add(buf, item, size) != 0) {
+        *n = 0;
+        *bad = 1;
+        return NULL;
+    }
+    *n = buf->len / size;
+    return buf->data;
+}
+
 static int dump_callback(const char *buffer, size_t size, void *data)
 {
     return vg_buf_add(data, buffer, size) == VG_OK ? 0 : -1;

@@ -56,6 +56,10 @@ void fmt_set(json_t *obj, const char *key, json_t *value, int *bad);
 void fmt_set_str(json_t *obj, const char *key, const char *s, int *bad);
 /* Appends value (reference stolen) to arr; NULL value or failure sets *bad. */
 void fmt_append(json_t *arr, json_t *value, int *bad);
+/* Appends the size bytes of item to buf, an array of such items: the
+ * array's start (it may move), its count in *n.  A failure (the buffer
+ * is then freed) sets *bad and *n = 0 and returns NULL. */
+void *fmt_push(vg_buf *buf, const void *item, size_t size, size_t *n, int *bad);
 
 /* Writes doc (JSON_PRESERVE_ORDER | JSON_INDENT(2)) and a newline into
  * out.  Returns VG_OK, VG_ERR_NOMEM or VG_ERR_LIMIT (document larger than

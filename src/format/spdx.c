@@ -47,7 +47,8 @@ typedef struct spdx_writer {
     vg_map ids;      /* SPDXIDs given out, for uniqueness */
     vg_map refs;     /* LicenseRef id -> original licence text */
     relationship *rels;
-    size_t nrels, relcap;
+    size_t nrels;
+    vg_buf relbuf; /* holds rels: one growable type, with a cap */
 } spdx_writer;
 
 /* s with every character outside [A-Za-z0-9.-] turned into "-", at most
@@ -109,17 +110,8 @@ static void relate(spdx_writer *w, const char *element, const char *type, const 
         w->bad = 1;
         return;
     }
-    if (w->nrels == w->relcap) {
-        size_t cap = w->relcap ? 2 * w->relcap : 64;
-        relationship *r = realloc(w->rels, cap * sizeof *r);
-        if (!r) {
-            w->bad = 1;
-            return;
-        }
-        w->rels = r;
-        w->relcap = cap;
-    }
-    w->rels[w->nrels++] = (relationship){element, type, related};
+    relationship r = {element, type, related};
+    w->rels = fmt_push(&w->relbuf, &r, sizeof r, &w->nrels, &w->bad);
 }
 
 static int relationship_cmp(const void *pa, const void *pb)
@@ -411,6 +403,7 @@ int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options 
     fmt_hex(hex, hash, 32);
 
     spdx_writer w = {.inv = inv, .created = created};
+    vg_buf_init(&w.relbuf, (size_t)1 << 31);
     vg_arena_init(&w.arena);
     w.annotator = vg_arena_printf(&w.arena, "Tool: vigil-%s", opts->tool_version ? opts->tool_version : "unknown");
     if (!w.annotator)
@@ -501,7 +494,7 @@ int vg_spdx_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options 
         vg_buf_reset(out);
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory building the SPDX document");
     }
-    free(w.rels);
+    vg_buf_free(&w.relbuf);
     vg_map_free(&w.ids);
     vg_map_free(&w.refs);
     vg_arena_free(&w.item);

@@ -74,7 +74,8 @@ typedef struct spdx3_writer {
     vg_map texts;     /* LicenseRef-vigil-HASH -> licence text */
     vg_map deps;      /* profile: component spdxId -> completeness of its dependsOn */
     spdx3_rel *rels;
-    size_t nrels, relcap;
+    size_t nrels;
+    vg_buf relbuf; /* holds rels: one growable type, with a cap */
 } spdx3_writer;
 
 /* base + kind + "/" + key, key percent-encoded (RFC 3987: everything but
@@ -111,17 +112,8 @@ static void relate(spdx3_writer *w, const char *from, const char *type, const ch
         w->bad = 1;
         return;
     }
-    if (w->nrels == w->relcap) {
-        size_t cap = w->relcap ? 2 * w->relcap : 64;
-        spdx3_rel *r = realloc(w->rels, cap * sizeof *r);
-        if (!r) {
-            w->bad = 1;
-            return;
-        }
-        w->rels = r;
-        w->relcap = cap;
-    }
-    w->rels[w->nrels++] = (spdx3_rel){from, type, scope, to};
+    spdx3_rel r = {from, type, scope, to};
+    w->rels = fmt_push(&w->relbuf, &r, sizeof r, &w->nrels, &w->bad);
 }
 
 static int str_cmp_null(const char *a, const char *b)
@@ -651,6 +643,7 @@ int vg_spdx3_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options
         return vg_error(ctx, VG_ERR_USAGE, "timestamp %lld is outside the years 0000-9999",
                         (long long)opts->timestamp);
     spdx3_writer w = {.inv = inv, .opts = opts};
+    vg_buf_init(&w.relbuf, (size_t)1 << 31);
     vg_arena_init(&w.arena);
     vg_arena_init(&w.item);
     vg_map_init(&w.agents);
@@ -865,7 +858,7 @@ int vg_spdx3_write(vg_ctx *ctx, const vg_inventory *inv, const vg_format_options
         vg_buf_reset(out);
         rc = vg_error(ctx, VG_ERR_NOMEM, "out of memory building the SPDX 3 document");
     }
-    free(w.rels);
+    vg_buf_free(&w.relbuf);
     free(groups);
     vg_map_free(&w.agents);
     vg_map_free(&w.licences);
