@@ -435,6 +435,21 @@ static void file_kinds(spdx3_writer *w, json_t *obj, json_t *props, const vg_fil
  * writer says it. */
 static void bsi_package(spdx3_writer *w, json_t *p, json_t *props, const vg_component *c)
 {
+    /* §5.2.2 "Component creator", as the CycloneDX writer's manufacturer:
+     * the maintainer's agent when the metadata gives an e-mail address or
+     * a valid URL (the agent carries the address, software_homePage the
+     * URL), else NOASSERTION with the reason. */
+    const char *name = NULL, *email = NULL;
+    if (c->supplier && *c->supplier)
+        fmt_split_contact(&w->item, c->supplier, &name, &email);
+    if (email || fmt_url_ok(c->homepage)) {
+        const char *maker = agent_id(w, name || email ? c->supplier : c->homepage);
+        fmt_set(p, "originatedBy", maker ? id_list(w, maker) : NULL, &w->bad);
+    } else {
+        fmt_append(props,
+                   cdx_property(w, "vigil:bsi:creator", "NOASSERTION: the package metadata gives no e-mail address or URL"),
+                   &w->bad);
+    }
     const char *why = fmt_bsi_not_hashed(&w->item, w->inv, c);
     if (c->nfiles || why) {
         fmt_append(props, cdx_property(w, "vigil:bsi:deployable",

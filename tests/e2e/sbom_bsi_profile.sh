@@ -394,6 +394,11 @@ if complete != nodeps:
 
 # Component by component, the same as the CycloneDX document of the same run.
 if cdx:
+    by_key = {p.get("software_packageUrl", p["name"]): p for p in pkgs}
+    # bash's Maintainer in the status file is "Matthias Klose <doko@debian.org>".
+    bash = [by_id[a] for p in pkgs if p["name"] == "bash" for a in p.get("originatedBy", [])]
+    if [i["identifier"] for a in bash for i in a.get("externalIdentifier", [])] != ["doko@debian.org"]:
+        fail(f"bash's creator: {bash}")
     agg = {r: c["aggregate"] for c in cdx["compositions"] for r in c.get("dependencies", [])}
     cdx_comps = [c for c in cdx["components"] if c["type"] != "operating-system"]
     if len(cdx_comps) != len(pkgs):
@@ -410,6 +415,23 @@ if cdx:
             fail(f"{key}: concluded {concluded.get(key)}, CycloneDX {lic['concluded']}")
         if (completeness[key] == "complete") != (agg[c["bom-ref"]] == "complete"):
             fail(f"{key}: completeness {completeness[key]}, CycloneDX {agg[c['bom-ref']]}")
+        # Component creator (TR §5.2.2): the CycloneDX manufacturer is the
+        # package's originatedBy agent, its e-mail the agent's; none is the
+        # same NOASSERTION on both sides.
+        pk = by_key[key]
+        props = {x["extension_cdxPropName"]: x["extension_cdxPropValue"]
+                 for e in pk.get("extension", []) for x in e.get("extension_cdxProperty", [])}
+        if "manufacturer" in c:
+            m = c["manufacturer"]
+            agents = [by_id[a] for a in pk.get("originatedBy", [])]
+            mails = [i["identifier"] for a in agents for i in a.get("externalIdentifier", [])
+                     if i["externalIdentifierType"] == "email"]
+            if [a["name"] for a in agents] != [m["name"]] or mails != [x["email"] for x in m.get("contact", [])]:
+                fail(f"{key}: originatedBy {agents}, CycloneDX manufacturer {m}")
+            if "vigil:bsi:creator" in props:
+                fail(f"{key}: a creator and NOASSERTION")
+        elif "originatedBy" in pk or not props.get("vigil:bsi:creator", "").startswith("NOASSERTION: "):
+            fail(f"{key}: CycloneDX has no manufacturer; SPDX originatedBy {pk.get('originatedBy')}, {props}")
         nested = {f["name"] for f in c.get("components", [])}
         deb = re.match(r"pkg:deb/debian/([^@]+)@", key)
         if deb and nested != files.get(deb.group(1), set()):
