@@ -46,7 +46,8 @@
  *
  * Leaves out: XML and tag-value, file components without purl
  * (CycloneDX type "file", SPDX files[]), container components and
- * CONTAINER packages (the image itself), hashes, other evidence kinds,
+ * CONTAINER packages (the image itself; an APPLICATION without purl the
+ * document describes is the product, its name the target's), hashes, other evidence kinds,
  * other tools' properties, and the files of packages (so
  * vigil:package:file-count stays a plain property).
  */
@@ -587,7 +588,27 @@ static int spdx_annotations(reader *r, vg_component *c, facts *f, json_t *pkg)
     return VG_OK;
 }
 
-static int spdx_package(reader *r, json_t *pkg, size_t index)
+/* The packages the document describes (documentDescribes, or a DESCRIBES
+ * relationship from the document), into subjects: its subject. */
+static int spdx_subjects(json_t *doc, vg_map *subjects)
+{
+    json_t *v;
+    size_t i;
+    json_array_foreach(json_object_get(doc, "documentDescribes"), i, v)
+        if (json_is_string(v) && vg_map_put(subjects, json_string_value(v), strlen(json_string_value(v)), v))
+            return VG_ERR_NOMEM;
+    const char *self = sbom_str(doc, "SPDXID");
+    json_array_foreach(json_object_get(doc, "relationships"), i, v) {
+        const char *a = sbom_str(v, "spdxElementId"), *b = sbom_str(v, "relatedSpdxElement");
+        const char *type = sbom_str(v, "relationshipType");
+        if (a && b && type && self && strcmp(a, self) == 0 && strcmp(type, "DESCRIBES") == 0 &&
+            vg_map_put(subjects, b, strlen(b), v))
+            return VG_ERR_NOMEM;
+    }
+    return VG_OK;
+}
+
+static int spdx_package(reader *r, const vg_map *subjects, json_t *pkg, size_t index)
 {
     if (!json_is_object(pkg)) {
         vg_warn(r->ctx, r->path, "packages[%zu] is not a JSON object; skipped", index);
@@ -621,6 +642,13 @@ static int spdx_package(reader *r, json_t *pkg, size_t index)
     if ((purpose && (strcmp(purpose, "CONTAINER") == 0 || (strcmp(purpose, "FILE") == 0 && !purl))) ||
         (!purl && !name))
         return VG_OK;
+    /* The subject: an application without purl the document describes (a
+     * product: vigil's --name), as CycloneDX's metadata.component. */
+    const char *id = sbom_str(pkg, "SPDXID");
+    if (purpose && strcmp(purpose, "APPLICATION") == 0 && !purl && name && id && vg_map_get(subjects, id, strlen(id))) {
+        r->inv->target.name = ver ? vg_arena_printf(&r->inv->arena, "%s:%s", name, ver) : sbom_dup(r, name);
+        return r->inv->target.name ? VG_OK : sbom_oom(r);
+    }
     vg_component *c = sbom_new_component(r);
     if (!c)
         return r->ncomponents >= VG_SBOM_MAX_COMPONENTS ? VG_ERR_LIMIT : VG_ERR_NOMEM;
@@ -698,13 +726,19 @@ static int read_spdx(reader *r, json_t *doc)
     const char *docname = sbom_str(doc, "name");
     if (docname)
         r->inv->target.name = sbom_dup(r, docname);
+    vg_map subjects;
+    vg_map_init(&subjects);
+    int rc = spdx_subjects(doc, &subjects);
     size_t i;
     json_t *pkg;
     json_array_foreach(packages, i, pkg) {
-        int rc = spdx_package(r, pkg, i);
         if (rc)
-            return rc;
+            break;
+        rc = spdx_package(r, &subjects, pkg, i);
     }
+    vg_map_free(&subjects);
+    if (rc)
+        return rc == VG_ERR_NOMEM ? sbom_oom(r) : rc;
     sbom_drop(r, "files", count_member(doc, "files"));
     sbom_drop(r, "snippets", count_member(doc, "snippets"));
     sbom_drop(r, "annotations", count_member(doc, "annotations"));

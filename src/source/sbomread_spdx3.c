@@ -9,8 +9,9 @@
  * software_packageUrl (or an externalIdentifier of type packageUrl),
  * cpe23/cpe22 externalIdentifiers, suppliedBy (the agent's name),
  * summary (or description), software_homePage, software_primaryPurpose
- * (application; operatingSystem gives the OS; a root container, file or
- * archive without purl is the target itself, as in SPDX 2), vigil's
+ * (application; operatingSystem gives the OS; a root container, file,
+ * archive or application without purl is the target itself, as in SPDX 2
+ * and CycloneDX's metadata.component), vigil's
  * properties (extension_CdxPropertiesExtension entries, vigil:location and
  * the other vigil:* facts) and its declared licence: the expression of the
  * simplelicensing_LicenseExpression it hasDeclaredLicense (a lone
@@ -212,13 +213,19 @@ static int package(spdx3 *s, json_t *pkg)
         purl = identifier(pkg, "packageUrl", NULL);
     if (purpose && strcmp(purpose, "operatingSystem") == 0)
         return os_package(s, pkg);
-    /* the target itself: a root container, file or archive without purl */
+    /* the target itself: a root container, file or archive without purl,
+     * or a root application without purl (a product: vigil's --name) */
     if (!purl && id && vg_map_get(&s->roots, id, strlen(id)) && purpose &&
-        (strcmp(purpose, "container") == 0 || strcmp(purpose, "file") == 0 || strcmp(purpose, "archive") == 0)) {
-        const char *name = sbom_str(pkg, "name");
-        if (name && !(r->inv->target.name = sbom_dup(r, name))) /* over the document's name */
-            return sbom_oom(r);
-        return VG_OK;
+        (strcmp(purpose, "container") == 0 || strcmp(purpose, "file") == 0 || strcmp(purpose, "archive") == 0 ||
+         strcmp(purpose, "application") == 0)) {
+        const char *name = sbom_str(pkg, "name"), *version = sbom_str(pkg, "software_packageVersion");
+        if (!name)
+            return VG_OK;
+        /* over the document's name; a product as CycloneDX's metadata.component */
+        r->inv->target.name = strcmp(purpose, "application") == 0 && version
+                                  ? vg_arena_printf(&r->inv->arena, "%s:%s", name, version)
+                                  : sbom_dup(r, name);
+        return r->inv->target.name ? VG_OK : sbom_oom(r);
     }
     const char *name = sbom_str(pkg, "name");
     if (!purl && !name) {

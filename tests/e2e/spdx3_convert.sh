@@ -83,9 +83,14 @@ expected = hashes = 0
 for p in (e for e in orig if e["type"] == "software_Package"):
     purl = purl_of(p)
     name, version = p.get("name"), p.get("software_packageVersion")
-    if (p["spdxId"] in roots and not purl and p.get("software_primaryPurpose") in ("container", "file", "archive")):
-        if out_root["name"] != name:
-            errors.append(f"root {name}: the converted root is {out_root['name']}")
+    # A root container, file or archive without purl is the target; a root
+    # application without purl the product (CycloneDX's metadata.component):
+    # the converted root is named "NAME:VERSION", as a CycloneDX subject is read.
+    purpose = p.get("software_primaryPurpose")
+    if p["spdxId"] in roots and not purl and purpose in ("container", "file", "archive", "application"):
+        want = f"{name}:{version}" if purpose == "application" and version else name
+        if out_root["name"] != want:
+            errors.append(f"root {name}: the converted root is {out_root['name']}, expected {want}")
         continue
     expected += 1
     hashes += len(p.get("verifiedUsing", []))
@@ -167,6 +172,25 @@ assert deps(a) == deps(b)
 assert len(a["components"]) == len(own["components"]) > 0
 PY
 done
+
+# A product's SBOM (--name/--version): its root is the subject in every
+# format, never one more component, and reads back as CycloneDX's does.
+ALP="$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz"
+expect_status 0 "$VIGIL" sbom --name shop --version 2.1 -o "cyclonedx-json=$TMP/p.cdx" -o "spdx3-json=$TMP/p.spdx3" \
+    -o "spdx-json=$TMP/p.spdx" "$ALP"
+for f in p.cdx p.spdx3 p.spdx; do
+    "$VIGIL" convert -o "cyclonedx-json=$TMP/$f.back" "$TMP/$f" 2>/dev/null || true
+done
+python3 - "$TMP/p.cdx" "$TMP/p.cdx.back" "$TMP/p.spdx3.back" "$TMP/p.spdx.back" <<'PY' || fail "a product's root read back as a component"
+import json, sys
+own, *backs = (json.load(open(p)) for p in sys.argv[1:])
+names = sorted(c["name"] for c in own["components"])
+assert "shop" not in names, names
+for p, d in zip(sys.argv[2:], backs):
+    got = sorted(c["name"] for c in d["components"])
+    assert got == names, (p, [x for x in got if x not in names])
+    assert d["metadata"]["component"]["name"] == "shop:2.1", (p, d["metadata"]["component"])
+PY
 
 # vigil scan FILE.spdx3.json: the same findings as the target's own scan
 need_shared vulndata/alpine-secdb/v3.10/main.json
