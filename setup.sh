@@ -31,6 +31,7 @@ missing=""
 pkgs="$build_pkgs"
 test_pkgs="$test_pkgs restic borgbackup tzdata" # vigil collect backup's tests: real repositories, zones
 test_pkgs="$test_pkgs docker-registry apache2-utils" # registry_*.sh: a real OCI registry, htpasswd -B
+test_pkgs="$test_pkgs distro-info-data" # supplier_eol.sh: Debian's release dates, the end-of-life table's reference
 [ "$test_mode" = 1 ] && pkgs="$pkgs $test_pkgs"
 for p in $pkgs; do
     dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing="$missing $p"

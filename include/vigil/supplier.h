@@ -89,10 +89,18 @@ long vg_supplier_attribute(const vg_supplier_rules *rules, const char *purl, con
 
 typedef struct vg_eol_table vg_eol_table;
 
+#define VG_EOL_MAX_SIZE ((size_t)1 << 20) /* bytes of a table file */
+
 /* Loads the table (policy/data/end-of-life.json under the policy data
  * directory, vg_policy_data_dir(), unless path) into *out. */
 int vg_eol_load(vg_ctx *ctx, const char *path, vg_eol_table **out);
+/* Reads and checks the table in data[0..len) (at most VG_EOL_MAX_SIZE
+ * bytes); name names it in every message ("NAME: products[2].cycles[0].eol:
+ * ...").  VG_ERR_FORMAT, VG_ERR_LIMIT, VG_ERR_NOMEM; *out NULL on error. */
+int vg_eol_parse(vg_ctx *ctx, const char *name, const char *data, size_t len, vg_eol_table **out);
 void vg_eol_free(vg_eol_table *table);
+/* The table's "as_of" date ("YYYY-MM-DD"). */
+const char *vg_eol_as_of(const vg_eol_table *table);
 
 typedef struct vg_eol_verdict {
     const char *product; /* the table's product ("debian", "python", ...) */
@@ -104,7 +112,13 @@ typedef struct vg_eol_verdict {
 
 /* Whether the table knows the release cycle of a component (1, *out
  * filled, borrowed from table) or not (0).  os is the snapshot's
- * operating system ("debian 11", may be NULL) for OS packages. */
+ * operating system as the store keeps it ("debian:11", ID:VERSION_ID;
+ * "debian 11" too; may be NULL), used for OS packages whose purl has no
+ * distro qualifier.  The rules (docs/supplier-risk.md, "The end-of-life
+ * table"): a deb, apk or rpm purl is the cycle of its OS release (the
+ * distro qualifier, else os), whatever the package; a runtime by the purl
+ * forms the table lists for it (pkg:golang/stdlib@v1.21.5 is go 1.21);
+ * anything else, no purl, or a release the table does not list: 0. */
 int vg_eol_lookup(const vg_eol_table *table, const char *purl, const char *name, const char *version,
                   const char *os, int64_t at, vg_eol_verdict *out);
 
