@@ -24,10 +24,10 @@
  * rules (a thousand "*Vendor GmbH*" supplier globs share the empty prefix)
  * is indexed once more: each rule under the rarest (in its group) of the
  * GRAM-byte pieces of its literal runs after the prefix, which whatever it
- * matches must contain; the
- * string's grams find the candidates, the few rules without such a run are
- * tried one by one.  The cost per component is its length times a binary
- * search plus the candidates, not the number of rules.
+ * matches must contain; each GRAM bytes of the string, looked up in a hash
+ * table, give the candidates, and the few rules without such a run are
+ * tried one by one.  The cost per component is about its length plus the
+ * candidates, not the number of rules.
  *
  * Left out: character classes, escapes (a literal '*' cannot be matched
  * alone), Unicode case folding.
@@ -87,6 +87,9 @@ typedef struct kind_index {
     size_t nlengths;
     gram_entry *grams;   /* sorted by key, then rule */
     size_t ngrams;
+    size_t *gram_slots;  /* open addressing on the key: index of its first
+                            entry in grams + 1; 0 = empty */
+    size_t gram_cap;     /* power of two */
 } kind_index;
 
 struct vg_supplier_rules {
@@ -178,6 +181,16 @@ static uint64_t gram_key(uint32_t number, const char *s, int icase)
     for (int i = 0; i < GRAM; i++)
         v = v << 8 | fold((unsigned char)s[i], icase);
     return (uint64_t)number << 32 | v;
+}
+
+/* A mix of the key's bits for the gram table (the key's low bits alone are
+ * the gram's last bytes, clustered). */
+static uint64_t gram_hash(uint64_t key)
+{
+    key ^= key >> 33;
+    key *= 0xff51afd7ed558ccdULL;
+    key ^= key >> 33;
+    return key;
 }
 
 static int gram_cmp(const void *pa, const void *pb)
@@ -322,6 +335,20 @@ static int index_build(vg_arena *arena, kind_index *k)
     }
     qsort(k->lengths, k->nlengths, sizeof *k->lengths, size_desc);
     qsort(k->grams, k->ngrams, sizeof *k->grams, gram_cmp);
+    k->gram_cap = 16;
+    while (k->gram_cap < 2 * k->ngrams)
+        k->gram_cap *= 2;
+    k->gram_slots = vg_arena_calloc(arena, k->gram_cap, sizeof *k->gram_slots);
+    if (!k->gram_slots)
+        return VG_ERR_NOMEM;
+    for (size_t i = 0; i < k->ngrams; i++) {
+        if (i > 0 && k->grams[i].key == k->grams[i - 1].key)
+            continue;
+        size_t mask = k->gram_cap - 1, slot = (size_t)gram_hash(k->grams[i].key) & mask;
+        while (k->gram_slots[slot])
+            slot = (slot + 1) & mask;
+        k->gram_slots[slot] = i + 1;
+    }
     return VG_OK;
 }
 
@@ -354,14 +381,14 @@ static size_t group_match(const kind_index *k, const group *g, const char *s, si
         }
     for (size_t p = g->len; p + GRAM <= n; p++) {
         uint64_t key = gram_key(g->number, s + p, icase);
-        size_t lo = 0, hi = k->ngrams;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (k->grams[mid].key < key)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        size_t mask = k->gram_cap - 1, slot = (size_t)gram_hash(key) & mask, lo = SIZE_MAX;
+        for (; k->gram_slots[slot]; slot = (slot + 1) & mask)
+            if (k->grams[k->gram_slots[slot] - 1].key == key) {
+                lo = k->gram_slots[slot] - 1;
+                break;
+            }
+        if (lo == SIZE_MAX)
+            continue;
         for (; lo < k->ngrams && k->grams[lo].key == key && k->grams[lo].rule < best; lo++)
             if (rule_matches(k, k->grams[lo].rule, s, n, icase))
                 best = k->grams[lo].rule;
