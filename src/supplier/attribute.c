@@ -8,7 +8,9 @@
  * kind the longest literal prefix (the bytes before the first '*' or '?'),
  * then the longest pattern, then the supplier name in byte order, then the
  * rule's position (record order, then rule order).  Purl rules see the purl
- * without its "?qualifiers" and "#subpath"; supplier rules compare ASCII
+ * without its "?qualifiers" and "#subpath" (an '@' right after a '/' in a
+ * purl glob is read as "%40", an npm scope as purls spell it); supplier
+ * rules compare ASCII
  * case-insensitively.  Globs: '*' any run of bytes ('/' included), '?' one
  * byte, everything else literal; at most VG_SUPPLIER_GLOB_STARS stars and
  * VG_SUPPLIER_GLOB_MAX bytes.
@@ -449,8 +451,28 @@ static int add_rule(vg_ctx *ctx, vg_supplier_rules *rs, const char *owner, long 
     if (!json_is_string(value))
         return vg_error(ctx, VG_ERR_FORMAT, "supplier \"%s\": rule %zu: the %s glob is not a string", owner, ri + 1,
                         key);
-    const char *glob = json_string_value(value);
-    size_t len = json_string_length(value), stars = 0, prefix = len;
+    const char *glob = json_string_value(value), *written = glob;
+    size_t len = json_string_length(value), stars = 0, prefix;
+    if (kind == KIND_PURL && len <= VG_SUPPLIER_GLOB_MAX && strstr(glob, "/@")) {
+        /* A purl spells an npm scope's '@' "%40" (pkg:npm/%40babel/core);
+         * people write "pkg:npm/@babel/...".  After a '/' an '@' cannot be
+         * the version's separator, so it is the encoded one. */
+        char *enc = vg_arena_alloc(&rs->arena, 3 * len + 1), *o = enc;
+        if (!enc)
+            return VG_ERR_NOMEM;
+        for (size_t i = 0; i < len; i++) {
+            *o++ = glob[i];
+            if (glob[i] == '@' && i > 0 && glob[i - 1] == '/') {
+                o[-1] = '%';
+                *o++ = '4';
+                *o++ = '0';
+            }
+        }
+        *o = '\0';
+        glob = enc;
+        len = (size_t)(o - enc);
+    }
+    prefix = len;
     for (size_t i = 0; i < len; i++) {
         if (glob[i] == '\0')
             return vg_error(ctx, VG_ERR_FORMAT, "supplier \"%s\": rule %zu: the glob holds a NUL byte", owner, ri + 1);
@@ -473,7 +495,7 @@ static int add_rule(vg_ctx *ctx, vg_supplier_rules *rs, const char *owner, long 
         caps[kind] = cap;
     }
     char *g = vg_arena_strndup(&rs->arena, glob, len);
-    const char *label = vg_arena_printf(&rs->arena, "%s:%s", kind_names[kind], glob);
+    const char *label = vg_arena_printf(&rs->arena, "%s:%s", kind_names[kind], written);
     if (!g || !label)
         return VG_ERR_NOMEM;
     if (kind == KIND_SUPPLIER)

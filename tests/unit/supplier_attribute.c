@@ -85,11 +85,12 @@ static void test_kinds(void)
 static void test_specificity(void)
 {
     /* Longest literal prefix beats a longer pattern: the prefix
-     * "pkg:npm/@acme/" (14 bytes) over "pkg:npm/" (8) with 40 more. */
+     * "pkg:npm/%40acme/" (16 bytes; the rule's "/@" is read as the purl's
+     * "/%40") over "pkg:npm/" (8) with 40 more. */
     vg_supplier_rules *r = compile("Zed|purl:pkg:npm/*@acme-long-pattern-that-is-longer-than-the-other;"
                                    "Acme|purl:pkg:npm/@acme/*;Npm|purl:pkg:npm/*");
-    EXPECT(r, "pkg:npm/%40acme/x@1", NULL, NULL, 2, "purl:pkg:npm/*"); /* the purl spells @ as %40 */
-    EXPECT(r, "pkg:npm/@acme/x@1", NULL, NULL, 1, "purl:pkg:npm/@acme/*");
+    EXPECT(r, "pkg:npm/%40acme/x@1", NULL, NULL, 1, "purl:pkg:npm/@acme/*"); /* the purl spells @ as %40 */
+    EXPECT(r, "pkg:npm/@acme/x@1", NULL, NULL, 2, "purl:pkg:npm/*");         /* not a valid purl */
     EXPECT(r, "pkg:npm/y@acme-long-pattern-that-is-longer-than-the-other", NULL, NULL, 0,
            "purl:pkg:npm/*@acme-long-pattern-that-is-longer-than-the-other");
     EXPECT(r, "pkg:pypi/y@1", NULL, NULL, -1, NULL);
@@ -111,8 +112,8 @@ static void test_specificity(void)
 
     /* A longer prefix that does not match falls back to a shorter one. */
     r = compile("Special|purl:pkg:npm/@acme/special-*x;Npm|purl:pkg:npm/*");
-    EXPECT(r, "pkg:npm/@acme/special-y@1", NULL, NULL, 1, "purl:pkg:npm/*");
-    EXPECT(r, "pkg:npm/@acme/special-yx", NULL, NULL, 0, "purl:pkg:npm/@acme/special-*x");
+    EXPECT(r, "pkg:npm/%40acme/special-y@1", NULL, NULL, 1, "purl:pkg:npm/*");
+    EXPECT(r, "pkg:npm/%40acme/special-yx", NULL, NULL, 0, "purl:pkg:npm/@acme/special-*x");
     vg_supplier_rules_free(r);
 
     /* Equal prefix and length: the supplier name in byte order ('B' 0x42
@@ -145,6 +146,14 @@ static void test_purl_and_case(void)
     EXPECT(r, "pkg:golang/example.com/m/v2/sub", NULL, NULL, 2, "purl:pkg:golang/example.com/m*/sub");
     /* Purl and name globs are case-sensitive. */
     EXPECT(r, "PKG:deb/debian/curl@7.88.1-10", NULL, NULL, -1, NULL);
+    vg_supplier_rules_free(r);
+
+    /* An npm scope written "@babel" matches the purl's "%40babel"; an '@'
+     * after a name stays the version's. */
+    r = compile("Babel|purl:pkg:npm/@babel/*;Left|purl:pkg:npm/left-pad@1.*");
+    EXPECT(r, "pkg:npm/%40babel/core@7.24.0", NULL, NULL, 0, "purl:pkg:npm/@babel/*");
+    EXPECT(r, "pkg:npm/babel/core@7.24.0", NULL, NULL, -1, NULL);
+    EXPECT(r, "pkg:npm/left-pad@1.3.0", NULL, NULL, 1, "purl:pkg:npm/left-pad@1.*");
     vg_supplier_rules_free(r);
 
     r = compile("Debian|supplier:*@DEBIAN.org*;Acme|name:Acme-*;Caf|supplier:CAF?|supplier:caf??x;"
