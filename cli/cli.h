@@ -56,6 +56,7 @@ int cmd_evidence(int argc, char **argv);    /* cmd_evidence.c */
 int cmd_controls(int argc, char **argv);    /* cmd_controls.c */
 int cmd_collect(int argc, char **argv);     /* cmd_collect.c */
 int cmd_incident(int argc, char **argv);    /* cmd_incident.c */
+int cmd_supplier(int argc, char **argv);    /* cmd_supplier.c: the table of supplier subcommands */
 /* collect kinds in their own files (cli/collect_KIND.c); argv[0] is the kind */
 int cli_collect_binaries(int argc, char **argv); /* collect_binaries.c */
 int cli_collect_tls(int argc, char **argv); /* collect_tls.c */
@@ -220,6 +221,9 @@ struct vg_store;
  * output), atomically like every output (cmd_inventory.c). */
 typedef struct json_t json_t;
 int cli_print_json(const json_t *value, const char *path);
+/* The same with json_dumps() flags of the caller's (cmd_supplier.c: the
+ * record's own member order, not sorted). */
+int cli_print_json_flags(const json_t *value, size_t flags, const char *path);
 /* Prints value as the table print(value, f) writes, to path (NULL:
  * standard output), atomically like every output (cmd_inventory.c). */
 int cli_print_table(const json_t *value, void (*print)(const json_t *value, FILE *f), const char *path);

@@ -71,7 +71,12 @@ static const char inventory_usage[] =
 /* Prints value as JSON (2-space indent, sorted keys) to path or stdout. */
 int cli_print_json(const json_t *value, const char *path)
 {
-    char *text = json_dumps(value, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    return cli_print_json_flags(value, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII, path);
+}
+
+int cli_print_json_flags(const json_t *value, size_t flags, const char *path)
+{
+    char *text = json_dumps(value, flags);
     if (!text) {
         cli_error("out of memory");
         return EXIT_FAILURE_;

@@ -32,7 +32,7 @@
 #include "vigil/inventory.h"
 #include "vigil/match.h"
 
-#define VG_STORE_SCHEMA_VERSION 5
+#define VG_STORE_SCHEMA_VERSION 6
 #define VG_STORE_MAX_DOCUMENT ((size_t)512 << 20) /* largest document kept */
 
 typedef struct vg_store vg_store;

@@ -46,11 +46,16 @@ typedef enum vg_supplier_import_format {
 } vg_supplier_import_format;
 
 /* Reads the len bytes of the register file name into *out: an array of
- * canonical records, checked, names unique within the file.  On any error
- * VG_ERR_FORMAT (or VG_ERR_LIMIT), *out NULL, and every problem in errors
- * (strings "NAME:LINE: ..." naming the line, and the column or key). */
+ * canonical records, checked, names unique within the file; *where (when
+ * where is not NULL) gets an array of as many strings "NAME:LINE", the
+ * line where each record starts (YAML: its entry of the list; CSV: its
+ * row), for the messages of what is found later (a name already in the
+ * store).  On any error VG_ERR_FORMAT (or VG_ERR_LIMIT), *out (and *where)
+ * NULL, and the problems in errors (strings "NAME:LINE: KEY: ..." naming
+ * the line, and the column or key; at most VG_SUPPLIER_MAX_ERRORS, then
+ * one "and N more problems"). */
 int vg_supplier_import_parse(vg_ctx *ctx, const char *name, const char *data, size_t len,
-                             vg_supplier_import_format format, json_t *errors, json_t **out);
+                             vg_supplier_import_format format, json_t *errors, json_t **out, json_t **where);
 
 /* ---- the register in the store (src/store/supplier.c) ------------------- */
 

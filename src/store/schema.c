@@ -170,8 +170,14 @@ static const char migration_5[] =
     " vuln @TEXT@ NOT NULL, PRIMARY KEY(incident, asset, vuln))@NOROWID@;"
     "CREATE INDEX incident_finding_by_finding ON incident_finding(asset, vuln);";
 
+/* Version 6: the supplier register (supplier.c; docs/supplier-risk.md):
+ * one canonical JSON record per supplier. */
+static const char migration_6[] =
+    "CREATE TABLE supplier(id @ID@, name @TEXT@ NOT NULL UNIQUE, record @TEXT@ NOT NULL,"
+    " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);";
+
 /* migrations[i] takes version i + 1 to i + 2. */
-static const char *const migrations[] = {migration_2, migration_3, migration_4, migration_5};
+static const char *const migrations[] = {migration_2, migration_3, migration_4, migration_5, migration_6};
 
 /* text with the dialect words of db's back end filled in; malloc'd. */
 static char *dialect(vg_db *db, const char *text)

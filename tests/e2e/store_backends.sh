@@ -46,7 +46,7 @@ run() {
     local b=$1 store=$2 d=$T/$1
     mkdir "$d"
     expect_status 0 $VIGIL store init --store "$store"
-    expect_stderr 'store created \(schema version 5\)'
+    expect_stderr 'store created \(schema version 6\)'
     local add="$VIGIL inventory add --db $T/db.sqlite --store $store -o json"
     expect_status 0 $add "$r310" --asset web --version 3.10.9 --tag env=prod --tag team=core --kind image \
         --owner ops --environment production

@@ -88,10 +88,10 @@ future_refused() {
     for cmd in "inventory list" "inventory show app" "inventory export app -o sbom=$T/x.json" "store init" \
         "store migrate"; do
         expect_status 1 $VIGIL $cmd --store "$store"
-        expect_stderr 'schema version 99, newer than this vigil.s 5: .*upgrade vigil \(the store was not modified\)'
+        expect_stderr 'schema version 99, newer than this vigil.s 6: .*upgrade vigil \(the store was not modified\)'
     done
     expect_status 1 add "$trivy" --asset app --store "$store"
-    expect_stderr 'schema version 99, newer than this vigil.s 5'
+    expect_stderr 'schema version 99, newer than this vigil.s 6'
     [ ! -e "$T/x.json" ] || fail "export wrote a file from a store it refused"
 }
 future_refused "sqlite:$T/future.sqlite"
@@ -109,11 +109,11 @@ echo "ok: a schema from the future is refused by every command, untouched, on bo
 
 # 3. Migrate: nothing to do on a current store; a damaged version.
 expect_status 0 $VIGIL store migrate --store "$S"
-expect_stderr 'schema version 5 is current: nothing to do'
+expect_stderr 'schema version 6 is current: nothing to do'
 P=$(pg_new_db current)
 base "$P"
 expect_status 0 $VIGIL store migrate --store "$P"
-expect_stderr 'schema version 5 is current: nothing to do'
+expect_stderr 'schema version 6 is current: nothing to do'
 sqlite_sql "$T/store.sqlite" "VACUUM INTO '$T/damaged.sqlite'"
 sqlite_sql "$T/damaged.sqlite" "DELETE FROM vigil_schema"
 before=$(sum "$T/damaged.sqlite")
@@ -176,7 +176,7 @@ says() {
 }
 says 0 "postgresql://vigil:\*\*\*@$hp/secret: store created" \
     $VIGIL store init --store "postgresql://vigil:$pw@$hp/secret"
-says 0 "postgresql://vigil@$hp/secret\?password=\*\*\*&password=\*\*\*: schema version 5 is current" \
+says 0 "postgresql://vigil@$hp/secret\?password=\*\*\*&password=\*\*\*: schema version 6 is current" \
     $VIGIL store migrate --store "postgresql://vigil@$hp/secret?password=$pw&password=Zq"
 says 0 '' add "$trivy" --asset app --store "postgresql://vigil:$pw@$hp/secret"
 says 1 'no asset named nothing' $VIGIL inventory show nothing --store "postgresql://vigil:$pw@$hp/secret"

@@ -3,8 +3,9 @@
 # version 2 (spans of snapshots, src/store/span.c) and version 3 (policy
 # runs kept per scope, src/store/policy_history.c) to version 4 (the
 # release a snapshot was matched as, snapshot.distro) and version 5 (the
-# incident register, src/store/incident.c), and from versions 4, 3 and 2
-# to version 5, on SQLite and PostgreSQL.
+# incident register, src/store/incident.c) and version 6 (the supplier
+# register, src/store/supplier.c), and from versions 5, 4, 3 and 2 to
+# version 6, on SQLite and PostgreSQL.
 #
 # A store is filled with real snapshots (the Alpine 3.10.9 minirootfs as
 # shipped and with musl or zlib lowered, matched against the real v3.10
@@ -69,9 +70,19 @@ SPANS="SELECT a.name, f.seq, COALESCE(u.seq, 0), l.component_id, COALESCE(l.laye
        UNION ALL SELECT a.name, f.seq, COALESCE(u.seq, 0), x.finding_id * 1000000 + x.component_id, x.kev,
        x.suppressed FROM finding_span x JOIN asset a ON a.id = x.asset_id JOIN snapshot f ON f.id = x.since
        LEFT JOIN snapshot u ON u.id = x.until"
-# SQL that turns a version 5 store into version 4: without the incident
+# SQL that turns a version 6 store into version 5: without the supplier
 # register.
+to_v5() {
+    cat <<EOF
+DROP TABLE supplier;
+DELETE FROM vigil_schema;
+INSERT INTO vigil_schema(version, written_by, changed_at) VALUES (5, 'store_migrate.sh', 0);
+EOF
+}
+# SQL that turns a version 6 store into version 4: also without the
+# incident register.
 to_v4() {
+    to_v5
     cat <<EOF
 DROP TABLE incident_finding;
 DROP TABLE incident_deadline;
@@ -81,7 +92,7 @@ DELETE FROM vigil_schema;
 INSERT INTO vigil_schema(version, written_by, changed_at) VALUES (4, 'store_migrate.sh', 0);
 EOF
 }
-# SQL that turns a version 5 store into version 3: also without the release
+# SQL that turns a version 6 store into version 3: also without the release
 # snapshots were matched as (snapshot.distro).
 to_v3() {
     to_v4
@@ -91,7 +102,7 @@ DELETE FROM vigil_schema;
 INSERT INTO vigil_schema(version, written_by, changed_at) VALUES (3, 'store_migrate.sh', 0);
 EOF
 }
-# SQL that turns a version 5 store into version 2: also without the tables
+# SQL that turns a version 6 store into version 2: also without the tables
 # of policy runs.
 to_v2() {
     to_v3
@@ -105,7 +116,7 @@ DELETE FROM vigil_schema;
 INSERT INTO vigil_schema(version, written_by, changed_at) VALUES (2, 'store_migrate.sh', 0);
 EOF
 }
-# SQL that turns a version 5 store into version 1, for TEXT TYPE, REAL
+# SQL that turns a version 6 store into version 1, for TEXT TYPE, REAL
 # TYPE and the storage clause of a key-only table.
 to_v1() {
     to_v2
@@ -191,44 +202,53 @@ check() {
     $run "$S" "$(to_v1 "${@:4}")" >/dev/null || fail "$name: making a version 1 store"
     [ "$($run "$S" "SELECT count(*) FROM snapshot_component")" -gt 0 ] || fail "$name: version 1 store is empty"
     expect_status 1 $VIGIL inventory list --store "$S"
-    expect_stderr "schema version 1, older than this vigil's 5: run vigil store migrate"
+    expect_stderr "schema version 1, older than this vigil's 6: run vigil store migrate"
     expect_status 0 $VIGIL store migrate --store "$S"
-    expect_stderr 'schema migrated from version 1 to 5'
+    expect_stderr 'schema migrated from version 1 to 6'
     same_answers "$S" "$run" "$name" after
     expect_status 0 $VIGIL store migrate --store "$S"
-    expect_stderr 'schema version 5 is current: nothing to do'
-    # Version 4 to 5: the inventory as it was, and an empty register that works.
+    expect_stderr 'schema version 6 is current: nothing to do'
+    # Version 5 to 6: the inventory as it was, and an empty supplier register.
+    $run "$S" "$(to_v5)" >/dev/null || fail "$name: making a version 5 store"
+    expect_status 1 $VIGIL supplier list --store "$S"
+    expect_stderr "schema version 5, older than this vigil's 6: run vigil store migrate"
+    expect_status 0 $VIGIL store migrate --store "$S"
+    expect_stderr 'schema migrated from version 5 to 6'
+    same_answers "$S" "$run" "$name" after-v5
+    expect_status 0 $VIGIL supplier list --store "$S" -o json
+    [ "$(cat "$TMP/stdout")" = "[]" ] || fail "$name: the supplier register after the migration: $(cat "$TMP/stdout")"
+    # Version 4 to 6: the inventory as it was, and an empty register that works.
     $run "$S" "$(to_v4)" >/dev/null || fail "$name: making a version 4 store"
     expect_status 1 $VIGIL incident list --store "$S"
-    expect_stderr "schema version 4, older than this vigil's 5: run vigil store migrate"
+    expect_stderr "schema version 4, older than this vigil's 6: run vigil store migrate"
     expect_status 0 $VIGIL store migrate --store "$S"
-    expect_stderr 'schema migrated from version 4 to 5'
+    expect_stderr 'schema migrated from version 4 to 6'
     same_answers "$S" "$run" "$name" after-v4
     VIGIL_ACTOR=migrate expect_status 0 $VIGIL incident open --store "$S" --title "after the migration" \
         --aware-at 2026-11-30T10:00:00Z
     expect_status 0 $VIGIL incident verify --store "$S" -o json
     [ "$(jq -c '[.events, .verified]' "$TMP/stdout")" = "[1,true]" ] || fail "$name: the register after the migration"
-    # Version 3 to 5: the snapshots as they were, matched as their documents say.
+    # Version 3 to 6: the snapshots as they were, matched as their documents say.
     $run "$S" "$(to_v3)" >/dev/null || fail "$name: making a version 3 store"
     expect_status 1 $VIGIL inventory list --store "$S"
-    expect_stderr "schema version 3, older than this vigil's 5: run vigil store migrate"
+    expect_stderr "schema version 3, older than this vigil's 6: run vigil store migrate"
     expect_status 0 $VIGIL store migrate --store "$S"
-    expect_stderr 'schema migrated from version 3 to 5'
+    expect_stderr 'schema migrated from version 3 to 6'
     same_answers "$S" "$run" "$name" after-v3
-    # Version 2 to 5: the inventory as it was, and policy runs kept after.
+    # Version 2 to 6: the inventory as it was, and policy runs kept after.
     $run "$S" "$(to_v2)" >/dev/null || fail "$name: making a version 2 store"
     expect_status 1 $VIGIL inventory list --store "$S"
-    expect_stderr "schema version 2, older than this vigil's 5: run vigil store migrate"
+    expect_stderr "schema version 2, older than this vigil's 6: run vigil store migrate"
     expect_status 1 $VIGIL policy history --store "$S"
-    expect_stderr "schema version 2, older than this vigil's 5: run vigil store migrate"
+    expect_stderr "schema version 2, older than this vigil's 6: run vigil store migrate"
     expect_status 0 $VIGIL store migrate --store "$S"
-    expect_stderr 'schema migrated from version 2 to 5'
+    expect_stderr 'schema migrated from version 2 to 6'
     same_answers "$S" "$run" "$name" after-v2
     keep_policy_run "$S" "$name"
     # and the store goes on: an add after the migration
     expect_status 0 $VIGIL inventory add b --asset alpine --db db-main.sqlite --store "$S" -o json
     [ "$(jq -c '[.snapshot, .previous]' "$TMP/stdout")" = "[7,6]" ] || fail "$name: add after the migration"
-    echo "ok: $name: version 1, 2, 3 and 4 stores migrate to version 5, 22 answers unchanged, the same $(wc -l <"$T/$name-spans-after") spans, a policy run kept after"
+    echo "ok: $name: version 1, 2, 3, 4 and 5 stores migrate to version 6, 22 answers unchanged, the same $(wc -l <"$T/$name-spans-after") spans, a policy run kept after"
 }
 
 sqlite_run() { sqlite3 -bail "${1#sqlite:}" "$2"; }
