@@ -14,9 +14,9 @@
  *   open are errors.  UTF-8 (a leading byte order mark is skipped); the
  *   first record is the header; blank lines are skipped.  List cells are
  *   split at ';' (certifications NAME@DATE, sbom_assets NAME, rules
- *   KIND:GLOB, accepted GLOB|BY|UNTIL|REASON).  Cells are trimmed of spaces
- *   and tabs, but for description.  Line numbers are physical lines: where
- *   a row starts.
+ *   KIND:GLOB, accepted GLOB|BY|UNTIL|REASON).  Cells and column names are
+ *   trimmed of spaces and tabs, but for description.  Line numbers are
+ *   physical lines: where a row starts.
  *
  * All or nothing: every entry is checked (vg_supplier_record_check()),
  * names must be unique within the file, and any problem leaves *out NULL.
@@ -206,7 +206,8 @@ static int import_yaml(report *r, const char *data, size_t len, json_t **out, js
     int rc = vg_yaml_read(r->ctx, r->name, data, len, &doc);
     if (rc) {
         keep(r, json_string(r->ctx->message));
-        return finish(r, NULL, NULL, out, where);
+        int status = finish(r, NULL, NULL, out, where);
+        return status == VG_ERR_NOMEM ? status : rc;
     }
     const json_t *list = json_object_get(doc, "suppliers");
     size_t n = json_array_size(list);
@@ -479,7 +480,12 @@ static int import_csv(report *r, const char *data, size_t len, json_t **out, jso
     size_t ncols = got == 1 ? json_array_size(header) : 0;
     int have[3] = {0, 0, 0};
     for (size_t i = 0; i < ncols; i++) {
-        const char *h = json_string_value(json_array_get(header, i));
+        json_t *name = json_array_get(header, i), *t = trimmed(json_string_value(name), json_string_length(name));
+        if (!t || json_array_set_new(header, i, t)) {
+            r->nomem = 1;
+            break;
+        }
+        const char *h = json_string_value(t);
         col_index[i] = -1;
         for (int k = 0; columns[k]; k++)
             if (strcmp(h, columns[k]) == 0)

@@ -201,6 +201,9 @@ static void csv(void)
           "LF, list cells: %s", out);
     CHECK(IMPORT("h.csv", "name,supplies,criticality\r\n", out) == VG_OK && strcmp(out, "[[],[]]") == 0,
           "header only: %s", out);
+    CHECK(IMPORT("s.csv", " name ,supplies\t,criticality\nN , both,\tlow \n", out) == VG_OK &&
+              strcmp(out, "[[{\"name\":\"N\",\"supplies\":\"both\",\"criticality\":\"low\"}],[\"s.csv:2\"]]") == 0,
+          "column names and cells trimmed: %s", out);
 
     static const struct {
         const char *text, *want;
