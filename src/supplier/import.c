@@ -4,9 +4,11 @@
  *
  *   YAML 1.2 or JSON (vg_yaml_read(): the core schema, JSON when the text
  *   starts with '{'): a mapping whose one key `suppliers` holds the list
- *   of records.  The line of each entry comes from libyaml's nodes (their
- *   start marks), read a second time from the same text; a JSON text
- *   libyaml cannot read names its entries "suppliers[N]" instead.
+ *   of records.  The lines come from libyaml's nodes (their start marks),
+ *   read a second time from the same text: a record starts at its entry,
+ *   a problem names the line of its key (or of the deepest part of the
+ *   key's path the entry holds: a missing member names its parent's line);
+ *   a JSON text libyaml cannot read names its entries "suppliers[N]".
  *
  *   CSV, RFC 4180: fields separated by ',', records by CRLF or LF, a field
  *   in double quotes may hold ',', line breaks and '""' (one '"'); a '"'
@@ -58,8 +60,7 @@ static void keep(report *r, json_t *s)
         r->nomem = 1;
 }
 
-/* A problem at line (0: the file as a whole; -1: entry index of a JSON
- * list whose lines are unknown, see where_of()). */
+/* A problem at where ("NAME:LINE"). */
 static void problem(report *r, const char *where, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void problem(report *r, const char *where, const char *fmt, ...)
 {
@@ -71,13 +72,69 @@ static void problem(report *r, const char *where, const char *fmt, ...)
     keep(r, json_sprintf("%s: %s", where, text));
 }
 
-/* Moves the problems a record check listed into the report. */
-static void take(report *r, json_t *found)
+/* A YAML text as libyaml's nodes, for the lines of its keys: loaded when
+ * libyaml reads it as vg_yaml_read() did (not so a JSON text libyaml
+ * refuses: its entries are then named "suppliers[N]"). */
+typedef struct yaml_src {
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    int loaded;
+    yaml_node_t *entries; /* the sequence of suppliers, or NULL */
+} yaml_src;
+
+static long yaml_line(const yaml_node_t *node)
 {
-    size_t i;
+    return (long)node->start_mark.line + 1;
+}
+
+/* The line of the member path ("contract.fix_days", "rules[2].purl") in
+ * node: of the deepest key or entry of the path the text holds. */
+static long key_line(yaml_src *y, yaml_node_t *node, const char *path)
+{
+    long line = yaml_line(node);
+    for (const char *p = path; node && *p;) {
+        size_t n = strcspn(p, ".[");
+        yaml_node_t *next = NULL;
+        if (n && node->type == YAML_MAPPING_NODE) {
+            for (yaml_node_pair_t *kv = node->data.mapping.pairs.start; kv < node->data.mapping.pairs.top; kv++) {
+                yaml_node_t *k = yaml_document_get_node(&y->doc, kv->key);
+                if (k && k->type == YAML_SCALAR_NODE && k->data.scalar.length == n &&
+                    memcmp(k->data.scalar.value, p, n) == 0) {
+                    line = yaml_line(k);
+                    next = yaml_document_get_node(&y->doc, kv->value);
+                    break;
+                }
+            }
+        } else if (!n && *p == '[' && node->type == YAML_SEQUENCE_NODE) {
+            unsigned long i = strtoul(p + 1, NULL, 10);
+            if (i < (unsigned long)(node->data.sequence.items.top - node->data.sequence.items.start) &&
+                (next = yaml_document_get_node(&y->doc, node->data.sequence.items.start[i])))
+                line = yaml_line(next);
+            n = strcspn(p, "]") + 1;
+        }
+        node = next;
+        p += n;
+        p += *p == '.';
+    }
+    return line;
+}
+
+/* Moves the problems a record check listed ("WHERE: KEY: ...") into the
+ * report; with node (a YAML entry), each names the line of its key. */
+static void take(report *r, json_t *found, const char *where, yaml_src *y, yaml_node_t *node)
+{
+    size_t i, skip = strlen(where) + 2;
     json_t *s;
-    json_array_foreach(found, i, s)
-        keep(r, json_incref(s));
+    json_array_foreach(found, i, s) {
+        const char *text = json_string_value(s);
+        if (!node || strlen(text) < skip) {
+            keep(r, json_incref(s));
+            continue;
+        }
+        char key[256];
+        snprintf(key, sizeof key, "%.*s", (int)strcspn(text + skip, ": "), text + skip);
+        keep(r, json_sprintf("%.1000s:%ld: %s", r->name, key_line(y, node, key), text + skip));
+    }
     json_array_clear(found);
 }
 
@@ -113,8 +170,8 @@ static int finish(report *r, json_t *records, json_t *lines, json_t **out, json_
  * and where to lines; a name seen before (names: name -> where, of every
  * entry whose name is a string, valid or not) is a problem naming both
  * lines. */
-static void add_entry(report *r, const json_t *entry, const char *where, json_t *names, json_t *records,
-                      json_t *lines)
+static void add_entry(report *r, const json_t *entry, const char *where, yaml_src *y, yaml_node_t *node,
+                      json_t *names, json_t *records, json_t *lines)
 {
     json_t *found = json_array(), *rec = NULL;
     if (!found) {
@@ -127,13 +184,16 @@ static void add_entry(report *r, const json_t *entry, const char *where, json_t 
     vg_ctx_free(&ctx);
     if (rc == VG_ERR_NOMEM)
         r->nomem = 1;
-    take(r, found);
+    take(r, found, where, y, node);
     json_decref(found);
     const char *name = json_string_value(json_object_get(entry, "name"));
     const json_t *seen = name ? json_object_get(names, name) : NULL;
     if (seen) {
         const char *at = strrchr(json_string_value(seen), ':');
-        problem(r, where, "name: '%.200s' is given twice in the file: first at line %s", name,
+        char line[1100] = "";
+        if (node)
+            snprintf(line, sizeof line, "%.1000s:%ld", r->name, key_line(y, node, "name"));
+        problem(r, node ? line : where, "name: '%.200s' is given twice in the file: first at line %s", name,
                 at ? at + 1 : json_string_value(seen));
     } else if (name && json_object_set_new(names, name, json_string(where))) {
         r->nomem = 1;
@@ -160,44 +220,26 @@ static yaml_node_t *yaml_value(yaml_document_t *doc, yaml_node_t *m, const char 
     return NULL;
 }
 
-/* The lines (from 1) libyaml gives: of each entry of the suppliers list
- * (entries, JSON integers; NULL when libyaml reads the text otherwise than
- * vg_yaml_read() did: a JSON text libyaml refuses) and of each key of the
- * top mapping (keys: key -> line). */
-static void yaml_lines(const char *data, size_t len, size_t n, json_t **entries, json_t *keys)
+/* Loads y from the text; y->entries when its suppliers are a list of n. */
+static void yaml_src_open(yaml_src *y, const char *data, size_t len, size_t n)
 {
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    *entries = NULL;
-    if (!yaml_parser_initialize(&parser))
+    memset(y, 0, sizeof *y);
+    if (!yaml_parser_initialize(&y->parser))
         return;
-    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-    if (yaml_parser_load(&parser, &doc)) {
-        yaml_node_t *root = yaml_document_get_root_node(&doc);
-        if (root && root->type == YAML_MAPPING_NODE)
-            for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-                yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-                if (k && k->type == YAML_SCALAR_NODE)
-                    json_object_set_new(keys, (const char *)k->data.scalar.value,
-                                        json_integer((json_int_t)k->start_mark.line + 1));
-            }
-        yaml_node_t *seq = yaml_value(&doc, root, "suppliers");
-        json_t *lines;
-        if (seq && seq->type == YAML_SEQUENCE_NODE &&
-            (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start) == n && (lines = json_array())) {
-            for (yaml_node_item_t *i = seq->data.sequence.items.start; i < seq->data.sequence.items.top; i++) {
-                yaml_node_t *e = yaml_document_get_node(&doc, *i);
-                if (!e || json_array_append_new(lines, json_integer((json_int_t)e->start_mark.line + 1))) {
-                    json_decref(lines);
-                    lines = NULL;
-                    break;
-                }
-            }
-            *entries = lines;
-        }
-        yaml_document_delete(&doc);
-    }
-    yaml_parser_delete(&parser);
+    yaml_parser_set_input_string(&y->parser, (const unsigned char *)data, len);
+    if (!(y->loaded = yaml_parser_load(&y->parser, &y->doc)))
+        return;
+    yaml_node_t *seq = yaml_value(&y->doc, yaml_document_get_root_node(&y->doc), "suppliers");
+    if (seq && seq->type == YAML_SEQUENCE_NODE &&
+        (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start) == n)
+        y->entries = seq;
+}
+
+static void yaml_src_close(yaml_src *y)
+{
+    if (y->loaded)
+        yaml_document_delete(&y->doc);
+    yaml_parser_delete(&y->parser);
 }
 
 static int import_yaml(report *r, const char *data, size_t len, json_t **out, json_t **where)
@@ -216,16 +258,15 @@ static int import_yaml(report *r, const char *data, size_t len, json_t **out, js
         return vg_error(r->ctx, VG_ERR_LIMIT, "%s: %zu suppliers, more than %d in one import", r->name, n,
                         VG_SUPPLIER_MAX_IMPORT);
     }
-    json_t *lines = NULL, *keys = json_object(), *records = json_array(), *wheres = json_array(),
-           *names = json_object();
-    if (!keys || !records || !wheres || !names)
+    yaml_src y;
+    yaml_src_open(&y, data, len, n);
+    yaml_node_t *root = y.loaded ? yaml_document_get_root_node(&y.doc) : NULL;
+    json_t *records = json_array(), *wheres = json_array(), *names = json_object();
+    if (!records || !wheres || !names)
         r->nomem = 1;
-    else
-        yaml_lines(data, len, n, &lines, keys);
     char at[1100];
     if (!json_is_object(doc) || !json_is_array(list)) {
-        json_int_t line = json_integer_value(json_object_get(keys, "suppliers"));
-        snprintf(at, sizeof at, "%.1000s:%lld", r->name, (long long)(line ? line : 1));
+        snprintf(at, sizeof at, "%.1000s:%ld", r->name, root ? key_line(&y, root, "suppliers") : 1L);
         problem(r, at, "suppliers: the file must be a mapping whose one key, suppliers, holds the list of suppliers");
     }
     const char *k;
@@ -233,19 +274,20 @@ static int import_yaml(report *r, const char *data, size_t len, json_t **out, js
     if (json_is_object(doc))
         json_object_foreach(doc, k, v)
             if (strcmp(k, "suppliers") != 0) {
-                json_int_t line = json_integer_value(json_object_get(keys, k));
-                snprintf(at, sizeof at, "%.1000s:%lld", r->name, (long long)(line ? line : 1));
+                snprintf(at, sizeof at, "%.1000s:%ld", r->name,
+                         root && !strpbrk(k, ".[") ? key_line(&y, root, k) : 1L);
                 problem(r, at, "%.100s: unknown key (the file holds one key, suppliers)", k);
             }
     for (size_t i = 0; i < n && !r->nomem; i++) {
-        if (lines)
-            snprintf(at, sizeof at, "%.1000s:%lld", r->name, (long long)json_integer_value(json_array_get(lines, i)));
+        yaml_node_t *node =
+            y.entries ? yaml_document_get_node(&y.doc, y.entries->data.sequence.items.start[i]) : NULL;
+        if (node)
+            snprintf(at, sizeof at, "%.1000s:%ld", r->name, yaml_line(node));
         else
             snprintf(at, sizeof at, "%.1000s: suppliers[%zu]", r->name, i);
-        add_entry(r, json_array_get(list, i), at, names, records, wheres);
+        add_entry(r, json_array_get(list, i), at, &y, node, names, records, wheres);
     }
-    json_decref(lines);
-    json_decref(keys);
+    yaml_src_close(&y);
     json_decref(names);
     json_decref(doc);
     return finish(r, records, wheres, out, where);
@@ -552,7 +594,7 @@ static int import_csv(report *r, const char *data, size_t len, json_t **out, jso
                 bad = 1;
         }
         if (!bad)
-            add_entry(r, rec, at, names, records, wheres);
+            add_entry(r, rec, at, NULL, NULL, names, records, wheres);
         else if (r->count == before)
             r->nomem = 1;
         json_decref(rec);

@@ -256,8 +256,8 @@ suite() {
     refused "$S" bad-column.csv 'bad-column.csv:1: column colour: unknown column'
     refused "$S" bad-date.csv "bad-date.csv:4: assessment.date: '2026-02-30' is not a calendar date"
     refused "$S" dup.csv "dup.csv:5: name: 'X' is given twice in the file: first at line 2"
-    refused "$S" bad-key.yaml 'bad-key.yaml:5: contacts.fax: unknown key'
-    refused "$S" bad-enum.yaml "bad-enum.yaml:6: criticality: 'severe' is none of low, medium, high, critical"
+    refused "$S" bad-key.yaml 'bad-key.yaml:9: contacts.fax: unknown key'
+    refused "$S" bad-enum.yaml "bad-enum.yaml:8: criticality: 'severe' is none of low, medium, high, critical"
     refused "$S" reg.yaml "reg.yaml:3: name: 'Acme GmbH' is already in the register \(--replace" \
         "reg.yaml:38: name: 'Cloud Hosting AG' is already in the register"
     refused "$S" reg.csv "reg.csv:2: name: 'Beta Systems, Inc.' is already in the register" \

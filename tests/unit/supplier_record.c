@@ -265,8 +265,17 @@ static void yaml(void)
     rc = IMPORT("r.yaml", "suppliers:\n  - name: A\n    supplies: software\n    criticality: low\n"
                           "    assessment: {date: 2026-02-29, result: pass, next_due: 2027-01-01}\n",
                 out);
-    CHECK(rc == VG_ERR_FORMAT && strstr(out, "r.yaml:2: assessment.date: '2026-02-29' is not a calendar date"),
+    CHECK(rc == VG_ERR_FORMAT && strstr(out, "r.yaml:5: assessment.date: '2026-02-29' is not a calendar date"),
           "2026-02-29: %s", out);
+    /* a problem names its key's line; a missing member its parent's */
+    rc = IMPORT("r.yaml", "suppliers:\n  - name: A\n    supplies: software\n    criticality: low\n"
+                          "    certifications:\n      - name: X\n        expires: 2027-01-01\n"
+                          "      - name: Y\n\n        expires: 2027-13-01\n"
+                          "    assessment:\n      date: 2026-01-01\n      result: pass\n",
+                out);
+    CHECK(rc == VG_ERR_FORMAT && strstr(out, "r.yaml:10: certifications[1].expires: '2027-13-01' is not") &&
+              strstr(out, "r.yaml:11: assessment.next_due: is required"),
+          "key lines: %s", out);
     CHECK(IMPORT("r.yaml", "vendors: []\n", out) == VG_ERR_FORMAT && strstr(out, "r.yaml:1: vendors: unknown key") &&
               strstr(out, "r.yaml:1: suppliers: the file must be a mapping"),
           "no suppliers: %s", out);
