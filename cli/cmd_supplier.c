@@ -320,7 +320,8 @@ static int supplier_add(int argc, char **argv)
         case O_RULE:
             p = strchr(optarg, ':');
             if (!p || p == optarg)
-                status = usage_error("add", "--rule takes KIND:GLOB (purl:pkg:npm/@acme/*, name:acme-*, supplier:Acme*)");
+                status = usage_error("add", "--rule takes KIND:GLOB (purl:pkg:npm/@acme/*, name:acme-*, "
+                                            "supplier:Acme*)");
             else
                 add_to(rec, "rules", json_pack("{s%:s}", optarg, (size_t)(p - optarg), p + 1));
             break;
@@ -479,7 +480,8 @@ static int supplier_read(int argc, char **argv)
     vg_ctx ctx;
     vg_ctx_init(&ctx);
     json_t *result = NULL;
-    int rc = list ? vg_store_supplier_list(&ctx, store, &result) : vg_store_supplier_get(&ctx, store, argv[first], &result);
+    int rc = list ? vg_store_supplier_list(&ctx, store, &result)
+                  : vg_store_supplier_get(&ctx, store, argv[first], &result);
     if (rc) {
         cli_error("%s", ctx.message);
         status = EXIT_FAILURE_;

@@ -321,7 +321,7 @@ static int csv_row(report *r, csv_reader *c, json_t *row, long *start)
     for (;;) {
         vg_buf_reset(&c->field);
         int rc = VG_OK;
-        if (c->data[c->pos] == '"') {
+        if (c->pos < c->len && c->data[c->pos] == '"') {
             long opened = c->line;
             c->pos++;
             for (;;) {

@@ -96,7 +96,8 @@ static void records(void)
              "{\"name\":\"%s\",\"supplies\":\"software\",\"criticality\":\"high\","
              "\"contract\":{\"incident_notification_hours\":8761,\"fix_days\":3650},"
              "\"assessment\":{\"date\":\"2026-03-01\",\"result\":\"pass\",\"next_due\":\"2026-02-28\"},"
-             "\"rules\":[{\"purl\":\"*a*b*c*d*e*f*g*h*\"},{\"name\":\"*a*b*c*d*e*f*g*\"},{\"purl\":\"x\",\"name\":\"y\"}],"
+             "\"rules\":[{\"purl\":\"*a*b*c*d*e*f*g*h*\"},{\"name\":\"*a*b*c*d*e*f*g*\"},"
+             "{\"purl\":\"x\",\"name\":\"y\"}],"
              "\"website\":\"ftp://x\",\"contacts\":{\"security\":\"sec@example.org\"},\"colour\":1}",
              name);
     rc = check_text(json, out, sizeof out);
@@ -201,8 +202,14 @@ static void csv(void)
           "LF, list cells: %s", out);
     CHECK(IMPORT("h.csv", "name,supplies,criticality\r\n", out) == VG_OK && strcmp(out, "[[],[]]") == 0,
           "header only: %s", out);
+    /* an empty last field at the very end of the text (no line break) */
+    CHECK(IMPORT("e.csv", "name,supplies,criticality,description\nA,software,low,", out) == VG_OK &&
+              strcmp(out, "[[{\"name\":\"A\",\"supplies\":\"software\",\"criticality\":\"low\"}],"
+                          "[\"e.csv:2\"]]") == 0,
+          "trailing comma: %s", out);
     CHECK(IMPORT("s.csv", " name ,supplies\t,criticality\nN , both,\tlow \n", out) == VG_OK &&
-              strcmp(out, "[[{\"name\":\"N\",\"supplies\":\"both\",\"criticality\":\"low\"}],[\"s.csv:2\"]]") == 0,
+              strcmp(out, "[[{\"name\":\"N\",\"supplies\":\"both\",\"criticality\":\"low\"}],"
+                          "[\"s.csv:2\"]]") == 0,
           "column names and cells trimmed: %s", out);
 
     static const struct {
@@ -257,7 +264,8 @@ static void yaml(void)
     CHECK(rc == VG_OK && strstr(out, "[\"r.yaml:4\",\"r.yaml:7\"]") &&
               strstr(out, "\"assessment\":{\"date\":\"2028-02-29\",\"result\":\"pass\",\"next_due\":\"2028-02-29\"}"),
           "YAML lines: %s", out);
-    rc = IMPORT("r.json", "{\"suppliers\": [\n {\"name\": \"A\", \"supplies\": \"software\", \"criticality\": \"low\"},\n"
+    rc = IMPORT("r.json", "{\"suppliers\": [\n"
+                          " {\"name\": \"A\", \"supplies\": \"software\", \"criticality\": \"low\"},\n"
                           " {\"name\": \"A\", \"supplies\": \"software\", \"criticality\": \"low\"}]}",
                 out);
     CHECK(rc == VG_ERR_FORMAT && strstr(out, "r.json:3: name: 'A' is given twice in the file: first at line 2"),
