@@ -523,24 +523,25 @@ static int supplier_remove(int argc, char **argv)
 /* ---- the table of subcommands ------------------------------------------------------ */
 
 /* Each subcommand's function gets argv[0] = its name.  The rows of the
- * risk part (unmapped, risk, diligence) live in cli/cmd_supplier_risk.c. */
+ * risk part (unmapped, risk, diligence) call functions of
+ * cli/cmd_supplier_risk.c, declared in cli.h. */
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
-    const char *synopsis;
+    const char *synopsis, *summary;
 } subcommands[] = {
-    {"add", supplier_add, "add NAME --supplies S --criticality C [OPTIONS]  add one supplier"},
-    {"import", supplier_import, "import FILE [--format yaml|csv] [--replace]  add a register (YAML, JSON, CSV)"},
-    {"list", supplier_read, "list [-o table|json]  the register"},
-    {"show", supplier_read, "show NAME [-o table|json]  one supplier's record"},
-    {"remove", supplier_remove, "remove NAME  take a supplier out of the register"},
+    {"add", supplier_add, "add NAME --supplies S --criticality C [OPTIONS]", "add one supplier"},
+    {"import", supplier_import, "import FILE [--format yaml|csv] [--replace]", "add a register (YAML, JSON, CSV)"},
+    {"list", supplier_read, "list [-o table|json]", "the register"},
+    {"show", supplier_read, "show NAME [-o table|json]", "one supplier's record"},
+    {"remove", supplier_remove, "remove NAME", "take a supplier out of the register"},
 };
 
 static void supplier_usage(FILE *f)
 {
     fputs(supplier_usage_head, f);
     for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
-        fprintf(f, "  %s\n", subcommands[i].synopsis);
+        fprintf(f, "  %-48s %s\n", subcommands[i].synopsis, subcommands[i].summary);
     fputs(supplier_usage_tail, f);
 }
 

@@ -43,7 +43,7 @@ static const struct command commands[] = {
     {"worker", cmd_worker, "run queued inventory jobs (ingests, rescans) from the store"},
     {"controls", cmd_controls, "list the NIS2, 2024/2690 and CRA requirements and the rules that cover them"},
     {"incident", cmd_incident, "the incident and vulnerability register with the NIS2 and CRA clocks"},
-    {"supplier", cmd_supplier, "the supplier register: add, import, list, show, remove"},
+    {"supplier", cmd_supplier, "the supplier register (NIS2 Art. 21(2)(d), CRA Art. 13(5))"},
     {"collect", cmd_collect, "gather evidence: binary hardening, TLS endpoints, hosts, identity, backups"},
     {NULL, NULL, NULL},
 };

@@ -185,9 +185,10 @@ static void csv(void)
                     "B,services,high,,No\r\n",
                     out);
     /* The canonical order puts own before description. */
-    CHECK(rc == VG_OK && strcmp(out, "[[{\"name\":\"A, \\\"the\\\" one\",\"supplies\":\"software\",\"criticality\":"
-                                     "\"low\",\"own\":true,\"description\":\"x\\r\\ny,z\"},{\"name\":\"B\",\"supplies\":"
-                                     "\"services\",\"criticality\":\"high\"}],[\"a.csv:2\",\"a.csv:5\"]]") == 0,
+    CHECK(rc == VG_OK && strcmp(out, "[[{\"name\":\"A, \\\"the\\\" one\",\"supplies\":\"software\","
+                                     "\"criticality\":\"low\",\"own\":true,\"description\":\"x\\r\\ny,z\"},"
+                                     "{\"name\":\"B\",\"supplies\":\"services\",\"criticality\":\"high\"}],"
+                                     "[\"a.csv:2\",\"a.csv:5\"]]") == 0,
           "quoted fields: %s", out);
     /* LF only, no final line break, columns in another order, list cells */
     rc = IMPORT("b.csv",
