@@ -42,7 +42,6 @@
 #include <strings.h>
 
 #include "source/input_file.h"
-#include "vex/vex_internal.h"
 #include "vigil/arena.h"
 #include "vigil/json.h"
 #include "vigil/policy.h"
@@ -100,20 +99,6 @@ static int bad(eol_reader *r, const char *member, const char *what)
     const char *m = member ? member : "";
     return vg_error(r->ctx, VG_ERR_FORMAT, "%s: %s%s%s%s%s", r->name, r->where, *r->where && *m ? "." : "", m,
                     *r->where || *m ? ": " : "", what);
-}
-
-/* "YYYY-MM-DD", a calendar date: its 00:00 UTC in *t. */
-static int eol_date(const char *s, int64_t *t)
-{
-    static const char digits[] = "0123456789";
-    if (strlen(s) != 10 || strspn(s, digits) != 4 || s[4] != '-' || strspn(s + 5, digits) != 2 || s[7] != '-' ||
-        strspn(s + 8, digits) != 2)
-        return -1;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    if (!vex_valid_date(y, m, d))
-        return -1;
-    *t = vex_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400;
-    return 0;
 }
 
 /* Fails on a member of obj that is not in allowed (NULL-terminated). */
@@ -287,7 +272,7 @@ static int read_cycles(eol_reader *r, const json_t *obj, eol_product *p)
         if (!json_is_null(eol)) {
             if ((rc = text(r, c, "eol", 10, 0, &e->eol)))
                 return rc;
-            if (eol_date(e->eol, &e->end) != 0)
+            if (vg_supplier_parse_date(e->eol, &e->end) != 0)
                 return bad(r, "eol", "not a date YYYY-MM-DD");
         }
         p->ncycles++;
@@ -369,7 +354,7 @@ static int read_table(eol_reader *r, const json_t *doc, vg_eol_table *t)
     if ((rc = only_members(r, doc, members)) || (rc = text(r, doc, "as_of", 10, 0, &t->as_of)) ||
         (rc = text(r, doc, "note", EOL_MAX_NOTE, 0, &note)))
         return rc;
-    if (eol_date(t->as_of, &as_of) != 0)
+    if (vg_supplier_parse_date(t->as_of, &as_of) != 0)
         return bad(r, "as_of", "not a date YYYY-MM-DD");
     if ((rc = list(r, doc, "products", EOL_MAX_PRODUCTS, 1, &products)))
         return rc;
