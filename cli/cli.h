@@ -84,6 +84,9 @@ int cli_collect_finish(vg_ctx *ctx, int rc, struct json_t *doc, const char *outp
 int cmd_inventory_diff(int argc, char **argv);     /* cmd_inventory_diff.c */
 int cmd_inventory_affected(int argc, char **argv); /* cmd_inventory_affected.c */
 int cmd_inventory_maintain(int argc, char **argv); /* rescan, sla, prune: cmd_inventory_rescan.c */
+/* supplier subcommands in their own files; argv[0] is the subcommand */
+int cmd_supplier_unmapped(int argc, char **argv); /* cmd_supplier_risk.c */
+int cmd_supplier_risk(int argc, char **argv);     /* cmd_supplier_risk.c */
 /* policy subcommands in their own files; argv[0] is the subcommand */
 int cmd_policy_evidence(int argc, char **argv);    /* cmd_policy_evidence.c */
 int cmd_policy_history(int argc, char **argv);     /* cmd_policy_history.c */

@@ -135,13 +135,26 @@ typedef struct vg_supplier_risk_options {
     const char *const *evidence; /* files given with --evidence, NULL-terminated, or NULL */
     const char *only;           /* one supplier's name, or NULL */
     int components;             /* also score each component */
+    int64_t collected;          /* the document's "collected" time */
 } vg_supplier_risk_options;
 
-/* The risk document (docs/supplier-risk.md, "The risk document") in *out. */
+/* Reads the [supplier] table of the vigil.toml text[0..len) (path: for
+ * messages) into *out as JSON (NULL when the file has none), checked:
+ * an unknown key or a value out of range is VG_ERR_USAGE naming path and
+ * the key (docs/supplier-risk.md, "Configuration"). */
+int vg_supplier_risk_config(vg_ctx *ctx, const char *path, const char *text, size_t len, json_t **out);
+
+/* The risk document (docs/supplier-risk.md, "The risk document") in *out;
+ * what could not be checked is listed in its "unchecked" (exit 3).  store_name
+ * is the store's URL (passwords are redacted in the document).
+ * VG_ERR_NOT_FOUND when only names no supplier of the register. */
 int vg_supplier_risk(vg_ctx *ctx, vg_store *store, const char *store_name, const vg_supplier_risk_options *opt,
                      json_t **out);
 
-/* The components of the latest snapshots no rule attributes, in *out. */
+/* The components of the latest snapshots (of asset's only, when not NULL:
+ * VG_ERR_NOT_FOUND when there is no such asset) no rule attributes, in
+ * *out: an array of {"component", "purl", "name", "version", "supplier",
+ * "assets"} sorted by component (the purl, else name@version). */
 int vg_supplier_unmapped(vg_ctx *ctx, vg_store *store, const char *asset, json_t **out);
 
 /* CRA Art. 13(5) due diligence on the third-party components of asset's
