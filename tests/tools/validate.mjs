@@ -22,6 +22,7 @@
 // vigil-incident-report (docs/incident-report.schema.json, draft 2020-12,
 // checked with ajv's 2020-12 validator: `vigil incident report --format json`),
 // vigil-policy-results (docs/policy-results.schema.json, `vigil policy eval -o json`),
+// vigil-supplier-risk (docs/supplier-risk.schema.json, draft 2020-12: `vigil supplier risk -o json`),
 // vigil-sbom-check (docs/sbom-check.schema.json, `vigil sbom check -o json`) and
 // vigil-collect-KIND (docs/collect-KIND.schema.json, `vigil collect KIND`)
 // for each KIND of COLLECT_KINDS below.
@@ -64,6 +65,7 @@ const formats = {
   "vigil-policy-results": { main: join(here, "../../docs/policy-results.schema.json"), refs: [] },
   "vigil-sbom-check": { main: join(here, "../../docs/sbom-check.schema.json"), refs: [] },
   "vigil-incident-report": { main: join(here, "../../docs/incident-report.schema.json"), refs: [], draft2020: true },
+  "vigil-supplier-risk": { main: join(here, "../../docs/supplier-risk.schema.json"), refs: [], draft2020: true },
 };
 // The kinds of `vigil collect`, one word each.
 const COLLECT_KINDS = ["binaries", "host", "tls", "securitytxt", "image", "backup", "identity", "repo", "iac"];
