@@ -231,9 +231,10 @@ int vg_supplier_risk_config(vg_ctx *ctx, const char *path, const char *text, siz
 
 /* ---- helpers ----------------------------------------------------------------- */
 
-static double round_to(double x, double unit)
+/* x rounded half away from zero to 1 / scale (scale 10: tenths). */
+static double round_to(double x, double scale)
 {
-    return round(x / unit) * unit;
+    return round(x * scale) / scale;
 }
 
 /* A number as JSON: an integer when it is one. */
@@ -298,7 +299,7 @@ typedef struct run {
     unsigned *mark;                  /* per asset: the stamp of the group that last counted it */
     unsigned stamp;
     json_t *unchecked; /* the document's "unchecked" */
-    json_t *evidence;  /* the security-txt documents read: [{"file", "doc"}] */
+    json_t *evidence;  /* the securitytxt documents read: [{"file", "doc"}] */
     int status;        /* the error of a step that returned NULL */
 } run;
 
@@ -361,8 +362,8 @@ static int pair_cmp(const void *a, const void *b)
 static json_t *factor(const char *name, double value, double weight, int measured, const char *explanation,
                       json_t *evidence)
 {
-    return json_pack("{s:s, s:o, s:o, s:o, s:b, s:s, s:o}", "name", name, "value", json_num(round_to(value, 1e-4)),
-                     "weight", json_num(weight), "points", json_num(round_to(measured ? value * weight : 0, 0.1)),
+    return json_pack("{s:s, s:o, s:o, s:o, s:b, s:s, s:o}", "name", name, "value", json_num(round_to(value, 1e4)),
+                     "weight", json_num(weight), "points", json_num(round_to(measured ? value * weight : 0, 10)),
                      "measured", measured, "explanation", explanation, "evidence",
                      evidence ? evidence : json_object());
 }
@@ -444,12 +445,12 @@ static json_t *exposure(run *r, const group *g, double v_supplier, const char *s
         n += snprintf(text + n, sizeof text - (size_t)n, "%s%zu without a criticality tag of low, medium, high or "
                       "critical counted as medium", sep, count[0]);
     n += snprintf(text + n, sizeof text - (size_t)n, ": %s of 20 points (%s)", num_text(a1, points),
-                  num_text(a2, round_to(v_assets, 1e-4)));
+                  num_text(a2, round_to(v_assets, 1e4)));
     if (v_supplier >= 0)
         snprintf(text + n, sizeof text - (size_t)n, "; supplier criticality %s (%s)", supplier_criticality,
                  num_text(a1, v_supplier));
     json_t *evidence = json_pack("{s:I, s:o, s:o, s:o}", "assets", (json_int_t)nassets, "asset_points",
-                                 json_num(points), "asset_value", json_num(round_to(v_assets, 1e-4)),
+                                 json_num(points), "asset_value", json_num(round_to(v_assets, 1e4)),
                                  "counted_as_medium", as_medium);
     if (evidence && v_supplier >= 0)
         json_object_set_new(evidence, "supplier_value", json_num(v_supplier));
@@ -546,7 +547,7 @@ static json_t *vulnerabilities(run *r, const group *g, double weight, double *v,
                 sep = ", ";
             }
         snprintf(text + len, sizeof text - (size_t)len, ": %s of 50 points (%s)", num_text(a, points),
-                 num_text(b, round_to(fmin(1, points / 50), 1e-4)));
+                 num_text(b, round_to(fmin(1, points / 50), 1e4)));
     }
     json_t *evidence = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:o}", "findings_open", (json_int_t)n,
                                  "kev", (json_int_t)kev, "critical", (json_int_t)by[VG_SEVERITY_CRITICAL], "high",
@@ -603,15 +604,14 @@ static json_t *remediation(run *r, const size_t *rows, size_t nrows, double weig
     *v = *measured ? fmin(1, days / 90) : 0;
     char text[300], a[32], b[32];
     if (*measured)
-        snprintf(text, sizeof text, "%zu fixed finding%s, median %s days from first seen to fixed: %s of 90 days (%s)",
-                 n, n == 1 ? "" : "s", num_text(a, round_to(days, 0.01)), num_text(b, round_to(days, 0.01)),
-                 num_text(a, round_to(*v, 1e-4)));
+        snprintf(text, sizeof text, "%zu fixed finding%s, median %s days from first seen to fixed, of 90 (%s)", n,
+                 n == 1 ? "" : "s", num_text(a, round_to(days, 100)), num_text(b, round_to(*v, 1e4)));
     else
         snprintf(text, sizeof text, "no fixed finding on its components");
     json_t *evidence = json_pack(
         "{s:I, s:o, s:o, s:{s:b, s:s}}", "fixed", (json_int_t)n, "median_seconds",
         *measured ? json_integer((json_int_t)median) : json_null(), "median_days",
-        *measured ? json_num(round_to(days, 0.01)) : json_null(), "advisory_to_fix", "computed", 0, "reason",
+        *measured ? json_num(round_to(days, 100)) : json_null(), "advisory_to_fix", "computed", 0, "reason",
         "not computed: the vulnerability database dates advisories but not the release of their fixed versions");
     return factor("remediation", *v, weight, *measured, text, evidence);
 }
@@ -966,7 +966,7 @@ static json_t *score_supplier(run *r, const json_t *rec, const group *open, cons
     for (size_t i = 0; i < open->nrows; i++)
         if (i == 0 || strcmp(r->data.components[open->rows[i - 1]].key, r->data.components[open->rows[i]].key) != 0)
             keys++;
-    double score = round_to(sum, 0.1);
+    double score = round_to(sum, 10);
     int level = level_of(&r->cfg, score);
     json_t *out = ok ? json_pack("{s:s, s:s?, s:s?, s:b, s:o, s:s, s:o, s:I, s:o, s:o, s:o}", "name", name,
                                  "supplies", supplies, "criticality", crit, "own", is_true(rec, "own"), "score",
@@ -1033,7 +1033,7 @@ static json_t *score_component(run *r, const group *g, const json_t *supplier, d
         if (measured[i])
             sum += v[i] * w[i];
     }
-    double score = round_to(sum, 0.1);
+    double score = round_to(sum, 10);
     json_t *out = ok ? json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s, s:o, s:o}", "component", c->key, "purl",
                                  c->purl, "name", c->name, "version", c->version, "supplier", sname, "score",
                                  json_num(score), "level", level_names[level_of(&r->cfg, score)], "assets", assets,
@@ -1132,8 +1132,8 @@ static int read_evidence(run *r)
             else if (!(doc = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &err)))
                 why = vg_arena_printf(&r->arena, "not JSON: line %d: %s", err.line, err.text);
             else if (!json_is_string(json_object_get(doc, "target")) ||
-                     !json_is_array(json_object_get(doc, "unchecked")) || !is_kind(doc, "security-txt"))
-                why = "not a securitytxt document of vigil collect (vigil-evidence security-txt)";
+                     !json_is_array(json_object_get(doc, "unchecked")) || !is_kind(doc, "securitytxt"))
+                why = "not a document of vigil collect securitytxt (vigil-evidence \"securitytxt\")";
         }
         vg_buf_free(&b);
         if (why) {
