@@ -286,6 +286,13 @@ typedef struct pair {
     int severity, kev;
 } pair;
 
+/* What `vigil sbom check` says of an asset's latest SBOM. */
+typedef struct ntia_verdict {
+    int done, rc;      /* rc: risk_sbom_ntia()'s */
+    size_t failed;     /* NTIA minimum elements failing */
+    const char *which; /* their ids */
+} ntia_verdict;
+
 typedef struct run {
     vg_ctx *ctx;
     vg_store *store;
@@ -297,6 +304,7 @@ typedef struct run {
     vg_eol_table *eol;
     size_t *hstart, *fstart, *xstart; /* per component: first holding, finding, fix (ncomponents + 1) */
     unsigned *mark;                  /* per asset: the stamp of the group that last counted it */
+    ntia_verdict *ntia;              /* per asset */
     unsigned stamp;
     json_t *unchecked; /* the document's "unchecked" */
     json_t *evidence;  /* the securitytxt documents read: [{"file", "doc"}] */
@@ -661,6 +669,31 @@ static const char *security_txt(run *r, const char *url, const char **why)
     return NULL;
 }
 
+/* The NTIA verdict of the latest SBOM of asset a, read once per run (an
+ * SBOM that cannot be read is listed as unchecked, once); NULL when out
+ * of memory. */
+static const ntia_verdict *ntia_of(run *r, const risk_asset *a)
+{
+    ntia_verdict *n = &r->ntia[a - r->data.assets];
+    if (n->done)
+        return n;
+    vg_ctx sub;
+    vg_ctx_init(&sub);
+    n->rc = risk_sbom_ntia(&sub, r->store, a->sbom_digest, &r->arena, &n->failed, &n->which);
+    n->done = 1;
+    int ok = n->rc != VG_ERR_NOMEM;
+    if (ok && n->rc) {
+        const char *what = vg_arena_printf(&r->arena, "the latest SBOM of asset %s (%s)", a->name, a->sbom_digest);
+        ok = what && add_unchecked(r, what, sub.message) == VG_OK;
+    }
+    vg_ctx_free(&sub);
+    if (!ok) {
+        nomem(r);
+        return NULL;
+    }
+    return n;
+}
+
 static json_t *hygiene(run *r, const json_t *rec, int software, double weight, double *v)
 {
     json_t *checks = json_array();
@@ -680,31 +713,16 @@ static json_t *hygiene(run *r, const json_t *rec, int software, double weight, d
                 continue;
             listed = present++ ? vg_arena_printf(&r->arena, "%s, %s", listed, a->name) : a->name;
             attested += a->attested;
-            size_t failed;
-            const char *which;
-            vg_ctx sub;
-            vg_ctx_init(&sub);
-            int rc = risk_sbom_ntia(&sub, r->store, a->sbom_digest, &r->arena, &failed, &which);
-            if (rc == VG_ERR_NOMEM) {
-                vg_ctx_free(&sub);
-                nomem(r);
+            const ntia_verdict *n = ntia_of(r, a);
+            if (!n) {
                 json_decref(checks);
                 return NULL;
             }
-            if (rc) {
-                const char *what = vg_arena_printf(&r->arena, "the latest SBOM of asset %s (%s)", a->name,
-                                                   a->sbom_digest);
-                if (!what || add_unchecked(r, what, sub.message)) {
-                    vg_ctx_free(&sub);
-                    json_decref(checks);
-                    return NULL;
-                }
-            } else if (failed) {
+            if (n->rc == VG_OK && n->failed) {
                 failing++;
-                const char *f = vg_arena_printf(&r->arena, "%s (%s)", a->name, which);
+                const char *f = vg_arena_printf(&r->arena, "%s (%s)", a->name, n->which);
                 fails = fails ? vg_arena_printf(&r->arena, "%s; %s", fails, f) : f;
             }
-            vg_ctx_free(&sub);
         }
         if (!listed) {
             json_decref(checks);
@@ -1169,7 +1187,8 @@ static int prepare(run *r, json_t **records_out, vg_supplier_rules **rules_out)
     r->fstart = starts(r, d->findings, d->nfindings, sizeof *d->findings);
     r->xstart = starts(r, d->fixes, d->nfixes, sizeof *d->fixes);
     r->mark = calloc(d->nassets ? d->nassets : 1, sizeof *r->mark);
-    if (!r->hstart || !r->fstart || !r->xstart || !r->mark)
+    r->ntia = calloc(d->nassets ? d->nassets : 1, sizeof *r->ntia);
+    if (!r->hstart || !r->fstart || !r->xstart || !r->mark || !r->ntia)
         return nomem(r);
     return VG_OK;
 }
@@ -1181,6 +1200,7 @@ static void run_free(run *r)
     free(r->fstart);
     free(r->xstart);
     free(r->mark);
+    free(r->ntia);
     vg_eol_free(r->eol);
     json_decref(r->evidence);
     vg_arena_free(&r->arena);
