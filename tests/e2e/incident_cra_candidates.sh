@@ -22,16 +22,7 @@ mkdir fw
 tar -xzf "$VIGIL_SHARED/fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz" -C fw
 grep -q '^V:1.1.22-r4$' fw/lib/apk/db/installed || fail "fixture changed: musl is not 1.1.22-r4"
 sed -i 's/^V:1.1.22-r4$/V:1.1.22-r2/' fw/lib/apk/db/installed
-python3 - "$V/kev/known_exploited_vulnerabilities.json" kev-plus.json <<'PY'
-import copy, json, sys
-kev = json.load(open(sys.argv[1]))
-assert not any(v["cveID"] == "CVE-2019-14697" for v in kev["vulnerabilities"]), "CVE-2019-14697 is in KEV now"
-entry = copy.deepcopy(kev["vulnerabilities"][0])
-entry.update(cveID="CVE-2019-14697", vendorProject="musl-libc", product="musl", dateAdded="2026-10-30")
-kev["vulnerabilities"].append(entry)
-kev["count"] = len(kev["vulnerabilities"])
-json.dump(kev, open(sys.argv[2], "w"))
-PY
+kev_with CVE-2019-14697 musl-libc musl kev-plus.json || fail "kev_with"
 for db in plain:"$V/kev/known_exploited_vulnerabilities.json" kev:kev-plus.json; do
     "$VIGIL" db build --from "$V/alpine-secdb/v3.10/main.json" --from "${db#*:}" --db "db-${db%%:*}.sqlite" \
         >/dev/null 2>err || { cat err >&2; fail "db build ${db%%:*}"; }

@@ -92,6 +92,24 @@ inventory_fixture() {
     cd "$TMP" || fail "cd $TMP"
 }
 
+# kev_with CVE VENDOR PRODUCT OUT: the real CISA KEV catalogue of ../shared
+# with CVE added (dateAdded 2026-10-30, as if CISA had listed it; that it
+# is not listed today is checked first), written to OUT.
+kev_with() {
+    need_shared vulndata/kev/known_exploited_vulnerabilities.json
+    python3 - "$VIGIL_SHARED/vulndata/kev/known_exploited_vulnerabilities.json" "$@" <<'PY'
+import copy, json, sys
+src, cve, vendor, product, out = sys.argv[1:6]
+kev = json.load(open(src))
+assert not any(v["cveID"] == cve for v in kev["vulnerabilities"]), f"{cve} is in KEV now"
+entry = copy.deepcopy(kev["vulnerabilities"][0])
+entry.update(cveID=cve, vendorProject=vendor, product=product, dateAdded="2026-10-30")
+kev["vulnerabilities"].append(entry)
+kev["count"] = len(kev["vulnerabilities"])
+json.dump(kev, open(out, "w"))
+PY
+}
+
 # expect_status N CMD...: run CMD, fail unless it exits with status N.
 # Its stderr is kept in $TMP/stderr for expect_stderr.
 expect_status() {

@@ -34,16 +34,7 @@ cd "$T" || fail "cd $T"
 
 # The secdb with a finding for every package (plus.json) and the real KEV
 # catalogue plus CVE-2019-14697 (not listed today: checked first).
-python3 - "$VIGIL_SHARED/vulndata/kev/known_exploited_vulnerabilities.json" kev-plus.json <<'PY'
-import copy, json, sys
-kev = json.load(open(sys.argv[1]))
-assert not any(v["cveID"] == "CVE-2019-14697" for v in kev["vulnerabilities"]), "CVE-2019-14697 is in KEV now"
-entry = copy.deepcopy(kev["vulnerabilities"][0])
-entry.update(cveID="CVE-2019-14697", vendorProject="musl-libc", product="musl", dateAdded="2026-10-30")
-kev["vulnerabilities"].append(entry)
-kev["count"] = len(kev["vulnerabilities"])
-json.dump(kev, open(sys.argv[2], "w"))
-PY
+kev_with CVE-2019-14697 musl-libc musl kev-plus.json || fail "kev_with"
 $VIGIL db build --from plus.json --from kev-plus.json --db db.sqlite >/dev/null 2>err || { cat err >&2; fail "db build"; }
 
 # A signed SBOM of the rootfs as shipped, for the asset "legacy".
