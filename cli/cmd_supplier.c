@@ -535,6 +535,8 @@ static const struct {
     {"list", supplier_read, "list [-o table|json]", "the register"},
     {"show", supplier_read, "show NAME [-o table|json]", "one supplier's record"},
     {"remove", supplier_remove, "remove NAME", "take a supplier out of the register"},
+    {"unmapped", cmd_supplier_unmapped, "unmapped [--asset NAME] [-o table|json]", "components no rule attributes"},
+    {"risk", cmd_supplier_risk, "risk [SUPPLIER] [--components] [--at DATE] ...", "the risk score of each supplier"},
 };
 
 static void supplier_usage(FILE *f)
