@@ -300,7 +300,9 @@ typedef struct run {
     risk_config cfg;
     risk_data data;
     vg_arena arena;
-    const json_t *records;
+    json_t *records;           /* the register, sorted by name */
+    vg_supplier_rules *rules;  /* its attribution rules */
+    size_t *rows, *bounds;     /* the component rows by owner, then key (rows_by_owner()) */
     vg_eol_table *eol;
     size_t *hstart, *fstart, *xstart; /* per component: first holding, finding, fix (ncomponents + 1) */
     unsigned *mark;                  /* per asset: the stamp of the group that last counted it */
@@ -1167,21 +1169,40 @@ static int read_evidence(run *r)
     return VG_OK;
 }
 
-/* The register, its rules and the data, with every component attributed. */
-static int prepare(run *r, json_t **records_out, vg_supplier_rules **rules_out)
+/* The rows of each supplier (*bounds: index of the first row of owner s,
+ * s in 0..nsup) sorted by owner then key; unmapped rows (owner -1) first. */
+static int rows_by_owner(run *r, size_t nsup)
 {
-    int rc = vg_store_supplier_list(r->ctx, r->store, records_out);
+    risk_data *d = &r->data;
+    r->rows = malloc((d->ncomponents ? d->ncomponents : 1) * sizeof *r->rows);
+    r->bounds = malloc((nsup + 2) * sizeof *r->bounds);
+    if (!r->rows || !r->bounds)
+        return nomem(r);
+    int rc = sort_rows(r, NULL, d->ncomponents, 1, r->rows);
+    size_t j = 0;
+    for (size_t s = 0; rc == VG_OK && s <= nsup + 1; s++) { /* bounds[s]: the first row of owner s - 1 */
+        while (j < d->ncomponents && d->components[r->rows[j]].owner < (long)s - 1)
+            j++;
+        r->bounds[s] = j;
+    }
+    return rc;
+}
+
+/* The register, its rules and the data, with every component attributed
+ * and the rows sorted by owner. */
+static int prepare(run *r)
+{
+    int rc = vg_store_supplier_list(r->ctx, r->store, &r->records);
+    if (rc == VG_OK)
+        rc = vg_supplier_rules_compile(r->ctx, r->records, &r->rules);
+    if (rc == VG_OK)
+        rc = risk_data_read(r->ctx, r->store, r->cfg.criticality_tag, &r->data);
     if (rc)
-        return rc;
-    r->records = *records_out;
-    if ((rc = vg_supplier_rules_compile(r->ctx, r->records, rules_out)) != VG_OK)
-        return rc;
-    if ((rc = risk_data_read(r->ctx, r->store, r->cfg.criticality_tag, &r->data)) != VG_OK)
         return rc;
     risk_data *d = &r->data;
     for (size_t i = 0; i < d->ncomponents; i++) {
         risk_component *c = &d->components[i];
-        c->owner = vg_supplier_attribute(*rules_out, c->purl, c->name, c->supplier, NULL);
+        c->owner = vg_supplier_attribute(r->rules, c->purl, c->name, c->supplier, NULL);
     }
     r->hstart = starts(r, d->holdings, d->nholdings, sizeof *d->holdings);
     r->fstart = starts(r, d->findings, d->nfindings, sizeof *d->findings);
@@ -1190,11 +1211,15 @@ static int prepare(run *r, json_t **records_out, vg_supplier_rules **rules_out)
     r->ntia = calloc(d->nassets ? d->nassets : 1, sizeof *r->ntia);
     if (!r->hstart || !r->fstart || !r->xstart || !r->mark || !r->ntia)
         return nomem(r);
-    return VG_OK;
+    return rows_by_owner(r, json_array_size(r->records));
 }
 
 static void run_free(run *r)
 {
+    json_decref(r->records);
+    vg_supplier_rules_free(r->rules);
+    free(r->rows);
+    free(r->bounds);
     risk_data_free(&r->data);
     free(r->hstart);
     free(r->fstart);
@@ -1204,34 +1229,6 @@ static void run_free(run *r)
     vg_eol_free(r->eol);
     json_decref(r->evidence);
     vg_arena_free(&r->arena);
-}
-
-/* The rows of each supplier (*bounds: index of the first row of owner s,
- * s in 0..nsup) sorted by owner then key; unmapped rows (owner -1) first. */
-static size_t *rows_by_owner(run *r, size_t nsup, size_t **bounds)
-{
-    risk_data *d = &r->data;
-    size_t *rows = malloc((d->ncomponents ? d->ncomponents : 1) * sizeof *rows);
-    *bounds = malloc((nsup + 2) * sizeof **bounds);
-    if (!rows || !*bounds) {
-        free(rows);
-        free(*bounds);
-        *bounds = NULL;
-        return NULL;
-    }
-    if (sort_rows(r, NULL, d->ncomponents, 1, rows)) {
-        free(rows);
-        free(*bounds);
-        *bounds = NULL;
-        return NULL;
-    }
-    size_t j = 0;
-    for (size_t s = 0; s <= nsup + 1; s++) { /* bounds[s]: the first row of owner s - 1 */
-        while (j < d->ncomponents && d->components[rows[j]].owner < (long)s - 1)
-            j++;
-        (*bounds)[s] = j;
-    }
-    return rows;
 }
 
 /* The open rows among rows[0..n) into g (g->rows allocated). */
@@ -1299,9 +1296,7 @@ int vg_supplier_risk(vg_ctx *ctx, vg_store *store, const char *store_name, const
     *out = NULL;
     run r = {.ctx = ctx, .store = store, .opt = opt};
     vg_arena_init(&r.arena);
-    json_t *records = NULL, *doc = NULL, *by_record = NULL;
-    vg_supplier_rules *rules = NULL;
-    size_t *rows = NULL, *bounds = NULL;
+    json_t *doc = NULL, *by_record = NULL;
     scored *list = NULL;
     char target[1024];
     vg_store_redact_url(store_name, target, sizeof target);
@@ -1314,9 +1309,11 @@ int vg_supplier_risk(vg_ctx *ctx, vg_store *store, const char *store_name, const
         rc = r.evidence ? read_evidence(&r) : nomem(&r);
     }
     if (rc == VG_OK)
-        rc = prepare(&r, &records, &rules);
+        rc = prepare(&r);
     if (rc == VG_OK)
         rc = vg_eol_load(ctx, NULL, &r.eol);
+    const json_t *records = r.records;
+    const size_t *rows = r.rows, *bounds = r.bounds;
     size_t nsup = json_array_size(records);
     if (rc == VG_OK && opt->only) {
         size_t i;
@@ -1326,8 +1323,7 @@ int vg_supplier_risk(vg_ctx *ctx, vg_store *store, const char *store_name, const
         if (i == nsup)
             rc = vg_error(ctx, VG_ERR_NOT_FOUND, "no supplier named \"%s\" in the register of %s", opt->only, target);
     }
-    if (rc == VG_OK && (!(rows = rows_by_owner(&r, nsup, &bounds)) || !(list = calloc(nsup + 1, sizeof *list)) ||
-                        !(by_record = json_array())))
+    if (rc == VG_OK && (!(list = calloc(nsup + 1, sizeof *list)) || !(by_record = json_array())))
         rc = nomem(&r);
     char at[16];
     time_t tt = (time_t)opt->at;
@@ -1386,12 +1382,8 @@ int vg_supplier_risk(vg_ctx *ctx, vg_store *store, const char *store_name, const
                                                                                : nomem(&r);
         }
     }
-    free(rows);
-    free(bounds);
     free(list);
     json_decref(by_record);
-    vg_supplier_rules_free(rules);
-    json_decref(records);
     run_free(&r);
     if (rc) {
         json_decref(doc);
@@ -1409,18 +1401,17 @@ int vg_supplier_unmapped(vg_ctx *ctx, vg_store *store, const char *asset, json_t
     vg_supplier_risk_options opt = {0};
     run r = {.ctx = ctx, .store = store, .opt = &opt};
     vg_arena_init(&r.arena);
-    json_t *records = NULL, *list = NULL;
-    vg_supplier_rules *rules = NULL;
-    size_t *rows = NULL, *bounds = NULL;
+    json_t *list = NULL;
     int rc = config_read(ctx, NULL, "", &r.cfg);
     if (rc == VG_OK)
-        rc = prepare(&r, &records, &rules);
+        rc = prepare(&r);
     risk_data *d = &r.data;
+    const size_t *rows = r.rows, *bounds = r.bounds;
     const risk_asset *only = NULL;
     if (rc == VG_OK && asset && !(only = asset_named(d, asset)))
         rc = vg_error(ctx, VG_ERR_NOT_FOUND, "no asset named \"%s\" with a snapshot in the store", asset);
     size_t *alist = NULL;
-    if (rc == VG_OK && (!(rows = rows_by_owner(&r, json_array_size(records), &bounds)) || !(list = json_array()) ||
+    if (rc == VG_OK && (!(list = json_array()) ||
                         !(alist = malloc((d->nassets ? d->nassets : 1) * sizeof *alist))))
         rc = nomem(&r);
     for (size_t i = rc == VG_OK ? bounds[0] : 0; rc == VG_OK && i < bounds[1];) {
@@ -1451,10 +1442,6 @@ int vg_supplier_unmapped(vg_ctx *ctx, vg_store *store, const char *asset, json_t
         i = j;
     }
     free(alist);
-    free(rows);
-    free(bounds);
-    vg_supplier_rules_free(rules);
-    json_decref(records);
     run_free(&r);
     if (rc) {
         json_decref(list);
