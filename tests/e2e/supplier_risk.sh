@@ -460,6 +460,10 @@ check weighted.json '.suppliers[] | select(.name == "Musl Project") | .unaccepte
 printf '[supplier.weights]\nexposur = 10\n' >bad.toml
 expect_status 2 risk --config bad.toml
 expect_stderr "bad.toml: \[supplier.weights\] has no key 'exposur'"
+printf '[supplier.levels]\nmedium = 60\nhigh = 50\n' >bad.toml
+expect_status 2 risk --config bad.toml
+expect_stderr "bad.toml: supplier.levels: medium < high < critical does not hold"
+expect_status 2 risk --config "$T/none.toml"
 rm vigil.toml
 
 # --fail-on: OpenSSL is high.
