@@ -48,7 +48,7 @@ static const char risk_usage[] =
     "      --evidence FILE         a `vigil collect securitytxt` document: verifies the\n"
     "                              security.txt of the supplier recording its URL\n"
     "      --config FILE           read [supplier] from FILE, not ./vigil.toml\n"
-    "      --fail-on LEVEL         exit 1 when a supplier is at or above LEVEL (low,\n"
+    "      --fail-on LEVEL         exit 5 when a supplier is at or above LEVEL (low,\n"
     "                              medium, high, critical), after writing the outputs\n"
     "      --store URL             sqlite:PATH or postgresql://... (default:\n"
     "                              $VIGIL_STORE, else sqlite:$XDG_DATA_HOME/vigil/store.sqlite)\n"
@@ -56,8 +56,8 @@ static const char risk_usage[] =
     "                              may be repeated\n"
     "  -h, --help                  show this help\n"
     "\n"
-    "exit status: 0 done; 1 failed, nothing written, or --fail-on reached; 2 usage\n"
-    "error; 3 written, but something was not checked (listed in \"unchecked\").\n";
+    "exit status: 0 done; 1 failed, nothing written; 2 usage error; 3 written, but\n"
+    "something was not checked (listed in \"unchecked\"); 5 --fail-on reached.\n";
 
 static const char *text(const json_t *o, const char *key)
 {
@@ -412,7 +412,7 @@ int cmd_supplier_risk(int argc, char **argv)
             if (level_index(text(item, "level")) >= fail_on) {
                 cli_error("--fail-on: supplier %s is at level %s (score %.1f)", text(item, "name"), text(item, "level"),
                           json_number_value(json_object_get(item, "score")));
-                status = EXIT_FAILURE_;
+                status = EXIT_POLICY;
                 break;
             }
     }

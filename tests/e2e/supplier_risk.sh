@@ -467,7 +467,7 @@ expect_status 2 risk --config "$T/none.toml"
 rm vigil.toml
 
 # --fail-on: OpenSSL is high.
-expect_status 1 risk --evidence st.json --fail-on high -o json=failon.json
+expect_status 5 risk --evidence st.json --fail-on high -o json=failon.json
 expect_stderr 'supplier OpenSSL Project is at level high'
 cmp risk.json failon.json || fail "--fail-on did not write the same document"
 expect_status 0 risk --evidence st.json --fail-on critical
