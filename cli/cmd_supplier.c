@@ -193,7 +193,8 @@ static int put_records(const char *url, const json_t *records, const json_t *whe
     size_t added = 0, replaced = 0;
     if (rc == VG_OK && !status && (rc = vg_store_supplier_put(&ctx, store, records, replace, &added, &replaced)) ==
                                       VG_OK)
-        printf("%s: %zu suppliers added, %zu replaced in the register\n", from, added, replaced);
+        printf("%s: %zu supplier%s added, %zu replaced in the register\n", from, added, added == 1 ? "" : "s",
+               replaced);
     if (rc) {
         cli_error("%s", ctx.message);
         status = EXIT_FAILURE_;

@@ -147,8 +147,9 @@ static void explain(const json_t *s, FILE *f)
             text(s, "supplies"), text(s, "criticality"), json_is_true(json_object_get(s, "own")) ? ", own" : "",
             json_number_value(json_object_get(s, "score")), text(s, "level"),
             json_number_value(json_object_get(s, "measured_weight")));
-    fprintf(f, "%lld components on %zu assets\n", (long long)json_integer_value(json_object_get(s, "components")),
-            json_array_size(json_object_get(s, "assets")));
+    long long ncomp = (long long)json_integer_value(json_object_get(s, "components"));
+    size_t nassets = json_array_size(json_object_get(s, "assets"));
+    fprintf(f, "%lld component%s on %zu asset%s\n", ncomp, ncomp == 1 ? "" : "s", nassets, nassets == 1 ? "" : "s");
     json_array_foreach(json_object_get(s, "factors"), i, x) {
         int measured = json_is_true(json_object_get(x, "measured"));
         fprintf(f, "\n%s: %.1f of %g points (value %g)%s\n  %s\n", text(x, "name"),
