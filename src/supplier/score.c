@@ -988,10 +988,11 @@ static json_t *score_supplier(run *r, const json_t *rec, const group *open, cons
             keys++;
     double score = round_to(sum, 10);
     int level = level_of(&r->cfg, score);
-    json_t *out = ok ? json_pack("{s:s, s:s?, s:s?, s:b, s:o, s:s, s:o, s:I, s:o, s:o, s:o}", "name", name,
+    json_t *out = ok ? json_pack("{s:s, s:s?, s:s?, s:b, s:o, s:s, s:o, s:I, s:I, s:o, s:o, s:o}", "name", name,
                                  "supplies", supplies, "criticality", crit, "own", is_true(rec, "own"), "score",
                                  json_num(score), "level", level_names[level], "measured_weight",
-                                 json_num(measured_weight), "components", (json_int_t)keys, "assets", assets,
+                                 json_num(measured_weight), "components", (json_int_t)keys, "rules",
+                                 (json_int_t)json_array_size(json_object_get(rec, "rules")), "assets", assets,
                                  "factors", factors, "contract", summary)
                      : NULL;
     if (!out) {

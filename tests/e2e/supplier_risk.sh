@@ -298,7 +298,7 @@ want = {
         # lifecycle: no end_of_support; 4 components past end of life: min(1, 4 x 0.25) = 1
         "lifecycle": F(1),
         # 20 + 12.25 + 2.2222 + 3 + 1.8182 + 10 = 49.2904 -> 49.3, medium; every factor measured: 100
-        "score": 49.3, "level": "medium", "measured_weight": 100, "components": 4,
+        "score": 49.3, "level": "medium", "measured_weight": 100, "components": 4, "rules": 1,
     },
     "OpenSSL Project": {  # libssl1.1, libcrypto1.1 on all four assets (2 components)
         # exposure: 11 of 20 = 0.55; supplier high 0.75; max = 0.75
@@ -317,7 +317,7 @@ want = {
         # lifecycle: end_of_support 2026-12-31 < 2027-01-15: 1
         "lifecycle": F(1),
         # 15 + 5 + 9 + 20 + 10 = 59.0, high; measured 100 - 10 = 90
-        "score": 59.0, "level": "high", "measured_weight": 90, "components": 2,
+        "score": 59.0, "level": "high", "measured_weight": 90, "components": 2, "rules": 2,
     },
     "BusyBox": {  # busybox, ssl_client on all four assets
         # exposure: 11 of 20 = 0.55; supplier medium 0.5; max = 0.55
@@ -335,7 +335,7 @@ want = {
         # lifecycle: 2 components past end of life: 2 x 0.25 = 0.5
         "lifecycle": F(1, 2),
         # 11 + 4 + 12 + 14.5455 + 5 = 46.5455 -> 46.5, medium
-        "score": 46.5, "level": "medium", "measured_weight": 90, "components": 2,
+        "score": 46.5, "level": "medium", "measured_weight": 90, "components": 2, "rules": 2,
     },
     "Alpine Infrastructure": {  # services; maintainer Natanael Copa: alpine-baselayout, alpine-keys, apk-tools,
         # ca-certificates-cacert, libc-utils, scanelf, zlib (7 components; busybox and ssl_client go to
@@ -354,7 +354,7 @@ want = {
         # lifecycle: 7 components past end of life: min(1, 1.75) = 1
         "lifecycle": F(1),
         # 11 + 10.5 + 7.5 + 0 + 10 = 39.0, medium
-        "score": 39.0, "level": "medium", "measured_weight": 90, "components": 7,
+        "score": 39.0, "level": "medium", "measured_weight": 90, "components": 7, "rules": 1,
     },
 }
 def half_up(x):  # to 0.1
@@ -381,7 +381,7 @@ for name, exp in want.items():
         bad.append(f"{name}: the hand-computed score {exp['score']} is not the sum {float(total)}")
     want_level = ["low", "medium", "high", "critical"][sum(want_score >= t for t in (25, 50, 75))]
     for key, value in (("score", want_score), ("level", want_level), ("measured_weight", measured),
-                       ("components", exp["components"])):
+                       ("components", exp["components"]), ("rules", exp["rules"])):
         if s[key] != value:
             bad.append(f"{name} {key}: {s[key]}, want {value}")
 names = [s["name"] for s in doc["suppliers"]]
