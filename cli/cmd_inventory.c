@@ -17,6 +17,7 @@
 
 #include "inventory.h"
 #include "vigil/sbomread.h"
+#include "vigil/supplier.h"
 
 #define INVENTORY_MAX_TAGS 64
 #define INVENTORY_MAX_BUNDLES 16
@@ -499,6 +500,15 @@ static void print_show(const json_t *s, FILE *f)
             (long long)json_integer_value(json_object_get(s, "findings")));
     size_t i;
     const json_t *x;
+    const json_t *suppliers = json_object_get(s, "suppliers");
+    if (suppliers) { /* the register attributes its components (vigil supplier) */
+        fputs("suppliers ", f);
+        json_array_foreach(suppliers, i, x)
+            fprintf(f, "%s %s (%lld)", i ? "," : "", text_of(x, "name"),
+                    (long long)json_integer_value(json_object_get(x, "components")));
+        fprintf(f, "%s %lld unmapped\n", json_array_size(suppliers) ? ";" : "",
+                (long long)json_integer_value(json_object_get(s, "unmapped")));
+    }
     json_array_foreach(json_object_get(s, "attestations"), i, x)
         fprintf(f, "attestation %s %s\n", text_of(x, "digest"), text_of(x, "verified"));
     const json_t *fl = json_object_get(s, "finding_list");
@@ -524,6 +534,8 @@ static int inventory_query(const char *what, const char *ref, const inventory_op
     vg_ctx_init(&ctx);
     json_t *r = NULL;
     int rc = strcmp(what, "list") == 0 ? vg_store_list(&ctx, store, &r) : vg_store_show(&ctx, store, ref, &r);
+    if (rc == VG_OK && strcmp(what, "show") == 0)
+        rc = vg_store_supplier_annotate(&ctx, store, r);
     if (rc) {
         cli_error("%s", ctx.message);
         status = cli_exit_status(rc);

@@ -74,6 +74,12 @@ int vg_store_supplier_list(vg_ctx *ctx, vg_store *store, json_t **out);
 /* Removes name; VG_ERR_NOT_FOUND. */
 int vg_store_supplier_remove(vg_ctx *ctx, vg_store *store, const char *name);
 
+/* Adds to snapshot (a vg_store_show() result) who stands behind each
+ * component: "attributed_to" on every component_list entry, "suppliers"
+ * ([{"name", "components"}]) and "unmapped" on the snapshot; nothing when
+ * the register is empty.  `vigil inventory show` shows it. */
+int vg_store_supplier_annotate(vg_ctx *ctx, vg_store *store, json_t *snapshot);
+
 /* ---- attribution (src/supplier/attribute.c) ----------------------------- */
 
 typedef struct vg_supplier_rules vg_supplier_rules;

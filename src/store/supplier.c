@@ -174,3 +174,52 @@ int vg_store_supplier_remove(vg_ctx *ctx, vg_store *store, const char *name)
                       vg_db_name(store->db), name);
     return rc;
 }
+
+/* Adds to a snapshot of vg_store_show() who stands behind each component:
+ * "attributed_to" (the supplier's name, or null) on every entry of its
+ * component_list, and "suppliers" ([{"name", "components"}], by name) and
+ * "unmapped" (a count) on the snapshot.  Nothing when the register is
+ * empty: a store without one shows what it always did. */
+int vg_store_supplier_annotate(vg_ctx *ctx, vg_store *store, json_t *snapshot)
+{
+    json_t *records;
+    int rc = vg_store_supplier_list(ctx, store, &records);
+    if (rc || json_array_size(records) == 0) {
+        json_decref(records);
+        return rc;
+    }
+    vg_supplier_rules *rules = NULL;
+    if ((rc = vg_supplier_rules_compile(ctx, records, &rules)) != VG_OK) {
+        json_decref(records);
+        return rc;
+    }
+    size_t nrec = json_array_size(records), *counts = calloc(nrec, sizeof *counts), i, unmapped = 0;
+    json_t *c, *list = json_array();
+    int bad = !counts || !list;
+    json_array_foreach(json_object_get(snapshot, "component_list"), i, c) {
+        long s = bad ? -1
+                     : vg_supplier_attribute(rules, json_string_value(json_object_get(c, "purl")),
+                                             json_string_value(json_object_get(c, "name")),
+                                             json_string_value(json_object_get(c, "supplier")), NULL);
+        const char *name = s >= 0 ? json_string_value(json_object_get(json_array_get(records, (size_t)s), "name")) : NULL;
+        bad |= json_object_set_new(c, "attributed_to", name ? json_string(name) : json_null()) != 0;
+        if (s >= 0)
+            counts[s]++;
+        else
+            unmapped++;
+    }
+    for (i = 0; !bad && i < nrec; i++)
+        if (counts[i])
+            bad |= json_array_append_new(list, json_pack("{s:O, s:I}", "name",
+                                                         json_object_get(json_array_get(records, i), "name"),
+                                                         "components", (json_int_t)counts[i])) != 0;
+    if (!bad)
+        bad = json_object_set_new(snapshot, "suppliers", list) != 0 ||
+              json_object_set_new(snapshot, "unmapped", json_integer((json_int_t)unmapped)) != 0;
+    else
+        json_decref(list);
+    free(counts);
+    vg_supplier_rules_free(rules);
+    json_decref(records);
+    return bad ? vg_error(ctx, VG_ERR_NOMEM, "out of memory") : VG_OK;
+}

@@ -509,6 +509,43 @@ expect_status 0 $VIGIL supplier unmapped --store "$S" --asset web
 grep -q libtls-standalone "$T/stdout" || fail "unmapped --asset web"
 expect_status 1 $VIGIL supplier unmapped --store "$S" --asset nowhere
 
+# inventory show: each component of web's latest snapshot with the
+# supplier the same precedence gives it, by python on web's SBOM (purl
+# musl* first, then the names, then the maintainer), and the counts.
+expect_status 0 $VIGIL inventory show web --store "$S" -o json=show.json
+python3 - show.json sbom-web.json <<'PY' || fail "inventory show: attribution"
+import fnmatch, json, sys
+show, sbom = (json.load(open(p)) for p in sys.argv[1:])
+want = {}
+for c in sbom["components"]:
+    if c["type"] == "operating-system":
+        continue
+    purl = c.get("purl", "")
+    supplier = (c.get("supplier") or {}).get("name") or c.get("author") or ""
+    if purl.split("?")[0].startswith("pkg:apk/alpine/musl"):
+        who = "Musl Project"
+    elif c["name"].startswith(("libssl", "libcrypto")):
+        who = "OpenSSL Project"
+    elif c["name"] in ("busybox", "ssl_client"):
+        who = "BusyBox"
+    elif fnmatch.fnmatch(supplier.lower(), "natanael*"):
+        who = "Alpine Infrastructure"
+    else:
+        who = None
+    want[purl] = who
+got = {c["purl"]: c["attributed_to"] for c in show["component_list"]}
+assert got == want, {k: (got.get(k), want.get(k)) for k in set(got) | set(want) if got.get(k) != want.get(k)}
+counts = {}
+for who in want.values():
+    if who:
+        counts[who] = counts.get(who, 0) + 1
+assert show["suppliers"] == [{"name": n, "components": counts[n]} for n in sorted(counts)], show["suppliers"]
+assert show["unmapped"] == sum(1 for w in want.values() if not w), show["unmapped"]
+PY
+expect_status 0 $VIGIL inventory show web --store "$S"
+grep -q "^suppliers  Alpine Infrastructure ([0-9]*), BusyBox (2), Musl Project (2), OpenSSL Project (2); [0-9]* unmapped$" \
+    "$T/stdout" || fail "inventory show: the suppliers line: $(grep ^suppliers "$T/stdout")"
+
 # PostgreSQL: the same inventory, crafted the same way, gives the same
 # document but for its target.
 pg_start
