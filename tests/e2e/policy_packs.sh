@@ -27,7 +27,9 @@
 # `vigil collect tls` of the servers tests/e2e/tls_lib.sh starts (nginx,
 # openssl s_server strong and weak, a silent socket); backup/: `vigil
 # collect backup` of a borg repository and a restore-test log; repo/: `vigil
-# collect repo` of git repositories repo_lib.sh signs with gpg and ssh-keygen.  The
+# collect repo` of git repositories repo_lib.sh signs with gpg and ssh-keygen;
+# supplier-risk/: a `vigil supplier risk` document written by hand
+# (tests/data/supplier-risk/README.md).  The
 # expected results in policy/*/tests/*.yaml are written by hand; the
 # counts they rest on are checked here against the evidence by jq and
 # python.  Then: a wrong expectation makes `vigil policy test` fail, and
@@ -128,6 +130,7 @@ jq -e '.config.user == "nonroot" and .config.uid == 65532 and .config.root == fa
 ln -s "$VIGIL_SRC/tests/data/vex" "$D/vex"
 ln -s "$VIGIL_SRC/tests/data/sbom" "$D/third-party"
 ln -s "$VIGIL_SHARED/schemas/spdx/examples-3.0.1" "$D/spdx3"
+ln -s "$VIGIL_SRC/tests/data/supplier-risk" "$D/supplier-risk" # written by hand: its README.md
 tls_evidence "$D/tls"
 # securitytxt/: `vigil collect securitytxt` of the files of
 # policy/cra/tests/security-txt.yaml, and of a closed port (its port renamed 1)
@@ -465,7 +468,7 @@ expect_status 5 $VIGIL policy eval --config "$VIGIL_SRC/policy/vigil-policy.yaml
     --evidence scan="$D/scan.json" --evidence scan="$D/scan-debian.json" --evidence sbom="$D/sbom.cdx.json" \
     --evidence vex="$D/vex/alpine-musl.openvex.json" -o json="$TMP/eval.json"
 jq -e '[.packs[].name] == ["nis2", "cra", "hardening", "licences"] and .summary.error == 0
-    and ([.rules[].id] | length) == 32
+    and ([.rules[].id] | length) == 35
     and ([.results[] | select(.rule == "scan-coverage" and .resource == "debian")][0].status == "fail")
     and ([.results[] | select(.rule == "kev-not-affected" and .resource == "app")][0].status == "pass")' \
     "$TMP/eval.json" >/dev/null || { jq -c '.summary, .packs' "$TMP/eval.json" >&2; fail "eval of the built-in packs"; }
@@ -498,7 +501,7 @@ for _, file in ipairs(arg) do
   for _, name in ipairs(names) do print(rule.id .. "\t" .. name .. "\t" .. json(rule.params[name])) end
 end
 LUA
-[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 19 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 19"
+[ "$(cut -f1 "$TMP/params.tsv" | sort -u | wc -l)" = 22 ] || fail "lua5.4 found the parameters of $(cut -f1 "$TMP/params.tsv" | sort -u | wc -l) rules, not 22"
 python3 "$VIGIL_SRC/tests/e2e/packs_doc.py" "$TMP/rules.json" "$TMP/params.tsv" check "$VIGIL_SRC/docs/packs.md" \
     "$VIGIL_SRC/policy/vigil-policy.yaml" || fail "docs/packs.md or policy/vigil-policy.yaml differ from the rules"
 echo "ok: the built-in packs pass their tests on vigil's evidence, and their documentation matches them"

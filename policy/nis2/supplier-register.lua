@@ -1,0 +1,124 @@
+-- supplier-register.lua — the register of direct suppliers names a
+-- contact point for each and the components each provides, and no
+-- component of the inventory is left without a supplier.
+--
+-- Reads `vigil supplier risk -o json` documents (kind supplier-risk;
+-- docs/supplier-risk.md, "The risk document"), each store (its `target`)
+-- judged by its newest document: per supplier `contacts` (the register's
+-- security, security_txt and psirt) and `rules` (how many attribution
+-- rules it has), and the document's `unmapped`, the components of the
+-- assets' latest snapshots no rule attributes.  A supplier fails without a
+-- security contact and without a PSIRT (a security.txt URL alone is no
+-- contact point: the risk score checks it apart), and without any
+-- attribution rule unless it supplies services only; it skips when the
+-- document does not give those members.  The store (the resource named by
+-- its `target`) fails when more than supplier_max_unmapped components are
+-- unmapped (`vigil supplier unmapped` lists them).  Our own organisation
+-- (`own`) is not applicable.  A document that lists anything it did not
+-- check (`unchecked`) gives no pass: those results skip.  A supplier named
+-- in the documents of several stores is one result, the worst.
+-- Leaves out: whether the contacts answer, and whether each supplier's
+-- rules attribute every component it really provides.
+
+rule = {
+  id = "supplier-register",
+  title = "Every supplier has a contact point and attribution rules, and every component has a supplier",
+  severity = "medium",
+  requirements = { "nis2:21.2.d", "ir2024-2690:5.2" },
+  evidence = { "supplier-risk" },
+  params = { supplier_max_unmapped = 0 },
+  rationale = "Entities must keep a register of their direct suppliers and service providers, with their "
+    .. "contact points and the ICT products, services and processes each provides (Implementing Regulation "
+    .. "2024/2690, 5.2; NIS2 Article 21(2)(d)). A supplier without a security contact or PSIRT cannot be "
+    .. "reached in an incident; one supplying software with no attribution rule has no known components; a "
+    .. "component no supplier stands behind is missing from the register.",
+}
+
+local text, items = vigil.text, vigil.items
+local WORST = { not_applicable = 1, pass = 2, skip = 3, fail = 4 }
+
+local function judge(s)
+  if s.own == true then
+    return "not_applicable", "our own organisation (own)"
+  end
+  local c, rules = s.contacts, s.rules
+  if type(c) ~= "table" or math.type(rules) ~= "integer" then
+    return "skip", "the document does not give the supplier's contacts and number of attribution rules"
+  end
+  local bad, good = {}, {}
+  local contact = text(c.security) or text(c.psirt)
+  if contact then
+    good[#good + 1] = "contact " .. contact
+  else
+    bad[#bad + 1] = "no security contact or PSIRT"
+  end
+  if s.supplies == "services" then
+    good[#good + 1] = "services only"
+  elseif rules > 0 then
+    good[#good + 1] = rules .. " attribution rule(s)"
+  else
+    bad[#bad + 1] = "no attribution rule, though it supplies " .. tostring(s.supplies)
+  end
+  if #bad > 0 then
+    return "fail", table.concat(bad, "; ")
+  end
+  return "pass", table.concat(good, "; ")
+end
+
+function check(evidence, params, run)
+  local out, seen = {}, {}
+  local function put(resource, status, said, ids)
+    local r = seen[resource]
+    if not r then
+      r = { resource = resource, status = status, texts = {}, evidence = {} }
+      seen[resource] = r
+      out[#out + 1] = r
+    elseif WORST[status] > WORST[r.status] then
+      r.status = status
+    end
+    r.texts[#r.texts + 1] = said
+    for _, id in ipairs(ids) do r.evidence[#r.evidence + 1] = id end
+  end
+  for _, n in ipairs(vigil.newest(evidence["supplier-risk"], function(d) return text(d.target) end)) do
+    local d = type(n.doc.data) == "table" and n.doc.data or {}
+    if not (text(d.at) and vigil.time(d.at)) or type(d.suppliers) ~= "table" then
+      put(n.resource, "skip", "not a risk document vigil can read: no date at, or no list of suppliers", n.evidence)
+    else
+      local unchecked = {}
+      for _, u in ipairs(items(d.unchecked)) do
+        unchecked[#unchecked + 1] = type(u) == "table" and (tostring(u.what) .. ": " .. tostring(u.reason)) or "?"
+      end
+      local function judged(resource, status, said)
+        if status == "pass" and #unchecked > 0 then
+          status, said = "skip", said .. "; but the document did not check everything: " .. table.concat(unchecked, "; ")
+        end
+        put(resource, status, said, n.evidence)
+      end
+      for _, s in ipairs(d.suppliers) do
+        if type(s) == "table" and text(s.name) then
+          judged(s.name, judge(s))
+        end
+      end
+      local u = d.unmapped
+      if math.type(u) ~= "integer" then
+        judged(n.resource, "skip", "the document does not say how many components are unmapped")
+      elseif u > params.supplier_max_unmapped then
+        judged(n.resource, "fail", u .. " component(s) attributed to no supplier, more than "
+          .. params.supplier_max_unmapped .. " (vigil supplier unmapped lists them)")
+      else
+        judged(n.resource, "pass", u .. " component(s) attributed to no supplier, at most "
+          .. params.supplier_max_unmapped)
+      end
+    end
+  end
+  for _, r in ipairs(out) do
+    local said = table.concat(r.texts, "; ")
+    if r.status == "skip" or r.status == "not_applicable" then
+      r.reason = said
+    else
+      r.message = said
+    end
+    r.texts = nil
+  end
+  return out
+end
