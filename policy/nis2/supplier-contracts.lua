@@ -29,7 +29,7 @@ rule = {
   evidence = { "supplier-risk" },
   params = {
     supplier_criticality = "high",
-    supplier_clauses = { "incident_notification_hours", "vulnerability_disclosure", "fix_days", "right_to_audit",
+    supplier_clauses = { "incident_notification", "vulnerability_disclosure", "fix_days", "right_to_audit",
                          "subcontractor_notification", "sbom_delivery" },
   },
   rationale = "Contracts with direct suppliers must specify security requirements, incident notification, "
@@ -42,7 +42,7 @@ rule = {
 
 local text, items = vigil.text, vigil.items
 local RANK = { low = 1, medium = 2, high = 3, critical = 4 }
-local CLAUSES = { incident_notification_hours = true, vulnerability_disclosure = true, fix_days = true,
+local CLAUSES = { incident_notification = true, vulnerability_disclosure = true, fix_days = true,
                   sbom_delivery = true, right_to_audit = true, subcontractor_notification = true }
 local WORST = { not_applicable = 1, pass = 2, skip = 3, fail = 4 }
 
@@ -105,7 +105,7 @@ function check(evidence, params, run)
   end
   for i, name in ipairs(params.supplier_clauses) do
     if not CLAUSES[name] then
-      error("supplier_clauses: entry " .. i .. " (" .. tostring(name) .. ") is none of incident_notification_hours, "
+      error("supplier_clauses: entry " .. i .. " (" .. tostring(name) .. ") is none of incident_notification, "
         .. "vulnerability_disclosure, fix_days, sbom_delivery, right_to_audit, subcontractor_notification")
     end
   end

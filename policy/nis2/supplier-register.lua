@@ -4,14 +4,15 @@
 --
 -- Reads `vigil supplier risk -o json` documents (kind supplier-risk;
 -- docs/supplier-risk.md, "The risk document"), each store (its `target`)
--- judged by its newest document: per supplier `contacts` (the register's
--- security, security_txt and psirt) and `rules` (how many attribution
--- rules it has), and the document's `unmapped`, the components of the
--- assets' latest snapshots no rule attributes.  A supplier fails without a
--- security contact and without a PSIRT (a security.txt URL alone is no
--- contact point: the risk score checks it apart), and without any
--- attribution rule unless it supplies services only; it skips when the
--- document does not give those members.  The store (the resource named by
+-- judged by its newest document: per supplier the security_contact check
+-- of its hygiene factor (a security contact or PSIRT in the register),
+-- `rules` (how many attribution rules it has; without it, `components` > 0
+-- shows that one rule at least attributes something), and the document's
+-- `unmapped`, the components of the assets' latest snapshots no rule
+-- attributes.  A supplier fails without a security contact and without a
+-- PSIRT (a security.txt URL alone is no contact point: the score checks it
+-- apart), and without any attribution rule unless it supplies services
+-- only; it skips when the document does not say.  The store (the resource named by
 -- its `target`) fails when more than supplier_max_unmapped components are
 -- unmapped (`vigil supplier unmapped` lists them).  Our own organisation
 -- (`own`) is not applicable.  A document that lists anything it did not
@@ -37,27 +38,49 @@ rule = {
 local text, items = vigil.text, vigil.items
 local WORST = { not_applicable = 1, pass = 2, skip = 3, fail = 4 }
 
+-- Whether the supplier's hygiene factor found a security contact or PSIRT
+-- in the register (its check security_contact: 0 points when there is
+-- one): true, false, or nil when the document does not say.
+local function has_contact(s)
+  for _, f in ipairs(items(s.factors)) do
+    if type(f) == "table" and f.name == "hygiene" and type(f.evidence) == "table" then
+      for _, c in ipairs(items(f.evidence.checks)) do
+        if type(c) == "table" and c.check == "security_contact" and math.type(c.points) == "integer" then
+          return c.points == 0
+        end
+      end
+    end
+  end
+  return nil
+end
+
 local function judge(s)
   if s.own == true then
     return "not_applicable", "our own organisation (own)"
   end
-  local c, rules = s.contacts, s.rules
-  if type(c) ~= "table" or math.type(rules) ~= "integer" then
-    return "skip", "the document does not give the supplier's contacts and number of attribution rules"
+  local contact = has_contact(s)
+  if contact == nil then
+    return "skip", "the document does not say whether a security contact or PSIRT is recorded "
+      .. "(the security_contact check of the hygiene factor)"
   end
   local bad, good = {}, {}
-  local contact = text(c.security) or text(c.psirt)
   if contact then
-    good[#good + 1] = "contact " .. contact
+    good[#good + 1] = "a security contact or PSIRT recorded"
   else
     bad[#bad + 1] = "no security contact or PSIRT"
   end
+  local rules, components = s.rules, s.components
   if s.supplies == "services" then
     good[#good + 1] = "services only"
-  elseif rules > 0 then
+  elseif math.type(rules) == "integer" and rules > 0 then
     good[#good + 1] = rules .. " attribution rule(s)"
-  else
+  elseif math.type(rules) == "integer" then
     bad[#bad + 1] = "no attribution rule, though it supplies " .. tostring(s.supplies)
+  elseif math.type(components) == "integer" and components > 0 then
+    good[#good + 1] = components .. " attributed component(s), so at least one attribution rule"
+  else
+    return "skip", "the document does not say how many attribution rules the supplier has (rules), "
+      .. "and no component is attributed to it"
   end
   if #bad > 0 then
     return "fail", table.concat(bad, "; ")
