@@ -314,6 +314,10 @@ static int diligence(vg_ctx *ctx, run *r, const json_t *snap, const json_t *reco
     }
     json_decref(findings);
     r->findings = NULL;
+    if (rc) {
+        json_decref(r->missing);
+        json_decref(r->failed);
+    }
     if (rc || json_object_set_new(doc, "summary",
                                   json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "components",
                                             (json_int_t)json_array_size(json_object_get(snap, "component_list")),
