@@ -87,11 +87,10 @@ int cmd_inventory_maintain(int argc, char **argv); /* rescan, sla, prune: cmd_in
 /* supplier subcommands in their own files; argv[0] is the subcommand */
 int cmd_supplier_unmapped(int argc, char **argv); /* cmd_supplier_risk.c */
 int cmd_supplier_risk(int argc, char **argv);     /* cmd_supplier_risk.c */
+int cmd_supplier_diligence(int argc, char **argv); /* cmd_supplier_diligence.c */
 /* policy subcommands in their own files; argv[0] is the subcommand */
 int cmd_policy_evidence(int argc, char **argv);    /* cmd_policy_evidence.c */
 int cmd_policy_history(int argc, char **argv);     /* cmd_policy_history.c */
-/* supplier subcommands in their own files; argv[0] is the subcommand */
-int cmd_supplier_diligence(int argc, char **argv); /* cmd_supplier_diligence.c */
 /* The documents of ev as a new array, with their content ("data") for
  * all, none, or those that have no file (cmd_policy_evidence.c); NULL when
  * out of memory. */

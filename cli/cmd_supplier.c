@@ -538,6 +538,8 @@ static const struct {
     {"remove", supplier_remove, "remove NAME", "take a supplier out of the register"},
     {"unmapped", cmd_supplier_unmapped, "unmapped [--asset NAME] [-o table|json]", "components no rule attributes"},
     {"risk", cmd_supplier_risk, "risk [SUPPLIER] [--components] [--at DATE] ...", "the risk score of each supplier"},
+    {"diligence", cmd_supplier_diligence, "diligence ASSET [--at DATE] [-o table|json]",
+     "CRA Art. 13(5) due diligence on its third-party components"},
 };
 
 static void supplier_usage(FILE *f)

@@ -122,7 +122,8 @@ static json_t *vulnerabilities(run *r, const json_t *c, const char *key)
 {
     const char *coverage = text(c, "coverage");
     const json_t *counts = json_object_get(r->findings, key);
-    json_int_t open = json_integer_value(json_array_get(counts, 0)), kev = json_integer_value(json_array_get(counts, 1));
+    json_int_t open = json_integer_value(json_array_get(counts, 0));
+    json_int_t kev = json_integer_value(json_array_get(counts, 1));
     int checked = coverage && (strcmp(coverage, "checked") == 0 || strcmp(coverage, "via-os-package") == 0);
     json_t *extra = json_pack("{s:s?, s:I, s:I}", "coverage", coverage, "open", open, "kev", kev);
     char detail[256];
@@ -164,7 +165,8 @@ static json_t *maintenance(run *r, const json_t *c, const json_t *rec)
     char table[300], detail[512];
     if (known)
         snprintf(table, sizeof table, "%s %s: %s%s", v.product, v.cycle,
-                 !v.eol ? "no end of life announced" : v.past ? "end of life " : "supported until ", v.eol ? v.eol : "");
+                 !v.eol ? "no end of life announced" : v.past ? "end of life " : "supported until ",
+                 v.eol ? v.eol : "");
     else
         snprintf(table, sizeof table, "the end-of-life table does not know its release cycle");
     snprintf(detail, sizeof detail, "%s%s%s%s", table, eos ? "; the supplier's contract: end of support " : "",
