@@ -15,11 +15,14 @@
 # dates, 2020-06-01 (Alpine 3.10 supported, BusyBox's assessment current)
 # and 2026-12-01 (Alpine 3.10 past its end of life, BusyBox's assessment
 # overdue, NPM Vendor's end of support passed), so that each check's ok,
-# missing and (where it has one) fail branch is taken.  A second asset,
-# the rootfs as shipped, has nothing missing at 2020-06-01: exit 0.  (The
+# missing and (where it has one) fail branch is taken; and on the days
+# BusyBox's assessment falls due and Alpine 3.10's life ends.  A second asset,
+# the rootfs as shipped, has nothing missing at 2020-06-01: exit 0.  All of
+# it twice: on SQLite and on PostgreSQL (pg.sh).  (The
 # SBOM's operating-system component is the snapshot's os in the store, not
 # one of its components.)
 source "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pg.sh"
 need_shared fixtures/rootfs/alpine-minirootfs-3.10.9-x86_64.tar.gz
 need_shared vulndata/alpine-secdb/v3.10/main.json
 need_shared vulndata/kev/known_exploited_vulnerabilities.json
@@ -28,7 +31,6 @@ need_cmd python3
 python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is not installed (run ./setup.sh --test)"
 
 T=$TMP
-S="sqlite:$T/store.sqlite"
 secdb=$VIGIL_SHARED/vulndata/alpine-secdb/v3.10
 # The KEV catalogue with CVE-2019-14697 added (it is not listed there).
 python3 - "$VIGIL_SHARED/vulndata/kev/known_exploited_vulnerabilities.json" "$T/kev.json" <<'PY'
@@ -69,9 +71,6 @@ jq '.components += [
       {"type": "application", "bom-ref": "our-app", "name": "our-app", "version": "2.0.0",
        "purl": "pkg:generic/our-app@2.0.0", "licenses": [{"license": {"id": "MIT"}}]}]' "$T/b.cdx.json" >"$T/shop.cdx.json"
 cp "$T/a.cdx.json" "$T/base.cdx.json"
-add() { $VIGIL inventory add --db "$T/db.sqlite" --store "$S" --allow-unchecked "$@"; }
-expect_status 0 add "$T/shop.cdx.json" --asset shop -o json
-expect_status 0 add "$T/base.cdx.json" --asset base -o json
 for a in shop base; do
     expect_status 0 $VIGIL scan --db "$T/db.sqlite" --max-db-age 100000d --allow-unchecked -o json="$T/$a.scan.json" \
         "$T/$a.cdx.json"
@@ -107,7 +106,6 @@ suppliers:
     rules:
       - purl: "pkg:generic/our-*"
 YAML
-expect_status 0 $VIGIL supplier import "$T/register.yaml" --store "$S"
 
 # ---- the expected statuses, without vigil --------------------------------------
 
@@ -223,41 +221,59 @@ check() {
         and .summary.skipped == (.skipped | length)' "$T/$1-$2.json" >/dev/null || fail "$1 at $2: summary"
     # The table: one line per component with the five statuses in order.
     expect_status "$3" $VIGIL supplier diligence "$1" --at "$2" --store "$S"
-    jq -r '.components[] | "\(.name)@\(.version // "") \(.checks.identity.status) \(.checks.vulnerabilities.status) \(.checks.licence.status) \(.checks.maintenance.status) \(.checks.supplier.status)"' \
+    jq -r '.components[] | .checks as $c | [.name + "@" + (.version // ""), $c.identity.status,
+        $c.vulnerabilities.status, $c.licence.status, $c.maintenance.status, $c.supplier.status] | join(" ")' \
         "$T/$1-$2.json" | sed 's/@ / /' | LC_ALL=C sort >"$T/want-table.txt"
     awk 'NR > 2 && NF == 0 { exit } NR > 2 { print $1, $(NF-4), $(NF-3), $(NF-2), $(NF-1), $NF }' "$T/stdout" |
         LC_ALL=C sort >"$T/got-table.txt"
     same_lines "$T/got-table.txt" "$T/want-table.txt" "$1 at $2: the table's rows"
 }
 
-check shop 2020-06-01 3
-check shop 2026-12-01 3
-check base 2020-06-01 0
-check base 2026-12-01 3
+# suite STORE NAME: the inventory and the register in STORE, every check.
+suite() {
+    S=$1
+    add() { $VIGIL inventory add --db "$T/db.sqlite" --store "$S" --allow-unchecked "$@"; }
+    expect_status 0 add "$T/shop.cdx.json" --asset shop -o json
+    expect_status 0 add "$T/base.cdx.json" --asset base -o json
+    expect_status 0 $VIGIL supplier import "$T/register.yaml" --store "$S"
 
-# Every branch of every check was taken (counted over the runs above).
-jq -s '[.[] | .components[] | .checks | to_entries[] | "\(.key) \(.value.status)"] | unique' \
-    "$T"/shop-2020-06-01.json "$T"/shop-2026-12-01.json "$T"/base-2020-06-01.json >"$T/branches.json"
-for b in "identity ok" "identity missing" "vulnerabilities ok" "vulnerabilities missing" "vulnerabilities fail" \
-    "licence ok" "licence missing" "maintenance ok" "maintenance missing" "maintenance fail" \
-    "supplier ok" "supplier missing" "supplier fail"; do
-    jq -e --arg b "$b" 'index($b) != null' "$T/branches.json" >/dev/null || fail "no component took the branch $b"
-done
-# The KEV-listed finding and the message of exit 3.
-jq -e '.components[] | select(.name == "musl") | .checks.vulnerabilities | .open == 1 and .kev == 1' \
-    "$T/shop-2020-06-01.json" >/dev/null || fail "musl: one open finding, KEV-listed"
-expect_status 3 $VIGIL supplier diligence shop --at 2026-12-01 --store "$S" -o json="$T/x.json"
-n=$(jq '.summary.third_party - .summary.complete' "$T/x.json")
-expect_stderr "shop: $n of $(jq .summary.third_party "$T/x.json") third-party components miss a check"
-jq -e '.components[] | select(.name == "left-pad") | .checks.maintenance.end_of_support == "2024-12-31"
-    and (.checks.maintenance.detail | contains("end of support 2024-12-31 (passed)"))' "$T/x.json" >/dev/null ||
-    fail "left-pad: the contract's end of support"
+    check shop 2020-06-01 3
+    check shop 2026-12-01 3
+    check base 2020-06-01 0
+    check base 2026-12-01 3
+    # the boundaries: an assessment due on the day is current, an end of
+    # life on the day has passed (Alpine 3.10: 2021-05-01)
+    check base 2021-01-01 0
+    check base 2021-05-01 3
 
-# Errors and usage.
-expect_status 1 $VIGIL supplier diligence nosuch --at 2026-12-01 --store "$S"
-expect_stderr 'nosuch'
-expect_status 2 $VIGIL supplier diligence shop --at 2026-02-30 --store "$S"
-expect_stderr 'not a date'
-expect_status 2 $VIGIL supplier diligence --store "$S"
-expect_status 2 $VIGIL supplier diligence shop -o yaml --store "$S"
-echo "ok: supplier diligence says what python says of each check, at two dates"
+    # Every branch of every check was taken (counted over the runs above).
+    jq -s '[.[] | .components[] | .checks | to_entries[] | "\(.key) \(.value.status)"] | unique' \
+        "$T"/shop-2020-06-01.json "$T"/shop-2026-12-01.json "$T"/base-2020-06-01.json >"$T/branches.json"
+    for b in "identity ok" "identity missing" "vulnerabilities ok" "vulnerabilities missing" "vulnerabilities fail" \
+        "licence ok" "licence missing" "maintenance ok" "maintenance missing" "maintenance fail" \
+        "supplier ok" "supplier missing" "supplier fail"; do
+        jq -e --arg b "$b" 'index($b) != null' "$T/branches.json" >/dev/null || fail "no component took the branch $b"
+    done
+    # The KEV-listed finding and the message of exit 3.
+    jq -e '.components[] | select(.name == "musl") | .checks.vulnerabilities | .open == 1 and .kev == 1' \
+        "$T/shop-2020-06-01.json" >/dev/null || fail "musl: one open finding, KEV-listed"
+    expect_status 3 $VIGIL supplier diligence shop --at 2026-12-01 --store "$S" -o json="$T/x.json"
+    n=$(jq '.summary.third_party - .summary.complete' "$T/x.json")
+    expect_stderr "shop: $n of $(jq .summary.third_party "$T/x.json") third-party components miss a check"
+    jq -e '.components[] | select(.name == "left-pad") | .checks.maintenance.end_of_support == "2024-12-31"
+        and (.checks.maintenance.detail | contains("end of support 2024-12-31 (passed)"))' "$T/x.json" >/dev/null ||
+        fail "left-pad: the contract's end of support"
+
+    # Errors and usage.
+    expect_status 1 $VIGIL supplier diligence nosuch --at 2026-12-01 --store "$S"
+    expect_stderr 'nosuch'
+    expect_status 2 $VIGIL supplier diligence shop --at 2026-02-30 --store "$S"
+    expect_stderr 'not a date'
+    expect_status 2 $VIGIL supplier diligence --store "$S"
+    expect_status 2 $VIGIL supplier diligence shop -o yaml --store "$S"
+    echo "ok: $2: supplier diligence says what python says of each check, at four dates"
+}
+
+suite "sqlite:$T/store.sqlite" sqlite
+pg_start
+suite "$(pg_new_db diligence)" postgresql
