@@ -33,17 +33,7 @@ python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is not installed (run
 T=$TMP
 secdb=$VIGIL_SHARED/vulndata/alpine-secdb/v3.10
 # The KEV catalogue with CVE-2019-14697 added (it is not listed there).
-python3 - "$VIGIL_SHARED/vulndata/kev/known_exploited_vulnerabilities.json" "$T/kev.json" <<'PY'
-import json, sys
-k = json.load(open(sys.argv[1]))
-assert not any(v["cveID"] == "CVE-2019-14697" for v in k["vulnerabilities"])
-k["vulnerabilities"].append({"cveID": "CVE-2019-14697", "vendorProject": "musl", "product": "musl libc",
-    "vulnerabilityName": "planted by supplier_diligence.sh", "dateAdded": "2024-01-01",
-    "shortDescription": "planted", "requiredAction": "planted", "dueDate": "2024-01-22",
-    "knownRansomwareCampaignUse": "Unknown", "notes": "", "cwes": []})
-k["count"] = len(k["vulnerabilities"])
-json.dump(k, open(sys.argv[2], "w"))
-PY
+kev_with CVE-2019-14697 musl "musl libc" "$T/kev.json"
 $VIGIL db build --from "$secdb/main.json" --from "$T/kev.json" --db "$T/db.sqlite" >/dev/null 2>"$T/err" ||
     { cat "$T/err" >&2; fail "db build"; }
 mkdir "$T/a" "$T/b"
