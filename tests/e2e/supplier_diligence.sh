@@ -18,7 +18,10 @@
 # missing and (where it has one) fail branch is taken; and on the days
 # BusyBox's assessment falls due and Alpine 3.10's life ends.  A second asset,
 # the rootfs as shipped, has nothing missing at 2020-06-01: exit 0.  All of
-# it twice: on SQLite and on PostgreSQL (pg.sh).  (The
+# it twice: on SQLite and on PostgreSQL (pg.sh).  Then the nis2 pack's
+# three supplier rules read the risk document `vigil supplier risk` makes of
+# the same store (policy/nis2/tests/supplier.yaml tests each of their
+# branches on hand-written documents; this, that they read vigil's own).  (The
 # SBOM's operating-system component is the snapshot's os in the store, not
 # one of its components.)
 source "$(dirname "$0")/lib.sh"
@@ -254,6 +257,33 @@ suite() {
         and (.checks.maintenance.detail | contains("end of support 2024-12-31 (passed)"))' "$T/x.json" >/dev/null ||
         fail "left-pad: the contract's end of support"
 
+    # The same store's risk document, read by the nis2 pack's supplier rules:
+    # Alpine Linux (high, no contract in the register) lacks every clause;
+    # the others are below high or our own; BusyBox and NPM Vendor have no
+    # contact; vendor-blob is unmapped; Alpine Linux stands behind 15
+    # distinct components (shop's 13 apk packages not busybox, and base's
+    # musl and musl-utils at 1.1.22-r4).  supplier-risk-accepted follows the
+    # levels the document gives (the score's own test checks them).
+    expect_status 0 $VIGIL supplier risk --at 2026-12-01 --store "$S" -o json="$T/risk.json"
+    expect_status 5 $VIGIL policy eval --rule "$VIGIL_SRC/policy/nis2/supplier-contracts.lua" \
+        --rule "$VIGIL_SRC/policy/nis2/supplier-risk-accepted.lua" --rule "$VIGIL_SRC/policy/nis2/supplier-register.lua" \
+        --evidence "$T/risk.json" --now 2026-12-02T00:00:00Z -o json="$T/eval.json"
+    jq -r '.results[] | "\(.rule)|\(.resource)|\(.status)"' "$T/eval.json" >"$T/got-rules.txt"
+    { printf '%s\n' "supplier-contracts|Alpine Linux|fail" "supplier-contracts|BusyBox Project|not_applicable" \
+        "supplier-contracts|NPM Vendor|not_applicable" "supplier-contracts|Our Company|not_applicable" \
+        "supplier-register|Alpine Linux|pass" "supplier-register|BusyBox Project|fail" \
+        "supplier-register|NPM Vendor|fail" "supplier-register|Our Company|not_applicable" \
+        "supplier-register|$(jq -r .target "$T/risk.json")|fail" "supplier-risk-accepted|Our Company|not_applicable"
+      jq -r '.suppliers[] | select(.own | not) | "supplier-risk-accepted|\(.name)|\(if (.level == "high" or
+          .level == "critical") then (if (.unaccepted | length) > 0 then "fail" else "pass" end) else "pass" end)"' \
+          "$T/risk.json"; } >"$T/want-rules.txt"
+    same_lines "$T/got-rules.txt" "$T/want-rules.txt" "$2: the nis2 supplier rules on vigil's risk document"
+    jq -e '.unmapped == 1 and ([.suppliers[] | select(.name == "Alpine Linux")][0] | .rules == 1 and .components == 15)' \
+        "$T/risk.json" >/dev/null || fail "$2: the risk document's unmapped count or Alpine Linux's rules and components"
+    jq -e '[.results[] | select(.rule == "supplier-contracts" and .resource == "Alpine Linux")][0].message ==
+        "missing clauses: incident_notification, vulnerability_disclosure, fix_days, right_to_audit, subcontractor_notification, sbom_delivery"' \
+        "$T/eval.json" >/dev/null || fail "$2: supplier-contracts on Alpine Linux"
+
     # Errors and usage.
     expect_status 1 $VIGIL supplier diligence nosuch --at 2026-12-01 --store "$S"
     expect_stderr 'nosuch'
@@ -261,7 +291,7 @@ suite() {
     expect_stderr 'not a date'
     expect_status 2 $VIGIL supplier diligence --store "$S"
     expect_status 2 $VIGIL supplier diligence shop -o yaml --store "$S"
-    echo "ok: $2: supplier diligence says what python says of each check, at four dates"
+    echo "ok: $2: supplier diligence says what python says of each check, at four dates; the nis2 rules read the risk document"
 }
 
 suite "sqlite:$T/store.sqlite" sqlite
