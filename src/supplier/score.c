@@ -1352,6 +1352,13 @@ int vg_supplier_risk(vg_ctx *ctx, vg_store *store, const char *store_name, const
             list[nlist++] = (scored){.value = sup, .score = score, .name = name};
         json_decref(sup);
     }
+    /* Nothing to score is said, never a clean result: a rule reading the
+     * document then skips instead of passing. */
+    if (rc == VG_OK && nsup == 0)
+        rc = add_unchecked(&r, "the supplier register", "it is empty: no supplier was scored (vigil supplier import FILE)");
+    if (rc == VG_OK && r.data.nassets == 0)
+        rc = add_unchecked(&r, "the inventory",
+                           "no asset has a snapshot: no component was attributed or found unmapped (vigil inventory add)");
     if (rc == VG_OK) {
         qsort(list, nlist, sizeof *list, scored_cmp);
         json_t *weights = json_object(), *levels = json_object(), *suppliers = json_array();

@@ -546,6 +546,19 @@ expect_status 0 $VIGIL inventory show web --store "$S"
 grep -q "^suppliers  Alpine Infrastructure ([0-9]*), BusyBox (2), Musl Project (2), OpenSSL Project (2); [0-9]* unmapped$" \
     "$T/stdout" || fail "inventory show: the suppliers line: $(grep ^suppliers "$T/stdout")"
 
+# An empty store: nothing scored is said (exit 3, both in unchecked), and
+# the register rule of the nis2 pack skips the store instead of passing
+# its unmapped count of 0.
+E=sqlite:$T/empty.sqlite
+expect_status 0 $VIGIL store init --store "$E"
+expect_status 3 $VIGIL supplier risk --store "$E" --at $AT -o json=empty.json
+check empty.json '.suppliers == [] and ([.unchecked[].what] == ["the supplier register", "the inventory"])' \
+    "an empty store's risk document"
+grep -q "not checked: the supplier register: it is empty" "$T/stderr" || fail "empty register not said"
+$VIGIL policy eval --rule "$VIGIL_SRC/policy/nis2/supplier-register.lua" --evidence empty.json \
+    --now 2027-01-15T00:00:00Z -o json=empty-eval.json >/dev/null 2>&1 || true
+check empty-eval.json '[.results[] | .status] == ["skip"]' "supplier-register on an empty store"
+
 # PostgreSQL: the same inventory, crafted the same way, gives the same
 # document but for its target.
 pg_start
