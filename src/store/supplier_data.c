@@ -241,11 +241,13 @@ int risk_data_read(vg_ctx *ctx, vg_store *store, const char *criticality_tag, ri
     if (rc == VG_OK && !(r.ids = calloc(out->nassets ? out->nassets : 1, sizeof *r.ids)))
         rc = nomem(&r);
     if (rc == VG_OK) {
-        qsort(out->assets, out->nassets, sizeof *out->assets, asset_name_cmp);
+        if (out->nassets > 1)
+            qsort(out->assets, out->nassets, sizeof *out->assets, asset_name_cmp);
         for (size_t i = 0; i < out->nassets; i++)
             r.ids[i] = (asset_id){.id = out->assets[i].id, .index = i};
         r.nids = out->nassets;
-        qsort(r.ids, r.nids, sizeof *r.ids, id_cmp);
+        if (r.nids > 1)
+            qsort(r.ids, r.nids, sizeof *r.ids, id_cmp);
     }
     vg_db_stmt *st = NULL;
     if (rc == VG_OK && (rc = store_prepare(ctx, store, "SELECT asset_id, value FROM asset_tag WHERE key = ?", &st)) ==
@@ -266,7 +268,8 @@ int risk_data_read(vg_ctx *ctx, vg_store *store, const char *criticality_tag, ri
                           " WHERE f.fixed_at IS NOT NULL)",
                           component_row, &r);
     if (rc == VG_OK) {
-        qsort(out->components, out->ncomponents, sizeof *out->components, component_id_cmp);
+        if (out->ncomponents > 1)
+            qsort(out->components, out->ncomponents, sizeof *out->components, component_id_cmp);
         rc = store_select(ctx, store, "SELECT component_id, asset_id, coverage FROM component_span WHERE until IS NULL",
                           holding_row, &r);
     }
@@ -281,12 +284,15 @@ int risk_data_read(vg_ctx *ctx, vg_store *store, const char *criticality_tag, ri
                           " JOIN finding_span x ON x.finding_id = f.id WHERE f.fixed_at IS NOT NULL",
                           fix_row, &r);
     if (rc == VG_OK) {
-        qsort(out->holdings, out->nholdings, sizeof *out->holdings, holding_cmp);
+        if (out->nholdings > 1)
+            qsort(out->holdings, out->nholdings, sizeof *out->holdings, holding_cmp);
         for (size_t i = out->nholdings; i-- > 0;) /* the first asset by name wins */
             out->components[out->holdings[i].component].os = out->assets[out->holdings[i].asset].os;
-        qsort(out->findings, out->nfindings, sizeof *out->findings, finding_cmp);
+        if (out->nfindings > 1)
+            qsort(out->findings, out->nfindings, sizeof *out->findings, finding_cmp);
         dedup_findings(out);
-        qsort(out->fixes, out->nfixes, sizeof *out->fixes, fix_cmp);
+        if (out->nfixes > 1)
+            qsort(out->fixes, out->nfixes, sizeof *out->fixes, fix_cmp);
     }
     free(r.ids);
     return rc;

@@ -280,7 +280,8 @@ static int group_grams(vg_arena *arena, kind_index *k, group *g)
     }
     for (size_t i = g->first; i < g->first + g->count; i++)
         rule_grams(&k->rules[i], census_add, &census);
-    qsort(census.keys, census.n, sizeof *census.keys, u64_cmp);
+    if (census.n > 1)
+        qsort(census.keys, census.n, sizeof *census.keys, u64_cmp);
     for (size_t i = g->first; i < g->first + g->count; i++) {
         census.best_count = SIZE_MAX;
         rule_grams(&k->rules[i], census_rarest, &census);
@@ -299,7 +300,8 @@ static int index_build(vg_arena *arena, kind_index *k)
 {
     if (k->nrules == 0)
         return VG_OK;
-    qsort(k->rules, k->nrules, sizeof *k->rules, rule_cmp);
+    if (k->nrules > 1)
+        qsort(k->rules, k->nrules, sizeof *k->rules, rule_cmp);
     k->cap = 16;
     while (k->cap < 2 * k->nrules)
         k->cap *= 2;
@@ -335,8 +337,10 @@ static int index_build(vg_arena *arena, kind_index *k)
             k->lengths[k->nlengths++] = r->prefix;
         i = j;
     }
-    qsort(k->lengths, k->nlengths, sizeof *k->lengths, size_desc);
-    qsort(k->grams, k->ngrams, sizeof *k->grams, gram_cmp);
+    if (k->nlengths > 1)
+        qsort(k->lengths, k->nlengths, sizeof *k->lengths, size_desc);
+    if (k->ngrams > 1)
+        qsort(k->grams, k->ngrams, sizeof *k->grams, gram_cmp);
     k->gram_cap = 16;
     while (k->gram_cap < 2 * k->ngrams)
         k->gram_cap *= 2;

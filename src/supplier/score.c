@@ -398,7 +398,8 @@ static size_t group_assets(run *r, const group *g, size_t *list)
                 list[n++] = a;
             }
         }
-    qsort(list, n, sizeof *list, size_cmp); /* assets are sorted by name: their indexes give the order */
+    if (n > 1)
+        qsort(list, n, sizeof *list, size_cmp); /* assets are sorted by name: their indexes give the order */
     return n;
 }
 
@@ -484,7 +485,8 @@ static int group_pairs(run *r, const group *g, pair **out, size_t *n)
         for (size_t f = r->fstart[g->rows[i]]; f < r->fstart[g->rows[i] + 1]; f++)
             p[k++] = (pair){.key = d->components[g->rows[i]].key, .vuln = d->findings[f].vuln,
                             .severity = d->findings[f].severity, .kev = d->findings[f].kev};
-    qsort(p, k, sizeof *p, pair_cmp);
+    if (k > 1)
+        qsort(p, k, sizeof *p, pair_cmp);
     size_t m = 0;
     for (size_t i = 0; i < k; i++) {
         if (m && pair_cmp(&p[m - 1], &p[i]) == 0) {
@@ -600,13 +602,15 @@ static json_t *remediation(run *r, const size_t *rows, size_t nrows, double weig
         for (size_t x = r->xstart[rows[i]]; x < r->xstart[rows[i] + 1]; x++)
             if (d->fixes[x].fixed_at <= r->opt->at)
                 f[k++] = d->fixes[x];
-    qsort(f, k, sizeof *f, fix_by_finding);
+    if (k > 1)
+        qsort(f, k, sizeof *f, fix_by_finding);
     size_t n = 0;
     for (size_t i = 0; i < k; i++)
         if (i == 0 || f[i].finding != f[i - 1].finding)
             secs[n++] = f[i].seconds;
     free(f);
-    qsort(secs, n, sizeof *secs, int64_cmp);
+    if (n > 1)
+        qsort(secs, n, sizeof *secs, int64_cmp);
     *measured = n > 0;
     int64_t median = n ? secs[(n + 1) / 2 - 1] : 0; /* nearest rank: the lower middle of an even count */
     free(secs);
@@ -1117,7 +1121,8 @@ static int sort_rows(run *r, const size_t *rows, size_t n, int by_owner, size_t 
         const risk_component *c = &r->data.components[rows ? rows[i] : i];
         refs[i] = (row_ref){.owner = by_owner ? c->owner : 0, .key = c->key, .id = c->id, .index = rows ? rows[i] : i};
     }
-    qsort(refs, n, sizeof *refs, row_ref_cmp);
+    if (n > 1)
+        qsort(refs, n, sizeof *refs, row_ref_cmp);
     for (size_t i = 0; i < n; i++)
         out[i] = refs[i].index;
     free(refs);
@@ -1276,7 +1281,8 @@ static int add_components(run *r, json_t *doc, const json_t *by_record, const ch
         else
             list[nlist++] = (scored){.value = c, .score = score, .name = json_string_value(json_object_get(c, "component"))};
     }
-    qsort(list, nlist, sizeof *list, scored_cmp);
+    if (nlist > 1)
+        qsort(list, nlist, sizeof *list, scored_cmp);
     for (size_t i = 0; i < nlist; i++)
         if (rc == VG_OK && out)
             json_array_append_new(out, list[i].value);
@@ -1360,7 +1366,8 @@ int vg_supplier_risk(vg_ctx *ctx, vg_store *store, const char *store_name, const
         rc = add_unchecked(&r, "the inventory",
                            "no asset has a snapshot: no component was attributed or found unmapped (vigil inventory add)");
     if (rc == VG_OK) {
-        qsort(list, nlist, sizeof *list, scored_cmp);
+        if (nlist > 1)
+            qsort(list, nlist, sizeof *list, scored_cmp);
         json_t *weights = json_object(), *levels = json_object(), *suppliers = json_array();
         for (int i = 0; weights && i < FACTORS; i++)
             json_object_set_new(weights, factor_names[i], json_num(r.cfg.weights[i]));
