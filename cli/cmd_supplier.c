@@ -122,7 +122,8 @@ static const char supplier_usage_tail[] =
     "       [--security-txt URL] [--psirt URL] [--rule purl|name|supplier:GLOB]...\n"
     "       [--cert NAME@DATE]... [--assessed DATE --result pass|conditional|fail\n"
     "       --next-due DATE] [--clause NAME[=VALUE]]... [--end-of-support DATE]\n"
-    "       [--sbom-asset NAME]...  (DATE: YYYY-MM-DD; clauses: reference=TEXT,\n"
+    "       [--sbom-asset NAME]... [--accept GLOB|BY|UNTIL|REASON]...\n"
+    "       (DATE: YYYY-MM-DD; clauses: reference=TEXT,\n"
     "       incident_notification_hours=N, vulnerability_disclosure, fix_days=N,\n"
     "       sbom_delivery, right_to_audit, subcontractor_notification; a clause\n"
     "       without =VALUE is true, =false records it as missing)\n"
@@ -272,10 +273,24 @@ static int clause(json_t *rec, char *arg)
     return 0;
 }
 
+/* --accept GLOB|BY|UNTIL|REASON, as a CSV accepted cell: a risk
+ * acceptance (the reason is everything after the third '|'). */
+static int acceptance(json_t *rec, const char *arg)
+{
+    const char *by = strchr(arg, '|'), *until = by ? strchr(by + 1, '|') : NULL;
+    const char *reason = until ? strchr(until + 1, '|') : NULL;
+    if (!reason || by == arg)
+        return usage_error("add", "--accept takes GLOB|BY|UNTIL|REASON (pkg:npm/@acme/legacy-*|CISO|2027-06-30|why)");
+    add_to(rec, "accepted", json_pack("{s:s%, s:s%, s:s%, s:s}", "component", arg, (size_t)(by - arg), "by", by + 1,
+                                      (size_t)(until - by - 1), "until", until + 1, (size_t)(reason - until - 1),
+                                      "reason", reason + 1));
+    return EXIT_OK;
+}
+
 static int supplier_add(int argc, char **argv)
 {
     enum { O_SUPPLIES = 0x100, O_CRIT, O_OWN, O_DESC, O_WEB, O_SEC, O_SECTXT, O_PSIRT, O_RULE, O_CERT, O_ASSESSED,
-           O_RESULT, O_NEXT, O_CLAUSE, O_EOS, O_ASSET, O_REPLACE };
+           O_RESULT, O_NEXT, O_CLAUSE, O_EOS, O_ASSET, O_ACCEPT, O_REPLACE };
     static const struct option longopts[] = {
         {"store", required_argument, NULL, 'S'},
         {"supplies", required_argument, NULL, O_SUPPLIES},
@@ -294,6 +309,7 @@ static int supplier_add(int argc, char **argv)
         {"clause", required_argument, NULL, O_CLAUSE},
         {"end-of-support", required_argument, NULL, O_EOS},
         {"sbom-asset", required_argument, NULL, O_ASSET},
+        {"accept", required_argument, NULL, O_ACCEPT},
         {"replace", no_argument, NULL, O_REPLACE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -340,6 +356,7 @@ static int supplier_add(int argc, char **argv)
         case O_CLAUSE: status = clause(rec, optarg) ? EXIT_USAGE : EXIT_OK; break;
         case O_EOS: set_member(rec, "contract.end_of_support", json_string(optarg)); break;
         case O_ASSET: add_to(rec, "sbom_assets", json_string(optarg)); break;
+        case O_ACCEPT: status = acceptance(rec, optarg); break;
         case O_REPLACE: replace = 1; break;
         case 'h': supplier_usage(stdout); json_decref(rec); return EXIT_OK;
         default: status = EXIT_USAGE; break;

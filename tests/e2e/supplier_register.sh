@@ -128,6 +128,8 @@ EXPECTED = {
         ("assessment", [("date", "2026-03-01"), ("result", "fail"), ("next_due", "2026-09-01")]),
         ("sbom_assets", ["delta-app"]),
         ("rules", [[("purl", "pkg:pypi/delta-*")], [("supplier", "Delta*")]]),
+        ("accepted", [[("component", "pkg:pypi/delta-legacy*"), ("reason", "replaced in Q3 | not before"),
+                       ("by", "CISO"), ("until", "2027-06-30")]]),
     ],
 }
 EOF
@@ -288,7 +290,8 @@ suite() {
         --cert 'ISO/IEC 27001@2027-01-31' --cert TISAX@2026-06-30 --assessed 2026-03-01 --result fail
         --next-due 2026-09-01 --clause reference=D-9 --clause incident_notification_hours=72
         --clause vulnerability_disclosure=false --clause fix_days=14 --clause sbom_delivery
-        --end-of-support 2028-02-29 --sbom-asset delta-app --store "$S")
+        --end-of-support 2028-02-29 --sbom-asset delta-app
+        --accept 'pkg:pypi/delta-legacy*|CISO|2027-06-30|replaced in Q3 | not before' --store "$S")
     expect_status 0 $VIGIL "${add[@]}"
     expect_status 0 $VIGIL supplier show "Delta Tools" --store "$S" -o json
     cp "$TMP/stdout" show.json
@@ -307,6 +310,11 @@ suite() {
     expect_stderr 'add: contract.fix_days: must be an integer from 1 to 3650'
     expect_status 2 $VIGIL supplier add Epsilon --supplies software --criticality low --rule 'vendor:x*' --store "$S"
     expect_stderr "add: rules\[0\].vendor: unknown key"
+    expect_status 2 $VIGIL supplier add Epsilon --supplies software --criticality low --accept 'x*|CISO' --store "$S"
+    expect_stderr "add: --accept takes GLOB|BY|UNTIL|REASON"
+    expect_status 2 $VIGIL supplier add Epsilon --supplies software --criticality low \
+        --accept 'x*|CISO|2027-02-30|why' --store "$S"
+    expect_stderr "add: accepted\[0\].until: '2027-02-30' is not a calendar date"
     expect_status 0 $VIGIL supplier list --store "$S" -o json
     cmp before.json "$TMP/stdout" || fail "$name: a refused add changed the register"
     check_list before.json "Acme GmbH" "Beta Systems, Inc." "Our Org" "Delta Tools"
