@@ -44,7 +44,6 @@ local text, items = vigil.text, vigil.items
 local RANK = { low = 1, medium = 2, high = 3, critical = 4 }
 local CLAUSES = { incident_notification = true, vulnerability_disclosure = true, fix_days = true,
                   sbom_delivery = true, right_to_audit = true, subcontractor_notification = true }
-local WORST = { not_applicable = 1, pass = 2, skip = 3, fail = 4 }
 
 -- status and text of one supplier s of a document made at the date at.
 local function judge(s, at, params)
@@ -109,18 +108,9 @@ function check(evidence, params, run)
         .. "vulnerability_disclosure, fix_days, sbom_delivery, right_to_audit, subcontractor_notification")
     end
   end
-  local out, seen = {}, {}
+  local out = {}
   local function put(resource, status, said, ids)
-    local r = seen[resource]
-    if not r then
-      r = { resource = resource, status = status, texts = {}, evidence = {} }
-      seen[resource] = r
-      out[#out + 1] = r
-    elseif WORST[status] > WORST[r.status] then
-      r.status = status
-    end
-    r.texts[#r.texts + 1] = said
-    for _, id in ipairs(ids) do r.evidence[#r.evidence + 1] = id end
+    out[#out + 1] = { resource = resource, status = status, message = said, evidence = ids }
   end
   for _, n in ipairs(vigil.newest(evidence["supplier-risk"], function(d) return text(d.target) end)) do
     local d = type(n.doc.data) == "table" and n.doc.data or {}
@@ -143,14 +133,5 @@ function check(evidence, params, run)
       end
     end
   end
-  for _, r in ipairs(out) do
-    local said = table.concat(r.texts, "; ")
-    if r.status == "skip" or r.status == "not_applicable" then
-      r.reason = said
-    else
-      r.message = said
-    end
-    r.texts = nil
-  end
-  return out
+  return vigil.worst(out) -- one result per supplier or store, the worst
 end

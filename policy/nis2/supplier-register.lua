@@ -36,7 +36,6 @@ rule = {
 }
 
 local text, items = vigil.text, vigil.items
-local WORST = { not_applicable = 1, pass = 2, skip = 3, fail = 4 }
 
 -- Whether the supplier's hygiene factor found a security contact or PSIRT
 -- in the register (its check security_contact: 0 points when there is
@@ -89,18 +88,9 @@ local function judge(s)
 end
 
 function check(evidence, params, run)
-  local out, seen = {}, {}
+  local out = {}
   local function put(resource, status, said, ids)
-    local r = seen[resource]
-    if not r then
-      r = { resource = resource, status = status, texts = {}, evidence = {} }
-      seen[resource] = r
-      out[#out + 1] = r
-    elseif WORST[status] > WORST[r.status] then
-      r.status = status
-    end
-    r.texts[#r.texts + 1] = said
-    for _, id in ipairs(ids) do r.evidence[#r.evidence + 1] = id end
+    out[#out + 1] = { resource = resource, status = status, message = said, evidence = ids }
   end
   for _, n in ipairs(vigil.newest(evidence["supplier-risk"], function(d) return text(d.target) end)) do
     local d = type(n.doc.data) == "table" and n.doc.data or {}
@@ -134,14 +124,5 @@ function check(evidence, params, run)
       end
     end
   end
-  for _, r in ipairs(out) do
-    local said = table.concat(r.texts, "; ")
-    if r.status == "skip" or r.status == "not_applicable" then
-      r.reason = said
-    else
-      r.message = said
-    end
-    r.texts = nil
-  end
-  return out
+  return vigil.worst(out) -- one result per supplier or store, the worst
 end

@@ -38,7 +38,6 @@ rule = {
 
 local text, items = vigil.text, vigil.items
 local RANK = { low = 1, medium = 2, high = 3, critical = 4 }
-local WORST = { not_applicable = 1, pass = 2, skip = 3, fail = 4 }
 local SHOWN = 10 -- components named in a message
 
 local function judge(s, params)
@@ -78,18 +77,9 @@ function check(evidence, params, run)
   if not RANK[params.supplier_risk_level] then
     error("supplier_risk_level: " .. tostring(params.supplier_risk_level) .. " is none of low, medium, high, critical")
   end
-  local out, seen = {}, {}
+  local out = {}
   local function put(resource, status, said, ids)
-    local r = seen[resource]
-    if not r then
-      r = { resource = resource, status = status, texts = {}, evidence = {} }
-      seen[resource] = r
-      out[#out + 1] = r
-    elseif WORST[status] > WORST[r.status] then
-      r.status = status
-    end
-    r.texts[#r.texts + 1] = said
-    for _, id in ipairs(ids) do r.evidence[#r.evidence + 1] = id end
+    out[#out + 1] = { resource = resource, status = status, message = said, evidence = ids }
   end
   for _, n in ipairs(vigil.newest(evidence["supplier-risk"], function(d) return text(d.target) end)) do
     local d = type(n.doc.data) == "table" and n.doc.data or {}
@@ -111,14 +101,5 @@ function check(evidence, params, run)
       end
     end
   end
-  for _, r in ipairs(out) do
-    local said = table.concat(r.texts, "; ")
-    if r.status == "skip" or r.status == "not_applicable" then
-      r.reason = said
-    else
-      r.message = said
-    end
-    r.texts = nil
-  end
-  return out
+  return vigil.worst(out) -- one result per supplier or store, the worst
 end

@@ -28,7 +28,8 @@
  * The vigil.* functions that work on evidence itself live here too:
  * where and count (searches in C), and the helpers every rule over
  * collected documents needs, text, items, newest (the newest document per
- * host or target) and sbom_name (docs/policy.md, "The vigil library").
+ * host or target), worst (results merged per resource) and sbom_name
+ * (docs/policy.md, "The vigil library").
  */
 #include <stdint.h>
 #include <string.h>
@@ -539,6 +540,112 @@ void policy_evidence_begin(lua_State *L)
     (*call)++;
 }
 
+/* The rank of a result status when results are merged: a worse one wins. */
+static int status_rank(const char *s)
+{
+    static const char *const order[] = {"not_applicable", "pass", "skip", "fail"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, order[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* vigil.worst(results): the results of a list merged per resource, in the
+ * order of each resource's first: the worst status (not_applicable <
+ * pass < skip < fail), the texts (message, else reason) joined by "; "
+ * into message (pass, fail) or reason (skip, not_applicable), and the
+ * evidence lists appended.  For rules that judge one resource in several
+ * documents or by several checks. */
+static int evidence_worst(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    lua_newtable(L); /* 2: the merged results, in order */
+    lua_newtable(L); /* 3: resource -> its merged result */
+    lua_newtable(L); /* 4: merged result -> its texts */
+    lua_Integer n = luaL_len(L, 1), nout = 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        policy_sandbox_charge(L, 1, POLICY_WORK_LIBRARY);
+        if (lua_geti(L, 1, i) != LUA_TTABLE) /* 5 */
+            return luaL_error(L, "vigil.worst: result %d is not a table", (int)i);
+        if (lua_getfield(L, 5, "resource") != LUA_TSTRING) /* 6 */
+            return luaL_error(L, "vigil.worst: result %d has no resource", (int)i);
+        const char *status = lua_getfield(L, 5, "status") == LUA_TSTRING ? lua_tostring(L, 7) : NULL; /* 7 */
+        int rank = status ? status_rank(status) : -1;
+        if (rank < 0)
+            return luaL_error(L, "vigil.worst: result %d: status must be pass, fail, not_applicable or skip", (int)i);
+        if (lua_getfield(L, 5, "message") == LUA_TNIL) { /* 8: its text */
+            lua_pop(L, 1);
+            lua_getfield(L, 5, "reason");
+        }
+        lua_pushvalue(L, 6);
+        if (lua_rawget(L, 3) == LUA_TNIL) { /* 9 */
+            lua_pop(L, 1);
+            lua_createtable(L, 0, 4);
+            lua_pushvalue(L, 6);
+            lua_setfield(L, -2, "resource");
+            lua_pushvalue(L, 7);
+            lua_setfield(L, -2, "status");
+            lua_newtable(L);
+            lua_setfield(L, -2, "evidence");
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, 2, ++nout);
+            lua_pushvalue(L, 6);
+            lua_pushvalue(L, -2);
+            lua_rawset(L, 3);
+            lua_pushvalue(L, -1);
+            lua_newtable(L);
+            lua_rawset(L, 4);
+        } else {
+            lua_getfield(L, 9, "status");
+            if (rank > status_rank(lua_tostring(L, -1))) {
+                lua_pushvalue(L, 7);
+                lua_setfield(L, 9, "status");
+            }
+            lua_pop(L, 1);
+        }
+        if (lua_type(L, 8) == LUA_TSTRING) {
+            lua_pushvalue(L, 9);
+            lua_rawget(L, 4); /* 10: its texts */
+            lua_pushvalue(L, 8);
+            lua_rawseti(L, 10, (lua_Integer)lua_rawlen(L, 10) + 1);
+            lua_pop(L, 1);
+        }
+        if (lua_getfield(L, 5, "evidence") == LUA_TTABLE) { /* 10 */
+            lua_getfield(L, 9, "evidence"); /* 11 */
+            lua_Integer ne = luaL_len(L, 10);
+            for (lua_Integer k = 1; k <= ne; k++) {
+                lua_geti(L, 10, k);
+                lua_rawseti(L, 11, (lua_Integer)lua_rawlen(L, 11) + 1);
+            }
+            lua_pop(L, 1);
+        }
+        lua_settop(L, 4);
+    }
+    for (lua_Integer i = 1; i <= nout; i++) {
+        lua_rawgeti(L, 2, i); /* 5: a merged result */
+        lua_pushvalue(L, 5);
+        lua_rawget(L, 4); /* 6: its texts */
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        lua_Integer nt = (lua_Integer)lua_rawlen(L, 6);
+        for (lua_Integer k = 1; k <= nt; k++) {
+            if (k > 1)
+                luaL_addstring(&b, "; ");
+            lua_rawgeti(L, 6, k);
+            luaL_addvalue(&b);
+        }
+        luaL_pushresult(&b); /* 7 */
+        lua_getfield(L, 5, "status");
+        int rank = status_rank(lua_tostring(L, -1));
+        lua_pop(L, 1);
+        lua_setfield(L, 5, rank == 0 || rank == 2 ? "reason" : "message");
+        lua_settop(L, 4);
+    }
+    lua_settop(L, 2);
+    return 1;
+}
+
 void policy_evidence_open(lua_State *L)
 {
     static const luaL_Reg metamethods[] = {
@@ -559,7 +666,7 @@ void policy_evidence_open(lua_State *L)
     static const luaL_Reg functions[] = {
         {"where", evidence_where}, {"count", evidence_count},   {"text", evidence_text},
         {"items", evidence_items}, {"newest", evidence_newest}, {"sbom_name", evidence_sbom_name},
-        {NULL, NULL},
+        {"worst", evidence_worst},  {NULL, NULL},
     };
     luaL_newlib(L, functions);
     lua_pushlightuserdata(L, NULL);

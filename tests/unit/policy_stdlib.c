@@ -409,7 +409,7 @@ static void test_glob_and_severity(void)
 }
 
 /* The engine's C entry points. */
-/* vigil.text, items, newest and sbom_name (evidence.c), on documents as the
+/* vigil.text, items, newest, worst and sbom_name (evidence.c), on documents as the
  * engine hands them to check: {id, path, data}. */
 static void test_documents(void)
 {
@@ -447,6 +447,26 @@ static void test_documents(void)
            "[\"a\",null,null,null,\"a/h1.json\"]");
     expect("{#vigil.items(nil), #vigil.items('x'), #vigil.items(e), vigil.items(e) == e, #vigil.items({1, 2, 3})}",
            "[0,0,7,true,3]");
+
+    /* vigil.worst: one result per resource, in the order of its first; the
+     * worst status (not_applicable < pass < skip < fail); the texts joined
+     * into message (pass, fail) or reason (skip, not_applicable); the
+     * evidence appended. */
+    expect("vigil.worst({{resource = 'a', status = 'pass', message = 'p1', evidence = {'e1'}},"
+           " {resource = 'b', status = 'not_applicable', reason = 'own'},"
+           " {resource = 'a', status = 'fail', message = 'f1', evidence = {'e2', 'e3'}},"
+           " {resource = 'a', status = 'skip', reason = 's1'},"
+           " {resource = 'c', status = 'pass', message = 'p2'}, {resource = 'c', status = 'skip', reason = 's2'},"
+           " {resource = 'b', status = 'pass', message = 'ok'}})",
+           "[{\"evidence\":[\"e1\",\"e2\",\"e3\"],\"message\":\"p1; f1; s1\",\"resource\":\"a\",\"status\":\"fail\"},"
+           "{\"evidence\":[],\"message\":\"own; ok\",\"resource\":\"b\",\"status\":\"pass\"},"
+           "{\"evidence\":[],\"reason\":\"p2; s2\",\"resource\":\"c\",\"status\":\"skip\"}]");
+    expect("vigil.worst({})", "[]");
+    expect_error("vigil.worst({{resource = 'a', status = 'error'}})",
+                 "vigil.worst: result 1: status must be pass, fail, not_applicable or skip");
+    expect_error("vigil.worst({{status = 'pass'}})", "vigil.worst: result 1 has no resource");
+    expect_error("vigil.worst({5})", "vigil.worst: result 1 is not a table");
+    expect_error("vigil.worst()", "bad argument #1 to 'worst' (table expected, got no value)");
     json_decref(docs);
 
     docs = json_loads("[{\"id\":\"s1\",\"path\":\"/x/app.cdx.json\",\"data\":{\"bomFormat\":\"CycloneDX\","
