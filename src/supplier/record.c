@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vex/vex_internal.h"
 #include "vigil/supplier.h"
 
 #define MAX_SHORT 200  /* names, URLs, contacts */
@@ -52,36 +53,10 @@ static void put(checker *c, json_t *obj, const char *key, json_t *value)
 
 /* ---- dates ---------------------------------------------------------------- */
 
-static int leap(long y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days from 1970-01-01 to y-m-d (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(long y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const long era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int64_t)era * 146097 + (int64_t)doe - 719468;
-}
-
 int vg_supplier_parse_date(const char *s, int64_t *t)
 {
-    static const unsigned char mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return -1;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return -1;
-    long y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0')), d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
-    if (y < 1 || m < 1 || m > 12 || d < 1 || d > (unsigned)(mdays[m - 1] + (m == 2 && leap(y))))
-        return -1;
-    *t = days_from_civil(y, m, d) * 86400;
-    return 0;
+    /* exactly YYYY-MM-DD: vex_parse_time takes a date alone as midnight UTC */
+    return s && strlen(s) == 10 ? vex_parse_time(s, t) : -1;
 }
 
 /* ---- members ---------------------------------------------------------------- */
