@@ -115,6 +115,13 @@ int cli_policy_keep(const char *url, const char *scope, const struct json_t *doc
 int attest_cli_load_private_key(vg_ctx *ctx, const char *path, vg_key **out);
 int attest_cli_read_file(vg_ctx *ctx, const char *path, size_t max, vg_buf *out);
 
+/* vigil.toml (cli/product.c): the text of --config FILE (given) or, when
+ * given is NULL, of ./vigil.toml into *text (initialised by the call; no
+ * data when there is no ./vigil.toml, which is no error), the path read
+ * in *path.  EXIT_OK, or EXIT_USAGE with the message printed. */
+#define CLI_CONFIG_MAX ((size_t)1 << 20)
+int cli_config_read(const char *given, vg_buf *text, const char **path);
+
 /* Prints "vigil: MESSAGE\n" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the warnings recorded in ctx to stderr, one per line. */

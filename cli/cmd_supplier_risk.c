@@ -16,7 +16,6 @@
 #include "vigil/supplier.h"
 
 #define RISK_MAX_EVIDENCE 256
-#define RISK_MAX_CONFIG ((size_t)1 << 20)
 #define RISK_MAX_OUTPUT ((size_t)1 << 30)
 
 enum { FORMAT_TABLE = 1, FORMAT_JSON };
@@ -214,28 +213,24 @@ static void print_risk(const json_t *doc, int one, FILE *f)
     }
 }
 
-/* Reads the [supplier] table of --config FILE or ./vigil.toml (when it
- * exists) into *config; an exit status, the message printed. */
+/* Reads the [supplier] table of vigil.toml (cli_config_read()) into
+ * *config; an exit status, the message printed. */
 static int read_config(const char *given, json_t **config)
 {
     *config = NULL;
-    const char *path = given ? given : "vigil.toml";
-    vg_ctx ctx;
-    vg_ctx_init(&ctx);
+    const char *path;
     vg_buf b;
-    int status = EXIT_OK, rc = attest_cli_read_file(&ctx, path, RISK_MAX_CONFIG, &b);
-    if (rc == VG_ERR_NOT_FOUND && !given) {
-        /* no vigil.toml here: the defaults */
-    } else if (rc) {
-        cli_error("--config: %s", ctx.message);
-        status = EXIT_USAGE;
-    } else if (vg_supplier_risk_config(&ctx, path, b.data, b.len, config) != VG_OK) {
-        cli_error("%s (fix the file or name another with --config)", ctx.message);
-        status = EXIT_USAGE;
+    int status = cli_config_read(given, &b, &path);
+    if (status == EXIT_OK && b.data) {
+        vg_ctx ctx;
+        vg_ctx_init(&ctx);
+        if (vg_supplier_risk_config(&ctx, path, b.data, b.len, config) != VG_OK) {
+            cli_error("%s (fix the file or name another with --config)", ctx.message);
+            status = EXIT_USAGE;
+        }
+        vg_ctx_free(&ctx);
     }
-    if (rc == VG_OK)
-        vg_buf_free(&b);
-    vg_ctx_free(&ctx);
+    vg_buf_free(&b);
     return status;
 }
 

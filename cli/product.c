@@ -21,7 +21,6 @@
 #include "vigil/toml.h"
 
 #define PRODUCT_MAX_FIELD 1024
-#define PRODUCT_MAX_CONFIG ((size_t)1 << 20)
 
 static const char default_config[] = "vigil.toml";
 
@@ -69,23 +68,38 @@ static int valid(const char *value, const char *where)
     return 1;
 }
 
-/* Reads the [product] table of path into from[] (strings in p->arena).
- * A missing ./vigil.toml (not named by --config) is no error. */
-static int read_config(cli_product *p, const char *from[4])
+int cli_config_read(const char *given, vg_buf *text, const char **path)
 {
-    const char *path = p->config ? p->config : default_config;
+    *path = given ? given : default_config;
     vg_ctx ctx;
     vg_ctx_init(&ctx);
-    vg_buf text;
-    int rc = attest_cli_read_file(&ctx, path, PRODUCT_MAX_CONFIG, &text);
-    int status = EXIT_OK;
-    vg_toml_value *root = NULL;
-    if (rc == VG_ERR_NOT_FOUND && !p->config) {
+    int rc = attest_cli_read_file(&ctx, *path, CLI_CONFIG_MAX, text), status = EXIT_OK;
+    if (rc == VG_ERR_NOT_FOUND && !given) {
         /* no vigil.toml here: nothing to read */
+        vg_buf_free(text);
     } else if (rc) {
         cli_error("--config: %s", ctx.message);
         status = EXIT_USAGE;
-    } else if (vg_toml_parse(&ctx, &p->arena, path, text.data, text.len, &root) != VG_OK) {
+    }
+    vg_ctx_free(&ctx);
+    return status;
+}
+
+/* Reads the [product] table of vigil.toml (cli_config_read()) into from[]
+ * (strings in p->arena). */
+static int read_config(cli_product *p, const char *from[4])
+{
+    const char *path;
+    vg_buf text;
+    int status = cli_config_read(p->config, &text, &path);
+    if (status || !text.data) {
+        vg_buf_free(&text);
+        return status;
+    }
+    vg_ctx ctx;
+    vg_ctx_init(&ctx);
+    vg_toml_value *root = NULL;
+    if (vg_toml_parse(&ctx, &p->arena, path, text.data, text.len, &root) != VG_OK) {
         cli_error("%s (fix the file or name another with --config)", ctx.message);
         status = EXIT_USAGE;
     } else {
