@@ -160,7 +160,8 @@ int vg_supplier_risk(vg_ctx *ctx, vg_store *store, const char *store_name, const
 /* The components of the latest snapshots (of asset's only, when not NULL:
  * VG_ERR_NOT_FOUND when there is no such asset) no rule attributes, in
  * *out: an array of {"component", "purl", "name", "version", "supplier",
- * "assets"} sorted by component (the purl, else name@version). */
+ * "assets"} sorted by component (the purl, else name@version).
+ * VG_ERR_NOT_FOUND too when no asset has a snapshot: nothing was looked at. */
 int vg_supplier_unmapped(vg_ctx *ctx, vg_store *store, const char *asset, json_t **out);
 
 /* CRA Art. 13(5) due diligence on the third-party components of asset's

@@ -1425,6 +1425,11 @@ int vg_supplier_unmapped(vg_ctx *ctx, vg_store *store, const char *asset, json_t
     const risk_asset *only = NULL;
     if (rc == VG_OK && asset && !(only = asset_named(d, asset)))
         rc = vg_error(ctx, VG_ERR_NOT_FOUND, "no asset named \"%s\" with a snapshot in the store", asset);
+    /* An empty list would say every component has a supplier: say there
+     * was nothing to look at instead. */
+    if (rc == VG_OK && d->nassets == 0)
+        rc = vg_error(ctx, VG_ERR_NOT_FOUND, "no asset of the store has a snapshot: no component to attribute "
+                                             "(vigil inventory add)");
     size_t *alist = NULL;
     if (rc == VG_OK && (!(list = json_array()) ||
                         !(alist = malloc((d->nassets ? d->nassets : 1) * sizeof *alist))))

@@ -555,6 +555,8 @@ expect_status 3 $VIGIL supplier risk --store "$E" --at $AT -o json=empty.json
 check empty.json '.suppliers == [] and ([.unchecked[].what] == ["the supplier register", "the inventory"])' \
     "an empty store's risk document"
 grep -q "not checked: the supplier register: it is empty" "$T/stderr" || fail "empty register not said"
+expect_status 1 $VIGIL supplier unmapped --store "$E"
+grep -q "no asset of the store has a snapshot" "$T/stderr" || fail "unmapped on an empty store: $(cat "$T/stderr")"
 $VIGIL policy eval --rule "$VIGIL_SRC/policy/nis2/supplier-register.lua" --evidence empty.json \
     --now 2027-01-15T00:00:00Z -o json=empty-eval.json >/dev/null 2>&1 || true
 check empty-eval.json '[.results[] | .status] == ["skip"]' "supplier-register on an empty store"
