@@ -147,6 +147,10 @@ int cmd_supplier_diligence(int argc, char **argv)
                       (long long)(third - complete), (long long)third, what.data ? what.data : "");
             vg_buf_free(&what);
             status = EXIT_INCOMPLETE;
+        } else if (json_integer_value(json_object_get(sum, "components")) == 0) {
+            /* an empty SBOM: nothing was checked, which is no diligence done */
+            cli_error("%s: the latest snapshot holds no component: nothing was checked", argv[optind]);
+            status = EXIT_INCOMPLETE;
         }
     }
     json_decref(d);

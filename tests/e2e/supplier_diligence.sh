@@ -291,6 +291,12 @@ suite() {
     expect_stderr 'not a date'
     expect_status 2 $VIGIL supplier diligence --store "$S"
     expect_status 2 $VIGIL supplier diligence shop -o yaml --store "$S"
+    # an asset whose SBOM lists nothing: nothing was checked, never "nothing missing"
+    mkdir -p "$T/empty-dir"
+    expect_status 3 add "$T/empty-dir" --asset empty # stored, and said to hold nothing
+    expect_stderr 'no components found'
+    expect_status 3 $VIGIL supplier diligence empty --at 2026-12-01 --store "$S"
+    expect_stderr 'empty: the latest snapshot holds no component: nothing was checked'
     echo "ok: $2: supplier diligence says what python says of each check, at four dates; the nis2 rules read the risk document"
 }
 
